@@ -1,0 +1,285 @@
+//! JWT authentication and role checks.
+//!
+//! HS256 pinned, `exp`/`iss`/`aud` required, one audience per service (a login token lists all
+//! three). Every route states the roles it allows; liaisons carry their `department`.
+
+use std::future::{Ready, ready};
+use std::sync::Arc;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::config::Secret;
+use crate::error::ApiError;
+
+pub const ISSUER: &str = "hotline";
+pub const ALL_AUDIENCES: [&str; 3] = ["knowledge", "tickets", "notify"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Operator,
+    Liaison,
+    KbEditor,
+    Supervisor,
+    Admin,
+    Service,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::Liaison => "liaison",
+            Role::KbEditor => "kb_editor",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+            Role::Service => "service",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "operator" => Role::Operator,
+            "liaison" => Role::Liaison,
+            "kb_editor" => Role::KbEditor,
+            "supervisor" => Role::Supervisor,
+            "admin" => Role::Admin,
+            "service" => Role::Service,
+            other => return Err(format!("unknown role `{other}`")),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    pub iss: String,
+    pub aud: Vec<String>,
+    pub exp: i64,
+    pub iat: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("the JWT secret must be at least 32 bytes")]
+    TooShort,
+}
+
+/// Signs and checks tokens for one service (its audience).
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    audience: String,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &Secret, audience: &str) -> Result<JwtKeys, KeyError> {
+        let bytes = secret.expose().as_bytes();
+        if bytes.len() < 32 {
+            return Err(KeyError::TooShort);
+        }
+        Ok(JwtKeys {
+            encoding: EncodingKey::from_secret(bytes),
+            decoding: DecodingKey::from_secret(bytes),
+            audience: audience.to_string(),
+        })
+    }
+
+    pub fn audience(&self) -> &str {
+        &self.audience
+    }
+
+    /// Mints a token valid at the given audiences for `ttl_seconds`.
+    pub fn issue(
+        &self,
+        sub: &str,
+        role: Role,
+        department: Option<&str>,
+        audiences: &[&str],
+        ttl_seconds: i64,
+    ) -> Result<String, ApiError> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: sub.to_string(),
+            role,
+            department: department.map(str::to_string),
+            iss: ISSUER.to_string(),
+            aud: audiences.iter().map(|a| a.to_string()).collect(),
+            exp: now + ttl_seconds,
+            iat: now,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| ApiError::internal(format!("sign token: {e}")))
+    }
+
+    /// A short-lived token for calling another service.
+    pub fn service_token(&self, caller: &str, target: &str) -> Result<String, ApiError> {
+        self.issue(caller, Role::Service, None, &[target], 300)
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        validation.leeway = 5;
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+            .map_err(|e| ApiError::Unauthorized(format!("invalid token: {e}")))?;
+        if data.claims.role == Role::Liaison && data.claims.department.is_none() {
+            return Err(ApiError::Unauthorized(
+                "liaison token without department".into(),
+            ));
+        }
+        Ok(data.claims)
+    }
+}
+
+/// The signed-in caller, extracted from `Authorization: Bearer`.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub sub: String,
+    pub role: Role,
+    pub department: Option<String>,
+}
+
+impl AuthUser {
+    /// Deny unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "role `{}` may not do this",
+                self.role.as_str()
+            )))
+        }
+    }
+
+    pub fn is(&self, role: Role) -> bool {
+        self.role == role
+    }
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+    let keys = req
+        .app_data::<web::Data<Arc<JwtKeys>>>()
+        .ok_or_else(|| ApiError::internal("JwtKeys not configured"))?;
+    let header = req
+        .headers()
+        .get("authorization")
+        .ok_or_else(|| ApiError::Unauthorized("missing bearer token".into()))?;
+    let value = header
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("malformed authorization header".into()))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .ok_or_else(|| ApiError::Unauthorized("expected a bearer token".into()))?;
+    let claims = keys.verify(token.trim())?;
+    Ok(AuthUser {
+        sub: claims.sub,
+        role: claims.role,
+        department: claims.department,
+    })
+}
+
+/// Argon2id password hashing.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    use rand::Rng;
+    let bytes: [u8; 16] = rand::rng().random();
+    let salt =
+        SaltString::encode_b64(&bytes).map_err(|e| ApiError::internal(format!("salt: {e}")))?;
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::internal(format!("hash password: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(aud: &str) -> JwtKeys {
+        JwtKeys::new(&Secret::new("0123456789abcdef0123456789abcdef"), aud).unwrap()
+    }
+
+    #[test]
+    fn token_round_trip_and_audience() {
+        let k = keys("knowledge");
+        let t = k
+            .issue("op", Role::Operator, None, &ALL_AUDIENCES, 60)
+            .unwrap();
+        assert_eq!(k.verify(&t).unwrap().role, Role::Operator);
+        let only_notify = k
+            .issue("svc", Role::Service, None, &["notify"], 60)
+            .unwrap();
+        assert!(k.verify(&only_notify).is_err());
+        assert!(keys("tickets").verify(&t).is_ok());
+    }
+
+    #[test]
+    fn expired_wrong_key_and_alg_none_are_rejected() {
+        let k = keys("knowledge");
+        let expired = k
+            .issue("op", Role::Operator, None, &ALL_AUDIENCES, -60)
+            .unwrap();
+        assert!(k.verify(&expired).is_err());
+        let other = JwtKeys::new(
+            &Secret::new("ffffffffffffffffffffffffffffffff"),
+            "knowledge",
+        )
+        .unwrap();
+        let forged = other
+            .issue("op", Role::Admin, None, &ALL_AUDIENCES, 60)
+            .unwrap();
+        assert!(k.verify(&forged).is_err());
+        // alg:none: header {"alg":"none","typ":"JWT"} with the same payload and no signature.
+        let payload = forged.split('.').nth(1).unwrap();
+        let none = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");
+        assert!(k.verify(&none).is_err());
+    }
+
+    #[test]
+    fn short_secret_is_refused() {
+        assert!(JwtKeys::new(&Secret::new("short"), "x").is_err());
+    }
+
+    #[test]
+    fn password_hash_verifies() {
+        let h = hash_password("hotline-demo").unwrap();
+        assert!(verify_password("hotline-demo", &h));
+        assert!(!verify_password("wrong", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+}

@@ -1,0 +1,244 @@
+//! Database layer: SQLite (embedded default) or PostgreSQL, chosen by the URL scheme.
+//!
+//! One connection enum over both backends, an r2d2 pool, SQLite pragmas applied to every new
+//! connection, and embedded migrations per backend.
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
+
+use crate::error::ApiError;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+impl DbConnection {
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Self::Sqlite(_))
+    }
+}
+
+pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(c) = conn {
+            // WAL lets readers run beside the one writer; the busy timeout makes writers wait
+            // for each other instead of failing.
+            c.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// The database URL diesel understands: `sqlite://path` and `path` both name a file.
+fn connection_string(url: &str) -> String {
+    match Backend::of_url(url) {
+        Backend::Postgres => url.to_string(),
+        Backend::Sqlite => url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url)
+            .to_string(),
+    }
+}
+
+/// Opens a pool; for SQLite the file's folder is created first.
+pub fn connect(url: &str, max_size: u32) -> Result<DbPool, String> {
+    let target = connection_string(url);
+    if Backend::of_url(url) == Backend::Sqlite {
+        if let Some(dir) = Path::new(&target).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("create {}: {e}", dir.display()))?;
+            }
+        }
+    }
+    let manager = ConnectionManager::<DbConnection>::new(target);
+    Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(manager)
+        .map_err(|e| format!("cannot open database: {e}"))
+}
+
+/// Runs a service's pending migrations; it passes its two embedded folders (consts).
+pub fn run_migrations(
+    pool: &DbPool,
+    sqlite: EmbeddedMigrations,
+    postgres: EmbeddedMigrations,
+) -> Result<usize, String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let applied = match &mut *conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(sqlite).map(|v| v.len()),
+        DbConnection::Pg(c) => c.run_pending_migrations(postgres).map(|v| v.len()),
+    };
+    applied.map_err(|e| format!("migrations failed: {e}"))
+}
+
+/// Runs blocking database work off the async executor.
+pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+/// A fresh database for one test: a temporary SQLite file, or, when
+/// `HOTLINE_TEST_DATABASE_URL` names a PostgreSQL server, a new database on it that is
+/// dropped again when this value is dropped.
+pub struct TestDatabase {
+    pub url: String,
+    admin_url: Option<String>,
+    name: String,
+    _dir: Option<TempDir>,
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(prefix: &str) -> std::io::Result<TempDir> {
+        let path = std::env::temp_dir().join(format!("{prefix}-{}", random_suffix()));
+        std::fs::create_dir_all(&path)?;
+        Ok(TempDir(path))
+    }
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn random_suffix() -> String {
+    use rand::Rng;
+    let n: u64 = rand::rng().random();
+    format!("{n:016x}")
+}
+
+impl TestDatabase {
+    pub fn new(service: &str) -> Result<TestDatabase, String> {
+        let name = format!("t_{service}_{}", random_suffix());
+        match std::env::var("HOTLINE_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| Backend::of_url(u) == Backend::Postgres)
+        {
+            Some(admin_url) => {
+                let mut conn = <PgConnection as diesel::Connection>::establish(&admin_url)
+                    .map_err(|e| format!("connect {admin_url}: {e}"))?;
+                conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                    .map_err(|e| e.to_string())?;
+                let url = replace_db_name(&admin_url, &name);
+                Ok(TestDatabase {
+                    url,
+                    admin_url: Some(admin_url),
+                    name,
+                    _dir: None,
+                })
+            }
+            None => {
+                let dir = TempDir::new("hotline-test").map_err(|e| e.to_string())?;
+                let url = format!(
+                    "sqlite://{}",
+                    dir.path().join(format!("{service}.db")).display()
+                );
+                Ok(TestDatabase {
+                    url,
+                    admin_url: None,
+                    name,
+                    _dir: Some(dir),
+                })
+            }
+        }
+    }
+}
+
+fn replace_db_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let base = match base.rfind('/') {
+        Some(i) if i > "postgres://".len() => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some(admin) = &self.admin_url {
+            if let Ok(mut conn) = <PgConnection as diesel::Connection>::establish(admin) {
+                let _ = conn.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_and_names_from_url() {
+        assert_eq!(Backend::of_url("postgres://x/y"), Backend::Postgres);
+        assert_eq!(Backend::of_url("sqlite://./data/k.db"), Backend::Sqlite);
+        assert_eq!(connection_string("sqlite://./data/k.db"), "./data/k.db");
+        assert_eq!(
+            replace_db_name("postgres://127.0.0.1:5432/test", "t1"),
+            "postgres://127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            replace_db_name("postgres://h/test?sslmode=disable", "t1"),
+            "postgres://h/t1?sslmode=disable"
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! One error type for every service, rendered as `application/problem+json` (RFC 9457).
+//!
+//! Database "not found" becomes 404, a unique violation 409, and anything unexpected a logged
+//! 500 whose body says nothing about the cause.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The problem document every error answer carries.
+#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable machine-readable code, e.g. `not_found`, `invalid_transition`.
+    pub code: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("authentication required: {0}")]
+    Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// A lifecycle action not allowed in the current state.
+    #[error("{0}")]
+    InvalidTransition(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("{0}")]
+    ServiceUnavailable(String),
+    /// Something went wrong that the client cannot fix; logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_request(msg: impl Into<String>) -> Self {
+        Self::BadRequest(msg.into())
+    }
+    pub fn not_found(msg: impl Into<String>) -> Self {
+        Self::NotFound(msg.into())
+    }
+    pub fn conflict(msg: impl Into<String>) -> Self {
+        Self::Conflict(msg.into())
+    }
+    pub fn forbidden(msg: impl Into<String>) -> Self {
+        Self::Forbidden(msg.into())
+    }
+    pub fn internal(msg: impl std::fmt::Display) -> Self {
+        Self::Internal(msg.to_string())
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad_request",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::InvalidTransition(_) => "invalid_transition",
+            Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::TooManyRequests(_) => "too_many_requests",
+            Self::ServiceUnavailable(_) => "service_unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "Bad request",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "Not found",
+            Self::Conflict(_) => "Conflict",
+            Self::InvalidTransition(_) => "Action not allowed in the current state",
+            Self::PayloadTooLarge(_) => "Payload too large",
+            Self::TooManyRequests(_) => "Too many requests",
+            Self::ServiceUnavailable(_) => "Service unavailable",
+            Self::Internal(_) => "Internal server error",
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code().as_u16();
+        let detail = match self {
+            Self::Internal(_) => None,
+            Self::Unauthorized(m) | Self::Forbidden(m) => Some(m.clone()),
+            other => Some(other.to_string()),
+        };
+        Problem {
+            kind: format!("https://hotline.example/problems/{}", self.code()),
+            title: self.title().to_string(),
+            status,
+            detail,
+            code: self.code().to_string(),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) | Self::InvalidTransition(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            tracing::error!(error = %cause, "internal error");
+        }
+        let mut builder = HttpResponse::build(self.status_code());
+        if let Self::Unauthorized(_) = self {
+            builder.insert_header(("www-authenticate", "Bearer"));
+        }
+        builder
+            .content_type("application/problem+json")
+            .json(self.problem())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => Self::NotFound("not found".into()),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                Self::Conflict(format!("already exists ({})", info.message()))
+            }
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                Self::BadRequest("refers to something that does not exist".into())
+            }
+            other => Self::Internal(format!("database: {other}")),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(err: diesel::r2d2::PoolError) -> Self {
+        Self::ServiceUnavailable(format!("database unavailable: {err}"))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(err: actix_web::error::BlockingError) -> Self {
+        Self::Internal(format!("blocking task: {err}"))
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(err: serde_json::Error) -> Self {
+        Self::Internal(format!("json: {err}"))
+    }
+}
+
+/// Extractor failures (bad JSON, unknown fields, bad path or query, too large) as problems.
+pub fn json_error(
+    err: actix_web::error::JsonPayloadError,
+    _: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as E;
+    let api = match &err {
+        E::Overflow { .. } | E::OverflowKnownLength { .. } => {
+            ApiError::PayloadTooLarge("request body is too large".into())
+        }
+        E::ContentType => ApiError::BadRequest("expected Content-Type: application/json".into()),
+        E::Deserialize(e) => ApiError::BadRequest(format!("invalid JSON body: {e}")),
+        other => ApiError::BadRequest(format!("invalid JSON body: {other}")),
+    };
+    api.into()
+}
+
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    ApiError::BadRequest(format!("invalid query string: {err}")).into()
+}
+
+pub fn path_error(
+    err: actix_web::error::PathError,
+    _: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    ApiError::NotFound(format!("invalid path: {err}")).into()
+}

@@ -1,0 +1,17 @@
+//! The common crate: what all three services share.
+
+pub mod auth;
+pub mod calendar;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod metrics;
+pub mod pagination;
+pub mod server;
+pub mod settings;
+pub mod telemetry;
+pub mod web;
+
+pub use error::{ApiError, ApiResult};
