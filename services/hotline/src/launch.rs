@@ -1,5 +1,6 @@
 //! Starting services and the one-shot commands.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use shared::config::Config;
@@ -19,45 +20,145 @@ fn reference_data_dir(config: &Config) -> Option<String> {
         return Some(dir.to_string());
     }
     let candidates = [
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb"),
         Path::new("data/kb").to_path_buf(),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb"),
         Path::new("/usr/share/hotline/kb").to_path_buf(),
     ];
-    candidates.iter().find(|p| p.join("departments.jsonl").exists()).map(|p| p.display().to_string())
+    candidates
+        .iter()
+        .find(|p| p.join("departments.jsonl").exists())
+        .map(|p| p.display().to_string())
 }
 
 pub async fn run_one(config: Config, service: &str) -> Result<(), String> {
     let settings = settings(&config, service)?;
-    match service {
+    let served = match service {
         "knowledge" => {
-            let app = knowledge::Application::build(settings).await?;
-            app.run_until_stopped().await.map_err(|e| e.to_string())
+            knowledge::Application::build(settings)
+                .await?
+                .run_until_stopped()
+                .await
         }
-        other => Err(format!("the {other} service is not built yet")),
-    }
+        "tickets" => {
+            tickets::Application::build(settings)
+                .await?
+                .run_until_stopped()
+                .await
+        }
+        "notify" => {
+            notify::Application::build(settings)
+                .await?
+                .run_until_stopped()
+                .await
+        }
+        other => return Err(format!("no service named {other}")),
+    };
+    served.map_err(|e| e.to_string())
 }
 
+/// The embedded default: all three services in this process, SQLite, reference data, demo
+/// accounts.
 pub async fn run_all(mut config: Config) -> Result<(), String> {
     if let Some(dir) = reference_data_dir(&config) {
         config.set("knowledge_import_dir", dir);
     }
+    let password = config.get_or("demo_password", "hotline-demo");
+    config.set("knowledge_demo_password", password.clone());
     let knowledge = knowledge::Application::build(settings(&config, "knowledge")?).await?;
+    let tickets = tickets::Application::build(settings(&config, "tickets")?).await?;
+    let notify = notify::Application::build(settings(&config, "notify")?).await?;
+    let k = knowledge.port();
     println!(
-        "hotline is running:\n  knowledge http://127.0.0.1:{}\n\nLog in: curl -s -X POST http://127.0.0.1:{}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"username\":\"operator\",\"password\":\"hotline-demo\"}}'",
-        knowledge.port(),
-        knowledge.port()
+        "\nhotline is running (data in {data}):\n  knowledge  http://127.0.0.1:{k}   docs: http://127.0.0.1:{k}/docs/\n  tickets    http://127.0.0.1:{t}   docs: http://127.0.0.1:{t}/docs/\n  notify     http://127.0.0.1:{n}   docs: http://127.0.0.1:{n}/docs/\n\n\
+         Demo accounts: operator, editor, supervisor, admin, liaison-<department code> (e.g. liaison-530100-zfb),\n\
+         all with the password from HOTLINE_DEMO_PASSWORD (default hotline-demo). Log in:\n  \
+         curl -s -X POST http://127.0.0.1:{k}/api/v1/auth/login -H 'content-type: application/json' \\\n    \
+         -d '{{\"username\":\"operator\",\"password\":\"hotline-demo\"}}'\n",
+        data = config.data_dir().display(),
+        t = tickets.port(),
+        n = notify.port(),
     );
-    knowledge.run_until_stopped().await.map_err(|e| e.to_string())
+    let (a, b, c) = tokio::join!(
+        knowledge.run_until_stopped(),
+        tickets.run_until_stopped(),
+        notify.run_until_stopped()
+    );
+    a.and(b).and(c).map_err(|e| e.to_string())
 }
 
 pub fn migrate(config: &Config) -> Result<(), String> {
-    let s = settings(config, "knowledge")?;
-    let pool = shared::db::connect(&s.database_url, 2)?;
-    let n = shared::db::run_migrations(&pool, knowledge::startup::SQLITE_MIGRATIONS, knowledge::startup::POSTGRES_MIGRATIONS)?;
-    println!("knowledge: {n} migrations applied");
+    type Pair = (
+        diesel_migrations::EmbeddedMigrations,
+        diesel_migrations::EmbeddedMigrations,
+    );
+    let services: [(&str, Pair); 3] = [
+        (
+            "knowledge",
+            (
+                knowledge::startup::SQLITE_MIGRATIONS,
+                knowledge::startup::POSTGRES_MIGRATIONS,
+            ),
+        ),
+        (
+            "tickets",
+            (
+                tickets::startup::SQLITE_MIGRATIONS,
+                tickets::startup::POSTGRES_MIGRATIONS,
+            ),
+        ),
+        (
+            "notify",
+            (
+                notify::startup::SQLITE_MIGRATIONS,
+                notify::startup::POSTGRES_MIGRATIONS,
+            ),
+        ),
+    ];
+    for (name, (sqlite, postgres)) in services {
+        let s = settings(config, name)?;
+        let pool = shared::db::connect(&s.database_url, 1)?;
+        let n = shared::db::run_migrations(&pool, sqlite, postgres)?;
+        println!("{name}: {n} migrations applied");
+    }
     Ok(())
 }
 
-pub fn import(_config: &Config, dir: &Path) -> Result<(), String> {
-    Err(format!("import of {} is not wired yet", dir.display()))
+pub fn import(config: &Config, dir: &Path) -> Result<(), String> {
+    let s = settings(config, "knowledge")?;
+    let pool = shared::db::connect(&s.database_url, 1)?;
+    shared::db::run_migrations(
+        &pool,
+        knowledge::startup::SQLITE_MIGRATIONS,
+        knowledge::startup::POSTGRES_MIGRATIONS,
+    )?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let tty = std::io::stderr().is_terminal();
+    let total = knowledge::import::Kind::ALL.len();
+    let mut done = 0;
+    let report = knowledge::import::import_dir_with_progress(&mut conn, dir, &mut |file| {
+        done += 1;
+        if tty {
+            let bar = "#".repeat(done * 20 / total) + &"-".repeat(20 - done * 20 / total);
+            eprint!("\r[{bar}] {done}/{total} {:<16}", file.file);
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    if tty {
+        eprintln!();
+    }
+    for f in &report.files {
+        println!(
+            "{:<18} created {:>6}  updated {:>6}  unchanged {:>6}  rejected {:>4}",
+            f.file,
+            f.created,
+            f.updated,
+            f.unchanged,
+            f.rejected.len()
+        );
+        for r in &f.rejected {
+            println!("    line {}: {}", r.line, r.error);
+        }
+    }
+    println!("import took {} ms", report.took_ms);
+    Ok(())
 }

@@ -12,7 +12,11 @@ use shared::settings::ServiceSettings;
 mod launch;
 
 #[derive(Parser)]
-#[command(name = "hotline", version, about = "Government information hotline back office")]
+#[command(
+    name = "hotline",
+    version,
+    about = "Government information hotline back office"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,7 +59,12 @@ fn main() -> ExitCode {
         Err(e) => return fail(format!("configuration: {e}")),
     };
     let result = match cli.command {
-        Command::Token { role, department, subject, ttl } => token(&config, &role, department.as_deref(), &subject, ttl),
+        Command::Token {
+            role,
+            department,
+            subject,
+            ttl,
+        } => token(&config, &role, department.as_deref(), &subject, ttl),
         Command::Migrate => launch::migrate(&config),
         Command::Import { dir } => launch::import(&config, &dir),
         Command::Run => launch::block_on(launch::run_all(config)),
@@ -74,14 +83,22 @@ fn fail(message: String) -> ExitCode {
     ExitCode::FAILURE
 }
 
-fn token(config: &Config, role: &str, department: Option<&str>, subject: &str, ttl: i64) -> Result<(), String> {
+fn token(
+    config: &Config,
+    role: &str,
+    department: Option<&str>,
+    subject: &str,
+    ttl: i64,
+) -> Result<(), String> {
     let role: Role = role.parse()?;
     if role == Role::Liaison && department.is_none() {
         return Err("a liaison token needs --department CODE".into());
     }
     let settings = ServiceSettings::from_config("knowledge", config).map_err(|e| e.to_string())?;
     let keys = settings.keys().map_err(|e| e.to_string())?;
-    let token = keys.issue(subject, role, department, &ALL_AUDIENCES, ttl).map_err(|e| e.to_string())?;
+    let token = keys
+        .issue(subject, role, department, &ALL_AUDIENCES, ttl)
+        .map_err(|e| e.to_string())?;
     println!("{token}");
     Ok(())
 }
