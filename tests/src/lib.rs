@@ -14,6 +14,10 @@ use shared::auth::{ALL_AUDIENCES, JwtKeys, Role};
 use shared::config::Secret;
 use shared::db::{TempDir, TestDatabase};
 
+pub mod balancer;
+pub mod journeys;
+use balancer::Balancer;
+
 pub const SECRET: &str = "e2e-secret-e2e-secret-e2e-secret-0123456789";
 pub const PASSWORD: &str = "e2e-password";
 
@@ -36,6 +40,146 @@ pub struct Mail {
     pub from: String,
     pub to: Vec<String>,
     pub data: String,
+}
+
+impl Mail {
+    /// The header block, with folded lines unfolded.
+    fn head(&self) -> Vec<(String, String)> {
+        let raw = self.data.replace("\r\n", "\n");
+        let head = raw.split("\n\n").next().unwrap_or_default();
+        let mut out: Vec<(String, String)> = Vec::new();
+        for line in head.lines() {
+            if line.starts_with([' ', '\t']) {
+                if let Some(last) = out.last_mut() {
+                    last.1.push_str(line);
+                }
+            } else if let Some((k, v)) = line.split_once(':') {
+                out.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+            }
+        }
+        out
+    }
+
+    /// A header's value as sent (encoded words left as they are).
+    pub fn header(&self, name: &str) -> Option<String> {
+        let name = name.to_ascii_lowercase();
+        self.head().into_iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+
+    pub fn message_id(&self) -> String {
+        self.header("message-id").unwrap_or_default()
+    }
+
+    /// The subject, RFC 2047 encoded words decoded.
+    pub fn subject(&self) -> String {
+        decode_words(&self.header("subject").unwrap_or_default())
+    }
+
+    /// The first text part, its transfer encoding undone.
+    pub fn text(&self) -> String {
+        let raw = self.data.replace("\r\n", "\n");
+        // The first part whose headers say text/plain (the whole message when single-part).
+        let mut rest = raw.as_str();
+        loop {
+            let Some((head, body)) = rest.split_once("\n\n") else { return String::new() };
+            let lower = head.to_ascii_lowercase();
+            if lower.contains("text/plain") {
+                let body = match body.find("\n--") {
+                    Some(end) => &body[..end],
+                    None => body,
+                };
+                return if lower.contains("content-transfer-encoding: base64") {
+                    String::from_utf8_lossy(&base64_decode(body)).into_owned()
+                } else if lower.contains("content-transfer-encoding: quoted-printable") {
+                    String::from_utf8_lossy(&qp_decode(body)).into_owned()
+                } else {
+                    body.to_string()
+                };
+            }
+            rest = body;
+        }
+    }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let val = |c: u8| -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some((c - b'A') as u32),
+            b'a'..=b'z' => Some((c - b'a' + 26) as u32),
+            b'0'..=b'9' => Some((c - b'0' + 52) as u32),
+            b'+' | b'-' => Some(62),
+            b'/' | b'_' => Some(63),
+            _ => None,
+        }
+    };
+    let (mut out, mut acc, mut bits) = (Vec::new(), 0u32, 0);
+    for c in text.bytes().filter_map(val) {
+        acc = (acc << 6) | c;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+fn qp_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'=' if i + 1 < bytes.len() && bytes[i + 1] == b'\n' => i += 2,
+            b'=' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(b) => out.push(b),
+                    Err(_) => out.extend_from_slice(&bytes[i..i + 3]),
+                }
+                i += 3;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// `=?utf-8?b?...?=` and `=?utf-8?q?...?=` words decoded, the space between two words dropped.
+pub fn decode_words(value: &str) -> String {
+    let mut out = Vec::new();
+    let mut rest = value;
+    let mut last_was_word = false;
+    while let Some(start) = rest.find("=?") {
+        let before = &rest[..start];
+        if !(last_was_word && before.trim().is_empty()) {
+            out.extend_from_slice(before.as_bytes());
+        }
+        let word = &rest[start + 2..];
+        let parts: Vec<&str> = word.splitn(3, '?').collect();
+        if parts.len() < 3 {
+            out.extend_from_slice(rest[start..].as_bytes());
+            return String::from_utf8_lossy(&out).into_owned();
+        }
+        let Some(end) = parts[2].find("?=") else {
+            out.extend_from_slice(rest[start..].as_bytes());
+            return String::from_utf8_lossy(&out).into_owned();
+        };
+        let payload = &parts[2][..end];
+        if parts[1].eq_ignore_ascii_case("b") {
+            out.extend(base64_decode(payload));
+        } else {
+            out.extend(qp_decode(&payload.replace('_', " ")));
+        }
+        let consumed = 2 + parts[0].len() + 1 + parts[1].len() + 1 + end + 2;
+        rest = &rest[start + consumed..];
+        last_was_word = true;
+    }
+    out.extend_from_slice(rest.as_bytes());
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[derive(Clone)]
@@ -85,6 +229,26 @@ impl SmtpServer {
 
     pub fn mails(&self) -> Vec<Mail> {
         self.inbox.lock().unwrap().clone()
+    }
+
+    /// Messages to `rcpt`.
+    pub fn mails_to(&self, rcpt: &str) -> Vec<Mail> {
+        self.mails().into_iter().filter(|m| m.to.iter().any(|t| t.contains(rcpt))).collect()
+    }
+
+    /// Message-IDs received more than once, and (recipient, subject) pairs received more than
+    /// once: what a second delivery of one notification would leave.
+    pub fn duplicates(&self) -> Vec<String> {
+        let mut seen = std::collections::HashMap::<String, usize>::new();
+        for m in self.mails() {
+            *seen.entry(format!("message-id {}", m.message_id())).or_default() += 1;
+            for t in &m.to {
+                *seen.entry(format!("to {t} subject {}", m.subject())).or_default() += 1;
+            }
+        }
+        let mut d: Vec<String> = seen.into_iter().filter(|(_, n)| *n > 1).map(|(k, n)| format!("{k} ×{n}")).collect();
+        d.sort();
+        d
     }
 
     /// Waits until a message to `rcpt` matching `pred` arrives.
@@ -173,11 +337,78 @@ pub struct Options {
     pub replicas: usize,
     /// RFC 3339 start of a manual clock for tickets (debug builds only).
     pub clock: Option<String>,
+    /// Which reference data knowledge imports on its first start.
+    pub data: RefData,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { replicas: 1, clock: None }
+        let data = if std::env::var("HOTLINE_E2E_FULL_DATA").is_ok_and(|v| v == "1") { RefData::Full } else { RefData::Subset };
+        Options { replicas: 1, clock: None, data }
+    }
+}
+
+/// The vendored reference data whole, or the part the journeys use (the province, Kunming
+/// with its counties, Honghe and Dali with theirs): a debug build imports and indexes that
+/// several times faster, which keeps CI short. `HOTLINE_E2E_FULL_DATA=1` imports it all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefData {
+    Full,
+    Subset,
+}
+
+/// Prefecture-level regions whose departments (and their counties') the subset keeps.
+pub const SUBSET_PREFECTURES: &[&str] = &["530100", "532300", "532900"];
+
+/// Writes the subset's JSONL files into `dir`: regions (all of them, so region names and
+/// filters keep working), the departments of the province and of the kept prefectures and
+/// their counties, and those departments' liaisons and FAQ entries.
+pub fn write_subset(dir: &Path) {
+    let src = reference_data();
+    let lines = |name: &str| -> Vec<(String, Value)> {
+        std::fs::read_to_string(src.join(name))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| (l.to_string(), serde_json::from_str(l).unwrap()))
+            .collect()
+    };
+    std::fs::create_dir_all(dir).unwrap();
+    let regions = lines("regions.jsonl");
+    let mut kept: std::collections::HashSet<String> = ["530000"].iter().map(|s| s.to_string()).collect();
+    for (_, r) in &regions {
+        let code = r["code"].as_str().unwrap_or_default();
+        let parent = r["parent"].as_str().unwrap_or_default();
+        if SUBSET_PREFECTURES.contains(&code) || SUBSET_PREFECTURES.contains(&parent) {
+            kept.insert(code.to_string());
+        }
+    }
+    let write = |name: &str, rows: Vec<&String>| {
+        let text: String = rows.iter().map(|l| format!("{l}\n")).collect();
+        std::fs::write(dir.join(name), text).unwrap();
+    };
+    write("regions.jsonl", regions.iter().map(|(l, _)| l).collect());
+    let departments = lines("departments.jsonl");
+    let mut codes: std::collections::HashSet<String> = departments
+        .iter()
+        .filter(|(_, d)| kept.contains(d["region"].as_str().unwrap_or_default()))
+        .map(|(_, d)| d["code"].as_str().unwrap_or_default().to_string())
+        .collect();
+    // A merged department answers with its successor: keep that one too.
+    for (_, d) in &departments {
+        if let Some(s) = d["successor"].as_str() {
+            if codes.contains(d["code"].as_str().unwrap_or_default()) {
+                codes.insert(s.to_string());
+            }
+        }
+    }
+    write("departments.jsonl", departments.iter().filter(|(_, d)| codes.contains(d["code"].as_str().unwrap_or_default())).map(|(l, _)| l).collect());
+    for name in ["liaisons.jsonl", "faqs.jsonl"] {
+        let rows = lines(name);
+        write(name, rows.iter().filter(|(_, r)| codes.contains(r["department"].as_str().unwrap_or_default())).map(|(l, _)| l).collect());
+    }
+    for name in ["scripts.jsonl"] {
+        std::fs::copy(src.join(name), dir.join(name)).unwrap();
     }
 }
 
@@ -191,7 +422,31 @@ pub struct Stack {
     pub dir: TempDir,
     pub http: reqwest::Client,
     keys: JwtKeys,
+    /// How long `start` took (processes, migrations, import, search index).
+    pub start_time: Duration,
+    /// knowledge, tickets, notify balancers when there are replicas.
+    pub balancers: Vec<Balancer>,
     _dbs: Vec<TestDatabase>,
+}
+
+/// Whether the tests run on PostgreSQL (`HOTLINE_TEST_DATABASE_URL`).
+pub fn is_postgres() -> bool {
+    std::env::var("HOTLINE_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
+}
+
+impl Drop for Stack {
+    /// A failed journey shows the end of every service's log (the temp dir goes away).
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        for s in self.knowledge.iter().chain(&self.tickets).chain(&self.notify) {
+            let text = std::fs::read_to_string(&s.log).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            let tail = &lines[lines.len().saturating_sub(40)..];
+            eprintln!("---- {} (port {}) log, last {} lines ----\n{}", s.name, s.port, tail.len(), tail.join("\n"));
+        }
+    }
 }
 
 pub const CENTRE_FAX: &str = "0871-96128000";
@@ -204,7 +459,16 @@ pub fn reference_data() -> PathBuf {
 
 impl Stack {
     pub async fn start(opts: Options) -> Stack {
+        let started = Instant::now();
         let dir = TempDir::new("hotline-e2e").unwrap();
+        let import_dir = match opts.data {
+            RefData::Full => reference_data(),
+            RefData::Subset => {
+                let d = dir.path().join("kb");
+                write_subset(&d);
+                d
+            }
+        };
         let smtp = SmtpServer::start();
         let dbs: Vec<TestDatabase> = ["knowledge", "tickets", "notify"].iter().map(|s| TestDatabase::new(s).unwrap()).collect();
         let ports: Vec<Vec<u16>> = (0..3).map(|_| (0..opts.replicas).map(|_| free_port()).collect()).collect();
@@ -212,18 +476,33 @@ impl Stack {
         let mut common: Vec<(String, String)> = vec![
             ("HOTLINE_JWT_SECRET".into(), SECRET.into()),
             ("HOTLINE_SMTP_URL".into(), format!("smtp://127.0.0.1:{}", smtp.port)),
-            ("HOTLINE_MAIL_FROM".into(), "96128 <noreply@hotline.test>".into()),
+            ("HOTLINE_MAIL_FROM".into(), "noreply@hotline.test".into()),
+            ("HOTLINE_MAIL_FROM_NAME".into(), "96128".into()),
             ("HOTLINE_FAX_TRANSPORT".into(), "spool".into()),
             ("HOTLINE_CENTRE_FAX".into(), CENTRE_FAX.into()),
             ("HOTLINE_CENTRE_EMAIL".into(), CENTRE_EMAIL.into()),
             ("HOTLINE_SUPERVISOR_EMAIL".into(), SUPERVISOR_EMAIL.into()),
-            ("HOTLINE_KNOWLEDGE_IMPORT_DIR".into(), reference_data().display().to_string()),
+            ("HOTLINE_KNOWLEDGE_IMPORT_DIR".into(), import_dir.display().to_string()),
+            // Background work at test speed: a journey waits seconds, not minutes.
+            ("HOTLINE_TICKETS_RELAY_INTERVAL_MS".into(), "200".into()),
+            ("HOTLINE_TICKETS_RELAY_MAX_BACKOFF_MS".into(), "2000".into()),
+            ("HOTLINE_TICKETS_ESCALATION_INTERVAL_MS".into(), "300".into()),
+            ("HOTLINE_KNOWLEDGE_RELAY_INTERVAL_MS".into(), "200".into()),
+            ("HOTLINE_NOTIFY_POLL_MS".into(), "200".into()),
+            ("HOTLINE_NOTIFY_BACKOFF_MS".into(), "500".into()),
+            ("HOTLINE_NOTIFY_BACKOFF_MAX_MS".into(), "3000".into()),
+            ("HOTLINE_NOTIFY_LEASE_MS".into(), "10000".into()),
         ];
+        // With replicas, each service sits behind a round-robin balancer that callers use.
+        let balancers: Vec<Balancer> = if opts.replicas > 1 { ports.iter().map(|p| Balancer::start(p.clone())).collect() } else { Vec::new() };
         for (i, name) in names.iter().enumerate() {
             let up = name.to_uppercase();
             common.push((format!("HOTLINE_{up}_DATABASE_URL"), dbs[i].url.clone()));
-            // Callers reach the first replica of each service (no load balancer in tests).
-            common.push((format!("HOTLINE_{up}_URL"), format!("http://127.0.0.1:{}", ports[i][0])));
+            let url = match balancers.get(i) {
+                Some(b) => b.url(),
+                None => format!("http://127.0.0.1:{}", ports[i][0]),
+            };
+            common.push((format!("HOTLINE_{up}_URL"), url));
         }
         if let Some(c) = &opts.clock {
             common.push(("HOTLINE_TEST_CLOCK".into(), c.clone()));
@@ -256,11 +535,72 @@ impl Stack {
         let tickets = groups.pop().unwrap();
         let knowledge = groups.pop().unwrap();
         let keys = JwtKeys::new(&Secret::new(SECRET), "knowledge").unwrap();
-        Stack { knowledge, tickets, notify, smtp, dir, http: reqwest::Client::new(), keys, _dbs: dbs }
+        let start_time = started.elapsed();
+        println!(
+            "stack started in {:.1} s ({} replica(s) of each service, {:?} reference data, {})",
+            start_time.as_secs_f64(),
+            opts.replicas,
+            opts.data,
+            if is_postgres() { "PostgreSQL" } else { "SQLite" }
+        );
+        Stack { knowledge, tickets, notify, smtp, dir, http: reqwest::Client::new(), keys, start_time, balancers, _dbs: dbs }
     }
 
     pub fn fax_dir(&self) -> PathBuf {
         self.dir.path().join("notify-0").join("fax")
+    }
+
+    /// Every fax job spooled by any notify replica: the `<id>.json` files of their `fax/`
+    /// folders, parsed (`{id, number, title, pdf, created_at}`).
+    pub fn faxes(&self) -> Vec<Value> {
+        let mut out = Vec::new();
+        for r in 0..self.notify.len() {
+            let dir = self.dir.path().join(format!("notify-{r}")).join("fax");
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "json") {
+                    if let Ok(v) = serde_json::from_str::<Value>(&std::fs::read_to_string(&p).unwrap_or_default()) {
+                        let pdf = dir.join(v["pdf"].as_str().unwrap_or_default());
+                        let mut v = v;
+                        v["pdf_bytes"] = json!(std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0));
+                        out.push(v);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Faxes to `number` (compared without spaces and dashes).
+    pub fn faxes_to(&self, number: &str) -> Vec<Value> {
+        let want = digits(number);
+        self.faxes().into_iter().filter(|f| digits(f["number"].as_str().unwrap_or_default()) == want).collect()
+    }
+
+    /// A knowledge URL: through the balancer when there are replicas.
+    pub fn k(&self, path: &str) -> String {
+        self.front(0, path)
+    }
+    pub fn t(&self, path: &str) -> String {
+        self.front(1, path)
+    }
+    pub fn n(&self, path: &str) -> String {
+        self.front(2, path)
+    }
+    fn front(&self, i: usize, path: &str) -> String {
+        match self.balancers.get(i) {
+            Some(b) => format!("{}{path}", b.url()),
+            None => [&self.knowledge, &self.tickets, &self.notify][i][0].url(path),
+        }
+    }
+
+    /// Advances the tickets service's manual clock (each replica has its own).
+    pub async fn advance_clock(&self, minutes: i64) {
+        let admin = self.token(Role::Admin, None);
+        for t in &self.tickets {
+            post(&self.http, &t.url("/api/v1/test/clock"), &admin, json!({"advance_minutes": minutes})).await;
+        }
     }
 
     pub fn token(&self, role: Role, department: Option<&str>) -> String {
@@ -281,6 +621,10 @@ impl Stack {
         let v: Value = res.json().await.unwrap();
         v["access_token"].as_str().unwrap().to_string()
     }
+}
+
+pub fn digits(s: &str) -> String {
+    s.chars().filter(|c| c.is_ascii_digit()).collect()
 }
 
 /// Small request helpers that fail the test with the answer's body.

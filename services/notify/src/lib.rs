@@ -1,1 +1,14 @@
+//! The notify service: e-mail and fax delivery that never loses a message. Requests are
+//! stored before they are answered, then sent by workers that lease jobs from the database.
 
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod fax;
+pub mod jobs;
+pub mod mail;
+pub mod routes;
+pub mod send;
+pub mod startup;
+
+pub use startup::Application;

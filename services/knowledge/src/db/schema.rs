@@ -11,3 +11,178 @@ diesel::table! {
         area_code -> Text,
     }
 }
+
+diesel::table! {
+    departments (code) {
+        code -> Text,
+        region -> Text,
+        kind -> Text,
+        name -> Text,
+        aliases -> Text,
+        phones -> Text,
+        fax -> Nullable<Text>,
+        address -> Nullable<Text>,
+        directions -> Nullable<Text>,
+        service_locations -> Text,
+        hours -> Nullable<Text>,
+        status -> Text,
+        successor -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    liaisons (code) {
+        code -> Text,
+        department -> Text,
+        name -> Text,
+        phone -> Text,
+        mobile -> Text,
+        email -> Text,
+        fax -> Text,
+    }
+}
+
+diesel::table! {
+    faqs (code) {
+        code -> Text,
+        department -> Text,
+        question -> Text,
+        answer -> Text,
+        authorized -> Bool,
+        status -> Text,
+        keywords -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    faq_revisions (id) {
+        id -> BigInt,
+        faq_code -> Text,
+        revision -> Integer,
+        department -> Text,
+        question -> Text,
+        answer -> Text,
+        authorized -> Bool,
+        status -> Text,
+        keywords -> Text,
+        changed_by -> Text,
+        changed_at -> Timestamp,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    scripts (key) {
+        key -> Text,
+        title -> Text,
+        text -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    change_requests (id) {
+        id -> BigInt,
+        idempotency_key -> Nullable<Text>,
+        ticket_id -> Nullable<Text>,
+        region -> Nullable<Text>,
+        department_code -> Nullable<Text>,
+        new_department -> Nullable<Text>,
+        question -> Nullable<Text>,
+        answer -> Nullable<Text>,
+        note -> Text,
+        submitted_by -> Text,
+        status -> Text,
+        entry_code -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    accounts (username) {
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        department -> Nullable<Text>,
+        disabled -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        target -> Text,
+        path -> Text,
+        idempotency_key -> Text,
+        body -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    kb_changes (seq) {
+        seq -> BigInt,
+        entity -> Text,
+        code -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(departments -> regions (region));
+diesel::joinable!(liaisons -> departments (department));
+diesel::joinable!(faqs -> departments (department));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    regions,
+    departments,
+    liaisons,
+    faqs,
+    faq_revisions,
+    scripts,
+    change_requests,
+    accounts,
+    outbox,
+    kb_changes,
+);
+
+// Search (owned by the search helper: migrations 2026-11-27-000500_search).
+diesel::table! {
+    search_synonyms (id) {
+        id -> BigInt,
+        term -> Text,
+        replacement -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    search_unanswered (query) {
+        query -> Text,
+        region -> Nullable<Text>,
+        times -> BigInt,
+        first_asked_at -> Timestamp,
+        last_asked_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    search_seeds (name) {
+        name -> Text,
+        seeded_at -> Timestamp,
+    }
+}

@@ -4,6 +4,13 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub mod accounts;
+pub mod hours;
+pub mod ratelimit;
+pub mod review;
+pub mod scripts;
+pub mod validate;
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Region {
@@ -103,4 +110,73 @@ pub struct Script {
     pub title: String,
     /// With `{placeholders}` such as `{department}`, `{phone}`, `{hours}`.
     pub text: String,
+}
+
+/// The next free FAQ code of a department: `<department>-<n>` after the highest `n` in use.
+pub fn next_faq_code(department: &str, existing: &[String]) -> String {
+    let prefix = format!("{department}-");
+    let max = existing
+        .iter()
+        .filter_map(|c| c.strip_prefix(&prefix))
+        .filter_map(|n| n.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{}", max + 1)
+}
+
+/// The regions a filter on `code` covers: the region and every region under it.
+pub fn region_and_below(regions: &[Region], code: &str) -> Vec<String> {
+    let mut out = vec![code.to_string()];
+    let mut i = 0;
+    while i < out.len() {
+        let parent = out[i].clone();
+        out.extend(
+            regions
+                .iter()
+                .filter(|r| r.parent.as_deref() == Some(parent.as_str()))
+                .map(|r| r.code.clone()),
+        );
+        i += 1;
+        if out.len() > regions.len() + 1 {
+            break; // a cycle in the data; stop rather than loop
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faq_codes_count_up() {
+        let existing = vec![
+            "530100-rsj-2".to_string(),
+            "530100-rsj-10".to_string(),
+            "530100-rsjx-99".to_string(),
+        ];
+        assert_eq!(next_faq_code("530100-rsj", &existing), "530100-rsj-11");
+        assert_eq!(next_faq_code("530200-rsj", &existing), "530200-rsj-1");
+    }
+
+    #[test]
+    fn region_filter_covers_children() {
+        let r = |code: &str, parent: Option<&str>| Region {
+            code: code.into(),
+            name: code.into(),
+            short_name: code.into(),
+            aliases: vec![],
+            level: "county".into(),
+            parent: parent.map(str::to_string),
+            area_code: String::new(),
+        };
+        let all = vec![
+            r("53", None),
+            r("5301", Some("53")),
+            r("530102", Some("5301")),
+            r("5302", Some("53")),
+        ];
+        assert_eq!(region_and_below(&all, "5301"), vec!["5301", "530102"]);
+        assert_eq!(region_and_below(&all, "53").len(), 4);
+    }
 }

@@ -1,1 +1,10 @@
+DROP TABLE kb_changes;
+DROP TABLE outbox;
+DROP TABLE accounts;
+DROP TABLE change_requests;
+DROP TABLE scripts;
+DROP TABLE faq_revisions;
+DROP TABLE faqs;
+DROP TABLE liaisons;
+DROP TABLE departments;
 DROP TABLE regions;

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Search benchmark (not a test). Usage, from the workspace root:
+#   bench/search/run.sh            # reference data (data/kb)
+#   SCALE=20 bench/search/run.sh   # gen_kb.py --scale 20 output, generated into /tmp
+# Builds the knowledge binary in release, starts it on a fresh SQLite database with the
+# first-start import, then measures with wrk at 64 connections: GET /healthz and
+# GET /api/v1/search over thousands of distinct queries, in the same run on the same server.
+# Reports the index build time (from the service log), p50/p99, throughput and peak RSS.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$ROOT/bench/search"
+SCALE=${SCALE:-1}
+DURATION=${DURATION:-20s}
+CONNS=${CONNS:-64}
+PORT=${PORT:-18081}
+WORK=$(mktemp -d /tmp/search-bench.XXXXXX)
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+if [ "$SCALE" = 1 ]; then
+  KB="$ROOT/data/kb"
+else
+  KB="$WORK/kb"
+  python3 /work/shared/tools/gen_kb.py --out "$KB" --scale "$SCALE"
+fi
+(cd "$ROOT" && cargo build --release -p knowledge --bin knowledge 2>&1 | tail -1)
+python3 "$HERE/make_queries.py" "$KB" "$WORK/queries.txt" 5000
+
+export HOTLINE_JWT_SECRET=bench-secret-bench-secret-bench-secret-0123
+export HOTLINE_DATA_DIR="$WORK/data"
+export HOTLINE_KNOWLEDGE_DATABASE_URL="sqlite://$WORK/data/knowledge.db"
+export HOTLINE_KNOWLEDGE_IMPORT_DIR="$KB"
+export HOTLINE_KNOWLEDGE_PORT=$PORT
+export HOTLINE_TICKETS_URL=http://127.0.0.1:9 # not running: calendar falls back to weekdays
+export RUST_LOG=${RUST_LOG:-warn,knowledge::search=info,knowledge::startup=info}
+START=$(date +%s.%N)
+"$ROOT/target/release/knowledge" 2> "$WORK/server.log" &
+SERVER=$!
+until curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null; do
+  sleep 0.2
+  kill -0 $SERVER 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
+done
+READY=$(date +%s.%N)
+echo "ready after $(python3 -c "print(round($READY-$START,2))") s (import + index)"
+grep -E "index built|first-start import" "$WORK/server.log" | sed 's/\x1b\[[0-9;]*m//g' || true
+rss() { grep -E 'VmHWM|VmRSS' /proc/$SERVER/status | tr -s ' ' | tr '\n' ' '; echo; }
+echo "memory after start: $(rss)"
+
+export TOKEN=$(python3 "$HERE/mint_token.py")
+export QUERIES="$WORK/queries.txt"
+curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$(head -1 "$QUERIES")" > /dev/null
+# Warm up both paths once.
+wrk -t2 -c$CONNS -d3s "http://127.0.0.1:$PORT/healthz" > /dev/null
+wrk -t2 -c$CONNS -d3s -s "$HERE/search.lua" "http://127.0.0.1:$PORT" > /dev/null
+echo "== GET /healthz ($CONNS connections, $DURATION)"
+wrk -t2 -c$CONNS -d$DURATION --latency "http://127.0.0.1:$PORT/healthz" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
+echo "== GET /api/v1/search ($(wc -l < "$QUERIES") distinct queries, $CONNS connections, $DURATION)"
+wrk -t2 -c$CONNS -d$DURATION --latency -s "$HERE/search.lua" "http://127.0.0.1:$PORT" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
+echo "memory after load: $(rss)"

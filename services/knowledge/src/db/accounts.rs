@@ -1,0 +1,88 @@
+//! Accounts: people who sign in.
+
+use diesel::prelude::*;
+use shared::ApiResult;
+use shared::db::DbConnection;
+
+use super::schema::{accounts, liaisons};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct Account {
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub department: Option<String>,
+    pub disabled: bool,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = accounts)]
+pub struct AccountChanges {
+    pub password_hash: Option<String>,
+    pub role: Option<String>,
+    /// `Some(None)` clears the department.
+    pub department: Option<Option<String>>,
+    pub disabled: Option<bool>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+}
+
+pub fn find(conn: &mut DbConnection, username: &str) -> ApiResult<Option<Account>> {
+    Ok(accounts::table
+        .find(username)
+        .select(Account::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn list(conn: &mut DbConnection, offset: i64, limit: i64) -> ApiResult<(Vec<Account>, i64)> {
+    let total = accounts::table.count().get_result(conn)?;
+    let items = accounts::table
+        .select(Account::as_select())
+        .order(accounts::username)
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    Ok((items, total))
+}
+
+pub fn insert(conn: &mut DbConnection, a: &Account) -> ApiResult<()> {
+    diesel::insert_into(accounts::table)
+        .values(a)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn update(conn: &mut DbConnection, username: &str, c: &AccountChanges) -> ApiResult<()> {
+    let n = diesel::update(accounts::table.find(username))
+        .set(c)
+        .execute(conn)?;
+    if n == 0 {
+        return Err(diesel::result::Error::NotFound.into());
+    }
+    Ok(())
+}
+
+pub fn usernames(conn: &mut DbConnection) -> ApiResult<Vec<String>> {
+    Ok(accounts::table.select(accounts::username).load(conn)?)
+}
+
+pub fn insert_many(conn: &mut DbConnection, items: &[Account]) -> ApiResult<()> {
+    for chunk in items.chunks(500) {
+        on_backend!(conn, |c| diesel::insert_into(accounts::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Departments that have at least one liaison.
+pub fn departments_with_liaisons(conn: &mut DbConnection) -> ApiResult<Vec<String>> {
+    Ok(liaisons::table
+        .select(liaisons::department)
+        .distinct()
+        .order(liaisons::department)
+        .load(conn)?)
+}

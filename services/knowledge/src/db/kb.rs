@@ -1,0 +1,499 @@
+//! The directory tables: regions, departments, liaisons, FAQ entries, scripts.
+//!
+//! JSON-shaped fields are stored as TEXT holding JSON; rows convert to and from the `domain`
+//! types here so that nothing above this layer sees the storage shape.
+
+use diesel::prelude::*;
+use shared::ApiResult;
+use shared::db::DbConnection;
+
+use super::schema::{departments, faqs, liaisons, regions, scripts};
+use crate::domain::{Department, Faq, Liaison, Region, Script};
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = regions, treat_none_as_null = true)]
+pub struct RegionRow {
+    pub code: String,
+    pub name: String,
+    pub short_name: String,
+    pub aliases: String,
+    pub level: String,
+    pub parent: Option<String>,
+    pub area_code: String,
+}
+
+impl RegionRow {
+    pub fn from_domain(r: &Region) -> ApiResult<RegionRow> {
+        Ok(RegionRow {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            short_name: r.short_name.clone(),
+            aliases: serde_json::to_string(&r.aliases)?,
+            level: r.level.clone(),
+            parent: r.parent.clone(),
+            area_code: r.area_code.clone(),
+        })
+    }
+
+    pub fn into_domain(self) -> ApiResult<Region> {
+        Ok(Region {
+            code: self.code,
+            name: self.name,
+            short_name: self.short_name,
+            aliases: serde_json::from_str(&self.aliases)?,
+            level: self.level,
+            parent: self.parent,
+            area_code: self.area_code,
+        })
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = departments)]
+pub struct DepartmentRow {
+    pub code: String,
+    pub region: String,
+    pub kind: String,
+    pub name: String,
+    pub aliases: String,
+    pub phones: String,
+    pub fax: Option<String>,
+    pub address: Option<String>,
+    pub directions: Option<String>,
+    pub service_locations: String,
+    pub hours: Option<String>,
+    pub status: String,
+    pub successor: Option<String>,
+}
+
+/// What is written for a department (its `updated_at` is set on every write).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = departments, treat_none_as_null = true)]
+pub struct NewDepartmentRow {
+    pub code: String,
+    pub region: String,
+    pub kind: String,
+    pub name: String,
+    pub aliases: String,
+    pub phones: String,
+    pub fax: Option<String>,
+    pub address: Option<String>,
+    pub directions: Option<String>,
+    pub service_locations: String,
+    pub hours: Option<String>,
+    pub status: String,
+    pub successor: Option<String>,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl NewDepartmentRow {
+    pub fn from_domain(d: &Department) -> ApiResult<NewDepartmentRow> {
+        Ok(NewDepartmentRow {
+            code: d.code.clone(),
+            region: d.region.clone(),
+            kind: d.kind.clone(),
+            name: d.name.clone(),
+            aliases: serde_json::to_string(&d.aliases)?,
+            phones: serde_json::to_string(&d.phones)?,
+            fax: d.fax.clone(),
+            address: d.address.clone(),
+            directions: d.directions.clone(),
+            service_locations: serde_json::to_string(&d.service_locations)?,
+            hours: d.hours.as_ref().map(serde_json::to_string).transpose()?,
+            status: d.status.clone(),
+            successor: d.successor.clone(),
+            updated_at: now(),
+        })
+    }
+}
+
+impl DepartmentRow {
+    pub fn into_domain(self) -> ApiResult<Department> {
+        Ok(Department {
+            code: self.code,
+            region: self.region,
+            kind: self.kind,
+            name: self.name,
+            aliases: serde_json::from_str(&self.aliases)?,
+            phones: serde_json::from_str(&self.phones)?,
+            fax: self.fax,
+            address: self.address,
+            directions: self.directions,
+            service_locations: serde_json::from_str(&self.service_locations)?,
+            hours: self
+                .hours
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()?,
+            status: self.status,
+            successor: self.successor,
+        })
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = liaisons)]
+pub struct LiaisonRow {
+    pub code: String,
+    pub department: String,
+    pub name: String,
+    pub phone: String,
+    pub mobile: String,
+    pub email: String,
+    pub fax: String,
+}
+
+impl From<&Liaison> for LiaisonRow {
+    fn from(l: &Liaison) -> Self {
+        LiaisonRow {
+            code: l.code.clone(),
+            department: l.department.clone(),
+            name: l.name.clone(),
+            phone: l.phone.clone(),
+            mobile: l.mobile.clone(),
+            email: l.email.clone(),
+            fax: l.fax.clone(),
+        }
+    }
+}
+
+impl From<LiaisonRow> for Liaison {
+    fn from(r: LiaisonRow) -> Self {
+        Liaison {
+            code: r.code,
+            department: r.department,
+            name: r.name,
+            phone: r.phone,
+            mobile: r.mobile,
+            email: r.email,
+            fax: r.fax,
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = faqs)]
+pub struct FaqRow {
+    pub code: String,
+    pub department: String,
+    pub question: String,
+    pub answer: String,
+    pub authorized: bool,
+    pub status: String,
+    pub keywords: String,
+}
+
+impl FaqRow {
+    pub fn into_domain(self) -> ApiResult<Faq> {
+        Ok(Faq {
+            code: self.code,
+            department: self.department,
+            question: self.question,
+            answer: self.answer,
+            authorized: self.authorized,
+            status: self.status,
+            keywords: serde_json::from_str(&self.keywords)?,
+        })
+    }
+}
+
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = faqs)]
+pub struct NewFaqRow {
+    pub code: String,
+    pub department: String,
+    pub question: String,
+    pub answer: String,
+    pub authorized: bool,
+    pub status: String,
+    pub keywords: String,
+    pub updated_at: chrono::NaiveDateTime,
+    pub updated_by: String,
+}
+
+impl NewFaqRow {
+    pub fn from_domain(f: &Faq, by: &str) -> ApiResult<NewFaqRow> {
+        Ok(NewFaqRow {
+            code: f.code.clone(),
+            department: f.department.clone(),
+            question: f.question.clone(),
+            answer: f.answer.clone(),
+            authorized: f.authorized,
+            status: f.status.clone(),
+            keywords: serde_json::to_string(&f.keywords)?,
+            updated_at: now(),
+            updated_by: by.to_string(),
+        })
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = scripts)]
+pub struct ScriptRow {
+    pub key: String,
+    pub title: String,
+    pub text: String,
+}
+
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = scripts)]
+pub struct NewScriptRow {
+    pub key: String,
+    pub title: String,
+    pub text: String,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl NewScriptRow {
+    pub fn from_domain(s: &Script) -> NewScriptRow {
+        NewScriptRow {
+            key: s.key.clone(),
+            title: s.title.clone(),
+            text: s.text.clone(),
+            updated_at: now(),
+        }
+    }
+}
+
+impl From<ScriptRow> for Script {
+    fn from(r: ScriptRow) -> Self {
+        Script {
+            key: r.key,
+            title: r.title,
+            text: r.text,
+        }
+    }
+}
+
+// ---- loaders (also used by the search index) ----
+
+/// Every region, ordered by code.
+pub fn load_regions(conn: &mut DbConnection) -> ApiResult<Vec<Region>> {
+    regions::table
+        .select(RegionRow::as_select())
+        .order(regions::code)
+        .load(conn)?
+        .into_iter()
+        .map(RegionRow::into_domain)
+        .collect()
+}
+
+/// Every department (active and merged), ordered by code.
+pub fn load_departments(conn: &mut DbConnection) -> ApiResult<Vec<Department>> {
+    departments::table
+        .select(DepartmentRow::as_select())
+        .order(departments::code)
+        .load(conn)?
+        .into_iter()
+        .map(DepartmentRow::into_domain)
+        .collect()
+}
+
+/// Every FAQ entry in every review state, ordered by code (callers filter on `status`).
+pub fn load_faqs(conn: &mut DbConnection) -> ApiResult<Vec<Faq>> {
+    faqs::table
+        .select(FaqRow::as_select())
+        .order(faqs::code)
+        .load(conn)?
+        .into_iter()
+        .map(FaqRow::into_domain)
+        .collect()
+}
+
+/// Every liaison, ordered by code.
+pub fn load_liaisons(conn: &mut DbConnection) -> ApiResult<Vec<Liaison>> {
+    Ok(liaisons::table
+        .select(LiaisonRow::as_select())
+        .order(liaisons::code)
+        .load(conn)?
+        .into_iter()
+        .map(Liaison::from)
+        .collect())
+}
+
+pub fn load_scripts(conn: &mut DbConnection) -> ApiResult<Vec<Script>> {
+    Ok(scripts::table
+        .select(ScriptRow::as_select())
+        .order(scripts::key)
+        .load(conn)?
+        .into_iter()
+        .map(Script::from)
+        .collect())
+}
+
+// ---- single records ----
+
+pub fn region(conn: &mut DbConnection, code: &str) -> ApiResult<Option<Region>> {
+    regions::table
+        .find(code)
+        .select(RegionRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(RegionRow::into_domain)
+        .transpose()
+}
+
+/// One department by code, `None` when unknown.
+pub fn department(conn: &mut DbConnection, code: &str) -> ApiResult<Option<Department>> {
+    departments::table
+        .find(code)
+        .select(DepartmentRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(DepartmentRow::into_domain)
+        .transpose()
+}
+
+/// One FAQ entry by code (any review state), `None` when unknown.
+pub fn faq(conn: &mut DbConnection, code: &str) -> ApiResult<Option<Faq>> {
+    faqs::table
+        .find(code)
+        .select(FaqRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(FaqRow::into_domain)
+        .transpose()
+}
+
+pub fn liaison(conn: &mut DbConnection, code: &str) -> ApiResult<Option<Liaison>> {
+    Ok(liaisons::table
+        .find(code)
+        .select(LiaisonRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Liaison::from))
+}
+
+pub fn script(conn: &mut DbConnection, key: &str) -> ApiResult<Option<Script>> {
+    Ok(scripts::table
+        .find(key)
+        .select(ScriptRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Script::from))
+}
+
+pub fn liaisons_of(conn: &mut DbConnection, department: &str) -> ApiResult<Vec<Liaison>> {
+    Ok(liaisons::table
+        .filter(liaisons::department.eq(department))
+        .select(LiaisonRow::as_select())
+        .order(liaisons::code)
+        .load(conn)?
+        .into_iter()
+        .map(Liaison::from)
+        .collect())
+}
+
+/// Codes of the department's FAQ entries in `status`.
+pub fn faq_codes_of(
+    conn: &mut DbConnection,
+    department: &str,
+    status: &str,
+) -> ApiResult<Vec<String>> {
+    Ok(faqs::table
+        .filter(faqs::department.eq(department))
+        .filter(faqs::status.eq(status))
+        .select(faqs::code)
+        .order(faqs::code)
+        .load(conn)?)
+}
+
+pub fn faqs_of(conn: &mut DbConnection, department: &str) -> ApiResult<Vec<Faq>> {
+    faqs::table
+        .filter(faqs::department.eq(department))
+        .select(FaqRow::as_select())
+        .order(faqs::code)
+        .load(conn)?
+        .into_iter()
+        .map(FaqRow::into_domain)
+        .collect()
+}
+
+pub fn count_departments(conn: &mut DbConnection) -> ApiResult<i64> {
+    Ok(departments::table.count().get_result(conn)?)
+}
+
+pub fn department_codes(conn: &mut DbConnection) -> ApiResult<Vec<String>> {
+    Ok(departments::table.select(departments::code).load(conn)?)
+}
+
+fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// A page of departments, optionally in `regions` and matching `q` in name, code or aliases.
+pub fn list_departments(
+    conn: &mut DbConnection,
+    regions: Option<&[String]>,
+    q: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<(Vec<Department>, i64)> {
+    let filtered = || {
+        let mut query = departments::table.into_boxed();
+        if let Some(r) = regions {
+            query = query.filter(departments::region.eq_any(r.to_vec()));
+        }
+        if let Some(q) = q {
+            let p = like_pattern(q);
+            query = query.filter(
+                departments::name
+                    .like(p.clone())
+                    .escape('\\')
+                    .or(departments::aliases.like(p.clone()).escape('\\'))
+                    .or(departments::code.like(p).escape('\\')),
+            );
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let items = filtered()
+        .select(DepartmentRow::as_select())
+        .order(departments::code)
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?
+        .into_iter()
+        .map(DepartmentRow::into_domain)
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok((items, total))
+}
+
+/// A page of FAQ entries, optionally of one department and in one state.
+pub fn list_faqs(
+    conn: &mut DbConnection,
+    department: Option<&str>,
+    status: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<(Vec<Faq>, i64)> {
+    let filtered = || {
+        let mut query = faqs::table.into_boxed();
+        if let Some(d) = department {
+            query = query.filter(faqs::department.eq(d.to_string()));
+        }
+        if let Some(s) = status {
+            query = query.filter(faqs::status.eq(s.to_string()));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let items = filtered()
+        .select(FaqRow::as_select())
+        .order(faqs::code)
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?
+        .into_iter()
+        .map(FaqRow::into_domain)
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok((items, total))
+}

@@ -1,0 +1,101 @@
+//! Operator scripts: filling `{placeholders}` from a department.
+
+use super::{Department, hours::hours_text};
+
+/// The values a department gives a script. `{target_department}` is the department's name too:
+/// the scripts that report a number or transfer a call name the department the caller needs.
+pub fn department_values(d: &Department) -> Vec<(&'static str, String)> {
+    let mut v = vec![
+        ("department", d.name.clone()),
+        ("target_department", d.name.clone()),
+    ];
+    if !d.phones.is_empty() {
+        let phones = d
+            .phones
+            .iter()
+            .map(|p| p.number.clone())
+            .collect::<Vec<_>>()
+            .join("、");
+        v.push(("phone", phones));
+    }
+    if let Some(h) = d
+        .hours
+        .as_ref()
+        .filter(|h| !h.weekly.is_empty() || h.note.is_some())
+    {
+        v.push(("hours", hours_text(h)));
+    }
+    if let Some(a) = &d.address {
+        v.push(("address", a.clone()));
+    }
+    if let Some(f) = &d.fax {
+        v.push(("fax", f.clone()));
+    }
+    v
+}
+
+/// Replaces each `{name}` that `values` knows; unknown placeholders stay as they are.
+pub fn fill(text: &str, values: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let name = &after[..end];
+                match values.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholders a script uses, in order of first appearance.
+pub fn placeholders(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        let name = after[..end].to_string();
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+        rest = &after[end + 1..];
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_known_and_keeps_unknown() {
+        let values = vec![
+            ("department", "昆明市人社局".to_string()),
+            ("phone", "0871-1".to_string()),
+        ];
+        assert_eq!(
+            fill("您好!{department},电话{phone},工号{agent_id}", &values),
+            "您好!昆明市人社局,电话0871-1,工号{agent_id}"
+        );
+        assert_eq!(fill("no braces", &values), "no braces");
+        assert_eq!(fill("open {department", &values), "open {department");
+        assert_eq!(placeholders("{a}{b}{a}"), vec!["a", "b"]);
+    }
+}

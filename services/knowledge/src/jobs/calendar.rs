@@ -1,0 +1,95 @@
+//! The working-day calendar, read from tickets (`GET /api/v1/calendar`) and cached. Requests
+//! only ever read the cache, so an unreachable tickets service never fails or slows a request:
+//! until the first successful fetch the calendar is plain weekdays.
+
+use std::sync::RwLock;
+use std::time::Duration;
+
+use serde::Deserialize;
+use shared::calendar::{CalendarYear, WorkCalendar, WorkingHours};
+use shared::http::ServiceClient;
+
+/// How long a fetched calendar is used before it is fetched again.
+pub const REFRESH: Duration = Duration::from_secs(600);
+/// How soon to try again after a failed fetch.
+pub const RETRY: Duration = Duration::from_secs(30);
+
+#[derive(Default)]
+pub struct CalendarCache {
+    calendar: RwLock<Option<WorkCalendar>>,
+}
+
+#[derive(Deserialize)]
+struct CalendarAnswer {
+    years: Vec<CalendarYear>,
+    #[serde(default)]
+    working_hours: Option<String>,
+}
+
+impl CalendarCache {
+    /// The cached calendar, or plain weekdays when none has been fetched.
+    pub fn get(&self) -> WorkCalendar {
+        self.calendar
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+            .unwrap_or_default()
+    }
+
+    pub fn is_loaded(&self) -> bool {
+        self.calendar.read().map(|c| c.is_some()).unwrap_or(false)
+    }
+
+    pub fn set(&self, calendar: WorkCalendar) {
+        match self.calendar.write() {
+            Ok(mut c) => *c = Some(calendar),
+            Err(p) => *p.into_inner() = Some(calendar),
+        }
+    }
+
+    /// Parses tickets' answer into a calendar.
+    pub fn parse(answer: serde_json::Value) -> Result<WorkCalendar, String> {
+        let a: CalendarAnswer = serde_json::from_value(answer).map_err(|e| e.to_string())?;
+        let hours = match a.working_hours.as_deref() {
+            Some(h) => WorkingHours::parse(h)?,
+            None => WorkingHours::default(),
+        };
+        let mut c = WorkCalendar::new([], [], hours);
+        for y in &a.years {
+            c.add_year(y);
+        }
+        Ok(c)
+    }
+
+    /// Fetches once; true on success.
+    pub async fn refresh(&self, client: &ServiceClient) -> bool {
+        match client.get("/api/v1/calendar", None).await {
+            Ok(v) => match Self::parse(v) {
+                Ok(c) => {
+                    self.set(c);
+                    true
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "tickets' calendar answer not understood");
+                    false
+                }
+            },
+            Err(e) => {
+                tracing::debug!(error = %e, "calendar not available; using plain weekdays");
+                false
+            }
+        }
+    }
+}
+
+/// Keeps the cache fresh for as long as the service runs.
+pub async fn refresh_loop(cache: std::sync::Arc<CalendarCache>, client: ServiceClient) {
+    loop {
+        let wait = if cache.refresh(&client).await {
+            REFRESH
+        } else {
+            RETRY
+        };
+        tokio::time::sleep(wait).await;
+    }
+}

@@ -1,0 +1,82 @@
+//! The outbox relay: posts pending outbox messages to their target service, oldest first,
+//! retrying with exponential backoff until accepted.
+
+use std::time::Duration;
+
+use shared::db::DbPool;
+use shared::http::ServiceClient;
+
+use crate::db::outbox;
+
+/// The wait before attempt `attempts + 1`: 1 s, 2 s, 4 s … at most 5 minutes.
+pub fn backoff(attempts: i32) -> chrono::Duration {
+    let secs = 1i64 << attempts.clamp(0, 9).saturating_sub(1);
+    chrono::Duration::seconds(secs.min(300))
+}
+
+/// Sends what is due once; returns how many were delivered.
+pub async fn relay_once(pool: &DbPool, tickets: &ServiceClient) -> usize {
+    let due = match shared::db::run(pool, |c| outbox::due(c, 20)).await {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::warn!(error = %e, "outbox: cannot read");
+            return 0;
+        }
+    };
+    let mut sent = 0;
+    for m in due {
+        let client = match m.target.as_str() {
+            "tickets" => tickets,
+            other => {
+                tracing::error!(target = other, id = m.id, "outbox: unknown target");
+                continue;
+            }
+        };
+        let body: serde_json::Value = serde_json::from_str(&m.body).unwrap_or_default();
+        let result = client
+            .post(&m.path, &body, None, Some(&m.idempotency_key))
+            .await;
+        let id = m.id;
+        let outcome = match result {
+            Ok(_) => {
+                sent += 1;
+                shared::db::run(pool, move |c| outbox::mark_sent(c, id)).await
+            }
+            Err(e) => {
+                let attempts = m.attempts + 1;
+                let wait = backoff(attempts);
+                tracing::warn!(id, attempts, error = %e, "outbox: delivery failed; will retry");
+                let msg = e.to_string();
+                shared::db::run(pool, move |c| {
+                    outbox::mark_failed(c, id, attempts, wait, &msg)
+                })
+                .await
+            }
+        };
+        if let Err(e) = outcome {
+            tracing::warn!(id, error = %e, "outbox: cannot record the outcome");
+        }
+    }
+    sent
+}
+
+/// Polls the outbox every `interval` for as long as the service runs.
+pub async fn relay_loop(pool: DbPool, tickets: ServiceClient, interval: Duration) {
+    loop {
+        relay_once(&pool, &tickets).await;
+        tokio::time::sleep(interval).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff(1).num_seconds(), 1);
+        assert_eq!(backoff(2).num_seconds(), 2);
+        assert_eq!(backoff(4).num_seconds(), 8);
+        assert_eq!(backoff(30).num_seconds(), 256);
+    }
+}

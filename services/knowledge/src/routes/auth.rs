@@ -1,0 +1,113 @@
+//! Sign-in: a token valid at all three services.
+
+use std::time::Instant;
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use shared::auth::{ALL_AUDIENCES, Role};
+use shared::{ApiError, ApiResult};
+use utoipa::ToSchema;
+
+use crate::db::accounts;
+use crate::startup::AppState;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the token expires.
+    pub expires_in: i64,
+    pub role: Role,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+}
+
+/// A hash to check unknown usernames against, so that they take as long as known ones.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| shared::auth::hash_password("decoy password").unwrap_or_default())
+}
+
+/// Signs in with username and password; five failures a minute for one username from one
+/// address answer 429 until the minute is over.
+#[utoipa::path(tag = "auth", request_body = LoginRequest, security(()),
+    responses((status = 200, body = LoginResponse), (status = 400, body = shared::error::Problem),
+        (status = 401, body = shared::error::Problem), (status = 429, body = shared::error::Problem)))]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> ApiResult<HttpResponse> {
+    let LoginRequest { username, password } = body.into_inner();
+    if username.len() > 64 || password.len() > 256 {
+        return Err(ApiError::Unauthorized("wrong username or password".into()));
+    }
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let key = format!("{username}\u{0}{ip}");
+    let limiter = state.login_limiter.clone();
+    if let Some(wait) = limiter.blocked(&key, Instant::now()) {
+        return Ok(too_many(wait));
+    }
+    let name = username.clone();
+    let account = shared::db::run(&state.pool, move |conn| accounts::find(conn, &name)).await?;
+    // Argon2 is slow on purpose: off the async executor.
+    let verified = web::block(move || {
+        let ok = match &account {
+            Some(a) => shared::auth::verify_password(&password, &a.password_hash),
+            None => {
+                let _ = shared::auth::verify_password(&password, decoy_hash());
+                false
+            }
+        };
+        account.filter(|a| ok && !a.disabled)
+    })
+    .await?;
+    let Some(account) = verified else {
+        limiter.fail(&key, Instant::now());
+        tracing::info!(username = %username, "login failed");
+        return Err(ApiError::Unauthorized("wrong username or password".into()));
+    };
+    limiter.succeed(&key);
+    let role: Role = account
+        .role
+        .parse()
+        .map_err(|e: String| ApiError::internal(format!("account {}: {e}", account.username)))?;
+    let token = state.keys.issue(
+        &account.username,
+        role,
+        account.department.as_deref(),
+        &ALL_AUDIENCES,
+        state.token_ttl,
+    )?;
+    Ok(HttpResponse::Ok().json(LoginResponse {
+        access_token: token,
+        token_type: "Bearer".into(),
+        expires_in: state.token_ttl,
+        role,
+        department: account.department,
+    }))
+}
+
+fn too_many(wait: u64) -> HttpResponse {
+    use actix_web::ResponseError;
+    let mut res =
+        ApiError::TooManyRequests(format!("too many failed sign-ins; try again in {wait} s"))
+            .error_response();
+    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&wait.to_string()) {
+        res.headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, v);
+    }
+    res
+}

@@ -1,0 +1,333 @@
+//! FAQ entries: published ones for everyone; all states, writes and revisions for editors.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use diesel::Connection;
+use serde::{Deserialize, Serialize};
+use shared::auth::{AuthUser, Role};
+use shared::pagination::PageParams;
+use shared::web::check_len;
+use shared::{ApiError, ApiResult};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{EDITORS, bad, check_code, json_body};
+use crate::db::{changes, directory, kb};
+use crate::domain::{self, Faq, review, validate};
+use crate::startup::AppState;
+
+const BODY_LIMIT: usize = 64 * 1024;
+
+fn is_editor(user: &AuthUser) -> bool {
+    EDITORS.contains(&user.role)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FaqQuery {
+    /// Only this department's entries.
+    pub department: Option<String>,
+    /// Review state (editors only; everyone else sees `published` entries).
+    pub status: Option<String>,
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FaqPage {
+    pub items: Vec<Faq>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// FAQ entries, by department, a page at a time.
+#[utoipa::path(tag = "faq", params(FaqQuery),
+    responses((status = 200, body = FaqPage), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem)))]
+#[get("/faqs")]
+pub async fn list_faqs(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<FaqQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let paging = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .paging()?;
+    let status = match (is_editor(&user), q.status) {
+        (true, Some(s)) if review::is_state(&s) => Some(s),
+        (true, Some(_)) => {
+            return Err(ApiError::bad_request(
+                "`status` must be draft, pending, published or retired",
+            ));
+        }
+        (true, None) => None,
+        (false, _) => Some(review::PUBLISHED.to_string()),
+    };
+    if let Some(d) = &q.department {
+        check_len("department", d, 64)?;
+    }
+    let department = q.department.filter(|d| !d.is_empty());
+    let (items, total) = shared::db::run(&state.pool, move |conn| {
+        kb::list_faqs(
+            conn,
+            department.as_deref(),
+            status.as_deref(),
+            paging.offset(),
+            paging.per_page,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(FaqPage {
+        items,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    }))
+}
+
+/// One FAQ entry (non-editors see published entries only).
+#[utoipa::path(tag = "faq", params(("code" = String, Path, description = "FAQ code, e.g. 530100-rsj-1")),
+    responses((status = 200, body = Faq), (status = 401, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
+#[get("/faqs/{code}")]
+pub async fn get_faq(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let code = path.into_inner();
+    check_code("FAQ entry", &code)?;
+    let editor = is_editor(&user);
+    let faq = shared::db::run(&state.pool, move |conn| {
+        kb::faq(conn, &code)?
+            .filter(|f| editor || f.status == review::PUBLISHED)
+            .ok_or_else(|| ApiError::not_found(format!("no FAQ entry `{code}`")))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(faq))
+}
+
+/// One kept version of an FAQ entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionView {
+    pub revision: i32,
+    pub department: String,
+    pub question: String,
+    pub answer: String,
+    pub authorized: bool,
+    pub status: String,
+    pub keywords: Vec<String>,
+    pub changed_by: String,
+    /// UTC, RFC 3339.
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+    pub note: Option<String>,
+}
+
+/// Every version of an FAQ entry, oldest first, with who changed it and when.
+#[utoipa::path(tag = "faq", params(("code" = String, Path, description = "FAQ code")),
+    responses((status = 200, body = [RevisionView]), (status = 401, body = shared::error::Problem),
+        (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
+#[get("/faqs/{code}/revisions")]
+pub async fn faq_revisions(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::KbEditor, Role::Admin, Role::Supervisor])?;
+    let code = path.into_inner();
+    check_code("FAQ entry", &code)?;
+    let revisions = shared::db::run(&state.pool, move |conn| {
+        if kb::faq(conn, &code)?.is_none() {
+            return Err(ApiError::not_found(format!("no FAQ entry `{code}`")));
+        }
+        directory::revisions(conn, &code)
+    })
+    .await?;
+    let view: Vec<RevisionView> = revisions
+        .into_iter()
+        .map(|(r, keywords)| RevisionView {
+            revision: r.revision,
+            department: r.department,
+            question: r.question,
+            answer: r.answer,
+            authorized: r.authorized,
+            status: r.status,
+            keywords,
+            changed_by: r.changed_by,
+            changed_at: r.changed_at.and_utc(),
+            note: r.note,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FaqInput {
+    /// Made from the department (`<department>-<n>`) when absent.
+    pub code: Option<String>,
+    pub department: String,
+    pub question: String,
+    pub answer: String,
+    /// May be read out to callers (授权解答).
+    #[serde(default)]
+    pub authorized: bool,
+    /// `draft` (default) or `pending`; publishing is a later step.
+    pub status: Option<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Why: kept with the revision.
+    pub note: Option<String>,
+}
+
+/// Creates an FAQ entry as a draft or pending review (kb_editor, admin).
+#[utoipa::path(tag = "faq", request_body = FaqInput,
+    responses((status = 201, body = Faq), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
+        (status = 403, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
+#[post("/faqs")]
+pub async fn create_faq(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    user.require(EDITORS)?;
+    let input: FaqInput = json_body(&req, body, BODY_LIMIT).await?;
+    let status = input.status.unwrap_or_else(|| review::DRAFT.to_string());
+    if !review::is_initial(&status) {
+        return Err(ApiError::bad_request(
+            "a new entry starts as `draft` or `pending`",
+        ));
+    }
+    validate::optional_text("note", input.note.as_deref(), validate::MAX_NOTE).map_err(bad)?;
+    let mut faq = Faq {
+        code: input
+            .code
+            .clone()
+            .unwrap_or_else(|| format!("{}-1", input.department)),
+        department: input.department,
+        question: input.question,
+        answer: input.answer,
+        authorized: input.authorized,
+        status,
+        keywords: input.keywords,
+    };
+    validate::faq(&faq).map_err(bad)?;
+    let by = user.sub.clone();
+    let explicit_code = input.code.is_some();
+    let note = input.note;
+    let created = shared::db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            if kb::department(conn, &faq.department)?.is_none() {
+                return Err(ApiError::bad_request(format!(
+                    "unknown department `{}`",
+                    faq.department
+                )));
+            }
+            if explicit_code {
+                if kb::faq(conn, &faq.code)?.is_some() {
+                    return Err(ApiError::conflict(format!(
+                        "FAQ entry `{}` exists",
+                        faq.code
+                    )));
+                }
+            } else {
+                let existing = directory::faq_codes_with_prefix(conn, &faq.department)?;
+                faq.code = domain::next_faq_code(&faq.department, &existing);
+            }
+            directory::insert_faqs(conn, std::slice::from_ref(&faq), &by, note.as_deref())?;
+            changes::record(conn, changes::FAQ, &faq.code)?;
+            Ok(faq)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FaqPatch {
+    pub department: Option<String>,
+    pub question: Option<String>,
+    pub answer: Option<String>,
+    pub authorized: Option<bool>,
+    /// A review step: draft → pending → published → retired (pending → draft and
+    /// retired → draft also allowed). Anything else is a 409.
+    pub status: Option<String>,
+    pub keywords: Option<Vec<String>>,
+    /// Why: kept with the revision.
+    pub note: Option<String>,
+}
+
+/// Edits an FAQ entry or moves it through review; each change is kept as a revision.
+#[utoipa::path(tag = "faq", request_body = FaqPatch, params(("code" = String, Path, description = "FAQ code")),
+    responses((status = 200, body = Faq), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
+        (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
+#[patch("/faqs/{code}")]
+pub async fn update_faq(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    user.require(EDITORS)?;
+    let code = path.into_inner();
+    check_code("FAQ entry", &code)?;
+    let p: FaqPatch = json_body(&req, body, BODY_LIMIT).await?;
+    validate::optional_text("note", p.note.as_deref(), validate::MAX_NOTE).map_err(bad)?;
+    if let Some(s) = &p.status
+        && !review::is_state(s)
+    {
+        return Err(ApiError::bad_request(
+            "`status` must be draft, pending, published or retired",
+        ));
+    }
+    let by = user.sub.clone();
+    let updated = shared::db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            let mut f = kb::faq(conn, &code)?
+                .ok_or_else(|| ApiError::not_found(format!("no FAQ entry `{code}`")))?;
+            let before = f.clone();
+            if let Some(s) = &p.status
+                && !review::can_move(&before.status, s)
+            {
+                return Err(ApiError::InvalidTransition(format!(
+                    "an entry cannot go from `{}` to `{s}`",
+                    before.status
+                )));
+            }
+            let edits_content = p.department.is_some()
+                || p.question.is_some()
+                || p.answer.is_some()
+                || p.authorized.is_some()
+                || p.keywords.is_some();
+            let target = p.status.clone().unwrap_or_else(|| before.status.clone());
+            if edits_content && target == review::RETIRED {
+                return Err(ApiError::InvalidTransition(
+                    "a retired entry is reopened as a draft before it is edited".into(),
+                ));
+            }
+            macro_rules! set {
+                ($($f:ident),*) => { $( if let Some(v) = p.$f { f.$f = v; } )* };
+            }
+            set!(department, question, answer, authorized, status, keywords);
+            validate::faq(&f).map_err(bad)?;
+            if f.department != before.department && kb::department(conn, &f.department)?.is_none() {
+                return Err(ApiError::bad_request(format!(
+                    "unknown department `{}`",
+                    f.department
+                )));
+            }
+            if f != before {
+                directory::update_faq(conn, &f, &by, p.note.as_deref())?;
+                changes::record(conn, changes::FAQ, &f.code)?;
+            }
+            Ok(f)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}

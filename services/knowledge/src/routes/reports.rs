@@ -1,0 +1,61 @@
+//! Reports: the queries the search could not answer (the start of the replenishment loop).
+
+use actix_web::{HttpResponse, get, web};
+use serde::Deserialize;
+use shared::auth::{AuthUser, Role};
+use shared::pagination::{Page, PageParams};
+use shared::{ApiError, ApiResult};
+use utoipa::IntoParams;
+
+use crate::db;
+use crate::db::unanswered::{Status, Unanswered};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnansweredParams {
+    /// `open` (default: not answered since), `answered`, or `all`.
+    pub status: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Queries with no confident hit, most frequent first, with first and last time asked.
+#[utoipa::path(
+    tag = "reports",
+    params(UnansweredParams),
+    responses(
+        (status = 200, body = Page<Unanswered>),
+        (status = 400, body = shared::error::Problem),
+        (status = 403, body = shared::error::Problem)
+    )
+)]
+#[get("/reports/unanswered")]
+pub async fn unanswered(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    params: web::Query<UnansweredParams>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Supervisor, Role::KbEditor, Role::Admin])?;
+    let paging = PageParams {
+        page: params.page,
+        per_page: params.per_page,
+    }
+    .paging()?;
+    let status = match params.status.as_deref().unwrap_or("open") {
+        "open" => Status::Open,
+        "answered" => Status::Answered,
+        "all" => Status::All,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "`status` must be open, answered or all, not `{}`",
+                other.chars().take(20).collect::<String>()
+            )));
+        }
+    };
+    let (items, total) = shared::db::run(&state.pool, move |conn| {
+        db::unanswered::list(conn, status, paging.offset(), paging.per_page)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
+}

@@ -1,0 +1,170 @@
+//! `GET /search` and the synonym table behind it.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use serde::Deserialize;
+use shared::auth::{AuthUser, Role};
+use shared::{ApiError, ApiResult};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::db;
+use crate::search::{SearchResponse, Synonym};
+use crate::startup::AppState;
+
+const ANY_ROLE: &[Role] = &[
+    Role::Operator,
+    Role::Liaison,
+    Role::KbEditor,
+    Role::Supervisor,
+    Role::Admin,
+    Role::Service,
+];
+const EDITORS: &[Role] = &[Role::KbEditor, Role::Admin];
+pub const MAX_LIMIT: i64 = 50;
+const DEFAULT_LIMIT: i64 = 10;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// What the caller asked, as typed: Chinese, pinyin (`kmsrsj`) or both; at most 200
+    /// characters.
+    pub q: Option<String>,
+    /// A region code: only that region and the regions under it.
+    pub region: Option<String>,
+    /// Hits to return, 1–50 (default 10).
+    #[param(minimum = 1, maximum = 50)]
+    pub limit: Option<i64>,
+}
+
+/// Searches departments and FAQ entries.
+///
+/// Snippets are HTML-escaped; the matched words are wrapped in `<em>…</em>`. A merged agency
+/// is answered by its successor. `confident` is false when no hit matches the query's key
+/// words; those queries are recorded for `GET /api/v1/reports/unanswered`.
+#[utoipa::path(
+    tag = "search",
+    params(SearchParams),
+    responses(
+        (status = 200, body = SearchResponse),
+        (status = 400, body = shared::error::Problem),
+        (status = 401, body = shared::error::Problem)
+    )
+)]
+#[get("/search")]
+pub async fn search(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    params: web::Query<SearchParams>,
+) -> ApiResult<HttpResponse> {
+    user.require(ANY_ROLE)?;
+    let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "`limit` must be between 1 and {MAX_LIMIT}"
+        )));
+    }
+    let q = params.q.as_deref().unwrap_or("");
+    // CPU only (the index is in memory): run inline rather than on the blocking pool.
+    let res = state
+        .search
+        .search(q, params.region.as_deref(), limit as usize)?;
+    Ok(HttpResponse::Ok().json(res))
+}
+
+/// The synonym table: everyday words and the knowledge base's words for them.
+#[utoipa::path(
+    tag = "search",
+    responses((status = 200, body = [Synonym]), (status = 401, body = shared::error::Problem))
+)]
+#[get("/search/synonyms")]
+pub async fn list_synonyms(user: AuthUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    user.require(ANY_ROLE)?;
+    let list = shared::db::run(&state.pool, db::search::all).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSynonym {
+    /// What callers say (驾照), at most 20 characters.
+    pub term: String,
+    /// What the knowledge base says (驾驶证), at most 40 characters.
+    pub replacement: String,
+}
+
+/// Adds a synonym (kb_editor, admin); every replica uses it within a second.
+#[utoipa::path(
+    tag = "search",
+    request_body = NewSynonym,
+    responses(
+        (status = 201, body = Synonym),
+        (status = 400, body = shared::error::Problem),
+        (status = 403, body = shared::error::Problem),
+        (status = 409, body = shared::error::Problem)
+    )
+)]
+#[post("/search/synonyms")]
+pub async fn add_synonym(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    user.require(EDITORS)?;
+    let body: NewSynonym = crate::routes::json_body(&req, payload, 4096).await?;
+    shared::web::check_required("term", &body.term, 20)?;
+    shared::web::check_required("replacement", &body.replacement, 40)?;
+    let term = body.term.trim().to_string();
+    let replacement = body.replacement.trim().to_string();
+    let norm = |s: &str| crate::search::text::normalize(s).replace(' ', "");
+    if norm(&term).is_empty() || norm(&replacement).is_empty() {
+        return Err(ApiError::bad_request(
+            "`term` and `replacement` need letters or characters",
+        ));
+    }
+    if norm(&term) == norm(&replacement) {
+        return Err(ApiError::bad_request(
+            "`term` and `replacement` are the same",
+        ));
+    }
+    let by = user.sub.clone();
+    let created = shared::db::run(&state.pool, move |conn| {
+        diesel::Connection::transaction(conn, |conn| {
+            let s = db::search::insert(conn, &term, &replacement, Some(&by))?;
+            db::changes::record(conn, db::changes::SYNONYM, &s.id.to_string())?;
+            Ok::<_, ApiError>(s)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Removes a synonym (kb_editor, admin).
+#[utoipa::path(
+    tag = "search",
+    params(("id" = i64, Path, description = "Synonym id")),
+    responses(
+        (status = 204),
+        (status = 403, body = shared::error::Problem),
+        (status = 404, body = shared::error::Problem)
+    )
+)]
+#[delete("/search/synonyms/{id}")]
+pub async fn delete_synonym(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    user.require(EDITORS)?;
+    let id = id.into_inner();
+    shared::db::run(&state.pool, move |conn| {
+        diesel::Connection::transaction(conn, |conn| {
+            if !db::search::delete(conn, id)? {
+                return Err(ApiError::not_found(format!("no synonym {id}")));
+            }
+            db::changes::record(conn, db::changes::SYNONYM, &id.to_string())?;
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,1158 @@
+//! The in-process index (tantivy) and the ranking on top of it.
+//!
+//! Text is segmented by our own jieba instance and indexed pre-tokenised (whitespace
+//! tokenizer), so the query is cut exactly like the documents and no QueryParser is
+//! involved (it would turn a multi-word Chinese query into a phrase). tantivy finds the
+//! candidates (BM25 over the informative words, pinyin pairs and pinyin initials); the
+//! ranking then measures how much of the query's weight each candidate covers, adds the
+//! region evidence, and applies the department/FAQ rules. Everything a hit shows is
+//! precomputed, so a query touches no database.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy_jieba::jieba_rs::Jieba;
+
+use super::model::{Changes, DepartmentSummary, KbData, SearchHit, SearchResponse, Synonym};
+use super::regions::{Detected, RegionIndex};
+use super::synonyms::Synonyms;
+use super::text;
+use crate::domain::{Department, Faq};
+
+const TOKENIZER: &str = "ws";
+/// Candidates taken from tantivy before ranking, overall and within the named regions.
+const CANDIDATES: usize = 60;
+const REGION_CANDIDATES: usize = 60;
+const SNIPPET_CHARS: usize = 90;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("index lock poisoned")]
+    Poisoned,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    code: Field,
+    region: Field,
+    rpath: Field,
+    kind: Field,
+    uid: Field,
+    all: Field,
+    inh: Field,
+    sec: Field,
+    py2: Field,
+    pyi: Field,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Department,
+    Faq,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Department => "department",
+            Kind::Faq => "faq",
+        }
+    }
+}
+
+/// One indexed entry with what its hit shows, and the hashed word sets the ranking reads.
+#[derive(Debug)]
+pub struct DocData {
+    pub kind: Kind,
+    pub code: String,
+    pub region: String,
+    pub dept: String,
+    /// For a merged agency: who answers for it now.
+    pub successor: Option<String>,
+    pub title: String,
+    /// Source text of the snippet (not escaped).
+    pub text: String,
+    pub authorized: bool,
+    /// Shared by a department's entries.
+    pub department: Arc<DepartmentSummary>,
+    primary: Vec<u32>,
+    inherited: Vec<u32>,
+    secondary: Vec<u32>,
+    py2: Vec<u32>,
+    pyi: Vec<u32>,
+}
+
+fn h(s: &str) -> u32 {
+    // FNV-1a: stable and fast; word sets only need membership (a 32-bit collision inside
+    // one entry's few dozen words is vanishingly rare).
+    let mut x: u32 = 0x811c9dc5;
+    for b in s.as_bytes() {
+        x ^= *b as u32;
+        x = x.wrapping_mul(0x01000193);
+    }
+    x
+}
+
+fn hashed<I: IntoIterator<Item = S>, S: AsRef<str>>(words: I) -> Vec<u32> {
+    let mut v: Vec<u32> = words.into_iter().map(|w| h(w.as_ref())).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn has(set: &[u32], x: u32) -> bool {
+    set.binary_search(&x).is_ok()
+}
+
+/// What the writer side keeps to rebuild entries when something they depend on changes.
+struct Catalog {
+    depts: HashMap<String, Department>,
+    faqs: HashMap<String, Faq>,
+    faqs_of: HashMap<String, HashSet<String>>,
+    next_uid: u64,
+}
+
+/// An immutable view a query works on: a searcher and the entries it can return.
+pub struct Snapshot {
+    searcher: Searcher,
+    /// segment ordinal → doc id → uid.
+    uids: Vec<Vec<u64>>,
+    docs: HashMap<u64, Arc<DocData>>,
+    by_code: HashMap<String, u64>,
+    regions: Arc<RegionIndex>,
+    synonyms: Arc<Synonyms>,
+    n_docs: f32,
+}
+
+pub struct SearchIndex {
+    fields: Fields,
+    reader: IndexReader,
+    writer: Mutex<(IndexWriter, Catalog)>,
+    current: RwLock<Arc<Snapshot>>,
+    jieba: Arc<Jieba>,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        code: b.add_text_field("code", STRING),
+        region: b.add_text_field("region", STRING),
+        rpath: b.add_text_field("rpath", STRING),
+        kind: b.add_text_field("kind", STRING),
+        uid: b.add_u64_field("uid", NumericOptions::default() | FAST),
+        all: b.add_text_field("all", text.clone()),
+        inh: b.add_text_field("inh", text.clone()),
+        sec: b.add_text_field("sec", text.clone()),
+        py2: b.add_text_field("py2", text.clone()),
+        pyi: b.add_text_field("pyi", text),
+    };
+    (b.build(), fields)
+}
+
+/// A jieba that knows the directory's own words (人社局, 车管所, 版纳 …).
+fn build_jieba(data: &KbData, regions: &RegionIndex) -> Jieba {
+    let mut j = Jieba::new();
+    let mut words: HashSet<String> = HashSet::new();
+    for r in regions.all() {
+        for f in regions.forms_of(&r.code) {
+            if f.chars().count() >= 2 {
+                words.insert(f);
+            }
+        }
+    }
+    for d in &data.departments {
+        let chain = regions.chain(&d.region);
+        for n in std::iter::once(&d.name).chain(d.aliases.iter()) {
+            for part in regions.strip(n, &chain).split_whitespace() {
+                if (2..=8).contains(&part.chars().count()) {
+                    words.insert(part.to_string());
+                }
+            }
+        }
+    }
+    for s in &data.synonyms {
+        for w in [&s.term, &s.replacement] {
+            let w = text::normalize(w);
+            if (2..=8).contains(&w.chars().count()) && !w.contains(' ') {
+                words.insert(w);
+            }
+        }
+    }
+    let mut words: Vec<String> = words.into_iter().collect();
+    words.sort();
+    for w in words {
+        if !j.has_word(&w) {
+            j.add_word(&w, None, None);
+        }
+    }
+    j
+}
+
+impl SearchIndex {
+    /// Builds the whole index from the knowledge base.
+    pub fn build(data: &KbData, threads: usize) -> Result<SearchIndex, SearchError> {
+        let regions = Arc::new(RegionIndex::new(&data.regions));
+        let jieba = Arc::new(build_jieba(data, &regions));
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(
+            TOKENIZER,
+            TextAnalyzer::from(WhitespaceTokenizer::default()),
+        );
+        let threads = threads.clamp(1, 8);
+        let mut writer: IndexWriter =
+            index.writer_with_num_threads(threads, 60_000_000 * threads)?;
+        let mut catalog = Catalog {
+            depts: HashMap::new(),
+            faqs: HashMap::new(),
+            faqs_of: HashMap::new(),
+            next_uid: 1,
+        };
+        for d in &data.departments {
+            catalog.depts.insert(d.code.clone(), d.clone());
+        }
+        for f in &data.faqs {
+            catalog
+                .faqs_of
+                .entry(f.department.clone())
+                .or_default()
+                .insert(f.code.clone());
+            catalog.faqs.insert(f.code.clone(), f.clone());
+        }
+        let mut docs: HashMap<u64, Arc<DocData>> = HashMap::new();
+        let mut by_code: HashMap<String, u64> = HashMap::new();
+        let builder = DocBuilder::new(fields, &regions, &jieba);
+        for d in &data.departments {
+            let uid = catalog.next_uid;
+            catalog.next_uid += 1;
+            let (tdoc, doc) = builder.department(uid, d);
+            writer.add_document(tdoc)?;
+            by_code.insert(doc.code.clone(), uid);
+            docs.insert(uid, Arc::new(doc));
+        }
+        for f in &data.faqs {
+            let Some(d) = catalog.depts.get(&f.department) else {
+                continue;
+            };
+            if f.status != "published" {
+                continue;
+            }
+            let uid = catalog.next_uid;
+            catalog.next_uid += 1;
+            let (tdoc, doc) = builder.faq(uid, f, d);
+            writer.add_document(tdoc)?;
+            by_code.insert(doc.code.clone(), uid);
+            docs.insert(uid, Arc::new(doc));
+        }
+        writer.commit()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let snapshot = Snapshot::new(
+            searcher,
+            fields,
+            docs,
+            by_code,
+            regions,
+            Arc::new(Synonyms::new(&data.synonyms)),
+        )?;
+        Ok(SearchIndex {
+            fields,
+            reader,
+            writer: Mutex::new((writer, catalog)),
+            current: RwLock::new(Arc::new(snapshot)),
+            jieba,
+        })
+    }
+
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>, SearchError> {
+        self.current
+            .read()
+            .map(|s| s.clone())
+            .map_err(|_| SearchError::Poisoned)
+    }
+
+    pub fn len(&self) -> usize {
+        self.snapshot().map(|s| s.docs.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Brings changed departments, FAQ entries and synonyms into the index: the changed
+    /// entries (and the FAQ entries of a changed department, which show its name and phones)
+    /// are written again, committed, and a new snapshot replaces the old one.
+    pub fn apply(&self, changes: &Changes) -> Result<(), SearchError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let (writer, catalog) = &mut *guard;
+        let old = self.snapshot()?;
+        let mut docs = old.docs.clone();
+        let mut by_code = old.by_code.clone();
+        let mut touched_faqs: HashSet<String> = HashSet::new();
+        let mut touched_depts: HashSet<String> = HashSet::new();
+        for code in &changes.removed_departments {
+            catalog.depts.remove(code);
+            touched_depts.insert(code.clone());
+        }
+        for d in &changes.departments {
+            catalog.depts.insert(d.code.clone(), d.clone());
+            touched_depts.insert(d.code.clone());
+        }
+        for code in &touched_depts {
+            if let Some(fs) = catalog.faqs_of.get(code) {
+                touched_faqs.extend(fs.iter().cloned());
+            }
+        }
+        for code in &changes.removed_faqs {
+            if let Some(f) = catalog.faqs.remove(code)
+                && let Some(set) = catalog.faqs_of.get_mut(&f.department)
+            {
+                set.remove(code);
+            }
+            touched_faqs.insert(code.clone());
+        }
+        for f in &changes.faqs {
+            if let Some(prev) = catalog.faqs.get(&f.code)
+                && prev.department != f.department
+                && let Some(set) = catalog.faqs_of.get_mut(&prev.department)
+            {
+                set.remove(&f.code);
+            }
+            catalog
+                .faqs_of
+                .entry(f.department.clone())
+                .or_default()
+                .insert(f.code.clone());
+            catalog.faqs.insert(f.code.clone(), f.clone());
+            touched_faqs.insert(f.code.clone());
+        }
+        let builder = DocBuilder::new(self.fields, &old.regions, &self.jieba);
+        let mut remove = |code: &str, docs: &mut HashMap<u64, Arc<DocData>>| {
+            writer.delete_term(Term::from_field_text(self.fields.code, code));
+            if let Some(uid) = by_code.remove(code) {
+                docs.remove(&uid);
+            }
+        };
+        for code in touched_depts.iter().chain(touched_faqs.iter()) {
+            remove(code, &mut docs);
+        }
+        for code in &touched_depts {
+            if let Some(d) = catalog.depts.get(code) {
+                let uid = catalog.next_uid;
+                catalog.next_uid += 1;
+                let (tdoc, doc) = builder.department(uid, d);
+                writer.add_document(tdoc)?;
+                by_code.insert(code.clone(), uid);
+                docs.insert(uid, Arc::new(doc));
+            }
+        }
+        for code in &touched_faqs {
+            let Some(f) = catalog.faqs.get(code) else {
+                continue;
+            };
+            let Some(d) = catalog.depts.get(&f.department) else {
+                continue;
+            };
+            if f.status != "published" {
+                continue;
+            }
+            let uid = catalog.next_uid;
+            catalog.next_uid += 1;
+            let (tdoc, doc) = builder.faq(uid, f, d);
+            writer.add_document(tdoc)?;
+            by_code.insert(code.clone(), uid);
+            docs.insert(uid, Arc::new(doc));
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        let synonyms = match &changes.synonyms {
+            Some(list) => Arc::new(Synonyms::new(list)),
+            None => old.synonyms.clone(),
+        };
+        let snapshot = Snapshot::new(
+            self.reader.searcher(),
+            self.fields,
+            docs,
+            by_code,
+            old.regions.clone(),
+            synonyms,
+        )?;
+        let mut cur = self.current.write().map_err(|_| SearchError::Poisoned)?;
+        *cur = Arc::new(snapshot);
+        Ok(())
+    }
+
+    /// Replaces the synonym table only (no entry is re-indexed).
+    pub fn set_synonyms(&self, list: &[Synonym]) -> Result<(), SearchError> {
+        let old = self.snapshot()?;
+        let snapshot = Snapshot {
+            searcher: old.searcher.clone(),
+            uids: old.uids.clone(),
+            docs: old.docs.clone(),
+            by_code: old.by_code.clone(),
+            regions: old.regions.clone(),
+            synonyms: Arc::new(Synonyms::new(list)),
+            n_docs: old.n_docs,
+        };
+        let mut cur = self.current.write().map_err(|_| SearchError::Poisoned)?;
+        *cur = Arc::new(snapshot);
+        Ok(())
+    }
+
+    pub fn has_region(&self, code: &str) -> bool {
+        self.snapshot()
+            .map(|s| s.regions.contains(code))
+            .unwrap_or(false)
+    }
+
+    /// Runs a query. `query` is the caller's text as typed; `region` narrows to a region and
+    /// the regions under it (the caller checks it exists).
+    pub fn search(
+        &self,
+        query: &str,
+        region: Option<&str>,
+        limit: usize,
+    ) -> Result<(SearchResponse, Analysis), SearchError> {
+        let started = Instant::now();
+        let snap = self.snapshot()?;
+        let analysis = snap.analyse(&self.jieba, query);
+        let (items, confident) = snap.run(self.fields, &analysis, region, limit)?;
+        let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
+        Ok((
+            SearchResponse {
+                items,
+                took_ms,
+                confident,
+            },
+            analysis,
+        ))
+    }
+}
+
+struct DocBuilder<'a> {
+    fields: Fields,
+    regions: &'a RegionIndex,
+    jieba: &'a Jieba,
+    /// Per build: department summaries shared by their entries, and answers already cut
+    /// (many entries share an answer text).
+    summaries: std::cell::RefCell<HashMap<String, Arc<DepartmentSummary>>>,
+    answers: std::cell::RefCell<HashMap<String, Arc<Words>>>,
+    inherited: std::cell::RefCell<HashMap<String, Arc<Words>>>,
+}
+
+/// Words joined for the index, and hashed for the ranking.
+type Words = (String, Vec<u32>);
+
+fn summary(d: &Department) -> DepartmentSummary {
+    DepartmentSummary {
+        code: d.code.clone(),
+        name: d.name.clone(),
+        phones: d.phones.clone(),
+        status: d.status.clone(),
+    }
+}
+
+impl<'a> DocBuilder<'a> {
+    fn new(fields: Fields, regions: &'a RegionIndex, jieba: &'a Jieba) -> DocBuilder<'a> {
+        DocBuilder {
+            fields,
+            regions,
+            jieba,
+            summaries: Default::default(),
+            answers: Default::default(),
+            inherited: Default::default(),
+        }
+    }
+
+    /// A department's name words, which its FAQ entries inherit.
+    fn inherited(&self, d: &Department) -> Arc<Words> {
+        if let Some(a) = self.inherited.borrow().get(&d.code) {
+            return a.clone();
+        }
+        let mut words = Vec::new();
+        for b in self.bare_names(d) {
+            words.extend(text::tokenize(self.jieba, &b));
+        }
+        let a = Arc::new((words.join(" "), hashed(&words)));
+        self.inherited
+            .borrow_mut()
+            .insert(d.code.clone(), a.clone());
+        a
+    }
+
+    fn summary(&self, d: &Department) -> Arc<DepartmentSummary> {
+        let mut cache = self.summaries.borrow_mut();
+        if let Some(s) = cache.get(&d.code) {
+            return s.clone();
+        }
+        let s = Arc::new(summary(d));
+        cache.insert(d.code.clone(), s.clone());
+        s
+    }
+
+    /// An answer's words, joined for the index and hashed for the ranking.
+    fn answer(&self, answer: &str) -> Arc<Words> {
+        if let Some(a) = self.answers.borrow().get(answer) {
+            return a.clone();
+        }
+        let words = text::tokenize(self.jieba, &text::normalize(answer));
+        let a = Arc::new((words.join(" "), hashed(&words)));
+        let mut cache = self.answers.borrow_mut();
+        if cache.len() > 200_000 {
+            cache.clear();
+        }
+        cache.insert(answer.to_string(), a.clone());
+        a
+    }
+
+    fn base(&self, uid: u64, code: &str, region: &str, kind: Kind) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.code, code);
+        doc.add_text(f.region, region);
+        for r in self.regions.chain(region) {
+            doc.add_text(f.rpath, &r);
+        }
+        doc.add_text(f.kind, kind.as_str());
+        doc.add_u64(f.uid, uid);
+        doc
+    }
+
+    /// Names and aliases of a department without its region, normalised.
+    fn bare_names(&self, d: &Department) -> Vec<String> {
+        let chain = self.regions.chain(&d.region);
+        let mut out: Vec<String> = Vec::new();
+        for n in std::iter::once(&d.name).chain(d.aliases.iter()) {
+            let bare = self.regions.strip(&text::normalize(n), &chain);
+            if !bare.is_empty() && !out.contains(&bare) {
+                out.push(bare);
+            }
+        }
+        out
+    }
+
+    fn department(&self, uid: u64, d: &Department) -> (TantivyDocument, DocData) {
+        let f = self.fields;
+        let mut doc = self.base(uid, &d.code, &d.region, Kind::Department);
+        let bare = self.bare_names(d);
+        let mut primary = Vec::new();
+        let mut py2 = Vec::new();
+        for b in &bare {
+            primary.extend(text::tokenize(self.jieba, b));
+            py2.extend(text::pinyin_bigrams(b));
+        }
+        let mut secondary = Vec::new();
+        if let Some(a) = &d.address {
+            secondary.extend(text::tokenize(self.jieba, &text::normalize(a)));
+        }
+        for l in &d.service_locations {
+            secondary.extend(text::tokenize(self.jieba, &text::normalize(l)));
+        }
+        // Pinyin of the name alone and of every spoken region form + name (昆明市人社局 →
+        // kmsrsj, kunmingshirenshiju; 人社局 → rsj).
+        let mut pyi = Vec::new();
+        let mut region_forms: Vec<String> = vec![String::new()];
+        region_forms.extend(self.regions.forms_of(&d.region));
+        for rf in &region_forms {
+            for b in &bare {
+                let joined: String = format!("{rf}{b}")
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                let (full, initials) = text::pinyin_forms(&joined);
+                if initials.len() >= 2 {
+                    pyi.push(initials);
+                }
+                if !full.is_empty() {
+                    pyi.push(full);
+                }
+            }
+        }
+        doc.add_text(f.all, primary.join(" "));
+        doc.add_text(f.sec, secondary.join(" "));
+        doc.add_text(f.py2, py2.join(" "));
+        doc.add_text(f.pyi, pyi.join(" "));
+        let mut snippet = String::new();
+        let aliases: Vec<&str> = d.aliases.iter().take(4).map(String::as_str).collect();
+        if !aliases.is_empty() {
+            snippet.push_str(&format!("又称{}。", aliases.join("、")));
+        }
+        if !d.phones.is_empty() {
+            let phones: Vec<String> = d
+                .phones
+                .iter()
+                .map(|p| format!("{} {}", p.label, p.number))
+                .collect();
+            snippet.push_str(&format!("电话：{}。", phones.join("，")));
+        }
+        if let Some(a) = &d.address {
+            snippet.push_str(&format!("地址：{a}。"));
+        }
+        let data = DocData {
+            kind: Kind::Department,
+            code: d.code.clone(),
+            region: d.region.clone(),
+            dept: d.code.clone(),
+            successor: if d.status == "merged" {
+                d.successor.clone()
+            } else {
+                None
+            },
+            title: d.name.clone(),
+            text: snippet,
+            authorized: true,
+            department: self.summary(d),
+            primary: hashed(&primary),
+            inherited: Vec::new(),
+            secondary: hashed(&secondary),
+            py2: hashed(&py2),
+            pyi: hashed(&pyi),
+        };
+        (doc, data)
+    }
+
+    fn faq(&self, uid: u64, q: &Faq, d: &Department) -> (TantivyDocument, DocData) {
+        let f = self.fields;
+        let mut doc = self.base(uid, &q.code, &d.region, Kind::Faq);
+        let chain = self.regions.chain(&d.region);
+        let question = self.regions.strip(&text::normalize(&q.question), &chain);
+        let mut primary = text::tokenize(self.jieba, &question);
+        let mut py2 = text::pinyin_bigrams(&question);
+        for k in &q.keywords {
+            let k = self.regions.strip(&text::normalize(k), &chain);
+            primary.extend(text::tokenize(self.jieba, &k));
+            py2.extend(text::pinyin_bigrams(&k));
+        }
+        let inherited = self.inherited(d);
+        let answer = self.answer(&q.answer);
+        doc.add_text(f.all, primary.join(" "));
+        doc.add_text(f.inh, &inherited.0);
+        doc.add_text(f.sec, &answer.0);
+        doc.add_text(f.py2, py2.join(" "));
+        let data = DocData {
+            kind: Kind::Faq,
+            code: q.code.clone(),
+            region: d.region.clone(),
+            dept: d.code.clone(),
+            successor: None,
+            title: q.question.clone(),
+            text: q.answer.clone(),
+            authorized: q.authorized,
+            department: self.summary(d),
+            primary: hashed(&primary),
+            inherited: inherited.1.clone(),
+            secondary: answer.1.clone(),
+            py2: hashed(&py2),
+            pyi: Vec::new(),
+        };
+        (doc, data)
+    }
+}
+
+/// A query taken apart: what the ranking works with (exposed for tests and diagnostics).
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// Normalised, without filler: what the unanswered report records.
+    pub normalized: String,
+    pub regions: Detected,
+    /// Word lists to score: the query as said, and with everyday words replaced.
+    pub variants: Vec<Vec<String>>,
+    /// Pinyin pairs per variant.
+    pub py2: Vec<Vec<String>>,
+    /// Latin words taken as pinyin (kmsrsj).
+    pub pinyin: Vec<String>,
+    pub asks_question: bool,
+}
+
+struct Weighted {
+    hash: u32,
+    weight: f32,
+    /// A word that names the topic (not a question word or a contact word).
+    key: bool,
+    contact: bool,
+}
+
+impl Snapshot {
+    fn new(
+        searcher: Searcher,
+        fields: Fields,
+        docs: HashMap<u64, Arc<DocData>>,
+        by_code: HashMap<String, u64>,
+        regions: Arc<RegionIndex>,
+        synonyms: Arc<Synonyms>,
+    ) -> Result<Snapshot, SearchError> {
+        let mut uids = Vec::new();
+        for seg in searcher.segment_readers() {
+            let col = seg.fast_fields().u64("uid")?;
+            let max = seg.max_doc();
+            let mut v = vec![0u64; max as usize];
+            for (doc, slot) in v.iter_mut().enumerate() {
+                *slot = col.first(doc as u32).unwrap_or(0);
+            }
+            uids.push(v);
+        }
+        let _ = fields;
+        let n_docs = searcher.num_docs().max(1) as f32;
+        Ok(Snapshot {
+            searcher,
+            uids,
+            docs,
+            by_code,
+            regions,
+            synonyms,
+            n_docs,
+        })
+    }
+
+    pub fn regions(&self) -> &RegionIndex {
+        &self.regions
+    }
+
+    fn analyse(&self, jieba: &Jieba, query: &str) -> Analysis {
+        let normalized = text::strip_filler(&text::normalize(query));
+        let mut pinyin = Vec::new();
+        let mut zh = String::new();
+        for w in normalized.split(' ') {
+            if text::is_pinyin_word(w) {
+                pinyin.push(w.to_string());
+            } else {
+                zh.push_str(w);
+                zh.push(' ');
+            }
+        }
+        let regions = self.regions.detect(zh.trim());
+        let rest = regions.rest.clone();
+        let mut texts = vec![rest.clone()];
+        let replaced = self.synonyms.apply(&rest);
+        if replaced != rest {
+            texts.push(replaced);
+        }
+        let variants: Vec<Vec<String>> = texts
+            .iter()
+            .map(|t| {
+                let mut v = text::tokenize(jieba, t);
+                let mut seen = HashSet::new();
+                v.retain(|w| seen.insert(w.clone()));
+                v
+            })
+            .collect();
+        let py2 = texts
+            .iter()
+            .map(|t| {
+                let mut v = text::pinyin_bigrams(t);
+                let mut seen = HashSet::new();
+                v.retain(|w| seen.insert(w.clone()));
+                v
+            })
+            .collect();
+        Analysis {
+            asks_question: text::asks_question(&rest),
+            normalized,
+            regions,
+            variants,
+            py2,
+            pinyin,
+        }
+    }
+
+    fn doc_freq(&self, field: Field, word: &str) -> u64 {
+        self.searcher
+            .doc_freq(&Term::from_field_text(field, word))
+            .unwrap_or(0)
+    }
+
+    fn weigh(&self, field: Field, word: &str) -> Weighted {
+        let hash = h(word);
+        if text::is_question_word(word) {
+            return Weighted {
+                hash,
+                weight: 0.3,
+                key: false,
+                contact: text::is_contact_word(word),
+            };
+        }
+        if text::is_contact_word(word) {
+            return Weighted {
+                hash,
+                weight: 0.5,
+                key: false,
+                contact: true,
+            };
+        }
+        let df = self.doc_freq(field, word);
+        let weight = if df == 0 {
+            // Not in the knowledge base: it still counts against every entry.
+            if word.chars().count() >= 2 { 3.0 } else { 1.0 }
+        } else {
+            ((self.n_docs / (df as f32 + 1.0)).ln() - 1.5).max(0.2)
+        };
+        Weighted {
+            hash,
+            weight,
+            key: df > 0,
+            contact: false,
+        }
+    }
+
+    fn run(
+        &self,
+        f: Fields,
+        a: &Analysis,
+        filter: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<SearchHit>, bool), SearchError> {
+        let words: Vec<Vec<Weighted>> = a
+            .variants
+            .iter()
+            .map(|v| v.iter().map(|w| self.weigh(f.all, w)).collect())
+            .collect();
+        let pairs: Vec<Vec<Weighted>> = a
+            .py2
+            .iter()
+            .map(|v| v.iter().map(|w| self.weigh(f.py2, w)).collect())
+            .collect();
+        let pinyin: Vec<u32> = a.pinyin.iter().map(|p| h(p)).collect();
+        let has_text = words.iter().any(|v| !v.is_empty()) || !pinyin.is_empty();
+
+        // Candidates from tantivy.
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut seen = HashSet::new();
+        // Topic words find the candidates; question and contact words only if there is
+        // nothing else.
+        let any_key = words.iter().flatten().any(|w| w.key);
+        for (v, ws) in a.variants.iter().zip(&words) {
+            for (w, wt) in v.iter().zip(ws) {
+                if (any_key && !wt.key) || !seen.insert(w.clone()) {
+                    continue;
+                }
+                for (field, boost) in [(f.all, 1.0), (f.inh, 0.5), (f.sec, 0.2)] {
+                    should.push((Occur::Should, term_query(field, w, boost)));
+                }
+            }
+        }
+        for v in &a.py2 {
+            for p in v {
+                if seen.insert(p.clone()) {
+                    should.push((Occur::Should, term_query(f.py2, p, 0.4)));
+                }
+            }
+        }
+        for p in &a.pinyin {
+            should.push((Occur::Should, term_query(f.pyi, p, 3.0)));
+        }
+        let mention_codes: Vec<&str> = a.regions.mentions.iter().map(|m| m.code.as_str()).collect();
+        let mut candidates: HashMap<u64, f32> = HashMap::new();
+        if has_text && !should.is_empty() {
+            let text_q: Box<dyn Query> = Box::new(BooleanQuery::new(should));
+            let global = self.restrict(text_q.box_clone(), f, filter, None);
+            self.collect(&*global, CANDIDATES, &mut candidates)?;
+            if !mention_codes.is_empty() {
+                let exact =
+                    self.restrict(text_q.box_clone(), f, filter, Some((&mention_codes, false)));
+                self.collect(&*exact, REGION_CANDIDATES, &mut candidates)?;
+                let below = self.restrict(text_q, f, filter, Some((&mention_codes, true)));
+                self.collect(&*below, REGION_CANDIDATES, &mut candidates)?;
+            }
+        } else if !mention_codes.is_empty() {
+            // Only a region was named: its departments, for browsing (never confident).
+            let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.kind, "department"),
+                    IndexRecordOption::Basic,
+                )),
+                0.0,
+            ));
+            let region_q = self.restrict(q, f, filter, Some((&mention_codes[..1], false)));
+            self.collect(&*region_q, limit.max(10), &mut candidates)?;
+        }
+
+        // Ranking.
+        let mut scored: Vec<(f32, f32, Arc<DocData>)> = Vec::new();
+        for (uid, bm25) in candidates {
+            let Some(doc) = self.docs.get(&uid) else {
+                continue;
+            };
+            let (cov, key) = coverage(doc, &words, &pairs, &pinyin);
+            let mut score = 10.0 * cov + 0.02 * bm25.min(50.0);
+            score += self.region_bonus(doc, a, filter);
+            score += match (doc.kind, a.asks_question) {
+                (Kind::Faq, true) | (Kind::Department, false) => 0.3,
+                _ => 0.0,
+            };
+            let _ = key;
+            scored.push((score, cov, doc.clone()));
+        }
+        scored.sort_by(|x, y| {
+            y.0.partial_cmp(&x.0)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| x.2.code.cmp(&y.2.code))
+        });
+
+        let confident = match scored.first() {
+            Some((_, _, doc)) if has_text => {
+                let (cov, key) = coverage(doc, &words, &pairs, &pinyin);
+                cov >= 0.5 && key
+            }
+            _ => false,
+        };
+
+        // Merged agencies answer with their successor; each entry once.
+        let mut items: Vec<SearchHit> = Vec::new();
+        let mut shown: HashSet<String> = HashSet::new();
+        let marks = highlight_words(a);
+        let mark_refs: Vec<&str> = marks.iter().map(String::as_str).collect();
+        for (score, _, doc) in scored {
+            if items.len() >= limit {
+                break;
+            }
+            let (doc, note) = match &doc.successor {
+                Some(succ) => match self.by_code.get(succ).and_then(|u| self.docs.get(u)) {
+                    Some(s) => (
+                        s.clone(),
+                        Some(format!("原{}已并入{}。", doc.title, s.title)),
+                    ),
+                    None => (doc, None),
+                },
+                None => (doc, None),
+            };
+            if !shown.insert(doc.code.clone()) {
+                continue;
+            }
+            if let Some(fl) = filter
+                && self.regions.depth_below(&doc.region, fl).is_none()
+            {
+                continue;
+            }
+            let body = match &note {
+                Some(n) => format!("{n}{}", doc.text),
+                None => doc.text.clone(),
+            };
+            items.push(SearchHit {
+                kind: doc.kind.as_str().to_string(),
+                code: doc.code.clone(),
+                title: doc.title.clone(),
+                snippet: text::highlight(&body, &mark_refs, SNIPPET_CHARS),
+                authorized: doc.authorized,
+                department: (*doc.department).clone(),
+                score: (score * 1000.0).round() / 1000.0,
+            });
+        }
+        Ok((items, confident))
+    }
+
+    fn restrict(
+        &self,
+        q: Box<dyn Query>,
+        f: Fields,
+        filter: Option<&str>,
+        regions: Option<(&[&str], bool)>,
+    ) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q)];
+        if let Some(fl) = filter {
+            clauses.push((Occur::Must, const_term(f.rpath, fl)));
+        }
+        if let Some((codes, below)) = regions {
+            // Either the named regions and those above them (a county has no 商务局), or
+            // the regions under them.
+            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for c in codes {
+                if below {
+                    any.push((Occur::Should, const_term(f.rpath, c)));
+                } else {
+                    for up in self.regions.chain(c) {
+                        any.push((Occur::Should, const_term(f.region, &up)));
+                    }
+                }
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if clauses.len() == 1 {
+            return clauses.remove(0).1;
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn collect(
+        &self,
+        q: &dyn Query,
+        k: usize,
+        out: &mut HashMap<u64, f32>,
+    ) -> Result<(), SearchError> {
+        let top = self
+            .searcher
+            .search(q, &TopDocs::with_limit(k).order_by_score())?;
+        for (score, addr) in top {
+            let uid = self
+                .uids
+                .get(addr.segment_ord as usize)
+                .and_then(|v| v.get(addr.doc_id as usize))
+                .copied()
+                .unwrap_or(0);
+            let e = out.entry(uid).or_insert(score);
+            if *e < score {
+                *e = score;
+            }
+        }
+        Ok(())
+    }
+
+    fn region_bonus(&self, doc: &DocData, a: &Analysis, filter: Option<&str>) -> f32 {
+        let mut best: f32 = 0.0;
+        for m in &a.regions.mentions {
+            let b = if doc.region == m.code {
+                3.0
+            } else if let Some(depth) = self.regions.depth_below(&doc.region, &m.code) {
+                // Under the named region.
+                if depth == 1 { 1.0 } else { 0.6 }
+            } else if let Some(up) = self.regions.depth_below(&m.code, &doc.region) {
+                // Above it: the parent answers what the county lacks.
+                if up == 1 { 1.5 } else { 0.8 }
+            } else {
+                0.0
+            };
+            best = best.max(b * m.weight);
+        }
+        if let Some(fl) = filter {
+            // Equal hits: the filter's own region before the regions under it.
+            best += match self.regions.depth_below(&doc.region, fl) {
+                Some(0) => 0.5,
+                Some(1) => 0.2,
+                _ => 0.0,
+            };
+        }
+        best
+    }
+}
+
+fn term_query(field: Field, word: &str, boost: f32) -> Box<dyn Query> {
+    let q = TermQuery::new(
+        Term::from_field_text(field, word),
+        IndexRecordOption::WithFreqs,
+    );
+    Box::new(BoostQuery::new(Box::new(q), boost))
+}
+
+fn const_term(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        )),
+        0.0,
+    ))
+}
+
+/// Share of the query's weight a document covers (0..1), the best over the query's
+/// variants and over words / pinyin pairs; and whether a topic word was matched.
+fn coverage(
+    doc: &DocData,
+    words: &[Vec<Weighted>],
+    pairs: &[Vec<Weighted>],
+    pinyin: &[u32],
+) -> (f32, bool) {
+    let is_dept = doc.kind == Kind::Department;
+    let mut best = 0.0f32;
+    let mut key_hit = false;
+    let py_hits = pinyin.iter().filter(|p| has(&doc.pyi, **p)).count();
+    let empty: Vec<Weighted> = Vec::new();
+    let lists: Vec<&Vec<Weighted>> = if words.iter().all(|v| v.is_empty()) {
+        vec![&empty]
+    } else {
+        words.iter().collect()
+    };
+    for v in lists {
+        if v.is_empty() && pinyin.is_empty() {
+            continue;
+        }
+        let mut total = 4.0 * pinyin.len() as f32;
+        let mut got = 4.0 * py_hits as f32;
+        let mut key = py_hits > 0;
+        for w in v {
+            total += w.weight;
+            let c = if has(&doc.primary, w.hash) {
+                1.0
+            } else if has(&doc.inherited, w.hash) {
+                0.8
+            } else if is_dept && w.contact {
+                0.7
+            } else if has(&doc.secondary, w.hash) {
+                0.3
+            } else {
+                0.0
+            };
+            got += c * w.weight;
+            if c >= 0.7 && w.key {
+                key = true;
+            }
+        }
+        if total > 0.0 {
+            let cov = got / total;
+            if cov > best {
+                best = cov;
+            }
+            if key && cov >= 0.5 {
+                key_hit = true;
+            }
+        }
+    }
+    for v in pairs {
+        let mut total = 0.0;
+        let mut got = 0.0;
+        for p in v {
+            total += p.weight;
+            if has(&doc.py2, p.hash) {
+                got += p.weight;
+            }
+        }
+        if total > 0.0 {
+            let cov = 0.9 * got / total;
+            if cov > best {
+                best = cov;
+            }
+            if cov >= 0.5 {
+                key_hit = true;
+            }
+        }
+    }
+    (best, key_hit)
+}
+
+/// Words to mark in snippets: the query's words of two characters or more, and the region
+/// words.
+fn highlight_words(a: &Analysis) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in &a.variants {
+        for w in v {
+            if w.chars().count() >= 2 && !out.contains(w) {
+                out.push(w.clone());
+            }
+        }
+    }
+    for w in &a.regions.words {
+        if !out.contains(w) {
+            out.push(w.clone());
+        }
+    }
+    out
+}

@@ -1,0 +1,66 @@
+//! Operator search: Chinese segmentation, pinyin, region words, synonyms, and ranking over
+//! an in-process tantivy index kept fresh from the database's change sequence.
+
+pub mod engine;
+pub mod model;
+pub mod regions;
+pub mod service;
+pub mod synonyms;
+pub mod text;
+
+use std::path::Path;
+
+pub use engine::{Analysis, SearchError, SearchIndex};
+pub use model::{Changes, KbData, SearchHit, SearchResponse, Synonym};
+pub use service::SearchService;
+
+/// The synonym table's first contents (`data/search-synonyms.tsv`), loaded once into the
+/// database; editors change it through the API afterwards.
+pub const SEED_SYNONYMS: &str = include_str!("../../data/search-synonyms.tsv");
+
+/// (term, replacement) pairs of a synonym TSV; comments and malformed lines are skipped.
+pub fn parse_synonyms(tsv: &str) -> Vec<(String, String)> {
+    tsv.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let (t, r) = l.split_once('\t')?;
+            let (t, r) = (t.trim(), r.trim());
+            (!t.is_empty() && !r.is_empty()).then(|| (t.to_string(), r.to_string()))
+        })
+        .collect()
+}
+
+/// The seed synonyms as records (ids by line), for building an index without a database.
+pub fn seed_synonyms() -> Vec<Synonym> {
+    parse_synonyms(SEED_SYNONYMS)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (term, replacement))| Synonym {
+            id: i as i64 + 1,
+            term,
+            replacement,
+        })
+        .collect()
+}
+
+fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, String> {
+    let body = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    body.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))
+        })
+        .collect()
+}
+
+/// Reads the reference JSONL files of a `kb/` folder (tests, benchmarks), with the seed
+/// synonyms.
+pub fn load_jsonl_dir(dir: &Path) -> Result<KbData, String> {
+    Ok(KbData {
+        regions: read_jsonl(&dir.join("regions.jsonl"))?,
+        departments: read_jsonl(&dir.join("departments.jsonl"))?,
+        faqs: read_jsonl(&dir.join("faqs.jsonl"))?,
+        synonyms: seed_synonyms(),
+    })
+}

@@ -1,0 +1,80 @@
+//! What the search answers with, and what it is built from.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::{Department, Faq, Phone, Region};
+
+/// A department as a hit shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct DepartmentSummary {
+    pub code: String,
+    pub name: String,
+    pub phones: Vec<Phone>,
+    /// `active` or `merged`.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct SearchHit {
+    /// `department` or `faq`.
+    pub kind: String,
+    pub code: String,
+    /// The department's name, or the FAQ question.
+    pub title: String,
+    /// HTML-escaped text with the matched words wrapped in `<em>…</em>`: the FAQ answer, or
+    /// the department's aliases, phones and address.
+    pub snippet: String,
+    /// May be read out to the caller (授权解答); always true for a department's directory
+    /// entry.
+    pub authorized: bool,
+    pub department: DepartmentSummary,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct SearchResponse {
+    pub items: Vec<SearchHit>,
+    pub took_ms: f64,
+    /// False when no hit matches the query's key terms (a region name alone is not a
+    /// match); such queries are recorded for the unanswered report.
+    pub confident: bool,
+}
+
+/// An everyday word and the word the knowledge base uses for it (驾照 → 驾驶证).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Synonym {
+    pub id: i64,
+    pub term: String,
+    pub replacement: String,
+}
+
+/// Everything the index is built from.
+#[derive(Debug, Clone, Default)]
+pub struct KbData {
+    pub regions: Vec<Region>,
+    pub departments: Vec<Department>,
+    pub faqs: Vec<Faq>,
+    pub synonyms: Vec<Synonym>,
+}
+
+/// Changed records to bring the index up to date with.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub departments: Vec<Department>,
+    pub removed_departments: Vec<String>,
+    pub faqs: Vec<Faq>,
+    pub removed_faqs: Vec<String>,
+    /// The whole synonym table, when it changed.
+    pub synonyms: Option<Vec<Synonym>>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.departments.is_empty()
+            && self.removed_departments.is_empty()
+            && self.faqs.is_empty()
+            && self.removed_faqs.is_empty()
+            && self.synonyms.is_none()
+    }
+}

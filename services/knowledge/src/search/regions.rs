@@ -1,0 +1,328 @@
+//! Finding the regions a query names (昆明市, 大理州, 版纳, 中甸县, 石林县, 石林) and the
+//! region tree used by the filter.
+
+use std::collections::HashMap;
+
+use crate::domain::Region;
+
+/// How a region was named; a fuller name is the stronger claim when a short form is shared
+/// (大理 is both 大理州's nickname and 大理市's short name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Strength {
+    Derived = 1,
+    Short = 2,
+    Full = 3,
+}
+
+#[derive(Debug, Clone)]
+pub struct RegionIndex {
+    by_code: HashMap<String, Region>,
+    /// Spoken form → (region code, strength).
+    forms: HashMap<String, Vec<(String, Strength)>>,
+    /// Region code → its forms, longest first.
+    forms_by_code: HashMap<String, Vec<String>>,
+    max_form_chars: usize,
+}
+
+/// A region the query names, strongest first in [`Detected::mentions`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub code: String,
+    /// 1.0 for the best reading of the words, less for other regions they could name.
+    pub weight: f32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Detected {
+    pub mentions: Vec<Mention>,
+    /// The query without the region words.
+    pub rest: String,
+    /// The words that named a region, as written.
+    pub words: Vec<String>,
+}
+
+fn level_rank(level: &str) -> u8 {
+    match level {
+        "province" => 0,
+        "prefecture" => 1,
+        _ => 2,
+    }
+}
+
+/// 石林县 → 石林, 昆明市 → 昆明: callers drop the last character when two remain.
+fn drop_suffix(name: &str) -> Option<String> {
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() >= 3 && matches!(chars[chars.len() - 1], '县' | '市' | '区' | '州') {
+        Some(chars[..chars.len() - 1].iter().collect())
+    } else {
+        None
+    }
+}
+
+impl RegionIndex {
+    pub fn new(regions: &[Region]) -> RegionIndex {
+        let mut forms: HashMap<String, Vec<(String, Strength)>> = HashMap::new();
+        let mut add = |form: String, code: &str, s: Strength| {
+            if form.is_empty() {
+                return;
+            }
+            let list = forms.entry(form).or_default();
+            match list.iter_mut().find(|(c, _)| c == code) {
+                Some(entry) => entry.1 = entry.1.max(s),
+                None => list.push((code.to_string(), s)),
+            }
+        };
+        for r in regions {
+            add(r.name.clone(), &r.code, Strength::Full);
+            add(r.short_name.clone(), &r.code, Strength::Short);
+            for a in &r.aliases {
+                add(a.clone(), &r.code, Strength::Short);
+                if let Some(d) = drop_suffix(a) {
+                    add(d, &r.code, Strength::Derived);
+                }
+            }
+            for n in [&r.name, &r.short_name] {
+                if let Some(d) = drop_suffix(n) {
+                    add(d, &r.code, Strength::Derived);
+                }
+            }
+        }
+        let max_form_chars = forms.keys().map(|f| f.chars().count()).max().unwrap_or(0);
+        let mut forms_by_code: HashMap<String, Vec<String>> = HashMap::new();
+        for (form, list) in &forms {
+            for (code, _) in list {
+                forms_by_code
+                    .entry(code.clone())
+                    .or_default()
+                    .push(form.clone());
+            }
+        }
+        for v in forms_by_code.values_mut() {
+            v.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+        }
+        RegionIndex {
+            by_code: regions
+                .iter()
+                .map(|r| (r.code.clone(), r.clone()))
+                .collect(),
+            forms,
+            forms_by_code,
+            max_form_chars,
+        }
+    }
+
+    pub fn get(&self, code: &str) -> Option<&Region> {
+        self.by_code.get(code)
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.by_code.contains_key(code)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Region> {
+        self.by_code.values()
+    }
+
+    /// The region and its ancestors, nearest first.
+    pub fn chain(&self, code: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = Some(code.to_string());
+        while let Some(c) = cur {
+            if out.contains(&c) || out.len() > 8 {
+                break;
+            }
+            cur = self.by_code.get(&c).and_then(|r| r.parent.clone());
+            out.push(c);
+        }
+        out
+    }
+
+    /// Steps from `code` up to `ancestor` (0 = same region), if it is one.
+    pub fn depth_below(&self, code: &str, ancestor: &str) -> Option<usize> {
+        self.chain(code).iter().position(|c| c == ancestor)
+    }
+
+    /// Every spoken form of a region (for pinyin combinations and for stripping a
+    /// department's own region out of its name).
+    pub fn forms_of(&self, code: &str) -> Vec<String> {
+        self.forms_by_code.get(code).cloned().unwrap_or_default()
+    }
+
+    /// Finds region words in a normalised query, leftmost-longest. A one-character form
+    /// (省) only counts at the start of the query, where it cannot be part of a word.
+    pub fn detect(&self, text: &str) -> Detected {
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let n = bounds.len() - 1;
+        let mut rest = String::with_capacity(text.len());
+        let mut found: Vec<(String, Strength, u8)> = Vec::new();
+        let mut words = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let mut matched = None;
+            let longest = self.max_form_chars.min(n - i);
+            for len in (1..=longest).rev() {
+                if len == 1 && i != 0 {
+                    break;
+                }
+                let cand = &text[bounds[i]..bounds[i + len]];
+                if let Some(list) = self.forms.get(cand) {
+                    matched = Some((len, cand, list));
+                    break;
+                }
+            }
+            match matched {
+                Some((len, word, list)) => {
+                    for (code, s) in list {
+                        let lvl = self.by_code.get(code).map_or(2, |r| level_rank(&r.level));
+                        found.push((code.clone(), *s, lvl));
+                    }
+                    words.push(word.to_string());
+                    rest.push(' ');
+                    i += len;
+                }
+                None => {
+                    rest.push_str(&text[bounds[i]..bounds[i + 1]]);
+                    i += 1;
+                }
+            }
+        }
+        // Strongest naming first; between equals the higher level (大理 → 大理州 before
+        // 大理市), then the later word (it is usually the more specific one).
+        let order: Vec<usize> = {
+            let mut idx: Vec<usize> = (0..found.len()).collect();
+            idx.sort_by(|a, b| {
+                let (fa, fb) = (&found[*a], &found[*b]);
+                fb.1.cmp(&fa.1).then(fa.2.cmp(&fb.2)).then(b.cmp(a))
+            });
+            idx
+        };
+        let mut mentions: Vec<Mention> = Vec::new();
+        for (n, k) in order.into_iter().enumerate() {
+            let code = &found[k].0;
+            if mentions.iter().any(|m| &m.code == code) {
+                continue;
+            }
+            mentions.push(Mention {
+                code: code.clone(),
+                weight: if n == 0 { 1.0 } else { 0.8 },
+            });
+        }
+        Detected {
+            mentions,
+            rest: super::text::collapse_spaces(&rest),
+            words,
+        }
+    }
+
+    /// Removes every form of the given regions from a text (a department's name without
+    /// its region: 昆明市人力资源和社会保障局 → 人力资源和社会保障局).
+    pub fn strip(&self, text: &str, codes: &[String]) -> String {
+        let mut forms: Vec<String> = codes.iter().flat_map(|c| self.forms_of(c)).collect();
+        forms.sort_by_key(|f| std::cmp::Reverse(f.chars().count()));
+        let mut out = text.to_string();
+        for f in forms {
+            if f.chars().count() == 1 {
+                // 省人力资源和社会保障厅: only a leading one-character form.
+                if let Some(s) = out.strip_prefix(f.as_str()) {
+                    out = format!(" {s}");
+                }
+            } else if out.contains(&f) {
+                out = out.replace(&f, " ");
+            }
+        }
+        super::text::collapse_spaces(&out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(
+        code: &str,
+        name: &str,
+        short: &str,
+        aliases: &[&str],
+        level: &str,
+        parent: Option<&str>,
+    ) -> Region {
+        Region {
+            code: code.into(),
+            name: name.into(),
+            short_name: short.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            level: level.into(),
+            parent: parent.map(str::to_string),
+            area_code: "0871".into(),
+        }
+    }
+
+    fn sample() -> RegionIndex {
+        RegionIndex::new(&[
+            region(
+                "530000",
+                "云南省",
+                "云南",
+                &["省", "全省"],
+                "province",
+                None,
+            ),
+            region(
+                "532900",
+                "大理白族自治州",
+                "大理州",
+                &["大理"],
+                "prefecture",
+                Some("530000"),
+            ),
+            region("532902", "大理市", "大理", &[], "county", Some("532900")),
+            region(
+                "530111",
+                "石林彝族自治县",
+                "石林县",
+                &[],
+                "county",
+                Some("530100"),
+            ),
+            region(
+                "533402",
+                "香格里拉市",
+                "香格里拉",
+                &["中甸县"],
+                "county",
+                Some("533400"),
+            ),
+        ])
+    }
+
+    #[test]
+    fn finds_names_short_names_and_former_names() {
+        let idx = sample();
+        let d = idx.detect("大理州卫健委");
+        assert_eq!(d.mentions[0].code, "532900");
+        assert_eq!(d.rest, "卫健委");
+        assert_eq!(idx.detect("大理市公安局").mentions[0].code, "532902");
+        assert_eq!(idx.detect("中甸县医保局").mentions[0].code, "533402");
+        assert_eq!(idx.detect("石林 教师资格").mentions[0].code, "530111");
+        assert_eq!(idx.detect("省人社厅").mentions[0].code, "530000");
+        // 节省 is not the province.
+        assert!(idx.detect("节省").mentions.is_empty());
+        let both = idx.detect("大理 公安局");
+        assert_eq!(both.mentions.len(), 2);
+        assert_eq!(both.mentions[0].code, "532900");
+    }
+
+    #[test]
+    fn strips_a_departments_own_region() {
+        let idx = sample();
+        assert_eq!(
+            idx.strip("大理白族自治州卫生健康委员会", &["532900".to_string()]),
+            "卫生健康委员会"
+        );
+        assert_eq!(idx.strip("省人社厅", &["530000".to_string()]), "人社厅");
+    }
+}

@@ -1,0 +1,387 @@
+//! The search as the service runs it: built from the database at start, kept fresh by
+//! following `kb_changes`, and recording the queries it could not answer.
+//!
+//! Every replica runs its own follower: it polls the change sequence (every 250 ms by
+//! default), reloads the changed departments, FAQ entries and synonyms, and swaps in a new
+//! snapshot. No replica needs to be told about a change.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDateTime;
+use shared::ApiError;
+use shared::db::{DbConnection, DbPool};
+
+use super::engine::{SearchError, SearchIndex};
+use super::model::{Changes, KbData, SearchResponse};
+use crate::db;
+
+/// A gap in the change sequence (a transaction that took its number but has not committed
+/// yet) is waited for this long before it is skipped.
+const GAP_GRACE: Duration = Duration::from_secs(3);
+const MAX_QUERY_CHARS: usize = 200;
+
+impl From<SearchError> for ApiError {
+    fn from(e: SearchError) -> ApiError {
+        ApiError::internal(e)
+    }
+}
+
+#[derive(Debug, Default)]
+struct Asked {
+    region: Option<String>,
+    times: i64,
+    first: Option<NaiveDateTime>,
+    last: Option<NaiveDateTime>,
+}
+
+/// Queries waiting to be written (the search itself never waits for the database).
+#[derive(Debug, Default)]
+struct Pending {
+    unanswered: HashMap<String, Asked>,
+    answered: HashSet<String>,
+}
+
+/// Where the follower is in the change sequence.
+#[derive(Debug, Default)]
+struct Cursor {
+    /// Every change up to here has been applied.
+    done: i64,
+    /// Applied changes after `done` (beyond a gap).
+    applied: BTreeSet<i64>,
+    /// When the first unfilled gap after `done` was noticed.
+    gap_since: Option<Instant>,
+}
+
+pub struct SearchService {
+    index: RwLock<Option<Arc<SearchIndex>>>,
+    pool: DbPool,
+    threads: usize,
+    pending: Mutex<Pending>,
+    /// Recorded queries not yet answered (to mark them when they are).
+    open: RwLock<HashSet<String>>,
+    cursor: Mutex<Cursor>,
+}
+
+fn load_all(conn: &mut DbConnection) -> Result<KbData, ApiError> {
+    Ok(KbData {
+        regions: db::kb::load_regions(conn)?,
+        departments: db::kb::load_departments(conn)?,
+        faqs: db::kb::load_faqs(conn)?,
+        synonyms: db::search::all(conn)?,
+    })
+}
+
+impl SearchService {
+    /// A service with no index yet (searches answer 503 until [`SearchService::start`]).
+    pub fn new(pool: DbPool) -> Arc<SearchService> {
+        Arc::new(SearchService {
+            index: RwLock::new(None),
+            pool,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            pending: Mutex::new(Pending::default()),
+            open: RwLock::new(HashSet::new()),
+            cursor: Mutex::new(Cursor::default()),
+        })
+    }
+
+    /// Seeds the synonym table once, builds the index from the database and starts the
+    /// change follower (every `poll`) and the recorder, as tokio tasks that end when the
+    /// service is dropped. Call after migrations and the first-start import, before ready.
+    pub async fn start(self: &Arc<Self>, poll: Duration) -> Result<(), String> {
+        let p = self.pool.clone();
+        let threads = self.threads;
+        let started = Instant::now();
+        let (index, seq, open) = tokio::task::spawn_blocking(move || {
+            let mut conn = p.get().map_err(|e| e.to_string())?;
+            db::search::seed_once(
+                &mut conn,
+                "seed-1",
+                &super::parse_synonyms(super::SEED_SYNONYMS),
+            )
+            .map_err(|e| e.to_string())?;
+            // The sequence position first: a change made while we read is applied again.
+            let seq = db::changes::latest_seq(&mut conn).map_err(|e| e.to_string())?;
+            let data = load_all(&mut conn).map_err(|e| e.to_string())?;
+            let open = db::unanswered::open_queries(&mut conn).map_err(|e| e.to_string())?;
+            let index = SearchIndex::build(&data, threads).map_err(|e| e.to_string())?;
+            Ok::<_, String>((index, seq, open))
+        })
+        .await
+        .map_err(|e| e.to_string())??;
+        tracing::info!(
+            entries = index.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "search index built"
+        );
+        *self
+            .index
+            .write()
+            .map_err(|_| "search index lock poisoned")? = Some(Arc::new(index));
+        *self.open.write().map_err(|_| "search lock poisoned")? = open.into_iter().collect();
+        *self.cursor.lock().map_err(|_| "search lock poisoned")? = Cursor {
+            done: seq,
+            ..Cursor::default()
+        };
+        spawn_loop(Arc::downgrade(self), poll, |s| s.catch_up());
+        spawn_loop(Arc::downgrade(self), Duration::from_millis(500), |s| {
+            s.flush_records().map(|()| 0)
+        });
+        Ok(())
+    }
+
+    fn index(&self) -> Result<Arc<SearchIndex>, ApiError> {
+        self.index
+            .read()
+            .map_err(|_| ApiError::internal("search index lock poisoned"))?
+            .clone()
+            .ok_or_else(|| ApiError::ServiceUnavailable("the search index is being built".into()))
+    }
+
+    pub fn has_region(&self, code: &str) -> bool {
+        self.index().map(|i| i.has_region(code)).unwrap_or(false)
+    }
+
+    /// Validates and runs a query; records it when it found nothing confident.
+    pub fn search(
+        &self,
+        q: &str,
+        region: Option<&str>,
+        limit: usize,
+    ) -> Result<SearchResponse, ApiError> {
+        shared::web::check_required("q", q, MAX_QUERY_CHARS)?;
+        if let Some(r) = region {
+            shared::web::check_required("region", r, 32)?;
+            if !self.has_region(r) {
+                return Err(ApiError::bad_request(format!("unknown region `{r}`")));
+            }
+        }
+        let (response, analysis) = self.index()?.search(q, region, limit)?;
+        if !analysis.normalized.is_empty() {
+            self.note(&analysis.normalized, region, response.confident);
+        }
+        Ok(response)
+    }
+
+    fn note(&self, query: &str, region: Option<&str>, confident: bool) {
+        let now = chrono::Utc::now().naive_utc();
+        if confident {
+            let is_open = self.open.read().map(|o| o.contains(query)).unwrap_or(false);
+            if !is_open {
+                return;
+            }
+            if let Ok(mut p) = self.pending.lock() {
+                p.answered.insert(query.to_string());
+                p.unanswered.remove(query);
+            }
+            return;
+        }
+        if let Ok(mut p) = self.pending.lock() {
+            p.answered.remove(query);
+            let a = p.unanswered.entry(query.to_string()).or_default();
+            a.times += 1;
+            a.region = region.map(str::to_string);
+            a.first.get_or_insert(now);
+            a.last = Some(now);
+        }
+    }
+
+    /// Writes the recorded queries (one transaction per flush).
+    pub fn flush_records(&self) -> Result<(), ApiError> {
+        let pending = match self.pending.lock() {
+            Ok(mut p) => std::mem::take(&mut *p),
+            Err(_) => return Err(ApiError::internal("pending lock poisoned")),
+        };
+        if pending.unanswered.is_empty() && pending.answered.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.pool.get()?;
+        let now = chrono::Utc::now().naive_utc();
+        let answered: Vec<String> = pending.answered.iter().cloned().collect();
+        let result = diesel::Connection::transaction(&mut *conn, |conn| {
+            for (q, a) in &pending.unanswered {
+                db::unanswered::record(
+                    conn,
+                    q,
+                    a.region.as_deref(),
+                    a.times,
+                    a.first.unwrap_or(now),
+                    a.last.unwrap_or(now),
+                )?;
+            }
+            if !answered.is_empty() {
+                db::unanswered::mark_answered(conn, &answered, now)?;
+            }
+            Ok::<_, ApiError>(())
+        });
+        match result {
+            Ok(()) => {
+                if let Ok(mut open) = self.open.write() {
+                    for q in pending.unanswered.keys() {
+                        open.insert(q.clone());
+                    }
+                    for q in &answered {
+                        open.remove(q);
+                    }
+                }
+                Ok(())
+            }
+            Err(e) => {
+                // Put them back for the next flush.
+                if let Ok(mut p) = self.pending.lock() {
+                    for (q, a) in pending.unanswered {
+                        let e = p.unanswered.entry(q).or_default();
+                        e.times += a.times;
+                        e.region = a.region;
+                        e.first = match (e.first, a.first) {
+                            (Some(x), Some(y)) => Some(x.min(y)),
+                            (x, y) => x.or(y),
+                        };
+                        e.last = e.last.max(a.last);
+                    }
+                    p.answered.extend(answered);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Applies the changes recorded since the last call. Returns how many were applied.
+    pub fn catch_up(&self) -> Result<usize, ApiError> {
+        let mut cursor = self
+            .cursor
+            .lock()
+            .map_err(|_| ApiError::internal("cursor lock poisoned"))?;
+        let mut conn = self.pool.get()?;
+        let rows = db::changes::since(&mut conn, cursor.done)?;
+        let fresh: Vec<&(i64, String, String)> = rows
+            .iter()
+            .filter(|(seq, _, _)| !cursor.applied.contains(seq))
+            .collect();
+        if fresh.is_empty() && cursor.applied.is_empty() {
+            return Ok(0);
+        }
+        let mut full = false;
+        let mut synonyms = false;
+        let mut depts: BTreeSet<String> = BTreeSet::new();
+        let mut faqs: BTreeSet<String> = BTreeSet::new();
+        for (_, entity, code) in &fresh {
+            match entity.as_str() {
+                db::changes::ALL | db::changes::REGION => full = true,
+                db::changes::DEPARTMENT => {
+                    depts.insert(code.clone());
+                }
+                db::changes::FAQ => {
+                    faqs.insert(code.clone());
+                }
+                db::changes::SYNONYM => synonyms = true,
+                _ => {}
+            }
+        }
+        if full {
+            let data = load_all(&mut conn)?;
+            drop(conn);
+            let index = SearchIndex::build(&data, self.threads)?;
+            let mut cur = self
+                .index
+                .write()
+                .map_err(|_| ApiError::internal("search index lock poisoned"))?;
+            *cur = Some(Arc::new(index));
+        } else if !depts.is_empty() || !faqs.is_empty() || synonyms {
+            let mut changes = Changes::default();
+            for code in &depts {
+                match db::kb::department(&mut conn, code)? {
+                    Some(d) => changes.departments.push(d),
+                    None => changes.removed_departments.push(code.clone()),
+                }
+            }
+            for code in &faqs {
+                match db::kb::faq(&mut conn, code)? {
+                    Some(f) => changes.faqs.push(f),
+                    None => changes.removed_faqs.push(code.clone()),
+                }
+            }
+            if synonyms {
+                changes.synonyms = Some(db::search::all(&mut conn)?);
+            }
+            drop(conn);
+            self.index()?.apply(&changes)?;
+        }
+        let n = fresh.len();
+        let seqs: Vec<i64> = fresh.iter().map(|(s, _, _)| *s).collect();
+        advance(&mut cursor, &seqs, Instant::now());
+        Ok(n)
+    }
+}
+
+/// Moves the cursor over applied sequence numbers; waits at a gap for [`GAP_GRACE`].
+fn advance(cursor: &mut Cursor, seqs: &[i64], now: Instant) {
+    cursor.applied.extend(seqs.iter().copied());
+    loop {
+        let next = cursor.done + 1;
+        if cursor.applied.remove(&next) {
+            cursor.done = next;
+            cursor.gap_since = None;
+            continue;
+        }
+        let Some(&first) = cursor.applied.iter().next() else {
+            cursor.gap_since = None;
+            break;
+        };
+        // A gap before `first`: a transaction still open, or a number never used.
+        let since = *cursor.gap_since.get_or_insert(now);
+        if now.duration_since(since) >= GAP_GRACE {
+            cursor.done = first - 1;
+            cursor.gap_since = None;
+            continue;
+        }
+        break;
+    }
+}
+
+fn spawn_loop<F>(service: Weak<SearchService>, every: Duration, work: F)
+where
+    F: Fn(&SearchService) -> Result<usize, ApiError> + Send + Sync + Copy + 'static,
+{
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(s) = service.upgrade() else {
+                break;
+            };
+            let r = tokio::task::spawn_blocking(move || work(&s)).await;
+            match r {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "search background work failed"),
+                Err(e) => tracing::warn!(error = %e, "search background task panicked"),
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_waits_at_a_gap_then_skips_it() {
+        let t0 = Instant::now();
+        let mut c = Cursor {
+            done: 5,
+            ..Cursor::default()
+        };
+        advance(&mut c, &[6, 7, 9], t0);
+        assert_eq!(c.done, 7);
+        assert!(c.applied.contains(&9));
+        advance(&mut c, &[], t0 + Duration::from_secs(1));
+        assert_eq!(c.done, 7);
+        advance(&mut c, &[8], t0 + Duration::from_secs(1));
+        assert_eq!(c.done, 9);
+        advance(&mut c, &[11], t0);
+        advance(&mut c, &[], t0 + GAP_GRACE);
+        assert_eq!(c.done, 11);
+    }
+}

@@ -1,0 +1,87 @@
+//! Everyday words callers use, replaced by the words of the knowledge base. The table is
+//! data (`search_synonyms`, editable through the API); this only applies it.
+
+use std::collections::HashMap;
+
+use super::model::Synonym;
+use super::text;
+
+#[derive(Debug, Clone, Default)]
+pub struct Synonyms {
+    map: HashMap<String, String>,
+    /// Distinct term lengths in characters, longest first.
+    lengths: Vec<usize>,
+}
+
+impl Synonyms {
+    pub fn new(list: &[Synonym]) -> Synonyms {
+        let mut map = HashMap::new();
+        for s in list {
+            let term: String = text::normalize(&s.term).split_whitespace().collect();
+            let rep: String = text::normalize(&s.replacement).split_whitespace().collect();
+            if !term.is_empty() && term != rep {
+                map.insert(term, rep);
+            }
+        }
+        let mut lengths: Vec<usize> = map.keys().map(|k| k.chars().count()).collect();
+        lengths.sort_unstable_by(|a, b| b.cmp(a));
+        lengths.dedup();
+        Synonyms { map, lengths }
+    }
+
+    /// One left-to-right pass, longest term first at each position; a replacement is never
+    /// replaced again (执照 → 营业执照 does not grow 营业执照).
+    pub fn apply(&self, text: &str) -> String {
+        if self.map.is_empty() {
+            return text.to_string();
+        }
+        // Byte offsets of the character boundaries: lookups slice the text, no allocation.
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let n = bounds.len() - 1;
+        let mut out = String::with_capacity(text.len() * 2);
+        let mut i = 0;
+        'outer: while i < n {
+            for &len in &self.lengths {
+                if i + len > n {
+                    continue;
+                }
+                if let Some(rep) = self.map.get(&text[bounds[i]..bounds[i + len]]) {
+                    out.push_str(rep);
+                    i += len;
+                    continue 'outer;
+                }
+            }
+            out.push_str(&text[bounds[i]..bounds[i + 1]]);
+            i += 1;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn syn(term: &str, rep: &str) -> Synonym {
+        Synonym {
+            id: 0,
+            term: term.into(),
+            replacement: rep.into(),
+        }
+    }
+
+    #[test]
+    fn replaces_longest_first_and_once() {
+        let s = Synonyms::new(&[
+            syn("执照", "营业执照"),
+            syn("个体户执照", "个体工商户营业执照"),
+            syn("驾照", "驾驶证"),
+        ]);
+        assert_eq!(s.apply("开个体户执照"), "开个体工商户营业执照");
+        assert_eq!(s.apply("驾照过期了"), "驾驶证过期了");
+    }
+}

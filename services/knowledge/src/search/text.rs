@@ -1,0 +1,409 @@
+//! Text handling shared by indexing and querying: normalisation, spoken filler, word
+//! segmentation (jieba) and pinyin. Index and query go through the same functions, so a
+//! word is cut the same way on both sides.
+
+use pinyin::ToPinyin;
+use tantivy_jieba::jieba_rs::Jieba;
+
+/// Full-width forms folded to ASCII, lower case, and every run of punctuation or blanks
+/// (including the ideographic space) turned into one ASCII space.
+pub fn normalize(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut pending_space = false;
+    for c in input.chars() {
+        let c = fold_width(c);
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+fn fold_width(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// Phrases callers wrap their question in; they carry no meaning for the search. Removed
+/// wherever they occur, longest first (the list is sorted by length at use).
+const FILLER: &[&str] = &[
+    "我想问一下",
+    "我想问下",
+    "我想问问",
+    "我想咨询一下",
+    "我想咨询下",
+    "我想咨询",
+    "我想了解一下",
+    "我想了解",
+    "我想知道",
+    "想问一下",
+    "想问下",
+    "想咨询一下",
+    "请问一下",
+    "请问下",
+    "请问",
+    "麻烦帮我查一下",
+    "麻烦帮我查下",
+    "麻烦帮我查查",
+    "麻烦帮我查",
+    "麻烦帮忙查一下",
+    "麻烦帮忙查下",
+    "麻烦查一下",
+    "麻烦查下",
+    "麻烦你",
+    "麻烦您",
+    "麻烦",
+    "帮我查一下",
+    "帮我查下",
+    "帮我查查",
+    "帮我查",
+    "帮忙查一下",
+    "帮忙查下",
+    "帮我问一下",
+    "查一下",
+    "查询一下",
+    "咨询一下",
+    "问一下",
+    "你好",
+    "您好",
+    "谢谢你",
+    "谢谢",
+    "是多少",
+    "是什么",
+    "一下",
+    "那个",
+    "这个",
+    "的话",
+];
+
+/// Removes spoken filler; what is left is trimmed and single-spaced.
+pub fn strip_filler(text: &str) -> String {
+    let mut fillers: Vec<&str> = FILLER.to_vec();
+    fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    let mut out = text.to_string();
+    for f in fillers {
+        if out.contains(f) {
+            out = out.replace(f, " ");
+        }
+    }
+    collapse_spaces(&out)
+}
+
+pub fn collapse_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Words that carry no meaning on their own (particles, pronouns). They are dropped from
+/// queries and documents alike.
+const STOP: &[&str] = &[
+    "的", "了", "吗", "呢", "啊", "呀", "吧", "嘛", "我", "你", "您", "他", "她", "我们", "你们",
+    "是", "有", "和", "与", "及", "或", "在", "要", "想", "去", "到", "把", "被", "给", "让", "就",
+    "也", "都", "还", "又", "很", "个", "这", "那", "哪", "一", "下", "啥", "么", "着", "过", "得",
+    "地", "之", "对", "从", "向", "为", "以", "等", "请", "帮", "查", "问", "弄", "搞", "呗", "哦", "嗯", "喂",
+];
+
+/// Spoken forms of the question and verb words, as the knowledge base writes them.
+fn spoken(token: &str) -> &'static [&'static str] {
+    match token {
+        "办" => &["办理"],
+        "咋" | "咋样" => &["怎么"],
+        "咋办" => &["怎么办"],
+        "哪儿" | "哪" => &["哪里"],
+        "在哪儿" => &["在哪里"],
+        "交" | "缴" => &["缴纳", "缴费"],
+        _ => &[],
+    }
+}
+
+pub fn is_stop(token: &str) -> bool {
+    STOP.contains(&token)
+}
+
+/// Words of the question form (怎么, 哪里 …): kept, but they say little about the topic.
+const QUESTION_WORDS: &[&str] = &[
+    "怎么",
+    "怎么办",
+    "怎样",
+    "如何",
+    "哪里",
+    "哪儿",
+    "在哪",
+    "在哪里",
+    "什么",
+    "哪些",
+    "多少",
+    "几点",
+    "能",
+    "可以",
+    "能否",
+    "需要",
+    "需",
+    "办理",
+    "办",
+    "申请",
+    "咋",
+    "咋办",
+    "什么时候",
+    "时候",
+    "找谁",
+    "谁",
+    "怎么样",
+    "流程",
+    "手续",
+    "要求",
+    "条件",
+    "材料",
+];
+
+pub fn is_question_word(token: &str) -> bool {
+    QUESTION_WORDS.contains(&token)
+}
+
+/// Markers that the caller asks a question (an FAQ entry should answer before the
+/// department itself).
+const QUESTION_MARKERS: &[&str] = &[
+    "怎么",
+    "怎样",
+    "如何",
+    "哪里",
+    "哪儿",
+    "在哪",
+    "什么",
+    "哪些",
+    "多少",
+    "几点",
+    "吗",
+    "能否",
+    "可以",
+    "需要",
+    "咋",
+    "找谁",
+    "要不要",
+    "能不能",
+    "是否",
+];
+
+pub fn asks_question(text: &str) -> bool {
+    QUESTION_MARKERS.iter().any(|m| text.contains(m))
+}
+
+/// What a department entry itself answers (phone, address, hours): a query word of this
+/// kind is counted as partly matched by any department.
+const CONTACT_WORDS: &[&str] = &[
+    "电话",
+    "号码",
+    "电话号码",
+    "联系",
+    "联系方式",
+    "联系电话",
+    "地址",
+    "位置",
+    "地点",
+    "在哪",
+    "在哪里",
+    "哪里",
+    "怎么走",
+    "几点",
+    "上班",
+    "下班",
+    "上班时间",
+    "时间",
+    "办公",
+    "办公时间",
+    "工作时间",
+    "传真",
+    "邮箱",
+    "窗口",
+    "热线",
+    "开门",
+];
+
+pub fn is_contact_word(token: &str) -> bool {
+    CONTACT_WORDS.contains(&token)
+}
+
+/// Search-mode segmentation: a long word is given with its parts (人力资源 → 人力, 资源,
+/// 人力资源), so a query using the part still meets the whole. Stop words and blanks are
+/// dropped; order is kept, duplicates are not removed.
+pub fn tokenize(jieba: &Jieba, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for piece in text.split_whitespace() {
+        for tok in jieba.cut_for_search(piece, true) {
+            let w = tok.word.trim();
+            if w.is_empty() || is_stop(w) || !w.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let alt = spoken(w);
+            if alt.is_empty() {
+                out.push(w.to_string());
+            } else {
+                out.extend(alt.iter().map(|a| a.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Toneless pinyin of one character, when it has one.
+pub fn syllable(c: char) -> Option<&'static str> {
+    c.to_pinyin().map(|p| p.plain())
+}
+
+/// Pinyin syllable pairs of consecutive Chinese characters (管理局 → guan_li, li_ju): a
+/// typo with the same sound (管里局) gives the same pairs.
+pub fn pinyin_bigrams(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for piece in text.split_whitespace() {
+        let syl: Vec<&str> = piece.chars().filter_map(syllable).collect();
+        for w in syl.windows(2) {
+            out.push(format!("{}_{}", w[0], w[1]));
+        }
+    }
+    out
+}
+
+/// Full pinyin and initials of a name (昆明市 → kunmingshi, kms). Characters without pinyin
+/// are kept as they are (digits, Latin letters).
+pub fn pinyin_forms(text: &str) -> (String, String) {
+    let mut full = String::new();
+    let mut initials = String::new();
+    for c in text.chars() {
+        match c.to_pinyin() {
+            Some(p) => {
+                full.push_str(p.plain());
+                initials.push_str(p.first_letter());
+            }
+            None if c.is_ascii_alphanumeric() => {
+                full.push(c.to_ascii_lowercase());
+                initials.push(c.to_ascii_lowercase());
+            }
+            None => {}
+        }
+    }
+    (full, initials)
+}
+
+/// True when the word is Latin letters only (a pinyin query such as `kmsrsj`).
+pub fn is_pinyin_word(word: &str) -> bool {
+    word.len() >= 2 && word.chars().all(|c| c.is_ascii_lowercase())
+}
+
+/// Escapes text for HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// HTML-escaped `text` (cut to about `max_chars`) with every occurrence of `words` wrapped
+/// in `<em>…</em>`. Longer words win where they overlap.
+pub fn highlight(text: &str, words: &[&str], max_chars: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut marked = vec![false; chars.len()];
+    let mut sorted: Vec<Vec<char>> = words
+        .iter()
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().collect())
+        .collect();
+    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    for w in &sorted {
+        if w.len() > chars.len() {
+            continue;
+        }
+        let mut i = 0;
+        while i + w.len() <= chars.len() {
+            if chars[i..i + w.len()] == w[..] && !marked[i..i + w.len()].iter().any(|m| *m) {
+                for m in &mut marked[i..i + w.len()] {
+                    *m = true;
+                }
+                i += w.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    // Start the window a little before the first mark so it shows.
+    let first = marked.iter().position(|m| *m).unwrap_or(0);
+    let start = if chars.len() <= max_chars || first < max_chars / 2 {
+        0
+    } else {
+        first.saturating_sub(max_chars / 4)
+    };
+    let end = (start + max_chars).min(chars.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut open = false;
+    for i in start..end {
+        if marked[i] && !open {
+            out.push_str("<em>");
+            open = true;
+        } else if !marked[i] && open {
+            out.push_str("</em>");
+            open = false;
+        }
+        out.push_str(&escape_html(&chars[i].to_string()));
+    }
+    if open {
+        out.push_str("</em>");
+    }
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_width_case_and_punctuation() {
+        assert_eq!(normalize("ＫＭＳ　人社局？！"), "kms 人社局");
+        assert_eq!(normalize("  昆明市，，人社局 "), "昆明市 人社局");
+        assert_eq!(normalize("１２３４５"), "12345");
+        assert_eq!(normalize("\u{7}"), "");
+    }
+
+    #[test]
+    fn strips_spoken_filler() {
+        assert_eq!(strip_filler("我想问一下公积金贷款是多少"), "公积金贷款");
+        assert_eq!(strip_filler("麻烦帮我查下昆明市人社局"), "昆明市人社局");
+    }
+
+    #[test]
+    fn pinyin_forms_and_bigrams() {
+        assert_eq!(
+            pinyin_forms("昆明市"),
+            ("kunmingshi".to_string(), "kms".to_string())
+        );
+        assert_eq!(pinyin_bigrams("管里局"), pinyin_bigrams("管理局"));
+    }
+
+    #[test]
+    fn highlight_escapes_and_marks() {
+        assert_eq!(
+            highlight("a<b>身份证丢了", &["身份证"], 50),
+            "a&lt;b&gt;<em>身份证</em>丢了"
+        );
+    }
+}

@@ -1,0 +1,172 @@
+use reqwest::Method;
+use serde_json::json;
+use shared::auth::Role;
+
+use crate::helpers::*;
+
+async fn login(app: &TestApp, user: &str, password: &str) -> reqwest::StatusCode {
+    app.send(
+        Method::POST,
+        "/api/v1/auth/login",
+        None,
+        Some(json!({"username": user, "password": password})),
+    )
+    .await
+    .status()
+}
+
+#[tokio::test]
+async fn admin_manages_accounts() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(Role::Admin);
+    let created = json(
+        app.send(
+            Method::POST,
+            "/api/v1/accounts",
+            Some(&admin),
+            Some(json!({
+                "username": "wang.li", "password": "a long password", "role": "operator"
+            })),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(created["role"], "operator");
+    assert!(created.get("password_hash").is_none());
+    assert_eq!(login(&app, "wang.li", "a long password").await, 200);
+    problem(
+        app.send(
+            Method::POST,
+            "/api/v1/accounts",
+            Some(&admin),
+            Some(json!({"username": "wang.li", "password": "a long password", "role": "operator"})),
+        )
+        .await,
+        409,
+    )
+    .await;
+
+    let list = json(app.get("/api/v1/accounts", Some(&admin)).await, 200).await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["username"], "wang.li");
+    json(app.get("/api/v1/accounts/wang.li", Some(&admin)).await, 200).await;
+    problem(app.get("/api/v1/accounts/nobody", Some(&admin)).await, 404).await;
+
+    // Make them a liaison of a department, then reset the password, then disable.
+    let l = json(
+        app.send(
+            Method::PATCH,
+            "/api/v1/accounts/wang.li",
+            Some(&admin),
+            Some(json!({"role": "liaison", "department": "530100-rsj"})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(l["department"], "530100-rsj");
+    json(
+        app.send(
+            Method::PATCH,
+            "/api/v1/accounts/wang.li",
+            Some(&admin),
+            Some(json!({"password": "another password"})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(login(&app, "wang.li", "a long password").await, 401);
+    assert_eq!(login(&app, "wang.li", "another password").await, 200);
+    json(
+        app.send(
+            Method::PATCH,
+            "/api/v1/accounts/wang.li",
+            Some(&admin),
+            Some(json!({"disabled": true})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(login(&app, "wang.li", "another password").await, 401);
+    // Back to operator: the department goes.
+    let op = json(
+        app.send(
+            Method::PATCH,
+            "/api/v1/accounts/wang.li",
+            Some(&admin),
+            Some(json!({"role": "operator", "disabled": false})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(op["department"], serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn only_admins_and_only_valid_accounts() {
+    let app = TestApp::spawn().await;
+    for role in [
+        Role::Operator,
+        Role::Liaison,
+        Role::KbEditor,
+        Role::Supervisor,
+        Role::Service,
+    ] {
+        let t = app.token(role);
+        problem(app.get("/api/v1/accounts", Some(&t)).await, 403).await;
+        problem(
+            app.send_raw(Method::POST, "/api/v1/accounts", Some(&t), "garbage")
+                .await,
+            403,
+        )
+        .await;
+        problem(
+            app.send_raw(Method::PATCH, "/api/v1/accounts/x", Some(&t), "{}")
+                .await,
+            403,
+        )
+        .await;
+    }
+    let admin = app.token(Role::Admin);
+    for body in [
+        json!({"username": "Bad Name", "password": "a long password", "role": "operator"}),
+        json!({"username": "ok", "password": "short", "role": "operator"}),
+        json!({"username": "ok", "password": "a long password", "role": "service"}),
+        json!({"username": "ok", "password": "a long password", "role": "king"}),
+        json!({"username": "ok", "password": "a long password", "role": "liaison"}),
+        json!({"username": "ok", "password": "a long password", "role": "liaison", "department": "530100-none"}),
+        json!({"username": "ok", "password": "a long password", "role": "operator", "department": "530100-rsj"}),
+        json!({"username": "ok", "password": "a long password", "role": "operator", "admin": true}),
+        json!({"username": "ok", "role": "operator"}),
+    ] {
+        problem(
+            app.send(Method::POST, "/api/v1/accounts", Some(&admin), Some(body))
+                .await,
+            400,
+        )
+        .await;
+    }
+    problem(
+        app.get("/api/v1/accounts?per_page=100000", Some(&admin))
+            .await,
+        400,
+    )
+    .await;
+    let list = json(app.get("/api/v1/accounts", Some(&admin)).await, 200).await;
+    assert_eq!(list["total"], 0);
+    problem(
+        app.send(
+            Method::PATCH,
+            "/api/v1/accounts/nobody",
+            Some(&admin),
+            Some(json!({"disabled": true})),
+        )
+        .await,
+        404,
+    )
+    .await;
+}

@@ -1,0 +1,18 @@
+//! Integration tests of the knowledge service over real HTTP, one module per resource.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod accounts;
+mod auth;
+mod change_requests;
+mod departments;
+mod faqs;
+mod health;
+mod import;
+mod liaisons;
+mod login;
+mod openapi;
+mod regions;
+mod scripts;

@@ -1,0 +1,570 @@
+//! The operator search over HTTP: ranking rules, region filter, merged agencies, pinyin,
+//! homophones, the synonym API, the unanswered report, freshness across replicas, and bad
+//! input. Each test starts the service on a fresh database (SQLite, or PostgreSQL with
+//! `HOTLINE_TEST_DATABASE_URL`) imported from a slice of the reference data.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use shared::auth::{ALL_AUDIENCES, JwtKeys, Role};
+use shared::config::{Config, Secret};
+use shared::db::{TempDir, TestDatabase};
+use shared::settings::ServiceSettings;
+
+const SECRET: &str = "test-secret-test-secret-test-secret-0123";
+/// Regions whose departments and FAQ entries the tests import (with every region).
+const REGIONS: &[&str] = &[
+    "530000", "530100", "530102", "530103", "530104", "532900", "532902",
+];
+
+fn reference() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb")
+}
+
+/// A slice of the reference data in `dir`: all regions, the departments (active and merged)
+/// of [`REGIONS`], their liaisons and FAQ entries.
+fn write_slice(dir: &Path) {
+    let read = |name: &str| -> Vec<Value> {
+        std::fs::read_to_string(reference().join(name))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let write = |name: &str, rows: &[Value]| {
+        let body: String = rows.iter().map(|r| format!("{r}\n")).collect();
+        std::fs::write(dir.join(name), body).unwrap();
+    };
+    write("regions.jsonl", &read("regions.jsonl"));
+    let depts: Vec<Value> = read("departments.jsonl")
+        .into_iter()
+        .filter(|d| REGIONS.contains(&d["region"].as_str().unwrap()))
+        .collect();
+    let codes: HashSet<String> = depts
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    let mine = |rows: Vec<Value>| -> Vec<Value> {
+        rows.into_iter()
+            .filter(|r| codes.contains(r["department"].as_str().unwrap()))
+            .collect()
+    };
+    write("departments.jsonl", &depts);
+    write("liaisons.jsonl", &mine(read("liaisons.jsonl")));
+    write("faqs.jsonl", &mine(read("faqs.jsonl")));
+}
+
+struct Service {
+    base: String,
+    client: Client,
+    keys: JwtKeys,
+}
+
+impl Service {
+    fn token(&self, role: Role) -> String {
+        let dept = (role == Role::Liaison).then_some("530100-rsj");
+        self.keys
+            .issue("tester", role, dept, &ALL_AUDIENCES, 600)
+            .unwrap()
+    }
+
+    async fn get(&self, role: Role, path: &str) -> (StatusCode, Value) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(self.token(role))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        if status.is_client_error() {
+            assert_eq!(
+                res.headers()["content-type"],
+                "application/problem+json",
+                "{path}"
+            );
+        }
+        let body = res.json().await.unwrap_or(Value::Null);
+        (status, body)
+    }
+
+    async fn search(&self, q: &str, region: Option<&str>) -> Value {
+        let mut url = reqwest::Url::parse(&format!("{}/api/v1/search", self.base)).unwrap();
+        url.query_pairs_mut().append_pair("q", q);
+        if let Some(r) = region {
+            url.query_pairs_mut().append_pair("region", r);
+        }
+        let res = self
+            .client
+            .get(url)
+            .bearer_auth(self.token(Role::Operator))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{q}");
+        res.json().await.unwrap()
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        role: Role,
+        path: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let res = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(self.token(role))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+}
+
+fn codes(res: &Value) -> Vec<String> {
+    res["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn start(db_url: &str, kb: &Path, data: &Path) -> Service {
+    let config = Config::from_pairs([
+        ("jwt_secret", SECRET),
+        ("knowledge_database_url", db_url),
+        ("knowledge_port", "0"),
+        ("data_dir", data.to_str().unwrap()),
+        ("knowledge_import_dir", kb.to_str().unwrap()),
+        ("tickets_url", "http://127.0.0.1:9"),
+    ]);
+    let settings = ServiceSettings::from_config("knowledge", &config).unwrap();
+    let app = knowledge::Application::build(settings).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    Service {
+        base,
+        client: Client::new(),
+        keys: JwtKeys::new(&Secret::new(SECRET), "knowledge").unwrap(),
+    }
+}
+
+struct Fixture {
+    svc: Service,
+    db: TestDatabase,
+    kb: TempDir,
+    _data: TempDir,
+}
+
+async fn fixture() -> Fixture {
+    let db = TestDatabase::new("knowledge").unwrap();
+    let kb = TempDir::new("kb-slice").unwrap();
+    write_slice(kb.path());
+    let data = TempDir::new("kn").unwrap();
+    let svc = start(&db.url, kb.path(), data.path()).await;
+    Fixture {
+        svc,
+        db,
+        kb,
+        _data: data,
+    }
+}
+
+/// Polls `check` until it holds or `within` has passed; returns the time it took.
+async fn eventually<F, Fut>(within: Duration, mut check: F) -> Option<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let t0 = Instant::now();
+    loop {
+        if check().await {
+            return Some(t0.elapsed());
+        }
+        if t0.elapsed() > within {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn department_named_ranks_first_and_question_ranks_its_faq_first() {
+    let f = fixture().await;
+    let res = f.svc.search("昆明市人社局", None).await;
+    let first = &res["items"][0];
+    assert_eq!(first["code"], "530100-rsj", "{res}");
+    assert_eq!(first["kind"], "department");
+    assert_eq!(first["department"]["status"], "active");
+    assert!(first["department"]["phones"].as_array().unwrap().len() >= 1);
+    assert_eq!(res["confident"], true);
+    assert!(res["took_ms"].is_number());
+
+    let res = f.svc.search("五华区身份证丢了怎么补办？", None).await;
+    let first = &res["items"][0];
+    assert_eq!(first["code"], "530102-gaj-1", "{res}");
+    assert_eq!(first["kind"], "faq");
+    assert_eq!(first["department"]["code"], "530102-gaj");
+    assert!(
+        first["snippet"].as_str().unwrap().contains("<em>"),
+        "{first}"
+    );
+    // The department itself comes after its FAQ entry.
+    let c = codes(&res);
+    let dept = c.iter().position(|x| x == "530102-gaj");
+    assert!(dept.is_none_or(|p| p > 0));
+
+    // Spoken filler, full-width forms and the ideographic space change nothing.
+    let res = f
+        .svc
+        .search("我想问一下　五华区ＳＨＥＮ 身份证丢了怎么补办是多少", None)
+        .await;
+    assert_eq!(codes(&res)[0], "530102-gaj-1", "{res}");
+}
+
+#[tokio::test]
+async fn region_filter_narrows_to_the_region_and_ranks_it_first() {
+    let f = fixture().await;
+    let res = f.svc.search("公安局", Some("530100")).await;
+    let c = codes(&res);
+    assert_eq!(c[0], "530100-gaj", "{res}");
+    assert!(
+        c.iter().all(|x| x.starts_with("5301")),
+        "only 昆明 and its counties: {c:?}"
+    );
+    let res = f.svc.search("公安局", Some("530102")).await;
+    assert!(codes(&res).iter().all(|x| x.starts_with("530102")), "{res}");
+    // An unknown region is a 400 problem, never a 500.
+    let (status, body) = f
+        .svc
+        .get(
+            Role::Operator,
+            "/api/v1/search?q=%E5%85%AC%E5%AE%89&region=999999",
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
+async fn merged_agency_answers_with_its_successor() {
+    let f = fixture().await;
+    let res = f.svc.search("昆明市工商行政管理局", None).await;
+    let c = codes(&res);
+    assert_eq!(c[0], "530100-scj", "{res}");
+    assert!(!c.iter().any(|x| x.contains("-old-")), "{c:?}");
+    assert!(
+        res["items"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("并入")
+    );
+    let res = f.svc.search("大理州食品药品监督管理局", None).await;
+    assert_eq!(codes(&res)[0], "532900-scj", "{res}");
+}
+
+#[tokio::test]
+async fn pinyin_initials_and_homophone_typos_find_the_department() {
+    let f = fixture().await;
+    assert_eq!(codes(&f.svc.search("kmsrsj", None).await)[0], "530100-rsj");
+    assert_eq!(codes(&f.svc.search("KMSRSJ", None).await)[0], "530100-rsj");
+    assert_eq!(codes(&f.svc.search("dlsgaj", None).await)[0], "532902-gaj");
+    assert_eq!(
+        codes(&f.svc.search("gaj", Some("530102")).await)[0],
+        "530102-gaj"
+    );
+    let res = f.svc.search("盘龙区市场监督管里局", None).await;
+    assert_eq!(codes(&res)[0], "530103-scj", "{res}");
+    assert_eq!(res["confident"], true);
+}
+
+#[tokio::test]
+async fn synonyms_are_data_editors_change_through_the_api() {
+    let f = fixture().await;
+    let s = &f.svc;
+    // Seeded everyday words work.
+    assert_eq!(
+        codes(&s.search("官渡区 驾照过期了怎么办", None).await)[0],
+        "530104-cgs-1"
+    );
+    let (status, list) = s.get(Role::Operator, "/api/v1/search/synonyms").await;
+    assert_eq!(status, 200);
+    assert!(list.as_array().unwrap().iter().any(|x| x["term"] == "驾照"));
+
+    let path = "/api/v1/search/synonyms";
+    let new = json!({"term": "小红本", "replacement": "结婚证"});
+    let (status, _) = s
+        .send(reqwest::Method::POST, Role::Operator, path, new.clone())
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = s
+        .send(
+            reqwest::Method::POST,
+            Role::KbEditor,
+            path,
+            json!({"term": "x", "replacement": "y", "extra": 1}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = s
+        .send(
+            reqwest::Method::POST,
+            Role::KbEditor,
+            path,
+            json!({"term": " ", "replacement": "y"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+
+    let query = "五华区 小红本丢了怎么补办";
+    assert_ne!(
+        codes(&s.search(query, None).await)
+            .first()
+            .map(String::as_str),
+        Some("530102-hydj-3")
+    );
+    let (status, created) = s
+        .send(reqwest::Method::POST, Role::KbEditor, path, new.clone())
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let (status, _) = s.send(reqwest::Method::POST, Role::Admin, path, new).await;
+    assert_eq!(status, 409);
+    let took = eventually(Duration::from_secs(1), || async move {
+        codes(&s.search(query, None).await)
+            .first()
+            .map(String::as_str)
+            == Some("530102-hydj-3")
+    })
+    .await;
+    assert!(took.is_some(), "a new synonym is used within a second");
+
+    let id = created["id"].as_i64().unwrap();
+    let del = format!("{path}/{id}");
+    let (status, _) = s
+        .send(reqwest::Method::DELETE, Role::Operator, &del, Value::Null)
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = s
+        .send(reqwest::Method::DELETE, Role::KbEditor, &del, Value::Null)
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = s
+        .send(reqwest::Method::DELETE, Role::KbEditor, &del, Value::Null)
+        .await;
+    assert_eq!(status, 404);
+    let took = eventually(Duration::from_secs(1), || async move {
+        codes(&s.search(query, None).await)
+            .first()
+            .map(String::as_str)
+            != Some("530102-hydj-3")
+    })
+    .await;
+    assert!(
+        took.is_some(),
+        "a deleted synonym stops working within a second"
+    );
+}
+
+#[tokio::test]
+async fn unanswered_queries_are_reported_most_frequent_first_until_answered() {
+    let f = fixture().await;
+    let s = &f.svc;
+    for q in [
+        "昆明市 比特币挖矿",
+        "昆明市，比特币挖矿！",
+        "火星移民签证",
+        "昆明市",
+    ] {
+        let res = s.search(q, None).await;
+        assert_eq!(res["confident"], false, "{q}: {res}");
+    }
+    assert_eq!(s.search("昆明市人社局", None).await["confident"], true);
+    let path = "/api/v1/reports/unanswered";
+    let (status, _) = s.get(Role::Operator, path).await;
+    assert_eq!(status, 403);
+    let t0 = Instant::now();
+    let report = loop {
+        let (status, body) = s.get(Role::Supervisor, path).await;
+        assert_eq!(status, 200);
+        if body["total"] == 3 || t0.elapsed() > Duration::from_secs(3) {
+            break body;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(report["total"], 3, "{report}");
+    let items = report["items"].as_array().unwrap();
+    // Normalised: the two spellings are one query, asked twice.
+    assert_eq!(items[0]["query"], "昆明市 比特币挖矿");
+    assert_eq!(items[0]["times"], 2);
+    assert!(
+        items[0]["first_asked_at"].as_str().unwrap() <= items[0]["last_asked_at"].as_str().unwrap()
+    );
+    assert!(
+        items.iter().any(|i| i["query"] == "昆明市"),
+        "a region alone is no answer"
+    );
+    assert!(!items.iter().any(|i| i["query"] == "昆明市人社局"));
+    let (status, page) = s
+        .get(Role::KbEditor, &format!("{path}?per_page=1&page=2"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let (status, _) = s.get(Role::Admin, &format!("{path}?per_page=1000")).await;
+    assert_eq!(status, 400);
+
+    // The knowledge base learns the word; the same query is now answered and leaves the list.
+    let (status, _) = s
+        .send(
+            reqwest::Method::POST,
+            Role::KbEditor,
+            "/api/v1/search/synonyms",
+            json!({"term": "火星移民签证", "replacement": "护照"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let answered = eventually(Duration::from_secs(3), || async move {
+        if s.search("火星移民签证", None).await["confident"] != true {
+            return false;
+        }
+        let (_, body) = s
+            .get(Role::Supervisor, &format!("{path}?status=answered"))
+            .await;
+        body["items"].as_array().is_some_and(|a| {
+            a.iter()
+                .any(|i| i["query"] == "火星移民签证" && i["answered_at"].is_string())
+        })
+    })
+    .await;
+    assert!(answered.is_some());
+    let (_, open) = s.get(Role::Supervisor, path).await;
+    assert_eq!(open["total"], 2, "{open}");
+}
+
+#[tokio::test]
+async fn changes_reach_every_replica_within_a_second() {
+    let f = fixture().await;
+    // A second replica on the same database (it finds the data imported and skips import).
+    let data2 = TempDir::new("kn2").unwrap();
+    let replica = start(&f.db.url, f.kb.path(), data2.path()).await;
+    let s = &f.svc;
+    let replica = &replica;
+    let query = "五华区 无人机飞行报备";
+    assert_eq!(replica.search(query, None).await["confident"], false);
+
+    let (status, faq) = s
+        .send(
+            reqwest::Method::POST,
+            Role::KbEditor,
+            "/api/v1/faqs",
+            json!({"department": "530102-gaj", "question": "五华区无人机飞行报备怎么办理?",
+                   "answer": "通过综合监管平台在线报备。", "authorized": true, "status": "pending"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{faq}");
+    let code = faq["code"].as_str().unwrap().to_string();
+    let code = &code;
+    // Not published yet: not found.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(!codes(&replica.search(query, None).await).contains(code));
+    let (status, body) = s
+        .send(
+            reqwest::Method::PATCH,
+            Role::KbEditor,
+            &format!("/api/v1/faqs/{code}"),
+            json!({"status": "published"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    for svc in [s, replica] {
+        let took = eventually(Duration::from_secs(1), || async move {
+            codes(&svc.search(query, None).await).first() == Some(code)
+        })
+        .await;
+        assert!(
+            took.is_some(),
+            "published FAQ found on every replica within a second"
+        );
+    }
+    // A department's new phone shows in its hits on the other replica.
+    let (status, body) = s
+        .send(
+            reqwest::Method::PATCH,
+            Role::KbEditor,
+            "/api/v1/departments/530102-gaj",
+            json!({"phones": [{"label": "值班", "number": "0871-99999999"}]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let took = eventually(Duration::from_secs(1), || async move {
+        let res = replica.search("五华区公安局", None).await;
+        res["items"][0]["department"]["phones"][0]["number"] == "0871-99999999"
+    })
+    .await;
+    assert!(
+        took.is_some(),
+        "department change visible on the other replica within a second"
+    );
+}
+
+#[tokio::test]
+async fn bad_queries_are_400_problems_or_empty_never_500() {
+    let f = fixture().await;
+    let s = &f.svc;
+    let long_q = format!("/api/v1/search?q={}", "a".repeat(10_000));
+    let long_zh = format!("/api/v1/search?q={}", "%E6%9F%A5".repeat(3_000));
+    for path in [
+        "/api/v1/search",
+        "/api/v1/search?q=",
+        "/api/v1/search?q=%20%20",
+        long_q.as_str(),
+        long_zh.as_str(),
+        "/api/v1/search?q=%E5%85%AC%E5%AE%89%00%07",
+        "/api/v1/search?q=%E5%85%AC%E5%AE%89&limit=0",
+        "/api/v1/search?q=%E5%85%AC%E5%AE%89&limit=100000",
+        "/api/v1/search?q=%E5%85%AC%E5%AE%89&limit=-1",
+        "/api/v1/search?q=%E5%85%AC%E5%AE%89&limit=abc",
+        "/api/v1/search?q=%E5%85%AC%E5%AE%89&region=%27%3B%20drop",
+    ] {
+        let (status, body) = s.get(Role::Operator, path).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(body["code"].is_string(), "{path}: {body}");
+    }
+    // Invalid UTF-8 (decoded as replacement characters), punctuation only, or nothing the
+    // knowledge base knows: an empty or unconfident answer.
+    let (status, body) = s.get(Role::Operator, "/api/v1/search?q=%FF%FE").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["confident"], false);
+    for q in ["？？？", "!!!", "<script>", "的了吗"] {
+        let res = s.search(q, None).await;
+        assert_eq!(res["confident"], false, "{q}");
+    }
+    let res = s.search("<b>五华区</b> 公安局", None).await;
+    for item in res["items"].as_array().unwrap() {
+        assert!(!item["snippet"].as_str().unwrap().contains("<b>"));
+    }
+    let res = s.search("公安局", None).await;
+    assert!(res["items"].as_array().unwrap().len() <= 10);
+    let (status, body) = s
+        .get(
+            Role::Operator,
+            "/api/v1/search?q=%E5%85%AC%E5%AE%89&limit=50",
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(body["items"].as_array().unwrap().len() <= 50);
+    let res = s
+        .client
+        .get(format!("{}/api/v1/search?q=x", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}

@@ -1,0 +1,305 @@
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use shared::ApiResult;
+use shared::db::DbConnection;
+use shared::pagination::Paging;
+
+use super::schema::notifications::{self, dsl as n};
+use crate::domain::{Channel, NotificationView, Status, millis_to_time};
+
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct NotificationRow {
+    pub id: String,
+    pub idempotency_key: Option<String>,
+    pub request: String,
+    pub channel: String,
+    pub recipient: String,
+    pub template: Option<String>,
+    pub subject: String,
+    pub body: String,
+    pub data: String,
+    pub attachments: String,
+    pub ticket_id: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub last_error: Option<String>,
+    pub provider_id: Option<String>,
+    pub next_attempt_at: i64,
+    pub locked_until: Option<i64>,
+    pub locked_by: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub sent_at: Option<i64>,
+    pub reported_at: Option<i64>,
+    pub report_attempts: i32,
+    pub report_next_at: i64,
+    pub report_error: Option<String>,
+}
+
+impl NotificationRow {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Queued)
+    }
+
+    pub fn channel(&self) -> Channel {
+        Channel::parse(&self.channel).unwrap_or(Channel::Email)
+    }
+
+    pub fn view(&self) -> NotificationView {
+        let status = self.status();
+        NotificationView {
+            id: self.id.clone(),
+            channel: self.channel(),
+            to: self.recipient.clone(),
+            template: self.template.clone(),
+            subject: self.subject.clone(),
+            body: self.body.clone(),
+            ticket_id: self.ticket_id.clone(),
+            status,
+            attempts: self.attempts,
+            max_attempts: self.max_attempts,
+            last_error: self.last_error.clone(),
+            provider_id: self.provider_id.clone(),
+            created_at: millis_to_time(self.created_at),
+            updated_at: millis_to_time(self.updated_at),
+            next_attempt_at: matches!(status, Status::Queued | Status::Failed)
+                .then(|| millis_to_time(self.next_attempt_at)),
+            sent_at: self.sent_at.map(millis_to_time),
+            reported_at: self.reported_at.map(millis_to_time),
+        }
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &NotificationRow) -> ApiResult<()> {
+    diesel::insert_into(notifications::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> ApiResult<Option<NotificationRow>> {
+    Ok(n::notifications
+        .filter(n::id.eq(id))
+        .select(NotificationRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_key(conn: &mut DbConnection, key: &str) -> ApiResult<Option<NotificationRow>> {
+    Ok(n::notifications
+        .filter(n::idempotency_key.eq(key))
+        .select(NotificationRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    status: Option<Status>,
+    ticket_id: Option<&str>,
+    paging: Paging,
+) -> ApiResult<(Vec<NotificationRow>, i64)> {
+    let mut q = n::notifications.into_boxed();
+    let mut c = n::notifications.into_boxed();
+    if let Some(s) = status {
+        q = q.filter(n::status.eq(s.as_str()));
+        c = c.filter(n::status.eq(s.as_str()));
+    }
+    if let Some(t) = ticket_id {
+        q = q.filter(n::ticket_id.eq(t.to_string()));
+        c = c.filter(n::ticket_id.eq(t.to_string()));
+    }
+    let total: i64 = c.count().get_result(conn)?;
+    let rows = q
+        .order((n::created_at.desc(), n::id.desc()))
+        .limit(paging.per_page)
+        .offset(paging.offset())
+        .select(NotificationRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Counts per status (metrics, tests).
+pub fn count_by_status(conn: &mut DbConnection, status: Status) -> ApiResult<i64> {
+    Ok(n::notifications
+        .filter(n::status.eq(status.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+const CLAIM_PG: &str = "UPDATE notifications \
+    SET status = 'sending', attempts = attempts + 1, locked_until = $1, locked_by = $2, \
+        updated_at = $3 \
+    WHERE id IN (SELECT id FROM notifications \
+        WHERE (status IN ('queued', 'failed') AND next_attempt_at <= $3) \
+           OR (status = 'sending' AND locked_until < $3) \
+        ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
+    RETURNING *";
+
+// SQLite has no row locks: the whole claim is one statement under BEGIN IMMEDIATE, so two
+// workers (or processes) take the write lock in turn and never see the same row as free.
+const CLAIM_SQLITE: &str = "UPDATE notifications \
+    SET status = 'sending', attempts = attempts + 1, locked_until = ?1, locked_by = ?2, \
+        updated_at = ?3 \
+    WHERE id IN (SELECT id FROM notifications \
+        WHERE (status IN ('queued', 'failed') AND next_attempt_at <= ?3) \
+           OR (status = 'sending' AND locked_until < ?3) \
+        ORDER BY next_attempt_at LIMIT ?4) \
+    RETURNING *";
+
+/// Leases up to `limit` due jobs (new, to be retried, or with an expired lease) to `token`.
+pub fn claim(
+    conn: &mut DbConnection,
+    token: &str,
+    now: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> ApiResult<Vec<NotificationRow>> {
+    let until = now + lease_ms;
+    let rows = match conn {
+        DbConnection::Pg(c) => diesel::sql_query(CLAIM_PG)
+            .bind::<BigInt, _>(until)
+            .bind::<Text, _>(token)
+            .bind::<BigInt, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load::<NotificationRow>(c)?,
+        DbConnection::Sqlite(c) => c.immediate_transaction(|c| {
+            diesel::sql_query(CLAIM_SQLITE)
+                .bind::<BigInt, _>(until)
+                .bind::<Text, _>(token)
+                .bind::<BigInt, _>(now)
+                .bind::<BigInt, _>(limit)
+                .load::<NotificationRow>(c)
+        })?,
+    };
+    Ok(rows)
+}
+
+/// Records a delivery; false when the lease was lost to another worker meanwhile.
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+    provider_id: &str,
+    now: i64,
+) -> ApiResult<bool> {
+    let changed = diesel::update(
+        n::notifications
+            .filter(n::id.eq(id))
+            .filter(n::locked_by.eq(token))
+            .filter(n::status.eq(Status::Sending.as_str())),
+    )
+    .set((
+        n::status.eq(Status::Sent.as_str()),
+        n::provider_id.eq(provider_id),
+        n::sent_at.eq(now),
+        n::updated_at.eq(now),
+        n::locked_until.eq(None::<i64>),
+        n::locked_by.eq(None::<String>),
+        n::report_next_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Records a failed attempt: `failed` with the next attempt time, or `dead`.
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+    error: &str,
+    next_attempt_at: Option<i64>,
+    now: i64,
+) -> ApiResult<bool> {
+    let status = if next_attempt_at.is_some() {
+        Status::Failed
+    } else {
+        Status::Dead
+    };
+    let changed = diesel::update(
+        n::notifications
+            .filter(n::id.eq(id))
+            .filter(n::locked_by.eq(token))
+            .filter(n::status.eq(Status::Sending.as_str())),
+    )
+    .set((
+        n::status.eq(status.as_str()),
+        n::last_error.eq(error),
+        n::next_attempt_at.eq(next_attempt_at.unwrap_or(now)),
+        n::updated_at.eq(now),
+        n::locked_until.eq(None::<i64>),
+        n::locked_by.eq(None::<String>),
+        n::report_next_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// `dead` → `queued` with a fresh attempt budget; false if it was not dead.
+pub fn retry(conn: &mut DbConnection, id: &str, now: i64) -> ApiResult<bool> {
+    let changed = diesel::update(
+        n::notifications
+            .filter(n::id.eq(id))
+            .filter(n::status.eq(Status::Dead.as_str())),
+    )
+    .set((
+        n::status.eq(Status::Queued.as_str()),
+        n::attempts.eq(0),
+        n::next_attempt_at.eq(now),
+        n::updated_at.eq(now),
+        n::reported_at.eq(None::<i64>),
+        n::report_attempts.eq(0),
+        n::report_error.eq(None::<String>),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Finished notifications of a ticket whose result the ticket service has not yet accepted.
+pub fn unreported(
+    conn: &mut DbConnection,
+    now: i64,
+    limit: i64,
+) -> ApiResult<Vec<NotificationRow>> {
+    Ok(n::notifications
+        .filter(n::ticket_id.is_not_null())
+        .filter(n::reported_at.is_null())
+        .filter(n::status.eq_any([Status::Sent.as_str(), Status::Dead.as_str()]))
+        .filter(n::report_next_at.le(now))
+        .order(n::report_next_at)
+        .limit(limit)
+        .select(NotificationRow::as_select())
+        .load(conn)?)
+}
+
+/// The report of `status` was accepted (or refused for good: `error` says why).
+pub fn mark_reported(
+    conn: &mut DbConnection,
+    id: &str,
+    status: &str,
+    error: Option<&str>,
+    now: i64,
+) -> ApiResult<()> {
+    // Only if the status is still the one reported: a retried job reports again later.
+    diesel::update(
+        n::notifications
+            .filter(n::id.eq(id))
+            .filter(n::status.eq(status)),
+    )
+    .set((n::reported_at.eq(now), n::report_error.eq(error)))
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn report_later(conn: &mut DbConnection, id: &str, error: &str, next_at: i64) -> ApiResult<()> {
+    diesel::update(n::notifications.filter(n::id.eq(id)))
+        .set((
+            n::report_attempts.eq(n::report_attempts + 1),
+            n::report_next_at.eq(next_at),
+            n::report_error.eq(error),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,42 @@
+// Diesel table definitions, kept by hand to match both migration folders.
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        idempotency_key -> Nullable<Text>,
+        request -> Text,
+        channel -> Text,
+        recipient -> Text,
+        template -> Nullable<Text>,
+        subject -> Text,
+        body -> Text,
+        data -> Text,
+        attachments -> Text,
+        ticket_id -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        last_error -> Nullable<Text>,
+        provider_id -> Nullable<Text>,
+        next_attempt_at -> BigInt,
+        locked_until -> Nullable<BigInt>,
+        locked_by -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        sent_at -> Nullable<BigInt>,
+        reported_at -> Nullable<BigInt>,
+        report_attempts -> Integer,
+        report_next_at -> BigInt,
+        report_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    templates (name) {
+        name -> Text,
+        subject -> Text,
+        body -> Text,
+        updated_at -> BigInt,
+        updated_by -> Nullable<Text>,
+    }
+}

@@ -1,0 +1,89 @@
+use diesel::prelude::*;
+use shared::ApiResult;
+use shared::db::DbConnection;
+
+use super::schema::templates::{self, dsl as t};
+use crate::domain::millis_to_time;
+use crate::domain::templates::Template;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = templates)]
+struct TemplateRow {
+    name: String,
+    subject: String,
+    body: String,
+    updated_at: i64,
+    updated_by: Option<String>,
+}
+
+impl From<TemplateRow> for Template {
+    fn from(r: TemplateRow) -> Template {
+        Template {
+            name: r.name,
+            subject: r.subject,
+            body: r.body,
+            updated_at: millis_to_time(r.updated_at),
+            updated_by: r.updated_by,
+        }
+    }
+}
+
+/// Inserts the default templates that are not there yet; edited ones are left alone.
+pub fn seed(conn: &mut DbConnection, defaults: &[(&str, &str, &str)], now: i64) -> ApiResult<()> {
+    for (name, subject, body) in defaults {
+        let exists: i64 = t::templates
+            .filter(t::name.eq(*name))
+            .count()
+            .get_result(conn)?;
+        if exists == 0 {
+            let row = TemplateRow {
+                name: name.to_string(),
+                subject: subject.to_string(),
+                body: body.to_string(),
+                updated_at: now,
+                updated_by: None,
+            };
+            // Another replica may seed at the same moment; its row is as good as ours.
+            let _ = diesel::insert_into(templates::table)
+                .values(&row)
+                .execute(conn);
+        }
+    }
+    Ok(())
+}
+
+pub fn all(conn: &mut DbConnection) -> ApiResult<Vec<Template>> {
+    let rows: Vec<TemplateRow> = t::templates
+        .order(t::name)
+        .select(TemplateRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(Template::from).collect())
+}
+
+pub fn get(conn: &mut DbConnection, name: &str) -> ApiResult<Option<Template>> {
+    let row: Option<TemplateRow> = t::templates
+        .filter(t::name.eq(name))
+        .select(TemplateRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(row.map(Template::from))
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    name: &str,
+    subject: &str,
+    body: &str,
+    by: &str,
+    now: i64,
+) -> ApiResult<bool> {
+    let changed = diesel::update(t::templates.filter(t::name.eq(name)))
+        .set((
+            t::subject.eq(subject),
+            t::body.eq(body),
+            t::updated_at.eq(now),
+            t::updated_by.eq(by),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}

@@ -1,0 +1,417 @@
+//! Plain types and rules of the notify service: what a request may contain, how a job's
+//! state moves, how long to wait before trying again.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use shared::ApiError;
+use shared::web::{check_len, check_required};
+use utoipa::ToSchema;
+
+pub mod templates;
+
+pub const MAX_SUBJECT: usize = 500;
+pub const MAX_BODY: usize = 50_000;
+pub const MAX_DATA_VALUE: usize = 20_000;
+pub const MAX_DATA_KEYS: usize = 50;
+pub const MAX_ATTACHMENTS: usize = 5;
+/// Decoded size of all attachments together.
+pub const MAX_ATTACHMENT_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Fax,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Fax => "fax",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Channel> {
+        match s {
+            "email" => Some(Channel::Email),
+            "fax" => Some(Channel::Fax),
+            _ => None,
+        }
+    }
+}
+
+/// `queued` (new or retried by hand) → `sending` (leased by a worker) → `sent`, or `failed`
+/// (a transient error; tried again after a back-off) → … → `dead` (given up; an operator may
+/// retry it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+    Dead,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Sending => "sending",
+            Status::Sent => "sent",
+            Status::Failed => "failed",
+            Status::Dead => "dead",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "queued" => Status::Queued,
+            "sending" => Status::Sending,
+            "sent" => Status::Sent,
+            "failed" => Status::Failed,
+            "dead" => Status::Dead,
+            _ => return None,
+        })
+    }
+}
+
+/// A file sent with an e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    pub filename: String,
+    /// e.g. `application/pdf`.
+    pub content_type: String,
+    /// The file, base64-encoded.
+    pub content_base64: String,
+}
+
+/// `POST /api/v1/notifications`: a template with data, or a ready subject and body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationRequest {
+    pub channel: Channel,
+    /// An e-mail address, or a fax number (digits, `-`, `+`).
+    pub to: String,
+    /// One of the stored templates (`GET /api/v1/templates`).
+    #[serde(default)]
+    pub template: Option<String>,
+    /// Values for the template's `{placeholders}`; missing keys render as empty.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub data: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    /// E-mail only.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// The ticket the delivery result is reported to.
+    #[serde(default)]
+    pub ticket_id: Option<String>,
+}
+
+impl NotificationRequest {
+    /// Checks everything that does not need the database; returns the decoded attachments'
+    /// total size for the caller's information.
+    pub fn validate(&self) -> Result<(), ApiError> {
+        match self.channel {
+            Channel::Email => validate_email(&self.to)?,
+            Channel::Fax => validate_fax_number(&self.to)?,
+        }
+        match (&self.template, &self.body) {
+            (Some(t), None) => {
+                check_required("template", t, 64)?;
+                if self.subject.is_some() {
+                    return Err(ApiError::bad_request(
+                        "give either `template` (with `data`) or `subject` and `body`, not both",
+                    ));
+                }
+            }
+            (None, Some(b)) => {
+                check_required("body", b, MAX_BODY)?;
+                match (&self.subject, self.channel) {
+                    (Some(s), _) => check_required("subject", s, MAX_SUBJECT)?,
+                    (None, Channel::Email) => {
+                        return Err(ApiError::bad_request("an e-mail needs a `subject`"));
+                    }
+                    (None, Channel::Fax) => {}
+                }
+            }
+            (Some(_), Some(_)) => {
+                return Err(ApiError::bad_request(
+                    "give either `template` (with `data`) or `subject` and `body`, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(ApiError::bad_request(
+                    "give `template` (with `data`) or `subject` and `body`",
+                ));
+            }
+        }
+        if self.data.len() > MAX_DATA_KEYS {
+            return Err(ApiError::bad_request(format!(
+                "`data` has more than {MAX_DATA_KEYS} keys"
+            )));
+        }
+        for (k, v) in &self.data {
+            if k.is_empty()
+                || k.len() > 64
+                || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                return Err(ApiError::bad_request(format!(
+                    "`data` key `{}` must be 1-64 letters, digits or `_`",
+                    k.chars().take(64).collect::<String>()
+                )));
+            }
+            match v {
+                serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+                    return Err(ApiError::bad_request(format!(
+                        "`data.{k}` must be a string, number, boolean or null"
+                    )));
+                }
+                other => check_len(&format!("data.{k}"), &value_text(other), MAX_DATA_VALUE)?,
+            }
+        }
+        if let Some(t) = &self.ticket_id {
+            check_required("ticket_id", t, 64)?;
+            if !t
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(ApiError::bad_request(
+                    "`ticket_id` may hold only letters, digits, `-` and `_`",
+                ));
+            }
+        }
+        if !self.attachments.is_empty() && self.channel == Channel::Fax {
+            return Err(ApiError::bad_request(
+                "`attachments` are for e-mail; a fax is rendered from its text",
+            ));
+        }
+        if self.attachments.len() > MAX_ATTACHMENTS {
+            return Err(ApiError::bad_request(format!(
+                "at most {MAX_ATTACHMENTS} attachments"
+            )));
+        }
+        let mut total = 0usize;
+        for a in &self.attachments {
+            check_required("attachments.filename", &a.filename, 200)?;
+            if a.filename.contains(['/', '\\', '\r', '\n', '"']) {
+                return Err(ApiError::bad_request(
+                    "`attachments.filename` must be a plain file name",
+                ));
+            }
+            lettre::message::header::ContentType::parse(&a.content_type).map_err(|_| {
+                ApiError::bad_request("`attachments.content_type` is not a media type")
+            })?;
+            total += decode_attachment(a)?.len();
+        }
+        if total > MAX_ATTACHMENT_BYTES {
+            return Err(ApiError::PayloadTooLarge(format!(
+                "attachments exceed {MAX_ATTACHMENT_BYTES} bytes"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The canonical form compared for a repeated `Idempotency-Key` (`data` is a sorted map).
+    pub fn fingerprint(&self) -> Result<String, ApiError> {
+        Ok(serde_json::to_string(self)?)
+    }
+}
+
+pub fn decode_attachment(a: &Attachment) -> Result<Vec<u8>, ApiError> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(a.content_base64.trim())
+        .map_err(|_| ApiError::bad_request("`attachments.content_base64` is not base64"))
+}
+
+/// The text a `data` value renders as.
+pub fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub fn validate_email(to: &str) -> Result<(), ApiError> {
+    check_required("to", to, 254)?;
+    to.parse::<lettre::Address>()
+        .map(|_| ())
+        .map_err(|_| ApiError::bad_request("`to` is not an e-mail address"))
+}
+
+/// Digits, `-` and `+` (a `+` only in front), 6 to 20 digits.
+pub fn validate_fax_number(to: &str) -> Result<(), ApiError> {
+    let bad = || ApiError::bad_request("`to` is not a fax number (digits, `-`, `+`; 6-20 digits)");
+    if to.len() > 40
+        || !to
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+    {
+        return Err(bad());
+    }
+    if to.chars().skip(1).any(|c| c == '+') {
+        return Err(bad());
+    }
+    let digits = to.chars().filter(char::is_ascii_digit).count();
+    if !(6..=20).contains(&digits) {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// The number a fax transport dials: the digits, with a leading `+` kept.
+pub fn dial_string(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    if number.starts_with('+') {
+        format!("+{digits}")
+    } else {
+        digits
+    }
+}
+
+/// A new notification id: 32 random hex digits (also the left part of the Message-ID).
+pub fn new_id() -> String {
+    use rand::Rng;
+    let n: u128 = rand::rng().random();
+    format!("{n:032x}")
+}
+
+/// Exponential back-off with "equal jitter": half the step fixed, half random, capped.
+/// `attempt` is the number of attempts made so far (1 after the first failure).
+pub fn backoff_ms(attempt: i32, base_ms: u64, max_ms: u64, jitter: f64) -> u64 {
+    let exp = u32::try_from(attempt.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
+    let step = base_ms.saturating_mul(1u64 << exp).min(max_ms);
+    let half = step / 2;
+    half + (half as f64 * jitter.clamp(0.0, 1.0)) as u64
+}
+
+/// A notification as supervisors see it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NotificationView {
+    pub id: String,
+    pub channel: Channel,
+    pub to: String,
+    pub template: Option<String>,
+    pub subject: String,
+    pub body: String,
+    pub ticket_id: Option<String>,
+    pub status: Status,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub last_error: Option<String>,
+    /// The SMTP Message-ID, or the fax gateway's job id.
+    pub provider_id: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub next_attempt_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the result was reported to the ticket service.
+    pub reported_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The `202` answer of an accepted notification.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Accepted {
+    pub id: String,
+    pub status: Status,
+}
+
+pub fn millis_to_time(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn email(to: &str) -> NotificationRequest {
+        NotificationRequest {
+            channel: Channel::Email,
+            to: to.into(),
+            template: None,
+            data: BTreeMap::new(),
+            subject: Some("s".into()),
+            body: Some("b".into()),
+            attachments: vec![],
+            ticket_id: None,
+        }
+    }
+
+    #[test]
+    fn fax_numbers() {
+        for ok in [
+            "0871-12345",
+            "+86 871 1234567".replace(' ', "-").as_str(),
+            "123456",
+        ] {
+            assert!(validate_fax_number(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "12345",
+            "0871 123456",
+            "0871-1234;rm -rf /",
+            "$(reboot)",
+            "1+23456789",
+            "123456789012345678901",
+            "",
+            "--------",
+        ] {
+            assert!(validate_fax_number(bad).is_err(), "{bad}");
+        }
+        assert_eq!(dial_string("+86-871-1234567"), "+868711234567");
+    }
+
+    #[test]
+    fn request_shapes() {
+        assert!(email("a@b.example").validate().is_ok());
+        assert!(email("not an address").validate().is_err());
+        let mut r = email("a@b.example");
+        r.template = Some("dispatch".into());
+        assert!(r.validate().is_err(), "template and body together");
+        r.subject = None;
+        r.body = None;
+        assert!(r.validate().is_ok());
+        r.data.insert("x".into(), serde_json::json!({"nested": 1}));
+        assert!(r.validate().is_err());
+        let mut f = email("0871-1234567");
+        f.channel = Channel::Fax;
+        f.subject = None;
+        assert!(f.validate().is_ok());
+        f.attachments.push(Attachment {
+            filename: "a.pdf".into(),
+            content_type: "application/pdf".into(),
+            content_base64: "JVBERg==".into(),
+        });
+        assert!(f.validate().is_err());
+    }
+
+    #[test]
+    fn fingerprint_ignores_data_order() {
+        let mut a = email("a@b.example");
+        a.data.insert("b".into(), "2".into());
+        a.data.insert("a".into(), "1".into());
+        let mut b = email("a@b.example");
+        b.data.insert("a".into(), "1".into());
+        b.data.insert("b".into(), "2".into());
+        assert_eq!(a.fingerprint().unwrap(), b.fingerprint().unwrap());
+        b.to = "c@d.example".into();
+        assert_ne!(a.fingerprint().unwrap(), b.fingerprint().unwrap());
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff_ms(1, 1000, 60_000, 0.0), 500);
+        assert_eq!(backoff_ms(1, 1000, 60_000, 1.0), 1000);
+        assert_eq!(backoff_ms(3, 1000, 60_000, 1.0), 4000);
+        assert_eq!(backoff_ms(30, 1000, 60_000, 1.0), 60_000);
+        assert!(backoff_ms(2, 1000, 60_000, 0.5) >= 1000);
+    }
+}

@@ -1,0 +1,256 @@
+//! Background tasks of every replica: delivery workers and the reporter that tells the ticket
+//! service how each delivery ended.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use shared::db::DbPool;
+use tokio::sync::Notify;
+
+use crate::config::NotifyConfig;
+use crate::db::notifications as store;
+use crate::db::notifications::NotificationRow;
+use crate::domain::{Status, backoff_ms, new_id};
+use crate::send::{SendError, Sender};
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// What the tasks of one replica share.
+#[derive(Clone)]
+pub struct Jobs {
+    pub pool: DbPool,
+    pub sender: Arc<Sender>,
+    pub config: NotifyConfig,
+    /// Poked when a notification is stored, so an idle worker starts at once.
+    pub work: Arc<Notify>,
+    /// Poked when a notification of a ticket is finished.
+    pub finished: Arc<Notify>,
+    pub tickets: Option<shared::http::ServiceClient>,
+    /// Queue depth per status, exported on `/metrics`.
+    pub metrics: Option<Arc<shared::metrics::Metrics>>,
+}
+
+impl Jobs {
+    /// Starts the configured number of workers and the reporter on the current runtime.
+    pub fn spawn(&self) {
+        for i in 0..self.config.workers {
+            let jobs = self.clone();
+            tokio::spawn(async move { jobs.work_loop(i).await });
+        }
+        if self.config.report_enabled && self.config.workers > 0 {
+            let jobs = self.clone();
+            tokio::spawn(async move { jobs.report_loop().await });
+        }
+        if self.metrics.is_some() {
+            let jobs = self.clone();
+            tokio::spawn(async move { jobs.gauge_loop().await });
+        }
+    }
+
+    async fn gauge_loop(self) {
+        let Some(metrics) = self.metrics.clone() else {
+            return;
+        };
+        loop {
+            for status in [
+                Status::Queued,
+                Status::Sending,
+                Status::Failed,
+                Status::Dead,
+            ] {
+                let n =
+                    shared::db::run(&self.pool, move |c| store::count_by_status(c, status)).await;
+                if let Ok(n) = n {
+                    metrics.set_gauge(&format!("notify_jobs_{}", status.as_str()), n as f64);
+                }
+            }
+            tokio::time::sleep(Duration::from_secs(15)).await;
+        }
+    }
+
+    async fn idle(&self, wake: &Notify) {
+        let poll = Duration::from_millis(self.config.poll_ms.max(10));
+        let _ = tokio::time::timeout(poll, wake.notified()).await;
+    }
+
+    async fn work_loop(self, index: usize) {
+        let name = format!("w{index}");
+        loop {
+            match self.work_once(&name).await {
+                Ok(0) => self.idle(&self.work).await,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "worker: cannot claim jobs");
+                    self.idle(&self.work).await;
+                }
+            }
+        }
+    }
+
+    /// Claims one batch and sends it; how many jobs it took.
+    pub async fn work_once(&self, worker: &str) -> Result<usize, shared::ApiError> {
+        let token = format!("{worker}-{}", &new_id()[..12]);
+        let (lease, batch) = (self.config.lease_ms, self.config.batch.max(1));
+        let claim_token = token.clone();
+        let rows = shared::db::run(&self.pool, move |c| {
+            store::claim(c, &claim_token, now_ms(), lease, batch)
+        })
+        .await?;
+        let n = rows.len();
+        if n > 1 {
+            // More may be waiting: let another idle worker help.
+            self.work.notify_one();
+        }
+        for row in rows {
+            self.attempt(row, &token).await;
+        }
+        Ok(n)
+    }
+
+    async fn attempt(&self, row: NotificationRow, token: &str) {
+        // Every claim counts as an attempt, so a job whose sends keep killing the worker (its
+        // lease expiring again and again) ends up here instead of looping for ever.
+        let result = if row.attempts > row.max_attempts {
+            Err(SendError::Permanent(format!(
+                "gave up after {} attempts without a result",
+                row.max_attempts
+            )))
+        } else {
+            self.sender.deliver(&row).await
+        };
+        let now = now_ms();
+        let id = row.id.clone();
+        let token = token.to_string();
+        let outcome = match &result {
+            Ok(provider_id) => {
+                tracing::info!(notification = %id, attempt = row.attempts, channel = %row.channel, "sent");
+                let pid = provider_id.clone();
+                shared::db::run(&self.pool, move |c| {
+                    store::mark_sent(c, &id, &token, &pid, now)
+                })
+                .await
+            }
+            Err(e) => {
+                let next = match e {
+                    SendError::Transient(_) if row.attempts < row.max_attempts => {
+                        let jitter: f64 = rand::random();
+                        let wait = backoff_ms(
+                            row.attempts,
+                            self.config.backoff_base_ms,
+                            self.config.backoff_max_ms,
+                            jitter,
+                        );
+                        Some(now + i64::try_from(wait).unwrap_or(i64::MAX / 4))
+                    }
+                    _ => None,
+                };
+                tracing::warn!(notification = %id, attempt = row.attempts, error = %e,
+                    dead = next.is_none(), "delivery failed");
+                let text: String = e.to_string().chars().take(1000).collect();
+                shared::db::run(&self.pool, move |c| {
+                    store::mark_failed(c, &id, &token, &text, next, now)
+                })
+                .await
+            }
+        };
+        match outcome {
+            Ok(true) => {
+                if row.ticket_id.is_some() {
+                    self.finished.notify_one();
+                }
+            }
+            Ok(false) => {
+                tracing::warn!(notification = %row.id, "lease lost before the result was stored");
+            }
+            Err(e) => tracing::error!(notification = %row.id, error = %e, "cannot store result"),
+        }
+    }
+
+    async fn report_loop(self) {
+        loop {
+            match self.report_once().await {
+                Ok(0) => self.idle(&self.finished).await,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "reporter: cannot read pending reports");
+                    self.idle(&self.finished).await;
+                }
+            }
+        }
+    }
+
+    /// Reports finished deliveries to their tickets; how many it tried.
+    pub async fn report_once(&self) -> Result<usize, shared::ApiError> {
+        let Some(client) = &self.tickets else {
+            return Ok(0);
+        };
+        let rows = shared::db::run(&self.pool, |c| store::unreported(c, now_ms(), 50)).await?;
+        for row in &rows {
+            let Some(ticket) = &row.ticket_id else {
+                continue;
+            };
+            let status = row.status.clone();
+            let mut body = serde_json::json!({
+                "notification_id": row.id,
+                "channel": row.channel,
+                "to": row.recipient,
+                "status": status,
+            });
+            if status == "sent" {
+                if let Some(p) = &row.provider_id {
+                    body["provider_id"] = p.clone().into();
+                }
+            } else if let Some(e) = &row.last_error {
+                body["error"] = e.clone().into();
+            }
+            let key = format!("delivery-{}-{status}", row.id);
+            let result = client
+                .post(
+                    &format!("/api/v1/tickets/{ticket}/delivery"),
+                    &body,
+                    None,
+                    Some(&key),
+                )
+                .await;
+            let id = row.id.clone();
+            let now = now_ms();
+            let stored = match result {
+                Ok(_) => {
+                    shared::db::run(&self.pool, move |c| {
+                        store::mark_reported(c, &id, &status, None, now)
+                    })
+                    .await
+                }
+                Err(e) if gives_up(&e) => {
+                    tracing::warn!(notification = %id, error = %e, "ticket service refused the delivery report");
+                    let text = e.to_string();
+                    shared::db::run(&self.pool, move |c| {
+                        store::mark_reported(c, &id, &status, Some(&text), now)
+                    })
+                    .await
+                }
+                Err(e) => {
+                    let wait = backoff_ms(row.report_attempts + 1, 2_000, 600_000, rand::random());
+                    let next = now + i64::try_from(wait).unwrap_or(600_000);
+                    let text = e.to_string();
+                    shared::db::run(&self.pool, move |c| {
+                        store::report_later(c, &id, &text, next)
+                    })
+                    .await
+                }
+            };
+            if let Err(e) = stored {
+                tracing::error!(notification = %row.id, error = %e, "cannot store report state");
+            }
+        }
+        Ok(rows.len())
+    }
+}
+
+/// A report the ticket service will never take (no such ticket, a body it rejects); anything
+/// else, including an auth failure that configuration can fix, is tried again.
+fn gives_up(e: &shared::http::ClientError) -> bool {
+    matches!(e, shared::http::ClientError::Status { status, .. } if matches!(status, 400 | 404 | 409 | 422))
+}

@@ -1,0 +1,27 @@
+//! HTTP routes: thin handlers that check roles, validate, and call the domain and db layers.
+
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+pub mod notifications;
+pub mod templates;
+
+/// Every `/api/v1` route of the service.
+pub fn register(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope("/api/v1")
+            .service(notifications::create)
+            .service(notifications::list)
+            .service(notifications::get_one)
+            .service(notifications::retry)
+            .service(templates::list)
+            .service(templates::get_one)
+            .service(templates::put),
+    );
+}
+
+/// Parses a JSON body after the caller's role was checked (so a forbidden caller learns
+/// nothing about what a valid body looks like).
+pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> shared::ApiResult<T> {
+    serde_json::from_slice(body)
+        .map_err(|e| shared::ApiError::bad_request(format!("invalid JSON body: {e}")))
+}

@@ -1,0 +1,140 @@
+//! `Application`: builds the service from its settings, binds its port, starts the delivery
+//! workers, and runs it.
+
+use std::sync::Arc;
+
+use actix_web::web;
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use shared::db::DbPool;
+use shared::metrics::Metrics;
+use shared::server::{self, Common};
+use shared::settings::ServiceSettings;
+use shared::web::Readiness;
+use tokio::sync::Notify;
+use utoipa::OpenApi;
+
+use crate::config::NotifyConfig;
+use crate::jobs::{Jobs, now_ms};
+use crate::send::Sender;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Largest request body: a notification may carry up to 1 MiB of attachments in base64.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "Hotline notify service",
+    version = "1.0.0",
+    description = "E-mail and fax notifications: accepted, stored, delivered by workers with \
+                   retries, and reported back to the ticket."
+))]
+struct ApiDoc;
+
+/// The OpenAPI document, made from the routes the server registers.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    server::openapi(ApiDoc::openapi(), crate::routes::register)
+}
+
+/// Shared state every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Arc<ServiceSettings>,
+    pub config: Arc<NotifyConfig>,
+    pub work: Arc<Notify>,
+}
+
+pub struct Application {
+    port: u16,
+    server: actix_web::dev::Server,
+    pub state: AppState,
+    pub jobs: Jobs,
+}
+
+/// Applies pending migrations (the `migrate` subcommand).
+pub fn migrate(settings: &ServiceSettings) -> Result<usize, String> {
+    let pool = shared::db::connect(&settings.database_url, 2)?;
+    shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)
+}
+
+impl Application {
+    pub async fn build(settings: ServiceSettings) -> Result<Application, String> {
+        let keys = settings.keys().map_err(|e| e.to_string())?;
+        let config = NotifyConfig::from_config(&settings.config, &settings.data_dir)
+            .map_err(|e| e.to_string())?;
+        let pool = shared::db::connect(&settings.database_url, 16)?;
+        shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
+        shared::db::run(&pool, |c| {
+            crate::db::templates::seed(c, &crate::domain::templates::DEFAULTS, now_ms())
+        })
+        .await
+        .map_err(|e| format!("seed templates: {e}"))?;
+        let sender = Sender::from_config(&config)?;
+        let tickets = shared::http::ServiceClient::new(
+            &settings.urls.tickets,
+            "notify",
+            "tickets",
+            keys.clone(),
+        )?;
+        let work = Arc::new(Notify::new());
+        let metrics = Arc::new(Metrics::new("notify"));
+        let jobs = Jobs {
+            pool: pool.clone(),
+            sender: Arc::new(sender),
+            config: config.clone(),
+            work: work.clone(),
+            finished: Arc::new(Notify::new()),
+            tickets: Some(tickets),
+            metrics: Some(metrics.clone()),
+        };
+        let state = AppState {
+            pool,
+            settings: Arc::new(settings.clone()),
+            config: Arc::new(config),
+            work,
+        };
+        let readiness = Readiness::default();
+        let common = Common {
+            keys,
+            metrics,
+            readiness: readiness.clone(),
+            json_limit: BODY_LIMIT,
+        };
+        let data = state.clone();
+        let (server, port) = server::bind(
+            &settings.host,
+            settings.port,
+            openapi(),
+            crate::routes::register,
+            common,
+            move |c: &mut web::ServiceConfig| {
+                c.app_data(web::Data::new(data.clone()))
+                    .app_data(web::PayloadConfig::new(BODY_LIMIT));
+            },
+        )
+        .map_err(|e| format!("bind {}:{}: {e}", settings.host, settings.port))?;
+        jobs.spawn();
+        readiness.set_ready();
+        tracing::info!(
+            port,
+            workers = state.config.workers,
+            "notify service listening"
+        );
+        Ok(Application {
+            port,
+            server,
+            state,
+            jobs,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,103 @@
+use diesel::prelude::*;
+use shared::ApiResult;
+use shared::db::DbConnection;
+use shared::pagination::Paging;
+
+use super::Db;
+use super::schema::calls;
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = calls)]
+pub struct NewCall {
+    pub operator: String,
+    pub caller_phone: String,
+    pub classification: String,
+    pub outcome: String,
+    pub department: Option<String>,
+    pub duration_seconds: i32,
+    pub satisfaction: Option<String>,
+    pub ticket_id: Option<String>,
+    pub note: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = calls)]
+pub struct CallRow {
+    pub id: i64,
+    pub operator: String,
+    pub caller_phone: String,
+    pub classification: String,
+    pub outcome: String,
+    pub department: Option<String>,
+    pub duration_seconds: i32,
+    pub satisfaction: Option<String>,
+    pub ticket_id: Option<String>,
+    pub note: Option<String>,
+    pub created_at: i64,
+}
+
+pub fn insert(conn: &mut DbConnection, c: &NewCall) -> ApiResult<CallRow> {
+    let id: i64 = diesel::insert_into(calls::table)
+        .values(c)
+        .returning(calls::id)
+        .get_result(conn)?;
+    Ok(calls::table
+        .find(id)
+        .select(CallRow::as_select())
+        .first(conn)?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub operator: Option<String>,
+    pub classification: Option<String>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+fn filtered(f: &Filter) -> calls::BoxedQuery<'static, Db> {
+    let mut q = calls::table.into_boxed::<Db>();
+    if let Some(o) = &f.operator {
+        q = q.filter(calls::operator.eq(o.clone()));
+    }
+    if let Some(c) = &f.classification {
+        q = q.filter(calls::classification.eq(c.clone()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(calls::created_at.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(calls::created_at.lt(to));
+    }
+    q
+}
+
+pub fn list(conn: &mut DbConnection, f: &Filter, paging: Paging) -> ApiResult<(Vec<CallRow>, i64)> {
+    let total: i64 = filtered(f).count().get_result(conn)?;
+    let items = filtered(f)
+        .select(CallRow::as_select())
+        .order((calls::created_at.desc(), calls::id.desc()))
+        .limit(paging.per_page)
+        .offset(paging.offset())
+        .load(conn)?;
+    Ok((items, total))
+}
+
+/// (created_at, classification, satisfaction) of the calls in `[from, to)`; grouping by the
+/// local day happens in the caller.
+pub fn between(
+    conn: &mut DbConnection,
+    from: i64,
+    to: i64,
+) -> ApiResult<Vec<(i64, String, Option<String>)>> {
+    Ok(calls::table
+        .filter(calls::created_at.ge(from))
+        .filter(calls::created_at.lt(to))
+        .select((
+            calls::created_at,
+            calls::classification,
+            calls::satisfaction,
+        ))
+        .load(conn)?)
+}

@@ -1,0 +1,58 @@
+use diesel::prelude::*;
+use shared::ApiResult;
+use shared::db::DbConnection;
+
+use super::schema::ticket_events;
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = ticket_events)]
+pub struct NewEvent<'a> {
+    pub ticket_id: &'a str,
+    pub at: i64,
+    pub actor: &'a str,
+    pub role: &'a str,
+    pub action: &'a str,
+    pub from_status: Option<&'a str>,
+    pub to_status: Option<&'a str>,
+    pub data: String,
+    /// Makes a repeated report (delivery, knowledge result, escalation) a no-op.
+    pub dedup_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ticket_events)]
+pub struct EventRow {
+    pub id: i64,
+    pub ticket_id: String,
+    pub at: i64,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub data: String,
+}
+
+pub fn insert(conn: &mut DbConnection, e: &NewEvent<'_>) -> ApiResult<()> {
+    diesel::insert_into(ticket_events::table)
+        .values(e)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn exists_dedup(conn: &mut DbConnection, key: &str) -> ApiResult<bool> {
+    let n: i64 = ticket_events::table
+        .filter(ticket_events::dedup_key.eq(key))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+pub fn for_ticket(conn: &mut DbConnection, ticket: &str) -> ApiResult<Vec<EventRow>> {
+    Ok(ticket_events::table
+        .filter(ticket_events::ticket_id.eq(ticket))
+        .select(EventRow::as_select())
+        .order(ticket_events::id.asc())
+        .limit(10_000)
+        .load(conn)?)
+}

@@ -1,0 +1,120 @@
+// Diesel table definitions, kept by hand to match both migration folders.
+
+diesel::table! {
+    calls (id) {
+        id -> BigInt,
+        operator -> Text,
+        caller_phone -> Text,
+        classification -> Text,
+        outcome -> Text,
+        department -> Nullable<Text>,
+        duration_seconds -> Integer,
+        satisfaction -> Nullable<Text>,
+        ticket_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> Text,
+        ticket_type -> Text,
+        status -> Text,
+        urgent -> Bool,
+        cause -> Nullable<Text>,
+        summary -> Text,
+        details -> Text,
+        region -> Text,
+        department -> Nullable<Text>,
+        query -> Nullable<Text>,
+        caller_name -> Nullable<Text>,
+        caller_phone -> Text,
+        caller_email -> Nullable<Text>,
+        call_id -> Nullable<BigInt>,
+        created_by -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        accept_due_at -> Nullable<BigInt>,
+        due_at -> BigInt,
+        next_due_at -> Nullable<BigInt>,
+        escalated_due_at -> Nullable<BigInt>,
+        closed_at -> Nullable<BigInt>,
+        answered_at -> Nullable<BigInt>,
+        reply -> Nullable<Text>,
+        returned_from -> Nullable<Text>,
+        extension_until -> Nullable<BigInt>,
+        extension_reason -> Nullable<Text>,
+        satisfaction -> Nullable<Text>,
+        entry_code -> Nullable<Text>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    ticket_counters (day) {
+        day -> Text,
+        last -> BigInt,
+    }
+}
+
+diesel::table! {
+    ticket_idempotency (key) {
+        key -> Text,
+        body -> Text,
+        ticket_id -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    ticket_events (id) {
+        id -> BigInt,
+        ticket_id -> Text,
+        at -> BigInt,
+        actor -> Text,
+        role -> Text,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        data -> Text,
+        dedup_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        ticket_id -> Nullable<Text>,
+        kind -> Text,
+        payload -> Text,
+        recipients -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        lease_until -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        created_at -> BigInt,
+        done_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    calendar_years (year) {
+        year -> Integer,
+        data -> Text,
+        updated_at -> BigInt,
+        updated_by -> Text,
+    }
+}
+
+diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    calls,
+    tickets,
+    ticket_counters,
+    ticket_idempotency,
+    ticket_events,
+    outbox,
+    calendar_years,
+);

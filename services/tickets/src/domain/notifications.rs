@@ -1,0 +1,163 @@
+//! Which state changes notify whom. The answer is written to the outbox in the same
+//! transaction as the change; the relay resolves the audience into addresses when it sends.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::ticket::TicketRecord;
+use super::time::{cst_minute, from_ms};
+use super::{TicketType, government_office};
+
+/// Who receives a notification; resolved into addresses at relay time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Audience {
+    /// The liaisons of a department (e-mail or fax from the knowledge service).
+    Liaisons { department: String },
+    /// `HOTLINE_SUPERVISOR_EMAIL` (comma-separated).
+    Supervisors,
+    /// `HOTLINE_CENTRE_FAX` or `HOTLINE_CENTRE_EMAIL`.
+    Centre,
+    /// The caller's own e-mail address.
+    Caller { email: String },
+}
+
+/// One notification request as stored in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifyRequest {
+    pub template: String,
+    /// `email` or `fax`.
+    pub channel: String,
+    pub audience: Audience,
+    pub data: BTreeMap<String, String>,
+}
+
+/// The template data of a ticket (strings; notify renders missing keys as empty).
+pub fn ticket_data(t: &TicketRecord) -> BTreeMap<String, String> {
+    let mut d = BTreeMap::new();
+    d.insert("ticket_id".into(), t.id.clone());
+    d.insert("type".into(), t.ticket_type.clone());
+    d.insert("urgent".into(), t.urgent.to_string());
+    d.insert("summary".into(), t.summary.clone());
+    d.insert("details".into(), t.details.clone());
+    d.insert("region".into(), t.region.clone());
+    d.insert(
+        "department".into(),
+        t.department.clone().unwrap_or_default(),
+    );
+    d.insert("due_at".into(), cst_minute(from_ms(t.due_at)));
+    if let Some(q) = &t.query {
+        d.insert("query".into(), q.clone());
+    }
+    if let Some(r) = &t.reply {
+        d.insert("reply".into(), r.clone());
+    }
+    if let Some(n) = &t.caller_name {
+        d.insert("caller_name".into(), n.clone());
+    }
+    d
+}
+
+fn request(template: &str, channel: &str, audience: Audience, t: &TicketRecord) -> NotifyRequest {
+    NotifyRequest {
+        template: template.into(),
+        channel: channel.into(),
+        audience,
+        data: ticket_data(t),
+    }
+}
+
+fn is_urgent_complaint(t: &TicketRecord) -> bool {
+    t.urgent && t.ticket_type == TicketType::Complaint.as_str()
+}
+
+/// A ticket was dispatched (or a no-info ticket created, which is dispatched at once).
+pub fn on_dispatch(t: &TicketRecord) -> Vec<NotifyRequest> {
+    let department = t
+        .department
+        .clone()
+        .unwrap_or_else(|| government_office(&t.region));
+    let liaisons = Audience::Liaisons { department };
+    if t.ticket_type == TicketType::NoInfo.as_str() {
+        vec![request("no_info_request", "email", liaisons, t)]
+    } else if is_urgent_complaint(t) {
+        vec![
+            request("urgent_complaint", "fax", liaisons.clone(), t),
+            request("urgent_complaint", "email", liaisons, t),
+        ]
+    } else {
+        vec![request("dispatch", "email", liaisons, t)]
+    }
+}
+
+/// A department replied.
+pub fn on_reply(t: &TicketRecord) -> Vec<NotifyRequest> {
+    let mut out = Vec::new();
+    if is_urgent_complaint(t) {
+        out.push(request("liaison_reply", "fax", Audience::Centre, t));
+    }
+    if let Some(email) = t.caller_email.as_ref().filter(|e| !e.is_empty()) {
+        out.push(request(
+            "caller_reply",
+            "email",
+            Audience::Caller {
+                email: email.clone(),
+            },
+            t,
+        ));
+    }
+    out
+}
+
+/// A ticket passed its deadline.
+pub fn on_overdue(t: &TicketRecord) -> Vec<NotifyRequest> {
+    vec![request(
+        "overdue_escalation",
+        "email",
+        Audience::Supervisors,
+        t,
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ticket::tests::sample;
+
+    #[test]
+    fn who_hears_of_what() {
+        let mut t = sample(TicketType::Complaint, true);
+        t.department = Some("530100-gaj".into());
+        let n = on_dispatch(&t);
+        assert_eq!(n.len(), 2);
+        assert_eq!(n[0].channel, "fax");
+        assert_eq!(n[0].template, "urgent_complaint");
+        assert_eq!(
+            n[1].audience,
+            Audience::Liaisons {
+                department: "530100-gaj".into()
+            }
+        );
+        t.urgent = false;
+        assert_eq!(on_dispatch(&t)[0].template, "dispatch");
+        let ni = sample(TicketType::NoInfo, false);
+        let n = on_dispatch(&ni);
+        assert_eq!(n[0].template, "no_info_request");
+        assert_eq!(
+            n[0].audience,
+            Audience::Liaisons {
+                department: "530100-zfb".into()
+            }
+        );
+        t.urgent = true;
+        t.caller_email = Some("c@example.org".into());
+        t.reply = Some("已处理".into());
+        let n = on_reply(&t);
+        assert_eq!(n[0].audience, Audience::Centre);
+        assert_eq!(n[0].channel, "fax");
+        assert_eq!(n[1].template, "caller_reply");
+        assert_eq!(n[1].data["reply"], "已处理");
+        assert_eq!(on_overdue(&t)[0].audience, Audience::Supervisors);
+    }
+}

@@ -1,0 +1,38 @@
+//! Background work started by `Application`: the outbox relay, the escalation scan, and the
+//! calendar refresh (so that an admin's edit on one replica reaches the others).
+
+use crate::startup::AppState;
+
+pub mod calendar;
+pub mod escalation;
+pub mod relay;
+
+/// Spawns the loops on the current Tokio runtime; they end with it.
+pub fn start(state: AppState) {
+    let s = state.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(s.jobs.relay_interval).await;
+            if let Err(e) = relay::run_once(&s).await {
+                tracing::warn!(error = %e, "outbox relay pass failed");
+            }
+        }
+    });
+    let s = state.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(s.jobs.escalation_interval).await;
+            if let Err(e) = escalation::run_once(&s).await {
+                tracing::warn!(error = %e, "escalation scan failed");
+            }
+        }
+    });
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(state.jobs.calendar_refresh).await;
+            if let Err(e) = calendar::refresh(&state).await {
+                tracing::warn!(error = %e, "calendar refresh failed");
+            }
+        }
+    });
+}

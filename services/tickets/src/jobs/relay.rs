@@ -1,0 +1,316 @@
+//! The outbox relay: delivers what state changes wrote to the outbox, to the notify service
+//! (notifications) and the knowledge service (change requests), with idempotency keys so a
+//! retry never doubles anything. Failures are retried with exponential backoff and jitter;
+//! nothing is dropped while a peer is down. Scheduling uses the wall clock, so a frozen test
+//! clock cannot stall it.
+
+use std::time::Duration;
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use shared::ApiResult;
+use shared::auth::Role;
+use shared::http::ClientError;
+
+use crate::db::{self, outbox::OutboxRow};
+use crate::domain::notifications::{Audience, NotifyRequest};
+use crate::domain::ticket::{self, ActionInput};
+use crate::domain::time::to_ms;
+use crate::startup::AppState;
+
+const LEASE_MS: i64 = 60_000;
+const BATCH: i64 = 20;
+
+/// Recipients as resolved the first time, kept so that every retry posts the same messages
+/// under the same keys.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Resolved {
+    to: Vec<String>,
+    #[serde(default)]
+    department_name: Option<String>,
+}
+
+enum Outcome {
+    Done(Option<String>),
+    Retry(String),
+    Failed(String),
+}
+
+fn wall_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// One pass: claims due rows and handles each. Answers how many were claimed.
+pub async fn run_once(state: &AppState) -> ApiResult<usize> {
+    let now = wall_ms();
+    let rows = shared::db::run(&state.pool, move |c| {
+        db::outbox::claim(c, now, now + LEASE_MS, BATCH)
+    })
+    .await?;
+    let n = rows.len();
+    for row in rows {
+        let id = row.id;
+        let attempts = row.attempts;
+        let ticket_id = row.ticket_id.clone();
+        let kind = row.kind.clone();
+        let business_now = to_ms(state.clock.now());
+        let outcome = match row.kind.as_str() {
+            "notify" => deliver_notification(state, &row).await,
+            "change_request" => send_change_request(state, &row).await,
+            other => Outcome::Failed(format!("unknown outbox kind `{other}`")),
+        };
+        let finish_at = wall_ms();
+        let backoff = backoff(state, attempts);
+        shared::db::run(&state.pool, move |c| match outcome {
+            Outcome::Done(note) => {
+                db::outbox::finish(c, id, db::outbox::DONE, note.as_deref(), finish_at)
+            }
+            Outcome::Failed(e) => {
+                tracing::error!(outbox = id, error = %e, "outbox row failed for good");
+                db::write_tx(c, |c| {
+                    db::outbox::finish(c, id, db::outbox::FAILED, Some(&e), finish_at)?;
+                    // Supervisors see on the ticket that a notification could not be sent.
+                    if let Some(t) = ticket_id.as_deref().filter(|_| kind == "notify") {
+                        db::events::insert(
+                            c,
+                            &db::events::NewEvent {
+                                ticket_id: t,
+                                at: business_now,
+                                actor: "relay",
+                                role: "service",
+                                action: "notification_failed",
+                                from_status: None,
+                                to_status: None,
+                                data: json!({ "error": e, "outbox_id": id }).to_string(),
+                                dedup_key: Some(format!("notify-failed:{id}")),
+                            },
+                        )?;
+                    }
+                    Ok(())
+                })
+            }
+            Outcome::Retry(e) => {
+                tracing::warn!(outbox = id, attempts, error = %e, "outbox delivery will be retried");
+                let next = finish_at + i64::try_from(backoff.as_millis()).unwrap_or(i64::MAX / 2);
+                db::outbox::retry_later(c, id, &e, next)
+            }
+        })
+        .await?;
+    }
+    if let Ok(counts) = shared::db::run(&state.pool, db::outbox::counts).await {
+        for (status, count) in counts {
+            state
+                .metrics
+                .set_gauge(&format!("tickets_outbox_{status}"), count as f64);
+        }
+    }
+    Ok(n)
+}
+
+/// Exponential from the relay interval, capped, with ±20% jitter so replicas spread out.
+fn backoff(state: &AppState, attempts: i32) -> Duration {
+    let base = state.jobs.relay_interval.as_millis() as f64;
+    let cap = state.jobs.relay_max_backoff.as_millis() as f64;
+    let exp = base * 2f64.powi(attempts.clamp(0, 30));
+    let jitter = rand::rng().random_range(0.8..1.2);
+    Duration::from_millis((exp.min(cap) * jitter) as u64)
+}
+
+/// Whether an error may go away by itself. Answers a 4xx that says the request itself is
+/// wrong are final; anything else (unreachable, 5xx, 401 from a misconfigured peer) retries.
+fn permanent(e: &ClientError) -> bool {
+    matches!(e, ClientError::Status { status, .. } if matches!(status, 400 | 409 | 413 | 422))
+}
+
+async fn resolve(state: &AppState, req: &NotifyRequest) -> Result<Resolved, Outcome> {
+    let mut out = Resolved::default();
+    match &req.audience {
+        Audience::Liaisons { department } => {
+            let path = format!("/api/v1/departments/{department}");
+            match state.knowledge.get(&path, None).await {
+                Ok(dep) => {
+                    out.department_name = dep["name"].as_str().map(str::to_string);
+                    let field = if req.channel == "fax" { "fax" } else { "email" };
+                    for l in dep["liaisons"].as_array().into_iter().flatten() {
+                        if let Some(addr) = l[field].as_str().map(str::trim)
+                            && !addr.is_empty()
+                            && !out.to.iter().any(|t| t == addr)
+                        {
+                            out.to.push(addr.to_string());
+                        }
+                    }
+                }
+                Err(ClientError::Status { status: 404, .. }) => {}
+                Err(e) => return Err(Outcome::Retry(e.to_string())),
+            }
+        }
+        Audience::Supervisors => out.to = state.recipients.supervisor_emails.clone(),
+        Audience::Centre => {
+            let addr = if req.channel == "fax" {
+                &state.recipients.centre_fax
+            } else {
+                &state.recipients.centre_email
+            };
+            out.to = addr.iter().cloned().collect();
+        }
+        Audience::Caller { email } => out.to = vec![email.clone()],
+    }
+    Ok(out)
+}
+
+async fn deliver_notification(state: &AppState, row: &OutboxRow) -> Outcome {
+    let req: NotifyRequest = match serde_json::from_str(&row.payload) {
+        Ok(r) => r,
+        Err(e) => return Outcome::Failed(format!("payload: {e}")),
+    };
+    let resolved = match row
+        .recipients
+        .as_deref()
+        .and_then(|r| serde_json::from_str::<Resolved>(r).ok())
+    {
+        Some(r) => r,
+        None => match resolve(state, &req).await {
+            Ok(r) => {
+                let id = row.id;
+                let text = serde_json::to_string(&r).unwrap_or_default();
+                if let Err(e) = shared::db::run(&state.pool, move |c| {
+                    db::outbox::set_recipients(c, id, &text)
+                })
+                .await
+                {
+                    return Outcome::Retry(e.to_string());
+                }
+                r
+            }
+            Err(o) => return o,
+        },
+    };
+    if resolved.to.is_empty() {
+        return Outcome::Done(Some(format!(
+            "no recipients for {} ({:?})",
+            req.template, req.audience
+        )));
+    }
+    let mut data = req.data.clone();
+    if let Some(name) = &resolved.department_name {
+        data.insert("department_name".into(), name.clone());
+    }
+    let mut failures = Vec::new();
+    for (i, to) in resolved.to.iter().enumerate() {
+        let body = json!({
+            "channel": req.channel,
+            "to": to,
+            "template": req.template,
+            "data": data,
+            "ticket_id": row.ticket_id,
+        });
+        let key = format!("{}-{i}", row.id);
+        match state
+            .notify
+            .post("/api/v1/notifications", &body, None, Some(&key))
+            .await
+        {
+            Ok(_) => {}
+            Err(e) if permanent(&e) => failures.push(format!("{to}: {e}")),
+            // Earlier recipients were accepted; their keys make the retry harmless.
+            Err(e) => return Outcome::Retry(e.to_string()),
+        }
+    }
+    if failures.is_empty() {
+        Outcome::Done(None)
+    } else {
+        Outcome::Failed(failures.join("; "))
+    }
+}
+
+async fn send_change_request(state: &AppState, row: &OutboxRow) -> Outcome {
+    let body: Value = match serde_json::from_str(&row.payload) {
+        Ok(v) => v,
+        Err(e) => return Outcome::Failed(format!("payload: {e}")),
+    };
+    let Some(ticket_id) = row.ticket_id.clone() else {
+        return Outcome::Failed("change request without a ticket".into());
+    };
+    let key = format!("tickets-outbox-{}", row.id);
+    let outbox_id = row.id;
+    let now = to_ms(state.clock.now());
+    match state
+        .knowledge
+        .post("/api/v1/change-requests", &body, None, Some(&key))
+        .await
+    {
+        Ok(answer) => {
+            let cr_id = answer["id"].clone();
+            let recorded = shared::db::run(&state.pool, move |c| {
+                db::write_tx(c, |c| {
+                    let dedup = format!("cr-created:{outbox_id}");
+                    if !db::events::exists_dedup(c, &dedup)? {
+                        db::events::insert(
+                            c,
+                            &db::events::NewEvent {
+                                ticket_id: &ticket_id,
+                                at: now,
+                                actor: "knowledge",
+                                role: "service",
+                                action: "change_request_created",
+                                from_status: None,
+                                to_status: None,
+                                data: json!({ "change_request_id": cr_id }).to_string(),
+                                dedup_key: Some(dedup),
+                            },
+                        )?;
+                    }
+                    Ok(())
+                })
+            })
+            .await;
+            match recorded {
+                Ok(()) => Outcome::Done(None),
+                Err(e) => Outcome::Retry(e.to_string()),
+            }
+        }
+        Err(e) if permanent(&e) => {
+            // The knowledge service refused the facts: hand the ticket back to the liaison.
+            let reason = format!("the knowledge service refused the change request: {e}");
+            let cal = state.calendar();
+            let rules = state.rules.clone();
+            let clock_now = state.clock.now();
+            let r = reason.clone();
+            let _ = shared::db::run(&state.pool, move |c| {
+                db::write_tx(c, |c| {
+                    let Some(cur) = db::tickets::find(c, &ticket_id)? else {
+                        return Ok(());
+                    };
+                    let input = ActionInput::KnowledgeRejected {
+                        change_request_id: 0,
+                        reason: r,
+                    };
+                    if let Ok(change) =
+                        ticket::apply(&cur, &input, Role::Service, clock_now, &cal, &rules)
+                        && db::tickets::update_if_version(c, &change.record, cur.version)?
+                    {
+                        db::events::insert(
+                            c,
+                            &db::events::NewEvent {
+                                ticket_id: &ticket_id,
+                                at: now,
+                                actor: "knowledge",
+                                role: "service",
+                                action: "change_request_refused",
+                                from_status: Some(change.from.as_str()),
+                                to_status: Some(change.to.as_str()),
+                                data: change.data.to_string(),
+                                dedup_key: Some(format!("cr-refused:{outbox_id}")),
+                            },
+                        )?;
+                    }
+                    Ok(())
+                })
+            })
+            .await;
+            Outcome::Failed(reason)
+        }
+        Err(e) => Outcome::Retry(e.to_string()),
+    }
+}

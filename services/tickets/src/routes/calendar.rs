@@ -1,0 +1,139 @@
+//! The working-day calendar (owned here; knowledge reads it) and deadline look-ups.
+
+use actix_web::{HttpResponse, get, put, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use shared::auth::{AuthUser, Role};
+use shared::{ApiError, ApiResult};
+use utoipa::IntoParams;
+
+use crate::db;
+use crate::domain::TicketType;
+use crate::domain::calendar::{CalendarAnswer, CalendarYearInput, CalendarYearOut};
+use crate::domain::deadlines::DeadlineAnswer;
+use crate::domain::time::{cst_minute, to_ms};
+use crate::startup::AppState;
+
+const ANY_ROLE: &[Role] = &[
+    Role::Operator,
+    Role::Liaison,
+    Role::KbEditor,
+    Role::Supervisor,
+    Role::Admin,
+    Role::Service,
+];
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarQuery {
+    /// Only this year.
+    pub year: Option<i32>,
+}
+
+/// Public holidays and make-up workdays (调休) per year, and the working hours. Any signed-in
+/// role, including other services.
+#[utoipa::path(tag = "calendar", params(CalendarQuery),
+    responses((status = 200, body = CalendarAnswer), (status = 401, body = shared::error::Problem)))]
+#[get("/calendar")]
+pub async fn get_calendar(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<CalendarQuery>,
+) -> ApiResult<HttpResponse> {
+    user.require(ANY_ROLE)?;
+    let c = state.calendar_state();
+    let years = c
+        .years
+        .into_iter()
+        .filter(|y| query.year.is_none_or(|q| q == y.year))
+        .map(|y| CalendarYearOut {
+            year: y.year,
+            holidays: y.holidays,
+            adjusted_workdays: y.adjusted_workdays,
+            source: y.source,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(CalendarAnswer {
+        years,
+        working_hours: c.hours_text,
+    }))
+}
+
+/// Stores (adds or replaces) one year of the calendar, in the shape of `calendar-2026.json`.
+/// Admin. Deadlines computed from now on use it.
+#[utoipa::path(tag = "calendar", params(("year" = i32, Path)), request_body = CalendarYearInput,
+    responses((status = 200, body = CalendarYearOut), (status = 400, body = shared::error::Problem),
+              (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
+#[put("/calendar/{year}")]
+pub async fn put_calendar(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<i32>,
+    body: web::Json<CalendarYearInput>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let year = body.into_inner().validate(path.into_inner())?;
+    let text = serde_json::to_string(&year)?;
+    let now = to_ms(state.clock.now());
+    let by = user.sub.clone();
+    let y = year.year;
+    let years = shared::db::run(&state.pool, move |c| {
+        db::write_tx(c, |c| db::calendar::put(c, y, &text, now, &by))?;
+        crate::jobs::calendar::load(c)
+    })
+    .await?;
+    state.set_years(years);
+    tracing::info!(year = y, by = %user.sub, "calendar year stored");
+    Ok(HttpResponse::Ok().json(CalendarYearOut {
+        year: year.year,
+        holidays: year.holidays,
+        adjusted_workdays: year.adjusted_workdays,
+        source: year.source,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineQuery {
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub ticket_type: TicketType,
+    #[serde(default)]
+    pub urgent: Option<bool>,
+    /// RFC 3339; default now.
+    pub from: Option<DateTime<Utc>>,
+}
+
+/// The deadlines of a ticket taken at `from` (default now), so the operator can tell the
+/// caller the reply deadline at intake.
+#[utoipa::path(tag = "calendar", params(DeadlineQuery),
+    responses((status = 200, body = DeadlineAnswer), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem)))]
+#[get("/deadlines")]
+pub async fn deadlines(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<DeadlineQuery>,
+) -> ApiResult<HttpResponse> {
+    user.require(ANY_ROLE)?;
+    let q = query.into_inner();
+    let from = q.from.unwrap_or_else(|| state.clock.now());
+    if !(2000..=2100).contains(&chrono::Datelike::year(&from)) {
+        return Err(ApiError::bad_request(
+            "`from` must be between 2000 and 2100",
+        ));
+    }
+    let urgent = q.urgent.unwrap_or(false);
+    let cal = state.calendar();
+    let due = state.rules.reply_due(&cal, q.ticket_type, urgent, from);
+    Ok(HttpResponse::Ok().json(DeadlineAnswer {
+        ticket_type: q.ticket_type,
+        urgent,
+        from,
+        accept_due_at: state.rules.accept_due(&cal, from, due),
+        due_at: due,
+        due_at_local: cst_minute(due),
+        rule: state.rules.rule_text(q.ticket_type, urgent),
+    }))
+}

@@ -1,0 +1,340 @@
+//! Bad input is a problem+json 4xx with nothing changed; creation is idempotent and ticket
+//! numbers stay unique under concurrency; dispatch checks the department with knowledge.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+async fn assert_nothing_created(app: &TestApp, before: i64) {
+    assert_eq!(app.ticket_count().await, before, "a ticket was created");
+}
+
+#[tokio::test]
+async fn bad_tickets_are_refused_and_nothing_is_stored() {
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    let op = app.operator();
+    let before = app.ticket_count().await;
+    let mut cases: Vec<(&str, Value)> = Vec::new();
+    let mut b = complaint_body(false);
+    b["type"] = json!("gossip");
+    cases.push(("unknown type", b));
+    let mut b = complaint_body(false);
+    b["caller"].as_object_mut().unwrap().remove("phone");
+    cases.push(("missing caller phone", b));
+    let mut b = complaint_body(false);
+    b["caller"]["phone"] = json!("call me maybe");
+    cases.push(("not a phone", b));
+    let mut b = complaint_body(false);
+    b["colour"] = json!("red");
+    cases.push(("unknown field", b));
+    let mut b = complaint_body(false);
+    b["caller"]["age"] = json!(40);
+    cases.push(("unknown nested field", b));
+    let mut b = complaint_body(false);
+    b["region"] = json!("Kunming");
+    cases.push(("bad region", b));
+    let mut b = complaint_body(false);
+    b["summary"] = json!("   ");
+    cases.push(("blank summary", b));
+    let mut b = complaint_body(false);
+    b["summary"] = json!("x".repeat(201));
+    cases.push(("long summary", b));
+    let mut b = complaint_body(false);
+    b["cause"] = json!("weather");
+    cases.push(("unknown cause", b));
+    let mut b = no_info_body();
+    b.as_object_mut().unwrap().remove("query");
+    cases.push(("no-info without query", b));
+    let mut b = complaint_body(false);
+    b["caller"]["email"] = json!("not-an-address");
+    cases.push(("bad email", b));
+    let mut b = complaint_body(false);
+    b["department"] = json!("../../admin");
+    cases.push(("bad department code", b));
+    let mut b = complaint_body(false);
+    b["urgent"] = json!("yes");
+    cases.push(("urgent not a bool", b));
+    for (name, body) in cases {
+        let res = app.post("/api/v1/tickets", &op, body).await;
+        assert!(res.status == 400, "{name}: {} {}", res.status, res.body);
+        res.assert_problem(400, "bad_request");
+    }
+    // Malformed JSON, wrong content type, an empty body.
+    for (body, ctype) in [
+        ("{\"type\": ", "application/json"),
+        ("type=complaint", "application/x-www-form-urlencoded"),
+        ("", "application/json"),
+    ] {
+        let res = app
+            .client
+            .post(format!("{}/api/v1/tickets", app.base))
+            .bearer_auth(&op)
+            .header("content-type", ctype)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        TestApp::read(res).await.assert_problem(400, "bad_request");
+    }
+    // Page size is capped; unknown query parameters are refused.
+    for q in [
+        "per_page=100000",
+        "page=0",
+        "status=lost",
+        "overdue=maybe",
+        "due_within=forever",
+        "colour=red",
+    ] {
+        app.get(&format!("/api/v1/tickets?{q}"), &app.supervisor())
+            .await
+            .assert_problem(400, "bad_request");
+    }
+    assert_nothing_created(&app, before).await;
+}
+
+#[tokio::test]
+async fn bad_actions_change_nothing() {
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    let s = app.supervisor();
+    let l = app.liaison(GAJ);
+    let id = app.complaint(false).await;
+    // A department that does not exist, or was merged, at dispatch.
+    app.action(&id, "dispatch", &s, json!({"department": "530100-nosuch"}))
+        .await
+        .assert_problem(400, "bad_request");
+    let merged = app
+        .action(&id, "dispatch", &s, json!({"department": "530100-old"}))
+        .await;
+    merged.assert_problem(400, "bad_request");
+    assert!(merged.body["detail"].as_str().unwrap().contains(RSJ));
+    app.action(&id, "dispatch", &s, json!({"department": GAJ, "note": "x"}))
+        .await
+        .assert_problem(400, "bad_request");
+    let t = app.ticket(&id).await;
+    assert_eq!(t["status"], "new");
+    app.must(&id, "dispatch", &s, json!({"department": GAJ}))
+        .await;
+    app.must(&id, "accept", &l, json!({})).await;
+    let before = app.ticket(&id).await;
+    let n = app.events(&id).await.len();
+    // A reply of 1 MB, an empty one, one with unknown fields.
+    let huge = "答".repeat(350_000);
+    app.action(&id, "reply", &l, json!({"body": huge}))
+        .await
+        .assert_problem(413, "payload_too_large");
+    app.action(&id, "reply", &l, json!({"body": "x".repeat(4001)}))
+        .await
+        .assert_problem(400, "bad_request");
+    app.action(&id, "reply", &l, json!({"body": ""}))
+        .await
+        .assert_problem(400, "bad_request");
+    app.action(&id, "reply", &l, json!({"body": "ok", "cc": "x"}))
+        .await
+        .assert_problem(400, "bad_request");
+    app.action(&id, "reply", &l, json!({"body": "ok", "channel": "pigeon"}))
+        .await
+        .assert_problem(400, "bad_request");
+    app.action(&id, "accept", &l, json!({"really": true}))
+        .await
+        .assert_problem(400, "bad_request");
+    app.action(&id, "return", &l, json!({}))
+        .await
+        .assert_problem(400, "bad_request");
+    app.action(&id, "extend", &l, json!({"until": "soon", "reason": "r"}))
+        .await
+        .assert_problem(400, "bad_request");
+    let res = app
+        .client
+        .post(format!("{}/api/v1/tickets/{id}/reply", app.base))
+        .bearer_auth(&l)
+        .header("content-type", "application/json")
+        .body("{\"body\": \"unterminated")
+        .send()
+        .await
+        .unwrap();
+    TestApp::read(res).await.assert_problem(400, "bad_request");
+    assert_eq!(app.ticket(&id).await, before);
+    assert_eq!(app.events(&id).await.len(), n);
+    // Callback with a satisfaction out of range, once replied.
+    app.must(&id, "reply", &l, json!({"body": "已办理"})).await;
+    let before = app.ticket(&id).await;
+    for sat in [json!("very_satisfied"), json!(5), json!(null)] {
+        app.action(
+            &id,
+            "callback",
+            &app.operator(),
+            json!({"satisfaction": sat}),
+        )
+        .await
+        .assert_problem(400, "bad_request");
+    }
+    assert_eq!(app.ticket(&id).await, before);
+    // Replenish bodies: neither or both departments, a bad phone.
+    let ni = app.no_info().await;
+    let z = app.liaison(ZFB);
+    app.must(&ni, "accept", &z, json!({})).await;
+    for body in [
+        json!({"note": "n"}),
+        json!({"department_code": GAJ, "new_department": {"name": "a", "region": "530100", "phones": [{"label": "a", "number": "1234567"}], "address": "x"}, "note": "n"}),
+        json!({"new_department": {"name": "a", "region": "530100", "phones": [{"label": "a", "number": "phone"}], "address": "x"}, "note": "n"}),
+        json!({"department_code": GAJ}),
+        json!({"department_code": GAJ, "note": "n", "extra": 1}),
+    ] {
+        app.action(&ni, "replenish", &z, body)
+            .await
+            .assert_problem(400, "bad_request");
+    }
+    assert_eq!(app.ticket(&ni).await["status"], "accepted");
+    // Service endpoints: bad bodies.
+    let svc = app.service();
+    app.action(
+        &ni,
+        "knowledge-result",
+        &svc,
+        json!({"change_request_id": 1, "outcome": "maybe"}),
+    )
+    .await
+    .assert_problem(400, "bad_request");
+    app.action(
+        &ni,
+        "delivery",
+        &svc,
+        json!({"notification_id": "n1", "channel": "pigeon", "to": "x", "status": "sent"}),
+    )
+    .await
+    .assert_problem(400, "bad_request");
+    app.action(
+        "T20990101-000001",
+        "delivery",
+        &svc,
+        json!({"notification_id": "n1", "channel": "email", "to": "x", "status": "sent"}),
+    )
+    .await
+    .assert_problem(404, "not_found");
+}
+
+#[tokio::test]
+async fn creation_is_idempotent_per_key() {
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    let op = app.operator();
+    let post = |body: Value, key: &'static str| {
+        let app = &app;
+        let op = op.clone();
+        async move {
+            app.send(
+                reqwest::Method::POST,
+                "/api/v1/tickets",
+                Some(&op),
+                Some(&body),
+                &[("Idempotency-Key", key)],
+            )
+            .await
+        }
+    };
+    let first = post(complaint_body(false), "k-1").await;
+    assert_eq!(first.status, 201);
+    let again = post(complaint_body(false), "k-1").await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    post(complaint_body(true), "k-1")
+        .await
+        .assert_problem(409, "conflict");
+    let other = post(complaint_body(false), "k-2").await;
+    assert_ne!(other.body["id"], first.body["id"]);
+    assert_eq!(app.ticket_count().await, 2);
+    // The same key from another operator is another ticket.
+    let res = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/tickets",
+            Some(&app.operator2()),
+            Some(&complaint_body(false)),
+            &[("Idempotency-Key", "k-1")],
+        )
+        .await;
+    assert_ne!(res.body["id"], first.body["id"]);
+    // The first event is the creation.
+    let ev = app.events(first.body["id"].as_str().unwrap()).await;
+    assert_eq!(ev.len(), 1);
+    assert_eq!(ev[0]["action"], "created");
+    assert_eq!(ev[0]["actor"], "op1");
+}
+
+#[tokio::test]
+async fn concurrent_creations_get_unique_numbers() {
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    let op = app.operator();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let client = app.client.clone();
+        let url = format!("{}/api/v1/tickets", app.base);
+        let op = op.clone();
+        // Half of them twice with the same key: those must not double.
+        let key = format!("key-{}", i % 20);
+        tasks.push(tokio::spawn(async move {
+            let res = client
+                .post(url)
+                .bearer_auth(op)
+                .header("Idempotency-Key", key)
+                .json(&complaint_body(false))
+                .send()
+                .await
+                .unwrap();
+            let status = res.status().as_u16();
+            let body: Value = res.json().await.unwrap();
+            (status, body["id"].as_str().unwrap_or_default().to_string())
+        }));
+    }
+    let mut ids = Vec::new();
+    for t in tasks {
+        let (status, id) = t.await.unwrap();
+        assert_eq!(status, 201);
+        ids.push(id);
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 20);
+    assert_eq!(app.ticket_count().await, 20);
+    assert!(ids.iter().all(|id| id.starts_with("T20261126-")));
+    // Numbers are unique; on PostgreSQL a creation that lost a race may leave a gap.
+    let last: i64 = ids.last().unwrap()[10..].parse().unwrap();
+    assert!((20..=40).contains(&last), "{ids:?}");
+}
+
+#[tokio::test]
+async fn knowledge_down_dispatch_is_503_but_intake_works() {
+    let port = Peer::reserve_port();
+    let app = spawn_app(&format!("http://127.0.0.1:{port}")).await;
+    // Intake never calls knowledge.
+    let id = app.complaint(true).await;
+    let ni = app.no_info().await;
+    assert_eq!(app.ticket(&ni).await["status"], "dispatched");
+    let res = app
+        .action(
+            &id,
+            "dispatch",
+            &app.supervisor(),
+            json!({"department": GAJ}),
+        )
+        .await;
+    res.assert_problem(503, "service_unavailable");
+    let t = app.ticket(&id).await;
+    assert_eq!(t["status"], "new");
+    assert!(t["department"] == GAJ);
+    assert_eq!(app.events(&id).await.len(), 1);
+    // An action refused by state is refused before asking knowledge at all.
+    app.action(
+        &ni,
+        "dispatch",
+        &app.supervisor(),
+        json!({"department": GAJ}),
+    )
+    .await
+    .assert_problem(409, "invalid_transition");
+}

@@ -1,0 +1,66 @@
+//! The committed `openapi/tickets.json` equals what the code serves. `UPDATE_OPENAPI=1`
+//! rewrites it.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn openapi_document_matches_the_committed_file() {
+    let doc = shared::web::openapi_json(&tickets::startup::openapi());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/tickets.json");
+    if std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, &doc).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == doc,
+        "openapi/tickets.json is out of date; run UPDATE_OPENAPI=1 cargo test -p tickets --test openapi"
+    );
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    for p in [
+        "/api/v1/calls",
+        "/api/v1/tickets",
+        "/api/v1/tickets/{id}",
+        "/api/v1/tickets/{id}/events",
+        "/api/v1/tickets/{id}/dispatch",
+        "/api/v1/tickets/{id}/return/reject",
+        "/api/v1/tickets/{id}/extend/approve",
+        "/api/v1/tickets/{id}/replenish",
+        "/api/v1/tickets/{id}/knowledge-result",
+        "/api/v1/tickets/{id}/delivery",
+        "/api/v1/calendar",
+        "/api/v1/calendar/{year}",
+        "/api/v1/deadlines",
+        "/api/v1/reports/calls/daily",
+        "/api/v1/reports/replenishment",
+    ] {
+        assert!(v["paths"][p].is_object(), "{p} missing");
+    }
+    assert!(v["paths"]["/api/v1/test/clock"].is_null());
+}
+
+#[tokio::test]
+async fn operational_routes_answer_without_a_token() {
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    for path in ["/healthz", "/readyz", "/metrics", "/openapi.json"] {
+        let res = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+    }
+    let res = app
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/nothing",
+            Some(&app.operator()),
+            None,
+            &[],
+        )
+        .await;
+    res.assert_problem(404, "not_found");
+}
