@@ -24,13 +24,12 @@ impl Clock {
     /// `HOTLINE_TEST_CLOCK=<RFC 3339 time>` gives a manual clock, but only in a debug build:
     /// a release binary always runs on the system clock.
     pub fn from_config(config: &crate::config::Config) -> Clock {
-        if cfg!(debug_assertions) {
-            if let Some(start) = config
+        if cfg!(debug_assertions)
+            && let Some(start) = config
                 .get("test_clock")
                 .and_then(|v| DateTime::parse_from_rfc3339(v).ok())
-            {
-                return Clock::manual(start.with_timezone(&Utc));
-            }
+        {
+            return Clock::manual(start.with_timezone(&Utc));
         }
         Clock::system()
     }
@@ -48,18 +47,18 @@ impl Clock {
 
     /// Moves a manual clock; does nothing to the system clock.
     pub fn advance(&self, by: Duration) {
-        if let Some(t) = &self.manual {
-            if let Ok(mut t) = t.write() {
-                *t += by;
-            }
+        if let Some(t) = &self.manual
+            && let Ok(mut t) = t.write()
+        {
+            *t += by;
         }
     }
 
     pub fn set(&self, to: DateTime<Utc>) {
-        if let Some(t) = &self.manual {
-            if let Ok(mut t) = t.write() {
-                *t = to;
-            }
+        if let Some(t) = &self.manual
+            && let Ok(mut t) = t.write()
+        {
+            *t = to;
         }
     }
 }

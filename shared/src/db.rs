@@ -50,11 +50,11 @@ struct SqlitePragmas;
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if let DbConnection::Sqlite(c) = conn {
-            // WAL lets readers run beside the one writer; the busy timeout makes writers wait
-            // for each other instead of failing.
+            // The busy timeout comes first so that connections opened together wait for the
+            // journal-mode switch instead of failing; WAL lets readers run beside the writer.
             c.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
         }
@@ -77,13 +77,11 @@ fn connection_string(url: &str) -> String {
 /// Opens a pool; for SQLite the file's folder is created first.
 pub fn connect(url: &str, max_size: u32) -> Result<DbPool, String> {
     let target = connection_string(url);
-    if Backend::of_url(url) == Backend::Sqlite {
-        if let Some(dir) = Path::new(&target).parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("create {}: {e}", dir.display()))?;
-            }
-        }
+    if Backend::of_url(url) == Backend::Sqlite
+        && let Some(dir) = Path::new(&target).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
     }
     let manager = ConnectionManager::<DbConnection>::new(target);
     Pool::builder()
@@ -212,13 +210,13 @@ fn replace_db_name(url: &str, name: &str) -> String {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Some(admin) = &self.admin_url {
-            if let Ok(mut conn) = <PgConnection as diesel::Connection>::establish(admin) {
-                let _ = conn.batch_execute(&format!(
-                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                    self.name
-                ));
-            }
+        if let Some(admin) = &self.admin_url
+            && let Ok(mut conn) = <PgConnection as diesel::Connection>::establish(admin)
+        {
+            let _ = conn.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }

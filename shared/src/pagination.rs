@@ -35,7 +35,7 @@ impl PageParams {
     pub fn paging(&self) -> Result<Paging, ApiError> {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
-        if page < 1 || page > 1_000_000 {
+        if !(1..=1_000_000).contains(&page) {
             return Err(ApiError::bad_request(
                 "`page` must be between 1 and 1000000",
             ));

@@ -99,10 +99,10 @@ pub fn jwt_secret(config: &Config, data_dir: &Path) -> Result<Secret, ConfigErro
         path: path.clone(),
         source: e,
     };
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        if text.trim().len() >= 32 {
-            return Ok(Secret::new(text.trim()));
-        }
+    if let Ok(text) = std::fs::read_to_string(&path)
+        && text.trim().len() >= 32
+    {
+        return Ok(Secret::new(text.trim()));
     }
     std::fs::create_dir_all(data_dir).map_err(io)?;
     let secret = {

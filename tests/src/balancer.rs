@@ -18,7 +18,8 @@ impl Balancer {
     pub fn start(backends: Vec<u16>) -> Balancer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let counts: Arc<Vec<AtomicUsize>> = Arc::new(backends.iter().map(|_| AtomicUsize::new(0)).collect());
+        let counts: Arc<Vec<AtomicUsize>> =
+            Arc::new(backends.iter().map(|_| AtomicUsize::new(0)).collect());
         let c = counts.clone();
         std::thread::spawn(move || {
             let next = AtomicUsize::new(0);
@@ -28,7 +29,12 @@ impl Balancer {
                 let first = next.fetch_add(1, Ordering::Relaxed);
                 let upstream = (0..backends.len()).find_map(|i| {
                     let b = (first + i) % backends.len();
-                    TcpStream::connect_timeout(&([127, 0, 0, 1], backends[b]).into(), Duration::from_secs(1)).ok().map(|s| (b, s))
+                    TcpStream::connect_timeout(
+                        &([127, 0, 0, 1], backends[b]).into(),
+                        Duration::from_secs(1),
+                    )
+                    .ok()
+                    .map(|s| (b, s))
                 });
                 let Some((b, upstream)) = upstream else {
                     let _ = client.shutdown(Shutdown::Both);
@@ -46,7 +52,10 @@ impl Balancer {
     }
 
     pub fn counts(&self) -> Vec<usize> {
-        self.counts.iter().map(|c| c.load(Ordering::Relaxed)).collect()
+        self.counts
+            .iter()
+            .map(|c| c.load(Ordering::Relaxed))
+            .collect()
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use shared::auth::Role;
 
-use crate::{Stack, eventually, get, post, reference_data, send};
+use crate::{Stack, eventually, get, post, reference_data, send, try_eventually};
 
 /// A liaison as the vendored reference data lists it.
 #[derive(Debug, Clone)]
@@ -45,20 +45,44 @@ pub fn enc(q: &str) -> String {
 
 /// `GET /api/v1/search?q=` on one knowledge base URL.
 pub async fn search(stack: &Stack, base: &str, token: &str, q: &str) -> Value {
-    get(&stack.http, &format!("{base}/api/v1/search?q={}&limit=10", enc(q)), token).await
+    get(
+        &stack.http,
+        &format!("{base}/api/v1/search?q={}&limit=10", enc(q)),
+        token,
+    )
+    .await
 }
 
 /// Whether a search answer names the Dianchi authority confidently among its first three hits.
 pub fn finds(answer: &Value, code: &str) -> bool {
-    answer["confident"] == true && answer["items"].as_array().is_some_and(|items| items.iter().take(3).any(|h| h["code"] == code || h["department"]["code"] == code))
+    answer["confident"] == true
+        && answer["items"].as_array().is_some_and(|items| {
+            items
+                .iter()
+                .take(3)
+                .any(|h| h["code"] == code || h["department"]["code"] == code)
+        })
 }
 
 pub async fn ticket(stack: &Stack, token: &str, id: &str) -> Value {
-    get(&stack.http, &stack.t(&format!("/api/v1/tickets/{id}")), token).await
+    get(
+        &stack.http,
+        &stack.t(&format!("/api/v1/tickets/{id}")),
+        token,
+    )
+    .await
 }
 
 pub async fn events(stack: &Stack, token: &str, id: &str) -> Vec<Value> {
-    get(&stack.http, &stack.t(&format!("/api/v1/tickets/{id}/events")), token).await.as_array().cloned().unwrap_or_default()
+    get(
+        &stack.http,
+        &stack.t(&format!("/api/v1/tickets/{id}/events")),
+        token,
+    )
+    .await
+    .as_array()
+    .cloned()
+    .unwrap_or_default()
 }
 
 /// What the loop measured.
@@ -69,7 +93,9 @@ pub struct LoopReport {
     /// Ticket created → closed, by the ticket's own timestamps.
     pub loop_time: Duration,
     /// The query as the unanswered report recorded it.
-    pub recorded_query: String,
+    pub recorded_query: Option<String>,
+    /// Steps that did not do what a user expects (the test fails on them at its end).
+    pub defects: Vec<String>,
 }
 
 pub const QUERY: &str = "昆明市滇池管理局电话";
@@ -86,22 +112,54 @@ pub async fn replenishment_loop(stack: &Stack, knowledge_bases: &[String]) -> Lo
     let editor = stack.login_as("editor-dianchi", "kb_editor", None).await;
     let liaison = stack.token(Role::Liaison, Some("530100-zfb"));
     let zfb = liaisons_of("530100-zfb");
-    assert!(!zfb.is_empty(), "the reference data has a liaison for 530100-zfb");
+    assert!(
+        !zfb.is_empty(),
+        "the reference data has a liaison for 530100-zfb"
+    );
+
+    // What a user would see go wrong without the rest of the loop being blocked by it: the
+    // loop goes on, and the test fails at its end with the list.
+    let mut defects: Vec<String> = Vec::new();
 
     // 1. The operator searches; the knowledge base has nothing confident.
     let first = search(stack, &stack.k(""), &operator, QUERY).await;
-    if std::env::var("E2E_DEV").is_err() { assert_eq!(first["confident"], false, "{QUERY} should not be answered yet: {first}");
+    if first["confident"] != false {
+        let top: Vec<&str> = first["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(3)
+            .map(|h| h["title"].as_str().unwrap_or_default())
+            .collect();
+        defects.push(format!("GET /api/v1/search?q={QUERY} before the loop: expected confident=false (nothing names 滇池管理局), got confident={} with top hits {top:?}", first["confident"]));
+    }
     assert!(
-        !first["items"].as_array().unwrap().iter().any(|h| h["title"].as_str().unwrap_or_default().contains("滇池管理局")),
+        !first["items"].as_array().unwrap().iter().any(|h| h["title"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("滇池管理局")),
         "nothing about the Dianchi authority yet: {first}"
-    ); }
+    );
 
     // 2. The query shows up in the unanswered report (written behind the search).
-    let recorded_query = if std::env::var("E2E_DEV").is_ok() { String::new() } else { eventually(15, "the query in the unanswered report", || async {
-        let page = get(http, &stack.k("/api/v1/reports/unanswered?per_page=100"), &supervisor).await;
-        page["items"].as_array().unwrap().iter().find(|i| i["query"].as_str().unwrap_or_default().contains("滇池")).map(|i| i["query"].as_str().unwrap().to_string())
+    let recorded_query = try_eventually(10, || async {
+        let page = get(
+            http,
+            &stack.k("/api/v1/reports/unanswered?per_page=100"),
+            &supervisor,
+        )
+        .await;
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["query"].as_str().unwrap_or_default().contains("滇池"))
+            .map(|i| i["query"].as_str().unwrap().to_string())
     })
-    .await };
+    .await;
+    if recorded_query.is_none() {
+        defects.push(format!("GET /api/v1/reports/unanswered: expected an open entry for {QUERY} within 10 s of the search, got none"));
+    }
 
     // 3. The operator logs a no-info ticket; it is dispatched to the government office at once.
     let created = post(
@@ -123,15 +181,41 @@ pub async fn replenishment_loop(stack: &Stack, knowledge_bases: &[String]) -> Lo
 
     // 4. The government office's liaison gets an e-mail naming the ticket and the question.
     for l in &zfb {
-        let mail = stack.smtp.wait_for(&l.email, "no-info request", |m| m.subject().contains(&id) || m.text().contains(&id)).await;
+        let mail = stack
+            .smtp
+            .wait_for(&l.email, "no-info request", |m| {
+                m.subject().contains(&id) || m.text().contains(&id)
+            })
+            .await;
         let text = format!("{}\n{}", mail.subject(), mail.text());
-        assert!(text.contains(QUERY) || text.contains("滇池"), "the e-mail says what was asked: {text}");
+        assert!(
+            text.contains(QUERY) || text.contains("滇池"),
+            "the e-mail says what was asked: {text}"
+        );
     }
 
     // 5. The liaison sees it among the department's tickets and accepts it.
-    let mine = get(http, &stack.t("/api/v1/tickets?status=dispatched"), &liaison).await;
-    assert!(mine["items"].as_array().unwrap().iter().any(|t| t["id"] == id.as_str()), "{mine}");
-    let accepted = post(http, &stack.t(&format!("/api/v1/tickets/{id}/accept")), &liaison, json!({})).await;
+    let mine = get(
+        http,
+        &stack.t("/api/v1/tickets?status=dispatched"),
+        &liaison,
+    )
+    .await;
+    assert!(
+        mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == id.as_str()),
+        "{mine}"
+    );
+    let accepted = post(
+        http,
+        &stack.t(&format!("/api/v1/tickets/{id}/accept")),
+        &liaison,
+        json!({}),
+    )
+    .await;
     assert_eq!(accepted["status"], "accepted");
 
     // 6. First facts, with a wrong phone number.
@@ -144,7 +228,13 @@ pub async fn replenishment_loop(stack: &Stack, knowledge_bases: &[String]) -> Lo
             "note": "滇池保护治理由昆明市滇池管理局负责"
         })
     };
-    let replied = post(http, &stack.t(&format!("/api/v1/tickets/{id}/replenish")), &liaison, facts("0871-6311234")).await;
+    let replied = post(
+        http,
+        &stack.t(&format!("/api/v1/tickets/{id}/replenish")),
+        &liaison,
+        facts("0871-6311234"),
+    )
+    .await;
     assert_eq!(replied["status"], "replied", "{replied}");
 
     // 7. A change request carrying the ticket id appears in knowledge for the editors.
@@ -153,8 +243,20 @@ pub async fn replenishment_loop(stack: &Stack, knowledge_bases: &[String]) -> Lo
         let id = id.clone();
         async move {
             eventually(20, "a pending change request for the ticket", || async {
-                let page = get(http, &stack.k("/api/v1/change-requests?status=pending"), &editor).await;
-                page["items"].as_array().unwrap().iter().find(|c| c["ticket_id"] == id.as_str() && Some(c["id"].as_i64().unwrap()) != exclude).cloned()
+                let page = get(
+                    http,
+                    &stack.k("/api/v1/change-requests?status=pending"),
+                    &editor,
+                )
+                .await;
+                page["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| {
+                        c["ticket_id"] == id.as_str() && Some(c["id"].as_i64().unwrap()) != exclude
+                    })
+                    .cloned()
             })
             .await
         }
@@ -166,27 +268,57 @@ pub async fn replenishment_loop(stack: &Stack, knowledge_bases: &[String]) -> Lo
 
     // 8. The editor rejects it with a reason; the ticket goes back to the liaison with it.
     let reason = "电话号码少一位,请与官网核对后再提交";
-    let rejected = post(http, &stack.k(&format!("/api/v1/change-requests/{cr1_id}/reject")), &editor, json!({"reason": reason})).await;
+    let rejected = post(
+        http,
+        &stack.k(&format!("/api/v1/change-requests/{cr1_id}/reject")),
+        &editor,
+        json!({"reason": reason}),
+    )
+    .await;
     assert_eq!(rejected["status"], "rejected", "{rejected}");
-    eventually(20, "the ticket back to accepted after the rejection", || async {
-        (ticket(stack, &liaison, &id).await["status"] == "accepted").then_some(())
-    })
+    eventually(
+        20,
+        "the ticket back to accepted after the rejection",
+        || async { (ticket(stack, &liaison, &id).await["status"] == "accepted").then_some(()) },
+    )
     .await;
     let evs = events(stack, &liaison, &id).await;
     assert!(
-        evs.iter().any(|e| e["action"] == "knowledge_rejected" && e["data"]["reason"].as_str().unwrap_or_default().contains(reason)),
+        evs.iter().any(|e| e["action"] == "knowledge_rejected"
+            && e["data"]["reason"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(reason)),
         "the reason is on the ticket: {evs:?}"
     );
 
     // 9. The liaison replenishes again, correctly; the editor applies it.
-    let again = post(http, &stack.t(&format!("/api/v1/tickets/{id}/replenish")), &liaison, facts(DIANCHI_PHONE)).await;
+    let again = post(
+        http,
+        &stack.t(&format!("/api/v1/tickets/{id}/replenish")),
+        &liaison,
+        facts(DIANCHI_PHONE),
+    )
+    .await;
     assert_eq!(again["status"], "replied", "{again}");
     let cr2 = pending(Some(cr1_id)).await;
     let cr2_id = cr2["id"].as_i64().unwrap();
-    assert!(cr2["answer"].as_str().unwrap().contains(DIANCHI_PHONE), "{cr2}");
-    let applied = post(http, &stack.k(&format!("/api/v1/change-requests/{cr2_id}/apply")), &editor, json!({})).await;
+    assert!(
+        cr2["answer"].as_str().unwrap().contains(DIANCHI_PHONE),
+        "{cr2}"
+    );
+    let applied = post(
+        http,
+        &stack.k(&format!("/api/v1/change-requests/{cr2_id}/apply")),
+        &editor,
+        json!({}),
+    )
+    .await;
     assert_eq!(applied["status"], "applied", "{applied}");
-    let entry_code = applied["entry_code"].as_str().expect("apply answers the entry code").to_string();
+    let entry_code = applied["entry_code"]
+        .as_str()
+        .expect("apply answers the entry code")
+        .to_string();
 
     // 10. The same search now answers, on every replica, with the new phone number.
     for base in knowledge_bases {
@@ -194,16 +326,37 @@ pub async fn replenishment_loop(stack: &Stack, knowledge_bases: &[String]) -> Lo
         let hit = eventually(10, &format!("{base} to answer {QUERY}"), || async {
             let a = search(stack, base, &operator, QUERY).await;
             let items = a["items"].as_array().cloned().unwrap_or_default();
-            let top = items.iter().take(3).find(|h| h["code"] == entry_code.as_str() || h["department"]["name"] == DIANCHI).cloned();
+            let top = items
+                .iter()
+                .take(3)
+                .find(|h| h["code"] == entry_code.as_str() || h["department"]["name"] == DIANCHI)
+                .cloned();
             (a["confident"] == true).then_some(top).flatten()
         })
         .await;
-        println!("{base} answers the new entry {:.1} s after apply", t0.elapsed().as_secs_f64());
+        println!(
+            "{base} answers the new entry {:.1} s after apply",
+            t0.elapsed().as_secs_f64()
+        );
         let shown = hit.to_string();
-        assert!(shown.contains(DIANCHI_PHONE) || shown.contains("63112345"), "the hit shows the phone: {hit}");
+        assert!(
+            shown.contains(DIANCHI_PHONE) || shown.contains("63112345"),
+            "the hit shows the phone: {hit}"
+        );
     }
-    let faq = get(http, &stack.k(&format!("/api/v1/faqs/{entry_code}")), &operator).await;
-    assert!(faq["answer"].as_str().unwrap_or_default().contains(DIANCHI_PHONE), "{faq}");
+    let faq = get(
+        http,
+        &stack.k(&format!("/api/v1/faqs/{entry_code}")),
+        &operator,
+    )
+    .await;
+    assert!(
+        faq["answer"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(DIANCHI_PHONE),
+        "{faq}"
+    );
 
     // 11. The ticket closes with the entry's code.
     let closed = eventually(20, "the ticket closed with the entry", || async {
@@ -213,9 +366,15 @@ pub async fn replenishment_loop(stack: &Stack, knowledge_bases: &[String]) -> Lo
     .await;
     assert_eq!(closed["entry_code"], entry_code.as_str(), "{closed}");
     let evs = events(stack, &operator, &id).await;
-    assert!(evs.iter().any(|e| e["action"] == "knowledge_applied" && e["data"]["entry_code"] == entry_code.as_str()), "{evs:?}");
+    assert!(
+        evs.iter().any(|e| e["action"] == "knowledge_applied"
+            && e["data"]["entry_code"] == entry_code.as_str()),
+        "{evs:?}"
+    );
     let ms = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
-    let loop_time = (ms(&closed["closed_at"]) - ms(&closed["created_at"])).to_std().unwrap();
+    let loop_time = (ms(&closed["closed_at"]) - ms(&closed["created_at"]))
+        .to_std()
+        .unwrap();
     println!(
         "replenishment loop: ticket {id} created → closed with {entry_code} in {:.1} s (wall {:.1} s, incl. one rejection)",
         loop_time.as_secs_f64(),
@@ -223,26 +382,70 @@ pub async fn replenishment_loop(stack: &Stack, knowledge_bases: &[String]) -> Lo
     );
 
     // 12. The unanswered report marks the query answered.
-    if std::env::var("E2E_DEV").is_err() {
-    eventually(15, "the query marked answered", || async {
-        let page = get(http, &stack.k("/api/v1/reports/unanswered?status=answered&per_page=100"), &supervisor).await;
-        page["items"].as_array().unwrap().iter().find(|i| i["query"] == recorded_query.as_str() && i["answered_at"].is_string()).map(|_| ())
-    })
-    .await;
-    let open = get(http, &stack.k("/api/v1/reports/unanswered?per_page=100"), &supervisor).await;
-    assert!(!open["items"].as_array().unwrap().iter().any(|i| i["query"] == recorded_query.as_str()), "no longer open: {open}");
+    if let Some(recorded) = &recorded_query {
+        let marked = try_eventually(15, || async {
+            let page = get(
+                http,
+                &stack.k("/api/v1/reports/unanswered?status=answered&per_page=100"),
+                &supervisor,
+            )
+            .await;
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["query"] == recorded.as_str() && i["answered_at"].is_string())
+                .map(|_| ())
+        })
+        .await;
+        let open = get(
+            http,
+            &stack.k("/api/v1/reports/unanswered?per_page=100"),
+            &supervisor,
+        )
+        .await;
+        let still_open = open["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["query"] == recorded.as_str());
+        if marked.is_none() || still_open {
+            defects.push(format!("GET /api/v1/reports/unanswered: expected `{recorded}` answered after the entry was applied; answered={} still open={still_open}", marked.is_some()));
+        }
     }
 
     // 13. Time from ticket to answer per region.
     let report = get(http, &stack.t("/api/v1/reports/replenishment"), &supervisor).await;
-    let kunming = report["regions"].as_array().unwrap().iter().find(|r| r["region"] == "530100").cloned().unwrap_or_else(|| panic!("530100 in {report}"));
-    assert!(kunming["opened"].as_i64().unwrap() >= 1 && kunming["closed"].as_i64().unwrap() >= 1, "{kunming}");
+    let kunming = report["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["region"] == "530100")
+        .cloned()
+        .unwrap_or_else(|| panic!("530100 in {report}"));
+    assert!(
+        kunming["opened"].as_i64().unwrap() >= 1 && kunming["closed"].as_i64().unwrap() >= 1,
+        "{kunming}"
+    );
     assert!(kunming["median_seconds_to_answer"].is_i64(), "{kunming}");
     println!("replenishment report for 530100: {kunming}");
 
     // Nobody but supervisors reads that report.
-    let (s, _) = send(http, reqwest::Method::GET, &stack.t("/api/v1/reports/replenishment"), &operator, None).await;
+    let (s, _) = send(
+        http,
+        reqwest::Method::GET,
+        &stack.t("/api/v1/reports/replenishment"),
+        &operator,
+        None,
+    )
+    .await;
     assert_eq!(s, 403);
 
-    LoopReport { ticket_id: id, entry_code, loop_time, recorded_query }
+    LoopReport {
+        ticket_id: id,
+        entry_code,
+        loop_time,
+        recorded_query,
+        defects,
+    }
 }

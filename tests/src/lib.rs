@@ -26,12 +26,20 @@ pub fn hotline_binary() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().unwrap().parent().unwrap();
     let bin = dir.join("hotline");
-    assert!(bin.exists(), "{} is missing: run `cargo build -p hotline` first (scripts/test does)", bin.display());
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p hotline` first (scripts/test does)",
+        bin.display()
+    );
     bin
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// One message the SMTP server received.
@@ -63,7 +71,10 @@ impl Mail {
     /// A header's value as sent (encoded words left as they are).
     pub fn header(&self, name: &str) -> Option<String> {
         let name = name.to_ascii_lowercase();
-        self.head().into_iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+        self.head()
+            .into_iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
     }
 
     pub fn message_id(&self) -> String {
@@ -81,7 +92,9 @@ impl Mail {
         // The first part whose headers say text/plain (the whole message when single-part).
         let mut rest = raw.as_str();
         loop {
-            let Some((head, body)) = rest.split_once("\n\n") else { return String::new() };
+            let Some((head, body)) = rest.split_once("\n\n") else {
+                return String::new();
+            };
             let lower = head.to_ascii_lowercase();
             if lower.contains("text/plain") {
                 let body = match body.find("\n--") {
@@ -133,7 +146,10 @@ fn qp_decode(text: &str) -> Vec<u8> {
         match bytes[i] {
             b'=' if i + 1 < bytes.len() && bytes[i + 1] == b'\n' => i += 2,
             b'=' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
                     Ok(b) => out.push(b),
                     Err(_) => out.extend_from_slice(&bytes[i..i + 3]),
                 }
@@ -161,11 +177,11 @@ pub fn decode_words(value: &str) -> String {
         let word = &rest[start + 2..];
         let parts: Vec<&str> = word.splitn(3, '?').collect();
         if parts.len() < 3 {
-            out.extend_from_slice(rest[start..].as_bytes());
+            out.extend_from_slice(&rest.as_bytes()[start..]);
             return String::from_utf8_lossy(&out).into_owned();
         }
         let Some(end) = parts[2].find("?=") else {
-            out.extend_from_slice(rest[start..].as_bytes());
+            out.extend_from_slice(&rest.as_bytes()[start..]);
             return String::from_utf8_lossy(&out).into_owned();
         };
         let payload = &parts[2][..end];
@@ -190,8 +206,18 @@ struct MailHandler {
 }
 
 impl mailin_embedded::Handler for MailHandler {
-    fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> mailin_embedded::Response {
-        self.current = Mail { from: from.to_string(), to: to.to_vec(), data: String::new() };
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        from: &str,
+        _is8bit: bool,
+        to: &[String],
+    ) -> mailin_embedded::Response {
+        self.current = Mail {
+            from: from.to_string(),
+            to: to.to_vec(),
+            data: String::new(),
+        };
         self.buffer.clear();
         mailin_embedded::response::OK
     }
@@ -218,9 +244,16 @@ impl SmtpServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let inbox = Arc::new(Mutex::new(Vec::new()));
-        let handler = MailHandler { inbox: inbox.clone(), current: Mail::default(), buffer: Vec::new() };
+        let handler = MailHandler {
+            inbox: inbox.clone(),
+            current: Mail::default(),
+            buffer: Vec::new(),
+        };
         let mut server = mailin_embedded::Server::new(handler);
-        server.with_name("e2e.test").with_num_threads(4).with_tcp_listener(listener);
+        server
+            .with_name("e2e.test")
+            .with_num_threads(4)
+            .with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
         });
@@ -233,7 +266,10 @@ impl SmtpServer {
 
     /// Messages to `rcpt`.
     pub fn mails_to(&self, rcpt: &str) -> Vec<Mail> {
-        self.mails().into_iter().filter(|m| m.to.iter().any(|t| t.contains(rcpt))).collect()
+        self.mails()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t.contains(rcpt)))
+            .collect()
     }
 
     /// Message-IDs received more than once, and (recipient, subject) pairs received more than
@@ -241,12 +277,20 @@ impl SmtpServer {
     pub fn duplicates(&self) -> Vec<String> {
         let mut seen = std::collections::HashMap::<String, usize>::new();
         for m in self.mails() {
-            *seen.entry(format!("message-id {}", m.message_id())).or_default() += 1;
+            *seen
+                .entry(format!("message-id {}", m.message_id()))
+                .or_default() += 1;
             for t in &m.to {
-                *seen.entry(format!("to {t} subject {}", m.subject())).or_default() += 1;
+                *seen
+                    .entry(format!("to {t} subject {}", m.subject()))
+                    .or_default() += 1;
             }
         }
-        let mut d: Vec<String> = seen.into_iter().filter(|(_, n)| *n > 1).map(|(k, n)| format!("{k} ×{n}")).collect();
+        let mut d: Vec<String> = seen
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(k, n)| format!("{k} ×{n}"))
+            .collect();
         d.sort();
         d
     }
@@ -255,10 +299,21 @@ impl SmtpServer {
     pub async fn wait_for(&self, rcpt: &str, what: &str, pred: impl Fn(&Mail) -> bool) -> Mail {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if let Some(m) = self.mails().into_iter().find(|m| m.to.iter().any(|t| t.contains(rcpt)) && pred(m)) {
+            if let Some(m) = self
+                .mails()
+                .into_iter()
+                .find(|m| m.to.iter().any(|t| t.contains(rcpt)) && pred(m))
+            {
                 return m;
             }
-            assert!(Instant::now() < deadline, "no mail to {rcpt} ({what}) within 30 s; got {:?}", self.mails().iter().map(|m| (&m.to, m.data.len())).collect::<Vec<_>>());
+            assert!(
+                Instant::now() < deadline,
+                "no mail to {rcpt} ({what}) within 30 s; got {:?}",
+                self.mails()
+                    .iter()
+                    .map(|m| (&m.to, m.data.len()))
+                    .collect::<Vec<_>>()
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -279,7 +334,11 @@ impl Service {
     }
 
     fn spawn(&mut self) {
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .unwrap();
         let child = Command::new(hotline_binary())
             .arg(self.name)
             .env_clear()
@@ -311,17 +370,26 @@ impl Service {
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
-            if let Ok(r) = client.get(self.url("/readyz")).send().await {
-                if r.status() == 200 {
-                    return;
-                }
+            if let Ok(r) = client.get(self.url("/readyz")).send().await
+                && r.status() == 200
+            {
+                return;
             }
-            if let Some(c) = self.child.as_mut() {
-                if let Ok(Some(status)) = c.try_wait() {
-                    panic!("{} exited with {status}: {}", self.name, std::fs::read_to_string(&self.log).unwrap_or_default());
-                }
+            if let Some(c) = self.child.as_mut()
+                && let Ok(Some(status)) = c.try_wait()
+            {
+                panic!(
+                    "{} exited with {status}: {}",
+                    self.name,
+                    std::fs::read_to_string(&self.log).unwrap_or_default()
+                );
             }
-            assert!(Instant::now() < deadline, "{} not ready in 120 s: {}", self.name, std::fs::read_to_string(&self.log).unwrap_or_default());
+            assert!(
+                Instant::now() < deadline,
+                "{} not ready in 120 s: {}",
+                self.name,
+                std::fs::read_to_string(&self.log).unwrap_or_default()
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -343,8 +411,16 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        let data = if std::env::var("HOTLINE_E2E_FULL_DATA").is_ok_and(|v| v == "1") { RefData::Full } else { RefData::Subset };
-        Options { replicas: 1, clock: None, data }
+        let data = if std::env::var("HOTLINE_E2E_FULL_DATA").is_ok_and(|v| v == "1") {
+            RefData::Full
+        } else {
+            RefData::Subset
+        };
+        Options {
+            replicas: 1,
+            clock: None,
+            data,
+        }
     }
 }
 
@@ -375,7 +451,8 @@ pub fn write_subset(dir: &Path) {
     };
     std::fs::create_dir_all(dir).unwrap();
     let regions = lines("regions.jsonl");
-    let mut kept: std::collections::HashSet<String> = ["530000"].iter().map(|s| s.to_string()).collect();
+    let mut kept: std::collections::HashSet<String> =
+        ["530000"].iter().map(|s| s.to_string()).collect();
     for (_, r) in &regions {
         let code = r["code"].as_str().unwrap_or_default();
         let parent = r["parent"].as_str().unwrap_or_default();
@@ -396,18 +473,32 @@ pub fn write_subset(dir: &Path) {
         .collect();
     // A merged department answers with its successor: keep that one too.
     for (_, d) in &departments {
-        if let Some(s) = d["successor"].as_str() {
-            if codes.contains(d["code"].as_str().unwrap_or_default()) {
-                codes.insert(s.to_string());
-            }
+        if let Some(s) = d["successor"].as_str()
+            && codes.contains(d["code"].as_str().unwrap_or_default())
+        {
+            codes.insert(s.to_string());
         }
     }
-    write("departments.jsonl", departments.iter().filter(|(_, d)| codes.contains(d["code"].as_str().unwrap_or_default())).map(|(l, _)| l).collect());
+    write(
+        "departments.jsonl",
+        departments
+            .iter()
+            .filter(|(_, d)| codes.contains(d["code"].as_str().unwrap_or_default()))
+            .map(|(l, _)| l)
+            .collect(),
+    );
     for name in ["liaisons.jsonl", "faqs.jsonl"] {
         let rows = lines(name);
-        write(name, rows.iter().filter(|(_, r)| codes.contains(r["department"].as_str().unwrap_or_default())).map(|(l, _)| l).collect());
+        write(
+            name,
+            rows.iter()
+                .filter(|(_, r)| codes.contains(r["department"].as_str().unwrap_or_default()))
+                .map(|(l, _)| l)
+                .collect(),
+        );
     }
-    for name in ["scripts.jsonl"] {
+    {
+        let name = "scripts.jsonl";
         std::fs::copy(src.join(name), dir.join(name)).unwrap();
     }
 }
@@ -431,7 +522,8 @@ pub struct Stack {
 
 /// Whether the tests run on PostgreSQL (`HOTLINE_TEST_DATABASE_URL`).
 pub fn is_postgres() -> bool {
-    std::env::var("HOTLINE_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
+    std::env::var("HOTLINE_TEST_DATABASE_URL")
+        .is_ok_and(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
 }
 
 impl Drop for Stack {
@@ -440,11 +532,22 @@ impl Drop for Stack {
         if !std::thread::panicking() {
             return;
         }
-        for s in self.knowledge.iter().chain(&self.tickets).chain(&self.notify) {
+        for s in self
+            .knowledge
+            .iter()
+            .chain(&self.tickets)
+            .chain(&self.notify)
+        {
             let text = std::fs::read_to_string(&s.log).unwrap_or_default();
             let lines: Vec<&str> = text.lines().collect();
             let tail = &lines[lines.len().saturating_sub(40)..];
-            eprintln!("---- {} (port {}) log, last {} lines ----\n{}", s.name, s.port, tail.len(), tail.join("\n"));
+            eprintln!(
+                "---- {} (port {}) log, last {} lines ----\n{}",
+                s.name,
+                s.port,
+                tail.len(),
+                tail.join("\n")
+            );
         }
     }
 }
@@ -470,23 +573,37 @@ impl Stack {
             }
         };
         let smtp = SmtpServer::start();
-        let dbs: Vec<TestDatabase> = ["knowledge", "tickets", "notify"].iter().map(|s| TestDatabase::new(s).unwrap()).collect();
-        let ports: Vec<Vec<u16>> = (0..3).map(|_| (0..opts.replicas).map(|_| free_port()).collect()).collect();
+        let dbs: Vec<TestDatabase> = ["knowledge", "tickets", "notify"]
+            .iter()
+            .map(|s| TestDatabase::new(s).unwrap())
+            .collect();
+        let ports: Vec<Vec<u16>> = (0..3)
+            .map(|_| (0..opts.replicas).map(|_| free_port()).collect())
+            .collect();
         let names = ["knowledge", "tickets", "notify"];
         let mut common: Vec<(String, String)> = vec![
             ("HOTLINE_JWT_SECRET".into(), SECRET.into()),
-            ("HOTLINE_SMTP_URL".into(), format!("smtp://127.0.0.1:{}", smtp.port)),
+            (
+                "HOTLINE_SMTP_URL".into(),
+                format!("smtp://127.0.0.1:{}", smtp.port),
+            ),
             ("HOTLINE_MAIL_FROM".into(), "noreply@hotline.test".into()),
             ("HOTLINE_MAIL_FROM_NAME".into(), "96128".into()),
             ("HOTLINE_FAX_TRANSPORT".into(), "spool".into()),
             ("HOTLINE_CENTRE_FAX".into(), CENTRE_FAX.into()),
             ("HOTLINE_CENTRE_EMAIL".into(), CENTRE_EMAIL.into()),
             ("HOTLINE_SUPERVISOR_EMAIL".into(), SUPERVISOR_EMAIL.into()),
-            ("HOTLINE_KNOWLEDGE_IMPORT_DIR".into(), import_dir.display().to_string()),
+            (
+                "HOTLINE_KNOWLEDGE_IMPORT_DIR".into(),
+                import_dir.display().to_string(),
+            ),
             // Background work at test speed: a journey waits seconds, not minutes.
             ("HOTLINE_TICKETS_RELAY_INTERVAL_MS".into(), "200".into()),
             ("HOTLINE_TICKETS_RELAY_MAX_BACKOFF_MS".into(), "2000".into()),
-            ("HOTLINE_TICKETS_ESCALATION_INTERVAL_MS".into(), "300".into()),
+            (
+                "HOTLINE_TICKETS_ESCALATION_INTERVAL_MS".into(),
+                "300".into(),
+            ),
             ("HOTLINE_KNOWLEDGE_RELAY_INTERVAL_MS".into(), "200".into()),
             ("HOTLINE_NOTIFY_POLL_MS".into(), "200".into()),
             ("HOTLINE_NOTIFY_BACKOFF_MS".into(), "500".into()),
@@ -494,7 +611,11 @@ impl Stack {
             ("HOTLINE_NOTIFY_LEASE_MS".into(), "10000".into()),
         ];
         // With replicas, each service sits behind a round-robin balancer that callers use.
-        let balancers: Vec<Balancer> = if opts.replicas > 1 { ports.iter().map(|p| Balancer::start(p.clone())).collect() } else { Vec::new() };
+        let balancers: Vec<Balancer> = if opts.replicas > 1 {
+            ports.iter().map(|p| Balancer::start(p.clone())).collect()
+        } else {
+            Vec::new()
+        };
         for (i, name) in names.iter().enumerate() {
             let up = name.to_uppercase();
             common.push((format!("HOTLINE_{up}_DATABASE_URL"), dbs[i].url.clone()));
@@ -515,8 +636,17 @@ impl Stack {
                 std::fs::create_dir_all(&data).unwrap();
                 let mut env = common.clone();
                 env.push(("HOTLINE_DATA_DIR".into(), data.display().to_string()));
-                env.push((format!("HOTLINE_{}_PORT", name.to_uppercase()), port.to_string()));
-                let mut svc = Service { name, port: *port, child: None, env, log: dir.path().join(format!("{name}-{r}.log")) };
+                env.push((
+                    format!("HOTLINE_{}_PORT", name.to_uppercase()),
+                    port.to_string(),
+                ));
+                let mut svc = Service {
+                    name,
+                    port: *port,
+                    child: None,
+                    env,
+                    log: dir.path().join(format!("{name}-{r}.log")),
+                };
                 svc.spawn();
                 group.push(svc);
                 // Let the first replica run migrations alone.
@@ -541,9 +671,24 @@ impl Stack {
             start_time.as_secs_f64(),
             opts.replicas,
             opts.data,
-            if is_postgres() { "PostgreSQL" } else { "SQLite" }
+            if is_postgres() {
+                "PostgreSQL"
+            } else {
+                "SQLite"
+            }
         );
-        Stack { knowledge, tickets, notify, smtp, dir, http: reqwest::Client::new(), keys, start_time, balancers, _dbs: dbs }
+        Stack {
+            knowledge,
+            tickets,
+            notify,
+            smtp,
+            dir,
+            http: reqwest::Client::new(),
+            keys,
+            start_time,
+            balancers,
+            _dbs: dbs,
+        }
     }
 
     pub fn fax_dir(&self) -> PathBuf {
@@ -556,16 +701,20 @@ impl Stack {
         let mut out = Vec::new();
         for r in 0..self.notify.len() {
             let dir = self.dir.path().join(format!("notify-{r}")).join("fax");
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for e in entries.flatten() {
                 let p = e.path();
-                if p.extension().is_some_and(|x| x == "json") {
-                    if let Ok(v) = serde_json::from_str::<Value>(&std::fs::read_to_string(&p).unwrap_or_default()) {
-                        let pdf = dir.join(v["pdf"].as_str().unwrap_or_default());
-                        let mut v = v;
-                        v["pdf_bytes"] = json!(std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0));
-                        out.push(v);
-                    }
+                if p.extension().is_some_and(|x| x == "json")
+                    && let Ok(v) = serde_json::from_str::<Value>(
+                        &std::fs::read_to_string(&p).unwrap_or_default(),
+                    )
+                {
+                    let pdf = dir.join(v["pdf"].as_str().unwrap_or_default());
+                    let mut v = v;
+                    v["pdf_bytes"] = json!(std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0));
+                    out.push(v);
                 }
             }
         }
@@ -575,7 +724,10 @@ impl Stack {
     /// Faxes to `number` (compared without spaces and dashes).
     pub fn faxes_to(&self, number: &str) -> Vec<Value> {
         let want = digits(number);
-        self.faxes().into_iter().filter(|f| digits(f["number"].as_str().unwrap_or_default()) == want).collect()
+        self.faxes()
+            .into_iter()
+            .filter(|f| digits(f["number"].as_str().unwrap_or_default()) == want)
+            .collect()
     }
 
     /// A knowledge URL: through the balancer when there are replicas.
@@ -599,12 +751,26 @@ impl Stack {
     pub async fn advance_clock(&self, minutes: i64) {
         let admin = self.token(Role::Admin, None);
         for t in &self.tickets {
-            post(&self.http, &t.url("/api/v1/test/clock"), &admin, json!({"advance_minutes": minutes})).await;
+            post(
+                &self.http,
+                &t.url("/api/v1/test/clock"),
+                &admin,
+                json!({"advance_minutes": minutes}),
+            )
+            .await;
         }
     }
 
     pub fn token(&self, role: Role, department: Option<&str>) -> String {
-        self.keys.issue(&format!("e2e-{}", role.as_str()), role, department, &ALL_AUDIENCES, 3600).unwrap()
+        self.keys
+            .issue(
+                &format!("e2e-{}", role.as_str()),
+                role,
+                department,
+                &ALL_AUDIENCES,
+                3600,
+            )
+            .unwrap()
     }
 
     /// Creates an account through the admin API and logs in with it, as a person would.
@@ -614,9 +780,27 @@ impl Stack {
         if let Some(d) = department {
             body["department"] = json!(d);
         }
-        let res = self.http.post(self.knowledge[0].url("/api/v1/accounts")).bearer_auth(&admin).json(&body).send().await.unwrap();
-        assert!(res.status().is_success() || res.status() == 409, "create account: {} {}", res.status(), res.text().await.unwrap());
-        let res = self.http.post(self.knowledge[0].url("/api/v1/auth/login")).json(&json!({"username": username, "password": PASSWORD})).send().await.unwrap();
+        let res = self
+            .http
+            .post(self.knowledge[0].url("/api/v1/accounts"))
+            .bearer_auth(&admin)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_success() || res.status() == 409,
+            "create account: {} {}",
+            res.status(),
+            res.text().await.unwrap()
+        );
+        let res = self
+            .http
+            .post(self.knowledge[0].url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200, "login");
         let v: Value = res.json().await.unwrap();
         v["access_token"].as_str().unwrap().to_string()
@@ -628,7 +812,13 @@ pub fn digits(s: &str) -> String {
 }
 
 /// Small request helpers that fail the test with the answer's body.
-pub async fn send(http: &reqwest::Client, method: reqwest::Method, url: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+pub async fn send(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut req = http.request(method, url).bearer_auth(token);
     if let Some(b) = body {
         req = req.json(&b);
@@ -636,7 +826,10 @@ pub async fn send(http: &reqwest::Client, method: reqwest::Method, url: &str, to
     let res = req.send().await.unwrap();
     let status = res.status().as_u16();
     let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 pub async fn get(http: &reqwest::Client, url: &str, token: &str) -> Value {
@@ -663,6 +856,24 @@ where
             return v;
         }
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Polls `f` for up to `secs` seconds; None when it never answered.
+pub async fn try_eventually<T, F, Fut>(secs: u64, mut f: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(v) = f().await {
+            return Some(v);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

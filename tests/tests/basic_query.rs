@@ -15,7 +15,10 @@ async fn operator_answers_a_basic_query_and_records_the_call() {
 
     // The greeting the operator reads out.
     let scripts = get(http, &stack.k("/api/v1/scripts"), &operator).await;
-    assert!(scripts.to_string().contains("96128政务信息查询专线"), "the hotline greeting: {scripts}");
+    assert!(
+        scripts.to_string().contains("96128政务信息查询专线"),
+        "the hotline greeting: {scripts}"
+    );
 
     // A department by its everyday short name: the department itself first, with its phone.
     let dep = search(&stack, &stack.k(""), &operator, "昆明市人社局").await;
@@ -23,15 +26,31 @@ async fn operator_answers_a_basic_query_and_records_the_call() {
     let top = &dep["items"][0];
     assert_eq!(top["kind"], "department", "{dep}");
     assert_eq!(top["code"], "530100-rsj", "{dep}");
-    assert_eq!(top["department"]["name"], "昆明市人力资源和社会保障局", "{dep}");
-    assert!(!top["department"]["phones"].as_array().unwrap().is_empty(), "{top}");
-    assert_eq!(top["authorized"], true, "a directory entry may be read out: {top}");
+    assert_eq!(
+        top["department"]["name"], "昆明市人力资源和社会保障局",
+        "{dep}"
+    );
+    assert!(
+        !top["department"]["phones"].as_array().unwrap().is_empty(),
+        "{top}"
+    );
+    assert_eq!(
+        top["authorized"], true,
+        "a directory entry may be read out: {top}"
+    );
 
     // A question: the authorized FAQ answer is among the first three.
     let q = "安宁市身份证丢了怎么补办";
     let faq_hits = search(&stack, &stack.k(""), &operator, q).await;
     assert_eq!(faq_hits["confident"], true, "{faq_hits}");
-    let hit = faq_hits["items"].as_array().unwrap().iter().take(3).find(|h| h["code"] == "530115-gaj-1").cloned().unwrap_or_else(|| panic!("530115-gaj-1 in the top 3: {faq_hits}"));
+    let hit = faq_hits["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(3)
+        .find(|h| h["code"] == "530115-gaj-1")
+        .cloned()
+        .unwrap_or_else(|| panic!("530115-gaj-1 in the top 3: {faq_hits}"));
     assert_eq!(hit["kind"], "faq");
     assert_eq!(hit["authorized"], true, "{hit}");
     assert_eq!(hit["department"]["code"], "530115-gaj", "{hit}");
@@ -45,8 +64,21 @@ async fn operator_answers_a_basic_query_and_records_the_call() {
     assert!(!gaj["phones"].as_array().unwrap().is_empty(), "{gaj}");
 
     // Region filter: the same question narrowed to Anning still finds it.
-    let narrowed = get(http, &stack.k(&format!("/api/v1/search?q={}&region=530115", enc(q))), &operator).await;
-    assert!(narrowed["items"].as_array().unwrap().iter().take(3).any(|h| h["code"] == "530115-gaj-1"), "{narrowed}");
+    let narrowed = get(
+        http,
+        &stack.k(&format!("/api/v1/search?q={}&region=530115", enc(q))),
+        &operator,
+    )
+    .await;
+    assert!(
+        narrowed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(3)
+            .any(|h| h["code"] == "530115-gaj-1"),
+        "{narrowed}"
+    );
 
     // The call record with the caller's rating (一次一评).
     let call = post(
@@ -60,11 +92,25 @@ async fn operator_answers_a_basic_query_and_records_the_call() {
     .await;
     assert_eq!(call["satisfaction"], "satisfied", "{call}");
     assert_eq!(call["classification"], "basic_query");
-    assert!(!call.to_string().contains("13912345678"), "the answer masks the phone: {call}");
+    assert!(
+        !call.to_string().contains("13912345678"),
+        "the answer masks the phone: {call}"
+    );
 
     // The supervisor sees the call, the number masked.
-    let calls = get(http, &stack.t("/api/v1/calls?classification=basic_query"), &supervisor).await;
-    let seen = calls["items"].as_array().unwrap().iter().find(|c| c["id"] == call["id"]).cloned().unwrap_or_else(|| panic!("the call in {calls}"));
+    let calls = get(
+        http,
+        &stack.t("/api/v1/calls?classification=basic_query"),
+        &supervisor,
+    )
+    .await;
+    let seen = calls["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == call["id"])
+        .cloned()
+        .unwrap_or_else(|| panic!("the call in {calls}"));
     assert_eq!(seen["caller_phone"], "139****5678", "{seen}");
     assert_eq!(seen["operator"], call["operator"]);
     assert_eq!(seen["department"], "530115-gaj");
@@ -77,8 +123,19 @@ async fn operator_answers_a_basic_query_and_records_the_call() {
 
     // A liaison may not read call records, nor an anonymous caller search.
     let liaison = stack.token(shared::auth::Role::Liaison, Some("530115-gaj"));
-    let (s, body) = send(http, reqwest::Method::GET, &stack.t("/api/v1/calls"), &liaison, None).await;
+    let (s, body) = send(
+        http,
+        reqwest::Method::GET,
+        &stack.t("/api/v1/calls"),
+        &liaison,
+        None,
+    )
+    .await;
     assert_eq!(s, 403, "{body}");
-    let anon = http.get(stack.k("/api/v1/search?q=x")).send().await.unwrap();
+    let anon = http
+        .get(stack.k("/api/v1/search?q=x"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(anon.status(), 401);
 }

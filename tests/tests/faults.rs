@@ -32,8 +32,17 @@ async fn notify_down_during_an_urgent_complaint_loses_nothing() {
 
     // Notify goes down (SIGKILL), then the complaint is dispatched.
     stack.notify[0].kill();
-    let d = post(&http, &stack.t(&format!("/api/v1/tickets/{id}/dispatch")), &supervisor, json!({"department": DEPT})).await;
-    assert_eq!(d["status"], "dispatched", "dispatch does not wait for notify");
+    let d = post(
+        &http,
+        &stack.t(&format!("/api/v1/tickets/{id}/dispatch")),
+        &supervisor,
+        json!({"department": DEPT}),
+    )
+    .await;
+    assert_eq!(
+        d["status"], "dispatched",
+        "dispatch does not wait for notify"
+    );
     // The relay keeps trying meanwhile; nothing can arrive.
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(stack.faxes().is_empty() && stack.smtp.mails().is_empty());
@@ -41,34 +50,81 @@ async fn notify_down_during_an_urgent_complaint_loses_nothing() {
     // Notify comes back: the fax and the e-mails arrive.
     stack.notify[0].restart().await;
     let fax = &people[0].fax;
-    eventually(30, "the fax after notify restarted", || async { (!stack.faxes_to(fax).is_empty()).then_some(()) }).await;
+    eventually(30, "the fax after notify restarted", || async {
+        (!stack.faxes_to(fax).is_empty()).then_some(())
+    })
+    .await;
     for p in &people {
-        stack.smtp.wait_for(&p.email, "the e-mail after notify restarted", |m| m.text().contains(&id) || m.subject().contains(&id)).await;
+        stack
+            .smtp
+            .wait_for(&p.email, "the e-mail after notify restarted", |m| {
+                m.text().contains(&id) || m.subject().contains(&id)
+            })
+            .await;
     }
 
     // Down again while the liaison replies: the reply fax reaches the centre later.
-    post(&http, &stack.t(&format!("/api/v1/tickets/{id}/accept")), &liaison, json!({})).await;
+    post(
+        &http,
+        &stack.t(&format!("/api/v1/tickets/{id}/accept")),
+        &liaison,
+        json!({}),
+    )
+    .await;
     stack.notify[0].kill();
-    post(&http, &stack.t(&format!("/api/v1/tickets/{id}/reply")), &liaison, json!({"body": "已核实并加急办理报销。"})).await;
+    post(
+        &http,
+        &stack.t(&format!("/api/v1/tickets/{id}/reply")),
+        &liaison,
+        json!({"body": "已核实并加急办理报销。"}),
+    )
+    .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     stack.notify[0].restart().await;
-    eventually(30, "the centre's fax after notify restarted", || async { (!stack.faxes_to(CENTRE_FAX).is_empty()).then_some(()) }).await;
+    eventually(30, "the centre's fax after notify restarted", || async {
+        (!stack.faxes_to(CENTRE_FAX).is_empty()).then_some(())
+    })
+    .await;
 
     // Delivery events reach the ticket; then check that nothing came twice.
     eventually(30, "delivery events for every message", || async {
         let evs = events(&stack, &supervisor, &id).await;
-        let n = evs.iter().filter(|e| e["action"] == "delivery" && e["data"]["status"] == "sent").count();
+        let n = evs
+            .iter()
+            .filter(|e| e["action"] == "delivery" && e["data"]["status"] == "sent")
+            .count();
         (n >= 2 + people.len()).then_some(())
     })
     .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(stack.faxes_to(fax).len(), 1, "the liaison's fax exactly once");
-    assert_eq!(stack.faxes_to(CENTRE_FAX).len(), 1, "the centre's fax exactly once");
+    assert_eq!(
+        stack.faxes_to(fax).len(),
+        1,
+        "the liaison's fax exactly once"
+    );
+    assert_eq!(
+        stack.faxes_to(CENTRE_FAX).len(),
+        1,
+        "the centre's fax exactly once"
+    );
     for p in &people {
-        assert_eq!(stack.smtp.mails_to(&p.email).len(), 1, "one e-mail to {}", p.email);
+        assert_eq!(
+            stack.smtp.mails_to(&p.email).len(),
+            1,
+            "one e-mail to {}",
+            p.email
+        );
     }
-    assert!(stack.smtp.duplicates().is_empty(), "{:?}", stack.smtp.duplicates());
-    println!("notify down twice: {} fax(es), {} e-mail(s), each once", stack.faxes().len(), stack.smtp.mails().len());
+    assert!(
+        stack.smtp.duplicates().is_empty(),
+        "{:?}",
+        stack.smtp.duplicates()
+    );
+    println!(
+        "notify down twice: {} fax(es), {} e-mail(s), each once",
+        stack.faxes().len(),
+        stack.smtp.mails().len()
+    );
 }
 
 #[tokio::test]
@@ -97,8 +153,10 @@ async fn knowledge_down_during_intake_still_takes_the_ticket() {
         reqwest::Method::POST,
         &stack.t("/api/v1/tickets"),
         &operator,
-        Some(json!({"type": "no_info", "summary": "查询滇池游船码头电话", "region": "530100",
-                    "query": "滇池游船码头电话", "caller": {"phone": "13522224444"}})),
+        Some(
+            json!({"type": "no_info", "summary": "查询滇池游船码头电话", "region": "530100",
+                    "query": "滇池游船码头电话", "caller": {"phone": "13522224444"}}),
+        ),
     )
     .await;
     assert_eq!(s, 201, "{no_info}");
@@ -123,13 +181,31 @@ async fn knowledge_down_during_intake_still_takes_the_ticket() {
 
     // Knowledge comes back: dispatch works, and the no-info request reaches its liaison.
     stack.knowledge[0].restart().await;
-    let d = post(&http, &stack.t(&format!("/api/v1/tickets/{id}/dispatch")), &supervisor, json!({"department": DEPT})).await;
+    let d = post(
+        &http,
+        &stack.t(&format!("/api/v1/tickets/{id}/dispatch")),
+        &supervisor,
+        json!({"department": DEPT}),
+    )
+    .await;
     assert_eq!(d["status"], "dispatched");
     let no_info_id = no_info["id"].as_str().unwrap().to_string();
     for p in liaisons_of("530100-zfb") {
-        stack.smtp.wait_for(&p.email, "the no-info request after knowledge restarted", |m| m.text().contains(&no_info_id) || m.subject().contains(&no_info_id)).await;
+        stack
+            .smtp
+            .wait_for(
+                &p.email,
+                "the no-info request after knowledge restarted",
+                |m| m.text().contains(&no_info_id) || m.subject().contains(&no_info_id),
+            )
+            .await;
     }
     for p in liaisons_of(DEPT) {
-        stack.smtp.wait_for(&p.email, "the dispatch e-mail", |m| m.text().contains(&id) || m.subject().contains(&id)).await;
+        stack
+            .smtp
+            .wait_for(&p.email, "the dispatch e-mail", |m| {
+                m.text().contains(&id) || m.subject().contains(&id)
+            })
+            .await;
     }
 }

@@ -20,4 +20,9 @@ async fn a_missing_department_is_replenished_and_found() {
         report.ticket_id,
         report.entry_code
     );
+    assert!(
+        report.defects.is_empty(),
+        "the loop ran to its end, but:\n- {}",
+        report.defects.join("\n- ")
+    );
 }

@@ -13,10 +13,16 @@ use shared::auth::Role;
 #[tokio::test]
 async fn two_replicas_of_each_service_on_one_postgresql() {
     if !is_postgres() {
-        println!("scale_out: skipped — set HOTLINE_TEST_DATABASE_URL=postgres://… (replicas share one PostgreSQL)");
+        println!(
+            "scale_out: skipped — set HOTLINE_TEST_DATABASE_URL=postgres://… (replicas share one PostgreSQL)"
+        );
         return;
     }
-    let stack = Stack::start(Options { replicas: 2, ..Options::default() }).await;
+    let stack = Stack::start(Options {
+        replicas: 2,
+        ..Options::default()
+    })
+    .await;
     let http = &stack.http;
 
     // The loop, through the balancers; every knowledge replica must answer the new entry.
@@ -39,35 +45,86 @@ async fn two_replicas_of_each_service_on_one_postgresql() {
         )
         .await;
         let id = t["id"].as_str().unwrap().to_string();
-        post(http, &stack.t(&format!("/api/v1/tickets/{id}/dispatch")), &supervisor, json!({"department": dept})).await;
-        post(http, &stack.t(&format!("/api/v1/tickets/{id}/accept")), &liaison, json!({})).await;
-        post(http, &stack.t(&format!("/api/v1/tickets/{id}/reply")), &liaison, json!({"body": format!("已处理 {i}")})).await;
+        post(
+            http,
+            &stack.t(&format!("/api/v1/tickets/{id}/dispatch")),
+            &supervisor,
+            json!({"department": dept}),
+        )
+        .await;
+        post(
+            http,
+            &stack.t(&format!("/api/v1/tickets/{id}/accept")),
+            &liaison,
+            json!({}),
+        )
+        .await;
+        post(
+            http,
+            &stack.t(&format!("/api/v1/tickets/{id}/reply")),
+            &liaison,
+            json!({"body": format!("已处理 {i}")}),
+        )
+        .await;
         ids.push(id);
     }
     let people = liaisons_of(dept);
     let fax = people[0].fax.clone();
-    eventually(60, "every fax", || async { (stack.faxes_to(&fax).len() >= 6 && stack.faxes_to(CENTRE_FAX).len() >= 6).then_some(()) }).await;
+    eventually(60, "every fax", || async {
+        (stack.faxes_to(&fax).len() >= 6 && stack.faxes_to(CENTRE_FAX).len() >= 6).then_some(())
+    })
+    .await;
     for p in &people {
-        eventually(60, "every e-mail", || async { (stack.smtp.mails_to(&p.email).len() >= 6).then_some(()) }).await;
+        eventually(60, "every e-mail", || async {
+            (stack.smtp.mails_to(&p.email).len() >= 6).then_some(())
+        })
+        .await;
     }
     // Let any straggler (a second send) arrive before counting.
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(stack.faxes_to(&fax).len(), 6, "one fax per complaint");
-    assert_eq!(stack.faxes_to(CENTRE_FAX).len(), 6, "one reply fax per complaint");
+    assert_eq!(
+        stack.faxes_to(CENTRE_FAX).len(),
+        6,
+        "one reply fax per complaint"
+    );
     for p in &people {
-        assert_eq!(stack.smtp.mails_to(&p.email).len(), 6, "one e-mail per complaint to {}", p.email);
+        assert_eq!(
+            stack.smtp.mails_to(&p.email).len(),
+            6,
+            "one e-mail per complaint to {}",
+            p.email
+        );
     }
     let dups = stack.smtp.duplicates();
     assert!(dups.is_empty(), "nothing twice: {dups:?}");
-    let fax_ids: std::collections::HashSet<String> = stack.faxes().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect();
+    let fax_ids: std::collections::HashSet<String> = stack
+        .faxes()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(fax_ids.len(), stack.faxes().len(), "every fax job once");
 
     // Both notify replicas did work, and the balancers spread the calls.
-    let spool = |r: usize| std::fs::read_dir(stack.dir.path().join(format!("notify-{r}/fax"))).map(|d| d.count()).unwrap_or(0);
-    println!("fax spool files per notify replica: {} / {}", spool(0), spool(1));
-    for (name, b) in ["knowledge", "tickets", "notify"].iter().zip(&stack.balancers) {
+    let spool = |r: usize| {
+        std::fs::read_dir(stack.dir.path().join(format!("notify-{r}/fax")))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    println!(
+        "fax spool files per notify replica: {} / {}",
+        spool(0),
+        spool(1)
+    );
+    for (name, b) in ["knowledge", "tickets", "notify"]
+        .iter()
+        .zip(&stack.balancers)
+    {
         println!("{name} balancer connections per replica: {:?}", b.counts());
-        assert!(b.counts().iter().all(|c| *c > 0), "{name}: every replica got connections");
+        assert!(
+            b.counts().iter().all(|c| *c > 0),
+            "{name}: every replica got connections"
+        );
     }
     println!(
         "scale-out: loop {:.1} s; messages sent: {} e-mail(s), {} fax(es), none twice; ticket {} → {}",
@@ -76,5 +133,10 @@ async fn two_replicas_of_each_service_on_one_postgresql() {
         stack.faxes().len(),
         report.ticket_id,
         report.entry_code
+    );
+    assert!(
+        report.defects.is_empty(),
+        "the loop ran to its end, but:\n- {}",
+        report.defects.join("\n- ")
     );
 }

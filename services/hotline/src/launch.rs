@@ -63,8 +63,26 @@ pub async fn run_all(mut config: Config) -> Result<(), String> {
         config.set("knowledge_import_dir", dir);
     }
     let password = config.get_or("demo_password", "hotline-demo");
-    config.set("knowledge_demo_password", password.clone());
     let knowledge = knowledge::Application::build(settings(&config, "knowledge")?).await?;
+    if let Some(report) = &knowledge.first_import {
+        println!(
+            "imported the reference data: {} created, {} rejected, {} ms",
+            report.created(),
+            report.rejected(),
+            report.took_ms
+        );
+    }
+    // Demo accounts exist only in this embedded demo run, never in `hotline knowledge`.
+    let pool = knowledge.state.pool.clone();
+    let seeded = actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        knowledge::seed::seed_demo_accounts(&mut conn, &password).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    if seeded > 0 {
+        println!("created {seeded} demo accounts");
+    }
     let tickets = tickets::Application::build(settings(&config, "tickets")?).await?;
     let notify = notify::Application::build(settings(&config, "notify")?).await?;
     let k = knowledge.port();

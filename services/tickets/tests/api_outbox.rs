@@ -254,3 +254,87 @@ async fn change_request_waits_for_knowledge() {
     assert_eq!(posted[0].body["department_code"], "530100-dcglj");
     assert_eq!(posted[0].body["ticket_id"], ni.as_str());
 }
+
+#[tokio::test]
+async fn a_notification_notify_refuses_is_marked_failed_on_the_ticket() {
+    let peer = Peer::start().await;
+    let app = spawn_app_with(
+        &peer.url,
+        Some(default_start()),
+        &[("centre_fax", "reject-me")],
+    )
+    .await;
+    let id = app.complaint(true).await;
+    app.must(
+        &id,
+        "dispatch",
+        &app.supervisor(),
+        json!({"department": GAJ}),
+    )
+    .await;
+    let l = app.liaison(GAJ);
+    app.must(&id, "accept", &l, json!({})).await;
+    app.must(&id, "reply", &l, json!({"body": "已处理"})).await;
+    assert!(
+        eventually(5, || async {
+            app.events(&id)
+                .await
+                .iter()
+                .any(|e| e["action"] == "notification_failed")
+        })
+        .await
+    );
+    let failed = app
+        .events(&id)
+        .await
+        .into_iter()
+        .find(|e| e["action"] == "notification_failed")
+        .unwrap();
+    assert!(failed["data"]["error"].as_str().unwrap().contains("400"));
+    // The other messages went out; nothing is left pending, nothing retried forever.
+    assert!(eventually(5, || async { app.outbox_pending().await == 0 }).await);
+    assert!(
+        peer.notifications_for(&id)
+            .iter()
+            .any(|n| n.body["template"] == "caller_reply")
+    );
+}
+
+#[tokio::test]
+async fn two_replicas_escalate_once_and_send_each_message_once() {
+    let peer = Peer::start().await;
+    let a = spawn_app(&peer.url).await;
+    let b = spawn_replica(&a, &peer.url).await;
+    let id = a.complaint(false).await;
+    b.must(&id, "dispatch", &b.supervisor(), json!({"department": GAJ}))
+        .await;
+    // Both replicas scan and relay; the clock they share passes the accept deadline.
+    a.clock.advance(chrono::Duration::days(3));
+    assert!(
+        eventually(5, || async {
+            peer.notifications_for(&id)
+                .iter()
+                .filter(|n| n.body["template"] == "overdue_escalation")
+                .count()
+                == 2
+        })
+        .await
+    );
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let escalated = b
+        .events(&id)
+        .await
+        .into_iter()
+        .filter(|e| e["action"] == "escalated")
+        .count();
+    assert_eq!(escalated, 1);
+    // Every message was posted exactly once: the replicas never held the same outbox row.
+    let posts: Vec<_> = peer
+        .calls()
+        .into_iter()
+        .filter(|c| c.path == "/api/v1/notifications")
+        .collect();
+    let keys: std::collections::BTreeSet<_> = posts.iter().map(|c| c.key.clone()).collect();
+    assert_eq!(posts.len(), keys.len());
+    assert_eq!(keys.len(), 4, "2 dispatch mails + 2 escalation mails");
+}

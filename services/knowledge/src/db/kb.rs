@@ -402,17 +402,6 @@ pub fn faq_codes_of(
         .load(conn)?)
 }
 
-pub fn faqs_of(conn: &mut DbConnection, department: &str) -> ApiResult<Vec<Faq>> {
-    faqs::table
-        .filter(faqs::department.eq(department))
-        .select(FaqRow::as_select())
-        .order(faqs::code)
-        .load(conn)?
-        .into_iter()
-        .map(FaqRow::into_domain)
-        .collect()
-}
-
 pub fn count_departments(conn: &mut DbConnection) -> ApiResult<i64> {
     Ok(departments::table.count().get_result(conn)?)
 }

@@ -7,9 +7,6 @@ use shared::db::DbConnection;
 
 use super::schema::outbox;
 
-/// After this many attempts a message is left for an operator to look at.
-pub const MAX_ATTEMPTS: i32 = 30;
-
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outbox)]
 pub struct Message {
@@ -63,7 +60,6 @@ pub fn due(conn: &mut DbConnection, limit: i64) -> ApiResult<Vec<Message>> {
     Ok(outbox::table
         .filter(outbox::sent_at.is_null())
         .filter(outbox::next_attempt_at.le(chrono::Utc::now().naive_utc()))
-        .filter(outbox::attempts.lt(MAX_ATTEMPTS))
         .order(outbox::id)
         .limit(limit)
         .select(Message::as_select())

@@ -93,3 +93,31 @@ pub async fn refresh_loop(cache: std::sync::Arc<CalendarCache>, client: ServiceC
         tokio::time::sleep(wait).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn tickets_calendar_answer_parses() {
+        let answer = serde_json::json!({
+            "years": [{"year": 2026, "holidays": [["2026-10-01", "2026-10-07", "国庆节"]],
+                       "adjusted_workdays": ["2026-10-10"]}],
+            "working_hours": "09:00-12:00,13:30-17:30"
+        });
+        let c = CalendarCache::parse(answer).unwrap();
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        assert!(!c.is_working_day(d(10, 1)));
+        assert!(c.is_working_day(d(10, 10)));
+        assert!(CalendarCache::parse(serde_json::json!({"nope": 1})).is_err());
+        let cache = CalendarCache::default();
+        assert!(!cache.is_loaded());
+        assert!(
+            cache.get().is_working_day(d(10, 1)),
+            "plain weekdays until loaded"
+        );
+        cache.set(c);
+        assert!(!cache.get().is_working_day(d(10, 1)));
+    }
+}

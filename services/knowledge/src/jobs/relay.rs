@@ -1,5 +1,6 @@
 //! The outbox relay: posts pending outbox messages to their target service, oldest first,
-//! retrying with exponential backoff until accepted.
+//! retrying with exponential backoff (capped at about four minutes) until accepted: a result
+//! owed to a ticket is never dropped, however long tickets is away.
 
 use std::time::Duration;
 

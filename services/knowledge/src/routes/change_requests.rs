@@ -192,7 +192,8 @@ pub async fn create_change_request(
             v.to_str()
                 .ok()
                 .filter(|k| !k.is_empty() && k.len() <= 200)
-                .map(str::to_string)
+                // Keys are per caller: another caller's key never answers with their request.
+                .map(|k| format!("{}\n{k}", user.sub))
                 .ok_or_else(|| ApiError::bad_request("bad Idempotency-Key"))
         })
         .transpose()?;

@@ -867,6 +867,11 @@ impl Snapshot {
             let text_q: Box<dyn Query> = Box::new(BooleanQuery::new(should));
             let global = self.restrict(text_q.box_clone(), f, filter, None);
             self.collect(&*global, CANDIDATES, &mut candidates)?;
+            if let Some(fl) = filter {
+                // Equal hits rank the filter's own region first: make sure it is there.
+                let own = self.restrict(text_q.box_clone(), f, filter, Some((&[fl], false)));
+                self.collect(&*own, REGION_CANDIDATES, &mut candidates)?;
+            }
             if !mention_codes.is_empty() {
                 let exact =
                     self.restrict(text_q.box_clone(), f, filter, Some((&mention_codes, false)));

@@ -62,6 +62,8 @@ pub struct SearchService {
     /// Recorded queries not yet answered (to mark them when they are).
     open: RwLock<HashSet<String>>,
     cursor: Mutex<Cursor>,
+    /// Flushes since the open set was last re-read (other replicas record too).
+    flushes: std::sync::atomic::AtomicU32,
 }
 
 fn load_all(conn: &mut DbConnection) -> Result<KbData, ApiError> {
@@ -83,6 +85,7 @@ impl SearchService {
             pending: Mutex::new(Pending::default()),
             open: RwLock::new(HashSet::new()),
             cursor: Mutex::new(Cursor::default()),
+            flushes: std::sync::atomic::AtomicU32::new(0),
         })
     }
 
@@ -193,6 +196,18 @@ impl SearchService {
             Ok(mut p) => std::mem::take(&mut *p),
             Err(_) => return Err(ApiError::internal("pending lock poisoned")),
         };
+        // Every ~10 s, re-read which queries are open: another replica may have recorded
+        // one that this replica is about to answer.
+        let n = self
+            .flushes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if n % 20 == 19 {
+            let mut conn = self.pool.get()?;
+            let open = db::unanswered::open_queries(&mut conn)?;
+            if let Ok(mut o) = self.open.write() {
+                *o = open.into_iter().collect();
+            }
+        }
         if pending.unanswered.is_empty() && pending.answered.is_empty() {
             return Ok(());
         }

@@ -114,6 +114,20 @@ async fn liaison_proposal_applied_and_reported_to_the_ticket() {
     let id = cr["id"].as_i64().unwrap();
     let again = json(create(&app, &liaison, Some("k-1"), body).await, 200).await;
     assert_eq!(again["id"], id);
+    // The same key from someone else is their own request.
+    let other = app.token(Role::KbEditor);
+    let theirs = json(
+        create(
+            &app,
+            &other,
+            Some("k-1"),
+            json!({"department_code": "530100-zfb", "note": "n"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_ne!(theirs["id"], id);
     let mine = json(
         app.get(&format!("/api/v1/change-requests/{id}"), Some(&liaison))
             .await,
@@ -147,7 +161,7 @@ async fn liaison_proposal_applied_and_reported_to_the_ticket() {
         200,
     )
     .await;
-    assert_eq!(pending["total"], 1);
+    assert_eq!(pending["total"], 2);
     let seq = app.seq();
     let applied = json(
         app.send(

@@ -349,3 +349,73 @@ async fn bad_department_bodies_change_nothing() {
     )
     .await;
 }
+
+/// A stand-in for tickets that serves the 2026 calendar.
+fn spawn_calendar() -> String {
+    use actix_web::{App, HttpResponse, HttpServer, web};
+    let year: Value =
+        serde_json::from_str(include_str!("../../../../data/kb/calendar-2026.json")).unwrap();
+    let answer = json!({"years": [year], "working_hours": "09:00-12:00,13:30-17:30"});
+    let server = HttpServer::new(move || {
+        let answer = answer.clone();
+        App::new().route(
+            "/api/v1/calendar",
+            web::get().to(move || {
+                let answer = answer.clone();
+                async move { HttpResponse::Ok().json(answer) }
+            }),
+        )
+    })
+    .workers(1)
+    .bind(("127.0.0.1", 0))
+    .unwrap();
+    let port = server.addrs()[0].port();
+    tokio::spawn(server.run());
+    format!("http://127.0.0.1:{port}")
+}
+
+async fn open_now(app: &TestApp, token: &str) -> Value {
+    let res = app.get("/api/v1/departments/530100-rsj", Some(token)).await;
+    json(res, 200).await["open_now"].clone()
+}
+
+#[tokio::test]
+async fn open_now_follows_the_working_day_calendar_from_tickets() {
+    let app = TestApp::spawn_with(Options {
+        extra: vec![
+            ("tickets_url".into(), spawn_calendar()),
+            // Thursday 2026-10-01 10:00 in Kunming: National Day.
+            ("test_clock".into(), "2026-10-01T02:00:00Z".into()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let t = app.token(Role::Operator);
+    // The calendar arrives in the background; until then plain weekdays say "open".
+    let mut closed = false;
+    for _ in 0..100 {
+        if open_now(&app, &t).await == json!(false) {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(closed, "a public holiday closes the department");
+    let at = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    // Saturday 2026-10-10 15:00 is a make-up workday.
+    app.clock.set(at("2026-10-10T07:00:00Z"));
+    assert_eq!(open_now(&app, &t).await, json!(true));
+    // Sunday 2026-10-11 10:00: closed.
+    app.clock.set(at("2026-10-11T02:00:00Z"));
+    assert_eq!(open_now(&app, &t).await, json!(false));
+    // Saturday 2026-10-17 10:00: the Saturday-morning service.
+    app.clock.set(at("2026-10-17T02:00:00Z"));
+    assert_eq!(open_now(&app, &t).await, json!(true));
+    // Monday 2026-10-12 12:30: lunch.
+    app.clock.set(at("2026-10-12T04:30:00Z"));
+    assert_eq!(open_now(&app, &t).await, json!(false));
+}

@@ -26,6 +26,8 @@ pub struct TestApp {
     pub keys: JwtKeys,
     pub pool: DbPool,
     pub first_import: Option<knowledge::import::ImportReport>,
+    /// The service's clock (manual when `test_clock` is set).
+    pub clock: shared::clock::Clock,
     _db: TestDatabase,
     _dir: TempDir,
 }
@@ -75,6 +77,7 @@ impl TestApp {
         let base = format!("http://127.0.0.1:{}", app.port());
         let pool = app.state.pool.clone();
         let first_import = app.first_import.clone();
+        let clock = app.state.clock.clone();
         tokio::spawn(app.run_until_stopped());
         TestApp {
             base,
@@ -82,6 +85,7 @@ impl TestApp {
             keys: JwtKeys::new(&Secret::new(SECRET), "knowledge").expect("keys"),
             pool,
             first_import,
+            clock,
             _db: db,
             _dir: dir,
         }

@@ -152,6 +152,7 @@ pub fn values(
         let label = match t.as_str() {
             "complaint" => "投诉",
             "consultation" | "inquiry" => "咨询",
+            "no_info" => "信息核实",
             "suggestion" => "建议",
             "help" | "request" => "求助",
             "report" => "举报",

@@ -125,7 +125,13 @@ impl FaxTransport {
                 let res = req
                     .send()
                     .await
-                    .map_err(|e| SendError::Transient(format!("fax gateway unreachable: {e}")))?;
+                    // Without the URL: it may carry a key, and the error is shown to supervisors.
+                    .map_err(|e| {
+                        SendError::Transient(format!(
+                            "fax gateway unreachable: {}",
+                            e.without_url()
+                        ))
+                    })?;
                 let status = res.status();
                 let text = res.text().await.unwrap_or_default();
                 let snippet: String = text.chars().take(300).collect();

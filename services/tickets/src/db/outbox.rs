@@ -128,6 +128,14 @@ pub fn retry_later(
     Ok(())
 }
 
+/// Rows still to deliver (the index on status answers it).
+pub fn pending_count(conn: &mut DbConnection) -> ApiResult<i64> {
+    Ok(outbox::table
+        .filter(outbox::status.eq(PENDING))
+        .count()
+        .get_result(conn)?)
+}
+
 /// (status, count) of the whole outbox, for metrics and tests.
 pub fn counts(conn: &mut DbConnection) -> ApiResult<Vec<(String, i64)>> {
     Ok(outbox::table

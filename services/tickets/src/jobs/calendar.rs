@@ -9,12 +9,17 @@ use crate::startup::AppState;
 /// Stores the vendored years not in the database yet (an admin's edit wins), then loads all.
 pub fn seed_and_load(conn: &mut DbConnection, now: i64) -> ApiResult<Vec<CalendarYear>> {
     for year in seeds() {
-        db::write_tx(conn, |c| {
+        let seeded = db::write_tx(conn, |c| {
             if !db::calendar::exists(c, year.year)? {
                 db::calendar::put(c, year.year, &serde_json::to_string(&year)?, now, "seed")?;
             }
             Ok(())
-        })?;
+        });
+        match seeded {
+            // Another replica starting at the same time stored it first.
+            Ok(()) | Err(shared::ApiError::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
     }
     load(conn)
 }

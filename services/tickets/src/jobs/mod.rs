@@ -12,10 +12,13 @@ pub fn start(state: AppState) {
     let s = state.clone();
     tokio::spawn(async move {
         loop {
-            tokio::time::sleep(s.jobs.relay_interval).await;
-            if let Err(e) = relay::run_once(&s).await {
-                tracing::warn!(error = %e, "outbox relay pass failed");
+            match relay::run_once(&s).await {
+                // A full batch: there may be more waiting, go on at once.
+                Ok(n) if n >= relay::BATCH as usize => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox relay pass failed"),
             }
+            tokio::time::sleep(s.jobs.relay_interval).await;
         }
     });
     let s = state.clone();

@@ -20,7 +20,7 @@ use crate::domain::time::to_ms;
 use crate::startup::AppState;
 
 const LEASE_MS: i64 = 60_000;
-const BATCH: i64 = 20;
+pub const BATCH: i64 = 20;
 
 /// Recipients as resolved the first time, kept so that every retry posts the same messages
 /// under the same keys.
@@ -98,12 +98,10 @@ pub async fn run_once(state: &AppState) -> ApiResult<usize> {
         })
         .await?;
     }
-    if let Ok(counts) = shared::db::run(&state.pool, db::outbox::counts).await {
-        for (status, count) in counts {
-            state
-                .metrics
-                .set_gauge(&format!("tickets_outbox_{status}"), count as f64);
-        }
+    if let Ok(pending) = shared::db::run(&state.pool, db::outbox::pending_count).await {
+        state
+            .metrics
+            .set_gauge("tickets_outbox_pending", pending as f64);
     }
     Ok(n)
 }

@@ -106,6 +106,9 @@ async fn peer_handler(
         };
     }
     match path.as_str() {
+        "/api/v1/notifications" if body_json["to"] == "reject-me" => HttpResponse::BadRequest()
+            .content_type("application/problem+json")
+            .json(json!({"status": 400, "code": "bad_request", "detail": "invalid fax number"})),
         "/api/v1/notifications" => HttpResponse::Accepted()
             .json(json!({"id": format!("n-{}", key.unwrap_or_default()), "status": "queued"})),
         "/api/v1/change-requests" => HttpResponse::Created().json(json!({
@@ -197,7 +200,8 @@ pub struct TestApp {
     pub keys: JwtKeys,
     pub clock: Clock,
     pub state: tickets::startup::AppState,
-    _db: TestDatabase,
+    pub db_url: String,
+    _db: Option<TestDatabase>,
     _dir: TempDir,
 }
 
@@ -234,10 +238,27 @@ pub async fn spawn_app_with(
     extra: &[(&str, &str)],
 ) -> TestApp {
     let db = TestDatabase::new("tickets").unwrap();
+    let url = db.url.clone();
+    let clock = start.map(Clock::manual);
+    build_app(peer_url, &url, Some(db), clock, extra).await
+}
+
+/// A second replica on the same database and clock.
+pub async fn spawn_replica(of: &TestApp, peer_url: &str) -> TestApp {
+    build_app(peer_url, &of.db_url, None, Some(of.clock.clone()), &[]).await
+}
+
+async fn build_app(
+    peer_url: &str,
+    db_url: &str,
+    db: Option<TestDatabase>,
+    clock: Option<Clock>,
+    extra: &[(&str, &str)],
+) -> TestApp {
     let dir = TempDir::new("tk").unwrap();
     let mut pairs: Vec<(String, String)> = vec![
         ("jwt_secret", SECRET),
-        ("tickets_database_url", db.url.as_str()),
+        ("tickets_database_url", db_url),
         ("tickets_port", "0"),
         ("data_dir", dir.path().to_str().unwrap()),
         ("knowledge_url", peer_url),
@@ -258,8 +279,8 @@ pub async fn spawn_app_with(
     pairs.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_pairs(pairs);
     let mut settings = ServiceSettings::from_config("tickets", &config).unwrap();
-    if let Some(start) = start {
-        settings.clock = Clock::manual(start);
+    if let Some(clock) = clock {
+        settings.clock = clock;
     }
     let clock = settings.clock.clone();
     let app = tickets::Application::build(settings).await.unwrap();
@@ -272,6 +293,7 @@ pub async fn spawn_app_with(
         keys: JwtKeys::new(&Secret::new(SECRET), "tickets").unwrap(),
         clock,
         state,
+        db_url: db_url.to_string(),
         _db: db,
         _dir: dir,
     }
