@@ -1,6 +1,16 @@
 //! End-to-end harness: starts `knowledge`, `tickets` and `notify` as separate processes of
 //! the `hotline` binary, each with a fresh database, a real SMTP server inside the test, and
 //! the fax spool in a temporary folder; then drives them over HTTP like a frontend would.
+//!
+//! - `HOTLINE_TEST_DATABASE_URL=postgres://…`: every service on its own fresh PostgreSQL
+//!   database (replicas of one service share it); SQLite files otherwise.
+//! - `HOTLINE_E2E_DATA=subset`: import about a quarter of the reference data (faster start).
+//! - With `Options { replicas: n > 1 }` each service sits behind a round-robin TCP balancer
+//!   (`balancer.rs`) that the services and the test use; `stack.knowledge[i].url()` reaches
+//!   one replica directly.
+//! - Background jobs run at test speed (relay every 200 ms, backoff capped at 2–3 s, escalation
+//!   scan every 300 ms, notify lease 10 s), set through the services' own `HOTLINE_*` keys.
+//! - A failing test prints the last 40 log lines of every service.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::TcpListener;
@@ -333,6 +343,30 @@ impl Service {
         format!("http://127.0.0.1:{}{}", self.port, path)
     }
 
+    /// Starts `hotline <name>` with `env` (on top of PATH and RUST_LOG), logging to `log`;
+    /// `port` is where `wait_ready` looks.
+    pub fn start(
+        name: &'static str,
+        port: u16,
+        env: Vec<(String, String)>,
+        log: PathBuf,
+    ) -> Service {
+        let mut s = Service {
+            name,
+            port,
+            child: None,
+            env,
+            log,
+        };
+        s.spawn();
+        s
+    }
+
+    /// What the process has logged so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
     fn spawn(&mut self) {
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -411,10 +445,9 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        let data = if std::env::var("HOTLINE_E2E_FULL_DATA").is_ok_and(|v| v == "1") {
-            RefData::Full
-        } else {
-            RefData::Subset
+        let data = match std::env::var("HOTLINE_E2E_DATA").as_deref() {
+            Ok("subset") => RefData::Subset,
+            _ => RefData::Full,
         };
         Options {
             replicas: 1,
@@ -424,9 +457,10 @@ impl Default for Options {
     }
 }
 
-/// The vendored reference data whole, or the part the journeys use (the province, Kunming
-/// with its counties, Honghe and Dali with theirs): a debug build imports and indexes that
-/// several times faster, which keeps CI short. `HOTLINE_E2E_FULL_DATA=1` imports it all.
+/// The vendored reference data whole (the default: a stack starts in 2-8 s in a debug build,
+/// import and search index included), or the part the journeys use, `HOTLINE_E2E_DATA=subset`:
+/// every region, and the departments (with their liaisons and FAQ) of the province, Kunming,
+/// Chuxiong and Dali and their counties, about a quarter of the whole, for a faster start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefData {
     Full,
@@ -683,7 +717,16 @@ impl Stack {
             notify,
             smtp,
             dir,
-            http: reqwest::Client::new(),
+            // With replicas, one connection per request: the balancer then spreads the test's
+            // own calls over every replica (a pooled connection would stick to one).
+            http: if opts.replicas > 1 {
+                reqwest::Client::builder()
+                    .pool_max_idle_per_host(0)
+                    .build()
+                    .unwrap()
+            } else {
+                reqwest::Client::new()
+            },
             keys,
             start_time,
             balancers,

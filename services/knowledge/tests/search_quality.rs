@@ -129,3 +129,43 @@ fn score_a_set_from_the_environment() {
     let (share, hits, n) = score(Path::new(&path));
     println!("{path}: {hits}/{n} = {:.1}% in the top 3", share * 100.0);
 }
+
+/// Diagnostics: time per query in-process over `SEARCH_BENCH_QUERIES` (one search path per
+/// line, as bench/search/make_queries.py writes them). Run with `--release`.
+#[test]
+#[ignore]
+fn time_queries_in_process() {
+    let Ok(path) = std::env::var("SEARCH_BENCH_QUERIES") else {
+        return;
+    };
+    let body = std::fs::read_to_string(&path).expect("queries");
+    let queries: Vec<(String, Option<String>)> = body
+        .lines()
+        .filter_map(|l| {
+            let url = reqwest::Url::parse(&format!("http://x{l}")).ok()?;
+            let q = url.query_pairs().find(|(k, _)| k == "q")?.1.to_string();
+            let r = url
+                .query_pairs()
+                .find(|(k, _)| k == "region")
+                .map(|(_, v)| v.to_string());
+            Some((q, r))
+        })
+        .collect();
+    let idx = index();
+    let t0 = std::time::Instant::now();
+    let mut times: Vec<f64> = Vec::new();
+    for (q, r) in &queries {
+        let t = std::time::Instant::now();
+        let _ = idx.search(q, r.as_deref(), 10).expect("search");
+        times.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    println!(
+        "{} queries in {:?}: p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
+        queries.len(),
+        t0.elapsed(),
+        times[times.len() / 2],
+        times[times.len() * 99 / 100],
+        times[times.len() - 1]
+    );
+}

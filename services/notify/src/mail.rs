@@ -143,6 +143,36 @@ pub async fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    fn config(url: Option<&str>) -> NotifyConfig {
+        let mut pairs = vec![];
+        if let Some(u) = url {
+            pairs.push(("smtp_url", u));
+        }
+        let c = shared::config::Config::from_pairs(pairs);
+        NotifyConfig::from_config(&c, std::path::Path::new("/tmp/x")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn smtp_urls_and_the_embedded_default() {
+        for ok in [
+            "smtp://127.0.0.1:2525",
+            "smtps://user:secret-pw@mail.example.org",
+            "smtp://user:secret-pw@mail.example.org:587?tls=required",
+        ] {
+            assert!(
+                matches!(Mailer::from_config(&config(Some(ok))), Ok(Mailer::Smtp(_))),
+                "{ok}"
+            );
+        }
+        let err = Mailer::from_config(&config(Some("ftp://user:secret-pw@host")))
+            .err()
+            .unwrap();
+        assert!(!err.contains("secret-pw"), "{err}");
+        assert!(
+            matches!(Mailer::from_config(&config(None)), Ok(Mailer::Dir(d)) if d.ends_with("mail"))
+        );
+    }
+
     #[test]
     fn subject_line_breaks_do_not_make_headers() {
         let from: Mailbox = "Hotline <hotline@example.org>".parse().unwrap();

@@ -241,6 +241,28 @@ async fn lists_page_and_filter() {
     assert_eq!(p["total"], 5);
     let p = get("status=sent").await;
     assert_eq!(p["total"], 0);
+    // Queue depth on /metrics (refreshed in the background).
+    let metrics_url = format!("{}/metrics", n.base);
+    let mut text = String::new();
+    for _ in 0..50 {
+        text = n
+            .client
+            .get(&metrics_url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if text.contains("notify_jobs_queued") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        text.contains("notify_jobs_queued{service=\"notify\"}"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

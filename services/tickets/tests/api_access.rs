@@ -35,6 +35,10 @@ async fn liaison_isolation_matrix() {
         .collect();
     assert_eq!(ids, vec![gaj.as_str()]);
     assert_eq!(list.body["total"], 1);
+    // Liaisons cannot probe callers' numbers.
+    app.get("/api/v1/tickets?caller_phone=13912341234", &own)
+        .await
+        .assert_problem(403, "forbidden");
     // Asking for another department's list gives nothing.
     let list = app
         .get(&format!("/api/v1/tickets?department={RSJ}"), &own)

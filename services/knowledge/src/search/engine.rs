@@ -29,8 +29,7 @@ use crate::domain::{Department, Faq};
 
 const TOKENIZER: &str = "ws";
 /// Candidates taken from tantivy before ranking, overall and within the named regions.
-const CANDIDATES: usize = 60;
-const REGION_CANDIDATES: usize = 60;
+const CANDIDATES: usize = 80;
 const SNIPPET_CHARS: usize = 90;
 
 #[derive(Debug, thiserror::Error)]
@@ -851,9 +850,9 @@ impl Snapshot {
                 }
             }
         }
-        for v in &a.py2 {
-            for p in v {
-                if seen.insert(p.clone()) {
+        for (v, ws) in a.py2.iter().zip(&pairs) {
+            for (p, wt) in v.iter().zip(ws) {
+                if wt.weight >= 1.0 && seen.insert(p.clone()) {
                     should.push((Occur::Should, term_query(f.py2, p, 0.4)));
                 }
             }
@@ -864,21 +863,25 @@ impl Snapshot {
         let mention_codes: Vec<&str> = a.regions.mentions.iter().map(|m| m.code.as_str()).collect();
         let mut candidates: HashMap<u64, f32> = HashMap::new();
         if has_text && !should.is_empty() {
+            // One search: the text must match; the named regions (and those above and under
+            // them) and the filter's own region add constant scores, so their entries are
+            // among the candidates even when many regions share the same text.
             let text_q: Box<dyn Query> = Box::new(BooleanQuery::new(should));
-            let global = self.restrict(text_q.box_clone(), f, filter, None);
-            self.collect(&*global, CANDIDATES, &mut candidates)?;
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_q)];
             if let Some(fl) = filter {
-                // Equal hits rank the filter's own region first: make sure it is there.
-                let own = self.restrict(text_q.box_clone(), f, filter, Some((&[fl], false)));
-                self.collect(&*own, REGION_CANDIDATES, &mut candidates)?;
+                clauses.push((Occur::Must, const_term(f.rpath, fl)));
+                clauses.push((Occur::Should, const_score(f.region, fl, 3.0)));
             }
-            if !mention_codes.is_empty() {
-                let exact =
-                    self.restrict(text_q.box_clone(), f, filter, Some((&mention_codes, false)));
-                self.collect(&*exact, REGION_CANDIDATES, &mut candidates)?;
-                let below = self.restrict(text_q, f, filter, Some((&mention_codes, true)));
-                self.collect(&*below, REGION_CANDIDATES, &mut candidates)?;
+            for m in &a.regions.mentions {
+                clauses.push((Occur::Should, const_score(f.region, &m.code, 20.0 * m.weight)));
+                clauses.push((Occur::Should, const_score(f.rpath, &m.code, 5.0 * m.weight)));
+                for (depth, up) in self.regions.chain(&m.code).into_iter().enumerate().skip(1) {
+                    let s = if depth == 1 { 10.0 } else { 6.0 };
+                    clauses.push((Occur::Should, const_score(f.region, &up, s * m.weight)));
+                }
             }
+            let q = BooleanQuery::new(clauses);
+            self.collect(&q, CANDIDATES, &mut candidates)?;
         } else if !mention_codes.is_empty() {
             // Only a region was named: its departments, for browsing (never confident).
             let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(
@@ -899,7 +902,7 @@ impl Snapshot {
                 continue;
             };
             let (cov, key) = coverage(doc, &words, &pairs, &pinyin);
-            let mut score = 10.0 * cov + 0.02 * bm25.min(50.0);
+            let mut score = 10.0 * cov + 0.01 * bm25;
             score += self.region_bonus(doc, a, filter);
             score += match (doc.kind, a.asks_question) {
                 (Kind::Faq, true) | (Kind::Department, false) => 0.3,
@@ -1056,6 +1059,16 @@ fn term_query(field: Field, word: &str, boost: f32) -> Box<dyn Query> {
         IndexRecordOption::WithFreqs,
     );
     Box::new(BoostQuery::new(Box::new(q), boost))
+}
+
+fn const_score(field: Field, value: &str, score: f32) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        )),
+        score,
+    ))
 }
 
 fn const_term(field: Field, value: &str) -> Box<dyn Query> {

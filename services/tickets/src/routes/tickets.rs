@@ -261,6 +261,12 @@ pub async fn list_tickets(
     }
     match user.role {
         Role::Liaison => {
+            // A liaison could otherwise confirm a caller's full number against a masked one.
+            if q.caller_phone.is_some() {
+                return Err(ApiError::forbidden(
+                    "liaisons cannot search tickets by caller phone",
+                ));
+            }
             let own = user.department.clone();
             if q.department.is_some() && q.department != own {
                 return Ok(HttpResponse::Ok().json(Page::<Ticket>::new(Vec::new(), 0, paging)));
