@@ -143,7 +143,13 @@ async fn calendar_is_served_and_admins_add_a_year() {
 #[tokio::test]
 async fn overdue_tickets_are_listed_and_escalated_once() {
     let peer = Peer::start().await;
-    let app = spawn_app(&peer.url).await;
+    // Only the test-clock hook scans here (the background scan is covered in api_outbox).
+    let app = spawn_app_with(
+        &peer.url,
+        Some(default_start()),
+        &[("tickets_escalation_interval_ms", "600000")],
+    )
+    .await;
     let s = app.supervisor();
     let late = app.complaint(false).await;
     app.must(&late, "dispatch", &s, json!({"department": GAJ}))
@@ -177,6 +183,10 @@ async fn overdue_tickets_are_listed_and_escalated_once() {
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(
+        res.body["escalated"], 1,
+        "the scan runs when the clock moves"
+    );
     let over = app.get("/api/v1/tickets?overdue=true", &s).await;
     assert_eq!(over.body["total"], 1);
     assert_eq!(over.body["items"][0]["id"], late.as_str());
@@ -185,7 +195,7 @@ async fn overdue_tickets_are_listed_and_escalated_once() {
     let not_over = app.get("/api/v1/tickets?overdue=false", &s).await;
     assert_eq!(not_over.body["total"], 1);
 
-    // The background scan escalates once: one event, one e-mail per supervisor.
+    // Escalated once: one event, one e-mail per supervisor.
     assert!(
         eventually(5, || async {
             app.events(&late)

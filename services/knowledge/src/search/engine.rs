@@ -27,6 +27,7 @@ use super::synonyms::Synonyms;
 use super::text;
 use crate::domain::{Department, Faq};
 
+pub static PH: [std::sync::atomic::AtomicU64; 4] = [std::sync::atomic::AtomicU64::new(0), std::sync::atomic::AtomicU64::new(0), std::sync::atomic::AtomicU64::new(0), std::sync::atomic::AtomicU64::new(0)];
 const TOKENIZER: &str = "ws";
 /// Candidates taken from tantivy before ranking, overall and within the named regions.
 const CANDIDATES: usize = 80;
@@ -436,6 +437,7 @@ impl SearchIndex {
         let started = Instant::now();
         let snap = self.snapshot()?;
         let analysis = snap.analyse(&self.jieba, query);
+        PH[0].fetch_add(started.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
         let (items, confident) = snap.run(self.fields, &analysis, region, limit)?;
         let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
         Ok((
@@ -833,6 +835,7 @@ impl Snapshot {
             .collect();
         let pinyin: Vec<u32> = a.pinyin.iter().map(|p| h(p)).collect();
         let has_text = words.iter().any(|v| !v.is_empty()) || !pinyin.is_empty();
+        let t1 = Instant::now();
 
         // Candidates from tantivy.
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -895,6 +898,8 @@ impl Snapshot {
             self.collect(&*region_q, limit.max(10), &mut candidates)?;
         }
 
+        PH[1].fetch_add(t1.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
+        let t2 = Instant::now();
         // Ranking.
         let mut scored: Vec<(f32, f32, Arc<DocData>)> = Vec::new();
         for (uid, bm25) in candidates {
@@ -925,6 +930,8 @@ impl Snapshot {
             _ => false,
         };
 
+        PH[2].fetch_add(t2.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
+        let t3 = Instant::now();
         // Merged agencies answer with their successor; each entry once.
         let mut items: Vec<SearchHit> = Vec::new();
         let mut shown: HashSet<String> = HashSet::new();
@@ -966,6 +973,7 @@ impl Snapshot {
                 score: (score * 1000.0).round() / 1000.0,
             });
         }
+        PH[3].fetch_add(t3.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
         Ok((items, confident))
     }
 

@@ -5,7 +5,7 @@ use shared::db::DbConnection;
 use shared::pagination::Paging;
 
 use super::schema::notifications::{self, dsl as n};
-use crate::domain::{Channel, NotificationView, Status, millis_to_time};
+use crate::domain::{Channel, NotificationView, ProviderStatus, Status, millis_to_time};
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName, Insertable)]
 #[diesel(table_name = notifications)]
@@ -36,6 +36,10 @@ pub struct NotificationRow {
     pub report_attempts: i32,
     pub report_next_at: i64,
     pub report_error: Option<String>,
+    pub provider_status: Option<String>,
+    pub delivered_at: Option<i64>,
+    pub checked_at: Option<i64>,
+    pub next_check_at: Option<i64>,
 }
 
 impl NotificationRow {
@@ -68,6 +72,12 @@ impl NotificationRow {
                 .then(|| millis_to_time(self.next_attempt_at)),
             sent_at: self.sent_at.map(millis_to_time),
             reported_at: self.reported_at.map(millis_to_time),
+            provider_status: self
+                .provider_status
+                .as_deref()
+                .and_then(ProviderStatus::parse),
+            provider_checked_at: self.checked_at.map(millis_to_time),
+            delivered_at: self.delivered_at.map(millis_to_time),
         }
     }
 }

@@ -28,6 +28,10 @@ diesel::table! {
         report_attempts -> Integer,
         report_next_at -> BigInt,
         report_error -> Nullable<Text>,
+        provider_status -> Nullable<Text>,
+        delivered_at -> Nullable<BigInt>,
+        checked_at -> Nullable<BigInt>,
+        next_check_at -> Nullable<BigInt>,
     }
 }
 

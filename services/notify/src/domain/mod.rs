@@ -44,6 +44,11 @@ impl Channel {
 /// `queued` (new or retried by hand) → `sending` (leased by a worker) → `sent`, or `failed`
 /// (a transient error; tried again after a back-off) → … → `dead` (given up; an operator may
 /// retry it).
+///
+/// `sent` means the provider accepted the message (the SMTP server, the fax gateway, HylaFAX).
+/// A HylaFAX fax stays `sent` while HylaFAX still has it queued (`provider_status: queued`)
+/// and is checked until HylaFAX reports it `delivered`; if HylaFAX fails or loses the job, the
+/// notification goes back to `failed` (resubmitted after a back-off) or `dead`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -73,6 +78,83 @@ impl Status {
             "dead" => Status::Dead,
             _ => return None,
         })
+    }
+}
+
+/// What the provider last said about an accepted (`sent`) message; only HylaFAX faxes are
+/// read back, other transports leave it empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderStatus {
+    /// Accepted and waiting in the provider's queue (or being dialled): not delivered yet.
+    Queued,
+    /// The provider reports the fax sent to the recipient.
+    Delivered,
+    /// The provider gave up on the job (or an operator killed it); retried as a new job.
+    Failed,
+    /// The job is in none of the provider's queues any more; retried as a new job.
+    Lost,
+}
+
+impl ProviderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderStatus::Queued => "queued",
+            ProviderStatus::Delivered => "delivered",
+            ProviderStatus::Failed => "failed",
+            ProviderStatus::Lost => "lost",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ProviderStatus> {
+        Some(match s {
+            "queued" => ProviderStatus::Queued,
+            "delivered" => ProviderStatus::Delivered,
+            "failed" => ProviderStatus::Failed,
+            "lost" => ProviderStatus::Lost,
+            _ => return None,
+        })
+    }
+}
+
+/// Prefix of the provider id of a fax submitted to HylaFAX (`hylafax:<job id>`).
+pub const HYLAFAX_PREFIX: &str = "hylafax:";
+
+/// The HylaFAX job id of a provider id, if the fax went through HylaFAX (whose jobs are read
+/// back; other providers' ids are not).
+pub fn hylafax_job(provider_id: &str) -> Option<&str> {
+    provider_id
+        .strip_prefix(HYLAFAX_PREFIX)
+        .filter(|job| !job.is_empty())
+}
+
+/// What a check of an accepted fax found, as the service acts on it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaxCheck {
+    /// Still in the provider's queue: ask again later.
+    Pending,
+    Delivered,
+    /// Failed or lost: a failed delivery (retry with back-off, or `dead`), with the error shown
+    /// to supervisors and the ticket.
+    Undelivered {
+        status: ProviderStatus,
+        error: String,
+    },
+}
+
+/// Maps HylaFAX's answer about `job` to what the service does next.
+pub fn fax_check(job: &str, state: &crate::fax::hylafax::JobState) -> FaxCheck {
+    use crate::fax::hylafax::JobState;
+    match state {
+        JobState::Queued => FaxCheck::Pending,
+        JobState::Done => FaxCheck::Delivered,
+        JobState::Failed(why) => FaxCheck::Undelivered {
+            status: ProviderStatus::Failed,
+            error: format!("HylaFAX job {job} failed: {why}"),
+        },
+        JobState::Unknown => FaxCheck::Undelivered {
+            status: ProviderStatus::Lost,
+            error: format!("HylaFAX job {job} is in neither its send nor its done queue (lost)"),
+        },
     }
 }
 
@@ -314,6 +396,12 @@ pub struct NotificationView {
     pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the result was reported to the ticket service.
     pub reported_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What the provider last said about the accepted message (HylaFAX faxes only).
+    pub provider_status: Option<ProviderStatus>,
+    /// When the provider was last asked.
+    pub provider_checked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the provider reported the fax delivered.
+    pub delivered_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The `202` answer of an accepted notification.
@@ -404,6 +492,36 @@ mod tests {
         assert_eq!(a.fingerprint().unwrap(), b.fingerprint().unwrap());
         b.to = "c@d.example".into();
         assert_ne!(a.fingerprint().unwrap(), b.fingerprint().unwrap());
+    }
+
+    #[test]
+    fn hylafax_answers_become_actions() {
+        use crate::fax::hylafax::JobState;
+        assert_eq!(hylafax_job("hylafax:17"), Some("17"));
+        assert_eq!(hylafax_job("hylafax:"), None);
+        assert_eq!(hylafax_job("GW-3"), None);
+        assert_eq!(hylafax_job("<abc@hotline>"), None);
+        assert_eq!(fax_check("7", &JobState::Queued), FaxCheck::Pending);
+        assert_eq!(fax_check("7", &JobState::Done), FaxCheck::Delivered);
+        assert_eq!(
+            fax_check("7", &JobState::Failed("Job aborted by request".into())),
+            FaxCheck::Undelivered {
+                status: ProviderStatus::Failed,
+                error: "HylaFAX job 7 failed: Job aborted by request".into()
+            }
+        );
+        assert!(matches!(
+            fax_check("7", &JobState::Unknown),
+            FaxCheck::Undelivered { status: ProviderStatus::Lost, error } if error.contains("lost")
+        ));
+        for s in [
+            ProviderStatus::Queued,
+            ProviderStatus::Delivered,
+            ProviderStatus::Failed,
+            ProviderStatus::Lost,
+        ] {
+            assert_eq!(ProviderStatus::parse(s.as_str()), Some(s));
+        }
     }
 
     #[test]

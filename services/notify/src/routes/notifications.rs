@@ -98,6 +98,10 @@ pub async fn create(
             report_attempts: 0,
             report_next_at: now,
             report_error: None,
+            provider_status: None,
+            delivered_at: None,
+            checked_at: None,
+            next_check_at: None,
         };
         match store::insert(c, &row) {
             Ok(()) => Ok(row),

@@ -1,6 +1,7 @@
 //! `POST /api/v1/test/clock {advance_minutes}` (admin): moves a manual clock forward for
 //! end-to-end tests. Debug builds only, and only when the service runs on a manual clock
-//! (`HOTLINE_TEST_CLOCK`); otherwise it is not found like any unknown path.
+//! (`HOTLINE_TEST_CLOCK`); otherwise it is not found like any unknown path. It runs the
+//! escalation scan right away and answers `{now, escalated}`.
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -32,5 +33,8 @@ pub async fn advance(
     state
         .clock
         .advance(chrono::Duration::minutes(body.advance_minutes));
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "now": state.clock.now() })))
+    // Scan at once, so a test does not wait for the next escalation interval.
+    let escalated = crate::jobs::escalation::run_once(&state).await?;
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "now": state.clock.now(), "escalated": escalated })))
 }
