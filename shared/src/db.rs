@@ -53,7 +53,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
             // The busy timeout comes first so that connections opened together wait for the
             // journal-mode switch instead of failing; WAL lets readers run beside the writer.
             c.batch_execute(
-                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                "PRAGMA busy_timeout = 10000; \
                  PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
@@ -82,6 +82,13 @@ pub fn connect(url: &str, max_size: u32) -> Result<DbPool, String> {
         && !dir.as_os_str().is_empty()
     {
         std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    }
+    if Backend::of_url(url) == Backend::Sqlite {
+        // Switch the file to WAL once, before the pool opens its connections all at once.
+        let mut c = <SqliteConnection as diesel::Connection>::establish(&target)
+            .map_err(|e| format!("cannot open database: {e}"))?;
+        c.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
+            .map_err(|e| format!("cannot switch to WAL: {e}"))?;
     }
     let manager = ConnectionManager::<DbConnection>::new(target);
     Pool::builder()

@@ -53,7 +53,13 @@ impl ServiceSettings {
             config
                 .get(&format!("{svc}_url"))
                 .map(str::to_string)
-                .unwrap_or_else(|| format!("http://127.0.0.1:{}", default_port(svc)))
+                .map(Ok)
+                .unwrap_or_else(|| {
+                    // A peer on a configured port is found there without a separate URL.
+                    config
+                        .parse(&format!("{svc}_port"), default_port(svc))
+                        .map(|port| format!("http://127.0.0.1:{port}"))
+                })
         };
         Ok(ServiceSettings {
             name: name.to_string(),
@@ -63,9 +69,9 @@ impl ServiceSettings {
             data_dir,
             jwt_secret,
             urls: ServiceUrls {
-                knowledge: url("knowledge"),
-                tickets: url("tickets"),
-                notify: url("notify"),
+                knowledge: url("knowledge")?,
+                tickets: url("tickets")?,
+                notify: url("notify")?,
             },
             clock: Clock::from_config(config),
             config: config.clone(),
@@ -146,6 +152,20 @@ mod tests {
         let again = ServiceSettings::from_config("knowledge", &config).unwrap();
         assert_eq!(s.jwt_secret, again.jwt_secret);
         assert!(s.keys().is_ok());
+    }
+
+    #[test]
+    fn peers_are_found_on_their_configured_ports() {
+        let dir = crate::db::TempDir::new("settings").unwrap();
+        let config = Config::from_pairs([
+            ("data_dir", dir.path().to_str().unwrap()),
+            ("knowledge_port", "18581"),
+            ("notify_url", "http://n:1"),
+        ]);
+        let s = ServiceSettings::from_config("tickets", &config).unwrap();
+        assert_eq!(s.urls.knowledge, "http://127.0.0.1:18581");
+        assert_eq!(s.urls.tickets, "http://127.0.0.1:8082");
+        assert_eq!(s.urls.notify, "http://n:1");
     }
 
     #[test]

@@ -40,6 +40,10 @@ pub struct NotifyConfig {
     pub backoff_base_ms: u64,
     pub backoff_max_ms: u64,
     pub report_enabled: bool,
+    /// How often HylaFAX is asked about each fax it accepted and has not yet delivered
+    /// (`HOTLINE_NOTIFY_FAX_CHECK_MS`). Keep it far below the time HylaFAX keeps finished jobs
+    /// in its done queue (faxqclean), or a delivered job may be cleaned out before it is seen.
+    pub fax_check_ms: u64,
 }
 
 impl NotifyConfig {
@@ -84,7 +88,7 @@ impl NotifyConfig {
             smtp_url: c.secret("smtp_url"),
             smtp_timeout_secs: c.parse("smtp_timeout_secs", 30)?,
             mail_from,
-            mail_from_name: c.get_or("mail_from_name", "12345政务服务便民热线"),
+            mail_from_name: c.get_or("mail_from_name", "96128政务信息查询专线"),
             mail_dir: c
                 .get("mail_dir")
                 .map(PathBuf::from)
@@ -102,7 +106,7 @@ impl NotifyConfig {
                 .or_else(|| c.get("hylafax_host"))
                 .unwrap_or(crate::fax::hylafax::DEFAULT_HOST)
                 .to_string(),
-            hotline_name: c.get_or("hotline_name", "12345政务服务便民热线"),
+            hotline_name: c.get_or("hotline_name", "96128政务信息查询专线"),
             centre_fax: c.get_or("centre_fax", ""),
             centre_email: c.get_or("centre_email", ""),
             workers: c.parse("notify_workers", 8)?,
@@ -113,6 +117,7 @@ impl NotifyConfig {
             backoff_base_ms: c.parse("notify_backoff_ms", 5_000)?,
             backoff_max_ms: c.parse("notify_backoff_max_ms", 3_600_000)?,
             report_enabled: c.parse("notify_report", true)?,
+            fax_check_ms: c.parse("notify_fax_check_ms", 10_000)?,
         })
     }
 }
