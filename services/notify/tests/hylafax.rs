@@ -13,6 +13,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use notify::fax::hylafax::{HylafaxClient, HylafaxError, JobState, QueuedJob};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -699,7 +701,494 @@ async fn urgent_complaint_fax_through_the_notify_service_lands_in_hylafax() {
     }
     let client = HylafaxClient::new(&host());
     assert_eq!(client.job_state(job_id).await.unwrap(), JobState::Queued);
+    // Accepted and queued by HylaFAX, not yet delivered (there is no modem): the service says
+    // so, and keeps asking.
+    assert_eq!(view["provider_status"], "queued", "{view}");
+    assert!(view["delivered_at"].is_null(), "{view}");
     assert_eq!(live(&client.find_jobs(&id).await.unwrap()).len(), 1);
     assert_eq!(submits.load(Ordering::SeqCst), 1, "one fax, submitted once");
-    kill_job(job_id).await;
+    // No await after this: the service's checker cannot see the kill before the test ends.
+    kill_job_now(job_id);
+}
+
+/// Kills a job without yielding to the runtime: the notify service running in this test's
+/// (single-threaded) runtime cannot notice and resubmit it before the test returns.
+fn kill_job_now(job_id: &str) {
+    use std::io::{BufRead, Write};
+    let stream = std::net::TcpStream::connect(host()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut lines = std::io::BufReader::new(stream.try_clone().unwrap()).lines();
+    let mut write = stream;
+    let mut expect = |code: &str| {
+        let line = lines.next().unwrap().unwrap();
+        assert!(line.starts_with(code), "expected {code}, got {line}");
+    };
+    expect("220");
+    for (command, code) in [
+        ("USER hotline".to_string(), "230"),
+        (format!("JOB {job_id}"), "200"),
+        ("JKILL".to_string(), "200"),
+        ("QUIT".to_string(), "221"),
+    ] {
+        write
+            .write_all(format!("{command}\r\n").as_bytes())
+            .unwrap();
+        expect(code);
+    }
+}
+
+/// Removes a queued job from HylaFAX altogether (suspend, then delete: hfaxd refuses to delete
+/// a job that is not suspended), so it is in neither the send nor the done queue. While
+/// suspended the job counts as queued, so a check in between sees nothing wrong.
+async fn remove_job(job_id: &str) {
+    let suspended = job_session(job_id, "JSUSP").await;
+    assert!(suspended.starts_with("200"), "JSUSP: {suspended}");
+    // faxq suspends the job a moment after hfaxd answers, and a session keeps the state it
+    // first read: until then JDELE answers 504, so ask again in a new session.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let answer = job_session(job_id, "JDELE").await;
+        if answer.starts_with("200") {
+            return;
+        }
+        assert!(
+            answer.starts_with("504") && Instant::now() < deadline,
+            "JDELE: {answer}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// One session as user hotline: selects the job, sends `command`, returns its answer.
+async fn job_session(job_id: &str, command: &str) -> String {
+    let stream = TcpStream::connect(host()).await.unwrap();
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read).lines();
+    let greeting = lines.next_line().await.unwrap().unwrap_or_default();
+    assert!(greeting.starts_with("220"), "{greeting}");
+    let mut answers = Vec::new();
+    for line in ["USER hotline", &format!("JOB {job_id}"), command, "QUIT"] {
+        write
+            .write_all(format!("{line}\r\n").as_bytes())
+            .await
+            .unwrap();
+        answers.push(lines.next_line().await.unwrap().unwrap_or_default());
+    }
+    assert!(answers[0].starts_with("230"), "USER: {}", answers[0]);
+    assert!(answers[1].starts_with("200"), "JOB: {}", answers[1]);
+    answers.swap_remove(2)
+}
+
+/// The notify service with `HOTLINE_FAX_TRANSPORT=hylafax`, reaching HylaFAX through
+/// `hylafax_host`, on a fresh database, with quick checks and retries.
+struct Service {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+    db_url: String,
+    _db: Option<shared::db::TestDatabase>,
+    _dir: shared::db::TempDir,
+}
+
+impl Service {
+    async fn start(hylafax_host: &str, extra: &[(&str, &str)]) -> Service {
+        let db = shared::db::TestDatabase::new("notify").unwrap();
+        let mut service = Service::replica(&db.url, hylafax_host, extra).await;
+        service._db = Some(db);
+        service
+    }
+
+    /// Another replica on the database at `db_url`.
+    async fn replica(db_url: &str, hylafax_host: &str, extra: &[(&str, &str)]) -> Service {
+        use shared::auth::{ALL_AUDIENCES, JwtKeys, Role};
+        use shared::config::{Config, Secret};
+
+        let dir = shared::db::TempDir::new("notify-hylafax").unwrap();
+        let mut config = Config::from_pairs([
+            ("jwt_secret", SECRET),
+            ("notify_database_url", db_url),
+            ("notify_port", "0"),
+            ("data_dir", dir.0.to_str().unwrap()),
+            ("fax_transport", "hylafax"),
+            ("fax_hylafax_host", hylafax_host),
+            ("notify_workers", "1"),
+            ("notify_poll_ms", "100"),
+            ("notify_fax_check_ms", "300"),
+            ("notify_backoff_ms", "200"),
+            ("notify_backoff_max_ms", "1000"),
+            ("notify_report", "false"),
+            ("centre_fax", "0871-12345000"),
+        ]);
+        for (k, v) in extra {
+            config.set(*k, *v);
+        }
+        let settings = shared::settings::ServiceSettings::from_config("notify", &config).unwrap();
+        let app = notify::Application::build(settings).await.unwrap();
+        let base = format!("http://127.0.0.1:{}/api/v1", app.port());
+        tokio::spawn(app.run_until_stopped());
+        let token = JwtKeys::new(&Secret::new(SECRET), "notify")
+            .unwrap()
+            .issue("admin", Role::Admin, None, &ALL_AUDIENCES, 600)
+            .unwrap();
+        Service {
+            base,
+            token,
+            http: reqwest::Client::new(),
+            db_url: db_url.to_string(),
+            _db: None,
+            _dir: dir,
+        }
+    }
+
+    /// Posts a fax and returns the notification id.
+    async fn fax(&self, number: &str, ticket_id: Option<&str>) -> String {
+        let res = self
+            .http
+            .post(format!("{}/notifications", self.base))
+            .bearer_auth(&self.token)
+            .json(&serde_json::json!({
+                "channel": "fax",
+                "to": number,
+                "subject": "紧急投诉",
+                "body": "市民反映：五华区某超市销售过期食品，请尽快核查处理。",
+                "ticket_id": ticket_id,
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 202, "{}", res.text().await.unwrap());
+        let accepted: serde_json::Value = res.json().await.unwrap();
+        accepted["id"].as_str().unwrap().to_string()
+    }
+
+    async fn view(&self, id: &str) -> serde_json::Value {
+        let res = self
+            .http
+            .get(format!("{}/notifications/{id}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
+    /// Polls the notification until `done` holds; panics with `what` after 60 s.
+    async fn wait_for(
+        &self,
+        id: &str,
+        what: &str,
+        done: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let view = self.view(id).await;
+            if done(&view) {
+                return view;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}: {view}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+fn hylafax_job_of(view: &serde_json::Value) -> String {
+    let provider = view["provider_id"].as_str().unwrap();
+    provider
+        .strip_prefix("hylafax:")
+        .unwrap_or_else(|| panic!("provider id {provider}"))
+        .to_string()
+}
+
+/// The fax is sent and queued in HylaFAX, and the service's checks have seen it there.
+async fn sent_and_checked(service: &Service, id: &str) -> serde_json::Value {
+    let view = service
+        .wait_for(id, "sent", |v| {
+            v["status"] != "queued" && v["status"] != "sending"
+        })
+        .await;
+    assert_eq!(view["status"], "sent", "{view}");
+    assert_eq!(view["provider_status"], "queued", "{view}");
+    // A check finds the job still queued and leaves it so.
+    let checked = service
+        .wait_for(id, "a check", |v| !v["provider_checked_at"].is_null())
+        .await;
+    assert_eq!(checked["status"], "sent", "{checked}");
+    assert_eq!(checked["provider_status"], "queued", "{checked}");
+    assert_eq!(checked["provider_id"], view["provider_id"], "{checked}");
+    assert!(checked["delivered_at"].is_null(), "{checked}");
+    checked
+}
+
+/// After a resubmission: a few more checks go by and nothing else is submitted.
+async fn stays_queued(
+    service: &Service,
+    id: &str,
+    view: &serde_json::Value,
+    submits: &AtomicUsize,
+) {
+    let before = submits.load(Ordering::SeqCst);
+    let again = service
+        .wait_for(id, "a check of the new job", |v| {
+            !v["provider_checked_at"].is_null()
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let later = service.view(id).await;
+    for v in [&again, &later] {
+        assert_eq!(v["status"], "sent", "{v}");
+        assert_eq!(v["provider_status"], "queued", "{v}");
+        assert_eq!(v["provider_id"], view["provider_id"], "{v}");
+        assert_eq!(v["attempts"], view["attempts"], "{v}");
+    }
+    assert_ne!(
+        later["provider_checked_at"], again["provider_checked_at"],
+        "checks go on while the job is queued"
+    );
+    assert_eq!(
+        submits.load(Ordering::SeqCst),
+        before,
+        "no further submission"
+    );
+}
+
+/// An operator (or HylaFAX itself) kills the queued job: the service's check sees it failed,
+/// puts the notification back on the retry path, and a worker submits the fax again as a new
+/// job, which is then queued exactly once.
+#[tokio::test]
+async fn killed_hylafax_job_is_resubmitted_once_by_the_service() {
+    let Some(_lock) = server().await else {
+        return;
+    };
+    let (proxy, submits) = counting_proxy(host()).await;
+    let service = Service::start(&proxy, &[]).await;
+    let id = service.fax("0871-64590534", None).await;
+    let first = sent_and_checked(&service, &id).await;
+    let job1 = hylafax_job_of(&first);
+    assert_eq!(first["attempts"], 1);
+    assert_eq!(submits.load(Ordering::SeqCst), 1);
+
+    kill_job(&job1).await;
+    let again = service
+        .wait_for(&id, "a new HylaFAX job", |v| {
+            v["status"] == "sent" && v["provider_id"] != first["provider_id"]
+        })
+        .await;
+    let job2 = hylafax_job_of(&again);
+    assert_eq!(again["attempts"], 2, "{again}");
+    assert_eq!(again["provider_status"], "queued", "{again}");
+    let error = again["last_error"].as_str().unwrap();
+    assert!(
+        error.contains(&format!(
+            "HylaFAX job {job1} failed: Job aborted by request"
+        )),
+        "{error}"
+    );
+    assert_eq!(submits.load(Ordering::SeqCst), 2, "submitted again once");
+
+    let client = HylafaxClient::new(&host());
+    assert_eq!(
+        client.job_state(&job1).await.unwrap(),
+        JobState::Failed("Job aborted by request".into())
+    );
+    assert_eq!(client.job_state(&job2).await.unwrap(), JobState::Queued);
+    let jobs = client.find_jobs(&id).await.unwrap();
+    assert_eq!(
+        jobs.len(),
+        2,
+        "the killed job and its replacement: {jobs:?}"
+    );
+    assert_eq!(
+        live(&jobs)
+            .iter()
+            .map(|j| j.id.as_str())
+            .collect::<Vec<_>>(),
+        vec![job2.as_str()],
+        "{jobs:?}"
+    );
+
+    stays_queued(&service, &id, &again, &submits).await;
+    assert_eq!(live(&client.find_jobs(&id).await.unwrap()).len(), 1);
+    kill_job_now(&job2);
+}
+
+/// The queued job disappears from HylaFAX altogether (deleted from its queues): the service's
+/// check finds it in neither queue and submits the fax again, once.
+#[tokio::test]
+async fn hylafax_job_lost_from_the_queues_is_resubmitted_once_by_the_service() {
+    let Some(_lock) = server().await else {
+        return;
+    };
+    let (proxy, submits) = counting_proxy(host()).await;
+    let service = Service::start(&proxy, &[]).await;
+    let id = service.fax("0871-64590535", None).await;
+    let first = sent_and_checked(&service, &id).await;
+    let job1 = hylafax_job_of(&first);
+
+    remove_job(&job1).await;
+    let client = HylafaxClient::new(&host());
+    assert_eq!(client.job_state(&job1).await.unwrap(), JobState::Unknown);
+    let again = service
+        .wait_for(&id, "a new HylaFAX job", |v| {
+            v["status"] == "sent" && v["provider_id"] != first["provider_id"]
+        })
+        .await;
+    let job2 = hylafax_job_of(&again);
+    assert_eq!(again["attempts"], 2, "{again}");
+    let error = again["last_error"].as_str().unwrap();
+    assert!(
+        error.contains(&format!("HylaFAX job {job1} is in neither")) && error.contains("lost"),
+        "{error}"
+    );
+    assert_eq!(submits.load(Ordering::SeqCst), 2, "submitted again once");
+    let jobs = client.find_jobs(&id).await.unwrap();
+    assert_eq!(
+        jobs.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(),
+        vec![job2.as_str()],
+        "only the new job: {jobs:?}"
+    );
+    assert!(live(&jobs).len() == 1, "{jobs:?}");
+
+    stays_queued(&service, &id, &again, &submits).await;
+    kill_job_now(&job2);
+}
+
+/// A killed job with no attempts left: the notification goes `dead` with HylaFAX's reason, and
+/// the ticket, which heard `sent` when HylaFAX accepted the fax, now hears `dead`.
+#[tokio::test]
+async fn killed_hylafax_job_without_attempts_left_is_dead_and_the_ticket_hears() {
+    let Some(_lock) = server().await else {
+        return;
+    };
+    let tickets = common::HttpStandIn::start(Arc::new(|_| {
+        (200, serde_json::json!({"recorded": true}), Duration::ZERO)
+    }))
+    .await;
+    let (proxy, submits) = counting_proxy(host()).await;
+    let tickets_url = tickets.url("");
+    let service = Service::start(
+        &proxy,
+        &[
+            ("notify_max_attempts", "1"),
+            ("notify_report", "true"),
+            ("tickets_url", tickets_url.as_str()),
+        ],
+    )
+    .await;
+    let ticket = format!("T-{}", unique_id("dead").rsplit('-').next().unwrap());
+    let id = service.fax("0871-64590536", Some(&ticket)).await;
+    let first = sent_and_checked(&service, &id).await;
+    let job = hylafax_job_of(&first);
+    let reports = |status: &str| {
+        tickets
+            .calls()
+            .into_iter()
+            .filter(|c| c.path == format!("/api/v1/tickets/{ticket}/delivery"))
+            .map(|c| c.json())
+            .filter(|b| b["notification_id"] == id.as_str() && b["status"] == status)
+            .collect::<Vec<_>>()
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while reports("sent").is_empty() {
+        assert!(Instant::now() < deadline, "no `sent` report");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(reports("sent")[0]["provider_id"], format!("hylafax:{job}"));
+
+    kill_job(&job).await;
+    let dead = service
+        .wait_for(&id, "dead", |v| v["status"] == "dead")
+        .await;
+    assert_eq!(dead["attempts"], 1, "{dead}");
+    assert_eq!(dead["provider_status"], "failed", "{dead}");
+    assert!(
+        dead["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("Job aborted by request"),
+        "{dead}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while reports("dead").is_empty() {
+        assert!(Instant::now() < deadline, "no `dead` report");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let report = &reports("dead")[0];
+    assert!(
+        report["error"]
+            .as_str()
+            .unwrap()
+            .contains("Job aborted by request"),
+        "{report}"
+    );
+    service
+        .wait_for(&id, "the dead report recorded", |v| {
+            !v["reported_at"].is_null()
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(reports("sent").len(), 1);
+    assert_eq!(reports("dead").len(), 1);
+    assert_eq!(submits.load(Ordering::SeqCst), 1, "not submitted again");
+    let jobs = HylafaxClient::new(&host()).find_jobs(&id).await.unwrap();
+    assert!(live(&jobs).is_empty(), "{jobs:?}");
+}
+
+/// Two replicas on one database, each with its worker and checker: every killed job is seen
+/// failed and resubmitted exactly once, whichever replica checks or sends it.
+#[tokio::test]
+async fn two_replicas_resubmit_each_killed_job_once() {
+    let Some(_lock) = server().await else {
+        return;
+    };
+    let (proxy, submits) = counting_proxy(host()).await;
+    let a = Service::start(&proxy, &[]).await;
+    let b = Service::replica(&a.db_url, &proxy, &[]).await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let replica = if i % 2 == 0 { &a } else { &b };
+        ids.push(replica.fax(&format!("0871-6459100{i}"), None).await);
+    }
+    let mut first = Vec::new();
+    for id in &ids {
+        first.push(sent_and_checked(&a, id).await);
+    }
+    assert_eq!(submits.load(Ordering::SeqCst), 4);
+    for view in &first {
+        kill_job(&hylafax_job_of(view)).await;
+    }
+    let mut again = Vec::new();
+    for (id, before) in ids.iter().zip(&first) {
+        let view = b
+            .wait_for(id, "a new HylaFAX job", |v| {
+                v["status"] == "sent" && v["provider_id"] != before["provider_id"]
+            })
+            .await;
+        assert_eq!(view["attempts"], 2, "{view}");
+        again.push(view);
+    }
+    // A few more rounds of checks by both replicas: nothing more is submitted.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(
+        submits.load(Ordering::SeqCst),
+        8,
+        "each fax submitted again once"
+    );
+    let client = HylafaxClient::new(&host());
+    for (id, view) in ids.iter().zip(&again) {
+        let now = a.view(id).await;
+        assert_eq!(now["provider_id"], view["provider_id"], "{now}");
+        assert_eq!(now["attempts"], 2, "{now}");
+        let jobs = client.find_jobs(id).await.unwrap();
+        assert_eq!(live(&jobs).len(), 1, "{jobs:?}");
+        assert_eq!(live(&jobs)[0].id, hylafax_job_of(view));
+    }
+    for view in &again {
+        kill_job_now(&hylafax_job_of(view));
+    }
 }

@@ -187,13 +187,16 @@ pub fn claim(
     Ok(rows)
 }
 
-/// Records a delivery; false when the lease was lost to another worker meanwhile.
+/// Records a delivery; false when the lease was lost to another worker meanwhile. With
+/// `check_at` (a HylaFAX job, read back later) the provider status starts as `queued` and a
+/// checker asks the provider at that time.
 pub fn mark_sent(
     conn: &mut DbConnection,
     id: &str,
     token: &str,
     provider_id: &str,
     now: i64,
+    check_at: Option<i64>,
 ) -> ApiResult<bool> {
     let changed = diesel::update(
         n::notifications
@@ -202,13 +205,21 @@ pub fn mark_sent(
             .filter(n::status.eq(Status::Sending.as_str())),
     )
     .set((
-        n::status.eq(Status::Sent.as_str()),
-        n::provider_id.eq(provider_id),
-        n::sent_at.eq(now),
-        n::updated_at.eq(now),
-        n::locked_until.eq(None::<i64>),
-        n::locked_by.eq(None::<String>),
-        n::report_next_at.eq(now),
+        (
+            n::status.eq(Status::Sent.as_str()),
+            n::provider_id.eq(provider_id),
+            n::sent_at.eq(now),
+            n::updated_at.eq(now),
+            n::locked_until.eq(None::<i64>),
+            n::locked_by.eq(None::<String>),
+            n::report_next_at.eq(now),
+        ),
+        (
+            n::provider_status.eq(check_at.map(|_| ProviderStatus::Queued.as_str())),
+            n::next_check_at.eq(check_at),
+            n::checked_at.eq(None::<i64>),
+            n::delivered_at.eq(None::<i64>),
+        ),
     ))
     .execute(conn)?;
     Ok(changed == 1)
@@ -223,27 +234,200 @@ pub fn mark_failed(
     next_attempt_at: Option<i64>,
     now: i64,
 ) -> ApiResult<bool> {
-    let status = if next_attempt_at.is_some() {
-        Status::Failed
-    } else {
-        Status::Dead
-    };
-    let changed = diesel::update(
-        n::notifications
-            .filter(n::id.eq(id))
-            .filter(n::locked_by.eq(token))
-            .filter(n::status.eq(Status::Sending.as_str())),
+    fail(
+        conn,
+        id,
+        token,
+        Status::Sending,
+        error,
+        next_attempt_at,
+        now,
     )
-    .set((
-        n::status.eq(status.as_str()),
+}
+
+/// `failed` (with the next attempt time) or `dead`, for the lease holder of a row in `from`.
+/// Going `dead` clears the report state: a fax that was reported `sent` and then failed in
+/// HylaFAX must still be reported `dead` to its ticket.
+fn fail(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+    from: Status,
+    error: &str,
+    next_attempt_at: Option<i64>,
+    now: i64,
+) -> ApiResult<bool> {
+    let target = n::notifications
+        .filter(n::id.eq(id))
+        .filter(n::locked_by.eq(token))
+        .filter(n::status.eq(from.as_str()));
+    let common = (
         n::last_error.eq(error),
         n::next_attempt_at.eq(next_attempt_at.unwrap_or(now)),
         n::updated_at.eq(now),
         n::locked_until.eq(None::<i64>),
         n::locked_by.eq(None::<String>),
         n::report_next_at.eq(now),
-    ))
-    .execute(conn)?;
+        n::next_check_at.eq(None::<i64>),
+    );
+    let changed = match next_attempt_at {
+        Some(_) => diesel::update(target)
+            .set((n::status.eq(Status::Failed.as_str()), common))
+            .execute(conn)?,
+        None => diesel::update(target)
+            .set((
+                n::status.eq(Status::Dead.as_str()),
+                common,
+                (
+                    n::reported_at.eq(None::<i64>),
+                    n::report_attempts.eq(0),
+                    n::report_error.eq(None::<String>),
+                ),
+            ))
+            .execute(conn)?,
+    };
+    Ok(changed == 1)
+}
+
+const CLAIM_CHECKS_PG: &str = "UPDATE notifications \
+    SET locked_by = $1, next_check_at = $2 \
+    WHERE id IN (SELECT id FROM notifications \
+        WHERE status = 'sent' AND next_check_at <= $3 \
+        ORDER BY next_check_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
+    RETURNING *";
+
+const CLAIM_CHECKS_SQLITE: &str = "UPDATE notifications \
+    SET locked_by = ?1, next_check_at = ?2 \
+    WHERE id IN (SELECT id FROM notifications \
+        WHERE status = 'sent' AND next_check_at <= ?3 \
+        ORDER BY next_check_at LIMIT ?4) \
+    RETURNING *";
+
+/// Leases up to `limit` sent faxes whose provider is due to be asked about them, the same way
+/// `claim` leases jobs: the lease is `next_check_at` pushed `lease_ms` ahead, so a checker that
+/// dies leaves the row to be checked again when it runs out.
+pub fn claim_checks(
+    conn: &mut DbConnection,
+    token: &str,
+    now: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> ApiResult<Vec<NotificationRow>> {
+    let until = now + lease_ms;
+    let rows = match conn {
+        DbConnection::Pg(c) => diesel::sql_query(CLAIM_CHECKS_PG)
+            .bind::<Text, _>(token)
+            .bind::<BigInt, _>(until)
+            .bind::<BigInt, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load::<NotificationRow>(c)?,
+        DbConnection::Sqlite(c) => c.immediate_transaction(|c| {
+            diesel::sql_query(CLAIM_CHECKS_SQLITE)
+                .bind::<Text, _>(token)
+                .bind::<BigInt, _>(until)
+                .bind::<BigInt, _>(now)
+                .bind::<BigInt, _>(limit)
+                .load::<NotificationRow>(c)
+        })?,
+    };
+    Ok(rows)
+}
+
+/// The row a checker holds (its token) while it is still `sent`.
+fn checked<'a>(id: &'a str, token: &'a str) -> CheckTarget<'a> {
+    n::notifications
+        .filter(n::id.eq(id))
+        .filter(n::locked_by.eq(token))
+        .filter(n::status.eq(Status::Sent.as_str()))
+}
+
+type CheckTarget<'a> = diesel::dsl::Filter<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<n::notifications, diesel::dsl::Eq<n::id, &'a str>>,
+        diesel::dsl::Eq<n::locked_by, &'a str>,
+    >,
+    diesel::dsl::Eq<n::status, &'static str>,
+>;
+
+/// The provider still has the fax queued: ask again at `next_at`. False if the check lease was
+/// lost meanwhile.
+pub fn check_pending(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+    now: i64,
+    next_at: i64,
+) -> ApiResult<bool> {
+    let changed = diesel::update(checked(id, token))
+        .set((
+            n::provider_status.eq(ProviderStatus::Queued.as_str()),
+            n::checked_at.eq(now),
+            n::next_check_at.eq(next_at),
+            n::locked_by.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// The provider reports the fax delivered: stays `sent`, no more checks.
+pub fn check_delivered(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+    now: i64,
+) -> ApiResult<bool> {
+    let changed = diesel::update(checked(id, token))
+        .set((
+            n::provider_status.eq(ProviderStatus::Delivered.as_str()),
+            n::delivered_at.eq(now),
+            n::checked_at.eq(now),
+            n::next_check_at.eq(None::<i64>),
+            n::updated_at.eq(now),
+            n::locked_by.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// The provider failed or lost the fax: a failed delivery like any other, `failed` until
+/// `next_attempt_at` (then a fresh submission) or `dead`.
+pub fn check_undelivered(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+    status: ProviderStatus,
+    error: &str,
+    next_attempt_at: Option<i64>,
+    now: i64,
+) -> ApiResult<bool> {
+    conn.transaction(|c| {
+        let done = fail(c, id, token, Status::Sent, error, next_attempt_at, now)?;
+        if done {
+            diesel::update(n::notifications.filter(n::id.eq(id)))
+                .set((
+                    n::provider_status.eq(status.as_str()),
+                    n::checked_at.eq(now),
+                ))
+                .execute(c)?;
+        }
+        Ok(done)
+    })
+}
+
+/// The provider could not be asked (down, timed out): give the lease back and try at
+/// `next_at`, or never (`None`: the provider id cannot be checked).
+pub fn check_later(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+    next_at: Option<i64>,
+) -> ApiResult<bool> {
+    let changed = diesel::update(checked(id, token))
+        .set((
+            n::next_check_at.eq(next_at),
+            n::locked_by.eq(None::<String>),
+        ))
+        .execute(conn)?;
     Ok(changed == 1)
 }
 

@@ -1,5 +1,5 @@
-//! Background tasks of every replica: delivery workers and the reporter that tells the ticket
-//! service how each delivery ended.
+//! Background tasks of every replica: delivery workers, the checker that reads HylaFAX jobs
+//! back, and the reporter that tells the ticket service how each delivery ended.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +10,9 @@ use tokio::sync::Notify;
 use crate::config::NotifyConfig;
 use crate::db::notifications as store;
 use crate::db::notifications::NotificationRow;
-use crate::domain::{Status, backoff_ms, new_id};
+use crate::domain::{FaxCheck, Status, backoff_ms, fax_check, hylafax_job, new_id};
+use crate::fax::FaxTransport;
+use crate::fax::hylafax::{HylafaxClient, HylafaxError};
 use crate::send::{SendError, Sender};
 
 pub fn now_ms() -> i64 {
@@ -38,6 +40,10 @@ impl Jobs {
         for i in 0..self.config.workers {
             let jobs = self.clone();
             tokio::spawn(async move { jobs.work_loop(i).await });
+        }
+        if self.config.workers > 0 && matches!(self.sender.fax, FaxTransport::Hylafax(_)) {
+            let jobs = self.clone();
+            tokio::spawn(async move { jobs.check_loop().await });
         }
         if self.config.report_enabled && self.config.workers > 0 {
             let jobs = self.clone();
@@ -70,9 +76,12 @@ impl Jobs {
         }
     }
 
+    fn poll(&self) -> Duration {
+        Duration::from_millis(self.config.poll_ms.max(10))
+    }
+
     async fn idle(&self, wake: &Notify) {
-        let poll = Duration::from_millis(self.config.poll_ms.max(10));
-        let _ = tokio::time::timeout(poll, wake.notified()).await;
+        let _ = tokio::time::timeout(self.poll(), wake.notified()).await;
     }
 
     async fn work_loop(self, index: usize) {
@@ -127,24 +136,17 @@ impl Jobs {
             Ok(provider_id) => {
                 tracing::info!(notification = %id, attempt = row.attempts, channel = %row.channel, "sent");
                 let pid = provider_id.clone();
+                // A HylaFAX job is only queued: read it back until it is delivered or failed.
+                let check_at = hylafax_job(&pid).map(|_| now + self.check_interval_ms());
                 shared::db::run(&self.pool, move |c| {
-                    store::mark_sent(c, &id, &token, &pid, now)
+                    store::mark_sent(c, &id, &token, &pid, now, check_at)
                 })
                 .await
             }
             Err(e) => {
                 let next = match e {
-                    SendError::Transient(_) if row.attempts < row.max_attempts => {
-                        let jitter: f64 = rand::random();
-                        let wait = backoff_ms(
-                            row.attempts,
-                            self.config.backoff_base_ms,
-                            self.config.backoff_max_ms,
-                            jitter,
-                        );
-                        Some(now + i64::try_from(wait).unwrap_or(i64::MAX / 4))
-                    }
-                    _ => None,
+                    SendError::Transient(_) => self.retry_at(&row, now),
+                    SendError::Permanent(_) => None,
                 };
                 tracing::warn!(notification = %id, attempt = row.attempts, error = %e,
                     dead = next.is_none(), "delivery failed");
@@ -165,6 +167,141 @@ impl Jobs {
                 tracing::warn!(notification = %row.id, "lease lost before the result was stored");
             }
             Err(e) => tracing::error!(notification = %row.id, error = %e, "cannot store result"),
+        }
+    }
+
+    /// When a failed attempt is tried again, or `None` (dead) when the attempts are used up.
+    fn retry_at(&self, row: &NotificationRow, now: i64) -> Option<i64> {
+        if row.attempts >= row.max_attempts {
+            return None;
+        }
+        let jitter: f64 = rand::random();
+        let wait = backoff_ms(
+            row.attempts,
+            self.config.backoff_base_ms,
+            self.config.backoff_max_ms,
+            jitter,
+        );
+        Some(now + i64::try_from(wait).unwrap_or(i64::MAX / 4))
+    }
+
+    fn check_interval_ms(&self) -> i64 {
+        i64::try_from(self.config.fax_check_ms.max(10)).unwrap_or(i64::MAX / 4)
+    }
+
+    async fn check_loop(self) {
+        loop {
+            match self.check_once().await {
+                Ok(n) if n >= self.check_batch() => {}
+                Ok(_) => tokio::time::sleep(self.poll()).await,
+                Err(e) => {
+                    tracing::warn!(error = %e, "checker: cannot claim faxes to check");
+                    tokio::time::sleep(self.poll()).await;
+                }
+            }
+        }
+    }
+
+    fn check_batch(&self) -> usize {
+        usize::try_from(self.config.batch.max(1)).unwrap_or(1)
+    }
+
+    /// Asks HylaFAX about the faxes it accepted that are due for a check; how many it took.
+    /// Claimed like delivery jobs, so with several replicas each fax is asked about by one.
+    pub async fn check_once(&self) -> Result<usize, shared::ApiError> {
+        let FaxTransport::Hylafax(client) = &self.sender.fax else {
+            return Ok(0);
+        };
+        let token = format!("check-{}", &new_id()[..12]);
+        let (lease, batch) = (self.config.lease_ms, self.config.batch.max(1));
+        let claim_token = token.clone();
+        let rows = shared::db::run(&self.pool, move |c| {
+            store::claim_checks(c, &claim_token, now_ms(), lease, batch)
+        })
+        .await?;
+        let n = rows.len();
+        for row in rows {
+            self.check(client, row, &token).await;
+        }
+        Ok(n)
+    }
+
+    async fn check(&self, client: &HylafaxClient, row: NotificationRow, token: &str) {
+        let (id, token) = (row.id.clone(), token.to_string());
+        let Some(job) = row.provider_id.as_deref().and_then(hylafax_job) else {
+            tracing::error!(notification = %id, "not a HylaFAX job; no more checks");
+            let stored = shared::db::run(&self.pool, move |c| {
+                store::check_later(c, &id, &token, None)
+            })
+            .await;
+            return self.checked(&row, stored, false);
+        };
+        let job = job.to_string();
+        let answer = client.job_state(&job).await;
+        let now = now_ms();
+        let mut finished = false;
+        let stored = match answer {
+            Ok(state) => match fax_check(&job, &state) {
+                FaxCheck::Pending => {
+                    let next = now + self.check_interval_ms();
+                    shared::db::run(&self.pool, move |c| {
+                        store::check_pending(c, &id, &token, now, next)
+                    })
+                    .await
+                }
+                FaxCheck::Delivered => {
+                    tracing::info!(notification = %id, job = %job, "HylaFAX delivered the fax");
+                    shared::db::run(&self.pool, move |c| {
+                        store::check_delivered(c, &id, &token, now)
+                    })
+                    .await
+                }
+                FaxCheck::Undelivered { status, error } => {
+                    let next = self.retry_at(&row, now);
+                    finished = next.is_none();
+                    tracing::warn!(notification = %id, job = %job, error = %error,
+                        dead = finished, "HylaFAX did not deliver the fax");
+                    shared::db::run(&self.pool, move |c| {
+                        store::check_undelivered(c, &id, &token, status, &error, next, now)
+                    })
+                    .await
+                }
+            },
+            // HylaFAX down or slow: the fax's fate is unknown, not bad; ask again later.
+            Err(HylafaxError::Transient(e)) => {
+                tracing::warn!(notification = %id, job = %job, error = %e, "cannot ask HylaFAX about the fax");
+                let next = now + self.check_interval_ms();
+                shared::db::run(&self.pool, move |c| {
+                    store::check_later(c, &id, &token, Some(next))
+                })
+                .await
+            }
+            Err(HylafaxError::Permanent(e)) => {
+                tracing::error!(notification = %id, job = %job, error = %e, "HylaFAX job cannot be checked; no more checks");
+                shared::db::run(&self.pool, move |c| {
+                    store::check_later(c, &id, &token, None)
+                })
+                .await
+            }
+        };
+        self.checked(&row, stored, finished);
+    }
+
+    /// After a check's result is stored: a dead fax wakes the reporter (a retry needs no
+    /// wake-up: the workers take it when its back-off has passed).
+    fn checked(&self, row: &NotificationRow, stored: Result<bool, shared::ApiError>, dead: bool) {
+        match stored {
+            Ok(true) => {
+                if dead && row.ticket_id.is_some() {
+                    self.finished.notify_one();
+                }
+            }
+            Ok(false) => {
+                tracing::warn!(notification = %row.id, "check lease lost before the result was stored");
+            }
+            Err(e) => {
+                tracing::error!(notification = %row.id, error = %e, "cannot store the check result");
+            }
         }
     }
 
