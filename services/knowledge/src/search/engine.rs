@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -27,10 +27,9 @@ use super::synonyms::Synonyms;
 use super::text;
 use crate::domain::{Department, Faq};
 
-pub static PH: [std::sync::atomic::AtomicU64; 4] = [std::sync::atomic::AtomicU64::new(0), std::sync::atomic::AtomicU64::new(0), std::sync::atomic::AtomicU64::new(0), std::sync::atomic::AtomicU64::new(0)];
 const TOKENIZER: &str = "ws";
 /// Candidates taken from tantivy before ranking, overall and within the named regions.
-const CANDIDATES: usize = 80;
+const CANDIDATES: usize = 50;
 const SNIPPET_CHARS: usize = 90;
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +75,8 @@ pub struct DocData {
     pub kind: Kind,
     pub code: String,
     pub region: String,
+    /// The region and those above it, nearest first.
+    chain: Arc<[String]>,
     pub dept: String,
     /// For a merged agency: who answers for it now.
     pub successor: Option<String>,
@@ -125,8 +126,8 @@ struct Catalog {
 /// An immutable view a query works on: a searcher and the entries it can return.
 pub struct Snapshot {
     searcher: Searcher,
-    /// segment ordinal → doc id → uid.
-    uids: Vec<Vec<u64>>,
+    /// segment ordinal → doc id → entry.
+    by_addr: Vec<Vec<Option<Arc<DocData>>>>,
     docs: HashMap<u64, Arc<DocData>>,
     by_code: HashMap<String, u64>,
     regions: Arc<RegionIndex>,
@@ -408,7 +409,7 @@ impl SearchIndex {
         let old = self.snapshot()?;
         let snapshot = Snapshot {
             searcher: old.searcher.clone(),
-            uids: old.uids.clone(),
+            by_addr: old.by_addr.clone(),
             docs: old.docs.clone(),
             by_code: old.by_code.clone(),
             regions: old.regions.clone(),
@@ -437,7 +438,6 @@ impl SearchIndex {
         let started = Instant::now();
         let snap = self.snapshot()?;
         let analysis = snap.analyse(&self.jieba, query);
-        PH[0].fetch_add(started.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
         let (items, confident) = snap.run(self.fields, &analysis, region, limit)?;
         let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
         Ok((
@@ -614,6 +614,7 @@ impl<'a> DocBuilder<'a> {
             kind: Kind::Department,
             code: d.code.clone(),
             region: d.region.clone(),
+            chain: self.regions.chain_arc(&d.region),
             dept: d.code.clone(),
             successor: if d.status == "merged" {
                 d.successor.clone()
@@ -655,6 +656,7 @@ impl<'a> DocBuilder<'a> {
             kind: Kind::Faq,
             code: q.code.clone(),
             region: d.region.clone(),
+            chain: self.regions.chain_arc(&d.region),
             dept: d.code.clone(),
             successor: None,
             title: q.question.clone(),
@@ -686,12 +688,17 @@ pub struct Analysis {
     pub asks_question: bool,
 }
 
+/// Score, coverage, whether a topic word matched, entry.
+type Scored = (f32, f32, bool, Arc<DocData>);
+
 struct Weighted {
     hash: u32,
     weight: f32,
     /// A word that names the topic (not a question word or a contact word).
     key: bool,
     contact: bool,
+    /// In no entry's name or question.
+    unknown: bool,
 }
 
 impl Snapshot {
@@ -703,21 +710,21 @@ impl Snapshot {
         regions: Arc<RegionIndex>,
         synonyms: Arc<Synonyms>,
     ) -> Result<Snapshot, SearchError> {
-        let mut uids = Vec::new();
+        let mut by_addr = Vec::new();
         for seg in searcher.segment_readers() {
             let col = seg.fast_fields().u64("uid")?;
             let max = seg.max_doc();
-            let mut v = vec![0u64; max as usize];
-            for (doc, slot) in v.iter_mut().enumerate() {
-                *slot = col.first(doc as u32).unwrap_or(0);
+            let mut v = Vec::with_capacity(max as usize);
+            for doc in 0..max {
+                v.push(col.first(doc).and_then(|uid| docs.get(&uid).cloned()));
             }
-            uids.push(v);
+            by_addr.push(v);
         }
         let _ = fields;
         let n_docs = searcher.num_docs().max(1) as f32;
         Ok(Snapshot {
             searcher,
-            uids,
+            by_addr,
             docs,
             by_code,
             regions,
@@ -791,6 +798,7 @@ impl Snapshot {
                 weight: 0.3,
                 key: false,
                 contact: text::is_contact_word(word),
+                unknown: false,
             };
         }
         if text::is_contact_word(word) {
@@ -799,6 +807,7 @@ impl Snapshot {
                 weight: 0.5,
                 key: false,
                 contact: true,
+                unknown: false,
             };
         }
         let df = self.doc_freq(field, word);
@@ -813,6 +822,7 @@ impl Snapshot {
             weight,
             key: df > 0,
             contact: false,
+            unknown: df == 0,
         }
     }
 
@@ -828,43 +838,115 @@ impl Snapshot {
             .iter()
             .map(|v| v.iter().map(|w| self.weigh(f.all, w)).collect())
             .collect();
-        let pairs: Vec<Vec<Weighted>> = a
-            .py2
-            .iter()
-            .map(|v| v.iter().map(|w| self.weigh(f.py2, w)).collect())
-            .collect();
         let pinyin: Vec<u32> = a.pinyin.iter().map(|p| h(p)).collect();
         let has_text = words.iter().any(|v| !v.is_empty()) || !pinyin.is_empty();
-        let t1 = Instant::now();
+        let no_pairs: Vec<Vec<Weighted>> = Vec::new();
+        let mut scored = self.rank(f, a, filter, limit, &words, &no_pairs, &pinyin)?;
+        // Homophone typos and words cut differently: when the words alone match poorly, the
+        // pinyin pairs are tried too (a second, wider search; most queries never need it).
+        let best = scored.first().map_or(0.0, |x| x.1);
+        if has_text && best < 0.8 && a.py2.iter().any(|v| !v.is_empty()) {
+            let pairs: Vec<Vec<Weighted>> = a
+                .py2
+                .iter()
+                .map(|v| v.iter().map(|w| self.weigh(f.py2, w)).collect())
+                .collect();
+            scored = self.rank(f, a, filter, limit, &words, &pairs, &pinyin)?;
+        }
+        let confident = match scored.first() {
+            Some((_, cov, key, _)) if has_text => *cov >= 0.5 && *key,
+            _ => false,
+        };
 
+        // Merged agencies answer with their successor; each entry once.
+        let mut items: Vec<SearchHit> = Vec::new();
+        let mut shown: HashSet<String> = HashSet::new();
+        let marks = highlight_words(a);
+        let mark_refs: Vec<&str> = marks.iter().map(String::as_str).collect();
+        for (score, _, _, doc) in scored {
+            if items.len() >= limit {
+                break;
+            }
+            let (doc, note) = match &doc.successor {
+                Some(succ) => match self.by_code.get(succ).and_then(|u| self.docs.get(u)) {
+                    Some(s) => (
+                        s.clone(),
+                        Some(format!("原{}已并入{}。", doc.title, s.title)),
+                    ),
+                    None => (doc, None),
+                },
+                None => (doc, None),
+            };
+            if !shown.insert(doc.code.clone()) {
+                continue;
+            }
+            if let Some(fl) = filter
+                && !doc.chain.iter().any(|c| c == fl)
+            {
+                continue;
+            }
+            let body = match &note {
+                Some(n) => format!("{n}{}", doc.text),
+                None => doc.text.clone(),
+            };
+            items.push(SearchHit {
+                kind: doc.kind.as_str().to_string(),
+                code: doc.code.clone(),
+                title: doc.title.clone(),
+                snippet: text::highlight(&body, &mark_refs, SNIPPET_CHARS),
+                authorized: doc.authorized,
+                department: (*doc.department).clone(),
+                score: (score * 1000.0).round() / 1000.0,
+            });
+        }
+        Ok((items, confident))
+    }
+
+    /// Candidates from tantivy, ranked.
+    #[allow(clippy::too_many_arguments)]
+    fn rank(
+        &self,
+        f: Fields,
+        a: &Analysis,
+        filter: Option<&str>,
+        limit: usize,
+        words: &[Vec<Weighted>],
+        pairs: &[Vec<Weighted>],
+        pinyin: &[u32],
+    ) -> Result<Vec<Scored>, SearchError> {
+        let has_text = words.iter().any(|v| !v.is_empty()) || !pinyin.is_empty();
         // Candidates from tantivy.
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut seen = HashSet::new();
-        // Topic words find the candidates; question and contact words only if there is
-        // nothing else.
+        // Candidates score what the ranking will roughly give them: each query word's weight
+        // where an entry has it (constant scores, no BM25 statistics to compute). Topic words
+        // find the candidates; question and contact words only if there is nothing else;
+        // words no entry's name or question has are looked up in the answers.
+        let mut seen: HashSet<&str> = HashSet::new();
         let any_key = words.iter().flatten().any(|w| w.key);
-        for (v, ws) in a.variants.iter().zip(&words) {
+        for (v, ws) in a.variants.iter().zip(words) {
             for (w, wt) in v.iter().zip(ws) {
-                if (any_key && !wt.key) || !seen.insert(w.clone()) {
+                if (any_key && !wt.key && !wt.unknown) || !seen.insert(w.as_str()) {
                     continue;
                 }
-                for (field, boost) in [(f.all, 1.0), (f.inh, 0.5), (f.sec, 0.2)] {
-                    should.push((Occur::Should, term_query(field, w, boost)));
+                if wt.unknown {
+                    should.push((Occur::Should, const_score(f.sec, w, 0.3 * wt.weight)));
+                } else {
+                    should.push((Occur::Should, const_score(f.all, w, wt.weight)));
                 }
             }
         }
-        for (v, ws) in a.py2.iter().zip(&pairs) {
+        for (v, ws) in a.py2.iter().zip(pairs) {
             for (p, wt) in v.iter().zip(ws) {
-                if wt.weight >= 1.0 && seen.insert(p.clone()) {
-                    should.push((Occur::Should, term_query(f.py2, p, 0.4)));
+                if wt.weight >= 1.0 && seen.insert(p.as_str()) {
+                    should.push((Occur::Should, const_score(f.py2, p, 0.5 * wt.weight)));
                 }
             }
         }
         for p in &a.pinyin {
-            should.push((Occur::Should, term_query(f.pyi, p, 3.0)));
+            should.push((Occur::Should, const_score(f.pyi, p, 8.0)));
         }
         let mention_codes: Vec<&str> = a.regions.mentions.iter().map(|m| m.code.as_str()).collect();
-        let mut candidates: HashMap<u64, f32> = HashMap::new();
+        let mut candidates: Vec<(Arc<DocData>, f32)> = Vec::new();
         if has_text && !should.is_empty() {
             // One search: the text must match; the named regions (and those above and under
             // them) and the filter's own region add constant scores, so their entries are
@@ -876,7 +958,10 @@ impl Snapshot {
                 clauses.push((Occur::Should, const_score(f.region, fl, 3.0)));
             }
             for m in &a.regions.mentions {
-                clauses.push((Occur::Should, const_score(f.region, &m.code, 20.0 * m.weight)));
+                clauses.push((
+                    Occur::Should,
+                    const_score(f.region, &m.code, 20.0 * m.weight),
+                ));
                 clauses.push((Occur::Should, const_score(f.rpath, &m.code, 5.0 * m.weight)));
                 for (depth, up) in self.regions.chain(&m.code).into_iter().enumerate().skip(1) {
                     let s = if depth == 1 { 10.0 } else { 6.0 };
@@ -898,83 +983,32 @@ impl Snapshot {
             self.collect(&*region_q, limit.max(10), &mut candidates)?;
         }
 
-        PH[1].fetch_add(t1.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
-        let t2 = Instant::now();
         // Ranking.
-        let mut scored: Vec<(f32, f32, Arc<DocData>)> = Vec::new();
-        for (uid, bm25) in candidates {
-            let Some(doc) = self.docs.get(&uid) else {
-                continue;
-            };
-            let (cov, key) = coverage(doc, &words, &pairs, &pinyin);
-            let mut score = 10.0 * cov + 0.01 * bm25;
-            score += self.region_bonus(doc, a, filter);
+        let mut scored: Vec<Scored> = Vec::new();
+        let mention_chains: Vec<(Arc<[String]>, &str, f32)> = a
+            .regions
+            .mentions
+            .iter()
+            .map(|m| (self.regions.chain_arc(&m.code), m.code.as_str(), m.weight))
+            .collect();
+        for (doc, bm25) in candidates {
+            let doc = &doc;
+            let (cov, key) = coverage(doc, words, pairs, pinyin);
+            let mut score = 10.0 * cov + 0.001 * bm25 + 0.5 * specificity(doc, words);
+            score += region_bonus(doc, &mention_chains, filter);
             score += match (doc.kind, a.asks_question) {
                 (Kind::Faq, true) | (Kind::Department, false) => 0.3,
                 _ => 0.0,
             };
-            let _ = key;
-            scored.push((score, cov, doc.clone()));
+            scored.push((score, cov, key, doc.clone()));
         }
         scored.sort_by(|x, y| {
             y.0.partial_cmp(&x.0)
                 .unwrap_or(std::cmp::Ordering::Equal)
-                .then_with(|| x.2.code.cmp(&y.2.code))
+                .then_with(|| x.3.code.cmp(&y.3.code))
         });
 
-        let confident = match scored.first() {
-            Some((_, _, doc)) if has_text => {
-                let (cov, key) = coverage(doc, &words, &pairs, &pinyin);
-                cov >= 0.5 && key
-            }
-            _ => false,
-        };
-
-        PH[2].fetch_add(t2.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
-        let t3 = Instant::now();
-        // Merged agencies answer with their successor; each entry once.
-        let mut items: Vec<SearchHit> = Vec::new();
-        let mut shown: HashSet<String> = HashSet::new();
-        let marks = highlight_words(a);
-        let mark_refs: Vec<&str> = marks.iter().map(String::as_str).collect();
-        for (score, _, doc) in scored {
-            if items.len() >= limit {
-                break;
-            }
-            let (doc, note) = match &doc.successor {
-                Some(succ) => match self.by_code.get(succ).and_then(|u| self.docs.get(u)) {
-                    Some(s) => (
-                        s.clone(),
-                        Some(format!("原{}已并入{}。", doc.title, s.title)),
-                    ),
-                    None => (doc, None),
-                },
-                None => (doc, None),
-            };
-            if !shown.insert(doc.code.clone()) {
-                continue;
-            }
-            if let Some(fl) = filter
-                && self.regions.depth_below(&doc.region, fl).is_none()
-            {
-                continue;
-            }
-            let body = match &note {
-                Some(n) => format!("{n}{}", doc.text),
-                None => doc.text.clone(),
-            };
-            items.push(SearchHit {
-                kind: doc.kind.as_str().to_string(),
-                code: doc.code.clone(),
-                title: doc.title.clone(),
-                snippet: text::highlight(&body, &mark_refs, SNIPPET_CHARS),
-                authorized: doc.authorized,
-                department: (*doc.department).clone(),
-                score: (score * 1000.0).round() / 1000.0,
-            });
-        }
-        PH[3].fetch_add(t3.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
-        Ok((items, confident))
+        Ok(scored)
     }
 
     fn restrict(
@@ -1013,60 +1047,52 @@ impl Snapshot {
         &self,
         q: &dyn Query,
         k: usize,
-        out: &mut HashMap<u64, f32>,
+        out: &mut Vec<(Arc<DocData>, f32)>,
     ) -> Result<(), SearchError> {
         let top = self
             .searcher
             .search(q, &TopDocs::with_limit(k).order_by_score())?;
         for (score, addr) in top {
-            let uid = self
-                .uids
+            if let Some(Some(doc)) = self
+                .by_addr
                 .get(addr.segment_ord as usize)
                 .and_then(|v| v.get(addr.doc_id as usize))
-                .copied()
-                .unwrap_or(0);
-            let e = out.entry(uid).or_insert(score);
-            if *e < score {
-                *e = score;
+            {
+                out.push((doc.clone(), score));
             }
         }
         Ok(())
     }
-
-    fn region_bonus(&self, doc: &DocData, a: &Analysis, filter: Option<&str>) -> f32 {
-        let mut best: f32 = 0.0;
-        for m in &a.regions.mentions {
-            let b = if doc.region == m.code {
-                3.0
-            } else if let Some(depth) = self.regions.depth_below(&doc.region, &m.code) {
-                // Under the named region.
-                if depth == 1 { 1.0 } else { 0.6 }
-            } else if let Some(up) = self.regions.depth_below(&m.code, &doc.region) {
-                // Above it: the parent answers what the county lacks.
-                if up == 1 { 1.5 } else { 0.8 }
-            } else {
-                0.0
-            };
-            best = best.max(b * m.weight);
-        }
-        if let Some(fl) = filter {
-            // Equal hits: the filter's own region before the regions under it.
-            best += match self.regions.depth_below(&doc.region, fl) {
-                Some(0) => 0.5,
-                Some(1) => 0.2,
-                _ => 0.0,
-            };
-        }
-        best
-    }
 }
 
-fn term_query(field: Field, word: &str, boost: f32) -> Box<dyn Query> {
-    let q = TermQuery::new(
-        Term::from_field_text(field, word),
-        IndexRecordOption::WithFreqs,
-    );
-    Box::new(BoostQuery::new(Box::new(q), boost))
+/// Region evidence: the named region itself, then the regions under it, then those above it
+/// (the parent answers what a county lacks); with a filter, its own region first.
+fn region_bonus(
+    doc: &DocData,
+    mentions: &[(Arc<[String]>, &str, f32)],
+    filter: Option<&str>,
+) -> f32 {
+    let mut best: f32 = 0.0;
+    for (chain, code, weight) in mentions {
+        let b = if doc.region == *code {
+            4.0
+        } else if let Some(depth) = doc.chain.iter().position(|c| c == code) {
+            if depth == 1 { 1.3 } else { 0.8 }
+        } else if let Some(up) = chain.iter().position(|c| *c == doc.region) {
+            if up == 1 { 2.0 } else { 1.0 }
+        } else {
+            0.0
+        };
+        best = best.max(b * weight);
+    }
+    if let Some(fl) = filter {
+        best += match doc.chain.iter().position(|c| c == fl) {
+            Some(0) => 0.5,
+            Some(1) => 0.2,
+            _ => 0.0,
+        };
+    }
+    best
 }
 
 fn const_score(field: Field, value: &str, score: f32) -> Box<dyn Query> {
@@ -1162,6 +1188,20 @@ fn coverage(
         }
     }
     (best, key_hit)
+}
+
+/// Share of an entry's own words the query names: between equal matches, 公安局 is a
+/// better answer to "公安局" than 公安局交通警察支队车辆管理所.
+fn specificity(doc: &DocData, words: &[Vec<Weighted>]) -> f32 {
+    if doc.primary.is_empty() {
+        return 0.0;
+    }
+    let best = words
+        .iter()
+        .map(|v| v.iter().filter(|w| has(&doc.primary, w.hash)).count())
+        .max()
+        .unwrap_or(0);
+    best as f32 / doc.primary.len() as f32
 }
 
 /// Words to mark in snippets: the query's words of two characters or more, and the region

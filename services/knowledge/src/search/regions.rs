@@ -21,6 +21,8 @@ pub struct RegionIndex {
     forms: HashMap<String, Vec<(String, Strength)>>,
     /// Region code → its forms, longest first.
     forms_by_code: HashMap<String, Vec<String>>,
+    /// Region code → itself and its ancestors, nearest first.
+    chains: HashMap<String, std::sync::Arc<[String]>>,
     max_form_chars: usize,
 }
 
@@ -100,13 +102,28 @@ impl RegionIndex {
         for v in forms_by_code.values_mut() {
             v.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
         }
+        let by_code: HashMap<String, Region> = regions
+            .iter()
+            .map(|r| (r.code.clone(), r.clone()))
+            .collect();
+        let mut chains = HashMap::new();
+        for r in regions {
+            let mut chain: Vec<String> = Vec::new();
+            let mut cur = Some(r.code.clone());
+            while let Some(c) = cur {
+                if chain.contains(&c) || chain.len() > 8 {
+                    break;
+                }
+                cur = by_code.get(&c).and_then(|r| r.parent.clone());
+                chain.push(c);
+            }
+            chains.insert(r.code.clone(), std::sync::Arc::from(chain));
+        }
         RegionIndex {
-            by_code: regions
-                .iter()
-                .map(|r| (r.code.clone(), r.clone()))
-                .collect(),
+            by_code,
             forms,
             forms_by_code,
+            chains,
             max_form_chars,
         }
     }
@@ -123,23 +140,25 @@ impl RegionIndex {
         self.by_code.values()
     }
 
-    /// The region and its ancestors, nearest first.
+    /// The region and its ancestors, nearest first (empty for an unknown code).
     pub fn chain(&self, code: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut cur = Some(code.to_string());
-        while let Some(c) = cur {
-            if out.contains(&c) || out.len() > 8 {
-                break;
-            }
-            cur = self.by_code.get(&c).and_then(|r| r.parent.clone());
-            out.push(c);
-        }
-        out
+        self.chains
+            .get(code)
+            .map(|c| c.to_vec())
+            .unwrap_or_default()
+    }
+
+    /// The same, shared (entries keep their region's chain).
+    pub fn chain_arc(&self, code: &str) -> std::sync::Arc<[String]> {
+        self.chains
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| std::sync::Arc::from(vec![code.to_string()]))
     }
 
     /// Steps from `code` up to `ancestor` (0 = same region), if it is one.
     pub fn depth_below(&self, code: &str, ancestor: &str) -> Option<usize> {
-        self.chain(code).iter().position(|c| c == ancestor)
+        self.chains.get(code)?.iter().position(|c| c == ancestor)
     }
 
     /// Every spoken form of a region (for pinyin combinations and for stripping a

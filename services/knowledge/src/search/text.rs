@@ -108,7 +108,8 @@ const STOP: &[&str] = &[
     "的", "了", "吗", "呢", "啊", "呀", "吧", "嘛", "我", "你", "您", "他", "她", "我们", "你们",
     "是", "有", "和", "与", "及", "或", "在", "要", "想", "去", "到", "把", "被", "给", "让", "就",
     "也", "都", "还", "又", "很", "个", "这", "那", "哪", "一", "下", "啥", "么", "着", "过", "得",
-    "地", "之", "对", "从", "向", "为", "以", "等", "请", "帮", "查", "问", "弄", "搞", "呗", "哦", "嗯", "喂",
+    "地", "之", "对", "从", "向", "为", "以", "等", "请", "帮", "查", "问", "弄", "搞", "呗", "哦",
+    "嗯", "喂",
 ];
 
 /// Spoken forms of the question and verb words, as the knowledge base writes them.
@@ -301,16 +302,20 @@ pub fn is_pinyin_word(word: &str) -> bool {
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+        push_escaped(&mut out, c);
     }
     out
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        _ => out.push(c),
+    }
 }
 
 /// HTML-escaped `text` (cut to about `max_chars`) with every occurrence of `words` wrapped
@@ -361,7 +366,7 @@ pub fn highlight(text: &str, words: &[&str], max_chars: usize) -> String {
             out.push_str("</em>");
             open = false;
         }
-        out.push_str(&escape_html(&chars[i].to_string()));
+        push_escaped(&mut out, chars[i]);
     }
     if open {
         out.push_str("</em>");
