@@ -36,11 +36,94 @@ pub fn openapi(base: OpenApi, routes: Routes) -> OpenApi {
                 .build(),
         ),
     );
+    problem_content_type(&mut doc);
     doc.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
         "bearer",
         Vec::<String>::new(),
     )]);
     doc
+}
+
+/// Error answers are `application/problem+json`, and every route can give some of them
+/// whatever its handler says (the token check, the extractors, the database pool): they are
+/// documented here once for all routes rather than repeated on each.
+fn problem_content_type(doc: &mut OpenApi) {
+    use utoipa::openapi::schema::{AdditionalProperties, Schema};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |what: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(what)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if !path.starts_with("/api/") {
+            continue;
+        }
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            let has_body = op.request_body.is_some();
+            let responses = &mut op.responses.responses;
+            for (status, response) in responses.iter_mut() {
+                if !(status.starts_with('4') || status.starts_with('5')) {
+                    continue;
+                }
+                if let RefOr::T(r) = response
+                    && let Some(content) = r.content.shift_remove("application/json")
+                {
+                    r.content
+                        .insert("application/problem+json".to_string(), content);
+                }
+            }
+            let mut common = vec![
+                ("400", "Invalid query, path or body"),
+                ("401", "Missing or invalid token"),
+                ("403", "Role not allowed"),
+                ("503", "A database or service it needs is unavailable"),
+            ];
+            if path.contains('{') {
+                common.push(("404", "Not found"));
+            }
+            if has_body {
+                common.push(("413", "Body too large"));
+            }
+            for (status, what) in common {
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| problem(what));
+            }
+        }
+    }
+    let components = doc.components.get_or_insert_with(Default::default);
+    components
+        .schemas
+        .entry("Problem".to_string())
+        .or_insert_with(<crate::error::Problem as utoipa::PartialSchema>::schema);
+    // Write bodies refuse unknown fields, but the same types are flattened into answers with
+    // more fields; `additionalProperties: false` would make those answers invalid documents.
+    for schema in components.schemas.values_mut() {
+        if let RefOr::T(Schema::Object(obj)) = schema
+            && matches!(
+                obj.additional_properties.as_deref(),
+                Some(AdditionalProperties::FreeForm(false))
+            )
+        {
+            obj.additional_properties = None;
+        }
+    }
 }
 
 /// What the server hands every handler besides the service's own state.
