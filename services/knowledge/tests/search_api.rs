@@ -570,3 +570,89 @@ async fn bad_queries_are_400_problems_or_empty_never_500() {
         .unwrap();
     assert_eq!(res.status(), 401);
 }
+
+/// An agency the knowledge base lacks is not "found" through generic words (管理局, 电话) or
+/// a place name that only addresses contain (滇池路): the answer is not confident and the
+/// query is reported; once an editor adds the agency, the same query finds it confidently.
+#[tokio::test]
+async fn an_agency_the_data_lacks_is_unanswered_until_an_editor_adds_it() {
+    let f = fixture().await;
+    let s = &f.svc;
+    let query = "昆明市滇池管理局电话";
+    for q in [
+        query,
+        "滇池管理局",
+        "昆明市滇池管理局",
+        // Unseen agencies of the same kind: a lake authority, a made-up bureau.
+        "大理州洱海管理局",
+        "五华区量子科技局电话",
+        "滇池管理局投诉电话",
+    ] {
+        let res = s.search(q, None).await;
+        assert_eq!(res["confident"], false, "{q}: {res}");
+        assert!(
+            !res["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["title"].as_str().unwrap().contains("滇池管理局")),
+            "{q}: {res}"
+        );
+    }
+    // What the data has is still answered confidently.
+    for q in [
+        "昆明市应急管理局",
+        "五华区科技局电话",
+        "五华区市场监督管理局",
+    ] {
+        assert_eq!(s.search(q, None).await["confident"], true, "{q}");
+    }
+    let path = "/api/v1/reports/unanswered?per_page=100";
+    let recorded = eventually(Duration::from_secs(3), || async move {
+        let (_, body) = s.get(Role::Supervisor, path).await;
+        body["items"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|i| i["query"] == query))
+    })
+    .await;
+    assert!(recorded.is_some(), "{query} is in the unanswered report");
+
+    let dept = json!({
+        "code": "530100-dcglj", "region": "530100", "kind": "dcglj", "name": "昆明市滇池管理局",
+        "aliases": [], "phones": [{"label": "办公室", "number": "0871-63112345"}],
+        "fax": null, "address": "昆明市西山区滇池路1号", "directions": null,
+        "service_locations": [], "hours": null, "status": "active"
+    });
+    let (status, body) = s
+        .send(
+            reqwest::Method::POST,
+            Role::KbEditor,
+            "/api/v1/departments",
+            dept,
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let found = eventually(Duration::from_secs(2), || async move {
+        let res = s.search(query, None).await;
+        res["confident"] == true && codes(&res).first().map(String::as_str) == Some("530100-dcglj")
+    })
+    .await;
+    assert!(found.is_some(), "the added agency answers {query}");
+    let res = s.search("滇池管理局", None).await;
+    assert_eq!(codes(&res)[0], "530100-dcglj", "{res}");
+    assert_eq!(res["confident"], true);
+    let answered = eventually(Duration::from_secs(3), || async move {
+        let (_, body) = s
+            .get(
+                Role::Supervisor,
+                "/api/v1/reports/unanswered?status=answered",
+            )
+            .await;
+        body["items"].as_array().is_some_and(|a| {
+            a.iter()
+                .any(|i| i["query"] == query && i["answered_at"].is_string())
+        })
+    })
+    .await;
+    assert!(answered.is_some(), "{query} is marked answered");
+}

@@ -47,7 +47,8 @@ fn rows(path: &Path) -> Vec<Row> {
         .collect()
 }
 
-/// Share of rows with an expected code in the top 3; prints every miss with what came back.
+/// Share of rows with an expected code in the top 3 and a confident answer; prints every
+/// miss with what came back.
 fn score(path: &Path) -> (f64, usize, usize) {
     let idx = index();
     let rows = rows(path);
@@ -57,7 +58,7 @@ fn score(path: &Path) -> (f64, usize, usize) {
             .search(&r.query, r.region.as_deref(), 10)
             .expect("search");
         let top: Vec<&str> = res.items.iter().take(3).map(|i| i.code.as_str()).collect();
-        if top.iter().any(|c| r.expected.iter().any(|e| e == c)) {
+        if res.confident && top.iter().any(|c| r.expected.iter().any(|e| e == c)) {
             hits += 1;
         } else {
             println!(
@@ -85,7 +86,7 @@ fn score(path: &Path) -> (f64, usize, usize) {
 fn public_quality_set_scores_at_least_95_percent_top3() {
     let (share, hits, n) = score(&root().join("data/queries.tsv"));
     println!(
-        "public quality set: {hits}/{n} = {:.1}% in the top 3",
+        "public quality set: {hits}/{n} = {:.1}% confident with an expected code in the top 3",
         share * 100.0
     );
     assert!(share >= 0.95, "public quality set {hits}/{n} below 95%");
@@ -96,7 +97,7 @@ fn holdout_set_is_reported() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/search-holdout.tsv");
     let (share, hits, n) = score(&path);
     println!(
-        "held-out set: {hits}/{n} = {:.1}% in the top 3",
+        "held-out set: {hits}/{n} = {:.1}% confident with an expected code in the top 3",
         share * 100.0
     );
     // Reported, and guarded against collapse; the public set is the gate.
@@ -106,7 +107,18 @@ fn holdout_set_is_reported() {
 #[test]
 fn confident_only_when_key_terms_match() {
     let idx = index();
-    for q in ["昆明市", "大理州", "比特币怎么挖矿", "昆明市 量子计算机"] {
+    for q in [
+        "昆明市",
+        "大理州",
+        "比特币怎么挖矿",
+        "昆明市 量子计算机",
+        // Generic words (管理局, 电话) and a place only addresses name (滇池路) are no match.
+        "昆明市滇池管理局电话",
+        "滇池管理局",
+        "昆明市滇池管理局",
+        "玉溪市抚仙湖管理局地址",
+        "昆明市量子科技局电话",
+    ] {
         let (res, _) = idx.search(q, None, 10).expect("search");
         assert!(
             !res.confident,
@@ -129,7 +141,10 @@ fn score_a_set_from_the_environment() {
         return;
     };
     let (share, hits, n) = score(Path::new(&path));
-    println!("{path}: {hits}/{n} = {:.1}% in the top 3", share * 100.0);
+    println!(
+        "{path}: {hits}/{n} = {:.1}% confident with an expected code in the top 3",
+        share * 100.0
+    );
 }
 
 /// Diagnostics: time per query in-process over `SEARCH_BENCH_QUERIES` (one search path per
@@ -154,11 +169,19 @@ fn time_queries_in_process() {
         })
         .collect();
     let idx = index();
+    let rounds: usize = std::env::var("SEARCH_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let limit: usize = std::env::var("SEARCH_BENCH_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
     let t0 = std::time::Instant::now();
     let mut times: Vec<f64> = Vec::new();
-    for (q, r) in &queries {
+    for (q, r) in queries.iter().cycle().take(queries.len() * rounds) {
         let t = std::time::Instant::now();
-        let _ = idx.search(q, r.as_deref(), 10).expect("search");
+        let _ = idx.search(q, r.as_deref(), limit).expect("search");
         times.push(t.elapsed().as_secs_f64() * 1e6);
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -171,4 +194,72 @@ fn time_queries_in_process() {
         times[times.len() * 99 / 100],
         times[times.len() - 1]
     );
+}
+
+/// Diagnostics: `SEARCH_PROBE='q1|q2' cargo test -p knowledge --test search_quality probe --
+/// --ignored --nocapture` prints each query's analysis, confidence and top hits; with
+/// `SEARCH_PROBE=sets` it prints the quality sets' unconfident queries.
+#[test]
+#[ignore]
+fn probe() {
+    let Ok(spec) = std::env::var("SEARCH_PROBE") else {
+        return;
+    };
+    let idx = index();
+    if spec == "sets" {
+        for path in [
+            root().join("data/queries.tsv"),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/search-holdout.tsv"),
+        ] {
+            for r in rows(&path) {
+                let (res, _) = idx.search(&r.query, r.region.as_deref(), 10).unwrap();
+                if !res.confident {
+                    println!("UNCONFIDENT {:?} region={:?}", r.query, r.region);
+                }
+            }
+        }
+        return;
+    }
+    if let Some(file) = spec.strip_prefix("file:") {
+        // Share of confident answers over a benchmark query file (unseen, made from the KB).
+        let body = std::fs::read_to_string(file).unwrap();
+        let (mut n, mut conf) = (0, 0);
+        for l in body.lines() {
+            let url = reqwest::Url::parse(&format!("http://x{l}")).unwrap();
+            let q = url
+                .query_pairs()
+                .find(|(k, _)| k == "q")
+                .unwrap()
+                .1
+                .to_string();
+            let r = url
+                .query_pairs()
+                .find(|(k, _)| k == "region")
+                .map(|(_, v)| v.to_string());
+            let (res, _) = idx.search(&q, r.as_deref(), 10).unwrap();
+            n += 1;
+            if res.confident {
+                conf += 1;
+            } else if std::env::var("SEARCH_PROBE_SHOW").is_ok() {
+                let top = res
+                    .items
+                    .first()
+                    .map(|i| i.title.clone())
+                    .unwrap_or_default();
+                println!("UNCONFIDENT {q:?} top={top}");
+            }
+        }
+        println!("{file}: {conf}/{n} confident");
+        return;
+    }
+    for q in spec.split('|') {
+        let (res, a) = idx.search(q, None, 10).unwrap();
+        println!(
+            "{q}: confident={} variants={:?} regions={:?}",
+            res.confident, a.variants, a.regions.mentions
+        );
+        for i in res.items.iter().take(3) {
+            println!("    {} {} {}", i.code, i.title, i.score);
+        }
+    }
 }

@@ -21,7 +21,9 @@ use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 use tantivy_jieba::jieba_rs::Jieba;
 
-use super::model::{Changes, DepartmentSummary, KbData, SearchHit, SearchResponse, Synonym};
+use super::model::{
+    Changes, DepartmentSummary, KbData, SearchHit, SearchResponse, SharedSummary, Synonym,
+};
 use super::regions::{Detected, RegionIndex};
 use super::synonyms::Synonyms;
 use super::text;
@@ -31,6 +33,10 @@ const TOKENIZER: &str = "ws";
 /// Candidates taken from tantivy before ranking, overall and within the named regions.
 const CANDIDATES: usize = 50;
 const SNIPPET_CHARS: usize = 90;
+/// Share of the query's distinctive words (weighted) the top entry's identifying words must
+/// cover for the answer to be confident.
+const IDENT_SHARE: f32 = 0.6;
+const IDENT_BONUS: f32 = 2.0;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -94,12 +100,19 @@ pub struct DocData {
 }
 
 fn h(s: &str) -> u32 {
+    h_parts(&[s.as_bytes()])
+}
+
+/// [`h`] of the concatenated parts.
+fn h_parts(parts: &[&[u8]]) -> u32 {
     // FNV-1a: stable and fast; word sets only need membership (a 32-bit collision inside
     // one entry's few dozen words is vanishingly rare).
     let mut x: u32 = 0x811c9dc5;
-    for b in s.as_bytes() {
-        x ^= *b as u32;
-        x = x.wrapping_mul(0x01000193);
+    for part in parts {
+        for b in *part {
+            x ^= *b as u32;
+            x = x.wrapping_mul(0x01000193);
+        }
     }
     x
 }
@@ -681,8 +694,11 @@ pub struct Analysis {
     pub regions: Detected,
     /// Word lists to score: the query as said, and with everyday words replaced.
     pub variants: Vec<Vec<String>>,
-    /// Pinyin pairs per variant.
-    pub py2: Vec<Vec<String>>,
+    /// Per variant word: the synonym replacements it is part of (bit k: the k-th one).
+    pub groups: Vec<Vec<u8>>,
+    /// The text of each variant (its pinyin pairs are made only when the words match
+    /// poorly).
+    pub texts: Vec<String>,
     /// Latin words taken as pinyin (kmsrsj).
     pub pinyin: Vec<String>,
     pub asks_question: bool,
@@ -699,6 +715,18 @@ struct Weighted {
     contact: bool,
     /// In no entry's name or question.
     unknown: bool,
+    /// A word that tells this entry from others: not a question, contact or generic
+    /// department word (局, 管理局, 中心 …). Confidence needs these matched in what
+    /// identifies an entry (name, aliases, question, keywords), not in its answer or address.
+    distinct: bool,
+    /// Hashed pinyin pairs of the word (管里局 → guan_li, li_ju): a homophone typo matches
+    /// an entry whose identifying words sound the same.
+    pairs: Vec<u32>,
+    /// The synonym replacements the word is part of (a bit each): the words of one
+    /// replacement count as one, matched when any of them is.
+    group: u8,
+    /// Contains another word of the query (社保转移 ⊃ 社保, 转移): its parts speak for it.
+    composite: bool,
 }
 
 impl Snapshot {
@@ -752,7 +780,7 @@ impl Snapshot {
         let regions = self.regions.detect(zh.trim());
         let rest = regions.rest.clone();
         let mut texts = vec![rest.clone()];
-        let replaced = self.synonyms.apply(&rest);
+        let (replaced, used) = self.synonyms.apply_marked(&rest);
         if replaced != rest {
             texts.push(replaced);
         }
@@ -765,13 +793,23 @@ impl Snapshot {
                 v
             })
             .collect();
-        let py2 = texts
+        // The words a replacement put in stand together for the one word it replaced.
+        let groups: Vec<Vec<u8>> = variants
             .iter()
-            .map(|t| {
-                let mut v = text::pinyin_bigrams(t);
-                let mut seen = HashSet::new();
-                v.retain(|w| seen.insert(w.clone()));
-                v
+            .enumerate()
+            .map(|(i, v)| {
+                v.iter()
+                    .map(|w| {
+                        if i == 0 {
+                            return 0;
+                        }
+                        used.iter()
+                            .take(8)
+                            .enumerate()
+                            .filter(|(_, r)| r.contains(w.as_str()))
+                            .fold(0u8, |m, (k, _)| m | (1 << k))
+                    })
+                    .collect()
             })
             .collect();
         Analysis {
@@ -779,7 +817,8 @@ impl Snapshot {
             normalized,
             regions,
             variants,
-            py2,
+            groups,
+            texts,
             pinyin,
         }
     }
@@ -790,7 +829,7 @@ impl Snapshot {
             .unwrap_or(0)
     }
 
-    fn weigh(&self, field: Field, word: &str) -> Weighted {
+    fn weigh(&self, field: Field, word: &str, is_word: bool) -> Weighted {
         let hash = h(word);
         if text::is_question_word(word) {
             return Weighted {
@@ -799,6 +838,10 @@ impl Snapshot {
                 key: false,
                 contact: text::is_contact_word(word),
                 unknown: false,
+                distinct: false,
+                pairs: Vec::new(),
+                group: 0,
+                composite: false,
             };
         }
         if text::is_contact_word(word) {
@@ -808,6 +851,10 @@ impl Snapshot {
                 key: false,
                 contact: true,
                 unknown: false,
+                distinct: false,
+                pairs: Vec::new(),
+                group: 0,
+                composite: false,
             };
         }
         let df = self.doc_freq(field, word);
@@ -817,12 +864,21 @@ impl Snapshot {
         } else {
             ((self.n_docs / (df as f32 + 1.0)).ln() - 1.5).max(0.2)
         };
+        let distinct = is_word && !text::is_generic_word(word);
         Weighted {
             hash,
             weight,
             key: df > 0,
             contact: false,
             unknown: df == 0,
+            distinct,
+            pairs: if distinct {
+                text::pinyin_bigram_hashes(word, h_parts)
+            } else {
+                Vec::new()
+            },
+            group: 0,
+            composite: false,
         }
     }
 
@@ -836,22 +892,44 @@ impl Snapshot {
         let words: Vec<Vec<Weighted>> = a
             .variants
             .iter()
-            .map(|v| v.iter().map(|w| self.weigh(f.all, w)).collect())
+            .zip(&a.groups)
+            .map(|(v, g)| {
+                v.iter()
+                    .zip(g)
+                    .map(|(w, g)| {
+                        let mut x = self.weigh(f.all, w, true);
+                        x.group = *g;
+                        x.composite = v
+                            .iter()
+                            .any(|o| o.len() < w.len() && w.contains(o.as_str()));
+                        x
+                    })
+                    .collect()
+            })
             .collect();
         let pinyin: Vec<u32> = a.pinyin.iter().map(|p| h(p)).collect();
         let has_text = words.iter().any(|v| !v.is_empty()) || !pinyin.is_empty();
         let no_pairs: Vec<Vec<Weighted>> = Vec::new();
-        let mut scored = self.rank(f, a, filter, limit, &words, &no_pairs, &pinyin)?;
+        let mut scored = self.rank(f, a, filter, limit, &words, (&[], &no_pairs), &pinyin)?;
         // Homophone typos and words cut differently: when the words alone match poorly, the
         // pinyin pairs are tried too (a second, wider search; most queries never need it).
         let best = scored.first().map_or(0.0, |x| x.1);
-        if has_text && best < 0.8 && a.py2.iter().any(|v| !v.is_empty()) {
-            let pairs: Vec<Vec<Weighted>> = a
-                .py2
+        if has_text && best < 0.8 {
+            let py2: Vec<Vec<String>> = a
+                .texts
                 .iter()
-                .map(|v| v.iter().map(|w| self.weigh(f.py2, w)).collect())
+                .map(|t| {
+                    let mut v = text::pinyin_bigrams(t);
+                    let mut seen = HashSet::new();
+                    v.retain(|w| seen.insert(w.clone()));
+                    v
+                })
                 .collect();
-            scored = self.rank(f, a, filter, limit, &words, &pairs, &pinyin)?;
+            let pairs: Vec<Vec<Weighted>> = py2
+                .iter()
+                .map(|v| v.iter().map(|w| self.weigh(f.py2, w, false)).collect())
+                .collect();
+            scored = self.rank(f, a, filter, limit, &words, (&py2, &pairs), &pinyin)?;
         }
         let confident = match scored.first() {
             Some((_, cov, key, _)) if has_text => *cov >= 0.5 && *key,
@@ -860,7 +938,7 @@ impl Snapshot {
 
         // Merged agencies answer with their successor; each entry once.
         let mut items: Vec<SearchHit> = Vec::new();
-        let mut shown: HashSet<String> = HashSet::new();
+        let mut shown: HashSet<*const DocData> = HashSet::new();
         let marks = highlight_words(a);
         let mark_refs: Vec<&str> = marks.iter().map(String::as_str).collect();
         for (score, _, _, doc) in scored {
@@ -877,7 +955,7 @@ impl Snapshot {
                 },
                 None => (doc, None),
             };
-            if !shown.insert(doc.code.clone()) {
+            if !shown.insert(Arc::as_ptr(&doc)) {
                 continue;
             }
             if let Some(fl) = filter
@@ -885,9 +963,9 @@ impl Snapshot {
             {
                 continue;
             }
-            let body = match &note {
-                Some(n) => format!("{n}{}", doc.text),
-                None => doc.text.clone(),
+            let body: std::borrow::Cow<str> = match &note {
+                Some(n) => format!("{n}{}", doc.text).into(),
+                None => doc.text.as_str().into(),
             };
             items.push(SearchHit {
                 kind: doc.kind.as_str().to_string(),
@@ -895,7 +973,7 @@ impl Snapshot {
                 title: doc.title.clone(),
                 snippet: text::highlight(&body, &mark_refs, SNIPPET_CHARS),
                 authorized: doc.authorized,
-                department: (*doc.department).clone(),
+                department: SharedSummary(doc.department.clone()),
                 score: (score * 1000.0).round() / 1000.0,
             });
         }
@@ -911,7 +989,7 @@ impl Snapshot {
         filter: Option<&str>,
         limit: usize,
         words: &[Vec<Weighted>],
-        pairs: &[Vec<Weighted>],
+        (py2, pairs): (&[Vec<String>], &[Vec<Weighted>]),
         pinyin: &[u32],
     ) -> Result<Vec<Scored>, SearchError> {
         let has_text = words.iter().any(|v| !v.is_empty()) || !pinyin.is_empty();
@@ -935,7 +1013,7 @@ impl Snapshot {
                 }
             }
         }
-        for (v, ws) in a.py2.iter().zip(pairs) {
+        for (v, ws) in py2.iter().zip(pairs) {
             for (p, wt) in v.iter().zip(ws) {
                 if wt.weight >= 1.0 && seen.insert(p.as_str()) {
                     should.push((Occur::Should, const_score(f.py2, p, 0.5 * wt.weight)));
@@ -993,8 +1071,11 @@ impl Snapshot {
             .collect();
         for (doc, bm25) in candidates {
             let doc = &doc;
-            let (cov, key) = coverage(doc, words, pairs, pinyin);
-            let mut score = 10.0 * cov + 0.001 * bm25 + 0.5 * specificity(doc, words);
+            let (cov, key, ident) = coverage(doc, words, pairs, pinyin);
+            // The entry that is known by the query's distinctive words (人社局) before one
+            // that only shares its generic or question words (几点上班).
+            let mut score =
+                10.0 * cov + IDENT_BONUS * ident + 0.001 * bm25 + 0.5 * specificity(doc, words);
             score += region_bonus(doc, &mention_chains, filter);
             score += match (doc.kind, a.asks_question) {
                 (Kind::Faq, true) | (Kind::Department, false) => 0.3,
@@ -1116,16 +1197,18 @@ fn const_term(field: Field, value: &str) -> Box<dyn Query> {
 }
 
 /// Share of the query's weight a document covers (0..1), the best over the query's
-/// variants and over words / pinyin pairs; and whether a topic word was matched.
+/// variants and over words / pinyin pairs; whether the entry answers confidently (its
+/// identifying words cover the query's distinctive words); and the best share of those.
 fn coverage(
     doc: &DocData,
     words: &[Vec<Weighted>],
     pairs: &[Vec<Weighted>],
     pinyin: &[u32],
-) -> (f32, bool) {
+) -> (f32, bool, f32) {
     let is_dept = doc.kind == Kind::Department;
     let mut best = 0.0f32;
     let mut key_hit = false;
+    let mut best_ident = 0.0f32;
     let py_hits = pinyin.iter().filter(|p| has(&doc.pyi, **p)).count();
     let empty: Vec<Weighted> = Vec::new();
     let lists: Vec<&Vec<Weighted>> = if words.iter().all(|v| v.is_empty()) {
@@ -1133,18 +1216,26 @@ fn coverage(
     } else {
         words.iter().collect()
     };
-    for v in lists {
+    for (i, v) in lists.into_iter().enumerate() {
         if v.is_empty() && pinyin.is_empty() {
             continue;
         }
         let mut total = 4.0 * pinyin.len() as f32;
         let mut got = 4.0 * py_hits as f32;
         let mut key = py_hits > 0;
+        // The distinctive words' weight, and how much of it the entry's identifying words
+        // (name, aliases, question, keywords; or their sound) cover: 滇池管理局 is not
+        // answered by an 应急管理局 on 滇池路.
+        let mut ident_total = total;
+        let mut ident_got = got;
+        // Synonym groups: (weight, matched).
+        let mut groups: [(f32, bool); 8] = [(0.0, false); 8];
         for w in v {
             total += w.weight;
+            let ident = has(&doc.primary, w.hash) || has(&doc.inherited, w.hash);
             let c = if has(&doc.primary, w.hash) {
                 1.0
-            } else if has(&doc.inherited, w.hash) {
+            } else if ident {
                 0.8
             } else if is_dept && w.contact {
                 0.7
@@ -1157,37 +1248,62 @@ fn coverage(
             if c >= 0.7 && w.key {
                 key = true;
             }
+            if w.distinct {
+                let hit =
+                    ident || (!w.pairs.is_empty() && w.pairs.iter().all(|p| has(&doc.py2, *p)));
+                if w.group != 0 {
+                    for (k, e) in groups.iter_mut().enumerate() {
+                        if w.group & (1 << k) != 0 {
+                            e.0 = e.0.max(w.weight);
+                            e.1 |= hit;
+                        }
+                    }
+                } else if !w.composite {
+                    ident_total += w.weight;
+                    if hit {
+                        ident_got += w.weight;
+                    }
+                }
+            }
         }
-        if total > 0.0 {
-            let cov = got / total;
-            if cov > best {
-                best = cov;
+        for (gw, hit) in groups {
+            ident_total += gw;
+            if hit {
+                ident_got += gw;
             }
-            if key && cov >= 0.5 {
-                key_hit = true;
+        }
+        // How the words sound (homophone typos), for this variant.
+        let mut pair_cov = 0.0f32;
+        if let Some(pv) = pairs.get(i) {
+            let (mut pt, mut pg) = (0.0f32, 0.0f32);
+            for p in pv {
+                pt += p.weight;
+                if has(&doc.py2, p.hash) {
+                    pg += p.weight;
+                }
             }
+            if pt > 0.0 {
+                pair_cov = 0.9 * pg / pt;
+            }
+        }
+        let cov = if total > 0.0 { got / total } else { 0.0 };
+        best = best.max(cov).max(pair_cov);
+        let share = if ident_total > 0.0 {
+            ident_got / ident_total
+        } else {
+            0.0
+        };
+        best_ident = best_ident.max(share);
+        let matched = if ident_total > 0.0 {
+            share >= IDENT_SHARE
+        } else {
+            key || pair_cov >= 0.5
+        };
+        if matched && cov.max(pair_cov) >= 0.5 {
+            key_hit = true;
         }
     }
-    for v in pairs {
-        let mut total = 0.0;
-        let mut got = 0.0;
-        for p in v {
-            total += p.weight;
-            if has(&doc.py2, p.hash) {
-                got += p.weight;
-            }
-        }
-        if total > 0.0 {
-            let cov = 0.9 * got / total;
-            if cov > best {
-                best = cov;
-            }
-            if cov >= 0.5 {
-                key_hit = true;
-            }
-        }
-    }
-    (best, key_hit)
+    (best, key_hit, best_ident)
 }
 
 /// Share of an entry's own words the query names: between equal matches, 公安局 is a

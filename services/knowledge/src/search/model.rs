@@ -28,8 +28,33 @@ pub struct SearchHit {
     /// May be read out to the caller (授权解答); always true for a department's directory
     /// entry.
     pub authorized: bool,
-    pub department: DepartmentSummary,
+    #[schema(value_type = DepartmentSummary)]
+    pub department: SharedSummary,
     pub score: f32,
+}
+
+/// A department summary shared by the entries (and hits) of one department: a hit points
+/// at it instead of copying its name and phones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedSummary(pub std::sync::Arc<DepartmentSummary>);
+
+impl std::ops::Deref for SharedSummary {
+    type Target = DepartmentSummary;
+    fn deref(&self) -> &DepartmentSummary {
+        &self.0
+    }
+}
+
+impl Serialize for SharedSummary {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        DepartmentSummary::deserialize(d).map(|x| SharedSummary(std::sync::Arc::new(x)))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]

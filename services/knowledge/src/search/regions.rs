@@ -24,6 +24,9 @@ pub struct RegionIndex {
     /// Region code → itself and its ancestors, nearest first.
     chains: HashMap<String, std::sync::Arc<[String]>>,
     max_form_chars: usize,
+    /// First characters of the forms: most positions of a query start none, and are
+    /// passed without a lookup per length.
+    starts: std::collections::HashSet<char>,
 }
 
 /// A region the query names, strongest first in [`Detected::mentions`].
@@ -90,6 +93,7 @@ impl RegionIndex {
             }
         }
         let max_form_chars = forms.keys().map(|f| f.chars().count()).max().unwrap_or(0);
+        let starts = forms.keys().filter_map(|f| f.chars().next()).collect();
         let mut forms_by_code: HashMap<String, Vec<String>> = HashMap::new();
         for (form, list) in &forms {
             for (code, _) in list {
@@ -125,6 +129,7 @@ impl RegionIndex {
             forms_by_code,
             chains,
             max_form_chars,
+            starts,
         }
     }
 
@@ -182,7 +187,15 @@ impl RegionIndex {
         let mut i = 0;
         while i < n {
             let mut matched = None;
-            let longest = self.max_form_chars.min(n - i);
+            let starts_form = text[bounds[i]..]
+                .chars()
+                .next()
+                .is_some_and(|c| self.starts.contains(&c));
+            let longest = if starts_form {
+                self.max_form_chars.min(n - i)
+            } else {
+                0
+            };
             for len in (1..=longest).rev() {
                 if len == 1 && i != 0 {
                     break;

@@ -32,8 +32,15 @@ impl Synonyms {
     /// One left-to-right pass, longest term first at each position; a replacement is never
     /// replaced again (执照 → 营业执照 does not grow 营业执照).
     pub fn apply(&self, text: &str) -> String {
+        self.apply_marked(text).0
+    }
+
+    /// [`Synonyms::apply`], with the replacements it put in (each stands for one word of
+    /// the caller's).
+    pub fn apply_marked(&self, text: &str) -> (String, Vec<String>) {
+        let mut used: Vec<String> = Vec::new();
         if self.map.is_empty() {
-            return text.to_string();
+            return (text.to_string(), used);
         }
         // Byte offsets of the character boundaries: lookups slice the text, no allocation.
         let bounds: Vec<usize> = text
@@ -51,6 +58,9 @@ impl Synonyms {
                 }
                 if let Some(rep) = self.map.get(&text[bounds[i]..bounds[i + len]]) {
                     out.push_str(rep);
+                    if !used.contains(rep) {
+                        used.push(rep.clone());
+                    }
                     i += len;
                     continue 'outer;
                 }
@@ -58,7 +68,7 @@ impl Synonyms {
             out.push_str(&text[bounds[i]..bounds[i + 1]]);
             i += 1;
         }
-        out
+        (out, used)
     }
 }
 

@@ -87,12 +87,16 @@ const FILLER: &[&str] = &[
 
 /// Removes spoken filler; what is left is trimmed and single-spaced.
 pub fn strip_filler(text: &str) -> String {
-    let mut fillers: Vec<&str> = FILLER.to_vec();
-    fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
-    let mut out = text.to_string();
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let fillers = SORTED.get_or_init(|| {
+        let mut v = FILLER.to_vec();
+        v.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        v
+    });
+    let mut out = std::borrow::Cow::Borrowed(text);
     for f in fillers {
         if out.contains(f) {
-            out = out.replace(f, " ");
+            out = std::borrow::Cow::Owned(out.replace(f, " "));
         }
     }
     collapse_spaces(&out)
@@ -217,6 +221,8 @@ const CONTACT_WORDS: &[&str] = &[
     "上班",
     "下班",
     "上班时间",
+    "几点上班",
+    "几点下班",
     "时间",
     "办公",
     "办公时间",
@@ -230,6 +236,42 @@ const CONTACT_WORDS: &[&str] = &[
 
 pub fn is_contact_word(token: &str) -> bool {
     CONTACT_WORDS.contains(&token)
+}
+
+/// Generic parts of department names (局, 管理局, 中心, 委员会 …): every agency has one, so
+/// a query's match on them alone says nothing about which agency it means.
+const GENERIC_WORDS: &[&str] = &[
+    "局",
+    "管理",
+    "管理局",
+    "分局",
+    "中心",
+    "服务中心",
+    "管理中心",
+    "委员会",
+    "委员",
+    "委",
+    "办公室",
+    "办公",
+    "厅",
+    "处",
+    "管理处",
+    "所",
+    "管理所",
+    "站",
+    "管理站",
+    "队",
+    "支队",
+    "大队",
+    "总队",
+    "部门",
+    "单位",
+    "机构",
+    "机关",
+];
+
+pub fn is_generic_word(token: &str) -> bool {
+    GENERIC_WORDS.contains(&token)
 }
 
 /// Search-mode segmentation: a long word is given with its parts (人力资源 → 人力, 资源,
@@ -267,6 +309,26 @@ pub fn pinyin_bigrams(text: &str) -> Vec<String> {
         let syl: Vec<&str> = piece.chars().filter_map(syllable).collect();
         for w in syl.windows(2) {
             out.push(format!("{}_{}", w[0], w[1]));
+        }
+    }
+    out
+}
+
+/// [`pinyin_bigrams`] of one word, hashed with `hash` as the joined `a_b` string would be,
+/// without building the strings.
+pub fn pinyin_bigram_hashes(word: &str, hash: impl Fn(&[&[u8]]) -> u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut prev: Option<&str> = None;
+    for c in word.chars() {
+        match syllable(c) {
+            Some(s) => {
+                if let Some(p) = prev {
+                    out.push(hash(&[p.as_bytes(), b"_", s.as_bytes()]));
+                }
+                prev = Some(s);
+            }
+            None if c.is_whitespace() => prev = None,
+            None => {}
         }
     }
     out
@@ -319,59 +381,57 @@ fn push_escaped(out: &mut String, c: char) {
 }
 
 /// HTML-escaped `text` (cut to about `max_chars`) with every occurrence of `words` wrapped
-/// in `<em>…</em>`. Longer words win where they overlap.
+/// in `<em>…</em>`. Longer words win where they overlap. Works on byte ranges of the text
+/// (no per-character copy of it: answers can be long and every hit is highlighted).
 pub fn highlight(text: &str, words: &[&str], max_chars: usize) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut marked = vec![false; chars.len()];
-    let mut sorted: Vec<Vec<char>> = words
-        .iter()
-        .filter(|w| !w.is_empty())
-        .map(|w| w.chars().collect())
-        .collect();
+    let mut sorted: Vec<&str> = words.iter().copied().filter(|w| !w.is_empty()).collect();
     sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    for w in &sorted {
-        if w.len() > chars.len() {
-            continue;
-        }
-        let mut i = 0;
-        while i + w.len() <= chars.len() {
-            if chars[i..i + w.len()] == w[..] && !marked[i..i + w.len()].iter().any(|m| *m) {
-                for m in &mut marked[i..i + w.len()] {
-                    *m = true;
-                }
-                i += w.len();
-            } else {
-                i += 1;
+    // Marked byte ranges, kept sorted by start; they never overlap.
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    for w in sorted {
+        for (i, _) in text.match_indices(w) {
+            let (a, b) = (i, i + w.len());
+            let at = marks.partition_point(|m| m.0 < a);
+            let clash_prev = at > 0 && marks[at - 1].1 > a;
+            let clash_next = at < marks.len() && marks[at].0 < b;
+            if !clash_prev && !clash_next {
+                marks.insert(at, (a, b));
             }
         }
     }
     // Start the window a little before the first mark so it shows.
-    let first = marked.iter().position(|m| *m).unwrap_or(0);
-    let start = if chars.len() <= max_chars || first < max_chars / 2 {
+    let total = text.chars().count();
+    let first = marks.first().map_or(0, |m| text[..m.0].chars().count());
+    let start = if total <= max_chars || first < max_chars / 2 {
         0
     } else {
         first.saturating_sub(max_chars / 4)
     };
-    let end = (start + max_chars).min(chars.len());
-    let mut out = String::new();
+    let end = (start + max_chars).min(total);
+    let mut out = String::with_capacity(3 * max_chars + 32);
     if start > 0 {
         out.push('…');
     }
     let mut open = false;
-    for i in start..end {
-        if marked[i] && !open {
+    let mut next = 0;
+    for (byte, c) in text.char_indices().skip(start).take(end - start) {
+        while next < marks.len() && marks[next].1 <= byte {
+            next += 1;
+        }
+        let marked = next < marks.len() && marks[next].0 <= byte;
+        if marked && !open {
             out.push_str("<em>");
             open = true;
-        } else if !marked[i] && open {
+        } else if !marked && open {
             out.push_str("</em>");
             open = false;
         }
-        push_escaped(&mut out, chars[i]);
+        push_escaped(&mut out, c);
     }
     if open {
         out.push_str("</em>");
     }
-    if end < chars.len() {
+    if end < total {
         out.push('…');
     }
     out
@@ -410,5 +470,17 @@ mod tests {
             highlight("a<b>身份证丢了", &["身份证"], 50),
             "a&lt;b&gt;<em>身份证</em>丢了"
         );
+        // Longer words first; adjacent marks merge; a long text is cut around the mark.
+        assert_eq!(
+            highlight("身份证件丢了", &["身份", "身份证件", "丢了"], 50),
+            "<em>身份证件丢了</em>"
+        );
+        let long = format!("{}公积金{}", "甲".repeat(100), "乙".repeat(100));
+        let h = highlight(&long, &["公积金"], 20);
+        assert!(
+            h.starts_with('…') && h.ends_with('…') && h.contains("<em>公积金</em>"),
+            "{h}"
+        );
+        assert_eq!(h.chars().filter(|c| *c == '甲').count(), 5);
     }
 }
