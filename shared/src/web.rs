@@ -122,3 +122,18 @@ pub fn openapi_json(doc: &utoipa::openapi::OpenApi) -> String {
     s.push('\n');
     s
 }
+
+/// The request's `Idempotency-Key`, if any: 1–200 printable ASCII characters, else a 400.
+/// Callers scope it (per user, per endpoint) before storing it.
+pub fn idempotency_key(req: &actix_web::HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(v) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = v.to_str().ok().map(str::trim).unwrap_or_default();
+    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::bad_request(
+            "`Idempotency-Key` must be 1 to 200 printable ASCII characters",
+        ));
+    }
+    Ok(Some(key.to_string()))
+}

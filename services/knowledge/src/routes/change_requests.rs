@@ -185,18 +185,8 @@ pub async fn create_change_request(
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
     user.require(PROPOSERS)?;
-    let key = req
-        .headers()
-        .get("idempotency-key")
-        .map(|v| {
-            v.to_str()
-                .ok()
-                .filter(|k| !k.is_empty() && k.len() <= 200)
-                // Keys are per caller: another caller's key never answers with their request.
-                .map(|k| format!("{}\n{k}", user.sub))
-                .ok_or_else(|| ApiError::bad_request("bad Idempotency-Key"))
-        })
-        .transpose()?;
+    // Keys are per caller: another caller's key never answers with their request.
+    let key = shared::web::idempotency_key(&req)?.map(|k| format!("{}\n{k}", user.sub));
     let mut input: ChangeRequestInput = json_body(&req, body, BODY_LIMIT).await?;
     if user.is(Role::Liaison) {
         // A liaison proposes for their own department only.

@@ -40,7 +40,7 @@ pub async fn create(
     user.require(&[Role::Service, Role::Admin])?;
     let request: NotificationRequest = super::parse_body(&body)?;
     request.validate()?;
-    let key = idempotency_key(&req)?;
+    let key = shared::web::idempotency_key(&req)?;
     let fingerprint = request.fingerprint()?;
     let config = state.config.clone();
     let row = shared::db::run(&state.pool, move |c| {
@@ -133,22 +133,6 @@ fn same_request(existing: NotificationRow, fingerprint: &str) -> ApiResult<Notif
             "this Idempotency-Key was used with a different request",
         ))
     }
-}
-
-fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
-    let Some(v) = req.headers().get("idempotency-key") else {
-        return Ok(None);
-    };
-    let s = v
-        .to_str()
-        .map_err(|_| ApiError::bad_request("Idempotency-Key must be printable ASCII"))?
-        .trim();
-    if s.is_empty() || s.len() > 200 || !s.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::bad_request(
-            "Idempotency-Key must be 1-200 printable ASCII characters",
-        ));
-    }
-    Ok(Some(s.to_string()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

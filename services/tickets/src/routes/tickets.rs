@@ -16,22 +16,9 @@ use crate::domain::time::{cst_day, from_ms, to_ms};
 use crate::domain::{Status, TicketType, ticket_id};
 use crate::startup::AppState;
 
-const IDEMPOTENCY_HEADER: &str = "idempotency-key";
-
 fn idempotency_key(req: &HttpRequest, user: &AuthUser) -> ApiResult<Option<String>> {
-    let Some(v) = req.headers().get(IDEMPOTENCY_HEADER) else {
-        return Ok(None);
-    };
-    let key = v
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 200)
-        .ok_or_else(|| {
-            ApiError::bad_request("`Idempotency-Key` must be 1 to 200 visible characters")
-        })?;
     // Keys are per user: two operators cannot collide.
-    Ok(Some(format!("{}:{key}", user.sub)))
+    Ok(shared::web::idempotency_key(req)?.map(|key| format!("{}:{key}", user.sub)))
 }
 
 /// Creates a ticket. A no-info ticket is dispatched at once to its region's government
