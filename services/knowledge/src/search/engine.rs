@@ -274,6 +274,11 @@ impl SearchIndex {
             docs.insert(uid, Arc::new(doc));
         }
         writer.commit()?;
+        // One segment: a query builds its scorers once per segment, much of its cost.
+        let ids = index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            writer.merge(&ids).wait()?;
+        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
