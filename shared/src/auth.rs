@@ -3,8 +3,9 @@
 //! HS256 pinned, `exp`/`iss`/`aud` required, one audience per service (a login token lists all
 //! three). Every route states the roles it allows; liaisons carry their `department`.
 
+use std::collections::HashMap;
 use std::future::{Ready, ready};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -74,12 +75,22 @@ pub enum KeyError {
     TooShort,
 }
 
+/// Seconds of clock difference allowed on `exp`.
+const LEEWAY: i64 = 5;
+/// Verified tokens remembered, at most (the set is emptied when full).
+const VERIFIED_MAX: usize = 10_000;
+
 /// Signs and checks tokens for one service (its audience).
 #[derive(Clone)]
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     audience: String,
+    /// Tokens that passed the full check, with their claims. An operator's client sends the
+    /// same token with every request; checking its signature and parsing its JSON again each
+    /// time cost more than some whole requests. Keyed by the exact token text, so only a
+    /// token that verified is ever found; its expiry is checked on every use.
+    verified: Arc<Mutex<HashMap<String, Claims>>>,
 }
 
 impl JwtKeys {
@@ -92,6 +103,7 @@ impl JwtKeys {
             encoding: EncodingKey::from_secret(bytes),
             decoding: DecodingKey::from_secret(bytes),
             audience: audience.to_string(),
+            verified: Arc::default(),
         })
     }
 
@@ -128,11 +140,40 @@ impl JwtKeys {
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        self.verify_at(token, chrono::Utc::now().timestamp())
+    }
+
+    fn verify_at(&self, token: &str, now: i64) -> Result<Claims, ApiError> {
+        let known = self
+            .verified
+            .lock()
+            .ok()
+            .and_then(|v| v.get(token).cloned());
+        if let Some(claims) = known {
+            if claims.exp + LEEWAY < now {
+                return Err(ApiError::Unauthorized(
+                    "invalid token: ExpiredSignature".into(),
+                ));
+            }
+            return Ok(claims);
+        }
+        let claims = self.check(token)?;
+        if let Ok(mut v) = self.verified.lock() {
+            if v.len() >= VERIFIED_MAX {
+                v.clear();
+            }
+            v.insert(token.to_string(), claims.clone());
+        }
+        Ok(claims)
+    }
+
+    /// The full check: signature, algorithm, issuer, audience, expiry.
+    fn check(&self, token: &str) -> Result<Claims, ApiError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
-        validation.leeway = 5;
+        validation.leeway = LEEWAY as u64;
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .map_err(|e| ApiError::Unauthorized(format!("invalid token: {e}")))?;
         if data.claims.role == Role::Liaison && data.claims.department.is_none() {
@@ -268,6 +309,31 @@ mod tests {
         let payload = forged.split('.').nth(1).unwrap();
         let none = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");
         assert!(k.verify(&none).is_err());
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires_and_others_are_still_checked() {
+        let k = keys("knowledge");
+        let t = k
+            .issue("op", Role::Operator, None, &ALL_AUDIENCES, 60)
+            .unwrap();
+        let now = chrono::Utc::now().timestamp();
+        assert_eq!(k.verify_at(&t, now).unwrap().sub, "op");
+        // Found among the verified ones now, but past its expiry it is refused all the same.
+        assert_eq!(k.verify_at(&t, now + 30).unwrap().sub, "op");
+        assert!(k.verify_at(&t, now + 60 + LEEWAY + 1).is_err());
+        // A token differing in one signature character is checked in full, and refused.
+        let at = t.len() - 10;
+        let c = if &t[at..=at] == "A" { "B" } else { "A" };
+        let tampered = format!("{}{c}{}", &t[..at], &t[at + 1..]);
+        assert!(k.verify_at(&tampered, now).is_err());
+        // Clones share what was verified; another audience's keys do not.
+        assert!(k.clone().verify_at(&t, now + 30).is_ok());
+        let only_notify = k
+            .issue("svc", Role::Service, None, &["notify"], 60)
+            .unwrap();
+        assert!(k.verify_at(&only_notify, now).is_err());
+        assert!(k.verify_at(&only_notify, now).is_err());
     }
 
     #[test]

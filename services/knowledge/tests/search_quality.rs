@@ -147,17 +147,11 @@ fn score_a_set_from_the_environment() {
     );
 }
 
-/// Diagnostics: time per query in-process over `SEARCH_BENCH_QUERIES` (one search path per
-/// line, as bench/search/make_queries.py writes them). Run with `--release`.
-#[test]
-#[ignore]
-fn time_queries_in_process() {
-    let Ok(path) = std::env::var("SEARCH_BENCH_QUERIES") else {
-        return;
-    };
-    let body = std::fs::read_to_string(&path).expect("queries");
-    let queries: Vec<(String, Option<String>)> = body
-        .lines()
+/// (query, region) of each search path of a benchmark query file (as
+/// bench/search/make_queries.py writes them).
+fn query_file(path: &Path) -> Vec<(String, Option<String>)> {
+    let body = std::fs::read_to_string(path).expect("queries");
+    body.lines()
         .filter_map(|l| {
             let url = reqwest::Url::parse(&format!("http://x{l}")).ok()?;
             let q = url.query_pairs().find(|(k, _)| k == "q")?.1.to_string();
@@ -167,7 +161,18 @@ fn time_queries_in_process() {
                 .map(|(_, v)| v.to_string());
             Some((q, r))
         })
-        .collect();
+        .collect()
+}
+
+/// Diagnostics: time per query in-process over `SEARCH_BENCH_QUERIES` (one search path per
+/// line, as bench/search/make_queries.py writes them). Run with `--release`.
+#[test]
+#[ignore]
+fn time_queries_in_process() {
+    let Ok(path) = std::env::var("SEARCH_BENCH_QUERIES") else {
+        return;
+    };
+    let queries = query_file(Path::new(&path));
     let idx = index();
     let rounds: usize = std::env::var("SEARCH_BENCH_ROUNDS")
         .ok()
@@ -222,20 +227,8 @@ fn probe() {
     }
     if let Some(file) = spec.strip_prefix("file:") {
         // Share of confident answers over a benchmark query file (unseen, made from the KB).
-        let body = std::fs::read_to_string(file).unwrap();
         let (mut n, mut conf) = (0, 0);
-        for l in body.lines() {
-            let url = reqwest::Url::parse(&format!("http://x{l}")).unwrap();
-            let q = url
-                .query_pairs()
-                .find(|(k, _)| k == "q")
-                .unwrap()
-                .1
-                .to_string();
-            let r = url
-                .query_pairs()
-                .find(|(k, _)| k == "region")
-                .map(|(_, v)| v.to_string());
+        for (q, r) in query_file(Path::new(file)) {
             let (res, _) = idx.search(&q, r.as_deref(), 10).unwrap();
             n += 1;
             if res.confident {
@@ -261,5 +254,26 @@ fn probe() {
         for i in res.items.iter().take(3) {
             println!("    {} {} {}", i.code, i.title, i.score);
         }
+    }
+}
+
+/// Diagnostics: `SEARCH_DUMP=queries.txt` (search paths, as for the in-process timing) prints
+/// every answer as one line (confident, then code and score of each hit), so that two
+/// versions of the engine can be compared with `diff`.
+#[test]
+#[ignore]
+fn dump_answers() {
+    let Ok(path) = std::env::var("SEARCH_DUMP") else {
+        return;
+    };
+    let idx = index();
+    for (q, r) in query_file(Path::new(&path)) {
+        let (res, _) = idx.search(&q, r.as_deref(), 10).expect("search");
+        let hits: Vec<String> = res
+            .items
+            .iter()
+            .map(|i| format!("{}:{}", i.code, i.score))
+            .collect();
+        println!("DUMP {q}\t{r:?}\t{}\t{}", res.confident, hits.join(" "));
     }
 }

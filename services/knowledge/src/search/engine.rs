@@ -2,29 +2,35 @@
 //!
 //! Text is segmented by our own jieba instance and indexed pre-tokenised (whitespace
 //! tokenizer), so the query is cut exactly like the documents and no QueryParser is
-//! involved (it would turn a multi-word Chinese query into a phrase). tantivy finds the
-//! candidates (BM25 over the informative words, pinyin pairs and pinyin initials); the
-//! ranking then measures how much of the query's weight each candidate covers, adds the
-//! region evidence, and applies the department/FAQ rules. Everything a hit shows is
-//! precomputed, so a query touches no database.
+//! involved (it would turn a multi-word Chinese query into a phrase). The candidates are the
+//! entries with the most query weight: each query word (pinyin pair, pinyin initials) adds
+//! its weight to every entry in its tantivy posting list, then the region evidence is added.
+//! Reading the posting lists directly, instead of through tantivy's query objects, matters:
+//! building weights and scorers for a dozen constant-score clauses was half of a query's
+//! time. The ranking then measures how much of the query's weight each candidate covers and
+//! applies the department/FAQ rules. Everything a hit shows is precomputed, so a query
+//! touches no database.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::index::InvertedIndexReader;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TERMINATED, TantivyDocument,
+    Term,
+};
 use tantivy_jieba::jieba_rs::Jieba;
 
 use super::model::{
     Changes, DepartmentSummary, KbData, SearchHit, SearchResponse, SharedSummary, Synonym,
 };
-use super::regions::{Detected, RegionIndex};
+use super::regions::{Detected, RegionIndex, UNKNOWN_REGION};
 use super::synonyms::Synonyms;
 use super::text;
 use crate::domain::{Department, Faq};
@@ -81,8 +87,9 @@ pub struct DocData {
     pub kind: Kind,
     pub code: String,
     pub region: String,
-    /// The region and those above it, nearest first.
-    chain: Arc<[String]>,
+    /// The region's number, and those of the regions above it, nearest first.
+    region_id: u32,
+    chain: Arc<[u32]>,
     pub dept: String,
     /// For a merged agency: who answers for it now.
     pub successor: Option<String>,
@@ -91,12 +98,56 @@ pub struct DocData {
     pub text: String,
     pub authorized: bool,
     /// Shared by a department's entries.
-    pub department: Arc<DepartmentSummary>,
-    primary: Vec<u32>,
-    inherited: Vec<u32>,
-    secondary: Vec<u32>,
-    py2: Vec<u32>,
-    pyi: Vec<u32>,
+    pub department: SharedSummary,
+    sets: WordSets,
+}
+
+impl DocData {
+    fn primary(&self) -> &[u32] {
+        self.sets.get(0)
+    }
+    fn inherited(&self) -> &[u32] {
+        self.sets.get(1)
+    }
+    fn secondary(&self) -> &[u32] {
+        self.sets.get(2)
+    }
+    fn py2(&self) -> &[u32] {
+        self.sets.get(3)
+    }
+    fn pyi(&self) -> &[u32] {
+        self.sets.get(4)
+    }
+}
+
+/// An entry's hashed word sets (name or question, inherited name, answer or address, pinyin
+/// pairs, pinyin initials), each sorted, in one allocation: the ranking reads them for
+/// every candidate, and one block costs one or two cache misses where five vectors cost five.
+#[derive(Debug)]
+struct WordSets {
+    words: Box<[u32]>,
+    ends: [u32; 5],
+}
+
+impl WordSets {
+    fn new(sets: [&[u32]; 5]) -> WordSets {
+        let mut words = Vec::with_capacity(sets.iter().map(|s| s.len()).sum());
+        let mut ends = [0u32; 5];
+        for (i, set) in sets.iter().enumerate() {
+            words.extend_from_slice(set);
+            ends[i] = words.len() as u32;
+        }
+        WordSets {
+            words: words.into_boxed_slice(),
+            ends,
+        }
+    }
+
+    fn get(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let end = self.ends[i] as usize;
+        self.words.get(start..end).unwrap_or(&[])
+    }
 }
 
 fn h(s: &str) -> u32 {
@@ -139,13 +190,26 @@ struct Catalog {
 /// An immutable view a query works on: a searcher and the entries it can return.
 pub struct Snapshot {
     searcher: Searcher,
-    /// segment ordinal → doc id → entry.
-    by_addr: Vec<Vec<Option<Arc<DocData>>>>,
+    segments: Vec<SegmentView>,
+    /// Address (segment base + doc id) → entry; `None` for a deleted one.
+    by_addr: Vec<Option<Arc<DocData>>>,
+    /// What choosing the candidates reads of every entry a query word touches, by address,
+    /// kept together (reading it through the entries themselves cost a cache miss each).
+    meta: Arc<[Meta]>,
     docs: HashMap<u64, Arc<DocData>>,
     by_code: HashMap<String, u64>,
     regions: Arc<RegionIndex>,
     synonyms: Arc<Synonyms>,
     n_docs: f32,
+}
+
+/// One segment's inverted indexes of the fields a query reads, and where its documents start
+/// among the snapshot's addresses.
+#[derive(Clone)]
+struct SegmentView {
+    base: u32,
+    /// By field id; `None` for a field no query reads.
+    inverted: Vec<Option<Arc<InvertedIndexReader>>>,
 }
 
 pub struct SearchIndex {
@@ -427,7 +491,9 @@ impl SearchIndex {
         let old = self.snapshot()?;
         let snapshot = Snapshot {
             searcher: old.searcher.clone(),
+            segments: old.segments.clone(),
             by_addr: old.by_addr.clone(),
+            meta: old.meta.clone(),
             docs: old.docs.clone(),
             by_code: old.by_code.clone(),
             regions: old.regions.clone(),
@@ -475,7 +541,7 @@ struct DocBuilder<'a> {
     jieba: &'a Jieba,
     /// Per build: department summaries shared by their entries, and answers already cut
     /// (many entries share an answer text).
-    summaries: std::cell::RefCell<HashMap<String, Arc<DepartmentSummary>>>,
+    summaries: std::cell::RefCell<HashMap<String, SharedSummary>>,
     answers: std::cell::RefCell<HashMap<String, Arc<Words>>>,
     inherited: std::cell::RefCell<HashMap<String, Arc<Words>>>,
 }
@@ -520,12 +586,12 @@ impl<'a> DocBuilder<'a> {
         a
     }
 
-    fn summary(&self, d: &Department) -> Arc<DepartmentSummary> {
+    fn summary(&self, d: &Department) -> SharedSummary {
         let mut cache = self.summaries.borrow_mut();
         if let Some(s) = cache.get(&d.code) {
             return s.clone();
         }
-        let s = Arc::new(summary(d));
+        let s = SharedSummary::new(summary(d));
         cache.insert(d.code.clone(), s.clone());
         s
     }
@@ -632,7 +698,8 @@ impl<'a> DocBuilder<'a> {
             kind: Kind::Department,
             code: d.code.clone(),
             region: d.region.clone(),
-            chain: self.regions.chain_arc(&d.region),
+            region_id: self.regions.id(&d.region),
+            chain: self.regions.chain_ids(&d.region),
             dept: d.code.clone(),
             successor: if d.status == "merged" {
                 d.successor.clone()
@@ -643,11 +710,13 @@ impl<'a> DocBuilder<'a> {
             text: snippet,
             authorized: true,
             department: self.summary(d),
-            primary: hashed(&primary),
-            inherited: Vec::new(),
-            secondary: hashed(&secondary),
-            py2: hashed(&py2),
-            pyi: hashed(&pyi),
+            sets: WordSets::new([
+                &hashed(&primary),
+                &[],
+                &hashed(&secondary),
+                &hashed(&py2),
+                &hashed(&pyi),
+            ]),
         };
         (doc, data)
     }
@@ -674,18 +743,21 @@ impl<'a> DocBuilder<'a> {
             kind: Kind::Faq,
             code: q.code.clone(),
             region: d.region.clone(),
-            chain: self.regions.chain_arc(&d.region),
+            region_id: self.regions.id(&d.region),
+            chain: self.regions.chain_ids(&d.region),
             dept: d.code.clone(),
             successor: None,
             title: q.question.clone(),
             text: q.answer.clone(),
             authorized: q.authorized,
             department: self.summary(d),
-            primary: hashed(&primary),
-            inherited: inherited.1.clone(),
-            secondary: answer.1.clone(),
-            py2: hashed(&py2),
-            pyi: Vec::new(),
+            sets: WordSets::new([
+                &hashed(&primary),
+                &inherited.1,
+                &answer.1,
+                &hashed(&py2),
+                &[],
+            ]),
         };
         (doc, data)
     }
@@ -710,7 +782,7 @@ pub struct Analysis {
 }
 
 /// Score, coverage, whether a topic word matched, entry.
-type Scored = (f32, f32, bool, Arc<DocData>);
+type Scored<'a> = (f32, f32, bool, &'a DocData);
 
 struct Weighted {
     hash: u32,
@@ -744,19 +816,55 @@ impl Snapshot {
         synonyms: Arc<Synonyms>,
     ) -> Result<Snapshot, SearchError> {
         let mut by_addr = Vec::new();
+        let mut segments = Vec::new();
+        let read = [
+            fields.all,
+            fields.sec,
+            fields.py2,
+            fields.pyi,
+            fields.region,
+            fields.kind,
+        ];
         for seg in searcher.segment_readers() {
             let col = seg.fast_fields().u64("uid")?;
-            let max = seg.max_doc();
-            let mut v = Vec::with_capacity(max as usize);
-            for doc in 0..max {
-                v.push(col.first(doc).and_then(|uid| docs.get(&uid).cloned()));
+            let base = by_addr.len() as u32;
+            for doc in 0..seg.max_doc() {
+                by_addr.push(col.first(doc).and_then(|uid| docs.get(&uid).cloned()));
             }
-            by_addr.push(v);
+            let mut inverted = Vec::new();
+            for f in read {
+                let id = f.field_id() as usize;
+                if inverted.len() <= id {
+                    inverted.resize(id + 1, None);
+                }
+                inverted[id] = Some(seg.inverted_index(f)?);
+            }
+            segments.push(SegmentView { base, inverted });
         }
-        let _ = fields;
+        // Equal candidates are taken in code order: every replica (whose segments differ)
+        // then keeps the same ones.
+        let mut meta: Vec<Meta> = by_addr
+            .iter()
+            .map(|d| Meta {
+                alive: d.is_some(),
+                region: d.as_ref().map_or(UNKNOWN_REGION, |d| d.region_id),
+                order: u32::MAX,
+            })
+            .collect();
+        let mut live: Vec<(&str, usize)> = by_addr
+            .iter()
+            .enumerate()
+            .filter_map(|(addr, d)| Some((d.as_ref()?.code.as_str(), addr)))
+            .collect();
+        live.sort_unstable();
+        for (order, (_, addr)) in live.into_iter().enumerate() {
+            meta[addr].order = order as u32;
+        }
         let n_docs = searcher.num_docs().max(1) as f32;
         Ok(Snapshot {
             searcher,
+            segments,
+            meta: meta.into(),
             by_addr,
             docs,
             by_code,
@@ -904,9 +1012,13 @@ impl Snapshot {
                     .map(|(w, g)| {
                         let mut x = self.weigh(f.all, w, true);
                         x.group = *g;
-                        x.composite = v
-                            .iter()
-                            .any(|o| o.len() < w.len() && w.contains(o.as_str()));
+                        x.composite = v.iter().any(|o| {
+                            !o.is_empty()
+                                && o.len() < w.len()
+                                && w.as_bytes()
+                                    .windows(o.len())
+                                    .any(|part| part == o.as_bytes())
+                        });
                         x
                     })
                     .collect()
@@ -946,25 +1058,23 @@ impl Snapshot {
         let mut shown: HashSet<*const DocData> = HashSet::new();
         let marks = highlight_words(a);
         let mark_refs: Vec<&str> = marks.iter().map(String::as_str).collect();
+        let marker = text::Marker::new(&mark_refs);
         for (score, _, _, doc) in scored {
             if items.len() >= limit {
                 break;
             }
             let (doc, note) = match &doc.successor {
                 Some(succ) => match self.by_code.get(succ).and_then(|u| self.docs.get(u)) {
-                    Some(s) => (
-                        s.clone(),
-                        Some(format!("原{}已并入{}。", doc.title, s.title)),
-                    ),
+                    Some(s) => (&**s, Some(format!("原{}已并入{}。", doc.title, s.title))),
                     None => (doc, None),
                 },
                 None => (doc, None),
             };
-            if !shown.insert(Arc::as_ptr(&doc)) {
+            if !shown.insert(doc as *const DocData) {
                 continue;
             }
             if let Some(fl) = filter
-                && !doc.chain.iter().any(|c| c == fl)
+                && !doc.chain.contains(&self.regions.id(fl))
             {
                 continue;
             }
@@ -976,9 +1086,9 @@ impl Snapshot {
                 kind: doc.kind.as_str().to_string(),
                 code: doc.code.clone(),
                 title: doc.title.clone(),
-                snippet: text::highlight(&body, &mark_refs, SNIPPET_CHARS),
+                snippet: marker.highlight(&body, SNIPPET_CHARS),
                 authorized: doc.authorized,
-                department: SharedSummary(doc.department.clone()),
+                department: doc.department.clone(),
                 score: (score * 1000.0).round() / 1000.0,
             });
         }
@@ -996,14 +1106,13 @@ impl Snapshot {
         words: &[Vec<Weighted>],
         (py2, pairs): (&[Vec<String>], &[Vec<Weighted>]),
         pinyin: &[u32],
-    ) -> Result<Vec<Scored>, SearchError> {
+    ) -> Result<Vec<Scored<'_>>, SearchError> {
         let has_text = words.iter().any(|v| !v.is_empty()) || !pinyin.is_empty();
-        // Candidates from tantivy.
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // Candidates score what the ranking will roughly give them: each query word's weight
-        // where an entry has it (constant scores, no BM25 statistics to compute). Topic words
-        // find the candidates; question and contact words only if there is nothing else;
-        // words no entry's name or question has are looked up in the answers.
+        // where an entry has it. Topic words find the candidates; question and contact words
+        // only if there is nothing else; words no entry's name or question has are looked up
+        // in the answers.
+        let mut terms: Vec<(Field, &str, f32)> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         let any_key = words.iter().flatten().any(|w| w.key);
         for (v, ws) in a.variants.iter().zip(words) {
@@ -1012,68 +1121,50 @@ impl Snapshot {
                     continue;
                 }
                 if wt.unknown {
-                    should.push((Occur::Should, const_score(f.sec, w, 0.3 * wt.weight)));
+                    terms.push((f.sec, w, 0.3 * wt.weight));
                 } else {
-                    should.push((Occur::Should, const_score(f.all, w, wt.weight)));
+                    terms.push((f.all, w, wt.weight));
                 }
             }
         }
         for (v, ws) in py2.iter().zip(pairs) {
             for (p, wt) in v.iter().zip(ws) {
                 if wt.weight >= 1.0 && seen.insert(p.as_str()) {
-                    should.push((Occur::Should, const_score(f.py2, p, 0.5 * wt.weight)));
+                    terms.push((f.py2, p, 0.5 * wt.weight));
                 }
             }
         }
         for p in &a.pinyin {
-            should.push((Occur::Should, const_score(f.pyi, p, 8.0)));
+            terms.push((f.pyi, p, 8.0));
         }
-        let mention_codes: Vec<&str> = a.regions.mentions.iter().map(|m| m.code.as_str()).collect();
-        let mut candidates: Vec<(Arc<DocData>, f32)> = Vec::new();
-        if has_text && !should.is_empty() {
-            // One search: the text must match; the named regions (and those above and under
-            // them) and the filter's own region add constant scores, so their entries are
-            // among the candidates even when many regions share the same text.
-            let text_q: Box<dyn Query> = Box::new(BooleanQuery::new(should));
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_q)];
-            if let Some(fl) = filter {
-                clauses.push((Occur::Must, const_term(f.rpath, fl)));
-                clauses.push((Occur::Should, const_score(f.region, fl, 3.0)));
-            }
-            for m in &a.regions.mentions {
-                clauses.push((
-                    Occur::Should,
-                    const_score(f.region, &m.code, 20.0 * m.weight),
-                ));
-                clauses.push((Occur::Should, const_score(f.rpath, &m.code, 5.0 * m.weight)));
-                for (depth, up) in self.regions.chain(&m.code).into_iter().enumerate().skip(1) {
-                    let s = if depth == 1 { 10.0 } else { 6.0 };
-                    clauses.push((Occur::Should, const_score(f.region, &up, s * m.weight)));
-                }
-            }
-            let q = BooleanQuery::new(clauses);
-            self.collect(&q, CANDIDATES, &mut candidates)?;
-        } else if !mention_codes.is_empty() {
+        let candidates = if has_text && !terms.is_empty() {
+            self.text_candidates(&terms, a, filter, CANDIDATES)?
+        } else if let Some(m) = a.regions.mentions.first() {
             // Only a region was named: its departments, for browsing (never confident).
-            let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.kind, "department"),
-                    IndexRecordOption::Basic,
-                )),
-                0.0,
-            ));
-            let region_q = self.restrict(q, f, filter, Some((&mention_codes[..1], false)));
-            self.collect(&*region_q, limit.max(10), &mut candidates)?;
-        }
+            self.region_departments(f, &m.code, filter, limit.max(10))?
+        } else {
+            Vec::new()
+        };
 
         // Ranking.
         let mut scored: Vec<Scored> = Vec::new();
-        let mention_chains: Vec<(Arc<[String]>, &str, f32)> = a
+        let mention_chains: Vec<(Arc<[u32]>, f32)> = a
             .regions
             .mentions
             .iter()
-            .map(|m| (self.regions.chain_arc(&m.code), m.code.as_str(), m.weight))
+            .map(|m| (self.regions.chain_ids(&m.code), m.weight))
             .collect();
+        let filter_id = filter.map(|fl| self.regions.id(fl));
+        // Read a little of every candidate's word sets first: these loads do not wait for
+        // one another, so their cache misses overlap instead of coming one at a time inside
+        // the coverage loop below.
+        let mut touch = 0u32;
+        for (doc, _) in &candidates {
+            for w in doc.sets.words.iter().step_by(16) {
+                touch ^= *w;
+            }
+        }
+        std::hint::black_box(touch);
         for (doc, bm25) in candidates {
             let doc = &doc;
             let (cov, key, ident) = coverage(doc, words, pairs, pinyin);
@@ -1081,12 +1172,12 @@ impl Snapshot {
             // that only shares its generic or question words (几点上班).
             let mut score =
                 10.0 * cov + IDENT_BONUS * ident + 0.001 * bm25 + 0.5 * specificity(doc, words);
-            score += region_bonus(doc, &mention_chains, filter);
+            score += region_bonus(doc, &mention_chains, filter_id);
             score += match (doc.kind, a.asks_question) {
                 (Kind::Faq, true) | (Kind::Department, false) => 0.3,
                 _ => 0.0,
             };
-            scored.push((score, cov, key, doc.clone()));
+            scored.push((score, cov, key, *doc));
         }
         scored.sort_by(|x, y| {
             y.0.partial_cmp(&x.0)
@@ -1097,74 +1188,211 @@ impl Snapshot {
         Ok(scored)
     }
 
-    fn restrict(
+    /// The entries that have any of `terms` (field, word, weight), each scored by the sum
+    /// of the weights it has plus the region evidence: the named regions, those above and
+    /// under them, and the filter's own region add fixed amounts, so their entries are among
+    /// the candidates even when many regions share the same text. The best `k`.
+    fn text_candidates(
         &self,
-        q: Box<dyn Query>,
-        f: Fields,
+        terms: &[(Field, &str, f32)],
+        a: &Analysis,
         filter: Option<&str>,
-        regions: Option<(&[&str], bool)>,
-    ) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q)];
+        k: usize,
+    ) -> Result<Vec<(&DocData, f32)>, SearchError> {
+        // Region evidence by region number, worked out once per query (a few hundred
+        // regions) so that each touched entry costs one lookup: the filter's own region, the
+        // named regions, those above them (the parent answers what a county lacks), and the
+        // regions under them; `None` for a region outside the filter.
+        let filter = filter.map(|fl| self.regions.id(fl));
+        let mut own: Vec<(u32, f32)> = Vec::new();
+        let mut under: Vec<(u32, f32)> = Vec::new();
         if let Some(fl) = filter {
-            clauses.push((Occur::Must, const_term(f.rpath, fl)));
+            own.push((fl, 3.0));
         }
-        if let Some((codes, below)) = regions {
-            // Either the named regions and those above them (a county has no 商务局), or
-            // the regions under them.
-            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for c in codes {
-                if below {
-                    any.push((Occur::Should, const_term(f.rpath, c)));
-                } else {
-                    for up in self.regions.chain(c) {
-                        any.push((Occur::Should, const_term(f.region, &up)));
+        for m in &a.regions.mentions {
+            let chain = self.regions.chain_ids(&m.code);
+            own.push((chain[0], 20.0 * m.weight));
+            under.push((chain[0], 5.0 * m.weight));
+            for (depth, up) in chain.iter().enumerate().skip(1) {
+                let s = if depth == 1 { 10.0 } else { 6.0 };
+                own.push((*up, s * m.weight));
+            }
+        }
+        let evidence: Vec<Option<f32>> = (0..self.regions.count() as u32)
+            .map(|region| {
+                let chain = self.regions.chain_by_id(region);
+                if filter.is_some_and(|fl| !chain.contains(&fl)) {
+                    return None;
+                }
+                let mut bonus = 0.0;
+                for (code, s) in &own {
+                    if region == *code {
+                        bonus += s;
                     }
                 }
+                for (code, s) in &under {
+                    if chain.contains(code) {
+                        bonus += s;
+                    }
+                }
+                Some(bonus)
+            })
+            .collect();
+        // An entry whose region the index does not know: only without a filter.
+        let unknown = if filter.is_some() { None } else { Some(0.0) };
+        ACCUMULATOR.with(|acc| {
+            let mut acc = acc.borrow_mut();
+            acc.start(self.by_addr.len());
+            for seg in &self.segments {
+                for (field, word, weight) in terms {
+                    self.for_each_posting(seg, *field, word, |addr| acc.add(addr, *weight))?;
+                }
             }
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-        }
-        if clauses.len() == 1 {
-            return clauses.remove(0).1;
-        }
-        Box::new(BooleanQuery::new(clauses))
+            let mut out: Vec<(f32, u32, u32)> = Vec::with_capacity(acc.touched.len());
+            for &addr in &acc.touched {
+                let Some(m) = self.meta.get(addr as usize).filter(|m| m.alive) else {
+                    continue;
+                };
+                let Some(bonus) = evidence.get(m.region as usize).copied().unwrap_or(unknown)
+                else {
+                    continue;
+                };
+                let score = acc.scores[addr as usize] + bonus;
+                out.push((score, m.order, addr));
+            }
+            let by_score = |x: &(f32, u32, u32), y: &(f32, u32, u32)| {
+                y.0.partial_cmp(&x.0)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(x.1.cmp(&y.1))
+            };
+            if out.len() > k {
+                out.select_nth_unstable_by(k, by_score);
+                out.truncate(k);
+            }
+            out.sort_unstable_by(by_score);
+            Ok(out
+                .into_iter()
+                .filter_map(|(s, _, addr)| Some((self.by_addr.get(addr as usize)?.as_deref()?, s)))
+                .collect())
+        })
     }
 
-    fn collect(
+    /// A region's departments and those of the regions above it (a county has no 商务局),
+    /// within the filter, in address order.
+    fn region_departments(
         &self,
-        q: &dyn Query,
+        f: Fields,
+        code: &str,
+        filter: Option<&str>,
         k: usize,
-        out: &mut Vec<(Arc<DocData>, f32)>,
+    ) -> Result<Vec<(&DocData, f32)>, SearchError> {
+        let mut addrs: Vec<u32> = Vec::new();
+        for seg in &self.segments {
+            for up in self.regions.chain(code) {
+                self.for_each_posting(seg, f.region, &up, |addr| addrs.push(addr))?;
+            }
+        }
+        addrs.sort_unstable();
+        addrs.dedup();
+        Ok(addrs
+            .into_iter()
+            .filter_map(|addr| self.by_addr.get(addr as usize)?.as_ref())
+            .filter(|d| d.kind == Kind::Department)
+            .filter(|d| filter.is_none_or(|fl| d.chain.contains(&self.regions.id(fl))))
+            .take(k)
+            .map(|d| (&**d, 0.0))
+            .collect())
+    }
+
+    /// Calls `f` with the address of every document of the segment that has `word` in
+    /// `field` (deleted ones too: their addresses map to no entry).
+    fn for_each_posting(
+        &self,
+        seg: &SegmentView,
+        field: Field,
+        word: &str,
+        mut f: impl FnMut(u32),
     ) -> Result<(), SearchError> {
-        let top = self
-            .searcher
-            .search(q, &TopDocs::with_limit(k).order_by_score())?;
-        for (score, addr) in top {
-            if let Some(Some(doc)) = self
-                .by_addr
-                .get(addr.segment_ord as usize)
-                .and_then(|v| v.get(addr.doc_id as usize))
-            {
-                out.push((doc.clone(), score));
+        let Some(Some(inv)) = seg.inverted.get(field.field_id() as usize) else {
+            return Ok(());
+        };
+        let term = Term::from_field_text(field, word);
+        if let Some(mut postings) = inv
+            .read_postings(&term, IndexRecordOption::Basic)
+            .map_err(tantivy::TantivyError::from)?
+        {
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                f(seg.base + doc);
+                doc = postings.advance();
             }
         }
         Ok(())
     }
 }
 
+/// An entry's address as choosing candidates sees it.
+#[derive(Clone, Copy)]
+struct Meta {
+    alive: bool,
+    region: u32,
+    /// Place in code order.
+    order: u32,
+}
+
+/// Per-thread sums of term weights by address, reused from query to query (a query touches
+/// a few hundred of the index's entries; clearing all of them each time would cost more).
+#[derive(Default)]
+struct Accumulator {
+    scores: Vec<f32>,
+    stamps: Vec<u32>,
+    stamp: u32,
+    touched: Vec<u32>,
+}
+
+impl Accumulator {
+    fn start(&mut self, addrs: usize) {
+        if self.scores.len() < addrs {
+            self.scores.resize(addrs, 0.0);
+            self.stamps.resize(addrs, 0);
+        }
+        self.touched.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.stamps.iter_mut().for_each(|s| *s = 0);
+            self.stamp = 1;
+        }
+    }
+
+    fn add(&mut self, addr: u32, weight: f32) {
+        let i = addr as usize;
+        if i >= self.scores.len() {
+            return;
+        }
+        if self.stamps[i] != self.stamp {
+            self.stamps[i] = self.stamp;
+            self.scores[i] = 0.0;
+            self.touched.push(addr);
+        }
+        self.scores[i] += weight;
+    }
+}
+
+thread_local! {
+    static ACCUMULATOR: RefCell<Accumulator> = RefCell::default();
+}
+
 /// Region evidence: the named region itself, then the regions under it, then those above it
 /// (the parent answers what a county lacks); with a filter, its own region first.
-fn region_bonus(
-    doc: &DocData,
-    mentions: &[(Arc<[String]>, &str, f32)],
-    filter: Option<&str>,
-) -> f32 {
+fn region_bonus(doc: &DocData, mentions: &[(Arc<[u32]>, f32)], filter: Option<u32>) -> f32 {
     let mut best: f32 = 0.0;
-    for (chain, code, weight) in mentions {
-        let b = if doc.region == *code {
+    for (chain, weight) in mentions {
+        let code = chain[0];
+        let b = if doc.region_id == code {
             4.0
-        } else if let Some(depth) = doc.chain.iter().position(|c| c == code) {
+        } else if let Some(depth) = doc.chain.iter().position(|c| *c == code) {
             if depth == 1 { 1.3 } else { 0.8 }
-        } else if let Some(up) = chain.iter().position(|c| *c == doc.region) {
+        } else if let Some(up) = chain.iter().position(|c| *c == doc.region_id) {
             if up == 1 { 2.0 } else { 1.0 }
         } else {
             0.0
@@ -1172,33 +1400,13 @@ fn region_bonus(
         best = best.max(b * weight);
     }
     if let Some(fl) = filter {
-        best += match doc.chain.iter().position(|c| c == fl) {
+        best += match doc.chain.iter().position(|c| *c == fl) {
             Some(0) => 0.5,
             Some(1) => 0.2,
             _ => 0.0,
         };
     }
     best
-}
-
-fn const_score(field: Field, value: &str, score: f32) -> Box<dyn Query> {
-    Box::new(ConstScoreQuery::new(
-        Box::new(TermQuery::new(
-            Term::from_field_text(field, value),
-            IndexRecordOption::Basic,
-        )),
-        score,
-    ))
-}
-
-fn const_term(field: Field, value: &str) -> Box<dyn Query> {
-    Box::new(ConstScoreQuery::new(
-        Box::new(TermQuery::new(
-            Term::from_field_text(field, value),
-            IndexRecordOption::Basic,
-        )),
-        0.0,
-    ))
 }
 
 /// Share of the query's weight a document covers (0..1), the best over the query's
@@ -1214,7 +1422,7 @@ fn coverage(
     let mut best = 0.0f32;
     let mut key_hit = false;
     let mut best_ident = 0.0f32;
-    let py_hits = pinyin.iter().filter(|p| has(&doc.pyi, **p)).count();
+    let py_hits = pinyin.iter().filter(|p| has(doc.pyi(), **p)).count();
     let empty: Vec<Weighted> = Vec::new();
     let lists: Vec<&Vec<Weighted>> = if words.iter().all(|v| v.is_empty()) {
         vec![&empty]
@@ -1237,14 +1445,14 @@ fn coverage(
         let mut groups: [(f32, bool); 8] = [(0.0, false); 8];
         for w in v {
             total += w.weight;
-            let ident = has(&doc.primary, w.hash) || has(&doc.inherited, w.hash);
-            let c = if has(&doc.primary, w.hash) {
+            let ident = has(doc.primary(), w.hash) || has(doc.inherited(), w.hash);
+            let c = if has(doc.primary(), w.hash) {
                 1.0
             } else if ident {
                 0.8
             } else if is_dept && w.contact {
                 0.7
-            } else if has(&doc.secondary, w.hash) {
+            } else if has(doc.secondary(), w.hash) {
                 0.3
             } else {
                 0.0
@@ -1255,7 +1463,7 @@ fn coverage(
             }
             if w.distinct {
                 let hit =
-                    ident || (!w.pairs.is_empty() && w.pairs.iter().all(|p| has(&doc.py2, *p)));
+                    ident || (!w.pairs.is_empty() && w.pairs.iter().all(|p| has(doc.py2(), *p)));
                 if w.group != 0 {
                     for (k, e) in groups.iter_mut().enumerate() {
                         if w.group & (1 << k) != 0 {
@@ -1283,7 +1491,7 @@ fn coverage(
             let (mut pt, mut pg) = (0.0f32, 0.0f32);
             for p in pv {
                 pt += p.weight;
-                if has(&doc.py2, p.hash) {
+                if has(doc.py2(), p.hash) {
                     pg += p.weight;
                 }
             }
@@ -1314,15 +1522,15 @@ fn coverage(
 /// Share of an entry's own words the query names: between equal matches, 公安局 is a
 /// better answer to "公安局" than 公安局交通警察支队车辆管理所.
 fn specificity(doc: &DocData, words: &[Vec<Weighted>]) -> f32 {
-    if doc.primary.is_empty() {
+    if doc.primary().is_empty() {
         return 0.0;
     }
     let best = words
         .iter()
-        .map(|v| v.iter().filter(|w| has(&doc.primary, w.hash)).count())
+        .map(|v| v.iter().filter(|w| has(doc.primary(), w.hash)).count())
         .max()
         .unwrap_or(0);
-    best as f32 / doc.primary.len() as f32
+    best as f32 / doc.primary().len() as f32
 }
 
 /// Words to mark in snippets: the query's words of two characters or more, and the region

@@ -34,26 +34,47 @@ pub struct SearchHit {
 }
 
 /// A department summary shared by the entries (and hits) of one department: a hit points
-/// at it instead of copying its name and phones.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SharedSummary(pub std::sync::Arc<DepartmentSummary>);
+/// at it instead of copying its name and phones, and writes the JSON made once when the
+/// index was built (every answer carries ten of them).
+#[derive(Debug, Clone)]
+pub struct SharedSummary(pub std::sync::Arc<PreparedSummary>);
+
+#[derive(Debug)]
+pub struct PreparedSummary {
+    pub summary: DepartmentSummary,
+    json: Box<serde_json::value::RawValue>,
+}
+
+impl SharedSummary {
+    pub fn new(summary: DepartmentSummary) -> SharedSummary {
+        // A struct of strings always serialises; the fallback (null) is never expected.
+        let json = serde_json::value::to_raw_value(&summary).unwrap_or_default();
+        SharedSummary(std::sync::Arc::new(PreparedSummary { summary, json }))
+    }
+}
+
+impl PartialEq for SharedSummary {
+    fn eq(&self, other: &SharedSummary) -> bool {
+        self.0.summary == other.0.summary
+    }
+}
 
 impl std::ops::Deref for SharedSummary {
     type Target = DepartmentSummary;
     fn deref(&self) -> &DepartmentSummary {
-        &self.0
+        &self.0.summary
     }
 }
 
 impl Serialize for SharedSummary {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
+        self.0.json.serialize(s)
     }
 }
 
 impl<'de> Deserialize<'de> for SharedSummary {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        DepartmentSummary::deserialize(d).map(|x| SharedSummary(std::sync::Arc::new(x)))
+        DepartmentSummary::deserialize(d).map(SharedSummary::new)
     }
 }
 

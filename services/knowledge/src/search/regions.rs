@@ -14,6 +14,9 @@ enum Strength {
     Full = 3,
 }
 
+/// The number of a region the index does not know (equal to no known region's).
+pub const UNKNOWN_REGION: u32 = u32::MAX;
+
 #[derive(Debug, Clone)]
 pub struct RegionIndex {
     by_code: HashMap<String, Region>,
@@ -23,6 +26,11 @@ pub struct RegionIndex {
     forms_by_code: HashMap<String, Vec<String>>,
     /// Region code → itself and its ancestors, nearest first.
     chains: HashMap<String, std::sync::Arc<[String]>>,
+    /// The same by number: the ranking compares regions of thousands of entries per query.
+    chain_ids: HashMap<String, std::sync::Arc<[u32]>>,
+    /// Region number → its chain by number.
+    chains_by_id: Vec<std::sync::Arc<[u32]>>,
+    ids: HashMap<String, u32>,
     max_form_chars: usize,
     /// First characters of the forms: most positions of a query start none, and are
     /// passed without a lookup per length.
@@ -110,7 +118,7 @@ impl RegionIndex {
             .iter()
             .map(|r| (r.code.clone(), r.clone()))
             .collect();
-        let mut chains = HashMap::new();
+        let mut chains: HashMap<String, std::sync::Arc<[String]>> = HashMap::new();
         for r in regions {
             let mut chain: Vec<String> = Vec::new();
             let mut cur = Some(r.code.clone());
@@ -123,11 +131,37 @@ impl RegionIndex {
             }
             chains.insert(r.code.clone(), std::sync::Arc::from(chain));
         }
+        let mut codes: Vec<&String> = by_code.keys().collect();
+        codes.sort();
+        let ids: HashMap<String, u32> = codes
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), i as u32))
+            .collect();
+        let chain_ids: HashMap<String, std::sync::Arc<[u32]>> = chains
+            .iter()
+            .map(|(code, chain)| {
+                let v: Vec<u32> = chain
+                    .iter()
+                    .map(|c| ids.get(c).copied().unwrap_or(UNKNOWN_REGION))
+                    .collect();
+                (code.clone(), std::sync::Arc::from(v))
+            })
+            .collect();
+        let mut chains_by_id = vec![std::sync::Arc::from(Vec::new()); ids.len()];
+        for (code, id) in &ids {
+            if let Some(c) = chain_ids.get(code) {
+                chains_by_id[*id as usize] = c.clone();
+            }
+        }
         RegionIndex {
             by_code,
             forms,
             forms_by_code,
             chains,
+            chain_ids,
+            chains_by_id,
+            ids,
             max_form_chars,
             starts,
         }
@@ -159,6 +193,29 @@ impl RegionIndex {
             .get(code)
             .cloned()
             .unwrap_or_else(|| std::sync::Arc::from(vec![code.to_string()]))
+    }
+
+    /// A region's number ([`UNKNOWN_REGION`] for an unknown code).
+    pub fn id(&self, code: &str) -> u32 {
+        self.ids.get(code).copied().unwrap_or(UNKNOWN_REGION)
+    }
+
+    /// [`RegionIndex::chain_arc`] by number.
+    pub fn chain_ids(&self, code: &str) -> std::sync::Arc<[u32]> {
+        self.chain_ids
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| std::sync::Arc::from(vec![UNKNOWN_REGION]))
+    }
+
+    /// How many regions there are (their numbers are 0 up to this).
+    pub fn count(&self) -> usize {
+        self.chains_by_id.len()
+    }
+
+    /// A region's chain by number (empty for an unknown one).
+    pub fn chain_by_id(&self, id: u32) -> &[u32] {
+        self.chains_by_id.get(id as usize).map_or(&[], |c| c)
     }
 
     /// Steps from `code` up to `ancestor` (0 = same region), if it is one.

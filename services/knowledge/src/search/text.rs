@@ -2,8 +2,23 @@
 //! segmentation (jieba) and pinyin. Index and query go through the same functions, so a
 //! word is cut the same way on both sides.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 use pinyin::ToPinyin;
 use tantivy_jieba::jieba_rs::Jieba;
+
+/// A fixed word list, looked up by hash: the lists are consulted for every word of every
+/// query and document, and a scan compared strings dozens of times per word.
+fn set_of(words: &'static [&'static str]) -> HashSet<&'static str> {
+    words.iter().copied().collect()
+}
+
+/// Searchers for a fixed phrase list, built once (a query is searched for every phrase).
+fn finders_of(phrases: &[&'static str]) -> Vec<Finder<'static>> {
+    phrases.iter().map(|p| Finder::new(p.as_bytes())).collect()
+}
 
 /// Full-width forms folded to ASCII, lower case, and every run of punctuation or blanks
 /// (including the ideographic space) turned into one ASCII space.
@@ -87,15 +102,16 @@ const FILLER: &[&str] = &[
 
 /// Removes spoken filler; what is left is trimmed and single-spaced.
 pub fn strip_filler(text: &str) -> String {
-    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    let fillers = SORTED.get_or_init(|| {
+    static SORTED: LazyLock<Vec<(&'static str, Finder<'static>)>> = LazyLock::new(|| {
         let mut v = FILLER.to_vec();
         v.sort_by_key(|f| std::cmp::Reverse(f.len()));
-        v
+        v.into_iter()
+            .map(|f| (f, Finder::new(f.as_bytes())))
+            .collect()
     });
     let mut out = std::borrow::Cow::Borrowed(text);
-    for f in fillers {
-        if out.contains(f) {
+    for (f, finder) in SORTED.iter() {
+        if finder.find(out.as_bytes()).is_some() {
             out = std::borrow::Cow::Owned(out.replace(f, " "));
         }
     }
@@ -130,7 +146,8 @@ fn spoken(token: &str) -> &'static [&'static str] {
 }
 
 pub fn is_stop(token: &str) -> bool {
-    STOP.contains(&token)
+    static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| set_of(STOP));
+    SET.contains(token)
 }
 
 /// Words of the question form (怎么, 哪里 …): kept, but they say little about the topic.
@@ -170,7 +187,8 @@ const QUESTION_WORDS: &[&str] = &[
 ];
 
 pub fn is_question_word(token: &str) -> bool {
-    QUESTION_WORDS.contains(&token)
+    static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| set_of(QUESTION_WORDS));
+    SET.contains(token)
 }
 
 /// Markers that the caller asks a question (an FAQ entry should answer before the
@@ -198,7 +216,8 @@ const QUESTION_MARKERS: &[&str] = &[
 ];
 
 pub fn asks_question(text: &str) -> bool {
-    QUESTION_MARKERS.iter().any(|m| text.contains(m))
+    static FINDERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| finders_of(QUESTION_MARKERS));
+    FINDERS.iter().any(|f| f.find(text.as_bytes()).is_some())
 }
 
 /// What a department entry itself answers (phone, address, hours): a query word of this
@@ -235,7 +254,8 @@ const CONTACT_WORDS: &[&str] = &[
 ];
 
 pub fn is_contact_word(token: &str) -> bool {
-    CONTACT_WORDS.contains(&token)
+    static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| set_of(CONTACT_WORDS));
+    SET.contains(token)
 }
 
 /// Generic parts of department names (局, 管理局, 中心, 委员会 …): every agency has one, so
@@ -271,7 +291,8 @@ const GENERIC_WORDS: &[&str] = &[
 ];
 
 pub fn is_generic_word(token: &str) -> bool {
-    GENERIC_WORDS.contains(&token)
+    static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| set_of(GENERIC_WORDS));
+    SET.contains(token)
 }
 
 /// Search-mode segmentation: a long word is given with its parts (人力资源 → 人力, 资源,
@@ -381,60 +402,83 @@ fn push_escaped(out: &mut String, c: char) {
 }
 
 /// HTML-escaped `text` (cut to about `max_chars`) with every occurrence of `words` wrapped
-/// in `<em>…</em>`. Longer words win where they overlap. Works on byte ranges of the text
-/// (no per-character copy of it: answers can be long and every hit is highlighted).
+/// in `<em>…</em>`. Longer words win where they overlap.
 pub fn highlight(text: &str, words: &[&str], max_chars: usize) -> String {
-    let mut sorted: Vec<&str> = words.iter().copied().filter(|w| !w.is_empty()).collect();
-    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    // Marked byte ranges, kept sorted by start; they never overlap.
-    let mut marks: Vec<(usize, usize)> = Vec::new();
-    for w in sorted {
-        for (i, _) in text.match_indices(w) {
-            let (a, b) = (i, i + w.len());
-            let at = marks.partition_point(|m| m.0 < a);
-            let clash_prev = at > 0 && marks[at - 1].1 > a;
-            let clash_next = at < marks.len() && marks[at].0 < b;
-            if !clash_prev && !clash_next {
-                marks.insert(at, (a, b));
+    Marker::new(words).highlight(text, max_chars)
+}
+
+/// The words to mark, prepared once for all the hits of a query (a searcher per word, built
+/// once rather than for every snippet), longest first.
+pub struct Marker<'a> {
+    finders: Vec<memchr::memmem::Finder<'a>>,
+}
+
+impl<'a> Marker<'a> {
+    pub fn new(words: &[&'a str]) -> Marker<'a> {
+        let mut sorted: Vec<&str> = words.iter().copied().filter(|w| !w.is_empty()).collect();
+        sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        Marker {
+            finders: sorted
+                .into_iter()
+                .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+                .collect(),
+        }
+    }
+
+    /// [`highlight`] with these words. Works on byte ranges of the text (no per-character
+    /// copy of it: answers can be long and every hit is highlighted).
+    pub fn highlight(&self, text: &str, max_chars: usize) -> String {
+        // Marked byte ranges, kept sorted by start; they never overlap.
+        let mut marks: Vec<(usize, usize)> = Vec::new();
+        for f in &self.finders {
+            let len = f.needle().len();
+            for a in f.find_iter(text.as_bytes()) {
+                let b = a + len;
+                let at = marks.partition_point(|m| m.0 < a);
+                let clash_prev = at > 0 && marks[at - 1].1 > a;
+                let clash_next = at < marks.len() && marks[at].0 < b;
+                if !clash_prev && !clash_next {
+                    marks.insert(at, (a, b));
+                }
             }
         }
-    }
-    // Start the window a little before the first mark so it shows.
-    let total = text.chars().count();
-    let first = marks.first().map_or(0, |m| text[..m.0].chars().count());
-    let start = if total <= max_chars || first < max_chars / 2 {
-        0
-    } else {
-        first.saturating_sub(max_chars / 4)
-    };
-    let end = (start + max_chars).min(total);
-    let mut out = String::with_capacity(3 * max_chars + 32);
-    if start > 0 {
-        out.push('…');
-    }
-    let mut open = false;
-    let mut next = 0;
-    for (byte, c) in text.char_indices().skip(start).take(end - start) {
-        while next < marks.len() && marks[next].1 <= byte {
-            next += 1;
+        // Start the window a little before the first mark so it shows.
+        let total = text.chars().count();
+        let first = marks.first().map_or(0, |m| text[..m.0].chars().count());
+        let start = if total <= max_chars || first < max_chars / 2 {
+            0
+        } else {
+            first.saturating_sub(max_chars / 4)
+        };
+        let end = (start + max_chars).min(total);
+        let mut out = String::with_capacity(3 * max_chars + 32);
+        if start > 0 {
+            out.push('…');
         }
-        let marked = next < marks.len() && marks[next].0 <= byte;
-        if marked && !open {
-            out.push_str("<em>");
-            open = true;
-        } else if !marked && open {
+        let mut open = false;
+        let mut next = 0;
+        for (byte, c) in text.char_indices().skip(start).take(end - start) {
+            while next < marks.len() && marks[next].1 <= byte {
+                next += 1;
+            }
+            let marked = next < marks.len() && marks[next].0 <= byte;
+            if marked && !open {
+                out.push_str("<em>");
+                open = true;
+            } else if !marked && open {
+                out.push_str("</em>");
+                open = false;
+            }
+            push_escaped(&mut out, c);
+        }
+        if open {
             out.push_str("</em>");
-            open = false;
         }
-        push_escaped(&mut out, c);
+        if end < total {
+            out.push('…');
+        }
+        out
     }
-    if open {
-        out.push_str("</em>");
-    }
-    if end < total {
-        out.push('…');
-    }
-    out
 }
 
 #[cfg(test)]
