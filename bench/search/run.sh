@@ -22,6 +22,7 @@ else
   KB="$WORK/kb"
   python3 /work/shared/tools/gen_kb.py --out "$KB" --scale "$SCALE"
 fi
+command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
 (cd "$ROOT" && cargo build --release -p knowledge --bin knowledge 2>&1 | tail -1)
 python3 "$HERE/make_queries.py" "$KB" "$WORK/queries.txt" 5000
 
