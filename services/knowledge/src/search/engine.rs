@@ -1055,7 +1055,7 @@ impl Snapshot {
 
         // Merged agencies answer with their successor; each entry once.
         let mut items: Vec<SearchHit> = Vec::new();
-        let mut shown: HashSet<*const DocData> = HashSet::new();
+        let mut shown: text::FastSet<*const DocData> = text::FastSet::default();
         let marks = highlight_words(a);
         let mark_refs: Vec<&str> = marks.iter().map(String::as_str).collect();
         let marker = text::Marker::new(&mark_refs);
@@ -1113,7 +1113,7 @@ impl Snapshot {
         // only if there is nothing else; words no entry's name or question has are looked up
         // in the answers.
         let mut terms: Vec<(Field, &str, f32)> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: text::FastSet<&str> = text::FastSet::default();
         let any_key = words.iter().flatten().any(|w| w.key);
         for (v, ws) in a.variants.iter().zip(words) {
             for (w, wt) in v.iter().zip(ws) {

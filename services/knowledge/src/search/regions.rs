@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::text::FastMap;
 use crate::domain::Region;
 
 /// How a region was named; a fuller name is the stronger claim when a short form is shared
@@ -21,7 +22,7 @@ pub const UNKNOWN_REGION: u32 = u32::MAX;
 pub struct RegionIndex {
     by_code: HashMap<String, Region>,
     /// Spoken form → (region code, strength).
-    forms: HashMap<String, Vec<(String, Strength)>>,
+    forms: FastMap<String, Vec<(String, Strength)>>,
     /// Region code → its forms, longest first.
     forms_by_code: HashMap<String, Vec<String>>,
     /// Region code → itself and its ancestors, nearest first.
@@ -30,11 +31,11 @@ pub struct RegionIndex {
     chain_ids: HashMap<String, std::sync::Arc<[u32]>>,
     /// Region number → its chain by number.
     chains_by_id: Vec<std::sync::Arc<[u32]>>,
-    ids: HashMap<String, u32>,
+    ids: FastMap<String, u32>,
     max_form_chars: usize,
     /// First characters of the forms: most positions of a query start none, and are
     /// passed without a lookup per length.
-    starts: std::collections::HashSet<char>,
+    starts: super::text::FastSet<char>,
 }
 
 /// A region the query names, strongest first in [`Detected::mentions`].
@@ -74,7 +75,7 @@ fn drop_suffix(name: &str) -> Option<String> {
 
 impl RegionIndex {
     pub fn new(regions: &[Region]) -> RegionIndex {
-        let mut forms: HashMap<String, Vec<(String, Strength)>> = HashMap::new();
+        let mut forms: FastMap<String, Vec<(String, Strength)>> = FastMap::default();
         let mut add = |form: String, code: &str, s: Strength| {
             if form.is_empty() {
                 return;
@@ -133,7 +134,7 @@ impl RegionIndex {
         }
         let mut codes: Vec<&String> = by_code.keys().collect();
         codes.sort();
-        let ids: HashMap<String, u32> = codes
+        let ids: FastMap<String, u32> = codes
             .into_iter()
             .enumerate()
             .map(|(i, c)| (c.clone(), i as u32))

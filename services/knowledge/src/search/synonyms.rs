@@ -1,21 +1,19 @@
 //! Everyday words callers use, replaced by the words of the knowledge base. The table is
 //! data (`search_synonyms`, editable through the API); this only applies it.
 
-use std::collections::HashMap;
-
 use super::model::Synonym;
 use super::text;
 
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
-    map: HashMap<String, String>,
+    map: text::FastMap<String, String>,
     /// Distinct term lengths in characters, longest first.
     lengths: Vec<usize>,
 }
 
 impl Synonyms {
     pub fn new(list: &[Synonym]) -> Synonyms {
-        let mut map = HashMap::new();
+        let mut map = text::FastMap::default();
         for s in list {
             let term: String = text::normalize(&s.term).split_whitespace().collect();
             let rep: String = text::normalize(&s.replacement).split_whitespace().collect();

@@ -2,16 +2,46 @@
 //! segmentation (jieba) and pinyin. Index and query go through the same functions, so a
 //! word is cut the same way on both sides.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
 use pinyin::ToPinyin;
 use tantivy_jieba::jieba_rs::Jieba;
 
+/// FNV-1a, for the tables a query looks up many times (region forms and synonyms at every
+/// character position, word lists for every word). Their keys are the knowledge base's and
+/// ours, never a caller's, so the flooding a keyed hash guards against cannot happen here,
+/// and the keyed hash cost more than the lookups themselves.
+#[derive(Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
+
 /// A fixed word list, looked up by hash: the lists are consulted for every word of every
 /// query and document, and a scan compared strings dozens of times per word.
-fn set_of(words: &'static [&'static str]) -> HashSet<&'static str> {
+fn set_of(words: &'static [&'static str]) -> FastSet<&'static str> {
     words.iter().copied().collect()
 }
 
@@ -146,7 +176,7 @@ fn spoken(token: &str) -> &'static [&'static str] {
 }
 
 pub fn is_stop(token: &str) -> bool {
-    static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| set_of(STOP));
+    static SET: LazyLock<FastSet<&str>> = LazyLock::new(|| set_of(STOP));
     SET.contains(token)
 }
 
@@ -187,7 +217,7 @@ const QUESTION_WORDS: &[&str] = &[
 ];
 
 pub fn is_question_word(token: &str) -> bool {
-    static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| set_of(QUESTION_WORDS));
+    static SET: LazyLock<FastSet<&str>> = LazyLock::new(|| set_of(QUESTION_WORDS));
     SET.contains(token)
 }
 
@@ -254,7 +284,7 @@ const CONTACT_WORDS: &[&str] = &[
 ];
 
 pub fn is_contact_word(token: &str) -> bool {
-    static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| set_of(CONTACT_WORDS));
+    static SET: LazyLock<FastSet<&str>> = LazyLock::new(|| set_of(CONTACT_WORDS));
     SET.contains(token)
 }
 
@@ -291,7 +321,7 @@ const GENERIC_WORDS: &[&str] = &[
 ];
 
 pub fn is_generic_word(token: &str) -> bool {
-    static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| set_of(GENERIC_WORDS));
+    static SET: LazyLock<FastSet<&str>> = LazyLock::new(|| set_of(GENERIC_WORDS));
     SET.contains(token)
 }
 
