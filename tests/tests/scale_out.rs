@@ -121,10 +121,17 @@ async fn two_replicas_of_each_service_on_one_postgresql() {
         .zip(&stack.balancers)
     {
         println!("{name} balancer connections per replica: {:?}", b.counts());
-        assert!(
-            b.counts().iter().all(|c| *c > 0),
-            "{name}: every replica got connections"
-        );
+        if *name == "notify" {
+            // Only the tickets relays call notify, each over one pooled keep-alive
+            // connection, so one replica may carry all of them (the spool counts printed
+            // above show which replica sent what; sharing one queue is notify's own test).
+            assert!(b.counts().iter().any(|c| *c > 0), "notify was called");
+        } else {
+            assert!(
+                b.counts().iter().all(|c| *c > 0),
+                "{name}: every replica got connections"
+            );
+        }
     }
     println!(
         "scale-out: loop {:.1} s; messages sent: {} e-mail(s), {} fax(es), none twice; ticket {} → {}",
