@@ -899,12 +899,7 @@ impl Snapshot {
         }
         let variants: Vec<Vec<String>> = texts
             .iter()
-            .map(|t| {
-                let mut v = text::tokenize(jieba, t);
-                let mut seen = HashSet::new();
-                v.retain(|w| seen.insert(w.clone()));
-                v
-            })
+            .map(|t| first_occurrences(text::tokenize(jieba, t)))
             .collect();
         // The words a replacement put in stand together for the one word it replaced.
         let groups: Vec<Vec<u8>> = variants
@@ -1035,12 +1030,7 @@ impl Snapshot {
             let py2: Vec<Vec<String>> = a
                 .texts
                 .iter()
-                .map(|t| {
-                    let mut v = text::pinyin_bigrams(t);
-                    let mut seen = HashSet::new();
-                    v.retain(|w| seen.insert(w.clone()));
-                    v
-                })
+                .map(|t| first_occurrences(text::pinyin_bigrams(t)))
                 .collect();
             let pairs: Vec<Vec<Weighted>> = py2
                 .iter()
@@ -1531,6 +1521,18 @@ fn specificity(doc: &DocData, words: &[Vec<Weighted>]) -> f32 {
         .max()
         .unwrap_or(0);
     best as f32 / doc.primary().len() as f32
+}
+
+/// The words in their order, each once (a query has a few dozen at most: a scan costs less
+/// than a set that clones every word).
+fn first_occurrences(words: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for w in words {
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
 }
 
 /// Words to mark in snippets: the query's words of two characters or more, and the region
