@@ -87,9 +87,8 @@ pub struct DocData {
     pub kind: Kind,
     pub code: String,
     pub region: String,
-    /// The region's number, and those of the regions above it, nearest first.
+    /// The region's number (its chain: [`RegionIndex::chain_by_id`]).
     region_id: u32,
-    chain: Arc<[u32]>,
     pub dept: String,
     /// For a merged agency: who answers for it now.
     pub successor: Option<String>,
@@ -699,7 +698,6 @@ impl<'a> DocBuilder<'a> {
             code: d.code.clone(),
             region: d.region.clone(),
             region_id: self.regions.id(&d.region),
-            chain: self.regions.chain_ids(&d.region),
             dept: d.code.clone(),
             successor: if d.status == "merged" {
                 d.successor.clone()
@@ -744,7 +742,6 @@ impl<'a> DocBuilder<'a> {
             code: q.code.clone(),
             region: d.region.clone(),
             region_id: self.regions.id(&d.region),
-            chain: self.regions.chain_ids(&d.region),
             dept: d.code.clone(),
             successor: None,
             title: q.question.clone(),
@@ -1064,7 +1061,10 @@ impl Snapshot {
                 continue;
             }
             if let Some(fl) = filter
-                && !doc.chain.contains(&self.regions.id(fl))
+                && !self
+                    .regions
+                    .chain_by_id(doc.region_id)
+                    .contains(&self.regions.id(fl))
             {
                 continue;
             }
@@ -1138,11 +1138,12 @@ impl Snapshot {
 
         // Ranking.
         let mut scored: Vec<Scored> = Vec::new();
-        let mention_chains: Vec<(Arc<[u32]>, f32)> = a
+        let mention_chains: Vec<(&[u32], f32)> = a
             .regions
             .mentions
             .iter()
             .map(|m| (self.regions.chain_ids(&m.code), m.weight))
+            .filter(|(chain, _)| !chain.is_empty())
             .collect();
         let filter_id = filter.map(|fl| self.regions.id(fl));
         // Read a little of every candidate's word sets first: these loads do not wait for
@@ -1162,7 +1163,8 @@ impl Snapshot {
             // that only shares its generic or question words (几点上班).
             let mut score =
                 10.0 * cov + IDENT_BONUS * ident + 0.001 * bm25 + 0.5 * specificity(doc, words);
-            score += region_bonus(doc, &mention_chains, filter_id);
+            let chain = self.regions.chain_by_id(doc.region_id);
+            score += region_bonus(doc.region_id, chain, &mention_chains, filter_id);
             score += match (doc.kind, a.asks_question) {
                 (Kind::Faq, true) | (Kind::Department, false) => 0.3,
                 _ => 0.0,
@@ -1201,8 +1203,11 @@ impl Snapshot {
         }
         for m in &a.regions.mentions {
             let chain = self.regions.chain_ids(&m.code);
-            own.push((chain[0], 20.0 * m.weight));
-            under.push((chain[0], 5.0 * m.weight));
+            let Some(&named) = chain.first() else {
+                continue;
+            };
+            own.push((named, 20.0 * m.weight));
+            under.push((named, 5.0 * m.weight));
             for (depth, up) in chain.iter().enumerate().skip(1) {
                 let s = if depth == 1 { 10.0 } else { 6.0 };
                 own.push((*up, s * m.weight));
@@ -1288,7 +1293,13 @@ impl Snapshot {
             .into_iter()
             .filter_map(|addr| self.by_addr.get(addr as usize)?.as_ref())
             .filter(|d| d.kind == Kind::Department)
-            .filter(|d| filter.is_none_or(|fl| d.chain.contains(&self.regions.id(fl))))
+            .filter(|d| {
+                filter.is_none_or(|fl| {
+                    self.regions
+                        .chain_by_id(d.region_id)
+                        .contains(&self.regions.id(fl))
+                })
+            })
             .take(k)
             .map(|d| (&**d, 0.0))
             .collect())
@@ -1374,15 +1385,22 @@ thread_local! {
 
 /// Region evidence: the named region itself, then the regions under it, then those above it
 /// (the parent answers what a county lacks); with a filter, its own region first.
-fn region_bonus(doc: &DocData, mentions: &[(Arc<[u32]>, f32)], filter: Option<u32>) -> f32 {
+/// `region` and `chain` are the entry's region and the regions above it; each mention is
+/// the named region's chain (never empty) and weight.
+fn region_bonus(
+    region: u32,
+    chain: &[u32],
+    mentions: &[(&[u32], f32)],
+    filter: Option<u32>,
+) -> f32 {
     let mut best: f32 = 0.0;
-    for (chain, weight) in mentions {
-        let code = chain[0];
-        let b = if doc.region_id == code {
+    for (named, weight) in mentions {
+        let code = named[0];
+        let b = if region == code {
             4.0
-        } else if let Some(depth) = doc.chain.iter().position(|c| *c == code) {
+        } else if let Some(depth) = chain.iter().position(|c| *c == code) {
             if depth == 1 { 1.3 } else { 0.8 }
-        } else if let Some(up) = chain.iter().position(|c| *c == doc.region_id) {
+        } else if let Some(up) = named.iter().position(|c| *c == region) {
             if up == 1 { 2.0 } else { 1.0 }
         } else {
             0.0
@@ -1390,7 +1408,7 @@ fn region_bonus(doc: &DocData, mentions: &[(Arc<[u32]>, f32)], filter: Option<u3
         best = best.max(b * weight);
     }
     if let Some(fl) = filter {
-        best += match doc.chain.iter().position(|c| *c == fl) {
+        best += match chain.iter().position(|c| *c == fl) {
             Some(0) => 0.5,
             Some(1) => 0.2,
             _ => 0.0,

@@ -27,10 +27,9 @@ pub struct RegionIndex {
     forms_by_code: HashMap<String, Vec<String>>,
     /// Region code → itself and its ancestors, nearest first.
     chains: HashMap<String, std::sync::Arc<[String]>>,
-    /// The same by number: the ranking compares regions of thousands of entries per query.
-    chain_ids: HashMap<String, std::sync::Arc<[u32]>>,
-    /// Region number → its chain by number.
-    chains_by_id: Vec<std::sync::Arc<[u32]>>,
+    /// The same by region number (the ranking compares regions of thousands of entries per
+    /// query).
+    chains_by_id: Vec<Vec<u32>>,
     ids: FastMap<String, u32>,
     max_form_chars: usize,
     /// First characters of the forms: most positions of a query start none, and are
@@ -139,20 +138,13 @@ impl RegionIndex {
             .enumerate()
             .map(|(i, c)| (c.clone(), i as u32))
             .collect();
-        let chain_ids: HashMap<String, std::sync::Arc<[u32]>> = chains
-            .iter()
-            .map(|(code, chain)| {
-                let v: Vec<u32> = chain
+        let mut chains_by_id = vec![Vec::new(); ids.len()];
+        for (code, id) in &ids {
+            if let Some(chain) = chains.get(code) {
+                chains_by_id[*id as usize] = chain
                     .iter()
                     .map(|c| ids.get(c).copied().unwrap_or(UNKNOWN_REGION))
                     .collect();
-                (code.clone(), std::sync::Arc::from(v))
-            })
-            .collect();
-        let mut chains_by_id = vec![std::sync::Arc::from(Vec::new()); ids.len()];
-        for (code, id) in &ids {
-            if let Some(c) = chain_ids.get(code) {
-                chains_by_id[*id as usize] = c.clone();
             }
         }
         RegionIndex {
@@ -160,7 +152,6 @@ impl RegionIndex {
             forms,
             forms_by_code,
             chains,
-            chain_ids,
             chains_by_id,
             ids,
             max_form_chars,
@@ -188,25 +179,14 @@ impl RegionIndex {
             .unwrap_or_default()
     }
 
-    /// The same, shared (entries keep their region's chain).
-    pub fn chain_arc(&self, code: &str) -> std::sync::Arc<[String]> {
-        self.chains
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| std::sync::Arc::from(vec![code.to_string()]))
-    }
-
     /// A region's number ([`UNKNOWN_REGION`] for an unknown code).
     pub fn id(&self, code: &str) -> u32 {
         self.ids.get(code).copied().unwrap_or(UNKNOWN_REGION)
     }
 
-    /// [`RegionIndex::chain_arc`] by number.
-    pub fn chain_ids(&self, code: &str) -> std::sync::Arc<[u32]> {
-        self.chain_ids
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| std::sync::Arc::from(vec![UNKNOWN_REGION]))
+    /// [`RegionIndex::chain`] by number (empty for an unknown code).
+    pub fn chain_ids(&self, code: &str) -> &[u32] {
+        self.chain_by_id(self.id(code))
     }
 
     /// How many regions there are (their numbers are 0 up to this).

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use memchr::memmem::Finder;
 use pinyin::ToPinyin;
@@ -41,13 +41,24 @@ pub type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
 
 /// A fixed word list, looked up by hash: the lists are consulted for every word of every
 /// query and document, and a scan compared strings dozens of times per word.
-fn set_of(words: &'static [&'static str]) -> FastSet<&'static str> {
-    words.iter().copied().collect()
+struct WordList {
+    words: &'static [&'static str],
+    set: OnceLock<FastSet<&'static str>>,
 }
 
-/// Searchers for a fixed phrase list, built once (a query is searched for every phrase).
-fn finders_of(phrases: &[&'static str]) -> Vec<Finder<'static>> {
-    phrases.iter().map(|p| Finder::new(p.as_bytes())).collect()
+impl WordList {
+    const fn new(words: &'static [&'static str]) -> WordList {
+        WordList {
+            words,
+            set: OnceLock::new(),
+        }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(word)
+    }
 }
 
 /// Full-width forms folded to ASCII, lower case, and every run of punctuation or blanks
@@ -154,13 +165,13 @@ pub fn collapse_spaces(text: &str) -> String {
 
 /// Words that carry no meaning on their own (particles, pronouns). They are dropped from
 /// queries and documents alike.
-const STOP: &[&str] = &[
+static STOP: WordList = WordList::new(&[
     "的", "了", "吗", "呢", "啊", "呀", "吧", "嘛", "我", "你", "您", "他", "她", "我们", "你们",
     "是", "有", "和", "与", "及", "或", "在", "要", "想", "去", "到", "把", "被", "给", "让", "就",
     "也", "都", "还", "又", "很", "个", "这", "那", "哪", "一", "下", "啥", "么", "着", "过", "得",
     "地", "之", "对", "从", "向", "为", "以", "等", "请", "帮", "查", "问", "弄", "搞", "呗", "哦",
     "嗯", "喂",
-];
+]);
 
 /// Spoken forms of the question and verb words, as the knowledge base writes them.
 fn spoken(token: &str) -> &'static [&'static str] {
@@ -176,12 +187,11 @@ fn spoken(token: &str) -> &'static [&'static str] {
 }
 
 pub fn is_stop(token: &str) -> bool {
-    static SET: LazyLock<FastSet<&str>> = LazyLock::new(|| set_of(STOP));
-    SET.contains(token)
+    STOP.contains(token)
 }
 
 /// Words of the question form (怎么, 哪里 …): kept, but they say little about the topic.
-const QUESTION_WORDS: &[&str] = &[
+static QUESTION_WORDS: WordList = WordList::new(&[
     "怎么",
     "怎么办",
     "怎样",
@@ -214,11 +224,10 @@ const QUESTION_WORDS: &[&str] = &[
     "要求",
     "条件",
     "材料",
-];
+]);
 
 pub fn is_question_word(token: &str) -> bool {
-    static SET: LazyLock<FastSet<&str>> = LazyLock::new(|| set_of(QUESTION_WORDS));
-    SET.contains(token)
+    QUESTION_WORDS.contains(token)
 }
 
 /// Markers that the caller asks a question (an FAQ entry should answer before the
@@ -246,13 +255,18 @@ const QUESTION_MARKERS: &[&str] = &[
 ];
 
 pub fn asks_question(text: &str) -> bool {
-    static FINDERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| finders_of(QUESTION_MARKERS));
+    static FINDERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
+        QUESTION_MARKERS
+            .iter()
+            .map(|m| Finder::new(m.as_bytes()))
+            .collect()
+    });
     FINDERS.iter().any(|f| f.find(text.as_bytes()).is_some())
 }
 
 /// What a department entry itself answers (phone, address, hours): a query word of this
 /// kind is counted as partly matched by any department.
-const CONTACT_WORDS: &[&str] = &[
+static CONTACT_WORDS: WordList = WordList::new(&[
     "电话",
     "号码",
     "电话号码",
@@ -281,16 +295,15 @@ const CONTACT_WORDS: &[&str] = &[
     "窗口",
     "热线",
     "开门",
-];
+]);
 
 pub fn is_contact_word(token: &str) -> bool {
-    static SET: LazyLock<FastSet<&str>> = LazyLock::new(|| set_of(CONTACT_WORDS));
-    SET.contains(token)
+    CONTACT_WORDS.contains(token)
 }
 
 /// Generic parts of department names (局, 管理局, 中心, 委员会 …): every agency has one, so
 /// a query's match on them alone says nothing about which agency it means.
-const GENERIC_WORDS: &[&str] = &[
+static GENERIC_WORDS: WordList = WordList::new(&[
     "局",
     "管理",
     "管理局",
@@ -318,11 +331,10 @@ const GENERIC_WORDS: &[&str] = &[
     "单位",
     "机构",
     "机关",
-];
+]);
 
 pub fn is_generic_word(token: &str) -> bool {
-    static SET: LazyLock<FastSet<&str>> = LazyLock::new(|| set_of(GENERIC_WORDS));
-    SET.contains(token)
+    GENERIC_WORDS.contains(token)
 }
 
 /// Search-mode segmentation: a long word is given with its parts (人力资源 → 人力, 资源,

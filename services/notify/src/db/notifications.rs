@@ -167,16 +167,35 @@ pub fn claim(
     lease_ms: i64,
     limit: i64,
 ) -> ApiResult<Vec<NotificationRow>> {
-    let until = now + lease_ms;
+    lease(
+        conn,
+        (CLAIM_PG, CLAIM_SQLITE),
+        token,
+        now + lease_ms,
+        now,
+        limit,
+    )
+}
+
+/// Runs one of the leasing statements, whose parameters are, in order: the lease's end, the
+/// worker's token, now, and how many rows at most.
+fn lease(
+    conn: &mut DbConnection,
+    (pg, sqlite): (&str, &str),
+    token: &str,
+    until: i64,
+    now: i64,
+    limit: i64,
+) -> ApiResult<Vec<NotificationRow>> {
     let rows = match conn {
-        DbConnection::Pg(c) => diesel::sql_query(CLAIM_PG)
+        DbConnection::Pg(c) => diesel::sql_query(pg)
             .bind::<BigInt, _>(until)
             .bind::<Text, _>(token)
             .bind::<BigInt, _>(now)
             .bind::<BigInt, _>(limit)
             .load::<NotificationRow>(c)?,
         DbConnection::Sqlite(c) => c.immediate_transaction(|c| {
-            diesel::sql_query(CLAIM_SQLITE)
+            diesel::sql_query(sqlite)
                 .bind::<BigInt, _>(until)
                 .bind::<Text, _>(token)
                 .bind::<BigInt, _>(now)
@@ -290,14 +309,14 @@ fn fail(
 }
 
 const CLAIM_CHECKS_PG: &str = "UPDATE notifications \
-    SET locked_by = $1, next_check_at = $2 \
+    SET next_check_at = $1, locked_by = $2 \
     WHERE id IN (SELECT id FROM notifications \
         WHERE status = 'sent' AND next_check_at <= $3 \
         ORDER BY next_check_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
     RETURNING *";
 
 const CLAIM_CHECKS_SQLITE: &str = "UPDATE notifications \
-    SET locked_by = ?1, next_check_at = ?2 \
+    SET next_check_at = ?1, locked_by = ?2 \
     WHERE id IN (SELECT id FROM notifications \
         WHERE status = 'sent' AND next_check_at <= ?3 \
         ORDER BY next_check_at LIMIT ?4) \
@@ -313,24 +332,14 @@ pub fn claim_checks(
     lease_ms: i64,
     limit: i64,
 ) -> ApiResult<Vec<NotificationRow>> {
-    let until = now + lease_ms;
-    let rows = match conn {
-        DbConnection::Pg(c) => diesel::sql_query(CLAIM_CHECKS_PG)
-            .bind::<Text, _>(token)
-            .bind::<BigInt, _>(until)
-            .bind::<BigInt, _>(now)
-            .bind::<BigInt, _>(limit)
-            .load::<NotificationRow>(c)?,
-        DbConnection::Sqlite(c) => c.immediate_transaction(|c| {
-            diesel::sql_query(CLAIM_CHECKS_SQLITE)
-                .bind::<Text, _>(token)
-                .bind::<BigInt, _>(until)
-                .bind::<BigInt, _>(now)
-                .bind::<BigInt, _>(limit)
-                .load::<NotificationRow>(c)
-        })?,
-    };
-    Ok(rows)
+    lease(
+        conn,
+        (CLAIM_CHECKS_PG, CLAIM_CHECKS_SQLITE),
+        token,
+        now + lease_ms,
+        now,
+        limit,
+    )
 }
 
 /// The row a checker holds (its token) while it is still `sent`.

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared::db::DbPool;
+use shared::ApiResult;
+use shared::db::{DbConnection, DbPool};
 use tokio::sync::Notify;
 
 use crate::config::NotifyConfig;
@@ -100,13 +101,7 @@ impl Jobs {
 
     /// Claims one batch and sends it; how many jobs it took.
     pub async fn work_once(&self, worker: &str) -> Result<usize, shared::ApiError> {
-        let token = format!("{worker}-{}", &new_id()[..12]);
-        let (lease, batch) = (self.config.lease_ms, self.config.batch.max(1));
-        let claim_token = token.clone();
-        let rows = shared::db::run(&self.pool, move |c| {
-            store::claim(c, &claim_token, now_ms(), lease, batch)
-        })
-        .await?;
+        let (token, rows) = self.lease(worker, store::claim).await?;
         let n = rows.len();
         if n > 1 {
             // More may be waiting: let another idle worker help.
@@ -202,6 +197,23 @@ impl Jobs {
         }
     }
 
+    /// A fresh lease token for `who`, and the rows `claim` (delivery jobs or fax checks)
+    /// leased to it: at most a batch, for the configured lease.
+    async fn lease(
+        &self,
+        who: &str,
+        claim: fn(&mut DbConnection, &str, i64, i64, i64) -> ApiResult<Vec<NotificationRow>>,
+    ) -> Result<(String, Vec<NotificationRow>), shared::ApiError> {
+        let token = format!("{who}-{}", &new_id()[..12]);
+        let (lease, batch) = (self.config.lease_ms, self.config.batch.max(1));
+        let claim_token = token.clone();
+        let rows = shared::db::run(&self.pool, move |c| {
+            claim(c, &claim_token, now_ms(), lease, batch)
+        })
+        .await?;
+        Ok((token, rows))
+    }
+
     fn check_batch(&self) -> usize {
         usize::try_from(self.config.batch.max(1)).unwrap_or(1)
     }
@@ -212,13 +224,7 @@ impl Jobs {
         let FaxTransport::Hylafax(client) = &self.sender.fax else {
             return Ok(0);
         };
-        let token = format!("check-{}", &new_id()[..12]);
-        let (lease, batch) = (self.config.lease_ms, self.config.batch.max(1));
-        let claim_token = token.clone();
-        let rows = shared::db::run(&self.pool, move |c| {
-            store::claim_checks(c, &claim_token, now_ms(), lease, batch)
-        })
-        .await?;
+        let (token, rows) = self.lease("check", store::claim_checks).await?;
         let n = rows.len();
         for row in rows {
             self.check(client, row, &token).await;
