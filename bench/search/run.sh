@@ -52,8 +52,27 @@ curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$(head -1 "$QU
 # Warm up both paths once.
 wrk -t2 -c$CONNS -d3s "http://127.0.0.1:$PORT/healthz" > /dev/null
 wrk -t2 -c$CONNS -d3s -s "$HERE/search.lua" "http://127.0.0.1:$PORT" > /dev/null
+# CPU time (user + system, in clock ticks) the server has used so far.
+server_ticks() { awk '{print $14 + $15}' /proc/$SERVER/stat; }
+# Runs wrk with the given arguments; prints its summary and the CPU each request cost the
+# server and wrk itself (both share this machine's cores, so both bound the throughput).
+measure() {
+  local before after
+  before=$(server_ticks)
+  /usr/bin/time -f "%U %S" -o "$WORK/wrk.time" wrk -t2 -c$CONNS -d$DURATION --latency "$@" > "$WORK/wrk.out"
+  after=$(server_ticks)
+  grep -E "Latency|50%|99%|Requests/sec|Non-2xx" "$WORK/wrk.out"
+  python3 - "$WORK/wrk.out" "$WORK/wrk.time" "$before" "$after" "$(getconf CLK_TCK)" << 'PY'
+import re, sys
+out, tm, before, after, tck = open(sys.argv[1]).read(), open(sys.argv[2]).read().split(), *map(int, sys.argv[3:])
+n = int(re.search(r"(\d+) requests in", out).group(1))
+server = (after - before) / tck * 1e6 / n
+client = (float(tm[-2]) + float(tm[-1])) * 1e6 / n
+print(f"  CPU per request: server {server:.1f} us, wrk {client:.1f} us")
+PY
+}
 echo "== GET /healthz ($CONNS connections, $DURATION)"
-wrk -t2 -c$CONNS -d$DURATION --latency "http://127.0.0.1:$PORT/healthz" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
+measure "http://127.0.0.1:$PORT/healthz"
 echo "== GET /api/v1/search ($(wc -l < "$QUERIES") distinct queries, $CONNS connections, $DURATION)"
-wrk -t2 -c$CONNS -d$DURATION --latency -s "$HERE/search.lua" "http://127.0.0.1:$PORT" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
+measure -s "$HERE/search.lua" "http://127.0.0.1:$PORT"
 echo "memory after load: $(rss)"

@@ -9,6 +9,10 @@ use std::sync::OnceLock;
 
 use knowledge::search::{self, SearchIndex};
 
+/// The allocator the service runs with, so that `time_queries_in_process` times what it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -57,7 +61,7 @@ fn score(path: &Path) -> (f64, usize, usize) {
         let (res, analysis) = idx
             .search(&r.query, r.region.as_deref(), 10)
             .expect("search");
-        let top: Vec<&str> = res.items.iter().take(3).map(|i| i.code.as_str()).collect();
+        let top: Vec<&str> = res.items.iter().take(3).map(|i| i.code()).collect();
         if res.confident && top.iter().any(|c| r.expected.iter().any(|e| e == c)) {
             hits += 1;
         } else {
@@ -70,7 +74,7 @@ fn score(path: &Path) -> (f64, usize, usize) {
                 res.items
                     .iter()
                     .take(5)
-                    .map(|i| format!("{} {}", i.code, i.score))
+                    .map(|i| format!("{} {}", i.code(), i.score))
                     .collect::<Vec<_>>(),
                 res.confident,
                 analysis.regions.mentions,
@@ -102,6 +106,46 @@ fn holdout_set_is_reported() {
     );
     // Reported, and guarded against collapse; the public set is the gate.
     assert!(share >= 0.80, "held-out set {hits}/{n}");
+}
+
+/// The answer the service sends is written by hand from JSON prepared at index time; it
+/// must read back as the documented `SearchResponse`, field for field, with nothing extra
+/// (quality sets, a merged agency answered by its successor, filters, escaping, no hits).
+#[test]
+fn written_answers_are_the_documented_shape() {
+    let idx = index();
+    let mut queries: Vec<(String, Option<String>)> = rows(&root().join("data/queries.tsv"))
+        .into_iter()
+        .map(|r| (r.query, r.region))
+        .collect();
+    for q in [
+        "昆明市工商行政管理局",
+        "公安局",
+        "\"引号\"\\与<尖括号>&",
+        "量子",
+    ] {
+        queries.push((q.to_string(), None));
+    }
+    queries.push(("gaj".to_string(), Some("530102".to_string())));
+    let mut merged = 0;
+    for (q, region) in &queries {
+        let (answer, _) = idx.search(q, region.as_deref(), 10).expect("search");
+        let mut body = Vec::new();
+        answer.write_json(&mut body).expect("write");
+        let wire: search::SearchResponse = serde_json::from_slice(&body).expect("reads back");
+        assert_eq!(wire, answer.to_response(), "{q}");
+        let written: serde_json::Value = serde_json::from_slice(&body).expect("json");
+        let derived: serde_json::Value =
+            serde_json::from_slice(&serde_json::to_vec(&answer.to_response()).expect("derive"))
+                .expect("json");
+        assert_eq!(written, derived, "{q}");
+        merged += wire
+            .items
+            .iter()
+            .filter(|h| h.snippet.starts_with("原"))
+            .count();
+    }
+    assert!(merged > 0, "a merged agency's successor was among the hits");
 }
 
 #[test]
@@ -237,7 +281,7 @@ fn probe() {
                 let top = res
                     .items
                     .first()
-                    .map(|i| i.title.clone())
+                    .map(|i| i.title().to_string())
                     .unwrap_or_default();
                 println!("UNCONFIDENT {q:?} top={top}");
             }
@@ -252,7 +296,7 @@ fn probe() {
             res.confident, a.variants, a.regions.mentions
         );
         for i in res.items.iter().take(3) {
-            println!("    {} {} {}", i.code, i.title, i.score);
+            println!("    {} {} {}", i.code(), i.title(), i.score);
         }
     }
 }
@@ -272,7 +316,7 @@ fn dump_answers() {
         let hits: Vec<String> = res
             .items
             .iter()
-            .map(|i| format!("{}:{}", i.code, i.score))
+            .map(|i| format!("{}:{}", i.code(), i.score))
             .collect();
         println!("DUMP {q}\t{r:?}\t{}\t{}", res.confident, hits.join(" "));
     }

@@ -27,7 +27,11 @@ pub const EDITORS: &[Role] = &[Role::KbEditor, Role::Admin];
 /// Every `/api/v1` route of the service.
 pub fn register(cfg: &mut ServiceConfig) {
     cfg.service(
+        // Search first: actix tries a scope's routes in order, and the patterns with path
+        // parameters before it would each run a regex on every search (the most frequent
+        // request by far).
         scope("/api/v1")
+            .service(search::search)
             .service(auth::login)
             .service(accounts::list_accounts)
             .service(accounts::get_account)
@@ -56,7 +60,6 @@ pub fn register(cfg: &mut ServiceConfig) {
             .service(change_requests::apply_change_request)
             .service(change_requests::reject_change_request)
             .service(import::run_import)
-            .service(search::search)
             .service(search::list_synonyms)
             .service(search::add_synonym)
             .service(search::delete_synonym)

@@ -70,7 +70,7 @@ pub async fn search(
     // Ten hits with their departments come to about 5 kB: one buffer of that size instead of
     // growing (and copying) a small one.
     let mut body = Vec::with_capacity(8 * 1024);
-    serde_json::to_writer(&mut body, &res).map_err(ApiError::internal)?;
+    res.write_json(&mut body).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type(actix_web::http::header::ContentType::json())
         .body(body))

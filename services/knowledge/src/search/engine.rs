@@ -28,7 +28,7 @@ use tantivy::{
 use tantivy_jieba::jieba_rs::Jieba;
 
 use super::model::{
-    Changes, DepartmentSummary, KbData, SearchHit, SearchResponse, SharedSummary, Synonym,
+    Answer, Changes, DepartmentSummary, Hit, KbData, SharedSummary, Synonym, hit_head,
 };
 use super::regions::{Detected, RegionIndex, UNKNOWN_REGION};
 use super::synonyms::Synonyms;
@@ -73,7 +73,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Kind::Department => "department",
             Kind::Faq => "faq",
@@ -98,10 +98,16 @@ pub struct DocData {
     pub authorized: bool,
     /// Shared by a department's entries.
     pub department: SharedSummary,
+    /// The start of its hit as JSON ([`hit_head`]).
+    head: Box<str>,
     sets: WordSets,
 }
 
 impl DocData {
+    pub fn hit_head(&self) -> &str {
+        &self.head
+    }
+
     fn primary(&self) -> &[u32] {
         self.sets.get(0)
     }
@@ -517,14 +523,14 @@ impl SearchIndex {
         query: &str,
         region: Option<&str>,
         limit: usize,
-    ) -> Result<(SearchResponse, Analysis), SearchError> {
+    ) -> Result<(Answer, Analysis), SearchError> {
         let started = Instant::now();
         let snap = self.snapshot()?;
         let analysis = snap.analyse(&self.jieba, query);
         let (items, confident) = snap.run(self.fields, &analysis, region, limit)?;
         let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
         Ok((
-            SearchResponse {
+            Answer {
                 items,
                 took_ms,
                 confident,
@@ -532,6 +538,15 @@ impl SearchIndex {
             analysis,
         ))
     }
+}
+
+/// [`hit_head`] of a new entry. Serialising strings cannot fail; should it ever, the hit
+/// would still be well-formed JSON without them.
+fn head(kind: Kind, code: &str, title: &str, authorized: bool, dept: &SharedSummary) -> Box<str> {
+    hit_head(kind.as_str(), code, title, authorized, dept).unwrap_or_else(|e| {
+        tracing::error!(error = %e, code, "could not prepare a hit");
+        "{".into()
+    })
 }
 
 struct DocBuilder<'a> {
@@ -693,7 +708,9 @@ impl<'a> DocBuilder<'a> {
         if let Some(a) = &d.address {
             snippet.push_str(&format!("地址：{a}。"));
         }
+        let department = self.summary(d);
         let data = DocData {
+            head: head(Kind::Department, &d.code, &d.name, true, &department),
             kind: Kind::Department,
             code: d.code.clone(),
             region: d.region.clone(),
@@ -707,7 +724,7 @@ impl<'a> DocBuilder<'a> {
             title: d.name.clone(),
             text: snippet,
             authorized: true,
-            department: self.summary(d),
+            department,
             sets: WordSets::new([
                 &hashed(&primary),
                 &[],
@@ -737,7 +754,9 @@ impl<'a> DocBuilder<'a> {
         doc.add_text(f.inh, &inherited.0);
         doc.add_text(f.sec, &answer.0);
         doc.add_text(f.py2, py2.join(" "));
+        let department = self.summary(d);
         let data = DocData {
+            head: head(Kind::Faq, &q.code, &q.question, q.authorized, &department),
             kind: Kind::Faq,
             code: q.code.clone(),
             region: d.region.clone(),
@@ -747,7 +766,7 @@ impl<'a> DocBuilder<'a> {
             title: q.question.clone(),
             text: q.answer.clone(),
             authorized: q.authorized,
-            department: self.summary(d),
+            department,
             sets: WordSets::new([
                 &hashed(&primary),
                 &inherited.1,
@@ -778,8 +797,11 @@ pub struct Analysis {
     pub asks_question: bool,
 }
 
-/// Score, coverage, whether a topic word matched, entry.
-type Scored<'a> = (f32, f32, bool, &'a DocData);
+/// An entry, what choosing the candidates gave it, and its place in code order.
+type Candidate<'a> = (&'a Arc<DocData>, f32, u32);
+
+/// Score, coverage, whether a topic word matched, entry, its place in code order.
+type Scored<'a> = (f32, f32, bool, &'a Arc<DocData>, u32);
 
 struct Weighted {
     hash: u32,
@@ -993,7 +1015,7 @@ impl Snapshot {
         a: &Analysis,
         filter: Option<&str>,
         limit: usize,
-    ) -> Result<(Vec<SearchHit>, bool), SearchError> {
+    ) -> Result<(Vec<Hit>, bool), SearchError> {
         let words: Vec<Vec<Weighted>> = a
             .variants
             .iter()
@@ -1036,28 +1058,28 @@ impl Snapshot {
             scored = self.rank(f, a, filter, limit, &words, (&py2, &pairs), &pinyin)?;
         }
         let confident = match scored.first() {
-            Some((_, cov, key, _)) if has_text => *cov >= 0.5 && *key,
+            Some((_, cov, key, _, _)) if has_text => *cov >= 0.5 && *key,
             _ => false,
         };
 
         // Merged agencies answer with their successor; each entry once.
-        let mut items: Vec<SearchHit> = Vec::new();
+        let mut items: Vec<Hit> = Vec::with_capacity(limit.min(scored.len()));
         let mut shown: text::FastSet<*const DocData> = text::FastSet::default();
         let marks = highlight_words(a);
         let mark_refs: Vec<&str> = marks.iter().map(String::as_str).collect();
         let marker = text::Marker::new(&mark_refs);
-        for (score, _, _, doc) in scored {
+        for (score, _, _, doc, _) in scored {
             if items.len() >= limit {
                 break;
             }
             let (doc, note) = match &doc.successor {
                 Some(succ) => match self.by_code.get(succ).and_then(|u| self.docs.get(u)) {
-                    Some(s) => (&**s, Some(format!("原{}已并入{}。", doc.title, s.title))),
+                    Some(s) => (s, Some(format!("原{}已并入{}。", doc.title, s.title))),
                     None => (doc, None),
                 },
                 None => (doc, None),
             };
-            if !shown.insert(doc as *const DocData) {
+            if !shown.insert(Arc::as_ptr(doc)) {
                 continue;
             }
             if let Some(fl) = filter
@@ -1072,13 +1094,9 @@ impl Snapshot {
                 Some(n) => format!("{n}{}", doc.text).into(),
                 None => doc.text.as_str().into(),
             };
-            items.push(SearchHit {
-                kind: doc.kind.as_str().to_string(),
-                code: doc.code.clone(),
-                title: doc.title.clone(),
+            items.push(Hit {
+                entry: Arc::clone(doc),
                 snippet: marker.highlight(&body, SNIPPET_CHARS),
-                authorized: doc.authorized,
-                department: doc.department.clone(),
                 score: (score * 1000.0).round() / 1000.0,
             });
         }
@@ -1150,13 +1168,13 @@ impl Snapshot {
         // one another, so their cache misses overlap instead of coming one at a time inside
         // the coverage loop below.
         let mut touch = 0u32;
-        for (doc, _) in &candidates {
+        for (doc, _, _) in &candidates {
             for w in doc.sets.words.iter().step_by(16) {
                 touch ^= *w;
             }
         }
         std::hint::black_box(touch);
-        for (doc, bm25) in candidates {
+        for (doc, bm25, order) in candidates {
             let doc = &doc;
             let (cov, key, ident) = coverage(doc, words, pairs, pinyin);
             // The entry that is known by the query's distinctive words (人社局) before one
@@ -1169,12 +1187,13 @@ impl Snapshot {
                 (Kind::Faq, true) | (Kind::Department, false) => 0.3,
                 _ => 0.0,
             };
-            scored.push((score, cov, key, *doc));
+            scored.push((score, cov, key, *doc, order));
         }
-        scored.sort_by(|x, y| {
+        // Equal scores in code order (every live entry has its own place).
+        scored.sort_unstable_by(|x, y| {
             y.0.partial_cmp(&x.0)
                 .unwrap_or(std::cmp::Ordering::Equal)
-                .then_with(|| x.3.code.cmp(&y.3.code))
+                .then(x.4.cmp(&y.4))
         });
 
         Ok(scored)
@@ -1190,7 +1209,7 @@ impl Snapshot {
         a: &Analysis,
         filter: Option<&str>,
         k: usize,
-    ) -> Result<Vec<(&DocData, f32)>, SearchError> {
+    ) -> Result<Vec<Candidate<'_>>, SearchError> {
         // Region evidence by region number, worked out once per query (a few hundred
         // regions) so that each touched entry costs one lookup: the filter's own region, the
         // named regions, those above them (the parent answers what a county lacks), and the
@@ -1213,26 +1232,32 @@ impl Snapshot {
                 own.push((*up, s * m.weight));
             }
         }
-        let evidence: Vec<Option<f32>> = (0..self.regions.count() as u32)
-            .map(|region| {
-                let chain = self.regions.chain_by_id(region);
-                if filter.is_some_and(|fl| !chain.contains(&fl)) {
-                    return None;
-                }
-                let mut bonus = 0.0;
-                for (code, s) in &own {
-                    if region == *code {
-                        bonus += s;
+        // Each region starts at 0 (or out, when a filter leaves it out), then gets what the
+        // named regions give it, in the order above.
+        let mut evidence: Vec<Option<f32>> = match filter {
+            Some(fl) => {
+                let mut e = vec![None; self.regions.count()];
+                for r in self.regions.subtree_by_id(fl) {
+                    if let Some(x) = e.get_mut(*r as usize) {
+                        *x = Some(0.0);
                     }
                 }
-                for (code, s) in &under {
-                    if chain.contains(code) {
-                        bonus += s;
-                    }
+                e
+            }
+            None => vec![Some(0.0); self.regions.count()],
+        };
+        for (region, s) in &own {
+            if let Some(Some(bonus)) = evidence.get_mut(*region as usize) {
+                *bonus += s;
+            }
+        }
+        for (named, s) in &under {
+            for r in self.regions.subtree_by_id(*named) {
+                if let Some(Some(bonus)) = evidence.get_mut(*r as usize) {
+                    *bonus += s;
                 }
-                Some(bonus)
-            })
-            .collect();
+            }
+        }
         // An entry whose region the index does not know: only without a filter.
         let unknown = if filter.is_some() { None } else { Some(0.0) };
         ACCUMULATOR.with(|acc| {
@@ -1252,7 +1277,7 @@ impl Snapshot {
                 else {
                     continue;
                 };
-                let score = acc.scores[addr as usize] + bonus;
+                let score = acc.sum(addr) + bonus;
                 out.push((score, m.order, addr));
             }
             let by_score = |x: &(f32, u32, u32), y: &(f32, u32, u32)| {
@@ -1267,7 +1292,9 @@ impl Snapshot {
             out.sort_unstable_by(by_score);
             Ok(out
                 .into_iter()
-                .filter_map(|(s, _, addr)| Some((self.by_addr.get(addr as usize)?.as_deref()?, s)))
+                .filter_map(|(s, order, addr)| {
+                    Some((self.by_addr.get(addr as usize)?.as_ref()?, s, order))
+                })
                 .collect())
         })
     }
@@ -1280,7 +1307,7 @@ impl Snapshot {
         code: &str,
         filter: Option<&str>,
         k: usize,
-    ) -> Result<Vec<(&DocData, f32)>, SearchError> {
+    ) -> Result<Vec<Candidate<'_>>, SearchError> {
         let mut addrs: Vec<u32> = Vec::new();
         for seg in &self.segments {
             for up in self.regions.chain(code) {
@@ -1291,9 +1318,12 @@ impl Snapshot {
         addrs.dedup();
         Ok(addrs
             .into_iter()
-            .filter_map(|addr| self.by_addr.get(addr as usize)?.as_ref())
-            .filter(|d| d.kind == Kind::Department)
-            .filter(|d| {
+            .filter_map(|addr| {
+                let order = self.meta.get(addr as usize)?.order;
+                Some((self.by_addr.get(addr as usize)?.as_ref()?, order))
+            })
+            .filter(|(d, _)| d.kind == Kind::Department)
+            .filter(|(d, _)| {
                 filter.is_none_or(|fl| {
                     self.regions
                         .chain_by_id(d.region_id)
@@ -1301,7 +1331,7 @@ impl Snapshot {
                 })
             })
             .take(k)
-            .map(|d| (&**d, 0.0))
+            .map(|(d, order)| (d, 0.0, order))
             .collect())
     }
 
@@ -1345,37 +1375,40 @@ struct Meta {
 /// a few hundred of the index's entries; clearing all of them each time would cost more).
 #[derive(Default)]
 struct Accumulator {
-    scores: Vec<f32>,
-    stamps: Vec<u32>,
+    /// By address: the query (stamp) the sum belongs to, and the sum; side by side, so an
+    /// addition costs one cache line, not two.
+    sums: Vec<(u32, f32)>,
     stamp: u32,
     touched: Vec<u32>,
 }
 
 impl Accumulator {
     fn start(&mut self, addrs: usize) {
-        if self.scores.len() < addrs {
-            self.scores.resize(addrs, 0.0);
-            self.stamps.resize(addrs, 0);
+        if self.sums.len() < addrs {
+            self.sums.resize(addrs, (0, 0.0));
         }
         self.touched.clear();
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
-            self.stamps.iter_mut().for_each(|s| *s = 0);
+            self.sums.iter_mut().for_each(|s| s.0 = 0);
             self.stamp = 1;
         }
     }
 
     fn add(&mut self, addr: u32, weight: f32) {
-        let i = addr as usize;
-        if i >= self.scores.len() {
+        let Some(sum) = self.sums.get_mut(addr as usize) else {
             return;
-        }
-        if self.stamps[i] != self.stamp {
-            self.stamps[i] = self.stamp;
-            self.scores[i] = 0.0;
+        };
+        if sum.0 != self.stamp {
+            *sum = (self.stamp, 0.0);
             self.touched.push(addr);
         }
-        self.scores[i] += weight;
+        sum.1 += weight;
+    }
+
+    /// The sum at an address this query touched.
+    fn sum(&self, addr: u32) -> f32 {
+        self.sums.get(addr as usize).map_or(0.0, |s| s.1)
     }
 }
 
@@ -1431,13 +1464,14 @@ fn coverage(
     let mut key_hit = false;
     let mut best_ident = 0.0f32;
     let py_hits = pinyin.iter().filter(|p| has(doc.pyi(), **p)).count();
-    let empty: Vec<Weighted> = Vec::new();
-    let lists: Vec<&Vec<Weighted>> = if words.iter().all(|v| v.is_empty()) {
-        vec![&empty]
+    // No words at all (pinyin only): one empty list, so the pinyin still counts.
+    let none: &[Vec<Weighted>] = &[Vec::new()];
+    let lists = if words.iter().all(|v| v.is_empty()) {
+        none
     } else {
-        words.iter().collect()
+        words
     };
-    for (i, v) in lists.into_iter().enumerate() {
+    for (i, v) in lists.iter().enumerate() {
         if v.is_empty() && pinyin.is_empty() {
             continue;
         }
@@ -1453,8 +1487,9 @@ fn coverage(
         let mut groups: [(f32, bool); 8] = [(0.0, false); 8];
         for w in v {
             total += w.weight;
-            let ident = has(doc.primary(), w.hash) || has(doc.inherited(), w.hash);
-            let c = if has(doc.primary(), w.hash) {
+            let primary = has(doc.primary(), w.hash);
+            let ident = primary || has(doc.inherited(), w.hash);
+            let c = if primary {
                 1.0
             } else if ident {
                 0.8

@@ -11,7 +11,7 @@ pub mod text;
 use std::path::Path;
 
 pub use engine::{Analysis, SearchError, SearchIndex};
-pub use model::{Changes, KbData, SearchHit, SearchResponse, Synonym};
+pub use model::{Answer, Changes, Hit, KbData, SearchHit, SearchResponse, Synonym};
 pub use service::SearchService;
 
 /// The synonym table's first contents (`data/search-synonyms.tsv`), loaded once into the

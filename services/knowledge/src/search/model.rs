@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::engine::DocData;
 use crate::domain::{Department, Faq, Phone, Region};
 
 /// A department as a hit shows it.
@@ -15,6 +16,8 @@ pub struct DepartmentSummary {
     pub status: String,
 }
 
+/// A hit as it goes over the wire (the contract; clients read answers into it). The engine
+/// answers with [`Answer`], which writes this shape.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct SearchHit {
     /// `department` or `faq`.
@@ -78,6 +81,7 @@ impl<'de> Deserialize<'de> for SharedSummary {
     }
 }
 
+/// A search answer as it goes over the wire (see [`SearchHit`]).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct SearchResponse {
     pub items: Vec<SearchHit>,
@@ -85,6 +89,120 @@ pub struct SearchResponse {
     /// False when no hit matches the query's key terms (a region name alone is not a
     /// match); such queries are recorded for the unanswered report.
     pub confident: bool,
+}
+
+/// What the engine answers: hits that point at their indexed entries instead of copying
+/// them. [`Answer::write_json`] writes the [`SearchResponse`] shape from what each entry
+/// prepared when it was indexed, so a query copies a few blocks of JSON per hit and escapes
+/// only its snippets.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub items: Vec<Hit>,
+    pub took_ms: f64,
+    pub confident: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub entry: std::sync::Arc<DocData>,
+    /// HTML-escaped, matched words in `<em>…</em>`.
+    pub snippet: String,
+    pub score: f32,
+}
+
+impl Hit {
+    pub fn code(&self) -> &str {
+        &self.entry.code
+    }
+
+    pub fn title(&self) -> &str {
+        &self.entry.title
+    }
+
+    pub fn kind(&self) -> &'static str {
+        self.entry.kind.as_str()
+    }
+
+    pub fn authorized(&self) -> bool {
+        self.entry.authorized
+    }
+
+    pub fn department(&self) -> &DepartmentSummary {
+        &self.entry.department
+    }
+}
+
+/// The start of an entry's hit as JSON, up to the query's own parts: `{"kind":…,"code":…,
+/// "title":…,"authorized":…,"department":{…},`. Made once when the entry is indexed.
+pub fn hit_head(
+    kind: &str,
+    code: &str,
+    title: &str,
+    authorized: bool,
+    department: &SharedSummary,
+) -> Result<Box<str>, serde_json::Error> {
+    let mut out = String::with_capacity(64 + code.len() + title.len() * 2);
+    out.push_str("{\"kind\":");
+    out.push_str(&serde_json::to_string(kind)?);
+    out.push_str(",\"code\":");
+    out.push_str(&serde_json::to_string(code)?);
+    out.push_str(",\"title\":");
+    out.push_str(&serde_json::to_string(title)?);
+    out.push_str(if authorized {
+        ",\"authorized\":true,\"department\":"
+    } else {
+        ",\"authorized\":false,\"department\":"
+    });
+    out.push_str(department.0.json.get());
+    out.push(',');
+    Ok(out.into_boxed_str())
+}
+
+impl Answer {
+    /// Appends the answer as JSON, in the [`SearchResponse`] shape.
+    pub fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(b"{\"items\":[");
+        for (i, hit) in self.items.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(hit.entry.hit_head().as_bytes());
+            out.extend_from_slice(b"\"snippet\":");
+            serde_json::to_writer(&mut *out, &hit.snippet)?;
+            out.extend_from_slice(b",\"score\":");
+            serde_json::to_writer(&mut *out, &hit.score)?;
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"took_ms\":");
+        serde_json::to_writer(&mut *out, &self.took_ms)?;
+        out.extend_from_slice(if self.confident {
+            b",\"confident\":true}"
+        } else {
+            b",\"confident\":false}"
+        });
+        Ok(())
+    }
+
+    /// The same answer as owned wire records.
+    pub fn to_response(&self) -> SearchResponse {
+        SearchResponse {
+            items: self
+                .items
+                .iter()
+                .map(|h| SearchHit {
+                    kind: h.kind().to_string(),
+                    code: h.code().to_string(),
+                    title: h.title().to_string(),
+                    snippet: h.snippet.clone(),
+                    authorized: h.authorized(),
+                    department: h.entry.department.clone(),
+                    score: h.score,
+                })
+                .collect(),
+            took_ms: self.took_ms,
+            confident: self.confident,
+        }
+    }
 }
 
 /// An everyday word and the word the knowledge base uses for it (驾照 → 驾驶证).

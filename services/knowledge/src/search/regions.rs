@@ -30,6 +30,8 @@ pub struct RegionIndex {
     /// The same by region number (the ranking compares regions of thousands of entries per
     /// query).
     chains_by_id: Vec<Vec<u32>>,
+    /// Region number → itself and the regions under it.
+    subtrees_by_id: Vec<Vec<u32>>,
     ids: FastMap<String, u32>,
     max_form_chars: usize,
     /// First characters of the forms: most positions of a query start none, and are
@@ -147,12 +149,21 @@ impl RegionIndex {
                     .collect();
             }
         }
+        let mut subtrees_by_id = vec![Vec::new(); ids.len()];
+        for (id, chain) in chains_by_id.iter().enumerate() {
+            for up in chain {
+                if let Some(subtree) = subtrees_by_id.get_mut(*up as usize) {
+                    subtree.push(id as u32);
+                }
+            }
+        }
         RegionIndex {
             by_code,
             forms,
             forms_by_code,
             chains,
             chains_by_id,
+            subtrees_by_id,
             ids,
             max_form_chars,
             starts,
@@ -197,6 +208,11 @@ impl RegionIndex {
     /// A region's chain by number (empty for an unknown one).
     pub fn chain_by_id(&self, id: u32) -> &[u32] {
         self.chains_by_id.get(id as usize).map_or(&[], |c| c)
+    }
+
+    /// A region and the regions under it, by number (empty for an unknown one).
+    pub fn subtree_by_id(&self, id: u32) -> &[u32] {
+        self.subtrees_by_id.get(id as usize).map_or(&[], |c| c)
     }
 
     /// Steps from `code` up to `ancestor` (0 = same region), if it is one.

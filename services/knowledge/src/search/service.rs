@@ -14,7 +14,7 @@ use shared::ApiError;
 use shared::db::{DbConnection, DbPool};
 
 use super::engine::{SearchError, SearchIndex};
-use super::model::{Changes, KbData, SearchResponse};
+use super::model::{Answer, Changes, KbData};
 use crate::db;
 
 /// A gap in the change sequence (a transaction that took its number but has not committed
@@ -147,12 +147,7 @@ impl SearchService {
     }
 
     /// Validates and runs a query; records it when it found nothing confident.
-    pub fn search(
-        &self,
-        q: &str,
-        region: Option<&str>,
-        limit: usize,
-    ) -> Result<SearchResponse, ApiError> {
+    pub fn search(&self, q: &str, region: Option<&str>, limit: usize) -> Result<Answer, ApiError> {
         shared::web::check_required("q", q, MAX_QUERY_CHARS)?;
         if let Some(r) = region {
             shared::web::check_required("region", r, 32)?;
