@@ -21,10 +21,7 @@ use tantivy::schema::{
     FAST, Field, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{
-    DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TERMINATED, TantivyDocument,
-    Term,
-};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 use tantivy_jieba::jieba_rs::Jieba;
 
 use super::model::{
@@ -1348,14 +1345,17 @@ impl Snapshot {
             return Ok(());
         };
         let term = Term::from_field_text(field, word);
+        // Block by block (128 decoded addresses at a time), as tantivy reads them itself
+        // when it only needs the documents: no per-document cursor.
         if let Some(mut postings) = inv
-            .read_postings(&term, IndexRecordOption::Basic)
+            .read_block_postings(&term, IndexRecordOption::Basic)
             .map_err(tantivy::TantivyError::from)?
         {
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                f(seg.base + doc);
-                doc = postings.advance();
+            while !postings.docs().is_empty() {
+                for doc in postings.docs() {
+                    f(seg.base + doc);
+                }
+                postings.advance();
             }
         }
         Ok(())
