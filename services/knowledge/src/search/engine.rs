@@ -862,9 +862,8 @@ impl Snapshot {
         let mut meta: Vec<Meta> = by_addr
             .iter()
             .map(|d| Meta {
-                alive: d.is_some(),
                 region: d.as_ref().map_or(UNKNOWN_REGION, |d| d.region_id),
-                order: u32::MAX,
+                order: Meta::GONE,
             })
             .collect();
         let mut live: Vec<(&str, usize)> = by_addr
@@ -1061,7 +1060,8 @@ impl Snapshot {
 
         // Merged agencies answer with their successor; each entry once.
         let mut items: Vec<Hit> = Vec::with_capacity(limit.min(scored.len()));
-        let mut shown: text::FastSet<*const DocData> = text::FastSet::default();
+        // At most `limit` (≤ 50) entries: a scan costs less than a set.
+        let mut shown: Vec<*const DocData> = Vec::with_capacity(limit.min(scored.len()));
         let marks = highlight_words(a);
         let mark_refs: Vec<&str> = marks.iter().map(String::as_str).collect();
         let marker = text::Marker::new(&mark_refs);
@@ -1076,9 +1076,10 @@ impl Snapshot {
                 },
                 None => (doc, None),
             };
-            if !shown.insert(Arc::as_ptr(doc)) {
+            if shown.contains(&Arc::as_ptr(doc)) {
                 continue;
             }
+            shown.push(Arc::as_ptr(doc));
             if let Some(fl) = filter
                 && !self
                     .regions
@@ -1267,7 +1268,7 @@ impl Snapshot {
             }
             let mut out: Vec<(f32, u32, u32)> = Vec::with_capacity(acc.touched.len());
             for &addr in &acc.touched {
-                let Some(m) = self.meta.get(addr as usize).filter(|m| m.alive) else {
+                let Some(m) = self.meta.get(addr as usize).filter(|m| m.alive()) else {
                     continue;
                 };
                 let Some(bonus) = evidence.get(m.region as usize).copied().unwrap_or(unknown)
@@ -1365,10 +1366,18 @@ impl Snapshot {
 /// An entry's address as choosing candidates sees it.
 #[derive(Clone, Copy)]
 struct Meta {
-    alive: bool,
     region: u32,
-    /// Place in code order.
+    /// Place in code order; [`Meta::GONE`] for an address with no entry (deleted). Eight
+    /// bytes in all: a query reads the meta of every entry it touches.
     order: u32,
+}
+
+impl Meta {
+    const GONE: u32 = u32::MAX;
+
+    fn alive(&self) -> bool {
+        self.order != Meta::GONE
+    }
 }
 
 /// Per-thread sums of term weights by address, reused from query to query (a query touches

@@ -472,7 +472,12 @@ impl<'a> Marker<'a> {
     pub fn highlight(&self, text: &str, max_chars: usize) -> String {
         let (marks, start, end, total) = self.window(text, max_chars);
         // The window as bytes, and the marks within it, touching ones merged (one <em>).
-        let byte_at = |chars: usize| text.char_indices().nth(chars).map_or(text.len(), |c| c.0);
+        // Most snippets are whole (start 0, end at the text's end): no walk for those.
+        let byte_at = |chars: usize| match chars {
+            0 => 0,
+            n if n >= total => text.len(),
+            n => text.char_indices().nth(n).map_or(text.len(), |c| c.0),
+        };
         let (from, to) = (byte_at(start), byte_at(end));
         let mut shown: Vec<(usize, usize)> = Vec::new();
         for &(a, b) in &marks {
