@@ -198,6 +198,8 @@ pub struct Snapshot {
     /// What choosing the candidates reads of every entry a query word touches, by address,
     /// kept together (reading it through the entries themselves cost a cache miss each).
     meta: Arc<[Meta]>,
+    /// Tells this snapshot's addresses from another's (see [`Accumulator`]).
+    generation: u64,
     docs: HashMap<u64, Arc<DocData>>,
     by_code: HashMap<String, u64>,
     regions: Arc<RegionIndex>,
@@ -496,6 +498,8 @@ impl SearchIndex {
             segments: old.segments.clone(),
             by_addr: old.by_addr.clone(),
             meta: old.meta.clone(),
+            // The same addresses and metas.
+            generation: old.generation,
             docs: old.docs.clone(),
             by_code: old.by_code.clone(),
             regions: old.regions.clone(),
@@ -880,6 +884,7 @@ impl Snapshot {
             searcher,
             segments,
             meta: meta.into(),
+            generation: NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             by_addr,
             docs,
             by_code,
@@ -1260,7 +1265,7 @@ impl Snapshot {
         let unknown = if filter.is_some() { None } else { Some(0.0) };
         ACCUMULATOR.with(|acc| {
             let mut acc = acc.borrow_mut();
-            acc.start(self.by_addr.len());
+            acc.start(&self.meta, self.generation);
             for seg in &self.segments {
                 for (field, word, weight) in terms {
                     self.for_each_posting(seg, *field, word, |addr| acc.add(addr, *weight))?;
@@ -1268,15 +1273,17 @@ impl Snapshot {
             }
             let mut out: Vec<(f32, u32, u32)> = Vec::with_capacity(acc.touched.len());
             for &addr in &acc.touched {
-                let Some(m) = self.meta.get(addr as usize).filter(|m| m.alive()) else {
+                let Some(slot) = acc.slots.get(addr as usize).filter(|s| s.meta.alive()) else {
                     continue;
                 };
-                let Some(bonus) = evidence.get(m.region as usize).copied().unwrap_or(unknown)
+                let Some(bonus) = evidence
+                    .get(slot.meta.region as usize)
+                    .copied()
+                    .unwrap_or(unknown)
                 else {
                     continue;
                 };
-                let score = acc.sum(addr) + bonus;
-                out.push((score, m.order, addr));
+                out.push((slot.sum + bonus, slot.meta.order, addr));
             }
             let by_score = |x: &(f32, u32, u32), y: &(f32, u32, u32)| {
                 y.0.partial_cmp(&x.0)
@@ -1380,44 +1387,61 @@ impl Meta {
     }
 }
 
-/// Per-thread sums of term weights by address, reused from query to query (a query touches
+/// Snapshot generations start at 1 (0: an accumulator that has none yet).
+static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Per-thread scratch for choosing candidates, reused from query to query (a query touches
 /// a few hundred of the index's entries; clearing all of them each time would cost more).
+/// By address: the sum of term weights the current query gave it, next to a copy of the
+/// entry's [`Meta`] from the snapshot of `generation`. The touched addresses are scattered,
+/// and one slot holding both costs one cache miss where two arrays cost two.
 #[derive(Default)]
 struct Accumulator {
-    /// By address: the query (stamp) the sum belongs to, and the sum; side by side, so an
-    /// addition costs one cache line, not two.
-    sums: Vec<(u32, f32)>,
+    slots: Vec<Slot>,
+    generation: u64,
     stamp: u32,
     touched: Vec<u32>,
 }
 
+#[derive(Clone, Copy)]
+struct Slot {
+    /// The query (stamp) `sum` belongs to.
+    stamp: u32,
+    sum: f32,
+    meta: Meta,
+}
+
 impl Accumulator {
-    fn start(&mut self, addrs: usize) {
-        if self.sums.len() < addrs {
-            self.sums.resize(addrs, (0, 0.0));
+    fn start(&mut self, meta: &[Meta], generation: u64) {
+        if self.generation != generation || self.slots.len() != meta.len() {
+            // A new snapshot (after a knowledge change): copy its metas once.
+            self.slots.clear();
+            self.slots.extend(meta.iter().map(|m| Slot {
+                stamp: 0,
+                sum: 0.0,
+                meta: *m,
+            }));
+            self.generation = generation;
+            self.stamp = 0;
         }
         self.touched.clear();
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
-            self.sums.iter_mut().for_each(|s| s.0 = 0);
+            self.slots.iter_mut().for_each(|s| s.stamp = 0);
             self.stamp = 1;
         }
     }
 
     fn add(&mut self, addr: u32, weight: f32) {
-        let Some(sum) = self.sums.get_mut(addr as usize) else {
+        let Some(slot) = self.slots.get_mut(addr as usize) else {
             return;
         };
-        if sum.0 != self.stamp {
-            *sum = (self.stamp, 0.0);
+        if slot.stamp != self.stamp {
+            slot.stamp = self.stamp;
+            slot.sum = 0.0;
             self.touched.push(addr);
         }
-        sum.1 += weight;
-    }
-
-    /// The sum at an address this query touched.
-    fn sum(&self, addr: u32) -> f32 {
-        self.sums.get(addr as usize).map_or(0.0, |s| s.1)
+        slot.sum += weight;
     }
 }
 

@@ -16,8 +16,9 @@ pub struct DepartmentSummary {
     pub status: String,
 }
 
-/// A hit as it goes over the wire (the contract; clients read answers into it). The engine
-/// answers with [`Answer`], which writes this shape.
+// A hit as it goes over the wire (the contract; clients read answers into it). The engine
+// answers with `Answer`, which writes this shape. (Plain comments: a doc comment here would
+// become the schema's description.)
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct SearchHit {
     /// `department` or `faq`.
@@ -81,7 +82,7 @@ impl<'de> Deserialize<'de> for SharedSummary {
     }
 }
 
-/// A search answer as it goes over the wire (see [`SearchHit`]).
+// A search answer as it goes over the wire (see `SearchHit`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct SearchResponse {
     pub items: Vec<SearchHit>,
