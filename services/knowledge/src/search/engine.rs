@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use tantivy::index::InvertedIndexReader;
+use tantivy::postings::TermInfo;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -824,6 +825,9 @@ struct Weighted {
     group: u8,
     /// Contains another word of the query (社保转移 ⊃ 社保, 转移): its parts speak for it.
     composite: bool,
+    /// Where the word is in the field it was weighed in, per segment, when that was looked
+    /// up (choosing the candidates then reads its postings without a second lookup).
+    found: Option<Vec<Option<TermInfo>>>,
 }
 
 impl Snapshot {
@@ -951,10 +955,17 @@ impl Snapshot {
         }
     }
 
-    fn doc_freq(&self, field: Field, word: &str) -> u64 {
-        self.searcher
-            .doc_freq(&Term::from_field_text(field, word))
-            .unwrap_or(0)
+    /// A word's entry in each segment's dictionary of `field` (its document frequency and
+    /// where its postings are), `None` where it is absent (or unreadable).
+    fn term_infos(&self, field: Field, word: &str) -> Vec<Option<TermInfo>> {
+        let term = Term::from_field_text(field, word);
+        self.segments
+            .iter()
+            .map(|seg| {
+                let inv = seg.inverted.get(field.field_id() as usize)?.as_ref()?;
+                inv.get_term_info(&term).ok().flatten()
+            })
+            .collect()
     }
 
     fn weigh(&self, field: Field, word: &str, is_word: bool) -> Weighted {
@@ -970,6 +981,7 @@ impl Snapshot {
                 pairs: Vec::new(),
                 group: 0,
                 composite: false,
+                found: None,
             };
         }
         if text::is_contact_word(word) {
@@ -983,9 +995,11 @@ impl Snapshot {
                 pairs: Vec::new(),
                 group: 0,
                 composite: false,
+                found: None,
             };
         }
-        let df = self.doc_freq(field, word);
+        let found = self.term_infos(field, word);
+        let df: u64 = found.iter().flatten().map(|t| u64::from(t.doc_freq)).sum();
         let weight = if df == 0 {
             // Not in the knowledge base: it still counts against every entry.
             if word.chars().count() >= 2 { 3.0 } else { 1.0 }
@@ -1007,6 +1021,7 @@ impl Snapshot {
             },
             group: 0,
             composite: false,
+            found: Some(found),
         }
     }
 
@@ -1123,7 +1138,7 @@ impl Snapshot {
         // where an entry has it. Topic words find the candidates; question and contact words
         // only if there is nothing else; words no entry's name or question has are looked up
         // in the answers.
-        let mut terms: Vec<(Field, &str, f32)> = Vec::new();
+        let mut terms: Vec<Lookup> = Vec::new();
         let mut seen: text::FastSet<&str> = text::FastSet::default();
         let any_key = words.iter().flatten().any(|w| w.key);
         for (v, ws) in a.variants.iter().zip(words) {
@@ -1132,21 +1147,21 @@ impl Snapshot {
                     continue;
                 }
                 if wt.unknown {
-                    terms.push((f.sec, w, 0.3 * wt.weight));
+                    terms.push(Lookup::new(f.sec, w, 0.3 * wt.weight, None));
                 } else {
-                    terms.push((f.all, w, wt.weight));
+                    terms.push(Lookup::new(f.all, w, wt.weight, wt.found.as_deref()));
                 }
             }
         }
         for (v, ws) in py2.iter().zip(pairs) {
             for (p, wt) in v.iter().zip(ws) {
                 if wt.weight >= 1.0 && seen.insert(p.as_str()) {
-                    terms.push((f.py2, p, 0.5 * wt.weight));
+                    terms.push(Lookup::new(f.py2, p, 0.5 * wt.weight, wt.found.as_deref()));
                 }
             }
         }
         for p in &a.pinyin {
-            terms.push((f.pyi, p, 8.0));
+            terms.push(Lookup::new(f.pyi, p, 8.0, None));
         }
         let candidates = if has_text && !terms.is_empty() {
             self.text_candidates(&terms, a, filter, CANDIDATES)?
@@ -1208,7 +1223,7 @@ impl Snapshot {
     /// the candidates even when many regions share the same text. The best `k`.
     fn text_candidates(
         &self,
-        terms: &[(Field, &str, f32)],
+        terms: &[Lookup],
         a: &Analysis,
         filter: Option<&str>,
         k: usize,
@@ -1266,9 +1281,14 @@ impl Snapshot {
         ACCUMULATOR.with(|acc| {
             let mut acc = acc.borrow_mut();
             acc.start(&self.meta, self.generation);
-            for seg in &self.segments {
-                for (field, word, weight) in terms {
-                    self.for_each_posting(seg, *field, word, |addr| acc.add(addr, *weight))?;
+            for (i, seg) in self.segments.iter().enumerate() {
+                for t in terms {
+                    let found = t
+                        .found
+                        .map(|per_segment| per_segment.get(i).and_then(Option::as_ref));
+                    self.for_each_posting(seg, t.field, t.word, found, |addr| {
+                        acc.add(addr, t.weight)
+                    })?;
                 }
             }
             let mut out: Vec<(f32, u32, u32)> = Vec::with_capacity(acc.touched.len());
@@ -1316,7 +1336,7 @@ impl Snapshot {
         let mut addrs: Vec<u32> = Vec::new();
         for seg in &self.segments {
             for up in self.regions.chain(code) {
-                self.for_each_posting(seg, f.region, &up, |addr| addrs.push(addr))?;
+                self.for_each_posting(seg, f.region, &up, None, |addr| addrs.push(addr))?;
             }
         }
         addrs.sort_unstable();
@@ -1341,32 +1361,65 @@ impl Snapshot {
     }
 
     /// Calls `f` with the address of every document of the segment that has `word` in
-    /// `field` (deleted ones too: their addresses map to no entry).
+    /// `field` (deleted ones too: their addresses map to no entry). `found`: the word's
+    /// dictionary entry in this segment, when it was looked up already.
     fn for_each_posting(
         &self,
         seg: &SegmentView,
         field: Field,
         word: &str,
+        found: Option<Option<&TermInfo>>,
         mut f: impl FnMut(u32),
     ) -> Result<(), SearchError> {
         let Some(Some(inv)) = seg.inverted.get(field.field_id() as usize) else {
             return Ok(());
         };
-        let term = Term::from_field_text(field, word);
+        let info = match found {
+            Some(known) => known.cloned(),
+            None => inv
+                .get_term_info(&Term::from_field_text(field, word))
+                .map_err(tantivy::TantivyError::from)?,
+        };
+        let Some(info) = info else {
+            return Ok(());
+        };
         // Block by block (128 decoded addresses at a time), as tantivy reads them itself
         // when it only needs the documents: no per-document cursor.
-        if let Some(mut postings) = inv
-            .read_block_postings(&term, IndexRecordOption::Basic)
-            .map_err(tantivy::TantivyError::from)?
-        {
-            while !postings.docs().is_empty() {
-                for doc in postings.docs() {
-                    f(seg.base + doc);
-                }
-                postings.advance();
+        let mut postings = inv
+            .read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)
+            .map_err(tantivy::TantivyError::from)?;
+        while !postings.docs().is_empty() {
+            for doc in postings.docs() {
+                f(seg.base + doc);
             }
+            postings.advance();
         }
         Ok(())
+    }
+}
+
+/// A word the candidates are looked up by: its field, text and weight, and its dictionary
+/// entries per segment when weighing it found them already.
+struct Lookup<'a> {
+    field: Field,
+    word: &'a str,
+    weight: f32,
+    found: Option<&'a [Option<TermInfo>]>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(
+        field: Field,
+        word: &'a str,
+        weight: f32,
+        found: Option<&'a [Option<TermInfo>]>,
+    ) -> Lookup<'a> {
+        Lookup {
+            field,
+            word,
+            weight,
+            found,
+        }
     }
 }
 
