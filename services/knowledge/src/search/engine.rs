@@ -1291,7 +1291,13 @@ impl Snapshot {
                     })?;
                 }
             }
-            let mut out: Vec<(f32, u32, u32)> = Vec::with_capacity(acc.touched.len());
+            // One integer per candidate orders it: higher score first, then code order.
+            // Scores are sums of positive weights and bonuses (never negative, never NaN),
+            // and the bits of a non-negative f32 order as its value does.
+            let key = |score: f32, order: u32| {
+                (u64::from(!score.max(0.0).to_bits()) << 32) | u64::from(order)
+            };
+            let mut out: Vec<(u64, u32)> = Vec::with_capacity(acc.touched.len());
             for &addr in &acc.touched {
                 let Some(slot) = acc.slots.get(addr as usize).filter(|s| s.meta.alive()) else {
                     continue;
@@ -1303,22 +1309,22 @@ impl Snapshot {
                 else {
                     continue;
                 };
-                out.push((slot.sum + bonus, slot.meta.order, addr));
+                out.push((key(slot.sum + bonus, slot.meta.order), addr));
             }
-            let by_score = |x: &(f32, u32, u32), y: &(f32, u32, u32)| {
-                y.0.partial_cmp(&x.0)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-                    .then(x.1.cmp(&y.1))
-            };
             if out.len() > k {
-                out.select_nth_unstable_by(k, by_score);
+                out.select_nth_unstable(k);
                 out.truncate(k);
             }
-            out.sort_unstable_by(by_score);
+            out.sort_unstable();
             Ok(out
                 .into_iter()
-                .filter_map(|(s, order, addr)| {
-                    Some((self.by_addr.get(addr as usize)?.as_ref()?, s, order))
+                .filter_map(|(key, addr)| {
+                    let score = f32::from_bits(!((key >> 32) as u32));
+                    Some((
+                        self.by_addr.get(addr as usize)?.as_ref()?,
+                        score,
+                        key as u32,
+                    ))
                 })
                 .collect())
         })
