@@ -197,7 +197,8 @@ pub struct Snapshot {
     /// Address (segment base + doc id) → entry; `None` for a deleted one.
     by_addr: Vec<Option<Arc<DocData>>>,
     /// What choosing the candidates reads of every entry a query word touches, by address,
-    /// kept together (reading it through the entries themselves cost a cache miss each).
+    /// kept together (reading it through the entries themselves cost a cache miss each);
+    /// each thread's [`Accumulator`] works on a copy, next to its sums.
     meta: Arc<[Meta]>,
     /// Tells this snapshot's addresses from another's (see [`Accumulator`]).
     generation: u64,
