@@ -6,6 +6,7 @@
 //! snapshot. No replica needs to be told about a change.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -59,6 +60,9 @@ pub struct SearchService {
     pool: DbPool,
     threads: usize,
     pending: Mutex<Pending>,
+    /// Whether `pending` holds unanswered queries (set and cleared under its lock): a
+    /// confident answer looks there only then, without taking the lock on every search.
+    unflushed: std::sync::atomic::AtomicBool,
     /// Recorded queries not yet answered (to mark them when they are).
     open: RwLock<HashSet<String>>,
     cursor: Mutex<Cursor>,
@@ -83,6 +87,7 @@ impl SearchService {
             pool,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             pending: Mutex::new(Pending::default()),
+            unflushed: std::sync::atomic::AtomicBool::new(false),
             open: RwLock::new(HashSet::new()),
             cursor: Mutex::new(Cursor::default()),
             flushes: std::sync::atomic::AtomicU32::new(0),
@@ -166,16 +171,22 @@ impl SearchService {
         let now = chrono::Utc::now().naive_utc();
         if confident {
             let is_open = self.open.read().map(|o| o.contains(query)).unwrap_or(false);
-            if !is_open {
+            // Also when it was asked unanswered moments ago on this replica (a replica that
+            // had not caught up with a change yet) and is not written yet: that record must
+            // not reach the database after this answer and open the query again.
+            if !is_open && !self.unflushed.load(Ordering::Acquire) {
                 return;
             }
             if let Ok(mut p) = self.pending.lock() {
-                p.answered.insert(query.to_string());
-                p.unanswered.remove(query);
+                let was_pending = p.unanswered.remove(query).is_some();
+                if is_open || was_pending {
+                    p.answered.insert(query.to_string());
+                }
             }
             return;
         }
         if let Ok(mut p) = self.pending.lock() {
+            self.unflushed.store(true, Ordering::Release);
             p.answered.remove(query);
             let a = p.unanswered.entry(query.to_string()).or_default();
             a.times += 1;
@@ -188,14 +199,15 @@ impl SearchService {
     /// Writes the recorded queries (one transaction per flush).
     pub fn flush_records(&self) -> Result<(), ApiError> {
         let pending = match self.pending.lock() {
-            Ok(mut p) => std::mem::take(&mut *p),
+            Ok(mut p) => {
+                self.unflushed.store(false, Ordering::Release);
+                std::mem::take(&mut *p)
+            }
             Err(_) => return Err(ApiError::internal("pending lock poisoned")),
         };
         // Every ~10 s, re-read which queries are open: another replica may have recorded
         // one that this replica is about to answer.
-        let n = self
-            .flushes
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = self.flushes.fetch_add(1, Ordering::Relaxed);
         if n % 20 == 19 {
             let mut conn = self.pool.get()?;
             let open = db::unanswered::open_queries(&mut conn)?;
@@ -240,6 +252,9 @@ impl SearchService {
             Err(e) => {
                 // Put them back for the next flush.
                 if let Ok(mut p) = self.pending.lock() {
+                    if !pending.unanswered.is_empty() {
+                        self.unflushed.store(true, Ordering::Release);
+                    }
                     for (q, a) in pending.unanswered {
                         let e = p.unanswered.entry(q).or_default();
                         e.times += a.times;
@@ -375,6 +390,57 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn open_and_answered(pool: &DbPool) -> (Vec<String>, Vec<String>) {
+        let mut conn = pool.get().expect("connection");
+        let (rows, _) =
+            db::unanswered::list(&mut conn, db::unanswered::Status::All, 0, 100).expect("list");
+        let (answered, open): (Vec<_>, Vec<_>) =
+            rows.into_iter().partition(|r| r.answered_at.is_some());
+        (
+            open.into_iter().map(|r| r.query).collect(),
+            answered.into_iter().map(|r| r.query).collect(),
+        )
+    }
+
+    /// A replica that answered a query unconfidently (it had not caught up with a change) and
+    /// then confidently, before its recorder ran, must not open the query again: here another
+    /// replica had recorded it and this one never re-read the open set.
+    #[test]
+    fn an_answer_cancels_an_unwritten_unanswered_record() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir = std::env::temp_dir().join(format!("kb-note-{}-{nanos}", std::process::id()));
+        let url = format!("sqlite://{}/k.db", dir.display());
+        let pool = shared::db::connect(&url, 2).expect("pool");
+        shared::db::run_migrations(
+            &pool,
+            crate::startup::SQLITE_MIGRATIONS,
+            crate::startup::POSTGRES_MIGRATIONS,
+        )
+        .expect("migrations");
+        let (other, this) = (
+            SearchService::new(pool.clone()),
+            SearchService::new(pool.clone()),
+        );
+        other.note("滇池管理局电话", None, false);
+        other.flush_records().expect("flush");
+        assert_eq!(open_and_answered(&pool).0, ["滇池管理局电话"]);
+
+        this.note("滇池管理局电话", None, false);
+        this.note("滇池管理局电话", None, true);
+        this.flush_records().expect("flush");
+        let (open, answered) = open_and_answered(&pool);
+        assert!(open.is_empty(), "still open: {open:?}");
+        assert_eq!(answered, ["滇池管理局电话"]);
+
+        // Unanswered again later (nothing confident any more): open again, as before.
+        this.note("滇池管理局电话", None, false);
+        this.flush_records().expect("flush");
+        assert_eq!(open_and_answered(&pool).0, ["滇池管理局电话"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn cursor_waits_at_a_gap_then_skips_it() {
