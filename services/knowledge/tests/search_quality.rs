@@ -302,7 +302,7 @@ fn probe() {
 }
 
 /// Diagnostics: `SEARCH_DUMP=queries.txt` (search paths, as for the in-process timing) prints
-/// every answer as one line (confident, then code, score and snippet of each hit), so that two
+/// every answer as one line (confident, then code and score of each hit), so that two
 /// versions of the engine can be compared with `diff`.
 #[test]
 #[ignore]
@@ -316,7 +316,7 @@ fn dump_answers() {
         let hits: Vec<String> = res
             .items
             .iter()
-            .map(|i| format!("{}:{}:{}", i.code(), i.score, i.snippet))
+            .map(|i| format!("{}:{}", i.code(), i.score))
             .collect();
         println!("DUMP {q}\t{r:?}\t{}\t{}", res.confident, hits.join(" "));
     }

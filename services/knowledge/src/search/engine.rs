@@ -93,8 +93,6 @@ pub struct DocData {
     pub title: String,
     /// Source text of the snippet (not escaped).
     pub text: String,
-    /// Its characters ([`text::CharSet`]).
-    chars: text::CharSet,
     pub authorized: bool,
     /// Shared by a department's entries.
     pub department: SharedSummary,
@@ -727,7 +725,6 @@ impl<'a> DocBuilder<'a> {
                 None
             },
             title: d.name.clone(),
-            chars: text::CharSet::of(&snippet),
             text: snippet,
             authorized: true,
             department,
@@ -771,7 +768,6 @@ impl<'a> DocBuilder<'a> {
             successor: None,
             title: q.question.clone(),
             text: q.answer.clone(),
-            chars: text::CharSet::of(&q.answer),
             authorized: q.authorized,
             department,
             sets: WordSets::new([
@@ -1113,16 +1109,13 @@ impl Snapshot {
             {
                 continue;
             }
-            let snippet = match &note {
-                Some(n) => {
-                    let body = format!("{n}{}", doc.text);
-                    marker.highlight(&body, &text::CharSet::of(&body), SNIPPET_CHARS)
-                }
-                None => marker.highlight(&doc.text, &doc.chars, SNIPPET_CHARS),
+            let body: std::borrow::Cow<str> = match &note {
+                Some(n) => format!("{n}{}", doc.text).into(),
+                None => doc.text.as_str().into(),
             };
             items.push(Hit {
                 entry: Arc::clone(doc),
-                snippet,
+                snippet: marker.highlight(&body, SNIPPET_CHARS),
                 score: (score * 1000.0).round() / 1000.0,
             });
         }

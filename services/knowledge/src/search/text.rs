@@ -446,44 +446,13 @@ fn push_escaped(out: &mut String, c: char) {
 /// HTML-escaped `text` (cut to about `max_chars`) with every occurrence of `words` wrapped
 /// in `<em>…</em>`. Longer words win where they overlap.
 pub fn highlight(text: &str, words: &[&str], max_chars: usize) -> String {
-    Marker::new(words).highlight(text, &CharSet::of(text), max_chars)
-}
-
-/// Which characters a text has, as a 256-bit set (each character hashes to one bit): a word
-/// with a character the set lacks is not in the text. Entries keep theirs from indexing, so
-/// most of a query's words skip most snippets without a search.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct CharSet([u64; 4]);
-
-impl CharSet {
-    pub fn of(text: &str) -> CharSet {
-        let mut set = CharSet::default();
-        for c in text.chars() {
-            let bit = (c as u32).wrapping_mul(0x9E37_79B1) >> 24;
-            set.0[(bit >> 6) as usize & 3] |= 1u64 << (bit & 63);
-        }
-        set
-    }
-
-    /// Every character there may be (for a text whose set is not known).
-    pub const ANY: CharSet = CharSet([u64::MAX; 4]);
-
-    /// Whether all characters of `word` may be in the text.
-    fn may_hold(&self, word: &CharSet) -> bool {
-        self.0.iter().zip(&word.0).all(|(t, w)| t & w == *w)
-    }
-
-    /// Whether the text may have a character HTML escapes.
-    fn may_need_escaping(&self) -> bool {
-        static ESCAPED: LazyLock<CharSet> = LazyLock::new(|| CharSet::of("&<>\"'"));
-        self.0.iter().zip(&ESCAPED.0).any(|(t, e)| t & e != 0)
-    }
+    Marker::new(words).highlight(text, max_chars)
 }
 
 /// The words to mark, prepared once for all the hits of a query (a searcher per word, built
-/// once rather than for every snippet), longest first, each with its characters.
+/// once rather than for every snippet), longest first.
 pub struct Marker<'a> {
-    finders: Vec<(memchr::memmem::Finder<'a>, CharSet)>,
+    finders: Vec<memchr::memmem::Finder<'a>>,
 }
 
 impl<'a> Marker<'a> {
@@ -493,16 +462,15 @@ impl<'a> Marker<'a> {
         Marker {
             finders: sorted
                 .into_iter()
-                .map(|w| (memchr::memmem::Finder::new(w.as_bytes()), CharSet::of(w)))
+                .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
                 .collect(),
         }
     }
 
     /// [`highlight`] with these words. Works on byte ranges of the text (no per-character
-    /// copy of it: answers can be long and every hit is highlighted). `chars`: the text's
-    /// [`CharSet`] (or a larger one, such as [`CharSet::ANY`]).
-    pub fn highlight(&self, text: &str, chars: &CharSet, max_chars: usize) -> String {
-        let (marks, start, end, total) = self.window(text, chars, max_chars);
+    /// copy of it: answers can be long and every hit is highlighted).
+    pub fn highlight(&self, text: &str, max_chars: usize) -> String {
+        let (marks, start, end, total) = self.window(text, max_chars);
         // The window as bytes, and the marks within it, touching ones merged (one <em>).
         // Most snippets are whole (start 0, end at the text's end): no walk for those.
         let byte_at = |chars: usize| match chars {
@@ -526,23 +494,15 @@ impl<'a> Marker<'a> {
         if start > 0 {
             out.push('…');
         }
-        let escape = chars.may_need_escaping();
-        let push = |out: &mut String, run: &str| {
-            if escape {
-                push_escaped_str(out, run);
-            } else {
-                out.push_str(run);
-            }
-        };
         let mut at = from;
         for (a, b) in shown {
-            push(&mut out, &text[at..a]);
+            push_escaped_str(&mut out, &text[at..a]);
             out.push_str("<em>");
-            push(&mut out, &text[a..b]);
+            push_escaped_str(&mut out, &text[a..b]);
             out.push_str("</em>");
             at = b;
         }
-        push(&mut out, &text[at..to]);
+        push_escaped_str(&mut out, &text[at..to]);
         if end < total {
             out.push('…');
         }
@@ -551,17 +511,9 @@ impl<'a> Marker<'a> {
 
     /// The marked byte ranges (sorted, never overlapping; longer words win), and the
     /// window shown, in characters: start, end and the text's length.
-    fn window(
-        &self,
-        text: &str,
-        chars: &CharSet,
-        max_chars: usize,
-    ) -> (Vec<(usize, usize)>, usize, usize, usize) {
+    fn window(&self, text: &str, max_chars: usize) -> (Vec<(usize, usize)>, usize, usize, usize) {
         let mut marks: Vec<(usize, usize)> = Vec::new();
-        for (f, needs) in &self.finders {
-            if !chars.may_hold(needs) {
-                continue;
-            }
+        for f in &self.finders {
             let len = f.needle().len();
             for a in f.find_iter(text.as_bytes()) {
                 let b = a + len;
@@ -627,10 +579,10 @@ mod tests {
         assert_eq!(pinyin_bigrams("管里局"), pinyin_bigrams("管理局"));
     }
 
-    /// The highlighter as first written, a character at a time, and searching for every
-    /// word in every text: the faster one must give the same snippets.
+    /// The highlighter as first written, a character at a time: the faster one must give
+    /// the same snippets.
     fn highlight_by_chars(text: &str, words: &[&str], max_chars: usize) -> String {
-        let (marks, start, end, total) = Marker::new(words).window(text, &CharSet::ANY, max_chars);
+        let (marks, start, end, total) = Marker::new(words).window(text, max_chars);
         let mut out = String::new();
         if start > 0 {
             out.push('…');
