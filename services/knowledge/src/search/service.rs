@@ -60,9 +60,10 @@ pub struct SearchService {
     pool: DbPool,
     threads: usize,
     pending: Mutex<Pending>,
-    /// Whether `pending` holds unanswered queries (set and cleared under its lock): a
-    /// confident answer looks there only then, without taking the lock on every search.
-    unflushed: std::sync::atomic::AtomicBool,
+    /// Which unanswered queries `pending` may hold, as a 64-bit filter of their hashes (set
+    /// and cleared under its lock): a confident answer takes that lock only when its query
+    /// may be there, not on every search.
+    unflushed: std::sync::atomic::AtomicU64,
     /// Recorded queries not yet answered (to mark them when they are).
     open: RwLock<HashSet<String>>,
     cursor: Mutex<Cursor>,
@@ -87,7 +88,7 @@ impl SearchService {
             pool,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             pending: Mutex::new(Pending::default()),
-            unflushed: std::sync::atomic::AtomicBool::new(false),
+            unflushed: std::sync::atomic::AtomicU64::new(0),
             open: RwLock::new(HashSet::new()),
             cursor: Mutex::new(Cursor::default()),
             flushes: std::sync::atomic::AtomicU32::new(0),
@@ -174,7 +175,7 @@ impl SearchService {
             // Also when it was asked unanswered moments ago on this replica (a replica that
             // had not caught up with a change yet) and is not written yet: that record must
             // not reach the database after this answer and open the query again.
-            if !is_open && !self.unflushed.load(Ordering::Acquire) {
+            if !is_open && self.unflushed.load(Ordering::Acquire) & filter_bit(query) == 0 {
                 return;
             }
             if let Ok(mut p) = self.pending.lock() {
@@ -186,7 +187,8 @@ impl SearchService {
             return;
         }
         if let Ok(mut p) = self.pending.lock() {
-            self.unflushed.store(true, Ordering::Release);
+            self.unflushed
+                .fetch_or(filter_bit(query), Ordering::Release);
             p.answered.remove(query);
             let a = p.unanswered.entry(query.to_string()).or_default();
             a.times += 1;
@@ -200,7 +202,7 @@ impl SearchService {
     pub fn flush_records(&self) -> Result<(), ApiError> {
         let pending = match self.pending.lock() {
             Ok(mut p) => {
-                self.unflushed.store(false, Ordering::Release);
+                self.unflushed.store(0, Ordering::Release);
                 std::mem::take(&mut *p)
             }
             Err(_) => return Err(ApiError::internal("pending lock poisoned")),
@@ -252,10 +254,8 @@ impl SearchService {
             Err(e) => {
                 // Put them back for the next flush.
                 if let Ok(mut p) = self.pending.lock() {
-                    if !pending.unanswered.is_empty() {
-                        self.unflushed.store(true, Ordering::Release);
-                    }
                     for (q, a) in pending.unanswered {
+                        self.unflushed.fetch_or(filter_bit(&q), Ordering::Release);
                         let e = p.unanswered.entry(q).or_default();
                         e.times += a.times;
                         e.region = a.region;
@@ -385,6 +385,15 @@ where
             }
         }
     });
+}
+
+/// A query's bit in [`SearchService`]'s filter of unwritten unanswered queries.
+fn filter_bit(query: &str) -> u64 {
+    // FNV-1a: cheap, and only needs to spread queries over 64 bits.
+    let h = query.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    1 << (h >> 58)
 }
 
 #[cfg(test)]
