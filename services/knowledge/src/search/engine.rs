@@ -1086,6 +1086,7 @@ impl Snapshot {
         let marks = highlight_words(a);
         let mark_refs: Vec<&str> = marks.iter().map(String::as_str).collect();
         let marker = text::Marker::new(&mark_refs);
+        let filter_id = filter.map(|fl| self.regions.id(fl));
         for (score, _, _, doc, _) in scored {
             if items.len() >= limit {
                 break;
@@ -1101,11 +1102,8 @@ impl Snapshot {
                 continue;
             }
             shown.push(Arc::as_ptr(doc));
-            if let Some(fl) = filter
-                && !self
-                    .regions
-                    .chain_by_id(doc.region_id)
-                    .contains(&self.regions.id(fl))
+            if let Some(fl) = filter_id
+                && !self.regions.chain_by_id(doc.region_id).contains(&fl)
             {
                 continue;
             }

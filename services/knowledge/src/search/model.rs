@@ -127,10 +127,6 @@ impl Hit {
     pub fn authorized(&self) -> bool {
         self.entry.authorized
     }
-
-    pub fn department(&self) -> &DepartmentSummary {
-        &self.entry.department
-    }
 }
 
 /// The start of an entry's hit as JSON, up to the query's own parts: `{"kind":…,"code":…,
