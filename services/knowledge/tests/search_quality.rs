@@ -319,5 +319,11 @@ fn dump_answers() {
             .map(|i| format!("{}:{}", i.code(), i.score))
             .collect();
         println!("DUMP {q}\t{r:?}\t{}\t{}", res.confident, hits.join(" "));
+        // The answer as sent, but for its timing: snippets and all.
+        let mut json = Vec::new();
+        res.write_json(&mut json).expect("json");
+        let json = String::from_utf8(json).expect("utf-8");
+        let json = json.split(",\"took_ms\"").next().unwrap_or_default();
+        println!("JSON {json}");
     }
 }

@@ -92,7 +92,7 @@ pub struct DocData {
     pub successor: Option<String>,
     pub title: String,
     /// Source text of the snippet (not escaped).
-    pub text: String,
+    pub text: text::SnippetText,
     pub authorized: bool,
     /// Shared by a department's entries.
     pub department: SharedSummary,
@@ -200,6 +200,8 @@ pub struct Snapshot {
     /// kept together (reading it through the entries themselves cost a cache miss each);
     /// each thread's [`Accumulator`] works on a copy, next to its sums.
     meta: Arc<[Meta]>,
+    /// Place in code order → address (the inverse of [`Meta::order`]).
+    by_order: Arc<[u32]>,
     /// Tells this snapshot's addresses from another's (see [`Accumulator`]).
     generation: u64,
     docs: HashMap<u64, Arc<DocData>>,
@@ -500,6 +502,7 @@ impl SearchIndex {
             segments: old.segments.clone(),
             by_addr: old.by_addr.clone(),
             meta: old.meta.clone(),
+            by_order: old.by_order.clone(),
             // The same addresses and metas.
             generation: old.generation,
             docs: old.docs.clone(),
@@ -725,7 +728,7 @@ impl<'a> DocBuilder<'a> {
                 None
             },
             title: d.name.clone(),
-            text: snippet,
+            text: text::SnippetText::new(snippet),
             authorized: true,
             department,
             sets: WordSets::new([
@@ -767,7 +770,7 @@ impl<'a> DocBuilder<'a> {
             dept: d.code.clone(),
             successor: None,
             title: q.question.clone(),
-            text: q.answer.clone(),
+            text: text::SnippetText::new(q.answer.clone()),
             authorized: q.authorized,
             department,
             sets: WordSets::new([
@@ -881,14 +884,17 @@ impl Snapshot {
             .filter_map(|(addr, d)| Some((d.as_ref()?.code.as_str(), addr)))
             .collect();
         live.sort_unstable();
+        let mut by_order = Vec::with_capacity(live.len());
         for (order, (_, addr)) in live.into_iter().enumerate() {
             meta[addr].order = order as u32;
+            by_order.push(addr as u32);
         }
         let n_docs = searcher.num_docs().max(1) as f32;
         Ok(Snapshot {
             searcher,
             segments,
             meta: meta.into(),
+            by_order: by_order.into(),
             generation: NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             by_addr,
             docs,
@@ -1107,13 +1113,17 @@ impl Snapshot {
             {
                 continue;
             }
-            let body: std::borrow::Cow<str> = match &note {
-                Some(n) => format!("{n}{}", doc.text).into(),
-                None => doc.text.as_str().into(),
+            let (snippet, plain) = match &note {
+                Some(n) => {
+                    let body = format!("{n}{}", doc.text.text);
+                    (marker.highlight(&body, SNIPPET_CHARS), false)
+                }
+                None => marker.highlight_prepared(&doc.text, SNIPPET_CHARS),
             };
             items.push(Hit {
                 entry: Arc::clone(doc),
-                snippet: marker.highlight(&body, SNIPPET_CHARS),
+                snippet,
+                plain,
                 score: (score * 1000.0).round() / 1000.0,
             });
         }
@@ -1296,7 +1306,8 @@ impl Snapshot {
             let key = |score: f32, order: u32| {
                 (u64::from(!score.max(0.0).to_bits()) << 32) | u64::from(order)
             };
-            let mut out: Vec<(u64, u32)> = Vec::with_capacity(acc.touched.len());
+            // The place in code order (the key's low half) gives the address back.
+            let mut out: Vec<u64> = Vec::with_capacity(acc.touched.len());
             for &addr in &acc.touched {
                 let Some(slot) = acc.slots.get(addr as usize).filter(|s| s.meta.alive()) else {
                     continue;
@@ -1308,7 +1319,7 @@ impl Snapshot {
                 else {
                     continue;
                 };
-                out.push((key(slot.sum + bonus, slot.meta.order), addr));
+                out.push(key(slot.sum + bonus, slot.meta.order));
             }
             if out.len() > k {
                 out.select_nth_unstable(k);
@@ -1317,8 +1328,9 @@ impl Snapshot {
             out.sort_unstable();
             Ok(out
                 .into_iter()
-                .filter_map(|(key, addr)| {
+                .filter_map(|key| {
                     let score = f32::from_bits(!((key >> 32) as u32));
+                    let addr = *self.by_order.get(key as u32 as usize)?;
                     Some((
                         self.by_addr.get(addr as usize)?.as_ref()?,
                         score,

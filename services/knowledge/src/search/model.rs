@@ -108,6 +108,8 @@ pub struct Hit {
     pub entry: std::sync::Arc<DocData>,
     /// HTML-escaped, matched words in `<em>…</em>`.
     pub snippet: String,
+    /// Nothing in the snippet needs escaping in a JSON string either (it is written as is).
+    pub plain: bool,
     pub score: f32,
 }
 
@@ -165,7 +167,13 @@ impl Answer {
             }
             out.extend_from_slice(hit.entry.hit_head().as_bytes());
             out.extend_from_slice(b"\"snippet\":");
-            serde_json::to_writer(&mut *out, &hit.snippet)?;
+            if hit.plain {
+                out.push(b'"');
+                out.extend_from_slice(hit.snippet.as_bytes());
+                out.push(b'"');
+            } else {
+                serde_json::to_writer(&mut *out, &hit.snippet)?;
+            }
             out.extend_from_slice(b",\"score\":");
             serde_json::to_writer(&mut *out, &hit.score)?;
             out.push(b'}');

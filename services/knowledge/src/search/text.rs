@@ -470,7 +470,20 @@ impl<'a> Marker<'a> {
     /// [`highlight`] with these words. Works on byte ranges of the text (no per-character
     /// copy of it: answers can be long and every hit is highlighted).
     pub fn highlight(&self, text: &str, max_chars: usize) -> String {
-        let (marks, start, end, total) = self.window(text, max_chars);
+        self.cut(text, text.chars().count(), has_special(text), max_chars)
+    }
+
+    /// [`Marker::highlight`] of a text prepared when its entry was indexed; also says
+    /// whether the snippet is plain (nothing in it needs escaping in JSON either).
+    pub fn highlight_prepared(&self, source: &SnippetText, max_chars: usize) -> (String, bool) {
+        let snippet = self.cut(&source.text, source.chars, !source.plain, max_chars);
+        (snippet, source.plain)
+    }
+
+    /// `total`: the text's length in characters; `special`: whether it has characters to
+    /// escape (when not, its runs are copied without looking at them).
+    fn cut(&self, text: &str, total: usize, special: bool, max_chars: usize) -> String {
+        let (marks, start, end) = self.window(text, total, max_chars);
         // The window as bytes, and the marks within it, touching ones merged (one <em>).
         // Most snippets are whole (start 0, end at the text's end): no walk for those.
         let byte_at = |chars: usize| match chars {
@@ -490,19 +503,26 @@ impl<'a> Marker<'a> {
                 _ => shown.push((a, b)),
             }
         }
+        let push = |out: &mut String, run: &str| {
+            if special {
+                push_escaped_str(out, run);
+            } else {
+                out.push_str(run);
+            }
+        };
         let mut out = String::with_capacity(3 * max_chars + 32);
         if start > 0 {
             out.push('…');
         }
         let mut at = from;
         for (a, b) in shown {
-            push_escaped_str(&mut out, &text[at..a]);
+            push(&mut out, &text[at..a]);
             out.push_str("<em>");
-            push_escaped_str(&mut out, &text[a..b]);
+            push(&mut out, &text[a..b]);
             out.push_str("</em>");
             at = b;
         }
-        push_escaped_str(&mut out, &text[at..to]);
+        push(&mut out, &text[at..to]);
         if end < total {
             out.push('…');
         }
@@ -510,8 +530,13 @@ impl<'a> Marker<'a> {
     }
 
     /// The marked byte ranges (sorted, never overlapping; longer words win), and the
-    /// window shown, in characters: start, end and the text's length.
-    fn window(&self, text: &str, max_chars: usize) -> (Vec<(usize, usize)>, usize, usize, usize) {
+    /// window shown, in characters: start and end. `total`: the text's length in characters.
+    fn window(
+        &self,
+        text: &str,
+        total: usize,
+        max_chars: usize,
+    ) -> (Vec<(usize, usize)>, usize, usize) {
         let mut marks: Vec<(usize, usize)> = Vec::new();
         for f in &self.finders {
             let len = f.needle().len();
@@ -526,24 +551,52 @@ impl<'a> Marker<'a> {
             }
         }
         // Start the window a little before the first mark so it shows.
-        let total = text.chars().count();
-        let first = marks.first().map_or(0, |m| text[..m.0].chars().count());
-        let start = if total <= max_chars || first < max_chars / 2 {
+        let start = if total <= max_chars {
             0
         } else {
-            first.saturating_sub(max_chars / 4)
+            let first = marks.first().map_or(0, |m| text[..m.0].chars().count());
+            if first < max_chars / 2 {
+                0
+            } else {
+                first.saturating_sub(max_chars / 4)
+            }
         };
-        (marks, start, (start + max_chars).min(total), total)
+        (marks, start, (start + max_chars).min(total))
+    }
+}
+
+/// Whether the text has a character HTML escapes.
+fn has_special(text: &str) -> bool {
+    text.bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+}
+
+/// A text snippets are cut from, with what cutting them needs to know of it, found once
+/// when its entry is indexed rather than for every hit.
+#[derive(Debug)]
+pub struct SnippetText {
+    pub text: String,
+    /// Its length in characters.
+    chars: usize,
+    /// Nothing in it needs escaping, for HTML or in a JSON string (the usual case for
+    /// Chinese text): its snippets are copied as they are.
+    plain: bool,
+}
+
+impl SnippetText {
+    pub fn new(text: String) -> SnippetText {
+        SnippetText {
+            chars: text.chars().count(),
+            plain: !has_special(&text) && !text.bytes().any(|b| b == b'\\' || b < 0x20),
+            text,
+        }
     }
 }
 
 /// Escapes a run of text for HTML, copying it whole when it has nothing to escape (the
 /// usual case for Chinese text).
 fn push_escaped_str(out: &mut String, text: &str) {
-    if text
-        .bytes()
-        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
-    {
+    if has_special(text) {
         for c in text.chars() {
             push_escaped(out, c);
         }
@@ -582,7 +635,8 @@ mod tests {
     /// The highlighter as first written, a character at a time: the faster one must give
     /// the same snippets.
     fn highlight_by_chars(text: &str, words: &[&str], max_chars: usize) -> String {
-        let (marks, start, end, total) = Marker::new(words).window(text, max_chars);
+        let total = text.chars().count();
+        let (marks, start, end) = Marker::new(words).window(text, total, max_chars);
         let mut out = String::new();
         if start > 0 {
             out.push('…');
