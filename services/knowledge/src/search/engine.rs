@@ -1203,11 +1203,15 @@ impl Snapshot {
         std::hint::black_box(touch);
         for (doc, bm25, order) in candidates {
             let doc = &doc;
-            let (cov, key, ident) = coverage(doc, words, pairs, pinyin);
+            let Coverage {
+                share: cov,
+                key,
+                ident,
+                specificity,
+            } = coverage(doc, words, pairs, pinyin);
             // The entry that is known by the query's distinctive words (人社局) before one
             // that only shares its generic or question words (几点上班).
-            let mut score =
-                10.0 * cov + IDENT_BONUS * ident + 0.001 * bm25 + 0.5 * specificity(doc, words);
+            let mut score = 10.0 * cov + IDENT_BONUS * ident + 0.001 * bm25 + 0.5 * specificity;
             let chain = self.regions.chain_by_id(doc.region_id);
             score += region_bonus(doc.region_id, chain, &mention_chains, filter_id);
             score += match (doc.kind, a.asks_question) {
@@ -1553,17 +1557,31 @@ fn region_bonus(
     best
 }
 
-/// Share of the query's weight a document covers (0..1), the best over the query's
-/// variants and over words / pinyin pairs; whether the entry answers confidently (its
-/// identifying words cover the query's distinctive words); and the best share of those.
+/// How well an entry matches a query, for the ranking.
+struct Coverage {
+    /// Share of the query's weight the entry covers (0..1), the best over the query's
+    /// variants and over words / pinyin pairs.
+    share: f32,
+    /// Whether the entry answers confidently (its identifying words cover the query's
+    /// distinctive words).
+    key: bool,
+    /// The best share of those distinctive words its identifying words cover.
+    ident: f32,
+    /// Share of the entry's own words the query names: between equal matches, 公安局 is a
+    /// better answer to "公安局" than 公安局交通警察支队车辆管理所.
+    specificity: f32,
+}
+
 fn coverage(
     doc: &DocData,
     words: &[Vec<Weighted>],
     pairs: &[Vec<Weighted>],
     pinyin: &[u32],
-) -> (f32, bool, f32) {
+) -> Coverage {
     let is_dept = doc.kind == Kind::Department;
     let mut best = 0.0f32;
+    // The most of the entry's own words one variant names.
+    let mut named = 0usize;
     let mut key_hit = false;
     let mut best_ident = 0.0f32;
     let py_hits = pinyin.iter().filter(|p| has(doc.pyi(), **p)).count();
@@ -1588,9 +1606,11 @@ fn coverage(
         let mut ident_got = got;
         // Synonym groups: (weight, matched).
         let mut groups: [(f32, bool); 8] = [(0.0, false); 8];
+        let mut named_here = 0usize;
         for w in v {
             total += w.weight;
             let primary = has(doc.primary(), w.hash);
+            named_here += usize::from(primary);
             let ident = primary || has(doc.inherited(), w.hash);
             let c = if primary {
                 1.0
@@ -1661,22 +1681,19 @@ fn coverage(
         if matched && cov.max(pair_cov) >= 0.5 {
             key_hit = true;
         }
+        named = named.max(named_here);
     }
-    (best, key_hit, best_ident)
-}
-
-/// Share of an entry's own words the query names: between equal matches, 公安局 is a
-/// better answer to "公安局" than 公安局交通警察支队车辆管理所.
-fn specificity(doc: &DocData, words: &[Vec<Weighted>]) -> f32 {
-    if doc.primary().is_empty() {
-        return 0.0;
+    let own = doc.primary().len();
+    Coverage {
+        share: best,
+        key: key_hit,
+        ident: best_ident,
+        specificity: if own == 0 {
+            0.0
+        } else {
+            named as f32 / own as f32
+        },
     }
-    let best = words
-        .iter()
-        .map(|v| v.iter().filter(|w| has(doc.primary(), w.hash)).count())
-        .max()
-        .unwrap_or(0);
-    best as f32 / doc.primary().len() as f32
 }
 
 /// The words in their order, each once (a query has a few dozen at most: a scan costs less
