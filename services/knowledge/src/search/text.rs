@@ -143,20 +143,30 @@ const FILLER: &[&str] = &[
 
 /// Removes spoken filler; what is left is trimmed and single-spaced.
 pub fn strip_filler(text: &str) -> String {
-    static SORTED: LazyLock<Vec<(&'static str, Finder<'static>)>> = LazyLock::new(|| {
+    static SORTED: LazyLock<Vec<(&'static str, u64, Finder<'static>)>> = LazyLock::new(|| {
         let mut v = FILLER.to_vec();
         v.sort_by_key(|f| std::cmp::Reverse(f.len()));
         v.into_iter()
-            .map(|f| (f, Finder::new(f.as_bytes())))
+            .map(|f| (f, char_bit(f.chars().next()), Finder::new(f.as_bytes())))
             .collect()
     });
+    // A phrase is only looked for when its first character is in the text (removing
+    // phrases brings no new characters in): most queries hold few of them.
+    let present = text.chars().fold(0u64, |bits, c| bits | char_bit(Some(c)));
     let mut out = std::borrow::Cow::Borrowed(text);
-    for (f, finder) in SORTED.iter() {
-        if finder.find(out.as_bytes()).is_some() {
+    for (f, first, finder) in SORTED.iter() {
+        if present & first != 0 && finder.find(out.as_bytes()).is_some() {
             out = std::borrow::Cow::Owned(out.replace(f, " "));
         }
     }
     collapse_spaces(&out)
+}
+
+/// A character's bit in a 64-bit set of characters (several share one).
+fn char_bit(c: Option<char>) -> u64 {
+    c.map_or(u64::MAX, |c| {
+        1u64 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
+    })
 }
 
 pub fn collapse_spaces(text: &str) -> String {
