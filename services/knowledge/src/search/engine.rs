@@ -1147,7 +1147,11 @@ impl Snapshot {
         // where an entry has it. Topic words find the candidates; question and contact words
         // only if there is nothing else; words no entry's name or question has are looked up
         // in the answers.
-        let mut terms: Vec<Lookup> = Vec::new();
+        let mut terms: Vec<Lookup> = Vec::with_capacity(
+            words.iter().map(Vec::len).sum::<usize>()
+                + pairs.iter().map(Vec::len).sum::<usize>()
+                + a.pinyin.len(),
+        );
         let mut seen: text::FastSet<&str> = text::FastSet::default();
         let any_key = words.iter().flatten().any(|w| w.key);
         for (v, ws) in a.variants.iter().zip(words) {
@@ -1182,7 +1186,7 @@ impl Snapshot {
         };
 
         // Ranking.
-        let mut scored: Vec<Scored> = Vec::new();
+        let mut scored: Vec<Scored> = Vec::with_capacity(candidates.len());
         let mention_chains: Vec<(&[u32], f32)> = a
             .regions
             .mentions

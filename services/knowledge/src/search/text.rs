@@ -390,7 +390,8 @@ pub fn pinyin_bigrams(text: &str) -> Vec<String> {
 /// [`pinyin_bigrams`] of one word, hashed with `hash` as the joined `a_b` string would be,
 /// without building the strings.
 pub fn pinyin_bigram_hashes(word: &str, hash: impl Fn(&[&[u8]]) -> u32) -> Vec<u32> {
-    let mut out = Vec::new();
+    // At most one pair per character after the first (query words are short).
+    let mut out = Vec::with_capacity(word.len() / 3);
     let mut prev: Option<&str> = None;
     for c in word.chars() {
         match syllable(c) {
@@ -502,7 +503,7 @@ impl<'a> Marker<'a> {
             n => text.char_indices().nth(n).map_or(text.len(), |c| c.0),
         };
         let (from, to) = (byte_at(start), byte_at(end));
-        let mut shown: Vec<(usize, usize)> = Vec::new();
+        let mut shown: Vec<(usize, usize)> = Vec::with_capacity(marks.len());
         for &(a, b) in &marks {
             let (a, b) = (a.max(from), b.min(to));
             if a >= b {
@@ -547,7 +548,7 @@ impl<'a> Marker<'a> {
         total: usize,
         max_chars: usize,
     ) -> (Vec<(usize, usize)>, usize, usize) {
-        let mut marks: Vec<(usize, usize)> = Vec::new();
+        let mut marks: Vec<(usize, usize)> = Vec::with_capacity(8);
         for f in &self.finders {
             let len = f.needle().len();
             for a in f.find_iter(text.as_bytes()) {
