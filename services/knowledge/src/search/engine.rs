@@ -964,13 +964,14 @@ impl Snapshot {
 
     /// A word's entry in each segment's dictionary of `field` (its document frequency and
     /// where its postings are), `None` where it is absent (or unreadable).
+    /// (A text field's dictionary is keyed by the word's own bytes: looked up by them, no
+    /// `Term` is made.)
     fn term_infos(&self, field: Field, word: &str) -> Vec<Option<TermInfo>> {
-        let term = Term::from_field_text(field, word);
         self.segments
             .iter()
             .map(|seg| {
                 let inv = seg.inverted.get(field.field_id() as usize)?.as_ref()?;
-                inv.get_term_info(&term).ok().flatten()
+                inv.terms().get(word.as_bytes()).ok().flatten()
             })
             .collect()
     }
@@ -1402,7 +1403,8 @@ impl Snapshot {
         let info = match found {
             Some(known) => known.cloned(),
             None => inv
-                .get_term_info(&Term::from_field_text(field, word))
+                .terms()
+                .get(word.as_bytes())
                 .map_err(tantivy::TantivyError::from)?,
         };
         let Some(info) = info else {
