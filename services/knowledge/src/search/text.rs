@@ -673,6 +673,25 @@ mod tests {
         out
     }
 
+    /// The marks as first made: each word's occurrences by the standard library's
+    /// (leftmost, non-overlapping) search, longer words first.
+    fn marks_by_match_indices(text: &str, words: &[&str]) -> Vec<(usize, usize)> {
+        let mut sorted: Vec<&str> = words.iter().copied().filter(|w| !w.is_empty()).collect();
+        sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let mut marks: Vec<(usize, usize)> = Vec::new();
+        for w in sorted {
+            for (a, _) in text.match_indices(w) {
+                let b = a + w.len();
+                let clash = marks.iter().any(|m| m.0 < b && a < m.1);
+                if !clash {
+                    marks.push((a, b));
+                }
+            }
+        }
+        marks.sort_unstable();
+        marks
+    }
+
     #[test]
     fn highlight_matches_the_character_at_a_time_version() {
         // Texts and words from a small alphabet, so that marks overlap, touch, repeat and
@@ -701,6 +720,12 @@ mod tests {
                 highlight(&text, &refs, max),
                 highlight_by_chars(&text, &refs, max),
                 "{text:?} {refs:?} {max}"
+            );
+            let total = text.chars().count();
+            assert_eq!(
+                Marker::new(&refs).window(&text, total, max).0,
+                marks_by_match_indices(&text, &refs),
+                "{text:?} {refs:?}"
             );
         }
     }
