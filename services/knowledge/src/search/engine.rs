@@ -13,11 +13,11 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use tantivy::index::InvertedIndexReader;
-use tantivy::postings::TermInfo;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -829,9 +829,9 @@ struct Weighted {
     group: u8,
     /// Contains another word of the query (社保转移 ⊃ 社保, 转移): its parts speak for it.
     composite: bool,
-    /// Where the word is in the field it was weighed in, per segment, when that was looked
-    /// up (choosing the candidates then reads its postings without a second lookup).
-    found: Option<Vec<Option<TermInfo>>>,
+    /// The addresses that have the word in the field it was weighed in, when that was
+    /// looked up (choosing the candidates then reads them without a second lookup).
+    found: Option<Rc<[u32]>>,
 }
 
 impl Snapshot {
@@ -962,18 +962,29 @@ impl Snapshot {
         }
     }
 
-    /// A word's entry in each segment's dictionary of `field` (its document frequency and
-    /// where its postings are), `None` where it is absent (or unreadable).
-    /// (A text field's dictionary is keyed by the word's own bytes: looked up by them, no
-    /// `Term` is made.)
-    fn term_infos(&self, field: Field, word: &str) -> Vec<Option<TermInfo>> {
-        self.segments
-            .iter()
-            .map(|seg| {
-                let inv = seg.inverted.get(field.field_id() as usize)?.as_ref()?;
-                inv.terms().get(word.as_bytes()).ok().flatten()
-            })
-            .collect()
+    /// The addresses of the documents that have `word` in `field`, in every segment (deleted
+    /// ones too: their addresses map to no entry). Decoded from tantivy's posting lists
+    /// once per snapshot and thread, then kept ([`POSTINGS`]).
+    fn postings(&self, field: Field, word: &str) -> Result<Rc<[u32]>, SearchError> {
+        let cached = POSTINGS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            cache.start(self.generation);
+            cache
+                .lists
+                .get(field.field_id() as usize)
+                .and_then(|words| words.get(word))
+                .cloned()
+        });
+        if let Some(list) = cached {
+            return Ok(list);
+        }
+        let mut addrs: Vec<u32> = Vec::new();
+        for seg in &self.segments {
+            self.for_each_posting(seg, field, word, |addr| addrs.push(addr))?;
+        }
+        let list: Rc<[u32]> = addrs.into();
+        POSTINGS.with(|cache| cache.borrow_mut().keep(field, word, &list));
+        Ok(list)
     }
 
     fn weigh(&self, field: Field, word: &str, is_word: bool) -> Weighted {
@@ -1006,8 +1017,10 @@ impl Snapshot {
                 found: None,
             };
         }
-        let found = self.term_infos(field, word);
-        let df: u64 = found.iter().flatten().map(|t| u64::from(t.doc_freq)).sum();
+        // An unreadable dictionary or posting list counts as the word's absence.
+        let found = self.postings(field, word).unwrap_or_else(|_| Rc::from([]));
+        // Deleted entries' addresses too, as tantivy's document frequency counts them.
+        let df = found.len() as u64;
         let weight = if df == 0 {
             // Not in the knowledge base: it still counts against every entry.
             if word.chars().count() >= 2 { 3.0 } else { 1.0 }
@@ -1299,14 +1312,17 @@ impl Snapshot {
         ACCUMULATOR.with(|acc| {
             let mut acc = acc.borrow_mut();
             acc.start(&self.meta, self.generation);
-            for (i, seg) in self.segments.iter().enumerate() {
-                for t in terms {
-                    let found = t
-                        .found
-                        .map(|per_segment| per_segment.get(i).and_then(Option::as_ref));
-                    self.for_each_posting(seg, t.field, t.word, found, |addr| {
-                        acc.add(addr, t.weight)
-                    })?;
+            for t in terms {
+                let looked_up;
+                let addrs = match t.found {
+                    Some(addrs) => addrs,
+                    None => {
+                        looked_up = self.postings(t.field, t.word)?;
+                        &looked_up[..]
+                    }
+                };
+                for &addr in addrs {
+                    acc.add(addr, t.weight);
                 }
             }
             // One integer per candidate orders it: higher score first, then code order.
@@ -1362,7 +1378,7 @@ impl Snapshot {
         let mut addrs: Vec<u32> = Vec::new();
         for seg in &self.segments {
             for up in self.regions.chain(code) {
-                self.for_each_posting(seg, f.region, &up, None, |addr| addrs.push(addr))?;
+                self.for_each_posting(seg, f.region, &up, |addr| addrs.push(addr))?;
             }
         }
         addrs.sort_unstable();
@@ -1387,26 +1403,22 @@ impl Snapshot {
     }
 
     /// Calls `f` with the address of every document of the segment that has `word` in
-    /// `field` (deleted ones too: their addresses map to no entry). `found`: the word's
-    /// dictionary entry in this segment, when it was looked up already.
+    /// `field` (deleted ones too: their addresses map to no entry).
     fn for_each_posting(
         &self,
         seg: &SegmentView,
         field: Field,
         word: &str,
-        found: Option<Option<&TermInfo>>,
         mut f: impl FnMut(u32),
     ) -> Result<(), SearchError> {
         let Some(Some(inv)) = seg.inverted.get(field.field_id() as usize) else {
             return Ok(());
         };
-        let info = match found {
-            Some(known) => known.cloned(),
-            None => inv
-                .terms()
-                .get(word.as_bytes())
-                .map_err(tantivy::TantivyError::from)?,
-        };
+        // A text field's dictionary is keyed by the word's own bytes (no `Term` needed).
+        let info = inv
+            .terms()
+            .get(word.as_bytes())
+            .map_err(tantivy::TantivyError::from)?;
         let Some(info) = info else {
             return Ok(());
         };
@@ -1425,22 +1437,17 @@ impl Snapshot {
     }
 }
 
-/// A word the candidates are looked up by: its field, text and weight, and its dictionary
-/// entries per segment when weighing it found them already.
+/// A word the candidates are looked up by: its field, text and weight, and its addresses
+/// when weighing it found them already.
 struct Lookup<'a> {
     field: Field,
     word: &'a str,
     weight: f32,
-    found: Option<&'a [Option<TermInfo>]>,
+    found: Option<&'a [u32]>,
 }
 
 impl<'a> Lookup<'a> {
-    fn new(
-        field: Field,
-        word: &'a str,
-        weight: f32,
-        found: Option<&'a [Option<TermInfo>]>,
-    ) -> Lookup<'a> {
+    fn new(field: Field, word: &'a str, weight: f32, found: Option<&'a [u32]>) -> Lookup<'a> {
         Lookup {
             field,
             word,
@@ -1525,8 +1532,49 @@ impl Accumulator {
     }
 }
 
+/// Addresses kept per thread, at most (about 32 MB); the cache is emptied when full.
+const POSTINGS_KEPT: usize = 8 << 20;
+
+/// Per-thread posting lists already decoded, by field and word, for the snapshot of
+/// `generation`. tantivy decodes a list block by block on every read, and that cost about
+/// as much as the rest of choosing the candidates; a hotline's queries keep coming back to
+/// the same few thousand words. The lists are the index's own (answers are not kept).
+#[derive(Default)]
+struct PostingsCache {
+    generation: u64,
+    /// By field id, then word.
+    lists: Vec<text::FastMap<Box<str>, Rc<[u32]>>>,
+    addresses: usize,
+}
+
+impl PostingsCache {
+    fn start(&mut self, generation: u64) {
+        if self.generation != generation {
+            self.lists.clear();
+            self.addresses = 0;
+            self.generation = generation;
+        }
+    }
+
+    fn keep(&mut self, field: Field, word: &str, list: &Rc<[u32]>) {
+        if self.addresses + list.len() > POSTINGS_KEPT {
+            self.lists.clear();
+            self.addresses = 0;
+        }
+        self.addresses += list.len();
+        let id = field.field_id() as usize;
+        if self.lists.len() <= id {
+            self.lists.resize_with(id + 1, Default::default);
+        }
+        if let Some(words) = self.lists.get_mut(id) {
+            words.insert(word.into(), Rc::clone(list));
+        }
+    }
+}
+
 thread_local! {
     static ACCUMULATOR: RefCell<Accumulator> = RefCell::default();
+    static POSTINGS: RefCell<PostingsCache> = RefCell::default();
 }
 
 /// Region evidence: the named region itself, then the regions under it, then those above it
