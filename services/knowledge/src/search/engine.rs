@@ -1331,8 +1331,10 @@ impl Snapshot {
             let key = |score: f32, order: u32| {
                 (u64::from(!score.max(0.0).to_bits()) << 32) | u64::from(order)
             };
-            // The place in code order (the key's low half) gives the address back.
-            let mut out: Vec<u64> = Vec::with_capacity(acc.touched.len());
+            // The best k so far, the worst of them on top: most entries are worse than all of
+            // them and cost one comparison (keys are unique: the place in code order is).
+            let mut best: std::collections::BinaryHeap<u64> =
+                std::collections::BinaryHeap::with_capacity(k);
             for &addr in &acc.touched {
                 let Some(slot) = acc.slots.get(addr as usize).filter(|s| s.meta.alive()) else {
                     continue;
@@ -1344,13 +1346,17 @@ impl Snapshot {
                 else {
                     continue;
                 };
-                out.push(key(slot.sum + bonus, slot.meta.order));
+                let key = key(slot.sum + bonus, slot.meta.order);
+                if best.len() < k {
+                    best.push(key);
+                } else if let Some(mut worst) = best.peek_mut()
+                    && key < *worst
+                {
+                    *worst = key;
+                }
             }
-            if out.len() > k {
-                out.select_nth_unstable(k);
-                out.truncate(k);
-            }
-            out.sort_unstable();
+            // Best first; the place in code order (the key's low half) gives the address back.
+            let out = best.into_sorted_vec();
             Ok(out
                 .into_iter()
                 .filter_map(|key| {
