@@ -1103,9 +1103,7 @@ impl Snapshot {
         let mut items: Vec<Hit> = Vec::with_capacity(limit.min(scored.len()));
         // At most `limit` (≤ 50) entries: a scan costs less than a set.
         let mut shown: Vec<*const DocData> = Vec::with_capacity(limit.min(scored.len()));
-        let marks = highlight_words(a);
-        let mark_refs: Vec<&str> = marks.iter().map(String::as_str).collect();
-        let marker = text::Marker::new(&mark_refs);
+        let marker = text::Marker::new(&highlight_words(a));
         let filter_id = filter.map(|fl| self.regions.id(fl));
         for (score, _, _, doc, _) in scored {
             if items.len() >= limit {
@@ -1166,11 +1164,19 @@ impl Snapshot {
                 + pairs.iter().map(Vec::len).sum::<usize>()
                 + a.pinyin.len(),
         );
-        let mut seen: text::FastSet<&str> = text::FastSet::default();
+        // A query has a few dozen words at most: a scan costs less than a set.
+        let mut seen: Vec<&str> = Vec::with_capacity(terms.capacity());
+        fn first_time<'w>(seen: &mut Vec<&'w str>, w: &'w str) -> bool {
+            let new = !seen.contains(&w);
+            if new {
+                seen.push(w);
+            }
+            new
+        }
         let any_key = words.iter().flatten().any(|w| w.key);
         for (v, ws) in a.variants.iter().zip(words) {
             for (w, wt) in v.iter().zip(ws) {
-                if (any_key && !wt.key && !wt.unknown) || !seen.insert(w.as_str()) {
+                if (any_key && !wt.key && !wt.unknown) || !first_time(&mut seen, w.as_str()) {
                     continue;
                 }
                 if wt.unknown {
@@ -1182,7 +1188,7 @@ impl Snapshot {
         }
         for (v, ws) in py2.iter().zip(pairs) {
             for (p, wt) in v.iter().zip(ws) {
-                if wt.weight >= 1.0 && seen.insert(p.as_str()) {
+                if wt.weight >= 1.0 && first_time(&mut seen, p.as_str()) {
                     terms.push(Lookup::new(f.py2, p, 0.5 * wt.weight, wt.found.as_deref()));
                 }
             }
@@ -1770,18 +1776,18 @@ fn first_occurrences(words: Vec<String>) -> Vec<String> {
 
 /// Words to mark in snippets: the query's words of two characters or more, and the region
 /// words.
-fn highlight_words(a: &Analysis) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+fn highlight_words(a: &Analysis) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
     for v in &a.variants {
         for w in v {
-            if w.chars().count() >= 2 && !out.contains(w) {
-                out.push(w.clone());
+            if w.chars().count() >= 2 && !out.contains(&w.as_str()) {
+                out.push(w);
             }
         }
     }
     for w in &a.regions.words {
-        if !out.contains(w) {
-            out.push(w.clone());
+        if !out.contains(&w.as_str()) {
+            out.push(w);
         }
     }
     out

@@ -503,17 +503,6 @@ impl<'a> Marker<'a> {
             n => text.char_indices().nth(n).map_or(text.len(), |c| c.0),
         };
         let (from, to) = (byte_at(start), byte_at(end));
-        let mut shown: Vec<(usize, usize)> = Vec::with_capacity(marks.len());
-        for &(a, b) in &marks {
-            let (a, b) = (a.max(from), b.min(to));
-            if a >= b {
-                continue;
-            }
-            match shown.last_mut() {
-                Some(last) if last.1 == a => last.1 = b,
-                _ => shown.push((a, b)),
-            }
-        }
         let push = |out: &mut String, run: &str| {
             if special {
                 push_escaped_str(out, run);
@@ -525,13 +514,32 @@ impl<'a> Marker<'a> {
         if start > 0 {
             out.push('…');
         }
+        // Up to `at` is written; `open` is the mark being gathered (touching ones merge).
         let mut at = from;
-        for (a, b) in shown {
-            push(&mut out, &text[at..a]);
+        let mut open: Option<(usize, usize)> = None;
+        let emit = |out: &mut String, at: &mut usize, (a, b): (usize, usize)| {
+            push(out, &text[*at..a]);
             out.push_str("<em>");
-            push(&mut out, &text[a..b]);
+            push(out, &text[a..b]);
             out.push_str("</em>");
-            at = b;
+            *at = b;
+        };
+        for &(a, b) in &marks {
+            let (a, b) = (a.max(from), b.min(to));
+            if a >= b {
+                continue;
+            }
+            match &mut open {
+                Some(last) if last.1 == a => last.1 = b,
+                _ => {
+                    if let Some(done) = open.replace((a, b)) {
+                        emit(&mut out, &mut at, done);
+                    }
+                }
+            }
+        }
+        if let Some(done) = open {
+            emit(&mut out, &mut at, done);
         }
         push(&mut out, &text[at..to]);
         if end < total {
