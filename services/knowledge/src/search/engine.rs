@@ -922,9 +922,9 @@ impl Snapshot {
             }
         }
         let regions = self.regions.detect(zh.trim());
-        let rest = regions.rest.clone();
-        let mut texts = vec![rest.clone()];
-        let (replaced, used) = self.synonyms.apply_marked(&rest);
+        let rest = regions.rest.as_str();
+        let mut texts = vec![rest.to_string()];
+        let (replaced, used) = self.synonyms.apply_marked(rest);
         if replaced != rest {
             texts.push(replaced);
         }
@@ -952,7 +952,7 @@ impl Snapshot {
             })
             .collect();
         Analysis {
-            asks_question: text::asks_question(&rest),
+            asks_question: text::asks_question(rest),
             normalized,
             regions,
             variants,

@@ -170,7 +170,14 @@ fn char_bit(c: Option<char>) -> u64 {
 }
 
 pub fn collapse_spaces(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Words that carry no meaning on their own (particles, pronouns). They are dropped from
@@ -464,6 +471,9 @@ pub fn highlight(text: &str, words: &[&str], max_chars: usize) -> String {
 /// once rather than for every snippet), longest first.
 pub struct Marker<'a> {
     finders: Vec<memchr::memmem::Finder<'a>>,
+    /// The marks of the snippet being cut, kept from one hit to the next (no allocation
+    /// per hit).
+    marks: std::cell::RefCell<Vec<(usize, usize)>>,
 }
 
 impl<'a> Marker<'a> {
@@ -475,6 +485,7 @@ impl<'a> Marker<'a> {
                 .into_iter()
                 .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
                 .collect(),
+            marks: std::cell::RefCell::new(Vec::with_capacity(16)),
         }
     }
 
@@ -494,7 +505,8 @@ impl<'a> Marker<'a> {
     /// `total`: the text's length in characters; `special`: whether it has characters to
     /// escape (when not, its runs are copied without looking at them).
     fn cut(&self, text: &str, total: usize, special: bool, max_chars: usize) -> String {
-        let (marks, start, end) = self.window(text, total, max_chars);
+        let mut marks = self.marks.borrow_mut();
+        let (start, end) = self.window(text, total, max_chars, &mut marks);
         // The window as bytes, and the marks within it, touching ones merged (one <em>).
         // Most snippets are whole (start 0, end at the text's end): no walk for those.
         let byte_at = |chars: usize| match chars {
@@ -524,7 +536,7 @@ impl<'a> Marker<'a> {
             out.push_str("</em>");
             *at = b;
         };
-        for &(a, b) in &marks {
+        for &(a, b) in marks.iter() {
             let (a, b) = (a.max(from), b.min(to));
             if a >= b {
                 continue;
@@ -548,15 +560,17 @@ impl<'a> Marker<'a> {
         out
     }
 
-    /// The marked byte ranges (sorted, never overlapping; longer words win), and the
-    /// window shown, in characters: start and end. `total`: the text's length in characters.
+    /// The marked byte ranges into `marks` (sorted, never overlapping; longer words win),
+    /// and the window shown, in characters: start and end. `total`: the text's length in
+    /// characters.
     fn window(
         &self,
         text: &str,
         total: usize,
         max_chars: usize,
-    ) -> (Vec<(usize, usize)>, usize, usize) {
-        let mut marks: Vec<(usize, usize)> = Vec::with_capacity(8);
+        marks: &mut Vec<(usize, usize)>,
+    ) -> (usize, usize) {
+        marks.clear();
         for f in &self.finders {
             let len = f.needle().len();
             for a in f.find_iter(text.as_bytes()) {
@@ -580,7 +594,7 @@ impl<'a> Marker<'a> {
                 first.saturating_sub(max_chars / 4)
             }
         };
-        (marks, start, (start + max_chars).min(total))
+        (start, (start + max_chars).min(total))
     }
 }
 
@@ -655,7 +669,8 @@ mod tests {
     /// the same snippets.
     fn highlight_by_chars(text: &str, words: &[&str], max_chars: usize) -> String {
         let total = text.chars().count();
-        let (marks, start, end) = Marker::new(words).window(text, total, max_chars);
+        let mut marks = Vec::new();
+        let (start, end) = Marker::new(words).window(text, total, max_chars, &mut marks);
         let mut out = String::new();
         if start > 0 {
             out.push('…');
@@ -730,8 +745,10 @@ mod tests {
                 "{text:?} {refs:?} {max}"
             );
             let total = text.chars().count();
+            let mut marks = Vec::new();
+            Marker::new(&refs).window(&text, total, max, &mut marks);
             assert_eq!(
-                Marker::new(&refs).window(&text, total, max).0,
+                marks,
                 marks_by_match_indices(&text, &refs),
                 "{text:?} {refs:?}"
             );
