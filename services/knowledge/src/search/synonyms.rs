@@ -9,6 +9,9 @@ pub struct Synonyms {
     map: text::FastMap<String, String>,
     /// Distinct term lengths in characters, longest first.
     lengths: Vec<usize>,
+    /// The terms' first characters ([`text::char_bit`]): at most places of a text no term
+    /// starts, and the lookups are skipped.
+    firsts: u64,
 }
 
 impl Synonyms {
@@ -24,7 +27,14 @@ impl Synonyms {
         let mut lengths: Vec<usize> = map.keys().map(|k| k.chars().count()).collect();
         lengths.sort_unstable_by(|a, b| b.cmp(a));
         lengths.dedup();
-        Synonyms { map, lengths }
+        let firsts = map
+            .keys()
+            .fold(0, |bits, k| bits | text::char_bit(k.chars().next()));
+        Synonyms {
+            map,
+            lengths,
+            firsts,
+        }
     }
 
     /// One left-to-right pass, longest term first at each position; a replacement is never
@@ -50,7 +60,11 @@ impl Synonyms {
         let mut out = String::with_capacity(text.len() * 2);
         let mut i = 0;
         'outer: while i < n {
-            for &len in &self.lengths {
+            let starts_term = text[bounds[i]..]
+                .chars()
+                .next()
+                .is_some_and(|c| self.firsts & text::char_bit(Some(c)) != 0);
+            for &len in self.lengths.iter().filter(|_| starts_term) {
                 if i + len > n {
                     continue;
                 }

@@ -163,7 +163,7 @@ pub fn strip_filler(text: &str) -> String {
 }
 
 /// A character's bit in a 64-bit set of characters (several share one).
-fn char_bit(c: Option<char>) -> u64 {
+pub fn char_bit(c: Option<char>) -> u64 {
     c.map_or(u64::MAX, |c| {
         1u64 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
     })
