@@ -1544,8 +1544,10 @@ impl Accumulator {
     }
 }
 
-/// Addresses kept per thread, at most (about 32 MB); the cache is emptied when full.
+/// Addresses kept per thread, at most (about 32 MB), and words (most callers' words that no
+/// entry has are kept too, as empty lists); the cache is emptied when either is reached.
 const POSTINGS_KEPT: usize = 8 << 20;
+const WORDS_KEPT: usize = 100_000;
 
 /// Per-thread posting lists already decoded, by field and word, for the snapshot of
 /// `generation`. tantivy decodes a list block by block on every read, and that cost about
@@ -1557,23 +1559,29 @@ struct PostingsCache {
     /// By field id, then word.
     lists: Vec<text::FastMap<Box<str>, Rc<[u32]>>>,
     addresses: usize,
+    words: usize,
 }
 
 impl PostingsCache {
     fn start(&mut self, generation: u64) {
         if self.generation != generation {
-            self.lists.clear();
-            self.addresses = 0;
+            self.clear();
             self.generation = generation;
         }
     }
 
+    fn clear(&mut self) {
+        self.lists.clear();
+        self.addresses = 0;
+        self.words = 0;
+    }
+
     fn keep(&mut self, field: Field, word: &str, list: &Rc<[u32]>) {
-        if self.addresses + list.len() > POSTINGS_KEPT {
-            self.lists.clear();
-            self.addresses = 0;
+        if self.addresses + list.len() > POSTINGS_KEPT || self.words >= WORDS_KEPT {
+            self.clear();
         }
         self.addresses += list.len();
+        self.words += 1;
         let id = field.field_id() as usize;
         if self.lists.len() <= id {
             self.lists.resize_with(id + 1, Default::default);
@@ -1791,4 +1799,39 @@ fn highlight_words(a: &Analysis) -> Vec<&str> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_postings_cache_is_bounded() {
+        let field = Field::from_field_id(0);
+        let mut cache = PostingsCache::default();
+        // Many words, as callers' words no entry has (empty lists).
+        let empty: Rc<[u32]> = Rc::from([]);
+        for i in 0..WORDS_KEPT + 10 {
+            cache.keep(field, &format!("w{i}"), &empty);
+        }
+        let words: usize = cache.lists.iter().map(|m| m.len()).sum();
+        assert!(words <= WORDS_KEPT, "{words} words kept");
+        assert_eq!(words, cache.words);
+        // Long lists: the second of two that together pass the bound empties it first.
+        let mut cache = PostingsCache::default();
+        let long: Rc<[u32]> = vec![0u32; POSTINGS_KEPT / 2 + 1].into();
+        cache.keep(field, "a", &long);
+        cache.keep(field, "b", &long);
+        let kept: Vec<&str> = cache
+            .lists
+            .iter()
+            .flat_map(|m| m.keys())
+            .map(|k| &**k)
+            .collect();
+        assert_eq!(kept, ["b"]);
+        assert_eq!(cache.addresses, long.len());
+        // A new snapshot starts afresh.
+        cache.start(cache.generation + 1);
+        assert!(cache.lists.iter().all(|m| m.is_empty()));
+    }
 }
