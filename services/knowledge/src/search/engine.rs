@@ -829,9 +829,6 @@ struct Weighted {
     group: u8,
     /// Contains another word of the query (社保转移 ⊃ 社保, 转移): its parts speak for it.
     composite: bool,
-    /// The addresses that have the word in the field it was weighed in, when that was
-    /// looked up (choosing the candidates then reads them without a second lookup).
-    found: Option<Rc<[u32]>>,
 }
 
 impl Snapshot {
@@ -1000,7 +997,6 @@ impl Snapshot {
                 pairs: Vec::new(),
                 group: 0,
                 composite: false,
-                found: None,
             };
         }
         if text::is_contact_word(word) {
@@ -1014,13 +1010,13 @@ impl Snapshot {
                 pairs: Vec::new(),
                 group: 0,
                 composite: false,
-                found: None,
             };
         }
-        // An unreadable dictionary or posting list counts as the word's absence.
-        let found = self.postings(field, word).unwrap_or_else(|_| Rc::from([]));
-        // Deleted entries' addresses too, as tantivy's document frequency counts them.
-        let df = found.len() as u64;
+        // Deleted entries' addresses too, as tantivy's document frequency counts them; an
+        // unreadable dictionary or posting list counts as the word's absence.
+        let df = self
+            .postings(field, word)
+            .map_or(0, |list| list.len() as u64);
         let weight = if df == 0 {
             // Not in the knowledge base: it still counts against every entry.
             if word.chars().count() >= 2 { 3.0 } else { 1.0 }
@@ -1042,7 +1038,6 @@ impl Snapshot {
             },
             group: 0,
             composite: false,
-            found: Some(found),
         }
     }
 
@@ -1159,42 +1154,34 @@ impl Snapshot {
         // where an entry has it. Topic words find the candidates; question and contact words
         // only if there is nothing else; words no entry's name or question has are looked up
         // in the answers.
-        let mut terms: Vec<Lookup> = Vec::with_capacity(
+        let mut terms: Vec<(Field, &str, f32)> = Vec::with_capacity(
             words.iter().map(Vec::len).sum::<usize>()
                 + pairs.iter().map(Vec::len).sum::<usize>()
                 + a.pinyin.len(),
         );
-        // A query has a few dozen words at most: a scan costs less than a set.
         let mut seen: Vec<&str> = Vec::with_capacity(terms.capacity());
-        fn first_time<'w>(seen: &mut Vec<&'w str>, w: &'w str) -> bool {
-            let new = !seen.contains(&w);
-            if new {
-                seen.push(w);
-            }
-            new
-        }
         let any_key = words.iter().flatten().any(|w| w.key);
         for (v, ws) in a.variants.iter().zip(words) {
             for (w, wt) in v.iter().zip(ws) {
-                if (any_key && !wt.key && !wt.unknown) || !first_time(&mut seen, w.as_str()) {
+                if (any_key && !wt.key && !wt.unknown) || !push_new(&mut seen, w) {
                     continue;
                 }
                 if wt.unknown {
-                    terms.push(Lookup::new(f.sec, w, 0.3 * wt.weight, None));
+                    terms.push((f.sec, w, 0.3 * wt.weight));
                 } else {
-                    terms.push(Lookup::new(f.all, w, wt.weight, wt.found.as_deref()));
+                    terms.push((f.all, w, wt.weight));
                 }
             }
         }
         for (v, ws) in py2.iter().zip(pairs) {
             for (p, wt) in v.iter().zip(ws) {
-                if wt.weight >= 1.0 && first_time(&mut seen, p.as_str()) {
-                    terms.push(Lookup::new(f.py2, p, 0.5 * wt.weight, wt.found.as_deref()));
+                if wt.weight >= 1.0 && push_new(&mut seen, p) {
+                    terms.push((f.py2, p, 0.5 * wt.weight));
                 }
             }
         }
         for p in &a.pinyin {
-            terms.push(Lookup::new(f.pyi, p, 8.0, None));
+            terms.push((f.pyi, p, 8.0));
         }
         let candidates = if has_text && !terms.is_empty() {
             self.text_candidates(&terms, a, filter, CANDIDATES)?
@@ -1260,7 +1247,7 @@ impl Snapshot {
     /// the candidates even when many regions share the same text. The best `k`.
     fn text_candidates(
         &self,
-        terms: &[Lookup],
+        terms: &[(Field, &str, f32)],
         a: &Analysis,
         filter: Option<&str>,
         k: usize,
@@ -1318,17 +1305,9 @@ impl Snapshot {
         ACCUMULATOR.with(|acc| {
             let mut acc = acc.borrow_mut();
             acc.start(&self.meta, self.generation);
-            for t in terms {
-                let looked_up;
-                let addrs = match t.found {
-                    Some(addrs) => addrs,
-                    None => {
-                        looked_up = self.postings(t.field, t.word)?;
-                        &looked_up[..]
-                    }
-                };
-                for &addr in addrs {
-                    acc.add(addr, t.weight);
+            for &(field, word, weight) in terms {
+                for &addr in self.postings(field, word)?.iter() {
+                    acc.add(addr, weight);
                 }
             }
             // One integer per candidate orders it: higher score first, then code order.
@@ -1446,26 +1425,6 @@ impl Snapshot {
             postings.advance();
         }
         Ok(())
-    }
-}
-
-/// A word the candidates are looked up by: its field, text and weight, and its addresses
-/// when weighing it found them already.
-struct Lookup<'a> {
-    field: Field,
-    word: &'a str,
-    weight: f32,
-    found: Option<&'a [u32]>,
-}
-
-impl<'a> Lookup<'a> {
-    fn new(field: Field, word: &'a str, weight: f32, found: Option<&'a [u32]>) -> Lookup<'a> {
-        Lookup {
-            field,
-            word,
-            weight,
-            found,
-        }
     }
 }
 
@@ -1786,19 +1745,25 @@ fn first_occurrences(words: Vec<String>) -> Vec<String> {
 /// words.
 fn highlight_words(a: &Analysis) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
-    for v in &a.variants {
-        for w in v {
-            if w.chars().count() >= 2 && !out.contains(&w.as_str()) {
-                out.push(w);
-            }
+    for w in a.variants.iter().flatten() {
+        if w.chars().count() >= 2 {
+            push_new(&mut out, w);
         }
     }
     for w in &a.regions.words {
-        if !out.contains(&w.as_str()) {
-            out.push(w);
-        }
+        push_new(&mut out, w);
     }
     out
+}
+
+/// Adds `word` unless `seen` has it; whether it was added. (A query has a few dozen words at
+/// most: a scan costs less than a set.)
+fn push_new<'w>(seen: &mut Vec<&'w str>, word: &'w str) -> bool {
+    let new = !seen.contains(&word);
+    if new {
+        seen.push(word);
+    }
+    new
 }
 
 #[cfg(test)]

@@ -389,11 +389,11 @@ where
 
 /// A query's bit in [`SearchService`]'s filter of unwritten unanswered queries.
 fn filter_bit(query: &str) -> u64 {
-    // FNV-1a: cheap, and only needs to spread queries over 64 bits.
-    let h = query.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    1 << (h >> 58)
+    use std::hash::Hasher;
+    // Cheap, and only needs to spread queries over 64 bits.
+    let mut h = super::text::Fnv::default();
+    h.write(query.as_bytes());
+    1 << (h.finish() >> 58)
 }
 
 #[cfg(test)]

@@ -64,7 +64,8 @@ impl Synonyms {
                 .chars()
                 .next()
                 .is_some_and(|c| self.firsts & text::char_bit(Some(c)) != 0);
-            for &len in self.lengths.iter().filter(|_| starts_term) {
+            let lengths: &[usize] = if starts_term { &self.lengths } else { &[] };
+            for &len in lengths {
                 if i + len > n {
                     continue;
                 }
