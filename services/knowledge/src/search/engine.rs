@@ -209,6 +209,8 @@ pub struct Snapshot {
     regions: Arc<RegionIndex>,
     synonyms: Arc<Synonyms>,
     n_docs: f32,
+    /// The answers' and addresses' field (see [`Snapshot::foreign_weight`]).
+    secondary: Field,
 }
 
 /// One segment's inverted indexes of the fields a query reads, and where its documents start
@@ -510,6 +512,7 @@ impl SearchIndex {
             regions: old.regions.clone(),
             synonyms: Arc::new(Synonyms::new(list)),
             n_docs: old.n_docs,
+            secondary: old.secondary,
         };
         let mut cur = self.current.write().map_err(|_| SearchError::Poisoned)?;
         *cur = Arc::new(snapshot);
@@ -533,7 +536,7 @@ impl SearchIndex {
         let started = Instant::now();
         let snap = self.snapshot()?;
         let analysis = snap.analyse(&self.jieba, query);
-        let (items, confident) = snap.run(self.fields, &analysis, region, limit)?;
+        let (items, confident) = snap.run(&self.jieba, self.fields, &analysis, region, limit)?;
         let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
         Ok((
             Answer {
@@ -543,6 +546,40 @@ impl SearchIndex {
             },
             analysis,
         ))
+    }
+
+    /// Diagnostics for the quality sets: each query word with its weight and what it is
+    /// (K a word some entry's name or question has, U one none has, D distinctive, C spoken
+    /// for by its parts), per variant, then how the entry `code` covers them.
+    pub fn explain(&self, query: &str, code: &str) -> String {
+        let Ok(snap) = self.snapshot() else {
+            return String::new();
+        };
+        let a = snap.analyse(&self.jieba, query);
+        let words = snap.weigh_words(&self.jieba, self.fields, &a);
+        let mut out = String::new();
+        for (v, ws) in a.variants.iter().zip(&words) {
+            for (w, x) in v.iter().zip(ws) {
+                out.push_str(&format!(
+                    "{w}:{:.1}{}{}{}{} ",
+                    x.weight,
+                    if x.key { "K" } else { "" },
+                    if x.unknown { "U" } else { "" },
+                    if x.distinct { "D" } else { "" },
+                    if x.composite { "C" } else { "" }
+                ));
+            }
+            out.push_str(" | ");
+        }
+        if let Some(doc) = snap.by_code.get(code).and_then(|u| snap.docs.get(u)) {
+            let pinyin: Vec<u32> = a.pinyin.iter().map(|p| h(p)).collect();
+            let c = coverage(doc, &words, &[], &pinyin);
+            out.push_str(&format!(
+                "cov={:.2} key={} ident={:.2}",
+                c.share, c.key, c.ident
+            ));
+        }
+        out
     }
 }
 
@@ -899,6 +936,7 @@ impl Snapshot {
             regions,
             synonyms,
             n_docs,
+            secondary: fields.sec,
         })
     }
 
@@ -984,7 +1022,11 @@ impl Snapshot {
         Ok(list)
     }
 
-    fn weigh(&self, field: Field, word: &str, is_word: bool) -> Weighted {
+    /// How much a query word tells: by how few entries have it in `field`. A query word
+    /// (`dict`: the segmenter it was cut with) that no entry's name or question has is
+    /// weighed by [`Snapshot::foreign_weight`]; a pinyin pair (`None`) by a fixed amount.
+    fn weigh(&self, field: Field, word: &str, dict: Option<&Jieba>) -> Weighted {
+        let is_word = dict.is_some();
         let hash = h(word);
         if text::is_question_word(word) {
             return Weighted {
@@ -1018,8 +1060,12 @@ impl Snapshot {
             .postings(field, word)
             .map_or(0, |list| list.len() as u64);
         let weight = if df == 0 {
-            // Not in the knowledge base: it still counts against every entry.
-            if word.chars().count() >= 2 { 3.0 } else { 1.0 }
+            // Not in any entry's name or question: it still counts against every entry.
+            match dict {
+                Some(j) => self.foreign_weight(j, word),
+                None if word.chars().count() >= 2 => 3.0,
+                None => 1.0,
+            }
         } else {
             ((self.n_docs / (df as f32 + 1.0)).ln() - 1.5).max(0.2)
         };
@@ -1041,35 +1087,130 @@ impl Snapshot {
         }
     }
 
+    /// The weight of a query word that no entry's name or question has: what it tells of
+    /// the caller's need, which no entry then answers in full. By the segmenter's dictionary:
+    /// a time, pronoun, number, direction or adverb (明天, 自己, 六十, 上, 直接) tells
+    /// nothing of the topic; a noun tells more the rarer it is in everyday Chinese (医院 less
+    /// than 滇池, but always something); other words (准备, 便宜) can tell nothing when
+    /// common. A cut the segmenter made up from characters it could not place (树想 in
+    /// 树想砍, 店要) says almost nothing, as does a question word with a character of
+    /// speech (怎么弄).
+    fn foreign_weight(&self, dict: &Jieba, word: &str) -> f32 {
+        let kept = POSTINGS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            cache.start(self.generation);
+            cache.foreign.get(word).copied()
+        });
+        if let Some(weight) = kept {
+            return weight;
+        }
+        let weight = Self::foreign_weight_of(dict, word);
+        POSTINGS.with(|cache| cache.borrow_mut().keep_foreign(word, weight));
+        weight
+    }
+
+    fn foreign_weight_of(dict: &Jieba, word: &str) -> f32 {
+        const LITTLE: f32 = 0.3;
+        if !dict.has_word(word) || text::holds_question_word(word) {
+            return LITTLE;
+        }
+        let tags = dict.tag(word, false);
+        let tag = match tags.as_slice() {
+            [one] => one.tag,
+            _ => "",
+        };
+        // ln of the dictionary count: 自己 11.4, 学生 10.3, 医院 8.9, 小孩 7.4, 滇池 4.8.
+        let common = (dict.suggest_freq(word).max(1) as f32).ln();
+        match tag {
+            "ad" => LITTLE,
+            "vn" | "an" | "" => (3.0 * (12.5 - common) / 5.0).clamp(1.5, 3.0),
+            _ => match tag.as_bytes().first() {
+                Some(b't' | b'r' | b'm' | b'q' | b'f' | b'd' | b'p' | b'c' | b'u' | b'y') => LITTLE,
+                Some(b'n' | b's') => (3.0 * (12.5 - common) / 5.0).clamp(1.5, 3.0),
+                _ => (3.0 * (11.0 - common) / 5.0).clamp(LITTLE, 3.0),
+            },
+        }
+    }
+
+    /// Each variant's words, weighed. Search-mode cuts overlap (迁进, 进来, 迁进来): a word
+    /// that contains a word the knowledge base knows is spoken for by its parts, and a word
+    /// it does not know, inside a longer word that still counts, by that longer word. Both
+    /// weigh nothing, so that one thing the caller said counts once.
+    fn weigh_words(&self, jieba: &Jieba, f: Fields, a: &Analysis) -> Vec<Vec<Weighted>> {
+        let inside = |part: &str, whole: &str| {
+            !part.is_empty()
+                && part.len() < whole.len()
+                && whole
+                    .as_bytes()
+                    .windows(part.len())
+                    .any(|w| w == part.as_bytes())
+        };
+        a.variants
+            .iter()
+            .zip(&a.groups)
+            .map(|(v, g)| {
+                let mut ws: Vec<Weighted> = v
+                    .iter()
+                    .zip(g)
+                    .map(|(w, g)| {
+                        let mut x = self.weigh(f.all, w, Some(jieba));
+                        x.group = *g;
+                        x
+                    })
+                    .collect();
+                // Spoken for: every character of it is in a known word inside it (小学报名:
+                // 小学, 报名), not only some (人民银行 is not 人民).
+                let spoken_for: Vec<bool> = v
+                    .iter()
+                    .zip(&ws)
+                    .map(|(w, x)| {
+                        if !x.unknown {
+                            return false;
+                        }
+                        let mut covered = vec![false; w.len()];
+                        for (o, _) in v
+                            .iter()
+                            .zip(&ws)
+                            .filter(|(o, y)| !y.unknown && inside(o, w))
+                        {
+                            for (at, _) in w.match_indices(o.as_str()) {
+                                covered[at..at + o.len()].iter_mut().for_each(|c| *c = true);
+                            }
+                        }
+                        covered.iter().all(|c| *c)
+                    })
+                    .collect();
+                let gone: Vec<bool> = (0..ws.len())
+                    .map(|i| {
+                        spoken_for[i]
+                            || (ws[i].unknown
+                                && (0..v.len()).any(|j| !spoken_for[j] && inside(&v[i], &v[j])))
+                    })
+                    .collect();
+                for (i, x) in ws.iter_mut().enumerate() {
+                    if gone[i] {
+                        x.weight = 0.0;
+                        x.distinct = false;
+                    }
+                    // A known word's parts speak for it where they still count; a word the
+                    // knowledge base does not know counts unless they speak for all of it.
+                    x.composite =
+                        !x.unknown && (0..v.len()).any(|j| !gone[j] && inside(&v[j], &v[i]));
+                }
+                ws
+            })
+            .collect()
+    }
+
     fn run(
         &self,
+        jieba: &Jieba,
         f: Fields,
         a: &Analysis,
         filter: Option<&str>,
         limit: usize,
     ) -> Result<(Vec<Hit>, bool), SearchError> {
-        let words: Vec<Vec<Weighted>> = a
-            .variants
-            .iter()
-            .zip(&a.groups)
-            .map(|(v, g)| {
-                v.iter()
-                    .zip(g)
-                    .map(|(w, g)| {
-                        let mut x = self.weigh(f.all, w, true);
-                        x.group = *g;
-                        x.composite = v.iter().any(|o| {
-                            !o.is_empty()
-                                && o.len() < w.len()
-                                && w.as_bytes()
-                                    .windows(o.len())
-                                    .any(|part| part == o.as_bytes())
-                        });
-                        x
-                    })
-                    .collect()
-            })
-            .collect();
+        let words = self.weigh_words(jieba, f, a);
         let pinyin: Vec<u32> = a.pinyin.iter().map(|p| h(p)).collect();
         let has_text = words.iter().any(|v| !v.is_empty()) || !pinyin.is_empty();
         let no_pairs: Vec<Vec<Weighted>> = Vec::new();
@@ -1085,7 +1226,7 @@ impl Snapshot {
                 .collect();
             let pairs: Vec<Vec<Weighted>> = py2
                 .iter()
-                .map(|v| v.iter().map(|w| self.weigh(f.py2, w, false)).collect())
+                .map(|v| v.iter().map(|w| self.weigh(f.py2, w, None)).collect())
                 .collect();
             scored = self.rank(f, a, filter, limit, &words, (&py2, &pairs), &pinyin)?;
         }
@@ -1517,6 +1658,8 @@ struct PostingsCache {
     generation: u64,
     /// By field id, then word.
     lists: Vec<text::FastMap<Box<str>, Rc<[u32]>>>,
+    /// [`Snapshot::foreign_weight`] by word (it asks the segmenter twice).
+    foreign: text::FastMap<Box<str>, f32>,
     addresses: usize,
     words: usize,
 }
@@ -1531,6 +1674,7 @@ impl PostingsCache {
 
     fn clear(&mut self) {
         self.lists.clear();
+        self.foreign.clear();
         self.addresses = 0;
         self.words = 0;
     }
@@ -1548,6 +1692,14 @@ impl PostingsCache {
         if let Some(words) = self.lists.get_mut(id) {
             words.insert(word.into(), Rc::clone(list));
         }
+    }
+
+    fn keep_foreign(&mut self, word: &str, weight: f32) {
+        if self.words >= WORDS_KEPT {
+            self.clear();
+        }
+        self.words += 1;
+        self.foreign.insert(word.into(), weight);
     }
 }
 
@@ -1795,8 +1947,28 @@ mod tests {
             .collect();
         assert_eq!(kept, ["b"]);
         assert_eq!(cache.addresses, long.len());
+        // Foreign weights count as words.
+        for i in 0..WORDS_KEPT + 10 {
+            cache.keep_foreign(&format!("f{i}"), 1.0);
+        }
+        assert!(cache.foreign.len() <= WORDS_KEPT);
         // A new snapshot starts afresh.
         cache.start(cache.generation + 1);
         assert!(cache.lists.iter().all(|m| m.is_empty()));
+        assert!(cache.foreign.is_empty());
+    }
+
+    #[test]
+    fn words_the_knowledge_base_lacks_weigh_by_what_they_tell() {
+        let dict = Jieba::new();
+        let w = |word: &str| Snapshot::foreign_weight_of(&dict, word);
+        // A topic it lacks weighs most; a common noun still counts.
+        assert!(w("滇池") >= 2.9, "滇池 {}", w("滇池"));
+        assert!(w("医院") >= 1.5, "医院 {}", w("医院"));
+        assert!(w("医院") < w("滇池"));
+        // Pronouns, times, numbers, adverbs, made-up cuts and question phrases: little.
+        for little in ["自己", "明天", "六十", "直接", "树想", "怎么弄"] {
+            assert!(w(little) <= 0.3, "{little} {}", w(little));
+        }
     }
 }

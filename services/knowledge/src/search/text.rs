@@ -247,6 +247,15 @@ pub fn is_question_word(token: &str) -> bool {
     QUESTION_WORDS.contains(token)
 }
 
+/// A question word of two characters or more inside a longer word (怎么弄, 该怎么): the
+/// segmenter kept the question and a character of speech together.
+pub fn holds_question_word(token: &str) -> bool {
+    QUESTION_WORDS
+        .words
+        .iter()
+        .any(|q| q.chars().nth(1).is_some() && q.len() < token.len() && token.contains(q))
+}
+
 /// Markers that the caller asks a question (an FAQ entry should answer before the
 /// department itself).
 const QUESTION_MARKERS: &[&str] = &[
