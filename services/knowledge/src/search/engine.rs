@@ -959,7 +959,25 @@ impl Snapshot {
         let regions = self.regions.detect(zh.trim());
         let rest = regions.rest.as_str();
         let mut texts = vec![rest.to_string()];
-        let (replaced, used) = self.synonyms.apply_marked(rest);
+        // A term inside a longer word of the dictionary is not that term (医院 in 中医院).
+        let (replaced, used) = self.synonyms.apply_at_words(rest, |from, to| {
+            let left: Vec<usize> = rest[..from]
+                .char_indices()
+                .rev()
+                .take(2)
+                .map(|(i, _)| i)
+                .collect();
+            let right: Vec<usize> = rest[to..]
+                .char_indices()
+                .skip(1)
+                .map(|(i, _)| to + i)
+                .chain(std::iter::once(rest.len()))
+                .filter(|end| *end > to)
+                .take(2)
+                .collect();
+            !left.iter().any(|&start| jieba.has_word(&rest[start..to]))
+                && !right.iter().any(|&end| jieba.has_word(&rest[from..end]))
+        });
         if replaced != rest {
             texts.push(replaced);
         }

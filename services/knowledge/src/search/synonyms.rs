@@ -46,6 +46,17 @@ impl Synonyms {
     /// [`Synonyms::apply`], with the replacements it put in (each stands for one word of
     /// the caller's).
     pub fn apply_marked(&self, text: &str) -> (String, Vec<String>) {
+        self.apply_at_words(text, |_, _| true)
+    }
+
+    /// [`Synonyms::apply_marked`] where `whole(from, to)` says the term found at those byte
+    /// offsets of the text is a word of its own there: 医院 → 医疗 is not applied inside
+    /// 中医院.
+    pub fn apply_at_words(
+        &self,
+        text: &str,
+        whole: impl Fn(usize, usize) -> bool,
+    ) -> (String, Vec<String>) {
         let mut used: Vec<String> = Vec::new();
         if self.map.is_empty() {
             return (text.to_string(), used);
@@ -69,7 +80,9 @@ impl Synonyms {
                 if i + len > n {
                     continue;
                 }
-                if let Some(rep) = self.map.get(&text[bounds[i]..bounds[i + len]]) {
+                if let Some(rep) = self.map.get(&text[bounds[i]..bounds[i + len]])
+                    && whole(bounds[i], bounds[i + len])
+                {
                     out.push_str(rep);
                     if !used.contains(rep) {
                         used.push(rep.clone());
@@ -106,5 +119,17 @@ mod tests {
         ]);
         assert_eq!(s.apply("开个体户执照"), "开个体工商户营业执照");
         assert_eq!(s.apply("驾照过期了"), "驾驶证过期了");
+    }
+
+    #[test]
+    fn replaces_whole_words_only_when_told_where_they_are() {
+        let s = Synonyms::new(&[syn("医院", "医疗")]);
+        assert_eq!(s.apply("中医院电话"), "中医疗电话");
+        // The predicate says 医院 at bytes 3..9 is inside a longer word there.
+        let (out, used) = s.apply_at_words("中医院电话", |from, _| from != 3);
+        assert_eq!(out, "中医院电话");
+        assert!(used.is_empty());
+        let (out, _) = s.apply_at_words("去医院", |_, _| true);
+        assert_eq!(out, "去医疗");
     }
 }
