@@ -115,16 +115,16 @@ fn data(name: &str) -> PathBuf {
 
 /// Callers' own words (狗咬了要打疫苗, 公司改名): the right entry among the first three for
 /// nearly all of them, and a confident answer for most. Floors a little under what the
-/// engine scores now (top 3: 140/150 and 113/120; confident: 102/150 and 86/120), so that
+/// engine scores now (top 3: 140/150 and 113/120; confident: 107/150 and 91/120), so that
 /// a change that loses ground fails.
 #[test]
 fn everyday_and_blind_sets_find_the_entry() {
     let everyday = Scores::of(&data("search-everyday.tsv"));
     assert!(everyday.share(everyday.top3) >= 91.0);
-    assert!(everyday.share(everyday.confident) >= 65.0);
+    assert!(everyday.share(everyday.confident) >= 68.0);
     let blind = Scores::of(&data("search-blind.tsv"));
     assert!(blind.share(blind.top3) >= 91.0);
-    assert!(blind.share(blind.confident) >= 68.0);
+    assert!(blind.share(blind.confident) >= 72.0);
 }
 
 /// What the knowledge base has no answer for (an agency it does not list, a topic no entry
@@ -150,7 +150,7 @@ fn unanswerable_set_is_not_confident() {
         confident.len()
     );
     assert!(n >= 80, "{n} rows");
-    assert!(confident.len() <= 2, "confident: {confident:?}");
+    assert!(confident.len() <= 1, "confident: {confident:?}");
 }
 
 /// Share of rows with an expected code in the top 3 and a confident answer; prints every

@@ -41,6 +41,13 @@ const SNIPPET_CHARS: usize = 90;
 /// cover for the answer to be confident.
 const IDENT_SHARE: f32 = 0.6;
 const IDENT_BONUS: f32 = 2.0;
+/// The most a word no entry's name or question has weighs ([`Snapshot::foreign_weight`]);
+/// in the share above it counts by `weight × weight / FOREIGN_MAX`: a rare one (量子, 火车票)
+/// in full, since no entry is known by it, a common one (自来水, 学生) less.
+const FOREIGN_MAX: f32 = 3.0;
+/// The most such a word weighs when it is not a noun (想开, 倒闭, 搬家): callers' verbs
+/// tell of their situation more than of the topic.
+const FOREIGN_VERB_MAX: f32 = 2.0;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -1139,13 +1146,14 @@ impl Snapshot {
         };
         // ln of the dictionary count: 自己 11.4, 学生 10.3, 医院 8.9, 小孩 7.4, 滇池 4.8.
         let common = (dict.suggest_freq(word).max(1) as f32).ln();
+        let noun = (FOREIGN_MAX * (12.5 - common) / 5.0).clamp(1.5, FOREIGN_MAX);
         match tag {
             "ad" => LITTLE,
-            "vn" | "an" | "" => (3.0 * (12.5 - common) / 5.0).clamp(1.5, 3.0),
+            "vn" | "an" | "" => noun,
             _ => match tag.as_bytes().first() {
                 Some(b't' | b'r' | b'm' | b'q' | b'f' | b'd' | b'p' | b'c' | b'u' | b'y') => LITTLE,
-                Some(b'n' | b's') => (3.0 * (12.5 - common) / 5.0).clamp(1.5, 3.0),
-                _ => (3.0 * (11.0 - common) / 5.0).clamp(LITTLE, 3.0),
+                Some(b'n' | b's') => noun,
+                _ => (FOREIGN_MAX * (11.0 - common) / 5.0).clamp(LITTLE, FOREIGN_VERB_MAX),
             },
         }
     }
@@ -1841,9 +1849,14 @@ fn coverage(
                         }
                     }
                 } else if !w.composite {
-                    ident_total += w.weight;
+                    let wt = if w.unknown {
+                        w.weight * (w.weight / FOREIGN_MAX).min(1.0)
+                    } else {
+                        w.weight
+                    };
+                    ident_total += wt;
                     if hit {
-                        ident_got += w.weight;
+                        ident_got += wt;
                     }
                 }
             }

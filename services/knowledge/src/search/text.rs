@@ -357,6 +357,10 @@ static GENERIC_WORDS: WordList = WordList::new(&[
     "单位",
     "机构",
     "机关",
+    // 人民政府, and bodies the knowledge base does not list: 人民法院, 人民银行, 人民医院.
+    "人民",
+    // Any firm's name ends so (自来水公司, 搬家公司); the firm is what tells.
+    "公司",
 ]);
 
 pub fn is_generic_word(token: &str) -> bool {
