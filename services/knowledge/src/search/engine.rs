@@ -956,12 +956,24 @@ impl Snapshot {
         let mut pinyin = Vec::new();
         let mut zh = String::new();
         for w in normalized.split(' ') {
-            if text::is_pinyin_word(w) {
+            if let Some(form) = text::is_pinyin_word(w)
+                .then(|| self.regions.form_of_pinyin(w))
+                .flatten()
+            {
+                // A region typed in pinyin words (mengla gongjijin) is found as if in
+                // characters.
+                zh.push_str(form);
+                zh.push(' ');
+            } else if text::is_pinyin_word(w) {
                 pinyin.push(w.to_string());
             } else {
                 zh.push_str(w);
                 zh.push(' ');
             }
+        }
+        if pinyin.len() >= 2 {
+            // A name typed as separate pinyin words (renshe ju) is also one word.
+            pinyin.push(pinyin.concat());
         }
         let regions = self.regions.detect(zh.trim());
         let rest = regions.rest.as_str();
@@ -1795,7 +1807,12 @@ fn coverage(
     let mut named = 0usize;
     let mut key_hit = false;
     let mut best_ident = 0.0f32;
-    let py_hits = pinyin.iter().filter(|p| has(doc.pyi(), **p)).count();
+    // Two pinyin words or more come with their concatenation last (see `analyse`): when
+    // that matches, the words are one name and all of them count as matched.
+    let py_hits = match pinyin {
+        [_, _, .., joined] if has(doc.pyi(), *joined) => pinyin.len(),
+        _ => pinyin.iter().filter(|p| has(doc.pyi(), **p)).count(),
+    };
     // No words at all (pinyin only): one empty list, so the pinyin still counts.
     let none: &[Vec<Weighted>] = &[Vec::new()];
     let lists = if words.iter().all(|v| v.is_empty()) {

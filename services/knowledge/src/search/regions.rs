@@ -34,6 +34,9 @@ pub struct RegionIndex {
     subtrees_by_id: Vec<Vec<u32>>,
     ids: FastMap<String, u32>,
     max_form_chars: usize,
+    /// Full pinyin of every form of two characters or more → the form (mengla → 勐腊), for
+    /// queries typed in pinyin words.
+    by_pinyin: FastMap<String, String>,
     /// First characters of the forms: most positions of a query start none, and are
     /// passed without a lookup per length.
     starts: super::text::FastSet<char>,
@@ -103,6 +106,16 @@ impl RegionIndex {
             }
         }
         let max_form_chars = forms.keys().map(|f| f.chars().count()).max().unwrap_or(0);
+        // Forms in order, so that two forms with one pinyin always give the same one.
+        let mut sorted: Vec<&String> = forms.keys().filter(|f| f.chars().count() >= 2).collect();
+        sorted.sort();
+        let mut by_pinyin: FastMap<String, String> = FastMap::default();
+        for f in sorted {
+            let (full, _) = super::text::pinyin_forms(f);
+            if full.len() >= 4 {
+                by_pinyin.entry(full).or_insert_with(|| f.clone());
+            }
+        }
         let starts = forms.keys().filter_map(|f| f.chars().next()).collect();
         let mut forms_by_code: HashMap<String, Vec<String>> = HashMap::new();
         for (form, list) in &forms {
@@ -166,8 +179,14 @@ impl RegionIndex {
             subtrees_by_id,
             ids,
             max_form_chars,
+            by_pinyin,
             starts,
         }
+    }
+
+    /// The region form a pinyin word spells in full (mengla → 勐腊, honghezhou → 红河州).
+    pub fn form_of_pinyin(&self, word: &str) -> Option<&str> {
+        self.by_pinyin.get(word).map(String::as_str)
     }
 
     pub fn get(&self, code: &str) -> Option<&Region> {
