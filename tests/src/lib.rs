@@ -45,11 +45,18 @@ pub fn hotline_binary() -> PathBuf {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    free_ports(1)[0]
+}
+
+/// `n` distinct free ports. The listeners are held until all are picked: a port given back
+/// at once can be handed out again by the next bind (two services once got the same port).
+pub fn free_ports(n: usize) -> Vec<u16> {
+    let held: Vec<TcpListener> = (0..n)
+        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    held.iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect()
 }
 
 /// One message the SMTP server received.
@@ -611,9 +618,8 @@ impl Stack {
             .iter()
             .map(|s| TestDatabase::new(s).unwrap())
             .collect();
-        let ports: Vec<Vec<u16>> = (0..3)
-            .map(|_| (0..opts.replicas).map(|_| free_port()).collect())
-            .collect();
+        let all = free_ports(3 * opts.replicas);
+        let ports: Vec<Vec<u16>> = all.chunks(opts.replicas).map(<[u16]>::to_vec).collect();
         let names = ["knowledge", "tickets", "notify"];
         let mut common: Vec<(String, String)> = vec![
             ("HOTLINE_JWT_SECRET".into(), SECRET.into()),

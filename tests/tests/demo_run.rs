@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use e2e::journeys::enc;
-use e2e::{Service, eventually, free_port, get, post, try_eventually};
+use e2e::{Service, eventually, free_ports, get, post, try_eventually};
 use serde_json::json;
 use shared::db::TempDir;
 
@@ -13,7 +13,8 @@ use shared::db::TempDir;
 async fn hotline_run_works_out_of_the_box() {
     let dir = TempDir::new("hotline-demo").unwrap();
     let data = dir.path().join("data");
-    let (k, t, n) = (free_port(), free_port(), free_port());
+    let ports = free_ports(3);
+    let (k, t, n) = (ports[0], ports[1], ports[2]);
     // Only the data folder and the ports: the services must find each other by themselves.
     let env = vec![
         ("HOTLINE_DATA_DIR".to_string(), data.display().to_string()),
