@@ -8,7 +8,8 @@
 //!   variants of the confidence rules), never looked into;
 //! - `search-colloquial.tsv`: 100 more, with longer colloquial needs; scored once blind
 //!   (55 → 61 confident in the top 3, 82 → 82 in the top 3 against the engine before these
-//!   sets), then its misses were read (the pinyin region words came from them);
+//!   sets), then its misses were read (the pinyin region words, and examples in the brief of
+//!   the synonym table's second pass, came from them);
 //! - `search-unanswerable.tsv`: 80 queries the knowledge base has no answer for, which must
 //!   not be confident (they feed the unanswered report).
 //!
@@ -119,19 +120,19 @@ fn data(name: &str) -> PathBuf {
 
 /// Callers' own words (狗咬了要打疫苗, 公司改名): the right entry among the first three for
 /// nearly all of them, and a confident answer for most. Floors a little under what the
-/// engine scores now (top 3: 141/150, 115/120 and 84/100; confident: 108/150, 93/120 and
+/// engine scores now (top 3: 142/150, 117/120 and 94/100; confident: 114/150, 95/120 and
 /// 63/100), so that
 /// a change that loses ground fails.
 #[test]
 fn everyday_and_blind_sets_find_the_entry() {
     let everyday = Scores::of(&data("search-everyday.tsv"));
-    assert!(everyday.share(everyday.top3) >= 91.0);
-    assert!(everyday.share(everyday.confident) >= 68.0);
+    assert!(everyday.share(everyday.top3) >= 92.0);
+    assert!(everyday.share(everyday.confident) >= 73.0);
     let blind = Scores::of(&data("search-blind.tsv"));
-    assert!(blind.share(blind.top3) >= 92.0);
-    assert!(blind.share(blind.confident) >= 74.0);
+    assert!(blind.share(blind.top3) >= 95.0);
+    assert!(blind.share(blind.confident) >= 76.0);
     let colloquial = Scores::of(&data("search-colloquial.tsv"));
-    assert!(colloquial.share(colloquial.top3) >= 82.0);
+    assert!(colloquial.share(colloquial.top3) >= 91.0);
     assert!(colloquial.share(colloquial.confident) >= 60.0);
 }
 
