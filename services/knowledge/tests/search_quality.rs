@@ -120,19 +120,19 @@ fn data(name: &str) -> PathBuf {
 
 /// Callers' own words (狗咬了要打疫苗, 公司改名): the right entry among the first three for
 /// nearly all of them, and a confident answer for most. Floors a little under what the
-/// engine scores now (top 3: 142/150, 117/120 and 94/100; confident: 114/150, 95/120 and
-/// 63/100), so that
+/// engine scores now (top 3: 142/150, 117/120 and 93/100; confident: 119/150, 99/120 and
+/// 64/100), so that
 /// a change that loses ground fails.
 #[test]
 fn everyday_and_blind_sets_find_the_entry() {
     let everyday = Scores::of(&data("search-everyday.tsv"));
     assert!(everyday.share(everyday.top3) >= 92.0);
-    assert!(everyday.share(everyday.confident) >= 73.0);
+    assert!(everyday.share(everyday.confident) >= 76.0);
     let blind = Scores::of(&data("search-blind.tsv"));
     assert!(blind.share(blind.top3) >= 95.0);
-    assert!(blind.share(blind.confident) >= 76.0);
+    assert!(blind.share(blind.confident) >= 79.0);
     let colloquial = Scores::of(&data("search-colloquial.tsv"));
-    assert!(colloquial.share(colloquial.top3) >= 91.0);
+    assert!(colloquial.share(colloquial.top3) >= 90.0);
     assert!(colloquial.share(colloquial.confident) >= 60.0);
 }
 

@@ -1158,7 +1158,7 @@ impl Snapshot {
         };
         // ln of the dictionary count: 自己 11.4, 学生 10.3, 医院 8.9, 小孩 7.4, 滇池 4.8.
         let common = (dict.suggest_freq(word).max(1) as f32).ln();
-        let noun = (FOREIGN_MAX * (12.5 - common) / 5.0).clamp(1.5, FOREIGN_MAX);
+        let noun = (FOREIGN_MAX * (11.0 - common) / 5.0).clamp(1.0, FOREIGN_MAX);
         match tag {
             "ad" => LITTLE,
             "vn" | "an" | "" => noun,
@@ -2012,7 +2012,7 @@ mod tests {
         let w = |word: &str| Snapshot::foreign_weight_of(&dict, word);
         // A topic it lacks weighs most; a common noun still counts.
         assert!(w("滇池") >= 2.9, "滇池 {}", w("滇池"));
-        assert!(w("医院") >= 1.5, "医院 {}", w("医院"));
+        assert!(w("医院") >= 1.0, "医院 {}", w("医院"));
         assert!(w("医院") < w("滇池"));
         // Pronouns, times, numbers, adverbs, made-up cuts and question phrases: little.
         for little in ["自己", "明天", "六十", "直接", "树想", "怎么弄"] {
