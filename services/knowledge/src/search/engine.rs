@@ -956,19 +956,16 @@ impl Snapshot {
         let mut pinyin = Vec::new();
         let mut zh = String::new();
         for w in normalized.split(' ') {
-            if let Some(form) = text::is_pinyin_word(w)
-                .then(|| self.regions.form_of_pinyin(w))
-                .flatten()
-            {
+            if !text::is_pinyin_word(w) {
+                zh.push_str(w);
+                zh.push(' ');
+            } else if let Some(form) = self.regions.form_of_pinyin(w) {
                 // A region typed in pinyin words (mengla gongjijin) is found as if in
                 // characters.
                 zh.push_str(form);
                 zh.push(' ');
-            } else if text::is_pinyin_word(w) {
-                pinyin.push(w.to_string());
             } else {
-                zh.push_str(w);
-                zh.push(' ');
+                pinyin.push(w.to_string());
             }
         }
         if pinyin.len() >= 2 {
@@ -980,22 +977,7 @@ impl Snapshot {
         let mut texts = vec![rest.to_string()];
         // A term inside a longer word of the dictionary is not that term (医院 in 中医院).
         let (replaced, used) = self.synonyms.apply_at_words(rest, |from, to| {
-            let left: Vec<usize> = rest[..from]
-                .char_indices()
-                .rev()
-                .take(2)
-                .map(|(i, _)| i)
-                .collect();
-            let right: Vec<usize> = rest[to..]
-                .char_indices()
-                .skip(1)
-                .map(|(i, _)| to + i)
-                .chain(std::iter::once(rest.len()))
-                .filter(|end| *end > to)
-                .take(2)
-                .collect();
-            !left.iter().any(|&start| jieba.has_word(&rest[start..to]))
-                && !right.iter().any(|&end| jieba.has_word(&rest[from..end]))
+            !text::inside_longer_word(jieba, rest, from, to)
         });
         if replaced != rest {
             texts.push(replaced);
@@ -1158,15 +1140,15 @@ impl Snapshot {
         };
         // ln of the dictionary count: 自己 11.4, 学生 10.3, 医院 8.9, 小孩 7.4, 滇池 4.8.
         let common = (dict.suggest_freq(word).max(1) as f32).ln();
-        let noun = (FOREIGN_MAX * (11.0 - common) / 5.0).clamp(1.0, FOREIGN_MAX);
-        match tag {
-            "ad" => LITTLE,
-            "vn" | "an" | "" => noun,
-            _ => match tag.as_bytes().first() {
-                Some(b't' | b'r' | b'm' | b'q' | b'f' | b'd' | b'p' | b'c' | b'u' | b'y') => LITTLE,
-                Some(b'n' | b's') => noun,
-                _ => (FOREIGN_MAX * (11.0 - common) / 5.0).clamp(LITTLE, FOREIGN_VERB_MAX),
-            },
+        let rarity = FOREIGN_MAX * (11.0 - common) / 5.0;
+        match tag.as_bytes() {
+            b"ad" => LITTLE,
+            b"vn" | b"an" | [] | [b'n' | b's', ..] => rarity.clamp(1.0, FOREIGN_MAX),
+            [
+                b't' | b'r' | b'm' | b'q' | b'f' | b'd' | b'p' | b'c' | b'u' | b'y',
+                ..,
+            ] => LITTLE,
+            _ => rarity.clamp(LITTLE, FOREIGN_VERB_MAX),
         }
     }
 
@@ -1175,14 +1157,7 @@ impl Snapshot {
     /// it does not know, inside a longer word that still counts, by that longer word. Both
     /// weigh nothing, so that one thing the caller said counts once.
     fn weigh_words(&self, jieba: &Jieba, f: Fields, a: &Analysis) -> Vec<Vec<Weighted>> {
-        let inside = |part: &str, whole: &str| {
-            !part.is_empty()
-                && part.len() < whole.len()
-                && whole
-                    .as_bytes()
-                    .windows(part.len())
-                    .any(|w| w == part.as_bytes())
-        };
+        let inside = text::is_part_of;
         a.variants
             .iter()
             .zip(&a.groups)

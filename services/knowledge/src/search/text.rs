@@ -253,7 +253,24 @@ pub fn holds_question_word(token: &str) -> bool {
     QUESTION_WORDS
         .words
         .iter()
-        .any(|q| q.chars().nth(1).is_some() && q.len() < token.len() && token.contains(q))
+        .any(|q| q.chars().nth(1).is_some() && is_part_of(q, token))
+}
+
+/// `part` is inside `whole` and shorter than it (社保 of 社保转移).
+pub fn is_part_of(part: &str, whole: &str) -> bool {
+    !part.is_empty() && part.len() < whole.len() && whole.contains(part)
+}
+
+/// The text's bytes `from..to` are inside a longer word of the dictionary that extends them
+/// by one or two characters on either side (医院 in 中医院).
+pub fn inside_longer_word(dict: &Jieba, text: &str, from: usize, to: usize) -> bool {
+    let mut starts = text[..from].char_indices().rev().take(2).map(|(i, _)| i);
+    let mut ends = text[to..]
+        .char_indices()
+        .map(|(i, c)| to + i + c.len_utf8())
+        .take(2);
+    starts.any(|start| dict.has_word(&text[start..to]))
+        || ends.any(|end| dict.has_word(&text[from..end]))
 }
 
 /// Markers that the caller asks a question (an FAQ entry should answer before the
