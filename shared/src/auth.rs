@@ -243,6 +243,13 @@ fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
     })
 }
 
+/// The claims of a token this process received but does not verify: the console reads the
+/// signed-in person's department from the token the knowledge service gave it, for display
+/// and page choice only. The services verify every token they are sent; this decides nothing.
+pub fn unverified_claims(token: &str) -> Option<Claims> {
+    jsonwebtoken::dangerous::insecure_decode_claims(token).ok()
+}
+
 /// Argon2id password hashing.
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
     use argon2::password_hash::{PasswordHasher, SaltString};

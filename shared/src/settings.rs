@@ -30,6 +30,29 @@ pub struct ServiceSettings {
     pub config: Config,
 }
 
+impl ServiceUrls {
+    /// `HOTLINE_<SERVICE>_URL`, or the service on its configured port on this machine.
+    pub fn from_config(config: &Config) -> Result<ServiceUrls, ConfigError> {
+        let url = |svc: &str| {
+            config
+                .get(&format!("{svc}_url"))
+                .map(str::to_string)
+                .map(Ok)
+                .unwrap_or_else(|| {
+                    // A peer on a configured port is found there without a separate URL.
+                    config
+                        .parse(&format!("{svc}_port"), default_port(svc))
+                        .map(|port| format!("http://127.0.0.1:{port}"))
+                })
+        };
+        Ok(ServiceUrls {
+            knowledge: url("knowledge")?,
+            tickets: url("tickets")?,
+            notify: url("notify")?,
+        })
+    }
+}
+
 pub fn default_port(service: &str) -> u16 {
     match service {
         "knowledge" => 8081,
@@ -49,18 +72,6 @@ impl ServiceSettings {
                 format!("sqlite://{}", data_dir.join(format!("{name}.db")).display())
             });
         let jwt_secret = jwt_secret(config, &data_dir)?;
-        let url = |svc: &str| {
-            config
-                .get(&format!("{svc}_url"))
-                .map(str::to_string)
-                .map(Ok)
-                .unwrap_or_else(|| {
-                    // A peer on a configured port is found there without a separate URL.
-                    config
-                        .parse(&format!("{svc}_port"), default_port(svc))
-                        .map(|port| format!("http://127.0.0.1:{port}"))
-                })
-        };
         Ok(ServiceSettings {
             name: name.to_string(),
             host: config.get_or(&format!("{name}_host"), &config.get_or("host", "127.0.0.1")),
@@ -68,11 +79,7 @@ impl ServiceSettings {
             database_url,
             data_dir,
             jwt_secret,
-            urls: ServiceUrls {
-                knowledge: url("knowledge")?,
-                tickets: url("tickets")?,
-                notify: url("notify")?,
-            },
+            urls: ServiceUrls::from_config(config)?,
             clock: Clock::from_config(config),
             config: config.clone(),
         })

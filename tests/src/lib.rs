@@ -25,6 +25,7 @@ use shared::config::Secret;
 use shared::db::{TempDir, TestDatabase};
 
 pub mod balancer;
+pub mod browser;
 pub mod journeys;
 use balancer::Balancer;
 

@@ -13,19 +13,20 @@ use shared::db::TempDir;
 async fn hotline_run_works_out_of_the_box() {
     let dir = TempDir::new("hotline-demo").unwrap();
     let data = dir.path().join("data");
-    let ports = free_ports(3);
-    let (k, t, n) = (ports[0], ports[1], ports[2]);
+    let ports = free_ports(4);
+    let (k, t, n, c) = (ports[0], ports[1], ports[2], ports[3]);
     // Only the data folder and the ports: the services must find each other by themselves.
     let env = vec![
         ("HOTLINE_DATA_DIR".to_string(), data.display().to_string()),
         ("HOTLINE_KNOWLEDGE_PORT".to_string(), k.to_string()),
         ("HOTLINE_TICKETS_PORT".to_string(), t.to_string()),
         ("HOTLINE_NOTIFY_PORT".to_string(), n.to_string()),
+        ("HOTLINE_CONSOLE_PORT".to_string(), c.to_string()),
     ];
     let mut run = Service::start("run", k, env, dir.path().join("run.log"));
     run.wait_ready().await;
     let http = reqwest::Client::new();
-    for port in [t, n] {
+    for port in [t, n, c] {
         eventually(60, "tickets and notify ready", || async {
             let r = http
                 .get(format!("http://127.0.0.1:{port}/readyz"))

@@ -10,6 +10,10 @@ pub fn block_on(fut: impl std::future::Future<Output = Result<(), String>>) -> R
     actix_web::rt::System::new().block_on(fut)
 }
 
+fn console_settings(config: &Config) -> Result<console::ConsoleSettings, String> {
+    console::ConsoleSettings::from_config(config).map_err(|e| format!("console: {e}"))
+}
+
 fn settings(config: &Config, service: &str) -> Result<ServiceSettings, String> {
     ServiceSettings::from_config(service, config).map_err(|e| format!("{service}: {e}"))
 }
@@ -31,6 +35,11 @@ fn reference_data_dir(config: &Config) -> Option<String> {
 }
 
 pub async fn run_one(config: Config, service: &str) -> Result<(), String> {
+    if service == "console" {
+        let app = console::Application::build(console_settings(&config)?).await?;
+        println!("hotline console: http://127.0.0.1:{}/", app.port());
+        return app.run_until_stopped().await.map_err(|e| e.to_string());
+    }
     let settings = settings(&config, service)?;
     let served = match service {
         "knowledge" => {
@@ -85,23 +94,29 @@ pub async fn run_all(mut config: Config) -> Result<(), String> {
     }
     let tickets = tickets::Application::build(settings(&config, "tickets")?).await?;
     let notify = notify::Application::build(settings(&config, "notify")?).await?;
+    let console = console::Application::build(console_settings(&config)?).await?;
     let k = knowledge.port();
+    let demo_password = if config.get("demo_password").is_some() {
+        "the password in HOTLINE_DEMO_PASSWORD"
+    } else {
+        "password hotline-demo"
+    };
     println!(
-        "\nhotline is running (data in {data}):\n  knowledge  http://127.0.0.1:{k}   docs: http://127.0.0.1:{k}/docs/\n  tickets    http://127.0.0.1:{t}   docs: http://127.0.0.1:{t}/docs/\n  notify     http://127.0.0.1:{n}   docs: http://127.0.0.1:{n}/docs/\n\n\
+        "\nhotline is running (data in {data}):\n  console    http://127.0.0.1:{c}/   <- open this in a browser\n  knowledge  http://127.0.0.1:{k}   docs: http://127.0.0.1:{k}/docs/\n  tickets    http://127.0.0.1:{t}   docs: http://127.0.0.1:{t}/docs/\n  notify     http://127.0.0.1:{n}   docs: http://127.0.0.1:{n}/docs/\n\n\
          Demo accounts: operator, editor, supervisor, admin, liaison-<department code> (e.g. liaison-530100-zfb),\n\
-         all with the password from HOTLINE_DEMO_PASSWORD (default hotline-demo). Log in:\n  \
-         curl -s -X POST http://127.0.0.1:{k}/api/v1/auth/login -H 'content-type: application/json' \\\n    \
-         -d '{{\"username\":\"operator\",\"password\":\"hotline-demo\"}}'\n",
+         all with the {demo_password}.\n",
         data = config.data_dir().display(),
+        c = console.port(),
         t = tickets.port(),
         n = notify.port(),
     );
-    let (a, b, c) = tokio::join!(
+    let (a, b, c, d) = tokio::join!(
         knowledge.run_until_stopped(),
         tickets.run_until_stopped(),
-        notify.run_until_stopped()
+        notify.run_until_stopped(),
+        console.run_until_stopped()
     );
-    a.and(b).and(c).map_err(|e| e.to_string())
+    a.and(b).and(c).and(d).map_err(|e| e.to_string())
 }
 
 pub fn migrate(config: &Config) -> Result<(), String> {

@@ -29,7 +29,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// All three services on their default ports with SQLite under HOTLINE_DATA_DIR, the
+    /// All three services and the console on their default ports with SQLite under HOTLINE_DATA_DIR, the
     /// reference data imported on first start and the demo accounts created.
     Run,
     /// The knowledge service alone.
@@ -38,6 +38,8 @@ enum Command {
     Tickets,
     /// The notification service alone.
     Notify,
+    /// The workbench (web console) alone, in front of services running elsewhere.
+    Console,
     /// Runs every service's pending database migrations and exits.
     Migrate,
     /// Imports the reference data (the JSONL files of DIR) into the knowledge database.
@@ -76,6 +78,7 @@ fn main() -> ExitCode {
         Command::Knowledge => launch::block_on(launch::run_one(config, "knowledge")),
         Command::Tickets => launch::block_on(launch::run_one(config, "tickets")),
         Command::Notify => launch::block_on(launch::run_one(config, "notify")),
+        Command::Console => launch::block_on(launch::run_one(config, "console")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,1 @@
+// The knowledge screens' behaviour (none yet).

@@ -1,0 +1,1 @@
+// The operator screens' behaviour (none yet).

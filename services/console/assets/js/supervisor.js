@@ -1,0 +1,1 @@
+// The supervisor screens' behaviour (none yet).

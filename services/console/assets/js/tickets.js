@@ -1,0 +1,1 @@
+// The tickets screens' behaviour (none yet).

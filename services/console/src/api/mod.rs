@@ -1,0 +1,244 @@
+//! Calls to the three services with the signed-in person's own token.
+//!
+//! Every answer other than a 2xx becomes a [`PageError`] the person can read: 401 ends the
+//! session (the token expired or was revoked), 404 is "not found" (also what a liaison gets for
+//! another department's ticket), 4xx carry the service's own words, and an unreachable service
+//! says which one.
+
+pub mod types;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::settings::ServiceUrls;
+
+use crate::error::PageError;
+use crate::session::{SessionStore, User};
+
+/// Which service a call goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Knowledge,
+    Tickets,
+    Notify,
+}
+
+impl Service {
+    /// The name shown when it cannot be reached.
+    pub fn label(self) -> &'static str {
+        match self {
+            Service::Knowledge => "知识库服务",
+            Service::Tickets => "工单服务",
+            Service::Notify => "通知服务",
+        }
+    }
+}
+
+/// What the knowledge service answers to a sign-in.
+#[derive(Debug, serde::Deserialize)]
+pub struct LoginAnswer {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub role: shared::auth::Role,
+}
+
+#[derive(Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    urls: Arc<ServiceUrls>,
+    sessions: actix_web::web::Data<SessionStore>,
+}
+
+impl Api {
+    pub fn new(
+        urls: ServiceUrls,
+        sessions: actix_web::web::Data<SessionStore>,
+    ) -> Result<Api, String> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(2))
+            .timeout(Duration::from_secs(15))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Api {
+            http,
+            urls: Arc::new(urls),
+            sessions,
+        })
+    }
+
+    fn url(&self, service: Service, path: &str) -> String {
+        let base = match service {
+            Service::Knowledge => &self.urls.knowledge,
+            Service::Tickets => &self.urls.tickets,
+            Service::Notify => &self.urls.notify,
+        };
+        format!("{}{path}", base.trim_end_matches('/'))
+    }
+
+    /// Signs in at the knowledge service; `client` is the browser's address, forwarded so the
+    /// service's throttling and audit see the person, not the console.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client: Option<&str>,
+    ) -> Result<LoginAnswer, PageError> {
+        let mut req = self
+            .http
+            .post(self.url(Service::Knowledge, "/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": password}));
+        if let Some(addr) = client {
+            req = req.header("x-forwarded-for", addr);
+        }
+        let res = req
+            .send()
+            .await
+            .map_err(|_| PageError::Unavailable(Service::Knowledge.label().into()))?;
+        match res.status().as_u16() {
+            200 => res
+                .json()
+                .await
+                .map_err(|_| PageError::Unavailable(Service::Knowledge.label().into())),
+            401 | 400 | 422 => Err(PageError::Invalid("用户名或密码不正确".into())),
+            429 => Err(PageError::TooMany),
+            _ => Err(PageError::Unavailable(Service::Knowledge.label().into())),
+        }
+    }
+
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        user: &User,
+        service: Service,
+        path: &str,
+    ) -> Result<T, PageError> {
+        self.call(user, Method::GET, service, path, None::<&()>, None)
+            .await
+    }
+
+    /// A GET with a query string made from `query` (a struct or a list of pairs).
+    pub async fn get_query<T: DeserializeOwned, Q: Serialize + ?Sized>(
+        &self,
+        user: &User,
+        service: Service,
+        path: &str,
+        query: &Q,
+    ) -> Result<T, PageError> {
+        let qs = serde_urlencoded::to_string(query)
+            .map_err(|_| PageError::Invalid("查询条件有误".into()))?;
+        let full = if qs.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{qs}")
+        };
+        self.get(user, service, &full).await
+    }
+
+    pub async fn post<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        user: &User,
+        service: Service,
+        path: &str,
+        body: &B,
+    ) -> Result<T, PageError> {
+        self.call(user, Method::POST, service, path, Some(body), None)
+            .await
+    }
+
+    /// A POST the service de-duplicates by `key` (ticket creation: a double click makes one).
+    pub async fn post_once<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        user: &User,
+        service: Service,
+        path: &str,
+        body: &B,
+        key: &str,
+    ) -> Result<T, PageError> {
+        self.call(user, Method::POST, service, path, Some(body), Some(key))
+            .await
+    }
+
+    pub async fn patch<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        user: &User,
+        service: Service,
+        path: &str,
+        body: &B,
+    ) -> Result<T, PageError> {
+        self.call(user, Method::PATCH, service, path, Some(body), None)
+            .await
+    }
+
+    pub async fn put<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        user: &User,
+        service: Service,
+        path: &str,
+        body: &B,
+    ) -> Result<T, PageError> {
+        self.call(user, Method::PUT, service, path, Some(body), None)
+            .await
+    }
+
+    /// A DELETE whose answer has no body worth reading.
+    pub async fn delete(&self, user: &User, service: Service, path: &str) -> Result<(), PageError> {
+        self.call::<serde_json::Value, ()>(user, Method::DELETE, service, path, None, None)
+            .await
+            .map(|_| ())
+    }
+
+    async fn call<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        user: &User,
+        method: Method,
+        service: Service,
+        path: &str,
+        body: Option<&B>,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, PageError> {
+        let mut req = self
+            .http
+            .request(method, self.url(service, path))
+            .bearer_auth(&user.token);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        if let Some(k) = idempotency_key {
+            req = req.header("idempotency-key", k);
+        }
+        let res = req.send().await.map_err(|e| {
+            tracing::warn!(service = service.label(), error = %e, "service unreachable");
+            PageError::Unavailable(service.label().into())
+        })?;
+        let status = res.status().as_u16();
+        if (200..300).contains(&status) {
+            let bytes = res
+                .bytes()
+                .await
+                .map_err(|_| PageError::Unavailable(service.label().into()))?;
+            // An empty 2xx (204) reads as JSON null.
+            let bytes = if bytes.is_empty() {
+                actix_web::web::Bytes::from_static(b"null")
+            } else {
+                bytes
+            };
+            return serde_json::from_slice(&bytes).map_err(|e| {
+                tracing::error!(service = service.label(), error = %e, "unexpected answer");
+                PageError::Unavailable(service.label().into())
+            });
+        }
+        let detail = res
+            .json::<shared::error::Problem>()
+            .await
+            .ok()
+            .and_then(|p| p.detail.or(Some(p.title)))
+            .unwrap_or_default();
+        if status == 401 {
+            // The token expired or was revoked: this session is over.
+            self.sessions.remove(&user.sid);
+        }
+        Err(PageError::from_status(status, detail, service))
+    }
+}

@@ -1,0 +1,96 @@
+//! The parts of the services' answers the pages read. Unknown fields are ignored, so a service
+//! may add fields without breaking the console.
+
+use serde::Deserialize;
+
+/// A list answer: `{items, total, page, per_page}`.
+#[derive(Debug, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    #[serde(default)]
+    pub page: i64,
+    #[serde(default)]
+    pub per_page: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Caller {
+    pub name: Option<String>,
+    pub phone: String,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Extension {
+    #[serde(default)]
+    pub days: Option<i64>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub requested_by: Option<String>,
+}
+
+/// A ticket (work order) as the tickets service answers it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Ticket {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub status: String,
+    pub urgent: bool,
+    pub summary: String,
+    #[serde(default)]
+    pub details: String,
+    pub region: String,
+    pub department: Option<String>,
+    pub query: Option<String>,
+    pub caller: Caller,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub due_at: String,
+    pub accept_due_at: Option<String>,
+    pub next_due_at: Option<String>,
+    pub overdue: bool,
+    pub cause: Option<String>,
+    pub reply: Option<String>,
+    pub satisfaction: Option<String>,
+    pub entry_code: Option<String>,
+    pub closed_at: Option<String>,
+    pub returned_from: Option<String>,
+    pub extension: Option<Extension>,
+    pub call_id: Option<i64>,
+}
+
+/// One entry of a ticket's history.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Event {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    #[serde(default)]
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Phone {
+    #[serde(default)]
+    pub label: String,
+    pub number: String,
+}
+
+/// A department as the search answer and lists carry it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DepartmentRef {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub phones: Vec<Phone>,
+    #[serde(default)]
+    pub status: Option<String>,
+}

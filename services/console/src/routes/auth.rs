@@ -1,0 +1,120 @@
+//! Sign-in and sign-out.
+
+use std::time::Duration;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use crate::api::Api;
+use crate::error::PageError;
+use crate::routes::see_other;
+use crate::session::{self, SessionStore, session_id};
+use crate::settings::ConsoleSettings;
+use crate::views;
+
+pub fn register(cfg: &mut web::ServiceConfig) {
+    cfg.route("/login", web::post().to(login))
+        .route("/login", web::get().to(|| async { see_other("/") }))
+        .route("/logout", web::post().to(logout));
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only a path on this console: never another site (no open redirect).
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+async fn login(
+    req: HttpRequest,
+    form: web::Form<LoginForm>,
+    api: web::Data<Api>,
+    sessions: web::Data<SessionStore>,
+    settings: web::Data<ConsoleSettings>,
+) -> Result<HttpResponse, PageError> {
+    // No session yet, so no CSRF token: a sign-in posted from another site is refused by origin.
+    if let Some(origin) = req.headers().get("origin").and_then(|o| o.to_str().ok()) {
+        let host = req.connection_info().host().to_string();
+        let same = origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest == host);
+        if !same && origin != "null" {
+            return Err(PageError::Csrf);
+        }
+    }
+    let form = form.into_inner();
+    let next = safe_next(&form.next).to_string();
+    let username = form.username.trim();
+    if username.is_empty() || form.password.is_empty() {
+        return Ok(login_again(&next, username, "请输入用户名和密码。"));
+    }
+    let peer = req.peer_addr().map(|a| a.ip().to_string());
+    let answer = match api.login(username, &form.password, peer.as_deref()).await {
+        Ok(a) => a,
+        Err(e @ (PageError::Invalid(_) | PageError::TooMany)) => {
+            return Ok(login_again(&next, username, &e.message()));
+        }
+        Err(e) => return Err(e),
+    };
+    let claims = shared::auth::unverified_claims(&answer.access_token);
+    let subject = claims
+        .as_ref()
+        .map(|c| c.sub.clone())
+        .unwrap_or_else(|| username.to_string());
+    let department = claims.and_then(|c| c.department);
+    let id = sessions.create(
+        &subject,
+        answer.role,
+        department,
+        answer.access_token,
+        Duration::from_secs(answer.expires_in.max(0) as u64),
+    );
+    tracing::info!(user = %subject, role = answer.role.as_str(), "signed in to the console");
+    let mut res = see_other(&next);
+    res.add_cookie(&session::cookie(&id, settings.secure_cookie))
+        .map_err(|_| PageError::Unavailable("工作平台".into()))?;
+    Ok(res)
+}
+
+fn login_again(next: &str, username: &str, message: &str) -> HttpResponse {
+    HttpResponse::Unauthorized()
+        .content_type("text/html; charset=utf-8")
+        .body(views::login::page(next, username, Some(message)).into_string())
+}
+
+async fn logout(
+    req: HttpRequest,
+    sessions: web::Data<SessionStore>,
+    settings: web::Data<ConsoleSettings>,
+) -> HttpResponse {
+    if let Some(id) = session_id(&req) {
+        sessions.remove(&id);
+    }
+    let mut res = see_other("/");
+    let _ = res.add_removal_cookie(&session::removal_cookie(settings.secure_cookie));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_the_console() {
+        assert_eq!(safe_next("/call?phone=138"), "/call?phone=138");
+        assert_eq!(safe_next("//evil.example/"), "/");
+        assert_eq!(safe_next("https://evil.example/"), "/");
+        assert_eq!(safe_next("/\\evil"), "/");
+        assert_eq!(safe_next(""), "/");
+    }
+}

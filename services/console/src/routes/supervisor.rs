@@ -1,0 +1,26 @@
+//! (to be written) the 值班看板 screens.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::html;
+
+use crate::api::Api;
+use crate::error::PageError;
+use crate::routes::html;
+use crate::session::User;
+use crate::views::layout;
+
+pub fn register(_cfg: &mut web::ServiceConfig) {}
+
+/// The landing page at `/` for this role.
+pub async fn landing(
+    _req: &HttpRequest,
+    user: &User,
+    _api: &Api,
+) -> Result<HttpResponse, PageError> {
+    Ok(html(layout::page(
+        user,
+        "值班看板",
+        "/",
+        html! { h1 { "值班看板" } },
+    )))
+}

@@ -1,0 +1,1 @@
+//! (to be written) the 账号管理 views.

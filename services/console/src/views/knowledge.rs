@@ -1,0 +1,1 @@
+//! (to be written) the 审核队列 views.

@@ -1,0 +1,160 @@
+//! The page shell every screen shares: header with the role's places, the message area, the
+//! keyboard help, and the assets (one stylesheet, htmx, our own small script).
+
+use maud::{DOCTYPE, Markup, html};
+use shared::auth::Role;
+
+use crate::error::PageError;
+use crate::session::User;
+
+/// Bumped when an asset changes, so browsers fetch the new one (assets are cached a day).
+pub const ASSET_VERSION: &str = "1";
+
+/// htmx settings: no inline indicator style (the CSP forbids it), no eval, and error answers
+/// swapped too (they carry the message, aimed at `#flash`).
+const HTMX_CONFIG: &str = r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"defaultSettleDelay":0,"responseHandling":[{"code":"204","swap":false},{"code":"...","swap":true}]}"#;
+
+/// The places each role works in, in the order of the header.
+pub fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Operator => &[
+            ("/", "坐席工作台"),
+            ("/call", "来电查询"),
+            ("/tickets", "我的工单"),
+        ],
+        Role::Liaison => &[("/", "部门工单")],
+        Role::KbEditor => &[
+            ("/", "审核队列"),
+            ("/knowledge/faqs", "知识条目"),
+            ("/knowledge/unanswered", "未解答查询"),
+            ("/knowledge/synonyms", "同义词"),
+            ("/knowledge/import", "导入"),
+        ],
+        Role::Supervisor => &[
+            ("/", "值班看板"),
+            ("/tickets", "工单查询"),
+            ("/notifications", "通知投递"),
+            ("/reports", "报表"),
+        ],
+        Role::Admin => &[("/", "账号管理")],
+        Role::Service => &[],
+    }
+}
+
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="htmx-config" content=(HTMX_CONFIG);
+            title { (title) " · 热线工作平台" }
+            link rel="stylesheet" href={ "/assets/console.css?v=" (ASSET_VERSION) };
+            script src={ "/assets/htmx.min.js?v=" (ASSET_VERSION) } defer {}
+            script src={ "/assets/console.js?v=" (ASSET_VERSION) } defer {}
+        }
+    }
+}
+
+/// A signed-in page: `path` marks the current place in the header.
+pub fn page(user: &User, title: &str, path: &str, body: Markup) -> Markup {
+    let csrf_header = format!(r#"{{"X-CSRF-Token":"{}"}}"#, user.csrf);
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            (head(title))
+            body hx-headers=(csrf_header) data-role=(user.role.as_str()) {
+                header.top {
+                    a.brand href="/" { "热线工作平台" }
+                    nav {
+                        @for (href, label) in nav(user.role) {
+                            @if *href == path {
+                                a.active href=(href) aria-current="page" { (label) }
+                            } @else {
+                                a href=(href) { (label) }
+                            }
+                        }
+                    }
+                    div.who {
+                        span.user { (user.username) }
+                        span.role { (user.role_label()) }
+                        @if let Some(d) = &user.department { span.dept { (d) } }
+                        form method="post" action="/logout" {
+                            (csrf_field(user))
+                            button.link type="submit" { "退出" }
+                        }
+                    }
+                }
+                div #flash role="alert" aria-live="polite" {}
+                main { (body) }
+                (keys_dialog())
+            }
+        }
+    }
+}
+
+/// The hidden field every state-changing form carries.
+pub fn csrf_field(user: &User) -> Markup {
+    html! { input type="hidden" name="csrf" value=(user.csrf); }
+}
+
+/// A page without the header: sign-in and errors when signed out.
+pub fn bare(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            (head(title))
+            body.bare {
+                div #flash role="alert" aria-live="polite" {}
+                main.narrow { (body) }
+            }
+        }
+    }
+}
+
+/// A short message for the message area (after an action, or an error of a partial update).
+pub fn flash(kind: &str, text: &str) -> Markup {
+    html! { div class={ "flash flash-" (kind) } { (text) } }
+}
+
+/// The page for an error when a whole page was asked for.
+pub fn error_page(error: &PageError) -> Markup {
+    let title = match error {
+        PageError::NotFound => "未找到",
+        PageError::Forbidden | PageError::Csrf => "无法完成",
+        PageError::Unavailable(_) => "服务暂不可用",
+        _ => "无法完成",
+    };
+    bare(
+        title,
+        html! {
+            section.card.error-page {
+                h1 { (title) }
+                p { (error.message()) }
+                p { a href="/" { "返回工作台" } }
+            }
+        },
+    )
+}
+
+/// `?` opens it: the keys of the screen. Screens add their own lines with `data-keys` later.
+fn keys_dialog() -> Markup {
+    html! {
+        dialog #keys {
+            h2 { "快捷键" }
+            table.keys {
+                tr { td { kbd { "/" } } td { "定位到搜索框" } }
+                tr { td { kbd { "↑" } " " kbd { "↓" } } td { "在搜索结果中移动" } }
+                tr { td { kbd { "Enter" } } td { "打开选中的结果" } }
+                tr { td { kbd { "Esc" } } td { "清空搜索 / 关闭窗口" } }
+                tr { td { kbd { "Alt" } "+" kbd { "1" } "…" kbd { "6" } } td { "复制对应话术" } }
+                tr { td { kbd { "Alt" } "+" kbd { "A" } } td { "结束通话：已解答" } }
+                tr { td { kbd { "Alt" } "+" kbd { "T" } } td { "结束通话：已转接" } }
+                tr { td { kbd { "Alt" } "+" kbd { "N" } } td { "结束通话：已报号" } }
+                tr { td { kbd { "Alt" } "+" kbd { "Q" } } td { "登记查无信息工单" } }
+                tr { td { kbd { "Alt" } "+" kbd { "C" } } td { "登记投诉" } }
+                tr { td { kbd { "?" } } td { "显示本帮助" } }
+            }
+            form method="dialog" { button type="submit" { "关闭（Esc）" } }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Page templates (maud): plain functions from data to HTML, unit-tested without a server.
+
+pub mod admin;
+pub mod format;
+pub mod knowledge;
+pub mod layout;
+pub mod login;
+pub mod operator;
+pub mod supervisor;
+pub mod tickets;

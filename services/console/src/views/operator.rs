@@ -1,0 +1,1 @@
+//! (to be written) the 坐席工作台 views.

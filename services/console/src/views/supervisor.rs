@@ -1,0 +1,1 @@
+//! (to be written) the 值班看板 views.

@@ -1,0 +1,1 @@
+//! (to be written) the 部门工单 views.
