@@ -6,6 +6,7 @@
 //! [`Browser`] is one person's window (its own profile, so its own cookies) at 1366x768.
 //! Screenshots go to `<target>/screenshots/<name>.png` for a person to look at.
 
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -35,6 +36,13 @@ pub struct Demo {
 
 impl Drop for Demo {
     fn drop(&mut self) {
+        // chromedriver and the browsers it started share a process group: a failed test
+        // leaves no Chromium behind.
+        let _ = Command::new("kill")
+            .arg("-KILL")
+            .arg("--")
+            .arg(format!("-{}", self.chromedriver.id()))
+            .status();
         let _ = self.chromedriver.kill();
         let _ = self.chromedriver.wait();
         if std::thread::panicking() {
@@ -90,6 +98,7 @@ impl Demo {
         let chromedriver_port = ports[4];
         let chromedriver = Command::new(chromedriver_binary())
             .arg(format!("--port={chromedriver_port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
