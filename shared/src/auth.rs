@@ -151,9 +151,7 @@ impl JwtKeys {
             .and_then(|v| v.get(token).cloned());
         if let Some(claims) = known {
             if claims.exp + LEEWAY < now {
-                return Err(ApiError::Unauthorized(
-                    "invalid token: ExpiredSignature".into(),
-                ));
+                return Err(ApiError::Unauthorized("the token has expired".into()));
             }
             return Ok(claims);
         }
@@ -174,8 +172,20 @@ impl JwtKeys {
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
         validation.leeway = LEEWAY as u64;
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
-            .map_err(|e| ApiError::Unauthorized(format!("invalid token: {e}")))?;
+        // A token not valid yet is refused like an expired one.
+        validation.validate_nbf = true;
+        let data =
+            jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
+                // The library's own words stay in the log: a client learns only which of two
+                // things to do (sign in again, or send a proper token).
+                tracing::debug!(error = %e, "token refused");
+                match e.kind() {
+                    jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                        ApiError::Unauthorized("the token has expired".into())
+                    }
+                    _ => ApiError::Unauthorized("the token is not valid".into()),
+                }
+            })?;
         if data.claims.role == Role::Liaison && data.claims.department.is_none() {
             return Err(ApiError::Unauthorized(
                 "liaison token without department".into(),
@@ -341,6 +351,40 @@ mod tests {
             .unwrap();
         assert!(k.verify_at(&only_notify, now).is_err());
         assert!(k.verify_at(&only_notify, now).is_err());
+    }
+
+    /// Issue 16, finding 8: `nbf` in the future is refused, and the answer does not repeat the
+    /// JWT library's text.
+    #[test]
+    fn not_yet_valid_tokens_are_refused_in_plain_words() {
+        let k = keys("knowledge");
+        let now = chrono::Utc::now().timestamp();
+        let claims = serde_json::json!({
+            "sub": "op", "role": "operator", "iss": ISSUER, "aud": ALL_AUDIENCES,
+            "iat": now, "exp": now + 3600, "nbf": now + 600,
+        });
+        let secret = Secret::new("0123456789abcdef0123456789abcdef");
+        let early = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(secret.expose().as_bytes()),
+        )
+        .unwrap();
+        let err = k.verify(&early).unwrap_err().to_string();
+        assert!(err.contains("not valid"), "{err}");
+        let expired = k
+            .issue("op", Role::Operator, None, &ALL_AUDIENCES, -60)
+            .unwrap();
+        let err = k.verify(&expired).unwrap_err().to_string();
+        assert!(
+            err.contains("expired") && !err.contains("Signature"),
+            "{err}"
+        );
+        let garbage = k.verify("a.b.c").unwrap_err().to_string();
+        assert!(
+            !garbage.contains("Base64") && !garbage.contains("Json"),
+            "{garbage}"
+        );
     }
 
     #[test]

@@ -74,6 +74,38 @@ fn connection_string(url: &str) -> String {
     }
 }
 
+/// A folder (and its parents) for the service's own files: `rwxr-x---` where it is created.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o750);
+    }
+    builder.create(dir)
+}
+
+/// Creates an empty file `rw-------` unless it exists (`:memory:` and URIs are left alone).
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let text = path.to_string_lossy();
+    if text.starts_with(':') || text.starts_with("file:") || path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Opens a pool; for SQLite the file's folder is created first.
 pub fn connect(url: &str, max_size: u32) -> Result<DbPool, String> {
     let target = connection_string(url);
@@ -81,9 +113,12 @@ pub fn connect(url: &str, max_size: u32) -> Result<DbPool, String> {
         && let Some(dir) = Path::new(&target).parent()
         && !dir.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+        private_dir(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
     }
     if Backend::of_url(url) == Backend::Sqlite {
+        // Created `rw-------` before SQLite opens it: SQLite gives its WAL and shared-memory
+        // files the database file's permissions, so none of them is readable by others.
+        private_file(Path::new(&target)).map_err(|e| format!("create {target}: {e}"))?;
         // Switch the file to WAL once, before the pool opens its connections all at once.
         let mut c = <SqliteConnection as diesel::Connection>::establish(&target)
             .map_err(|e| format!("cannot open database: {e}"))?;
@@ -245,5 +280,24 @@ mod tests {
             replace_db_name("postgres://h/test?sslmode=disable", "t1"),
             "postgres://h/t1?sslmode=disable"
         );
+    }
+
+    /// Issue 16, finding 8: the SQLite database and its WAL are not world-readable.
+    #[cfg(unix)]
+    #[test]
+    fn sqlite_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = TempDir::new("db-mode").unwrap();
+        let file = dir.path().join("data/k.db");
+        let pool = connect(&format!("sqlite://{}", file.display()), 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        if let DbConnection::Sqlite(c) = &mut *conn {
+            c.batch_execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
+                .unwrap();
+        }
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(mode(&dir.path().join("data/k.db-wal")), 0o600);
+        assert_eq!(mode(&dir.path().join("data")), 0o750);
     }
 }

@@ -158,7 +158,8 @@ where
         let common = common.clone();
         let data = data.clone();
         let doc = doc.clone();
-        app.wrap(from_fn(telemetry::request_context))
+        app.wrap(from_fn(crate::web::text_guard))
+            .wrap(from_fn(telemetry::request_context))
             .app_data(web::Data::new(common.keys.clone()))
             .app_data(web::Data::new(common.metrics.clone()))
             .app_data(web::Data::new(common.readiness.clone()))

@@ -137,3 +137,139 @@ pub fn idempotency_key(req: &actix_web::HttpRequest) -> Result<Option<String>, A
     }
     Ok(Some(key.to_string()))
 }
+
+/// The largest body the text guard reads to look for NUL (the knowledge import's limit); a
+/// larger body is refused here as the route would refuse it.
+pub const GUARD_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Middleware: refuses text the databases cannot store before any route sees it. PostgreSQL
+/// rejects a NUL character in text with an error the services would answer as 500, and SQLite
+/// would cut the text at it; a NUL in the path, the query or a JSON string is a 400 instead.
+/// Also marks every answer `nosniff` and `no-store` (tickets carry callers' details).
+pub async fn text_guard(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use actix_web::dev::ServiceResponse;
+    use futures_util::StreamExt;
+    let refuse = |req: actix_web::dev::ServiceRequest, api: ApiError| {
+        let (http, _) = req.into_parts();
+        Ok(ServiceResponse::new(
+            http,
+            actix_web::ResponseError::error_response(&api),
+        ))
+    };
+    if uri_has_nul(req.uri()) {
+        return refuse(
+            req,
+            ApiError::bad_request("a NUL character is not allowed in a URL"),
+        );
+    }
+    let is_json = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+    if is_json {
+        let mut payload = actix_web::HttpMessage::take_payload(&mut req);
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = match chunk {
+                Ok(c) => c,
+                Err(e) => {
+                    return refuse(req, ApiError::bad_request(format!("cannot read body: {e}")));
+                }
+            };
+            if body.len() + chunk.len() > GUARD_BODY_LIMIT {
+                return refuse(
+                    req,
+                    ApiError::PayloadTooLarge("request body is too large".into()),
+                );
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if json_has_nul(&body) {
+            return refuse(
+                req,
+                ApiError::bad_request("a NUL character is not allowed in text"),
+            );
+        }
+        req.set_payload(bytes_payload(body.freeze()));
+    }
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let h = res.headers_mut();
+    h.insert(
+        actix_web::http::header::X_CONTENT_TYPE_OPTIONS,
+        actix_web::http::header::HeaderValue::from_static("nosniff"),
+    );
+    if !h.contains_key(actix_web::http::header::CACHE_CONTROL) {
+        h.insert(
+            actix_web::http::header::CACHE_CONTROL,
+            actix_web::http::header::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(res)
+}
+
+/// A payload that yields `body`, for middleware that had to read the body first.
+pub fn bytes_payload(body: web::Bytes) -> actix_web::dev::Payload {
+    let (_, mut payload) = actix_http::h1::Payload::create(true);
+    payload.unread_data(body);
+    actix_web::dev::Payload::from(payload)
+}
+
+/// Whether the path or query, percent-decoded, has a NUL.
+pub fn uri_has_nul(uri: &actix_web::http::Uri) -> bool {
+    let has = |s: &str| {
+        let b = s.as_bytes();
+        b.contains(&0)
+            || b.windows(3)
+                .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+    };
+    has(uri.path()) || uri.query().is_some_and(has)
+}
+
+/// Whether a JSON document has a NUL in it: a raw 0 byte or a `\u0000` escape (an escaped
+/// backslash followed by `u0000` is ordinary text).
+pub fn json_has_nul(body: &[u8]) -> bool {
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            0 => return true,
+            b'\\' => {
+                if body.get(i + 1) == Some(&b'u')
+                    && body.get(i + 2..i + 6) == Some(b"0000".as_slice())
+                {
+                    return true;
+                }
+                // Skip the escaped character, whatever it is.
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::*;
+
+    #[test]
+    fn nul_in_json() {
+        assert!(json_has_nul(br#"{"a":"x\u0000y"}"#));
+        assert!(json_has_nul(b"{\"a\":\"x\0\"}"));
+        assert!(!json_has_nul(br#"{"a":"x\\u0000y"}"#));
+        assert!(json_has_nul(br#"{"a":"x\\\u0000y"}"#));
+        assert!(!json_has_nul(br#"{"a":"\u0001 \n \""}"#));
+    }
+
+    #[test]
+    fn nul_in_uris() {
+        let uri = |s: &str| s.parse::<actix_web::http::Uri>().unwrap();
+        assert!(uri_has_nul(&uri("/api/v1/tickets/a%00b")));
+        assert!(uri_has_nul(&uri("/api/v1/search?q=a%00")));
+        assert!(!uri_has_nul(&uri("/api/v1/search?q=%E6%98%86")));
+        assert!(!uri_has_nul(&uri("/api/v1/tickets/T20261205-000001")));
+    }
+}

@@ -128,13 +128,27 @@ pub fn build(
     built.map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
 }
 
-/// Writes through a temporary file and a rename, so a reader never sees half a file.
+/// Writes through a temporary file and a rename, so a reader never sees half a file. The
+/// spools hold callers' complaints: folders are created `rwxr-x---` and files `rw-r-----`, for
+/// the service's user and the group that collects them only.
 pub async fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
     if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir).await?;
+        let mut builder = tokio::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        builder.mode(0o750);
+        builder.create(dir).await?;
     }
     let tmp = path.with_extension("part");
-    tokio::fs::write(&tmp, bytes).await?;
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o640);
+    let mut file = options.open(&tmp).await?;
+    file.write_all(bytes).await?;
+    file.flush().await?;
+    drop(file);
     tokio::fs::rename(&tmp, path).await
 }
 
@@ -142,6 +156,19 @@ pub async fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    /// Issue 16, finding 8: spooled mail and faxes are not world-readable.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn spool_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = shared::db::TempDir::new("spool-mode").unwrap();
+        let path = dir.path().join("mail/new/1.eml");
+        write_atomic(&path, b"x").await.unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o640);
+        assert_eq!(mode(path.parent().unwrap()), 0o750);
+    }
 
     fn config(url: Option<&str>) -> NotifyConfig {
         let mut pairs = vec![];

@@ -338,3 +338,37 @@ async fn knowledge_down_dispatch_is_503_but_intake_works() {
     .await
     .assert_problem(409, "invalid_transition");
 }
+
+/// Issue 16, finding 4: a NUL byte in a path, query or JSON string is a 400 on both backends
+/// (PostgreSQL answered 500), and nothing is stored.
+#[tokio::test]
+async fn nul_bytes_are_refused_at_the_edge() {
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    let op = app.operator();
+    let before = app.ticket_count().await;
+    for path in [
+        "/api/v1/tickets/a%00b",
+        "/api/v1/tickets/a%00b/events",
+        "/api/v1/tickets?caller_phone=138%0000",
+        "/api/v1/tickets?department=a%00b",
+    ] {
+        app.get(path, &app.supervisor())
+            .await
+            .assert_problem(400, "bad_request");
+    }
+    let mut b = complaint_body(false);
+    b["summary"] = json!("a\u{0}b");
+    app.post("/api/v1/tickets", &op, b)
+        .await
+        .assert_problem(400, "bad_request");
+    let res = app
+        .post(
+            "/api/v1/tickets/a%00b/accept",
+            &app.liaison("530100-rsj"),
+            json!({}),
+        )
+        .await;
+    res.assert_problem(400, "bad_request");
+    assert_nothing_created(&app, before).await;
+}

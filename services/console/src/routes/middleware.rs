@@ -100,17 +100,11 @@ pub async fn csrf(
             return Ok(ServiceResponse::new(http, res));
         }
         // The handler reads the body again.
-        req.set_payload(bytes_payload(body));
+        req.set_payload(shared::web::bytes_payload(body));
     }
     next.call(req)
         .await
         .map(ServiceResponse::map_into_boxed_body)
-}
-
-fn bytes_payload(body: web::Bytes) -> actix_web::dev::Payload {
-    let (_, mut payload) = actix_http::h1::Payload::create(true);
-    payload.unread_data(body);
-    actix_web::dev::Payload::from(payload)
 }
 
 /// Compares without stopping at the first difference (the token is a secret).

@@ -65,6 +65,15 @@ pub fn update(conn: &mut DbConnection, username: &str, c: &AccountChanges) -> Ap
     Ok(())
 }
 
+/// Admins who can sign in.
+pub fn count_active_admins(conn: &mut DbConnection) -> ApiResult<i64> {
+    Ok(accounts::table
+        .filter(accounts::role.eq("admin"))
+        .filter(accounts::disabled.eq(false))
+        .count()
+        .get_result(conn)?)
+}
+
 pub fn usernames(conn: &mut DbConnection) -> ApiResult<Vec<String>> {
     Ok(accounts::table.select(accounts::username).load(conn)?)
 }

@@ -59,3 +59,45 @@ mod tests {
         assert!(check_department(Role::Liaison, Some("x")).is_ok());
     }
 }
+
+/// Whether a change takes an active admin away: an enabled admin who is demoted or disabled.
+/// The last one may not go, or nobody could manage accounts again.
+pub fn removes_an_admin(
+    current_role: Role,
+    currently_disabled: bool,
+    new_role: Role,
+    disable: Option<bool>,
+) -> bool {
+    current_role == Role::Admin
+        && !currently_disabled
+        && (new_role != Role::Admin || disable == Some(true))
+}
+
+#[cfg(test)]
+mod admin_tests {
+    use super::*;
+
+    #[test]
+    fn what_removes_an_admin() {
+        assert!(removes_an_admin(Role::Admin, false, Role::Operator, None));
+        assert!(removes_an_admin(
+            Role::Admin,
+            false,
+            Role::Admin,
+            Some(true)
+        ));
+        assert!(!removes_an_admin(
+            Role::Admin,
+            false,
+            Role::Admin,
+            Some(false)
+        ));
+        assert!(!removes_an_admin(Role::Admin, true, Role::Operator, None));
+        assert!(!removes_an_admin(
+            Role::Operator,
+            false,
+            Role::Operator,
+            Some(true)
+        ));
+    }
+}

@@ -222,6 +222,13 @@ pub async fn update_account(
                 .ok_or_else(|| ApiError::not_found(format!("no account `{username}`")))?;
             let current_role: Role = current.role.parse().map_err(ApiError::internal)?;
             let new_role = role.unwrap_or(current_role);
+            if rules::removes_an_admin(current_role, current.disabled, new_role, disabled)
+                && accounts::count_active_admins(conn)? <= 1
+            {
+                return Err(ApiError::conflict(
+                    "the last active admin cannot be disabled or given another role",
+                ));
+            }
             let department = match (&department_patch, new_role) {
                 (Some(d), _) => d.clone(),
                 // Leaving the liaison role drops the department.

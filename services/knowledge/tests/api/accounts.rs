@@ -170,3 +170,40 @@ async fn only_admins_and_only_valid_accounts() {
     )
     .await;
 }
+
+/// Issue 16, finding 8: the last active admin can be neither disabled nor demoted (nobody
+/// could manage accounts afterwards); with a second admin both are allowed.
+#[tokio::test]
+async fn the_last_admin_stays_an_admin() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(Role::Admin);
+    let create = |name: &'static str| {
+        app.send(
+            Method::POST,
+            "/api/v1/accounts",
+            Some(&admin),
+            Some(json!({"username": name, "password": "a long password", "role": "admin"})),
+        )
+    };
+    json(create("chief").await, 201).await;
+    let patch = |name: &'static str, body: serde_json::Value| {
+        app.send(
+            Method::PATCH,
+            &format!("/api/v1/accounts/{name}"),
+            Some(&admin),
+            Some(body),
+        )
+    };
+    let p = problem(patch("chief", json!({"disabled": true})).await, 409).await;
+    assert!(p["detail"].as_str().unwrap().contains("last"), "{p}");
+    problem(patch("chief", json!({"role": "operator"})).await, 409).await;
+    assert_eq!(login(&app, "chief", "a long password").await, 200);
+
+    json(create("deputy").await, 201).await;
+    json(patch("chief", json!({"role": "supervisor"})).await, 200).await;
+    problem(patch("deputy", json!({"disabled": true})).await, 409).await;
+    // A disabled admin does not count: enabling the chief back as admin is fine.
+    json(patch("chief", json!({"role": "admin"})).await, 200).await;
+    json(patch("deputy", json!({"disabled": true})).await, 200).await;
+    problem(patch("chief", json!({"disabled": true})).await, 409).await;
+}

@@ -16,3 +16,4 @@ mod login;
 mod openapi;
 mod regions;
 mod scripts;
+mod text_edge;
