@@ -3,19 +3,25 @@
 # /dev/tcp and expect HTTP 200.
 #
 #   hotline-healthcheck            probe the services this container runs, read from PID 1's
-#                                  command line (knowledge|tickets|notify, or all three for run)
+#                                  command line (knowledge|tickets|notify|console, or all four
+#                                  for run)
 #   hotline-healthcheck PORT...    probe exactly these ports
 #
-# Ports follow HOTLINE_KNOWLEDGE_PORT / HOTLINE_TICKETS_PORT / HOTLINE_NOTIFY_PORT.
+# Ports follow HOTLINE_KNOWLEDGE_PORT / HOTLINE_TICKETS_PORT / HOTLINE_NOTIFY_PORT /
+# HOTLINE_CONSOLE_PORT; the console's address follows HOTLINE_CONSOLE_HOST like the binary.
 set -u
 
-host="${HOTLINE_HOST:-127.0.0.1}"
 # A wildcard bind is reached on loopback.
-case "$host" in 0.0.0.0 | "::" | "[::]" | "") host=127.0.0.1 ;; esac
+reachable() {
+    case "$1" in 0.0.0.0 | "::" | "[::]" | "") printf '127.0.0.1' ;; *) printf '%s' "$1" ;; esac
+}
+host=$(reachable "${HOTLINE_HOST:-127.0.0.1}")
+console_host=$(reachable "${HOTLINE_CONSOLE_HOST:-${HOTLINE_HOST:-127.0.0.1}}")
 
 k="${HOTLINE_KNOWLEDGE_PORT:-8081}"
 t="${HOTLINE_TICKETS_PORT:-8082}"
 n="${HOTLINE_NOTIFY_PORT:-8083}"
+c="${HOTLINE_CONSOLE_PORT:-8080}"
 
 # The subcommand of the hotline process in this container (PID 1, or a child of an init
 # such as `docker run --init`).
@@ -37,12 +43,14 @@ if [ ${#ports[@]} -eq 0 ]; then
         knowledge) ports=("$k") ;;
         tickets) ports=("$t") ;;
         notify) ports=("$n") ;;
-        *) ports=("$k" "$t" "$n") ;;
+        console) ports=("$c") ;;
+        *) ports=("$k" "$t" "$n" "$c") ;;
     esac
 fi
 
 probe() {
-    local port="$1" status
+    local port="$1" host="$host" status
+    [ "$port" = "$c" ] && host="$console_host"
     # 4 s per port: the HEALTHCHECK timeout is 5 s.
     status=$(timeout 4 bash -c '
         exec 3<>"/dev/tcp/$0/$1" || exit 1
