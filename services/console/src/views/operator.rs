@@ -534,9 +534,9 @@ fn wrapup_with(
                     button type="submit" name="outcome" value="transferred" data-hotkey="t" { "已转接" kbd { "Alt+T" } }
                     button type="submit" name="outcome" value="number_reported" data-hotkey="n" { "已报号" kbd { "Alt+N" } }
                     button type="button" #open-no-info-form data-hotkey="q" hx-get="/operator/no-info"
-                        hx-include="#q, #region, #caller-phone" hx-target="#detail" { "查无信息工单" kbd { "Alt+Q" } }
+                        hx-include="#q, #region, #caller-phone" hx-target="#detail" hx-swap="innerHTML" { "查无信息工单" kbd { "Alt+Q" } }
                     button type="button" #open-complaint data-hotkey="c" hx-get="/operator/complaint"
-                        hx-include="#caller-phone, #w-department" hx-target="#detail" { "投诉/工单" kbd { "Alt+C" } }
+                        hx-include="#caller-phone, #w-department" hx-target="#detail" hx-swap="innerHTML" { "投诉/工单" kbd { "Alt+C" } }
                 }
             }
         }
@@ -699,7 +699,7 @@ pub fn complaint_form(phone: &str, department: Option<&InView>, key: &str) -> Ma
                         input #c-phone type="tel" name="caller_phone" value=(phone) required autocomplete="off";
                     }
                 }
-                div #deadline hx-get="/operator/deadline" hx-include="#c-type, #c-urgency"
+                div #deadline hx-get="/operator/deadline" hx-target="this" hx-include="#c-type, #c-urgency"
                     hx-trigger="load, change from:#c-type, change from:#c-urgency" {
                     span.muted { "正在计算答复期限…" }
                 }
