@@ -45,15 +45,21 @@ async fn the_operator_answers_a_call_from_one_screen() {
     let results = b.wait_text("#results", "昆明市人力资源和社会保障局").await;
     assert!(results.contains("0871-69266321"), "{results}");
     assert!(
-        b.text("#results [data-hit].selected").await.contains("人力资源"),
+        b.text("#results [data-hit].selected")
+            .await
+            .contains("人力资源"),
         "the first hit is selected, ready for Enter"
     );
 
     // Enter opens its detail; the scripts are filled with its name; the wrap-up knows it.
     b.find("#q").await.send_keys(ENTER).await.unwrap();
     let detail = b.wait_text("#detail", "环城路307号").await;
-    assert!(detail.contains("办公时间") && detail.contains("09:00"), "{detail}");
-    b.wait_text("#scripts", "您好!昆明市人力资源和社会保障局").await;
+    assert!(
+        detail.contains("办公时间") && detail.contains("09:00"),
+        "{detail}"
+    );
+    b.wait_text("#scripts", "您好!昆明市人力资源和社会保障局")
+        .await;
     b.wait_text("#wrap-department", "昆明市人力资源和社会保障局")
         .await;
     b.screenshot("operator-desk").await;

@@ -422,11 +422,49 @@ pub fn scripts_panel(scripts: &[Script], department: Option<&str>, oob: bool) ->
                 div.script data-hotkey=(n) data-copy={ "#script-" (n) } title="点击复制" {
                     span.key { kbd { "Alt+" (n) } }
                     span.title { (s.title) }
-                    span.text id={ "script-" (n) } { (s.text) }
+                    span.text id={ "script-" (n) } { (script_text(&s.text)) }
                 }
             }
             @if scripts.is_empty() { p.muted { "话术暂时无法读取。" } }
         }
+    }
+}
+
+/// A script's text with its unfilled placeholders (`{department}`) shown as what to say there.
+fn script_text(text: &str) -> Markup {
+    let mut parts: Vec<(bool, String)> = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        parts.push((false, rest[..open].to_string()));
+        parts.push((
+            true,
+            placeholder_label(&rest[open + 1..open + len]).to_string(),
+        ));
+        rest = &rest[open + len + 1..];
+    }
+    parts.push((false, rest.to_string()));
+    html! {
+        @for (ph, t) in &parts {
+            @if *ph { span.ph { "【" (t) "】" } } @else { (t) }
+        }
+    }
+}
+
+fn placeholder_label(name: &str) -> &str {
+    match name {
+        "department" | "target_department" => "部门",
+        "phone" => "电话",
+        "hours" => "办公时间",
+        "address" => "地址",
+        "fax" => "传真",
+        "deadline" => "答复期限",
+        "minutes" => "分钟数",
+        "agent_id" => "工号",
+        "title" => "称呼",
+        other => other,
     }
 }
 
@@ -672,21 +710,27 @@ pub fn complaint_form(phone: &str, department: Option<&InView>, key: &str) -> Ma
                         }
                     }
                 }
+                div #deadline hx-get="/operator/deadline" hx-target="this" hx-include="#c-type, #c-urgency"
+                    hx-trigger="load, change from:#c-type, change from:#c-urgency" {
+                    span.muted { "正在计算答复期限…" }
+                }
                 fieldset.inline #c-cause {
                     legend { "投诉原因（仅投诉）" }
                     @for (c, id) in [("policy", "c-cause-a"), ("handling", "c-cause-b"), ("attitude", "c-cause-c")] {
-                        input type="radio" name="cause" value=(c) id=(id);
-                        label for=(id) { (format::cause_label(c)) }
+                        span.cause {
+                            input type="radio" name="cause" value=(c) id=(id);
+                            label for=(id) { (format::cause_label(c)) }
+                        }
                     }
                 }
                 div #c-dept-picked { (picked(department)) }
                 label for="c-dept-q" { "承办部门（输入名称或拼音首字母查找）" }
-                input #c-dept-q type="search" name="dq" autocomplete="off"
+                input #c-dept-q type="search" name="dq" autocomplete="off" autofocus[department.is_none()]
                     hx-get="/operator/pick" hx-trigger="input changed delay:150ms"
                     hx-target="#c-dept-choices" hx-sync="this:replace";
                 div #c-dept-choices {}
                 label for="c-summary" { "摘要" }
-                input #c-summary type="text" name="summary" required maxlength="200";
+                input #c-summary type="text" name="summary" required maxlength="200" autofocus[department.is_some()];
                 label for="c-details" { "详细情况" }
                 textarea #c-details name="details" rows="2" maxlength="4000" {}
                 div.cols.cols-2 {
@@ -698,10 +742,6 @@ pub fn complaint_form(phone: &str, department: Option<&InView>, key: &str) -> Ma
                         label for="c-phone" { "联系电话" }
                         input #c-phone type="tel" name="caller_phone" value=(phone) required autocomplete="off";
                     }
-                }
-                div #deadline hx-get="/operator/deadline" hx-target="this" hx-include="#c-type, #c-urgency"
-                    hx-trigger="load, change from:#c-type, change from:#c-urgency" {
-                    span.muted { "正在计算答复期限…" }
                 }
                 div.actions { button.primary type="submit" { "提交工单" } }
             }
@@ -922,6 +962,16 @@ mod tests {
         }
         assert!(html.contains("昆明市") && html.contains("13800001111"));
         assert!(!html.contains("style="));
+    }
+
+    #[test]
+    fn unfilled_placeholders_read_as_what_to_say() {
+        let html = script_text("您好！{department}，请在{deadline}前<b>").into_string();
+        assert!(
+            html.contains("【部门】") && html.contains("【答复期限】"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;b&gt;"));
     }
 
     #[test]
