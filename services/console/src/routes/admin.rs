@@ -35,24 +35,36 @@ pub async fn landing(req: &HttpRequest, user: &User, api: &Api) -> Result<HttpRe
         .and_then(|q| q.page)
         .unwrap_or(1)
         .max(1);
-    let list = load(user, api, page).await?;
+    let list = load(user, api, page, None).await?;
     Ok(html(view::accounts_page(user, list)))
 }
 
-async fn load(user: &User, api: &Api, page: i64) -> Result<maud::Markup, PageError> {
-    let answer: Page<Account> = api
-        .get_query(
-            user,
-            Service::Knowledge,
-            "/api/v1/accounts",
-            &[
-                ("page", page.to_string()),
-                ("per_page", PER_PAGE.to_string()),
-            ],
-        )
-        .await?;
+/// A page of the list; `focus` (an account just created, changed or looked up) shows on top,
+/// since among hundreds of liaisons it would otherwise be pages away.
+async fn load(
+    user: &User,
+    api: &Api,
+    page: i64,
+    focus: Option<&str>,
+) -> Result<maud::Markup, PageError> {
+    let params = [
+        ("page", page.to_string()),
+        ("per_page", PER_PAGE.to_string()),
+    ];
+    let list =
+        api.get_query::<Page<Account>, _>(user, Service::Knowledge, "/api/v1/accounts", &params);
+    let (answer, focused) = match focus {
+        Some(name) => {
+            let path = format!("/api/v1/accounts/{}", seg(name));
+            let one = api.get::<Account>(user, Service::Knowledge, &path);
+            let (a, f) = futures_util::future::join(list, one).await;
+            (a?, Some(f?))
+        }
+        None => (list.await?, None),
+    };
     Ok(view::accounts_list(
         &answer.items,
+        focused.as_ref(),
         page,
         answer.total,
         PER_PAGE,
@@ -69,12 +81,27 @@ fn current_page(req: &HttpRequest) -> i64 {
         .unwrap_or(1)
 }
 
+#[derive(Deserialize)]
+struct Lookup {
+    #[serde(default)]
+    username: String,
+}
+
+/// The list again, with one account looked up by its exact username on top.
 async fn list(
     req: HttpRequest,
     user: CurrentUser,
     api: web::Data<Api>,
+    q: web::Query<Lookup>,
 ) -> Result<HttpResponse, PageError> {
-    Ok(html(load(&user, &api, current_page(&req)).await?))
+    let name = q.username.trim();
+    let focus = (!name.is_empty()).then_some(name);
+    match load(&user, &api, current_page(&req), focus).await {
+        Err(PageError::NotFound) => {
+            Err(PageError::Invalid(format!("没有用户名为 {name} 的账号。")))
+        }
+        other => Ok(html(other?)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -105,7 +132,7 @@ async fn create(
     let _: Account = api
         .post(&user, Service::Knowledge, "/api/v1/accounts", &body)
         .await?;
-    let list = load(&user, &api, current_page(&req)).await?;
+    let list = load(&user, &api, current_page(&req), Some(username)).await?;
     Ok(html(with_flash(
         list,
         "ok",
@@ -160,7 +187,7 @@ async fn change(
             &body,
         )
         .await?;
-    let list = load(&user, &api, current_page(&req)).await?;
+    let list = load(&user, &api, current_page(&req), Some(&username)).await?;
     Ok(html(with_flash(
         list,
         "ok",

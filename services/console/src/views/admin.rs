@@ -72,15 +72,34 @@ pub fn accounts_page(user: &User, list: Markup) -> Markup {
 }
 
 /// The list, a page at a time; each row's changes swap the whole list.
-pub fn accounts_list(accounts: &[Account], page: i64, total: i64, per_page: i64) -> Markup {
+pub fn accounts_list(
+    accounts: &[Account],
+    focus: Option<&Account>,
+    page: i64,
+    total: i64,
+    per_page: i64,
+) -> Markup {
     let pages = ((total + per_page.max(1) - 1) / per_page.max(1)).max(1);
+    let focus_name = focus.map(|f| f.username.as_str());
     html! {
         section #accounts.card {
-            p.muted { "共 " (total) " 个账号" }
+            div.row.accounts-head {
+                p.muted.grow { "共 " (total) " 个账号，按用户名排序" }
+                form.row.lookup hx-get="/admin/accounts" hx-target="#accounts" hx-swap="outerHTML" {
+                    label for="lookup" { "查找账号" }
+                    input #lookup type="search" name="username" required placeholder="完整用户名";
+                    button type="submit" { "查找" }
+                }
+            }
             table.accounts {
                 thead { tr { th { "用户名" } th { "角色" } th { "所属部门" } th { "状态" } th { "操作" } } }
+                @if let Some(f) = focus {
+                    tbody.focus { (account_row(f)) }
+                }
                 tbody {
-                    @for a in accounts { (account_row(a)) }
+                    @for a in accounts.iter().filter(|a| Some(a.username.as_str()) != focus_name) {
+                        (account_row(a))
+                    }
                 }
             }
             @if pages > 1 {
@@ -167,7 +186,11 @@ mod tests {
                 updated_at: "2026-12-04T09:30:00Z".into(),
             },
         ];
-        let html = accounts_list(&list, 1, 2, 50).into_string();
+        let html = accounts_list(&list, Some(&list[0]), 1, 2, 50).into_string();
+        assert_eq!(
+            html.matches("data-username=\"liaison-530100-zfb\"").count(),
+            1
+        );
         assert!(html.contains("id=\"accounts\""));
         assert!(html.contains("信息联络员") && html.contains("话务员"));
         assert!(html.contains("530100-zfb"));
