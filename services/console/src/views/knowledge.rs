@@ -574,22 +574,6 @@ pub fn faq_editor(user: &User, faq: &Faq, revisions: &[Revision], saved: Option<
         div.faq-page {
             section.card.faq-edit {
                 h1 { "编辑条目 " span.code { (faq.code) } " " span.badge.status #faq-status { (review_label(&faq.status)) } }
-                form method="post" action={ "/knowledge/faqs/" (faq.code) } {
-                    (layout::csrf_field(user))
-                    label for="question" { "问题" }
-                    input #question type="text" name="question" value=(faq.question) required maxlength="500";
-                    label for="answer" { "答案" }
-                    textarea #answer name="answer" rows="8" required maxlength="5000" { (faq.answer) }
-                    label for="keywords" { "关键词（以逗号或空格分隔）" }
-                    input #keywords type="text" name="keywords" value=(faq.keywords.join("，"));
-                    div.inline {
-                        input #authorized type="checkbox" name="authorized" value="1" checked[faq.authorized];
-                        label for="authorized" { "授权解答（话务员可直接告知来电人）" }
-                    }
-                    label for="note" { "修改说明" }
-                    input #note type="text" name="note" maxlength="2000" placeholder="为什么修改，随修订记录保存";
-                    div.actions { button.primary type="submit" { "保存修改" } }
-                }
                 div.review-steps {
                     span.muted { "审核流程：草稿 → 待审核 → 已发布 → 已下线" }
                     div.actions {
@@ -601,6 +585,22 @@ pub fn faq_editor(user: &User, faq: &Faq, revisions: &[Revision], saved: Option<
                             }
                         }
                     }
+                }
+                form method="post" action={ "/knowledge/faqs/" (faq.code) } {
+                    (layout::csrf_field(user))
+                    label for="question" { "问题" }
+                    input #question type="text" name="question" value=(faq.question) required maxlength="500";
+                    label for="answer" { "答案" }
+                    textarea #answer name="answer" rows="6" required maxlength="5000" { (faq.answer) }
+                    label for="keywords" { "关键词（以逗号或空格分隔）" }
+                    input #keywords type="text" name="keywords" value=(faq.keywords.join("，"));
+                    div.inline {
+                        input #authorized type="checkbox" name="authorized" value="1" checked[faq.authorized];
+                        label for="authorized" { "授权解答（话务员可直接告知来电人）" }
+                    }
+                    label for="note" { "修改说明" }
+                    input #note type="text" name="note" maxlength="2000" placeholder="为什么修改，随修订记录保存";
+                    div.actions { button.primary type="submit" { "保存修改" } }
                 }
             }
             section.card.revisions #revisions {
