@@ -1,26 +1,566 @@
-//! (to be written) the 审核队列 screens.
+//! The knowledge editor's screens (知识库维护): the review queue at `/`, FAQ entries, unanswered
+//! queries, synonyms and import, all under `/knowledge`.
+
+use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use maud::html;
+use serde::Deserialize;
+use serde_json::json;
 
-use crate::api::Api;
+use crate::api::types::Page;
+use crate::api::{Api, Service};
 use crate::error::PageError;
-use crate::routes::html;
-use crate::session::User;
+use crate::routes::{html, see_other};
+use crate::session::{CurrentUser, User};
+use crate::views::knowledge::{self as view, api_types::*};
 use crate::views::layout;
 
-pub fn register(_cfg: &mut web::ServiceConfig) {}
+/// Largest import form: a full set of reference files pasted or read into the form.
+const IMPORT_LIMIT: usize = 16 * 1024 * 1024;
 
-/// The landing page at `/` for this role.
+pub fn register(cfg: &mut web::ServiceConfig) {
+    cfg.route("/knowledge/queue", web::get().to(queue))
+        .route("/knowledge/requests/{id}/apply", web::post().to(apply))
+        .route("/knowledge/requests/{id}/reject", web::post().to(reject))
+        .route("/knowledge/faqs", web::get().to(faqs))
+        .route("/knowledge/faqs", web::post().to(create_faq))
+        .route("/knowledge/faqs/new", web::get().to(new_faq))
+        .route("/knowledge/faqs/{code}", web::get().to(faq))
+        .route("/knowledge/faqs/{code}", web::post().to(save_faq))
+        .route("/knowledge/faqs/{code}/status", web::post().to(faq_status))
+        .route("/knowledge/unanswered", web::get().to(unanswered))
+        .route("/knowledge/synonyms", web::get().to(synonyms))
+        .route("/knowledge/synonyms", web::post().to(add_synonym))
+        .route(
+            "/knowledge/synonyms/{id}/delete",
+            web::post().to(delete_synonym),
+        )
+        .route("/knowledge/import", web::get().to(import_page))
+        .service(
+            web::resource("/knowledge/import")
+                .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                .route(web::post().to(import)),
+        );
+}
+
+/// A path segment as the services expect it: codes and ids are plain, anything else escaped.
+pub fn seg(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The landing page at `/` for this role: the review queue.
 pub async fn landing(
     _req: &HttpRequest,
     user: &User,
-    _api: &Api,
+    api: &Api,
 ) -> Result<HttpResponse, PageError> {
-    Ok(html(layout::page(
-        user,
-        "审核队列",
-        "/",
-        html! { h1 { "审核队列" } },
+    let queue = load_queue(user, api).await?;
+    Ok(html(layout::page(user, "审核队列", "/", queue)))
+}
+
+/// The pending requests, oldest first, with the departments they concern.
+async fn load_queue(user: &User, api: &Api) -> Result<maud::Markup, PageError> {
+    let page: Page<ChangeRequest> = api
+        .get_query(
+            user,
+            Service::Knowledge,
+            "/api/v1/change-requests",
+            &[("status", "pending"), ("per_page", "50")],
+        )
+        .await?;
+    let mut codes: Vec<String> = page
+        .items
+        .iter()
+        .filter_map(|c| c.department_code.clone())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let lookups = codes.iter().map(|code| async move {
+        let path = format!("/api/v1/departments/{}", seg(code));
+        let dept = api.get::<Department>(user, Service::Knowledge, &path).await;
+        (code.clone(), dept)
+    });
+    let mut departments = HashMap::new();
+    for (code, dept) in futures_util::future::join_all(lookups).await {
+        match dept {
+            Ok(d) => {
+                departments.insert(code, d);
+            }
+            // A department gone since the request was made: the code is shown instead.
+            Err(PageError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let items: Vec<view::QueueItem> = page
+        .items
+        .into_iter()
+        .map(|request| view::QueueItem {
+            department: request
+                .department_code
+                .as_ref()
+                .and_then(|c| departments.get(c).cloned()),
+            request,
+        })
+        .collect();
+    Ok(view::review_queue(&items, page.total))
+}
+
+async fn queue(user: CurrentUser, api: web::Data<Api>) -> Result<HttpResponse, PageError> {
+    Ok(html(load_queue(&user, &api).await?))
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    #[serde(default)]
+    entry_code: Option<String>,
+}
+
+async fn apply(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let d: Decision = api
+        .post(
+            &user,
+            Service::Knowledge,
+            &format!("/api/v1/change-requests/{id}/apply"),
+            &json!({}),
+        )
+        .await?;
+    let msg = match d.entry_code {
+        Some(code) => format!("申请 {id} 已通过，知识库已更新（{code}）。"),
+        None => format!("申请 {id} 已通过，知识库已更新。"),
+    };
+    let queue = load_queue(&user, &api).await?;
+    Ok(html(view::queue_with_flash(queue, "ok", &msg)))
+}
+
+#[derive(Deserialize)]
+struct RejectForm {
+    reason: String,
+}
+
+async fn reject(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    path: web::Path<i64>,
+    form: web::Form<RejectForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let reason = form.reason.trim();
+    if reason.is_empty() {
+        return Err(PageError::Invalid("请填写驳回理由。".into()));
+    }
+    let _: Decision = api
+        .post(
+            &user,
+            Service::Knowledge,
+            &format!("/api/v1/change-requests/{id}/reject"),
+            &json!({ "reason": reason }),
+        )
+        .await?;
+    let queue = load_queue(&user, &api).await?;
+    Ok(html(view::queue_with_flash(
+        queue,
+        "ok",
+        &format!("申请 {id} 已驳回，理由已告知联络员。"),
     )))
+}
+
+// ---------------------------------------------------------------------------------------------
+// FAQ entries.
+
+const FAQ_PER_PAGE: i64 = 50;
+
+#[derive(Deserialize)]
+struct FaqQuery {
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+async fn faqs(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    q: web::Query<FaqQuery>,
+) -> Result<HttpResponse, PageError> {
+    let q = q.into_inner();
+    let filter = view::FaqFilter {
+        department: q.department.trim().to_string(),
+        status: q.status.trim().to_string(),
+        page: q.page.unwrap_or(1).max(1),
+    };
+    let mut params = vec![
+        ("page", filter.page.to_string()),
+        ("per_page", FAQ_PER_PAGE.to_string()),
+    ];
+    if !filter.department.is_empty() {
+        params.push(("department", filter.department.clone()));
+    }
+    if !filter.status.is_empty() {
+        params.push(("status", filter.status.clone()));
+    }
+    let page: Page<Faq> = api
+        .get_query(&user, Service::Knowledge, "/api/v1/faqs", &params)
+        .await?;
+    Ok(html(view::faq_list(
+        &user,
+        &filter,
+        &page.items,
+        page.total,
+        FAQ_PER_PAGE,
+    )))
+}
+
+#[derive(Deserialize)]
+struct SavedQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn faq(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    path: web::Path<String>,
+    q: web::Query<SavedQuery>,
+) -> Result<HttpResponse, PageError> {
+    let code = seg(&path);
+    let base = format!("/api/v1/faqs/{code}");
+    let (faq, revisions) = futures_util::future::join(
+        api.get::<Faq>(&user, Service::Knowledge, &base),
+        api.get::<Vec<Revision>>(&user, Service::Knowledge, &format!("{base}/revisions")),
+    )
+    .await;
+    let saved = match q.saved.as_deref() {
+        Some("created") => Some("条目已创建。"),
+        Some("status") => Some("审核状态已更新。"),
+        Some(_) => Some("修改已保存，已记入修订记录。"),
+        None => None,
+    };
+    Ok(html(view::faq_editor(&user, &faq?, &revisions?, saved)))
+}
+
+/// Keywords as typed: separated by commas (either width), semicolons or spaces.
+fn keywords(text: &str) -> Vec<String> {
+    text.split(|c: char| {
+        c == ',' || c == '，' || c == '；' || c == ';' || c == '、' || c.is_whitespace()
+    })
+    .map(str::trim)
+    .filter(|k| !k.is_empty())
+    .map(String::from)
+    .collect()
+}
+
+#[derive(Deserialize)]
+struct FaqForm {
+    question: String,
+    answer: String,
+    #[serde(default)]
+    keywords: String,
+    #[serde(default)]
+    authorized: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+async fn save_faq(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    path: web::Path<String>,
+    form: web::Form<FaqForm>,
+) -> Result<HttpResponse, PageError> {
+    let code = seg(&path);
+    let f = form.into_inner();
+    let note = f.note.trim();
+    let body = json!({
+        "question": f.question.trim(),
+        "answer": f.answer.trim(),
+        "keywords": keywords(&f.keywords),
+        "authorized": f.authorized.is_some(),
+        "note": if note.is_empty() { None } else { Some(note) },
+    });
+    let _: Faq = api
+        .patch(
+            &user,
+            Service::Knowledge,
+            &format!("/api/v1/faqs/{code}"),
+            &body,
+        )
+        .await?;
+    Ok(see_other(&format!("/knowledge/faqs/{code}?saved=1")))
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    status: String,
+}
+
+async fn faq_status(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    path: web::Path<String>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, PageError> {
+    let code = seg(&path);
+    let _: Faq = api
+        .patch(
+            &user,
+            Service::Knowledge,
+            &format!("/api/v1/faqs/{code}"),
+            &json!({ "status": form.status }),
+        )
+        .await?;
+    Ok(see_other(&format!("/knowledge/faqs/{code}?saved=status")))
+}
+
+#[derive(Deserialize)]
+struct NewFaqQuery {
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    department: String,
+}
+
+async fn new_faq(user: CurrentUser, q: web::Query<NewFaqQuery>) -> HttpResponse {
+    let v = view::NewFaq {
+        department: q.department.clone(),
+        question: q.question.clone(),
+        answer: String::new(),
+        authorized: true,
+    };
+    html(view::faq_new(&user, &v, None))
+}
+
+#[derive(Deserialize)]
+struct NewFaqForm {
+    department: String,
+    question: String,
+    answer: String,
+    #[serde(default)]
+    authorized: Option<String>,
+    #[serde(default)]
+    status: String,
+}
+
+async fn create_faq(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    form: web::Form<NewFaqForm>,
+) -> Result<HttpResponse, PageError> {
+    let f = form.into_inner();
+    let status = if f.status == "pending" {
+        "pending"
+    } else {
+        "draft"
+    };
+    let body = json!({
+        "department": f.department.trim(),
+        "question": f.question.trim(),
+        "answer": f.answer.trim(),
+        "authorized": f.authorized.is_some(),
+        "status": status,
+    });
+    match api
+        .post::<Faq, _>(&user, Service::Knowledge, "/api/v1/faqs", &body)
+        .await
+    {
+        Ok(faq) => Ok(see_other(&format!(
+            "/knowledge/faqs/{}?saved=created",
+            seg(&faq.code)
+        ))),
+        // The form comes back as typed, with the reason.
+        Err(e @ (PageError::Invalid(_) | PageError::Conflict(_))) => {
+            let v = view::NewFaq {
+                department: f.department,
+                question: f.question,
+                answer: f.answer,
+                authorized: f.authorized.is_some(),
+            };
+            Ok(HttpResponse::BadRequest()
+                .content_type("text/html; charset=utf-8")
+                .body(view::faq_new(&user, &v, Some(&e.message())).into_string()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unanswered queries.
+
+const UNANSWERED_PER_PAGE: i64 = 50;
+
+#[derive(Deserialize)]
+struct UnansweredQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+async fn unanswered(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    q: web::Query<UnansweredQuery>,
+) -> Result<HttpResponse, PageError> {
+    let status = match q.status.as_str() {
+        "answered" | "all" => q.status.clone(),
+        _ => "open".to_string(),
+    };
+    let page_no = q.page.unwrap_or(1).max(1);
+    let params = [
+        ("status", status.clone()),
+        ("page", page_no.to_string()),
+        ("per_page", UNANSWERED_PER_PAGE.to_string()),
+    ];
+    let (list, regions) = futures_util::future::join(
+        api.get_query::<Page<Unanswered>, _>(
+            &user,
+            Service::Knowledge,
+            "/api/v1/reports/unanswered",
+            &params,
+        ),
+        api.get::<Vec<Region>>(&user, Service::Knowledge, "/api/v1/regions"),
+    )
+    .await;
+    let list = list?;
+    // Region names are a nicety: the codes show when the list cannot be had.
+    let regions: HashMap<String, String> = regions
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| (r.code, r.name))
+        .collect();
+    Ok(html(view::unanswered(
+        &user,
+        &list.items,
+        &regions,
+        &status,
+        page_no,
+        list.total,
+        UNANSWERED_PER_PAGE,
+    )))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synonyms.
+
+async fn load_synonyms(user: &User, api: &Api) -> Result<Vec<Synonym>, PageError> {
+    api.get(user, Service::Knowledge, "/api/v1/search/synonyms")
+        .await
+}
+
+async fn synonyms(user: CurrentUser, api: web::Data<Api>) -> Result<HttpResponse, PageError> {
+    let list = load_synonyms(&user, &api).await?;
+    Ok(html(view::synonyms_page(&user, &list)))
+}
+
+#[derive(Deserialize)]
+struct SynonymForm {
+    term: String,
+    replacement: String,
+}
+
+async fn add_synonym(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    form: web::Form<SynonymForm>,
+) -> Result<HttpResponse, PageError> {
+    let (term, replacement) = (form.term.trim(), form.replacement.trim());
+    let _: Synonym = api
+        .post(
+            &user,
+            Service::Knowledge,
+            "/api/v1/search/synonyms",
+            &json!({ "term": term, "replacement": replacement }),
+        )
+        .await?;
+    let list = load_synonyms(&user, &api).await?;
+    Ok(html(view::with_flash(
+        view::synonym_table(&list),
+        "ok",
+        &format!("已添加：{term} → {replacement}。"),
+    )))
+}
+
+async fn delete_synonym(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    api.delete(
+        &user,
+        Service::Knowledge,
+        &format!("/api/v1/search/synonyms/{id}"),
+    )
+    .await?;
+    let list = load_synonyms(&user, &api).await?;
+    Ok(html(view::with_flash(
+        view::synonym_table(&list),
+        "ok",
+        "同义词已删除。",
+    )))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import.
+
+async fn import_page(user: CurrentUser) -> HttpResponse {
+    html(view::import_page(&user))
+}
+
+async fn import(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| PageError::Invalid("表单内容无法读取".into()))?;
+    let mut upload = serde_json::Map::new();
+    for (kind, _) in view::IMPORT_KINDS {
+        if let Some((_, text)) = pairs
+            .iter()
+            .find(|(k, v)| k == kind && !v.trim().is_empty())
+        {
+            upload.insert(kind.to_string(), text.clone().into());
+        }
+    }
+    if upload.is_empty() {
+        return Err(PageError::Invalid("请先选择文件或粘贴内容。".into()));
+    }
+    let report: ImportReport = api
+        .post(&user, Service::Knowledge, "/api/v1/import", &upload)
+        .await?;
+    Ok(html(view::import_report(&report)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_escaped() {
+        assert_eq!(seg("530100-rsj-1"), "530100-rsj-1");
+        assert_eq!(seg("a/b?c"), "a%2Fb%3Fc");
+    }
+
+    #[test]
+    fn keywords_split_on_any_separator() {
+        assert_eq!(
+            keywords("社保，医保, 养老 ；公积金"),
+            vec!["社保", "医保", "养老", "公积金"]
+        );
+    }
 }

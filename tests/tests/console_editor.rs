@@ -1,0 +1,202 @@
+//! The knowledge editor's and the admin's screens in a real browser: the review queue (a
+//! liaison's facts from a no-info ticket, the difference they make, reject with a reason, the
+//! corrected request appearing without a reload, apply, the ticket closed), the unanswered
+//! report leading to a new FAQ entry, an edit and its revision difference, and the accounts page.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use e2e::browser::{DEMO_PASSWORD, Demo};
+use e2e::{eventually, get, post};
+use fantoccini::Locator;
+use serde_json::{Value, json};
+
+async fn login(http: &reqwest::Client, demo: &Demo, username: &str) -> String {
+    let url = format!("http://127.0.0.1:{}/api/v1/auth/login", demo.knowledge_port);
+    let res = http
+        .post(url)
+        .json(&json!({"username": username, "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let v: Value = res.json().await.unwrap();
+    v["access_token"].as_str().unwrap().to_string()
+}
+
+fn replenish_body(number: &str, note: &str) -> Value {
+    json!({
+        "new_department": {"name": "昆明市滇池管理局", "region": "530100",
+            "phones": [{"label": "办公室", "number": number}], "address": "昆明市西山区滇池路1号"},
+        "question": "昆明市滇池管理局的电话是多少？",
+        "answer": format!("昆明市滇池管理局办公室电话{number}，地址昆明市西山区滇池路1号。"),
+        "note": note
+    })
+}
+
+#[tokio::test]
+async fn the_editor_reviews_requests_and_the_admin_manages_accounts() {
+    let demo = Demo::start(&[]).await;
+    let http = reqwest::Client::new();
+    let k = |p: &str| format!("http://127.0.0.1:{}{p}", demo.knowledge_port);
+    let t = |p: &str| format!("http://127.0.0.1:{}{p}", demo.tickets_port);
+    let op = login(&http, &demo, "operator").await;
+    let li = login(&http, &demo, "liaison-530100-zfb").await;
+
+    // Something nobody can answer, asked three times: the top of the unanswered report.
+    let odd = "火星基地参观门票预约";
+    for _ in 0..3 {
+        let r = get(
+            &http,
+            &format!("{}?q={}", k("/api/v1/search"), e2e::journeys::enc(odd)),
+            &op,
+        )
+        .await;
+        assert_eq!(r["confident"], false, "{r}");
+    }
+
+    // A no-info ticket, accepted and replenished by the government office's liaison.
+    let ticket = post(
+        &http,
+        &t("/api/v1/tickets"),
+        &op,
+        json!({"type": "no_info", "summary": "来电查询昆明市滇池管理局电话，知识库无此信息",
+               "region": "530100", "query": "昆明市滇池管理局电话",
+               "caller": {"name": "李先生", "phone": "13800001111"}}),
+    )
+    .await;
+    let id = ticket["id"].as_str().unwrap().to_string();
+    post(
+        &http,
+        &t(&format!("/api/v1/tickets/{id}/accept")),
+        &li,
+        json!({}),
+    )
+    .await;
+    post(
+        &http,
+        &t(&format!("/api/v1/tickets/{id}/replenish")),
+        &li,
+        replenish_body("0871-6311234", "滇池保护治理由昆明市滇池管理局负责"),
+    )
+    .await;
+
+    // The editor's queue shows the request: department, question, ticket, the difference.
+    let ed = demo.browser().await;
+    ed.sign_in("editor").await;
+    let queue = ed
+        .wait_text("#review-queue", "新部门：昆明市滇池管理局")
+        .await;
+    assert!(queue.contains("昆明市滇池管理局的电话是多少"), "{queue}");
+    assert!(queue.contains(&id), "{queue}");
+    assert!(queue.contains("liaison-530100-zfb"), "{queue}");
+    let ins = ed.text("#review-queue .diff .new ins").await;
+    assert!(!ins.is_empty(), "the new values are marked");
+    ed.find(&format!("#review-queue a[href='/tickets/{id}']"))
+        .await;
+    ed.screenshot("editor-queue").await;
+
+    // Rejected with a reason: gone from the queue, with a message.
+    ed.fill(
+        "#review-queue input[name=reason]",
+        "电话号码少一位，请与官网核对后再提交",
+    )
+    .await;
+    ed.click("#review-queue form.reject button[type=submit]")
+        .await;
+    ed.wait_text("#flash", "已驳回").await;
+    ed.wait_text("#review-queue", "暂无待审核").await;
+
+    // The liaison corrects it; the new request appears in the open queue by itself.
+    eventually(20, "the ticket back with its liaison", || async {
+        let v = get(&http, &t(&format!("/api/v1/tickets/{id}")), &li).await;
+        (v["status"] == "accepted").then_some(())
+    })
+    .await;
+    post(
+        &http,
+        &t(&format!("/api/v1/tickets/{id}/replenish")),
+        &li,
+        replenish_body("0871-63112345", "已与官网核对"),
+    )
+    .await;
+    ed.wait_text("#review-queue", "0871-63112345").await;
+
+    // Applied: out of the queue, and the ticket closes.
+    ed.click("#review-queue button.primary").await;
+    ed.wait_text("#flash", "已通过").await;
+    ed.wait_text("#review-queue", "暂无待审核").await;
+    eventually(30, "the ticket closed", || async {
+        let v = get(&http, &t(&format!("/api/v1/tickets/{id}")), &op).await;
+        (v["status"] == "closed").then_some(())
+    })
+    .await;
+
+    // The unanswered report, most frequent first; "新建条目" opens a prefilled form.
+    ed.click("header nav a[href='/knowledge/unanswered']").await;
+    let report = ed.wait_text("#unanswered", odd).await;
+    assert!(report.contains('3'), "{report}");
+    ed.screenshot("editor-unanswered").await;
+    ed.click("#unanswered tbody tr:first-child a.button").await;
+    ed.wait_for("form input#department").await;
+    let prefilled = ed
+        .client
+        .execute("return document.getElementById('question').value", vec![])
+        .await
+        .unwrap();
+    assert_eq!(prefilled, odd);
+    ed.fill("#department", "530100-rsj").await;
+    ed.fill("#answer", "目前暂无火星基地参观安排，请关注官方公告。")
+        .await;
+    ed.click("form button.primary").await;
+    ed.wait_text(".flash", "条目已创建").await;
+
+    // An edit of the answer shows as a revision with its difference.
+    ed.fill(
+        "#answer",
+        "目前暂无火星基地参观安排，请留意市政府官方网站公告。",
+    )
+    .await;
+    ed.fill("#note", "补充公告渠道").await;
+    ed.click(".faq-edit form button.primary").await;
+    ed.wait_text(".flash", "修改已保存").await;
+    let revs = ed.wait_text("#revisions", "第 2 版").await;
+    assert!(revs.contains("补充公告渠道"), "{revs}");
+    let added = ed.text("#revisions .diff .new ins").await;
+    assert!(added.contains("留意"), "{added}");
+    let new_side = ed.text("#revisions .diff .new").await;
+    assert!(new_side.contains("请留意市政府官方网站公告"), "{new_side}");
+    ed.screenshot("editor-faq").await;
+    ed.close().await;
+
+    // The admin creates a liaison account and disables it.
+    let ad = demo.browser().await;
+    ad.sign_in("admin").await;
+    ad.wait_text("#accounts", "信息联络员").await;
+    ad.fill("#new-username", "liaison-530100-test").await;
+    ad.select("#new-role", "liaison").await;
+    ad.fill("#new-department", "530100-rsj").await;
+    ad.fill("#new-password", "a-long-password").await;
+    ad.click("#new-account button[type=submit]").await;
+    ad.wait_text("#flash", "已创建").await;
+    let row = "#accounts tbody.focus tr[data-username='liaison-530100-test']";
+    let text = ad.wait_text(row, "信息联络员").await;
+    assert!(
+        text.contains("530100-rsj") && text.contains("正常"),
+        "{text}"
+    );
+    // The stop asks for a confirmation first.
+    ad.client
+        .execute("window.confirm = function () { return true; };", vec![])
+        .await
+        .unwrap();
+    ad.click(&format!("{row} button.danger")).await;
+    ad.wait_text("#flash", "已停用").await;
+    ad.wait_text(row, "已停用").await;
+    ad.screenshot("admin-accounts").await;
+    let ad_token = login(&http, &demo, "admin").await;
+    let acc = get(&http, &k("/api/v1/accounts/liaison-530100-test"), &ad_token).await;
+    assert_eq!(acc["disabled"], true, "{acc}");
+    assert!(
+        ad.client.find(Locator::Css("[style]")).await.is_err(),
+        "no style attributes"
+    );
+    ad.close().await;
+}
