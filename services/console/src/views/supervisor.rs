@@ -427,7 +427,8 @@ fn dept_line(t: &Ticket) -> Markup {
     }
 }
 
-/// A search-as-you-type department picker and the dispatch button.
+/// A search-as-you-type department picker and the dispatch button. The search input names its
+/// own target and swap: it would otherwise inherit the form's (the whole board, outerHTML).
 fn dispatch_form(t: &Ticket, button: &str) -> Markup {
     let input = format!("dq-{}", t.id);
     let results = format!("dr-{}", t.id);
