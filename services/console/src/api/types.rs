@@ -21,14 +21,12 @@ pub struct Caller {
     pub email: Option<String>,
 }
 
+/// An extension request waiting for a supervisor.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Extension {
-    #[serde(default)]
-    pub days: Option<i64>,
-    #[serde(default)]
-    pub reason: Option<String>,
-    #[serde(default)]
-    pub requested_by: Option<String>,
+    /// The new reply deadline asked for.
+    pub until: String,
+    pub reason: String,
 }
 
 /// A ticket (work order) as the tickets service answers it.

@@ -10,13 +10,25 @@ pub fn shanghai() -> FixedOffset {
 /// An API time (RFC 3339, UTC) as `2026-12-04 17:30` in Asia/Shanghai; the text as it came if it
 /// does not parse.
 pub fn time(text: &str) -> String {
-    match DateTime::parse_from_rfc3339(text) {
-        Ok(t) => t
+    match parse_time(text) {
+        Some(t) => t
             .with_timezone(&shanghai())
             .format("%Y-%m-%d %H:%M")
             .to_string(),
-        Err(_) => text.to_string(),
+        None => text.to_string(),
     }
+}
+
+/// An API time: RFC 3339, or (some knowledge answers) a UTC time written without its offset.
+pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|n| n.and_utc())
+        })
 }
 
 /// An optional API time, or a dash.
@@ -48,10 +60,10 @@ impl Urgency {
 
 /// `剩余 2天3小时` / `已超期 5小时` for a deadline, seen at `now`.
 pub fn countdown(due: &str, now: DateTime<Utc>) -> (String, Urgency) {
-    let Ok(due) = DateTime::parse_from_rfc3339(due) else {
+    let Some(due) = parse_time(due) else {
         return (due.to_string(), Urgency::Normal);
     };
-    let left = due.with_timezone(&Utc) - now;
+    let left = due - now;
     let minutes = left.num_minutes();
     let span = |m: i64| {
         let m = m.abs();
@@ -173,6 +185,7 @@ mod tests {
         assert_eq!(time("2026-12-04T09:30:00Z"), "2026-12-04 17:30");
         assert_eq!(time("2026-12-04T16:30:00.123Z"), "2026-12-05 00:30");
         assert_eq!(time("garbage"), "garbage");
+        assert_eq!(time("2026-12-04T18:02:35.424984125"), "2026-12-05 02:02");
         assert_eq!(time_or_dash(None), "—");
     }
 

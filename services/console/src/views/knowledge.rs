@@ -421,7 +421,7 @@ fn queue_item(item: &QueueItem) -> Markup {
                         }
                     }
                     dt { "提交人" } dd { (cr.submitted_by) }
-                    dt { "提交时间" } dd { (utc_time(&cr.created_at)) }
+                    dt { "提交时间" } dd { (format::time(&cr.created_at)) }
                     @if !cr.note.is_empty() { dt { "说明" } dd { (cr.note) } }
                 }
                 div.cr-actions {
@@ -624,7 +624,7 @@ pub fn revision_list(revisions: &[Revision]) -> Markup {
                     div.rev-head {
                         b { "第 " (r.revision) " 版" }
                         span { (r.changed_by) }
-                        span.muted { (utc_time(&r.changed_at)) }
+                        span.muted { (format::time(&r.changed_at)) }
                         span.badge.status { (review_label(&r.status)) }
                     }
                     @if let Some(n) = r.note.as_deref().filter(|n| !n.is_empty()) { p.note { "说明：" (n) } }
@@ -712,17 +712,6 @@ pub fn faq_new(user: &User, v: &NewFaq, error: Option<&str>) -> Markup {
 // ---------------------------------------------------------------------------------------------
 // Unanswered queries.
 
-/// A time as `format::time` shows it; the unanswered report's times come without their `Z`
-/// (UTC all the same), which `format::time` would show raw.
-pub fn utc_time(text: &str) -> String {
-    if chrono::DateTime::parse_from_rfc3339(text).is_err()
-        && chrono::DateTime::parse_from_rfc3339(&format!("{text}Z")).is_ok()
-    {
-        return format::time(&format!("{text}Z"));
-    }
-    format::time(text)
-}
-
 pub fn unanswered(
     user: &User,
     items: &[Unanswered],
@@ -749,10 +738,10 @@ pub fn unanswered(
                         td.query { (u.query) }
                         td { (u.region.as_deref().map(|r| regions.get(r).map(String::as_str).unwrap_or(r)).unwrap_or("—")) }
                         td.num { (u.times) }
-                        td { (utc_time(&u.last_asked_at)) }
+                        td { (format::time(&u.last_asked_at)) }
                         td {
                             @if let Some(at) = &u.answered_at {
-                                span.muted { "已解答 " (utc_time(at)) }
+                                span.muted { "已解答 " (format::time(at)) }
                             } @else {
                                 a.button href=(new_faq_link(&u.query)) { "新建条目" }
                             }
@@ -1068,15 +1057,6 @@ mod tests {
         );
         assert!(html.contains("<ins>"));
         assert!(html.contains("改时间"));
-    }
-
-    #[test]
-    fn times_without_an_offset_read_as_utc() {
-        assert_eq!(
-            utc_time("2026-12-04T18:02:35.424984125"),
-            "2026-12-05 02:02"
-        );
-        assert_eq!(utc_time("2026-12-04T09:30:00Z"), "2026-12-04 17:30");
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub fn page(user: &User, title: &str, path: &str, body: Markup) -> Markup {
                 }
                 div #flash role="alert" aria-live="polite" {}
                 main { (body) }
-                (keys_dialog())
+                (keys_dialog(user.role))
             }
         }
     }
@@ -136,23 +136,35 @@ pub fn error_page(error: &PageError) -> Markup {
     )
 }
 
-/// `?` opens it: the keys of the screen. Screens add their own lines with `data-keys` later.
-fn keys_dialog() -> Markup {
+/// `?` opens it: the keys of the role's screens.
+fn keys_dialog(role: Role) -> Markup {
+    let common: &[(&str, &str)] = &[
+        ("?", "显示本帮助"),
+        ("Esc", "关闭窗口 / 清空搜索"),
+        ("↑ ↓ Enter", "在部门选择列表中移动并选定"),
+    ];
+    let operator: &[(&str, &str)] = &[
+        ("/", "定位到搜索框"),
+        ("↑ ↓", "在搜索结果中移动"),
+        ("Enter", "打开选中的结果"),
+        ("Alt+1…6", "复制对应话术"),
+        ("Alt+A", "结束通话：已解答"),
+        ("Alt+T", "结束通话：已转接"),
+        ("Alt+N", "结束通话：已报号"),
+        ("Alt+Q", "登记查无信息工单"),
+        ("Alt+C", "登记投诉"),
+    ];
+    let keys: Vec<&(&str, &str)> = match role {
+        Role::Operator => operator.iter().chain(common).collect(),
+        _ => common.iter().collect(),
+    };
     html! {
         dialog #keys {
             h2 { "快捷键" }
             table.keys {
-                tr { td { kbd { "/" } } td { "定位到搜索框" } }
-                tr { td { kbd { "↑" } " " kbd { "↓" } } td { "在搜索结果中移动" } }
-                tr { td { kbd { "Enter" } } td { "打开选中的结果" } }
-                tr { td { kbd { "Esc" } } td { "清空搜索 / 关闭窗口" } }
-                tr { td { kbd { "Alt" } "+" kbd { "1" } "…" kbd { "6" } } td { "复制对应话术" } }
-                tr { td { kbd { "Alt" } "+" kbd { "A" } } td { "结束通话：已解答" } }
-                tr { td { kbd { "Alt" } "+" kbd { "T" } } td { "结束通话：已转接" } }
-                tr { td { kbd { "Alt" } "+" kbd { "N" } } td { "结束通话：已报号" } }
-                tr { td { kbd { "Alt" } "+" kbd { "Q" } } td { "登记查无信息工单" } }
-                tr { td { kbd { "Alt" } "+" kbd { "C" } } td { "登记投诉" } }
-                tr { td { kbd { "?" } } td { "显示本帮助" } }
+                @for (key, what) in keys {
+                    tr { td { kbd { (key) } } td { (what) } }
+                }
             }
             form method="dialog" { button type="submit" { "关闭（Esc）" } }
         }
