@@ -48,7 +48,10 @@ pub async fn landing(req: &HttpRequest, user: &User, api: &Api) -> Result<HttpRe
                 .await
         }
     });
-    let pages = futures_util::future::join_all(calls).await;
+    let department = user.department.as_deref().unwrap_or("");
+    let name_path = format!("/api/v1/departments/{department}");
+    let name_call = api.get::<DepartmentName>(user, Service::Knowledge, &name_path);
+    let (pages, name) = futures_util::join!(futures_util::future::join_all(calls), name_call);
     let mut counts = Vec::with_capacity(pages.len());
     let mut items = Vec::new();
     for ((key, _, _), page) in TABS.iter().zip(pages) {
@@ -58,12 +61,20 @@ pub async fn landing(req: &HttpRequest, user: &User, api: &Api) -> Result<HttpRe
             items = page.items;
         }
     }
-    let department = user.department.as_deref().unwrap_or("");
+    // The name is a nicety: the inbox stands without it.
+    let name = name.ok().map(|n| n.name);
     Ok(html(layout::page(
         user,
         "部门工单",
         "/",
-        view::inbox(department, &counts, current, &items, Utc::now()),
+        view::inbox(
+            department,
+            name.as_deref(),
+            &counts,
+            current,
+            &items,
+            Utc::now(),
+        ),
     )))
 }
 
@@ -309,6 +320,13 @@ fn replenish_body(f: &Fields) -> Result<Value, PageError> {
         "answer": f.optional("answer"),
         "note": f.required("note", "说明")?,
     });
+    // The knowledge base takes a question only with its answer (and refuses the change for
+    // good otherwise, long after this form is gone).
+    if body["question"].is_null() != body["answer"].is_null() {
+        return Err(PageError::Invalid(
+            "来电问题和答复需同时填写（或都不填）。".into(),
+        ));
+    }
     match (code.is_empty(), name.is_empty()) {
         (false, false) => {
             return Err(PageError::Invalid(
@@ -406,6 +424,15 @@ mod tests {
             ("answer", ""),
         ]))
         .unwrap();
+        assert!(
+            replenish_body(&fields(&[
+                ("department_code", "530100-rsj"),
+                ("question", "社保卡在哪补办"),
+                ("note", "x"),
+            ]))
+            .is_err(),
+            "a question needs its answer"
+        );
         assert_eq!(b["department_code"], "530100-rsj");
         assert!(b.get("answer").is_none() && b.get("new_department").is_none());
 
@@ -416,6 +443,7 @@ mod tests {
             ("nd_phone", "0871-6311234"),
             ("nd_address", "滇池路1号"),
             ("question", "滇池管理局电话"),
+            ("answer", "0871-6311234"),
             ("note", "滇池归其管理"),
         ]))
         .unwrap();

@@ -133,6 +133,7 @@ fn table_head(with_department: bool) -> Markup {
 /// The liaison's inbox: a tab per state with its count, and the chosen tab's tickets.
 pub fn inbox(
     department: &str,
+    department_name: Option<&str>,
     counts: &[i64],
     current: &str,
     items: &[Ticket],
@@ -141,7 +142,10 @@ pub fn inbox(
     html! {
         div.tickets-head {
             h1 { "部门工单" }
-            span.muted { "部门：" (department) }
+            span.muted {
+                @if let Some(name) = department_name { (name) "（" (department) "）" }
+                @else { (department) }
+            }
         }
         nav.tabs aria-label="工单状态" {
             @for (i, (key, label, _)) in TABS.iter().enumerate() {
@@ -602,13 +606,13 @@ fn replenish_form(v: &TicketView, user: &User) -> Markup {
                 }
                 div.cols.cols-2 {
                     div {
-                        label for="rp-question" { "来电问题（写入知识库的问法）" }
+                        label for="rp-question" { "来电问题（与答复同时填写）" }
                         input #rp-question type="text" name="question" maxlength="500" value=(t.query.as_deref().unwrap_or(""));
                         label for="rp-note" { "说明（必填：为何由该部门负责）" }
                         input #rp-note type="text" name="note" required maxlength="2000";
                     }
                     div {
-                        label for="rp-answer" { "答复（话务员可照读的答案）" }
+                        label for="rp-answer" { "答复（话务员可照读的答案，与问题同时填写）" }
                         textarea #rp-answer name="answer" maxlength="4000" rows="4" {}
                     }
                 }
@@ -754,7 +758,12 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
                     dt { "签收期限" } dd { (format::time(a)) }
                 }
             }
+            @if let Some(q) = t.query.as_deref().filter(|_| t.kind == "no_info") {
+                p.head-query { span.muted { "来电查询：" } b { (q) } }
+            }
         }
+        // The facts are the liaison's whole task on an accepted no-info ticket: full width, first.
+        @if replenish { (replenish_form(v, user)) }
         div.ticket-grid {
             div.ticket-main {
                 section.card {
@@ -773,7 +782,6 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
                         @if let Some(c) = &t.closed_at { dt { "办结时间" } dd { (format::time(c)) } }
                     }
                 }
-                @if replenish { (replenish_form(v, user)) }
                 section.card {
                     h2 { "办理记录" }
                     (history(v.events))
@@ -855,7 +863,15 @@ mod tests {
     #[test]
     fn the_inbox_lists_tickets_with_counts_and_deadlines() {
         let items = [ticket("no_info", "dispatched")];
-        let html = inbox("530100-zfb", &[1, 0, 0, 0, 0], "dispatched", &items, now()).into_string();
+        let html = inbox(
+            "530100-zfb",
+            Some("昆明市人民政府办公室"),
+            &[1, 0, 0, 0, 0],
+            "dispatched",
+            &items,
+            now(),
+        )
+        .into_string();
         assert!(html.contains("id=\"inbox\""));
         assert!(html.contains("href=\"/tickets/T20261204-000001\""));
         assert!(html.contains("查无信息") && html.contains("紧急"));
