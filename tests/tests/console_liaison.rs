@@ -154,6 +154,7 @@ async fn a_liaison_works_the_inbox_and_a_supervisor_dispatches() {
     sup.wait_text("#history", "530100-rsj").await;
     sup.goto("/tickets?status=dispatched").await;
     sup.wait_text("#ticket-list", complaint_id).await;
+    sup.screenshot("ticket-list").await;
     sup.close().await;
 
     // …and it is now in that bureau's inbox.

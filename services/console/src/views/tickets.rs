@@ -98,11 +98,10 @@ fn gist(t: &Ticket) -> &str {
 /// The rows of a ticket table, the most pressing deadline first.
 fn ticket_rows(items: &[Ticket], now: DateTime<Utc>, with_department: bool) -> Markup {
     let mut sorted: Vec<&Ticket> = items.iter().collect();
+    // By instant, not text: the service writes fractions of a second only when there are some.
     sorted.sort_by_key(|t| {
-        (
-            running_deadline(t).is_none(),
-            running_deadline(t).map(str::to_owned),
-        )
+        let due = running_deadline(t).and_then(|d| DateTime::parse_from_rfc3339(d).ok());
+        (due.is_none(), due, t.id.clone())
     });
     html! {
         @for t in sorted {
@@ -561,47 +560,47 @@ fn replenish_form(v: &TicketView, user: &User) -> Markup {
                 }
             }
             (action_form(&t.id, "replenish", user, "", html! {
-                div.cols.cols-2 {
-                    fieldset {
+                div.choice {
+                    fieldset.known {
                         legend { "甲：知识库已有的部门" }
                         (department_picker("department_code", "replenish", "查找部门"))
                     }
                     fieldset {
                         legend { "乙：或新增部门" }
-                        label for="nd-name" { "部门名称" }
-                        input #nd-name type="text" name="nd_name" maxlength="100";
-                        div.row {
-                            div.grow {
+                        div.fields {
+                            div.wide {
+                                label for="nd-name" { "部门名称" }
+                                input #nd-name type="text" name="nd_name" maxlength="100";
+                            }
+                            div {
                                 label for="nd-region" { "区域代码" }
                                 input #nd-region type="text" name="nd_region" value=(t.region) maxlength="6";
                             }
-                            div.grow {
-                                label for="nd-hours" { "办公时间" }
-                                input #nd-hours type="text" name="nd_hours" placeholder="周一至周五 9:00-17:00";
-                            }
-                        }
-                        div.row {
-                            div.grow {
+                            div {
                                 label for="nd-phone-label" { "电话用途" }
                                 input #nd-phone-label type="text" name="nd_phone_label" value="办公室";
                             }
-                            div.grow {
+                            div {
                                 label for="nd-phone" { "电话号码" }
                                 input #nd-phone type="tel" name="nd_phone" placeholder="0871-6311234";
                             }
-                        }
-                        div.row {
-                            div.grow {
+                            div {
+                                label for="nd-hours" { "办公时间" }
+                                input #nd-hours type="text" name="nd_hours" placeholder="周一至周五 9:00-17:00";
+                            }
+                            div {
                                 label for="nd-phone2-label" { "电话用途（二）" }
                                 input #nd-phone2-label type="text" name="nd_phone2_label";
                             }
-                            div.grow {
+                            div {
                                 label for="nd-phone2" { "电话号码（二）" }
                                 input #nd-phone2 type="tel" name="nd_phone2";
                             }
+                            div {
+                                label for="nd-address" { "地址" }
+                                input #nd-address type="text" name="nd_address" maxlength="200";
+                            }
                         }
-                        label for="nd-address" { "地址" }
-                        input #nd-address type="text" name="nd_address" maxlength="200";
                     }
                 }
                 div.cols.cols-2 {
@@ -754,7 +753,7 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
                 dt { "区域" } dd { (region) }
                 dt { "受理" } dd { (format::time(&t.created_at)) "（" (t.created_by) "）" }
                 dt { "答复期限" } dd { (format::time(&t.due_at)) }
-                @if let Some(a) = &t.accept_due_at {
+                @if let Some(a) = t.accept_due_at.as_ref().filter(|_| t.status == "dispatched") {
                     dt { "签收期限" } dd { (format::time(a)) }
                 }
             }
