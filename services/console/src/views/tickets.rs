@@ -466,8 +466,8 @@ fn department_picker(name: &str, key: &str, label: &str) -> Markup {
                 hx-get="/tickets/departments" hx-trigger="input changed delay:150ms, search"
                 hx-target={ "#" (results) } hx-include="this" hx-params="q";
             input type="hidden" name=(name) value="" data-picked-code;
-            p.picked data-picked { span.muted { "尚未选择部门" } }
             div.pick-results id=(results) {}
+            p.picked data-picked { span.muted { "尚未选择部门" } }
         }
     }
 }
@@ -477,6 +477,9 @@ pub fn department_hits(hits: &[DepartmentRef]) -> Markup {
     html! {
         @if hits.is_empty() {
             p.muted { "没有找到部门。" }
+        }
+        @else {
+            p.muted.pick-hint { "点选部门，或按 Enter 选第一个：" }
         }
         ul.hits {
             @for d in hits {
