@@ -14,7 +14,7 @@ use crate::routes::{html, is_htmx, see_other};
 use crate::session::{CurrentUser, User};
 use crate::views::layout;
 use crate::views::tickets::api_types::{DepartmentName, ExtensionOf};
-use crate::views::tickets::{self as view, ListFilter, TABS, TicketView};
+use crate::views::tickets::{self as view, ListFilter, RegionNames, TABS, TicketView};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
     // The picker first: its path would otherwise read as a ticket number.
@@ -51,7 +51,11 @@ pub async fn landing(req: &HttpRequest, user: &User, api: &Api) -> Result<HttpRe
     let department = user.department.as_deref().unwrap_or("");
     let name_path = format!("/api/v1/departments/{department}");
     let name_call = api.get::<DepartmentName>(user, Service::Knowledge, &name_path);
-    let (pages, name) = futures_util::join!(futures_util::future::join_all(calls), name_call);
+    let (pages, name, regions) = futures_util::join!(
+        futures_util::future::join_all(calls),
+        name_call,
+        region_names(api, user)
+    );
     let mut counts = Vec::with_capacity(pages.len());
     let mut items = Vec::new();
     for ((key, _, _), page) in TABS.iter().zip(pages) {
@@ -73,9 +77,25 @@ pub async fn landing(req: &HttpRequest, user: &User, api: &Api) -> Result<HttpRe
             &counts,
             current,
             &items,
+            &regions,
             Utc::now(),
         ),
     )))
+}
+
+#[derive(Deserialize)]
+struct Region {
+    code: String,
+    name: String,
+}
+
+/// Region names for the tables and the ticket header; a nicety, so none when knowledge cannot
+/// say.
+async fn region_names(api: &Api, user: &User) -> RegionNames {
+    api.get::<Vec<Region>>(user, Service::Knowledge, "/api/v1/regions")
+        .await
+        .map(|all| all.into_iter().map(|r| (r.code, r.name)).collect())
+        .unwrap_or_default()
 }
 
 /// Where the ticket screens sit in the role's header.
@@ -110,7 +130,13 @@ async fn list(
         &user,
         title,
         nav_path(&user),
-        view::list(&user, &filter, &page, Utc::now()),
+        view::list(
+            &user,
+            &filter,
+            &page,
+            &region_names(&api, &user).await,
+            Utc::now(),
+        ),
     )))
 }
 
@@ -164,11 +190,13 @@ async fn ticket(
             .ok(),
         None => None,
     };
+    let regions = region_names(&api, &user).await;
     let v = TicketView {
         ticket: &t,
         events: &events,
         department: department.as_ref(),
         extension: extension.extension.as_ref(),
+        regions: &regions,
         done: query.done.as_deref(),
         now: Utc::now(),
     };

@@ -95,8 +95,21 @@ fn gist(t: &Ticket) -> &str {
     }
 }
 
+/// Region names by code (`530100` → `昆明市`), from the knowledge service; empty when it
+/// could not say, and the codes show instead.
+pub type RegionNames = std::collections::HashMap<String, String>;
+
+fn region_name<'a>(regions: &'a RegionNames, code: &'a str) -> &'a str {
+    regions.get(code).map_or(code, String::as_str)
+}
+
 /// The rows of a ticket table, the most pressing deadline first.
-fn ticket_rows(items: &[Ticket], now: DateTime<Utc>, with_department: bool) -> Markup {
+fn ticket_rows(
+    items: &[Ticket],
+    now: DateTime<Utc>,
+    with_department: bool,
+    regions: &RegionNames,
+) -> Markup {
     let mut sorted: Vec<&Ticket> = items.iter().collect();
     // By instant, not text: the service writes fractions of a second only when there are some.
     sorted.sort_by_key(|t| {
@@ -110,7 +123,7 @@ fn ticket_rows(items: &[Ticket], now: DateTime<Utc>, with_department: bool) -> M
                 td { span.badge { (format::type_label(&t.kind)) } @if t.urgent { " " span.badge.urgent { "紧急" } } }
                 td.gist title=(gist(t)) { (gist(t)) }
                 td { span.badge.status { (format::status_label(&t.status)) } }
-                td { (t.region) }
+                td title=(t.region) { (region_name(regions, &t.region)) }
                 @if with_department { td { (t.department.as_deref().unwrap_or("—")) } }
                 td.time { (format::time(&t.created_at)) }
                 td.time { (deadline(t, now)) }
@@ -136,6 +149,7 @@ pub fn inbox(
     counts: &[i64],
     current: &str,
     items: &[Ticket],
+    regions: &RegionNames,
     now: DateTime<Utc>,
 ) -> Markup {
     html! {
@@ -159,7 +173,7 @@ pub fn inbox(
         table #inbox.tickets {
             (table_head(false))
             tbody {
-                (ticket_rows(items, now, false))
+                (ticket_rows(items, now, false, regions))
                 @if items.is_empty() {
                     tr { td.empty colspan="7" { "暂无工单。" } }
                 }
@@ -243,7 +257,13 @@ const STATUSES: &[&str] = &[
 const KINDS: &[&str] = &["complaint", "no_info", "consultation", "suggestion"];
 
 /// `/tickets`: filters, the page of tickets, paging.
-pub fn list(user: &User, f: &ListFilter, page: &Page<Ticket>, now: DateTime<Utc>) -> Markup {
+pub fn list(
+    user: &User,
+    f: &ListFilter,
+    page: &Page<Ticket>,
+    regions: &RegionNames,
+    now: DateTime<Utc>,
+) -> Markup {
     let title = match user.role {
         Role::Operator => "我的工单",
         Role::Liaison => "部门工单",
@@ -296,7 +316,7 @@ pub fn list(user: &User, f: &ListFilter, page: &Page<Ticket>, now: DateTime<Utc>
         table #ticket-list.tickets {
             (table_head(staff))
             tbody {
-                (ticket_rows(&page.items, now, staff))
+                (ticket_rows(&page.items, now, staff, regions))
                 @if page.items.is_empty() {
                     tr { td.empty colspan="8" { "没有符合条件的工单。" } }
                 }
@@ -318,6 +338,7 @@ pub struct TicketView<'a> {
     pub events: &'a [Event],
     pub department: Option<&'a DepartmentName>,
     pub extension: Option<&'a PendingExtension>,
+    pub regions: &'a RegionNames,
     /// The action just done (`?done=`), for the success message.
     pub done: Option<&'a str>,
     pub now: DateTime<Utc>,
@@ -443,6 +464,15 @@ fn rejection(events: &[Event]) -> Option<String> {
             .unwrap_or("未说明原因")
             .to_string()
     })
+}
+
+/// The reason of the latest event `action`.
+fn last_reason(events: &[Event], action: &str) -> Option<String> {
+    events
+        .iter()
+        .rev()
+        .find(|e| e.action == action)
+        .and_then(|e| e.data.get("reason")?.as_str().map(str::to_owned))
 }
 
 fn action_form(id: &str, action: &str, user: &User, class: &str, body: Markup) -> Markup {
@@ -629,6 +659,9 @@ fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
     let id = &t.id;
     let s = t.status.as_str();
     html! {
+        @if let Some(reason) = last_reason(v.events, "return").filter(|_| s == "returned") {
+            div.card.notice.return-reason { b { "退单原因：" } (reason) }
+        }
         @if matches!(s, "new" | "returned" | "reopened") {
             (action_form(id, "dispatch", user, "card", html! {
                 h2 { "派单" }
@@ -728,6 +761,7 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
     let region = v
         .department
         .and_then(|d| d.region_name.clone())
+        .or_else(|| v.regions.get(&t.region).cloned())
         .map(|n| format!("{n}（{}）", t.region))
         .unwrap_or_else(|| t.region.clone());
     let forms = match user.role {
@@ -871,6 +905,7 @@ mod tests {
             &[1, 0, 0, 0, 0],
             "dispatched",
             &items,
+            &RegionNames::from([("530100".to_string(), "昆明市".to_string())]),
             now(),
         )
         .into_string();
@@ -884,6 +919,7 @@ mod tests {
         assert!(html.contains("剩余 3小时0分"), "{html}");
         assert!(html.contains("due-near"));
         assert!(html.contains("待签收"));
+        assert!(html.contains("昆明市"), "regions read by name");
         assert!(!html.contains("style="));
     }
 
@@ -896,6 +932,7 @@ mod tests {
             events: &[],
             department: None,
             extension: None,
+            regions: &RegionNames::new(),
             done: Some("accept"),
             now: now(),
         };
@@ -942,6 +979,7 @@ mod tests {
             events: &[],
             department: None,
             extension: None,
+            regions: &RegionNames::new(),
             done: None,
             now: now(),
         };
