@@ -201,10 +201,52 @@ async fn a_liaison_works_the_inbox_and_a_supervisor_dispatches() {
     sup.goto("/tickets?status=dispatched").await;
     sup.wait_text("#ticket-list", complaint_id).await;
     sup.screenshot("ticket-list").await;
-    sup.close().await;
 
-    // …and it is now in that bureau's inbox.
+    // …and it is now in that bureau's inbox. Its liaison accepts it and asks for more time.
     other.goto("/").await;
     other.wait_text("#inbox", complaint_id).await;
+    other
+        .click(&format!("#inbox a[href='/tickets/{complaint_id}']"))
+        .await;
+    other.click("form[data-action=accept] button").await;
+    other.wait_text("#ticket-status", "已签收").await;
+    other
+        .client
+        .execute(
+            "document.querySelectorAll('details').forEach(d => d.open = true)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    other.fill("#extend-days", "5").await;
+    other.fill("#extend-reason", "需调取窗口监控核实").await;
+    other
+        .click("form[data-action=extend] button[type=submit]")
+        .await;
+    other.wait_text("#done", "延期申请已提交").await;
+    other.screenshot("ticket-liaison-complaint").await;
+
+    // The supervisor approves it; the liaison replies; the supervisor records the callback.
+    sup.goto(&format!("/tickets/{complaint_id}")).await;
+    sup.wait_text("main", "需调取窗口监控核实").await;
+    sup.screenshot("ticket-supervisor-extension").await;
+    sup.click("form[data-action=extend-approve] button[type=submit]")
+        .await;
+    sup.wait_text("#done", "已批准延期").await;
+    sup.wait_text("#history", "批准延期").await;
+    other.goto(&format!("/tickets/{complaint_id}")).await;
+    other
+        .fill("#reply-body", "经核实，已对窗口工作人员批评教育。")
+        .await;
+    other
+        .click("form[data-action=reply] button[type=submit]")
+        .await;
+    other.wait_text("#ticket-status", "已回复").await;
     other.close().await;
+    sup.goto(&format!("/tickets/{complaint_id}")).await;
+    sup.click("#cb-satisfied").await;
+    sup.click("form[data-action=callback] button[type=submit]")
+        .await;
+    sup.wait_text("#ticket-status", "办结").await;
+    sup.close().await;
 }
