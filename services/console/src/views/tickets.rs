@@ -387,6 +387,24 @@ fn event_facts(e: &Event) -> Vec<(&'static str, String)> {
             .map(str::to_owned)
     };
     let mut out = Vec::new();
+    if e.action == "delivery" {
+        let channel = match text("channel").as_deref() {
+            Some("email") => "电子邮件",
+            Some("fax") => "传真",
+            Some("sms") => "短信",
+            _ => "其他",
+        };
+        let to = text("to").unwrap_or_default();
+        let status = match text("status").as_deref() {
+            Some("sent") => "已发出",
+            _ => "投递失败",
+        };
+        out.push(("通知", format!("{channel} {to}：{status}")));
+        if let Some(err) = text("error") {
+            out.push(("原因", err));
+        }
+        return out;
+    }
     if e.action == "dispatch"
         && let Some(v) = text("department")
     {
@@ -530,6 +548,9 @@ fn liaison_forms(v: &TicketView, user: &User) -> Markup {
     let working = matches!(t.status.as_str(), "dispatched" | "accepted");
     let can_extend = working && v.extension.is_none() && !t.overdue;
     html! {
+        @if let Some(x) = v.extension {
+            div.card.notice { "延期申请（至 " (format::time(&x.until)) "）等待值班长审批：" (x.reason) }
+        }
         @if t.status == "dispatched" {
             (action_form(id, "accept", user, "card", html! {
                 h2 { "签收" }
@@ -566,16 +587,13 @@ fn liaison_forms(v: &TicketView, user: &User) -> Markup {
             details.card {
                 summary { "申请延期" }
                 (action_form(id, "extend", user, "", html! {
-                    label for="extend-days" { "延长天数" }
+                    label for="extend-days" { "延长天数（自然日，从当前答复期限算起）" }
                     input #extend-days type="number" name="days" min="1" max="30" value="3" required;
                     label for="extend-reason" { "延期原因" }
                     textarea #extend-reason name="reason" required maxlength="2000" {}
                     div.actions { button type="submit" { "提交申请" } }
                 }))
             }
-        }
-        @if let Some(x) = v.extension {
-            div.card.notice { "延期申请（至 " (format::time(&x.until)) "）等待值班长审批：" (x.reason) }
         }
     }
 }
@@ -1000,6 +1018,12 @@ mod tests {
         assert!(html.contains("知识库驳回") && html.contains("知识库维护"));
         assert!(html.contains("已回复 → 已签收"));
         assert!(html.contains("&lt;b&gt;不对"));
+        let html = history(&[event(
+            "delivery",
+            serde_json::json!({"channel": "fax", "to": "***", "status": "sent"}),
+        )])
+        .into_string();
+        assert!(html.contains("传真 ***：已发出"), "{html}");
     }
 
     #[test]
