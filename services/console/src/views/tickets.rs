@@ -1,1 +1,1044 @@
-//! (to be written) the 部门工单 views.
+//! The 工单 views: the liaison's inbox (部门工单), the ticket list, and one ticket with its
+//! history and the forms its reader may use now.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+use shared::auth::Role;
+
+use crate::api::types::{DepartmentRef, Event, Page, Ticket};
+use crate::session::{User, role_label};
+use crate::views::format;
+use crate::views::layout::csrf_field;
+
+/// Parts of the services' answers only these screens read.
+pub mod api_types {
+    use serde::Deserialize;
+
+    /// The extension request waiting on a ticket (`Ticket.extension` is `{until, reason}`).
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct PendingExtension {
+        pub until: String,
+        #[serde(default)]
+        pub reason: String,
+    }
+
+    #[derive(Debug, Clone, Default, Deserialize)]
+    pub struct ExtensionOf {
+        #[serde(default)]
+        pub extension: Option<PendingExtension>,
+    }
+
+    /// A department's name, for the ticket header.
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct DepartmentName {
+        pub name: String,
+        #[serde(default)]
+        pub region_name: Option<String>,
+    }
+}
+
+use api_types::{DepartmentName, PendingExtension};
+
+/// A list query's parameters.
+pub type Query = &'static [(&'static str, &'static str)];
+
+/// The inbox's tabs: key (`?tab=`), label, and the list query that fills it.
+pub const TABS: &[(&str, &str, Query)] = &[
+    ("dispatched", "待签收", &[("status", "dispatched")]),
+    ("accepted", "办理中", &[("status", "accepted")]),
+    ("replied", "已回复", &[("status", "replied")]),
+    ("overdue", "超期", &[("overdue", "true")]),
+    ("returned", "已退单", &[("status", "returned")]),
+];
+
+/// The deadline running now: acceptance while dispatched, else the reply deadline; none once
+/// replied or closed.
+fn running_deadline(t: &Ticket) -> Option<&str> {
+    match t.status.as_str() {
+        "replied" | "closed" => None,
+        "dispatched" => t
+            .next_due_at
+            .as_deref()
+            .or(t.accept_due_at.as_deref())
+            .or(Some(t.due_at.as_str())),
+        _ => t.next_due_at.as_deref().or(Some(t.due_at.as_str())),
+    }
+}
+
+fn deadline(t: &Ticket, now: DateTime<Utc>) -> Markup {
+    match running_deadline(t) {
+        Some(due) => {
+            let (text, urgency) = format::countdown(due, now);
+            html! { span class=(urgency.class()) title=(format::time(due)) { (text) } }
+        }
+        None => html! { span.muted { "—" } },
+    }
+}
+
+fn badges(t: &Ticket) -> Markup {
+    html! {
+        span.badge { (format::type_label(&t.kind)) }
+        " "
+        span.badge.status { (format::status_label(&t.status)) }
+        @if t.urgent { " " span.badge.urgent { "紧急" } }
+        @if t.overdue { " " span.badge.urgent { "超期" } }
+    }
+}
+
+/// What the ticket is about in one line: the caller's question for no-info tickets.
+fn gist(t: &Ticket) -> &str {
+    match (&t.kind[..], t.query.as_deref()) {
+        ("no_info", Some(q)) if !q.trim().is_empty() => q,
+        _ => &t.summary,
+    }
+}
+
+/// Region names by code (`530100` → `昆明市`), from the knowledge service; empty when it
+/// could not say, and the codes show instead.
+pub type RegionNames = std::collections::HashMap<String, String>;
+
+fn region_name<'a>(regions: &'a RegionNames, code: &'a str) -> &'a str {
+    regions.get(code).map_or(code, String::as_str)
+}
+
+/// The rows of a ticket table, the most pressing deadline first.
+fn ticket_rows(
+    items: &[Ticket],
+    now: DateTime<Utc>,
+    with_department: bool,
+    regions: &RegionNames,
+) -> Markup {
+    let mut sorted: Vec<&Ticket> = items.iter().collect();
+    // By instant, not text: the service writes fractions of a second only when there are some.
+    sorted.sort_by_key(|t| {
+        let due = running_deadline(t).and_then(|d| DateTime::parse_from_rfc3339(d).ok());
+        (due.is_none(), due, t.id.clone())
+    });
+    html! {
+        @for t in sorted {
+            tr data-ticket=(t.id) {
+                td.num { a href={ "/tickets/" (t.id) } { (t.id) } }
+                td { span.badge { (format::type_label(&t.kind)) } @if t.urgent { " " span.badge.urgent { "紧急" } } }
+                td.gist title=(gist(t)) { (gist(t)) }
+                td { span.badge.status { (format::status_label(&t.status)) } }
+                td title=(t.region) { (region_name(regions, &t.region)) }
+                @if with_department { td { (t.department.as_deref().unwrap_or("—")) } }
+                td.time { (format::time(&t.created_at)) }
+                td.time { (deadline(t, now)) }
+            }
+        }
+    }
+}
+
+fn table_head(with_department: bool) -> Markup {
+    html! {
+        thead { tr {
+            th { "工单号" } th { "类型" } th { "事项 / 查询内容" } th { "状态" } th { "区域" }
+            @if with_department { th { "承办部门" } }
+            th { "受理时间" } th { "期限" }
+        } }
+    }
+}
+
+/// The liaison's inbox: a tab per state with its count, and the chosen tab's tickets.
+pub fn inbox(
+    department: &str,
+    department_name: Option<&str>,
+    counts: &[i64],
+    current: &str,
+    items: &[Ticket],
+    regions: &RegionNames,
+    now: DateTime<Utc>,
+) -> Markup {
+    html! {
+        div.tickets-head {
+            h1 { "部门工单" }
+            span.muted {
+                @if let Some(name) = department_name { (name) "（" (department) "）" }
+                @else { (department) }
+            }
+        }
+        nav.tabs aria-label="工单状态" {
+            @for (i, (key, label, _)) in TABS.iter().enumerate() {
+                @let count = counts.get(i).copied().unwrap_or(0);
+                @let class = if *key == current { "tab active" } else { "tab" };
+                a class=(class) href={ "/?tab=" (key) } aria-current=[(*key == current).then_some("page")] {
+                    (label)
+                    span class={ "count-badge" @if *key == "overdue" && count > 0 { " over" } } { (count) }
+                }
+            }
+        }
+        table #inbox.tickets {
+            (table_head(false))
+            tbody {
+                (ticket_rows(items, now, false, regions))
+                @if items.is_empty() {
+                    tr { td.empty colspan="7" { "暂无工单。" } }
+                }
+            }
+        }
+    }
+}
+
+/// The filters of `/tickets`, as the form shows them and the API gets them.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct ListFilter {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub overdue: String,
+    #[serde(default)]
+    pub caller_phone: String,
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+impl ListFilter {
+    /// The API query: only the filters that are set (the service refuses empty values).
+    pub fn api_query(&self, role: Role) -> Vec<(&'static str, String)> {
+        let mut q = Vec::new();
+        let mut put = |k: &'static str, v: &str| {
+            let v = v.trim();
+            if !v.is_empty() {
+                q.push((k, v.to_string()));
+            }
+        };
+        put("status", &self.status);
+        put("type", &self.kind);
+        if role != Role::Liaison {
+            put("department", &self.department);
+            put("caller_phone", &self.caller_phone);
+        }
+        if self.overdue == "true" {
+            put("overdue", "true");
+        }
+        q.push(("page", self.page.unwrap_or(1).max(1).to_string()));
+        q.push(("per_page", "20".into()));
+        q
+    }
+
+    /// This filter's `/tickets` address at another page.
+    fn at_page(&self, page: i64) -> String {
+        let mut f = self.clone();
+        f.page = Some(page);
+        let pairs: Vec<(&str, String)> = [
+            ("status", f.status.clone()),
+            ("type", f.kind.clone()),
+            ("department", f.department.clone()),
+            ("overdue", f.overdue.clone()),
+            ("caller_phone", f.caller_phone.clone()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .chain([("page", page.to_string())])
+        .collect();
+        format!(
+            "/tickets?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
+}
+
+const STATUSES: &[&str] = &[
+    "new",
+    "dispatched",
+    "accepted",
+    "returned",
+    "replied",
+    "reopened",
+    "closed",
+];
+const KINDS: &[&str] = &["complaint", "no_info", "consultation", "suggestion"];
+
+/// `/tickets`: filters, the page of tickets, paging.
+pub fn list(
+    user: &User,
+    f: &ListFilter,
+    page: &Page<Ticket>,
+    regions: &RegionNames,
+    now: DateTime<Utc>,
+) -> Markup {
+    let title = match user.role {
+        Role::Operator => "我的工单",
+        Role::Liaison => "部门工单",
+        _ => "工单查询",
+    };
+    let staff = user.role != Role::Liaison;
+    let per_page = page.per_page.max(1);
+    let current = page.page.max(1);
+    let last = ((page.total + per_page - 1) / per_page).max(1);
+    html! {
+        h1 { (title) }
+        form.card.filters method="get" action="/tickets" {
+            div.row {
+                div {
+                    label for="f-status" { "状态" }
+                    select #f-status name="status" {
+                        option value="" { "全部" }
+                        @for s in STATUSES {
+                            option value=(s) selected[f.status == *s] { (format::status_label(s)) }
+                        }
+                    }
+                }
+                div {
+                    label for="f-type" { "类型" }
+                    select #f-type name="type" {
+                        option value="" { "全部" }
+                        @for k in KINDS {
+                            option value=(k) selected[f.kind == *k] { (format::type_label(k)) }
+                        }
+                    }
+                }
+                @if staff {
+                    div {
+                        label for="f-department" { "承办部门代码" }
+                        input #f-department type="text" name="department" value=(f.department) placeholder="如 530100-rsj";
+                    }
+                    div {
+                        label for="f-phone" { "来电号码" }
+                        input #f-phone type="tel" name="caller_phone" value=(f.caller_phone);
+                    }
+                }
+                div.check {
+                    input #f-overdue type="checkbox" name="overdue" value="true" checked[f.overdue == "true"];
+                    label for="f-overdue" { "只看超期" }
+                }
+                div.check { button.primary type="submit" { "查询" } }
+            }
+        }
+        p.muted { "共 " (page.total) " 件" }
+        table #ticket-list.tickets {
+            (table_head(staff))
+            tbody {
+                (ticket_rows(&page.items, now, staff, regions))
+                @if page.items.is_empty() {
+                    tr { td.empty colspan="8" { "没有符合条件的工单。" } }
+                }
+            }
+        }
+        @if last > 1 {
+            nav.pager aria-label="翻页" {
+                @if current > 1 { a href=(f.at_page(current - 1)) rel="prev" { "上一页" } }
+                span { "第 " (current) " / " (last) " 页" }
+                @if current < last { a href=(f.at_page(current + 1)) rel="next" { "下一页" } }
+            }
+        }
+    }
+}
+
+/// Everything the ticket page shows.
+pub struct TicketView<'a> {
+    pub ticket: &'a Ticket,
+    pub events: &'a [Event],
+    pub department: Option<&'a DepartmentName>,
+    pub extension: Option<&'a PendingExtension>,
+    pub regions: &'a RegionNames,
+    /// The action just done (`?done=`), for the success message.
+    pub done: Option<&'a str>,
+    pub now: DateTime<Utc>,
+}
+
+/// The message after an action.
+pub fn done_message(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "accept" => "已签收。",
+        "return" => "已退单，等待值班长处理。",
+        "extend" => "延期申请已提交，等待值班长审批。",
+        "reply" => "已回复。",
+        "replenish" => "补充信息已提交，等待知识库审核；审核通过后工单自动办结。",
+        "dispatch" => "已派单。",
+        "return-reject" => "已驳回退单，工单退回原部门。",
+        "extend-approve" => "已批准延期。",
+        "extend-refuse" => "已拒绝延期。",
+        "supervise" => "已督办。",
+        "callback" => "回访已记录。",
+        "reopen" => "工单已重办，请重新派单。",
+        "close" => "工单已办结。",
+        _ => return None,
+    })
+}
+
+/// The history's name of an event (the service's names; the shared labels cover the rest).
+fn event_label(action: &str) -> &'static str {
+    match action {
+        "extend_requested" => "申请延期",
+        "extend_approved" => "批准延期",
+        "extend_refused" => "拒绝延期",
+        "change_request_created" => "已提交知识库审核",
+        "change_request_refused" => "知识库未受理",
+        "notification_failed" => "通知失败",
+        other => format::action_label(other),
+    }
+}
+
+/// The readable facts an event carries.
+fn event_facts(e: &Event) -> Vec<(&'static str, String)> {
+    let d = &e.data;
+    let text = |k: &str| {
+        d.get(k)
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_owned)
+    };
+    let mut out = Vec::new();
+    if e.action == "delivery" {
+        let channel = match text("channel").as_deref() {
+            Some("email") => "电子邮件",
+            Some("fax") => "传真",
+            Some("sms") => "短信",
+            _ => "其他",
+        };
+        let to = text("to").unwrap_or_default();
+        let status = match text("status").as_deref() {
+            Some("sent") => "已发出",
+            _ => "投递失败",
+        };
+        out.push(("通知", format!("{channel} {to}：{status}")));
+        if let Some(err) = text("error") {
+            out.push(("原因", err));
+        }
+        return out;
+    }
+    if e.action == "dispatch"
+        && let Some(v) = text("department")
+    {
+        out.push(("派往", v));
+    }
+    for (key, label) in [
+        ("reason", "原因"),
+        ("note", "说明"),
+        ("body", "回复"),
+        ("department_code", "部门"),
+        ("question", "问题"),
+        ("answer", "答复"),
+        ("entry_code", "知识条目"),
+    ] {
+        if let Some(v) = text(key) {
+            out.push((label, v));
+        }
+    }
+    if let Some(n) = d
+        .get("new_department")
+        .and_then(|n| n.get("name"))
+        .and_then(|n| n.as_str())
+    {
+        out.push(("新部门", n.to_string()));
+    }
+    if let Some(s) = text("satisfaction") {
+        out.push(("评价", format::satisfaction_label(&s).to_string()));
+    }
+    if e.action.starts_with("extend")
+        && let Some(u) = text("until")
+    {
+        out.push(("延期至", format::time(&u)));
+    }
+    out
+}
+
+fn history(events: &[Event]) -> Markup {
+    html! {
+        ol.history #history {
+            @for e in events {
+                li {
+                    div.row {
+                        b { (event_label(&e.action)) }
+                        span.muted { (format::time(&e.at)) }
+                        span { (e.actor) }
+                        span.muted {
+                            "（" (Role::from_str(&e.role).map(role_label).unwrap_or("系统")) "）"
+                        }
+                        @if let (Some(from), Some(to)) = (&e.from_status, &e.to_status) {
+                            @if from != to {
+                                span.badge { (format::status_label(from)) " → " (format::status_label(to)) }
+                            }
+                        }
+                    }
+                    @for (label, value) in event_facts(e) {
+                        p.fact { span.muted { (label) "：" } (value) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The editor's reason when the knowledge base turned the facts down, if that is the latest
+/// word on them (facts supplied again since then answer it).
+fn rejection(events: &[Event]) -> Option<String> {
+    let last = events
+        .iter()
+        .rev()
+        .find(|e| e.action == "knowledge_rejected" || e.action == "replenish")?;
+    (last.action == "knowledge_rejected").then(|| {
+        last.data
+            .get("reason")
+            .and_then(|r| r.as_str())
+            .unwrap_or("未说明原因")
+            .to_string()
+    })
+}
+
+/// The reason of the latest event `action`.
+fn last_reason(events: &[Event], action: &str) -> Option<String> {
+    events
+        .iter()
+        .rev()
+        .find(|e| e.action == action)
+        .and_then(|e| e.data.get("reason")?.as_str().map(str::to_owned))
+}
+
+fn action_form(id: &str, action: &str, user: &User, class: &str, body: Markup) -> Markup {
+    let url = format!("/tickets/{id}/{action}");
+    html! {
+        form class={ "act " (class) } method="post" action=(url) hx-post=(url) data-action=(action) {
+            (csrf_field(user))
+            (body)
+        }
+    }
+}
+
+/// A search-as-you-type department picker filling the hidden `name` field.
+fn department_picker(name: &str, key: &str, label: &str) -> Markup {
+    let input = format!("pick-{key}");
+    let results = format!("pick-results-{key}");
+    html! {
+        div.picker data-picker {
+            label for=(input) { (label) }
+            input id=(input) type="search" name="q" autocomplete="off" placeholder="输入部门名称、简称或代码"
+                hx-get="/tickets/departments" hx-trigger="input changed delay:150ms, search"
+                hx-target={ "#" (results) } hx-include="this" hx-params="q";
+            input type="hidden" name=(name) value="" data-picked-code;
+            div.pick-results id=(results) {}
+            p.picked data-picked { span.muted { "尚未选择部门" } }
+        }
+    }
+}
+
+/// The results of the department picker.
+pub fn department_hits(hits: &[DepartmentRef]) -> Markup {
+    html! {
+        @if hits.is_empty() {
+            p.muted { "没有找到部门。" }
+        }
+        @else {
+            p.muted.pick-hint { "点选部门，或按 Enter 选第一个：" }
+        }
+        ul.hits {
+            @for d in hits {
+                li {
+                    button type="button" data-pick=(d.code) data-pick-name=(d.name) {
+                        (d.name) " " span.muted { "（" (d.code) "）" }
+                        @if d.status.as_deref() == Some("merged") { " " span.badge { "已合并" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn liaison_forms(v: &TicketView, user: &User) -> Markup {
+    let t = v.ticket;
+    let id = &t.id;
+    let working = matches!(t.status.as_str(), "dispatched" | "accepted");
+    let can_extend = working && v.extension.is_none() && !t.overdue;
+    html! {
+        @if let Some(x) = v.extension {
+            div.card.notice { "延期申请（至 " (format::time(&x.until)) "）等待值班长审批：" (x.reason) }
+        }
+        @if t.status == "dispatched" {
+            (action_form(id, "accept", user, "card", html! {
+                h2 { "签收" }
+                p.muted { "确认本部门承办此工单。" }
+                button.primary type="submit" data-hotkey="s" { "签收（Alt+S）" }
+            }))
+        }
+        @if t.status == "accepted" && t.kind != "no_info" {
+            (action_form(id, "reply", user, "card", html! {
+                h2 { "回复" }
+                label for="reply-body" { "答复内容" }
+                textarea #reply-body name="body" required maxlength="4000" rows="6" {}
+                label for="reply-channel" { "答复方式" }
+                select #reply-channel name="channel" {
+                    option value="system" { "系统回复" }
+                    option value="phone" { "电话" }
+                    option value="fax" { "传真" }
+                    option value="email" { "电子邮件" }
+                }
+                div.actions { button.primary type="submit" { "提交回复" } }
+            }))
+        }
+        @if working {
+            details.card {
+                summary { "退单（派错部门）" }
+                (action_form(id, "return", user, "", html! {
+                    label for="return-reason" { "退单原因" }
+                    textarea #return-reason name="reason" required maxlength="2000" placeholder="说明为何不属于本部门，建议承办部门" {}
+                    div.actions { button.danger type="submit" { "退单" } }
+                }))
+            }
+        }
+        @if can_extend {
+            details.card {
+                summary { "申请延期" }
+                (action_form(id, "extend", user, "", html! {
+                    label for="extend-days" { "延长天数（自然日，从当前答复期限算起）" }
+                    input #extend-days type="number" name="days" min="1" max="30" value="3" required;
+                    label for="extend-reason" { "延期原因" }
+                    textarea #extend-reason name="reason" required maxlength="2000" {}
+                    div.actions { button type="submit" { "提交申请" } }
+                }))
+            }
+        }
+    }
+}
+
+/// The no-info ticket's facts for the knowledge base: an existing department or a new one.
+fn replenish_form(v: &TicketView, user: &User) -> Markup {
+    let t = v.ticket;
+    html! {
+        section.card.replenish #replenish {
+            h2 { "补充信息（提交知识库）" }
+            @if let Some(reason) = rejection(v.events) {
+                div.rejected role="alert" {
+                    b { "知识库审核未通过：" } (reason)
+                    p.muted { "请按审核意见修改后重新提交。" }
+                }
+            }
+            (action_form(&t.id, "replenish", user, "", html! {
+                div.choice {
+                    fieldset.known {
+                        legend { "甲：知识库已有的部门" }
+                        (department_picker("department_code", "replenish", "查找部门"))
+                    }
+                    fieldset {
+                        legend { "乙：或新增部门" }
+                        div.fields {
+                            div.wide {
+                                label for="nd-name" { "部门名称" }
+                                input #nd-name type="text" name="nd_name" maxlength="100";
+                            }
+                            div {
+                                label for="nd-region" { "区域代码" }
+                                input #nd-region type="text" name="nd_region" value=(t.region) maxlength="6";
+                            }
+                            div {
+                                label for="nd-phone-label" { "电话用途" }
+                                input #nd-phone-label type="text" name="nd_phone_label" value="办公室";
+                            }
+                            div {
+                                label for="nd-phone" { "电话号码" }
+                                input #nd-phone type="tel" name="nd_phone" placeholder="0871-6311234";
+                            }
+                            div {
+                                label for="nd-hours" { "办公时间" }
+                                input #nd-hours type="text" name="nd_hours" placeholder="周一至周五 9:00-17:00";
+                            }
+                            div {
+                                label for="nd-phone2-label" { "电话用途（二）" }
+                                input #nd-phone2-label type="text" name="nd_phone2_label";
+                            }
+                            div {
+                                label for="nd-phone2" { "电话号码（二）" }
+                                input #nd-phone2 type="tel" name="nd_phone2";
+                            }
+                            div {
+                                label for="nd-address" { "地址" }
+                                input #nd-address type="text" name="nd_address" maxlength="200";
+                            }
+                        }
+                    }
+                }
+                div.cols.cols-2 {
+                    div {
+                        label for="rp-question" { "来电问题（与答复同时填写）" }
+                        input #rp-question type="text" name="question" maxlength="500" value=(t.query.as_deref().unwrap_or(""));
+                        label for="rp-note" { "说明（必填：为何由该部门负责）" }
+                        input #rp-note type="text" name="note" required maxlength="2000";
+                    }
+                    div {
+                        label for="rp-answer" { "答复（话务员可照读的答案，与问题同时填写）" }
+                        textarea #rp-answer name="answer" maxlength="4000" rows="4" {}
+                    }
+                }
+                div.actions { button.primary type="submit" { "提交补充信息" } }
+            }))
+        }
+    }
+}
+
+fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
+    let t = v.ticket;
+    let id = &t.id;
+    let s = t.status.as_str();
+    html! {
+        @if let Some(reason) = last_reason(v.events, "return").filter(|_| s == "returned") {
+            div.card.notice.return-reason { b { "退单原因：" } (reason) }
+        }
+        @if matches!(s, "new" | "returned" | "reopened") {
+            (action_form(id, "dispatch", user, "card", html! {
+                h2 { "派单" }
+                (department_picker("department", "dispatch", "承办部门"))
+                div.actions { button.primary type="submit" { "派单" } }
+            }))
+        }
+        @if s == "returned" {
+            (action_form(id, "return-reject", user, "card", html! {
+                h2 { "驳回退单" }
+                label for="rr-reason" { "驳回理由（工单退回原部门）" }
+                textarea #rr-reason name="reason" required maxlength="2000" {}
+                div.actions { button type="submit" { "驳回退单" } }
+            }))
+        }
+        @if let Some(x) = v.extension {
+            section.card {
+                h2 { "延期审批" }
+                p { "申请延期至 " b { (format::time(&x.until)) } "：" (x.reason) }
+                (action_form(id, "extend-approve", user, "", html! {
+                    label for="ea-note" { "批示（可不填）" }
+                    input #ea-note type="text" name="note" maxlength="2000";
+                    div.actions { button.primary type="submit" { "批准延期" } }
+                }))
+                (action_form(id, "extend-refuse", user, "", html! {
+                    label for="er-reason" { "拒绝理由" }
+                    input #er-reason type="text" name="reason" required maxlength="2000";
+                    div.actions { button.danger type="submit" { "拒绝延期" } }
+                }))
+            }
+        }
+        @if s == "replied" && t.kind != "no_info" { (callback_form(id, user)) }
+        @if s != "closed" {
+            details.card {
+                summary { "督办" }
+                (action_form(id, "supervise", user, "", html! {
+                    label for="sv-note" { "督办意见" }
+                    textarea #sv-note name="note" required maxlength="2000" {}
+                    div.actions { button type="submit" { "督办" } }
+                }))
+            }
+        }
+        @if matches!(s, "replied" | "closed") {
+            details.card {
+                summary { "重办" }
+                (action_form(id, "reopen", user, "", html! {
+                    label for="ro-reason" { "重办原因" }
+                    textarea #ro-reason name="reason" required maxlength="2000" {}
+                    div.actions { button type="submit" { "重办" } }
+                }))
+            }
+        }
+        @if matches!(s, "new" | "replied") {
+            details.card {
+                summary { "办结" }
+                (action_form(id, "close", user, "", html! {
+                    label for="cl-note" { "办结说明" }
+                    textarea #cl-note name="note" required maxlength="2000" {}
+                    div.actions { button type="submit" { "办结" } }
+                }))
+            }
+        }
+    }
+}
+
+fn callback_form(id: &str, user: &User) -> Markup {
+    action_form(
+        id,
+        "callback",
+        user,
+        "card",
+        html! {
+            h2 { "回访" }
+            fieldset.inline {
+                legend { "来电人评价" }
+                @for (value, label) in [("satisfied", "满意"), ("basically_satisfied", "基本满意"), ("dissatisfied", "不满意")] {
+                    @let fid = format!("cb-{value}");
+                    input id=(fid) type="radio" name="satisfaction" value=(value) required;
+                    label for=(fid) { (label) }
+                }
+            }
+            label for="cb-note" { "回访记录（可不填）" }
+            input #cb-note type="text" name="note" maxlength="2000";
+            div.actions { button.primary type="submit" { "记录回访" } }
+        },
+    )
+}
+
+/// `/tickets/{id}`.
+pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
+    let t = v.ticket;
+    let dept = match (v.department, &t.department) {
+        (Some(d), Some(code)) => format!("{}（{code}）", d.name),
+        (None, Some(code)) => code.clone(),
+        _ => "未派单".into(),
+    };
+    let region = v
+        .department
+        .and_then(|d| d.region_name.clone())
+        .or_else(|| v.regions.get(&t.region).cloned())
+        .map(|n| format!("{n}（{}）", t.region))
+        .unwrap_or_else(|| t.region.clone());
+    let forms = match user.role {
+        Role::Liaison => liaison_forms(v, user),
+        Role::Supervisor => supervisor_forms(v, user),
+        Role::Operator if t.status == "replied" && t.kind != "no_info" => {
+            callback_form(&t.id, user)
+        }
+        _ => html! {},
+    };
+    let replenish = user.role == Role::Liaison && t.status == "accepted" && t.kind == "no_info";
+    html! {
+        @if let Some(msg) = v.done.and_then(done_message) {
+            div.flash.flash-ok role="status" #done { (msg) }
+        }
+        section.card.ticket-head {
+            div.row {
+                h1 #ticket-id { (t.id) }
+                (badges(t))
+                span.grow {}
+                span.deadline { "期限：" (deadline(t, v.now)) }
+            }
+            dl.facts {
+                dt { "状态" } dd #ticket-status { (format::status_label(&t.status)) }
+                dt { "承办部门" } dd { (dept) }
+                dt { "区域" } dd { (region) }
+                dt { "受理" } dd { (format::time(&t.created_at)) "（" (t.created_by) "）" }
+                dt { "答复期限" } dd { (format::time(&t.due_at)) }
+                @if let Some(a) = t.accept_due_at.as_ref().filter(|_| t.status == "dispatched") {
+                    dt { "签收期限" } dd { (format::time(a)) }
+                }
+            }
+            @if let Some(q) = t.query.as_deref().filter(|_| t.kind == "no_info") {
+                p.head-query { span.muted { "来电查询：" } b { (q) } }
+            }
+        }
+        // The facts are the liaison's whole task on an accepted no-info ticket: full width, first.
+        @if replenish { (replenish_form(v, user)) }
+        div.ticket-grid {
+            div.ticket-main {
+                section.card {
+                    h2 { "来电人与诉求" }
+                    dl.facts {
+                        dt { "来电人" } dd { (t.caller.name.as_deref().unwrap_or("未留姓名")) }
+                        dt { "电话" } dd { (t.caller.phone) }
+                        @if let Some(e) = &t.caller.email { dt { "邮箱" } dd { (e) } }
+                        @if let Some(c) = &t.cause { dt { "投诉原因" } dd { (format::cause_label(c)) } }
+                        @if let Some(q) = &t.query { dt { "查询内容" } dd.query { (q) } }
+                        dt { "摘要" } dd { (t.summary) }
+                        @if !t.details.trim().is_empty() { dt { "详情" } dd.pre { (t.details) } }
+                        @if let Some(r) = &t.reply { dt { "答复" } dd.pre #ticket-reply { (r) } }
+                        @if let Some(s) = &t.satisfaction { dt { "回访评价" } dd { (format::satisfaction_label(s)) } }
+                        @if let Some(code) = &t.entry_code { dt { "知识条目" } dd { code { (code) } } }
+                        @if let Some(c) = &t.closed_at { dt { "办结时间" } dd { (format::time(c)) } }
+                    }
+                }
+                section.card {
+                    h2 { "办理记录" }
+                    (history(v.events))
+                }
+            }
+            aside.ticket-side { (forms) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::types::Caller;
+    use chrono::TimeZone;
+
+    fn user(role: Role) -> User {
+        User {
+            sid: "s".into(),
+            username: "u".into(),
+            role,
+            department: None,
+            token: "t".into(),
+            csrf: "c".into(),
+        }
+    }
+
+    fn ticket(kind: &str, status: &str) -> Ticket {
+        Ticket {
+            id: "T20261204-000001".into(),
+            kind: kind.into(),
+            status: status.into(),
+            urgent: true,
+            summary: "<script>x</script>".into(),
+            details: String::new(),
+            region: "530100".into(),
+            department: Some("530100-zfb".into()),
+            query: Some("滇池管理局电话".into()),
+            caller: Caller {
+                name: None,
+                phone: "138****1111".into(),
+                email: None,
+            },
+            created_by: "operator".into(),
+            created_at: "2026-12-04T01:00:00Z".into(),
+            updated_at: "2026-12-04T01:00:00Z".into(),
+            due_at: "2026-12-10T01:00:00Z".into(),
+            accept_due_at: Some("2026-12-04T05:00:00Z".into()),
+            next_due_at: Some("2026-12-04T05:00:00Z".into()),
+            overdue: false,
+            cause: None,
+            reply: None,
+            satisfaction: None,
+            entry_code: None,
+            closed_at: None,
+            returned_from: None,
+            extension: None,
+            call_id: None,
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 4, 2, 0, 0).single().unwrap()
+    }
+
+    fn event(action: &str, data: serde_json::Value) -> Event {
+        Event {
+            id: 1,
+            at: "2026-12-04T02:00:00Z".into(),
+            actor: "editor".into(),
+            role: "kb_editor".into(),
+            action: action.into(),
+            from_status: Some("replied".into()),
+            to_status: Some("accepted".into()),
+            data,
+        }
+    }
+
+    #[test]
+    fn the_inbox_lists_tickets_with_counts_and_deadlines() {
+        let items = [ticket("no_info", "dispatched")];
+        let html = inbox(
+            "530100-zfb",
+            Some("昆明市人民政府办公室"),
+            &[1, 0, 0, 0, 0],
+            "dispatched",
+            &items,
+            &RegionNames::from([("530100".to_string(), "昆明市".to_string())]),
+            now(),
+        )
+        .into_string();
+        assert!(html.contains("id=\"inbox\""));
+        assert!(html.contains("href=\"/tickets/T20261204-000001\""));
+        assert!(html.contains("查无信息") && html.contains("紧急"));
+        assert!(
+            html.contains("滇池管理局电话"),
+            "a no-info row shows the query"
+        );
+        assert!(html.contains("剩余 3小时0分"), "{html}");
+        assert!(html.contains("due-near"));
+        assert!(html.contains("待签收"));
+        assert!(html.contains("昆明市"), "regions read by name");
+        assert!(!html.contains("style="));
+    }
+
+    #[test]
+    fn a_liaison_sees_accept_on_a_dispatched_ticket_and_replenish_once_accepted() {
+        let u = user(Role::Liaison);
+        let t = ticket("no_info", "dispatched");
+        let v = TicketView {
+            ticket: &t,
+            events: &[],
+            department: None,
+            extension: None,
+            regions: &RegionNames::new(),
+            done: Some("accept"),
+            now: now(),
+        };
+        let html = ticket_page(&v, &u).into_string();
+        assert!(html.contains("/tickets/T20261204-000001/accept"));
+        assert!(!html.contains("/replenish"));
+        assert!(html.contains("&lt;script&gt;"), "input is escaped");
+        assert!(!html.contains("<script>x"));
+        assert!(!html.contains("style="));
+
+        let t = ticket("no_info", "accepted");
+        let events = [event(
+            "knowledge_rejected",
+            serde_json::json!({"reason": "电话号码有误"}),
+        )];
+        let v = TicketView {
+            ticket: &t,
+            events: &events,
+            ..v
+        };
+        let html = ticket_page(&v, &u).into_string();
+        assert!(html.contains("/tickets/T20261204-000001/replenish"));
+        assert!(html.contains("知识库审核未通过") && html.contains("电话号码有误"));
+        assert!(!html.contains("/accept\""));
+        // Every field has its label.
+        for id in [
+            "nd-name",
+            "nd-phone",
+            "rp-question",
+            "rp-answer",
+            "rp-note",
+            "pick-replenish",
+        ] {
+            assert!(html.contains(&format!("for=\"{id}\"")), "{id}");
+        }
+        assert!(!html.contains("style="));
+    }
+
+    #[test]
+    fn a_supervisor_dispatches_a_new_ticket_and_an_operator_only_reads() {
+        let t = ticket("complaint", "new");
+        let v = TicketView {
+            ticket: &t,
+            events: &[],
+            department: None,
+            extension: None,
+            regions: &RegionNames::new(),
+            done: None,
+            now: now(),
+        };
+        let html = ticket_page(&v, &user(Role::Supervisor)).into_string();
+        assert!(html.contains("/dispatch") && html.contains("name=\"department\""));
+        assert!(html.contains("/close"));
+        let html = ticket_page(&v, &user(Role::Operator)).into_string();
+        assert!(!html.contains("<form class=\"act"), "{html}");
+    }
+
+    #[test]
+    fn history_reads_in_chinese_with_reasons() {
+        let html = history(&[event(
+            "knowledge_rejected",
+            serde_json::json!({"reason": "<b>不对</b>"}),
+        )])
+        .into_string();
+        assert!(html.contains("知识库驳回") && html.contains("知识库维护"));
+        assert!(html.contains("已回复 → 已签收"));
+        assert!(html.contains("&lt;b&gt;不对"));
+        let html = history(&[event(
+            "delivery",
+            serde_json::json!({"channel": "fax", "to": "***", "status": "sent"}),
+        )])
+        .into_string();
+        assert!(html.contains("传真 ***：已发出"), "{html}");
+    }
+
+    #[test]
+    fn the_list_query_leaves_out_empty_filters() {
+        let f = ListFilter {
+            status: "accepted".into(),
+            caller_phone: "138".into(),
+            ..Default::default()
+        };
+        let q = f.api_query(Role::Liaison);
+        assert!(q.iter().any(|(k, v)| *k == "status" && v == "accepted"));
+        assert!(!q.iter().any(|(k, _)| *k == "caller_phone" || *k == "type"));
+        assert_eq!(
+            f.at_page(2),
+            "/tickets?status=accepted&caller_phone=138&page=2"
+        );
+    }
+}
