@@ -266,7 +266,8 @@ impl Browser {
                 return now;
             }
             if Instant::now() > deadline {
-                panic!("`{css}` never showed {text:?}; it shows:\n{now}");
+                let flash = self.text("#flash").await;
+                panic!("`{css}` never showed {text:?}; it shows:\n{now}\nmessage area: {flash}");
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }

@@ -405,6 +405,9 @@ struct ComplaintQuery {
     phone: String,
     #[serde(default)]
     department: String,
+    /// The search's region filter: the caller's region when no department is known yet.
+    #[serde(default)]
+    region: String,
 }
 
 async fn complaint_form(
@@ -421,9 +424,14 @@ async fn complaint_form(
         code: &d.code,
         name: &d.name,
     });
+    let regions: Vec<Region> = api
+        .get(&user, Service::Knowledge, "/api/v1/regions")
+        .await?;
     Ok(html(view::complaint_form(
         &digits(&query.phone),
         in_view.as_ref(),
+        &regions,
+        query.region.trim(),
         &random_token(),
     )))
 }
@@ -440,6 +448,8 @@ struct ComplaintForm {
     cause: String,
     #[serde(default)]
     department: String,
+    #[serde(default)]
+    region: String,
     #[serde(default)]
     summary: String,
     #[serde(default)]
@@ -460,16 +470,23 @@ async fn create_complaint(
     if !["complaint", "consultation", "suggestion"].contains(&kind) {
         return Err(PageError::Invalid("请选择工单类型。".into()));
     }
-    let Some(department) = some(&f.department) else {
-        return Err(PageError::Invalid("请先选择承办部门。".into()));
+    // Without a department the ticket waits, new, for the supervisor to dispatch (派单).
+    let department = match some(&f.department) {
+        Some(d) => Some(
+            checked_code(d).map_err(|_| PageError::Invalid("承办部门有误，请重新选择。".into()))?,
+        ),
+        None => None,
     };
-    let department = checked_code(department)
-        .map_err(|_| PageError::Invalid("承办部门有误，请重新选择。".into()))?;
     let (Some(summary), Some(phone)) = (some(&f.summary), some(&f.caller_phone)) else {
         return Err(PageError::Invalid("请填写摘要和联系电话。".into()));
     };
     // A department's code starts with its region's: `530100-rsj`.
-    let region = department.split('-').next().unwrap_or(department);
+    let region = match department {
+        Some(d) => d.split('-').next().unwrap_or(d),
+        None => some(&f.region).ok_or_else(|| {
+            PageError::Invalid("请选择承办部门，或选择来电人所在地区由值班长派单。".into())
+        })?,
+    };
     let cause = some(&f.cause).filter(|_| kind == "complaint");
     let body = json!({
         "type": kind,

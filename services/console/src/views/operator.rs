@@ -574,7 +574,7 @@ fn wrapup_with(
                     button type="button" #open-no-info-form data-hotkey="q" hx-get="/operator/no-info"
                         hx-include="#q, #region, #caller-phone" hx-target="#detail" hx-swap="innerHTML" { "查无信息工单" kbd { "Alt+Q" } }
                     button type="button" #open-complaint data-hotkey="c" hx-get="/operator/complaint"
-                        hx-include="#caller-phone, #w-department" hx-target="#detail" hx-swap="innerHTML" { "投诉/工单" kbd { "Alt+C" } }
+                        hx-include="#caller-phone, #w-department, #region" hx-target="#detail" hx-swap="innerHTML" { "投诉/工单" kbd { "Alt+C" } }
                 }
             }
         }
@@ -687,7 +687,14 @@ pub fn no_info_form(q: &str, region: &str, phone: &str, regions: &[Region], key:
 }
 
 /// The complaint (or consultation, suggestion) form; the deadline shows before submitting.
-pub fn complaint_form(phone: &str, department: Option<&InView>, key: &str) -> Markup {
+pub fn complaint_form(
+    phone: &str,
+    department: Option<&InView>,
+    regions: &[Region],
+    region: &str,
+    key: &str,
+) -> Markup {
+    let region = if region.is_empty() { "530000" } else { region };
     html! {
         section.card.ticket-form #complaint-form {
             h2 { "登记投诉 / 咨询 / 建议工单" }
@@ -729,6 +736,12 @@ pub fn complaint_form(phone: &str, department: Option<&InView>, key: &str) -> Ma
                     hx-get="/operator/pick" hx-trigger="input changed delay:150ms"
                     hx-target="#c-dept-choices" hx-sync="this:replace";
                 div #c-dept-choices {}
+                label for="c-region" { "来电人所在地区（不确定承办部门时留空部门，由值班长派单）" }
+                select #c-region name="region" {
+                    @for r in regions.iter().filter(|r| r.level != "county") {
+                        option value=(r.code) selected[r.code == region] { (r.name) }
+                    }
+                }
                 label for="c-summary" { "摘要" }
                 input #c-summary type="text" name="summary" required maxlength="200" autofocus[department.is_some()];
                 label for="c-details" { "详细情况" }

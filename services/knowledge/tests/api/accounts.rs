@@ -187,12 +187,12 @@ async fn the_last_admin_stays_an_admin() {
     };
     json(create("chief").await, 201).await;
     let patch = |name: &'static str, body: serde_json::Value| {
-        app.send(
-            Method::PATCH,
-            &format!("/api/v1/accounts/{name}"),
-            Some(&admin),
-            Some(body),
-        )
+        let path = format!("/api/v1/accounts/{name}");
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            app.send(Method::PATCH, &path, Some(&admin), Some(body))
+                .await
+        }
     };
     let p = problem(patch("chief", json!({"disabled": true})).await, 409).await;
     assert!(p["detail"].as_str().unwrap().contains("last"), "{p}");
