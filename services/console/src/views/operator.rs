@@ -158,7 +158,7 @@ pub fn desk(d: &Desk) -> Markup {
                     label.search-label for="q" { "查询" }
                     input #q.big name="q" type="search" autofocus autocomplete="off" maxlength="200"
                         placeholder="部门名称、拼音首字母（如 kmsrsj）或来电人的问题"
-                        hx-get="/operator/search" hx-trigger="input changed delay:150ms, search"
+                        hx-get="/operator/search" hx-trigger="input changed delay:80ms, search"
                         hx-target="#results" hx-include="#region" hx-sync="this:replace";
                     label.search-label for="region" { "地区" }
                     select #region name="region" hx-get="/operator/search" hx-trigger="change"
@@ -733,7 +733,7 @@ pub fn complaint_form(
                 div #c-dept-picked { (picked(department)) }
                 label for="c-dept-q" { "承办部门（输入名称或拼音首字母查找）" }
                 input #c-dept-q type="search" name="dq" autocomplete="off" autofocus[department.is_none()]
-                    hx-get="/operator/pick" hx-trigger="input changed delay:150ms"
+                    hx-get="/operator/pick" hx-trigger="input changed delay:100ms"
                     hx-target="#c-dept-choices" hx-sync="this:replace";
                 div #c-dept-choices {}
                 label for="c-region" { "来电人所在地区（不确定承办部门时留空部门，由值班长派单）" }

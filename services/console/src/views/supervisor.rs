@@ -438,7 +438,7 @@ fn dispatch_form(t: &Ticket, button: &str) -> Markup {
             label for=(input) { "承办部门" }
             div.pickrow {
                 input id=(input) type="search" name="q" autocomplete="off" placeholder="输入部门名称或简称"
-                    hx-get="/board/departments" hx-trigger="input changed delay:150ms, search"
+                    hx-get="/board/departments" hx-trigger="input changed delay:100ms, search"
                     hx-target={ "#" (results) } hx-swap="innerHTML" aria-controls=(results);
                 input type="hidden" name="department" value="";
                 button.primary type="submit" { (button) }

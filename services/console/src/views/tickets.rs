@@ -511,7 +511,7 @@ fn department_picker(name: &str, key: &str, label: &str) -> Markup {
         div.picker data-picker {
             label for=(input) { (label) }
             input id=(input) type="search" name="q" autocomplete="off" placeholder="输入部门名称、简称或代码"
-                hx-get="/tickets/departments" hx-trigger="input changed delay:150ms, search"
+                hx-get="/tickets/departments" hx-trigger="input changed delay:100ms, search"
                 hx-target={ "#" (results) } hx-include="this" hx-params="q";
             input type="hidden" name=(name) value="" data-picked-code;
             div.pick-results id=(results) {}

@@ -250,11 +250,19 @@ impl ReplenishBody {
                 check_len("new_department.hours", h, 200)?;
             }
         }
-        if let Some(q) = &self.question {
-            check_len("question", q, 500)?;
-        }
-        if let Some(a) = &self.answer {
-            check_len("answer", a, MAX_TEXT)?;
+        // The knowledge service takes a question only with its answer; a change request it
+        // refuses for that would leave the ticket replied and never closed.
+        match (&self.question, &self.answer) {
+            (Some(q), Some(a)) => {
+                check_required("question", q, 500)?;
+                check_required("answer", a, MAX_TEXT)?;
+            }
+            (None, None) => {}
+            _ => {
+                return Err(ApiError::bad_request(
+                    "`question` and `answer` go together: give both or neither",
+                ));
+            }
         }
         check_required("note", &self.note, MAX_NOTE)?;
         Ok(())
