@@ -1,5 +1,6 @@
 // The knowledge editor's and admin's screens: the review queue's refresh held while a reason is
-// typed, forms cleared after a successful add, a file read into its textarea, a table filter.
+// typed, forms cleared after a successful add, a file read into its textarea, a table filter,
+// a department's phone rows added and removed.
 (function () {
   "use strict";
 
@@ -35,6 +36,40 @@
     var reader = new FileReader();
     reader.onload = function () { target.value = reader.result; };
     reader.readAsText(file, "utf-8");
+  });
+
+  // Repeated rows (a department's phones): `data-add-row="#list"` appends a copy of its
+  // `data-template`, with fresh ids; `data-remove-row` takes its row away (the last one is
+  // emptied instead, so there is always a row to type into).
+  var rowSerial = 0;
+  document.addEventListener("click", function (e) {
+    var add = e.target.closest && e.target.closest("[data-add-row]");
+    if (add) {
+      var list = document.querySelector(add.getAttribute("data-add-row"));
+      var tpl = document.querySelector(add.getAttribute("data-template"));
+      if (!list || !tpl || !tpl.content) { return; }
+      var row = tpl.content.firstElementChild.cloneNode(true);
+      var id = "n" + (++rowSerial);
+      row.querySelectorAll("[id], [for]").forEach(function (el) {
+        ["id", "for"].forEach(function (a) {
+          var v = el.getAttribute(a);
+          if (v) { el.setAttribute(a, v.replace("__N__", id)); }
+        });
+      });
+      list.appendChild(row);
+      var first = row.querySelector("input");
+      if (first) { first.focus(); }
+      return;
+    }
+    var remove = e.target.closest && e.target.closest("[data-remove-row]");
+    if (remove) {
+      var r = remove.parentElement;
+      if (r.parentElement && r.parentElement.children.length > 1) {
+        r.parentElement.removeChild(r);
+      } else {
+        r.querySelectorAll("input").forEach(function (i) { i.value = ""; });
+      }
+    }
   });
 
   // <input data-filter="selector">: hides the rows that do not contain the typed text.

@@ -1,5 +1,5 @@
 //! The knowledge editor's screens (知识库维护): the review queue at `/`, FAQ entries, unanswered
-//! queries, synonyms and import, all under `/knowledge`.
+//! queries, synonyms, departments and import, all under `/knowledge`.
 
 use std::collections::HashMap;
 
@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::api::types::Page;
 use crate::api::{Api, Service};
 use crate::error::PageError;
-use crate::routes::{html, see_other};
+use crate::routes::{html, is_htmx, see_other};
 use crate::session::{CurrentUser, User};
 use crate::views::knowledge::{self as view, api_types::*};
 use crate::views::layout;
@@ -28,6 +28,12 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .route("/knowledge/faqs/{code}", web::get().to(faq))
         .route("/knowledge/faqs/{code}", web::post().to(save_faq))
         .route("/knowledge/faqs/{code}/status", web::post().to(faq_status))
+        .route("/knowledge/departments", web::get().to(departments))
+        .route("/knowledge/departments/{code}", web::get().to(department))
+        .route(
+            "/knowledge/departments/{code}",
+            web::post().to(save_department),
+        )
         .route("/knowledge/unanswered", web::get().to(unanswered))
         .route("/knowledge/synonyms", web::get().to(synonyms))
         .route("/knowledge/synonyms", web::post().to(add_synonym))
@@ -244,13 +250,30 @@ async fn faq(
         api.get::<Vec<Revision>>(&user, Service::Knowledge, &format!("{base}/revisions")),
     )
     .await;
+    let faq = faq?;
+    // The department's name is a nicety: its code shows when it cannot be had.
+    let department = api
+        .get::<Department>(
+            &user,
+            Service::Knowledge,
+            &format!("/api/v1/departments/{}", seg(&faq.department)),
+        )
+        .await
+        .ok()
+        .map(|d| d.name);
     let saved = match q.saved.as_deref() {
         Some("created") => Some("条目已创建。"),
         Some("status") => Some("审核状态已更新。"),
         Some(_) => Some("修改已保存，已记入修订记录。"),
         None => None,
     };
-    Ok(html(view::faq_editor(&user, &faq?, &revisions?, saved)))
+    Ok(html(view::faq_editor(
+        &user,
+        &faq,
+        department.as_deref(),
+        &revisions?,
+        saved,
+    )))
 }
 
 /// Keywords as typed: separated by commas (either width), semicolons or spaces.
@@ -546,6 +569,254 @@ async fn import(
     Ok(html(view::import_report(&report)))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Departments.
+
+const DEPT_PER_PAGE: i64 = 50;
+
+#[derive(Deserialize)]
+struct DeptQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+async fn departments(
+    req: HttpRequest,
+    user: CurrentUser,
+    api: web::Data<Api>,
+    q: web::Query<DeptQuery>,
+) -> Result<HttpResponse, PageError> {
+    let filter = view::DeptFilter {
+        q: q.q.trim().to_string(),
+        region: q.region.trim().to_string(),
+        page: q.page.unwrap_or(1).max(1),
+    };
+    let mut params = vec![
+        ("page", filter.page.to_string()),
+        ("per_page", DEPT_PER_PAGE.to_string()),
+    ];
+    if !filter.q.is_empty() {
+        params.push(("q", filter.q.clone()));
+    }
+    if !filter.region.is_empty() {
+        params.push(("region", filter.region.clone()));
+    }
+    let (list, regions) = futures_util::future::join(
+        api.get_query::<Page<DepartmentRecord>, _>(
+            &user,
+            Service::Knowledge,
+            "/api/v1/departments",
+            &params,
+        ),
+        api.get::<Vec<Region>>(&user, Service::Knowledge, "/api/v1/regions"),
+    )
+    .await;
+    let list = list?;
+    // Region names are a nicety: codes show when the list cannot be had.
+    let regions = regions.unwrap_or_default();
+    // htmx restoring a page from history wants the whole page, not the results.
+    if is_htmx(&req) && !req.headers().contains_key("hx-history-restore-request") {
+        return Ok(html(view::department_results(
+            &filter,
+            &regions,
+            &list.items,
+            list.total,
+            DEPT_PER_PAGE,
+        )));
+    }
+    Ok(html(view::department_list(
+        &user,
+        &filter,
+        &regions,
+        &list.items,
+        list.total,
+        DEPT_PER_PAGE,
+    )))
+}
+
+/// The department with its liaisons, and all its FAQ entries whatever their review state.
+async fn load_department(
+    user: &User,
+    api: &Api,
+    code: &str,
+) -> Result<(DepartmentDetail, Vec<Faq>), PageError> {
+    let (detail, faqs) = futures_util::future::join(
+        api.get::<DepartmentDetail>(
+            user,
+            Service::Knowledge,
+            &format!("/api/v1/departments/{}", seg(code)),
+        ),
+        api.get_query::<Page<Faq>, _>(
+            user,
+            Service::Knowledge,
+            "/api/v1/faqs",
+            &[("department", code), ("per_page", "100")],
+        ),
+    )
+    .await;
+    Ok((detail?, faqs?.items))
+}
+
+async fn department(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let (detail, faqs) = load_department(&user, &api, &path).await?;
+    Ok(html(view::department_page(&user, &detail, &faqs, None)))
+}
+
+/// The first value of a field, trimmed ("" when absent).
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.trim())
+}
+
+/// Every value of a repeated field, trimmed, in order.
+fn fields<'a>(pairs: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .collect()
+}
+
+/// Items of a list typed in one box, split at `seps` (empty items dropped).
+fn items(text: &str, seps: &[char]) -> Vec<String> {
+    text.split(|c: char| seps.contains(&c))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The `PATCH` body for what the form changed: only fields that differ from `before`, so an
+/// untouched form writes nothing.
+fn department_patch(
+    before: &DepartmentRecord,
+    pairs: &[(String, String)],
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let mut patch = serde_json::Map::new();
+    let name = field(pairs, "name");
+    if name.is_empty() {
+        return Err("请填写部门名称。".into());
+    }
+    if name != before.name {
+        patch.insert("name".into(), name.into());
+    }
+    let aliases = items(field(pairs, "aliases"), &[',', '，', '、', ';', '；', '\n']);
+    if aliases != before.aliases {
+        patch.insert("aliases".into(), json!(aliases));
+    }
+    let (labels, numbers) = (fields(pairs, "phone_label"), fields(pairs, "phone_number"));
+    if labels.len() != numbers.len() {
+        return Err("电话栏不完整，请刷新页面后重试。".into());
+    }
+    let mut phones = Vec::new();
+    for (label, number) in labels.into_iter().zip(numbers) {
+        match (label.is_empty(), number.is_empty()) {
+            (true, true) => {}
+            (false, true) => return Err(format!("电话“{label}”缺少号码。")),
+            _ => phones.push((label, number)),
+        }
+    }
+    let old_phones: Vec<(&str, &str)> = before
+        .phones
+        .iter()
+        .map(|p| (p.label.as_str(), p.number.as_str()))
+        .collect();
+    if phones != old_phones {
+        let list: Vec<_> = phones
+            .iter()
+            .map(|(l, n)| json!({"label": l, "number": n}))
+            .collect();
+        patch.insert("phones".into(), list.into());
+    }
+    for (key, old) in [
+        ("fax", &before.fax),
+        ("address", &before.address),
+        ("directions", &before.directions),
+    ] {
+        let v = field(pairs, key);
+        let new = (!v.is_empty()).then(|| v.to_string());
+        if new != *old {
+            patch.insert(key.into(), json!(new));
+        }
+    }
+    let locations = items(field(pairs, "service_locations"), &['\n']);
+    if locations != before.service_locations {
+        patch.insert("service_locations".into(), json!(locations));
+    }
+    let hours = view::parse_hours(field(pairs, "hours"), field(pairs, "hours_note"))?;
+    // Compared as read out, so a schedule written differently but meaning the same is no change.
+    if view::hours_text(hours.as_ref()) != view::hours_text(before.hours.as_ref()) {
+        patch.insert("hours".into(), json!(hours));
+    }
+    let status = field(pairs, "status");
+    let successor = match status {
+        "active" => None,
+        "merged" => match field(pairs, "successor") {
+            "" => return Err("已撤并的部门须填写承接部门编码。".into()),
+            s => Some(s.to_string()),
+        },
+        _ => return Err("请选择部门状态。".into()),
+    };
+    if status != before.status || successor != before.successor {
+        patch.insert("status".into(), status.into());
+        patch.insert("successor".into(), json!(successor));
+    }
+    Ok(patch)
+}
+
+async fn save_department(
+    req: HttpRequest,
+    user: CurrentUser,
+    api: web::Data<Api>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| PageError::Invalid("表单内容无法读取".into()))?;
+    let (mut detail, faqs) = load_department(&user, &api, &path).await?;
+    let patch = department_patch(&detail.department, &pairs).map_err(PageError::Invalid)?;
+    let saved = if patch.is_empty() {
+        view::DeptSaved {
+            message: "内容没有改动，无需保存。".into(),
+            changes: Vec::new(),
+        }
+    } else {
+        let after: DepartmentRecord = api
+            .patch(
+                &user,
+                Service::Knowledge,
+                &format!("/api/v1/departments/{}", seg(&path)),
+                &patch,
+            )
+            .await?;
+        let changes = view::department_changes(&detail.department, &after);
+        detail.department = after;
+        view::DeptSaved {
+            message: format!("部门信息已保存，共修改 {} 项。", changes.len()),
+            changes,
+        }
+    };
+    if is_htmx(&req) {
+        return Ok(html(view::department_saved(&user, &detail, &faqs, &saved)));
+    }
+    Ok(html(view::department_page(
+        &user,
+        &detail,
+        &faqs,
+        Some(&saved),
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -554,6 +825,95 @@ mod tests {
     fn segments_are_escaped() {
         assert_eq!(seg("530100-rsj-1"), "530100-rsj-1");
         assert_eq!(seg("a/b?c"), "a%2Fb%3Fc");
+    }
+
+    fn pairs(extra: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut base = vec![
+            ("name", "昆明市人力资源和社会保障局"),
+            ("fax", "0871-39829657"),
+            ("aliases", "人社局、劳动局"),
+            ("phone_label", "办公室"),
+            ("phone_number", "0871-69266321"),
+            ("phone_label", ""),
+            ("phone_number", ""),
+            ("address", "昆明市环城路307号"),
+            ("directions", ""),
+            ("service_locations", "昆明市政务服务中心 2楼 34号窗口\r\n"),
+            ("hours", "周一至周五 09:00-12:00、14:30-18:00"),
+            ("hours_note", "法定节假日除外"),
+            ("status", "active"),
+            ("successor", ""),
+        ];
+        for (k, v) in extra {
+            base.retain(|(key, _)| key != k);
+            base.push((k, v));
+        }
+        base.into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn before() -> DepartmentRecord {
+        serde_json::from_value(json!({
+            "code": "530100-rsj", "region": "530100", "kind": "rsj",
+            "name": "昆明市人力资源和社会保障局", "aliases": ["人社局", "劳动局"],
+            "phones": [{"label": "办公室", "number": "0871-69266321"}],
+            "fax": "0871-39829657", "address": "昆明市环城路307号", "directions": null,
+            "service_locations": ["昆明市政务服务中心 2楼 34号窗口"],
+            "hours": {"note": "法定节假日除外", "weekly": [{"days": [1, 2, 3, 4, 5],
+                "ranges": [["09:00", "12:00"], ["14:30", "18:00"]]}]},
+            "status": "active"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_untouched_form_patches_nothing() {
+        assert!(department_patch(&before(), &pairs(&[])).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_patch_carries_only_what_changed() {
+        let p = department_patch(
+            &before(),
+            &pairs(&[("address", " 昆明市环城南路1号 "), ("fax", "")]),
+        )
+        .unwrap();
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(p["address"], "昆明市环城南路1号");
+        assert_eq!(p["fax"], serde_json::Value::Null);
+        let mut two = pairs(&[]);
+        two.retain(|(k, v)| !(k.starts_with("phone_") && v.is_empty()));
+        two.push(("phone_label".into(), "值班".into()));
+        two.push(("phone_number".into(), "0871-60000000".into()));
+        let p = department_patch(&before(), &two).unwrap();
+        assert_eq!(p["phones"][1]["number"], "0871-60000000");
+        let p = department_patch(&before(), &pairs(&[("hours", ""), ("hours_note", "")])).unwrap();
+        assert_eq!(p["hours"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn the_patch_refuses_what_the_service_would() {
+        let e = department_patch(&before(), &pairs(&[("name", " ")])).unwrap_err();
+        assert!(e.contains("部门名称"));
+        let e = department_patch(&before(), &pairs(&[("status", "merged")])).unwrap_err();
+        assert!(e.contains("承接部门"));
+        let p = department_patch(
+            &before(),
+            &pairs(&[("status", "merged"), ("successor", "530100-zwj")]),
+        )
+        .unwrap();
+        assert_eq!(p["status"], "merged");
+        assert_eq!(p["successor"], "530100-zwj");
+        let mut bad = pairs(&[]);
+        bad.push(("phone_label".into(), "值班".into()));
+        bad.push(("phone_number".into(), " ".into()));
+        assert!(
+            department_patch(&before(), &bad)
+                .unwrap_err()
+                .contains("值班")
+        );
+        assert!(department_patch(&before(), &pairs(&[("hours", "周一 9点")])).is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::views::{format, layout};
 
 /// The parts of the knowledge service's answers these screens read.
 pub mod api_types {
-    use serde::Deserialize;
+    use serde::{Deserialize, Serialize};
 
     use crate::api::types::Phone;
 
@@ -128,6 +128,70 @@ pub mod api_types {
         pub line: i64,
         pub code: Option<String>,
         pub error: String,
+    }
+
+    /// Opening hours as the service keeps them: weekly ranges (days 1 = Monday … 7 = Sunday)
+    /// and a note.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Hours {
+        #[serde(default)]
+        pub weekly: Vec<WeeklyHours>,
+        #[serde(default)]
+        pub note: Option<String>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct WeeklyHours {
+        pub days: Vec<u8>,
+        pub ranges: Vec<(String, String)>,
+    }
+
+    /// A department as the list and `PATCH` answer it: every field the editor can change.
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct DepartmentRecord {
+        pub code: String,
+        #[serde(default)]
+        pub region: String,
+        #[serde(default)]
+        pub kind: String,
+        pub name: String,
+        #[serde(default)]
+        pub aliases: Vec<String>,
+        #[serde(default)]
+        pub phones: Vec<Phone>,
+        pub fax: Option<String>,
+        pub address: Option<String>,
+        pub directions: Option<String>,
+        #[serde(default)]
+        pub service_locations: Vec<String>,
+        pub hours: Option<Hours>,
+        #[serde(default)]
+        pub status: String,
+        #[serde(default)]
+        pub successor: Option<String>,
+    }
+
+    /// `GET /departments/{code}`: the record with its region's name and its liaisons.
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct DepartmentDetail {
+        #[serde(flatten)]
+        pub department: DepartmentRecord,
+        #[serde(default)]
+        pub region_name: Option<String>,
+        #[serde(default)]
+        pub liaisons: Vec<Liaison>,
+    }
+
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct Liaison {
+        pub code: String,
+        pub name: String,
+        #[serde(default)]
+        pub phone: String,
+        #[serde(default)]
+        pub mobile: String,
+        #[serde(default)]
+        pub email: String,
     }
 }
 
@@ -405,7 +469,10 @@ fn queue_item(item: &QueueItem) -> Markup {
         article.card.cr #{ "cr-" (cr.id) } {
             div.cr-meta {
                 h2 {
-                    span.dept-name { (dept_name) }
+                    @match (&cr.department_code, is_new) {
+                        (Some(code), false) => a.dept-name href={ "/knowledge/departments/" (code) } { (dept_name) },
+                        _ => span.dept-name { (dept_name) },
+                    }
                     @if is_new { span.badge.ref { "新增部门" } }
                     @else if cr.new_department.is_some() { span.badge.status { "修改部门" } }
                     @if cr.question.is_some() { span.badge.auth { "新增条目" } }
@@ -497,6 +564,7 @@ pub fn faq_list(
     let body = html! {
         div.row.page-head {
             h1.grow { "知识条目" }
+            a.button href="/knowledge/departments" { "部门信息" }
             a.button.primary href="/knowledge/faqs/new" { "新建条目" }
         }
         form.card.filters method="get" action="/knowledge/faqs" {
@@ -526,7 +594,7 @@ pub fn faq_list(
                     tr {
                         td.code { a href={ "/knowledge/faqs/" (f.code) } { (f.code) } }
                         td { a href={ "/knowledge/faqs/" (f.code) } { (f.question) } }
-                        td.code { (f.department) }
+                        td.code { a href={ "/knowledge/departments/" (f.department) } { (f.department) } }
                         td { span.badge.status { (review_label(&f.status)) } }
                         td { @if f.authorized { span.badge.auth { "授权解答" } } @else { span.badge.ref { "仅供参考" } } }
                     }
@@ -567,13 +635,24 @@ pub fn pager(base: &str, keep: &[(&str, &str)], page: i64, total: i64, per_page:
 }
 
 /// The editor of one entry, its review steps and its revisions with their differences.
-pub fn faq_editor(user: &User, faq: &Faq, revisions: &[Revision], saved: Option<&str>) -> Markup {
+pub fn faq_editor(
+    user: &User,
+    faq: &Faq,
+    department: Option<&str>,
+    revisions: &[Revision],
+    saved: Option<&str>,
+) -> Markup {
     let body = html! {
         @if let Some(msg) = saved { (layout::flash("ok", msg)) }
         p.crumbs { a href="/knowledge/faqs" { "知识条目" } " › " (faq.code) }
         div.faq-page {
             section.card.faq-edit {
                 h1 { "编辑条目 " span.code { (faq.code) } " " span.badge.status #faq-status { (review_label(&faq.status)) } }
+                p.faq-dept {
+                    "所属部门："
+                    a href={ "/knowledge/departments/" (faq.department) } { (department.unwrap_or(&faq.department)) }
+                    @if department.is_some() { " " span.code.muted { (faq.department) } }
+                }
                 div.review-steps {
                     span.muted { "审核流程：草稿 → 待审核 → 已发布 → 已下线" }
                     div.actions {
@@ -887,6 +966,490 @@ pub fn import_report(report: &ImportReport) -> Markup {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Departments.
+
+pub fn dept_status_label(status: &str) -> &'static str {
+    match status {
+        "active" => "正常",
+        "merged" => "已撤并",
+        _ => "未知",
+    }
+}
+
+const DAY_NAMES: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+
+/// `[1,2,3,4,5]` → `周一至周五`; `[1,3]` → `周一、周三`: as the knowledge service says it, and as
+/// [`parse_hours`] reads it back.
+pub fn days_text(days: &[u8]) -> String {
+    let mut sorted: Vec<u8> = days
+        .iter()
+        .copied()
+        .filter(|d| (1..=7).contains(d))
+        .collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut runs: Vec<(u8, u8)> = Vec::new();
+    for d in sorted {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == d => *end = d,
+            _ => runs.push((d, d)),
+        }
+    }
+    let name = |d: u8| DAY_NAMES[usize::from(d) - 1];
+    runs.iter()
+        .map(|&(a, b)| match b - a {
+            0 => name(a).to_string(),
+            1 => format!("{}、{}", name(a), name(b)),
+            _ => format!("{}至{}", name(a), name(b)),
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The weekly schedules as the form shows them, one a line: `周一至周五 09:00-12:00、13:30-17:00`.
+pub fn hours_lines(hours: Option<&Hours>) -> String {
+    hours
+        .map(|h| {
+            h.weekly
+                .iter()
+                .map(|w| {
+                    let ranges: Vec<String> =
+                        w.ranges.iter().map(|(a, b)| format!("{a}-{b}")).collect();
+                    format!("{} {}", days_text(&w.days), ranges.join("、"))
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+/// The hours as read out (the service's `hours_text`): schedules joined by `；`, the note after.
+pub fn hours_text(hours: Option<&Hours>) -> String {
+    let Some(h) = hours else {
+        return String::new();
+    };
+    let mut text = hours_lines(Some(h)).replace('\n', "；");
+    if let Some(note) = h.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        text.push_str(&format!("（{note}）"));
+    }
+    text
+}
+
+fn parse_day(s: &str) -> Option<u8> {
+    let s = s.trim();
+    let s = s
+        .strip_prefix("星期")
+        .or_else(|| s.strip_prefix("周"))
+        .unwrap_or(s);
+    match s {
+        "一" | "1" => Some(1),
+        "二" | "2" => Some(2),
+        "三" | "3" => Some(3),
+        "四" | "4" => Some(4),
+        "五" | "5" => Some(5),
+        "六" | "6" => Some(6),
+        "日" | "天" | "7" => Some(7),
+        _ => None,
+    }
+}
+
+fn parse_days(s: &str) -> Option<Vec<u8>> {
+    let mut days = Vec::new();
+    for part in s.split(['、', ',', '，']).filter(|p| !p.trim().is_empty()) {
+        match part.split_once(['至', '-', '－', '~', '～']) {
+            Some((a, b)) => {
+                let (a, b) = (parse_day(a)?, parse_day(b)?);
+                if a > b {
+                    return None;
+                }
+                days.extend(a..=b);
+            }
+            None => days.push(parse_day(part)?),
+        }
+    }
+    days.sort_unstable();
+    days.dedup();
+    (!days.is_empty()).then_some(days)
+}
+
+/// `9:00` → `09:00`; full-width colons are taken too.
+fn parse_clock(s: &str) -> Option<String> {
+    let s = s.trim().replace('：', ":");
+    let (h, m) = s.split_once(':')?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    if h > 24 || m > 59 || (h == 24 && m > 0) {
+        return None;
+    }
+    Some(format!("{h:02}:{m:02}"))
+}
+
+/// Reads the form's hours: one schedule a line (`周一至周五 09:00-12:00、13:30-17:00`; days may
+/// also be written `1-5`), and the note. Both empty: no hours on record.
+pub fn parse_hours(lines: &str, note: &str) -> Result<Option<Hours>, String> {
+    let mut weekly = Vec::new();
+    for (n, line) in lines.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let example = "应写成“星期 时间”，如：周一至周五 09:00-12:00、13:30-17:00";
+        let Some((days, ranges)) = line.split_once(char::is_whitespace) else {
+            return Err(format!("办公时间第 {} 行{example}", n + 1));
+        };
+        let days = parse_days(days)
+            .ok_or_else(|| format!("办公时间第 {} 行的星期“{days}”无法识别，{example}", n + 1))?;
+        let mut parsed = Vec::new();
+        for r in ranges
+            .split(|c: char| "、,，;；".contains(c) || c.is_whitespace())
+            .filter(|r| !r.is_empty())
+        {
+            let pair = r
+                .split_once(['-', '－', '~', '～', '至', '—'])
+                .and_then(|(a, b)| Some((parse_clock(a)?, parse_clock(b)?)))
+                .filter(|(a, b)| a < b);
+            match pair {
+                Some(p) => parsed.push(p),
+                None => {
+                    return Err(format!(
+                        "办公时间第 {} 行的时段“{r}”无法识别，应写成 09:00-12:00（开始早于结束）",
+                        n + 1
+                    ));
+                }
+            }
+        }
+        if parsed.is_empty() {
+            return Err(format!("办公时间第 {} 行缺少时段，{example}", n + 1));
+        }
+        weekly.push(WeeklyHours {
+            days,
+            ranges: parsed,
+        });
+    }
+    let note = note.trim();
+    if weekly.is_empty() && note.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Hours {
+        weekly,
+        note: (!note.is_empty()).then(|| note.to_string()),
+    }))
+}
+
+/// Each changeable field of a department as the editor reads it, in the form's order.
+pub fn department_fields(d: &DepartmentRecord) -> [(&'static str, String); 10] {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    [
+        ("部门名称", d.name.clone()),
+        ("别名", d.aliases.join("，")),
+        ("电话", phones_text(&d.phones)),
+        ("传真", opt(&d.fax)),
+        ("地址", opt(&d.address)),
+        ("乘车路线", opt(&d.directions)),
+        ("服务窗口", d.service_locations.join("\n")),
+        ("办公时间", hours_text(d.hours.as_ref())),
+        ("状态", dept_status_label(&d.status).to_string()),
+        ("承接部门", opt(&d.successor)),
+    ]
+}
+
+/// What a save changed, field by field (unchanged fields left out).
+pub fn department_changes(before: &DepartmentRecord, after: &DepartmentRecord) -> Vec<FieldChange> {
+    department_fields(before)
+        .into_iter()
+        .zip(department_fields(after))
+        .filter(|((_, old), (_, new))| old != new)
+        .map(|((label, old), (_, new))| FieldChange {
+            label,
+            old: Some(old),
+            new,
+        })
+        .collect()
+}
+
+pub struct DeptFilter {
+    pub q: String,
+    pub region: String,
+    pub page: i64,
+}
+
+/// The department directory with a search box and a region choice; the results refresh as one
+/// types.
+pub fn department_list(
+    user: &User,
+    filter: &DeptFilter,
+    regions: &[Region],
+    items: &[DepartmentRecord],
+    total: i64,
+    per_page: i64,
+) -> Markup {
+    let live = "input changed delay:150ms, search";
+    let body = html! {
+        div.row.page-head {
+            h1.grow { "部门信息" }
+            a.button href="/knowledge/faqs" { "知识条目" }
+        }
+        form.card.filters.dept-filters method="get" action="/knowledge/departments" {
+            div.row {
+                div.grow {
+                    label for="dq" { "名称、别名或编码" }
+                    input #dq type="search" name="q" value=(filter.q) maxlength="100" autofocus
+                        placeholder="如 人社局、530100-rsj" autocomplete="off"
+                        hx-get="/knowledge/departments" hx-trigger=(live) hx-include="closest form"
+                        hx-target="#dept-results" hx-swap="outerHTML" hx-push-url="true";
+                }
+                div {
+                    label for="d-region" { "地区（含下辖）" }
+                    select #d-region name="region" hx-get="/knowledge/departments" hx-trigger="change"
+                        hx-include="closest form" hx-target="#dept-results" hx-swap="outerHTML"
+                        hx-push-url="true" {
+                        option value="" { "全部地区" }
+                        @for r in regions {
+                            option value=(r.code) selected[filter.region == r.code] { (r.name) }
+                        }
+                    }
+                }
+                div.filter-go { button type="submit" { "查找" } }
+            }
+        }
+        (department_results(filter, regions, items, total, per_page))
+    };
+    layout::page(user, "部门信息", "/knowledge/faqs", body)
+}
+
+/// The results part of the directory (what the search box refreshes).
+pub fn department_results(
+    filter: &DeptFilter,
+    regions: &[Region],
+    items: &[DepartmentRecord],
+    total: i64,
+    per_page: i64,
+) -> Markup {
+    let region_name = |code: &str| {
+        regions
+            .iter()
+            .find(|r| r.code == code)
+            .map_or_else(|| code.to_string(), |r| r.name.clone())
+    };
+    html! {
+        div #dept-results {
+            p.muted { "共 " (total) " 个部门" }
+            table.depts {
+                thead { tr { th { "编码" } th { "名称" } th { "地区" } th { "电话" } th { "状态" } } }
+                tbody {
+                    @for d in items {
+                        @let href = format!("/knowledge/departments/{}", d.code);
+                        tr {
+                            td.code { a href=(href) { (d.code) } }
+                            td { a href=(href) { (d.name) } }
+                            td { (region_name(&d.region)) }
+                            td { (phones_text(&d.phones)) }
+                            td {
+                                @if d.status == "active" { span.badge.auth { (dept_status_label(&d.status)) } }
+                                @else { span.badge.ref { (dept_status_label(&d.status)) } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if items.is_empty() { p.muted { "没有符合条件的部门。" } }
+            (pager("/knowledge/departments", &[("q", &filter.q), ("region", &filter.region)],
+                filter.page, total, per_page))
+        }
+    }
+}
+
+/// What a save did: the message and the fields it changed.
+pub struct DeptSaved {
+    pub message: String,
+    pub changes: Vec<FieldChange>,
+}
+
+/// The editor as a whole page (a first visit, or a save without htmx).
+pub fn department_page(
+    user: &User,
+    detail: &DepartmentDetail,
+    faqs: &[Faq],
+    saved: Option<&DeptSaved>,
+) -> Markup {
+    let body = html! {
+        @if let Some(s) = saved { (layout::flash("ok", &s.message)) }
+        (department_editor(user, detail, faqs, saved))
+    };
+    layout::page(user, "编辑部门", "/knowledge/faqs", body)
+}
+
+/// The editor after an htmx save: the section, and the message in the page's message area.
+pub fn department_saved(
+    user: &User,
+    detail: &DepartmentDetail,
+    faqs: &[Faq],
+    saved: &DeptSaved,
+) -> Markup {
+    with_flash(
+        department_editor(user, detail, faqs, Some(saved)),
+        "ok",
+        &saved.message,
+    )
+}
+
+fn phone_row(i: &str, p: Option<&Phone>) -> Markup {
+    let (label, number) = p.map_or(("", ""), |p| (p.label.as_str(), p.number.as_str()));
+    html! {
+        div.phone-row {
+            label.offscreen for={ "phone-label-" (i) } { "电话名称" }
+            input.phone-label type="text" id={ "phone-label-" (i) } name="phone_label" value=(label)
+                maxlength="40" placeholder="如 办公室";
+            label.offscreen for={ "phone-number-" (i) } { "电话号码" }
+            input.phone-number type="text" id={ "phone-number-" (i) } name="phone_number" value=(number)
+                maxlength="40" placeholder="如 0871-63112345";
+            button.remove-row type="button" data-remove-row title="删除这个电话" { "删除" }
+        }
+    }
+}
+
+/// The department's editor: the form on the left; its facts, liaisons and FAQ entries on the
+/// right; after a save, what changed above both.
+pub fn department_editor(
+    user: &User,
+    detail: &DepartmentDetail,
+    faqs: &[Faq],
+    saved: Option<&DeptSaved>,
+) -> Markup {
+    let d = &detail.department;
+    let action = format!("/knowledge/departments/{}", d.code);
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let note = d
+        .hours
+        .as_ref()
+        .and_then(|h| h.note.clone())
+        .unwrap_or_default();
+    html! {
+        section #dept-editor {
+            p.crumbs { a href="/knowledge/departments" { "部门信息" } " › " (d.name) }
+            @if let Some(s) = saved {
+                section.card.dept-changes #dept-changes {
+                    h2 { "本次修改" }
+                    @if s.changes.is_empty() { p.muted { "内容与原来相同，没有改动。" } }
+                    @else { (diff_table(&s.changes)) }
+                }
+            }
+            div.dept-page {
+                form.card.dept-edit method="post" action=(action) hx-post=(action)
+                    hx-target="#dept-editor" hx-swap="outerHTML show:window:top" {
+                    h1 {
+                        (d.name) " " span.code { (d.code) } " "
+                        @if d.status == "active" { span.badge.auth { (dept_status_label(&d.status)) } }
+                        @else { span.badge.ref { (dept_status_label(&d.status)) } }
+                    }
+                    (layout::csrf_field(user))
+                    div.two {
+                        div {
+                            label for="d-name" { "部门名称" }
+                            input #d-name type="text" name="name" value=(d.name) required maxlength="100";
+                        }
+                        div {
+                            label for="d-fax" { "传真" }
+                            input #d-fax type="text" name="fax" value=(opt(&d.fax)) maxlength="40";
+                        }
+                    }
+                    label for="d-aliases" { "别名（来电人的叫法，以逗号或顿号分隔）" }
+                    input #d-aliases type="text" name="aliases" value=(d.aliases.join("，"));
+                    fieldset.phones {
+                        legend { "电话（名称 + 号码，可多个；清空一行即删除）" }
+                        div #phone-rows {
+                            @for (i, p) in d.phones.iter().enumerate() { (phone_row(&i.to_string(), Some(p))) }
+                            (phone_row(&d.phones.len().to_string(), None))
+                        }
+                        template #phone-template { (phone_row("__N__", None)) }
+                        button.add-row type="button" data-add-row="#phone-rows"
+                            data-template="#phone-template" { "＋ 添加电话" }
+                    }
+                    label for="d-address" { "地址" }
+                    input #d-address type="text" name="address" value=(opt(&d.address)) maxlength="300";
+                    label for="d-directions" { "乘车路线" }
+                    textarea #d-directions name="directions" rows="2" maxlength="1000" { (opt(&d.directions)) }
+                    label for="d-locations" { "服务窗口（每行一个）" }
+                    textarea #d-locations name="service_locations" rows="2" { (d.service_locations.join("\n")) }
+                    div.two {
+                        div {
+                            label for="d-hours" { "办公时间（每行一段：星期 时段）" }
+                            textarea #d-hours name="hours" rows="2" spellcheck="false"
+                                placeholder="周一至周五 09:00-12:00、13:30-17:00" { (hours_lines(d.hours.as_ref())) }
+                        }
+                        div {
+                            label for="d-hours-note" { "办公时间备注" }
+                            input #d-hours-note type="text" name="hours_note" value=(note) maxlength="300"
+                                placeholder="如 法定节假日除外";
+                        }
+                    }
+                    div.two {
+                        div {
+                            label for="d-status" { "状态" }
+                            select #d-status name="status" {
+                                @for (v, l) in [("active", "正常"), ("merged", "已撤并")] {
+                                    option value=(v) selected[d.status == v] { (l) }
+                                }
+                            }
+                        }
+                        div {
+                            label for="d-successor" { "承接部门编码（已撤并时必填）" }
+                            input #d-successor type="text" name="successor" value=(opt(&d.successor))
+                                maxlength="64" placeholder="如 530100-zwj";
+                        }
+                    }
+                    div.actions {
+                        button.primary type="submit" { "保存修改" }
+                        span.muted.hint { "知识库不保留部门信息的历史版本：保存后即覆盖，话务员查询立即看到新内容。" }
+                    }
+                }
+                aside.dept-side {
+                    section.card {
+                        h2 { "基本信息" }
+                        dl.facts {
+                            dt { "编码" } dd.code { (d.code) }
+                            dt { "地区" } dd { (detail.region_name.as_deref().unwrap_or(&d.region)) " " span.muted { "（" (d.region) "）" } }
+                            dt { "类别" } dd.code { (d.kind) }
+                        }
+                    }
+                    section.card #dept-liaisons {
+                        h2 { "联络员" span.muted { "（只读）" } }
+                        @if detail.liaisons.is_empty() { p.muted { "暂无联络员。" } }
+                        @else {
+                            table.liaisons {
+                                thead { tr { th { "姓名" } th { "电话" } th { "手机" } th { "邮箱" } } }
+                                tbody {
+                                    @for l in &detail.liaisons {
+                                        tr { td { (l.name) } td { (l.phone) } td { (l.mobile) } td.email { (l.email) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    section.card #dept-faqs {
+                        div.row {
+                            h2.grow { "知识条目" span.muted { "（" (faqs.len()) "）" } }
+                            a.button href={ "/knowledge/faqs/new?department=" (d.code) } { "新建条目" }
+                        }
+                        @if faqs.is_empty() { p.muted { "该部门暂无知识条目。" } }
+                        ul.dept-faqs {
+                            @for f in faqs {
+                                li {
+                                    a href={ "/knowledge/faqs/" (f.code) } { (f.question) }
+                                    " " span.badge.status { (review_label(&f.status)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1057,6 +1620,237 @@ mod tests {
         );
         assert!(html.contains("<ins>"));
         assert!(html.contains("改时间"));
+    }
+
+    fn dept() -> DepartmentDetail {
+        DepartmentDetail {
+            department: DepartmentRecord {
+                code: "530100-rsj".into(),
+                region: "530100".into(),
+                kind: "rsj".into(),
+                name: "昆明市人力资源和社会保障局".into(),
+                aliases: vec!["人社局".into(), "劳动局".into()],
+                phones: vec![Phone {
+                    label: "办公室".into(),
+                    number: "0871-69266321".into(),
+                }],
+                fax: Some("0871-39829657".into()),
+                address: Some("昆明市环城路307号<b>".into()),
+                directions: None,
+                service_locations: vec!["昆明市政务服务中心 2楼 34号窗口".into()],
+                hours: Some(Hours {
+                    weekly: vec![WeeklyHours {
+                        days: vec![1, 2, 3, 4, 5],
+                        ranges: vec![
+                            ("09:00".into(), "12:00".into()),
+                            ("14:30".into(), "18:00".into()),
+                        ],
+                    }],
+                    note: Some("法定节假日除外".into()),
+                }),
+                status: "active".into(),
+                successor: None,
+            },
+            region_name: Some("昆明市".into()),
+            liaisons: vec![Liaison {
+                code: "530100-rsj-L1".into(),
+                name: "苏芳芳".into(),
+                phone: "0871-27267468".into(),
+                mobile: "13000007678".into(),
+                email: "rsj.530100.1@example.org".into(),
+            }],
+        }
+    }
+
+    fn faq() -> Faq {
+        Faq {
+            code: "530100-rsj-1".into(),
+            department: "530100-rsj".into(),
+            question: "社保卡怎么补办？<i>".into(),
+            answer: "带身份证到窗口。".into(),
+            authorized: true,
+            status: "published".into(),
+            keywords: vec![],
+        }
+    }
+
+    fn user() -> User {
+        User {
+            sid: "s".into(),
+            username: "editor".into(),
+            role: shared::auth::Role::KbEditor,
+            department: None,
+            token: "t".into(),
+            csrf: "c".into(),
+        }
+    }
+
+    /// Every form field has a label naming it.
+    fn labelled(html: &str) {
+        for part in html
+            .split("<input")
+            .skip(1)
+            .chain(html.split("<textarea").skip(1))
+            .chain(html.split("<select").skip(1))
+        {
+            let tag = part.split('>').next().unwrap_or_default();
+            if tag.contains("type=\"hidden\"") {
+                continue;
+            }
+            let id = tag
+                .split("id=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap_or_else(|| panic!("a field without id: {tag}"));
+            assert!(html.contains(&format!("for=\"{id}\"")), "no label for {id}");
+        }
+    }
+
+    #[test]
+    fn hours_read_back_as_written() {
+        let d = dept();
+        let h = d.department.hours.as_ref();
+        assert_eq!(hours_lines(h), "周一至周五 09:00-12:00、14:30-18:00");
+        assert_eq!(
+            hours_text(h),
+            "周一至周五 09:00-12:00、14:30-18:00（法定节假日除外）"
+        );
+        let back = parse_hours(&hours_lines(h), "法定节假日除外").unwrap();
+        assert_eq!(back.as_ref(), h);
+        let two = parse_hours("1-5 9:00-12:00，13:30-17:00\n周六、周日 09:00－12:00", "")
+            .unwrap()
+            .unwrap();
+        assert_eq!(two.weekly[0].days, vec![1, 2, 3, 4, 5]);
+        assert_eq!(two.weekly[0].ranges[0], ("09:00".into(), "12:00".into()));
+        assert_eq!(two.weekly[1].days, vec![6, 7]);
+        assert_eq!(
+            hours_lines(Some(&two)).lines().nth(1),
+            Some("周六、周日 09:00-12:00")
+        );
+        assert_eq!(parse_hours("  \n", " ").unwrap(), None);
+        let note_only = parse_hours("", "预约办理").unwrap().unwrap();
+        assert!(note_only.weekly.is_empty());
+        for bad in [
+            "周一至周五",
+            "周八 09:00-12:00",
+            "周五至周一 09:00-12:00",
+            "周一 12:00-09:00",
+            "周一 9点-12点",
+            "周一 09:0-12:00",
+        ] {
+            let e = parse_hours(bad, "").unwrap_err();
+            assert!(e.contains("第 1 行"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn department_changes_name_each_changed_field() {
+        let before = dept().department;
+        let mut after = before.clone();
+        after.address = Some("昆明市环城南路1号".into());
+        after.phones.push(Phone {
+            label: "值班".into(),
+            number: "0871-60000000".into(),
+        });
+        after.hours = parse_hours("周一至周五 09:00-12:00、14:00-18:00", "法定节假日除外").unwrap();
+        let changes = department_changes(&before, &after);
+        let labels: Vec<&str> = changes.iter().map(|c| c.label).collect();
+        assert_eq!(labels, vec!["电话", "地址", "办公时间"]);
+        assert_eq!(changes[1].old.as_deref(), Some("昆明市环城路307号<b>"));
+        assert!(department_changes(&before, &before).is_empty());
+    }
+
+    #[test]
+    fn the_department_list_links_each_editor() {
+        let filter = DeptFilter {
+            q: "人社\"<x>".into(),
+            region: "530100".into(),
+            page: 1,
+        };
+        let regions = vec![Region {
+            code: "530100".into(),
+            name: "昆明市".into(),
+        }];
+        let mut merged = dept().department;
+        merged.code = "530100-old".into();
+        merged.name = "昆明市劳动局<script>".into();
+        merged.status = "merged".into();
+        let items = vec![dept().department, merged];
+        let html = department_list(&user(), &filter, &regions, &items, 120, 50).into_string();
+        assert!(
+            html.contains("href=\"/knowledge/departments/530100-rsj\""),
+            "{html}"
+        );
+        assert!(html.contains("昆明市人力资源和社会保障局"));
+        assert!(html.contains("办公室 0871-69266321"));
+        assert!(html.contains("已撤并"));
+        assert!(html.contains("&lt;script&gt;") && !html.contains("<script>"));
+        assert!(html.contains("value=\"人社&quot;&lt;x&gt;\""), "{html}");
+        assert!(
+            html.contains("<option value=\"530100\" selected>昆明市</option>"),
+            "{html}"
+        );
+        assert!(html.contains("hx-target=\"#dept-results\""));
+        assert!(
+            html.contains("/knowledge/departments?q=") && html.contains("page=2"),
+            "pager"
+        );
+        assert!(!html.contains("style="));
+        labelled(&html);
+        let frag = department_results(&filter, &regions, &items, 2, 50).into_string();
+        assert!(frag.starts_with("<div id=\"dept-results\">"));
+    }
+
+    #[test]
+    fn the_department_editor_shows_fields_liaisons_and_entries() {
+        let html = department_page(&user(), &dept(), &[faq()], None).into_string();
+        assert!(
+            html.contains("value=\"昆明市环城路307号&lt;b&gt;\""),
+            "escaped"
+        );
+        assert!(html.contains("value=\"人社局，劳动局\""));
+        assert!(html.contains("value=\"0871-69266321\""));
+        assert!(html.contains("name=\"phone_label\""));
+        assert!(html.contains("<template id=\"phone-template\">"));
+        assert!(html.contains("周一至周五 09:00-12:00、14:30-18:00</textarea>"));
+        assert!(html.contains("value=\"法定节假日除外\""));
+        assert!(html.contains("<option value=\"active\" selected>"));
+        assert!(html.contains("苏芳芳") && html.contains("13000007678"));
+        assert!(html.contains("href=\"/knowledge/faqs/530100-rsj-1\""));
+        assert!(html.contains("社保卡怎么补办？&lt;i&gt;"));
+        assert!(html.contains("/knowledge/faqs/new?department=530100-rsj"));
+        assert!(html.contains("hx-post=\"/knowledge/departments/530100-rsj\""));
+        assert!(html.contains("name=\"csrf\""));
+        assert!(html.contains("不保留部门信息的历史版本"));
+        assert!(!html.contains("本次修改"));
+        assert!(!html.contains("style="));
+        // The template's ids are filled in by the script; the rows on the page are labelled.
+        labelled(&html.replace(
+            &html[html.find("<template").unwrap()..html.find("</template>").unwrap()],
+            "",
+        ));
+    }
+
+    #[test]
+    fn a_save_shows_the_message_and_what_changed() {
+        let before = dept();
+        let mut after = before.clone();
+        after.department.address = Some("昆明市环城南路1号".into());
+        let saved = DeptSaved {
+            message: "部门信息已保存，共修改 1 项。".into(),
+            changes: department_changes(&before.department, &after.department),
+        };
+        let html = department_saved(&user(), &after, &[], &saved).into_string();
+        assert!(html.contains("hx-swap-oob"), "{html}");
+        assert!(html.contains("部门信息已保存"));
+        assert!(html.contains("本次修改"));
+        assert!(html.contains("<del>"), "{html}");
+        assert!(html.contains("<ins>南</ins>"), "{html}");
+        assert!(html.contains("&lt;b&gt;") && !html.contains("<b>"));
+        assert!(html.contains("该部门暂无知识条目"));
+        assert!(!html.contains("style="));
+        let page = department_page(&user(), &after, &[], Some(&saved)).into_string();
+        assert!(page.contains("flash-ok") && page.contains("本次修改"));
     }
 
     #[test]
