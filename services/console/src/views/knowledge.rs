@@ -1403,7 +1403,7 @@ pub fn department_editor(
                     }
                     div.actions {
                         button.primary type="submit" { "保存修改" }
-                        span.muted.hint { "知识库不保留部门信息的历史版本：保存后即覆盖，话务员查询立即看到新内容。" }
+                        span.muted.hint { "知识库不保留部门信息的历史版本：保存即覆盖原内容，请核对后再保存。" }
                     }
                 }
                 aside.dept-side {
@@ -1411,7 +1411,7 @@ pub fn department_editor(
                         h2 { "基本信息" }
                         dl.facts {
                             dt { "编码" } dd.code { (d.code) }
-                            dt { "地区" } dd { (detail.region_name.as_deref().unwrap_or(&d.region)) " " span.muted { "（" (d.region) "）" } }
+                            dt { "地区" } dd { (detail.region_name.as_deref().unwrap_or(&d.region)) span.muted { "（" (d.region) "）" } }
                             dt { "类别" } dd.code { (d.kind) }
                         }
                     }
@@ -1593,6 +1593,7 @@ mod tests {
         let html = review_queue(&[item], 1).into_string();
         assert!(html.contains("昆明市人民政府办公室"));
         assert!(html.contains("修改部门"));
+        assert!(html.contains("href=\"/knowledge/departments/530100-zfb\""));
     }
 
     #[test]
