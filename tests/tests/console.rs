@@ -7,7 +7,7 @@ use e2e::browser::Demo;
 use fantoccini::Locator;
 
 #[tokio::test]
-async fn each_role_lands_on_its_own_screen_and_sessions_are_protected() {
+async fn workbench_each_role_lands_on_its_own_screen_and_sessions_are_protected() {
     // Sessions idle for 4 s end, so the expiry can be seen without waiting half an hour.
     let demo = Demo::start(&[("HOTLINE_CONSOLE_IDLE_SECONDS", "4")]).await;
     let http = reqwest::Client::builder()

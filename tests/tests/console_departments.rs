@@ -21,7 +21,7 @@ async fn login(http: &reqwest::Client, demo: &Demo, username: &str) -> String {
 }
 
 #[tokio::test]
-async fn the_editor_changes_a_departments_address_and_sees_the_difference() {
+async fn workbench_the_editor_changes_a_departments_address_and_sees_the_difference() {
     let demo = Demo::start(&[]).await;
     let http = reqwest::Client::new();
     let api = format!(

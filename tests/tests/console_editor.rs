@@ -32,7 +32,7 @@ fn replenish_body(number: &str, note: &str) -> Value {
 }
 
 #[tokio::test]
-async fn the_editor_reviews_requests_and_the_admin_manages_accounts() {
+async fn workbench_the_editor_reviews_requests_and_the_admin_manages_accounts() {
     let demo = Demo::start(&[]).await;
     let http = reqwest::Client::new();
     let k = |p: &str| format!("http://127.0.0.1:{}{p}", demo.knowledge_port);

@@ -37,7 +37,7 @@ async fn click_when_ready(b: &Browser, css: &str) {
 }
 
 #[tokio::test]
-async fn a_question_nobody_could_answer_is_answered_and_an_urgent_complaint_is_faxed() {
+async fn workbench_a_question_nobody_could_answer_is_answered_and_an_urgent_complaint_is_faxed() {
     let demo = Demo::start(&[]).await;
 
     // 1. The operator searches; nothing confident; the no-info ticket from the notice.

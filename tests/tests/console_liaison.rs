@@ -69,7 +69,7 @@ async fn choose(b: &Browser, key: &str, code: &str) {
 }
 
 #[tokio::test]
-async fn a_liaison_works_the_inbox_and_a_supervisor_dispatches() {
+async fn workbench_a_liaison_works_the_inbox_and_a_supervisor_dispatches() {
     let demo = Demo::start(&[]).await;
     let op = token(&demo, "operator").await;
     let first = create_ticket(&demo, &op, no_info("昆明市滇池管理局电话")).await;

@@ -27,7 +27,7 @@ async fn type_into(b: &Browser, css: &str, text: &str) {
 }
 
 #[tokio::test]
-async fn the_operator_answers_a_call_from_one_screen() {
+async fn workbench_the_operator_answers_a_call_from_one_screen() {
     let demo = Demo::start(&[]).await;
     let b = demo.browser().await;
     b.sign_in("operator").await;

@@ -42,7 +42,7 @@ fn service_token(demo: &Demo) -> String {
 }
 
 #[tokio::test]
-async fn the_supervisor_works_the_board_retries_a_dead_fax_and_reads_the_reports() {
+async fn workbench_the_supervisor_works_the_board_retries_a_dead_fax_and_reads_the_reports() {
     // One attempt per notification, so a fax that cannot be written is dead at once.
     let demo = Demo::start(&[("HOTLINE_NOTIFY_MAX_ATTEMPTS", "1")]).await;
     let http = reqwest::Client::new();

@@ -381,6 +381,18 @@ async fn no_info_ticket_replenish_and_knowledge_results() {
         json!({"department_code": "530100-dcglj", "answer": "0871-63100000", "note": "再次提交"}),
     )
     .await;
+    // An answer alone answers the caller's own question: the request carries the query.
+    assert!(
+        eventually(5, || async {
+            peer.calls().iter().any(|c| {
+                c.path == "/api/v1/change-requests"
+                    && c.body["answer"] == "0871-63100000"
+                    && c.body["note"] == "再次提交"
+                    && c.body["question"] == "昆明市滇池管理局电话"
+            })
+        })
+        .await
+    );
     let t = app
         .must(
             &id,

@@ -60,6 +60,9 @@ impl Api {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(2))
             .timeout(Duration::from_secs(15))
+            // The services close a connection idle for 5 s (actix-web's keep-alive); a pooled
+            // connection must be dropped before that, or a request can race the close.
+            .pool_idle_timeout(Duration::from_secs(4))
             .build()
             .map_err(|e| e.to_string())?;
         Ok(Api {
@@ -86,17 +89,22 @@ impl Api {
         password: &str,
         client: Option<&str>,
     ) -> Result<LoginAnswer, PageError> {
-        let mut req = self
-            .http
-            .post(self.url(Service::Knowledge, "/api/v1/auth/login"))
-            .json(&serde_json::json!({"username": username, "password": password}));
-        if let Some(addr) = client {
-            req = req.header("x-forwarded-for", addr);
+        let build = || {
+            let mut req = self
+                .http
+                .post(self.url(Service::Knowledge, "/api/v1/auth/login"))
+                .json(&serde_json::json!({"username": username, "password": password}));
+            if let Some(addr) = client {
+                req = req.header("x-forwarded-for", addr);
+            }
+            req
+        };
+        // A sign-in that could not be sent changed nothing: it is tried once more.
+        let res = match build().send().await {
+            Ok(r) => Ok(r),
+            Err(_) => build().send().await,
         }
-        let res = req
-            .send()
-            .await
-            .map_err(|_| PageError::Unavailable(Service::Knowledge.label().into()))?;
+        .map_err(|_| PageError::Unavailable(Service::Knowledge.label().into()))?;
         match res.status().as_u16() {
             200 => res
                 .json()
@@ -198,17 +206,29 @@ impl Api {
         body: Option<&B>,
         idempotency_key: Option<&str>,
     ) -> Result<T, PageError> {
-        let mut req = self
-            .http
-            .request(method, self.url(service, path))
-            .bearer_auth(&user.token);
-        if let Some(b) = body {
-            req = req.json(b);
+        let build = || {
+            let mut req = self
+                .http
+                .request(method.clone(), self.url(service, path))
+                .bearer_auth(&user.token);
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            if let Some(k) = idempotency_key {
+                req = req.header("idempotency-key", k);
+            }
+            req
+        };
+        let mut sent = build().send().await;
+        // A read that could not be sent (a connection closed under it) is tried once more; a
+        // write is not, unless the service de-duplicates it by its idempotency key.
+        if let Err(e) = &sent
+            && (method == Method::GET || idempotency_key.is_some())
+        {
+            tracing::info!(service = service.label(), error = %e, "trying again");
+            sent = build().send().await;
         }
-        if let Some(k) = idempotency_key {
-            req = req.header("idempotency-key", k);
-        }
-        let res = req.send().await.map_err(|e| {
+        let res = sent.map_err(|e| {
             tracing::warn!(service = service.label(), error = %e, "service unreachable");
             PageError::Unavailable(service.label().into())
         })?;

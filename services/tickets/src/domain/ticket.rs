@@ -501,6 +501,13 @@ pub fn apply(
             if let Some(obj) = cr.as_object_mut() {
                 obj.insert("ticket_id".into(), json!(r.id));
                 obj.entry("region").or_insert_with(|| json!(r.region));
+                // An answer alone answers what the caller asked.
+                if obj.contains_key("answer")
+                    && !obj.contains_key("question")
+                    && let Some(q) = &r.query
+                {
+                    obj.insert("question".into(), json!(q));
+                }
             }
             outbox.push(OutboxItem::ChangeRequest(cr));
             request.clone()

@@ -250,19 +250,19 @@ impl ReplenishBody {
                 check_len("new_department.hours", h, 200)?;
             }
         }
-        // The knowledge service takes a question only with its answer; a change request it
-        // refuses for that would leave the ticket replied and never closed.
-        match (&self.question, &self.answer) {
-            (Some(q), Some(a)) => {
-                check_required("question", q, 500)?;
-                check_required("answer", a, MAX_TEXT)?;
-            }
-            (None, None) => {}
-            _ => {
+        // The knowledge service takes a question only with its answer (a change request it
+        // refused for that would leave the ticket replied and never closed); an answer alone
+        // answers the caller's own question, the ticket's query.
+        if let Some(q) = &self.question {
+            check_required("question", q, 500)?;
+            if self.answer.is_none() {
                 return Err(ApiError::bad_request(
-                    "`question` and `answer` go together: give both or neither",
+                    "`question` needs its `answer`: give both, or the answer alone",
                 ));
             }
+        }
+        if let Some(a) = &self.answer {
+            check_required("answer", a, MAX_TEXT)?;
         }
         check_required("note", &self.note, MAX_NOTE)?;
         Ok(())
