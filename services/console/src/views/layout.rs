@@ -154,8 +154,10 @@ fn keys_dialog(role: Role) -> Markup {
         ("Alt+Q", "登记查无信息工单"),
         ("Alt+C", "登记投诉"),
     ];
+    let liaison: &[(&str, &str)] = &[("Alt+S", "签收工单（在工单页）")];
     let keys: Vec<&(&str, &str)> = match role {
         Role::Operator => operator.iter().chain(common).collect(),
+        Role::Liaison => liaison.iter().chain(common).collect(),
         _ => common.iter().collect(),
     };
     html! {
