@@ -7,8 +7,9 @@
 
 pub mod types;
 
+use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde::Serialize;
@@ -50,7 +51,12 @@ pub struct Api {
     http: reqwest::Client,
     urls: Arc<ServiceUrls>,
     sessions: actix_web::web::Data<SessionStore>,
+    /// Reference data every signed-in person may read (the regions), kept a short while.
+    shared: Arc<std::sync::Mutex<HashMap<String, (Instant, serde_json::Value)>>>,
 }
+
+/// How long reference data read through [`Api::get_reference`] is kept.
+const REFERENCE_TTL: Duration = Duration::from_secs(60);
 
 impl Api {
     pub fn new(
@@ -69,6 +75,7 @@ impl Api {
             http,
             urls: Arc::new(urls),
             sessions,
+            shared: Arc::default(),
         })
     }
 
@@ -124,6 +131,37 @@ impl Api {
     ) -> Result<T, PageError> {
         self.call(user, Method::GET, service, path, None::<&()>, None)
             .await
+    }
+
+    /// A GET of reference data the same for everyone signed in (the regions): answered from
+    /// what was read in the last minute, so a page does not wait on it. The person's token is
+    /// checked by the page's other calls; the data itself is public to every role.
+    pub async fn get_reference<T: DeserializeOwned>(
+        &self,
+        user: &User,
+        service: Service,
+        path: &str,
+    ) -> Result<T, PageError> {
+        let key = format!("{}{path}", self.url(service, ""));
+        let cached = self.shared.lock().ok().and_then(|m| {
+            m.get(&key)
+                .filter(|(at, _)| at.elapsed() < REFERENCE_TTL)
+                .map(|(_, v)| v.clone())
+        });
+        let value = match cached {
+            Some(v) => v,
+            None => {
+                let v: serde_json::Value = self.get(user, service, path).await?;
+                if let Ok(mut m) = self.shared.lock() {
+                    m.insert(key, (Instant::now(), v.clone()));
+                }
+                v
+            }
+        };
+        serde_json::from_value(value).map_err(|e| {
+            tracing::error!(service = service.label(), error = %e, "unexpected answer");
+            PageError::Unavailable(service.label().into())
+        })
     }
 
     /// A GET with a query string made from `query` (a struct or a list of pairs).

@@ -455,7 +455,7 @@ async fn unanswered(
             "/api/v1/reports/unanswered",
             &params,
         ),
-        api.get::<Vec<Region>>(&user, Service::Knowledge, "/api/v1/regions"),
+        api.get_reference::<Vec<Region>>(&user, Service::Knowledge, "/api/v1/regions"),
     )
     .await;
     let list = list?;
@@ -612,7 +612,7 @@ async fn departments(
             "/api/v1/departments",
             &params,
         ),
-        api.get::<Vec<Region>>(&user, Service::Knowledge, "/api/v1/regions"),
+        api.get_reference::<Vec<Region>>(&user, Service::Knowledge, "/api/v1/regions"),
     )
     .await;
     let list = list?;

@@ -60,7 +60,7 @@ async fn call_page(
 
 async fn desk(user: &User, api: &Api, phone: &str, path: &str) -> Result<HttpResponse, PageError> {
     let (regions, scripts) = try_join(
-        api.get::<Vec<Region>>(user, Service::Knowledge, "/api/v1/regions"),
+        api.get_reference::<Vec<Region>>(user, Service::Knowledge, "/api/v1/regions"),
         api.get::<Vec<Script>>(user, Service::Knowledge, "/api/v1/scripts"),
     )
     .await?;
@@ -335,7 +335,7 @@ async fn no_info_form(
     query: web::Query<NoInfoQuery>,
 ) -> Result<HttpResponse, PageError> {
     let regions: Vec<Region> = api
-        .get(&user, Service::Knowledge, "/api/v1/regions")
+        .get_reference(&user, Service::Knowledge, "/api/v1/regions")
         .await?;
     Ok(html(view::no_info_form(
         query.q.trim(),
@@ -425,7 +425,7 @@ async fn complaint_form(
         name: &d.name,
     });
     let regions: Vec<Region> = api
-        .get(&user, Service::Knowledge, "/api/v1/regions")
+        .get_reference(&user, Service::Knowledge, "/api/v1/regions")
         .await?;
     Ok(html(view::complaint_form(
         &digits(&query.phone),

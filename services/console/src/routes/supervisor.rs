@@ -440,7 +440,7 @@ async fn reports(
     // Names and the unanswered list come from the knowledge service: without them the
     // report still reads (codes instead of names).
     let (regions, unanswered) = tokio::join!(
-        api.get::<Vec<data::Region>>(&user, Service::Knowledge, "/api/v1/regions"),
+        api.get_reference::<Vec<data::Region>>(&user, Service::Knowledge, "/api/v1/regions"),
         api.get::<Page<data::Unanswered>>(
             &user,
             Service::Knowledge,

@@ -92,7 +92,7 @@ struct Region {
 /// Region names for the tables and the ticket header; a nicety, so none when knowledge cannot
 /// say.
 async fn region_names(api: &Api, user: &User) -> RegionNames {
-    api.get::<Vec<Region>>(user, Service::Knowledge, "/api/v1/regions")
+    api.get_reference::<Vec<Region>>(user, Service::Knowledge, "/api/v1/regions")
         .await
         .map(|all| all.into_iter().map(|r| (r.code, r.name)).collect())
         .unwrap_or_default()
