@@ -1,4 +1,4 @@
-//! The ticket lifecycle (DESIGN §5) as plain functions: who may do what, in which state, and
+//! The ticket lifecycle (the 12345-style work order) as plain functions: who may do what, in which state, and
 //! which state follows.
 //!
 //! ```text
@@ -78,7 +78,7 @@ impl Action {
         }
     }
 
-    /// Who may take the action (DESIGN §2).
+    /// Who may take the action (the roles of `shared::auth::Role`).
     pub fn roles(self) -> &'static [Role] {
         match self {
             Action::Accept

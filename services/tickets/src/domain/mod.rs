@@ -51,7 +51,7 @@ text_enum!(
 );
 
 text_enum!(
-    /// Where a ticket is in its lifecycle (DESIGN §5).
+    /// Where a ticket is in its lifecycle (new, dispatched, accepted, returned, replied, reopened, closed).
     Status {
         New = "new",
         Dispatched = "dispatched",
