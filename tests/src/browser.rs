@@ -129,6 +129,24 @@ impl Demo {
         }
     }
 
+    /// A demo account's API token, from the knowledge service's login (for setting up a test
+    /// through the API).
+    pub async fn login(&self, username: &str) -> String {
+        let res: serde_json::Value = reqwest::Client::new()
+            .post(format!(
+                "http://127.0.0.1:{}/api/v1/auth/login",
+                self.knowledge_port
+            ))
+            .json(&json!({"username": username, "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        res["access_token"].as_str().unwrap().to_string()
+    }
+
     /// A console URL.
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{}", self.console_port, path)

@@ -4,21 +4,8 @@
 //! knowledge API, and a refused save (merged without a successor) told in the message area.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use e2e::browser::{DEMO_PASSWORD, Demo};
+use e2e::browser::Demo;
 use e2e::get;
-use serde_json::{Value, json};
-
-async fn login(http: &reqwest::Client, demo: &Demo, username: &str) -> String {
-    let url = format!("http://127.0.0.1:{}/api/v1/auth/login", demo.knowledge_port);
-    let res = http
-        .post(url)
-        .json(&json!({"username": username, "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let v: Value = res.json().await.unwrap();
-    v["access_token"].as_str().unwrap().to_string()
-}
 
 #[tokio::test]
 async fn workbench_the_editor_changes_a_departments_address_and_sees_the_difference() {
@@ -28,7 +15,7 @@ async fn workbench_the_editor_changes_a_departments_address_and_sees_the_differe
         "http://127.0.0.1:{}/api/v1/departments/530100-rsj",
         demo.knowledge_port
     );
-    let token = login(&http, &demo, "editor").await;
+    let token = demo.login("editor").await;
     let old_address = get(&http, &api, &token).await["address"]
         .as_str()
         .unwrap()

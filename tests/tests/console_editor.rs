@@ -4,22 +4,10 @@
 //! report leading to a new FAQ entry, an edit and its revision difference, and the accounts page.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use e2e::browser::{DEMO_PASSWORD, Demo};
+use e2e::browser::Demo;
 use e2e::{eventually, get, post};
 use fantoccini::Locator;
 use serde_json::{Value, json};
-
-async fn login(http: &reqwest::Client, demo: &Demo, username: &str) -> String {
-    let url = format!("http://127.0.0.1:{}/api/v1/auth/login", demo.knowledge_port);
-    let res = http
-        .post(url)
-        .json(&json!({"username": username, "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let v: Value = res.json().await.unwrap();
-    v["access_token"].as_str().unwrap().to_string()
-}
 
 fn replenish_body(number: &str, note: &str) -> Value {
     json!({
@@ -37,8 +25,8 @@ async fn workbench_the_editor_reviews_requests_and_the_admin_manages_accounts() 
     let http = reqwest::Client::new();
     let k = |p: &str| format!("http://127.0.0.1:{}{p}", demo.knowledge_port);
     let t = |p: &str| format!("http://127.0.0.1:{}{p}", demo.tickets_port);
-    let op = login(&http, &demo, "operator").await;
-    let li = login(&http, &demo, "liaison-530100-zfb").await;
+    let op = demo.login("operator").await;
+    let li = demo.login("liaison-530100-zfb").await;
 
     // Something nobody can answer, asked three times: the top of the unanswered report.
     let odd = "火星基地参观门票预约";
@@ -191,7 +179,7 @@ async fn workbench_the_editor_reviews_requests_and_the_admin_manages_accounts() 
     ad.wait_text("#flash", "已停用").await;
     ad.wait_text(row, "已停用").await;
     ad.screenshot("admin-accounts").await;
-    let ad_token = login(&http, &demo, "admin").await;
+    let ad_token = demo.login("admin").await;
     let acc = get(&http, &k("/api/v1/accounts/liaison-530100-test"), &ad_token).await;
     assert_eq!(acc["disabled"], true, "{acc}");
     assert!(

@@ -4,25 +4,9 @@
 //! dispatches a new complaint from its page.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use e2e::browser::{Browser, DEMO_PASSWORD, Demo};
+use e2e::browser::{Browser, Demo};
 use fantoccini::Locator;
 use serde_json::{Value, json};
-
-async fn token(demo: &Demo, user: &str) -> String {
-    let res: Value = reqwest::Client::new()
-        .post(format!(
-            "http://127.0.0.1:{}/api/v1/auth/login",
-            demo.knowledge_port
-        ))
-        .json(&json!({"username": user, "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    res["access_token"].as_str().unwrap().to_string()
-}
 
 async fn create_ticket(demo: &Demo, token: &str, body: Value) -> Value {
     let res = reqwest::Client::new()
@@ -71,7 +55,7 @@ async fn choose(b: &Browser, key: &str, code: &str) {
 #[tokio::test]
 async fn workbench_a_liaison_works_the_inbox_and_a_supervisor_dispatches() {
     let demo = Demo::start(&[]).await;
-    let op = token(&demo, "operator").await;
+    let op = demo.login("operator").await;
     let first = create_ticket(&demo, &op, no_info("昆明市滇池管理局电话")).await;
     let second = create_ticket(&demo, &op, no_info("昆明市社保卡补办在哪里")).await;
     let complaint = create_ticket(

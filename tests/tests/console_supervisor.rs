@@ -6,20 +6,9 @@
 
 use std::time::Duration;
 
-use e2e::browser::{DEMO_PASSWORD, Demo};
+use e2e::browser::Demo;
 use e2e::{get, post};
 use serde_json::{Value, json};
-
-async fn login(http: &reqwest::Client, demo: &Demo, username: &str) -> String {
-    let v = post(
-        http,
-        &format!("http://127.0.0.1:{}/api/v1/auth/login", demo.knowledge_port),
-        "",
-        json!({"username": username, "password": DEMO_PASSWORD}),
-    )
-    .await;
-    v["access_token"].as_str().unwrap().to_string()
-}
 
 fn complaint(summary: &str, urgent: bool) -> Value {
     json!({
@@ -47,9 +36,9 @@ async fn workbench_the_supervisor_works_the_board_retries_a_dead_fax_and_reads_t
     let demo = Demo::start(&[("HOTLINE_NOTIFY_MAX_ATTEMPTS", "1")]).await;
     let http = reqwest::Client::new();
     let tickets = |p: &str| format!("http://127.0.0.1:{}/api/v1{p}", demo.tickets_port);
-    let operator = login(&http, &demo, "operator").await;
-    let liaison = login(&http, &demo, "liaison-530100-rsj").await;
-    let supervisor = login(&http, &demo, "supervisor").await;
+    let operator = demo.login("operator").await;
+    let liaison = demo.login("liaison-530100-rsj").await;
+    let supervisor = demo.login("supervisor").await;
 
     // The operator takes an urgent complaint without a department: it waits for dispatch.
     let urgent = post(

@@ -15,31 +15,8 @@ pub mod data {
 
     use serde::Deserialize;
 
-    /// A pending extension request: the deadline asked for and why.
-    #[derive(Debug, Clone, Deserialize)]
-    pub struct Extension {
-        pub until: String,
-        #[serde(default)]
-        pub reason: String,
-    }
-
-    /// A ticket as the queues show it.
-    #[derive(Debug, Clone, Deserialize)]
-    pub struct Ticket {
-        pub id: String,
-        #[serde(rename = "type")]
-        pub kind: String,
-        pub status: String,
-        pub urgent: bool,
-        pub summary: String,
-        pub region: String,
-        pub department: Option<String>,
-        pub due_at: String,
-        pub next_due_at: Option<String>,
-        pub reply: Option<String>,
-        pub extension: Option<Extension>,
-        pub returned_from: Option<String>,
-    }
+    /// Tickets and their extension requests, as every screen reads them.
+    pub use crate::api::types::{Extension, Ticket};
 
     /// A department found by the picker.
     #[derive(Debug, Clone, Deserialize)]
@@ -761,7 +738,7 @@ pub fn reports(r: &Reports) -> Markup {
                                         td { (u.query) }
                                         td { @match &u.region { Some(c) => (region_name(r.region_names, c)), None => "—" } }
                                         td.num { (u.times) }
-                                        td.nowrap { (naive_time(&u.last_asked_at)) }
+                                        td.nowrap { (format::time(&u.last_asked_at)) }
                                     }
                                 }
                             }
@@ -774,31 +751,22 @@ pub fn reports(r: &Reports) -> Markup {
     }
 }
 
-/// The knowledge service's report times are UTC without a zone (`2026-12-04T09:30:00.123`).
-fn naive_time(text: &str) -> String {
-    let trimmed = text.trim_end_matches('Z');
-    format::time(&format!("{trimmed}Z"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn ticket(id: &str, urgent: bool, due: &str) -> Ticket {
-        Ticket {
-            id: id.into(),
-            kind: "complaint".into(),
-            status: "new".into(),
-            urgent,
-            summary: "<b>窗口</b>态度差".into(),
-            region: "530100".into(),
-            department: None,
-            due_at: due.into(),
-            next_due_at: Some(due.into()),
-            reply: None,
-            extension: None,
-            returned_from: None,
-        }
+        serde_json::from_value(serde_json::json!({
+            "id": id, "type": "complaint", "status": "new", "urgent": urgent,
+            "summary": "<b>窗口</b>态度差", "region": "530100", "department": null,
+            "due_at": due, "next_due_at": due, "reply": null, "extension": null,
+            "returned_from": null, "query": null, "created_by": "op", "overdue": false,
+            "created_at": "2026-12-01T00:00:00Z", "updated_at": "2026-12-01T00:00:00Z",
+            "caller": {"name": null, "phone": "138****1111", "email": null},
+            "accept_due_at": null, "cause": null, "satisfaction": null, "entry_code": null,
+            "closed_at": null, "call_id": null
+        }))
+        .unwrap()
     }
 
     fn heights(svg: &str) -> Vec<f64> {
