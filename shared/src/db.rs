@@ -1,7 +1,10 @@
 //! Database layer: SQLite (embedded default) or PostgreSQL, chosen by the URL scheme.
 //!
 //! One connection enum over both backends, an r2d2 pool, SQLite pragmas applied to every new
-//! connection, and embedded migrations per backend.
+//! connection, and embedded migrations per backend. Every service writes its SQL the same way:
+//! portable diesel queries on [`DbConnection`]; where the backends differ, [`on_backend!`]
+//! gives the concrete connection; a transaction that reads and then writes is a [`write_tx`];
+//! failures are a [`DbError`], so no code looks at a database's message text.
 
 use std::path::Path;
 use std::time::Duration;
@@ -12,6 +15,106 @@ use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
 
 use crate::error::ApiError;
+
+/// Runs `$body` with `$c` bound to the concrete backend connection, for the SQL the two
+/// backends write differently (multi-row inserts, `ON CONFLICT`, date arithmetic).
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Pg($c) => $body,
+        }
+    };
+}
+
+/// What went wrong in the database, by kind. Only [`DbError::from`] reads a backend's error
+/// text (SQLite reports a busy database and a constraint's name only in its message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DbError {
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint refused the row; `constraint` names it (`faqs_pkey` on PostgreSQL,
+    /// `faqs.code` on SQLite), for code that must tell two constraints apart.
+    #[error("unique constraint {constraint}")]
+    Unique { constraint: String },
+    #[error("foreign key violation")]
+    ForeignKey,
+    /// Another writer holds the database (SQLite `SQLITE_BUSY`) or PostgreSQL gave up a
+    /// serializable transaction: the work may be tried again.
+    #[error("database busy")]
+    Busy,
+    #[error("database: {0}")]
+    Other(String),
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+impl DbError {
+    pub fn is_unique(&self) -> bool {
+        matches!(self, DbError::Unique { .. })
+    }
+}
+
+impl From<diesel::result::Error> for DbError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as K, Error};
+        match err {
+            Error::NotFound => DbError::NotFound,
+            Error::DatabaseError(K::UniqueViolation, info) => DbError::Unique {
+                constraint: info
+                    .constraint_name()
+                    .map(str::to_string)
+                    .or_else(|| {
+                        info.message()
+                            .strip_prefix("UNIQUE constraint failed: ")
+                            .map(str::to_string)
+                    })
+                    .unwrap_or_default(),
+            },
+            Error::DatabaseError(K::ForeignKeyViolation, _) => DbError::ForeignKey,
+            Error::DatabaseError(K::SerializationFailure, _) => DbError::Busy,
+            Error::DatabaseError(_, info)
+                if info.message().starts_with("database is locked")
+                    || info.message().starts_with("database table is locked") =>
+            {
+                DbError::Busy
+            }
+            other => DbError::Other(other.to_string()),
+        }
+    }
+}
+
+/// Runs `f` in a write transaction. On SQLite the transaction takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a deferred one that reads first and writes later fails with
+/// `SQLITE_BUSY` under concurrent writers instead of waiting for the busy timeout.
+pub fn write_tx<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::Connection;
+    if conn.is_sqlite() {
+        conn.batch_execute("BEGIN IMMEDIATE")?;
+        match f(conn) {
+            Ok(v) => match conn.batch_execute("COMMIT") {
+                Ok(()) => Ok(v),
+                Err(e) => {
+                    let _ = conn.batch_execute("ROLLBACK");
+                    Err(e.into())
+                }
+            },
+            Err(e) => {
+                let _ = conn.batch_execute("ROLLBACK");
+                Err(e)
+            }
+        }
+    } else {
+        conn.transaction(f)
+    }
+}
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

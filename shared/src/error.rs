@@ -1,7 +1,7 @@
 //! One error type for every service, rendered as `application/problem+json` (RFC 9457).
 //!
-//! Database "not found" becomes 404, a unique violation 409, and anything unexpected a logged
-//! 500 whose body says nothing about the cause.
+//! Database "not found" becomes 404, a unique violation 409, a busy database 503, and anything
+//! unexpected a logged 500 whose body says nothing about the cause.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
@@ -143,19 +143,25 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(err: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
+impl From<crate::db::DbError> for ApiError {
+    /// A database's own message never reaches a client: it names tables and constraints.
+    fn from(err: crate::db::DbError) -> Self {
+        use crate::db::DbError;
         match err {
-            Error::NotFound => Self::NotFound("not found".into()),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                Self::Conflict(format!("already exists ({})", info.message()))
-            }
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+            DbError::NotFound => Self::NotFound("not found".into()),
+            DbError::Unique { .. } => Self::Conflict("already exists".into()),
+            DbError::ForeignKey => {
                 Self::BadRequest("refers to something that does not exist".into())
             }
-            other => Self::Internal(format!("database: {other}")),
+            DbError::Busy => Self::ServiceUnavailable("the database is busy; try again".into()),
+            DbError::Other(m) => Self::Internal(m),
         }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        crate::db::DbError::from(err).into()
     }
 }
 

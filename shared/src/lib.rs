@@ -12,6 +12,7 @@ pub mod pagination;
 pub mod server;
 pub mod settings;
 pub mod telemetry;
+pub mod time;
 pub mod web;
 
 pub use error::{ApiError, ApiResult};

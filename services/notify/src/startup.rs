@@ -14,8 +14,9 @@ use tokio::sync::Notify;
 use utoipa::OpenApi;
 
 use crate::config::NotifyConfig;
-use crate::jobs::{Jobs, now_ms};
+use crate::jobs::Jobs;
 use crate::send::Sender;
+use shared::time::now_ms;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");

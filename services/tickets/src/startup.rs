@@ -18,7 +18,7 @@ use utoipa::OpenApi;
 
 use crate::domain::calendar::CalendarState;
 use crate::domain::deadlines::DeadlineRules;
-use crate::domain::time::to_ms;
+use shared::time::to_ms;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");

@@ -80,7 +80,7 @@ pub fn usernames(conn: &mut DbConnection) -> ApiResult<Vec<String>> {
 
 pub fn insert_many(conn: &mut DbConnection, items: &[Account]) -> ApiResult<()> {
     for chunk in items.chunks(500) {
-        on_backend!(conn, |c| diesel::insert_into(accounts::table)
+        shared::on_backend!(conn, |c| diesel::insert_into(accounts::table)
             .values(chunk)
             .execute(c))?;
     }

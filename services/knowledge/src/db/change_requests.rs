@@ -46,7 +46,7 @@ pub struct NewChangeRequest {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewChangeRequest) -> ApiResult<i64> {
-    Ok(super::on_backend!(conn, |c| diesel::insert_into(
+    Ok(shared::on_backend!(conn, |c| diesel::insert_into(
         change_requests::table
     )
     .values(new)

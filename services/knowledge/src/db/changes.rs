@@ -47,7 +47,7 @@ pub fn record_many<S: AsRef<str>>(
                 changed_at: at,
             })
             .collect();
-        super::on_backend!(conn, |c| diesel::insert_into(kb_changes::table)
+        shared::on_backend!(conn, |c| diesel::insert_into(kb_changes::table)
             .values(&rows)
             .execute(c))?;
     }

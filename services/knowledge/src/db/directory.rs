@@ -20,7 +20,7 @@ pub fn insert_regions(conn: &mut DbConnection, items: &[Region]) -> ApiResult<()
         .map(RegionRow::from_domain)
         .collect::<ApiResult<Vec<_>>>()?;
     for chunk in rows.chunks(CHUNK) {
-        on_backend!(conn, |c| diesel::insert_into(regions::table)
+        shared::on_backend!(conn, |c| diesel::insert_into(regions::table)
             .values(chunk)
             .execute(c))?;
     }
@@ -41,7 +41,7 @@ pub fn insert_departments(conn: &mut DbConnection, items: &[Department]) -> ApiR
         .map(NewDepartmentRow::from_domain)
         .collect::<ApiResult<Vec<_>>>()?;
     for chunk in rows.chunks(CHUNK) {
-        on_backend!(conn, |c| diesel::insert_into(departments::table)
+        shared::on_backend!(conn, |c| diesel::insert_into(departments::table)
             .values(chunk)
             .execute(c))?;
     }
@@ -63,7 +63,7 @@ pub fn update_department(conn: &mut DbConnection, d: &Department) -> ApiResult<(
 pub fn insert_liaisons(conn: &mut DbConnection, items: &[Liaison]) -> ApiResult<()> {
     let rows: Vec<LiaisonRow> = items.iter().map(LiaisonRow::from).collect();
     for chunk in rows.chunks(CHUNK) {
-        on_backend!(conn, |c| diesel::insert_into(liaisons::table)
+        shared::on_backend!(conn, |c| diesel::insert_into(liaisons::table)
             .values(chunk)
             .execute(c))?;
     }
@@ -84,7 +84,7 @@ pub fn update_liaison(conn: &mut DbConnection, l: &Liaison) -> ApiResult<()> {
 pub fn insert_scripts(conn: &mut DbConnection, items: &[Script]) -> ApiResult<()> {
     let rows: Vec<NewScriptRow> = items.iter().map(NewScriptRow::from_domain).collect();
     for chunk in rows.chunks(CHUNK) {
-        on_backend!(conn, |c| diesel::insert_into(scripts::table)
+        shared::on_backend!(conn, |c| diesel::insert_into(scripts::table)
             .values(chunk)
             .execute(c))?;
     }
@@ -167,7 +167,7 @@ pub fn insert_faqs(
         .map(|f| NewFaqRow::from_domain(f, by))
         .collect::<ApiResult<Vec<_>>>()?;
     for chunk in rows.chunks(CHUNK) {
-        on_backend!(conn, |c| diesel::insert_into(faqs::table)
+        shared::on_backend!(conn, |c| diesel::insert_into(faqs::table)
             .values(chunk)
             .execute(c))?;
     }
@@ -176,7 +176,7 @@ pub fn insert_faqs(
         .map(|f| revision_row(f, 1, by, note))
         .collect::<ApiResult<Vec<_>>>()?;
     for chunk in revisions.chunks(CHUNK) {
-        on_backend!(conn, |c| diesel::insert_into(faq_revisions::table)
+        shared::on_backend!(conn, |c| diesel::insert_into(faq_revisions::table)
             .values(chunk)
             .execute(c))?;
     }

@@ -110,7 +110,7 @@ pub fn seed_once(
             })
             .collect();
         for chunk in rows.chunks(200) {
-            super::on_backend!(conn, |c| diesel::insert_into(search_synonyms::table)
+            shared::on_backend!(conn, |c| diesel::insert_into(search_synonyms::table)
                 .values(chunk)
                 .execute(c))?;
         }

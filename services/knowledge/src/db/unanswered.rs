@@ -39,7 +39,7 @@ pub fn record(
         t::last_asked_at.eq(last),
         t::answered_at.eq(None::<chrono::NaiveDateTime>),
     );
-    super::on_backend!(conn, |c| diesel::insert_into(t::table)
+    shared::on_backend!(conn, |c| diesel::insert_into(t::table)
         .values(row)
         .on_conflict(t::query)
         .do_update()

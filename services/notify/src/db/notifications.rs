@@ -5,7 +5,8 @@ use shared::db::DbConnection;
 use shared::pagination::Paging;
 
 use super::schema::notifications::{self, dsl as n};
-use crate::domain::{Channel, NotificationView, ProviderStatus, Status, millis_to_time};
+use crate::domain::{Channel, NotificationView, ProviderStatus, Status};
+use shared::time::from_ms;
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName, Insertable)]
 #[diesel(table_name = notifications)]
@@ -66,18 +67,18 @@ impl NotificationRow {
             max_attempts: self.max_attempts,
             last_error: self.last_error.clone(),
             provider_id: self.provider_id.clone(),
-            created_at: millis_to_time(self.created_at),
-            updated_at: millis_to_time(self.updated_at),
+            created_at: from_ms(self.created_at),
+            updated_at: from_ms(self.updated_at),
             next_attempt_at: matches!(status, Status::Queued | Status::Failed)
-                .then(|| millis_to_time(self.next_attempt_at)),
-            sent_at: self.sent_at.map(millis_to_time),
-            reported_at: self.reported_at.map(millis_to_time),
+                .then(|| from_ms(self.next_attempt_at)),
+            sent_at: self.sent_at.map(from_ms),
+            reported_at: self.reported_at.map(from_ms),
             provider_status: self
                 .provider_status
                 .as_deref()
                 .and_then(ProviderStatus::parse),
-            provider_checked_at: self.checked_at.map(millis_to_time),
-            delivered_at: self.delivered_at.map(millis_to_time),
+            provider_checked_at: self.checked_at.map(from_ms),
+            delivered_at: self.delivered_at.map(from_ms),
         }
     }
 }

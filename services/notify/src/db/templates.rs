@@ -3,8 +3,8 @@ use shared::ApiResult;
 use shared::db::DbConnection;
 
 use super::schema::templates::{self, dsl as t};
-use crate::domain::millis_to_time;
 use crate::domain::templates::Template;
+use shared::time::from_ms;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = templates)]
@@ -22,7 +22,7 @@ impl From<TemplateRow> for Template {
             name: r.name,
             subject: r.subject,
             body: r.body,
-            updated_at: millis_to_time(r.updated_at),
+            updated_at: from_ms(r.updated_at),
             updated_by: r.updated_by,
         }
     }

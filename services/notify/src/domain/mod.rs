@@ -411,10 +411,6 @@ pub struct Accepted {
     pub status: Status,
 }
 
-pub fn millis_to_time(ms: i64) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

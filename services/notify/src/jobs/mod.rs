@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use shared::ApiResult;
 use shared::db::{DbConnection, DbPool};
+use shared::time::now_ms;
 use tokio::sync::Notify;
 
 use crate::config::NotifyConfig;
@@ -15,10 +16,6 @@ use crate::domain::{FaxCheck, Status, backoff_ms, fax_check, hylafax_job, new_id
 use crate::fax::FaxTransport;
 use crate::fax::hylafax::{HylafaxClient, HylafaxError};
 use crate::send::{SendError, Sender};
-
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
 
 /// What the tasks of one replica share.
 #[derive(Clone)]

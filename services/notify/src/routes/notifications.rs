@@ -9,8 +9,8 @@ use crate::db::notifications as store;
 use crate::db::notifications::NotificationRow;
 use crate::domain::templates::{render, values};
 use crate::domain::{Accepted, NotificationRequest, NotificationView, Status, new_id};
-use crate::jobs::now_ms;
 use crate::startup::AppState;
+use shared::time::now_ms;
 
 const READERS: [Role; 2] = [Role::Supervisor, Role::Admin];
 

@@ -6,8 +6,8 @@ use shared::{ApiError, ApiResult};
 use crate::db::templates as store;
 use crate::domain::templates::{Template, TemplateUpdate, is_known};
 use crate::domain::{MAX_BODY, MAX_SUBJECT};
-use crate::jobs::now_ms;
 use crate::startup::AppState;
+use shared::time::now_ms;
 
 /// The message templates (Chinese, with `{placeholders}`).
 #[utoipa::path(

@@ -136,7 +136,7 @@ mod tests {
     }
 
     fn show(t: DateTime<Utc>) -> String {
-        crate::domain::time::cst_minute(t)
+        shared::time::cst_minute(t)
     }
 
     #[test]

@@ -9,7 +9,6 @@ pub mod lifecycle;
 pub mod notifications;
 pub mod reports;
 pub mod ticket;
-pub mod time;
 
 /// A closed set of names stored as text: `as_str` for the database, `parse` back.
 macro_rules! text_enum {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::ticket::TicketRecord;
-use super::time::{cst_minute, from_ms};
 use super::{TicketType, government_office};
+use shared::time::{cst_minute, from_ms};
 
 /// Who receives a notification; resolved into addresses at relay time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,11 +14,11 @@ use utoipa::ToSchema;
 use super::deadlines::DeadlineRules;
 use super::lifecycle::{self, Action, Facts, Refusal};
 use super::notifications::{self, NotifyRequest};
-use super::time::{from_ms, to_ms};
 use super::{
     Cause, ReplyChannel, Satisfaction, Status, TicketType, government_office, valid_department,
     valid_email, valid_phone, valid_region,
 };
+use shared::time::{from_ms, to_ms};
 
 /// A ticket as stored (times in epoch milliseconds).
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
@@ -588,8 +588,8 @@ pub fn apply(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::domain::time::cst_minute;
     use chrono::TimeZone;
+    use shared::time::cst_minute;
 
     pub(crate) fn sample(t: TicketType, urgent: bool) -> TicketRecord {
         let input = NewTicket {

@@ -7,8 +7,8 @@ use shared::db::DbConnection;
 use crate::db;
 use crate::domain::notifications;
 use crate::domain::ticket::TicketRecord;
-use crate::domain::time::{from_ms, to_ms};
 use crate::startup::AppState;
+use shared::time::{from_ms, to_ms};
 
 pub async fn run_once(state: &AppState) -> ApiResult<usize> {
     let now = to_ms(state.clock.now());

@@ -16,8 +16,8 @@ use shared::http::ClientError;
 use crate::db::{self, outbox::OutboxRow};
 use crate::domain::notifications::{Audience, NotifyRequest};
 use crate::domain::ticket::{self, ActionInput};
-use crate::domain::time::to_ms;
 use crate::startup::AppState;
+use shared::time::to_ms;
 
 const LEASE_MS: i64 = 60_000;
 pub const BATCH: i64 = 20;

@@ -11,8 +11,8 @@ use crate::db;
 use crate::domain::TicketType;
 use crate::domain::calendar::{CalendarAnswer, CalendarYearInput, CalendarYearOut};
 use crate::domain::deadlines::DeadlineAnswer;
-use crate::domain::time::{cst_minute, to_ms};
 use crate::startup::AppState;
+use shared::time::{cst_minute, to_ms};
 
 const ANY_ROLE: &[Role] = &[
     Role::Operator,

@@ -14,9 +14,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::normalize_phone;
 use crate::db;
 use crate::db::calls::{CallRow, NewCall};
-use crate::domain::time::{from_ms, to_ms};
 use crate::domain::{Classification, Outcome, Satisfaction, valid_department, valid_phone};
 use crate::startup::AppState;
+use shared::time::{from_ms, to_ms};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

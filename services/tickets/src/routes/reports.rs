@@ -12,9 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::calls::day_start;
 use crate::db;
 use crate::domain::reports::median;
-use crate::domain::time::{CST_OFFSET_MS, DAY_MS, day_number_to_date};
 use crate::domain::{Classification, Satisfaction};
 use crate::startup::AppState;
+use shared::time::{CST_OFFSET_MS, DAY_MS, day_number_to_date};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -12,9 +12,9 @@ use super::{TICKET_READERS, full_contact, normalize_phone, ticket_not_found, vis
 use crate::db;
 use crate::domain::notifications;
 use crate::domain::ticket::{NewTicket, Ticket, TicketRecord, new_record};
-use crate::domain::time::{cst_day, from_ms, to_ms};
 use crate::domain::{Status, TicketType, ticket_id};
 use crate::startup::AppState;
+use shared::time::{cst_day, from_ms, to_ms};
 
 fn idempotency_key(req: &HttpRequest, user: &AuthUser) -> ApiResult<Option<String>> {
     // Keys are per user: two operators cannot collide.

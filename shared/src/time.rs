@@ -1,13 +1,21 @@
-//! Times are kept as milliseconds since the Unix epoch in the database (one portable integer
-//! type on both backends) and shown as RFC 3339 UTC in answers.
+//! Times are kept as milliseconds since the Unix epoch in every service's database (one portable
+//! integer type on both backends) and shown as RFC 3339 UTC in answers. These are the only
+//! conversions between the two.
 
 use chrono::{DateTime, TimeZone, Utc};
-use shared::calendar::cst;
+
+use crate::calendar::cst;
+
+/// Now, in milliseconds; for code that has no [`crate::clock::Clock`] (delivery workers).
+pub fn now_ms() -> i64 {
+    to_ms(Utc::now())
+}
 
 pub fn to_ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
+/// A stored time; a value out of chrono's range (never written by us) reads as the earliest time.
 pub fn from_ms(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms)
         .single()
