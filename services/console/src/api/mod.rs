@@ -5,6 +5,7 @@
 //! another department's ticket), 4xx carry the service's own words, and an unreachable service
 //! says which one.
 
+pub mod knowledge;
 pub mod types;
 
 use std::collections::HashMap;
@@ -182,14 +183,17 @@ impl Api {
         self.get(user, service, &full).await
     }
 
-    pub async fn post<T: DeserializeOwned, B: Serialize + ?Sized>(
+    /// A write (`POST`, `PATCH`, `PUT`) with a JSON body; not tried again if it could not be
+    /// sent, since the service might have done it.
+    pub async fn send<T: DeserializeOwned, B: Serialize + ?Sized>(
         &self,
         user: &User,
+        method: Method,
         service: Service,
         path: &str,
         body: &B,
     ) -> Result<T, PageError> {
-        self.call(user, Method::POST, service, path, Some(body), None)
+        self.call(user, method, service, path, Some(body), None)
             .await
     }
 
@@ -203,28 +207,6 @@ impl Api {
         key: &str,
     ) -> Result<T, PageError> {
         self.call(user, Method::POST, service, path, Some(body), Some(key))
-            .await
-    }
-
-    pub async fn patch<T: DeserializeOwned, B: Serialize + ?Sized>(
-        &self,
-        user: &User,
-        service: Service,
-        path: &str,
-        body: &B,
-    ) -> Result<T, PageError> {
-        self.call(user, Method::PATCH, service, path, Some(body), None)
-            .await
-    }
-
-    pub async fn put<T: DeserializeOwned, B: Serialize + ?Sized>(
-        &self,
-        user: &User,
-        service: Service,
-        path: &str,
-        body: &B,
-    ) -> Result<T, PageError> {
-        self.call(user, Method::PUT, service, path, Some(body), None)
             .await
     }
 
@@ -298,5 +280,49 @@ impl Api {
             self.sessions.remove(&user.sid);
         }
         Err(PageError::from_status(status, detail, service))
+    }
+}
+
+/// A code or id from a page's address, checked before it goes into a service's path: 1–64
+/// letters, digits, `-`, `_` or `.`, and not a dot segment (which a URL parser would resolve).
+/// Anything else is a page that does not exist. Every route that puts a code into a service path
+/// goes through here.
+pub fn path_code(code: &str) -> Result<&str, PageError> {
+    let ok = (1..=64).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        && code.bytes().any(|b| b != b'.');
+    ok.then_some(code).ok_or(PageError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_codes_reach_a_service_path() {
+        for ok in [
+            "530100-rsj",
+            "530100-rsj-1",
+            "T20261204-000001",
+            "liaison.a_b",
+        ] {
+            assert!(path_code(ok).is_ok(), "{ok}");
+        }
+        let long = "x".repeat(65);
+        for bad in [
+            "",
+            "..",
+            ".",
+            "../admin",
+            "a/b",
+            "a?b",
+            "a%2e",
+            "部门",
+            long.as_str(),
+        ] {
+            assert!(path_code(bad).is_err(), "{bad}");
+        }
     }
 }

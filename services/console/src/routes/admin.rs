@@ -2,14 +2,14 @@
 //! disable or enable, reset a password.
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::api::types::Page;
-use crate::api::{Api, Service};
+use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
 use crate::routes::html;
-use crate::routes::knowledge::seg;
 use crate::session::{CurrentUser, User};
 use crate::views::admin::{self as view, api_types::Account};
 use crate::views::knowledge::with_flash;
@@ -55,7 +55,7 @@ async fn load(
         api.get_query::<Page<Account>, _>(user, Service::Knowledge, "/api/v1/accounts", &params);
     let (answer, focused) = match focus {
         Some(name) => {
-            let path = format!("/api/v1/accounts/{}", seg(name));
+            let path = format!("/api/v1/accounts/{}", path_code(name)?);
             let one = api.get::<Account>(user, Service::Knowledge, &path);
             let (a, f) = futures_util::future::join(list, one).await;
             (a?, Some(f?))
@@ -130,7 +130,13 @@ async fn create(
         "department": (f.role == "liaison" && !department.is_empty()).then_some(department),
     });
     let _: Account = api
-        .post(&user, Service::Knowledge, "/api/v1/accounts", &body)
+        .send(
+            &user,
+            Method::POST,
+            Service::Knowledge,
+            "/api/v1/accounts",
+            &body,
+        )
         .await?;
     let list = load(&user, &api, current_page(&req), Some(username)).await?;
     Ok(html(with_flash(
@@ -180,10 +186,11 @@ async fn change(
         _ => return Err(PageError::Invalid("未知的操作".into())),
     };
     let _: Account = api
-        .patch(
+        .send(
             &user,
+            Method::PATCH,
             Service::Knowledge,
-            &format!("/api/v1/accounts/{}", seg(&username)),
+            &format!("/api/v1/accounts/{}", path_code(&username)?),
             &body,
         )
         .await?;

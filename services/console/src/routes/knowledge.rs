@@ -4,15 +4,17 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::api::knowledge::*;
 use crate::api::types::Page;
-use crate::api::{Api, Service};
+use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
 use crate::routes::{html, is_htmx, see_other};
 use crate::session::{CurrentUser, User};
-use crate::views::knowledge::{self as view, api_types::*};
+use crate::views::knowledge as view;
 use crate::views::layout;
 
 /// Largest import form: a full set of reference files pasted or read into the form.
@@ -49,19 +51,6 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// A path segment as the services expect it: codes and ids are plain, anything else escaped.
-pub fn seg(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 /// The landing page at `/` for this role: the review queue.
 pub async fn landing(
     _req: &HttpRequest,
@@ -90,8 +79,13 @@ async fn load_queue(user: &User, api: &Api) -> Result<maud::Markup, PageError> {
     codes.sort();
     codes.dedup();
     let lookups = codes.iter().map(|code| async move {
-        let path = format!("/api/v1/departments/{}", seg(code));
-        let dept = api.get::<Department>(user, Service::Knowledge, &path).await;
+        let dept = match path_code(code) {
+            Ok(c) => {
+                let path = format!("/api/v1/departments/{c}");
+                api.get::<Department>(user, Service::Knowledge, &path).await
+            }
+            Err(e) => Err(e),
+        };
         (code.clone(), dept)
     });
     let mut departments = HashMap::new();
@@ -136,8 +130,9 @@ async fn apply(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let d: Decision = api
-        .post(
+        .send(
             &user,
+            Method::POST,
             Service::Knowledge,
             &format!("/api/v1/change-requests/{id}/apply"),
             &json!({}),
@@ -168,8 +163,9 @@ async fn reject(
         return Err(PageError::Invalid("请填写驳回理由。".into()));
     }
     let _: Decision = api
-        .post(
+        .send(
             &user,
+            Method::POST,
             Service::Knowledge,
             &format!("/api/v1/change-requests/{id}/reject"),
             &json!({ "reason": reason }),
@@ -243,7 +239,7 @@ async fn faq(
     path: web::Path<String>,
     q: web::Query<SavedQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let code = seg(&path);
+    let code = path_code(&path)?;
     let base = format!("/api/v1/faqs/{code}");
     let (faq, revisions) = futures_util::future::join(
         api.get::<Faq>(&user, Service::Knowledge, &base),
@@ -256,7 +252,7 @@ async fn faq(
         .get::<Department>(
             &user,
             Service::Knowledge,
-            &format!("/api/v1/departments/{}", seg(&faq.department)),
+            &format!("/api/v1/departments/{}", path_code(&faq.department)?),
         )
         .await
         .ok()
@@ -305,7 +301,7 @@ async fn save_faq(
     path: web::Path<String>,
     form: web::Form<FaqForm>,
 ) -> Result<HttpResponse, PageError> {
-    let code = seg(&path);
+    let code = path_code(&path)?;
     let f = form.into_inner();
     let note = f.note.trim();
     let body = json!({
@@ -316,8 +312,9 @@ async fn save_faq(
         "note": if note.is_empty() { None } else { Some(note) },
     });
     let _: Faq = api
-        .patch(
+        .send(
             &user,
+            Method::PATCH,
             Service::Knowledge,
             &format!("/api/v1/faqs/{code}"),
             &body,
@@ -337,10 +334,11 @@ async fn faq_status(
     path: web::Path<String>,
     form: web::Form<StatusForm>,
 ) -> Result<HttpResponse, PageError> {
-    let code = seg(&path);
+    let code = path_code(&path)?;
     let _: Faq = api
-        .patch(
+        .send(
             &user,
+            Method::PATCH,
             Service::Knowledge,
             &format!("/api/v1/faqs/{code}"),
             &json!({ "status": form.status }),
@@ -397,12 +395,18 @@ async fn create_faq(
         "status": status,
     });
     match api
-        .post::<Faq, _>(&user, Service::Knowledge, "/api/v1/faqs", &body)
+        .send::<Faq, _>(
+            &user,
+            Method::POST,
+            Service::Knowledge,
+            "/api/v1/faqs",
+            &body,
+        )
         .await
     {
         Ok(faq) => Ok(see_other(&format!(
             "/knowledge/faqs/{}?saved=created",
-            seg(&faq.code)
+            path_code(&faq.code)?
         ))),
         // The form comes back as typed, with the reason.
         Err(e @ (PageError::Invalid(_) | PageError::Conflict(_))) => {
@@ -502,8 +506,9 @@ async fn add_synonym(
 ) -> Result<HttpResponse, PageError> {
     let (term, replacement) = (form.term.trim(), form.replacement.trim());
     let _: Synonym = api
-        .post(
+        .send(
             &user,
+            Method::POST,
             Service::Knowledge,
             "/api/v1/search/synonyms",
             &json!({ "term": term, "replacement": replacement }),
@@ -564,7 +569,13 @@ async fn import(
         return Err(PageError::Invalid("请先选择文件或粘贴内容。".into()));
     }
     let report: ImportReport = api
-        .post(&user, Service::Knowledge, "/api/v1/import", &upload)
+        .send(
+            &user,
+            Method::POST,
+            Service::Knowledge,
+            "/api/v1/import",
+            &upload,
+        )
         .await?;
     Ok(html(view::import_report(&report)))
 }
@@ -648,7 +659,7 @@ async fn load_department(
         api.get::<DepartmentDetail>(
             user,
             Service::Knowledge,
-            &format!("/api/v1/departments/{}", seg(code)),
+            &format!("/api/v1/departments/{}", path_code(code)?),
         ),
         api.get_query::<Page<Faq>, _>(
             user,
@@ -792,10 +803,11 @@ async fn save_department(
         }
     } else {
         let after: DepartmentRecord = api
-            .patch(
+            .send(
                 &user,
+                Method::PATCH,
                 Service::Knowledge,
-                &format!("/api/v1/departments/{}", seg(&path)),
+                &format!("/api/v1/departments/{}", path_code(&path)?),
                 &patch,
             )
             .await?;
@@ -820,12 +832,6 @@ async fn save_department(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn segments_are_escaped() {
-        assert_eq!(seg("530100-rsj-1"), "530100-rsj-1");
-        assert_eq!(seg("a/b?c"), "a%2Fb%3Fc");
-    }
 
     fn pairs(extra: &[(&str, &str)]) -> Vec<(String, String)> {
         let mut base = vec![

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Days, NaiveDate, Utc};
 use maud::html;
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -187,8 +188,9 @@ async fn dispatch(
     }
     let path = format!("/api/v1/tickets/{}/dispatch", id.as_str());
     let _: serde_json::Value = api
-        .post(
+        .send(
             &user,
+            Method::POST,
             Service::Tickets,
             &path,
             &json!({ "department": department }),
@@ -208,7 +210,9 @@ async fn extend_approve(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let path = format!("/api/v1/tickets/{}/extend/approve", id.as_str());
-    let _: serde_json::Value = api.post(&user, Service::Tickets, &path, &json!({})).await?;
+    let _: serde_json::Value = api
+        .send(&user, Method::POST, Service::Tickets, &path, &json!({}))
+        .await?;
     board_after(
         &user,
         &api,
@@ -240,7 +244,13 @@ async fn extend_refuse(
     let reason = reason(&form, "拒绝理由")?;
     let path = format!("/api/v1/tickets/{}/extend/refuse", id.as_str());
     let _: serde_json::Value = api
-        .post(&user, Service::Tickets, &path, &json!({ "reason": reason }))
+        .send(
+            &user,
+            Method::POST,
+            Service::Tickets,
+            &path,
+            &json!({ "reason": reason }),
+        )
         .await?;
     board_after(
         &user,
@@ -259,7 +269,13 @@ async fn return_reject(
     let reason = reason(&form, "驳回理由")?;
     let path = format!("/api/v1/tickets/{}/return/reject", id.as_str());
     let _: serde_json::Value = api
-        .post(&user, Service::Tickets, &path, &json!({ "reason": reason }))
+        .send(
+            &user,
+            Method::POST,
+            Service::Tickets,
+            &path,
+            &json!({ "reason": reason }),
+        )
         .await?;
     board_after(
         &user,
@@ -287,8 +303,9 @@ async fn callback(
     }
     let path = format!("/api/v1/tickets/{}/callback", id.as_str());
     let _: serde_json::Value = api
-        .post(
+        .send(
             &user,
+            Method::POST,
             Service::Tickets,
             &path,
             &json!({ "satisfaction": s }),
@@ -384,7 +401,9 @@ async fn retry(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let path = format!("/api/v1/notifications/{}/retry", id.as_str());
-    let n: data::Notification = api.post(&user, Service::Notify, &path, &json!({})).await?;
+    let n: data::Notification = api
+        .send(&user, Method::POST, Service::Notify, &path, &json!({}))
+        .await?;
     Ok(html(html! {
         (view::notification_row(&n))
         (view::flash_oob("ok", &format!("已重新发送：{}（{}）。", n.to, view::channel_label(&n.channel))))

@@ -3,12 +3,13 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::auth::Role;
 
 use crate::api::types::{DepartmentRef, Event, Page, Ticket};
-use crate::api::{Api, Service};
+use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
 use crate::routes::{html, is_htmx, see_other};
 use crate::session::{CurrentUser, User};
@@ -146,25 +147,13 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-/// A ticket number as the services write it (letters, digits, `-`): anything else is no ticket.
-fn ticket_id(id: &str) -> Result<&str, PageError> {
-    if !id.is_empty()
-        && id.len() <= 40
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        Ok(id)
-    } else {
-        Err(PageError::NotFound)
-    }
-}
-
 async fn ticket(
     user: CurrentUser,
     api: web::Data<Api>,
     path: web::Path<String>,
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let id = ticket_id(&path)?;
+    let id = path_code(&path)?;
     let raw: Value = api
         .get(&user, Service::Tickets, &format!("/api/v1/tickets/{id}"))
         .await?;
@@ -407,15 +396,16 @@ async fn act(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let (id, action) = path.into_inner();
-    let id = ticket_id(&id)?;
+    let id = path_code(&id)?;
     let fields = Fields(form.into_inner());
     let (api_path, mut body) = action_call(&api, &user, id, &action, &fields).await?;
     if let Some(o) = body.as_object_mut() {
         o.retain(|_, v| !v.is_null());
     }
     let _: Value = api
-        .post(
+        .send(
             &user,
+            Method::POST,
             Service::Tickets,
             &format!("/api/v1/tickets/{id}/{api_path}"),
             &body,
@@ -487,12 +477,5 @@ mod tests {
             ]))
             .is_err()
         );
-    }
-
-    #[test]
-    fn only_ticket_numbers_reach_the_service() {
-        assert!(ticket_id("T20261204-000001").is_ok());
-        assert!(ticket_id("../x").is_err());
-        assert!(ticket_id("a?b").is_err());
     }
 }

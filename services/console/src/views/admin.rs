@@ -4,7 +4,7 @@ use maud::{Markup, html};
 use shared::auth::Role;
 
 use crate::session::{User, role_label};
-use crate::views::layout;
+use crate::views::{format, layout};
 
 pub mod api_types {
     use serde::Deserialize;
@@ -117,10 +117,7 @@ fn account_row(a: &Account) -> Markup {
     let id = a
         .username
         .replace(|c: char| !c.is_ascii_alphanumeric(), "_");
-    let action = format!(
-        "/admin/accounts/{}",
-        crate::routes::knowledge::seg(&a.username)
-    );
+    let action = format!("/admin/accounts/{}", format::url_segment(&a.username));
     html! {
         tr.disabled[a.disabled] data-username=(a.username) {
             td.username { (a.username) }

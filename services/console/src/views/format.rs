@@ -7,6 +7,20 @@ pub fn shanghai() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
 }
 
+/// A value made safe to stand as one segment of a link: letters, digits, `-`, `_` and `.` as
+/// they are, anything else percent-encoded.
+pub fn url_segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// An API time (RFC 3339, UTC) as `2026-12-04 17:30` in Asia/Shanghai; the text as it came if it
 /// does not parse.
 pub fn time(text: &str) -> String {

@@ -1,0 +1,187 @@
+//! Unanswered queries, synonyms and the import of reference files.
+
+use maud::{Markup, html};
+
+use crate::api::knowledge::*;
+use crate::session::User;
+use crate::views::{format, layout};
+
+#[allow(unused_imports)]
+use super::*;
+
+// Unanswered queries.
+
+pub fn unanswered(
+    user: &User,
+    items: &[Unanswered],
+    regions: &std::collections::HashMap<String, String>,
+    status: &str,
+    page: i64,
+    total: i64,
+    per_page: i64,
+) -> Markup {
+    let body = html! {
+        h1 { "未解答查询" }
+        p.muted { "话务员搜索后没有可信答案的查询，按次数从多到少。为常见的查询新建条目，下一位来电人就能得到答复。" }
+        nav.tabs {
+            @for (v, l) in [("open", "未解答"), ("answered", "已有答案"), ("all", "全部")] {
+                @if status == v { a.active href={ "/knowledge/unanswered?status=" (v) } { (l) } }
+                @else { a href={ "/knowledge/unanswered?status=" (v) } { (l) } }
+            }
+        }
+        table #unanswered {
+            thead { tr { th { "查询内容" } th { "地区" } th.num { "次数" } th { "最近查询" } th {} } }
+            tbody {
+                @for u in items {
+                    tr {
+                        td.query { (u.query) }
+                        td { (u.region.as_deref().map(|r| regions.get(r).map(String::as_str).unwrap_or(r)).unwrap_or("—")) }
+                        td.num { (u.times) }
+                        td { (format::time(&u.last_asked_at)) }
+                        td {
+                            @if let Some(at) = &u.answered_at {
+                                span.muted { "已解答 " (format::time(at)) }
+                            } @else {
+                                a.button href=(new_faq_link(&u.query)) { "新建条目" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if items.is_empty() { p.muted { "暂无记录。" } }
+        (pager("/knowledge/unanswered", &[("status", status)], page, total, per_page))
+    };
+    layout::page(user, "未解答查询", "/knowledge/unanswered", body)
+}
+
+pub fn new_faq_link(question: &str) -> String {
+    format!(
+        "/knowledge/faqs/new?{}",
+        serde_urlencoded::to_string([("question", question)]).unwrap_or_default()
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synonyms.
+
+pub fn synonyms_page(user: &User, list: &[Synonym]) -> Markup {
+    let body = html! {
+        h1 { "同义词" }
+        p.muted { "来电人说的词 → 知识库用的词（如 驾照 → 驾驶证）。新增或删除后一秒内在搜索中生效。" }
+        form.card.row.syn-add hx-post="/knowledge/synonyms" hx-target="#synonyms" hx-swap="outerHTML"
+            data-reset-on-success {
+            div {
+                label for="term" { "来电人说法（最多 20 字）" }
+                input #term type="text" name="term" required maxlength="20";
+            }
+            div {
+                label for="replacement" { "知识库用词（最多 40 字）" }
+                input #replacement type="text" name="replacement" required maxlength="40";
+            }
+            div.filter-go { button.primary type="submit" { "添加" } }
+        }
+        div.row {
+            label for="syn-filter" { "筛选" }
+            input #syn-filter type="search" data-filter="#synonyms tbody tr" placeholder="输入词语筛选下表";
+        }
+        (synonym_table(list))
+    };
+    layout::page(user, "同义词", "/knowledge/synonyms", body)
+}
+
+pub fn synonym_table(list: &[Synonym]) -> Markup {
+    html! {
+        div #synonyms {
+            p.muted { "共 " (list.len()) " 条" }
+            table {
+                thead { tr { th { "来电人说法" } th {} th { "知识库用词" } th {} } }
+                tbody {
+                    @for s in list {
+                        tr {
+                            td { (s.term) }
+                            td.muted { "→" }
+                            td { (s.replacement) }
+                            td.num {
+                                button.danger type="button" hx-post={ "/knowledge/synonyms/" (s.id) "/delete" }
+                                    hx-target="#synonyms" hx-swap="outerHTML"
+                                    hx-confirm={ "删除同义词“" (s.term) " → " (s.replacement) "”？" } { "删除" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn with_flash(fragment: Markup, kind: &str, text: &str) -> Markup {
+    html! {
+        (fragment)
+        div #flash hx-swap-oob="innerHTML" { (layout::flash(kind, text)) }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import.
+
+/// The kinds of reference files, in the order the service imports them.
+pub const IMPORT_KINDS: [(&str, &str); 5] = [
+    ("regions", "地区 regions.jsonl"),
+    ("departments", "部门 departments.jsonl"),
+    ("liaisons", "联络员 liaisons.jsonl"),
+    ("faqs", "知识条目 faqs.jsonl"),
+    ("scripts", "话术 scripts.jsonl"),
+];
+
+pub fn import_page(user: &User) -> Markup {
+    let body = html! {
+        h1 { "导入参考数据" }
+        p.muted { "选择 JSONL 文件（每行一条记录），或把内容粘贴到对应的框中。导入可重复执行：相同的记录不会重复创建；每个文件单独提交，有错误的行会列出行号和原因。" }
+        form.card.import hx-post="/knowledge/import" hx-target="#import-report" hx-swap="innerHTML" {
+            div.import-grid {
+                @for (kind, label) in IMPORT_KINDS {
+                    fieldset {
+                        legend { (label) }
+                        label for={ "file-" (kind) } { "选择文件" }
+                        input type="file" id={ "file-" (kind) } accept=".jsonl,.json,.txt"
+                            data-file-into={ "#text-" (kind) };
+                        label for={ "text-" (kind) } { "文件内容" }
+                        textarea id={ "text-" (kind) } name=(kind) rows="4" spellcheck="false" {}
+                    }
+                }
+            }
+            div.actions { button.primary type="submit" { "开始导入" } }
+        }
+        section #import-report {}
+    };
+    layout::page(user, "导入", "/knowledge/import", body)
+}
+
+pub fn import_report(report: &ImportReport) -> Markup {
+    html! {
+        div.card.report {
+            h2 { "导入结果" span.muted { "（用时 " (report.took_ms) " 毫秒）" } }
+            @if report.files.is_empty() { p.muted { "没有导入任何文件。" } }
+            @for f in &report.files {
+                div.file-report {
+                    h3 { (f.file) }
+                    p.counts-line {
+                        "新增 " b { (f.created) } "，更新 " b { (f.updated) } "，未变 " b { (f.unchanged) }
+                        "，拒绝 " b.rejected { (f.rejected.len()) }
+                    }
+                    @if !f.rejected.is_empty() {
+                        table.rejected {
+                            thead { tr { th.num { "行号" } th { "编码" } th { "原因" } } }
+                            tbody {
+                                @for r in &f.rejected {
+                                    tr { td.num { (r.line) } td { (r.code.as_deref().unwrap_or("—")) } td { (r.error) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
