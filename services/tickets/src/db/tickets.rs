@@ -1,20 +1,20 @@
 use diesel::prelude::*;
-use shared::ApiResult;
 use shared::db::DbConnection;
+use shared::db::DbResult;
 use shared::pagination::Paging;
 
 use super::Db;
 use super::schema::{ticket_counters, ticket_idempotency, tickets};
-use crate::domain::ticket::TicketRecord;
+use crate::domain::record::TicketRecord;
 
-pub fn insert(conn: &mut DbConnection, t: &TicketRecord) -> ApiResult<()> {
+pub fn insert(conn: &mut DbConnection, t: &TicketRecord) -> DbResult<()> {
     diesel::insert_into(tickets::table)
-        .values(t)
+        .values(t.clone())
         .execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> ApiResult<Option<TicketRecord>> {
+pub fn find(conn: &mut DbConnection, id: &str) -> DbResult<Option<TicketRecord>> {
     Ok(tickets::table
         .find(id)
         .select(TicketRecord::as_select())
@@ -28,7 +28,7 @@ pub fn update_if_version(
     conn: &mut DbConnection,
     t: &TicketRecord,
     expected: i64,
-) -> ApiResult<bool> {
+) -> DbResult<bool> {
     let mut next = t.clone();
     next.version = expected + 1;
     let n = diesel::update(
@@ -36,7 +36,7 @@ pub fn update_if_version(
             .filter(tickets::id.eq(&t.id))
             .filter(tickets::version.eq(expected)),
     )
-    .set(&next)
+    .set(next)
     .execute(conn)?;
     Ok(n == 1)
 }
@@ -44,7 +44,7 @@ pub fn update_if_version(
 /// The next number of the day. The UPDATE locks the counter row until commit, so concurrent
 /// creations queue; the first of a day inserts the row (a racing second insert is a unique
 /// violation, and the caller retries the whole transaction).
-pub fn next_seq(conn: &mut DbConnection, day: &str) -> ApiResult<i64> {
+pub fn next_seq(conn: &mut DbConnection, day: &str) -> DbResult<i64> {
     let updated: Option<i64> = diesel::update(ticket_counters::table.find(day))
         .set(ticket_counters::last.eq(ticket_counters::last + 1))
         .returning(ticket_counters::last)
@@ -62,7 +62,7 @@ pub fn next_seq(conn: &mut DbConnection, day: &str) -> ApiResult<i64> {
 /// [`next_seq`] in its own PostgreSQL transaction that does not wait for its WAL flush: the
 /// ticket's own (synchronous) commit comes later and flushes it too, so a ticket that was
 /// stored never has a number the counter could hand out again.
-pub fn next_seq_unsynced(conn: &mut DbConnection, day: &str) -> ApiResult<i64> {
+pub fn next_seq_unsynced(conn: &mut DbConnection, day: &str) -> DbResult<i64> {
     use diesel::connection::SimpleConnection;
     conn.transaction(|c| {
         c.batch_execute("SET LOCAL synchronous_commit TO OFF")?;
@@ -71,7 +71,7 @@ pub fn next_seq_unsynced(conn: &mut DbConnection, day: &str) -> ApiResult<i64> {
 }
 
 /// The ticket an idempotency key made, with the body it was made from.
-pub fn find_idempotent(conn: &mut DbConnection, key: &str) -> ApiResult<Option<(String, String)>> {
+pub fn find_idempotent(conn: &mut DbConnection, key: &str) -> DbResult<Option<(String, String)>> {
     Ok(ticket_idempotency::table
         .find(key)
         .select((ticket_idempotency::ticket_id, ticket_idempotency::body))
@@ -85,7 +85,7 @@ pub fn insert_idempotent(
     body: &str,
     ticket_id: &str,
     now: i64,
-) -> ApiResult<()> {
+) -> DbResult<()> {
     diesel::insert_into(ticket_idempotency::table)
         .values((
             ticket_idempotency::key.eq(key),
@@ -156,7 +156,7 @@ pub fn list(
     conn: &mut DbConnection,
     f: &Filter,
     paging: Paging,
-) -> ApiResult<(Vec<TicketRecord>, i64)> {
+) -> DbResult<(Vec<TicketRecord>, i64)> {
     let total: i64 = filtered(f).count().get_result(conn)?;
     let mut q = filtered(f).select(TicketRecord::as_select());
     q = if f.overdue == Some(true) || f.due_before.is_some() {
@@ -176,7 +176,7 @@ pub fn due_for_escalation(
     conn: &mut DbConnection,
     now: i64,
     limit: i64,
-) -> ApiResult<Vec<TicketRecord>> {
+) -> DbResult<Vec<TicketRecord>> {
     Ok(tickets::table
         .filter(tickets::next_due_at.lt(now))
         .filter(
@@ -192,7 +192,7 @@ pub fn due_for_escalation(
 
 /// Marks the escalation of `due`; false when another replica did it first or the deadline
 /// moved meanwhile.
-pub fn mark_escalated(conn: &mut DbConnection, id: &str, due: i64) -> ApiResult<bool> {
+pub fn mark_escalated(conn: &mut DbConnection, id: &str, due: i64) -> DbResult<bool> {
     let n = diesel::update(
         tickets::table
             .filter(tickets::id.eq(id))
@@ -208,7 +208,7 @@ pub fn mark_escalated(conn: &mut DbConnection, id: &str, due: i64) -> ApiResult<
     Ok(n == 1)
 }
 
-pub fn count_all(conn: &mut DbConnection) -> ApiResult<i64> {
+pub fn count_all(conn: &mut DbConnection) -> DbResult<i64> {
     Ok(tickets::table.count().get_result(conn)?)
 }
 
@@ -216,7 +216,7 @@ pub fn count_all(conn: &mut DbConnection) -> ApiResult<i64> {
 pub type NoInfoRow = (String, i64, String, Option<i64>);
 
 /// No-info tickets created in `[from, to)`: (region, created_at, status, answered_at).
-pub fn no_info_between(conn: &mut DbConnection, from: i64, to: i64) -> ApiResult<Vec<NoInfoRow>> {
+pub fn no_info_between(conn: &mut DbConnection, from: i64, to: i64) -> DbResult<Vec<NoInfoRow>> {
     Ok(tickets::table
         .filter(tickets::ticket_type.eq("no_info"))
         .filter(tickets::created_at.ge(from))

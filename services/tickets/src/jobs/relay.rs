@@ -2,7 +2,7 @@
 //! (notifications) and the knowledge service (change requests), with idempotency keys so a
 //! retry never doubles anything. Failures are retried with exponential backoff and jitter;
 //! nothing is dropped while a peer is down. Scheduling uses the wall clock, so a frozen test
-//! clock cannot stall it.
+//! clock cannot stall it. Why the outbox is ours and not a queue's: see `db::outbox`.
 
 use std::time::Duration;
 
@@ -14,8 +14,8 @@ use shared::auth::Role;
 use shared::http::ClientError;
 
 use crate::db::{self, outbox::OutboxRow};
+use crate::domain::action::{self, ActionInput};
 use crate::domain::notifications::{Audience, NotifyRequest};
-use crate::domain::ticket::{self, ActionInput};
 use crate::startup::AppState;
 use shared::time::to_ms;
 
@@ -285,7 +285,7 @@ async fn send_change_request(state: &AppState, row: &OutboxRow) -> Outcome {
                         reason: r,
                     };
                     if let Ok(change) =
-                        ticket::apply(&cur, &input, Role::Service, clock_now, &cal, &rules)
+                        action::apply(&cur, &input, Role::Service, clock_now, &cal, &rules)
                         && db::tickets::update_if_version(c, &change.record, cur.version)?
                     {
                         db::events::insert(

@@ -1,0 +1,76 @@
+//! The ticket as stored: its record (times in epoch milliseconds) and the deadline running in
+//! each state.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use shared::time::to_ms;
+
+use super::lifecycle::Facts;
+use super::{Status, TicketType};
+
+/// A ticket as stored (times in epoch milliseconds). The type and status are stored as their
+/// names; a name the code does not know fails the read (an error, never a guessed status).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
+#[diesel(table_name = crate::db::schema::tickets, treat_none_as_null = true)]
+pub struct TicketRecord {
+    pub id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub ticket_type: TicketType,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: Status,
+    pub urgent: bool,
+    pub cause: Option<String>,
+    pub summary: String,
+    pub details: String,
+    pub region: String,
+    pub department: Option<String>,
+    pub query: Option<String>,
+    pub caller_name: Option<String>,
+    pub caller_phone: String,
+    pub caller_email: Option<String>,
+    pub call_id: Option<i64>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub accept_due_at: Option<i64>,
+    pub due_at: i64,
+    /// The deadline running now (accept or reply), none when nothing is expected.
+    pub next_due_at: Option<i64>,
+    /// The `next_due_at` an escalation was raised for: once per ticket and deadline.
+    pub escalated_due_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    /// When the knowledge change of a no-info ticket was applied.
+    pub answered_at: Option<i64>,
+    pub reply: Option<String>,
+    pub returned_from: Option<String>,
+    pub extension_until: Option<i64>,
+    pub extension_reason: Option<String>,
+    pub satisfaction: Option<String>,
+    pub entry_code: Option<String>,
+    pub version: i64,
+}
+
+impl TicketRecord {
+    pub fn facts(&self, now: DateTime<Utc>) -> Facts {
+        Facts {
+            status: self.status,
+            ticket_type: self.ticket_type,
+            extension_pending: self.extension_until.is_some(),
+            returned_from: self.returned_from.as_deref().and_then(Status::parse),
+            before_deadline: to_ms(now) < self.due_at,
+        }
+    }
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.next_due_at.is_some_and(|d| d < to_ms(now))
+    }
+}
+
+/// The deadline that runs in a state: acceptance while dispatched, the reply otherwise, none
+/// once replied or closed.
+pub fn current_deadline(status: Status, accept_due_at: Option<i64>, due_at: i64) -> Option<i64> {
+    match status {
+        Status::Dispatched => Some(accept_due_at.map_or(due_at, |a| a.min(due_at))),
+        Status::New | Status::Accepted | Status::Returned | Status::Reopened => Some(due_at),
+        Status::Replied | Status::Closed => None,
+    }
+}
