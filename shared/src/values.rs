@@ -155,5 +155,11 @@ mod tests {
         assert!(Email::parse("a b@c.cn").is_none());
         assert!(Email::parse("a@.cn").is_none());
         assert!(Email::parse("a@b.cn.").is_none());
+        assert!(Email::parse("张三@example.cn").is_some());
+        // Accepted by the ticket service's own check before, refused by lettre now (notify
+        // could not have sent to them anyway).
+        assert!(Email::parse("a..b@c.cn").is_none());
+        assert!(Email::parse("a(b@c.cn").is_none());
+        assert!(Email::parse(&format!("{}@c.cn", "a".repeat(65))).is_none());
     }
 }
