@@ -1,25 +1,146 @@
 use diesel::prelude::*;
-use shared::db::DbConnection;
-use shared::db::DbResult;
+use shared::db::{DbConnection, DbError, DbResult};
 use shared::pagination::Paging;
 
 use super::Db;
 use super::schema::{ticket_counters, ticket_idempotency, tickets};
+use crate::domain::UnknownName;
 use crate::domain::record::TicketRecord;
+
+/// The `tickets` row as the database holds it: the type and status as their names.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = tickets, treat_none_as_null = true)]
+struct TicketRow {
+    pub id: String,
+    pub ticket_type: String,
+    pub status: String,
+    pub urgent: bool,
+    pub cause: Option<String>,
+    pub summary: String,
+    pub details: String,
+    pub region: String,
+    pub department: Option<String>,
+    pub query: Option<String>,
+    pub caller_name: Option<String>,
+    pub caller_phone: String,
+    pub caller_email: Option<String>,
+    pub call_id: Option<i64>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub accept_due_at: Option<i64>,
+    pub due_at: i64,
+    pub next_due_at: Option<i64>,
+    pub escalated_due_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub answered_at: Option<i64>,
+    pub reply: Option<String>,
+    pub returned_from: Option<String>,
+    pub extension_until: Option<i64>,
+    pub extension_reason: Option<String>,
+    pub satisfaction: Option<String>,
+    pub entry_code: Option<String>,
+    pub version: i64,
+}
+
+/// A stored name the code does not know fails the read: an error, never a guessed status.
+fn unknown(e: UnknownName) -> DbError {
+    DbError::Other(e.to_string())
+}
+
+impl TryFrom<TicketRow> for TicketRecord {
+    type Error = DbError;
+    fn try_from(r: TicketRow) -> DbResult<TicketRecord> {
+        Ok(TicketRecord {
+            id: r.id,
+            ticket_type: r.ticket_type.try_into().map_err(unknown)?,
+            status: r.status.try_into().map_err(unknown)?,
+            urgent: r.urgent,
+            cause: r.cause,
+            summary: r.summary,
+            details: r.details,
+            region: r.region,
+            department: r.department,
+            query: r.query,
+            caller_name: r.caller_name,
+            caller_phone: r.caller_phone,
+            caller_email: r.caller_email,
+            call_id: r.call_id,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            accept_due_at: r.accept_due_at,
+            due_at: r.due_at,
+            next_due_at: r.next_due_at,
+            escalated_due_at: r.escalated_due_at,
+            closed_at: r.closed_at,
+            answered_at: r.answered_at,
+            reply: r.reply,
+            returned_from: r.returned_from,
+            extension_until: r.extension_until,
+            extension_reason: r.extension_reason,
+            satisfaction: r.satisfaction,
+            entry_code: r.entry_code,
+            version: r.version,
+        })
+    }
+}
+
+impl From<&TicketRecord> for TicketRow {
+    fn from(t: &TicketRecord) -> TicketRow {
+        TicketRow {
+            id: t.id.clone(),
+            ticket_type: t.ticket_type.as_str().to_string(),
+            status: t.status.as_str().to_string(),
+            urgent: t.urgent,
+            cause: t.cause.clone(),
+            summary: t.summary.clone(),
+            details: t.details.clone(),
+            region: t.region.clone(),
+            department: t.department.clone(),
+            query: t.query.clone(),
+            caller_name: t.caller_name.clone(),
+            caller_phone: t.caller_phone.clone(),
+            caller_email: t.caller_email.clone(),
+            call_id: t.call_id,
+            created_by: t.created_by.clone(),
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+            accept_due_at: t.accept_due_at,
+            due_at: t.due_at,
+            next_due_at: t.next_due_at,
+            escalated_due_at: t.escalated_due_at,
+            closed_at: t.closed_at,
+            answered_at: t.answered_at,
+            reply: t.reply.clone(),
+            returned_from: t.returned_from.clone(),
+            extension_until: t.extension_until,
+            extension_reason: t.extension_reason.clone(),
+            satisfaction: t.satisfaction.clone(),
+            entry_code: t.entry_code.clone(),
+            version: t.version,
+        }
+    }
+}
+
+fn records(rows: Vec<TicketRow>) -> DbResult<Vec<TicketRecord>> {
+    rows.into_iter().map(TicketRecord::try_from).collect()
+}
 
 pub fn insert(conn: &mut DbConnection, t: &TicketRecord) -> DbResult<()> {
     diesel::insert_into(tickets::table)
-        .values(t.clone())
+        .values(TicketRow::from(t))
         .execute(conn)?;
     Ok(())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> DbResult<Option<TicketRecord>> {
-    Ok(tickets::table
+    let row: Option<TicketRow> = tickets::table
         .find(id)
-        .select(TicketRecord::as_select())
+        .select(TicketRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?;
+    row.map(TicketRecord::try_from).transpose()
 }
 
 /// Writes `t` if the stored version is still `expected`; false when someone else changed the
@@ -29,7 +150,7 @@ pub fn update_if_version(
     t: &TicketRecord,
     expected: i64,
 ) -> DbResult<bool> {
-    let mut next = t.clone();
+    let mut next = TicketRow::from(t);
     next.version = expected + 1;
     let n = diesel::update(
         tickets::table
@@ -158,17 +279,17 @@ pub fn list(
     paging: Paging,
 ) -> DbResult<(Vec<TicketRecord>, i64)> {
     let total: i64 = filtered(f).count().get_result(conn)?;
-    let mut q = filtered(f).select(TicketRecord::as_select());
+    let mut q = filtered(f).select(TicketRow::as_select());
     q = if f.overdue == Some(true) || f.due_before.is_some() {
         q.order((tickets::next_due_at.asc(), tickets::id.asc()))
     } else {
         q.order((tickets::created_at.desc(), tickets::id.desc()))
     };
-    let items = q
+    let rows = q
         .limit(paging.per_page)
         .offset(paging.offset())
         .load(conn)?;
-    Ok((items, total))
+    Ok((records(rows)?, total))
 }
 
 /// Tickets whose running deadline has passed and that were not escalated for it yet.
@@ -177,17 +298,18 @@ pub fn due_for_escalation(
     now: i64,
     limit: i64,
 ) -> DbResult<Vec<TicketRecord>> {
-    Ok(tickets::table
+    let rows = tickets::table
         .filter(tickets::next_due_at.lt(now))
         .filter(
             tickets::escalated_due_at
                 .is_null()
                 .or(tickets::escalated_due_at.ne(tickets::next_due_at)),
         )
-        .select(TicketRecord::as_select())
+        .select(TicketRow::as_select())
         .order(tickets::next_due_at.asc())
         .limit(limit)
-        .load(conn)?)
+        .load(conn)?;
+    records(rows)
 }
 
 /// Marks the escalation of `due`; false when another replica did it first or the deadline

@@ -2,21 +2,16 @@
 //! each state.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use shared::time::to_ms;
 
 use super::lifecycle::Facts;
 use super::{Status, TicketType};
 
-/// A ticket as stored (times in epoch milliseconds). The type and status are stored as their
-/// names; a name the code does not know fails the read (an error, never a guessed status).
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
-#[diesel(table_name = crate::db::schema::tickets, treat_none_as_null = true)]
+/// A ticket as stored (times in epoch milliseconds); `db::tickets` reads and writes it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct TicketRecord {
     pub id: String,
-    #[diesel(deserialize_as = String, serialize_as = String)]
     pub ticket_type: TicketType,
-    #[diesel(deserialize_as = String, serialize_as = String)]
     pub status: Status,
     pub urgent: bool,
     pub cause: Option<String>,
