@@ -4,10 +4,11 @@ use shared::pagination::Paging;
 
 use super::Db;
 use super::schema::{ticket_counters, ticket_idempotency, tickets};
-use crate::domain::UnknownName;
 use crate::domain::record::TicketRecord;
+use crate::domain::{Cause, Satisfaction, Status, UnknownName};
 
-/// The `tickets` row as the database holds it: the type and status as their names.
+/// The `tickets` row as the database holds it: the type, statuses, cause and rating as their
+/// names.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = tickets, treat_none_as_null = true)]
 struct TicketRow {
@@ -56,7 +57,7 @@ impl TryFrom<TicketRow> for TicketRecord {
             ticket_type: r.ticket_type.try_into().map_err(unknown)?,
             status: r.status.try_into().map_err(unknown)?,
             urgent: r.urgent,
-            cause: r.cause,
+            cause: r.cause.map(Cause::try_from).transpose().map_err(unknown)?,
             summary: r.summary,
             details: r.details,
             region: r.region,
@@ -76,10 +77,18 @@ impl TryFrom<TicketRow> for TicketRecord {
             closed_at: r.closed_at,
             answered_at: r.answered_at,
             reply: r.reply,
-            returned_from: r.returned_from,
+            returned_from: r
+                .returned_from
+                .map(Status::try_from)
+                .transpose()
+                .map_err(unknown)?,
             extension_until: r.extension_until,
             extension_reason: r.extension_reason,
-            satisfaction: r.satisfaction,
+            satisfaction: r
+                .satisfaction
+                .map(Satisfaction::try_from)
+                .transpose()
+                .map_err(unknown)?,
             entry_code: r.entry_code,
             version: r.version,
         })
@@ -93,7 +102,7 @@ impl From<&TicketRecord> for TicketRow {
             ticket_type: t.ticket_type.as_str().to_string(),
             status: t.status.as_str().to_string(),
             urgent: t.urgent,
-            cause: t.cause.clone(),
+            cause: t.cause.map(String::from),
             summary: t.summary.clone(),
             details: t.details.clone(),
             region: t.region.clone(),
@@ -113,10 +122,10 @@ impl From<&TicketRecord> for TicketRow {
             closed_at: t.closed_at,
             answered_at: t.answered_at,
             reply: t.reply.clone(),
-            returned_from: t.returned_from.clone(),
+            returned_from: t.returned_from.map(String::from),
             extension_until: t.extension_until,
             extension_reason: t.extension_reason.clone(),
-            satisfaction: t.satisfaction.clone(),
+            satisfaction: t.satisfaction.map(|s| s.as_str().to_string()),
             entry_code: t.entry_code.clone(),
             version: t.version,
         }

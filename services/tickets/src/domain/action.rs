@@ -143,7 +143,7 @@ pub fn apply(
         }
         ActionInput::Accept => json!({}),
         ActionInput::Return { reason } => {
-            r.returned_from = Some(from.as_str().into());
+            r.returned_from = Some(from);
             json!({ "reason": reason })
         }
         ActionInput::ReturnReject { reason } => {
@@ -209,7 +209,7 @@ pub fn apply(
         }
         ActionInput::Supervise { note } => json!({ "note": note }),
         ActionInput::Callback { satisfaction, note } => {
-            r.satisfaction = Some(satisfaction.as_str().into());
+            r.satisfaction = Some(*satisfaction);
             if to == Status::Closed {
                 r.closed_at = Some(now_ms);
             } else {

@@ -134,7 +134,7 @@ pub fn new_record(
         ticket_type: input.ticket_type,
         status,
         urgent: input.urgent,
-        cause: input.cause.map(|c| c.as_str().into()),
+        cause: input.cause,
         summary: input.summary.trim().into(),
         details: input.details.clone(),
         region: input.region.clone(),

@@ -164,6 +164,16 @@ impl Satisfaction {
     }
 }
 
+impl TryFrom<String> for Satisfaction {
+    type Error = UnknownName;
+    fn try_from(text: String) -> Result<Satisfaction, UnknownName> {
+        Satisfaction::parse(&text).ok_or(UnknownName {
+            kind: "Satisfaction",
+            name: text,
+        })
+    }
+}
+
 /// The department code of a region's government office, which receives no-info tickets.
 pub fn government_office(region: &str) -> String {
     format!("{region}-zfb")

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use shared::time::to_ms;
 
 use super::lifecycle::Facts;
-use super::{Status, TicketType};
+use super::{Cause, Satisfaction, Status, TicketType};
 
 /// A ticket as stored (times in epoch milliseconds); `db::tickets` reads and writes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,7 +14,7 @@ pub struct TicketRecord {
     pub ticket_type: TicketType,
     pub status: Status,
     pub urgent: bool,
-    pub cause: Option<String>,
+    pub cause: Option<Cause>,
     pub summary: String,
     pub details: String,
     pub region: String,
@@ -37,10 +37,10 @@ pub struct TicketRecord {
     /// When the knowledge change of a no-info ticket was applied.
     pub answered_at: Option<i64>,
     pub reply: Option<String>,
-    pub returned_from: Option<String>,
+    pub returned_from: Option<Status>,
     pub extension_until: Option<i64>,
     pub extension_reason: Option<String>,
-    pub satisfaction: Option<String>,
+    pub satisfaction: Option<Satisfaction>,
     pub entry_code: Option<String>,
     pub version: i64,
 }
@@ -51,7 +51,7 @@ impl TicketRecord {
             status: self.status,
             ticket_type: self.ticket_type,
             extension_pending: self.extension_until.is_some(),
-            returned_from: self.returned_from.as_deref().and_then(Status::parse),
+            returned_from: self.returned_from,
             before_deadline: to_ms(now) < self.due_at,
         }
     }

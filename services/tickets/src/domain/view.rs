@@ -70,7 +70,7 @@ impl Ticket {
             ticket_type: r.ticket_type,
             status: r.status,
             urgent: r.urgent,
-            cause: r.cause.as_deref().and_then(Cause::parse),
+            cause: r.cause,
             summary: r.summary,
             details: r.details,
             region: r.region,
@@ -94,13 +94,13 @@ impl Ticket {
             next_due_at: r.next_due_at.map(from_ms),
             overdue,
             reply: r.reply,
-            satisfaction: r.satisfaction.as_deref().and_then(Satisfaction::parse),
+            satisfaction: r.satisfaction,
             entry_code: r.entry_code,
             extension: r.extension_until.map(|u| Extension {
                 until: from_ms(u),
                 reason: r.extension_reason.unwrap_or_default(),
             }),
-            returned_from: r.returned_from.as_deref().and_then(Status::parse),
+            returned_from: r.returned_from,
             closed_at: r.closed_at.map(from_ms),
         }
     }
