@@ -1,6 +1,7 @@
 //! Call records (一次一评): every call leaves one.
 
 use shared::ApiResult;
+use shared::auth::{AuthUser, Role};
 use shared::pagination::Paging;
 use shared::values::mask_phone;
 
@@ -15,10 +16,15 @@ pub async fn record(state: &AppState, call: NewCall) -> ApiResult<CallRow> {
 }
 
 /// One page of the calls `filter` selects, newest first, and how many it selects in all.
+/// Supervisors see every operator's calls; an operator only their own.
 pub async fn list(
     state: &AppState,
-    filter: db::calls::Filter,
+    user: &AuthUser,
+    mut filter: db::calls::Filter,
     paging: Paging,
 ) -> ApiResult<(Vec<CallRow>, i64)> {
+    if !user.is(Role::Supervisor) {
+        filter.operator = Some(user.sub.clone());
+    }
     shared::db::run(&state.pool, move |c| db::calls::list(c, &filter, paging)).await
 }

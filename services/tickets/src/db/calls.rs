@@ -48,7 +48,7 @@ pub fn insert(conn: &mut DbConnection, c: &NewCall) -> ApiResult<CallRow> {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub operator: Option<String>,
-    pub classification: Option<String>,
+    pub classification: Option<Classification>,
     pub from: Option<i64>,
     pub to: Option<i64>,
 }
@@ -58,8 +58,8 @@ fn filtered(f: &Filter) -> calls::BoxedQuery<'static, Db> {
     if let Some(o) = &f.operator {
         q = q.filter(calls::operator.eq(o.clone()));
     }
-    if let Some(c) = &f.classification {
-        q = q.filter(calls::classification.eq(c.clone()));
+    if let Some(c) = f.classification {
+        q = q.filter(calls::classification.eq(c.as_str()));
     }
     if let Some(from) = f.from {
         q = q.filter(calls::created_at.ge(from));

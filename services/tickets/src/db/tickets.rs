@@ -5,7 +5,7 @@ use shared::pagination::Paging;
 use super::Db;
 use super::schema::{ticket_counters, ticket_idempotency, tickets};
 use crate::domain::record::TicketRecord;
-use crate::domain::{Cause, Satisfaction, Status, UnknownName};
+use crate::domain::{Cause, Satisfaction, Status, TicketType, UnknownName};
 
 /// The `tickets` row as the database holds it: the type, statuses, cause and rating as their
 /// names.
@@ -230,8 +230,8 @@ pub fn insert_idempotent(
 /// List filters; `None` means "any".
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub status: Option<String>,
-    pub ticket_type: Option<String>,
+    pub status: Option<Status>,
+    pub ticket_type: Option<TicketType>,
     pub department: Option<String>,
     pub region: Option<String>,
     pub created_by: Option<String>,
@@ -245,11 +245,11 @@ pub struct Filter {
 
 fn filtered(f: &Filter) -> tickets::BoxedQuery<'static, Db> {
     let mut q = tickets::table.into_boxed::<Db>();
-    if let Some(s) = &f.status {
-        q = q.filter(tickets::status.eq(s.clone()));
+    if let Some(s) = f.status {
+        q = q.filter(tickets::status.eq(s.as_str()));
     }
-    if let Some(t) = &f.ticket_type {
-        q = q.filter(tickets::ticket_type.eq(t.clone()));
+    if let Some(t) = f.ticket_type {
+        q = q.filter(tickets::ticket_type.eq(t.as_str()));
     }
     if let Some(d) = &f.department {
         q = q.filter(tickets::department.eq(d.clone()));
@@ -349,7 +349,7 @@ pub type NoInfoRow = (String, i64, String, Option<i64>);
 /// No-info tickets created in `[from, to)`: (region, created_at, status, answered_at).
 pub fn no_info_between(conn: &mut DbConnection, from: i64, to: i64) -> DbResult<Vec<NoInfoRow>> {
     Ok(tickets::table
-        .filter(tickets::ticket_type.eq("no_info"))
+        .filter(tickets::ticket_type.eq(TicketType::NoInfo.as_str()))
         .filter(tickets::created_at.ge(from))
         .filter(tickets::created_at.lt(to))
         .select((

@@ -171,16 +171,12 @@ pub async fn list_calls(
         check_len("operator", o, 100)?;
     }
     let f = db::calls::Filter {
-        operator: if user.is(Role::Supervisor) {
-            q.operator
-        } else {
-            Some(user.sub.clone())
-        },
-        classification: q.classification.map(|c| c.as_str().into()),
+        operator: q.operator,
+        classification: q.classification,
         from: q.from.map(day_start),
         to: q.to.and_then(|d| d.succ_opt()).map(day_start),
     };
-    let (rows, total) = app::calls::list(&state, f, paging).await?;
+    let (rows, total) = app::calls::list(&state, &user, f, paging).await?;
     let items: Vec<Call> = rows.into_iter().map(Call::from).collect();
     Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
 }

@@ -111,8 +111,8 @@ impl TicketQuery {
             None => None,
         };
         Ok(db::tickets::Filter {
-            status: self.status.map(|s| s.as_str().to_string()),
-            ticket_type: self.ticket_type.map(|t| t.as_str().to_string()),
+            status: self.status,
+            ticket_type: self.ticket_type,
             department: self.department.clone(),
             region: self.region.clone(),
             caller_phone: self.caller_phone.as_deref().map(normalize_phone),
