@@ -1,3 +1,6 @@
+//! The tickets, their per-day numbers and their idempotency keys. A ticket is read and written
+//! as a `TicketRow` (names as text) and handed on as a [`TicketRecord`] (names as enums).
+
 use diesel::prelude::*;
 use shared::db::{DbConnection, DbError, DbResult};
 use shared::pagination::Paging;
@@ -12,36 +15,36 @@ use crate::domain::{Cause, Satisfaction, Status, TicketType, UnknownName};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = tickets, treat_none_as_null = true)]
 struct TicketRow {
-    pub id: String,
-    pub ticket_type: String,
-    pub status: String,
-    pub urgent: bool,
-    pub cause: Option<String>,
-    pub summary: String,
-    pub details: String,
-    pub region: String,
-    pub department: Option<String>,
-    pub query: Option<String>,
-    pub caller_name: Option<String>,
-    pub caller_phone: String,
-    pub caller_email: Option<String>,
-    pub call_id: Option<i64>,
-    pub created_by: String,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub accept_due_at: Option<i64>,
-    pub due_at: i64,
-    pub next_due_at: Option<i64>,
-    pub escalated_due_at: Option<i64>,
-    pub closed_at: Option<i64>,
-    pub answered_at: Option<i64>,
-    pub reply: Option<String>,
-    pub returned_from: Option<String>,
-    pub extension_until: Option<i64>,
-    pub extension_reason: Option<String>,
-    pub satisfaction: Option<String>,
-    pub entry_code: Option<String>,
-    pub version: i64,
+    id: String,
+    ticket_type: String,
+    status: String,
+    urgent: bool,
+    cause: Option<String>,
+    summary: String,
+    details: String,
+    region: String,
+    department: Option<String>,
+    query: Option<String>,
+    caller_name: Option<String>,
+    caller_phone: String,
+    caller_email: Option<String>,
+    call_id: Option<i64>,
+    created_by: String,
+    created_at: i64,
+    updated_at: i64,
+    accept_due_at: Option<i64>,
+    due_at: i64,
+    next_due_at: Option<i64>,
+    escalated_due_at: Option<i64>,
+    closed_at: Option<i64>,
+    answered_at: Option<i64>,
+    reply: Option<String>,
+    returned_from: Option<String>,
+    extension_until: Option<i64>,
+    extension_reason: Option<String>,
+    satisfaction: Option<String>,
+    entry_code: Option<String>,
+    version: i64,
 }
 
 /// A stored name the code does not know fails the read: an error, never a guessed status.
