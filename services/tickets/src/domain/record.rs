@@ -11,16 +11,21 @@ use super::{Cause, Satisfaction, Status, TicketType};
 #[derive(Debug, Clone, PartialEq)]
 pub struct TicketRecord {
     pub id: String,
-    pub ticket_type: TicketType,
+    /// Where it is in its lifecycle; the lifecycle decides what may happen next.
     pub status: Status,
+    pub ticket_type: TicketType,
     pub urgent: bool,
+    /// Complaints only.
     pub cause: Option<Cause>,
+    pub region: String,
+    /// The department it is (or will be) dispatched to.
+    pub department: Option<String>,
     pub summary: String,
     pub details: String,
-    pub region: String,
-    pub department: Option<String>,
+    /// What the caller asked (no-info tickets).
     pub query: Option<String>,
     pub caller_name: Option<String>,
+    /// Digits and `+` only (`shared::values::Phone`).
     pub caller_phone: String,
     pub caller_email: Option<String>,
     pub call_id: Option<i64>,
