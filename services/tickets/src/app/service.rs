@@ -1,7 +1,8 @@
-//! Reports from the other services about a ticket: the outcome of its change request
-//! (knowledge) and the delivery of a notification (notify). Both are idempotent: a repeated
-//! report changes nothing.
+//! What the other services tell about a ticket: the outcome of its change request (knowledge,
+//! reported to us or learnt by the relay when it sends it) and the delivery of a notification
+//! (notify). All are idempotent: a repeated report changes nothing.
 
+use serde_json::json;
 use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
 
@@ -39,6 +40,89 @@ pub async fn knowledge_result(
     })
     .await?;
     Ok(Acted { record, now })
+}
+
+/// The knowledge service took the change request of outbox row `outbox_id` as
+/// `change_request_id`: a `change_request_created` event on the ticket, once.
+pub async fn change_request_created(
+    state: &AppState,
+    outbox_id: i64,
+    ticket_id: String,
+    change_request_id: serde_json::Value,
+    at: i64,
+) -> ApiResult<()> {
+    shared::db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |c| {
+            let dedup = format!("cr-created:{outbox_id}");
+            if !db::events::exists_dedup(c, &dedup)? {
+                let data = json!({ "change_request_id": change_request_id }).to_string();
+                let event = knowledge_event(&ticket_id, at, "change_request_created", data, dedup);
+                db::events::insert(c, &event)?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// The knowledge service refused the change request of outbox row `outbox_id` for good: the
+/// ticket goes back to the liaison as if knowledge had rejected it, with a
+/// `change_request_refused` event. Nothing changes when the ticket has moved on meanwhile.
+pub async fn change_request_refused(
+    state: &AppState,
+    outbox_id: i64,
+    ticket_id: String,
+    reason: String,
+    at: i64,
+) -> ApiResult<()> {
+    let cal = state.calendar();
+    let rules = state.rules.clone();
+    let now = state.clock.now();
+    shared::db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |c| {
+            let Some(cur) = db::tickets::find(c, &ticket_id)? else {
+                return Ok(());
+            };
+            let input = ActionInput::KnowledgeRejected {
+                change_request_id: 0,
+                reason,
+            };
+            if let Ok(change) = apply(&cur, &input, Role::Service, now, &cal, &rules)
+                && db::tickets::update_if_version(c, &change.record, cur.version)?
+            {
+                let dedup = format!("cr-refused:{outbox_id}");
+                let data = change.data.to_string();
+                let mut event =
+                    knowledge_event(&ticket_id, at, "change_request_refused", data, dedup);
+                event.from_status = Some(change.from.as_str());
+                event.to_status = Some(change.to.as_str());
+                db::events::insert(c, &event)?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// An event the knowledge service caused, written by the relay on its behalf.
+fn knowledge_event<'a>(
+    ticket_id: &'a str,
+    at: i64,
+    action: &'a str,
+    data: String,
+    dedup: String,
+) -> db::events::NewEvent<'a> {
+    db::events::NewEvent {
+        ticket_id,
+        at,
+        actor: "knowledge",
+        role: Role::Service.as_str(),
+        action,
+        from_status: None,
+        to_status: None,
+        data,
+        dedup_key: Some(dedup),
+    }
 }
 
 /// Records notify's report on notification `notification_id` (`status` `sent` or `dead`) as a
