@@ -13,6 +13,7 @@ pub mod server;
 pub mod settings;
 pub mod telemetry;
 pub mod time;
+pub mod values;
 pub mod web;
 
 pub use error::{ApiError, ApiResult};

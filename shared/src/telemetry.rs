@@ -93,27 +93,12 @@ pub async fn request_context(
     Ok(res)
 }
 
-/// Masks a phone number for logs and lists: `13912341234` → `139****1234`.
-pub fn mask_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.chars().collect();
-    if chars.len() <= 7 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}****{tail}")
-}
+/// Moved to [`crate::values`]; kept here for the callers outside the ticket service.
+pub use crate::values::mask_phone;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn masks_phones() {
-        assert_eq!(mask_phone("13912341234"), "139****1234");
-        assert_eq!(mask_phone("0871-64590534"), "087****0534");
-        assert_eq!(mask_phone("123"), "***");
-    }
 
     #[test]
     fn request_ids_are_checked() {

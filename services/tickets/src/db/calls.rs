@@ -5,14 +5,19 @@ use shared::pagination::Paging;
 
 use super::Db;
 use super::schema::calls;
+use crate::domain::{Classification, Outcome};
 
-#[derive(Debug, Clone, Insertable)]
+/// A call as recorded; [`CallRow`] adds its number.
+#[derive(Debug, Clone, Insertable, Queryable, Selectable)]
 #[diesel(table_name = calls)]
 pub struct NewCall {
     pub operator: String,
     pub caller_phone: String,
-    pub classification: String,
-    pub outcome: String,
+    /// Stored as its name; an unknown name fails the read.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub classification: Classification,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub outcome: Outcome,
     pub department: Option<String>,
     pub duration_seconds: i32,
     pub satisfaction: Option<String>,
@@ -25,21 +30,13 @@ pub struct NewCall {
 #[diesel(table_name = calls)]
 pub struct CallRow {
     pub id: i64,
-    pub operator: String,
-    pub caller_phone: String,
-    pub classification: String,
-    pub outcome: String,
-    pub department: Option<String>,
-    pub duration_seconds: i32,
-    pub satisfaction: Option<String>,
-    pub ticket_id: Option<String>,
-    pub note: Option<String>,
-    pub created_at: i64,
+    #[diesel(embed)]
+    pub call: NewCall,
 }
 
 pub fn insert(conn: &mut DbConnection, c: &NewCall) -> ApiResult<CallRow> {
     let id: i64 = diesel::insert_into(calls::table)
-        .values(c)
+        .values(c.clone())
         .returning(calls::id)
         .get_result(conn)?;
     Ok(calls::table
@@ -51,7 +48,7 @@ pub fn insert(conn: &mut DbConnection, c: &NewCall) -> ApiResult<CallRow> {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub operator: Option<String>,
-    pub classification: Option<String>,
+    pub classification: Option<Classification>,
     pub from: Option<i64>,
     pub to: Option<i64>,
 }
@@ -61,8 +58,8 @@ fn filtered(f: &Filter) -> calls::BoxedQuery<'static, Db> {
     if let Some(o) = &f.operator {
         q = q.filter(calls::operator.eq(o.clone()));
     }
-    if let Some(c) = &f.classification {
-        q = q.filter(calls::classification.eq(c.clone()));
+    if let Some(c) = f.classification {
+        q = q.filter(calls::classification.eq(c.as_str()));
     }
     if let Some(from) = f.from {
         q = q.filter(calls::created_at.ge(from));

@@ -1,6 +1,6 @@
 use diesel::prelude::*;
-use shared::ApiResult;
 use shared::db::DbConnection;
+use shared::db::DbResult;
 
 use super::schema::ticket_events;
 
@@ -33,14 +33,14 @@ pub struct EventRow {
     pub data: String,
 }
 
-pub fn insert(conn: &mut DbConnection, e: &NewEvent<'_>) -> ApiResult<()> {
+pub fn insert(conn: &mut DbConnection, e: &NewEvent<'_>) -> DbResult<()> {
     diesel::insert_into(ticket_events::table)
         .values(e)
         .execute(conn)?;
     Ok(())
 }
 
-pub fn exists_dedup(conn: &mut DbConnection, key: &str) -> ApiResult<bool> {
+pub fn exists_dedup(conn: &mut DbConnection, key: &str) -> DbResult<bool> {
     let n: i64 = ticket_events::table
         .filter(ticket_events::dedup_key.eq(key))
         .count()
@@ -48,7 +48,7 @@ pub fn exists_dedup(conn: &mut DbConnection, key: &str) -> ApiResult<bool> {
     Ok(n > 0)
 }
 
-pub fn for_ticket(conn: &mut DbConnection, ticket: &str) -> ApiResult<Vec<EventRow>> {
+pub fn for_ticket(conn: &mut DbConnection, ticket: &str) -> DbResult<Vec<EventRow>> {
     Ok(ticket_events::table
         .filter(ticket_events::ticket_id.eq(ticket))
         .select(EventRow::as_select())

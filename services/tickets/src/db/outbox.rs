@@ -1,8 +1,17 @@
+//! The outbox: what a state change must send (notifications, change requests), written in the
+//! same transaction as the change and sent later by the relay (`jobs::relay`).
+//!
+//! Hand-written on purpose: it is the guarantee that a notification is never lost. A change
+//! that commits has its messages stored with it; one that rolls back has none; a peer that is
+//! down only delays them. A message queue or a call from the handler could not give that
+//! without a second store to keep consistent with the database.
+
 use diesel::prelude::*;
 use shared::ApiResult;
-use shared::db::DbConnection;
+use shared::db::{DbConnection, DbError, DbResult};
 
 use super::schema::outbox;
+use crate::domain::notifications::NotifyRequest;
 
 pub const PENDING: &str = "pending";
 pub const DONE: &str = "done";
@@ -28,7 +37,7 @@ pub fn insert(
     kind: &str,
     payload: &str,
     now: i64,
-) -> ApiResult<()> {
+) -> DbResult<()> {
     diesel::insert_into(outbox::table)
         .values((
             outbox::ticket_id.eq(ticket_id),
@@ -142,4 +151,15 @@ pub fn counts(conn: &mut DbConnection) -> ApiResult<Vec<(String, i64)>> {
         .group_by(outbox::status)
         .select((outbox::status, diesel::dsl::count_star()))
         .load(conn)?)
+}
+
+/// A notification about `ticket_id` for the relay to send.
+pub fn insert_notification(
+    conn: &mut DbConnection,
+    ticket_id: &str,
+    request: &NotifyRequest,
+    now: i64,
+) -> DbResult<()> {
+    let payload = serde_json::to_string(request).map_err(|e| DbError::Other(e.to_string()))?;
+    insert(conn, Some(ticket_id), "notify", &payload, now)
 }

@@ -1,25 +1,158 @@
+//! The tickets, their per-day numbers and their idempotency keys. A ticket is read and written
+//! as a `TicketRow` (names as text) and handed on as a [`TicketRecord`] (names as enums).
+
 use diesel::prelude::*;
-use shared::ApiResult;
-use shared::db::DbConnection;
+use shared::db::{DbConnection, DbError, DbResult};
 use shared::pagination::Paging;
 
 use super::Db;
 use super::schema::{ticket_counters, ticket_idempotency, tickets};
-use crate::domain::ticket::TicketRecord;
+use crate::domain::record::TicketRecord;
+use crate::domain::{Cause, Satisfaction, Status, TicketType, UnknownName};
 
-pub fn insert(conn: &mut DbConnection, t: &TicketRecord) -> ApiResult<()> {
+/// The `tickets` row as the database holds it: the type, statuses, cause and rating as their
+/// names.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = tickets, treat_none_as_null = true)]
+struct TicketRow {
+    id: String,
+    ticket_type: String,
+    status: String,
+    urgent: bool,
+    cause: Option<String>,
+    summary: String,
+    details: String,
+    region: String,
+    department: Option<String>,
+    query: Option<String>,
+    caller_name: Option<String>,
+    caller_phone: String,
+    caller_email: Option<String>,
+    call_id: Option<i64>,
+    created_by: String,
+    created_at: i64,
+    updated_at: i64,
+    accept_due_at: Option<i64>,
+    due_at: i64,
+    next_due_at: Option<i64>,
+    escalated_due_at: Option<i64>,
+    closed_at: Option<i64>,
+    answered_at: Option<i64>,
+    reply: Option<String>,
+    returned_from: Option<String>,
+    extension_until: Option<i64>,
+    extension_reason: Option<String>,
+    satisfaction: Option<String>,
+    entry_code: Option<String>,
+    version: i64,
+}
+
+/// A stored name the code does not know fails the read: an error, never a guessed status.
+fn unknown(e: UnknownName) -> DbError {
+    DbError::Other(e.to_string())
+}
+
+impl TryFrom<TicketRow> for TicketRecord {
+    type Error = DbError;
+    fn try_from(r: TicketRow) -> DbResult<TicketRecord> {
+        Ok(TicketRecord {
+            id: r.id,
+            ticket_type: r.ticket_type.try_into().map_err(unknown)?,
+            status: r.status.try_into().map_err(unknown)?,
+            urgent: r.urgent,
+            cause: r.cause.map(Cause::try_from).transpose().map_err(unknown)?,
+            summary: r.summary,
+            details: r.details,
+            region: r.region,
+            department: r.department,
+            query: r.query,
+            caller_name: r.caller_name,
+            caller_phone: r.caller_phone,
+            caller_email: r.caller_email,
+            call_id: r.call_id,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            accept_due_at: r.accept_due_at,
+            due_at: r.due_at,
+            next_due_at: r.next_due_at,
+            escalated_due_at: r.escalated_due_at,
+            closed_at: r.closed_at,
+            answered_at: r.answered_at,
+            reply: r.reply,
+            returned_from: r
+                .returned_from
+                .map(Status::try_from)
+                .transpose()
+                .map_err(unknown)?,
+            extension_until: r.extension_until,
+            extension_reason: r.extension_reason,
+            satisfaction: r
+                .satisfaction
+                .map(Satisfaction::try_from)
+                .transpose()
+                .map_err(unknown)?,
+            entry_code: r.entry_code,
+            version: r.version,
+        })
+    }
+}
+
+impl From<&TicketRecord> for TicketRow {
+    fn from(t: &TicketRecord) -> TicketRow {
+        TicketRow {
+            id: t.id.clone(),
+            ticket_type: t.ticket_type.as_str().to_string(),
+            status: t.status.as_str().to_string(),
+            urgent: t.urgent,
+            cause: t.cause.map(String::from),
+            summary: t.summary.clone(),
+            details: t.details.clone(),
+            region: t.region.clone(),
+            department: t.department.clone(),
+            query: t.query.clone(),
+            caller_name: t.caller_name.clone(),
+            caller_phone: t.caller_phone.clone(),
+            caller_email: t.caller_email.clone(),
+            call_id: t.call_id,
+            created_by: t.created_by.clone(),
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+            accept_due_at: t.accept_due_at,
+            due_at: t.due_at,
+            next_due_at: t.next_due_at,
+            escalated_due_at: t.escalated_due_at,
+            closed_at: t.closed_at,
+            answered_at: t.answered_at,
+            reply: t.reply.clone(),
+            returned_from: t.returned_from.map(String::from),
+            extension_until: t.extension_until,
+            extension_reason: t.extension_reason.clone(),
+            satisfaction: t.satisfaction.map(|s| s.as_str().to_string()),
+            entry_code: t.entry_code.clone(),
+            version: t.version,
+        }
+    }
+}
+
+fn records(rows: Vec<TicketRow>) -> DbResult<Vec<TicketRecord>> {
+    rows.into_iter().map(TicketRecord::try_from).collect()
+}
+
+pub fn insert(conn: &mut DbConnection, t: &TicketRecord) -> DbResult<()> {
     diesel::insert_into(tickets::table)
-        .values(t)
+        .values(TicketRow::from(t))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> ApiResult<Option<TicketRecord>> {
-    Ok(tickets::table
+pub fn find(conn: &mut DbConnection, id: &str) -> DbResult<Option<TicketRecord>> {
+    let row: Option<TicketRow> = tickets::table
         .find(id)
-        .select(TicketRecord::as_select())
+        .select(TicketRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?;
+    row.map(TicketRecord::try_from).transpose()
 }
 
 /// Writes `t` if the stored version is still `expected`; false when someone else changed the
@@ -28,15 +161,15 @@ pub fn update_if_version(
     conn: &mut DbConnection,
     t: &TicketRecord,
     expected: i64,
-) -> ApiResult<bool> {
-    let mut next = t.clone();
+) -> DbResult<bool> {
+    let mut next = TicketRow::from(t);
     next.version = expected + 1;
     let n = diesel::update(
         tickets::table
             .filter(tickets::id.eq(&t.id))
             .filter(tickets::version.eq(expected)),
     )
-    .set(&next)
+    .set(next)
     .execute(conn)?;
     Ok(n == 1)
 }
@@ -44,7 +177,7 @@ pub fn update_if_version(
 /// The next number of the day. The UPDATE locks the counter row until commit, so concurrent
 /// creations queue; the first of a day inserts the row (a racing second insert is a unique
 /// violation, and the caller retries the whole transaction).
-pub fn next_seq(conn: &mut DbConnection, day: &str) -> ApiResult<i64> {
+pub fn next_seq(conn: &mut DbConnection, day: &str) -> DbResult<i64> {
     let updated: Option<i64> = diesel::update(ticket_counters::table.find(day))
         .set(ticket_counters::last.eq(ticket_counters::last + 1))
         .returning(ticket_counters::last)
@@ -62,7 +195,7 @@ pub fn next_seq(conn: &mut DbConnection, day: &str) -> ApiResult<i64> {
 /// [`next_seq`] in its own PostgreSQL transaction that does not wait for its WAL flush: the
 /// ticket's own (synchronous) commit comes later and flushes it too, so a ticket that was
 /// stored never has a number the counter could hand out again.
-pub fn next_seq_unsynced(conn: &mut DbConnection, day: &str) -> ApiResult<i64> {
+pub fn next_seq_unsynced(conn: &mut DbConnection, day: &str) -> DbResult<i64> {
     use diesel::connection::SimpleConnection;
     conn.transaction(|c| {
         c.batch_execute("SET LOCAL synchronous_commit TO OFF")?;
@@ -71,7 +204,7 @@ pub fn next_seq_unsynced(conn: &mut DbConnection, day: &str) -> ApiResult<i64> {
 }
 
 /// The ticket an idempotency key made, with the body it was made from.
-pub fn find_idempotent(conn: &mut DbConnection, key: &str) -> ApiResult<Option<(String, String)>> {
+pub fn find_idempotent(conn: &mut DbConnection, key: &str) -> DbResult<Option<(String, String)>> {
     Ok(ticket_idempotency::table
         .find(key)
         .select((ticket_idempotency::ticket_id, ticket_idempotency::body))
@@ -85,7 +218,7 @@ pub fn insert_idempotent(
     body: &str,
     ticket_id: &str,
     now: i64,
-) -> ApiResult<()> {
+) -> DbResult<()> {
     diesel::insert_into(ticket_idempotency::table)
         .values((
             ticket_idempotency::key.eq(key),
@@ -100,8 +233,8 @@ pub fn insert_idempotent(
 /// List filters; `None` means "any".
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub status: Option<String>,
-    pub ticket_type: Option<String>,
+    pub status: Option<Status>,
+    pub ticket_type: Option<TicketType>,
     pub department: Option<String>,
     pub region: Option<String>,
     pub created_by: Option<String>,
@@ -115,11 +248,11 @@ pub struct Filter {
 
 fn filtered(f: &Filter) -> tickets::BoxedQuery<'static, Db> {
     let mut q = tickets::table.into_boxed::<Db>();
-    if let Some(s) = &f.status {
-        q = q.filter(tickets::status.eq(s.clone()));
+    if let Some(s) = f.status {
+        q = q.filter(tickets::status.eq(s.as_str()));
     }
-    if let Some(t) = &f.ticket_type {
-        q = q.filter(tickets::ticket_type.eq(t.clone()));
+    if let Some(t) = f.ticket_type {
+        q = q.filter(tickets::ticket_type.eq(t.as_str()));
     }
     if let Some(d) = &f.department {
         q = q.filter(tickets::department.eq(d.clone()));
@@ -156,19 +289,19 @@ pub fn list(
     conn: &mut DbConnection,
     f: &Filter,
     paging: Paging,
-) -> ApiResult<(Vec<TicketRecord>, i64)> {
+) -> DbResult<(Vec<TicketRecord>, i64)> {
     let total: i64 = filtered(f).count().get_result(conn)?;
-    let mut q = filtered(f).select(TicketRecord::as_select());
+    let mut q = filtered(f).select(TicketRow::as_select());
     q = if f.overdue == Some(true) || f.due_before.is_some() {
         q.order((tickets::next_due_at.asc(), tickets::id.asc()))
     } else {
         q.order((tickets::created_at.desc(), tickets::id.desc()))
     };
-    let items = q
+    let rows = q
         .limit(paging.per_page)
         .offset(paging.offset())
         .load(conn)?;
-    Ok((items, total))
+    Ok((records(rows)?, total))
 }
 
 /// Tickets whose running deadline has passed and that were not escalated for it yet.
@@ -176,23 +309,24 @@ pub fn due_for_escalation(
     conn: &mut DbConnection,
     now: i64,
     limit: i64,
-) -> ApiResult<Vec<TicketRecord>> {
-    Ok(tickets::table
+) -> DbResult<Vec<TicketRecord>> {
+    let rows = tickets::table
         .filter(tickets::next_due_at.lt(now))
         .filter(
             tickets::escalated_due_at
                 .is_null()
                 .or(tickets::escalated_due_at.ne(tickets::next_due_at)),
         )
-        .select(TicketRecord::as_select())
+        .select(TicketRow::as_select())
         .order(tickets::next_due_at.asc())
         .limit(limit)
-        .load(conn)?)
+        .load(conn)?;
+    records(rows)
 }
 
 /// Marks the escalation of `due`; false when another replica did it first or the deadline
 /// moved meanwhile.
-pub fn mark_escalated(conn: &mut DbConnection, id: &str, due: i64) -> ApiResult<bool> {
+pub fn mark_escalated(conn: &mut DbConnection, id: &str, due: i64) -> DbResult<bool> {
     let n = diesel::update(
         tickets::table
             .filter(tickets::id.eq(id))
@@ -208,7 +342,7 @@ pub fn mark_escalated(conn: &mut DbConnection, id: &str, due: i64) -> ApiResult<
     Ok(n == 1)
 }
 
-pub fn count_all(conn: &mut DbConnection) -> ApiResult<i64> {
+pub fn count_all(conn: &mut DbConnection) -> DbResult<i64> {
     Ok(tickets::table.count().get_result(conn)?)
 }
 
@@ -216,9 +350,9 @@ pub fn count_all(conn: &mut DbConnection) -> ApiResult<i64> {
 pub type NoInfoRow = (String, i64, String, Option<i64>);
 
 /// No-info tickets created in `[from, to)`: (region, created_at, status, answered_at).
-pub fn no_info_between(conn: &mut DbConnection, from: i64, to: i64) -> ApiResult<Vec<NoInfoRow>> {
+pub fn no_info_between(conn: &mut DbConnection, from: i64, to: i64) -> DbResult<Vec<NoInfoRow>> {
     Ok(tickets::table
-        .filter(tickets::ticket_type.eq("no_info"))
+        .filter(tickets::ticket_type.eq(TicketType::NoInfo.as_str()))
         .filter(tickets::created_at.ge(from))
         .filter(tickets::created_at.lt(to))
         .select((

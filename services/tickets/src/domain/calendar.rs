@@ -1,5 +1,10 @@
 //! The working-day calendar this service owns: seeded from the vendored year files, stored in
 //! the database, edited by admins for new years.
+//!
+//! Hand-written on purpose: no maintained crate knows China's working days, where the State
+//! Council announces each year's holidays and the weekend days worked instead (调休), so the
+//! calendar is data an admin enters per year, and the rules over it are ours
+//! (`shared::calendar`).
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::ticket::TicketRecord;
+use super::record::TicketRecord;
 use super::{TicketType, government_office};
 use shared::time::{cst_minute, from_ms};
 
@@ -37,7 +37,7 @@ pub struct NotifyRequest {
 pub fn ticket_data(t: &TicketRecord) -> BTreeMap<String, String> {
     let mut d = BTreeMap::new();
     d.insert("ticket_id".into(), t.id.clone());
-    d.insert("type".into(), t.ticket_type.clone());
+    d.insert("type".into(), t.ticket_type.as_str().into());
     d.insert("urgent".into(), t.urgent.to_string());
     d.insert("summary".into(), t.summary.clone());
     d.insert("details".into(), t.details.clone());
@@ -69,7 +69,7 @@ fn request(template: &str, channel: &str, audience: Audience, t: &TicketRecord) 
 }
 
 fn is_urgent_complaint(t: &TicketRecord) -> bool {
-    t.urgent && t.ticket_type == TicketType::Complaint.as_str()
+    t.urgent && t.ticket_type == TicketType::Complaint
 }
 
 /// A ticket was dispatched (or a no-info ticket created, which is dispatched at once).
@@ -79,7 +79,7 @@ pub fn on_dispatch(t: &TicketRecord) -> Vec<NotifyRequest> {
         .clone()
         .unwrap_or_else(|| government_office(&t.region));
     let liaisons = Audience::Liaisons { department };
-    if t.ticket_type == TicketType::NoInfo.as_str() {
+    if t.ticket_type == TicketType::NoInfo {
         vec![request("no_info_request", "email", liaisons, t)]
     } else if is_urgent_complaint(t) {
         vec![
@@ -123,7 +123,7 @@ pub fn on_overdue(t: &TicketRecord) -> Vec<NotifyRequest> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ticket::tests::sample;
+    use crate::domain::intake::tests::sample;
 
     #[test]
     fn who_hears_of_what() {

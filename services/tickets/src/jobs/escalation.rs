@@ -5,8 +5,9 @@ use shared::ApiResult;
 use shared::db::DbConnection;
 
 use crate::db;
+use crate::domain::Status;
 use crate::domain::notifications;
-use crate::domain::ticket::TicketRecord;
+use crate::domain::record::TicketRecord;
 use crate::startup::AppState;
 use shared::time::{from_ms, to_ms};
 
@@ -44,7 +45,7 @@ fn escalate(conn: &mut DbConnection, t: &TicketRecord, now: i64) -> ApiResult<bo
         if !db::tickets::mark_escalated(c, &t.id, due)? {
             return Ok(false);
         }
-        let deadline = if t.accept_due_at == Some(due) && t.status == "dispatched" {
+        let deadline = if t.accept_due_at == Some(due) && t.status == Status::Dispatched {
             "accept"
         } else {
             "reply"
@@ -57,15 +58,15 @@ fn escalate(conn: &mut DbConnection, t: &TicketRecord, now: i64) -> ApiResult<bo
                 actor: "system",
                 role: "service",
                 action: "escalated",
-                from_status: Some(&t.status),
-                to_status: Some(&t.status),
+                from_status: Some(t.status.as_str()),
+                to_status: Some(t.status.as_str()),
                 data: serde_json::json!({ "deadline": deadline, "due_at": from_ms(due) })
                     .to_string(),
                 dedup_key: Some(format!("escalated:{}:{due}", t.id)),
             },
         )?;
         for n in notifications::on_overdue(t) {
-            db::outbox::insert(c, Some(&t.id), "notify", &serde_json::to_string(&n)?, now)?;
+            db::outbox::insert_notification(c, &t.id, &n, now)?;
         }
         tracing::info!(ticket = %t.id, deadline, "ticket overdue, escalated");
         Ok(true)

@@ -2,7 +2,7 @@
 //! (notifications) and the knowledge service (change requests), with idempotency keys so a
 //! retry never doubles anything. Failures are retried with exponential backoff and jitter;
 //! nothing is dropped while a peer is down. Scheduling uses the wall clock, so a frozen test
-//! clock cannot stall it.
+//! clock cannot stall it. Why the outbox is ours and not a queue's: see `db::outbox`.
 
 use std::time::Duration;
 
@@ -10,12 +10,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use shared::ApiResult;
-use shared::auth::Role;
 use shared::http::ClientError;
 
+use crate::app;
 use crate::db::{self, outbox::OutboxRow};
 use crate::domain::notifications::{Audience, NotifyRequest};
-use crate::domain::ticket::{self, ActionInput};
 use crate::startup::AppState;
 use shared::time::to_ms;
 
@@ -240,30 +239,9 @@ async fn send_change_request(state: &AppState, row: &OutboxRow) -> Outcome {
     {
         Ok(answer) => {
             let cr_id = answer["id"].clone();
-            let recorded = shared::db::run(&state.pool, move |c| {
-                db::write_tx(c, |c| {
-                    let dedup = format!("cr-created:{outbox_id}");
-                    if !db::events::exists_dedup(c, &dedup)? {
-                        db::events::insert(
-                            c,
-                            &db::events::NewEvent {
-                                ticket_id: &ticket_id,
-                                at: now,
-                                actor: "knowledge",
-                                role: "service",
-                                action: "change_request_created",
-                                from_status: None,
-                                to_status: None,
-                                data: json!({ "change_request_id": cr_id }).to_string(),
-                                dedup_key: Some(dedup),
-                            },
-                        )?;
-                    }
-                    Ok(())
-                })
-            })
-            .await;
-            match recorded {
+            match app::service::change_request_created(state, outbox_id, ticket_id, cr_id, now)
+                .await
+            {
                 Ok(()) => Outcome::Done(None),
                 Err(e) => Outcome::Retry(e.to_string()),
             }
@@ -271,42 +249,9 @@ async fn send_change_request(state: &AppState, row: &OutboxRow) -> Outcome {
         Err(e) if permanent(&e) => {
             // The knowledge service refused the facts: hand the ticket back to the liaison.
             let reason = format!("the knowledge service refused the change request: {e}");
-            let cal = state.calendar();
-            let rules = state.rules.clone();
-            let clock_now = state.clock.now();
-            let r = reason.clone();
-            let _ = shared::db::run(&state.pool, move |c| {
-                db::write_tx(c, |c| {
-                    let Some(cur) = db::tickets::find(c, &ticket_id)? else {
-                        return Ok(());
-                    };
-                    let input = ActionInput::KnowledgeRejected {
-                        change_request_id: 0,
-                        reason: r,
-                    };
-                    if let Ok(change) =
-                        ticket::apply(&cur, &input, Role::Service, clock_now, &cal, &rules)
-                        && db::tickets::update_if_version(c, &change.record, cur.version)?
-                    {
-                        db::events::insert(
-                            c,
-                            &db::events::NewEvent {
-                                ticket_id: &ticket_id,
-                                at: now,
-                                actor: "knowledge",
-                                role: "service",
-                                action: "change_request_refused",
-                                from_status: Some(change.from.as_str()),
-                                to_status: Some(change.to.as_str()),
-                                data: change.data.to_string(),
-                                dedup_key: Some(format!("cr-refused:{outbox_id}")),
-                            },
-                        )?;
-                    }
-                    Ok(())
-                })
-            })
-            .await;
+            let refused = reason.clone();
+            let _ = app::service::change_request_refused(state, outbox_id, ticket_id, refused, now)
+                .await;
             Outcome::Failed(reason)
         }
         Err(e) => Outcome::Retry(e.to_string()),

@@ -7,12 +7,12 @@ use shared::auth::{AuthUser, Role};
 use shared::{ApiError, ApiResult};
 use utoipa::IntoParams;
 
-use crate::db;
+use crate::app;
 use crate::domain::TicketType;
 use crate::domain::calendar::{CalendarAnswer, CalendarYearInput, CalendarYearOut};
 use crate::domain::deadlines::DeadlineAnswer;
 use crate::startup::AppState;
-use shared::time::{cst_minute, to_ms};
+use shared::time::cst_minute;
 
 const ANY_ROLE: &[Role] = &[
     Role::Operator,
@@ -74,17 +74,7 @@ pub async fn put_calendar(
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
     let year = body.into_inner().validate(path.into_inner())?;
-    let text = serde_json::to_string(&year)?;
-    let now = to_ms(state.clock.now());
-    let by = user.sub.clone();
-    let y = year.year;
-    let years = shared::db::run(&state.pool, move |c| {
-        db::write_tx(c, |c| db::calendar::put(c, y, &text, now, &by))?;
-        crate::jobs::calendar::load(c)
-    })
-    .await?;
-    state.set_years(years);
-    tracing::info!(year = y, by = %user.sub, "calendar year stored");
+    app::calendar::store_year(&state, &user, &year).await?;
     Ok(HttpResponse::Ok().json(CalendarYearOut {
         year: year.year,
         holidays: year.holidays,

@@ -6,17 +6,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
 use shared::pagination::{Page, PageParams};
-use shared::telemetry::mask_phone;
+use shared::time::{from_ms, to_ms};
+use shared::values::{Phone, mask_phone};
 use shared::web::check_len;
 use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
 
-use super::normalize_phone;
+use crate::app;
 use crate::db;
 use crate::db::calls::{CallRow, NewCall};
-use crate::domain::{Classification, Outcome, Satisfaction, valid_department, valid_phone};
+use crate::domain::reports::day_start;
+use crate::domain::{Classification, Outcome, Satisfaction, valid_department};
 use crate::startup::AppState;
-use shared::time::{from_ms, to_ms};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +39,47 @@ pub struct CallInput {
     pub note: Option<String>,
 }
 
+impl CallInput {
+    /// The record of this call by `operator` at `now`, once its fields are checked.
+    fn into_call(self, operator: String, now: i64) -> ApiResult<NewCall> {
+        let Some(phone) = Phone::parse(&self.caller_phone) else {
+            return Err(ApiError::bad_request(
+                "`caller_phone` is not a phone number",
+            ));
+        };
+        if let Some(d) = &self.department
+            && !valid_department(d)
+        {
+            return Err(ApiError::bad_request(
+                "`department` is not a department code",
+            ));
+        }
+        if !(0..=86_400).contains(&self.duration_seconds) {
+            return Err(ApiError::bad_request(
+                "`duration_seconds` must be between 0 and 86400",
+            ));
+        }
+        if let Some(t) = &self.ticket_id {
+            check_len("ticket_id", t, 40)?;
+        }
+        if let Some(n) = &self.note {
+            check_len("note", n, 2000)?;
+        }
+        Ok(NewCall {
+            operator,
+            caller_phone: phone.into_string(),
+            classification: self.classification,
+            outcome: self.outcome,
+            department: self.department,
+            duration_seconds: self.duration_seconds,
+            satisfaction: self.satisfaction.map(|s| s.as_str().into()),
+            ticket_id: self.ticket_id,
+            note: self.note,
+            created_at: now,
+        })
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Call {
     pub id: i64,
@@ -56,19 +98,19 @@ pub struct Call {
 
 impl From<CallRow> for Call {
     fn from(r: CallRow) -> Call {
+        let c = r.call;
         Call {
             id: r.id,
-            operator: r.operator,
-            caller_phone: mask_phone(&r.caller_phone),
-            classification: Classification::parse(&r.classification)
-                .unwrap_or(Classification::BasicQuery),
-            outcome: Outcome::parse(&r.outcome).unwrap_or(Outcome::Answered),
-            department: r.department,
-            duration_seconds: r.duration_seconds,
-            satisfaction: r.satisfaction.as_deref().and_then(Satisfaction::parse),
-            ticket_id: r.ticket_id,
-            note: r.note,
-            created_at: from_ms(r.created_at),
+            operator: c.operator,
+            caller_phone: mask_phone(&c.caller_phone),
+            classification: c.classification,
+            outcome: c.outcome,
+            department: c.department,
+            duration_seconds: c.duration_seconds,
+            satisfaction: c.satisfaction.as_deref().and_then(Satisfaction::parse),
+            ticket_id: c.ticket_id,
+            note: c.note,
+            created_at: from_ms(c.created_at),
         }
     }
 }
@@ -84,44 +126,10 @@ pub async fn create_call(
     body: web::Json<CallInput>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Operator, Role::Supervisor])?;
-    let b = body.into_inner();
-    if !valid_phone(&b.caller_phone) {
-        return Err(ApiError::bad_request(
-            "`caller_phone` is not a phone number",
-        ));
-    }
-    if let Some(d) = &b.department
-        && !valid_department(d)
-    {
-        return Err(ApiError::bad_request(
-            "`department` is not a department code",
-        ));
-    }
-    if !(0..=86_400).contains(&b.duration_seconds) {
-        return Err(ApiError::bad_request(
-            "`duration_seconds` must be between 0 and 86400",
-        ));
-    }
-    if let Some(t) = &b.ticket_id {
-        check_len("ticket_id", t, 40)?;
-    }
-    if let Some(n) = &b.note {
-        check_len("note", n, 2000)?;
-    }
-    let call = NewCall {
-        operator: user.sub.clone(),
-        caller_phone: normalize_phone(&b.caller_phone),
-        classification: b.classification.as_str().into(),
-        outcome: b.outcome.as_str().into(),
-        department: b.department,
-        duration_seconds: b.duration_seconds,
-        satisfaction: b.satisfaction.map(|s| s.as_str().into()),
-        ticket_id: b.ticket_id,
-        note: b.note,
-        created_at: to_ms(state.clock.now()),
-    };
-    let row = shared::db::run(&state.pool, move |c| db::calls::insert(c, &call)).await?;
-    tracing::info!(call = row.id, caller = %mask_phone(&row.caller_phone), "call recorded");
+    let call = body
+        .into_inner()
+        .into_call(user.sub.clone(), to_ms(state.clock.now()))?;
+    let row = app::calls::record(&state, call).await?;
     Ok(HttpResponse::Created().json(Call::from(row)))
 }
 
@@ -140,16 +148,6 @@ pub struct CallQuery {
     pub page: Option<i64>,
     #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
-}
-
-/// The start of a China-time day in epoch milliseconds.
-pub fn day_start(d: NaiveDate) -> i64 {
-    use chrono::TimeZone;
-    shared::calendar::cst()
-        .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
-        .single()
-        .map(|t| t.timestamp_millis())
-        .unwrap_or(0)
 }
 
 /// Lists calls, newest first; caller numbers masked. Supervisors see all, operators their own.
@@ -173,17 +171,12 @@ pub async fn list_calls(
         check_len("operator", o, 100)?;
     }
     let f = db::calls::Filter {
-        operator: if user.is(Role::Supervisor) {
-            q.operator
-        } else {
-            Some(user.sub.clone())
-        },
-        classification: q.classification.map(|c| c.as_str().into()),
+        operator: q.operator,
+        classification: q.classification,
         from: q.from.map(day_start),
         to: q.to.and_then(|d| d.succ_opt()).map(day_start),
     };
-    let (rows, total) =
-        shared::db::run(&state.pool, move |c| db::calls::list(c, &f, paging)).await?;
+    let (rows, total) = app::calls::list(&state, &user, f, paging).await?;
     let items: Vec<Call> = rows.into_iter().map(Call::from).collect();
     Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
 }

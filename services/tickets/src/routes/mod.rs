@@ -1,14 +1,11 @@
-//! HTTP routes: thin handlers that check roles, validate, and call the domain and db layers.
+//! HTTP routes: each handler parses the request, checks the role, calls one use case (`app`)
+//! and renders its answer.
 
 use actix_web::{HttpMessage, HttpRequest};
-use shared::ApiError;
-use shared::auth::{AuthUser, Role};
 use shared::telemetry::RequestId;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-use crate::domain::lifecycle::Refusal;
-use crate::domain::ticket::TicketRecord;
-
+pub mod action_bodies;
 pub mod actions;
 pub mod calendar;
 pub mod calls;
@@ -56,44 +53,6 @@ pub fn register(cfg: &mut ServiceConfig) {
     cfg.service(api);
 }
 
-/// Roles that may read tickets at all (liaisons only their department's).
-pub const TICKET_READERS: &[Role] = &[Role::Operator, Role::Supervisor, Role::Liaison];
-
-/// A liaison sees only their department's tickets; anything else is "not found".
-pub fn visible(user: &AuthUser, t: &TicketRecord) -> bool {
-    match user.role {
-        Role::Liaison => user.department.is_some() && t.department == user.department,
-        Role::Operator | Role::Supervisor | Role::Service => true,
-        Role::KbEditor | Role::Admin => false,
-    }
-}
-
-/// Operators and supervisors talk to callers: they see the caller's full number.
-pub fn full_contact(user: &AuthUser) -> bool {
-    matches!(user.role, Role::Operator | Role::Supervisor)
-}
-
-pub fn ticket_not_found(id: &str) -> ApiError {
-    ApiError::not_found(format!("no ticket {id}"))
-}
-
-pub fn refusal(r: Refusal) -> ApiError {
-    match r {
-        Refusal::Role(m) => ApiError::forbidden(m),
-        Refusal::State(m) => ApiError::InvalidTransition(m),
-        Refusal::Input(m) => ApiError::bad_request(m),
-    }
-}
-
 pub fn request_id(req: &HttpRequest) -> Option<String> {
     req.extensions().get::<RequestId>().map(|r| r.0.clone())
-}
-
-/// Phone numbers are stored and searched without spaces or dashes.
-pub fn normalize_phone(phone: &str) -> String {
-    phone
-        .trim()
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '+')
-        .collect()
 }

@@ -8,10 +8,9 @@ use shared::web::check_len;
 use shared::{ApiError, ApiResult};
 use utoipa::ToSchema;
 
-use super::actions::persist;
-use super::{refusal, ticket_not_found};
-use crate::db;
-use crate::domain::ticket::{ActionInput, Ticket, apply};
+use crate::app;
+use crate::domain::action::ActionInput;
+use crate::domain::view::Ticket;
 use crate::startup::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -33,6 +32,34 @@ pub struct KnowledgeResult {
     pub reason: Option<String>,
 }
 
+impl KnowledgeResult {
+    /// The action this report asks for, once its fields are checked.
+    fn input(&self) -> ApiResult<ActionInput> {
+        if self.change_request_id < 1 {
+            return Err(ApiError::bad_request(
+                "`change_request_id` must be positive",
+            ));
+        }
+        if let Some(c) = &self.entry_code {
+            check_len("entry_code", c, 100)?;
+        }
+        Ok(match self.outcome {
+            KnowledgeOutcome::Applied => ActionInput::KnowledgeApplied {
+                change_request_id: self.change_request_id,
+                entry_code: self.entry_code.clone(),
+            },
+            KnowledgeOutcome::Rejected => {
+                let reason = self.reason.clone().unwrap_or_default();
+                check_len("reason", &reason, 2000)?;
+                ActionInput::KnowledgeRejected {
+                    change_request_id: self.change_request_id,
+                    reason,
+                }
+            }
+        })
+    }
+}
+
 /// The knowledge service applied or rejected the change request of a no-info ticket: applied
 /// closes the ticket with the entry's code, rejected sends it back to `accepted` with the
 /// reason. A repeated report of the same change request answers the ticket unchanged.
@@ -47,56 +74,11 @@ pub async fn knowledge_result(
     body: web::Json<KnowledgeResult>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
-    let b = body.into_inner();
-    if b.change_request_id < 1 {
-        return Err(ApiError::bad_request(
-            "`change_request_id` must be positive",
-        ));
-    }
-    if let Some(c) = &b.entry_code {
-        check_len("entry_code", c, 100)?;
-    }
-    let input = match b.outcome {
-        KnowledgeOutcome::Applied => ActionInput::KnowledgeApplied {
-            change_request_id: b.change_request_id,
-            entry_code: b.entry_code.clone(),
-        },
-        KnowledgeOutcome::Rejected => {
-            let reason = b.reason.clone().unwrap_or_default();
-            check_len("reason", &reason, 2000)?;
-            ActionInput::KnowledgeRejected {
-                change_request_id: b.change_request_id,
-                reason,
-            }
-        }
-    };
+    let input = body.input()?;
     let id = path.into_inner();
-    let now = state.clock.now();
-    let cal = state.calendar();
-    let rules = state.rules.clone();
-    let actor = user.sub.clone();
-    let record = shared::db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |c| {
-            let cur = db::tickets::find(c, &id)?.ok_or_else(|| ticket_not_found(&id))?;
-            let dedup = format!("knowledge-result:{}", b.change_request_id);
-            if db::events::exists_dedup(c, &dedup)? {
-                return Ok(cur);
-            }
-            let change = apply(&cur, &input, Role::Service, now, &cal, &rules).map_err(refusal)?;
-            persist(
-                c,
-                &cur,
-                &change,
-                &actor,
-                Role::Service,
-                now.timestamp_millis(),
-                Some(dedup),
-            )?;
-            Ok(change.record)
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(Ticket::from_record(record, now, false)))
+    let acted =
+        app::service::knowledge_result(&state, &user, id, body.change_request_id, input).await?;
+    Ok(HttpResponse::Ok().json(Ticket::from_record(acted.record, acted.now, false)))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -126,6 +108,20 @@ pub struct Delivery {
     pub error: Option<String>,
 }
 
+impl Delivery {
+    fn check(&self) -> ApiResult<()> {
+        shared::web::check_required("notification_id", &self.notification_id, 100)?;
+        check_len("to", &self.to, 254)?;
+        if let Some(p) = &self.provider_id {
+            check_len("provider_id", p, 200)?;
+        }
+        if let Some(e) = &self.error {
+            check_len("error", e, 2000)?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct DeliveryRecorded {
     /// false when this notification's status was recorded before.
@@ -146,45 +142,14 @@ pub async fn delivery(
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
     let b = body.into_inner();
-    shared::web::check_required("notification_id", &b.notification_id, 100)?;
-    check_len("to", &b.to, 254)?;
-    if let Some(p) = &b.provider_id {
-        check_len("provider_id", p, 200)?;
-    }
-    if let Some(e) = &b.error {
-        check_len("error", e, 2000)?;
-    }
+    b.check()?;
+    let status = match b.status {
+        DeliveryStatus::Sent => "sent",
+        DeliveryStatus::Dead => "dead",
+    };
+    let data = serde_json::to_string(&b)?;
     let id = path.into_inner();
-    let now = state.clock.now().timestamp_millis();
-    let actor = user.sub.clone();
-    let recorded = shared::db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |c| {
-            let cur = db::tickets::find(c, &id)?.ok_or_else(|| ticket_not_found(&id))?;
-            let status = match b.status {
-                DeliveryStatus::Sent => "sent",
-                DeliveryStatus::Dead => "dead",
-            };
-            let dedup = format!("delivery:{}:{status}", b.notification_id);
-            if db::events::exists_dedup(c, &dedup)? {
-                return Ok(false);
-            }
-            db::events::insert(
-                c,
-                &db::events::NewEvent {
-                    ticket_id: &cur.id,
-                    at: now,
-                    actor: &actor,
-                    role: Role::Service.as_str(),
-                    action: "delivery",
-                    from_status: None,
-                    to_status: None,
-                    data: serde_json::to_string(&b)?,
-                    dedup_key: Some(dedup),
-                },
-            )?;
-            Ok(true)
-        })
-    })
-    .await?;
+    let recorded =
+        app::service::record_delivery(&state, &user, id, b.notification_id, status, data).await?;
     Ok(HttpResponse::Ok().json(DeliveryRecorded { recorded }))
 }

@@ -1,0 +1,214 @@
+//! Taking a ticket: the day's number, the record, its `created` event, the notifications of a
+//! ticket dispatched at once (no-info), and the idempotency key, in one transaction.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use shared::auth::AuthUser;
+use shared::calendar::WorkCalendar;
+use shared::db::{DbConnection, DbError};
+use shared::time::{cst_day, from_ms};
+use shared::values::TicketId;
+use shared::{ApiError, ApiResult};
+
+use crate::db;
+use crate::domain::deadlines::DeadlineRules;
+use crate::domain::intake::{NewTicket, new_record};
+use crate::domain::record::TicketRecord;
+use crate::domain::{Status, notifications};
+use crate::startup::AppState;
+
+/// How often a creation that lost a race on a unique index is tried again.
+const ATTEMPTS: u32 = 5;
+
+/// The ticket and whether this request made it (false: replayed for its idempotency key).
+pub struct Taken {
+    pub record: TicketRecord,
+    pub created: bool,
+    /// The time the request was taken at.
+    pub now: DateTime<Utc>,
+}
+
+/// Why one attempt failed: another creation won a race on a unique index (the first ticket of
+/// a day, or the same idempotency key), so the next attempt sees its row; or anything else.
+enum Failure {
+    Raced(DbError),
+    Refused(ApiError),
+}
+
+impl From<DbError> for Failure {
+    fn from(e: DbError) -> Failure {
+        match e {
+            DbError::Unique { .. } => Failure::Raced(e),
+            other => Failure::Refused(other.into()),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for Failure {
+    fn from(e: diesel::result::Error) -> Failure {
+        DbError::from(e).into()
+    }
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Failure {
+        Failure::Refused(e)
+    }
+}
+
+impl From<serde_json::Error> for Failure {
+    fn from(e: serde_json::Error) -> Failure {
+        Failure::Refused(e.into())
+    }
+}
+
+/// Takes a checked ticket (`input.validate()` was called) for `user`. With an idempotency
+/// `key`, the same key and body give the same ticket; the same key with another body is a 409.
+pub async fn take_ticket(
+    state: &AppState,
+    user: &AuthUser,
+    input: NewTicket,
+    key: Option<String>,
+) -> ApiResult<Taken> {
+    let canonical = serde_json::to_string(&input)?;
+    let request = Request {
+        now: state.clock.now(),
+        cal: state.calendar(),
+        rules: state.rules.clone(),
+        user: user.clone(),
+        input,
+        key,
+        canonical,
+    };
+    let taken = shared::db::run(&state.pool, move |conn| {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match request.attempt(conn) {
+                Ok((record, created)) => {
+                    return Ok(Taken {
+                        record,
+                        created,
+                        now: request.now,
+                    });
+                }
+                Err(Failure::Raced(_)) if attempt < ATTEMPTS => continue,
+                Err(Failure::Raced(e)) => return Err(e.into()),
+                Err(Failure::Refused(e)) => return Err(e),
+            }
+        }
+    })
+    .await?;
+    tracing::info!(
+        ticket = %taken.record.id,
+        caller = %shared::values::mask_phone(&taken.record.caller_phone),
+        created = taken.created,
+        "ticket taken"
+    );
+    Ok(taken)
+}
+
+struct Request {
+    now: DateTime<Utc>,
+    cal: WorkCalendar,
+    rules: Arc<DeadlineRules>,
+    user: AuthUser,
+    input: NewTicket,
+    key: Option<String>,
+    canonical: String,
+}
+
+impl Request {
+    /// The ticket and whether this attempt made it.
+    fn attempt(&self, conn: &mut DbConnection) -> Result<(TicketRecord, bool), Failure> {
+        let day = cst_day(self.now);
+        // PostgreSQL: the day's number is drawn in its own short transaction, so the counter
+        // row is not locked for the whole creation (creations would queue behind it). A
+        // creation that fails after this leaves a gap; numbers stay unique. SQLite writes one
+        // at a time anyway, so it draws inside the transaction.
+        let early_seq = if conn.is_sqlite() || self.key_seen(conn)? {
+            None
+        } else {
+            Some(db::tickets::next_seq_unsynced(conn, &day)?)
+        };
+        db::write_tx(conn, |c| {
+            if let Some(record) = self.replay_of(c)? {
+                return Ok((record, false));
+            }
+            let seq = match early_seq {
+                Some(n) => n,
+                None => db::tickets::next_seq(c, &day)?,
+            };
+            Ok((self.store(c, TicketId::new(&day, seq))?, true))
+        })
+    }
+
+    fn key_seen(&self, c: &mut DbConnection) -> Result<bool, Failure> {
+        match &self.key {
+            Some(k) => Ok(db::tickets::find_idempotent(c, k)?.is_some()),
+            None => Ok(false),
+        }
+    }
+
+    /// The ticket made earlier under this request's idempotency key, if any; a 409 when that
+    /// key came with another body.
+    fn replay_of(&self, c: &mut DbConnection) -> Result<Option<TicketRecord>, Failure> {
+        let Some(key) = &self.key else {
+            return Ok(None);
+        };
+        let Some((id, stored)) = db::tickets::find_idempotent(c, key)? else {
+            return Ok(None);
+        };
+        if stored != self.canonical {
+            return Err(
+                ApiError::conflict("this Idempotency-Key was used with a different body").into(),
+            );
+        }
+        let record = db::tickets::find(c, &id)?.ok_or_else(|| super::ticket_not_found(&id))?;
+        Ok(Some(record))
+    }
+
+    /// Writes the new ticket numbered `id`, its key, its event and its notifications.
+    fn store(&self, c: &mut DbConnection, id: TicketId) -> Result<TicketRecord, Failure> {
+        let rec = new_record(
+            id,
+            &self.input,
+            &self.user.sub,
+            self.now,
+            &self.cal,
+            &self.rules,
+        );
+        db::tickets::insert(c, &rec)?;
+        if let Some(k) = &self.key {
+            db::tickets::insert_idempotent(c, k, &self.canonical, &rec.id, rec.created_at)?;
+        }
+        let data = json!({
+            "type": rec.ticket_type,
+            "urgent": rec.urgent,
+            "department": rec.department,
+            "due_at": from_ms(rec.due_at),
+        });
+        db::events::insert(
+            c,
+            &db::events::NewEvent {
+                ticket_id: &rec.id,
+                at: rec.created_at,
+                actor: &self.user.sub,
+                role: self.user.role.as_str(),
+                action: "created",
+                from_status: None,
+                to_status: Some(rec.status.as_str()),
+                data: data.to_string(),
+                dedup_key: None,
+            },
+        )?;
+        if rec.status == Status::Dispatched {
+            for n in notifications::on_dispatch(&rec) {
+                db::outbox::insert_notification(c, &rec.id, &n, rec.created_at)?;
+            }
+        }
+        Ok(rec)
+    }
+}

@@ -1,0 +1,249 @@
+//! The request bodies of the lifecycle actions, and how each becomes an action's input (the
+//! checks a body must pass before the lifecycle is asked).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use shared::values::Phone;
+use shared::web::{check_len, check_required};
+use shared::{ApiError, ApiResult};
+use utoipa::ToSchema;
+
+use crate::domain::action::ActionInput;
+use crate::domain::intake::{MAX_NOTE, MAX_TEXT};
+use crate::domain::{ReplyChannel, Satisfaction, valid_department, valid_region};
+
+/// Bodies that may be empty or `{}` (clients differ in whether they send one).
+pub fn optional_body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> ApiResult<T> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+}
+
+/// A required reason or note, trimmed.
+fn required_text(field: &str, text: &str) -> ApiResult<String> {
+    check_required(field, text, MAX_NOTE)?;
+    Ok(text.trim().to_string())
+}
+
+/// An optional note; blank is none.
+fn optional_note(text: &Option<String>) -> ApiResult<Option<String>> {
+    if let Some(n) = text {
+        check_len("note", n, MAX_NOTE)?;
+    }
+    Ok(text.clone().filter(|n| !n.trim().is_empty()))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DispatchBody {
+    /// Department code, e.g. `530100-rsj`; checked with the knowledge service.
+    pub department: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyBody {}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyBody {
+    /// Plain text, at most 4000 characters.
+    pub body: String,
+    #[serde(default)]
+    pub channel: Option<ReplyChannel>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendBody {
+    /// The deadline asked for; after the current one.
+    pub until: DateTime<Utc>,
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OptionalNote {
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteBody {
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackBody {
+    /// `satisfied` | `basically_satisfied` close the ticket, `dissatisfied` reopens it.
+    /// The Chinese 满意 / 基本满意 / 不满意 are accepted too.
+    pub satisfaction: Satisfaction,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneIn {
+    pub label: String,
+    pub number: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDepartment {
+    pub name: String,
+    pub region: String,
+    pub phones: Vec<PhoneIn>,
+    pub address: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+}
+
+/// The liaison's facts for a no-info ticket: a department the knowledge base has
+/// (`department_code`) or a new one (`new_department`), the question and answer, a note.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplenishBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_department: Option<NewDepartment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    pub note: String,
+}
+
+impl ReplenishBody {
+    /// The change request for the knowledge service, from `submitted_by`.
+    pub fn input(self, submitted_by: String) -> ApiResult<ActionInput> {
+        self.validate()?;
+        let mut request = serde_json::to_value(&self)?;
+        if let Some(o) = request.as_object_mut() {
+            o.insert("submitted_by".into(), serde_json::json!(submitted_by));
+        }
+        Ok(ActionInput::Replenish { request })
+    }
+
+    fn validate(&self) -> ApiResult<()> {
+        match (&self.department_code, &self.new_department) {
+            (Some(_), Some(_)) | (None, None) => {
+                return Err(ApiError::bad_request(
+                    "give either `department_code` or `new_department`",
+                ));
+            }
+            (Some(code), None) if !valid_department(code) => {
+                return Err(ApiError::bad_request(
+                    "`department_code` is not a department code",
+                ));
+            }
+            _ => {}
+        }
+        if let Some(d) = &self.new_department {
+            check_required("new_department.name", &d.name, 100)?;
+            check_required("new_department.address", &d.address, 200)?;
+            if !valid_region(&d.region) {
+                return Err(ApiError::bad_request(
+                    "`new_department.region` is not a region code",
+                ));
+            }
+            if d.phones.is_empty() || d.phones.len() > 10 {
+                return Err(ApiError::bad_request(
+                    "`new_department.phones` needs 1 to 10 numbers",
+                ));
+            }
+            for p in &d.phones {
+                check_len("phones.label", &p.label, 50)?;
+                if Phone::parse(&p.number).is_none() {
+                    return Err(ApiError::bad_request(format!(
+                        "`{}` is not a phone number",
+                        p.number
+                    )));
+                }
+            }
+            if let Some(h) = &d.hours {
+                check_len("new_department.hours", h, 200)?;
+            }
+        }
+        // The knowledge service takes a question only with its answer (a change request it
+        // refused for that would leave the ticket replied and never closed); an answer alone
+        // answers the caller's own question, the ticket's query.
+        if let Some(q) = &self.question {
+            check_required("question", q, 500)?;
+            if self.answer.is_none() {
+                return Err(ApiError::bad_request(
+                    "`question` needs its `answer`: give both, or the answer alone",
+                ));
+            }
+        }
+        if let Some(a) = &self.answer {
+            check_required("answer", a, MAX_TEXT)?;
+        }
+        check_required("note", &self.note, MAX_NOTE)?;
+        Ok(())
+    }
+}
+
+impl DispatchBody {
+    pub fn department(&self) -> String {
+        self.department.trim().to_string()
+    }
+}
+
+impl ReasonBody {
+    pub fn reason(&self) -> ApiResult<String> {
+        required_text("reason", &self.reason)
+    }
+}
+
+impl NoteBody {
+    pub fn note(&self) -> ApiResult<String> {
+        required_text("note", &self.note)
+    }
+}
+
+impl OptionalNote {
+    pub fn note(&self) -> ApiResult<Option<String>> {
+        optional_note(&self.note)
+    }
+}
+
+impl ReplyBody {
+    pub fn input(self) -> ApiResult<ActionInput> {
+        check_required("body", &self.body, MAX_TEXT)?;
+        Ok(ActionInput::Reply {
+            body: self.body.trim().to_string(),
+            channel: self.channel.unwrap_or(ReplyChannel::System),
+        })
+    }
+}
+
+impl ExtendBody {
+    pub fn input(self) -> ApiResult<ActionInput> {
+        Ok(ActionInput::Extend {
+            until: self.until,
+            reason: required_text("reason", &self.reason)?,
+        })
+    }
+}
+
+impl CallbackBody {
+    pub fn input(self) -> ApiResult<ActionInput> {
+        Ok(ActionInput::Callback {
+            satisfaction: self.satisfaction,
+            note: optional_note(&self.note)?,
+        })
+    }
+}

@@ -1,0 +1,165 @@
+//! Values that cross layers and services, checked once where they enter: a ticket number, a
+//! phone number, an e-mail address. Each serializes as the plain string it holds, so answers
+//! and the OpenAPI documents show strings.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// A ticket number as read aloud to callers: `T20261127-000123` (the day in China time and a
+/// per-day sequence).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct TicketId(String);
+
+impl TicketId {
+    /// The `seq`-th ticket of `day` (`YYYYMMDD`).
+    pub fn new(day: &str, seq: i64) -> TicketId {
+        TicketId(format!("T{day}-{seq:06}"))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Display for TicketId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A phone number as stored and searched: digits and `+` only. Callers give it with spaces
+/// and dashes (`139 1234 1234`, `0871-64590534`); [`Phone::parse`] accepts those forms.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Phone(String);
+
+impl Phone {
+    /// Digits, `-`, `+` and spaces, 3 to 20 digits, at most 32 characters; `None` otherwise.
+    pub fn parse(text: &str) -> Option<Phone> {
+        let digits = text.bytes().filter(u8::is_ascii_digit).count();
+        let allowed = text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+' || b == b' ');
+        ((3..=20).contains(&digits) && text.len() <= 32 && allowed)
+            .then(|| Phone(normalize_phone(text)))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn into_string(self) -> String {
+        self.0
+    }
+    /// `139****1234`, for logs, lists and readers who may not see the whole number.
+    pub fn masked(&self) -> String {
+        mask_phone(&self.0)
+    }
+}
+
+impl fmt::Display for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The stored form of a number (digits and `+`), also for a search term that is not a valid
+/// [`Phone`]: a search by it then simply finds nothing.
+pub fn normalize_phone(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
+}
+
+/// Masks a phone number for logs and lists: `13912341234` → `139****1234`.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() <= 7 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}****{tail}")
+}
+
+/// An e-mail address that the mailer will take: [`lettre::Address`] checks it (as notify
+/// does when it sends), and the domain must have a dot (`a@b` is not a caller's address).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(text: &str) -> Option<Email> {
+        let address: lettre::Address = text.parse().ok()?;
+        let domain = address.domain();
+        let dotted = domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.');
+        (dotted && text.len() <= 254).then(|| Email(text.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticket_ids_are_numbered_per_day() {
+        assert_eq!(TicketId::new("20261127", 123).as_str(), "T20261127-000123");
+    }
+
+    #[test]
+    fn phones_are_checked_and_normalized() {
+        assert_eq!(
+            Phone::parse("139 1234 1234").unwrap().as_str(),
+            "13912341234"
+        );
+        assert_eq!(
+            Phone::parse("0871-64590534").unwrap().as_str(),
+            "087164590534"
+        );
+        assert_eq!(Phone::parse("+86 139").unwrap().as_str(), "+86139");
+        assert!(Phone::parse("call me").is_none());
+        assert!(Phone::parse("12").is_none());
+        assert!(Phone::parse(&"1".repeat(21)).is_none());
+        assert_eq!(normalize_phone(" 139-1234 "), "1391234");
+    }
+
+    #[test]
+    fn masks_phones() {
+        assert_eq!(mask_phone("13912341234"), "139****1234");
+        assert_eq!(mask_phone("0871-64590534"), "087****0534");
+        assert_eq!(mask_phone("123"), "***");
+        assert_eq!(Phone::parse("13912341234").unwrap().masked(), "139****1234");
+    }
+
+    #[test]
+    fn emails_are_checked_by_lettre() {
+        assert!(Email::parse("a@b.cn").is_some());
+        assert!(Email::parse("zhang.san@example.org").is_some());
+        assert!(Email::parse("a@b").is_none());
+        assert!(Email::parse("not-an-address").is_none());
+        assert!(Email::parse("a b@c.cn").is_none());
+        assert!(Email::parse("a@.cn").is_none());
+        assert!(Email::parse("a@b.cn.").is_none());
+        assert!(Email::parse("张三@example.cn").is_some());
+        // Accepted by the ticket service's own check before, refused by lettre now (notify
+        // could not have sent to them anyway).
+        assert!(Email::parse("a..b@c.cn").is_none());
+        assert!(Email::parse("a(b@c.cn").is_none());
+        assert!(Email::parse(&format!("{}@c.cn", "a".repeat(65))).is_none());
+    }
+}
