@@ -25,7 +25,8 @@ pub struct Sender {
     pub mailer: Mailer,
     pub fax: FaxTransport,
     pub from: Mailbox,
-    pub config: NotifyConfig,
+    /// Printed in every fax's header, and its sender unless the data names one.
+    pub hotline_name: String,
 }
 
 impl Sender {
@@ -38,7 +39,7 @@ impl Sender {
             mailer: Mailer::from_config(config)?,
             fax: FaxTransport::from_config(config)?,
             from: Mailbox::new(Some(config.mail_from_name.clone()), address),
-            config: config.clone(),
+            hotline_name: config.hotline_name.clone(),
         })
     }
 
@@ -102,10 +103,10 @@ impl Sender {
             .unwrap_or_else(|| get("department"));
         let sender = Some(get("sender"))
             .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| self.config.hotline_name.clone());
+            .unwrap_or_else(|| self.hotline_name.clone());
         let ticket = row.ticket_id.clone().unwrap_or_else(|| get("ticket_id"));
         FaxDocument {
-            hotline_name: self.config.hotline_name.clone(),
+            hotline_name: self.hotline_name.clone(),
             title: row.subject.clone(),
             ticket_id: ticket,
             department,
