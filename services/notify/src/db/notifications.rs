@@ -207,46 +207,6 @@ const CLAIM_SQLITE: &str = "UPDATE notifications \
         ORDER BY next_attempt_at LIMIT ?4) \
     RETURNING *";
 
-/// Leases up to `limit` due jobs (new, to be retried, or with an expired lease) to `token`.
-pub fn claim(
-    conn: &mut DbConnection,
-    token: &str,
-    now: i64,
-    lease_ms: i64,
-    limit: i64,
-) -> DbResult<Vec<NotificationRow>> {
-    lease(
-        conn,
-        (CLAIM_PG, CLAIM_SQLITE),
-        token,
-        now + lease_ms,
-        now,
-        limit,
-    )
-}
-
-/// Runs one of the leasing statements (PostgreSQL's, SQLite's), whose parameters are, in order:
-/// the lease's end, the worker's token, now, and how many rows at most.
-fn lease(
-    conn: &mut DbConnection,
-    (pg, sqlite): (&str, &str),
-    token: &str,
-    until: i64,
-    now: i64,
-    limit: i64,
-) -> DbResult<Vec<NotificationRow>> {
-    let statement = if conn.is_sqlite() { sqlite } else { pg };
-    write_tx(conn, |c| {
-        let rows = shared::on_backend!(c, |c| diesel::sql_query(statement)
-            .bind::<BigInt, _>(until)
-            .bind::<Text, _>(token)
-            .bind::<BigInt, _>(now)
-            .bind::<BigInt, _>(limit)
-            .load::<NotificationRow>(c))?;
-        Ok(rows)
-    })
-}
-
 /// Records a delivery; false when the lease was lost to another worker meanwhile. With
 /// `check_at` (a HylaFAX job, read back later) the provider status starts as `queued` and a
 /// checker asks the provider at that time.
@@ -363,24 +323,39 @@ const CLAIM_CHECKS_SQLITE: &str = "UPDATE notifications \
         ORDER BY next_check_at LIMIT ?4) \
     RETURNING *";
 
-/// Leases up to `limit` sent faxes whose provider is due to be asked about them, the same way
-/// `claim` leases jobs: the lease is `next_check_at` pushed `lease_ms` ahead, so a checker that
-/// dies leaves the row to be checked again when it runs out.
-pub fn claim_checks(
+/// What a worker leases: delivery jobs, or sent faxes whose provider is due to be asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lease {
+    Jobs,
+    Checks,
+}
+
+/// Leases up to `limit` rows to `token` until `now + lease_ms`: due jobs (new, to be retried,
+/// or with an expired lease), or sent faxes due for a check. A check's lease is `next_check_at`
+/// pushed ahead, so a checker that dies leaves the row to be checked again when it runs out.
+pub fn claim(
     conn: &mut DbConnection,
+    what: Lease,
     token: &str,
     now: i64,
     lease_ms: i64,
     limit: i64,
 ) -> DbResult<Vec<NotificationRow>> {
-    lease(
-        conn,
-        (CLAIM_CHECKS_PG, CLAIM_CHECKS_SQLITE),
-        token,
-        now + lease_ms,
-        now,
-        limit,
-    )
+    let (pg, sqlite) = match what {
+        Lease::Jobs => (CLAIM_PG, CLAIM_SQLITE),
+        Lease::Checks => (CLAIM_CHECKS_PG, CLAIM_CHECKS_SQLITE),
+    };
+    // The statements' parameters are, in order: the lease's end, the token, now, the limit.
+    let statement = if conn.is_sqlite() { sqlite } else { pg };
+    write_tx(conn, |c| {
+        let rows = shared::on_backend!(c, |c| diesel::sql_query(statement)
+            .bind::<BigInt, _>(now + lease_ms)
+            .bind::<Text, _>(token)
+            .bind::<BigInt, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load::<NotificationRow>(c))?;
+        Ok(rows)
+    })
 }
 
 /// The row a checker holds (its token) while it is still `sent`.

@@ -4,13 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared::db::{DbConnection, DbPool, DbResult};
+use shared::db::DbPool;
 use shared::time::now_ms;
 use tokio::sync::Notify;
 
 use crate::config::NotifyConfig;
 use crate::db::notifications as store;
-use crate::db::notifications::{CheckResult, NotificationRow};
+use crate::db::notifications::{CheckResult, Lease, NotificationRow};
 use crate::domain::{FaxCheck, Status, backoff_ms, fax_check, hylafax_job, new_id};
 use crate::fax::FaxTransport;
 use crate::fax::hylafax::{HylafaxClient, HylafaxError};
@@ -98,7 +98,7 @@ impl Jobs {
 
     /// Claims one batch and sends it; how many jobs it took.
     pub async fn work_once(&self, worker: &str) -> Result<usize, shared::ApiError> {
-        let (token, rows) = self.lease(worker, store::claim).await?;
+        let (token, rows) = self.lease(worker, Lease::Jobs).await?;
         let n = rows.len();
         if n > 1 {
             // More may be waiting: let another idle worker help.
@@ -194,18 +194,18 @@ impl Jobs {
         }
     }
 
-    /// A fresh lease token for `who`, and the rows `claim` (delivery jobs or fax checks)
-    /// leased to it: at most a batch, for the configured lease.
+    /// A fresh lease token for `who`, and the rows (delivery jobs or fax checks) leased to it:
+    /// at most a batch, for the configured lease.
     async fn lease(
         &self,
         who: &str,
-        claim: fn(&mut DbConnection, &str, i64, i64, i64) -> DbResult<Vec<NotificationRow>>,
+        what: Lease,
     ) -> Result<(String, Vec<NotificationRow>), shared::ApiError> {
         let token = format!("{who}-{}", &new_id()[..12]);
         let (lease, batch) = (self.config.lease_ms, self.config.batch.max(1));
         let claim_token = token.clone();
         let rows = shared::db::run(&self.pool, move |c| {
-            Ok(claim(c, &claim_token, now_ms(), lease, batch)?)
+            Ok(store::claim(c, what, &claim_token, now_ms(), lease, batch)?)
         })
         .await?;
         Ok((token, rows))
@@ -221,7 +221,7 @@ impl Jobs {
         let FaxTransport::Hylafax(client) = &self.sender.fax else {
             return Ok(0);
         };
-        let (token, rows) = self.lease("check", store::claim_checks).await?;
+        let (token, rows) = self.lease("check", Lease::Checks).await?;
         let n = rows.len();
         for row in rows {
             self.check(client, row, &token).await;
