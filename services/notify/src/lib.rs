@@ -1,6 +1,7 @@
 //! The notify service: e-mail and fax delivery that never loses a message. Requests are
 //! stored before they are answered, then sent by workers that lease jobs from the database.
 
+pub mod app;
 pub mod config;
 pub mod db;
 pub mod domain;

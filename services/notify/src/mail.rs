@@ -1,7 +1,8 @@
-//! E-mail: messages built only through lettre's typed builder, sent over SMTP or written as
-//! `.eml` files when no SMTP server is configured.
+//! E-mail: messages built only through lettre's typed builder, sent over SMTP, written as
+//! `.eml` files when no SMTP server is configured, or kept in memory (unit tests).
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
@@ -33,6 +34,8 @@ pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     /// The embedded default: `<dir>/<notification id>.eml`.
     Dir(PathBuf),
+    /// Kept in memory, for tests of the code that sends without an SMTP server.
+    Memory(Outbox),
 }
 
 impl Mailer {
@@ -75,8 +78,53 @@ impl Mailer {
                     .await
                     .map_err(|e| SendError::Transient(format!("write {}: {e}", path.display())))?;
             }
+            Mailer::Memory(outbox) => outbox.push(KeptMail {
+                message_id: message_id.clone(),
+                to: message
+                    .envelope()
+                    .to()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+                subject: one_line(mail.subject),
+                raw: message.formatted(),
+            }),
         }
         Ok(message_id)
+    }
+}
+
+/// A message the in-memory mailer kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptMail {
+    pub message_id: String,
+    /// The envelope's recipients.
+    pub to: Vec<String>,
+    /// The subject as given (one line), before header encoding.
+    pub subject: String,
+    /// The whole message as it would go over SMTP.
+    pub raw: Vec<u8>,
+}
+
+/// The messages an in-memory mailer was given, shared by its clones.
+#[derive(Debug, Clone, Default)]
+pub struct Outbox(Arc<Mutex<Vec<KeptMail>>>);
+
+impl Outbox {
+    /// Every message kept so far, oldest first.
+    pub fn messages(&self) -> Vec<KeptMail> {
+        self.lock().clone()
+    }
+
+    fn push(&self, mail: KeptMail) {
+        self.lock().push(mail);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<KeptMail>> {
+        // A panic while holding the lock leaves a list that is still whole.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -25,7 +25,8 @@ pub struct Sender {
     pub mailer: Mailer,
     pub fax: FaxTransport,
     pub from: Mailbox,
-    pub config: NotifyConfig,
+    /// Printed in every fax's header, and its sender unless the data names one.
+    pub hotline_name: String,
 }
 
 impl Sender {
@@ -38,7 +39,7 @@ impl Sender {
             mailer: Mailer::from_config(config)?,
             fax: FaxTransport::from_config(config)?,
             from: Mailbox::new(Some(config.mail_from_name.clone()), address),
-            config: config.clone(),
+            hotline_name: config.hotline_name.clone(),
         })
     }
 
@@ -102,10 +103,10 @@ impl Sender {
             .unwrap_or_else(|| get("department"));
         let sender = Some(get("sender"))
             .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| self.config.hotline_name.clone());
+            .unwrap_or_else(|| self.hotline_name.clone());
         let ticket = row.ticket_id.clone().unwrap_or_else(|| get("ticket_id"));
         FaxDocument {
-            hotline_name: self.config.hotline_name.clone(),
+            hotline_name: self.hotline_name.clone(),
             title: row.subject.clone(),
             ticket_id: ticket,
             department,
@@ -135,4 +136,45 @@ fn format_due(s: &str) -> String {
                 .to_string()
         })
         .unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::domain::NotificationRequest;
+    use crate::domain::templates::Message;
+    use crate::mail::Outbox;
+
+    /// A fax through an e-mail-to-fax gateway: the rendered PDF goes, attached, to the
+    /// gateway's address for the number (kept by the in-memory mailer, no SMTP server).
+    #[tokio::test]
+    async fn a_fax_by_email_gateway_carries_the_pdf() {
+        let outbox = Outbox::default();
+        let sender = Sender {
+            mailer: Mailer::Memory(outbox.clone()),
+            fax: FaxTransport::Email {
+                template: "{number}@fax.example".into(),
+            },
+            from: "Hotline <hotline@example.org>".parse().unwrap(),
+            hotline_name: "12345热线".into(),
+        };
+        let request: NotificationRequest = serde_json::from_value(serde_json::json!({
+            "channel": "fax", "to": "0871-1234567", "body": "请核实",
+        }))
+        .unwrap();
+        let message = Message {
+            subject: "传真".into(),
+            body: "请核实".into(),
+        };
+        let row = NotificationRow::queued("n1".into(), None, "{}".into(), &request, message, 3, 0)
+            .unwrap();
+        assert_eq!(sender.deliver(&row).await.unwrap(), "<n1@hotline>");
+        let sent = outbox.messages();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].to, ["08711234567@fax.example"]);
+        let raw = String::from_utf8_lossy(&sent[0].raw);
+        assert!(raw.contains("application/pdf"), "{raw}");
+        assert!(raw.contains("n1.pdf"), "{raw}");
+    }
 }

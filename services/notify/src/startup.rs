@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use actix_web::web;
-use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use diesel_migrations::EmbeddedMigrations;
 use shared::db::DbPool;
 use shared::metrics::Metrics;
 use shared::server::{self, Common};
@@ -18,8 +18,9 @@ use crate::jobs::Jobs;
 use crate::send::Sender;
 use shared::time::now_ms;
 
-pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
-pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+// One folder serves both backends (`migrations/README.md`).
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = crate::db::MIGRATIONS;
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = crate::db::MIGRATIONS;
 
 /// Largest request body: a notification may carry up to 1 MiB of attachments in base64.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -68,7 +69,11 @@ impl Application {
         let pool = shared::db::connect(&settings.database_url, 16)?;
         shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
         shared::db::run(&pool, |c| {
-            crate::db::templates::seed(c, &crate::domain::templates::DEFAULTS, now_ms())
+            Ok(crate::db::templates::seed(
+                c,
+                &crate::domain::templates::DEFAULTS,
+                now_ms(),
+            )?)
         })
         .await
         .map_err(|e| format!("seed templates: {e}"))?;

@@ -1,12 +1,15 @@
+//! The `notifications` table: accepted requests and their delivery state. Workers lease rows
+//! with one `UPDATE … RETURNING` and store results only while they hold the lease.
+
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
-use shared::ApiResult;
-use shared::db::DbConnection;
+use shared::db::{DbConnection, DbResult, write_tx};
 use shared::pagination::Paging;
+use shared::time::from_ms;
 
 use super::schema::notifications::{self, dsl as n};
-use crate::domain::{Channel, NotificationView, ProviderStatus, Status};
-use shared::time::from_ms;
+use crate::domain::templates::Message;
+use crate::domain::{Channel, NotificationRequest, NotificationView, ProviderStatus, Status};
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName, Insertable)]
 #[diesel(table_name = notifications)]
@@ -44,6 +47,50 @@ pub struct NotificationRow {
 }
 
 impl NotificationRow {
+    /// A new `queued` row for an accepted request, with its text already rendered.
+    pub fn queued(
+        id: String,
+        idempotency_key: Option<String>,
+        fingerprint: String,
+        request: &NotificationRequest,
+        message: Message,
+        max_attempts: i32,
+        now: i64,
+    ) -> serde_json::Result<NotificationRow> {
+        Ok(NotificationRow {
+            id,
+            idempotency_key,
+            request: fingerprint,
+            channel: request.channel.as_str().to_string(),
+            recipient: request.to.clone(),
+            template: request.template.clone(),
+            subject: message.subject,
+            body: message.body,
+            data: serde_json::to_string(&request.data)?,
+            attachments: serde_json::to_string(&request.attachments)?,
+            ticket_id: request.ticket_id.clone(),
+            status: Status::Queued.as_str().to_string(),
+            attempts: 0,
+            max_attempts,
+            last_error: None,
+            provider_id: None,
+            next_attempt_at: now,
+            locked_until: None,
+            locked_by: None,
+            created_at: now,
+            updated_at: now,
+            sent_at: None,
+            reported_at: None,
+            report_attempts: 0,
+            report_next_at: now,
+            report_error: None,
+            provider_status: None,
+            delivered_at: None,
+            checked_at: None,
+            next_check_at: None,
+        })
+    }
+
     pub fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Queued)
     }
@@ -83,14 +130,14 @@ impl NotificationRow {
     }
 }
 
-pub fn insert(conn: &mut DbConnection, row: &NotificationRow) -> ApiResult<()> {
+pub fn insert(conn: &mut DbConnection, row: &NotificationRow) -> DbResult<()> {
     diesel::insert_into(notifications::table)
         .values(row)
         .execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> ApiResult<Option<NotificationRow>> {
+pub fn find(conn: &mut DbConnection, id: &str) -> DbResult<Option<NotificationRow>> {
     Ok(n::notifications
         .filter(n::id.eq(id))
         .select(NotificationRow::as_select())
@@ -98,7 +145,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> ApiResult<Option<NotificationR
         .optional()?)
 }
 
-pub fn find_by_key(conn: &mut DbConnection, key: &str) -> ApiResult<Option<NotificationRow>> {
+pub fn find_by_key(conn: &mut DbConnection, key: &str) -> DbResult<Option<NotificationRow>> {
     Ok(n::notifications
         .filter(n::idempotency_key.eq(key))
         .select(NotificationRow::as_select())
@@ -111,7 +158,7 @@ pub fn list(
     status: Option<Status>,
     ticket_id: Option<&str>,
     paging: Paging,
-) -> ApiResult<(Vec<NotificationRow>, i64)> {
+) -> DbResult<(Vec<NotificationRow>, i64)> {
     let mut q = n::notifications.into_boxed();
     let mut c = n::notifications.into_boxed();
     if let Some(s) = status {
@@ -133,7 +180,7 @@ pub fn list(
 }
 
 /// Counts per status (metrics, tests).
-pub fn count_by_status(conn: &mut DbConnection, status: Status) -> ApiResult<i64> {
+pub fn count_by_status(conn: &mut DbConnection, status: Status) -> DbResult<i64> {
     Ok(n::notifications
         .filter(n::status.eq(status.as_str()))
         .count()
@@ -160,53 +207,6 @@ const CLAIM_SQLITE: &str = "UPDATE notifications \
         ORDER BY next_attempt_at LIMIT ?4) \
     RETURNING *";
 
-/// Leases up to `limit` due jobs (new, to be retried, or with an expired lease) to `token`.
-pub fn claim(
-    conn: &mut DbConnection,
-    token: &str,
-    now: i64,
-    lease_ms: i64,
-    limit: i64,
-) -> ApiResult<Vec<NotificationRow>> {
-    lease(
-        conn,
-        (CLAIM_PG, CLAIM_SQLITE),
-        token,
-        now + lease_ms,
-        now,
-        limit,
-    )
-}
-
-/// Runs one of the leasing statements, whose parameters are, in order: the lease's end, the
-/// worker's token, now, and how many rows at most.
-fn lease(
-    conn: &mut DbConnection,
-    (pg, sqlite): (&str, &str),
-    token: &str,
-    until: i64,
-    now: i64,
-    limit: i64,
-) -> ApiResult<Vec<NotificationRow>> {
-    let rows = match conn {
-        DbConnection::Pg(c) => diesel::sql_query(pg)
-            .bind::<BigInt, _>(until)
-            .bind::<Text, _>(token)
-            .bind::<BigInt, _>(now)
-            .bind::<BigInt, _>(limit)
-            .load::<NotificationRow>(c)?,
-        DbConnection::Sqlite(c) => c.immediate_transaction(|c| {
-            diesel::sql_query(sqlite)
-                .bind::<BigInt, _>(until)
-                .bind::<Text, _>(token)
-                .bind::<BigInt, _>(now)
-                .bind::<BigInt, _>(limit)
-                .load::<NotificationRow>(c)
-        })?,
-    };
-    Ok(rows)
-}
-
 /// Records a delivery; false when the lease was lost to another worker meanwhile. With
 /// `check_at` (a HylaFAX job, read back later) the provider status starts as `queued` and a
 /// checker asks the provider at that time.
@@ -217,7 +217,7 @@ pub fn mark_sent(
     provider_id: &str,
     now: i64,
     check_at: Option<i64>,
-) -> ApiResult<bool> {
+) -> DbResult<bool> {
     let changed = diesel::update(
         n::notifications
             .filter(n::id.eq(id))
@@ -253,7 +253,7 @@ pub fn mark_failed(
     error: &str,
     next_attempt_at: Option<i64>,
     now: i64,
-) -> ApiResult<bool> {
+) -> DbResult<bool> {
     fail(
         conn,
         id,
@@ -276,7 +276,7 @@ fn fail(
     error: &str,
     next_attempt_at: Option<i64>,
     now: i64,
-) -> ApiResult<bool> {
+) -> DbResult<bool> {
     let target = n::notifications
         .filter(n::id.eq(id))
         .filter(n::locked_by.eq(token))
@@ -323,24 +323,39 @@ const CLAIM_CHECKS_SQLITE: &str = "UPDATE notifications \
         ORDER BY next_check_at LIMIT ?4) \
     RETURNING *";
 
-/// Leases up to `limit` sent faxes whose provider is due to be asked about them, the same way
-/// `claim` leases jobs: the lease is `next_check_at` pushed `lease_ms` ahead, so a checker that
-/// dies leaves the row to be checked again when it runs out.
-pub fn claim_checks(
+/// What a worker leases: delivery jobs, or sent faxes whose provider is due to be asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lease {
+    Jobs,
+    Checks,
+}
+
+/// Leases up to `limit` rows to `token` until `now + lease_ms`: due jobs (new, to be retried,
+/// or with an expired lease), or sent faxes due for a check. A check's lease is `next_check_at`
+/// pushed ahead, so a checker that dies leaves the row to be checked again when it runs out.
+pub fn claim(
     conn: &mut DbConnection,
+    what: Lease,
     token: &str,
     now: i64,
     lease_ms: i64,
     limit: i64,
-) -> ApiResult<Vec<NotificationRow>> {
-    lease(
-        conn,
-        (CLAIM_CHECKS_PG, CLAIM_CHECKS_SQLITE),
-        token,
-        now + lease_ms,
-        now,
-        limit,
-    )
+) -> DbResult<Vec<NotificationRow>> {
+    let (pg, sqlite) = match what {
+        Lease::Jobs => (CLAIM_PG, CLAIM_SQLITE),
+        Lease::Checks => (CLAIM_CHECKS_PG, CLAIM_CHECKS_SQLITE),
+    };
+    // The statements' parameters are, in order: the lease's end, the token, now, the limit.
+    let statement = if conn.is_sqlite() { sqlite } else { pg };
+    write_tx(conn, |c| {
+        let rows = shared::on_backend!(c, |c| diesel::sql_query(statement)
+            .bind::<BigInt, _>(now + lease_ms)
+            .bind::<Text, _>(token)
+            .bind::<BigInt, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load::<NotificationRow>(c))?;
+        Ok(rows)
+    })
 }
 
 /// The row a checker holds (its token) while it is still `sent`.
@@ -359,43 +374,54 @@ type CheckTarget<'a> = diesel::dsl::Filter<
     diesel::dsl::Eq<n::status, &'static str>,
 >;
 
-/// The provider still has the fax queued: ask again at `next_at`. False if the check lease was
-/// lost meanwhile.
-pub fn check_pending(
-    conn: &mut DbConnection,
-    id: &str,
-    token: &str,
-    now: i64,
-    next_at: i64,
-) -> ApiResult<bool> {
-    let changed = diesel::update(checked(id, token))
-        .set((
-            n::provider_status.eq(ProviderStatus::Queued.as_str()),
-            n::checked_at.eq(now),
-            n::next_check_at.eq(next_at),
-            n::locked_by.eq(None::<String>),
-        ))
-        .execute(conn)?;
-    Ok(changed == 1)
+/// What a check of a sent fax found, other than a failed delivery (`check_undelivered`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CheckResult {
+    /// The provider still has the fax queued: ask again at `next_at`.
+    Pending { next_at: i64 },
+    /// The provider reports the fax delivered: it stays `sent`, with no more checks.
+    Delivered,
+    /// The provider could not be asked (down, timed out): give the lease back and try at
+    /// `next_at`, or never (`None`: the provider id cannot be checked).
+    Unanswered { next_at: Option<i64> },
 }
 
-/// The provider reports the fax delivered: stays `sent`, no more checks.
-pub fn check_delivered(
+/// Stores a check's result on the row the checker holds; false if the check lease was lost
+/// meanwhile.
+pub fn record_check(
     conn: &mut DbConnection,
     id: &str,
     token: &str,
     now: i64,
-) -> ApiResult<bool> {
-    let changed = diesel::update(checked(id, token))
-        .set((
-            n::provider_status.eq(ProviderStatus::Delivered.as_str()),
-            n::delivered_at.eq(now),
-            n::checked_at.eq(now),
-            n::next_check_at.eq(None::<i64>),
-            n::updated_at.eq(now),
-            n::locked_by.eq(None::<String>),
-        ))
-        .execute(conn)?;
+    result: CheckResult,
+) -> DbResult<bool> {
+    let target = checked(id, token);
+    let changed = match result {
+        CheckResult::Pending { next_at } => diesel::update(target)
+            .set((
+                n::provider_status.eq(ProviderStatus::Queued.as_str()),
+                n::checked_at.eq(now),
+                n::next_check_at.eq(next_at),
+                n::locked_by.eq(None::<String>),
+            ))
+            .execute(conn)?,
+        CheckResult::Delivered => diesel::update(target)
+            .set((
+                n::provider_status.eq(ProviderStatus::Delivered.as_str()),
+                n::delivered_at.eq(now),
+                n::checked_at.eq(now),
+                n::next_check_at.eq(None::<i64>),
+                n::updated_at.eq(now),
+                n::locked_by.eq(None::<String>),
+            ))
+            .execute(conn)?,
+        CheckResult::Unanswered { next_at } => diesel::update(target)
+            .set((
+                n::next_check_at.eq(next_at),
+                n::locked_by.eq(None::<String>),
+            ))
+            .execute(conn)?,
+    };
     Ok(changed == 1)
 }
 
@@ -409,8 +435,8 @@ pub fn check_undelivered(
     error: &str,
     next_attempt_at: Option<i64>,
     now: i64,
-) -> ApiResult<bool> {
-    conn.transaction(|c| {
+) -> DbResult<bool> {
+    write_tx(conn, |c| {
         let done = fail(c, id, token, Status::Sent, error, next_attempt_at, now)?;
         if done {
             diesel::update(n::notifications.filter(n::id.eq(id)))
@@ -424,25 +450,8 @@ pub fn check_undelivered(
     })
 }
 
-/// The provider could not be asked (down, timed out): give the lease back and try at
-/// `next_at`, or never (`None`: the provider id cannot be checked).
-pub fn check_later(
-    conn: &mut DbConnection,
-    id: &str,
-    token: &str,
-    next_at: Option<i64>,
-) -> ApiResult<bool> {
-    let changed = diesel::update(checked(id, token))
-        .set((
-            n::next_check_at.eq(next_at),
-            n::locked_by.eq(None::<String>),
-        ))
-        .execute(conn)?;
-    Ok(changed == 1)
-}
-
 /// `dead` → `queued` with a fresh attempt budget; false if it was not dead.
-pub fn retry(conn: &mut DbConnection, id: &str, now: i64) -> ApiResult<bool> {
+pub fn retry(conn: &mut DbConnection, id: &str, now: i64) -> DbResult<bool> {
     let changed = diesel::update(
         n::notifications
             .filter(n::id.eq(id))
@@ -462,11 +471,7 @@ pub fn retry(conn: &mut DbConnection, id: &str, now: i64) -> ApiResult<bool> {
 }
 
 /// Finished notifications of a ticket whose result the ticket service has not yet accepted.
-pub fn unreported(
-    conn: &mut DbConnection,
-    now: i64,
-    limit: i64,
-) -> ApiResult<Vec<NotificationRow>> {
+pub fn unreported(conn: &mut DbConnection, now: i64, limit: i64) -> DbResult<Vec<NotificationRow>> {
     Ok(n::notifications
         .filter(n::ticket_id.is_not_null())
         .filter(n::reported_at.is_null())
@@ -485,7 +490,7 @@ pub fn mark_reported(
     status: &str,
     error: Option<&str>,
     now: i64,
-) -> ApiResult<()> {
+) -> DbResult<()> {
     // Only if the status is still the one reported: a retried job reports again later.
     diesel::update(
         n::notifications
@@ -497,7 +502,7 @@ pub fn mark_reported(
     Ok(())
 }
 
-pub fn report_later(conn: &mut DbConnection, id: &str, error: &str, next_at: i64) -> ApiResult<()> {
+pub fn report_later(conn: &mut DbConnection, id: &str, error: &str, next_at: i64) -> DbResult<()> {
     diesel::update(n::notifications.filter(n::id.eq(id)))
         .set((
             n::report_attempts.eq(n::report_attempts + 1),

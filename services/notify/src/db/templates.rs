@@ -1,10 +1,11 @@
+//! The `templates` table: the editable text of the system's messages.
+
 use diesel::prelude::*;
-use shared::ApiResult;
-use shared::db::DbConnection;
+use shared::db::{DbConnection, DbError, DbResult};
+use shared::time::from_ms;
 
 use super::schema::templates::{self, dsl as t};
 use crate::domain::templates::Template;
-use shared::time::from_ms;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = templates)]
@@ -29,7 +30,7 @@ impl From<TemplateRow> for Template {
 }
 
 /// Inserts the default templates that are not there yet; edited ones are left alone.
-pub fn seed(conn: &mut DbConnection, defaults: &[(&str, &str, &str)], now: i64) -> ApiResult<()> {
+pub fn seed(conn: &mut DbConnection, defaults: &[(&str, &str, &str)], now: i64) -> DbResult<()> {
     for (name, subject, body) in defaults {
         let exists: i64 = t::templates
             .filter(t::name.eq(*name))
@@ -43,16 +44,20 @@ pub fn seed(conn: &mut DbConnection, defaults: &[(&str, &str, &str)], now: i64) 
                 updated_at: now,
                 updated_by: None,
             };
-            // Another replica may seed at the same moment; its row is as good as ours.
-            let _ = diesel::insert_into(templates::table)
+            let inserted = diesel::insert_into(templates::table)
                 .values(&row)
                 .execute(conn);
+            match inserted.map_err(DbError::from) {
+                // Another replica may seed at the same moment; its row is as good as ours.
+                Ok(_) | Err(DbError::Unique { .. }) => {}
+                Err(e) => return Err(e),
+            }
         }
     }
     Ok(())
 }
 
-pub fn all(conn: &mut DbConnection) -> ApiResult<Vec<Template>> {
+pub fn all(conn: &mut DbConnection) -> DbResult<Vec<Template>> {
     let rows: Vec<TemplateRow> = t::templates
         .order(t::name)
         .select(TemplateRow::as_select())
@@ -60,7 +65,7 @@ pub fn all(conn: &mut DbConnection) -> ApiResult<Vec<Template>> {
     Ok(rows.into_iter().map(Template::from).collect())
 }
 
-pub fn get(conn: &mut DbConnection, name: &str) -> ApiResult<Option<Template>> {
+pub fn get(conn: &mut DbConnection, name: &str) -> DbResult<Option<Template>> {
     let row: Option<TemplateRow> = t::templates
         .filter(t::name.eq(name))
         .select(TemplateRow::as_select())
@@ -76,7 +81,7 @@ pub fn update(
     body: &str,
     by: &str,
     now: i64,
-) -> ApiResult<bool> {
+) -> DbResult<bool> {
     let changed = diesel::update(t::templates.filter(t::name.eq(name)))
         .set((
             t::subject.eq(subject),

@@ -330,22 +330,24 @@ pub fn validate_email(to: &str) -> Result<(), ApiError> {
 
 /// Digits, `-` and `+` (a `+` only in front), 6 to 20 digits.
 pub fn validate_fax_number(to: &str) -> Result<(), ApiError> {
-    let bad = || ApiError::bad_request("`to` is not a fax number (digits, `-`, `+`; 6-20 digits)");
-    if to.len() > 40
-        || !to
+    if is_fax_number(to) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "`to` is not a fax number (digits, `-`, `+`; 6-20 digits)",
+        ))
+    }
+}
+
+/// The rule for a fax number, also checked by the HylaFAX client before it dials.
+pub fn is_fax_number(to: &str) -> bool {
+    let chars_ok = to.len() <= 40
+        && to
             .chars()
             .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
-    {
-        return Err(bad());
-    }
-    if to.chars().skip(1).any(|c| c == '+') {
-        return Err(bad());
-    }
+        && !to.chars().skip(1).any(|c| c == '+');
     let digits = to.chars().filter(char::is_ascii_digit).count();
-    if !(6..=20).contains(&digits) {
-        return Err(bad());
-    }
-    Ok(())
+    chars_ok && (6..=20).contains(&digits)
 }
 
 /// The number a fax transport dials: the digits, with a leading `+` kept.

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::NotificationRequest;
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct Template {
     pub name: String,
@@ -92,8 +94,65 @@ pub const DEFAULTS: [(&str, &str, &str); 6] = [
     ),
 ];
 
-pub fn is_known(name: &str) -> bool {
-    DEFAULTS.iter().any(|(n, _, _)| *n == name)
+/// The name of one of the system's templates, checked against [`DEFAULTS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateName(String);
+
+impl TemplateName {
+    pub fn parse(name: &str) -> Option<TemplateName> {
+        DEFAULTS
+            .iter()
+            .any(|(n, _, _)| *n == name)
+            .then(|| TemplateName(name.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The hotline's own details, which every template may use (`{hotline_name}`,
+/// `{centre_fax}`, `{centre_email}`) unless the request's data says otherwise.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HotlineDetails {
+    pub hotline_name: String,
+    pub centre_fax: String,
+    pub centre_email: String,
+}
+
+/// A notification's text as it is stored and sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub subject: String,
+    pub body: String,
+}
+
+/// The text of a request: `template` (the stored template the request names) rendered with
+/// the request's data, or else the request's own subject and body. A message without a subject
+/// (a fax may have none) is titled "传真" (fax).
+pub fn message(
+    request: &NotificationRequest,
+    template: Option<&Template>,
+    details: &HotlineDetails,
+) -> Message {
+    let (subject, body) = match template {
+        Some(t) => {
+            let v = values(&request.data, details);
+            (render(&t.subject, &v), render(&t.body, &v))
+        }
+        None => (
+            request.subject.clone().unwrap_or_default(),
+            request.body.clone().unwrap_or_default(),
+        ),
+    };
+    Message {
+        subject: if subject.trim().is_empty() {
+            "传真".to_string()
+        } else {
+            subject
+        },
+        body,
+    }
 }
 
 /// Replaces each `{key}` (letters, digits, `_`) with its value, missing keys with nothing.
@@ -130,20 +189,18 @@ pub fn render(template: &str, values: &BTreeMap<String, String>) -> String {
 /// and conveniences (`department_name` falls back to `department`, `type` gets a Chinese label).
 pub fn values(
     data: &BTreeMap<String, serde_json::Value>,
-    hotline_name: &str,
-    centre_fax: &str,
-    centre_email: &str,
+    details: &HotlineDetails,
 ) -> BTreeMap<String, String> {
     let mut v: BTreeMap<String, String> = data
         .iter()
         .map(|(k, val)| (k.clone(), super::value_text(val)))
         .collect();
     v.entry("hotline_name".into())
-        .or_insert_with(|| hotline_name.to_string());
+        .or_insert_with(|| details.hotline_name.clone());
     v.entry("centre_fax".into())
-        .or_insert_with(|| centre_fax.to_string());
+        .or_insert_with(|| details.centre_fax.clone());
     v.entry("centre_email".into())
-        .or_insert_with(|| centre_email.to_string());
+        .or_insert_with(|| details.centre_email.clone());
     if v.get("department_name").is_none_or(|s| s.is_empty()) {
         let dept = v.get("department").cloned().unwrap_or_default();
         v.insert("department_name".into(), dept);
@@ -194,7 +251,12 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
         .collect();
-        let v = values(&data, "12345热线", "0871-12345", "centre@hotline.example");
+        let details = HotlineDetails {
+            hotline_name: "12345热线".into(),
+            centre_fax: "0871-12345".into(),
+            centre_email: "centre@hotline.example".into(),
+        };
+        let v = values(&data, &details);
         for (name, subject, body) in DEFAULTS {
             let s = render(subject, &v);
             let b = render(body, &v);
@@ -203,5 +265,37 @@ mod tests {
         }
         assert!(render(DEFAULTS[0].2, &v).contains("紧急投诉"));
         assert!(render(DEFAULTS[0].2, &v).contains("昆明市生态环境局联络员"));
+    }
+
+    #[test]
+    fn names_and_the_text_of_a_request() {
+        assert_eq!(
+            TemplateName::parse("dispatch").map(|n| n.as_str().to_string()),
+            Some("dispatch".to_string())
+        );
+        assert_eq!(TemplateName::parse("made_up"), None);
+        let fax: NotificationRequest = serde_json::from_value(serde_json::json!({
+            "channel": "fax", "to": "0871-1234567", "body": "正文",
+            "data": {"ticket_id": "T1"},
+        }))
+        .unwrap();
+        let plain = message(&fax, None, &HotlineDetails::default());
+        assert_eq!(plain.subject, "传真", "a fax without subject gets one");
+        assert_eq!(plain.body, "正文");
+        let template = Template {
+            name: "dispatch".into(),
+            subject: "{hotline_name} {ticket_id}".into(),
+            body: "传真至 {centre_fax}".into(),
+            updated_at: shared::time::from_ms(0),
+            updated_by: None,
+        };
+        let details = HotlineDetails {
+            hotline_name: "12345热线".into(),
+            centre_fax: "0871-12345".into(),
+            centre_email: String::new(),
+        };
+        let rendered = message(&fax, Some(&template), &details);
+        assert_eq!(rendered.subject, "12345热线 T1");
+        assert_eq!(rendered.body, "传真至 0871-12345");
     }
 }

@@ -4,14 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared::ApiResult;
-use shared::db::{DbConnection, DbPool};
+use shared::db::DbPool;
 use shared::time::now_ms;
 use tokio::sync::Notify;
 
 use crate::config::NotifyConfig;
 use crate::db::notifications as store;
-use crate::db::notifications::NotificationRow;
+use crate::db::notifications::{CheckResult, Lease, NotificationRow};
 use crate::domain::{FaxCheck, Status, backoff_ms, fax_check, hylafax_job, new_id};
 use crate::fax::FaxTransport;
 use crate::fax::hylafax::{HylafaxClient, HylafaxError};
@@ -65,7 +64,8 @@ impl Jobs {
                 Status::Dead,
             ] {
                 let n =
-                    shared::db::run(&self.pool, move |c| store::count_by_status(c, status)).await;
+                    shared::db::run(&self.pool, move |c| Ok(store::count_by_status(c, status)?))
+                        .await;
                 if let Ok(n) = n {
                     metrics.set_gauge(&format!("notify_jobs_{}", status.as_str()), n as f64);
                 }
@@ -98,7 +98,7 @@ impl Jobs {
 
     /// Claims one batch and sends it; how many jobs it took.
     pub async fn work_once(&self, worker: &str) -> Result<usize, shared::ApiError> {
-        let (token, rows) = self.lease(worker, store::claim).await?;
+        let (token, rows) = self.lease(worker, Lease::Jobs).await?;
         let n = rows.len();
         if n > 1 {
             // More may be waiting: let another idle worker help.
@@ -131,7 +131,7 @@ impl Jobs {
                 // A HylaFAX job is only queued: read it back until it is delivered or failed.
                 let check_at = hylafax_job(&pid).map(|_| now + self.check_interval_ms());
                 shared::db::run(&self.pool, move |c| {
-                    store::mark_sent(c, &id, &token, &pid, now, check_at)
+                    Ok(store::mark_sent(c, &id, &token, &pid, now, check_at)?)
                 })
                 .await
             }
@@ -144,7 +144,7 @@ impl Jobs {
                     dead = next.is_none(), "delivery failed");
                 let text: String = e.to_string().chars().take(1000).collect();
                 shared::db::run(&self.pool, move |c| {
-                    store::mark_failed(c, &id, &token, &text, next, now)
+                    Ok(store::mark_failed(c, &id, &token, &text, next, now)?)
                 })
                 .await
             }
@@ -194,18 +194,18 @@ impl Jobs {
         }
     }
 
-    /// A fresh lease token for `who`, and the rows `claim` (delivery jobs or fax checks)
-    /// leased to it: at most a batch, for the configured lease.
+    /// A fresh lease token for `who`, and the rows (delivery jobs or fax checks) leased to it:
+    /// at most a batch, for the configured lease.
     async fn lease(
         &self,
         who: &str,
-        claim: fn(&mut DbConnection, &str, i64, i64, i64) -> ApiResult<Vec<NotificationRow>>,
+        what: Lease,
     ) -> Result<(String, Vec<NotificationRow>), shared::ApiError> {
         let token = format!("{who}-{}", &new_id()[..12]);
         let (lease, batch) = (self.config.lease_ms, self.config.batch.max(1));
         let claim_token = token.clone();
         let rows = shared::db::run(&self.pool, move |c| {
-            claim(c, &claim_token, now_ms(), lease, batch)
+            Ok(store::claim(c, what, &claim_token, now_ms(), lease, batch)?)
         })
         .await?;
         Ok((token, rows))
@@ -221,7 +221,7 @@ impl Jobs {
         let FaxTransport::Hylafax(client) = &self.sender.fax else {
             return Ok(0);
         };
-        let (token, rows) = self.lease("check", store::claim_checks).await?;
+        let (token, rows) = self.lease("check", Lease::Checks).await?;
         let n = rows.len();
         for row in rows {
             self.check(client, row, &token).await;
@@ -233,8 +233,9 @@ impl Jobs {
         let (id, token) = (row.id.clone(), token.to_string());
         let Some(job) = row.provider_id.as_deref().and_then(hylafax_job) else {
             tracing::error!(notification = %id, "not a HylaFAX job; no more checks");
+            let never = CheckResult::Unanswered { next_at: None };
             let stored = shared::db::run(&self.pool, move |c| {
-                store::check_later(c, &id, &token, None)
+                Ok(store::record_check(c, &id, &token, now_ms(), never)?)
             })
             .await;
             return self.checked(&row, stored, false);
@@ -242,52 +243,47 @@ impl Jobs {
         let job = job.to_string();
         let answer = client.job_state(&job).await;
         let now = now_ms();
-        let mut finished = false;
-        let stored = match answer {
+        let next_check = now + self.check_interval_ms();
+        let result = match answer {
             Ok(state) => match fax_check(&job, &state) {
-                FaxCheck::Pending => {
-                    let next = now + self.check_interval_ms();
-                    shared::db::run(&self.pool, move |c| {
-                        store::check_pending(c, &id, &token, now, next)
-                    })
-                    .await
-                }
+                FaxCheck::Pending => CheckResult::Pending {
+                    next_at: next_check,
+                },
                 FaxCheck::Delivered => {
                     tracing::info!(notification = %id, job = %job, "HylaFAX delivered the fax");
-                    shared::db::run(&self.pool, move |c| {
-                        store::check_delivered(c, &id, &token, now)
-                    })
-                    .await
+                    CheckResult::Delivered
                 }
                 FaxCheck::Undelivered { status, error } => {
                     let next = self.retry_at(&row, now);
-                    finished = next.is_none();
+                    let dead = next.is_none();
                     tracing::warn!(notification = %id, job = %job, error = %error,
-                        dead = finished, "HylaFAX did not deliver the fax");
-                    shared::db::run(&self.pool, move |c| {
-                        store::check_undelivered(c, &id, &token, status, &error, next, now)
+                        dead, "HylaFAX did not deliver the fax");
+                    let stored = shared::db::run(&self.pool, move |c| {
+                        Ok(store::check_undelivered(
+                            c, &id, &token, status, &error, next, now,
+                        )?)
                     })
-                    .await
+                    .await;
+                    return self.checked(&row, stored, dead);
                 }
             },
             // HylaFAX down or slow: the fax's fate is unknown, not bad; ask again later.
             Err(HylafaxError::Transient(e)) => {
                 tracing::warn!(notification = %id, job = %job, error = %e, "cannot ask HylaFAX about the fax");
-                let next = now + self.check_interval_ms();
-                shared::db::run(&self.pool, move |c| {
-                    store::check_later(c, &id, &token, Some(next))
-                })
-                .await
+                CheckResult::Unanswered {
+                    next_at: Some(next_check),
+                }
             }
             Err(HylafaxError::Permanent(e)) => {
                 tracing::error!(notification = %id, job = %job, error = %e, "HylaFAX job cannot be checked; no more checks");
-                shared::db::run(&self.pool, move |c| {
-                    store::check_later(c, &id, &token, None)
-                })
-                .await
+                CheckResult::Unanswered { next_at: None }
             }
         };
-        self.checked(&row, stored, finished);
+        let stored = shared::db::run(&self.pool, move |c| {
+            Ok(store::record_check(c, &id, &token, now, result)?)
+        })
+        .await;
+        self.checked(&row, stored, false);
     }
 
     /// After a check's result is stored: a dead fax wakes the reporter (a retry needs no
@@ -326,7 +322,7 @@ impl Jobs {
         let Some(client) = &self.tickets else {
             return Ok(0);
         };
-        let rows = shared::db::run(&self.pool, |c| store::unreported(c, now_ms(), 50)).await?;
+        let rows = shared::db::run(&self.pool, |c| Ok(store::unreported(c, now_ms(), 50)?)).await?;
         for row in &rows {
             let Some(ticket) = &row.ticket_id else {
                 continue;
@@ -359,7 +355,7 @@ impl Jobs {
             let stored = match result {
                 Ok(_) => {
                     shared::db::run(&self.pool, move |c| {
-                        store::mark_reported(c, &id, &status, None, now)
+                        Ok(store::mark_reported(c, &id, &status, None, now)?)
                     })
                     .await
                 }
@@ -367,7 +363,7 @@ impl Jobs {
                     tracing::warn!(notification = %id, error = %e, "ticket service refused the delivery report");
                     let text = e.to_string();
                     shared::db::run(&self.pool, move |c| {
-                        store::mark_reported(c, &id, &status, Some(&text), now)
+                        Ok(store::mark_reported(c, &id, &status, Some(&text), now)?)
                     })
                     .await
                 }
@@ -376,7 +372,7 @@ impl Jobs {
                     let next = now + i64::try_from(wait).unwrap_or(600_000);
                     let text = e.to_string();
                     shared::db::run(&self.pool, move |c| {
-                        store::report_later(c, &id, &text, next)
+                        Ok(store::report_later(c, &id, &text, next)?)
                     })
                     .await
                 }

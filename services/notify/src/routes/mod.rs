@@ -1,4 +1,5 @@
-//! HTTP routes: thin handlers that check roles, validate, and call the domain and db layers.
+//! HTTP routes: thin handlers that check roles, parse the request, call one use case (`app`)
+//! and render its answer.
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 

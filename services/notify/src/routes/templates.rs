@@ -1,13 +1,15 @@
 use actix_web::{HttpResponse, get, put, web};
+use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
-use shared::web::check_required;
-use shared::{ApiError, ApiResult};
 
-use crate::db::templates as store;
-use crate::domain::templates::{Template, TemplateUpdate, is_known};
-use crate::domain::{MAX_BODY, MAX_SUBJECT};
+use crate::app::templates as app;
+use crate::domain::templates::{Template, TemplateName, TemplateUpdate};
 use crate::startup::AppState;
-use shared::time::now_ms;
+
+/// The name in the path, if it is one of the system's templates (a 404 otherwise).
+fn known(name: web::Path<String>) -> ApiResult<TemplateName> {
+    TemplateName::parse(&name).ok_or_else(app::not_found)
+}
 
 /// The message templates (Chinese, with `{placeholders}`).
 #[utoipa::path(
@@ -21,8 +23,7 @@ use shared::time::now_ms;
 #[get("/templates")]
 pub async fn list(user: AuthUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let all = shared::db::run(&state.pool, store::all).await?;
-    Ok(HttpResponse::Ok().json(all))
+    Ok(HttpResponse::Ok().json(app::all(&state.pool).await?))
 }
 
 /// One template.
@@ -43,11 +44,7 @@ pub async fn get_one(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let name = name.into_inner();
-    let t = shared::db::run(&state.pool, move |c| store::get(c, &name))
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such template"))?;
-    Ok(HttpResponse::Ok().json(t))
+    Ok(HttpResponse::Ok().json(app::get(&state.pool, name.into_inner()).await?))
 }
 
 /// Replaces a template's subject and body; notifications already accepted keep their text.
@@ -71,20 +68,8 @@ pub async fn put(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let name = name.into_inner();
-    if !is_known(&name) {
-        return Err(ApiError::not_found("no such template"));
-    }
+    let name = known(name)?;
     let update: TemplateUpdate = super::parse_body(&body)?;
-    check_required("subject", &update.subject, MAX_SUBJECT)?;
-    check_required("body", &update.body, MAX_BODY)?;
-    let by = user.sub.clone();
-    let t = shared::db::run(&state.pool, move |c| {
-        if !store::update(c, &name, &update.subject, &update.body, &by, now_ms())? {
-            return Err(ApiError::not_found("no such template"));
-        }
-        store::get(c, &name)?.ok_or_else(|| ApiError::not_found("no such template"))
-    })
-    .await?;
+    let t = app::update(&state.pool, name, update, user.sub.clone()).await?;
     Ok(HttpResponse::Ok().json(t))
 }

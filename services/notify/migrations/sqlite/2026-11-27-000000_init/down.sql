@@ -1,2 +1,0 @@
-DROP TABLE templates;
-DROP TABLE notifications;
