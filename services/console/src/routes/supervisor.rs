@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::api::types::Page;
-use crate::api::{Api, Service};
+use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
 use crate::routes::html;
 use crate::session::{CurrentUser, User};
@@ -133,6 +133,24 @@ async fn load_board(user: &User, api: &Api) -> Result<Board, PageError> {
 }
 
 /// The board again after an action, with what happened in the message area.
+/// Takes a lifecycle action on ticket `id` (`POST /tickets/{id}/{action}`) and answers with the
+/// board again and `done(id)` as its message.
+async fn act_then_board(
+    user: &User,
+    api: &Api,
+    id: &str,
+    action: &str,
+    body: serde_json::Value,
+    done: impl FnOnce(&str) -> String,
+) -> Result<HttpResponse, PageError> {
+    let id = path_code(id)?;
+    let path = format!("/api/v1/tickets/{id}/{action}");
+    let _: serde_json::Value = api
+        .send(user, Method::POST, Service::Tickets, &path, &body)
+        .await?;
+    board_after(user, api, &done(id)).await
+}
+
 async fn board_after(user: &User, api: &Api, message: &str) -> Result<HttpResponse, PageError> {
     let board = load_board(user, api).await?;
     Ok(html(html! {
@@ -186,21 +204,10 @@ async fn dispatch(
             "请先在列表中选择承办部门，再派单。".into(),
         ));
     }
-    let path = format!("/api/v1/tickets/{}/dispatch", id.as_str());
-    let _: serde_json::Value = api
-        .send(
-            &user,
-            Method::POST,
-            Service::Tickets,
-            &path,
-            &json!({ "department": department }),
-        )
-        .await?;
-    board_after(
-        &user,
-        &api,
-        &format!("工单 {} 已派至 {department}。", id.as_str()),
-    )
+    let body = json!({ "department": department });
+    act_then_board(&user, &api, &id, "dispatch", body, |id| {
+        format!("工单 {id} 已派至 {department}。")
+    })
     .await
 }
 
@@ -209,15 +216,9 @@ async fn extend_approve(
     api: web::Data<Api>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let path = format!("/api/v1/tickets/{}/extend/approve", id.as_str());
-    let _: serde_json::Value = api
-        .send(&user, Method::POST, Service::Tickets, &path, &json!({}))
-        .await?;
-    board_after(
-        &user,
-        &api,
-        &format!("已批准工单 {} 的延期申请。", id.as_str()),
-    )
+    act_then_board(&user, &api, &id, "extend/approve", json!({}), |id| {
+        format!("已批准工单 {id} 的延期申请。")
+    })
     .await
 }
 
@@ -242,21 +243,10 @@ async fn extend_refuse(
     form: web::Form<ReasonForm>,
 ) -> Result<HttpResponse, PageError> {
     let reason = reason(&form, "拒绝理由")?;
-    let path = format!("/api/v1/tickets/{}/extend/refuse", id.as_str());
-    let _: serde_json::Value = api
-        .send(
-            &user,
-            Method::POST,
-            Service::Tickets,
-            &path,
-            &json!({ "reason": reason }),
-        )
-        .await?;
-    board_after(
-        &user,
-        &api,
-        &format!("已拒绝工单 {} 的延期申请。", id.as_str()),
-    )
+    let body = json!({ "reason": reason });
+    act_then_board(&user, &api, &id, "extend/refuse", body, |id| {
+        format!("已拒绝工单 {id} 的延期申请。")
+    })
     .await
 }
 
@@ -267,21 +257,10 @@ async fn return_reject(
     form: web::Form<ReasonForm>,
 ) -> Result<HttpResponse, PageError> {
     let reason = reason(&form, "驳回理由")?;
-    let path = format!("/api/v1/tickets/{}/return/reject", id.as_str());
-    let _: serde_json::Value = api
-        .send(
-            &user,
-            Method::POST,
-            Service::Tickets,
-            &path,
-            &json!({ "reason": reason }),
-        )
-        .await?;
-    board_after(
-        &user,
-        &api,
-        &format!("已驳回工单 {} 的退单，退回原部门继续办理。", id.as_str()),
-    )
+    let body = json!({ "reason": reason });
+    act_then_board(&user, &api, &id, "return/reject", body, |id| {
+        format!("已驳回工单 {id} 的退单，退回原部门继续办理。")
+    })
     .await
 }
 
@@ -301,29 +280,19 @@ async fn callback(
     if !matches!(s, "satisfied" | "basically_satisfied" | "dissatisfied") {
         return Err(PageError::Invalid("请选择回访结果。".into()));
     }
-    let path = format!("/api/v1/tickets/{}/callback", id.as_str());
-    let _: serde_json::Value = api
-        .send(
-            &user,
-            Method::POST,
-            Service::Tickets,
-            &path,
-            &json!({ "satisfaction": s }),
-        )
-        .await?;
     let outcome = if s == "dissatisfied" {
         "工单已重办，请重新派单"
     } else {
         "工单已办结"
     };
-    board_after(
+    let label = format::satisfaction_label(s);
+    act_then_board(
         &user,
         &api,
-        &format!(
-            "工单 {} 回访结果：{}，{outcome}。",
-            id.as_str(),
-            format::satisfaction_label(s)
-        ),
+        &id,
+        "callback",
+        json!({ "satisfaction": s }),
+        |id| format!("工单 {id} 回访结果：{label}，{outcome}。"),
     )
     .await
 }
