@@ -1,7 +1,6 @@
 //! Departments: reads for every signed-in role, writes for editors.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use shared::auth::AuthUser;
 use shared::pagination::{Page, PageParams};
@@ -9,9 +8,10 @@ use shared::web::check_len;
 use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{EDITORS, bad, check_code, double_option, json_body};
-use crate::db::{changes, directory, kb};
-use crate::domain::{self, Department, Hours, Liaison, Phone, hours, validate};
+use super::{create_record, department_code, edit_record};
+use crate::app::directory::DepartmentPatch;
+use crate::db::kb;
+use crate::domain::{self, Department, Liaison, Phone, hours};
 use crate::startup::AppState;
 
 const BODY_LIMIT: usize = 64 * 1024;
@@ -130,12 +130,11 @@ pub async fn get_department(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let code = path.into_inner();
-    check_code("department", &code)?;
+    let code = department_code(&path)?;
     let calendar = state.calendar.get();
     let now = state.clock.now();
     let detail = shared::db::run(&state.pool, move |conn| {
-        let d = kb::department(conn, &code)?
+        let d = kb::department(conn, code.as_str())?
             .ok_or_else(|| ApiError::not_found(format!("no department `{code}`")))?;
         let region_name = kb::region(conn, &d.region)?.map(|r| r.name);
         let liaisons = kb::liaisons_of(conn, &d.code)?;
@@ -167,23 +166,6 @@ pub async fn get_department(
     Ok(HttpResponse::Ok().json(detail))
 }
 
-/// Checks references a department makes: its region and successor exist.
-fn check_department_refs(conn: &mut shared::db::DbConnection, d: &Department) -> ApiResult<()> {
-    validate::department(d).map_err(bad)?;
-    if kb::region(conn, &d.region)?.is_none() {
-        return Err(ApiError::bad_request(format!(
-            "unknown region `{}`",
-            d.region
-        )));
-    }
-    if let Some(s) = &d.successor
-        && kb::department(conn, s)?.is_none()
-    {
-        return Err(ApiError::bad_request(format!("unknown successor `{s}`")));
-    }
-    Ok(())
-}
-
 /// Creates a department (kb_editor, admin).
 #[utoipa::path(tag = "directory", request_body = Department,
     responses((status = 201, body = Department), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
@@ -195,81 +177,7 @@ pub async fn create_department(
     req: HttpRequest,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    user.require(EDITORS)?;
-    let d: Department = json_body(&req, body, BODY_LIMIT).await?;
-    validate::department(&d).map_err(bad)?;
-    let created = shared::db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            check_department_refs(conn, &d)?;
-            if kb::department(conn, &d.code)?.is_some() {
-                return Err(ApiError::conflict(format!(
-                    "department `{}` exists",
-                    d.code
-                )));
-            }
-            directory::insert_departments(conn, std::slice::from_ref(&d))?;
-            changes::record(conn, changes::DEPARTMENT, &d.code)?;
-            Ok(d)
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Created().json(created))
-}
-
-/// Fields to change; absent fields stay as they are, `null` clears an optional one.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DepartmentPatch {
-    pub region: Option<String>,
-    pub kind: Option<String>,
-    pub name: Option<String>,
-    pub aliases: Option<Vec<String>>,
-    pub phones: Option<Vec<Phone>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub fax: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub address: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub directions: Option<Option<String>>,
-    pub service_locations: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<Hours>)]
-    pub hours: Option<Option<Hours>>,
-    /// `active` or `merged` (a merged department needs a `successor`).
-    pub status: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub successor: Option<Option<String>>,
-}
-
-impl DepartmentPatch {
-    pub fn apply(self, d: &mut Department) {
-        // Reactivating a merged department without naming a successor drops the old one.
-        let reactivating = self.status.as_deref() == Some("active") && self.successor.is_none();
-        macro_rules! set {
-            ($($f:ident),*) => { $( if let Some(v) = self.$f { d.$f = v; } )* };
-        }
-        set!(
-            region,
-            kind,
-            name,
-            aliases,
-            phones,
-            fax,
-            address,
-            directions,
-            service_locations,
-            hours,
-            status,
-            successor
-        );
-        if reactivating {
-            d.successor = None;
-        }
-    }
+    create_record::<Department>(&user, &state, &req, body, BODY_LIMIT).await
 }
 
 /// Changes a department (kb_editor, admin).
@@ -284,24 +192,15 @@ pub async fn update_department(
     req: HttpRequest,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    user.require(EDITORS)?;
     let code = path.into_inner();
-    check_code("department", &code)?;
-    let patch: DepartmentPatch = json_body(&req, body, BODY_LIMIT).await?;
-    let updated = shared::db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let mut d = kb::department(conn, &code)?
-                .ok_or_else(|| ApiError::not_found(format!("no department `{code}`")))?;
-            let before = d.clone();
-            patch.apply(&mut d);
-            check_department_refs(conn, &d)?;
-            if d != before {
-                directory::update_department(conn, &d)?;
-                changes::record(conn, changes::DEPARTMENT, &d.code)?;
-            }
-            Ok(d)
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(updated))
+    edit_record(
+        &user,
+        &state,
+        code,
+        &req,
+        body,
+        BODY_LIMIT,
+        DepartmentPatch::apply,
+    )
+    .await
 }
