@@ -2,16 +2,16 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
+use shared::ApiResult;
 use shared::auth::AuthUser;
 use shared::pagination::{Page, PageParams};
 use shared::web::check_len;
-use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{create_record, department_code, edit_record};
 use crate::app::directory::DepartmentPatch;
-use crate::db::kb;
-use crate::domain::{self, Department, Liaison, Phone, hours};
+use crate::app::lookup::{self, DepartmentDetail};
+use crate::domain::Department;
 use crate::startup::AppState;
 
 const BODY_LIMIT: usize = 64 * 1024;
@@ -72,53 +72,15 @@ pub async fn list_departments(
     }
     let region = q.region.filter(|r| !r.is_empty());
     let page = shared::db::run(&state.pool, move |conn| {
-        let regions = match &region {
-            Some(code) => {
-                let all = kb::load_regions(conn)?;
-                if !all.iter().any(|r| &r.code == code) {
-                    return Err(ApiError::bad_request(format!("unknown region `{code}`")));
-                }
-                Some(domain::region_and_below(&all, code))
-            }
-            None => None,
-        };
-        let (items, total) = kb::list_departments(
+        lookup::departments(
             conn,
-            regions.as_deref(),
+            region.as_deref(),
             text.as_deref().map(str::trim),
-            paging.offset(),
-            paging.per_page,
-        )?;
-        Ok(Page::new(items, total, paging))
+            paging,
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(DepartmentPage::from(page)))
-}
-
-/// A department named by its successor record: enough to transfer a caller.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DepartmentRef {
-    pub code: String,
-    pub name: String,
-    pub phones: Vec<Phone>,
-    pub status: String,
-}
-
-/// Everything an operator reads out about a department.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DepartmentDetail {
-    #[serde(flatten)]
-    pub department: Department,
-    pub region_name: Option<String>,
-    /// The hours as read out: `周一至周五 09:00-12:00、13:30-17:00（法定节假日除外）`.
-    pub hours_text: Option<String>,
-    /// Open at this moment on the working-day calendar; null when no hours are on record.
-    pub open_now: Option<bool>,
-    pub liaisons: Vec<Liaison>,
-    /// Codes of its published FAQ entries.
-    pub faqs: Vec<String>,
-    /// For a merged department: the one that took over.
-    pub successor_department: Option<DepartmentRef>,
 }
 
 /// One department with liaisons, hours (as text and data), open now, and its FAQ codes.
@@ -134,33 +96,7 @@ pub async fn get_department(
     let calendar = state.calendar.get();
     let now = state.clock.now();
     let detail = shared::db::run(&state.pool, move |conn| {
-        let d = kb::department(conn, code.as_str())?
-            .ok_or_else(|| ApiError::not_found(format!("no department `{code}`")))?;
-        let region_name = kb::region(conn, &d.region)?.map(|r| r.name);
-        let liaisons = kb::liaisons_of(conn, &d.code)?;
-        let faqs = kb::faq_codes_of(conn, &d.code, domain::review::PUBLISHED)?;
-        let successor_department = match &d.successor {
-            Some(s) => kb::department(conn, s)?.map(|s| DepartmentRef {
-                code: s.code,
-                name: s.name,
-                phones: s.phones,
-                status: s.status,
-            }),
-            None => None,
-        };
-        Ok(DepartmentDetail {
-            region_name,
-            hours_text: d
-                .hours
-                .as_ref()
-                .map(hours::hours_text)
-                .filter(|t| !t.is_empty()),
-            open_now: hours::open_at(d.hours.as_ref(), &calendar, now),
-            liaisons,
-            faqs,
-            successor_department,
-            department: d,
-        })
+        lookup::department(conn, &code, &calendar, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(detail))

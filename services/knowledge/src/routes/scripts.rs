@@ -2,15 +2,16 @@
 //! editors.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, put, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use shared::ApiResult;
 use shared::auth::AuthUser;
-use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{check_code, department_code, edit_record, editor_body};
 use crate::app::directory::{self, ScriptPatch};
+use crate::app::lookup::{self, ScriptView};
 use crate::db::kb;
-use crate::domain::{Script, scripts};
+use crate::domain::Script;
 use crate::startup::AppState;
 
 const BODY_LIMIT: usize = 16 * 1024;
@@ -31,18 +32,6 @@ pub struct ScriptQuery {
     pub department: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ScriptView {
-    pub key: String,
-    pub title: String,
-    /// The text to read out, with the placeholders the department knows filled in.
-    pub text: String,
-    /// The script as stored.
-    pub template: String,
-    /// Placeholders still in `text`.
-    pub unfilled: Vec<String>,
-}
-
 /// One script, optionally filled from a department.
 #[utoipa::path(tag = "scripts", params(("key" = String, Path, description = "Script key, e.g. report_number"), ScriptQuery),
     responses((status = 200, body = ScriptView), (status = 401, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
@@ -60,24 +49,7 @@ pub async fn get_script(
         None => None,
     };
     let view = shared::db::run(&state.pool, move |conn| {
-        let s = kb::script(conn, &key)?
-            .ok_or_else(|| ApiError::not_found(format!("no script `{key}`")))?;
-        let values = match &department {
-            Some(code) => {
-                let d = kb::department(conn, code.as_str())?
-                    .ok_or_else(|| ApiError::not_found(format!("no department `{code}`")))?;
-                scripts::department_values(&d)
-            }
-            None => Vec::new(),
-        };
-        let text = scripts::fill(&s.text, &values);
-        Ok(ScriptView {
-            unfilled: scripts::placeholders(&text),
-            key: s.key,
-            title: s.title,
-            text,
-            template: s.text,
-        })
+        lookup::script(conn, &key, department.as_ref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
