@@ -89,3 +89,55 @@ where
     use serde::Deserialize;
     Option::<T>::deserialize(d).map(Some)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite() -> (shared::db::DbPool, std::path::PathBuf) {
+        let path = std::env::temp_dir().join(format!(
+            "kn-app-{}-{}.db",
+            std::process::id(),
+            shared::time::now_ms()
+        ));
+        let pool = shared::db::connect(&format!("sqlite://{}", path.display()), 1).unwrap();
+        (pool, path)
+    }
+
+    #[test]
+    fn a_lost_race_is_tried_again_and_other_failures_are_final() {
+        let (pool, path) = sqlite();
+        let mut conn = pool.get().unwrap();
+        let mut calls = 0;
+        let won = transaction(&mut conn, |_| {
+            calls += 1;
+            match calls {
+                1 => Err(Failure::Db(DbError::Busy)),
+                2 => Err(Failure::Db(DbError::Unique {
+                    constraint: "faqs.code".into(),
+                })),
+                _ => Ok(calls),
+            }
+        });
+        assert_eq!(won.unwrap(), 3);
+
+        let mut calls = 0;
+        let busy = transaction(&mut conn, |_| -> Result<(), Failure> {
+            calls += 1;
+            Err(Failure::Db(DbError::Busy))
+        });
+        assert_eq!(calls, ATTEMPTS, "bounded");
+        assert!(matches!(busy, Err(ApiError::ServiceUnavailable(_))));
+
+        let mut calls = 0;
+        let bad = transaction(&mut conn, |_| -> Result<(), Failure> {
+            calls += 1;
+            Err(ApiError::bad_request("no").into())
+        });
+        assert_eq!(calls, 1);
+        assert!(matches!(bad, Err(ApiError::BadRequest(_))));
+        drop(conn);
+        drop(pool);
+        let _ = std::fs::remove_file(path);
+    }
+}
