@@ -1,6 +1,6 @@
 //! Accounts (admin): people, role, department, disable, reset password.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
 use shared::pagination::PageParams;
@@ -8,7 +8,7 @@ use shared::time::from_ms;
 use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
 
-use super::json_body;
+use super::Body;
 use crate::app::accounts::{self, AccountInput, AccountPatch};
 use crate::db::accounts::{self as store, Account};
 use crate::startup::AppState;
@@ -111,11 +111,10 @@ pub async fn get_account(
 pub async fn create_account(
     user: AuthUser,
     state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let input: AccountInput = json_body(&req, body, BODY_LIMIT).await?;
+    let input: AccountInput = body.json(BODY_LIMIT).await?;
     let account = accounts::check_new(&input)?;
     let hash = web::block(move || shared::auth::hash_password(&input.password)).await??;
     let created = shared::db::run(&state.pool, move |conn| {
@@ -135,12 +134,11 @@ pub async fn update_account(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
     let username = path.into_inner();
-    let mut p: AccountPatch = json_body(&req, body, BODY_LIMIT).await?;
+    let mut p: AccountPatch = body.json(BODY_LIMIT).await?;
     let role = accounts::check_patch(&p)?;
     let hash = match p.password.take() {
         Some(pw) => Some(web::block(move || shared::auth::hash_password(&pw)).await??),

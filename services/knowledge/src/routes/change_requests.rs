@@ -1,7 +1,7 @@
 //! Change requests: proposed by liaisons (own department), editors, admins and the tickets
 //! service; applied or rejected by editors (`app::change_requests` does the work).
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
 use shared::pagination::PageParams;
@@ -9,7 +9,7 @@ use shared::time::from_ms;
 use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{EDITORS, json_body};
+use super::{Body, EDITORS};
 use crate::app::change_requests::{
     self as app, APPLIED, ChangeRequestInput, NewDepartmentProposal, REJECTED, STATES,
 };
@@ -75,13 +75,12 @@ impl TryFrom<ChangeRequestRow> for ChangeRequestView {
 pub async fn create_change_request(
     user: AuthUser,
     state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
     user.require(PROPOSERS)?;
     // Keys are per caller: another caller's key never answers with their request.
-    let key = shared::web::idempotency_key(&req)?.map(|k| format!("{}\n{k}", user.sub));
-    let mut input: ChangeRequestInput = json_body(&req, body, BODY_LIMIT).await?;
+    let key = shared::web::idempotency_key(body.request())?.map(|k| format!("{}\n{k}", user.sub));
+    let mut input: ChangeRequestInput = body.json(BODY_LIMIT).await?;
     if user.is(Role::Liaison) {
         input.restrict_to(user.department.as_deref().unwrap_or_default())?;
     }
@@ -232,12 +231,11 @@ pub async fn reject_change_request(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
     user.require(EDITORS)?;
     let id = parse_id(&path)?;
-    let input: RejectInput = json_body(&req, body, BODY_LIMIT).await?;
+    let input: RejectInput = body.json(BODY_LIMIT).await?;
     let reason = input.reason.clone();
     shared::db::run(&state.pool, move |conn| {
         app::reject(conn, id, &input.reason, &user.sub)

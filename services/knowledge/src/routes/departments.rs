@@ -1,6 +1,6 @@
 //! Departments: reads for every signed-in role, writes for editors.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use shared::ApiResult;
 use shared::auth::AuthUser;
@@ -8,7 +8,7 @@ use shared::pagination::{Page, PageParams};
 use shared::web::check_len;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{create_record, department_code, edit_record};
+use super::{Body, create_record, department_code, edit_record};
 use crate::app::directory::DepartmentPatch;
 use crate::app::lookup::{self, DepartmentDetail};
 use crate::domain::Department;
@@ -110,10 +110,9 @@ pub async fn get_department(
 pub async fn create_department(
     user: AuthUser,
     state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
-    create_record::<Department>(&user, &state, &req, body, BODY_LIMIT).await
+    create_record::<Department>(user, state, body, BODY_LIMIT).await
 }
 
 /// Changes a department (kb_editor, admin).
@@ -125,18 +124,7 @@ pub async fn update_department(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
-    let code = path.into_inner();
-    edit_record(
-        &user,
-        &state,
-        code,
-        &req,
-        body,
-        BODY_LIMIT,
-        DepartmentPatch::apply,
-    )
-    .await
+    edit_record(user, state, path, body, BODY_LIMIT, DepartmentPatch::apply).await
 }

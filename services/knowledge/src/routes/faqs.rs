@@ -1,6 +1,6 @@
 //! FAQ entries: published ones for everyone; all states, writes and revisions for editors.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
 use shared::pagination::PageParams;
@@ -8,7 +8,7 @@ use shared::web::check_len;
 use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{EDITORS, check_code, editor_body, json_body};
+use super::{Body, EDITORS, check_code};
 use crate::app::faqs::{self, FaqInput, FaqPatch};
 use crate::db::{directory, kb};
 use crate::domain::{Faq, review};
@@ -171,10 +171,9 @@ pub async fn faq_revisions(
 pub async fn create_faq(
     user: AuthUser,
     state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
-    let input: FaqInput = editor_body(&user, &req, body, BODY_LIMIT).await?;
+    let input: FaqInput = body.editor_json(&user, BODY_LIMIT).await?;
     let created = shared::db::run(&state.pool, move |conn| {
         faqs::create(conn, input, &user.sub)
     })
@@ -191,13 +190,12 @@ pub async fn update_faq(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
     user.require(EDITORS)?;
     let code = path.into_inner();
     check_code("FAQ entry", &code)?;
-    let p: FaqPatch = json_body(&req, body, BODY_LIMIT).await?;
+    let p: FaqPatch = body.json(BODY_LIMIT).await?;
     let updated = shared::db::run(&state.pool, move |conn| {
         faqs::update(conn, &code, p, &user.sub)
     })

@@ -1,10 +1,10 @@
 //! Liaisons (信息联络员): read with their department, written by editors.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use shared::auth::AuthUser;
 use shared::{ApiError, ApiResult};
 
-use super::{check_code, create_record, edit_record};
+use super::{Body, check_code, create_record, edit_record};
 use crate::app::directory::LiaisonPatch;
 use crate::db::kb;
 use crate::domain::Liaison;
@@ -38,10 +38,9 @@ pub async fn get_liaison(
 pub async fn create_liaison(
     user: AuthUser,
     state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
-    create_record::<Liaison>(&user, &state, &req, body, BODY_LIMIT).await
+    create_record::<Liaison>(user, state, body, BODY_LIMIT).await
 }
 
 /// Changes a liaison (kb_editor, admin).
@@ -53,18 +52,7 @@ pub async fn update_liaison(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
-    let code = path.into_inner();
-    edit_record(
-        &user,
-        &state,
-        code,
-        &req,
-        body,
-        BODY_LIMIT,
-        LiaisonPatch::apply,
-    )
-    .await
+    edit_record(user, state, path, body, BODY_LIMIT, LiaisonPatch::apply).await
 }

@@ -4,7 +4,7 @@
 //! Write handlers take the raw body (`web::Payload`) and parse it only after the caller's role
 //! has been checked, so that a caller who may not write gets a 403 whatever the body holds.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::auth::{AuthUser, Role};
@@ -83,40 +83,69 @@ where
     shared::db::run(pool, move |conn| Ok(f(conn)?)).await
 }
 
-/// The JSON body of a write that only editors may make, parsed once their role is checked.
-pub async fn editor_body<T: DeserializeOwned>(
-    user: &AuthUser,
-    req: &HttpRequest,
+/// The body of a write, read only when the handler asks for it: after the caller's role is
+/// checked, so that a caller who may not write gets a 403 whatever the body holds.
+pub struct Body {
+    req: HttpRequest,
     payload: web::Payload,
-    limit: usize,
-) -> Result<T, ApiError> {
-    user.require(EDITORS)?;
-    json_body(req, payload, limit).await
+}
+
+impl FromRequest for Body {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let payload = web::Payload::from_request(req, payload).into_inner();
+        std::future::ready(payload.map(|payload| Body {
+            req: req.clone(),
+            payload,
+        }))
+    }
+}
+
+impl Body {
+    /// The request the body came with (for its headers).
+    pub fn request(&self) -> &HttpRequest {
+        &self.req
+    }
+
+    /// The JSON body, at most `limit` bytes.
+    pub async fn json<T: DeserializeOwned>(self, limit: usize) -> ApiResult<T> {
+        json_body(&self.req, self.payload, limit).await
+    }
+
+    /// The JSON body of a write that only editors may make, once the caller's role is checked.
+    pub async fn editor_json<T: DeserializeOwned>(
+        self,
+        user: &AuthUser,
+        limit: usize,
+    ) -> ApiResult<T> {
+        user.require(EDITORS)?;
+        self.json(limit).await
+    }
 }
 
 /// Creates a directory record from the body (kb_editor, admin): 201 with the record.
 pub async fn create_record<R>(
-    user: &AuthUser,
-    state: &AppState,
-    req: &HttpRequest,
-    payload: web::Payload,
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: Body,
     limit: usize,
 ) -> ApiResult<HttpResponse>
 where
     R: Record + DeserializeOwned + Serialize + Send + 'static,
 {
-    let record: R = editor_body(user, req, payload, limit).await?;
+    let record: R = body.editor_json(&user, limit).await?;
     let created = shared::db::run(&state.pool, move |conn| directory::create(conn, record)).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
-/// Edits directory record `code` with the PATCH body `P` (kb_editor, admin).
+/// Edits the directory record named in the path with the PATCH body `P` (kb_editor, admin).
 pub async fn edit_record<R, P>(
-    user: &AuthUser,
-    state: &AppState,
-    code: String,
-    req: &HttpRequest,
-    payload: web::Payload,
+    user: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: Body,
     limit: usize,
     apply: fn(&P, &mut R),
 ) -> ApiResult<HttpResponse>
@@ -125,8 +154,9 @@ where
     P: DeserializeOwned + Send + 'static,
 {
     user.require(EDITORS)?;
+    let code = path.into_inner();
     check_code(R::WHAT, &code)?;
-    let p: P = json_body(req, payload, limit).await?;
+    let p: P = body.json(limit).await?;
     let updated = shared::db::run(&state.pool, move |conn| {
         directory::edit(conn, &code, |r: &mut R| apply(&p, r))
     })

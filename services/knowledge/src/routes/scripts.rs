@@ -1,13 +1,13 @@
 //! Operator scripts (话术): read by everyone, filled from a department on request; edited by
 //! editors.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, put, web};
+use actix_web::{HttpResponse, get, patch, put, web};
 use serde::Deserialize;
 use shared::ApiResult;
 use shared::auth::AuthUser;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{check_code, department_code, edit_record, editor_body};
+use super::{Body, check_code, department_code, edit_record};
 use crate::app::directory::{self, ScriptPatch};
 use crate::app::lookup::{self, ScriptView};
 use crate::db::kb;
@@ -71,11 +71,10 @@ pub async fn put_script(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
-    let input: ScriptInput = editor_body(&user, &req, body, BODY_LIMIT).await?;
+    let input: ScriptInput = body.editor_json(&user, BODY_LIMIT).await?;
     let s = Script {
         key,
         title: input.title,
@@ -99,18 +98,7 @@ pub async fn patch_script(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
-    let code = path.into_inner();
-    edit_record(
-        &user,
-        &state,
-        code,
-        &req,
-        body,
-        BODY_LIMIT,
-        ScriptPatch::apply,
-    )
-    .await
+    edit_record(user, state, path, body, BODY_LIMIT, ScriptPatch::apply).await
 }
