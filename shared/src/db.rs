@@ -87,7 +87,10 @@ impl From<diesel::result::Error> for DbError {
 
 /// Runs `f` in a write transaction. On SQLite the transaction takes the write lock at once
 /// (`BEGIN IMMEDIATE`): a deferred one that reads first and writes later fails with
-/// `SQLITE_BUSY` under concurrent writers instead of waiting for the busy timeout.
+/// `SQLITE_BUSY` under concurrent writers instead of waiting for the busy timeout. It is begun
+/// through diesel's transaction manager, so diesel knows it is open: a transaction diesel
+/// starts inside (its own around a multi-row insert, a nested `write_tx`) becomes a savepoint
+/// instead of a second `BEGIN` that SQLite refuses.
 pub fn write_tx<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -96,24 +99,26 @@ where
     E: From<diesel::result::Error>,
 {
     use diesel::Connection;
-    if conn.is_sqlite() {
-        conn.batch_execute("BEGIN IMMEDIATE")?;
-        match f(conn) {
-            Ok(v) => match conn.batch_execute("COMMIT") {
-                Ok(()) => Ok(v),
-                Err(e) => {
-                    let _ = conn.batch_execute("ROLLBACK");
-                    Err(e.into())
-                }
-            },
-            Err(e) => {
-                let _ = conn.batch_execute("ROLLBACK");
-                Err(e)
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(f);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    let result = f(conn);
+    if let DbConnection::Sqlite(sqlite) = conn {
+        let ended = match result {
+            Ok(_) => AnsiTransactionManager::commit_transaction(sqlite),
+            Err(_) => AnsiTransactionManager::rollback_transaction(sqlite),
+        };
+        if let Err(e) = ended {
+            if result.is_ok() {
+                let _ = AnsiTransactionManager::rollback_transaction(sqlite);
+                return Err(e.into());
             }
+            tracing::warn!(error = %e, "rollback failed");
         }
-    } else {
-        conn.transaction(f)
     }
+    result
 }
 
 #[derive(diesel::MultiConnection)]

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod calendar;
 pub mod clock;
+pub mod codes;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -13,11 +13,10 @@ use crate::db::accounts::{self, Account};
 /// it created. The password is hashed once and the hash shared, so thousands of liaison
 /// accounts take milliseconds, not minutes. Existing accounts are left as they are.
 pub fn seed_demo_accounts(conn: &mut DbConnection, password: &str) -> ApiResult<usize> {
-    use diesel::Connection;
     let hash = shared::auth::hash_password(password)?;
-    conn.transaction(|conn| {
+    shared::db::write_tx(conn, |conn| {
         let existing: HashSet<String> = accounts::usernames(conn)?.into_iter().collect();
-        let now = chrono::Utc::now().naive_utc();
+        let now = shared::time::now_ms();
         let account = |username: String, role: Role, department: Option<String>| Account {
             username,
             password_hash: hash.clone(),

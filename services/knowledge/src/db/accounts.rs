@@ -1,8 +1,7 @@
 //! Accounts: people who sign in.
 
 use diesel::prelude::*;
-use shared::ApiResult;
-use shared::db::DbConnection;
+use shared::db::{DbConnection, DbResult};
 
 use super::schema::{accounts, liaisons};
 
@@ -14,8 +13,9 @@ pub struct Account {
     pub role: String,
     pub department: Option<String>,
     pub disabled: bool,
-    pub created_at: chrono::NaiveDateTime,
-    pub updated_at: chrono::NaiveDateTime,
+    /// Milliseconds since the epoch, as `updated_at`.
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -26,10 +26,10 @@ pub struct AccountChanges {
     /// `Some(None)` clears the department.
     pub department: Option<Option<String>>,
     pub disabled: Option<bool>,
-    pub updated_at: Option<chrono::NaiveDateTime>,
+    pub updated_at: Option<i64>,
 }
 
-pub fn find(conn: &mut DbConnection, username: &str) -> ApiResult<Option<Account>> {
+pub fn find(conn: &mut DbConnection, username: &str) -> DbResult<Option<Account>> {
     Ok(accounts::table
         .find(username)
         .select(Account::as_select())
@@ -37,7 +37,7 @@ pub fn find(conn: &mut DbConnection, username: &str) -> ApiResult<Option<Account
         .optional()?)
 }
 
-pub fn list(conn: &mut DbConnection, offset: i64, limit: i64) -> ApiResult<(Vec<Account>, i64)> {
+pub fn list(conn: &mut DbConnection, offset: i64, limit: i64) -> DbResult<(Vec<Account>, i64)> {
     let total = accounts::table.count().get_result(conn)?;
     let items = accounts::table
         .select(Account::as_select())
@@ -48,25 +48,25 @@ pub fn list(conn: &mut DbConnection, offset: i64, limit: i64) -> ApiResult<(Vec<
     Ok((items, total))
 }
 
-pub fn insert(conn: &mut DbConnection, a: &Account) -> ApiResult<()> {
+pub fn insert(conn: &mut DbConnection, a: &Account) -> DbResult<()> {
     diesel::insert_into(accounts::table)
         .values(a)
         .execute(conn)?;
     Ok(())
 }
 
-pub fn update(conn: &mut DbConnection, username: &str, c: &AccountChanges) -> ApiResult<()> {
+pub fn update(conn: &mut DbConnection, username: &str, c: &AccountChanges) -> DbResult<()> {
     let n = diesel::update(accounts::table.find(username))
         .set(c)
         .execute(conn)?;
     if n == 0 {
-        return Err(diesel::result::Error::NotFound.into());
+        return Err(shared::db::DbError::NotFound);
     }
     Ok(())
 }
 
 /// Admins who can sign in.
-pub fn count_active_admins(conn: &mut DbConnection) -> ApiResult<i64> {
+pub fn count_active_admins(conn: &mut DbConnection) -> DbResult<i64> {
     Ok(accounts::table
         .filter(accounts::role.eq("admin"))
         .filter(accounts::disabled.eq(false))
@@ -74,11 +74,11 @@ pub fn count_active_admins(conn: &mut DbConnection) -> ApiResult<i64> {
         .get_result(conn)?)
 }
 
-pub fn usernames(conn: &mut DbConnection) -> ApiResult<Vec<String>> {
+pub fn usernames(conn: &mut DbConnection) -> DbResult<Vec<String>> {
     Ok(accounts::table.select(accounts::username).load(conn)?)
 }
 
-pub fn insert_many(conn: &mut DbConnection, items: &[Account]) -> ApiResult<()> {
+pub fn insert_many(conn: &mut DbConnection, items: &[Account]) -> DbResult<()> {
     for chunk in items.chunks(500) {
         shared::on_backend!(conn, |c| diesel::insert_into(accounts::table)
             .values(chunk)
@@ -88,7 +88,7 @@ pub fn insert_many(conn: &mut DbConnection, items: &[Account]) -> ApiResult<()> 
 }
 
 /// Departments that have at least one liaison.
-pub fn departments_with_liaisons(conn: &mut DbConnection) -> ApiResult<Vec<String>> {
+pub fn departments_with_liaisons(conn: &mut DbConnection) -> DbResult<Vec<String>> {
     Ok(liaisons::table
         .select(liaisons::department)
         .distinct()

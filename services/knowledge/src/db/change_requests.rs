@@ -1,8 +1,7 @@
 //! Change requests to the knowledge base.
 
 use diesel::prelude::*;
-use shared::ApiResult;
-use shared::db::DbConnection;
+use shared::db::{DbConnection, DbResult};
 
 use super::schema::change_requests;
 
@@ -23,9 +22,9 @@ pub struct ChangeRequestRow {
     pub entry_code: Option<String>,
     pub reason: Option<String>,
     pub created_by: String,
-    pub created_at: chrono::NaiveDateTime,
+    pub created_at: i64,
     pub decided_by: Option<String>,
-    pub decided_at: Option<chrono::NaiveDateTime>,
+    pub decided_at: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -42,10 +41,10 @@ pub struct NewChangeRequest {
     pub submitted_by: String,
     pub status: String,
     pub created_by: String,
-    pub created_at: chrono::NaiveDateTime,
+    pub created_at: i64,
 }
 
-pub fn insert(conn: &mut DbConnection, new: &NewChangeRequest) -> ApiResult<i64> {
+pub fn insert(conn: &mut DbConnection, new: &NewChangeRequest) -> DbResult<i64> {
     Ok(shared::on_backend!(conn, |c| diesel::insert_into(
         change_requests::table
     )
@@ -54,7 +53,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewChangeRequest) -> ApiResult<i64>
     .get_result::<i64>(c))?)
 }
 
-pub fn get(conn: &mut DbConnection, id: i64) -> ApiResult<Option<ChangeRequestRow>> {
+pub fn get(conn: &mut DbConnection, id: i64) -> DbResult<Option<ChangeRequestRow>> {
     Ok(change_requests::table
         .find(id)
         .select(ChangeRequestRow::as_select())
@@ -62,7 +61,7 @@ pub fn get(conn: &mut DbConnection, id: i64) -> ApiResult<Option<ChangeRequestRo
         .optional()?)
 }
 
-pub fn by_key(conn: &mut DbConnection, key: &str) -> ApiResult<Option<ChangeRequestRow>> {
+pub fn by_key(conn: &mut DbConnection, key: &str) -> DbResult<Option<ChangeRequestRow>> {
     Ok(change_requests::table
         .filter(change_requests::idempotency_key.eq(key))
         .select(ChangeRequestRow::as_select())
@@ -75,7 +74,7 @@ pub fn list(
     status: Option<&str>,
     offset: i64,
     limit: i64,
-) -> ApiResult<(Vec<ChangeRequestRow>, i64)> {
+) -> DbResult<(Vec<ChangeRequestRow>, i64)> {
     let mut count = change_requests::table.into_boxed();
     let mut query = change_requests::table.into_boxed();
     if let Some(s) = status {
@@ -100,7 +99,7 @@ pub fn decide(
     entry_code: Option<&str>,
     reason: Option<&str>,
     by: &str,
-) -> ApiResult<bool> {
+) -> DbResult<bool> {
     let n = diesel::update(
         change_requests::table
             .find(id)
@@ -111,7 +110,7 @@ pub fn decide(
         change_requests::entry_code.eq(entry_code),
         change_requests::reason.eq(reason),
         change_requests::decided_by.eq(by),
-        change_requests::decided_at.eq(chrono::Utc::now().naive_utc()),
+        change_requests::decided_at.eq(shared::time::now_ms()),
     ))
     .execute(conn)?;
     Ok(n == 1)

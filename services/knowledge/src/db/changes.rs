@@ -3,8 +3,7 @@
 //! so a search index can catch up from the last `seq` it has seen.
 
 use diesel::prelude::*;
-use shared::ApiResult;
-use shared::db::DbConnection;
+use shared::db::{DbConnection, DbResult};
 
 use super::schema::kb_changes;
 
@@ -23,11 +22,11 @@ pub const ALL: &str = "all";
 struct NewChange<'a> {
     entity: &'a str,
     code: &'a str,
-    changed_at: chrono::NaiveDateTime,
+    changed_at: i64,
 }
 
 /// Appends one change (call inside the writing transaction).
-pub fn record(conn: &mut DbConnection, entity: &str, code: &str) -> ApiResult<()> {
+pub fn record(conn: &mut DbConnection, entity: &str, code: &str) -> DbResult<()> {
     record_many(conn, entity, &[code])
 }
 
@@ -36,8 +35,8 @@ pub fn record_many<S: AsRef<str>>(
     conn: &mut DbConnection,
     entity: &str,
     codes: &[S],
-) -> ApiResult<()> {
-    let at = chrono::Utc::now().naive_utc();
+) -> DbResult<()> {
+    let at = shared::time::now_ms();
     for chunk in codes.chunks(500) {
         let rows: Vec<NewChange> = chunk
             .iter()
@@ -55,7 +54,7 @@ pub fn record_many<S: AsRef<str>>(
 }
 
 /// The highest `seq` so far, 0 when nothing has changed yet.
-pub fn latest_seq(conn: &mut DbConnection) -> ApiResult<i64> {
+pub fn latest_seq(conn: &mut DbConnection) -> DbResult<i64> {
     let max: Option<i64> = kb_changes::table
         .select(diesel::dsl::max(kb_changes::seq))
         .first(conn)?;
@@ -63,7 +62,7 @@ pub fn latest_seq(conn: &mut DbConnection) -> ApiResult<i64> {
 }
 
 /// Changes after `seq`, oldest first: `(seq, entity, code)`.
-pub fn since(conn: &mut DbConnection, seq: i64) -> ApiResult<Vec<(i64, String, String)>> {
+pub fn since(conn: &mut DbConnection, seq: i64) -> DbResult<Vec<(i64, String, String)>> {
     Ok(kb_changes::table
         .filter(kb_changes::seq.gt(seq))
         .order(kb_changes::seq)

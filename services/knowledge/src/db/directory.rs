@@ -2,23 +2,22 @@
 //! `kb_changes` rows (see `changes`).
 
 use diesel::prelude::*;
-use serde::Serialize;
-use shared::ApiResult;
-use shared::db::DbConnection;
-use utoipa::ToSchema;
+use shared::db::{DbConnection, DbError, DbResult};
+use shared::time::now_ms;
 
 use super::kb::{LiaisonRow, NewDepartmentRow, NewFaqRow, NewScriptRow, RegionRow};
 use super::schema::{departments, faq_revisions, faqs, liaisons, regions, scripts};
+use super::to_json;
 use crate::domain::{Department, Faq, Liaison, Region, Script};
 
 /// Rows per multi-row INSERT: well under SQLite's bound-variable limit for the widest table.
 const CHUNK: usize = 400;
 
-pub fn insert_regions(conn: &mut DbConnection, items: &[Region]) -> ApiResult<()> {
+pub fn insert_regions(conn: &mut DbConnection, items: &[Region]) -> DbResult<()> {
     let rows = items
         .iter()
         .map(RegionRow::from_domain)
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<DbResult<Vec<_>>>()?;
     for chunk in rows.chunks(CHUNK) {
         shared::on_backend!(conn, |c| diesel::insert_into(regions::table)
             .values(chunk)
@@ -27,7 +26,7 @@ pub fn insert_regions(conn: &mut DbConnection, items: &[Region]) -> ApiResult<()
     Ok(())
 }
 
-pub fn update_region(conn: &mut DbConnection, r: &Region) -> ApiResult<()> {
+pub fn update_region(conn: &mut DbConnection, r: &Region) -> DbResult<()> {
     let row = RegionRow::from_domain(r)?;
     diesel::update(regions::table.find(&r.code))
         .set(&row)
@@ -35,11 +34,11 @@ pub fn update_region(conn: &mut DbConnection, r: &Region) -> ApiResult<()> {
     Ok(())
 }
 
-pub fn insert_departments(conn: &mut DbConnection, items: &[Department]) -> ApiResult<()> {
+pub fn insert_departments(conn: &mut DbConnection, items: &[Department]) -> DbResult<()> {
     let rows = items
         .iter()
         .map(NewDepartmentRow::from_domain)
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<DbResult<Vec<_>>>()?;
     for chunk in rows.chunks(CHUNK) {
         shared::on_backend!(conn, |c| diesel::insert_into(departments::table)
             .values(chunk)
@@ -49,18 +48,18 @@ pub fn insert_departments(conn: &mut DbConnection, items: &[Department]) -> ApiR
 }
 
 /// Replaces a department's fields; `NotFound` when there is no such department.
-pub fn update_department(conn: &mut DbConnection, d: &Department) -> ApiResult<()> {
+pub fn update_department(conn: &mut DbConnection, d: &Department) -> DbResult<()> {
     let row = NewDepartmentRow::from_domain(d)?;
     let n = diesel::update(departments::table.find(&d.code))
         .set(&row)
         .execute(conn)?;
     if n == 0 {
-        return Err(diesel::result::Error::NotFound.into());
+        return Err(DbError::NotFound);
     }
     Ok(())
 }
 
-pub fn insert_liaisons(conn: &mut DbConnection, items: &[Liaison]) -> ApiResult<()> {
+pub fn insert_liaisons(conn: &mut DbConnection, items: &[Liaison]) -> DbResult<()> {
     let rows: Vec<LiaisonRow> = items.iter().map(LiaisonRow::from).collect();
     for chunk in rows.chunks(CHUNK) {
         shared::on_backend!(conn, |c| diesel::insert_into(liaisons::table)
@@ -70,18 +69,18 @@ pub fn insert_liaisons(conn: &mut DbConnection, items: &[Liaison]) -> ApiResult<
     Ok(())
 }
 
-pub fn update_liaison(conn: &mut DbConnection, l: &Liaison) -> ApiResult<()> {
+pub fn update_liaison(conn: &mut DbConnection, l: &Liaison) -> DbResult<()> {
     let row = LiaisonRow::from(l);
     let n = diesel::update(liaisons::table.find(&l.code))
         .set(&row)
         .execute(conn)?;
     if n == 0 {
-        return Err(diesel::result::Error::NotFound.into());
+        return Err(DbError::NotFound);
     }
     Ok(())
 }
 
-pub fn insert_scripts(conn: &mut DbConnection, items: &[Script]) -> ApiResult<()> {
+pub fn insert_scripts(conn: &mut DbConnection, items: &[Script]) -> DbResult<()> {
     let rows: Vec<NewScriptRow> = items.iter().map(NewScriptRow::from_domain).collect();
     for chunk in rows.chunks(CHUNK) {
         shared::on_backend!(conn, |c| diesel::insert_into(scripts::table)
@@ -91,13 +90,13 @@ pub fn insert_scripts(conn: &mut DbConnection, items: &[Script]) -> ApiResult<()
     Ok(())
 }
 
-pub fn update_script(conn: &mut DbConnection, s: &Script) -> ApiResult<()> {
+pub fn update_script(conn: &mut DbConnection, s: &Script) -> DbResult<()> {
     let row = NewScriptRow::from_domain(s);
     let n = diesel::update(scripts::table.find(&s.key))
         .set(&row)
         .execute(conn)?;
     if n == 0 {
-        return Err(diesel::result::Error::NotFound.into());
+        return Err(DbError::NotFound);
     }
     Ok(())
 }
@@ -116,12 +115,12 @@ struct NewRevision {
     status: String,
     keywords: String,
     changed_by: String,
-    changed_at: chrono::NaiveDateTime,
+    changed_at: i64,
     note: Option<String>,
 }
 
-/// One kept version of an FAQ entry.
-#[derive(Debug, Queryable, Selectable, Serialize, ToSchema)]
+/// One kept version of an FAQ entry, as stored.
+#[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = faq_revisions)]
 pub struct Revision {
     pub revision: i32,
@@ -131,15 +130,14 @@ pub struct Revision {
     pub authorized: bool,
     pub status: String,
     /// JSON array of keywords, as stored.
-    #[serde(skip)]
     pub keywords: String,
     pub changed_by: String,
-    /// UTC.
-    pub changed_at: chrono::NaiveDateTime,
+    /// Milliseconds since the epoch.
+    pub changed_at: i64,
     pub note: Option<String>,
 }
 
-fn revision_row(f: &Faq, revision: i32, by: &str, note: Option<&str>) -> ApiResult<NewRevision> {
+fn revision_row(f: &Faq, revision: i32, by: &str, note: Option<&str>) -> DbResult<NewRevision> {
     Ok(NewRevision {
         faq_code: f.code.clone(),
         revision,
@@ -148,9 +146,9 @@ fn revision_row(f: &Faq, revision: i32, by: &str, note: Option<&str>) -> ApiResu
         answer: f.answer.clone(),
         authorized: f.authorized,
         status: f.status.clone(),
-        keywords: serde_json::to_string(&f.keywords)?,
+        keywords: to_json(&f.keywords)?,
         changed_by: by.to_string(),
-        changed_at: chrono::Utc::now().naive_utc(),
+        changed_at: now_ms(),
         note: note.map(str::to_string),
     })
 }
@@ -161,11 +159,11 @@ pub fn insert_faqs(
     items: &[Faq],
     by: &str,
     note: Option<&str>,
-) -> ApiResult<()> {
+) -> DbResult<()> {
     let rows = items
         .iter()
         .map(|f| NewFaqRow::from_domain(f, by))
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<DbResult<Vec<_>>>()?;
     for chunk in rows.chunks(CHUNK) {
         shared::on_backend!(conn, |c| diesel::insert_into(faqs::table)
             .values(chunk)
@@ -174,7 +172,7 @@ pub fn insert_faqs(
     let revisions = items
         .iter()
         .map(|f| revision_row(f, 1, by, note))
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<DbResult<Vec<_>>>()?;
     for chunk in revisions.chunks(CHUNK) {
         shared::on_backend!(conn, |c| diesel::insert_into(faq_revisions::table)
             .values(chunk)
@@ -184,18 +182,13 @@ pub fn insert_faqs(
 }
 
 /// Replaces an entry's fields and keeps the new version as its next revision.
-pub fn update_faq(
-    conn: &mut DbConnection,
-    f: &Faq,
-    by: &str,
-    note: Option<&str>,
-) -> ApiResult<i32> {
+pub fn update_faq(conn: &mut DbConnection, f: &Faq, by: &str, note: Option<&str>) -> DbResult<i32> {
     let row = NewFaqRow::from_domain(f, by)?;
     let n = diesel::update(faqs::table.find(&f.code))
         .set(&row)
         .execute(conn)?;
     if n == 0 {
-        return Err(diesel::result::Error::NotFound.into());
+        return Err(DbError::NotFound);
     }
     let last: Option<i32> = faq_revisions::table
         .filter(faq_revisions::faq_code.eq(&f.code))
@@ -210,7 +203,7 @@ pub fn update_faq(
 }
 
 /// An entry's revisions, oldest first.
-pub fn revisions(conn: &mut DbConnection, code: &str) -> ApiResult<Vec<(Revision, Vec<String>)>> {
+pub fn revisions(conn: &mut DbConnection, code: &str) -> DbResult<Vec<(Revision, Vec<String>)>> {
     let rows: Vec<Revision> = faq_revisions::table
         .filter(faq_revisions::faq_code.eq(code))
         .order(faq_revisions::revision)
@@ -218,14 +211,27 @@ pub fn revisions(conn: &mut DbConnection, code: &str) -> ApiResult<Vec<(Revision
         .load(conn)?;
     rows.into_iter()
         .map(|r| {
-            let k = serde_json::from_str(&r.keywords)?;
+            let k = super::from_json(&r.keywords)?;
             Ok((r, k))
         })
         .collect()
 }
 
+/// Takes the department's row lock for the rest of the transaction and says whether the
+/// department exists. Two writers numbering FAQ entries of one department
+/// (`<department>-<n>`) thus take turns instead of both taking the same next number. SQLite
+/// needs no row lock: its write transaction already holds the whole database.
+pub fn lock_department(conn: &mut DbConnection, code: &str) -> DbResult<bool> {
+    let query = departments::table.find(code).select(departments::code);
+    let found: Option<String> = match conn {
+        DbConnection::Pg(c) => query.for_no_key_update().first(c).optional()?,
+        DbConnection::Sqlite(c) => query.first(c).optional()?,
+    };
+    Ok(found.is_some())
+}
+
 /// Every FAQ code of a department (any state), for making the next one.
-pub fn faq_codes_with_prefix(conn: &mut DbConnection, department: &str) -> ApiResult<Vec<String>> {
+pub fn faq_codes_with_prefix(conn: &mut DbConnection, department: &str) -> DbResult<Vec<String>> {
     Ok(faqs::table
         .filter(
             faqs::code

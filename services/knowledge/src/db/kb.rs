@@ -4,15 +4,12 @@
 //! types here so that nothing above this layer sees the storage shape.
 
 use diesel::prelude::*;
-use shared::ApiResult;
-use shared::db::DbConnection;
+use shared::db::{DbConnection, DbResult};
+use shared::time::now_ms;
 
 use super::schema::{departments, faqs, liaisons, regions, scripts};
+use super::{from_json, to_json};
 use crate::domain::{Department, Faq, Liaison, Region, Script};
-
-fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
-}
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = regions, treat_none_as_null = true)]
@@ -27,24 +24,24 @@ pub struct RegionRow {
 }
 
 impl RegionRow {
-    pub fn from_domain(r: &Region) -> ApiResult<RegionRow> {
+    pub fn from_domain(r: &Region) -> DbResult<RegionRow> {
         Ok(RegionRow {
             code: r.code.clone(),
             name: r.name.clone(),
             short_name: r.short_name.clone(),
-            aliases: serde_json::to_string(&r.aliases)?,
+            aliases: to_json(&r.aliases)?,
             level: r.level.clone(),
             parent: r.parent.clone(),
             area_code: r.area_code.clone(),
         })
     }
 
-    pub fn into_domain(self) -> ApiResult<Region> {
+    pub fn into_domain(self) -> DbResult<Region> {
         Ok(Region {
             code: self.code,
             name: self.name,
             short_name: self.short_name,
-            aliases: serde_json::from_str(&self.aliases)?,
+            aliases: from_json(&self.aliases)?,
             level: self.level,
             parent: self.parent,
             area_code: self.area_code,
@@ -87,48 +84,44 @@ pub struct NewDepartmentRow {
     pub hours: Option<String>,
     pub status: String,
     pub successor: Option<String>,
-    pub updated_at: chrono::NaiveDateTime,
+    pub updated_at: i64,
 }
 
 impl NewDepartmentRow {
-    pub fn from_domain(d: &Department) -> ApiResult<NewDepartmentRow> {
+    pub fn from_domain(d: &Department) -> DbResult<NewDepartmentRow> {
         Ok(NewDepartmentRow {
             code: d.code.clone(),
             region: d.region.clone(),
             kind: d.kind.clone(),
             name: d.name.clone(),
-            aliases: serde_json::to_string(&d.aliases)?,
-            phones: serde_json::to_string(&d.phones)?,
+            aliases: to_json(&d.aliases)?,
+            phones: to_json(&d.phones)?,
             fax: d.fax.clone(),
             address: d.address.clone(),
             directions: d.directions.clone(),
-            service_locations: serde_json::to_string(&d.service_locations)?,
-            hours: d.hours.as_ref().map(serde_json::to_string).transpose()?,
+            service_locations: to_json(&d.service_locations)?,
+            hours: d.hours.as_ref().map(to_json).transpose()?,
             status: d.status.clone(),
             successor: d.successor.clone(),
-            updated_at: now(),
+            updated_at: now_ms(),
         })
     }
 }
 
 impl DepartmentRow {
-    pub fn into_domain(self) -> ApiResult<Department> {
+    pub fn into_domain(self) -> DbResult<Department> {
         Ok(Department {
             code: self.code,
             region: self.region,
             kind: self.kind,
             name: self.name,
-            aliases: serde_json::from_str(&self.aliases)?,
-            phones: serde_json::from_str(&self.phones)?,
+            aliases: from_json(&self.aliases)?,
+            phones: from_json(&self.phones)?,
             fax: self.fax,
             address: self.address,
             directions: self.directions,
-            service_locations: serde_json::from_str(&self.service_locations)?,
-            hours: self
-                .hours
-                .as_deref()
-                .map(serde_json::from_str)
-                .transpose()?,
+            service_locations: from_json(&self.service_locations)?,
+            hours: self.hours.as_deref().map(from_json).transpose()?,
             status: self.status,
             successor: self.successor,
         })
@@ -188,7 +181,7 @@ pub struct FaqRow {
 }
 
 impl FaqRow {
-    pub fn into_domain(self) -> ApiResult<Faq> {
+    pub fn into_domain(self) -> DbResult<Faq> {
         Ok(Faq {
             code: self.code,
             department: self.department,
@@ -196,7 +189,7 @@ impl FaqRow {
             answer: self.answer,
             authorized: self.authorized,
             status: self.status,
-            keywords: serde_json::from_str(&self.keywords)?,
+            keywords: from_json(&self.keywords)?,
         })
     }
 }
@@ -211,12 +204,12 @@ pub struct NewFaqRow {
     pub authorized: bool,
     pub status: String,
     pub keywords: String,
-    pub updated_at: chrono::NaiveDateTime,
+    pub updated_at: i64,
     pub updated_by: String,
 }
 
 impl NewFaqRow {
-    pub fn from_domain(f: &Faq, by: &str) -> ApiResult<NewFaqRow> {
+    pub fn from_domain(f: &Faq, by: &str) -> DbResult<NewFaqRow> {
         Ok(NewFaqRow {
             code: f.code.clone(),
             department: f.department.clone(),
@@ -224,8 +217,8 @@ impl NewFaqRow {
             answer: f.answer.clone(),
             authorized: f.authorized,
             status: f.status.clone(),
-            keywords: serde_json::to_string(&f.keywords)?,
-            updated_at: now(),
+            keywords: to_json(&f.keywords)?,
+            updated_at: now_ms(),
             updated_by: by.to_string(),
         })
     }
@@ -245,7 +238,7 @@ pub struct NewScriptRow {
     pub key: String,
     pub title: String,
     pub text: String,
-    pub updated_at: chrono::NaiveDateTime,
+    pub updated_at: i64,
 }
 
 impl NewScriptRow {
@@ -254,7 +247,7 @@ impl NewScriptRow {
             key: s.key.clone(),
             title: s.title.clone(),
             text: s.text.clone(),
-            updated_at: now(),
+            updated_at: now_ms(),
         }
     }
 }
@@ -272,7 +265,7 @@ impl From<ScriptRow> for Script {
 // ---- loaders (also used by the search index) ----
 
 /// Every region, ordered by code.
-pub fn load_regions(conn: &mut DbConnection) -> ApiResult<Vec<Region>> {
+pub fn load_regions(conn: &mut DbConnection) -> DbResult<Vec<Region>> {
     regions::table
         .select(RegionRow::as_select())
         .order(regions::code)
@@ -283,7 +276,7 @@ pub fn load_regions(conn: &mut DbConnection) -> ApiResult<Vec<Region>> {
 }
 
 /// Every department (active and merged), ordered by code.
-pub fn load_departments(conn: &mut DbConnection) -> ApiResult<Vec<Department>> {
+pub fn load_departments(conn: &mut DbConnection) -> DbResult<Vec<Department>> {
     departments::table
         .select(DepartmentRow::as_select())
         .order(departments::code)
@@ -294,7 +287,7 @@ pub fn load_departments(conn: &mut DbConnection) -> ApiResult<Vec<Department>> {
 }
 
 /// Every FAQ entry in every review state, ordered by code (callers filter on `status`).
-pub fn load_faqs(conn: &mut DbConnection) -> ApiResult<Vec<Faq>> {
+pub fn load_faqs(conn: &mut DbConnection) -> DbResult<Vec<Faq>> {
     faqs::table
         .select(FaqRow::as_select())
         .order(faqs::code)
@@ -305,7 +298,7 @@ pub fn load_faqs(conn: &mut DbConnection) -> ApiResult<Vec<Faq>> {
 }
 
 /// Every liaison, ordered by code.
-pub fn load_liaisons(conn: &mut DbConnection) -> ApiResult<Vec<Liaison>> {
+pub fn load_liaisons(conn: &mut DbConnection) -> DbResult<Vec<Liaison>> {
     Ok(liaisons::table
         .select(LiaisonRow::as_select())
         .order(liaisons::code)
@@ -315,7 +308,7 @@ pub fn load_liaisons(conn: &mut DbConnection) -> ApiResult<Vec<Liaison>> {
         .collect())
 }
 
-pub fn load_scripts(conn: &mut DbConnection) -> ApiResult<Vec<Script>> {
+pub fn load_scripts(conn: &mut DbConnection) -> DbResult<Vec<Script>> {
     Ok(scripts::table
         .select(ScriptRow::as_select())
         .order(scripts::key)
@@ -327,7 +320,7 @@ pub fn load_scripts(conn: &mut DbConnection) -> ApiResult<Vec<Script>> {
 
 // ---- single records ----
 
-pub fn region(conn: &mut DbConnection, code: &str) -> ApiResult<Option<Region>> {
+pub fn region(conn: &mut DbConnection, code: &str) -> DbResult<Option<Region>> {
     regions::table
         .find(code)
         .select(RegionRow::as_select())
@@ -338,7 +331,7 @@ pub fn region(conn: &mut DbConnection, code: &str) -> ApiResult<Option<Region>> 
 }
 
 /// One department by code, `None` when unknown.
-pub fn department(conn: &mut DbConnection, code: &str) -> ApiResult<Option<Department>> {
+pub fn department(conn: &mut DbConnection, code: &str) -> DbResult<Option<Department>> {
     departments::table
         .find(code)
         .select(DepartmentRow::as_select())
@@ -349,7 +342,7 @@ pub fn department(conn: &mut DbConnection, code: &str) -> ApiResult<Option<Depar
 }
 
 /// One FAQ entry by code (any review state), `None` when unknown.
-pub fn faq(conn: &mut DbConnection, code: &str) -> ApiResult<Option<Faq>> {
+pub fn faq(conn: &mut DbConnection, code: &str) -> DbResult<Option<Faq>> {
     faqs::table
         .find(code)
         .select(FaqRow::as_select())
@@ -359,7 +352,7 @@ pub fn faq(conn: &mut DbConnection, code: &str) -> ApiResult<Option<Faq>> {
         .transpose()
 }
 
-pub fn liaison(conn: &mut DbConnection, code: &str) -> ApiResult<Option<Liaison>> {
+pub fn liaison(conn: &mut DbConnection, code: &str) -> DbResult<Option<Liaison>> {
     Ok(liaisons::table
         .find(code)
         .select(LiaisonRow::as_select())
@@ -368,7 +361,7 @@ pub fn liaison(conn: &mut DbConnection, code: &str) -> ApiResult<Option<Liaison>
         .map(Liaison::from))
 }
 
-pub fn script(conn: &mut DbConnection, key: &str) -> ApiResult<Option<Script>> {
+pub fn script(conn: &mut DbConnection, key: &str) -> DbResult<Option<Script>> {
     Ok(scripts::table
         .find(key)
         .select(ScriptRow::as_select())
@@ -377,7 +370,7 @@ pub fn script(conn: &mut DbConnection, key: &str) -> ApiResult<Option<Script>> {
         .map(Script::from))
 }
 
-pub fn liaisons_of(conn: &mut DbConnection, department: &str) -> ApiResult<Vec<Liaison>> {
+pub fn liaisons_of(conn: &mut DbConnection, department: &str) -> DbResult<Vec<Liaison>> {
     Ok(liaisons::table
         .filter(liaisons::department.eq(department))
         .select(LiaisonRow::as_select())
@@ -393,7 +386,7 @@ pub fn faq_codes_of(
     conn: &mut DbConnection,
     department: &str,
     status: &str,
-) -> ApiResult<Vec<String>> {
+) -> DbResult<Vec<String>> {
     Ok(faqs::table
         .filter(faqs::department.eq(department))
         .filter(faqs::status.eq(status))
@@ -402,11 +395,11 @@ pub fn faq_codes_of(
         .load(conn)?)
 }
 
-pub fn count_departments(conn: &mut DbConnection) -> ApiResult<i64> {
+pub fn count_departments(conn: &mut DbConnection) -> DbResult<i64> {
     Ok(departments::table.count().get_result(conn)?)
 }
 
-pub fn department_codes(conn: &mut DbConnection) -> ApiResult<Vec<String>> {
+pub fn department_codes(conn: &mut DbConnection) -> DbResult<Vec<String>> {
     Ok(departments::table.select(departments::code).load(conn)?)
 }
 
@@ -425,7 +418,7 @@ pub fn list_departments(
     q: Option<&str>,
     offset: i64,
     limit: i64,
-) -> ApiResult<(Vec<Department>, i64)> {
+) -> DbResult<(Vec<Department>, i64)> {
     let filtered = || {
         let mut query = departments::table.into_boxed();
         if let Some(r) = regions {
@@ -452,7 +445,7 @@ pub fn list_departments(
         .load(conn)?
         .into_iter()
         .map(DepartmentRow::into_domain)
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<DbResult<Vec<_>>>()?;
     Ok((items, total))
 }
 
@@ -463,7 +456,7 @@ pub fn list_faqs(
     status: Option<&str>,
     offset: i64,
     limit: i64,
-) -> ApiResult<(Vec<Faq>, i64)> {
+) -> DbResult<(Vec<Faq>, i64)> {
     let filtered = || {
         let mut query = faqs::table.into_boxed();
         if let Some(d) = department {
@@ -483,6 +476,6 @@ pub fn list_faqs(
         .load(conn)?
         .into_iter()
         .map(FaqRow::into_domain)
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<DbResult<Vec<_>>>()?;
     Ok((items, total))
 }

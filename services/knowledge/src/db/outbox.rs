@@ -2,8 +2,9 @@
 //! report, relayed with retries until accepted.
 
 use diesel::prelude::*;
-use shared::ApiResult;
-use shared::db::DbConnection;
+use shared::db::{DbConnection, DbResult};
+
+use shared::time::now_ms;
 
 use super::schema::outbox;
 
@@ -17,7 +18,7 @@ pub struct Message {
     pub body: String,
     pub attempts: i32,
     pub last_error: Option<String>,
-    pub sent_at: Option<chrono::NaiveDateTime>,
+    pub sent_at: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -28,8 +29,8 @@ struct NewMessage<'a> {
     idempotency_key: &'a str,
     body: &'a str,
     attempts: i32,
-    next_attempt_at: chrono::NaiveDateTime,
-    created_at: chrono::NaiveDateTime,
+    next_attempt_at: i64,
+    created_at: i64,
 }
 
 pub fn push(
@@ -38,8 +39,8 @@ pub fn push(
     path: &str,
     idempotency_key: &str,
     body: &serde_json::Value,
-) -> ApiResult<()> {
-    let now = chrono::Utc::now().naive_utc();
+) -> DbResult<()> {
+    let now = now_ms();
     let body = body.to_string();
     diesel::insert_into(outbox::table)
         .values(&NewMessage {
@@ -56,19 +57,19 @@ pub fn push(
 }
 
 /// Messages due now, oldest first.
-pub fn due(conn: &mut DbConnection, limit: i64) -> ApiResult<Vec<Message>> {
+pub fn due(conn: &mut DbConnection, limit: i64) -> DbResult<Vec<Message>> {
     Ok(outbox::table
         .filter(outbox::sent_at.is_null())
-        .filter(outbox::next_attempt_at.le(chrono::Utc::now().naive_utc()))
+        .filter(outbox::next_attempt_at.le(now_ms()))
         .order(outbox::id)
         .limit(limit)
         .select(Message::as_select())
         .load(conn)?)
 }
 
-pub fn mark_sent(conn: &mut DbConnection, id: i64) -> ApiResult<()> {
+pub fn mark_sent(conn: &mut DbConnection, id: i64) -> DbResult<()> {
     diesel::update(outbox::table.find(id))
-        .set(outbox::sent_at.eq(chrono::Utc::now().naive_utc()))
+        .set(outbox::sent_at.eq(now_ms()))
         .execute(conn)?;
     Ok(())
 }
@@ -79,18 +80,18 @@ pub fn mark_failed(
     attempts: i32,
     retry_in: chrono::Duration,
     error: &str,
-) -> ApiResult<()> {
+) -> DbResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
             outbox::attempts.eq(attempts),
-            outbox::next_attempt_at.eq(chrono::Utc::now().naive_utc() + retry_in),
+            outbox::next_attempt_at.eq(now_ms() + retry_in.num_milliseconds()),
             outbox::last_error.eq(error.chars().take(500).collect::<String>()),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn all(conn: &mut DbConnection) -> ApiResult<Vec<Message>> {
+pub fn all(conn: &mut DbConnection) -> DbResult<Vec<Message>> {
     Ok(outbox::table
         .order(outbox::id)
         .select(Message::as_select())

@@ -1,4 +1,5 @@
-// Diesel table definitions, kept by hand to match both migration folders.
+// Diesel table definitions, kept by hand to match both migration folders. Times are
+// milliseconds since the Unix epoch (UTC).
 
 diesel::table! {
     regions (code) {
@@ -27,7 +28,7 @@ diesel::table! {
         hours -> Nullable<Text>,
         status -> Text,
         successor -> Nullable<Text>,
-        updated_at -> Timestamp,
+        updated_at -> BigInt,
     }
 }
 
@@ -52,7 +53,7 @@ diesel::table! {
         authorized -> Bool,
         status -> Text,
         keywords -> Text,
-        updated_at -> Timestamp,
+        updated_at -> BigInt,
         updated_by -> Text,
     }
 }
@@ -69,7 +70,7 @@ diesel::table! {
         status -> Text,
         keywords -> Text,
         changed_by -> Text,
-        changed_at -> Timestamp,
+        changed_at -> BigInt,
         note -> Nullable<Text>,
     }
 }
@@ -79,7 +80,7 @@ diesel::table! {
         key -> Text,
         title -> Text,
         text -> Text,
-        updated_at -> Timestamp,
+        updated_at -> BigInt,
     }
 }
 
@@ -99,9 +100,9 @@ diesel::table! {
         entry_code -> Nullable<Text>,
         reason -> Nullable<Text>,
         created_by -> Text,
-        created_at -> Timestamp,
+        created_at -> BigInt,
         decided_by -> Nullable<Text>,
-        decided_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<BigInt>,
     }
 }
 
@@ -112,8 +113,8 @@ diesel::table! {
         role -> Text,
         department -> Nullable<Text>,
         disabled -> Bool,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
+        created_at -> BigInt,
+        updated_at -> BigInt,
     }
 }
 
@@ -125,10 +126,10 @@ diesel::table! {
         idempotency_key -> Text,
         body -> Text,
         attempts -> Integer,
-        next_attempt_at -> Timestamp,
+        next_attempt_at -> BigInt,
         last_error -> Nullable<Text>,
-        created_at -> Timestamp,
-        sent_at -> Nullable<Timestamp>,
+        created_at -> BigInt,
+        sent_at -> Nullable<BigInt>,
     }
 }
 
@@ -137,7 +138,7 @@ diesel::table! {
         seq -> BigInt,
         entity -> Text,
         code -> Text,
-        changed_at -> Timestamp,
+        changed_at -> BigInt,
     }
 }
 
@@ -164,7 +165,7 @@ diesel::table! {
         id -> BigInt,
         term -> Text,
         replacement -> Text,
-        created_at -> Timestamp,
+        created_at -> BigInt,
         created_by -> Nullable<Text>,
     }
 }
@@ -174,15 +175,15 @@ diesel::table! {
         query -> Text,
         region -> Nullable<Text>,
         times -> BigInt,
-        first_asked_at -> Timestamp,
-        last_asked_at -> Timestamp,
-        answered_at -> Nullable<Timestamp>,
+        first_asked_at -> BigInt,
+        last_asked_at -> BigInt,
+        answered_at -> Nullable<BigInt>,
     }
 }
 
 diesel::table! {
     search_seeds (name) {
         name -> Text,
-        seeded_at -> Timestamp,
+        seeded_at -> BigInt,
     }
 }

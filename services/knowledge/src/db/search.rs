@@ -1,8 +1,7 @@
 //! The synonym table of the search (`search_synonyms`) and its one-time seed.
 
 use diesel::prelude::*;
-use shared::ApiResult;
-use shared::db::DbConnection;
+use shared::db::{DbConnection, DbResult};
 
 use super::schema::{search_seeds, search_synonyms};
 use crate::search::Synonym;
@@ -30,11 +29,11 @@ impl From<Row> for Synonym {
 struct NewRow<'a> {
     term: &'a str,
     replacement: &'a str,
-    created_at: chrono::NaiveDateTime,
+    created_at: i64,
     created_by: Option<&'a str>,
 }
 
-pub fn all(conn: &mut DbConnection) -> ApiResult<Vec<Synonym>> {
+pub fn all(conn: &mut DbConnection) -> DbResult<Vec<Synonym>> {
     let rows: Vec<Row> = search_synonyms::table
         .select(Row::as_select())
         .order(search_synonyms::id)
@@ -42,7 +41,7 @@ pub fn all(conn: &mut DbConnection) -> ApiResult<Vec<Synonym>> {
     Ok(rows.into_iter().map(Synonym::from).collect())
 }
 
-pub fn by_term(conn: &mut DbConnection, term: &str) -> ApiResult<Option<Synonym>> {
+pub fn by_term(conn: &mut DbConnection, term: &str) -> DbResult<Option<Synonym>> {
     let row: Option<Row> = search_synonyms::table
         .filter(search_synonyms::term.eq(term))
         .select(Row::as_select())
@@ -57,20 +56,20 @@ pub fn insert(
     term: &str,
     replacement: &str,
     by: Option<&str>,
-) -> ApiResult<Synonym> {
+) -> DbResult<Synonym> {
     diesel::insert_into(search_synonyms::table)
         .values(NewRow {
             term,
             replacement,
-            created_at: chrono::Utc::now().naive_utc(),
+            created_at: shared::time::now_ms(),
             created_by: by,
         })
         .execute(conn)?;
-    by_term(conn, term)?.ok_or_else(|| shared::ApiError::internal("inserted synonym not found"))
+    by_term(conn, term)?.ok_or(shared::db::DbError::NotFound)
 }
 
 /// Deletes one synonym; false when there was none with this id.
-pub fn delete(conn: &mut DbConnection, id: i64) -> ApiResult<bool> {
+pub fn delete(conn: &mut DbConnection, id: i64) -> DbResult<bool> {
     let n =
         diesel::delete(search_synonyms::table.filter(search_synonyms::id.eq(id))).execute(conn)?;
     Ok(n > 0)
@@ -82,8 +81,8 @@ pub fn seed_once(
     conn: &mut DbConnection,
     name: &str,
     pairs: &[(String, String)],
-) -> ApiResult<bool> {
-    conn.transaction(|conn| {
+) -> DbResult<bool> {
+    shared::db::write_tx(conn, |conn| {
         let done: Option<String> = search_seeds::table
             .filter(search_seeds::name.eq(name))
             .select(search_seeds::name)
@@ -92,7 +91,7 @@ pub fn seed_once(
         if done.is_some() {
             return Ok(false);
         }
-        let now = chrono::Utc::now().naive_utc();
+        let now = shared::time::now_ms();
         diesel::insert_into(search_seeds::table)
             .values((search_seeds::name.eq(name), search_seeds::seeded_at.eq(now)))
             .execute(conn)?;

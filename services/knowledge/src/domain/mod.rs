@@ -112,6 +112,13 @@ pub struct Script {
     pub text: String,
 }
 
+/// Sets `field` to the value a PATCH body gave for it, if it gave one.
+pub fn patch<T: Clone>(field: &mut T, value: &Option<T>) {
+    if let Some(v) = value {
+        *field = v.clone();
+    }
+}
+
 /// The next free FAQ code of a department: `<department>-<n>` after the highest `n` in use.
 pub fn next_faq_code(department: &str, existing: &[String]) -> String {
     let prefix = format!("{department}-");
@@ -157,6 +164,15 @@ mod tests {
         ];
         assert_eq!(next_faq_code("530100-rsj", &existing), "530100-rsj-11");
         assert_eq!(next_faq_code("530200-rsj", &existing), "530200-rsj-1");
+    }
+
+    #[test]
+    fn patches_set_given_fields_only() {
+        let mut name = "a".to_string();
+        patch(&mut name, &None);
+        assert_eq!(name, "a");
+        patch(&mut name, &Some("b".to_string()));
+        assert_eq!(name, "b");
     }
 
     #[test]

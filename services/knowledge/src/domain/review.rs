@@ -24,6 +24,21 @@ pub fn can_move(from: &str, to: &str) -> bool {
         )
 }
 
+/// Whether an edit may be made to an entry in state `from`: a move to `to` must be a step of
+/// the review, and a retired entry's content is not edited (it is reopened as a draft first).
+/// The error says why not.
+pub fn check_edit(from: &str, to: Option<&str>, edits_content: bool) -> Result<(), String> {
+    if let Some(to) = to
+        && !can_move(from, to)
+    {
+        return Err(format!("an entry cannot go from `{from}` to `{to}`"));
+    }
+    if edits_content && to.unwrap_or(from) == RETIRED {
+        return Err("a retired entry is reopened as a draft before it is edited".into());
+    }
+    Ok(())
+}
+
 /// The states an entry may be created in by an editor.
 pub fn is_initial(s: &str) -> bool {
     s == DRAFT || s == PENDING
@@ -46,5 +61,15 @@ mod tests {
         assert!(!can_move(DRAFT, RETIRED));
         assert!(can_move(PUBLISHED, PUBLISHED));
         assert!(is_initial(DRAFT) && is_initial(PENDING) && !is_initial(PUBLISHED));
+    }
+
+    #[test]
+    fn edits_follow_the_review() {
+        assert!(check_edit(DRAFT, Some(PENDING), true).is_ok());
+        assert!(check_edit(DRAFT, Some(PUBLISHED), false).is_err());
+        assert!(check_edit(RETIRED, None, true).is_err());
+        assert!(check_edit(PUBLISHED, Some(RETIRED), true).is_err());
+        assert!(check_edit(RETIRED, Some(DRAFT), true).is_ok());
+        assert!(check_edit(RETIRED, None, false).is_ok());
     }
 }

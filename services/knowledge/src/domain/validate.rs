@@ -5,7 +5,6 @@ use shared::web::check_len;
 
 use super::{Department, Faq, Liaison, Region, Script, hours, review};
 
-pub const MAX_CODE: usize = 64;
 pub const MAX_NAME: usize = 100;
 pub const MAX_SHORT: usize = 40;
 pub const MAX_ADDRESS: usize = 300;
@@ -56,20 +55,13 @@ pub fn looks_like_markup(s: &str) -> bool {
         || s.to_ascii_lowercase().contains("javascript:")
 }
 
-/// Codes: letters, digits, `-` and `_`, starting with a letter or digit.
+/// Codes: letters, digits, `-` and `_`, starting with a letter or digit (the rule of
+/// `shared::codes`, which department and region codes are parsed with).
 pub fn code(field: &str, value: &str) -> Check {
-    let ok = !value.is_empty()
-        && value.len() <= MAX_CODE
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        && value.as_bytes()[0].is_ascii_alphanumeric();
-    if ok {
+    if shared::codes::is_code(value) {
         Ok(())
     } else {
-        Err(format!(
-            "`{field}` must be 1-{MAX_CODE} letters, digits, `-` or `_`"
-        ))
+        Err(shared::codes::code_error(field))
     }
 }
 

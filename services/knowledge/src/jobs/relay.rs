@@ -17,7 +17,7 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
 
 /// Sends what is due once; returns how many were delivered.
 pub async fn relay_once(pool: &DbPool, tickets: &ServiceClient) -> usize {
-    let due = match shared::db::run(pool, |c| outbox::due(c, 20)).await {
+    let due = match shared::db::run(pool, |c| Ok(outbox::due(c, 20)?)).await {
         Ok(d) => d,
         Err(e) => {
             tracing::warn!(error = %e, "outbox: cannot read");
@@ -41,7 +41,7 @@ pub async fn relay_once(pool: &DbPool, tickets: &ServiceClient) -> usize {
         let outcome = match result {
             Ok(_) => {
                 sent += 1;
-                shared::db::run(pool, move |c| outbox::mark_sent(c, id)).await
+                shared::db::run(pool, move |c| Ok(outbox::mark_sent(c, id)?)).await
             }
             Err(e) => {
                 let attempts = m.attempts + 1;
@@ -49,7 +49,7 @@ pub async fn relay_once(pool: &DbPool, tickets: &ServiceClient) -> usize {
                 tracing::warn!(id, attempts, error = %e, "outbox: delivery failed; will retry");
                 let msg = e.to_string();
                 shared::db::run(pool, move |c| {
-                    outbox::mark_failed(c, id, attempts, wait, &msg)
+                    Ok(outbox::mark_failed(c, id, attempts, wait, &msg)?)
                 })
                 .await
             }

@@ -61,7 +61,7 @@ pub async fn login(
         return Ok(too_many(wait));
     }
     let name = username.clone();
-    let account = shared::db::run(&state.pool, move |conn| accounts::find(conn, &name)).await?;
+    let account = super::query(&state.pool, move |conn| accounts::find(conn, &name)).await?;
     // Argon2 is slow on purpose: off the async executor.
     let verified = web::block(move || {
         let ok = match &account {

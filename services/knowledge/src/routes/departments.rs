@@ -1,17 +1,17 @@
 //! Departments: reads for every signed-in role, writes for editors.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use diesel::Connection;
+use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
+use shared::ApiResult;
 use shared::auth::AuthUser;
 use shared::pagination::{Page, PageParams};
 use shared::web::check_len;
-use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{EDITORS, bad, check_code, double_option, json_body};
-use crate::db::{changes, directory, kb};
-use crate::domain::{self, Department, Hours, Liaison, Phone, hours, validate};
+use super::{Body, create_record, department_code, edit_record};
+use crate::app::directory::DepartmentPatch;
+use crate::app::lookup::{self, DepartmentDetail};
+use crate::domain::Department;
 use crate::startup::AppState;
 
 const BODY_LIMIT: usize = 64 * 1024;
@@ -72,53 +72,15 @@ pub async fn list_departments(
     }
     let region = q.region.filter(|r| !r.is_empty());
     let page = shared::db::run(&state.pool, move |conn| {
-        let regions = match &region {
-            Some(code) => {
-                let all = kb::load_regions(conn)?;
-                if !all.iter().any(|r| &r.code == code) {
-                    return Err(ApiError::bad_request(format!("unknown region `{code}`")));
-                }
-                Some(domain::region_and_below(&all, code))
-            }
-            None => None,
-        };
-        let (items, total) = kb::list_departments(
+        lookup::departments(
             conn,
-            regions.as_deref(),
+            region.as_deref(),
             text.as_deref().map(str::trim),
-            paging.offset(),
-            paging.per_page,
-        )?;
-        Ok(Page::new(items, total, paging))
+            paging,
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(DepartmentPage::from(page)))
-}
-
-/// A department named by its successor record: enough to transfer a caller.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DepartmentRef {
-    pub code: String,
-    pub name: String,
-    pub phones: Vec<Phone>,
-    pub status: String,
-}
-
-/// Everything an operator reads out about a department.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DepartmentDetail {
-    #[serde(flatten)]
-    pub department: Department,
-    pub region_name: Option<String>,
-    /// The hours as read out: `周一至周五 09:00-12:00、13:30-17:00（法定节假日除外）`.
-    pub hours_text: Option<String>,
-    /// Open at this moment on the working-day calendar; null when no hours are on record.
-    pub open_now: Option<bool>,
-    pub liaisons: Vec<Liaison>,
-    /// Codes of its published FAQ entries.
-    pub faqs: Vec<String>,
-    /// For a merged department: the one that took over.
-    pub successor_department: Option<DepartmentRef>,
 }
 
 /// One department with liaisons, hours (as text and data), open now, and its FAQ codes.
@@ -130,58 +92,14 @@ pub async fn get_department(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let code = path.into_inner();
-    check_code("department", &code)?;
+    let code = department_code(&path)?;
     let calendar = state.calendar.get();
     let now = state.clock.now();
     let detail = shared::db::run(&state.pool, move |conn| {
-        let d = kb::department(conn, &code)?
-            .ok_or_else(|| ApiError::not_found(format!("no department `{code}`")))?;
-        let region_name = kb::region(conn, &d.region)?.map(|r| r.name);
-        let liaisons = kb::liaisons_of(conn, &d.code)?;
-        let faqs = kb::faq_codes_of(conn, &d.code, domain::review::PUBLISHED)?;
-        let successor_department = match &d.successor {
-            Some(s) => kb::department(conn, s)?.map(|s| DepartmentRef {
-                code: s.code,
-                name: s.name,
-                phones: s.phones,
-                status: s.status,
-            }),
-            None => None,
-        };
-        Ok(DepartmentDetail {
-            region_name,
-            hours_text: d
-                .hours
-                .as_ref()
-                .map(hours::hours_text)
-                .filter(|t| !t.is_empty()),
-            open_now: hours::open_at(d.hours.as_ref(), &calendar, now),
-            liaisons,
-            faqs,
-            successor_department,
-            department: d,
-        })
+        lookup::department(conn, &code, &calendar, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(detail))
-}
-
-/// Checks references a department makes: its region and successor exist.
-fn check_department_refs(conn: &mut shared::db::DbConnection, d: &Department) -> ApiResult<()> {
-    validate::department(d).map_err(bad)?;
-    if kb::region(conn, &d.region)?.is_none() {
-        return Err(ApiError::bad_request(format!(
-            "unknown region `{}`",
-            d.region
-        )));
-    }
-    if let Some(s) = &d.successor
-        && kb::department(conn, s)?.is_none()
-    {
-        return Err(ApiError::bad_request(format!("unknown successor `{s}`")));
-    }
-    Ok(())
 }
 
 /// Creates a department (kb_editor, admin).
@@ -192,84 +110,9 @@ fn check_department_refs(conn: &mut shared::db::DbConnection, d: &Department) ->
 pub async fn create_department(
     user: AuthUser,
     state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
-    user.require(EDITORS)?;
-    let d: Department = json_body(&req, body, BODY_LIMIT).await?;
-    validate::department(&d).map_err(bad)?;
-    let created = shared::db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            check_department_refs(conn, &d)?;
-            if kb::department(conn, &d.code)?.is_some() {
-                return Err(ApiError::conflict(format!(
-                    "department `{}` exists",
-                    d.code
-                )));
-            }
-            directory::insert_departments(conn, std::slice::from_ref(&d))?;
-            changes::record(conn, changes::DEPARTMENT, &d.code)?;
-            Ok(d)
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Created().json(created))
-}
-
-/// Fields to change; absent fields stay as they are, `null` clears an optional one.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DepartmentPatch {
-    pub region: Option<String>,
-    pub kind: Option<String>,
-    pub name: Option<String>,
-    pub aliases: Option<Vec<String>>,
-    pub phones: Option<Vec<Phone>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub fax: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub address: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub directions: Option<Option<String>>,
-    pub service_locations: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<Hours>)]
-    pub hours: Option<Option<Hours>>,
-    /// `active` or `merged` (a merged department needs a `successor`).
-    pub status: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub successor: Option<Option<String>>,
-}
-
-impl DepartmentPatch {
-    pub fn apply(self, d: &mut Department) {
-        // Reactivating a merged department without naming a successor drops the old one.
-        let reactivating = self.status.as_deref() == Some("active") && self.successor.is_none();
-        macro_rules! set {
-            ($($f:ident),*) => { $( if let Some(v) = self.$f { d.$f = v; } )* };
-        }
-        set!(
-            region,
-            kind,
-            name,
-            aliases,
-            phones,
-            fax,
-            address,
-            directions,
-            service_locations,
-            hours,
-            status,
-            successor
-        );
-        if reactivating {
-            d.successor = None;
-        }
-    }
+    create_record::<Department>(user, state, body, BODY_LIMIT).await
 }
 
 /// Changes a department (kb_editor, admin).
@@ -281,27 +124,7 @@ pub async fn update_department(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
-    user.require(EDITORS)?;
-    let code = path.into_inner();
-    check_code("department", &code)?;
-    let patch: DepartmentPatch = json_body(&req, body, BODY_LIMIT).await?;
-    let updated = shared::db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let mut d = kb::department(conn, &code)?
-                .ok_or_else(|| ApiError::not_found(format!("no department `{code}`")))?;
-            let before = d.clone();
-            patch.apply(&mut d);
-            check_department_refs(conn, &d)?;
-            if d != before {
-                directory::update_department(conn, &d)?;
-                changes::record(conn, changes::DEPARTMENT, &d.code)?;
-            }
-            Ok(d)
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(updated))
+    edit_record(user, state, path, body, BODY_LIMIT, DepartmentPatch::apply).await
 }

@@ -1,7 +1,6 @@
 //! FAQ entries: published ones for everyone; all states, writes and revisions for editors.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use diesel::Connection;
+use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
 use shared::pagination::PageParams;
@@ -9,9 +8,10 @@ use shared::web::check_len;
 use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{EDITORS, bad, check_code, json_body};
-use crate::db::{changes, directory, kb};
-use crate::domain::{self, Faq, review, validate};
+use super::{Body, EDITORS, check_code};
+use crate::app::faqs::{self, FaqInput, FaqPatch};
+use crate::db::{directory, kb};
+use crate::domain::{Faq, review};
 use crate::startup::AppState;
 
 const BODY_LIMIT: usize = 64 * 1024;
@@ -70,7 +70,7 @@ pub async fn list_faqs(
         check_len("department", d, 64)?;
     }
     let department = q.department.filter(|d| !d.is_empty());
-    let (items, total) = shared::db::run(&state.pool, move |conn| {
+    let (items, total) = super::query(&state.pool, move |conn| {
         kb::list_faqs(
             conn,
             department.as_deref(),
@@ -142,7 +142,7 @@ pub async fn faq_revisions(
         if kb::faq(conn, &code)?.is_none() {
             return Err(ApiError::not_found(format!("no FAQ entry `{code}`")));
         }
-        directory::revisions(conn, &code)
+        Ok(directory::revisions(conn, &code)?)
     })
     .await?;
     let view: Vec<RevisionView> = revisions
@@ -156,30 +156,11 @@ pub async fn faq_revisions(
             status: r.status,
             keywords,
             changed_by: r.changed_by,
-            changed_at: r.changed_at.and_utc(),
+            changed_at: shared::time::from_ms(r.changed_at),
             note: r.note,
         })
         .collect();
     Ok(HttpResponse::Ok().json(view))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FaqInput {
-    /// Made from the department (`<department>-<n>`) when absent.
-    pub code: Option<String>,
-    pub department: String,
-    pub question: String,
-    pub answer: String,
-    /// May be read out to callers (授权解答).
-    #[serde(default)]
-    pub authorized: bool,
-    /// `draft` (default) or `pending`; publishing is a later step.
-    pub status: Option<String>,
-    #[serde(default)]
-    pub keywords: Vec<String>,
-    /// Why: kept with the revision.
-    pub note: Option<String>,
 }
 
 /// Creates an FAQ entry as a draft or pending review (kb_editor, admin).
@@ -190,75 +171,14 @@ pub struct FaqInput {
 pub async fn create_faq(
     user: AuthUser,
     state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
-    user.require(EDITORS)?;
-    let input: FaqInput = json_body(&req, body, BODY_LIMIT).await?;
-    let status = input.status.unwrap_or_else(|| review::DRAFT.to_string());
-    if !review::is_initial(&status) {
-        return Err(ApiError::bad_request(
-            "a new entry starts as `draft` or `pending`",
-        ));
-    }
-    validate::optional_text("note", input.note.as_deref(), validate::MAX_NOTE).map_err(bad)?;
-    let mut faq = Faq {
-        code: input
-            .code
-            .clone()
-            .unwrap_or_else(|| format!("{}-1", input.department)),
-        department: input.department,
-        question: input.question,
-        answer: input.answer,
-        authorized: input.authorized,
-        status,
-        keywords: input.keywords,
-    };
-    validate::faq(&faq).map_err(bad)?;
-    let by = user.sub.clone();
-    let explicit_code = input.code.is_some();
-    let note = input.note;
+    let input: FaqInput = body.editor_json(&user, BODY_LIMIT).await?;
     let created = shared::db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            if kb::department(conn, &faq.department)?.is_none() {
-                return Err(ApiError::bad_request(format!(
-                    "unknown department `{}`",
-                    faq.department
-                )));
-            }
-            if explicit_code {
-                if kb::faq(conn, &faq.code)?.is_some() {
-                    return Err(ApiError::conflict(format!(
-                        "FAQ entry `{}` exists",
-                        faq.code
-                    )));
-                }
-            } else {
-                let existing = directory::faq_codes_with_prefix(conn, &faq.department)?;
-                faq.code = domain::next_faq_code(&faq.department, &existing);
-            }
-            directory::insert_faqs(conn, std::slice::from_ref(&faq), &by, note.as_deref())?;
-            changes::record(conn, changes::FAQ, &faq.code)?;
-            Ok(faq)
-        })
+        faqs::create(conn, input, &user.sub)
     })
     .await?;
     Ok(HttpResponse::Created().json(created))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FaqPatch {
-    pub department: Option<String>,
-    pub question: Option<String>,
-    pub answer: Option<String>,
-    pub authorized: Option<bool>,
-    /// A review step: draft → pending → published → retired (pending → draft and
-    /// retired → draft also allowed). Anything else is a 409.
-    pub status: Option<String>,
-    pub keywords: Option<Vec<String>>,
-    /// Why: kept with the revision.
-    pub note: Option<String>,
 }
 
 /// Edits an FAQ entry or moves it through review; each change is kept as a revision.
@@ -270,63 +190,14 @@ pub async fn update_faq(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
     user.require(EDITORS)?;
     let code = path.into_inner();
     check_code("FAQ entry", &code)?;
-    let p: FaqPatch = json_body(&req, body, BODY_LIMIT).await?;
-    validate::optional_text("note", p.note.as_deref(), validate::MAX_NOTE).map_err(bad)?;
-    if let Some(s) = &p.status
-        && !review::is_state(s)
-    {
-        return Err(ApiError::bad_request(
-            "`status` must be draft, pending, published or retired",
-        ));
-    }
-    let by = user.sub.clone();
+    let p: FaqPatch = body.json(BODY_LIMIT).await?;
     let updated = shared::db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let mut f = kb::faq(conn, &code)?
-                .ok_or_else(|| ApiError::not_found(format!("no FAQ entry `{code}`")))?;
-            let before = f.clone();
-            if let Some(s) = &p.status
-                && !review::can_move(&before.status, s)
-            {
-                return Err(ApiError::InvalidTransition(format!(
-                    "an entry cannot go from `{}` to `{s}`",
-                    before.status
-                )));
-            }
-            let edits_content = p.department.is_some()
-                || p.question.is_some()
-                || p.answer.is_some()
-                || p.authorized.is_some()
-                || p.keywords.is_some();
-            let target = p.status.clone().unwrap_or_else(|| before.status.clone());
-            if edits_content && target == review::RETIRED {
-                return Err(ApiError::InvalidTransition(
-                    "a retired entry is reopened as a draft before it is edited".into(),
-                ));
-            }
-            macro_rules! set {
-                ($($f:ident),*) => { $( if let Some(v) = p.$f { f.$f = v; } )* };
-            }
-            set!(department, question, answer, authorized, status, keywords);
-            validate::faq(&f).map_err(bad)?;
-            if f.department != before.department && kb::department(conn, &f.department)?.is_none() {
-                return Err(ApiError::bad_request(format!(
-                    "unknown department `{}`",
-                    f.department
-                )));
-            }
-            if f != before {
-                directory::update_faq(conn, &f, &by, p.note.as_deref())?;
-                changes::record(conn, changes::FAQ, &f.code)?;
-            }
-            Ok(f)
-        })
+        faqs::update(conn, &code, p, &user.sub)
     })
     .await?;
     Ok(HttpResponse::Ok().json(updated))

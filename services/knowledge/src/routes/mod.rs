@@ -1,13 +1,20 @@
-//! HTTP routes: thin handlers that check roles, validate, and call the domain and db layers.
+//! HTTP routes: thin handlers that parse the request, check the caller's role, call one use
+//! case (`app`) or query (`db`), and render the answer.
 //!
 //! Write handlers take the raw body (`web::Payload`) and parse it only after the caller's role
 //! has been checked, so that a caller who may not write gets a 403 whatever the body holds.
 
-use actix_web::{HttpRequest, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use shared::ApiError;
-use shared::auth::Role;
+use shared::auth::{AuthUser, Role};
+use shared::codes::DepartmentCode;
+use shared::db::{DbConnection, DbPool, DbResult};
+use shared::{ApiError, ApiResult};
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+use crate::app::directory::{self, Record};
+use crate::startup::AppState;
 
 pub mod accounts;
 pub mod auth;
@@ -67,6 +74,96 @@ pub fn register(cfg: &mut ServiceConfig) {
     );
 }
 
+/// Runs a read (a `db` query) off the async executor; its error becomes the answer.
+pub async fn query<T, F>(pool: &DbPool, f: F) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> DbResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    shared::db::run(pool, move |conn| Ok(f(conn)?)).await
+}
+
+/// The body of a write, read only when the handler asks for it: after the caller's role is
+/// checked, so that a caller who may not write gets a 403 whatever the body holds.
+pub struct Body {
+    req: HttpRequest,
+    payload: web::Payload,
+}
+
+impl FromRequest for Body {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let payload = web::Payload::from_request(req, payload).into_inner();
+        std::future::ready(payload.map(|payload| Body {
+            req: req.clone(),
+            payload,
+        }))
+    }
+}
+
+impl Body {
+    /// The request the body came with (for its headers).
+    pub fn request(&self) -> &HttpRequest {
+        &self.req
+    }
+
+    /// The JSON body, at most `limit` bytes.
+    pub async fn json<T: DeserializeOwned>(self, limit: usize) -> ApiResult<T> {
+        json_body(&self.req, self.payload, limit).await
+    }
+
+    /// The JSON body of a write that only editors may make, once the caller's role is checked.
+    pub async fn editor_json<T: DeserializeOwned>(
+        self,
+        user: &AuthUser,
+        limit: usize,
+    ) -> ApiResult<T> {
+        user.require(EDITORS)?;
+        self.json(limit).await
+    }
+}
+
+/// Creates a directory record from the body (kb_editor, admin): 201 with the record.
+pub async fn create_record<R>(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: Body,
+    limit: usize,
+) -> ApiResult<HttpResponse>
+where
+    R: Record + DeserializeOwned + Serialize + Send + 'static,
+{
+    let record: R = body.editor_json(&user, limit).await?;
+    let created = shared::db::run(&state.pool, move |conn| directory::create(conn, record)).await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Edits the directory record named in the path with the PATCH body `P` (kb_editor, admin).
+pub async fn edit_record<R, P>(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: Body,
+    limit: usize,
+    apply: fn(&P, &mut R),
+) -> ApiResult<HttpResponse>
+where
+    R: Record + Serialize + Send + 'static,
+    P: DeserializeOwned + Send + 'static,
+{
+    user.require(EDITORS)?;
+    let code = path.into_inner();
+    check_code(R::WHAT, &code)?;
+    let p: P = body.json(limit).await?;
+    let updated = shared::db::run(&state.pool, move |conn| {
+        directory::edit(conn, &code, |r: &mut R| apply(&p, r))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
 /// Reads and parses a JSON body of at most `limit` bytes, after the role check.
 pub async fn json_body<T: DeserializeOwned>(
     req: &HttpRequest,
@@ -110,27 +207,20 @@ pub async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes
     }
 }
 
-/// A field check's message as a 400.
-pub fn bad(msg: String) -> ApiError {
-    ApiError::BadRequest(msg)
-}
-
-/// `Option<Option<T>>` for PATCH bodies: absent → `None`, `null` → `Some(None)`.
-pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    use serde::Deserialize;
-    Option::<T>::deserialize(d).map(Some)
-}
-
-/// Path and query strings that name a record are checked before they reach the database.
+/// Path and query strings that name a record are checked before they reach the database: a
+/// malformed one names nothing (404).
 pub fn check_code(field: &str, value: &str) -> Result<(), ApiError> {
-    crate::domain::validate::code(field, value).map_err(|_| {
-        ApiError::not_found(format!(
-            "no {field} `{}`",
-            value.chars().take(64).collect::<String>()
-        ))
-    })
+    crate::domain::validate::code(field, value).map_err(|_| names_nothing(field, value))
+}
+
+/// A department code from a path or query string (404 when malformed).
+pub fn department_code(value: &str) -> Result<DepartmentCode, ApiError> {
+    DepartmentCode::parse("department", value).map_err(|_| names_nothing("department", value))
+}
+
+fn names_nothing(field: &str, value: &str) -> ApiError {
+    ApiError::not_found(format!(
+        "no {field} `{}`",
+        value.chars().take(64).collect::<String>()
+    ))
 }

@@ -9,6 +9,6 @@ use crate::startup::AppState;
 #[utoipa::path(tag = "directory", responses((status = 200, body = [crate::domain::Region]), (status = 401, body = shared::error::Problem)))]
 #[get("/regions")]
 pub async fn list_regions(_user: AuthUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let regions = shared::db::run(&state.pool, db::kb::load_regions).await?;
+    let regions = super::query(&state.pool, db::kb::load_regions).await?;
     Ok(HttpResponse::Ok().json(regions))
 }

@@ -53,7 +53,7 @@ pub async fn unanswered(
             )));
         }
     };
-    let (items, total) = shared::db::run(&state.pool, move |conn| {
+    let (items, total) = super::query(&state.pool, move |conn| {
         db::unanswered::list(conn, status, paging.offset(), paging.per_page)
     })
     .await?;

@@ -1,16 +1,17 @@
 //! Operator scripts (话术): read by everyone, filled from a department on request; edited by
 //! editors.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, put, web};
-use diesel::Connection;
-use serde::{Deserialize, Serialize};
+use actix_web::{HttpResponse, get, patch, put, web};
+use serde::Deserialize;
+use shared::ApiResult;
 use shared::auth::AuthUser;
-use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{EDITORS, bad, check_code, json_body};
-use crate::db::{changes, directory, kb};
-use crate::domain::{Script, scripts, validate};
+use super::{Body, check_code, department_code, edit_record};
+use crate::app::directory::{self, ScriptPatch};
+use crate::app::lookup::{self, ScriptView};
+use crate::db::kb;
+use crate::domain::Script;
 use crate::startup::AppState;
 
 const BODY_LIMIT: usize = 16 * 1024;
@@ -19,7 +20,7 @@ const BODY_LIMIT: usize = 16 * 1024;
 #[utoipa::path(tag = "scripts", responses((status = 200, body = [Script]), (status = 401, body = shared::error::Problem)))]
 #[get("/scripts")]
 pub async fn list_scripts(_user: AuthUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let items = shared::db::run(&state.pool, kb::load_scripts).await?;
+    let items = super::query(&state.pool, kb::load_scripts).await?;
     Ok(HttpResponse::Ok().json(items))
 }
 
@@ -29,18 +30,6 @@ pub struct ScriptQuery {
     /// Fill `{department}`, `{target_department}`, `{phone}`, `{hours}`, `{address}`, `{fax}`
     /// from this department.
     pub department: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ScriptView {
-    pub key: String,
-    pub title: String,
-    /// The text to read out, with the placeholders the department knows filled in.
-    pub text: String,
-    /// The script as stored.
-    pub template: String,
-    /// Placeholders still in `text`.
-    pub unfilled: Vec<String>,
 }
 
 /// One script, optionally filled from a department.
@@ -55,29 +44,12 @@ pub async fn get_script(
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     check_code("script", &key)?;
-    let department = query.into_inner().department.filter(|d| !d.is_empty());
-    if let Some(d) = &department {
-        check_code("department", d)?;
-    }
+    let department = match query.into_inner().department.filter(|d| !d.is_empty()) {
+        Some(d) => Some(department_code(&d)?),
+        None => None,
+    };
     let view = shared::db::run(&state.pool, move |conn| {
-        let s = kb::script(conn, &key)?
-            .ok_or_else(|| ApiError::not_found(format!("no script `{key}`")))?;
-        let values = match &department {
-            Some(code) => {
-                let d = kb::department(conn, code)?
-                    .ok_or_else(|| ApiError::not_found(format!("no department `{code}`")))?;
-                scripts::department_values(&d)
-            }
-            None => Vec::new(),
-        };
-        let text = scripts::fill(&s.text, &values);
-        Ok(ScriptView {
-            unfilled: scripts::placeholders(&text),
-            key: s.key,
-            title: s.title,
-            text,
-            template: s.text,
-        })
+        lookup::script(conn, &key, department.as_ref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -99,48 +71,22 @@ pub async fn put_script(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
-    user.require(EDITORS)?;
     let key = path.into_inner();
-    let input: ScriptInput = json_body(&req, body, BODY_LIMIT).await?;
+    let input: ScriptInput = body.editor_json(&user, BODY_LIMIT).await?;
     let s = Script {
         key,
         title: input.title,
         text: input.text,
     };
-    validate::script(&s).map_err(bad)?;
-    let (s, created) = shared::db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let created = match kb::script(conn, &s.key)? {
-                None => {
-                    directory::insert_scripts(conn, std::slice::from_ref(&s))?;
-                    true
-                }
-                Some(old) if old == s => return Ok((s, false)),
-                Some(_) => {
-                    directory::update_script(conn, &s)?;
-                    false
-                }
-            };
-            changes::record(conn, changes::SCRIPT, &s.key)?;
-            Ok((s, created))
-        })
-    })
-    .await?;
+    let (s, created) =
+        shared::db::run(&state.pool, move |conn| directory::put_script(conn, s)).await?;
     Ok(if created {
         HttpResponse::Created().json(s)
     } else {
         HttpResponse::Ok().json(s)
     })
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ScriptPatch {
-    pub title: Option<String>,
-    pub text: Option<String>,
 }
 
 /// Changes a script's title or text (kb_editor, admin).
@@ -152,32 +98,7 @@ pub async fn patch_script(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    req: HttpRequest,
-    body: web::Payload,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
-    user.require(EDITORS)?;
-    let key = path.into_inner();
-    check_code("script", &key)?;
-    let p: ScriptPatch = json_body(&req, body, BODY_LIMIT).await?;
-    let s = shared::db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let mut s = kb::script(conn, &key)?
-                .ok_or_else(|| ApiError::not_found(format!("no script `{key}`")))?;
-            let before = s.clone();
-            if let Some(t) = p.title {
-                s.title = t;
-            }
-            if let Some(t) = p.text {
-                s.text = t;
-            }
-            validate::script(&s).map_err(bad)?;
-            if s != before {
-                directory::update_script(conn, &s)?;
-                changes::record(conn, changes::SCRIPT, &s.key)?;
-            }
-            Ok(s)
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(s))
+    edit_record(user, state, path, body, BODY_LIMIT, ScriptPatch::apply).await
 }

@@ -84,7 +84,7 @@ pub async fn search(
 #[get("/search/synonyms")]
 pub async fn list_synonyms(user: AuthUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     user.require(ANY_ROLE)?;
-    let list = shared::db::run(&state.pool, db::search::all).await?;
+    let list = super::query(&state.pool, db::search::all).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -134,7 +134,7 @@ pub async fn add_synonym(
     }
     let by = user.sub.clone();
     let created = shared::db::run(&state.pool, move |conn| {
-        diesel::Connection::transaction(conn, |conn| {
+        shared::db::write_tx(conn, |conn| {
             let s = db::search::insert(conn, &term, &replacement, Some(&by))?;
             db::changes::record(conn, db::changes::SYNONYM, &s.id.to_string())?;
             Ok::<_, ApiError>(s)
@@ -163,7 +163,7 @@ pub async fn delete_synonym(
     user.require(EDITORS)?;
     let id = id.into_inner();
     shared::db::run(&state.pool, move |conn| {
-        diesel::Connection::transaction(conn, |conn| {
+        shared::db::write_tx(conn, |conn| {
             if !db::search::delete(conn, id)? {
                 return Err(ApiError::not_found(format!("no synonym {id}")));
             }

@@ -11,13 +11,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
-use diesel::Connection;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use shared::db::DbConnection;
+use shared::db::{DbConnection, DbResult};
 use shared::{ApiError, ApiResult};
 use utoipa::ToSchema;
 
+use super::{Failure, transaction};
 use crate::db::{changes, directory, kb};
 use crate::domain::{Department, Faq, Liaison, Region, Script, validate};
 
@@ -300,7 +300,7 @@ fn report<T>(kind: Kind, p: &Plan<T>) -> FileReport {
     }
 }
 
-fn announce<T: Record>(conn: &mut DbConnection, kind: Kind, p: &Plan<T>) -> ApiResult<()> {
+fn announce<T: Record>(conn: &mut DbConnection, kind: Kind, p: &Plan<T>) -> DbResult<()> {
     let changed = p.create.len() + p.update.len();
     if changed == 0 {
         Ok(())
@@ -318,93 +318,95 @@ fn missing(field: &str, code: &str) -> String {
 
 /// Imports one file's contents in one transaction.
 pub fn import_text(conn: &mut DbConnection, kind: Kind, text: &str) -> ApiResult<FileReport> {
-    conn.transaction(|conn| match kind {
-        Kind::Regions => {
-            let existing = by_key(kb::load_regions(conn)?);
-            let p = plan(text, &existing, |r: &Region, file| match &r.parent {
-                Some(parent) if !file.contains(parent) && !existing.contains_key(parent) => {
-                    Err(missing("parent region", parent))
-                }
-                _ => Ok(()),
-            });
-            directory::insert_regions(conn, &p.create)?;
-            for r in &p.update {
-                directory::update_region(conn, r)?;
-            }
-            announce(conn, kind, &p)?;
-            Ok(report(kind, &p))
-        }
-        Kind::Departments => {
-            let regions: HashSet<String> = kb::load_regions(conn)?
-                .into_iter()
-                .map(|r| r.code)
-                .collect();
-            let existing = by_key(kb::load_departments(conn)?);
-            let p = plan(text, &existing, |d: &Department, file| {
-                if !regions.contains(&d.region) {
-                    return Err(missing("region", &d.region));
-                }
-                match &d.successor {
-                    Some(s) if !file.contains(s) && !existing.contains_key(s) => {
-                        Err(missing("successor", s))
+    transaction(conn, |conn| -> Result<FileReport, Failure> {
+        Ok(match kind {
+            Kind::Regions => {
+                let existing = by_key(kb::load_regions(conn)?);
+                let p = plan(text, &existing, |r: &Region, file| match &r.parent {
+                    Some(parent) if !file.contains(parent) && !existing.contains_key(parent) => {
+                        Err(missing("parent region", parent))
                     }
                     _ => Ok(()),
+                });
+                directory::insert_regions(conn, &p.create)?;
+                for r in &p.update {
+                    directory::update_region(conn, r)?;
                 }
-            });
-            directory::insert_departments(conn, &p.create)?;
-            for d in &p.update {
-                directory::update_department(conn, d)?;
+                announce(conn, kind, &p)?;
+                report(kind, &p)
             }
-            announce(conn, kind, &p)?;
-            Ok(report(kind, &p))
-        }
-        Kind::Liaisons => {
-            let departments = department_codes(conn)?;
-            let existing = by_key(kb::load_liaisons(conn)?);
-            let p = plan(text, &existing, |l: &Liaison, _| {
-                if departments.contains(&l.department) {
-                    Ok(())
-                } else {
-                    Err(missing("department", &l.department))
+            Kind::Departments => {
+                let regions: HashSet<String> = kb::load_regions(conn)?
+                    .into_iter()
+                    .map(|r| r.code)
+                    .collect();
+                let existing = by_key(kb::load_departments(conn)?);
+                let p = plan(text, &existing, |d: &Department, file| {
+                    if !regions.contains(&d.region) {
+                        return Err(missing("region", &d.region));
+                    }
+                    match &d.successor {
+                        Some(s) if !file.contains(s) && !existing.contains_key(s) => {
+                            Err(missing("successor", s))
+                        }
+                        _ => Ok(()),
+                    }
+                });
+                directory::insert_departments(conn, &p.create)?;
+                for d in &p.update {
+                    directory::update_department(conn, d)?;
                 }
-            });
-            directory::insert_liaisons(conn, &p.create)?;
-            for l in &p.update {
-                directory::update_liaison(conn, l)?;
+                announce(conn, kind, &p)?;
+                report(kind, &p)
             }
-            announce(conn, kind, &p)?;
-            Ok(report(kind, &p))
-        }
-        Kind::Faqs => {
-            let departments = department_codes(conn)?;
-            let existing = by_key(kb::load_faqs(conn)?);
-            let p = plan(text, &existing, |f: &Faq, _| {
-                if departments.contains(&f.department) {
-                    Ok(())
-                } else {
-                    Err(missing("department", &f.department))
+            Kind::Liaisons => {
+                let departments = department_codes(conn)?;
+                let existing = by_key(kb::load_liaisons(conn)?);
+                let p = plan(text, &existing, |l: &Liaison, _| {
+                    if departments.contains(&l.department) {
+                        Ok(())
+                    } else {
+                        Err(missing("department", &l.department))
+                    }
+                });
+                directory::insert_liaisons(conn, &p.create)?;
+                for l in &p.update {
+                    directory::update_liaison(conn, l)?;
                 }
-            });
-            directory::insert_faqs(conn, &p.create, IMPORTER, Some("import"))?;
-            for f in &p.update {
-                directory::update_faq(conn, f, IMPORTER, Some("import"))?;
+                announce(conn, kind, &p)?;
+                report(kind, &p)
             }
-            announce(conn, kind, &p)?;
-            Ok(report(kind, &p))
-        }
-        Kind::Scripts => {
-            let existing = by_key(kb::load_scripts(conn)?);
-            let p = plan(text, &existing, |_: &Script, _| Ok(()));
-            directory::insert_scripts(conn, &p.create)?;
-            for s in &p.update {
-                directory::update_script(conn, s)?;
+            Kind::Faqs => {
+                let departments = department_codes(conn)?;
+                let existing = by_key(kb::load_faqs(conn)?);
+                let p = plan(text, &existing, |f: &Faq, _| {
+                    if departments.contains(&f.department) {
+                        Ok(())
+                    } else {
+                        Err(missing("department", &f.department))
+                    }
+                });
+                directory::insert_faqs(conn, &p.create, IMPORTER, Some("import"))?;
+                for f in &p.update {
+                    directory::update_faq(conn, f, IMPORTER, Some("import"))?;
+                }
+                announce(conn, kind, &p)?;
+                report(kind, &p)
             }
-            announce(conn, kind, &p)?;
-            Ok(report(kind, &p))
-        }
+            Kind::Scripts => {
+                let existing = by_key(kb::load_scripts(conn)?);
+                let p = plan(text, &existing, |_: &Script, _| Ok(()));
+                directory::insert_scripts(conn, &p.create)?;
+                for s in &p.update {
+                    directory::update_script(conn, s)?;
+                }
+                announce(conn, kind, &p)?;
+                report(kind, &p)
+            }
+        })
     })
 }
 
-fn department_codes(conn: &mut DbConnection) -> ApiResult<HashSet<String>> {
+fn department_codes(conn: &mut DbConnection) -> DbResult<HashSet<String>> {
     Ok(kb::department_codes(conn)?.into_iter().collect())
 }
