@@ -4,8 +4,10 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::Hasher;
 use std::sync::Arc;
 
+use rustc_hash::FxHasher;
 use tantivy::TantivyDocument;
 use tantivy_jieba::jieba_rs::Jieba;
 
@@ -115,17 +117,15 @@ impl WordSets {
     }
 }
 
-/// A word's hash in the word sets. The sets only need membership, and are built and read in one process (never stored,
-/// never compared between replicas); a 32-bit collision inside one entry's few dozen words
-/// is vanishingly rare.
+/// A word's hash in the word sets: FxHash (rustc-hash), fast and without a per-process
+/// seed. The sets only need membership, and are built and read in one process (never
+/// stored, never compared between replicas), so no hash stable across builds or platforms is
+/// needed; a 32-bit collision inside one entry's few dozen words is vanishingly rare.
 pub(super) fn word_hash(word: &str) -> u32 {
-    // FNV-1a: stable and fast; word sets only need membership.
-    let mut x: u32 = 0x811c9dc5;
-    for b in word.as_bytes() {
-        x ^= *b as u32;
-        x = x.wrapping_mul(0x01000193);
-    }
-    x
+    let mut h = FxHasher::default();
+    h.write(word.as_bytes());
+    // The low half: FxHasher's finish moves its best-mixed bits there.
+    h.finish() as u32
 }
 
 /// The sorted, distinct hashes of `words`.
