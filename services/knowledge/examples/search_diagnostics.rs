@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p knowledge --example search_diagnostics -- <command>
+//!   help                     the commands
 //!   score SET.tsv            top-3 and confident share of any quality set, every miss shown
 //!   time QUERIES [ROUNDS] [LIMIT]
 //!                            time per query (p50/p99/max) over a query file, ROUNDS passes
@@ -50,8 +51,12 @@ fn main() -> Result<()> {
         }
         ["probe", queries] => probe(queries),
         ["dump", queries] => dump(Path::new(queries)),
+        [] | ["help"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
         _ => {
-            eprintln!("{}", USAGE);
+            eprintln!("{USAGE}");
             Err("unknown command".into())
         }
     }

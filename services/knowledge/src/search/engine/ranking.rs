@@ -99,8 +99,18 @@ impl Snapshot {
             Some(best) if has_text => is_confident(best.coverage, best.key),
             _ => false,
         };
+        Ok((self.hits(scored, a, filter, limit), confident))
+    }
 
-        // Merged agencies answer with their successor; each entry once.
+    /// The hits shown for the ranked candidates: merged agencies answer with their
+    /// successor, each entry once, within the filter, at most `limit`.
+    fn hits(
+        &self,
+        scored: Vec<Scored<'_>>,
+        a: &Analysis,
+        filter: Option<&str>,
+        limit: usize,
+    ) -> Vec<Hit> {
         let mut items: Vec<Hit> = Vec::with_capacity(limit.min(scored.len()));
         // At most `limit` (≤ 50) entries: a scan costs less than a set.
         let mut shown: Vec<*const DocData> = Vec::with_capacity(limit.min(scored.len()));
@@ -140,7 +150,7 @@ impl Snapshot {
                 score: (score * 1000.0).round() / 1000.0,
             });
         }
-        Ok((items, confident))
+        items
     }
 
     /// Candidates from tantivy, ranked.
