@@ -67,6 +67,45 @@ impl Catalog {
         self.faqs.insert(f.code.clone(), f.clone());
     }
 
+    /// Takes the changes in; the codes of the departments and FAQ entries to write again (a
+    /// changed department's FAQ entries show its name and phones).
+    fn update(&mut self, changes: &Changes) -> (HashSet<String>, HashSet<String>) {
+        let mut touched_faqs: HashSet<String> = HashSet::new();
+        let mut touched_depts: HashSet<String> = HashSet::new();
+        for code in &changes.removed_departments {
+            self.depts.remove(code);
+            touched_depts.insert(code.clone());
+        }
+        for d in &changes.departments {
+            self.depts.insert(d.code.clone(), d.clone());
+            touched_depts.insert(d.code.clone());
+        }
+        for code in &touched_depts {
+            if let Some(fs) = self.faqs_of.get(code) {
+                touched_faqs.extend(fs.iter().cloned());
+            }
+        }
+        for code in &changes.removed_faqs {
+            if let Some(f) = self.faqs.remove(code)
+                && let Some(set) = self.faqs_of.get_mut(&f.department)
+            {
+                set.remove(code);
+            }
+            touched_faqs.insert(code.clone());
+        }
+        for f in &changes.faqs {
+            if let Some(prev) = self.faqs.get(&f.code)
+                && prev.department != f.department
+                && let Some(set) = self.faqs_of.get_mut(&prev.department)
+            {
+                set.remove(&f.code);
+            }
+            self.insert_faq(f);
+            touched_faqs.insert(f.code.clone());
+        }
+        (touched_depts, touched_faqs)
+    }
+
     /// The department a FAQ entry is indexed under; `None` when it is not indexed (not
     /// published, or its department is unknown).
     fn department_of(&self, f: &Faq) -> Option<&Department> {
@@ -224,39 +263,7 @@ impl SearchIndex {
         let (writer, catalog) = &mut *guard;
         let old = self.snapshot()?;
         let mut entries = old.entries.clone();
-        let mut touched_faqs: HashSet<String> = HashSet::new();
-        let mut touched_depts: HashSet<String> = HashSet::new();
-        for code in &changes.removed_departments {
-            catalog.depts.remove(code);
-            touched_depts.insert(code.clone());
-        }
-        for d in &changes.departments {
-            catalog.depts.insert(d.code.clone(), d.clone());
-            touched_depts.insert(d.code.clone());
-        }
-        for code in &touched_depts {
-            if let Some(fs) = catalog.faqs_of.get(code) {
-                touched_faqs.extend(fs.iter().cloned());
-            }
-        }
-        for code in &changes.removed_faqs {
-            if let Some(f) = catalog.faqs.remove(code)
-                && let Some(set) = catalog.faqs_of.get_mut(&f.department)
-            {
-                set.remove(code);
-            }
-            touched_faqs.insert(code.clone());
-        }
-        for f in &changes.faqs {
-            if let Some(prev) = catalog.faqs.get(&f.code)
-                && prev.department != f.department
-                && let Some(set) = catalog.faqs_of.get_mut(&prev.department)
-            {
-                set.remove(&f.code);
-            }
-            catalog.insert_faq(f);
-            touched_faqs.insert(f.code.clone());
-        }
+        let (touched_depts, touched_faqs) = catalog.update(changes);
         let builder = DocBuilder::new(self.fields, &old.regions, &old.jieba);
         for code in touched_depts.iter().chain(touched_faqs.iter()) {
             writer

@@ -7,7 +7,7 @@ use super::entries::{DocData, Kind, has};
 
 /// Share of the query's distinctive words (weighted) the top entry's identifying words must
 /// cover for the answer to be confident.
-pub(super) const IDENT_SHARE: f32 = 0.6;
+const IDENT_SHARE: f32 = 0.6;
 /// Share of the query's weight a confident answer covers, at least.
 const CONFIDENT_SHARE: f32 = 0.5;
 /// Without distinctive words, share of the query's sound (pinyin pairs) that matches it.
@@ -47,6 +47,8 @@ pub(super) struct Coverage {
     pub(super) specificity: f32,
 }
 
+/// How `doc` covers the query: its words per variant (`words`), its pinyin pairs per
+/// variant (`pairs`, empty until the words alone match poorly) and its pinyin words' hashes.
 pub(super) fn coverage(
     doc: &DocData,
     words: &[Vec<Weighted>],

@@ -12,15 +12,15 @@
 //! touches no database.
 //!
 //! A query goes through the modules in this order:
-//! - [`analysis`]: the query taken apart (regions, synonym variants, pinyin) and its words
+//! - `analysis`: the query taken apart (regions, synonym variants, pinyin) and its words
 //!   weighed;
-//! - [`candidates`]: the entries with the most query weight and region evidence, read from
-//!   the posting lists that [`postings`] decodes and keeps per thread;
-//! - [`ranking`]: each candidate scored, and the hits made;
-//! - [`coverage`]: how much of the query a candidate covers, and whether the answer is
+//! - `candidates`: the entries with the most query weight and region evidence, read from
+//!   the posting lists that `postings` decodes and keeps per thread;
+//! - `ranking`: each candidate scored, and the hits made;
+//! - `coverage`: how much of the query a candidate covers, and whether the answer is
 //!   confident (when it is not, the query goes to the unanswered report).
 //!
-//! [`build`] makes the index and keeps it up to date; [`entries`] holds what is indexed of
+//! `build` makes the index and keeps it up to date; `entries` holds what is indexed of
 //! each department and FAQ entry.
 
 mod analysis;
