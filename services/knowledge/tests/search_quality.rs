@@ -13,55 +13,29 @@
 //! - `search-unanswerable.tsv`: 80 queries the knowledge base has no answer for, which must
 //!   not be confident (they feed the unanswered report).
 //!
-//! The index is built once from the reference data.
+//! The index is built once from the reference data. Diagnostics over these sets (scoring
+//! any set, timing, probing queries, dumping every answer) are an example:
+//! `cargo run --release -p knowledge --example search_diagnostics -- help`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod search_sets;
+
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use knowledge::search::{self, SearchIndex};
-
-/// The allocator the service runs with, so that `time_queries_in_process` times what it does.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use search_sets::{Row, root};
 
 fn index() -> &'static SearchIndex {
-    static INDEX: OnceLock<SearchIndex> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let data = search::load_jsonl_dir(&root().join("data/kb")).expect("reference data");
-        SearchIndex::build(&data, 2).expect("index")
-    })
-}
-
-struct Row {
-    query: String,
-    region: Option<String>,
-    expected: Vec<String>,
-    what: String,
+    search_sets::reference_index().expect("index")
 }
 
 fn rows(path: &Path) -> Vec<Row> {
-    let body = std::fs::read_to_string(path).expect("quality set");
-    body.lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let cols: Vec<&str> = l.split('\t').collect();
-            Row {
-                query: cols[0].to_string(),
-                region: Some(cols[1].trim())
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_string),
-                expected: cols[2].split(',').map(|c| c.trim().to_string()).collect(),
-                what: cols.get(3).unwrap_or(&"").to_string(),
-            }
-        })
-        .collect()
+    search_sets::read_set(path).expect("quality set")
+}
+
+fn score(path: &Path) -> (f64, usize, usize) {
+    search_sets::score_set(path).expect("scored")
 }
 
 /// A set's rows with an expected code in the top 3, and of those the confident ones.
@@ -178,41 +152,6 @@ fn unanswerable_set_is_not_confident() {
     assert!(confident.len() <= 1, "confident: {confident:?}");
 }
 
-/// Share of rows with an expected code in the top 3 and a confident answer; prints every
-/// miss with what came back.
-fn score(path: &Path) -> (f64, usize, usize) {
-    let idx = index();
-    let rows = rows(path);
-    let mut hits = 0;
-    for r in &rows {
-        let (res, analysis) = idx
-            .search(&r.query, r.region.as_deref(), 10)
-            .expect("search");
-        let top: Vec<&str> = res.items.iter().take(3).map(|i| i.code()).collect();
-        if res.confident && top.iter().any(|c| r.expected.iter().any(|e| e == c)) {
-            hits += 1;
-        } else {
-            println!(
-                "MISS {:?} region={:?} ({}) expected {:?} got {:?} confident={} analysis: regions={:?} variants={:?}",
-                r.query,
-                r.region,
-                r.what,
-                r.expected,
-                res.items
-                    .iter()
-                    .take(5)
-                    .map(|i| format!("{} {}", i.code(), i.score))
-                    .collect::<Vec<_>>(),
-                res.confident,
-                analysis.regions.mentions,
-                idx.explain(&r.query, res.items.first().map(|i| i.code()).unwrap_or("")),
-            );
-        }
-    }
-    let n = rows.len();
-    (hits as f64 / n as f64, hits, n)
-}
-
 #[test]
 fn public_quality_set_scores_at_least_95_percent_top3() {
     let (share, hits, n) = score(&root().join("data/queries.tsv"));
@@ -300,157 +239,5 @@ fn confident_only_when_key_terms_match() {
     for q in ["昆明市人社局", "安宁市身份证丢了怎么补办", "kmsrsj"] {
         let (res, _) = idx.search(q, None, 10).expect("search");
         assert!(res.confident, "{q} should be confident");
-    }
-}
-
-/// Diagnostics, not a gate: `SEARCH_EVAL_TSV=/path/set.tsv cargo test -p knowledge --test
-/// search_quality -- --ignored --nocapture` scores any set in the same format.
-#[test]
-#[ignore]
-fn score_a_set_from_the_environment() {
-    let Ok(path) = std::env::var("SEARCH_EVAL_TSV") else {
-        return;
-    };
-    let (share, hits, n) = score(Path::new(&path));
-    println!(
-        "{path}: {hits}/{n} = {:.1}% confident with an expected code in the top 3",
-        share * 100.0
-    );
-}
-
-/// (query, region) of each search path of a benchmark query file (as
-/// bench/search/make_queries.py writes them).
-fn query_file(path: &Path) -> Vec<(String, Option<String>)> {
-    let body = std::fs::read_to_string(path).expect("queries");
-    body.lines()
-        .filter_map(|l| {
-            let url = reqwest::Url::parse(&format!("http://x{l}")).ok()?;
-            let q = url.query_pairs().find(|(k, _)| k == "q")?.1.to_string();
-            let r = url
-                .query_pairs()
-                .find(|(k, _)| k == "region")
-                .map(|(_, v)| v.to_string());
-            Some((q, r))
-        })
-        .collect()
-}
-
-/// Diagnostics: time per query in-process over `SEARCH_BENCH_QUERIES` (one search path per
-/// line, as bench/search/make_queries.py writes them). Run with `--release`.
-#[test]
-#[ignore]
-fn time_queries_in_process() {
-    let Ok(path) = std::env::var("SEARCH_BENCH_QUERIES") else {
-        return;
-    };
-    let queries = query_file(Path::new(&path));
-    let idx = index();
-    let rounds: usize = std::env::var("SEARCH_BENCH_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
-    let limit: usize = std::env::var("SEARCH_BENCH_LIMIT")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10);
-    let t0 = std::time::Instant::now();
-    let mut times: Vec<f64> = Vec::new();
-    for (q, r) in queries.iter().cycle().take(queries.len() * rounds) {
-        let t = std::time::Instant::now();
-        let _ = idx.search(q, r.as_deref(), limit).expect("search");
-        times.push(t.elapsed().as_secs_f64() * 1e6);
-    }
-    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-
-    println!(
-        "{} queries in {:?}: p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
-        queries.len(),
-        t0.elapsed(),
-        times[times.len() / 2],
-        times[times.len() * 99 / 100],
-        times[times.len() - 1]
-    );
-}
-
-/// Diagnostics: `SEARCH_PROBE='q1|q2' cargo test -p knowledge --test search_quality probe --
-/// --ignored --nocapture` prints each query's analysis, confidence and top hits; with
-/// `SEARCH_PROBE=sets` it prints the quality sets' unconfident queries.
-#[test]
-#[ignore]
-fn probe() {
-    let Ok(spec) = std::env::var("SEARCH_PROBE") else {
-        return;
-    };
-    let idx = index();
-    if spec == "sets" {
-        for path in [
-            root().join("data/queries.tsv"),
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/search-holdout.tsv"),
-        ] {
-            for r in rows(&path) {
-                let (res, _) = idx.search(&r.query, r.region.as_deref(), 10).unwrap();
-                if !res.confident {
-                    println!("UNCONFIDENT {:?} region={:?}", r.query, r.region);
-                }
-            }
-        }
-        return;
-    }
-    if let Some(file) = spec.strip_prefix("file:") {
-        // Share of confident answers over a benchmark query file (unseen, made from the KB).
-        let (mut n, mut conf) = (0, 0);
-        for (q, r) in query_file(Path::new(file)) {
-            let (res, _) = idx.search(&q, r.as_deref(), 10).unwrap();
-            n += 1;
-            if res.confident {
-                conf += 1;
-            } else if std::env::var("SEARCH_PROBE_SHOW").is_ok() {
-                let top = res
-                    .items
-                    .first()
-                    .map(|i| i.title().to_string())
-                    .unwrap_or_default();
-                println!("UNCONFIDENT {q:?} top={top}");
-            }
-        }
-        println!("{file}: {conf}/{n} confident");
-        return;
-    }
-    for q in spec.split('|') {
-        let (res, a) = idx.search(q, None, 10).unwrap();
-        println!(
-            "{q}: confident={} variants={:?} regions={:?}",
-            res.confident, a.variants, a.regions.mentions
-        );
-        for i in res.items.iter().take(3) {
-            println!("    {} {} {}", i.code(), i.title(), i.score);
-        }
-    }
-}
-
-/// Diagnostics: `SEARCH_DUMP=queries.txt` (search paths, as for the in-process timing) prints
-/// every answer as one line (confident, then code and score of each hit), so that two
-/// versions of the engine can be compared with `diff`.
-#[test]
-#[ignore]
-fn dump_answers() {
-    let Ok(path) = std::env::var("SEARCH_DUMP") else {
-        return;
-    };
-    let idx = index();
-    for (q, r) in query_file(Path::new(&path)) {
-        let (res, _) = idx.search(&q, r.as_deref(), 10).expect("search");
-        let hits: Vec<String> = res
-            .items
-            .iter()
-            .map(|i| format!("{}:{}", i.code(), i.score))
-            .collect();
-        println!("DUMP {q}\t{r:?}\t{}\t{}", res.confident, hits.join(" "));
-        // The answer as sent, but for its timing: snippets and all.
-        let mut json = Vec::new();
-        res.write_json(&mut json).expect("json");
-        let json = String::from_utf8(json).expect("utf-8");
-        let json = json.split(",\"took_ms\"").next().unwrap_or_default();
-        println!("JSON {json}");
     }
 }

@@ -1,5 +1,13 @@
 //! Operator search: Chinese segmentation, pinyin, region words, synonyms, and ranking over
 //! an in-process tantivy index kept fresh from the database's change sequence.
+//!
+//! The tables a query looks up many times (region forms and synonyms at every character
+//! position, word lists for every word, decoded posting lists) hash with FxHash
+//! (`rustc-hash`), not the standard library's keyed hash, which cost more than the lookups
+//! themselves. Their keys are the knowledge base's and ours, or (the posting lists kept per
+//! thread) words of signed-in operators' queries, at most a bounded number: the flooding a
+//! keyed hash guards against is not a risk here. Nothing hashed is stored or compared
+//! between processes.
 
 pub mod engine;
 pub mod model;

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::text::FastMap;
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::domain::Region;
 
 /// How a region was named; a fuller name is the stronger claim when a short form is shared
@@ -22,7 +23,7 @@ pub const UNKNOWN_REGION: u32 = u32::MAX;
 pub struct RegionIndex {
     by_code: HashMap<String, Region>,
     /// Spoken form → (region code, strength).
-    forms: FastMap<String, Vec<(String, Strength)>>,
+    forms: FxHashMap<String, Vec<(String, Strength)>>,
     /// Region code → its forms, longest first.
     forms_by_code: HashMap<String, Vec<String>>,
     /// Region code → itself and its ancestors, nearest first.
@@ -32,14 +33,14 @@ pub struct RegionIndex {
     chains_by_id: Vec<Vec<u32>>,
     /// Region number → itself and the regions under it.
     subtrees_by_id: Vec<Vec<u32>>,
-    ids: FastMap<String, u32>,
+    ids: FxHashMap<String, u32>,
     max_form_chars: usize,
     /// Full pinyin of every form of two characters or more → the form (mengla → 勐腊), for
     /// queries typed in pinyin words.
-    by_pinyin: FastMap<String, String>,
+    by_pinyin: FxHashMap<String, String>,
     /// First characters of the forms: most positions of a query start none, and are
     /// passed without a lookup per length.
-    starts: super::text::FastSet<char>,
+    starts: FxHashSet<char>,
 }
 
 /// A region the query names, strongest first in [`Detected::mentions`].
@@ -79,7 +80,7 @@ fn drop_suffix(name: &str) -> Option<String> {
 
 impl RegionIndex {
     pub fn new(regions: &[Region]) -> RegionIndex {
-        let mut forms: FastMap<String, Vec<(String, Strength)>> = FastMap::default();
+        let mut forms: FxHashMap<String, Vec<(String, Strength)>> = FxHashMap::default();
         let mut add = |form: String, code: &str, s: Strength| {
             if form.is_empty() {
                 return;
@@ -109,7 +110,7 @@ impl RegionIndex {
         // Forms in order, so that two forms with one pinyin always give the same one.
         let mut sorted: Vec<&String> = forms.keys().filter(|f| f.chars().count() >= 2).collect();
         sorted.sort();
-        let mut by_pinyin: FastMap<String, String> = FastMap::default();
+        let mut by_pinyin: FxHashMap<String, String> = FxHashMap::default();
         for f in sorted {
             let (full, _) = super::text::pinyin_forms(f);
             if full.len() >= 4 {
@@ -148,7 +149,7 @@ impl RegionIndex {
         }
         let mut codes: Vec<&String> = by_code.keys().collect();
         codes.sort();
-        let ids: FastMap<String, u32> = codes
+        let ids: FxHashMap<String, u32> = codes
             .into_iter()
             .enumerate()
             .map(|(i, c)| (c.clone(), i as u32))
@@ -248,11 +249,7 @@ impl RegionIndex {
     /// Finds region words in a normalised query, leftmost-longest. A one-character form
     /// (省) only counts at the start of the query, where it cannot be part of a word.
     pub fn detect(&self, text: &str) -> Detected {
-        let bounds: Vec<usize> = text
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(text.len()))
-            .collect();
+        let bounds = super::text::char_bounds(text);
         let n = bounds.len() - 1;
         let mut rest = String::with_capacity(text.len());
         let mut found: Vec<(String, Strength, u8)> = Vec::new();

@@ -390,8 +390,9 @@ where
 /// A query's bit in [`SearchService`]'s filter of unwritten unanswered queries.
 fn filter_bit(query: &str) -> u64 {
     use std::hash::Hasher;
-    // Cheap, and only needs to spread queries over 64 bits.
-    let mut h = super::text::Fnv::default();
+    // Cheap, and only needs to spread queries over 64 bits; the filter lives in this
+    // process's memory only (each replica has its own), so no stable hash is needed.
+    let mut h = rustc_hash::FxHasher::default();
     h.write(query.as_bytes());
     1 << (h.finish() >> 58)
 }

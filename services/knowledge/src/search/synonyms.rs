@@ -1,12 +1,14 @@
 //! Everyday words callers use, replaced by the words of the knowledge base. The table is
 //! data (`search_synonyms`, editable through the API); this only applies it.
 
+use rustc_hash::FxHashMap;
+
 use super::model::Synonym;
 use super::text;
 
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
-    map: text::FastMap<String, String>,
+    map: FxHashMap<String, String>,
     /// Distinct term lengths in characters, longest first.
     lengths: Vec<usize>,
     /// The terms' first characters ([`text::char_bit`]): at most places of a text no term
@@ -16,7 +18,7 @@ pub struct Synonyms {
 
 impl Synonyms {
     pub fn new(list: &[Synonym]) -> Synonyms {
-        let mut map = text::FastMap::default();
+        let mut map = FxHashMap::default();
         for s in list {
             let term: String = text::normalize(&s.term).split_whitespace().collect();
             let rep: String = text::normalize(&s.replacement).split_whitespace().collect();
@@ -61,12 +63,7 @@ impl Synonyms {
         if self.map.is_empty() {
             return (text.to_string(), used);
         }
-        // Byte offsets of the character boundaries: lookups slice the text, no allocation.
-        let bounds: Vec<usize> = text
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(text.len()))
-            .collect();
+        let bounds = text::char_bounds(text);
         let n = bounds.len() - 1;
         let mut out = String::with_capacity(text.len() * 2);
         let mut i = 0;

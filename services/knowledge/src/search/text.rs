@@ -2,48 +2,27 @@
 //! segmentation (jieba) and pinyin. Index and query go through the same functions, so a
 //! word is cut the same way on both sides.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasherDefault;
 use std::sync::{LazyLock, OnceLock};
 
 use memchr::memmem::Finder;
 use pinyin::ToPinyin;
+use rustc_hash::FxHashSet;
 use tantivy_jieba::jieba_rs::Jieba;
 
-/// FNV-1a, for the tables a query looks up many times (region forms and synonyms at every
-/// character position, word lists for every word). Their keys are the knowledge base's and
-/// ours, never a caller's, so the flooding a keyed hash guards against cannot happen here,
-/// and the keyed hash cost more than the lookups themselves.
-#[derive(Clone, Copy)]
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
+/// Byte offsets of a text's character boundaries, its length last: lookups slice the text
+/// at them, with no allocation.
+pub fn char_bounds(text: &str) -> Vec<usize> {
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect()
 }
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-pub type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
 
 /// A fixed word list, looked up by hash: the lists are consulted for every word of every
 /// query and document, and a scan compared strings dozens of times per word.
 struct WordList {
     words: &'static [&'static str],
-    set: OnceLock<FastSet<&'static str>>,
+    set: OnceLock<FxHashSet<&'static str>>,
 }
 
 impl WordList {
@@ -424,17 +403,22 @@ pub fn pinyin_bigrams(text: &str) -> Vec<String> {
     out
 }
 
-/// [`pinyin_bigrams`] of one word, hashed with `hash` as the joined `a_b` string would be,
-/// without building the strings.
-pub fn pinyin_bigram_hashes(word: &str, hash: impl Fn(&[&[u8]]) -> u32) -> Vec<u32> {
+/// [`pinyin_bigrams`] of one word, each `a_b` pair hashed with `hash` (one buffer for all
+/// the pairs).
+pub fn pinyin_bigram_hashes(word: &str, hash: impl Fn(&str) -> u32) -> Vec<u32> {
     // At most one pair per character after the first (query words are short).
     let mut out = Vec::with_capacity(word.len() / 3);
+    let mut pair = String::new();
     let mut prev: Option<&str> = None;
     for c in word.chars() {
         match syllable(c) {
             Some(s) => {
                 if let Some(p) = prev {
-                    out.push(hash(&[p.as_bytes(), b"_", s.as_bytes()]));
+                    pair.clear();
+                    pair.push_str(p);
+                    pair.push('_');
+                    pair.push_str(s);
+                    out.push(hash(&pair));
                 }
                 prev = Some(s);
             }

@@ -1,0 +1,192 @@
+//! Search diagnostics over the reference data (`data/kb`), in-process (no HTTP): not tests,
+//! so nothing here passes or fails. Run from anywhere in the workspace:
+//!
+//! ```text
+//! cargo run --release -p knowledge --example search_diagnostics -- <command>
+//!   help                     the commands
+//!   score SET.tsv            top-3 and confident share of any quality set, every miss shown
+//!   time QUERIES [ROUNDS] [LIMIT]
+//!                            time per query (p50/p99/max) over a query file, ROUNDS passes
+//!   probe 'q1|q2'            each query's analysis, confidence and top hits
+//!   probe sets               the quality sets' unconfident queries
+//!   probe file:QUERIES [show]
+//!                            share of confident answers over a query file (show: the others)
+//!   dump QUERIES             every answer as lines (DUMP: confident, codes and scores;
+//!                            JSON: the answer as sent, without its timing), to diff versions
+//! ```
+//!
+//! QUERIES is a file of search paths, one a line, as `bench/search/make_queries.py` writes
+//! them (`/api/v1/search?q=…&region=…`).
+
+#[path = "../tests/search_sets/mod.rs"]
+mod search_sets;
+
+use std::error::Error;
+use std::path::Path;
+use std::time::Instant;
+
+use knowledge::search::SearchIndex;
+use search_sets::{read_set, reference_index, root, score_set};
+
+/// The allocator the service runs with, so that `time` times what it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+type Result<T> = std::result::Result<T, Box<dyn Error>>;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args[..] {
+        ["score", set] => score(Path::new(set)),
+        ["time", queries, ref rest @ ..] if rest.len() <= 2 => {
+            let rounds = rest.first().map_or(Ok(1), |r| r.parse())?;
+            let limit = rest.get(1).map_or(Ok(10), |l| l.parse())?;
+            time(Path::new(queries), rounds, limit)
+        }
+        ["probe", "sets"] => probe_sets(),
+        ["probe", spec] | ["probe", spec, "show"] if spec.starts_with("file:") => {
+            let file = spec.trim_start_matches("file:");
+            probe_file(Path::new(file), args.len() == 3)
+        }
+        ["probe", queries] => probe(queries),
+        ["dump", queries] => dump(Path::new(queries)),
+        [] | ["help"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            Err("unknown command".into())
+        }
+    }
+}
+
+const USAGE: &str = "commands: score SET.tsv | time QUERIES [ROUNDS] [LIMIT] | probe 'q1|q2' \
+                     | probe sets | probe file:QUERIES [show] | dump QUERIES";
+
+fn index() -> Result<&'static SearchIndex> {
+    Ok(reference_index()?)
+}
+
+/// (query, region) of each search path of a query file.
+fn query_file(path: &Path) -> Result<Vec<(String, Option<String>)>> {
+    let body = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(body
+        .lines()
+        .filter_map(|l| {
+            let url = reqwest::Url::parse(&format!("http://x{l}")).ok()?;
+            let q = url.query_pairs().find(|(k, _)| k == "q")?.1.to_string();
+            let r = url
+                .query_pairs()
+                .find(|(k, _)| k == "region")
+                .map(|(_, v)| v.to_string());
+            Some((q, r))
+        })
+        .collect())
+}
+
+fn score(set: &Path) -> Result<()> {
+    let (share, hits, n) = score_set(set)?;
+    println!(
+        "{}: {hits}/{n} = {:.1}% confident with an expected code in the top 3",
+        set.display(),
+        share * 100.0
+    );
+    Ok(())
+}
+
+fn time(queries: &Path, rounds: usize, limit: usize) -> Result<()> {
+    let queries = query_file(queries)?;
+    let idx = index()?;
+    let t0 = Instant::now();
+    let mut times: Vec<f64> = Vec::new();
+    for (q, r) in queries.iter().cycle().take(queries.len() * rounds) {
+        let t = Instant::now();
+        idx.search(q, r.as_deref(), limit)?;
+        times.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    if times.is_empty() {
+        return Err("no queries".into());
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |share: usize| times[(times.len() * share / 100).min(times.len() - 1)];
+    println!(
+        "{} queries in {:?}: p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
+        queries.len(),
+        t0.elapsed(),
+        at(50),
+        at(99),
+        at(100)
+    );
+    Ok(())
+}
+
+fn probe_sets() -> Result<()> {
+    let idx = index()?;
+    for path in [
+        root().join("data/queries.tsv"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/search-holdout.tsv"),
+    ] {
+        for r in read_set(&path)? {
+            let (res, _) = idx.search(&r.query, r.region.as_deref(), 10)?;
+            if !res.confident {
+                println!("UNCONFIDENT {:?} region={:?}", r.query, r.region);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Share of confident answers over a query file (unseen, made from the knowledge base).
+fn probe_file(file: &Path, show: bool) -> Result<()> {
+    let idx = index()?;
+    let (mut n, mut confident) = (0, 0);
+    for (q, r) in query_file(file)? {
+        let (res, _) = idx.search(&q, r.as_deref(), 10)?;
+        n += 1;
+        if res.confident {
+            confident += 1;
+        } else if show {
+            let top = res.items.first().map(|i| i.title()).unwrap_or_default();
+            println!("UNCONFIDENT {q:?} top={top}");
+        }
+    }
+    println!("{}: {confident}/{n} confident", file.display());
+    Ok(())
+}
+
+fn probe(queries: &str) -> Result<()> {
+    let idx = index()?;
+    for q in queries.split('|') {
+        let (res, a) = idx.search(q, None, 10)?;
+        println!(
+            "{q}: confident={} variants={:?} regions={:?}",
+            res.confident, a.variants, a.regions.mentions
+        );
+        for i in res.items.iter().take(3) {
+            println!("    {} {} {}", i.code(), i.title(), i.score);
+        }
+    }
+    Ok(())
+}
+
+fn dump(queries: &Path) -> Result<()> {
+    let idx = index()?;
+    for (q, r) in query_file(queries)? {
+        let (res, _) = idx.search(&q, r.as_deref(), 10)?;
+        let hits: Vec<String> = res
+            .items
+            .iter()
+            .map(|i| format!("{}:{}", i.code(), i.score))
+            .collect();
+        println!("DUMP {q}\t{r:?}\t{}\t{}", res.confident, hits.join(" "));
+        // The answer as sent, but for its timing: snippets and all.
+        let mut json = Vec::new();
+        res.write_json(&mut json)?;
+        let json = String::from_utf8(json)?;
+        let json = json.split(",\"took_ms\"").next().unwrap_or_default();
+        println!("JSON {json}");
+    }
+    Ok(())
+}

@@ -1,0 +1,365 @@
+//! Query analysis: the caller's text taken apart (regions, the variant with everyday words
+//! replaced, pinyin words) and each word weighed by what it tells of the need.
+
+use tantivy::schema::Field;
+use tantivy_jieba::jieba_rs::Jieba;
+
+use super::Snapshot;
+use super::entries::word_hash;
+use crate::search::regions::Detected;
+use crate::search::text;
+
+/// The synonym replacements of one query whose words are grouped (a bit each in a `u8`);
+/// a query has one or two.
+pub(super) const SYNONYM_GROUPS: usize = 8;
+/// A question word's weight (几点, 怎么办): it tells what the caller wants to know, not
+/// about what.
+const QUESTION_WORD_WEIGHT: f32 = 0.3;
+/// A contact word's weight (电话, 地址): it asks for a department's details, which every
+/// department has.
+const CONTACT_WORD_WEIGHT: f32 = 0.5;
+/// A known word weighs `ln(entries / (entries that have it + 1)) - IDF_OFFSET`, at least
+/// `MIN_WEIGHT`: a word half the entries have tells next to nothing.
+const IDF_OFFSET: f32 = 1.5;
+const MIN_WEIGHT: f32 = 0.2;
+/// A pinyin pair no entry has (a sound no name makes) counts against every entry.
+const FOREIGN_PAIR_WEIGHT: f32 = 3.0;
+const FOREIGN_SHORT_PAIR_WEIGHT: f32 = 1.0;
+/// The most a word no entry's name or question has weighs; in a candidate's share of the
+/// query's distinctive words it counts by `weight × weight / FOREIGN_MAX`: a rare one (量子,
+/// 火车票) in full, since no entry is known by it, a common one (自来水, 学生) less.
+pub(super) const FOREIGN_MAX: f32 = 3.0;
+/// The most such a word weighs when it is not a noun (想开, 倒闭, 搬家): callers' verbs
+/// tell of their situation more than of the topic.
+const FOREIGN_VERB_MAX: f32 = 2.0;
+/// The least a foreign noun weighs (a common noun such as 医院 still tells something).
+const FOREIGN_NOUN_MIN: f32 = 1.0;
+/// What a foreign word that tells nothing of the topic weighs (a time, a pronoun, a cut the
+/// segmenter made up).
+const FOREIGN_LITTLE: f32 = 0.3;
+/// ln of the dictionary count of the commonest words (自己 11.4) and the span down to a rare
+/// one (滇池 4.8) over which a foreign word's weight grows to [`FOREIGN_MAX`].
+const COMMON_LN_COUNT: f32 = 11.0;
+const RARITY_SPAN: f32 = 5.0;
+
+/// A query taken apart: what the ranking works with (exposed for tests and diagnostics).
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// Normalised, without filler: what the unanswered report records.
+    pub normalized: String,
+    pub regions: Detected,
+    /// Word lists to score: the query as said, and with everyday words replaced.
+    pub variants: Vec<Vec<String>>,
+    /// Per variant word: the synonym replacements it is part of (bit k: the k-th one).
+    pub groups: Vec<Vec<u8>>,
+    /// The text of each variant (its pinyin pairs are made only when the words match
+    /// poorly).
+    pub texts: Vec<String>,
+    /// Latin words taken as pinyin (kmsrsj).
+    pub pinyin: Vec<String>,
+    pub asks_question: bool,
+}
+
+impl Analysis {
+    /// The hashes of the pinyin words.
+    pub(super) fn pinyin_hashes(&self) -> Vec<u32> {
+        self.pinyin.iter().map(|p| word_hash(p)).collect()
+    }
+}
+
+/// A query word (or pinyin pair), weighed, with what the coverage needs to know of it.
+pub(super) struct Weighted {
+    pub(super) hash: u32,
+    pub(super) weight: f32,
+    /// A word that names the topic (not a question word or a contact word).
+    pub(super) key: bool,
+    pub(super) contact: bool,
+    /// In no entry's name or question.
+    pub(super) unknown: bool,
+    /// A word that tells this entry from others: not a question, contact or generic
+    /// department word (局, 管理局, 中心 …). Confidence needs these matched in what
+    /// identifies an entry (name, aliases, question, keywords), not in its answer or address.
+    pub(super) distinct: bool,
+    /// Hashed pinyin pairs of the word (管里局 → guan_li, li_ju): a homophone typo matches
+    /// an entry whose identifying words sound the same.
+    pub(super) pairs: Vec<u32>,
+    /// The synonym replacements the word is part of (a bit each): the words of one
+    /// replacement count as one, matched when any of them is.
+    pub(super) group: u8,
+    /// Contains another word of the query (社保转移 ⊃ 社保, 转移): its parts speak for it.
+    pub(super) composite: bool,
+}
+
+impl Weighted {
+    /// A word whose weight is fixed by what it is (a question or contact word): it tells
+    /// no entry from another.
+    fn fixed(hash: u32, weight: f32, contact: bool) -> Weighted {
+        Weighted {
+            hash,
+            weight,
+            key: false,
+            contact,
+            unknown: false,
+            distinct: false,
+            pairs: Vec::new(),
+            group: 0,
+            composite: false,
+        }
+    }
+}
+
+impl Snapshot {
+    /// Takes the query apart: filler dropped, region words found, pinyin words set aside
+    /// (or read as a region), the synonym variant made, and each variant cut into words.
+    pub(super) fn analyse(&self, query: &str) -> Analysis {
+        let jieba = &*self.jieba;
+        let normalized = text::strip_filler(&text::normalize(query));
+        let mut pinyin = Vec::new();
+        let mut zh = String::new();
+        for w in normalized.split(' ') {
+            if !text::is_pinyin_word(w) {
+                zh.push_str(w);
+                zh.push(' ');
+            } else if let Some(form) = self.regions.form_of_pinyin(w) {
+                // A region typed in pinyin words (mengla gongjijin) is found as if in
+                // characters.
+                zh.push_str(form);
+                zh.push(' ');
+            } else {
+                pinyin.push(w.to_string());
+            }
+        }
+        if pinyin.len() >= 2 {
+            // A name typed as separate pinyin words (renshe ju) is also one word.
+            pinyin.push(pinyin.concat());
+        }
+        let regions = self.regions.detect(zh.trim());
+        let rest = regions.rest.as_str();
+        let mut texts = vec![rest.to_string()];
+        // A term inside a longer word of the dictionary is not that term (医院 in 中医院).
+        let (replaced, used) = self.synonyms.apply_at_words(rest, |from, to| {
+            !text::inside_longer_word(jieba, rest, from, to)
+        });
+        if replaced != rest {
+            texts.push(replaced);
+        }
+        let variants: Vec<Vec<String>> = texts
+            .iter()
+            .map(|t| first_occurrences(text::tokenize(jieba, t)))
+            .collect();
+        // The words a replacement put in stand together for the one word it replaced.
+        let groups: Vec<Vec<u8>> = variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.iter()
+                    .map(|w| {
+                        if i == 0 {
+                            return 0;
+                        }
+                        used.iter()
+                            .take(SYNONYM_GROUPS)
+                            .enumerate()
+                            .filter(|(_, r)| r.contains(w.as_str()))
+                            .fold(0u8, |m, (k, _)| m | (1 << k))
+                    })
+                    .collect()
+            })
+            .collect();
+        Analysis {
+            asks_question: text::asks_question(rest),
+            normalized,
+            regions,
+            variants,
+            groups,
+            texts,
+            pinyin,
+        }
+    }
+
+    /// A query word, weighed in the names and questions.
+    fn weigh_word(&self, word: &str) -> Weighted {
+        self.weigh(self.fields.all, word, Some(&self.jieba))
+    }
+
+    /// A pinyin pair of the query, weighed in the entries' pinyin pairs.
+    pub(super) fn weigh_pair(&self, pair: &str) -> Weighted {
+        self.weigh(self.fields.py2, pair, None)
+    }
+
+    /// How much a query word tells: by how few entries have it in `field`. A query word
+    /// (`dict`: the segmenter it was cut with) that no entry's name or question has is
+    /// weighed by [`Snapshot::foreign_weight`]; a pinyin pair (`None`) by a fixed amount.
+    fn weigh(&self, field: Field, word: &str, dict: Option<&Jieba>) -> Weighted {
+        let is_word = dict.is_some();
+        let hash = word_hash(word);
+        if text::is_question_word(word) {
+            let contact = text::is_contact_word(word);
+            return Weighted::fixed(hash, QUESTION_WORD_WEIGHT, contact);
+        }
+        if text::is_contact_word(word) {
+            return Weighted::fixed(hash, CONTACT_WORD_WEIGHT, true);
+        }
+        // Deleted entries' addresses too, as tantivy's document frequency counts them; an
+        // unreadable dictionary or posting list counts as the word's absence.
+        let df = self
+            .postings(field, word)
+            .map_or(0, |list| list.len() as u64);
+        let weight = if df == 0 {
+            // Not in any entry's name or question: it still counts against every entry.
+            match dict {
+                Some(j) => self.foreign_weight(j, word),
+                None if word.chars().count() >= 2 => FOREIGN_PAIR_WEIGHT,
+                None => FOREIGN_SHORT_PAIR_WEIGHT,
+            }
+        } else {
+            ((self.n_docs / (df as f32 + 1.0)).ln() - IDF_OFFSET).max(MIN_WEIGHT)
+        };
+        let distinct = is_word && !text::is_generic_word(word);
+        Weighted {
+            hash,
+            weight,
+            key: df > 0,
+            contact: false,
+            unknown: df == 0,
+            distinct,
+            pairs: if distinct {
+                text::pinyin_bigram_hashes(word, word_hash)
+            } else {
+                Vec::new()
+            },
+            group: 0,
+            composite: false,
+        }
+    }
+
+    /// The weight of a query word that no entry's name or question has: what it tells of
+    /// the caller's need, which no entry then answers in full. By the segmenter's dictionary:
+    /// a time, pronoun, number, direction or adverb (明天, 自己, 六十, 上, 直接) tells
+    /// nothing of the topic; a noun tells more the rarer it is in everyday Chinese (医院 less
+    /// than 滇池, but always something); other words (准备, 便宜) can tell nothing when
+    /// common. A cut the segmenter made up from characters it could not place (树想 in
+    /// 树想砍, 店要) says almost nothing, as does a question word with a character of
+    /// speech (怎么弄).
+    fn foreign_weight(&self, dict: &Jieba, word: &str) -> f32 {
+        // It asks the segmenter twice: kept per thread with the posting lists.
+        self.kept_foreign_weight(word, || Self::foreign_weight_of(dict, word))
+    }
+
+    fn foreign_weight_of(dict: &Jieba, word: &str) -> f32 {
+        if !dict.has_word(word) || text::holds_question_word(word) {
+            return FOREIGN_LITTLE;
+        }
+        let tags = dict.tag(word, false);
+        let tag = match tags.as_slice() {
+            [one] => one.tag,
+            _ => "",
+        };
+        // ln of the dictionary count: 自己 11.4, 学生 10.3, 医院 8.9, 小孩 7.4, 滇池 4.8.
+        let common = (dict.suggest_freq(word).max(1) as f32).ln();
+        let rarity = FOREIGN_MAX * (COMMON_LN_COUNT - common) / RARITY_SPAN;
+        match tag.as_bytes() {
+            b"ad" => FOREIGN_LITTLE,
+            b"vn" | b"an" | [] | [b'n' | b's', ..] => rarity.clamp(FOREIGN_NOUN_MIN, FOREIGN_MAX),
+            [
+                b't' | b'r' | b'm' | b'q' | b'f' | b'd' | b'p' | b'c' | b'u' | b'y',
+                ..,
+            ] => FOREIGN_LITTLE,
+            _ => rarity.clamp(FOREIGN_LITTLE, FOREIGN_VERB_MAX),
+        }
+    }
+
+    /// Each variant's words, weighed. Search-mode cuts overlap (迁进, 进来, 迁进来): a word
+    /// that contains a word the knowledge base knows is spoken for by its parts, and a word
+    /// it does not know, inside a longer word that still counts, by that longer word. Both
+    /// weigh nothing, so that one thing the caller said counts once.
+    pub(super) fn weigh_words(&self, a: &Analysis) -> Vec<Vec<Weighted>> {
+        let inside = text::is_part_of;
+        a.variants
+            .iter()
+            .zip(&a.groups)
+            .map(|(v, g)| {
+                let mut ws: Vec<Weighted> = v
+                    .iter()
+                    .zip(g)
+                    .map(|(w, g)| {
+                        let mut x = self.weigh_word(w);
+                        x.group = *g;
+                        x
+                    })
+                    .collect();
+                // Spoken for: every character of it is in a known word inside it (小学报名:
+                // 小学, 报名), not only some (人民银行 is not 人民).
+                let spoken_for: Vec<bool> = v
+                    .iter()
+                    .zip(&ws)
+                    .map(|(w, x)| {
+                        if !x.unknown {
+                            return false;
+                        }
+                        let mut covered = vec![false; w.len()];
+                        for (o, _) in v
+                            .iter()
+                            .zip(&ws)
+                            .filter(|(o, y)| !y.unknown && inside(o, w))
+                        {
+                            for (at, _) in w.match_indices(o.as_str()) {
+                                covered[at..at + o.len()].iter_mut().for_each(|c| *c = true);
+                            }
+                        }
+                        covered.iter().all(|c| *c)
+                    })
+                    .collect();
+                let gone: Vec<bool> = (0..ws.len())
+                    .map(|i| {
+                        spoken_for[i]
+                            || (ws[i].unknown
+                                && (0..v.len()).any(|j| !spoken_for[j] && inside(&v[i], &v[j])))
+                    })
+                    .collect();
+                for (i, x) in ws.iter_mut().enumerate() {
+                    if gone[i] {
+                        x.weight = 0.0;
+                        x.distinct = false;
+                    }
+                    // A known word's parts speak for it where they still count; a word the
+                    // knowledge base does not know counts unless they speak for all of it.
+                    x.composite =
+                        !x.unknown && (0..v.len()).any(|j| !gone[j] && inside(&v[j], &v[i]));
+                }
+                ws
+            })
+            .collect()
+    }
+}
+
+/// The words in their order, each once (a query has a few dozen at most: a scan costs less
+/// than a set that clones every word).
+pub(super) fn first_occurrences(words: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for w in words {
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_the_knowledge_base_lacks_weigh_by_what_they_tell() {
+        let dict = Jieba::new();
+        let w = |word: &str| Snapshot::foreign_weight_of(&dict, word);
+        // A topic it lacks weighs most; a common noun still counts.
+        assert!(w("滇池") >= 2.9, "滇池 {}", w("滇池"));
+        assert!(w("医院") >= 1.0, "医院 {}", w("医院"));
+        assert!(w("医院") < w("滇池"));
+        // Pronouns, times, numbers, adverbs, made-up cuts and question phrases: little.
+        for little in ["自己", "明天", "六十", "直接", "树想", "怎么弄"] {
+            assert!(w(little) <= 0.3, "{little} {}", w(little));
+        }
+    }
+}

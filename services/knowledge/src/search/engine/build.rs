@@ -1,0 +1,396 @@
+//! Building the index from the knowledge base, and keeping it up to date: changed entries
+//! are written again and a new [`Snapshot`] replaces the old one, so a query always works on
+//! one consistent view.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use tantivy::schema::{
+    FAST, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
+use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy_jieba::jieba_rs::Jieba;
+
+use super::candidates::Meta;
+use super::entries::{DocBuilder, DocData};
+use super::{Entries, Fields, SearchError, SearchIndex, SegmentView, Snapshot};
+use crate::domain::{Department, Faq};
+use crate::search::model::{Changes, KbData, Synonym};
+use crate::search::regions::{RegionIndex, UNKNOWN_REGION};
+use crate::search::synonyms::Synonyms;
+use crate::search::text;
+
+/// The whitespace tokenizer's name: text is cut by our own jieba before tantivy sees it.
+const TOKENIZER: &str = "ws";
+/// Indexing threads, at most (more only cost memory on a knowledge base of this size).
+const MAX_THREADS: usize = 8;
+/// tantivy's indexing memory per thread (its minimum is 15 MB; more means fewer segments to
+/// merge at the end of a build).
+const WRITER_BYTES_PER_THREAD: usize = 60_000_000;
+/// Length, in characters, of the directory's own words taught to the segmenter: a shorter
+/// one is a character, a longer one a phrase jieba should still cut.
+const OWN_WORD_CHARS: std::ops::RangeInclusive<usize> = 2..=8;
+
+/// Snapshot generations start at 1 (0: a per-thread cache that has none yet).
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
+
+/// What the writer side keeps to rebuild entries when something they depend on changes.
+pub(super) struct Catalog {
+    depts: HashMap<String, Department>,
+    faqs: HashMap<String, Faq>,
+    faqs_of: HashMap<String, HashSet<String>>,
+}
+
+impl Catalog {
+    fn new(data: &KbData) -> Catalog {
+        let mut catalog = Catalog {
+            depts: HashMap::new(),
+            faqs: HashMap::new(),
+            faqs_of: HashMap::new(),
+        };
+        for d in &data.departments {
+            catalog.depts.insert(d.code.clone(), d.clone());
+        }
+        for f in &data.faqs {
+            catalog.insert_faq(f);
+        }
+        catalog
+    }
+
+    fn insert_faq(&mut self, f: &Faq) {
+        self.faqs_of
+            .entry(f.department.clone())
+            .or_default()
+            .insert(f.code.clone());
+        self.faqs.insert(f.code.clone(), f.clone());
+    }
+
+    /// Takes the changes in; the codes of the departments and FAQ entries to write again (a
+    /// changed department's FAQ entries show its name and phones).
+    fn update(&mut self, changes: &Changes) -> (HashSet<String>, HashSet<String>) {
+        let mut touched_faqs: HashSet<String> = HashSet::new();
+        let mut touched_depts: HashSet<String> = HashSet::new();
+        for code in &changes.removed_departments {
+            self.depts.remove(code);
+            touched_depts.insert(code.clone());
+        }
+        for d in &changes.departments {
+            self.depts.insert(d.code.clone(), d.clone());
+            touched_depts.insert(d.code.clone());
+        }
+        for code in &touched_depts {
+            if let Some(fs) = self.faqs_of.get(code) {
+                touched_faqs.extend(fs.iter().cloned());
+            }
+        }
+        for code in &changes.removed_faqs {
+            if let Some(f) = self.faqs.remove(code)
+                && let Some(set) = self.faqs_of.get_mut(&f.department)
+            {
+                set.remove(code);
+            }
+            touched_faqs.insert(code.clone());
+        }
+        for f in &changes.faqs {
+            if let Some(prev) = self.faqs.get(&f.code)
+                && prev.department != f.department
+                && let Some(set) = self.faqs_of.get_mut(&prev.department)
+            {
+                set.remove(&f.code);
+            }
+            self.insert_faq(f);
+            touched_faqs.insert(f.code.clone());
+        }
+        (touched_depts, touched_faqs)
+    }
+
+    /// The department a FAQ entry is indexed under; `None` when it is not indexed (not
+    /// published, or its department is unknown).
+    fn department_of(&self, f: &Faq) -> Option<&Department> {
+        let d = self.depts.get(&f.department)?;
+        (f.status == "published").then_some(d)
+    }
+}
+
+/// The tantivy writer and the number the next entry gets (an entry's number never comes
+/// back, so a snapshot's addresses map to the entries of that snapshot only).
+pub(super) struct Writer {
+    tantivy: IndexWriter,
+    next_uid: u64,
+}
+
+impl Writer {
+    /// Writes the entry `make` builds under a new number, and records it in `entries`.
+    fn add(
+        &mut self,
+        entries: &mut Entries,
+        make: impl FnOnce(u64) -> (TantivyDocument, DocData),
+    ) -> Result<(), SearchError> {
+        let uid = self.next_uid;
+        self.next_uid += 1;
+        let (tdoc, doc) = make(uid);
+        self.tantivy.add_document(tdoc)?;
+        entries.by_code.insert(doc.code.clone(), uid);
+        entries.docs.insert(uid, Arc::new(doc));
+        Ok(())
+    }
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        code: b.add_text_field("code", STRING),
+        region: b.add_text_field("region", STRING),
+        rpath: b.add_text_field("rpath", STRING),
+        kind: b.add_text_field("kind", STRING),
+        uid: b.add_u64_field("uid", NumericOptions::default() | FAST),
+        all: b.add_text_field("all", text.clone()),
+        inh: b.add_text_field("inh", text.clone()),
+        sec: b.add_text_field("sec", text.clone()),
+        py2: b.add_text_field("py2", text.clone()),
+        pyi: b.add_text_field("pyi", text),
+    };
+    (b.build(), fields)
+}
+
+/// A jieba that knows the directory's own words (人社局, 车管所, 版纳 …).
+fn build_jieba(data: &KbData, regions: &RegionIndex) -> Jieba {
+    let mut j = Jieba::new();
+    let mut words: HashSet<String> = HashSet::new();
+    for r in regions.all() {
+        for f in regions.forms_of(&r.code) {
+            if f.chars().count() >= *OWN_WORD_CHARS.start() {
+                words.insert(f);
+            }
+        }
+    }
+    for d in &data.departments {
+        let chain = regions.chain(&d.region);
+        for n in std::iter::once(&d.name).chain(d.aliases.iter()) {
+            for part in regions.strip(n, &chain).split_whitespace() {
+                if OWN_WORD_CHARS.contains(&part.chars().count()) {
+                    words.insert(part.to_string());
+                }
+            }
+        }
+    }
+    for s in &data.synonyms {
+        for w in [&s.term, &s.replacement] {
+            let w = text::normalize(w);
+            if OWN_WORD_CHARS.contains(&w.chars().count()) && !w.contains(' ') {
+                words.insert(w);
+            }
+        }
+    }
+    let mut words: Vec<String> = words.into_iter().collect();
+    words.sort();
+    for w in words {
+        if !j.has_word(&w) {
+            j.add_word(&w, None, None);
+        }
+    }
+    j
+}
+
+impl SearchIndex {
+    /// Builds the whole index from the knowledge base.
+    pub fn build(data: &KbData, threads: usize) -> Result<SearchIndex, SearchError> {
+        let regions = Arc::new(RegionIndex::new(&data.regions));
+        let jieba = Arc::new(build_jieba(data, &regions));
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(
+            TOKENIZER,
+            TextAnalyzer::from(WhitespaceTokenizer::default()),
+        );
+        let threads = threads.clamp(1, MAX_THREADS);
+        let mut writer = Writer {
+            tantivy: index.writer_with_num_threads(threads, WRITER_BYTES_PER_THREAD * threads)?,
+            next_uid: 1,
+        };
+        let catalog = Catalog::new(data);
+        let mut entries = Entries::default();
+        let builder = DocBuilder::new(fields, &regions, &jieba);
+        for d in &data.departments {
+            writer.add(&mut entries, |uid| builder.department(uid, d))?;
+        }
+        for f in &data.faqs {
+            if let Some(d) = catalog.department_of(f) {
+                writer.add(&mut entries, |uid| builder.faq(uid, f, d))?;
+            }
+        }
+        writer.tantivy.commit()?;
+        // One segment: a query builds its scorers once per segment, much of its cost.
+        let ids = index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            writer.tantivy.merge(&ids).wait()?;
+        }
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let snapshot = Snapshot::new(
+            reader.searcher(),
+            fields,
+            entries,
+            regions,
+            Arc::new(Synonyms::new(&data.synonyms)),
+            jieba,
+        )?;
+        Ok(SearchIndex {
+            fields,
+            reader,
+            writer: Mutex::new((writer, catalog)),
+            current: RwLock::new(Arc::new(snapshot)),
+        })
+    }
+
+    /// Brings changed departments, FAQ entries and synonyms into the index: the changed
+    /// entries (and the FAQ entries of a changed department, which show its name and phones)
+    /// are written again, committed, and a new snapshot replaces the old one.
+    pub fn apply(&self, changes: &Changes) -> Result<(), SearchError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let (writer, catalog) = &mut *guard;
+        let old = self.snapshot()?;
+        let mut entries = old.entries.clone();
+        let (touched_depts, touched_faqs) = catalog.update(changes);
+        let builder = DocBuilder::new(self.fields, &old.regions, &old.jieba);
+        for code in touched_depts.iter().chain(touched_faqs.iter()) {
+            writer
+                .tantivy
+                .delete_term(Term::from_field_text(self.fields.code, code));
+            if let Some(uid) = entries.by_code.remove(code) {
+                entries.docs.remove(&uid);
+            }
+        }
+        for code in &touched_depts {
+            if let Some(d) = catalog.depts.get(code) {
+                writer.add(&mut entries, |uid| builder.department(uid, d))?;
+            }
+        }
+        for code in &touched_faqs {
+            if let Some(f) = catalog.faqs.get(code)
+                && let Some(d) = catalog.department_of(f)
+            {
+                writer.add(&mut entries, |uid| builder.faq(uid, f, d))?;
+            }
+        }
+        writer.tantivy.commit()?;
+        self.reader.reload()?;
+        let synonyms = match &changes.synonyms {
+            Some(list) => Arc::new(Synonyms::new(list)),
+            None => old.synonyms.clone(),
+        };
+        let snapshot = Snapshot::new(
+            self.reader.searcher(),
+            self.fields,
+            entries,
+            old.regions.clone(),
+            synonyms,
+            old.jieba.clone(),
+        )?;
+        self.replace(snapshot)
+    }
+
+    /// Replaces the synonym table only (no entry is re-indexed).
+    pub fn set_synonyms(&self, list: &[Synonym]) -> Result<(), SearchError> {
+        let old = self.snapshot()?;
+        // The same addresses and metas, so the same generation.
+        self.replace(Snapshot {
+            synonyms: Arc::new(Synonyms::new(list)),
+            ..(*old).clone()
+        })
+    }
+
+    fn replace(&self, snapshot: Snapshot) -> Result<(), SearchError> {
+        let mut cur = self.current.write().map_err(|_| SearchError::Poisoned)?;
+        *cur = Arc::new(snapshot);
+        Ok(())
+    }
+}
+
+impl Snapshot {
+    fn new(
+        searcher: Searcher,
+        fields: Fields,
+        entries: Entries,
+        regions: Arc<RegionIndex>,
+        synonyms: Arc<Synonyms>,
+        jieba: Arc<Jieba>,
+    ) -> Result<Snapshot, SearchError> {
+        let mut by_addr = Vec::new();
+        let mut segments = Vec::new();
+        let read = [
+            fields.all,
+            fields.sec,
+            fields.py2,
+            fields.pyi,
+            fields.region,
+            fields.kind,
+        ];
+        for seg in searcher.segment_readers() {
+            let col = seg.fast_fields().u64("uid")?;
+            let base = by_addr.len() as u32;
+            for doc in 0..seg.max_doc() {
+                by_addr.push(
+                    col.first(doc)
+                        .and_then(|uid| entries.docs.get(&uid).cloned()),
+                );
+            }
+            let mut inverted = Vec::new();
+            for f in read {
+                let id = f.field_id() as usize;
+                if inverted.len() <= id {
+                    inverted.resize(id + 1, None);
+                }
+                inverted[id] = Some(seg.inverted_index(f)?);
+            }
+            segments.push(SegmentView { base, inverted });
+        }
+        // Equal candidates are taken in code order: every replica (whose segments differ)
+        // then keeps the same ones.
+        let mut meta: Vec<Meta> = by_addr
+            .iter()
+            .map(|d| Meta {
+                region: d.as_ref().map_or(UNKNOWN_REGION, |d| d.region_id),
+                order: Meta::GONE,
+            })
+            .collect();
+        let mut live: Vec<(&str, usize)> = by_addr
+            .iter()
+            .enumerate()
+            .filter_map(|(addr, d)| Some((d.as_ref()?.code.as_str(), addr)))
+            .collect();
+        live.sort_unstable();
+        let mut by_order = Vec::with_capacity(live.len());
+        for (order, (_, addr)) in live.into_iter().enumerate() {
+            meta[addr].order = order as u32;
+            by_order.push(addr as u32);
+        }
+        let n_docs = searcher.num_docs().max(1) as f32;
+        Ok(Snapshot {
+            _searcher: searcher,
+            segments,
+            meta: meta.into(),
+            by_order: by_order.into(),
+            generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
+            by_addr,
+            entries,
+            regions,
+            synonyms,
+            jieba,
+            fields,
+            n_docs,
+        })
+    }
+}

@@ -1,0 +1,277 @@
+//! Choosing the candidates: every entry a query word's posting list names gets that word's
+//! weight, then its region's evidence; the best few go on to the ranking. Per-thread scratch
+//! keeps this to the entries a query touches.
+
+use std::cell::RefCell;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use tantivy::schema::Field;
+
+use super::analysis::Analysis;
+use super::entries::{DocData, Kind};
+use super::{SearchError, Snapshot};
+
+/// Candidates taken before ranking, overall and within the named regions.
+pub(super) const CANDIDATES: usize = 50;
+/// Region evidence a candidate gets: its region is the filter's own (its entries come
+/// before those of the regions under it)…
+const FILTER_OWN_REGION: f32 = 3.0;
+/// …, the region the query names (enough to put its entries before any other region's
+/// that share the text), …
+const NAMED_REGION: f32 = 20.0;
+/// …, a region under the named one (a county of the named city), …
+const UNDER_NAMED_REGION: f32 = 5.0;
+/// …, the region just above the named one, or higher up (the parent answers what a county
+/// lacks). All but the filter's are multiplied by how surely the region was named.
+const PARENT_OF_NAMED_REGION: f32 = 10.0;
+const ABOVE_NAMED_REGION: f32 = 6.0;
+
+/// An entry, what choosing the candidates gave it, and its place in code order.
+pub(super) struct Candidate<'a> {
+    pub(super) doc: &'a Arc<DocData>,
+    /// The query weight it has, with its region evidence (nothing for a region browse).
+    pub(super) sum: f32,
+    pub(super) order: u32,
+}
+
+/// An entry's address as choosing candidates sees it.
+#[derive(Clone, Copy)]
+pub(super) struct Meta {
+    pub(super) region: u32,
+    /// Place in code order; [`Meta::GONE`] for an address with no entry (deleted). Eight
+    /// bytes in all: a query reads the meta of every entry it touches.
+    pub(super) order: u32,
+}
+
+impl Meta {
+    pub(super) const GONE: u32 = u32::MAX;
+
+    fn alive(&self) -> bool {
+        self.order != Meta::GONE
+    }
+}
+
+/// Per-thread scratch for choosing candidates, reused from query to query (a query touches
+/// a few hundred of the index's entries; clearing all of them each time would cost more).
+/// By address: the sum of term weights the current query gave it, next to a copy of the
+/// entry's [`Meta`] from the snapshot of `generation`. The touched addresses are scattered,
+/// and one slot holding both costs one cache miss where two arrays cost two.
+#[derive(Default)]
+struct Accumulator {
+    slots: Vec<Slot>,
+    generation: u64,
+    stamp: u32,
+    touched: Vec<u32>,
+}
+
+#[derive(Clone, Copy)]
+struct Slot {
+    /// The query (stamp) `sum` belongs to.
+    stamp: u32,
+    sum: f32,
+    meta: Meta,
+}
+
+impl Accumulator {
+    fn start(&mut self, meta: &[Meta], generation: u64) {
+        if self.generation != generation || self.slots.len() != meta.len() {
+            // A new snapshot (after a knowledge change): copy its metas once.
+            self.slots.clear();
+            self.slots.extend(meta.iter().map(|m| Slot {
+                stamp: 0,
+                sum: 0.0,
+                meta: *m,
+            }));
+            self.generation = generation;
+            self.stamp = 0;
+        }
+        self.touched.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.slots.iter_mut().for_each(|s| s.stamp = 0);
+            self.stamp = 1;
+        }
+    }
+
+    fn add(&mut self, addr: u32, weight: f32) {
+        let Some(slot) = self.slots.get_mut(addr as usize) else {
+            return;
+        };
+        if slot.stamp != self.stamp {
+            slot.stamp = self.stamp;
+            slot.sum = 0.0;
+            self.touched.push(addr);
+        }
+        slot.sum += weight;
+    }
+}
+
+thread_local! {
+    static ACCUMULATOR: RefCell<Accumulator> = RefCell::default();
+}
+
+impl Snapshot {
+    /// The entries that have any of `terms` (field, word, weight), each scored by the sum
+    /// of the weights it has plus the region evidence: the named regions, those above and
+    /// under them, and the filter's own region add fixed amounts, so their entries are among
+    /// the candidates even when many regions share the same text. The best `k`.
+    pub(super) fn text_candidates(
+        &self,
+        terms: &[(Field, &str, f32)],
+        a: &Analysis,
+        filter: Option<&str>,
+        k: usize,
+    ) -> Result<Vec<Candidate<'_>>, SearchError> {
+        let filter = filter.map(|fl| self.regions.id(fl));
+        let evidence = self.region_evidence(a, filter);
+        // An entry whose region the index does not know: only without a filter.
+        let unknown = if filter.is_some() { None } else { Some(0.0) };
+        ACCUMULATOR.with(|acc| {
+            let mut acc = acc.borrow_mut();
+            acc.start(&self.meta, self.generation);
+            for &(field, word, weight) in terms {
+                for &addr in self.postings(field, word)?.iter() {
+                    acc.add(addr, weight);
+                }
+            }
+            // One integer per candidate orders it: higher score first, then code order.
+            // Scores are sums of positive weights and bonuses (never negative, never NaN),
+            // and the bits of a non-negative f32 order as its value does.
+            let key = |score: f32, order: u32| {
+                (u64::from(!score.max(0.0).to_bits()) << 32) | u64::from(order)
+            };
+            // The best k so far, the worst of them on top: most entries are worse than all of
+            // them and cost one comparison (keys are unique: the place in code order is).
+            let mut best: BinaryHeap<u64> = BinaryHeap::with_capacity(k);
+            for &addr in &acc.touched {
+                let Some(slot) = acc.slots.get(addr as usize).filter(|s| s.meta.alive()) else {
+                    continue;
+                };
+                let Some(bonus) = evidence
+                    .get(slot.meta.region as usize)
+                    .copied()
+                    .unwrap_or(unknown)
+                else {
+                    continue;
+                };
+                let key = key(slot.sum + bonus, slot.meta.order);
+                if best.len() < k {
+                    best.push(key);
+                } else if let Some(mut worst) = best.peek_mut()
+                    && key < *worst
+                {
+                    *worst = key;
+                }
+            }
+            // Best first; the place in code order (the key's low half) gives the address back.
+            let out = best.into_sorted_vec();
+            Ok(out
+                .into_iter()
+                .filter_map(|key| {
+                    let score = f32::from_bits(!((key >> 32) as u32));
+                    let addr = *self.by_order.get(key as u32 as usize)?;
+                    Some(Candidate {
+                        doc: self.by_addr.get(addr as usize)?.as_ref()?,
+                        sum: score,
+                        order: key as u32,
+                    })
+                })
+                .collect())
+        })
+    }
+
+    /// Region evidence by region number, worked out once per query (a few hundred regions)
+    /// so that each touched entry costs one lookup: the filter's own region, the named
+    /// regions, those above them (the parent answers what a county lacks), and the regions
+    /// under them; `None` for a region outside the filter.
+    fn region_evidence(&self, a: &Analysis, filter: Option<u32>) -> Vec<Option<f32>> {
+        let mut own: Vec<(u32, f32)> = Vec::new();
+        let mut under: Vec<(u32, f32)> = Vec::new();
+        if let Some(fl) = filter {
+            own.push((fl, FILTER_OWN_REGION));
+        }
+        for m in &a.regions.mentions {
+            let chain = self.regions.chain_ids(&m.code);
+            let Some(&named) = chain.first() else {
+                continue;
+            };
+            own.push((named, NAMED_REGION * m.weight));
+            under.push((named, UNDER_NAMED_REGION * m.weight));
+            for (depth, up) in chain.iter().enumerate().skip(1) {
+                let s = if depth == 1 {
+                    PARENT_OF_NAMED_REGION
+                } else {
+                    ABOVE_NAMED_REGION
+                };
+                own.push((*up, s * m.weight));
+            }
+        }
+        // Each region starts at 0 (or out, when a filter leaves it out), then gets what the
+        // named regions give it, in the order above.
+        let mut evidence: Vec<Option<f32>> = match filter {
+            Some(fl) => {
+                let mut e = vec![None; self.regions.count()];
+                for r in self.regions.subtree_by_id(fl) {
+                    if let Some(x) = e.get_mut(*r as usize) {
+                        *x = Some(0.0);
+                    }
+                }
+                e
+            }
+            None => vec![Some(0.0); self.regions.count()],
+        };
+        for (region, s) in &own {
+            if let Some(Some(bonus)) = evidence.get_mut(*region as usize) {
+                *bonus += s;
+            }
+        }
+        for (named, s) in &under {
+            for r in self.regions.subtree_by_id(*named) {
+                if let Some(Some(bonus)) = evidence.get_mut(*r as usize) {
+                    *bonus += s;
+                }
+            }
+        }
+        evidence
+    }
+
+    /// A region's departments and those of the regions above it (a county has no 商务局),
+    /// within the filter, in address order.
+    pub(super) fn region_departments(
+        &self,
+        code: &str,
+        filter: Option<&str>,
+        k: usize,
+    ) -> Result<Vec<Candidate<'_>>, SearchError> {
+        let mut addrs: Vec<u32> = Vec::new();
+        for seg in &self.segments {
+            for up in self.regions.chain(code) {
+                self.for_each_posting(seg, self.fields.region, &up, |addr| addrs.push(addr))?;
+            }
+        }
+        addrs.sort_unstable();
+        addrs.dedup();
+        Ok(addrs
+            .into_iter()
+            .filter_map(|addr| {
+                let order = self.meta.get(addr as usize)?.order;
+                Some((self.by_addr.get(addr as usize)?.as_ref()?, order))
+            })
+            .filter(|(d, _)| d.kind == Kind::Department)
+            .filter(|(d, _)| {
+                filter.is_none_or(|fl| {
+                    self.regions
+                        .chain_by_id(d.region_id)
+                        .contains(&self.regions.id(fl))
+                })
+            })
+            .take(k)
+            .map(|(doc, order)| Candidate {
+                doc,
+                sum: 0.0,
+                order,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,184 @@
+//! How well an entry covers a query, and when the answer is confident. An answer that is
+//! not confident goes to the unanswered report: the coverage is where the engine knows it
+//! cannot answer (the query's distinctive words are not what identifies the best entry).
+
+use super::analysis::{FOREIGN_MAX, SYNONYM_GROUPS, Weighted};
+use super::entries::{DocData, Kind, has};
+
+/// Share of the query's distinctive words (weighted) the top entry's identifying words must
+/// cover for the answer to be confident.
+const IDENT_SHARE: f32 = 0.6;
+/// Share of the query's weight a confident answer covers, at least.
+const CONFIDENT_SHARE: f32 = 0.5;
+/// Without distinctive words, share of the query's sound (pinyin pairs) that matches it.
+const SOUND_SHARE: f32 = 0.5;
+/// A pinyin word's weight (kmsrsj names one entry as surely as a rare word).
+const PINYIN_WORD_WEIGHT: f32 = 4.0;
+/// How much of a word's weight an entry covers, by where it has the word: its name or
+/// question, its department's name (a FAQ entry), a contact word a department answers (电话
+/// of a department), its answer or address.
+const IN_NAME: f32 = 1.0;
+const IN_DEPARTMENT_NAME: f32 = 0.8;
+const CONTACT_OF_DEPARTMENT: f32 = 0.7;
+const IN_ANSWER: f32 = 0.3;
+/// A topic word covered at least this well makes the entry a key match.
+const KEY_MATCH: f32 = CONTACT_OF_DEPARTMENT;
+/// The most the sound of the words covers (a homophone is less sure than the word).
+const SOUND_MATCH: f32 = 0.9;
+
+/// Whether an answer whose best entry covers `share` of the query, with `key` (see
+/// [`Coverage::key`]), is confident.
+pub(super) fn is_confident(share: f32, key: bool) -> bool {
+    share >= CONFIDENT_SHARE && key
+}
+
+/// How well an entry matches a query, for the ranking.
+pub(super) struct Coverage {
+    /// Share of the query's weight the entry covers (0..1), the best over the query's
+    /// variants and over words / pinyin pairs.
+    pub(super) share: f32,
+    /// Whether the entry answers confidently (its identifying words cover the query's
+    /// distinctive words).
+    pub(super) key: bool,
+    /// The best share of those distinctive words its identifying words cover.
+    pub(super) ident: f32,
+    /// Share of the entry's own words the query names: between equal matches, 公安局 is a
+    /// better answer to "公安局" than 公安局交通警察支队车辆管理所.
+    pub(super) specificity: f32,
+}
+
+/// How `doc` covers the query: its words per variant (`words`), its pinyin pairs per
+/// variant (`pairs`, empty until the words alone match poorly) and its pinyin words' hashes.
+pub(super) fn coverage(
+    doc: &DocData,
+    words: &[Vec<Weighted>],
+    pairs: &[Vec<Weighted>],
+    pinyin: &[u32],
+) -> Coverage {
+    let is_dept = doc.kind == Kind::Department;
+    let mut best = 0.0f32;
+    // The most of the entry's own words one variant names.
+    let mut named = 0usize;
+    let mut key_hit = false;
+    let mut best_ident = 0.0f32;
+    // Two pinyin words or more come with their concatenation last (see `analyse`): when
+    // that matches, the words are one name and all of them count as matched.
+    let py_hits = match pinyin {
+        [_, _, .., joined] if has(doc.pyi(), *joined) => pinyin.len(),
+        _ => pinyin.iter().filter(|p| has(doc.pyi(), **p)).count(),
+    };
+    // No words at all (pinyin only): one empty list, so the pinyin still counts.
+    let none: &[Vec<Weighted>] = &[Vec::new()];
+    let lists = if words.iter().all(|v| v.is_empty()) {
+        none
+    } else {
+        words
+    };
+    for (i, v) in lists.iter().enumerate() {
+        if v.is_empty() && pinyin.is_empty() {
+            continue;
+        }
+        let mut total = PINYIN_WORD_WEIGHT * pinyin.len() as f32;
+        let mut got = PINYIN_WORD_WEIGHT * py_hits as f32;
+        let mut key = py_hits > 0;
+        // The distinctive words' weight, and how much of it the entry's identifying words
+        // (name, aliases, question, keywords; or their sound) cover: 滇池管理局 is not
+        // answered by an 应急管理局 on 滇池路.
+        let mut ident_total = total;
+        let mut ident_got = got;
+        // Synonym groups: (weight, matched).
+        let mut groups = [(0.0f32, false); SYNONYM_GROUPS];
+        let mut named_here = 0usize;
+        for w in v {
+            total += w.weight;
+            let primary = has(doc.primary(), w.hash);
+            named_here += usize::from(primary);
+            let ident = primary || has(doc.inherited(), w.hash);
+            let c = if primary {
+                IN_NAME
+            } else if ident {
+                IN_DEPARTMENT_NAME
+            } else if is_dept && w.contact {
+                CONTACT_OF_DEPARTMENT
+            } else if has(doc.secondary(), w.hash) {
+                IN_ANSWER
+            } else {
+                0.0
+            };
+            got += c * w.weight;
+            if c >= KEY_MATCH && w.key {
+                key = true;
+            }
+            if w.distinct {
+                let hit =
+                    ident || (!w.pairs.is_empty() && w.pairs.iter().all(|p| has(doc.py2(), *p)));
+                if w.group != 0 {
+                    for (k, e) in groups.iter_mut().enumerate() {
+                        if w.group & (1 << k) != 0 {
+                            e.0 = e.0.max(w.weight);
+                            e.1 |= hit;
+                        }
+                    }
+                } else if !w.composite {
+                    let wt = if w.unknown {
+                        w.weight * (w.weight / FOREIGN_MAX).min(1.0)
+                    } else {
+                        w.weight
+                    };
+                    ident_total += wt;
+                    if hit {
+                        ident_got += wt;
+                    }
+                }
+            }
+        }
+        for (gw, hit) in groups {
+            ident_total += gw;
+            if hit {
+                ident_got += gw;
+            }
+        }
+        // How the words sound (homophone typos), for this variant.
+        let mut pair_cov = 0.0f32;
+        if let Some(pv) = pairs.get(i) {
+            let (mut pt, mut pg) = (0.0f32, 0.0f32);
+            for p in pv {
+                pt += p.weight;
+                if has(doc.py2(), p.hash) {
+                    pg += p.weight;
+                }
+            }
+            if pt > 0.0 {
+                pair_cov = SOUND_MATCH * pg / pt;
+            }
+        }
+        let cov = if total > 0.0 { got / total } else { 0.0 };
+        best = best.max(cov).max(pair_cov);
+        let share = if ident_total > 0.0 {
+            ident_got / ident_total
+        } else {
+            0.0
+        };
+        best_ident = best_ident.max(share);
+        let matched = if ident_total > 0.0 {
+            share >= IDENT_SHARE
+        } else {
+            key || pair_cov >= SOUND_SHARE
+        };
+        if matched && cov.max(pair_cov) >= CONFIDENT_SHARE {
+            key_hit = true;
+        }
+        named = named.max(named_here);
+    }
+    let own = doc.primary().len();
+    Coverage {
+        share: best,
+        key: key_hit,
+        ident: best_ident,
+        specificity: if own == 0 {
+            0.0
+        } else {
+            named as f32 / own as f32
+        },
+    }
+}

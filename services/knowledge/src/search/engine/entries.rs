@@ -1,0 +1,391 @@
+//! The indexed entries: what a department's or FAQ entry's hit shows, and the hashed word
+//! sets the ranking reads, built from the records (the tantivy document beside it holds the
+//! same words for the posting lists).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::sync::Arc;
+
+use rustc_hash::FxHasher;
+use tantivy::TantivyDocument;
+use tantivy_jieba::jieba_rs::Jieba;
+
+use super::Fields;
+use crate::domain::{Department, Faq};
+use crate::search::model::{DepartmentSummary, SharedSummary, hit_head};
+use crate::search::regions::RegionIndex;
+use crate::search::text;
+
+/// Answers kept cut while building (many entries share an answer text); past this many
+/// distinct answers the cache starts again, so a large import does not hold them all.
+const ANSWERS_KEPT: usize = 200_000;
+/// Aliases a department's snippet names (又称…): more crowd out its phones.
+const SNIPPET_ALIASES: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Department,
+    Faq,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Department => "department",
+            Kind::Faq => "faq",
+        }
+    }
+}
+
+/// One indexed entry with what its hit shows, and the hashed word sets the ranking reads.
+#[derive(Debug)]
+pub struct DocData {
+    pub kind: Kind,
+    pub code: String,
+    pub region: String,
+    /// The region's number (its chain: [`RegionIndex::chain_by_id`]).
+    pub(super) region_id: u32,
+    pub dept: String,
+    /// For a merged agency: who answers for it now.
+    pub successor: Option<String>,
+    pub title: String,
+    /// Source text of the snippet (not escaped).
+    pub text: text::SnippetText,
+    pub authorized: bool,
+    /// Shared by a department's entries.
+    pub department: SharedSummary,
+    /// The start of its hit as JSON ([`hit_head`]).
+    head: Box<str>,
+    sets: WordSets,
+}
+
+impl DocData {
+    pub fn hit_head(&self) -> &str {
+        &self.head
+    }
+
+    /// All its word sets, one after the other.
+    pub(super) fn all_words(&self) -> &[u32] {
+        &self.sets.words
+    }
+
+    pub(super) fn primary(&self) -> &[u32] {
+        self.sets.get(0)
+    }
+    pub(super) fn inherited(&self) -> &[u32] {
+        self.sets.get(1)
+    }
+    pub(super) fn secondary(&self) -> &[u32] {
+        self.sets.get(2)
+    }
+    pub(super) fn py2(&self) -> &[u32] {
+        self.sets.get(3)
+    }
+    pub(super) fn pyi(&self) -> &[u32] {
+        self.sets.get(4)
+    }
+}
+
+/// An entry's hashed word sets (name or question, inherited name, answer or address, pinyin
+/// pairs, pinyin initials), each sorted, in one allocation: the ranking reads them for
+/// every candidate, and one block costs one or two cache misses where five vectors cost five.
+#[derive(Debug)]
+struct WordSets {
+    words: Box<[u32]>,
+    ends: [u32; 5],
+}
+
+impl WordSets {
+    fn new(sets: [&[u32]; 5]) -> WordSets {
+        let mut words = Vec::with_capacity(sets.iter().map(|s| s.len()).sum());
+        let mut ends = [0u32; 5];
+        for (i, set) in sets.iter().enumerate() {
+            words.extend_from_slice(set);
+            ends[i] = words.len() as u32;
+        }
+        WordSets {
+            words: words.into_boxed_slice(),
+            ends,
+        }
+    }
+
+    fn get(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let end = self.ends[i] as usize;
+        self.words.get(start..end).unwrap_or(&[])
+    }
+}
+
+/// A word's hash in the word sets: FxHash (rustc-hash), fast and without a per-process
+/// seed. The sets only need membership, and are built and read in one process (never
+/// stored, never compared between replicas), so no hash stable across builds or platforms is
+/// needed; a 32-bit collision inside one entry's few dozen words is vanishingly rare.
+pub(super) fn word_hash(word: &str) -> u32 {
+    let mut h = FxHasher::default();
+    h.write(word.as_bytes());
+    // The low half: FxHasher's finish moves its best-mixed bits there.
+    h.finish() as u32
+}
+
+/// The sorted, distinct hashes of `words`.
+pub(super) fn hashed<I: IntoIterator<Item = S>, S: AsRef<str>>(words: I) -> Vec<u32> {
+    let mut v: Vec<u32> = words.into_iter().map(|w| word_hash(w.as_ref())).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Whether a sorted word set has the hash `x`.
+pub(super) fn has(set: &[u32], x: u32) -> bool {
+    set.binary_search(&x).is_ok()
+}
+
+/// [`hit_head`] of a new entry. Serialising strings cannot fail; should it ever, the hit
+/// would still be well-formed JSON without them.
+fn head(kind: Kind, code: &str, title: &str, authorized: bool, dept: &SharedSummary) -> Box<str> {
+    hit_head(kind.as_str(), code, title, authorized, dept).unwrap_or_else(|e| {
+        tracing::error!(error = %e, code, "could not prepare a hit");
+        "{".into()
+    })
+}
+
+/// Makes the tantivy document and the [`DocData`] of each entry.
+pub(super) struct DocBuilder<'a> {
+    fields: Fields,
+    regions: &'a RegionIndex,
+    jieba: &'a Jieba,
+    /// Per build: department summaries shared by their entries, and answers already cut
+    /// (many entries share an answer text).
+    summaries: RefCell<HashMap<String, SharedSummary>>,
+    answers: RefCell<HashMap<String, Arc<Words>>>,
+    inherited: RefCell<HashMap<String, Arc<Words>>>,
+}
+
+/// Words joined for the index, and hashed for the ranking.
+type Words = (String, Vec<u32>);
+
+fn summary(d: &Department) -> DepartmentSummary {
+    DepartmentSummary {
+        code: d.code.clone(),
+        name: d.name.clone(),
+        phones: d.phones.clone(),
+        status: d.status.clone(),
+    }
+}
+
+impl<'a> DocBuilder<'a> {
+    pub(super) fn new(
+        fields: Fields,
+        regions: &'a RegionIndex,
+        jieba: &'a Jieba,
+    ) -> DocBuilder<'a> {
+        DocBuilder {
+            fields,
+            regions,
+            jieba,
+            summaries: Default::default(),
+            answers: Default::default(),
+            inherited: Default::default(),
+        }
+    }
+
+    /// A department's name words, which its FAQ entries inherit.
+    fn inherited(&self, d: &Department) -> Arc<Words> {
+        if let Some(a) = self.inherited.borrow().get(&d.code) {
+            return a.clone();
+        }
+        let mut words = Vec::new();
+        for b in self.bare_names(d) {
+            words.extend(text::tokenize(self.jieba, &b));
+        }
+        let a = Arc::new((words.join(" "), hashed(&words)));
+        self.inherited
+            .borrow_mut()
+            .insert(d.code.clone(), a.clone());
+        a
+    }
+
+    fn summary(&self, d: &Department) -> SharedSummary {
+        let mut cache = self.summaries.borrow_mut();
+        if let Some(s) = cache.get(&d.code) {
+            return s.clone();
+        }
+        let s = SharedSummary::new(summary(d));
+        cache.insert(d.code.clone(), s.clone());
+        s
+    }
+
+    /// An answer's words, joined for the index and hashed for the ranking.
+    fn answer(&self, answer: &str) -> Arc<Words> {
+        if let Some(a) = self.answers.borrow().get(answer) {
+            return a.clone();
+        }
+        let words = text::tokenize(self.jieba, &text::normalize(answer));
+        let a = Arc::new((words.join(" "), hashed(&words)));
+        let mut cache = self.answers.borrow_mut();
+        if cache.len() > ANSWERS_KEPT {
+            cache.clear();
+        }
+        cache.insert(answer.to_string(), a.clone());
+        a
+    }
+
+    fn base(&self, uid: u64, code: &str, region: &str, kind: Kind) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.code, code);
+        doc.add_text(f.region, region);
+        for r in self.regions.chain(region) {
+            doc.add_text(f.rpath, &r);
+        }
+        doc.add_text(f.kind, kind.as_str());
+        doc.add_u64(f.uid, uid);
+        doc
+    }
+
+    /// Names and aliases of a department without its region, normalised.
+    fn bare_names(&self, d: &Department) -> Vec<String> {
+        let chain = self.regions.chain(&d.region);
+        let mut out: Vec<String> = Vec::new();
+        for n in std::iter::once(&d.name).chain(d.aliases.iter()) {
+            let bare = self.regions.strip(&text::normalize(n), &chain);
+            if !bare.is_empty() && !out.contains(&bare) {
+                out.push(bare);
+            }
+        }
+        out
+    }
+
+    pub(super) fn department(&self, uid: u64, d: &Department) -> (TantivyDocument, DocData) {
+        let f = self.fields;
+        let mut doc = self.base(uid, &d.code, &d.region, Kind::Department);
+        let bare = self.bare_names(d);
+        let mut primary = Vec::new();
+        let mut py2 = Vec::new();
+        for b in &bare {
+            primary.extend(text::tokenize(self.jieba, b));
+            py2.extend(text::pinyin_bigrams(b));
+        }
+        let mut secondary = Vec::new();
+        if let Some(a) = &d.address {
+            secondary.extend(text::tokenize(self.jieba, &text::normalize(a)));
+        }
+        for l in &d.service_locations {
+            secondary.extend(text::tokenize(self.jieba, &text::normalize(l)));
+        }
+        // Pinyin of the name alone and of every spoken region form + name (昆明市人社局 →
+        // kmsrsj, kunmingshirenshiju; 人社局 → rsj).
+        let mut pyi = Vec::new();
+        let mut region_forms: Vec<String> = vec![String::new()];
+        region_forms.extend(self.regions.forms_of(&d.region));
+        for rf in &region_forms {
+            for b in &bare {
+                let joined: String = format!("{rf}{b}")
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                let (full, initials) = text::pinyin_forms(&joined);
+                if initials.len() >= 2 {
+                    pyi.push(initials);
+                }
+                if !full.is_empty() {
+                    pyi.push(full);
+                }
+            }
+        }
+        doc.add_text(f.all, primary.join(" "));
+        doc.add_text(f.sec, secondary.join(" "));
+        doc.add_text(f.py2, py2.join(" "));
+        doc.add_text(f.pyi, pyi.join(" "));
+        let mut snippet = String::new();
+        let aliases: Vec<&str> = d
+            .aliases
+            .iter()
+            .take(SNIPPET_ALIASES)
+            .map(String::as_str)
+            .collect();
+        if !aliases.is_empty() {
+            snippet.push_str(&format!("又称{}。", aliases.join("、")));
+        }
+        if !d.phones.is_empty() {
+            let phones: Vec<String> = d
+                .phones
+                .iter()
+                .map(|p| format!("{} {}", p.label, p.number))
+                .collect();
+            snippet.push_str(&format!("电话：{}。", phones.join("，")));
+        }
+        if let Some(a) = &d.address {
+            snippet.push_str(&format!("地址：{a}。"));
+        }
+        let department = self.summary(d);
+        let data = DocData {
+            head: head(Kind::Department, &d.code, &d.name, true, &department),
+            kind: Kind::Department,
+            code: d.code.clone(),
+            region: d.region.clone(),
+            region_id: self.regions.id(&d.region),
+            dept: d.code.clone(),
+            successor: if d.status == "merged" {
+                d.successor.clone()
+            } else {
+                None
+            },
+            title: d.name.clone(),
+            text: text::SnippetText::new(snippet),
+            authorized: true,
+            department,
+            sets: WordSets::new([
+                &hashed(&primary),
+                &[],
+                &hashed(&secondary),
+                &hashed(&py2),
+                &hashed(&pyi),
+            ]),
+        };
+        (doc, data)
+    }
+
+    pub(super) fn faq(&self, uid: u64, q: &Faq, d: &Department) -> (TantivyDocument, DocData) {
+        let f = self.fields;
+        let mut doc = self.base(uid, &q.code, &d.region, Kind::Faq);
+        let chain = self.regions.chain(&d.region);
+        let question = self.regions.strip(&text::normalize(&q.question), &chain);
+        let mut primary = text::tokenize(self.jieba, &question);
+        let mut py2 = text::pinyin_bigrams(&question);
+        for k in &q.keywords {
+            let k = self.regions.strip(&text::normalize(k), &chain);
+            primary.extend(text::tokenize(self.jieba, &k));
+            py2.extend(text::pinyin_bigrams(&k));
+        }
+        let inherited = self.inherited(d);
+        let answer = self.answer(&q.answer);
+        doc.add_text(f.all, primary.join(" "));
+        doc.add_text(f.inh, &inherited.0);
+        doc.add_text(f.sec, &answer.0);
+        doc.add_text(f.py2, py2.join(" "));
+        let department = self.summary(d);
+        let data = DocData {
+            head: head(Kind::Faq, &q.code, &q.question, q.authorized, &department),
+            kind: Kind::Faq,
+            code: q.code.clone(),
+            region: d.region.clone(),
+            region_id: self.regions.id(&d.region),
+            dept: d.code.clone(),
+            successor: None,
+            title: q.question.clone(),
+            text: text::SnippetText::new(q.answer.clone()),
+            authorized: q.authorized,
+            department,
+            sets: WordSets::new([
+                &hashed(&primary),
+                &inherited.1,
+                &answer.1,
+                &hashed(&py2),
+                &[],
+            ]),
+        };
+        (doc, data)
+    }
+}

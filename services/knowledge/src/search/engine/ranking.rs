@@ -1,0 +1,333 @@
+//! Ranking: the candidates scored by how much of the query they cover, how they are known,
+//! their region and kind, and the hits made from the best (a merged agency answered by its
+//! successor, snippets marked).
+
+use std::sync::Arc;
+
+use tantivy::schema::Field;
+
+use super::analysis::{Analysis, Weighted, first_occurrences};
+use super::candidates::CANDIDATES;
+use super::coverage::{Coverage, coverage, is_confident};
+use super::entries::{DocData, Kind};
+use super::{SearchError, Snapshot};
+use crate::search::model::Hit;
+use crate::search::text;
+
+/// Characters of an entry's text a snippet shows.
+const SNIPPET_CHARS: usize = 90;
+/// When the best candidate covers less than this of the query's words, the pinyin pairs are
+/// tried too (homophone typos, words cut differently).
+const PAIRS_BELOW: f32 = 0.8;
+/// A word no entry's name or question has finds candidates in the answers, at this share of
+/// its weight.
+const IN_ANSWERS: f32 = 0.3;
+/// Pinyin pairs that find candidates: those weighing at least this much, at a share of
+/// their weight (a pair is less sure than a word).
+const MIN_PAIR_WEIGHT: f32 = 1.0;
+const PAIR_SHARE: f32 = 0.5;
+/// A pinyin name (kmsrsj) finds its entry before anything else.
+const PINYIN_NAME_WEIGHT: f32 = 8.0;
+/// Departments listed, at least, when the query names only a region.
+const BROWSE_AT_LEAST: usize = 10;
+/// The score: the share of the query covered counts most…
+const COVERAGE_WEIGHT: f32 = 10.0;
+/// …, then the entry known by the query's distinctive words (人社局) before one that only
+/// shares its generic or question words (几点上班)…
+const IDENT_BONUS: f32 = 2.0;
+/// …, how much of the entry's own name the query names…
+const SPECIFICITY_WEIGHT: f32 = 0.5;
+/// …, a FAQ entry for a question and a department for a name…
+const KIND_BONUS: f32 = 0.3;
+/// …, and the candidate's query weight only breaks ties.
+const CANDIDATE_SUM_WEIGHT: f32 = 0.001;
+/// Region evidence in the score, times how surely the region was named: an entry of the
+/// named region, of its parent (which answers what a county lacks), of a region under it,
+/// of one higher up, of one further down.
+const IN_NAMED_REGION: f32 = 4.0;
+const IN_PARENT_OF_NAMED: f32 = 2.0;
+const IN_CHILD_OF_NAMED: f32 = 1.3;
+const ABOVE_NAMED: f32 = 1.0;
+const BELOW_NAMED: f32 = 0.8;
+/// With a filter: an entry of the filter's own region, and of a region just under it.
+const IN_FILTER_REGION: f32 = 0.5;
+const IN_CHILD_OF_FILTER: f32 = 0.2;
+/// Every how many words of a candidate's word sets the ranking reads one ahead (see `rank`).
+const PREFETCH_STRIDE: usize = 16;
+
+/// A candidate, scored.
+pub(super) struct Scored<'a> {
+    score: f32,
+    /// Share of the query's weight it covers ([`Coverage::share`]).
+    coverage: f32,
+    /// Whether a topic word matched what identifies it ([`Coverage::key`]).
+    key: bool,
+    doc: &'a Arc<DocData>,
+    /// Its place in code order: equal scores keep it.
+    order: u32,
+}
+
+impl Snapshot {
+    /// The hits for an analysed query, and whether the answer is confident.
+    pub(super) fn run(
+        &self,
+        a: &Analysis,
+        filter: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<Hit>, bool), SearchError> {
+        let words = self.weigh_words(a);
+        let pinyin = a.pinyin_hashes();
+        let has_text = words.iter().any(|v| !v.is_empty()) || !pinyin.is_empty();
+        let no_pairs: Vec<Vec<Weighted>> = Vec::new();
+        let mut scored = self.rank(a, filter, limit, &words, (&[], &no_pairs), &pinyin)?;
+        // Homophone typos and words cut differently: when the words alone match poorly, the
+        // pinyin pairs are tried too (a second, wider search; most queries never need it).
+        let best = scored.first().map_or(0.0, |x| x.coverage);
+        if has_text && best < PAIRS_BELOW {
+            let py2: Vec<Vec<String>> = a
+                .texts
+                .iter()
+                .map(|t| first_occurrences(text::pinyin_bigrams(t)))
+                .collect();
+            let pairs: Vec<Vec<Weighted>> = py2
+                .iter()
+                .map(|v| v.iter().map(|w| self.weigh_pair(w)).collect())
+                .collect();
+            scored = self.rank(a, filter, limit, &words, (&py2, &pairs), &pinyin)?;
+        }
+        let confident = match scored.first() {
+            Some(best) if has_text => is_confident(best.coverage, best.key),
+            _ => false,
+        };
+        Ok((self.hits(scored, a, filter, limit), confident))
+    }
+
+    /// The hits shown for the ranked candidates: merged agencies answer with their
+    /// successor, each entry once, within the filter, at most `limit`.
+    fn hits(
+        &self,
+        scored: Vec<Scored<'_>>,
+        a: &Analysis,
+        filter: Option<&str>,
+        limit: usize,
+    ) -> Vec<Hit> {
+        let mut items: Vec<Hit> = Vec::with_capacity(limit.min(scored.len()));
+        // At most `limit` (≤ 50) entries: a scan costs less than a set.
+        let mut shown: Vec<*const DocData> = Vec::with_capacity(limit.min(scored.len()));
+        let marker = text::Marker::new(&highlight_words(a));
+        let filter_id = filter.map(|fl| self.regions.id(fl));
+        for Scored { score, doc, .. } in scored {
+            if items.len() >= limit {
+                break;
+            }
+            let (doc, note) = match &doc.successor {
+                Some(succ) => match self.entries.get(succ) {
+                    Some(s) => (s, Some(format!("原{}已并入{}。", doc.title, s.title))),
+                    None => (doc, None),
+                },
+                None => (doc, None),
+            };
+            if shown.contains(&Arc::as_ptr(doc)) {
+                continue;
+            }
+            shown.push(Arc::as_ptr(doc));
+            if let Some(fl) = filter_id
+                && !self.regions.chain_by_id(doc.region_id).contains(&fl)
+            {
+                continue;
+            }
+            let (snippet, plain) = match &note {
+                Some(n) => {
+                    let body = format!("{n}{}", doc.text.text);
+                    (marker.highlight(&body, SNIPPET_CHARS), false)
+                }
+                None => marker.highlight_prepared(&doc.text, SNIPPET_CHARS),
+            };
+            items.push(Hit {
+                entry: Arc::clone(doc),
+                snippet,
+                plain,
+                score: (score * 1000.0).round() / 1000.0,
+            });
+        }
+        items
+    }
+
+    /// Candidates from tantivy, ranked.
+    fn rank(
+        &self,
+        a: &Analysis,
+        filter: Option<&str>,
+        limit: usize,
+        words: &[Vec<Weighted>],
+        (py2, pairs): (&[Vec<String>], &[Vec<Weighted>]),
+        pinyin: &[u32],
+    ) -> Result<Vec<Scored<'_>>, SearchError> {
+        let f = self.fields;
+        let has_text = words.iter().any(|v| !v.is_empty()) || !pinyin.is_empty();
+        // Candidates score what the ranking will roughly give them: each query word's weight
+        // where an entry has it. Topic words find the candidates; question and contact words
+        // only if there is nothing else; words no entry's name or question has are looked up
+        // in the answers.
+        let mut terms: Vec<(Field, &str, f32)> = Vec::with_capacity(
+            words.iter().map(Vec::len).sum::<usize>()
+                + pairs.iter().map(Vec::len).sum::<usize>()
+                + a.pinyin.len(),
+        );
+        let mut seen: Vec<&str> = Vec::with_capacity(terms.capacity());
+        let any_key = words.iter().flatten().any(|w| w.key);
+        for (v, ws) in a.variants.iter().zip(words) {
+            for (w, wt) in v.iter().zip(ws) {
+                if (any_key && !wt.key && !wt.unknown) || !push_new(&mut seen, w) {
+                    continue;
+                }
+                if wt.unknown {
+                    terms.push((f.sec, w, IN_ANSWERS * wt.weight));
+                } else {
+                    terms.push((f.all, w, wt.weight));
+                }
+            }
+        }
+        for (v, ws) in py2.iter().zip(pairs) {
+            for (p, wt) in v.iter().zip(ws) {
+                if wt.weight >= MIN_PAIR_WEIGHT && push_new(&mut seen, p) {
+                    terms.push((f.py2, p, PAIR_SHARE * wt.weight));
+                }
+            }
+        }
+        for p in &a.pinyin {
+            terms.push((f.pyi, p, PINYIN_NAME_WEIGHT));
+        }
+        let candidates = if has_text && !terms.is_empty() {
+            self.text_candidates(&terms, a, filter, CANDIDATES)?
+        } else if let Some(m) = a.regions.mentions.first() {
+            // Only a region was named: its departments, for browsing (never confident).
+            self.region_departments(&m.code, filter, limit.max(BROWSE_AT_LEAST))?
+        } else {
+            Vec::new()
+        };
+
+        // Ranking.
+        let mut scored: Vec<Scored> = Vec::with_capacity(candidates.len());
+        let mention_chains: Vec<(&[u32], f32)> = a
+            .regions
+            .mentions
+            .iter()
+            .map(|m| (self.regions.chain_ids(&m.code), m.weight))
+            .filter(|(chain, _)| !chain.is_empty())
+            .collect();
+        let filter_id = filter.map(|fl| self.regions.id(fl));
+        // Read a little of every candidate's word sets first: these loads do not wait for
+        // one another, so their cache misses overlap instead of coming one at a time inside
+        // the coverage loop below.
+        let mut touch = 0u32;
+        for c in &candidates {
+            for w in c.doc.all_words().iter().step_by(PREFETCH_STRIDE) {
+                touch ^= *w;
+            }
+        }
+        std::hint::black_box(touch);
+        for c in candidates {
+            let doc = c.doc;
+            let Coverage {
+                share: cov,
+                key,
+                ident,
+                specificity,
+            } = coverage(doc, words, pairs, pinyin);
+            let mut score = COVERAGE_WEIGHT * cov
+                + IDENT_BONUS * ident
+                + CANDIDATE_SUM_WEIGHT * c.sum
+                + SPECIFICITY_WEIGHT * specificity;
+            let chain = self.regions.chain_by_id(doc.region_id);
+            score += region_bonus(doc.region_id, chain, &mention_chains, filter_id);
+            score += match (doc.kind, a.asks_question) {
+                (Kind::Faq, true) | (Kind::Department, false) => KIND_BONUS,
+                _ => 0.0,
+            };
+            scored.push(Scored {
+                score,
+                coverage: cov,
+                key,
+                doc,
+                order: c.order,
+            });
+        }
+        // Equal scores in code order (every live entry has its own place).
+        scored.sort_unstable_by(|x, y| {
+            y.score
+                .partial_cmp(&x.score)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(x.order.cmp(&y.order))
+        });
+
+        Ok(scored)
+    }
+}
+
+/// Region evidence: the named region itself, then its parent (which answers what a county
+/// lacks), the regions under it, and those higher up; with a filter, its own region first.
+/// `region` and `chain` are the entry's region and the regions above it; each mention is
+/// the named region's chain (never empty) and weight.
+fn region_bonus(
+    region: u32,
+    chain: &[u32],
+    mentions: &[(&[u32], f32)],
+    filter: Option<u32>,
+) -> f32 {
+    let mut best: f32 = 0.0;
+    for (named, weight) in mentions {
+        let code = named[0];
+        let b = if region == code {
+            IN_NAMED_REGION
+        } else if let Some(depth) = chain.iter().position(|c| *c == code) {
+            if depth == 1 {
+                IN_CHILD_OF_NAMED
+            } else {
+                BELOW_NAMED
+            }
+        } else if let Some(up) = named.iter().position(|c| *c == region) {
+            if up == 1 {
+                IN_PARENT_OF_NAMED
+            } else {
+                ABOVE_NAMED
+            }
+        } else {
+            0.0
+        };
+        best = best.max(b * weight);
+    }
+    if let Some(fl) = filter {
+        best += match chain.iter().position(|c| *c == fl) {
+            Some(0) => IN_FILTER_REGION,
+            Some(1) => IN_CHILD_OF_FILTER,
+            _ => 0.0,
+        };
+    }
+    best
+}
+
+/// Words to mark in snippets: the query's words of two characters or more, and the region
+/// words.
+fn highlight_words(a: &Analysis) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for w in a.variants.iter().flatten() {
+        if w.chars().count() >= 2 {
+            push_new(&mut out, w);
+        }
+    }
+    for w in &a.regions.words {
+        push_new(&mut out, w);
+    }
+    out
+}
+
+/// Adds `word` unless `seen` has it; whether it was added. (A query has a few dozen words at
+/// most: a scan costs less than a set.)
+fn push_new<'w>(seen: &mut Vec<&'w str>, word: &'w str) -> bool {
+    let new = !seen.contains(&word);
+    if new {
+        seen.push(word);
+    }
+    new
+}

@@ -1,0 +1,96 @@
+//! The search quality sets and the reference index they are scored on, shared by the
+//! quality tests (`tests/search_quality.rs`) and the diagnostics
+//! (`examples/search_diagnostics.rs`). A set is a TSV file with a header line: query, region
+//! filter (may be empty), expected codes (comma-separated), what the row tries.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use knowledge::search::{self, SearchIndex};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The index of the reference data (`data/kb`), built once.
+pub fn reference_index() -> Result<&'static SearchIndex, String> {
+    static INDEX: OnceLock<Result<SearchIndex, String>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let data = search::load_jsonl_dir(&root().join("data/kb"))?;
+            SearchIndex::build(&data, 2).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+pub struct Row {
+    pub query: String,
+    pub region: Option<String>,
+    pub expected: Vec<String>,
+    pub what: String,
+}
+
+/// The rows of a quality set.
+pub fn read_set(path: &Path) -> Result<Vec<Row>, String> {
+    let body = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    body.lines()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            let [query, region, expected, ..] = cols[..] else {
+                return Err(format!(
+                    "{}:{}: fewer than 3 columns",
+                    path.display(),
+                    i + 1
+                ));
+            };
+            Ok(Row {
+                query: query.to_string(),
+                region: Some(region.trim())
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string),
+                expected: expected.split(',').map(|c| c.trim().to_string()).collect(),
+                what: cols.get(3).unwrap_or(&"").to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Share of a set's rows with an expected code in the top 3 and a confident answer, those
+/// rows, and all rows; prints every miss with what came back.
+pub fn score_set(path: &Path) -> Result<(f64, usize, usize), String> {
+    let idx = reference_index()?;
+    let rows = read_set(path)?;
+    let mut hits = 0;
+    for r in &rows {
+        let (res, analysis) = idx
+            .search(&r.query, r.region.as_deref(), 10)
+            .map_err(|e| e.to_string())?;
+        let top: Vec<&str> = res.items.iter().take(3).map(|i| i.code()).collect();
+        if res.confident && top.iter().any(|c| r.expected.iter().any(|e| e == c)) {
+            hits += 1;
+        } else {
+            println!(
+                "MISS {:?} region={:?} ({}) expected {:?} got {:?} confident={} analysis: regions={:?} variants={:?}",
+                r.query,
+                r.region,
+                r.what,
+                r.expected,
+                res.items
+                    .iter()
+                    .take(5)
+                    .map(|i| format!("{} {}", i.code(), i.score))
+                    .collect::<Vec<_>>(),
+                res.confident,
+                analysis.regions.mentions,
+                idx.explain(&r.query, res.items.first().map(|i| i.code()).unwrap_or("")),
+            );
+        }
+    }
+    let n = rows.len();
+    Ok((hits as f64 / n as f64, hits, n))
+}
