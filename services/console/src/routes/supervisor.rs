@@ -369,7 +369,7 @@ async fn retry(
     api: web::Data<Api>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let path = format!("/api/v1/notifications/{}/retry", id.as_str());
+    let path = format!("/api/v1/notifications/{}/retry", path_code(&id)?);
     let n: data::Notification = api
         .send(&user, Method::POST, Service::Notify, &path, &json!({}))
         .await?;
