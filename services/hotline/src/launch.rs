@@ -6,6 +6,8 @@ use std::path::Path;
 use shared::config::Config;
 use shared::settings::ServiceSettings;
 
+use crate::settings::LauncherSettings;
+
 pub fn block_on(fut: impl std::future::Future<Output = Result<(), String>>) -> Result<(), String> {
     actix_web::rt::System::new().block_on(fut)
 }
@@ -19,19 +21,21 @@ fn settings(config: &Config, service: &str) -> Result<ServiceSettings, String> {
 }
 
 /// The reference data shipped in the repository, for the demo run's first start.
-fn reference_data_dir(config: &Config) -> Option<String> {
-    if let Some(dir) = config.get("knowledge_import_dir") {
-        return Some(dir.to_string());
+fn reference_data_dir(config: &Config) -> Result<Option<String>, String> {
+    let knowledge: knowledge::startup::KnowledgeSettings =
+        config.extract().map_err(|e| format!("knowledge: {e}"))?;
+    if let Some(dir) = knowledge.first_start_import {
+        return Ok(Some(dir.display().to_string()));
     }
     let candidates = [
         Path::new("data/kb").to_path_buf(),
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb"),
         Path::new("/usr/share/hotline/kb").to_path_buf(),
     ];
-    candidates
+    Ok(candidates
         .iter()
         .find(|p| p.join("departments.jsonl").exists())
-        .map(|p| p.display().to_string())
+        .map(|p| p.display().to_string()))
 }
 
 pub async fn run_one(config: Config, service: &str) -> Result<(), String> {
@@ -68,11 +72,17 @@ pub async fn run_one(config: Config, service: &str) -> Result<(), String> {
 /// The embedded default: all three services in this process, SQLite, reference data, demo
 /// accounts.
 pub async fn run_all(mut config: Config) -> Result<(), String> {
-    if let Some(dir) = reference_data_dir(&config) {
+    if let Some(dir) = reference_data_dir(&config)? {
         config.set("knowledge_import_dir", dir);
     }
-    let password = config.get_or("demo_password", "hotline-demo");
-    let knowledge = knowledge::Application::build(settings(&config, "knowledge")?).await?;
+    let launcher: LauncherSettings = config.extract().map_err(|e| e.to_string())?;
+    let password = launcher
+        .demo_password
+        .clone()
+        .unwrap_or_else(|| "hotline-demo".into());
+    let knowledge_settings = settings(&config, "knowledge")?;
+    let data_dir = knowledge_settings.data_dir.clone();
+    let knowledge = knowledge::Application::build(knowledge_settings).await?;
     if let Some(report) = &knowledge.first_import {
         println!(
             "imported the reference data: {} created, {} rejected, {} ms",
@@ -96,7 +106,7 @@ pub async fn run_all(mut config: Config) -> Result<(), String> {
     let notify = notify::Application::build(settings(&config, "notify")?).await?;
     let console = console::Application::build(console_settings(&config)?).await?;
     let k = knowledge.port();
-    let demo_password = if config.get("demo_password").is_some() {
+    let demo_password = if launcher.demo_password.is_some() {
         "the password in HOTLINE_DEMO_PASSWORD"
     } else {
         "password hotline-demo"
@@ -105,7 +115,7 @@ pub async fn run_all(mut config: Config) -> Result<(), String> {
         "\nhotline is running (data in {data}):\n  console    http://127.0.0.1:{c}/   <- open this in a browser\n  knowledge  http://127.0.0.1:{k}   docs: http://127.0.0.1:{k}/docs/\n  tickets    http://127.0.0.1:{t}   docs: http://127.0.0.1:{t}/docs/\n  notify     http://127.0.0.1:{n}   docs: http://127.0.0.1:{n}/docs/\n\n\
          Demo accounts: operator, editor, supervisor, admin, liaison-<department code> (e.g. liaison-530100-zfb),\n\
          all with the {demo_password}.\n",
-        data = config.data_dir().display(),
+        data = data_dir.display(),
         c = console.port(),
         t = tickets.port(),
         n = notify.port(),

@@ -54,12 +54,6 @@ pub struct Application {
     pub jobs: Jobs,
 }
 
-/// Applies pending migrations (the `migrate` subcommand).
-pub fn migrate(settings: &ServiceSettings) -> Result<usize, String> {
-    let pool = shared::db::connect(&settings.database_url, 2)?;
-    shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)
-}
-
 impl Application {
     pub async fn build(settings: ServiceSettings) -> Result<Application, String> {
         let keys = settings.keys().map_err(|e| e.to_string())?;
