@@ -80,6 +80,15 @@ impl Metrics {
         self.gauge(Key::from_name(name.to_string())).set(value);
     }
 
+    /// The HELP line of the gauge `name`.
+    pub fn describe_gauge(&self, name: &str, help: &str) {
+        self.recorder.describe_gauge(
+            KeyName::from(name.to_string()),
+            None,
+            SharedString::from(help.to_string()),
+        );
+    }
+
     /// The text exposition format.
     pub fn render(&self) -> String {
         self.handle.render()
@@ -117,6 +126,7 @@ mod tests {
     fn renders_counts() {
         let m = Metrics::new("knowledge");
         m.observe("GET", "/healthz", 200, Duration::from_millis(2));
+        m.describe_gauge("search_documents", "Documents in the search index");
         m.set_gauge("search_documents", 42.0);
         let text = m.render();
         assert!(text.contains("# HELP http_requests_total "), "{text}");
@@ -128,6 +138,10 @@ mod tests {
         assert!(text.contains("le=\"0.0025\"} 1"), "{text}");
         assert!(
             text.contains("search_documents{service=\"knowledge\"} 42"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# HELP search_documents Documents in the search index"),
             "{text}"
         );
     }

@@ -75,6 +75,12 @@ impl Application {
         )?;
         let work = Arc::new(Notify::new());
         let metrics = Arc::new(Metrics::new("notify"));
+        for status in ["queued", "sending", "failed", "dead"] {
+            metrics.describe_gauge(
+                &format!("notify_jobs_{status}"),
+                &format!("Notifications in status {status}"),
+            );
+        }
         let jobs = Jobs {
             pool: pool.clone(),
             sender: Arc::new(sender),

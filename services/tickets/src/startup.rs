@@ -306,6 +306,10 @@ impl Application {
         )?;
         let notify = ServiceClient::new(&settings.urls.notify, "tickets", "notify", keys.clone())?;
         let metrics = Arc::new(Metrics::new("tickets"));
+        metrics.describe_gauge(
+            "tickets_outbox_pending",
+            "Outbox messages not yet delivered to the other services",
+        );
         let state = AppState {
             pool: pool.clone(),
             clock: settings.clock.clone(),
