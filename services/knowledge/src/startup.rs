@@ -1,8 +1,8 @@
 //! `Application`: builds the service from its settings, binds its port, and runs it.
 //!
 //! Start-up order: settings; database and migrations; first-start import
-//! (`HOTLINE_KNOWLEDGE_IMPORT_DIR`, only when the departments table is empty); search index; bind; ready. Background tasks: the
-//! outbox relay to tickets and the calendar refresh.
+//! (`HOTLINE_KNOWLEDGE_IMPORT_DIR`, only when the departments table is empty); search index;
+//! bind; ready. Background tasks: the outbox relay to tickets and the calendar refresh.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -154,10 +154,10 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: ServiceSettings) -> Result<Application, String> {
+        let own: KnowledgeSettings = settings.own().map_err(|e| e.to_string())?;
         let keys = settings.keys().map_err(|e| e.to_string())?;
         let pool = shared::db::connect(&settings.database_url, 16)?;
         shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
-        let own: KnowledgeSettings = settings.own().map_err(|e| e.to_string())?;
         let state = AppState {
             pool: pool.clone(),
             settings: Arc::new(settings.clone()),

@@ -56,9 +56,9 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: ServiceSettings) -> Result<Application, String> {
-        let keys = settings.keys().map_err(|e| e.to_string())?;
         let config = NotifyConfig::from_config(&settings.config, &settings.data_dir)
             .map_err(|e| e.to_string())?;
+        let keys = settings.keys().map_err(|e| e.to_string())?;
         let pool = shared::db::connect(&settings.database_url, 16)?;
         shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
         shared::db::run(&pool, |c| {

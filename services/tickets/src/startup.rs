@@ -279,8 +279,8 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: ServiceSettings) -> Result<Application, String> {
-        let keys = settings.keys().map_err(|e| e.to_string())?;
         let own: TicketsSettings = settings.own().map_err(|e| e.to_string())?;
+        let keys = settings.keys().map_err(|e| e.to_string())?;
         let pool = shared::db::connect(&settings.database_url, own.db_pool_size.clamp(1, 128))?;
         shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
 
