@@ -205,3 +205,67 @@ pub fn import(config: &Config, dir: &Path) -> Result<(), String> {
     println!("import took {} ms", report.took_ms);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    async fn get(port: u16, path: &str) -> String {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        answer
+    }
+
+    /// `hotline run` and the tests start several services in one process: each `/metrics`
+    /// reports that service's requests only (one recorder per service, none process-wide).
+    #[test]
+    fn services_in_one_process_report_their_own_requests() {
+        let dir = std::env::temp_dir().join(format!("hotline-metrics-{}", std::process::id()));
+        let config = Config::from_pairs([
+            ("data_dir", dir.display().to_string()),
+            ("tickets_port", "0".into()),
+            ("notify_port", "0".into()),
+            ("notify_workers", "0".into()),
+            // Nobody listens there: the relays retry in the background.
+            ("knowledge_url", "http://127.0.0.1:9".into()),
+        ]);
+        block_on(async move {
+            let tickets = tickets::Application::build(settings(&config, "tickets")?).await?;
+            let notify = notify::Application::build(settings(&config, "notify")?).await?;
+            let (t, n) = (tickets.port(), notify.port());
+            actix_web::rt::spawn(tickets.run_until_stopped());
+            actix_web::rt::spawn(notify.run_until_stopped());
+            get(t, "/healthz").await;
+            get(n, "/readyz").await;
+            let (t, n) = (get(t, "/metrics").await, get(n, "/metrics").await);
+            assert!(
+                t.contains("service=\"tickets\",method=\"GET\",route=\"/healthz\""),
+                "{t}"
+            );
+            assert!(
+                !t.contains("service=\"notify\"") && !t.contains("/readyz"),
+                "{t}"
+            );
+            assert!(
+                n.contains("service=\"notify\",method=\"GET\",route=\"/readyz\""),
+                "{n}"
+            );
+            assert!(
+                !n.contains("service=\"tickets\"") && !n.contains("/healthz"),
+                "{n}"
+            );
+            Ok(())
+        })
+        .unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
