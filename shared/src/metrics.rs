@@ -65,7 +65,7 @@ impl Metrics {
 
     pub fn observe(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let labels = vec![
-            Label::new("method", method.to_string()),
+            Label::new("method", method_label(method)),
             Label::new("route", route.to_string()),
             Label::new("status", status_class(status)),
         ];
@@ -104,6 +104,15 @@ impl Metrics {
 
     fn gauge(&self, key: Key) -> Gauge {
         self.recorder.register_gauge(&key, &METADATA)
+    }
+}
+
+/// The usual methods without an allocation per request.
+fn method_label(method: &str) -> SharedString {
+    const KNOWN: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+    match KNOWN.iter().find(|m| **m == method) {
+        Some(m) => SharedString::from(*m),
+        None => SharedString::from(method.to_string()),
     }
 }
 
