@@ -23,7 +23,7 @@ else
   python3 /work/shared/tools/gen_kb.py --out "$KB" --scale "$SCALE"
 fi
 command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
-(cd "$ROOT" && cargo build --release -p knowledge --bin knowledge 2>&1 | tail -1)
+(cd "$ROOT" && cargo build --release -p hotline 2>&1 | tail -1)
 python3 "$HERE/make_queries.py" "$KB" "$WORK/queries.txt" 5000
 
 export HOTLINE_JWT_SECRET=bench-secret-bench-secret-bench-secret-0123
@@ -34,7 +34,7 @@ export HOTLINE_KNOWLEDGE_PORT=$PORT
 export HOTLINE_TICKETS_URL=http://127.0.0.1:9 # not running: calendar falls back to weekdays
 export RUST_LOG=${RUST_LOG:-warn,knowledge::search=info,knowledge::startup=info}
 START=$(date +%s.%N)
-"$ROOT/target/release/knowledge" 2> "$WORK/server.log" &
+"$ROOT/target/release/hotline" knowledge 2> "$WORK/server.log" &
 SERVER=$!
 until curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null; do
   sleep 0.2

@@ -18,8 +18,8 @@ pg_url="${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 
 flag=""
 [ "$profile" = release ] && flag="--release"
-cargo build -q -p tickets --bin tickets --example bench_create $flag
-bin="target/$profile/tickets"
+cargo build -q -p hotline $flag && cargo build -q -p tickets --example bench_create $flag
+bin="target/$profile/hotline"
 gen="target/$profile/examples/bench_create"
 
 export HOTLINE_JWT_SECRET="bench-secret-bench-secret-bench-secret-0"
@@ -33,7 +33,7 @@ run_one() {
     HOTLINE_DATA_DIR="$work" HOTLINE_TICKETS_DATABASE_URL="$url" HOTLINE_TICKETS_PORT="$port" \
     HOTLINE_KNOWLEDGE_URL="http://127.0.0.1:9" HOTLINE_NOTIFY_URL="http://127.0.0.1:9" \
     HOTLINE_TICKETS_DB_POOL_SIZE="${POOL:-16}" RUST_LOG=warn \
-        "$bin" >"$work/$name.log" 2>&1 &
+        "$bin" tickets >"$work/$name.log" 2>&1 &
     local pid=$!
     for _ in $(seq 100); do
         curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break

@@ -23,11 +23,9 @@ impl Clock {
 
     /// `HOTLINE_TEST_CLOCK=<RFC 3339 time>` gives a manual clock, but only in a debug build:
     /// a release binary always runs on the system clock.
-    pub fn from_config(config: &crate::config::Config) -> Clock {
+    pub fn from_setting(test_clock: Option<&str>) -> Clock {
         if cfg!(debug_assertions)
-            && let Some(start) = config
-                .get("test_clock")
-                .and_then(|v| DateTime::parse_from_rfc3339(v).ok())
+            && let Some(start) = test_clock.and_then(|v| DateTime::parse_from_rfc3339(v).ok())
         {
             return Clock::manual(start.with_timezone(&Utc));
         }

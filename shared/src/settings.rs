@@ -1,56 +1,187 @@
-//! Typed settings of one service, read from [`Config`].
+//! The settings every service reads (where it listens, its database, the JWT secret, where the
+//! other services are), and the resolved [`ServiceSettings`] of one service. Each service reads
+//! its own section from the same [`Config`] into its own struct at start-up.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde::Deserialize;
+
 use crate::auth::JwtKeys;
 use crate::clock::Clock;
-use crate::config::{Config, ConfigError, Secret};
+use crate::config::{Config, ConfigError, Secret, Variable};
+
+/// The common section, as the operator writes it (keys are the field names).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CommonSettings {
+    pub data_dir: Option<PathBuf>,
+    pub host: Option<String>,
+    pub jwt_secret: Option<Secret>,
+    /// A manual clock for end-to-end tests (debug builds only).
+    pub test_clock: Option<String>,
+    pub knowledge_host: Option<String>,
+    pub knowledge_port: Option<u16>,
+    pub knowledge_url: Option<String>,
+    pub knowledge_database_url: Option<String>,
+    pub tickets_host: Option<String>,
+    pub tickets_port: Option<u16>,
+    pub tickets_url: Option<String>,
+    pub tickets_database_url: Option<String>,
+    pub notify_host: Option<String>,
+    pub notify_port: Option<u16>,
+    pub notify_url: Option<String>,
+    pub notify_database_url: Option<String>,
+    pub console_host: Option<String>,
+    pub console_port: Option<u16>,
+}
+
+impl CommonSettings {
+    pub const VARIABLES: &[Variable] = &[
+        Variable::new(
+            "data_dir",
+            "folder of the SQLite databases, mail and fax spools and the generated JWT secret",
+            "./data",
+        ),
+        Variable::new("host", "address every service binds", "127.0.0.1"),
+        Variable::new(
+            "jwt_secret",
+            "token signing secret, 32+ bytes, the same for every service",
+            "made once in <data dir>/jwt-secret",
+        ),
+        Variable::new(
+            "test_clock",
+            "start of a manual clock (RFC 3339), debug builds only",
+            "system clock",
+        ),
+        Variable::new(
+            "knowledge_host",
+            "address the knowledge service binds",
+            "HOTLINE_HOST",
+        ),
+        Variable::new(
+            "knowledge_port",
+            "port of the knowledge service (0 picks one)",
+            "8081",
+        ),
+        Variable::new(
+            "knowledge_url",
+            "where the others reach the knowledge service",
+            "http://127.0.0.1:<knowledge port>",
+        ),
+        Variable::new(
+            "knowledge_database_url",
+            "knowledge database (sqlite:// or postgres://)",
+            "sqlite://<data dir>/knowledge.db",
+        ),
+        Variable::new(
+            "tickets_host",
+            "address the ticket service binds",
+            "HOTLINE_HOST",
+        ),
+        Variable::new(
+            "tickets_port",
+            "port of the ticket service (0 picks one)",
+            "8082",
+        ),
+        Variable::new(
+            "tickets_url",
+            "where the others reach the ticket service",
+            "http://127.0.0.1:<tickets port>",
+        ),
+        Variable::new(
+            "tickets_database_url",
+            "ticket database (sqlite:// or postgres://)",
+            "sqlite://<data dir>/tickets.db",
+        ),
+        Variable::new(
+            "notify_host",
+            "address the notify service binds",
+            "HOTLINE_HOST",
+        ),
+        Variable::new(
+            "notify_port",
+            "port of the notify service (0 picks one)",
+            "8083",
+        ),
+        Variable::new(
+            "notify_url",
+            "where the others reach the notify service",
+            "http://127.0.0.1:<notify port>",
+        ),
+        Variable::new(
+            "notify_database_url",
+            "notify database (sqlite:// or postgres://)",
+            "sqlite://<data dir>/notify.db",
+        ),
+        Variable::new("console_host", "address the console binds", "HOTLINE_HOST"),
+        Variable::new("console_port", "port of the console (0 picks one)", "8080"),
+    ];
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("./data"))
+    }
+
+    /// `<service>_host`, else `host`, else this machine only.
+    pub fn host_of(&self, service: &str) -> String {
+        let own = match service {
+            "knowledge" => &self.knowledge_host,
+            "tickets" => &self.tickets_host,
+            "notify" => &self.notify_host,
+            _ => &self.console_host,
+        };
+        own.clone()
+            .or_else(|| self.host.clone())
+            .unwrap_or_else(|| "127.0.0.1".into())
+    }
+
+    pub fn port_of(&self, service: &str) -> u16 {
+        let own = match service {
+            "knowledge" => self.knowledge_port,
+            "tickets" => self.tickets_port,
+            "notify" => self.notify_port,
+            _ => self.console_port,
+        };
+        own.unwrap_or_else(|| default_port(service))
+    }
+
+    /// `<SERVICE>_URL`, or the service on its configured port on this machine.
+    pub fn urls(&self) -> ServiceUrls {
+        // A peer on a configured port is found there without a separate URL.
+        let url = |configured: &Option<String>, service: &str| {
+            configured
+                .clone()
+                .unwrap_or_else(|| format!("http://127.0.0.1:{}", self.port_of(service)))
+        };
+        ServiceUrls {
+            knowledge: url(&self.knowledge_url, "knowledge"),
+            tickets: url(&self.tickets_url, "tickets"),
+            notify: url(&self.notify_url, "notify"),
+        }
+    }
+
+    fn database_url_of(&self, service: &str) -> String {
+        let own = match service {
+            "knowledge" => &self.knowledge_database_url,
+            "tickets" => &self.tickets_database_url,
+            _ => &self.notify_database_url,
+        };
+        own.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}",
+                self.data_dir().join(format!("{service}.db")).display()
+            )
+        })
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct ServiceUrls {
     pub knowledge: String,
     pub tickets: String,
     pub notify: String,
-}
-
-#[derive(Clone)]
-pub struct ServiceSettings {
-    /// `knowledge`, `tickets` or `notify`: also the JWT audience.
-    pub name: String,
-    pub host: String,
-    /// 0 picks a free port (tests).
-    pub port: u16,
-    pub database_url: String,
-    pub data_dir: PathBuf,
-    pub jwt_secret: Secret,
-    pub urls: ServiceUrls,
-    pub clock: Clock,
-    /// Everything else, for keys only one service reads.
-    pub config: Config,
-}
-
-impl ServiceUrls {
-    /// `HOTLINE_<SERVICE>_URL`, or the service on its configured port on this machine.
-    pub fn from_config(config: &Config) -> Result<ServiceUrls, ConfigError> {
-        let url = |svc: &str| {
-            config
-                .get(&format!("{svc}_url"))
-                .map(str::to_string)
-                .map(Ok)
-                .unwrap_or_else(|| {
-                    // A peer on a configured port is found there without a separate URL.
-                    config
-                        .parse(&format!("{svc}_port"), default_port(svc))
-                        .map(|port| format!("http://127.0.0.1:{port}"))
-                })
-        };
-        Ok(ServiceUrls {
-            knowledge: url("knowledge")?,
-            tickets: url("tickets")?,
-            notify: url("notify")?,
-        })
-    }
 }
 
 pub fn default_port(service: &str) -> u16 {
@@ -62,51 +193,66 @@ pub fn default_port(service: &str) -> u16 {
     }
 }
 
+/// The common settings of one service, resolved.
+#[derive(Clone)]
+pub struct ServiceSettings {
+    /// `knowledge`, `tickets` or `notify`: also the JWT audience.
+    pub name: String,
+    pub host: String,
+    /// 0 picks a free port (tests).
+    pub port: u16,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    /// The configured secret; none means the one kept in the data folder (see [`Self::keys`]).
+    pub jwt_secret: Option<Secret>,
+    pub urls: ServiceUrls,
+    pub clock: Clock,
+    /// The sources, for the service's own section, read at its start-up.
+    pub config: Config,
+}
+
 impl ServiceSettings {
     pub fn from_config(name: &str, config: &Config) -> Result<ServiceSettings, ConfigError> {
-        let data_dir = config.data_dir();
-        let database_url = config
-            .get(&format!("{name}_database_url"))
-            .map(str::to_string)
-            .unwrap_or_else(|| {
-                format!("sqlite://{}", data_dir.join(format!("{name}.db")).display())
-            });
-        let jwt_secret = jwt_secret(config, &data_dir)?;
+        let common: CommonSettings = config.extract()?;
+        if let Some(s) = &common.jwt_secret
+            && s.expose().len() < 32
+        {
+            return Err(config.error("jwt_secret", "must be at least 32 bytes"));
+        }
         Ok(ServiceSettings {
             name: name.to_string(),
-            host: config.get_or(&format!("{name}_host"), &config.get_or("host", "127.0.0.1")),
-            port: config.parse(&format!("{name}_port"), default_port(name))?,
-            database_url,
-            data_dir,
-            jwt_secret,
-            urls: ServiceUrls::from_config(config)?,
-            clock: Clock::from_config(config),
+            host: common.host_of(name),
+            port: common.port_of(name),
+            database_url: common.database_url_of(name),
+            data_dir: common.data_dir(),
+            jwt_secret: common.jwt_secret.clone(),
+            urls: common.urls(),
+            clock: Clock::from_setting(common.test_clock.as_deref()),
             config: config.clone(),
         })
     }
 
+    /// The service's own section.
+    pub fn own<T: serde::de::DeserializeOwned>(&self) -> Result<T, ConfigError> {
+        self.config.extract()
+    }
+
+    /// The signing keys. Without a configured secret this reads, or on first use writes, the
+    /// secret file of the data folder: a start-up step, not part of reading the settings.
     pub fn keys(&self) -> Result<Arc<JwtKeys>, ConfigError> {
-        JwtKeys::new(&self.jwt_secret, &self.name)
+        let secret = match &self.jwt_secret {
+            Some(s) => s.clone(),
+            None => secret_in(&self.data_dir)?,
+        };
+        JwtKeys::new(&secret, &self.name)
             .map(Arc::new)
-            .map_err(|e| ConfigError::Invalid {
-                key: "jwt_secret".into(),
-                message: e.to_string(),
-            })
+            .map_err(|e| self.config.error("jwt_secret", e.to_string()))
     }
 }
 
-/// `HOTLINE_JWT_SECRET`, or else the secret kept in `<data_dir>/jwt-secret`, made on first use
-/// so that every service and `hotline token` run with the same data folder agree.
-pub fn jwt_secret(config: &Config, data_dir: &Path) -> Result<Secret, ConfigError> {
-    if let Some(s) = config.secret("jwt_secret") {
-        if s.expose().len() < 32 {
-            return Err(ConfigError::Invalid {
-                key: "jwt_secret".into(),
-                message: "must be at least 32 bytes".into(),
-            });
-        }
-        return Ok(s);
-    }
+/// The secret kept in `<data_dir>/jwt-secret`, made on first use so that every service and
+/// `hotline token` run with the same data folder agree.
+pub fn secret_in(data_dir: &Path) -> Result<Secret, ConfigError> {
     let path = data_dir.join("jwt-secret");
     let io = |e: std::io::Error| ConfigError::Read {
         path: path.clone(),
@@ -156,9 +302,15 @@ mod tests {
         let s = ServiceSettings::from_config("tickets", &config).unwrap();
         assert_eq!(s.port, 8082);
         assert!(s.database_url.ends_with("tickets.db"));
-        let again = ServiceSettings::from_config("knowledge", &config).unwrap();
-        assert_eq!(s.jwt_secret, again.jwt_secret);
+        // Reading the settings writes nothing; the keys make the secret once.
+        assert!(!dir.path().join("jwt-secret").exists());
         assert!(s.keys().is_ok());
+        let again = ServiceSettings::from_config("knowledge", &config).unwrap();
+        assert!(again.keys().is_ok());
+        assert_eq!(
+            secret_in(dir.path()).unwrap(),
+            secret_in(dir.path()).unwrap()
+        );
     }
 
     #[test]
@@ -179,5 +331,11 @@ mod tests {
     fn short_configured_secret_is_an_error() {
         let config = Config::from_pairs([("jwt_secret", "short")]);
         assert!(ServiceSettings::from_config("tickets", &config).is_err());
+    }
+
+    #[test]
+    fn every_common_key_is_documented() {
+        let documented: Vec<_> = CommonSettings::VARIABLES.iter().map(|v| v.key).collect();
+        assert_eq!(crate::config::keys_of::<CommonSettings>(), documented);
     }
 }

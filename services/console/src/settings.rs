@@ -1,9 +1,11 @@
-//! The console's settings, read from the common [`Config`].
+//! The console's settings: where it listens and where the services are (the common section),
+//! and its own keys.
 
 use std::time::Duration;
 
-use shared::config::{Config, ConfigError};
-use shared::settings::{ServiceUrls, default_port};
+use serde::Deserialize;
+use shared::config::{Config, ConfigError, Variable};
+use shared::settings::{CommonSettings, ServiceUrls};
 
 #[derive(Debug, Clone)]
 pub struct ConsoleSettings {
@@ -18,15 +20,48 @@ pub struct ConsoleSettings {
     pub secure_cookie: bool,
 }
 
+/// The console's own keys, as the operator writes them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ConsoleOwn {
+    pub console_idle_seconds: u64,
+    pub console_secure_cookie: bool,
+}
+
+impl Default for ConsoleOwn {
+    fn default() -> Self {
+        ConsoleOwn {
+            console_idle_seconds: 30 * 60,
+            console_secure_cookie: false,
+        }
+    }
+}
+
+impl ConsoleOwn {
+    pub const VARIABLES: &[Variable] = &[
+        Variable::new(
+            "console_idle_seconds",
+            "a console session unused this long ends (s)",
+            "1800",
+        ),
+        Variable::new(
+            "console_secure_cookie",
+            "mark the session cookie Secure (set when served over TLS)",
+            "false",
+        ),
+    ];
+}
+
 impl ConsoleSettings {
     pub fn from_config(config: &Config) -> Result<ConsoleSettings, ConfigError> {
-        let idle_seconds: u64 = config.parse("console_idle_seconds", 30 * 60)?;
+        let common: CommonSettings = config.extract()?;
+        let own: ConsoleOwn = config.extract()?;
         Ok(ConsoleSettings {
-            host: config.get_or("console_host", &config.get_or("host", "127.0.0.1")),
-            port: config.parse("console_port", default_port("console"))?,
-            urls: ServiceUrls::from_config(config)?,
-            idle: Duration::from_secs(idle_seconds.max(1)),
-            secure_cookie: config.parse("console_secure_cookie", false)?,
+            host: common.host_of("console"),
+            port: common.port_of("console"),
+            urls: common.urls(),
+            idle: Duration::from_secs(own.console_idle_seconds.max(1)),
+            secure_cookie: own.console_secure_cookie,
         })
     }
 }

@@ -6,6 +6,8 @@ use std::path::Path;
 use shared::config::Config;
 use shared::settings::ServiceSettings;
 
+use crate::settings::LauncherSettings;
+
 pub fn block_on(fut: impl std::future::Future<Output = Result<(), String>>) -> Result<(), String> {
     actix_web::rt::System::new().block_on(fut)
 }
@@ -19,19 +21,21 @@ fn settings(config: &Config, service: &str) -> Result<ServiceSettings, String> {
 }
 
 /// The reference data shipped in the repository, for the demo run's first start.
-fn reference_data_dir(config: &Config) -> Option<String> {
-    if let Some(dir) = config.get("knowledge_import_dir") {
-        return Some(dir.to_string());
+fn reference_data_dir(config: &Config) -> Result<Option<String>, String> {
+    let knowledge: knowledge::startup::KnowledgeSettings =
+        config.extract().map_err(|e| format!("knowledge: {e}"))?;
+    if let Some(dir) = knowledge.first_start_import {
+        return Ok(Some(dir.display().to_string()));
     }
     let candidates = [
         Path::new("data/kb").to_path_buf(),
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/kb"),
         Path::new("/usr/share/hotline/kb").to_path_buf(),
     ];
-    candidates
+    Ok(candidates
         .iter()
         .find(|p| p.join("departments.jsonl").exists())
-        .map(|p| p.display().to_string())
+        .map(|p| p.display().to_string()))
 }
 
 pub async fn run_one(config: Config, service: &str) -> Result<(), String> {
@@ -68,11 +72,17 @@ pub async fn run_one(config: Config, service: &str) -> Result<(), String> {
 /// The embedded default: all three services in this process, SQLite, reference data, demo
 /// accounts.
 pub async fn run_all(mut config: Config) -> Result<(), String> {
-    if let Some(dir) = reference_data_dir(&config) {
+    if let Some(dir) = reference_data_dir(&config)? {
         config.set("knowledge_import_dir", dir);
     }
-    let password = config.get_or("demo_password", "hotline-demo");
-    let knowledge = knowledge::Application::build(settings(&config, "knowledge")?).await?;
+    let launcher: LauncherSettings = config.extract().map_err(|e| e.to_string())?;
+    let password = launcher
+        .demo_password
+        .clone()
+        .unwrap_or_else(|| "hotline-demo".into());
+    let knowledge_settings = settings(&config, "knowledge")?;
+    let data_dir = knowledge_settings.data_dir.clone();
+    let knowledge = knowledge::Application::build(knowledge_settings).await?;
     if let Some(report) = &knowledge.first_import {
         println!(
             "imported the reference data: {} created, {} rejected, {} ms",
@@ -96,7 +106,7 @@ pub async fn run_all(mut config: Config) -> Result<(), String> {
     let notify = notify::Application::build(settings(&config, "notify")?).await?;
     let console = console::Application::build(console_settings(&config)?).await?;
     let k = knowledge.port();
-    let demo_password = if config.get("demo_password").is_some() {
+    let demo_password = if launcher.demo_password.is_some() {
         "the password in HOTLINE_DEMO_PASSWORD"
     } else {
         "password hotline-demo"
@@ -105,7 +115,7 @@ pub async fn run_all(mut config: Config) -> Result<(), String> {
         "\nhotline is running (data in {data}):\n  console    http://127.0.0.1:{c}/   <- open this in a browser\n  knowledge  http://127.0.0.1:{k}   docs: http://127.0.0.1:{k}/docs/\n  tickets    http://127.0.0.1:{t}   docs: http://127.0.0.1:{t}/docs/\n  notify     http://127.0.0.1:{n}   docs: http://127.0.0.1:{n}/docs/\n\n\
          Demo accounts: operator, editor, supervisor, admin, liaison-<department code> (e.g. liaison-530100-zfb),\n\
          all with the {demo_password}.\n",
-        data = config.data_dir().display(),
+        data = data_dir.display(),
         c = console.port(),
         t = tickets.port(),
         n = notify.port(),
@@ -194,4 +204,68 @@ pub fn import(config: &Config, dir: &Path) -> Result<(), String> {
     }
     println!("import took {} ms", report.took_ms);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    async fn get(port: u16, path: &str) -> String {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        answer
+    }
+
+    /// `hotline run` and the tests start several services in one process: each `/metrics`
+    /// reports that service's requests only (one recorder per service, none process-wide).
+    #[test]
+    fn services_in_one_process_report_their_own_requests() {
+        let dir = std::env::temp_dir().join(format!("hotline-metrics-{}", std::process::id()));
+        let config = Config::from_pairs([
+            ("data_dir", dir.display().to_string()),
+            ("tickets_port", "0".into()),
+            ("notify_port", "0".into()),
+            ("notify_workers", "0".into()),
+            // Nobody listens there: the relays retry in the background.
+            ("knowledge_url", "http://127.0.0.1:9".into()),
+        ]);
+        block_on(async move {
+            let tickets = tickets::Application::build(settings(&config, "tickets")?).await?;
+            let notify = notify::Application::build(settings(&config, "notify")?).await?;
+            let (t, n) = (tickets.port(), notify.port());
+            actix_web::rt::spawn(tickets.run_until_stopped());
+            actix_web::rt::spawn(notify.run_until_stopped());
+            get(t, "/healthz").await;
+            get(n, "/readyz").await;
+            let (t, n) = (get(t, "/metrics").await, get(n, "/metrics").await);
+            assert!(
+                t.contains("service=\"tickets\",method=\"GET\",route=\"/healthz\""),
+                "{t}"
+            );
+            assert!(
+                !t.contains("service=\"notify\"") && !t.contains("/readyz"),
+                "{t}"
+            );
+            assert!(
+                n.contains("service=\"notify\",method=\"GET\",route=\"/readyz\""),
+                "{n}"
+            );
+            assert!(
+                !n.contains("service=\"tickets\"") && !n.contains("/healthz"),
+                "{n}"
+            );
+            Ok(())
+        })
+        .unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -10,6 +10,7 @@ use shared::config::Config;
 use shared::settings::ServiceSettings;
 
 mod launch;
+mod settings;
 
 /// The services allocate and free many small strings per request (search above all);
 /// mimalloc does that with less work than the system allocator.
@@ -65,6 +66,10 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(format!("configuration: {e}")),
     };
+    // A misspelt name would otherwise be silently ignored and its default used.
+    for name in config.unknown(&settings::known_keys()) {
+        tracing::warn!("{name} is not a setting hotline reads; it is ignored");
+    }
     let result = match cli.command {
         Command::Token {
             role,

@@ -1,8 +1,8 @@
 //! `Application`: builds the service from its settings, binds its port, and runs it.
 //!
-//! Start-up order: database and migrations; first-start import (config `knowledge_import_dir`,
-//! only when the departments table is empty); search index; bind; ready. Background tasks: the
-//! outbox relay to tickets and the calendar refresh.
+//! Start-up order: settings; database and migrations; first-start import
+//! (`HOTLINE_KNOWLEDGE_IMPORT_DIR`, only when the departments table is empty); search index;
+//! bind; ready. Background tasks: the outbox relay to tickets and the calendar refresh.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use serde::Deserialize;
 use shared::auth::JwtKeys;
 use shared::clock::Clock;
+use shared::config::{Variable, millis};
 use shared::db::DbPool;
 use shared::http::ServiceClient;
 use shared::metrics::Metrics;
@@ -27,8 +29,77 @@ use crate::jobs::calendar::CalendarCache;
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// Lifetime of a login token, unless `knowledge_token_ttl_seconds` says otherwise.
+/// Lifetime of a login token, unless `HOTLINE_KNOWLEDGE_TOKEN_TTL_SECONDS` says otherwise.
 pub const DEFAULT_TOKEN_TTL: i64 = 8 * 3600;
+
+/// The knowledge service's own settings (keys are the serde names).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct KnowledgeSettings {
+    /// Lifetime of a login token, in seconds.
+    #[serde(rename = "knowledge_token_ttl_seconds")]
+    pub token_ttl_seconds: i64,
+    /// Failed sign-ins per account and minute before it is refused for a while.
+    #[serde(rename = "knowledge_login_max_failures")]
+    pub login_max_failures: usize,
+    #[serde(rename = "knowledge_relay_interval_ms", deserialize_with = "millis")]
+    pub relay_interval: Duration,
+    #[serde(rename = "knowledge_search_poll_ms", deserialize_with = "millis")]
+    pub search_poll: Duration,
+    /// Imported on first start, when the database has no department yet.
+    #[serde(rename = "knowledge_import_dir")]
+    pub first_start_import: Option<PathBuf>,
+    /// Where `POST /api/v1/import` without a body reads from.
+    pub import_dir: PathBuf,
+}
+
+impl Default for KnowledgeSettings {
+    fn default() -> Self {
+        KnowledgeSettings {
+            token_ttl_seconds: DEFAULT_TOKEN_TTL,
+            login_max_failures: 5,
+            relay_interval: Duration::from_millis(500),
+            search_poll: Duration::from_millis(250),
+            first_start_import: None,
+            import_dir: PathBuf::from("data/kb"),
+        }
+    }
+}
+
+impl KnowledgeSettings {
+    pub const VARIABLES: &[Variable] = &[
+        Variable::new(
+            "knowledge_token_ttl_seconds",
+            "lifetime of a login token (s)",
+            "28800",
+        ),
+        Variable::new(
+            "knowledge_login_max_failures",
+            "failed sign-ins a minute before an account is held",
+            "5",
+        ),
+        Variable::new(
+            "knowledge_relay_interval_ms",
+            "how often changes are relayed to tickets (ms)",
+            "500",
+        ),
+        Variable::new(
+            "knowledge_search_poll_ms",
+            "how often the search index looks for changes (ms)",
+            "250",
+        ),
+        Variable::new(
+            "knowledge_import_dir",
+            "reference data imported on first start (empty database)",
+            "none; hotline run: data/kb",
+        ),
+        Variable::new(
+            "import_dir",
+            "folder POST /api/v1/import reads without a body",
+            "data/kb",
+        ),
+    ];
+}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -83,33 +154,27 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: ServiceSettings) -> Result<Application, String> {
+        let own: KnowledgeSettings = settings.own().map_err(|e| e.to_string())?;
         let keys = settings.keys().map_err(|e| e.to_string())?;
         let pool = shared::db::connect(&settings.database_url, 16)?;
         shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
-        let config = &settings.config;
-        let token_ttl = config
-            .parse("knowledge_token_ttl_seconds", DEFAULT_TOKEN_TTL)
-            .map_err(|e| e.to_string())?;
-        let login_failures = config
-            .parse("knowledge_login_max_failures", 5usize)
-            .map_err(|e| e.to_string())?;
-        let relay_ms = config
-            .parse("knowledge_relay_interval_ms", 500u64)
-            .map_err(|e| e.to_string())?;
         let state = AppState {
             pool: pool.clone(),
             settings: Arc::new(settings.clone()),
             keys: keys.clone(),
             clock: settings.clock.clone(),
-            login_limiter: Arc::new(FailureLimiter::new(login_failures, Duration::from_secs(60))),
+            login_limiter: Arc::new(FailureLimiter::new(
+                own.login_max_failures,
+                Duration::from_secs(60),
+            )),
             calendar: Arc::new(CalendarCache::default()),
-            import_dir: PathBuf::from(config.get_or("import_dir", "data/kb")),
-            token_ttl,
+            import_dir: own.import_dir.clone(),
+            token_ttl: own.token_ttl_seconds,
             search: crate::search::SearchService::new(pool.clone()),
         };
 
-        let first_import = match config.get("knowledge_import_dir") {
-            Some(dir) => first_start_import(&pool, PathBuf::from(dir)).await?,
+        let first_import = match own.first_start_import.clone() {
+            Some(dir) => first_start_import(&pool, dir).await?,
             None => None,
         };
 
@@ -118,13 +183,7 @@ impl Application {
         // `kb_changes`), e.g. `let search = crate::search::SearchService::start(...)`, and stores
         // it in AppState. Readiness is set below, after this point.
         // -------------------------------------------------------------------------------------
-        let search_poll_ms = config
-            .parse("knowledge_search_poll_ms", 250u64)
-            .map_err(|e| e.to_string())?;
-        state
-            .search
-            .start(Duration::from_millis(search_poll_ms.max(10)))
-            .await?;
+        state.search.start(own.search_poll).await?;
 
         let readiness = Readiness::default();
         let common = Common {
@@ -151,7 +210,7 @@ impl Application {
             tokio::spawn(crate::jobs::relay::relay_loop(
                 pool.clone(),
                 tickets.clone(),
-                Duration::from_millis(relay_ms.max(10)),
+                own.relay_interval,
             )),
             tokio::spawn(crate::jobs::calendar::refresh_loop(
                 state.calendar.clone(),

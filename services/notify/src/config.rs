@@ -1,123 +1,269 @@
 //! The notify service's own settings, read from the common configuration
-//! (`HOTLINE_*` variables or `hotline.toml`).
+//! (`HOTLINE_*` variables or `hotline.toml`); the keys are the serde names below.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use shared::config::{Config, ConfigError, Secret};
+use serde::Deserialize;
+use shared::config::{Config, ConfigError, Secret, Variable};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FaxTransportKind {
+    #[default]
     Spool,
     Email,
     Http,
     Hylafax,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct NotifyConfig {
     /// `HOTLINE_SMTP_URL`; none means `.eml` files under `<data_dir>/mail`.
     pub smtp_url: Option<Secret>,
     pub smtp_timeout_secs: u64,
     pub mail_from: String,
     pub mail_from_name: String,
+    /// Empty until [`NotifyConfig::from_config`] puts it under the data folder.
     pub mail_dir: PathBuf,
     pub fax_transport: FaxTransportKind,
     pub fax_dir: PathBuf,
     pub fax_email_template: String,
     pub fax_http_url: Option<String>,
     pub fax_http_token: Option<Secret>,
-    /// `HOTLINE_FAX_HYLAFAX_HOST` (host:port of hfaxd).
+    /// `HOTLINE_FAX_HYLAFAX_HOST` (host:port of hfaxd); `HOTLINE_HYLAFAX_HOST` is its older name.
+    #[serde(rename = "fax_hylafax_host")]
     pub hylafax_host: String,
+    #[serde(rename = "hylafax_host")]
+    hylafax_host_old: Option<String>,
     pub hotline_name: String,
     pub centre_fax: String,
     pub centre_email: String,
     /// Worker tasks per replica; 0 runs the API only.
+    #[serde(rename = "notify_workers")]
     pub workers: usize,
+    #[serde(rename = "notify_batch")]
     pub batch: i64,
+    #[serde(rename = "notify_lease_ms")]
     pub lease_ms: i64,
+    #[serde(rename = "notify_poll_ms")]
     pub poll_ms: u64,
+    #[serde(rename = "notify_max_attempts")]
     pub max_attempts: i32,
+    #[serde(rename = "notify_backoff_ms")]
     pub backoff_base_ms: u64,
+    #[serde(rename = "notify_backoff_max_ms")]
     pub backoff_max_ms: u64,
+    #[serde(rename = "notify_report")]
     pub report_enabled: bool,
     /// How often HylaFAX is asked about each fax it accepted and has not yet delivered
     /// (`HOTLINE_NOTIFY_FAX_CHECK_MS`). Keep it far below the time HylaFAX keeps finished jobs
     /// in its done queue (faxqclean), or a delivered job may be cleaned out before it is seen.
+    #[serde(rename = "notify_fax_check_ms")]
     pub fax_check_ms: u64,
 }
 
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig {
+            smtp_url: None,
+            smtp_timeout_secs: 30,
+            mail_from: "hotline@localhost".into(),
+            mail_from_name: "96128政务信息查询专线".into(),
+            mail_dir: PathBuf::new(),
+            fax_transport: FaxTransportKind::Spool,
+            fax_dir: PathBuf::new(),
+            fax_email_template: "{number}@fax.example".into(),
+            fax_http_url: None,
+            fax_http_token: None,
+            hylafax_host: String::new(),
+            hylafax_host_old: None,
+            hotline_name: "96128政务信息查询专线".into(),
+            centre_fax: String::new(),
+            centre_email: String::new(),
+            workers: 8,
+            batch: 8,
+            lease_ms: 120_000,
+            poll_ms: 1000,
+            max_attempts: 8,
+            backoff_base_ms: 5_000,
+            backoff_max_ms: 3_600_000,
+            report_enabled: true,
+            fax_check_ms: 10_000,
+        }
+    }
+}
+
 impl NotifyConfig {
-    pub fn from_config(
-        c: &Config,
-        data_dir: &std::path::Path,
-    ) -> Result<NotifyConfig, ConfigError> {
-        let fax_transport = match c.get_or("fax_transport", "spool").as_str() {
-            "spool" => FaxTransportKind::Spool,
-            "email" => FaxTransportKind::Email,
-            "http" => FaxTransportKind::Http,
-            "hylafax" => FaxTransportKind::Hylafax,
-            other => {
-                return Err(ConfigError::Invalid {
-                    key: "fax_transport".into(),
-                    message: format!("`{other}` is not one of spool, email, http, hylafax"),
-                });
-            }
-        };
-        let fax_http_url = c.get("fax_http_url").map(str::to_string);
-        if fax_transport == FaxTransportKind::Http && fax_http_url.is_none() {
-            return Err(ConfigError::Invalid {
-                key: "fax_http_url".into(),
-                message: "required when fax_transport is http".into(),
-            });
+    pub const VARIABLES: &[Variable] = &[
+        Variable::new(
+            "smtp_url",
+            "SMTP server (smtp:// or smtps://, user:password@ allowed)",
+            ".eml files under <data dir>/mail",
+        ),
+        Variable::new("smtp_timeout_secs", "SMTP timeout in seconds", "30"),
+        Variable::new(
+            "mail_from",
+            "sender address of notification mail",
+            "hotline@localhost",
+        ),
+        Variable::new(
+            "mail_from_name",
+            "sender name of notification mail",
+            "96128政务信息查询专线",
+        ),
+        Variable::new(
+            "mail_dir",
+            "where mail goes without an SMTP server",
+            "<data dir>/mail",
+        ),
+        Variable::new(
+            "fax_transport",
+            "how faxes go: spool, email, http or hylafax",
+            "spool",
+        ),
+        Variable::new(
+            "fax_dir",
+            "fax spool folder (fax_transport spool)",
+            "<data dir>/fax",
+        ),
+        Variable::new(
+            "fax_email_template",
+            "mail-to-fax address, must contain {number}",
+            "{number}@fax.example",
+        ),
+        Variable::new(
+            "fax_http_url",
+            "fax gateway URL (required with fax_transport http)",
+            "none",
+        ),
+        Variable::new("fax_http_token", "bearer token for the fax gateway", "none"),
+        Variable::new(
+            "fax_hylafax_host",
+            "host:port of HylaFAX's hfaxd",
+            "127.0.0.1:4559",
+        ),
+        Variable::new(
+            "hylafax_host",
+            "older name of HOTLINE_FAX_HYLAFAX_HOST",
+            "none",
+        ),
+        Variable::new(
+            "hotline_name",
+            "the hotline's name on faxes and mail",
+            "96128政务信息查询专线",
+        ),
+        Variable::new(
+            "centre_fax",
+            "the centre's fax number, printed on faxes",
+            "empty",
+        ),
+        Variable::new(
+            "centre_email",
+            "the centre's e-mail address, printed on faxes",
+            "empty",
+        ),
+        Variable::new(
+            "notify_workers",
+            "delivery workers per replica (0: API only)",
+            "8",
+        ),
+        Variable::new("notify_batch", "notifications a worker claims at once", "8"),
+        Variable::new(
+            "notify_lease_ms",
+            "how long a claimed notification is held (ms)",
+            "120000",
+        ),
+        Variable::new(
+            "notify_poll_ms",
+            "how often idle workers look for work (ms)",
+            "1000",
+        ),
+        Variable::new(
+            "notify_max_attempts",
+            "delivery attempts before a notification is dead",
+            "8",
+        ),
+        Variable::new(
+            "notify_backoff_ms",
+            "first retry delay (ms); later retries wait longer",
+            "5000",
+        ),
+        Variable::new(
+            "notify_backoff_max_ms",
+            "longest retry delay (ms)",
+            "3600000",
+        ),
+        Variable::new(
+            "notify_report",
+            "report deliveries back to the ticket service",
+            "true",
+        ),
+        Variable::new(
+            "notify_fax_check_ms",
+            "how often HylaFAX is asked about sent faxes (ms)",
+            "10000",
+        ),
+    ];
+
+    /// Reads the notify section of `c`; paths default to folders of `data_dir`.
+    pub fn from_config(c: &Config, data_dir: &Path) -> Result<NotifyConfig, ConfigError> {
+        let mut n: NotifyConfig = c.extract()?;
+        if n.mail_dir.as_os_str().is_empty() {
+            n.mail_dir = data_dir.join("mail");
         }
-        let fax_email_template = c.get_or("fax_email_template", "{number}@fax.example");
-        if !fax_email_template.contains("{number}") {
-            return Err(ConfigError::Invalid {
-                key: "fax_email_template".into(),
-                message: "must contain {number}".into(),
-            });
+        if n.fax_dir.as_os_str().is_empty() {
+            n.fax_dir = data_dir.join("fax");
         }
-        let mail_from = c.get_or("mail_from", "hotline@localhost");
-        if mail_from.parse::<lettre::Address>().is_err() {
-            return Err(ConfigError::Invalid {
-                key: "mail_from".into(),
-                message: "not an e-mail address".into(),
-            });
+        if n.hylafax_host.is_empty() {
+            n.hylafax_host = n
+                .hylafax_host_old
+                .clone()
+                .unwrap_or_else(|| crate::fax::hylafax::DEFAULT_HOST.to_string());
         }
-        Ok(NotifyConfig {
-            smtp_url: c.secret("smtp_url"),
-            smtp_timeout_secs: c.parse("smtp_timeout_secs", 30)?,
-            mail_from,
-            mail_from_name: c.get_or("mail_from_name", "96128政务信息查询专线"),
-            mail_dir: c
-                .get("mail_dir")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| data_dir.join("mail")),
-            fax_transport,
-            fax_dir: c
-                .get("fax_dir")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| data_dir.join("fax")),
-            fax_email_template,
-            fax_http_url,
-            fax_http_token: c.secret("fax_http_token"),
-            hylafax_host: c
-                .get("fax_hylafax_host")
-                .or_else(|| c.get("hylafax_host"))
-                .unwrap_or(crate::fax::hylafax::DEFAULT_HOST)
-                .to_string(),
-            hotline_name: c.get_or("hotline_name", "96128政务信息查询专线"),
-            centre_fax: c.get_or("centre_fax", ""),
-            centre_email: c.get_or("centre_email", ""),
-            workers: c.parse("notify_workers", 8)?,
-            batch: c.parse("notify_batch", 8)?,
-            lease_ms: c.parse("notify_lease_ms", 120_000)?,
-            poll_ms: c.parse("notify_poll_ms", 1000)?,
-            max_attempts: c.parse("notify_max_attempts", 8)?,
-            backoff_base_ms: c.parse("notify_backoff_ms", 5_000)?,
-            backoff_max_ms: c.parse("notify_backoff_max_ms", 3_600_000)?,
-            report_enabled: c.parse("notify_report", true)?,
-            fax_check_ms: c.parse("notify_fax_check_ms", 10_000)?,
-        })
+        if n.fax_transport == FaxTransportKind::Http && n.fax_http_url.is_none() {
+            return Err(c.error(
+                "fax_http_url",
+                format!("required when {} is http", c.name_of("fax_transport")),
+            ));
+        }
+        if !n.fax_email_template.contains("{number}") {
+            return Err(c.error("fax_email_template", "must contain {number}"));
+        }
+        if n.mail_from.parse::<lettre::Address>().is_err() {
+            return Err(c.error("mail_from", "not an e-mail address"));
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_checks() {
+        let dir = Path::new("/srv/hotline");
+        let n = NotifyConfig::from_config(&Config::default(), dir).unwrap();
+        assert_eq!(n.mail_dir, dir.join("mail"));
+        assert_eq!(n.fax_transport, FaxTransportKind::Spool);
+        assert_eq!(n.hylafax_host, crate::fax::hylafax::DEFAULT_HOST);
+        assert_eq!((n.workers, n.poll_ms, n.report_enabled), (8, 1000, true));
+        let old = Config::from_pairs([("hylafax_host", "fax:4559"), ("centre_fax", "08710")]);
+        let n = NotifyConfig::from_config(&old, dir).unwrap();
+        assert_eq!(
+            (n.hylafax_host.as_str(), n.centre_fax.as_str()),
+            ("fax:4559", "08710")
+        );
+        let mut c = Config::default();
+        c.merge_env([("HOTLINE_FAX_TRANSPORT".into(), "http".into())]);
+        let e = NotifyConfig::from_config(&c, dir).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "HOTLINE_FAX_HTTP_URL: required when HOTLINE_FAX_TRANSPORT is http"
+        );
+        c.merge_env([("HOTLINE_FAX_TRANSPORT".into(), "pigeon".into())]);
+        let e = NotifyConfig::from_config(&c, dir).unwrap_err().to_string();
+        assert!(e.starts_with("HOTLINE_FAX_TRANSPORT: "), "{e}");
     }
 }

@@ -55,17 +55,11 @@ pub struct Application {
     pub jobs: Jobs,
 }
 
-/// Applies pending migrations (the `migrate` subcommand).
-pub fn migrate(settings: &ServiceSettings) -> Result<usize, String> {
-    let pool = shared::db::connect(&settings.database_url, 2)?;
-    shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)
-}
-
 impl Application {
     pub async fn build(settings: ServiceSettings) -> Result<Application, String> {
-        let keys = settings.keys().map_err(|e| e.to_string())?;
         let config = NotifyConfig::from_config(&settings.config, &settings.data_dir)
             .map_err(|e| e.to_string())?;
+        let keys = settings.keys().map_err(|e| e.to_string())?;
         let pool = shared::db::connect(&settings.database_url, 16)?;
         shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
         shared::db::run(&pool, |c| {
@@ -86,6 +80,12 @@ impl Application {
         )?;
         let work = Arc::new(Notify::new());
         let metrics = Arc::new(Metrics::new("notify"));
+        for status in ["queued", "sending", "failed", "dead"] {
+            metrics.describe_gauge(
+                &format!("notify_jobs_{status}"),
+                &format!("Notifications in status {status}"),
+            );
+        }
         let jobs = Jobs {
             pool: pool.clone(),
             sender: Arc::new(sender),

@@ -1,4 +1,6 @@
-//! The notify binary killed with SIGKILL in the middle of sending, then started again.
+//! The notify service, in a process of its own, killed with SIGKILL in the middle of sending,
+//! then started again. The process is this test's own executable run again as the service
+//! (`hotline notify` is in another package, so its binary cannot be asked for here).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -13,12 +15,17 @@ use shared::db::{TempDir, TestDatabase};
 
 const WORKERS: usize = 2;
 
+/// Set in the process that serves instead of testing.
+const CHILD: &str = "NOTIFY_CRASH_CHILD";
+
 fn spawn_notify(db: &TestDatabase, dir: &TempDir, port: u16, smtp: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_notify"))
+    Command::new(std::env::current_exe().unwrap())
+        .args(["killed_mid_send_and_restarted_loses_nothing", "--exact"])
         .current_dir(dir.path())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("RUST_LOG", "warn")
+        .env(CHILD, "1")
         .env("HOTLINE_JWT_SECRET", SECRET)
         .env("HOTLINE_DATA_DIR", dir.path())
         .env("HOTLINE_NOTIFY_DATABASE_URL", &db.url)
@@ -54,6 +61,9 @@ async fn wait_ready(base: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_mid_send_and_restarted_loses_nothing() {
+    if std::env::var_os(CHILD).is_some() {
+        return serve_until_killed().await;
+    }
     // A slow server: each message is stored, then 150 ms pass before the 250 reply, so a kill
     // is likely to land after the server has a message but before the sender knows.
     let smtp = SmtpServer::start(SmtpBehaviour {
@@ -138,4 +148,12 @@ async fn killed_mid_send_and_restarted_loses_nothing() {
     // At most the messages in flight at the kill: one per worker. Each duplicate carries the
     // same Message-ID, so a receiver can drop it.
     assert!(duplicates <= WORKERS, "{duplicates} duplicates");
+}
+
+/// The child: the notify service as `hotline notify` runs it, on the variables it was given.
+async fn serve_until_killed() {
+    let config = shared::config::Config::load().unwrap();
+    let settings = shared::settings::ServiceSettings::from_config("notify", &config).unwrap();
+    let app = notify::Application::build(settings).await.unwrap();
+    app.run_until_stopped().await.unwrap();
 }

@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use serde::Deserialize;
 use shared::calendar::{CalendarYear, WorkCalendar, WorkingHours};
 use shared::clock::Clock;
+use shared::config::{Variable, list, millis};
 use shared::db::DbPool;
 use shared::http::ServiceClient;
 use shared::metrics::Metrics;
@@ -38,6 +40,171 @@ struct ApiDoc;
 /// The OpenAPI document, made from the routes the server registers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     server::openapi(ApiDoc::openapi(), crate::routes::register)
+}
+
+/// The ticket service's own settings (keys are the serde names).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct TicketsSettings {
+    #[serde(rename = "tickets_db_pool_size")]
+    pub db_pool_size: u32,
+    /// `09:00-12:00,13:30-17:30`: `tickets_working_hours`, else `working_hours`.
+    #[serde(rename = "tickets_working_hours")]
+    pub working_hours: Option<String>,
+    #[serde(rename = "working_hours")]
+    pub working_hours_common: Option<String>,
+    #[serde(rename = "tickets_deadline_accept_days")]
+    pub accept_days: u32,
+    #[serde(rename = "tickets_deadline_urgent_hours")]
+    pub urgent_hours: i64,
+    #[serde(rename = "tickets_deadline_consultation_days")]
+    pub consultation_days: u32,
+    #[serde(rename = "tickets_deadline_complaint_days")]
+    pub complaint_days: u32,
+    #[serde(rename = "tickets_deadline_suggestion_days")]
+    pub suggestion_days: u32,
+    #[serde(rename = "tickets_deadline_no_info_days")]
+    pub no_info_days: u32,
+    #[serde(rename = "tickets_relay_interval_ms", deserialize_with = "millis")]
+    pub relay_interval: Duration,
+    #[serde(rename = "tickets_relay_max_backoff_ms", deserialize_with = "millis")]
+    pub relay_max_backoff: Duration,
+    #[serde(rename = "tickets_escalation_interval_ms", deserialize_with = "millis")]
+    pub escalation_interval: Duration,
+    #[serde(rename = "tickets_calendar_refresh_ms", deserialize_with = "millis")]
+    pub calendar_refresh: Duration,
+    #[serde(rename = "supervisor_email", deserialize_with = "list")]
+    pub supervisor_emails: Vec<String>,
+    pub centre_fax: Option<String>,
+    pub centre_email: Option<String>,
+}
+
+impl Default for TicketsSettings {
+    fn default() -> Self {
+        let d = DeadlineRules::default();
+        TicketsSettings {
+            db_pool_size: 16,
+            working_hours: None,
+            working_hours_common: None,
+            accept_days: d.accept_days,
+            urgent_hours: d.urgent_minutes / 60,
+            consultation_days: d.consultation_days,
+            complaint_days: d.complaint_days,
+            suggestion_days: d.suggestion_days,
+            no_info_days: d.no_info_days,
+            relay_interval: Duration::from_millis(1000),
+            relay_max_backoff: Duration::from_millis(300_000),
+            escalation_interval: Duration::from_millis(60_000),
+            calendar_refresh: Duration::from_millis(60_000),
+            supervisor_emails: Vec::new(),
+            centre_fax: None,
+            centre_email: None,
+        }
+    }
+}
+
+impl TicketsSettings {
+    pub const VARIABLES: &[Variable] = &[
+        Variable::new(
+            "tickets_db_pool_size",
+            "database connections of the ticket service (1-128)",
+            "16",
+        ),
+        Variable::new(
+            "tickets_working_hours",
+            "working hours for deadlines",
+            "HOTLINE_WORKING_HOURS",
+        ),
+        Variable::new(
+            "working_hours",
+            "working hours for deadlines",
+            "09:00-12:00,13:30-17:30",
+        ),
+        Variable::new(
+            "tickets_deadline_accept_days",
+            "working days a department has to accept a ticket",
+            "1",
+        ),
+        Variable::new(
+            "tickets_deadline_urgent_hours",
+            "working hours to answer an urgent ticket",
+            "4",
+        ),
+        Variable::new(
+            "tickets_deadline_consultation_days",
+            "working days to answer a consultation",
+            "3",
+        ),
+        Variable::new(
+            "tickets_deadline_complaint_days",
+            "working days to answer a complaint",
+            "13",
+        ),
+        Variable::new(
+            "tickets_deadline_suggestion_days",
+            "working days to answer a suggestion",
+            "15",
+        ),
+        Variable::new(
+            "tickets_deadline_no_info_days",
+            "working days to answer a no-information ticket",
+            "5",
+        ),
+        Variable::new(
+            "tickets_relay_interval_ms",
+            "how often the outbox is relayed (ms)",
+            "1000",
+        ),
+        Variable::new(
+            "tickets_relay_max_backoff_ms",
+            "longest wait before an outbox retry (ms)",
+            "300000",
+        ),
+        Variable::new(
+            "tickets_escalation_interval_ms",
+            "how often overdue tickets are escalated (ms)",
+            "60000",
+        ),
+        Variable::new(
+            "tickets_calendar_refresh_ms",
+            "how often the calendar is reloaded (ms)",
+            "60000",
+        ),
+        Variable::new(
+            "supervisor_email",
+            "supervisors' addresses for escalations (comma-separated)",
+            "none",
+        ),
+        Variable::new(
+            "centre_fax",
+            "the centre's fax number, on notifications",
+            "none",
+        ),
+        Variable::new(
+            "centre_email",
+            "the centre's e-mail address, on notifications",
+            "none",
+        ),
+    ];
+
+    /// The working hours as written: the ticket service's own, else the common key.
+    pub fn working_hours_text(&self) -> String {
+        self.working_hours
+            .clone()
+            .or_else(|| self.working_hours_common.clone())
+            .unwrap_or_else(|| "09:00-12:00,13:30-17:30".into())
+    }
+
+    pub fn deadline_rules(&self) -> DeadlineRules {
+        DeadlineRules {
+            accept_days: self.accept_days,
+            urgent_minutes: self.urgent_hours.clamp(1, 10_000) * 60,
+            consultation_days: self.consultation_days,
+            complaint_days: self.complaint_days,
+            suggestion_days: self.suggestion_days,
+            no_info_days: self.no_info_days,
+        }
+    }
 }
 
 /// Where notifications go that are not a department's liaisons.
@@ -104,23 +271,6 @@ impl AppState {
     }
 }
 
-fn millis(config: &shared::config::Config, key: &str, default: u64) -> Result<Duration, String> {
-    config
-        .parse::<u64>(key, default)
-        .map(|ms| Duration::from_millis(ms.max(10)))
-        .map_err(|e| e.to_string())
-}
-
-fn list(value: Option<&str>) -> Vec<String> {
-    value
-        .unwrap_or_default()
-        .split([',', ';'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
@@ -129,31 +279,24 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: ServiceSettings) -> Result<Application, String> {
+        let own: TicketsSettings = settings.own().map_err(|e| e.to_string())?;
         let keys = settings.keys().map_err(|e| e.to_string())?;
-        let config = &settings.config;
-        let pool_size = config
-            .parse::<u32>("tickets_db_pool_size", 16)
-            .map_err(|e| e.to_string())?;
-        let pool = shared::db::connect(&settings.database_url, pool_size.clamp(1, 128))?;
+        let pool = shared::db::connect(&settings.database_url, own.db_pool_size.clamp(1, 128))?;
         shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
 
-        let hours_text = config
-            .get("tickets_working_hours")
-            .or_else(|| config.get("working_hours"))
-            .unwrap_or("09:00-12:00,13:30-17:30")
-            .to_string();
+        let hours_text = own.working_hours_text();
         let hours = WorkingHours::parse(&hours_text).map_err(|e| format!("working_hours: {e}"))?;
-        let rules = DeadlineRules::from_config(config).map_err(|e| e.to_string())?;
+        let rules = own.deadline_rules();
         let jobs = JobSettings {
-            relay_interval: millis(config, "tickets_relay_interval_ms", 1000)?,
-            relay_max_backoff: millis(config, "tickets_relay_max_backoff_ms", 300_000)?,
-            escalation_interval: millis(config, "tickets_escalation_interval_ms", 60_000)?,
-            calendar_refresh: millis(config, "tickets_calendar_refresh_ms", 60_000)?,
+            relay_interval: own.relay_interval,
+            relay_max_backoff: own.relay_max_backoff,
+            escalation_interval: own.escalation_interval,
+            calendar_refresh: own.calendar_refresh,
         };
         let recipients = Recipients {
-            supervisor_emails: list(config.get("supervisor_email")),
-            centre_fax: config.get("centre_fax").map(str::to_string),
-            centre_email: config.get("centre_email").map(str::to_string),
+            supervisor_emails: own.supervisor_emails.clone(),
+            centre_fax: own.centre_fax.clone(),
+            centre_email: own.centre_email.clone(),
         };
         let knowledge = ServiceClient::new(
             &settings.urls.knowledge,
@@ -163,6 +306,10 @@ impl Application {
         )?;
         let notify = ServiceClient::new(&settings.urls.notify, "tickets", "notify", keys.clone())?;
         let metrics = Arc::new(Metrics::new("tickets"));
+        metrics.describe_gauge(
+            "tickets_outbox_pending",
+            "Outbox messages not yet delivered to the other services",
+        );
         let state = AppState {
             pool: pool.clone(),
             clock: settings.clock.clone(),
@@ -222,5 +369,35 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::config::Config;
+
+    #[test]
+    fn config_overrides_defaults() {
+        let c = Config::from_pairs([
+            ("tickets_deadline_complaint_days", "10"),
+            ("tickets_deadline_urgent_hours", "2"),
+            (
+                "supervisor_email",
+                "boss@hotline.example, deputy@hotline.example",
+            ),
+            ("tickets_relay_interval_ms", "1"),
+        ]);
+        let own: TicketsSettings = c.extract().unwrap();
+        let r = own.deadline_rules();
+        assert_eq!(r.complaint_days, 10);
+        assert_eq!(r.urgent_minutes, 120);
+        assert_eq!(r.suggestion_days, 15);
+        assert_eq!(own.supervisor_emails.len(), 2);
+        assert_eq!(own.relay_interval, Duration::from_millis(10));
+        assert_eq!(own.working_hours_text(), "09:00-12:00,13:30-17:30");
+        let bad = Config::from_pairs([("tickets_deadline_complaint_days", "x")]);
+        let e = bad.extract::<TicketsSettings>().unwrap_err().to_string();
+        assert!(e.starts_with("tickets_deadline_complaint_days: "), "{e}");
     }
 }

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shared::calendar::WorkCalendar;
-use shared::config::{Config, ConfigError};
 use utoipa::ToSchema;
 
 use super::TicketType;
@@ -36,22 +35,6 @@ impl Default for DeadlineRules {
 }
 
 impl DeadlineRules {
-    /// `tickets_deadline_accept_days`, `tickets_deadline_urgent_hours`,
-    /// `tickets_deadline_<type>_days`.
-    pub fn from_config(config: &Config) -> Result<DeadlineRules, ConfigError> {
-        let d = DeadlineRules::default();
-        let hours: i64 = config.parse("tickets_deadline_urgent_hours", d.urgent_minutes / 60)?;
-        Ok(DeadlineRules {
-            accept_days: config.parse("tickets_deadline_accept_days", d.accept_days)?,
-            urgent_minutes: hours.clamp(1, 10_000) * 60,
-            consultation_days: config
-                .parse("tickets_deadline_consultation_days", d.consultation_days)?,
-            complaint_days: config.parse("tickets_deadline_complaint_days", d.complaint_days)?,
-            suggestion_days: config.parse("tickets_deadline_suggestion_days", d.suggestion_days)?,
-            no_info_days: config.parse("tickets_deadline_no_info_days", d.no_info_days)?,
-        })
-    }
-
     pub fn days_for(&self, t: TicketType) -> u32 {
         match t {
             TicketType::Complaint => self.complaint_days,
@@ -191,25 +174,6 @@ mod tests {
         assert_eq!(
             show(r.accept_due(&cal(), local("2026-11-27 16:30"), due)),
             "2026-11-30 12:00"
-        );
-    }
-
-    #[test]
-    fn config_overrides_defaults() {
-        let c = Config::from_pairs([
-            ("tickets_deadline_complaint_days", "10"),
-            ("tickets_deadline_urgent_hours", "2"),
-        ]);
-        let r = DeadlineRules::from_config(&c).unwrap();
-        assert_eq!(r.complaint_days, 10);
-        assert_eq!(r.urgent_minutes, 120);
-        assert_eq!(r.suggestion_days, 15);
-        assert!(
-            DeadlineRules::from_config(&Config::from_pairs([(
-                "tickets_deadline_complaint_days",
-                "x"
-            )]))
-            .is_err()
         );
     }
 }
