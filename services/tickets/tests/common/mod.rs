@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, TimeZone, Utc};
@@ -17,6 +16,8 @@ use shared::auth::Role;
 use shared::clock::Clock;
 use shared::config::Config;
 use shared::settings::ServiceSettings;
+// Each test binary uses its own part of these.
+#[allow(unused_imports)]
 pub use testkit::{SECRET, TempDir, TestDatabase, Tokens, eventually, free_port};
 pub const GAJ: &str = "530100-gaj";
 pub const RSJ: &str = "530100-rsj";
