@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use e2e::journeys::{liaisons_of, replenishment_loop};
+use e2e::journeys::{act, liaisons_of, replenishment_loop};
 use e2e::{CENTRE_FAX, Options, Stack, eventually, is_postgres, post};
 use serde_json::json;
 use shared::auth::Role;
@@ -46,27 +46,17 @@ async fn two_replicas_of_each_service_on_one_postgresql() {
         )
         .await;
         let id = t["id"].as_str().unwrap().to_string();
-        post(
-            http,
-            &stack.t(&format!("/api/v1/tickets/{id}/dispatch")),
+        act(
+            &stack,
             &supervisor,
+            &id,
+            "dispatch",
             json!({"department": dept}),
         )
         .await;
-        post(
-            http,
-            &stack.t(&format!("/api/v1/tickets/{id}/accept")),
-            &liaison,
-            json!({}),
-        )
-        .await;
-        post(
-            http,
-            &stack.t(&format!("/api/v1/tickets/{id}/reply")),
-            &liaison,
-            json!({"body": format!("已处理 {i}")}),
-        )
-        .await;
+        act(&stack, &liaison, &id, "accept", json!({})).await;
+        let reply = json!({"body": format!("已处理 {i}")});
+        act(&stack, &liaison, &id, "reply", reply).await;
         ids.push(id);
     }
     let people = liaisons_of(dept);
@@ -134,17 +124,5 @@ async fn two_replicas_of_each_service_on_one_postgresql() {
             );
         }
     }
-    println!(
-        "scale-out: loop {:.1} s; messages sent: {} e-mail(s), {} fax(es), none twice; ticket {} → {}",
-        report.loop_time.as_secs_f64(),
-        stack.smtp.mails().len(),
-        stack.faxes().len(),
-        report.ticket_id,
-        report.entry_code
-    );
-    assert!(
-        report.defects.is_empty(),
-        "the loop ran to its end, but:\n- {}",
-        report.defects.join("\n- ")
-    );
+    report.print_and_check(&stack);
 }
