@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use shared::auth::{ALL_AUDIENCES, JwtKeys, Role};
 use shared::config::{Config, Secret};
-use shared::db::{TempDir, TestDatabase};
 use shared::settings::ServiceSettings;
+use testkit::{TempDir, TestDatabase};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 

@@ -270,107 +270,6 @@ where
     .await?
 }
 
-/// A fresh database for one test: a temporary SQLite file, or, when
-/// `HOTLINE_TEST_DATABASE_URL` names a PostgreSQL server, a new database on it that is
-/// dropped again when this value is dropped.
-pub struct TestDatabase {
-    pub url: String,
-    admin_url: Option<String>,
-    name: String,
-    _dir: Option<TempDir>,
-}
-
-/// A temporary directory removed on drop.
-pub struct TempDir(pub std::path::PathBuf);
-
-impl TempDir {
-    pub fn new(prefix: &str) -> std::io::Result<TempDir> {
-        let path = std::env::temp_dir().join(format!("{prefix}-{}", random_suffix()));
-        std::fs::create_dir_all(&path)?;
-        Ok(TempDir(path))
-    }
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn random_suffix() -> String {
-    use rand::Rng;
-    let n: u64 = rand::rng().random();
-    format!("{n:016x}")
-}
-
-impl TestDatabase {
-    pub fn new(service: &str) -> Result<TestDatabase, String> {
-        let name = format!("t_{service}_{}", random_suffix());
-        match std::env::var("HOTLINE_TEST_DATABASE_URL")
-            .ok()
-            .filter(|u| Backend::of_url(u) == Backend::Postgres)
-        {
-            Some(admin_url) => {
-                let mut conn = <PgConnection as diesel::Connection>::establish(&admin_url)
-                    .map_err(|e| format!("connect {admin_url}: {e}"))?;
-                conn.batch_execute(&format!("CREATE DATABASE {name}"))
-                    .map_err(|e| e.to_string())?;
-                let url = replace_db_name(&admin_url, &name);
-                Ok(TestDatabase {
-                    url,
-                    admin_url: Some(admin_url),
-                    name,
-                    _dir: None,
-                })
-            }
-            None => {
-                let dir = TempDir::new("hotline-test").map_err(|e| e.to_string())?;
-                let url = format!(
-                    "sqlite://{}",
-                    dir.path().join(format!("{service}.db")).display()
-                );
-                Ok(TestDatabase {
-                    url,
-                    admin_url: None,
-                    name,
-                    _dir: Some(dir),
-                })
-            }
-        }
-    }
-}
-
-fn replace_db_name(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let base = match base.rfind('/') {
-        Some(i) if i > "postgres://".len() => &base[..i],
-        _ => base,
-    };
-    match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let Some(admin) = &self.admin_url
-            && let Ok(mut conn) = <PgConnection as diesel::Connection>::establish(admin)
-        {
-            let _ = conn.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,14 +279,6 @@ mod tests {
         assert_eq!(Backend::of_url("postgres://x/y"), Backend::Postgres);
         assert_eq!(Backend::of_url("sqlite://./data/k.db"), Backend::Sqlite);
         assert_eq!(connection_string("sqlite://./data/k.db"), "./data/k.db");
-        assert_eq!(
-            replace_db_name("postgres://127.0.0.1:5432/test", "t1"),
-            "postgres://127.0.0.1:5432/t1"
-        );
-        assert_eq!(
-            replace_db_name("postgres://h/test?sslmode=disable", "t1"),
-            "postgres://h/t1?sslmode=disable"
-        );
     }
 
     /// Issue 16, finding 8: the SQLite database and its WAL are not world-readable.
@@ -395,7 +286,7 @@ mod tests {
     #[test]
     fn sqlite_files_are_private() {
         use std::os::unix::fs::PermissionsExt;
-        let dir = TempDir::new("db-mode").unwrap();
+        let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("data/k.db");
         let pool = connect(&format!("sqlite://{}", file.display()), 1).unwrap();
         let mut conn = pool.get().unwrap();

@@ -297,7 +297,7 @@ mod tests {
 
     #[test]
     fn defaults_and_generated_secret() {
-        let dir = crate::db::TempDir::new("settings").unwrap();
+        let dir = tempfile::tempdir().unwrap();
         let config = Config::from_pairs([("data_dir", dir.path().to_str().unwrap())]);
         let s = ServiceSettings::from_config("tickets", &config).unwrap();
         assert_eq!(s.port, 8082);
@@ -315,7 +315,7 @@ mod tests {
 
     #[test]
     fn peers_are_found_on_their_configured_ports() {
-        let dir = crate::db::TempDir::new("settings").unwrap();
+        let dir = tempfile::tempdir().unwrap();
         let config = Config::from_pairs([
             ("data_dir", dir.path().to_str().unwrap()),
             ("knowledge_port", "18581"),

@@ -14,9 +14,8 @@ use std::time::{Duration, Instant};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
-use shared::db::{TempDir, TestDatabase};
 
-use crate::{Service, free_ports};
+use crate::{Service, TempDir, TestDatabase, free_ports};
 
 /// The demo accounts' password in these runs.
 pub const DEMO_PASSWORD: &str = "hotline-demo";

@@ -64,6 +64,24 @@ pub fn finds(answer: &Value, code: &str) -> bool {
         })
 }
 
+/// The first page of knowledge's unanswered-queries report; `filter` is `""` or `"status=…&"`.
+async fn unanswered(stack: &Stack, token: &str, filter: &str) -> Vec<Value> {
+    let url = stack.k(&format!("/api/v1/reports/unanswered?{filter}per_page=100"));
+    let page = get(&stack.http, &url, token).await;
+    page["items"].as_array().cloned().unwrap_or_default()
+}
+
+/// Performs a ticket action (`dispatch`, `accept`, `reply`, …) that must succeed.
+pub async fn act(stack: &Stack, token: &str, id: &str, action: &str, body: Value) -> Value {
+    post(
+        &stack.http,
+        &stack.t(&format!("/api/v1/tickets/{id}/{action}")),
+        token,
+        body,
+    )
+    .await
+}
+
 pub async fn ticket(stack: &Stack, token: &str, id: &str) -> Value {
     get(
         &stack.http,
@@ -96,6 +114,25 @@ pub struct LoopReport {
     pub recorded_query: Option<String>,
     /// Steps that did not do what a user expects (the test fails on them at its end).
     pub defects: Vec<String>,
+}
+
+impl LoopReport {
+    /// Prints what the loop took and sent; fails the test with every defect it met.
+    pub fn print_and_check(&self, stack: &Stack) {
+        println!(
+            "loop time {:.1} s; messages sent: {} e-mail(s), {} fax(es); ticket {} → {}",
+            self.loop_time.as_secs_f64(),
+            stack.smtp.mails().len(),
+            stack.faxes().len(),
+            self.ticket_id,
+            self.entry_code
+        );
+        assert!(
+            self.defects.is_empty(),
+            "the loop ran to its end, but:\n- {}",
+            self.defects.join("\n- ")
+        );
+    }
 }
 
 pub const QUERY: &str = "昆明市滇池管理局电话";
@@ -143,15 +180,8 @@ pub async fn replenishment_loop(stack: &Stack, knowledge_bases: &[String]) -> Lo
 
     // 2. The query shows up in the unanswered report (written behind the search).
     let recorded_query = try_eventually(10, || async {
-        let page = get(
-            http,
-            &stack.k("/api/v1/reports/unanswered?per_page=100"),
-            &supervisor,
-        )
-        .await;
-        page["items"]
-            .as_array()
-            .unwrap()
+        unanswered(stack, &supervisor, "")
+            .await
             .iter()
             .find(|i| i["query"].as_str().unwrap_or_default().contains("滇池"))
             .map(|i| i["query"].as_str().unwrap().to_string())
@@ -384,18 +414,10 @@ pub async fn replenishment_loop(stack: &Stack, knowledge_bases: &[String]) -> Lo
     // 12. The unanswered report marks the query answered.
     if let Some(recorded) = &recorded_query {
         let marked = try_eventually(15, || async {
-            let page = get(
-                http,
-                &stack.k("/api/v1/reports/unanswered?status=answered&per_page=100"),
-                &supervisor,
-            )
-            .await;
-            page["items"]
-                .as_array()
-                .unwrap()
+            unanswered(stack, &supervisor, "status=answered&")
+                .await
                 .iter()
-                .find(|i| i["query"] == recorded.as_str() && i["answered_at"].is_string())
-                .map(|_| ())
+                .any(|i| i["query"] == recorded.as_str() && i["answered_at"].is_string())
         })
         .await;
         let open = get(

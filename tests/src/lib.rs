@@ -13,16 +13,16 @@
 //! - A failing test prints the last 40 log lines of every service.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use shared::auth::{ALL_AUDIENCES, JwtKeys, Role};
-use shared::config::Secret;
-use shared::db::{TempDir, TestDatabase};
+use shared::auth::Role;
+pub use testkit::{
+    Mail, SmtpBehaviour, SmtpServer, TempDir, TestDatabase, Tokens, eventually, free_port,
+    free_ports, is_postgres, try_eventually,
+};
 
 pub mod balancer;
 pub mod browser;
@@ -43,298 +43,6 @@ pub fn hotline_binary() -> PathBuf {
         bin.display()
     );
     bin
-}
-
-pub fn free_port() -> u16 {
-    free_ports(1)[0]
-}
-
-/// `n` distinct free ports. The listeners are held until all are picked: a port given back
-/// at once can be handed out again by the next bind (two services once got the same port).
-pub fn free_ports(n: usize) -> Vec<u16> {
-    let held: Vec<TcpListener> = (0..n)
-        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
-        .collect();
-    held.iter()
-        .map(|l| l.local_addr().unwrap().port())
-        .collect()
-}
-
-/// One message the SMTP server received.
-#[derive(Debug, Clone, Default)]
-pub struct Mail {
-    pub from: String,
-    pub to: Vec<String>,
-    pub data: String,
-}
-
-impl Mail {
-    /// The header block, with folded lines unfolded.
-    fn head(&self) -> Vec<(String, String)> {
-        let raw = self.data.replace("\r\n", "\n");
-        let head = raw.split("\n\n").next().unwrap_or_default();
-        let mut out: Vec<(String, String)> = Vec::new();
-        for line in head.lines() {
-            if line.starts_with([' ', '\t']) {
-                if let Some(last) = out.last_mut() {
-                    last.1.push_str(line);
-                }
-            } else if let Some((k, v)) = line.split_once(':') {
-                out.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-            }
-        }
-        out
-    }
-
-    /// A header's value as sent (encoded words left as they are).
-    pub fn header(&self, name: &str) -> Option<String> {
-        let name = name.to_ascii_lowercase();
-        self.head()
-            .into_iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v)
-    }
-
-    pub fn message_id(&self) -> String {
-        self.header("message-id").unwrap_or_default()
-    }
-
-    /// The subject, RFC 2047 encoded words decoded.
-    pub fn subject(&self) -> String {
-        decode_words(&self.header("subject").unwrap_or_default())
-    }
-
-    /// The first text part, its transfer encoding undone.
-    pub fn text(&self) -> String {
-        let raw = self.data.replace("\r\n", "\n");
-        // The first part whose headers say text/plain (the whole message when single-part).
-        let mut rest = raw.as_str();
-        loop {
-            let Some((head, body)) = rest.split_once("\n\n") else {
-                return String::new();
-            };
-            let lower = head.to_ascii_lowercase();
-            if lower.contains("text/plain") {
-                let body = match body.find("\n--") {
-                    Some(end) => &body[..end],
-                    None => body,
-                };
-                return if lower.contains("content-transfer-encoding: base64") {
-                    String::from_utf8_lossy(&base64_decode(body)).into_owned()
-                } else if lower.contains("content-transfer-encoding: quoted-printable") {
-                    String::from_utf8_lossy(&qp_decode(body)).into_owned()
-                } else {
-                    body.to_string()
-                };
-            }
-            rest = body;
-        }
-    }
-}
-
-fn base64_decode(text: &str) -> Vec<u8> {
-    let val = |c: u8| -> Option<u32> {
-        match c {
-            b'A'..=b'Z' => Some((c - b'A') as u32),
-            b'a'..=b'z' => Some((c - b'a' + 26) as u32),
-            b'0'..=b'9' => Some((c - b'0' + 52) as u32),
-            b'+' | b'-' => Some(62),
-            b'/' | b'_' => Some(63),
-            _ => None,
-        }
-    };
-    let (mut out, mut acc, mut bits) = (Vec::new(), 0u32, 0);
-    for c in text.bytes().filter_map(val) {
-        acc = (acc << 6) | c;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    out
-}
-
-fn qp_decode(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'=' if i + 1 < bytes.len() && bytes[i + 1] == b'\n' => i += 2,
-            b'=' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(
-                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                    16,
-                ) {
-                    Ok(b) => out.push(b),
-                    Err(_) => out.extend_from_slice(&bytes[i..i + 3]),
-                }
-                i += 3;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
-/// `=?utf-8?b?...?=` and `=?utf-8?q?...?=` words decoded, the space between two words dropped.
-pub fn decode_words(value: &str) -> String {
-    let mut out = Vec::new();
-    let mut rest = value;
-    let mut last_was_word = false;
-    while let Some(start) = rest.find("=?") {
-        let before = &rest[..start];
-        if !(last_was_word && before.trim().is_empty()) {
-            out.extend_from_slice(before.as_bytes());
-        }
-        let word = &rest[start + 2..];
-        let parts: Vec<&str> = word.splitn(3, '?').collect();
-        if parts.len() < 3 {
-            out.extend_from_slice(&rest.as_bytes()[start..]);
-            return String::from_utf8_lossy(&out).into_owned();
-        }
-        let Some(end) = parts[2].find("?=") else {
-            out.extend_from_slice(&rest.as_bytes()[start..]);
-            return String::from_utf8_lossy(&out).into_owned();
-        };
-        let payload = &parts[2][..end];
-        if parts[1].eq_ignore_ascii_case("b") {
-            out.extend(base64_decode(payload));
-        } else {
-            out.extend(qp_decode(&payload.replace('_', " ")));
-        }
-        let consumed = 2 + parts[0].len() + 1 + parts[1].len() + 1 + end + 2;
-        rest = &rest[start + consumed..];
-        last_was_word = true;
-    }
-    out.extend_from_slice(rest.as_bytes());
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[derive(Clone)]
-struct MailHandler {
-    inbox: Arc<Mutex<Vec<Mail>>>,
-    current: Mail,
-    buffer: Vec<u8>,
-}
-
-impl mailin_embedded::Handler for MailHandler {
-    fn data_start(
-        &mut self,
-        _domain: &str,
-        from: &str,
-        _is8bit: bool,
-        to: &[String],
-    ) -> mailin_embedded::Response {
-        self.current = Mail {
-            from: from.to_string(),
-            to: to.to_vec(),
-            data: String::new(),
-        };
-        self.buffer.clear();
-        mailin_embedded::response::OK
-    }
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.buffer.extend_from_slice(buf);
-        Ok(())
-    }
-    fn data_end(&mut self) -> mailin_embedded::Response {
-        let mut mail = std::mem::take(&mut self.current);
-        mail.data = String::from_utf8_lossy(&self.buffer).into_owned();
-        self.inbox.lock().unwrap().push(mail);
-        mailin_embedded::response::OK
-    }
-}
-
-/// A real SMTP server on a free port, running for the rest of the test process.
-pub struct SmtpServer {
-    pub port: u16,
-    inbox: Arc<Mutex<Vec<Mail>>>,
-}
-
-impl SmtpServer {
-    pub fn start() -> SmtpServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let inbox = Arc::new(Mutex::new(Vec::new()));
-        let handler = MailHandler {
-            inbox: inbox.clone(),
-            current: Mail::default(),
-            buffer: Vec::new(),
-        };
-        let mut server = mailin_embedded::Server::new(handler);
-        server
-            .with_name("e2e.test")
-            .with_num_threads(4)
-            .with_tcp_listener(listener);
-        std::thread::spawn(move || {
-            let _ = server.serve();
-        });
-        SmtpServer { port, inbox }
-    }
-
-    pub fn mails(&self) -> Vec<Mail> {
-        self.inbox.lock().unwrap().clone()
-    }
-
-    /// Messages to `rcpt`.
-    pub fn mails_to(&self, rcpt: &str) -> Vec<Mail> {
-        self.mails()
-            .into_iter()
-            .filter(|m| m.to.iter().any(|t| t.contains(rcpt)))
-            .collect()
-    }
-
-    /// Message-IDs received more than once, and (recipient, subject) pairs received more than
-    /// once: what a second delivery of one notification would leave.
-    pub fn duplicates(&self) -> Vec<String> {
-        let mut seen = std::collections::HashMap::<String, usize>::new();
-        for m in self.mails() {
-            *seen
-                .entry(format!("message-id {}", m.message_id()))
-                .or_default() += 1;
-            for t in &m.to {
-                *seen
-                    .entry(format!("to {t} subject {}", m.subject()))
-                    .or_default() += 1;
-            }
-        }
-        let mut d: Vec<String> = seen
-            .into_iter()
-            .filter(|(_, n)| *n > 1)
-            .map(|(k, n)| format!("{k} ×{n}"))
-            .collect();
-        d.sort();
-        d
-    }
-
-    /// Waits until a message to `rcpt` matching `pred` arrives.
-    pub async fn wait_for(&self, rcpt: &str, what: &str, pred: impl Fn(&Mail) -> bool) -> Mail {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(m) = self
-                .mails()
-                .into_iter()
-                .find(|m| m.to.iter().any(|t| t.contains(rcpt)) && pred(m))
-            {
-                return m;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no mail to {rcpt} ({what}) within 30 s; got {:?}",
-                self.mails()
-                    .iter()
-                    .map(|m| (&m.to, m.data.len()))
-                    .collect::<Vec<_>>()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
 }
 
 /// One running service process.
@@ -554,18 +262,12 @@ pub struct Stack {
     pub smtp: SmtpServer,
     pub dir: TempDir,
     pub http: reqwest::Client,
-    keys: JwtKeys,
+    tokens: Tokens,
     /// How long `start` took (processes, migrations, import, search index).
     pub start_time: Duration,
     /// knowledge, tickets, notify balancers when there are replicas.
     pub balancers: Vec<Balancer>,
     _dbs: Vec<TestDatabase>,
-}
-
-/// Whether the tests run on PostgreSQL (`HOTLINE_TEST_DATABASE_URL`).
-pub fn is_postgres() -> bool {
-    std::env::var("HOTLINE_TEST_DATABASE_URL")
-        .is_ok_and(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
 }
 
 impl Drop for Stack {
@@ -614,7 +316,7 @@ impl Stack {
                 d
             }
         };
-        let smtp = SmtpServer::start();
+        let smtp = SmtpServer::start(SmtpBehaviour::default());
         let dbs: Vec<TestDatabase> = ["knowledge", "tickets", "notify"]
             .iter()
             .map(|s| TestDatabase::new(s).unwrap())
@@ -705,7 +407,7 @@ impl Stack {
         let notify = groups.pop().unwrap();
         let tickets = groups.pop().unwrap();
         let knowledge = groups.pop().unwrap();
-        let keys = JwtKeys::new(&Secret::new(SECRET), "knowledge").unwrap();
+        let tokens = Tokens::new(SECRET);
         let start_time = started.elapsed();
         println!(
             "stack started in {:.1} s ({} replica(s) of each service, {:?} reference data, {})",
@@ -734,7 +436,7 @@ impl Stack {
             } else {
                 reqwest::Client::new()
             },
-            keys,
+            tokens,
             start_time,
             balancers,
             _dbs: dbs,
@@ -812,15 +514,8 @@ impl Stack {
     }
 
     pub fn token(&self, role: Role, department: Option<&str>) -> String {
-        self.keys
-            .issue(
-                &format!("e2e-{}", role.as_str()),
-                role,
-                department,
-                &ALL_AUDIENCES,
-                3600,
-            )
-            .unwrap()
+        self.tokens
+            .issue(role, &format!("e2e-{}", role.as_str()), department)
     }
 
     /// Creates an account through the admin API and logs in with it, as a person would.
@@ -892,38 +587,4 @@ pub async fn post(http: &reqwest::Client, url: &str, token: &str, body: Value) -
     let (s, v) = send(http, reqwest::Method::POST, url, token, Some(body)).await;
     assert!((200..300).contains(&s), "POST {url}: {s} {v}");
     v
-}
-
-/// Polls `f` until it returns Some, for up to `secs` seconds.
-pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut f: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Polls `f` for up to `secs` seconds; None when it never answered.
-pub async fn try_eventually<T, F, Fut>(secs: u64, mut f: F) -> Option<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f().await {
-            return Some(v);
-        }
-        if Instant::now() >= deadline {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }

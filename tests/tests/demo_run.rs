@@ -5,9 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use e2e::journeys::enc;
-use e2e::{Service, eventually, free_ports, get, post, try_eventually};
+use e2e::{Service, TempDir, eventually, free_ports, get, post, try_eventually};
 use serde_json::json;
-use shared::db::TempDir;
 
 #[tokio::test]
 async fn hotline_run_works_out_of_the_box() {

@@ -13,8 +13,8 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use shared::auth::{ALL_AUDIENCES, JwtKeys, Role};
 use shared::config::{Config, Secret};
-use shared::db::{TempDir, TestDatabase};
 use shared::settings::ServiceSettings;
+use testkit::{TempDir, TestDatabase};
 
 const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 /// Regions whose departments and FAQ entries the tests import (with every region).

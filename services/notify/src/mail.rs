@@ -210,7 +210,7 @@ mod tests {
     #[tokio::test]
     async fn spool_files_are_private() {
         use std::os::unix::fs::PermissionsExt;
-        let dir = shared::db::TempDir::new("spool-mode").unwrap();
+        let dir = testkit::TempDir::new("spool-mode").unwrap();
         let path = dir.path().join("mail/new/1.eml");
         write_atomic(&path, b"x").await.unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;

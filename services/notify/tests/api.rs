@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use serde_json::json;
 use shared::auth::Role;
-use shared::db::TestDatabase;
+use testkit::TestDatabase;
 
 async fn status_of(res: reqwest::Response) -> (u16, serde_json::Value) {
     let s = res.status().as_u16();

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use shared::auth::Role;
-use shared::db::TestDatabase;
+use testkit::TestDatabase;
 
 /// Posts `count` e-mails through the given replicas in turn, 32 at a time; returns the ids.
 async fn post_many(replicas: &[&Notify], count: usize, tag: &str) -> Vec<String> {
@@ -48,7 +48,7 @@ async fn post_many(replicas: &[&Notify], count: usize, tag: &str) -> Vec<String>
 
 fn assert_each_once(smtp: &SmtpServer, ids: &[String]) {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for m in smtp.messages() {
+    for m in smtp.mails() {
         *seen.entry(m.message_id()).or_default() += 1;
     }
     for id in ids {
@@ -62,8 +62,7 @@ async fn two_replicas_on_one_database_send_every_job_once() {
     let smtp = SmtpServer::start(SmtpBehaviour {
         delay_after_data: Duration::from_millis(5),
         ..Default::default()
-    })
-    .await;
+    });
     let db = TestDatabase::new("notify").unwrap();
     let cfg = [
         ("smtp_url", smtp.url()),
@@ -73,8 +72,8 @@ async fn two_replicas_on_one_database_send_every_job_once() {
     let a = start_notify(&db, &cfg).await;
     let b = start_notify(&db, &cfg).await;
     let ids = post_many(&[&a, &b], 300, "two").await;
-    eventually(Duration::from_secs(90), "all 300 delivered", || {
-        smtp.messages().len() >= 300
+    eventually(90, "all 300 delivered", || async {
+        smtp.mails().len() >= 300
     })
     .await;
     // Give a double claim, if there were one, time to show up.
@@ -96,14 +95,14 @@ async fn two_replicas_on_one_database_send_every_job_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_burst_of_1000_notifications_is_all_delivered() {
-    let smtp = SmtpServer::start(SmtpBehaviour::default()).await;
+    let smtp = SmtpServer::start(SmtpBehaviour::default());
     let db = TestDatabase::new("notify").unwrap();
     let n = start_notify(&db, &[("smtp_url", smtp.url())]).await;
     let start = Instant::now();
     let ids = post_many(&[&n], 1000, "burst").await;
     let accepted = start.elapsed();
-    eventually(Duration::from_secs(180), "all 1000 delivered", || {
-        smtp.messages().len() >= 1000
+    eventually(180, "all 1000 delivered", || async {
+        smtp.mails().len() >= 1000
     })
     .await;
     let delivered = start.elapsed();

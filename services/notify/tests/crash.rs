@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use shared::auth::Role;
-use shared::db::{TempDir, TestDatabase};
+use testkit::{TempDir, TestDatabase};
 
 const WORKERS: usize = 2;
 
@@ -69,8 +69,7 @@ async fn killed_mid_send_and_restarted_loses_nothing() {
     let smtp = SmtpServer::start(SmtpBehaviour {
         delay_after_data: Duration::from_millis(150),
         ..Default::default()
-    })
-    .await;
+    });
     let db = TestDatabase::new("notify").unwrap();
     let dir = TempDir::new("notify-crash").unwrap();
     let port = free_port();
@@ -97,14 +96,14 @@ async fn killed_mid_send_and_restarted_loses_nothing() {
         let v: serde_json::Value = res.json().await.unwrap();
         ids.push(v["id"].as_str().unwrap().to_string());
     }
-    eventually(Duration::from_secs(30), "some mail before the kill", || {
-        smtp.messages().len() >= 8
+    eventually(30, "some mail before the kill", || async {
+        smtp.mails().len() >= 8
     })
     .await;
     tokio::time::sleep(Duration::from_millis(70)).await;
     child.kill().unwrap(); // SIGKILL: no clean-up runs.
     child.wait().unwrap();
-    let at_kill = smtp.messages().len();
+    let at_kill = smtp.mails().len();
     assert!(at_kill < 40, "the kill came too late to test anything");
 
     // The same database, a new process: expired leases are taken again.
@@ -134,7 +133,7 @@ async fn killed_mid_send_and_restarted_loses_nothing() {
     child.wait().unwrap();
 
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for m in smtp.messages() {
+    for m in smtp.mails() {
         *seen.entry(m.message_id()).or_default() += 1;
     }
     for id in &ids {

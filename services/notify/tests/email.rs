@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use common::*;
 use serde_json::json;
-use shared::db::TestDatabase;
+use testkit::TestDatabase;
 
 #[tokio::test]
 async fn header_injection_in_the_subject_creates_no_header() {
-    let smtp = SmtpServer::start(SmtpBehaviour::default()).await;
+    let smtp = SmtpServer::start(SmtpBehaviour::default());
     let db = TestDatabase::new("notify").unwrap();
     let n = start_notify(&db, &[("smtp_url", smtp.url())]).await;
     let id = n
@@ -45,7 +45,7 @@ async fn header_injection_in_the_subject_creates_no_header() {
         m.subject()
     );
     // The body is text; the lone dot line did not end the message early.
-    let body = text_body(m);
+    let body = m.text();
     assert!(body.contains("结束"), "{body}");
     assert!(body.contains("Bcc: also@evil.example"));
     assert!(m.from.contains("hotline@localhost"));
@@ -67,12 +67,12 @@ async fn smtp_down_then_up_delivers_exactly_once() {
         .await;
     assert!(v["last_error"].as_str().unwrap().contains("SMTP"), "{v}");
     assert!(v["next_attempt_at"].is_string());
-    let smtp = SmtpServer::start_on(port, SmtpBehaviour::default()).await;
+    let smtp = SmtpServer::start_on(port, SmtpBehaviour::default());
     let v = n.wait_status(&id, "sent").await;
     assert!(v["attempts"].as_i64().unwrap() >= 3);
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(smtp.with_id(&format!("<{id}@hotline>")).len(), 1);
-    assert_eq!(smtp.messages().len(), 1);
+    assert_eq!(smtp.mails().len(), 1);
 }
 
 #[tokio::test]
@@ -80,8 +80,7 @@ async fn permanent_rejection_is_dead_at_once_and_can_be_retried() {
     let smtp = SmtpServer::start(SmtpBehaviour {
         reject_rcpt: Some("nobody@".into()),
         ..Default::default()
-    })
-    .await;
+    });
     let db = TestDatabase::new("notify").unwrap();
     let n = start_notify(&db, &[("smtp_url", smtp.url())]).await;
     let id = n
@@ -160,7 +159,7 @@ async fn without_smtp_messages_are_written_as_eml_files() {
 
 #[tokio::test]
 async fn template_text_reaches_the_mailbox_and_the_ticket_hears_of_it() {
-    let smtp = SmtpServer::start(SmtpBehaviour::default()).await;
+    let smtp = SmtpServer::start(SmtpBehaviour::default());
     // The ticket service is briefly unavailable, then accepts the report.
     let tickets = HttpStandIn::start(Arc::new(|n| {
         if n == 1 {
@@ -192,7 +191,7 @@ async fn template_text_reaches_the_mailbox_and_the_ticket_hears_of_it() {
     n.wait_status(&id, "sent").await;
     let m = &smtp.with_id(&format!("<{id}@hotline>"))[0];
     assert!(m.subject().contains("T20261127-0007"), "{}", m.subject());
-    let body = text_body(m);
+    let body = m.text();
     assert!(body.contains("昆明市生态环境局联络员"), "{body}");
     assert!(body.contains("夜间施工至凌晨两点。"), "{body}");
     assert!(body.contains("投诉"), "{body}");

@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::*;
 use serde_json::json;
 use shared::auth::Role;
-use shared::db::TestDatabase;
+use testkit::TestDatabase;
 
 fn pdf_text(bytes: &[u8]) -> (String, usize) {
     let doc = lopdf::Document::load_mem(bytes).unwrap();
@@ -173,7 +173,7 @@ async fn spooled_fax_pdf_carries_the_chinese_text_header_and_footer() {
 
 #[tokio::test]
 async fn email_to_fax_gateway_gets_the_pdf_attached() {
-    let smtp = SmtpServer::start(SmtpBehaviour::default()).await;
+    let smtp = SmtpServer::start(SmtpBehaviour::default());
     let db = TestDatabase::new("notify").unwrap();
     let n = start_notify(
         &db,

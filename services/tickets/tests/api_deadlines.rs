@@ -196,16 +196,17 @@ async fn overdue_tickets_are_listed_and_escalated_once() {
     assert_eq!(not_over.body["total"], 1);
 
     // Escalated once: one event, one e-mail per supervisor.
-    assert!(
-        eventually(5, || async {
-            app.events(&late)
-                .await
-                .iter()
-                .any(|e| e["action"] == "escalated")
-        })
-        .await
-    );
-    assert!(eventually(5, || async { peer.notifications_for(&late).len() >= 3 }).await);
+    eventually(5, "the escalated event", || async {
+        app.events(&late)
+            .await
+            .iter()
+            .any(|e| e["action"] == "escalated")
+    })
+    .await;
+    eventually(5, "peer.notifications_for(&late).len() >= 3", || async {
+        peer.notifications_for(&late).len() >= 3
+    })
+    .await;
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     let escalations: Vec<_> = app
         .events(&late)
@@ -237,27 +238,23 @@ async fn overdue_tickets_are_listed_and_escalated_once() {
         json!({"advance_minutes": 30 * 24 * 60}),
     )
     .await;
-    assert!(
-        eventually(5, || async {
-            app.events(&late)
-                .await
-                .iter()
-                .filter(|e| e["action"] == "escalated")
-                .count()
-                == 2
-        })
-        .await
-    );
+    eventually(5, "a second escalated event", || async {
+        app.events(&late)
+            .await
+            .iter()
+            .filter(|e| e["action"] == "escalated")
+            .count()
+            == 2
+    })
+    .await;
     // The never-dispatched one is overdue by now as well, and escalated on its own.
-    assert!(
-        eventually(5, || async {
-            app.events(&calm)
-                .await
-                .iter()
-                .any(|e| e["action"] == "escalated")
-        })
-        .await
-    );
+    eventually(5, "the escalated event", || async {
+        app.events(&calm)
+            .await
+            .iter()
+            .any(|e| e["action"] == "escalated")
+    })
+    .await;
 }
 
 #[tokio::test]

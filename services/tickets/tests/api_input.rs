@@ -313,7 +313,7 @@ async fn concurrent_creations_get_unique_numbers() {
 
 #[tokio::test]
 async fn knowledge_down_dispatch_is_503_but_intake_works() {
-    let port = Peer::reserve_port();
+    let port = free_port();
     let app = spawn_app(&format!("http://127.0.0.1:{port}")).await;
     // Intake never calls knowledge.
     let id = app.complaint(true).await;

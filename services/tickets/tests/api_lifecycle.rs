@@ -328,14 +328,12 @@ async fn no_info_ticket_replenish_and_knowledge_results() {
     let t = app.must(&id, "replenish", &l, body).await;
     assert_eq!(t["status"], "replied");
     // The relay posts the change request to knowledge and records its id.
-    assert!(
-        eventually(5, || async {
-            app.events(&id).await.iter().any(|e| {
-                e["action"] == "change_request_created" && e["data"]["change_request_id"] == 77
-            })
+    eventually(5, "the change_request_created event", || async {
+        app.events(&id).await.iter().any(|e| {
+            e["action"] == "change_request_created" && e["data"]["change_request_id"] == 77
         })
-        .await
-    );
+    })
+    .await;
     let cr: Vec<_> = peer
         .calls()
         .into_iter()
@@ -382,17 +380,15 @@ async fn no_info_ticket_replenish_and_knowledge_results() {
     )
     .await;
     // An answer alone answers the caller's own question: the request carries the query.
-    assert!(
-        eventually(5, || async {
-            peer.calls().iter().any(|c| {
-                c.path == "/api/v1/change-requests"
-                    && c.body["answer"] == "0871-63100000"
-                    && c.body["note"] == "再次提交"
-                    && c.body["question"] == "昆明市滇池管理局电话"
-            })
+    eventually(5, "the change request posted", || async {
+        peer.calls().iter().any(|c| {
+            c.path == "/api/v1/change-requests"
+                && c.body["answer"] == "0871-63100000"
+                && c.body["note"] == "再次提交"
+                && c.body["question"] == "昆明市滇池管理局电话"
         })
-        .await
-    );
+    })
+    .await;
     let t = app
         .must(
             &id,

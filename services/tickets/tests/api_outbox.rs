@@ -25,7 +25,10 @@ async fn urgent_complaint_faxes_and_mails_the_liaisons_and_the_reply_goes_to_the
         json!({"department": GAJ}),
     )
     .await;
-    assert!(eventually(5, || async { peer.notifications_for(&id).len() == 4 }).await);
+    eventually(5, "peer.notifications_for(&id).len() == 4", || async {
+        peer.notifications_for(&id).len() == 4
+    })
+    .await;
     let sent = peer.notifications_for(&id);
     let mut faxes: Vec<&str> = sent
         .iter()
@@ -63,7 +66,10 @@ async fn urgent_complaint_faxes_and_mails_the_liaisons_and_the_reply_goes_to_the
     app.must(&id, "accept", &l, json!({})).await;
     app.must(&id, "reply", &l, json!({"body": "已约谈窗口负责人并整改"}))
         .await;
-    assert!(eventually(5, || async { peer.notifications_for(&id).len() == 6 }).await);
+    eventually(5, "peer.notifications_for(&id).len() == 6", || async {
+        peer.notifications_for(&id).len() == 6
+    })
+    .await;
     let sent = peer.notifications_for(&id);
     let centre = sent
         .iter()
@@ -79,7 +85,10 @@ async fn urgent_complaint_faxes_and_mails_the_liaisons_and_the_reply_goes_to_the
     assert_eq!(caller.body["to"], "caller@example.org");
     // The relay marks a row sent after notify has answered: wait for it, as the other
     // outbox tests do (it raced the check once under load).
-    assert!(eventually(5, || async { app.outbox_pending().await == 0 }).await);
+    eventually(5, "app.outbox_pending().await == 0", || async {
+        app.outbox_pending().await == 0
+    })
+    .await;
 
     // Notify reports deliveries back; a repeated report is recorded once.
     let svc = app.service();
@@ -126,7 +135,10 @@ async fn ordinary_dispatch_and_no_info_mail_the_liaisons() {
     let peer = Peer::start().await;
     let app = spawn_app(&peer.url).await;
     let ni = app.no_info().await;
-    assert!(eventually(5, || async { peer.notifications_for(&ni).len() == 2 }).await);
+    eventually(5, "peer.notifications_for(&ni).len() == 2", || async {
+        peer.notifications_for(&ni).len() == 2
+    })
+    .await;
     for n in peer.notifications_for(&ni) {
         assert_eq!(n.body["template"], "no_info_request");
         assert_eq!(n.body["channel"], "email");
@@ -146,7 +158,10 @@ async fn ordinary_dispatch_and_no_info_mail_the_liaisons() {
         json!({"department": RSJ}),
     )
     .await;
-    assert!(eventually(5, || async { peer.notifications_for(&id).len() == 2 }).await);
+    eventually(5, "peer.notifications_for(&id).len() == 2", || async {
+        peer.notifications_for(&id).len() == 2
+    })
+    .await;
     assert!(
         peer.notifications_for(&id)
             .iter()
@@ -166,7 +181,10 @@ async fn ordinary_dispatch_and_no_info_mail_the_liaisons() {
     let l = app.liaison(RSJ);
     app.must(&quiet, "accept", &l, json!({})).await;
     app.must(&quiet, "reply", &l, json!({"body": "答复"})).await;
-    assert!(eventually(5, || async { app.outbox_pending().await == 0 }).await);
+    eventually(5, "app.outbox_pending().await == 0", || async {
+        app.outbox_pending().await == 0
+    })
+    .await;
     assert_eq!(
         peer.notifications_for(&quiet).len(),
         2,
@@ -176,15 +194,21 @@ async fn ordinary_dispatch_and_no_info_mail_the_liaisons() {
 
 #[tokio::test]
 async fn relay_survives_the_peer_being_down_then_up() {
-    let port = Peer::reserve_port();
+    let port = free_port();
     let app = spawn_app(&format!("http://127.0.0.1:{port}")).await;
     // Created while nothing listens: the ticket is taken, the mail waits in the outbox.
     let ni = app.no_info().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(app.outbox_pending().await, 1);
     let peer = Peer::start_at(port).await;
-    assert!(eventually(10, || async { peer.notifications_for(&ni).len() == 2 }).await);
-    assert!(eventually(5, || async { app.outbox_pending().await == 0 }).await);
+    eventually(10, "peer.notifications_for(&ni).len() == 2", || async {
+        peer.notifications_for(&ni).len() == 2
+    })
+    .await;
+    eventually(5, "app.outbox_pending().await == 0", || async {
+        app.outbox_pending().await == 0
+    })
+    .await;
 
     // Down again, this time answering 503; an urgent dispatch cannot be checked (503) ...
     peer.set_down(true);
@@ -209,8 +233,14 @@ async fn relay_survives_the_peer_being_down_then_up() {
     peer.set_down(true);
     tokio::time::sleep(Duration::from_millis(400)).await;
     peer.set_down(false);
-    assert!(eventually(10, || async { peer.notifications_for(&id).len() == 4 }).await);
-    assert!(eventually(5, || async { app.outbox_pending().await == 0 }).await);
+    eventually(10, "peer.notifications_for(&id).len() == 4", || async {
+        peer.notifications_for(&id).len() == 4
+    })
+    .await;
+    eventually(5, "app.outbox_pending().await == 0", || async {
+        app.outbox_pending().await == 0
+    })
+    .await;
     // Each message went out under one key, however often it was tried.
     let keys: Vec<_> = peer
         .notifications()
@@ -222,7 +252,7 @@ async fn relay_survives_the_peer_being_down_then_up() {
 
 #[tokio::test]
 async fn change_request_waits_for_knowledge() {
-    let port = Peer::reserve_port();
+    let port = free_port();
     let app = spawn_app(&format!("http://127.0.0.1:{port}")).await;
     let ni = app.no_info().await;
     let z = app.liaison(ZFB);
@@ -237,15 +267,13 @@ async fn change_request_waits_for_knowledge() {
             .any(|e| e["action"] == "change_request_created")
     );
     let peer = Peer::start_at(port).await;
-    assert!(
-        eventually(10, || async {
-            app.events(&ni)
-                .await
-                .iter()
-                .any(|e| e["action"] == "change_request_created")
-        })
-        .await
-    );
+    eventually(10, "the change_request_created event", || async {
+        app.events(&ni)
+            .await
+            .iter()
+            .any(|e| e["action"] == "change_request_created")
+    })
+    .await;
     let posted: Vec<_> = peer
         .calls()
         .into_iter()
@@ -277,15 +305,13 @@ async fn a_notification_notify_refuses_is_marked_failed_on_the_ticket() {
     let l = app.liaison(GAJ);
     app.must(&id, "accept", &l, json!({})).await;
     app.must(&id, "reply", &l, json!({"body": "已处理"})).await;
-    assert!(
-        eventually(5, || async {
-            app.events(&id)
-                .await
-                .iter()
-                .any(|e| e["action"] == "notification_failed")
-        })
-        .await
-    );
+    eventually(5, "the notification_failed event", || async {
+        app.events(&id)
+            .await
+            .iter()
+            .any(|e| e["action"] == "notification_failed")
+    })
+    .await;
     let failed = app
         .events(&id)
         .await
@@ -294,7 +320,10 @@ async fn a_notification_notify_refuses_is_marked_failed_on_the_ticket() {
         .unwrap();
     assert!(failed["data"]["error"].as_str().unwrap().contains("400"));
     // The other messages went out; nothing is left pending, nothing retried forever.
-    assert!(eventually(5, || async { app.outbox_pending().await == 0 }).await);
+    eventually(5, "app.outbox_pending().await == 0", || async {
+        app.outbox_pending().await == 0
+    })
+    .await;
     assert!(
         peer.notifications_for(&id)
             .iter()
@@ -312,16 +341,14 @@ async fn two_replicas_escalate_once_and_send_each_message_once() {
         .await;
     // Both replicas scan and relay; the clock they share passes the accept deadline.
     a.clock.advance(chrono::Duration::days(3));
-    assert!(
-        eventually(5, || async {
-            peer.notifications_for(&id)
-                .iter()
-                .filter(|n| n.body["template"] == "overdue_escalation")
-                .count()
-                == 2
-        })
-        .await
-    );
+    eventually(5, "two overdue_escalation notifications", || async {
+        peer.notifications_for(&id)
+            .iter()
+            .filter(|n| n.body["template"] == "overdue_escalation")
+            .count()
+            == 2
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     let escalated = b
         .events(&id)

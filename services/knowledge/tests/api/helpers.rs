@@ -7,10 +7,10 @@ use reqwest::{Method, Response};
 use serde_json::Value;
 use shared::auth::{ALL_AUDIENCES, JwtKeys, Role};
 use shared::config::{Config, Secret};
-use shared::db::{DbConnection, DbPool, TempDir, TestDatabase};
+use shared::db::{DbConnection, DbPool};
 use shared::settings::ServiceSettings;
-
-pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
+pub use testkit::SECRET;
+use testkit::{TempDir, TestDatabase};
 
 pub fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kb")

@@ -1,6 +1,6 @@
-//! Test harness: the ticket service on port 0 with a fresh database (SQLite, or PostgreSQL
-//! when HOTLINE_TEST_DATABASE_URL is set), a manual clock, and a small real HTTP server that
-//! stands in for the knowledge and notify services and records every call.
+//! Test harness: the ticket service on port 0 with a fresh database (testkit's: SQLite, or
+//! PostgreSQL when HOTLINE_TEST_DATABASE_URL is set), a manual clock, and a small real HTTP
+//! server that stands in for the knowledge and notify services and records every call.
 
 #![allow(dead_code, clippy::unwrap_used)]
 
@@ -8,18 +8,17 @@ use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
-use shared::auth::{ALL_AUDIENCES, JwtKeys, Role};
+use shared::auth::Role;
 use shared::clock::Clock;
-use shared::config::{Config, Secret};
-use shared::db::{TempDir, TestDatabase};
+use shared::config::Config;
 use shared::settings::ServiceSettings;
-
-pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
+// Each test binary uses its own part of these.
+#[allow(unused_imports)]
+pub use testkit::{SECRET, TempDir, TestDatabase, Tokens, eventually, free_port};
 pub const GAJ: &str = "530100-gaj";
 pub const RSJ: &str = "530100-rsj";
 pub const ZFB: &str = "530100-zfb";
@@ -124,15 +123,6 @@ impl Peer {
         Self::start_on(listener).await
     }
 
-    /// A free port with nothing listening on it yet (for "peer down, then up").
-    pub fn reserve_port() -> u16 {
-        TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    }
-
     pub async fn start_at(port: u16) -> Peer {
         let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
         Self::start_on(listener).await
@@ -197,7 +187,7 @@ impl Peer {
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
-    pub keys: JwtKeys,
+    pub tokens: Tokens,
     pub clock: Clock,
     pub state: tickets::startup::AppState,
     pub db_url: String,
@@ -290,7 +280,7 @@ async fn build_app(
     TestApp {
         base,
         client: reqwest::Client::new(),
-        keys: JwtKeys::new(&Secret::new(SECRET), "tickets").unwrap(),
+        tokens: Tokens::new(SECRET),
         clock,
         state,
         db_url: db_url.to_string(),
@@ -323,9 +313,7 @@ impl Res {
 
 impl TestApp {
     pub fn token(&self, role: Role, sub: &str, department: Option<&str>) -> String {
-        self.keys
-            .issue(sub, role, department, &ALL_AUDIENCES, 3600)
-            .unwrap()
+        self.tokens.issue(role, sub, department)
     }
     pub fn operator(&self) -> String {
         self.token(Role::Operator, "op1", None)
@@ -481,20 +469,4 @@ pub fn no_info_body() -> Value {
         "query": "昆明市滇池管理局电话",
         "caller": {"phone": "13800001111"}
     })
-}
-
-/// Waits until `check` holds, up to `secs` seconds.
-pub async fn eventually<F, Fut>(secs: u64, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
-    while std::time::Instant::now() < deadline {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
 }

@@ -1,0 +1,34 @@
+//! Test support shared by every service's tests and the end-to-end tests: a fresh database per
+//! test, a real SMTP server with MIME decoding, waiting for a condition, free ports, tokens for
+//! a role, and the check that each service's migrations build the tables its `schema.rs`
+//! declares.
+//!
+//! Tests may unwrap: a failure here is a failed test, with the reason in the panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod database;
+pub mod schema;
+pub mod smtp;
+pub mod tokens;
+pub mod wait;
+
+pub use database::{TempDir, TestDatabase, is_postgres};
+pub use smtp::{Mail, SmtpBehaviour, SmtpServer};
+pub use tokens::{SECRET, Tokens};
+pub use wait::{Condition, eventually, try_eventually};
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    free_ports(1)[0]
+}
+
+/// `n` distinct free ports. The listeners are held until all are picked: a port given back at
+/// once can be handed out again by the next bind (two services once got the same port).
+pub fn free_ports(n: usize) -> Vec<u16> {
+    let held: Vec<std::net::TcpListener> = (0..n)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    held.iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect()
+}
