@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde::Serialize;
-use serde_json::Value;
+use serde::de::DeserializeOwned;
 
 use crate::auth::JwtKeys;
 use crate::telemetry::REQUEST_ID_HEADER;
@@ -26,6 +26,12 @@ pub enum ClientError {
 }
 
 impl ClientError {
+    /// Whether the other service refused the request itself (bad body, no such thing, a
+    /// conflict): sending it again cannot succeed, so it is final and shown, not retried.
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, ClientError::Status { status, .. } if matches!(status, 400 | 404 | 409 | 413 | 422))
+    }
+
     /// Whether trying again later may succeed (unreachable, 5xx, 429).
     pub fn is_transient(&self) -> bool {
         match self {
@@ -71,15 +77,15 @@ impl ServiceClient {
         &self.base_url
     }
 
-    /// Sends a request and returns the JSON answer of a 2xx; anything else is an error.
-    pub async fn send<B: Serialize + ?Sized>(
+    /// Sends a request and returns the JSON answer of a 2xx as `T`; anything else is an error.
+    pub async fn send<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         body: Option<&B>,
         request_id: Option<&str>,
         idempotency_key: Option<&str>,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<T, ClientError> {
         let token = self
             .keys
             .service_token(&self.caller, &self.target)
@@ -113,28 +119,30 @@ impl ServiceClient {
                 body: text.chars().take(500).collect(),
             });
         }
-        if text.is_empty() {
-            return Ok(Value::Null);
-        }
-        serde_json::from_str(&text).map_err(|e| ClientError::Status {
+        let text = if text.is_empty() { "null" } else { &text };
+        serde_json::from_str(text).map_err(|e| ClientError::Status {
             target: self.target.clone(),
             status: status.as_u16(),
-            body: format!("answer is not JSON: {e}"),
+            body: format!("answer not understood: {e}"),
         })
     }
 
-    pub async fn get(&self, path: &str, request_id: Option<&str>) -> Result<Value, ClientError> {
-        self.send::<()>(Method::GET, path, None, request_id, None)
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        request_id: Option<&str>,
+    ) -> Result<T, ClientError> {
+        self.send::<(), T>(Method::GET, path, None, request_id, None)
             .await
     }
 
-    pub async fn post<B: Serialize + ?Sized>(
+    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
         request_id: Option<&str>,
         idempotency_key: Option<&str>,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<T, ClientError> {
         self.send(Method::POST, path, Some(body), request_id, idempotency_key)
             .await
     }

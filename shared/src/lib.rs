@@ -2,9 +2,11 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod clients;
 pub mod clock;
 pub mod codes;
 pub mod config;
+pub mod contract;
 pub mod db;
 pub mod error;
 pub mod http;

@@ -12,6 +12,7 @@ use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use serde::Deserialize;
 use shared::auth::JwtKeys;
+use shared::clients::TicketsClient;
 use shared::clock::Clock;
 use shared::config::{Variable, millis};
 use shared::db::DbPool;
@@ -205,7 +206,12 @@ impl Application {
         )
         .map_err(|e| format!("bind {}:{}: {e}", settings.host, settings.port))?;
 
-        let tickets = ServiceClient::new(&settings.urls.tickets, "knowledge", "tickets", keys)?;
+        let tickets = TicketsClient(ServiceClient::new(
+            &settings.urls.tickets,
+            "knowledge",
+            "tickets",
+            keys,
+        )?);
         let tasks = vec![
             tokio::spawn(crate::jobs::relay::relay_loop(
                 pool.clone(),

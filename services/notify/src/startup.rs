@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 use diesel_migrations::EmbeddedMigrations;
+use shared::clients::TicketsClient;
 use shared::db::DbPool;
 use shared::metrics::Metrics;
 use shared::server::{self, Common};
@@ -72,12 +73,12 @@ impl Application {
         .await
         .map_err(|e| format!("seed templates: {e}"))?;
         let sender = Sender::from_config(&config)?;
-        let tickets = shared::http::ServiceClient::new(
+        let tickets = TicketsClient(shared::http::ServiceClient::new(
             &settings.urls.tickets,
             "notify",
             "tickets",
             keys.clone(),
-        )?;
+        )?);
         let work = Arc::new(Notify::new());
         let metrics = Arc::new(Metrics::new("notify"));
         for status in ["queued", "sending", "failed", "dead"] {

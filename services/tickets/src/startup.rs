@@ -8,6 +8,7 @@ use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use serde::Deserialize;
 use shared::calendar::{CalendarYear, WorkCalendar, WorkingHours};
+use shared::clients::{KnowledgeClient, NotifyClient};
 use shared::clock::Clock;
 use shared::config::{Variable, list, millis};
 use shared::db::DbPool;
@@ -232,8 +233,8 @@ pub struct AppState {
     pub clock: Clock,
     pub calendar: Arc<RwLock<CalendarState>>,
     pub rules: Arc<DeadlineRules>,
-    pub knowledge: ServiceClient,
-    pub notify: ServiceClient,
+    pub knowledge: KnowledgeClient,
+    pub notify: NotifyClient,
     pub recipients: Arc<Recipients>,
     pub jobs: Arc<JobSettings>,
     pub metrics: Arc<Metrics>,
@@ -298,13 +299,18 @@ impl Application {
             centre_fax: own.centre_fax.clone(),
             centre_email: own.centre_email.clone(),
         };
-        let knowledge = ServiceClient::new(
+        let knowledge = KnowledgeClient(ServiceClient::new(
             &settings.urls.knowledge,
             "tickets",
             "knowledge",
             keys.clone(),
-        )?;
-        let notify = ServiceClient::new(&settings.urls.notify, "tickets", "notify", keys.clone())?;
+        )?);
+        let notify = NotifyClient(ServiceClient::new(
+            &settings.urls.notify,
+            "tickets",
+            "notify",
+            keys.clone(),
+        )?);
         let metrics = Arc::new(Metrics::new("tickets"));
         metrics.describe_gauge(
             "tickets_outbox_pending",

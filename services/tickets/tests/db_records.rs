@@ -2,7 +2,8 @@
 //! a guessed value (a record's status once fell back to `new` silently).
 
 use diesel::RunQueryDsl;
-use shared::db::{DbError, TestDatabase};
+use shared::db::DbError;
+use testkit::TestDatabase;
 use tickets::db;
 use tickets::domain::Status;
 use tickets::startup::{POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};

@@ -2,126 +2,93 @@
 //! service; applied or rejected by editors. The outcome of one that came from a ticket is
 //! reported to tickets through the outbox, written in the same transaction.
 
-use serde::{Deserialize, Serialize};
 use shared::ApiError;
-use shared::codes::{DepartmentCode, RegionCode};
+use shared::codes::DepartmentCode;
+use shared::contract::tickets::{KnowledgeOutcome, KnowledgeResult};
 use shared::db::DbConnection;
 use shared::time::now_ms;
-use utoipa::ToSchema;
 
 use super::{Failure, faqs, transaction};
 use crate::db::change_requests::{self as store, ChangeRequestRow, NewChangeRequest};
 use crate::db::{changes, directory, kb, outbox};
-use crate::domain::{Department, Faq, Phone, hours, review, validate};
+use crate::domain::{Department, Faq, hours, review, validate};
 
 pub const PENDING: &str = "pending";
 pub const APPLIED: &str = "applied";
 pub const REJECTED: &str = "rejected";
 pub const STATES: [&str; 3] = [PENDING, APPLIED, REJECTED];
 
-/// A department that is not in the directory yet, as a liaison describes it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewDepartmentProposal {
-    pub name: String,
-    #[schema(value_type = String)]
-    pub region: RegionCode,
-    #[serde(default)]
-    pub phones: Vec<Phone>,
-    pub address: Option<String>,
-    /// Free text, e.g. `09:00-12:00,13:30-17:00`.
-    pub hours: Option<String>,
-}
+pub use shared::contract::knowledge::{ChangeRequestInput, NewDepartmentProposal};
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChangeRequestInput {
-    /// The ticket this came from; its outcome is reported back to it.
-    pub ticket_id: Option<String>,
-    #[schema(value_type = Option<String>)]
-    pub region: Option<RegionCode>,
-    /// The department concerned (a liaison's own when absent).
-    #[schema(value_type = Option<String>)]
-    pub department_code: Option<DepartmentCode>,
-    pub new_department: Option<NewDepartmentProposal>,
-    /// With `answer`: an FAQ entry to add.
-    pub question: Option<String>,
-    pub answer: Option<String>,
-    pub note: String,
-    pub submitted_by: Option<String>,
-}
-
-impl ChangeRequestInput {
-    /// A liaison proposes changes to their own department only (`own`), which is the one
-    /// concerned when the request names none.
-    pub fn restrict_to(&mut self, own: &str) -> Result<(), ApiError> {
-        let other = self.new_department.is_some()
-            || self
-                .department_code
-                .as_ref()
-                .is_some_and(|d| d.as_str() != own);
-        if other {
-            return Err(ApiError::forbidden(
-                "a liaison proposes changes to their own department only",
-            ));
-        }
-        if self.department_code.is_none() {
-            self.department_code =
-                Some(DepartmentCode::parse("department", own).map_err(ApiError::forbidden)?);
-        }
-        Ok(())
+/// A liaison proposes changes to their own department only (`own`), which is the one
+/// concerned when the request names none.
+pub fn restrict_to(input: &mut ChangeRequestInput, own: &str) -> Result<(), ApiError> {
+    let other = input.new_department.is_some()
+        || input
+            .department_code
+            .as_ref()
+            .is_some_and(|d| d.as_str() != own);
+    if other {
+        return Err(ApiError::forbidden(
+            "a liaison proposes changes to their own department only",
+        ));
     }
+    if input.department_code.is_none() {
+        input.department_code =
+            Some(DepartmentCode::parse("department", own).map_err(ApiError::forbidden)?);
+    }
+    Ok(())
+}
 
-    fn check(&self) -> Result<(), String> {
-        if let Some(t) = &self.ticket_id {
-            check_ticket_id(t)?;
+fn check(input: &ChangeRequestInput) -> Result<(), String> {
+    if let Some(t) = &input.ticket_id {
+        check_ticket_id(t)?;
+    }
+    if let Some(n) = &input.new_department {
+        validate::text("new_department.name", &n.name, validate::MAX_NAME)?;
+        if n.phones.len() > 20 {
+            return Err("`new_department.phones` has more than 20 items".into());
         }
-        if let Some(n) = &self.new_department {
-            validate::text("new_department.name", &n.name, validate::MAX_NAME)?;
-            if n.phones.len() > 20 {
-                return Err("`new_department.phones` has more than 20 items".into());
-            }
-            for p in &n.phones {
-                validate::optional_text(
-                    "new_department.phones.label",
-                    Some(&p.label),
-                    validate::MAX_SHORT,
-                )?;
-                validate::text(
-                    "new_department.phones.number",
-                    &p.number,
-                    validate::MAX_SHORT,
-                )?;
-            }
+        for p in &n.phones {
             validate::optional_text(
-                "new_department.address",
-                n.address.as_deref(),
-                validate::MAX_ADDRESS,
+                "new_department.phones.label",
+                Some(&p.label),
+                validate::MAX_SHORT,
             )?;
-            validate::optional_text(
-                "new_department.hours",
-                n.hours.as_deref(),
-                validate::MAX_ADDRESS,
+            validate::text(
+                "new_department.phones.number",
+                &p.number,
+                validate::MAX_SHORT,
             )?;
         }
-        if self.department_code.is_none() && self.new_department.is_none() {
-            return Err("name a `department_code` or describe a `new_department`".into());
-        }
-        match (&self.question, &self.answer) {
-            (Some(q), Some(a)) => {
-                validate::text("question", q, validate::MAX_QUESTION)?;
-                validate::text("answer", a, validate::MAX_ANSWER)?;
-            }
-            (None, None) => {}
-            _ => return Err("`question` and `answer` go together".into()),
-        }
-        validate::optional_text("note", Some(&self.note), validate::MAX_NOTE)?;
         validate::optional_text(
-            "submitted_by",
-            self.submitted_by.as_deref(),
-            validate::MAX_NAME,
-        )
+            "new_department.address",
+            n.address.as_deref(),
+            validate::MAX_ADDRESS,
+        )?;
+        validate::optional_text(
+            "new_department.hours",
+            n.hours.as_deref(),
+            validate::MAX_ADDRESS,
+        )?;
     }
+    if input.department_code.is_none() && input.new_department.is_none() {
+        return Err("name a `department_code` or describe a `new_department`".into());
+    }
+    match (&input.question, &input.answer) {
+        (Some(q), Some(a)) => {
+            validate::text("question", q, validate::MAX_QUESTION)?;
+            validate::text("answer", a, validate::MAX_ANSWER)?;
+        }
+        (None, None) => {}
+        _ => return Err("`question` and `answer` go together".into()),
+    }
+    validate::optional_text("note", Some(&input.note), validate::MAX_NOTE)?;
+    validate::optional_text(
+        "submitted_by",
+        input.submitted_by.as_deref(),
+        validate::MAX_NAME,
+    )
 }
 
 fn check_ticket_id(id: &str) -> Result<(), String> {
@@ -145,7 +112,7 @@ pub fn submit(
     created_by: &str,
     key: Option<String>,
 ) -> Result<(ChangeRequestRow, bool), ApiError> {
-    input.check().map_err(ApiError::BadRequest)?;
+    check(&input).map_err(ApiError::BadRequest)?;
     let new = NewChangeRequest {
         idempotency_key: key.clone(),
         ticket_id: input.ticket_id.clone(),
@@ -248,19 +215,21 @@ fn decide(
     let Some(ticket) = &cr.ticket_id else {
         return Ok(());
     };
-    let mut body = serde_json::json!({"change_request_id": cr.id, "outcome": outcome});
-    if let Some(c) = entry_code {
-        body["entry_code"] = c.into();
-    }
-    if let Some(r) = reason {
-        body["reason"] = r.into();
-    }
+    let result = KnowledgeResult {
+        change_request_id: cr.id,
+        outcome: match outcome {
+            APPLIED => KnowledgeOutcome::Applied,
+            _ => KnowledgeOutcome::Rejected,
+        },
+        entry_code: entry_code.map(str::to_string),
+        reason: reason.map(str::to_string),
+    };
     outbox::push(
         conn,
         "tickets",
-        &format!("/api/v1/tickets/{ticket}/knowledge-result"),
+        &KnowledgeResult::path(ticket),
         &format!("cr-{}", cr.id),
-        &body,
+        &result,
     )?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! report, relayed with retries until accepted.
 
 use diesel::prelude::*;
-use shared::db::{DbConnection, DbResult};
+use shared::db::{DbConnection, DbError, DbResult};
 
 use shared::time::now_ms;
 
@@ -38,10 +38,10 @@ pub fn push(
     target: &str,
     path: &str,
     idempotency_key: &str,
-    body: &serde_json::Value,
+    body: &impl serde::Serialize,
 ) -> DbResult<()> {
     let now = now_ms();
-    let body = body.to_string();
+    let body = serde_json::to_string(body).map_err(|e| DbError::Other(e.to_string()))?;
     diesel::insert_into(outbox::table)
         .values(&NewMessage {
             target,

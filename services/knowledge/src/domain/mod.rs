@@ -26,12 +26,7 @@ pub struct Region {
     pub area_code: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Phone {
-    pub label: String,
-    pub number: String,
-}
+pub use shared::contract::knowledge::Phone;
 
 /// Opening hours: weekly ranges (`days` 1 = Monday … 7 = Sunday) and a note.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Default)]

@@ -5,9 +5,9 @@
 use std::sync::RwLock;
 use std::time::Duration;
 
-use serde::Deserialize;
 use shared::calendar::{CalendarYear, WorkCalendar, WorkingHours};
-use shared::http::ServiceClient;
+use shared::clients::TicketsClient;
+use shared::contract::tickets::CalendarAnswer;
 
 /// How long a fetched calendar is used before it is fetched again.
 pub const REFRESH: Duration = Duration::from_secs(600);
@@ -17,13 +17,6 @@ pub const RETRY: Duration = Duration::from_secs(30);
 #[derive(Default)]
 pub struct CalendarCache {
     calendar: RwLock<Option<WorkCalendar>>,
-}
-
-#[derive(Deserialize)]
-struct CalendarAnswer {
-    years: Vec<CalendarYear>,
-    #[serde(default)]
-    working_hours: Option<String>,
 }
 
 impl CalendarCache {
@@ -48,23 +41,24 @@ impl CalendarCache {
     }
 
     /// Parses tickets' answer into a calendar.
-    pub fn parse(answer: serde_json::Value) -> Result<WorkCalendar, String> {
-        let a: CalendarAnswer = serde_json::from_value(answer).map_err(|e| e.to_string())?;
-        let hours = match a.working_hours.as_deref() {
-            Some(h) => WorkingHours::parse(h)?,
-            None => WorkingHours::default(),
-        };
+    pub fn parse(answer: &CalendarAnswer) -> Result<WorkCalendar, String> {
+        let hours = WorkingHours::parse(&answer.working_hours)?;
         let mut c = WorkCalendar::new([], [], hours);
-        for y in &a.years {
-            c.add_year(y);
+        for y in &answer.years {
+            c.add_year(&CalendarYear {
+                year: y.year,
+                source: y.source.clone(),
+                holidays: y.holidays.clone(),
+                adjusted_workdays: y.adjusted_workdays.clone(),
+            });
         }
         Ok(c)
     }
 
     /// Fetches once; true on success.
-    pub async fn refresh(&self, client: &ServiceClient) -> bool {
-        match client.get("/api/v1/calendar", None).await {
-            Ok(v) => match Self::parse(v) {
+    pub async fn refresh(&self, client: &TicketsClient) -> bool {
+        match client.calendar().await {
+            Ok(v) => match Self::parse(&v) {
                 Ok(c) => {
                     self.set(c);
                     true
@@ -83,7 +77,7 @@ impl CalendarCache {
 }
 
 /// Keeps the cache fresh for as long as the service runs.
-pub async fn refresh_loop(cache: std::sync::Arc<CalendarCache>, client: ServiceClient) {
+pub async fn refresh_loop(cache: std::sync::Arc<CalendarCache>, client: TicketsClient) {
     loop {
         let wait = if cache.refresh(&client).await {
             REFRESH
@@ -103,14 +97,19 @@ mod tests {
     fn tickets_calendar_answer_parses() {
         let answer = serde_json::json!({
             "years": [{"year": 2026, "holidays": [["2026-10-01", "2026-10-07", "国庆节"]],
-                       "adjusted_workdays": ["2026-10-10"]}],
+                       "adjusted_workdays": ["2026-10-10"], "source": null}],
             "working_hours": "09:00-12:00,13:30-17:30"
         });
-        let c = CalendarCache::parse(answer).unwrap();
+        let answer: CalendarAnswer = serde_json::from_value(answer).unwrap();
+        let c = CalendarCache::parse(&answer).unwrap();
         let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
         assert!(!c.is_working_day(d(10, 1)));
         assert!(c.is_working_day(d(10, 10)));
-        assert!(CalendarCache::parse(serde_json::json!({"nope": 1})).is_err());
+        let bad_hours = CalendarAnswer {
+            working_hours: "nine to five".into(),
+            ..answer
+        };
+        assert!(CalendarCache::parse(&bad_hours).is_err());
         let cache = CalendarCache::default();
         assert!(!cache.is_loaded());
         assert!(

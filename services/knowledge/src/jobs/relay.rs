@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
+use shared::clients::TicketsClient;
+use shared::contract::tickets::KnowledgeResult;
 use shared::db::DbPool;
-use shared::http::ServiceClient;
 
 use crate::db::outbox;
 
@@ -16,7 +17,7 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
 }
 
 /// Sends what is due once; returns how many were delivered.
-pub async fn relay_once(pool: &DbPool, tickets: &ServiceClient) -> usize {
+pub async fn relay_once(pool: &DbPool, tickets: &TicketsClient) -> usize {
     let due = match shared::db::run(pool, |c| Ok(outbox::due(c, 20)?)).await {
         Ok(d) => d,
         Err(e) => {
@@ -26,16 +27,16 @@ pub async fn relay_once(pool: &DbPool, tickets: &ServiceClient) -> usize {
     };
     let mut sent = 0;
     for m in due {
-        let client = match m.target.as_str() {
-            "tickets" => tickets,
-            other => {
-                tracing::error!(target = other, id = m.id, "outbox: unknown target");
-                continue;
-            }
+        // Every message is a knowledge result for a ticket; anything else is a bug, logged
+        // and left in the table for someone to read.
+        let ticket = KnowledgeResult::ticket_of(&m.path).filter(|_| m.target == "tickets");
+        let result = serde_json::from_str::<KnowledgeResult>(&m.body);
+        let (Some(ticket), Ok(result)) = (ticket, result) else {
+            tracing::error!(id = m.id, target = %m.target, path = %m.path, "outbox: a message not understood");
+            continue;
         };
-        let body: serde_json::Value = serde_json::from_str(&m.body).unwrap_or_default();
-        let result = client
-            .post(&m.path, &body, None, Some(&m.idempotency_key))
+        let result = tickets
+            .knowledge_result(ticket, &result, &m.idempotency_key)
             .await;
         let id = m.id;
         let outcome = match result {
@@ -62,7 +63,7 @@ pub async fn relay_once(pool: &DbPool, tickets: &ServiceClient) -> usize {
 }
 
 /// Polls the outbox every `interval` for as long as the service runs.
-pub async fn relay_loop(pool: DbPool, tickets: ServiceClient, interval: Duration) {
+pub async fn relay_loop(pool: DbPool, tickets: TicketsClient, interval: Duration) {
     loop {
         relay_once(&pool, &tickets).await;
         tokio::time::sleep(interval).await;

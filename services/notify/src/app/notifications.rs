@@ -69,7 +69,7 @@ pub async fn accept(
     key: Option<String>,
     acceptance: Acceptance,
 ) -> ApiResult<NotificationRow> {
-    let fingerprint = request.fingerprint()?;
+    let fingerprint = crate::domain::fingerprint(&request)?;
     shared::db::run(pool, move |c| {
         let stored = write_tx(c, |c| {
             store_request(c, &request, key.as_deref(), &fingerprint, &acceptance)

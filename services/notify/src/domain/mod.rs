@@ -1,8 +1,6 @@
 //! Plain types and rules of the notify service: what a request may contain, how a job's
 //! state moves, how long to wait before trying again.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use shared::ApiError;
 use shared::web::{check_len, check_required};
@@ -18,28 +16,7 @@ pub const MAX_ATTACHMENTS: usize = 5;
 /// Decoded size of all attachments together.
 pub const MAX_ATTACHMENT_BYTES: usize = 1024 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Email,
-    Fax,
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Email => "email",
-            Channel::Fax => "fax",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Channel> {
-        match s {
-            "email" => Some(Channel::Email),
-            "fax" => Some(Channel::Fax),
-            _ => None,
-        }
-    }
-}
+pub use shared::contract::notify::{Attachment, Channel, NotificationRequest};
 
 /// `queued` (new or retried by hand) → `sending` (leased by a worker) → `sent`, or `failed`
 /// (a transient error; tried again after a back-off) → … → `dead` (given up; an operator may
@@ -158,151 +135,110 @@ pub fn fax_check(job: &str, state: &crate::fax::hylafax::JobState) -> FaxCheck {
     }
 }
 
-/// A file sent with an e-mail.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Attachment {
-    pub filename: String,
-    /// e.g. `application/pdf`.
-    pub content_type: String,
-    /// The file, base64-encoded.
-    pub content_base64: String,
-}
-
-/// `POST /api/v1/notifications`: a template with data, or a ready subject and body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NotificationRequest {
-    pub channel: Channel,
-    /// An e-mail address, or a fax number (digits, `-`, `+`).
-    pub to: String,
-    /// One of the stored templates (`GET /api/v1/templates`).
-    #[serde(default)]
-    pub template: Option<String>,
-    /// Values for the template's `{placeholders}`; missing keys render as empty.
-    #[serde(default)]
-    #[schema(value_type = Object)]
-    pub data: BTreeMap<String, serde_json::Value>,
-    #[serde(default)]
-    pub subject: Option<String>,
-    #[serde(default)]
-    pub body: Option<String>,
-    /// E-mail only.
-    #[serde(default)]
-    pub attachments: Vec<Attachment>,
-    /// The ticket the delivery result is reported to.
-    #[serde(default)]
-    pub ticket_id: Option<String>,
-}
-
-impl NotificationRequest {
-    /// Checks everything that does not need the database; returns the decoded attachments'
-    /// total size for the caller's information.
-    pub fn validate(&self) -> Result<(), ApiError> {
-        match self.channel {
-            Channel::Email => validate_email(&self.to)?,
-            Channel::Fax => validate_fax_number(&self.to)?,
-        }
-        match (&self.template, &self.body) {
-            (Some(t), None) => {
-                check_required("template", t, 64)?;
-                if self.subject.is_some() {
-                    return Err(ApiError::bad_request(
-                        "give either `template` (with `data`) or `subject` and `body`, not both",
-                    ));
-                }
-            }
-            (None, Some(b)) => {
-                check_required("body", b, MAX_BODY)?;
-                match (&self.subject, self.channel) {
-                    (Some(s), _) => check_required("subject", s, MAX_SUBJECT)?,
-                    (None, Channel::Email) => {
-                        return Err(ApiError::bad_request("an e-mail needs a `subject`"));
-                    }
-                    (None, Channel::Fax) => {}
-                }
-            }
-            (Some(_), Some(_)) => {
+/// Checks everything in a request that does not need the database.
+pub fn validate(request: &NotificationRequest) -> Result<(), ApiError> {
+    match request.channel {
+        Channel::Email => validate_email(&request.to)?,
+        Channel::Fax => validate_fax_number(&request.to)?,
+    }
+    match (&request.template, &request.body) {
+        (Some(t), None) => {
+            check_required("template", t, 64)?;
+            if request.subject.is_some() {
                 return Err(ApiError::bad_request(
                     "give either `template` (with `data`) or `subject` and `body`, not both",
                 ));
             }
-            (None, None) => {
-                return Err(ApiError::bad_request(
-                    "give `template` (with `data`) or `subject` and `body`",
-                ));
-            }
         }
-        if self.data.len() > MAX_DATA_KEYS {
-            return Err(ApiError::bad_request(format!(
-                "`data` has more than {MAX_DATA_KEYS} keys"
-            )));
-        }
-        for (k, v) in &self.data {
-            if k.is_empty()
-                || k.len() > 64
-                || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            {
-                return Err(ApiError::bad_request(format!(
-                    "`data` key `{}` must be 1-64 letters, digits or `_`",
-                    k.chars().take(64).collect::<String>()
-                )));
-            }
-            match v {
-                serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
-                    return Err(ApiError::bad_request(format!(
-                        "`data.{k}` must be a string, number, boolean or null"
-                    )));
+        (None, Some(b)) => {
+            check_required("body", b, MAX_BODY)?;
+            match (&request.subject, request.channel) {
+                (Some(s), _) => check_required("subject", s, MAX_SUBJECT)?,
+                (None, Channel::Email) => {
+                    return Err(ApiError::bad_request("an e-mail needs a `subject`"));
                 }
-                other => check_len(&format!("data.{k}"), &value_text(other), MAX_DATA_VALUE)?,
+                (None, Channel::Fax) => {}
             }
         }
-        if let Some(t) = &self.ticket_id {
-            check_required("ticket_id", t, 64)?;
-            if !t
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            {
-                return Err(ApiError::bad_request(
-                    "`ticket_id` may hold only letters, digits, `-` and `_`",
-                ));
-            }
-        }
-        if !self.attachments.is_empty() && self.channel == Channel::Fax {
+        (Some(_), Some(_)) => {
             return Err(ApiError::bad_request(
-                "`attachments` are for e-mail; a fax is rendered from its text",
+                "give either `template` (with `data`) or `subject` and `body`, not both",
             ));
         }
-        if self.attachments.len() > MAX_ATTACHMENTS {
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "give `template` (with `data`) or `subject` and `body`",
+            ));
+        }
+    }
+    if request.data.len() > MAX_DATA_KEYS {
+        return Err(ApiError::bad_request(format!(
+            "`data` has more than {MAX_DATA_KEYS} keys"
+        )));
+    }
+    for (k, v) in &request.data {
+        if k.is_empty()
+            || k.len() > 64
+            || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
             return Err(ApiError::bad_request(format!(
-                "at most {MAX_ATTACHMENTS} attachments"
+                "`data` key `{}` must be 1-64 letters, digits or `_`",
+                k.chars().take(64).collect::<String>()
             )));
         }
-        let mut total = 0usize;
-        for a in &self.attachments {
-            check_required("attachments.filename", &a.filename, 200)?;
-            if a.filename.contains(['/', '\\', '\r', '\n', '"']) {
-                return Err(ApiError::bad_request(
-                    "`attachments.filename` must be a plain file name",
-                ));
+        match v {
+            serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+                return Err(ApiError::bad_request(format!(
+                    "`data.{k}` must be a string, number, boolean or null"
+                )));
             }
-            lettre::message::header::ContentType::parse(&a.content_type).map_err(|_| {
-                ApiError::bad_request("`attachments.content_type` is not a media type")
-            })?;
-            total += decode_attachment(a)?.len();
+            other => check_len(&format!("data.{k}"), &value_text(other), MAX_DATA_VALUE)?,
         }
-        if total > MAX_ATTACHMENT_BYTES {
-            return Err(ApiError::PayloadTooLarge(format!(
-                "attachments exceed {MAX_ATTACHMENT_BYTES} bytes"
-            )));
-        }
-        Ok(())
     }
+    if let Some(t) = &request.ticket_id {
+        check_required("ticket_id", t, 64)?;
+        if !t
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(ApiError::bad_request(
+                "`ticket_id` may hold only letters, digits, `-` and `_`",
+            ));
+        }
+    }
+    if !request.attachments.is_empty() && request.channel == Channel::Fax {
+        return Err(ApiError::bad_request(
+            "`attachments` are for e-mail; a fax is rendered from its text",
+        ));
+    }
+    if request.attachments.len() > MAX_ATTACHMENTS {
+        return Err(ApiError::bad_request(format!(
+            "at most {MAX_ATTACHMENTS} attachments"
+        )));
+    }
+    let mut total = 0usize;
+    for a in &request.attachments {
+        check_required("attachments.filename", &a.filename, 200)?;
+        if a.filename.contains(['/', '\\', '\r', '\n', '"']) {
+            return Err(ApiError::bad_request(
+                "`attachments.filename` must be a plain file name",
+            ));
+        }
+        lettre::message::header::ContentType::parse(&a.content_type)
+            .map_err(|_| ApiError::bad_request("`attachments.content_type` is not a media type"))?;
+        total += decode_attachment(a)?.len();
+    }
+    if total > MAX_ATTACHMENT_BYTES {
+        return Err(ApiError::PayloadTooLarge(format!(
+            "attachments exceed {MAX_ATTACHMENT_BYTES} bytes"
+        )));
+    }
+    Ok(())
+}
 
-    /// The canonical form compared for a repeated `Idempotency-Key` (`data` is a sorted map).
-    pub fn fingerprint(&self) -> Result<String, ApiError> {
-        Ok(serde_json::to_string(self)?)
-    }
+/// The canonical form compared for a repeated `Idempotency-Key` (`data` is a sorted map).
+pub fn fingerprint(request: &NotificationRequest) -> Result<String, ApiError> {
+    Ok(serde_json::to_string(request)?)
 }
 
 pub fn decode_attachment(a: &Attachment) -> Result<Vec<u8>, ApiError> {
@@ -417,6 +353,7 @@ pub struct Accepted {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn email(to: &str) -> NotificationRequest {
         NotificationRequest {
@@ -457,26 +394,26 @@ mod tests {
 
     #[test]
     fn request_shapes() {
-        assert!(email("a@b.example").validate().is_ok());
-        assert!(email("not an address").validate().is_err());
+        assert!(validate(&email("a@b.example")).is_ok());
+        assert!(validate(&email("not an address")).is_err());
         let mut r = email("a@b.example");
         r.template = Some("dispatch".into());
-        assert!(r.validate().is_err(), "template and body together");
+        assert!(validate(&r).is_err(), "template and body together");
         r.subject = None;
         r.body = None;
-        assert!(r.validate().is_ok());
+        assert!(validate(&r).is_ok());
         r.data.insert("x".into(), serde_json::json!({"nested": 1}));
-        assert!(r.validate().is_err());
+        assert!(validate(&r).is_err());
         let mut f = email("0871-1234567");
         f.channel = Channel::Fax;
         f.subject = None;
-        assert!(f.validate().is_ok());
+        assert!(validate(&f).is_ok());
         f.attachments.push(Attachment {
             filename: "a.pdf".into(),
             content_type: "application/pdf".into(),
             content_base64: "JVBERg==".into(),
         });
-        assert!(f.validate().is_err());
+        assert!(validate(&f).is_err());
     }
 
     #[test]
@@ -487,9 +424,9 @@ mod tests {
         let mut b = email("a@b.example");
         b.data.insert("a".into(), "1".into());
         b.data.insert("b".into(), "2".into());
-        assert_eq!(a.fingerprint().unwrap(), b.fingerprint().unwrap());
+        assert_eq!(fingerprint(&a).unwrap(), fingerprint(&b).unwrap());
         b.to = "c@d.example".into();
-        assert_ne!(a.fingerprint().unwrap(), b.fingerprint().unwrap());
+        assert_ne!(fingerprint(&a).unwrap(), fingerprint(&b).unwrap());
     }
 
     #[test]

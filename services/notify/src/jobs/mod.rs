@@ -4,6 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use shared::clients::TicketsClient;
+use shared::contract::tickets::{Channel, Delivery, DeliveryStatus};
 use shared::db::DbPool;
 use shared::time::now_ms;
 use tokio::sync::Notify;
@@ -26,7 +28,7 @@ pub struct Jobs {
     pub work: Arc<Notify>,
     /// Poked when a notification of a ticket is finished.
     pub finished: Arc<Notify>,
-    pub tickets: Option<shared::http::ServiceClient>,
+    pub tickets: Option<TicketsClient>,
     /// Queue depth per status, exported on `/metrics`.
     pub metrics: Option<Arc<shared::metrics::Metrics>>,
 }
@@ -328,28 +330,12 @@ impl Jobs {
                 continue;
             };
             let status = row.status.clone();
-            let mut body = serde_json::json!({
-                "notification_id": row.id,
-                "channel": row.channel,
-                "to": row.recipient,
-                "status": status,
-            });
-            if status == "sent" {
-                if let Some(p) = &row.provider_id {
-                    body["provider_id"] = p.clone().into();
-                }
-            } else if let Some(e) = &row.last_error {
-                body["error"] = e.clone().into();
-            }
+            let Some(delivery) = delivery_report(row) else {
+                tracing::error!(notification = %row.id, status = %status, "a finished notification with an unknown channel or status");
+                continue;
+            };
             let key = format!("delivery-{}-{status}", row.id);
-            let result = client
-                .post(
-                    &format!("/api/v1/tickets/{ticket}/delivery"),
-                    &body,
-                    None,
-                    Some(&key),
-                )
-                .await;
+            let result = client.delivery(ticket, &delivery, &key).await;
             let id = row.id.clone();
             let now = now_ms();
             let stored = match result {
@@ -388,5 +374,29 @@ impl Jobs {
 /// A report the ticket service will never take (no such ticket, a body it rejects); anything
 /// else, including an auth failure that configuration can fix, is tried again.
 fn gives_up(e: &shared::http::ClientError) -> bool {
-    matches!(e, shared::http::ClientError::Status { status, .. } if matches!(status, 400 | 404 | 409 | 422))
+    e.is_refusal()
+}
+
+/// What tickets is told about a finished notification: sent (with the provider's id) or dead
+/// (with the last error).
+fn delivery_report(row: &NotificationRow) -> Option<Delivery> {
+    let status = match row.status.as_str() {
+        "sent" => DeliveryStatus::Sent,
+        "dead" => DeliveryStatus::Dead,
+        _ => return None,
+    };
+    Some(Delivery {
+        notification_id: row.id.clone(),
+        channel: Channel::parse(&row.channel)?,
+        to: row.recipient.clone(),
+        status,
+        provider_id: row
+            .provider_id
+            .clone()
+            .filter(|_| status == DeliveryStatus::Sent),
+        error: row
+            .last_error
+            .clone()
+            .filter(|_| status == DeliveryStatus::Dead),
+    })
 }

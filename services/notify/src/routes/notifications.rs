@@ -37,7 +37,7 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service, Role::Admin])?;
     let request: NotificationRequest = super::parse_body(&body)?;
-    request.validate()?;
+    crate::domain::validate(&request)?;
     let key = shared::web::idempotency_key(&req)?;
     let acceptance = Acceptance::from(state.config.as_ref());
     let row = app::accept(&state.pool, request, key, acceptance).await?;

@@ -5,7 +5,6 @@
 use chrono::{DateTime, Utc};
 use shared::auth::{AuthUser, Role};
 use shared::db::DbConnection;
-use shared::http::ClientError;
 use shared::{ApiError, ApiResult};
 
 use super::{refusal, ticket_not_found};
@@ -88,21 +87,15 @@ pub async fn dispatch(
 
 /// Whether the knowledge service knows an active department by this code.
 async fn check_department(state: &AppState, code: &str, rid: Option<&str>) -> ApiResult<()> {
-    match state
-        .knowledge
-        .get(&format!("/api/v1/departments/{code}"), rid)
-        .await
-    {
-        Ok(dep) => {
-            if dep["status"].as_str() == Some("merged") {
-                let successor = dep["successor"].as_str().unwrap_or("its successor");
-                return Err(ApiError::bad_request(format!(
-                    "department {code} was merged into {successor}; dispatch to that one"
-                )));
-            }
-            Ok(())
+    match state.knowledge.department(code, rid).await {
+        Ok(Some(dep)) if dep.is_merged() => {
+            let successor = dep.successor.as_deref().unwrap_or("its successor");
+            Err(ApiError::bad_request(format!(
+                "department {code} was merged into {successor}; dispatch to that one"
+            )))
         }
-        Err(ClientError::Status { status: 404, .. }) => Err(ApiError::bad_request(format!(
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(ApiError::bad_request(format!(
             "there is no department {code}"
         ))),
         Err(e) => {
@@ -149,8 +142,8 @@ pub(crate) fn persist(
             OutboxItem::Notify(n) => {
                 db::outbox::insert_notification(c, &change.record.id, n, at)?;
             }
-            OutboxItem::ChangeRequest(v) => {
-                let payload = v.to_string();
+            OutboxItem::ChangeRequest(request) => {
+                let payload = serde_json::to_string(request)?;
                 db::outbox::insert(c, Some(&change.record.id), "change_request", &payload, at)?;
             }
         }

@@ -48,7 +48,7 @@ pub async fn change_request_created(
     state: &AppState,
     outbox_id: i64,
     ticket_id: String,
-    change_request_id: serde_json::Value,
+    change_request_id: i64,
     at: i64,
 ) -> ApiResult<()> {
     shared::db::run(&state.pool, move |conn| {

@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use shared::auth::Role;
 use shared::calendar::WorkCalendar;
+use shared::codes::RegionCode;
+use shared::contract::knowledge::ChangeRequestInput;
 use shared::time::{from_ms, to_ms};
 
 use super::deadlines::DeadlineRules;
@@ -33,7 +35,7 @@ pub enum ActionInput {
     },
     /// The liaison's facts, sent on to the knowledge service as a change request.
     Replenish {
-        request: Value,
+        request: Box<ChangeRequestInput>,
     },
     Extend {
         until: DateTime<Utc>,
@@ -95,7 +97,7 @@ impl ActionInput {
 pub enum OutboxItem {
     Notify(NotifyRequest),
     /// A change request for the knowledge service.
-    ChangeRequest(Value),
+    ChangeRequest(ChangeRequestInput),
 }
 
 /// The result of an allowed action: the new record, its event, and what the relay must send.
@@ -160,25 +162,19 @@ pub fn apply(
             json!({ "body": body, "channel": channel })
         }
         ActionInput::Replenish { request } => {
-            let summary = ["answer", "note"]
-                .iter()
-                .find_map(|k| request.get(*k).and_then(Value::as_str))
-                .unwrap_or_default();
-            r.reply = Some(summary.to_string());
-            let mut cr = request.clone();
-            if let Some(obj) = cr.as_object_mut() {
-                obj.insert("ticket_id".into(), json!(r.id));
-                obj.entry("region").or_insert_with(|| json!(r.region));
-                // An answer alone answers what the caller asked.
-                if obj.contains_key("answer")
-                    && !obj.contains_key("question")
-                    && let Some(q) = &r.query
-                {
-                    obj.insert("question".into(), json!(q));
-                }
+            let summary = request.answer.as_ref().unwrap_or(&request.note);
+            r.reply = Some(summary.clone());
+            let mut cr = (**request).clone();
+            cr.ticket_id = Some(r.id.clone());
+            if cr.region.is_none() {
+                cr.region = RegionCode::parse("region", &r.region).ok();
+            }
+            // An answer alone answers what the caller asked.
+            if cr.answer.is_some() && cr.question.is_none() {
+                cr.question = r.query.clone();
             }
             outbox.push(OutboxItem::ChangeRequest(cr));
-            request.clone()
+            json!(request)
         }
         ActionInput::Extend { until, reason } => {
             if to_ms(*until) <= r.due_at {

@@ -112,23 +112,7 @@ impl CalendarYearInput {
     }
 }
 
-/// `GET /api/v1/calendar`.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct CalendarAnswer {
-    pub years: Vec<CalendarYearOut>,
-    /// e.g. `09:00-12:00,13:30-17:30`
-    pub working_hours: String,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct CalendarYearOut {
-    pub year: i32,
-    #[schema(value_type = Vec<Vec<String>>)]
-    pub holidays: Vec<(NaiveDate, NaiveDate, String)>,
-    #[schema(value_type = Vec<String>)]
-    pub adjusted_workdays: Vec<NaiveDate>,
-    pub source: Option<String>,
-}
+pub use shared::contract::tickets::{CalendarAnswer, CalendarYearOut};
 
 #[cfg(test)]
 mod tests {

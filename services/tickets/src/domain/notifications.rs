@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+pub use shared::contract::notify::Channel;
 
 use super::record::TicketRecord;
 use super::{TicketType, government_office};
@@ -27,8 +28,7 @@ pub enum Audience {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotifyRequest {
     pub template: String,
-    /// `email` or `fax`.
-    pub channel: String,
+    pub channel: Channel,
     pub audience: Audience,
     pub data: BTreeMap<String, String>,
 }
@@ -59,10 +59,15 @@ pub fn ticket_data(t: &TicketRecord) -> BTreeMap<String, String> {
     d
 }
 
-fn request(template: &str, channel: &str, audience: Audience, t: &TicketRecord) -> NotifyRequest {
+fn request(
+    template: &str,
+    channel: Channel,
+    audience: Audience,
+    t: &TicketRecord,
+) -> NotifyRequest {
     NotifyRequest {
         template: template.into(),
-        channel: channel.into(),
+        channel,
         audience,
         data: ticket_data(t),
     }
@@ -80,14 +85,14 @@ pub fn on_dispatch(t: &TicketRecord) -> Vec<NotifyRequest> {
         .unwrap_or_else(|| government_office(&t.region));
     let liaisons = Audience::Liaisons { department };
     if t.ticket_type == TicketType::NoInfo {
-        vec![request("no_info_request", "email", liaisons, t)]
+        vec![request("no_info_request", Channel::Email, liaisons, t)]
     } else if is_urgent_complaint(t) {
         vec![
-            request("urgent_complaint", "fax", liaisons.clone(), t),
-            request("urgent_complaint", "email", liaisons, t),
+            request("urgent_complaint", Channel::Fax, liaisons.clone(), t),
+            request("urgent_complaint", Channel::Email, liaisons, t),
         ]
     } else {
-        vec![request("dispatch", "email", liaisons, t)]
+        vec![request("dispatch", Channel::Email, liaisons, t)]
     }
 }
 
@@ -95,12 +100,12 @@ pub fn on_dispatch(t: &TicketRecord) -> Vec<NotifyRequest> {
 pub fn on_reply(t: &TicketRecord) -> Vec<NotifyRequest> {
     let mut out = Vec::new();
     if is_urgent_complaint(t) {
-        out.push(request("liaison_reply", "fax", Audience::Centre, t));
+        out.push(request("liaison_reply", Channel::Fax, Audience::Centre, t));
     }
     if let Some(email) = t.caller_email.as_ref().filter(|e| !e.is_empty()) {
         out.push(request(
             "caller_reply",
-            "email",
+            Channel::Email,
             Audience::Caller {
                 email: email.clone(),
             },
@@ -114,7 +119,7 @@ pub fn on_reply(t: &TicketRecord) -> Vec<NotifyRequest> {
 pub fn on_overdue(t: &TicketRecord) -> Vec<NotifyRequest> {
     vec![request(
         "overdue_escalation",
-        "email",
+        Channel::Email,
         Audience::Supervisors,
         t,
     )]
@@ -131,7 +136,7 @@ mod tests {
         t.department = Some("530100-gaj".into());
         let n = on_dispatch(&t);
         assert_eq!(n.len(), 2);
-        assert_eq!(n[0].channel, "fax");
+        assert_eq!(n[0].channel, Channel::Fax);
         assert_eq!(n[0].template, "urgent_complaint");
         assert_eq!(
             n[1].audience,
@@ -155,7 +160,7 @@ mod tests {
         t.reply = Some("已处理".into());
         let n = on_reply(&t);
         assert_eq!(n[0].audience, Audience::Centre);
-        assert_eq!(n[0].channel, "fax");
+        assert_eq!(n[0].channel, Channel::Fax);
         assert_eq!(n[1].template, "caller_reply");
         assert_eq!(n[1].data["reply"], "已处理");
         assert_eq!(on_overdue(&t)[0].audience, Audience::Supervisors);

@@ -4,12 +4,15 @@
 //! nothing is dropped while a peer is down. Scheduling uses the wall clock, so a frozen test
 //! clock cannot stall it. Why the outbox is ours and not a queue's: see `db::outbox`.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use shared::ApiResult;
+use shared::contract::knowledge::ChangeRequestInput;
+use shared::contract::notify::{Channel, NotificationRequest};
 use shared::http::ClientError;
 
 use crate::app;
@@ -117,37 +120,35 @@ fn backoff(state: &AppState, attempts: i32) -> Duration {
 /// Whether an error may go away by itself. Answers a 4xx that says the request itself is
 /// wrong are final; anything else (unreachable, 5xx, 401 from a misconfigured peer) retries.
 fn permanent(e: &ClientError) -> bool {
-    matches!(e, ClientError::Status { status, .. } if matches!(status, 400 | 409 | 413 | 422))
+    e.is_refusal()
 }
 
 async fn resolve(state: &AppState, req: &NotifyRequest) -> Result<Resolved, Outcome> {
     let mut out = Resolved::default();
     match &req.audience {
         Audience::Liaisons { department } => {
-            let path = format!("/api/v1/departments/{department}");
-            match state.knowledge.get(&path, None).await {
-                Ok(dep) => {
-                    out.department_name = dep["name"].as_str().map(str::to_string);
-                    let field = if req.channel == "fax" { "fax" } else { "email" };
-                    for l in dep["liaisons"].as_array().into_iter().flatten() {
-                        if let Some(addr) = l[field].as_str().map(str::trim)
-                            && !addr.is_empty()
-                            && !out.to.iter().any(|t| t == addr)
-                        {
+            match state.knowledge.department(department, None).await {
+                Ok(Some(dep)) => {
+                    out.department_name = Some(dep.name);
+                    for l in &dep.liaisons {
+                        let addr = match req.channel {
+                            Channel::Fax => l.fax.trim(),
+                            Channel::Email => l.email.trim(),
+                        };
+                        if !addr.is_empty() && !out.to.iter().any(|t| t == addr) {
                             out.to.push(addr.to_string());
                         }
                     }
                 }
-                Err(ClientError::Status { status: 404, .. }) => {}
+                Ok(None) => {}
                 Err(e) => return Err(Outcome::Retry(e.to_string())),
             }
         }
         Audience::Supervisors => out.to = state.recipients.supervisor_emails.clone(),
         Audience::Centre => {
-            let addr = if req.channel == "fax" {
-                &state.recipients.centre_fax
-            } else {
-                &state.recipients.centre_email
+            let addr = match req.channel {
+                Channel::Fax => &state.recipients.centre_fax,
+                Channel::Email => &state.recipients.centre_email,
             };
             out.to = addr.iter().cloned().collect();
         }
@@ -189,25 +190,25 @@ async fn deliver_notification(state: &AppState, row: &OutboxRow) -> Outcome {
             req.template, req.audience
         )));
     }
-    let mut data = req.data.clone();
+    let mut data: BTreeMap<String, serde_json::Value> = req
+        .data
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone().into()))
+        .collect();
     if let Some(name) = &resolved.department_name {
-        data.insert("department_name".into(), name.clone());
+        data.insert("department_name".into(), name.clone().into());
     }
     let mut failures = Vec::new();
     for (i, to) in resolved.to.iter().enumerate() {
-        let body = json!({
-            "channel": req.channel,
-            "to": to,
-            "template": req.template,
-            "data": data,
-            "ticket_id": row.ticket_id,
-        });
+        let request = NotificationRequest::template(
+            req.channel,
+            to,
+            &req.template,
+            data.clone(),
+            row.ticket_id.as_deref(),
+        );
         let key = format!("{}-{i}", row.id);
-        match state
-            .notify
-            .post("/api/v1/notifications", &body, None, Some(&key))
-            .await
-        {
+        match state.notify.send(&request, &key).await {
             Ok(_) => {}
             Err(e) if permanent(&e) => failures.push(format!("{to}: {e}")),
             // Earlier recipients were accepted; their keys make the retry harmless.
@@ -222,7 +223,7 @@ async fn deliver_notification(state: &AppState, row: &OutboxRow) -> Outcome {
 }
 
 async fn send_change_request(state: &AppState, row: &OutboxRow) -> Outcome {
-    let body: Value = match serde_json::from_str(&row.payload) {
+    let request: ChangeRequestInput = match serde_json::from_str(&row.payload) {
         Ok(v) => v,
         Err(e) => return Outcome::Failed(format!("payload: {e}")),
     };
@@ -232,13 +233,9 @@ async fn send_change_request(state: &AppState, row: &OutboxRow) -> Outcome {
     let key = format!("tickets-outbox-{}", row.id);
     let outbox_id = row.id;
     let now = to_ms(state.clock.now());
-    match state
-        .knowledge
-        .post("/api/v1/change-requests", &body, None, Some(&key))
-        .await
-    {
+    match state.knowledge.submit_change_request(&request, &key).await {
         Ok(answer) => {
-            let cr_id = answer["id"].clone();
+            let cr_id = answer.id;
             match app::service::change_request_created(state, outbox_id, ticket_id, cr_id, now)
                 .await
             {

@@ -3,6 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use shared::codes::{DepartmentCode, RegionCode};
+use shared::contract::knowledge::{
+    ChangeRequestInput, NewDepartmentProposal, Phone as KnowledgePhone,
+};
 use shared::values::Phone;
 use shared::web::{check_len, check_required};
 use shared::{ApiError, ApiResult};
@@ -130,11 +134,43 @@ impl ReplenishBody {
     /// The change request for the knowledge service, from `submitted_by`.
     pub fn input(self, submitted_by: String) -> ApiResult<ActionInput> {
         self.validate()?;
-        let mut request = serde_json::to_value(&self)?;
-        if let Some(o) = request.as_object_mut() {
-            o.insert("submitted_by".into(), serde_json::json!(submitted_by));
-        }
-        Ok(ActionInput::Replenish { request })
+        let code = |field: &str, value: &str| {
+            DepartmentCode::parse(field, value).map_err(ApiError::BadRequest)
+        };
+        let new_department = match self.new_department {
+            Some(d) => Some(NewDepartmentProposal {
+                name: d.name,
+                region: RegionCode::parse("new_department.region", &d.region)
+                    .map_err(ApiError::BadRequest)?,
+                phones: d
+                    .phones
+                    .into_iter()
+                    .map(|p| KnowledgePhone {
+                        label: p.label,
+                        number: p.number,
+                    })
+                    .collect(),
+                address: Some(d.address),
+                hours: d.hours,
+            }),
+            None => None,
+        };
+        let request = ChangeRequestInput {
+            ticket_id: None,
+            region: None,
+            department_code: self
+                .department_code
+                .map(|c| code("department_code", &c))
+                .transpose()?,
+            new_department,
+            question: self.question,
+            answer: self.answer,
+            note: self.note,
+            submitted_by: Some(submitted_by),
+        };
+        Ok(ActionInput::Replenish {
+            request: Box::new(request),
+        })
     }
 
     fn validate(&self) -> ApiResult<()> {

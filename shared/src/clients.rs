@@ -1,0 +1,91 @@
+//! One typed client per service, for the calls the others make to it. Each carries the
+//! payloads of [`crate::contract`], so sender and receiver compile against the same types.
+
+use crate::contract::knowledge::{ChangeRequestAccepted, ChangeRequestInput, DepartmentLookup};
+use crate::contract::notify::{NotificationAccepted, NotificationRequest};
+use crate::contract::tickets::{CalendarAnswer, Delivery, DeliveryRecorded, KnowledgeResult};
+use crate::http::{ClientError, ServiceClient};
+
+/// The knowledge service, as tickets calls it.
+#[derive(Clone)]
+pub struct KnowledgeClient(pub ServiceClient);
+
+impl KnowledgeClient {
+    /// A department by code; `None` when knowledge has no such department.
+    pub async fn department(
+        &self,
+        code: &str,
+        request_id: Option<&str>,
+    ) -> Result<Option<DepartmentLookup>, ClientError> {
+        let path = format!("/api/v1/departments/{code}");
+        match self.0.get(&path, request_id).await {
+            Ok(d) => Ok(Some(d)),
+            Err(ClientError::Status { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Files a change request; the same `key` answers the same request once more.
+    pub async fn submit_change_request(
+        &self,
+        request: &ChangeRequestInput,
+        key: &str,
+    ) -> Result<ChangeRequestAccepted, ClientError> {
+        self.0
+            .post("/api/v1/change-requests", request, None, Some(key))
+            .await
+    }
+}
+
+/// The notify service, as tickets calls it.
+#[derive(Clone)]
+pub struct NotifyClient(pub ServiceClient);
+
+impl NotifyClient {
+    /// Queues a notification; the same `key` answers the same request once more.
+    pub async fn send(
+        &self,
+        request: &NotificationRequest,
+        key: &str,
+    ) -> Result<NotificationAccepted, ClientError> {
+        self.0
+            .post("/api/v1/notifications", request, None, Some(key))
+            .await
+    }
+}
+
+/// The tickets service, as knowledge and notify call it.
+#[derive(Clone)]
+pub struct TicketsClient(pub ServiceClient);
+
+impl TicketsClient {
+    /// Reports how a notification about `ticket` ended.
+    pub async fn delivery(
+        &self,
+        ticket: &str,
+        delivery: &Delivery,
+        key: &str,
+    ) -> Result<DeliveryRecorded, ClientError> {
+        let path = format!("/api/v1/tickets/{ticket}/delivery");
+        self.0.post(&path, delivery, None, Some(key)).await
+    }
+
+    /// Reports that the change request of `ticket` was applied or rejected.
+    pub async fn knowledge_result(
+        &self,
+        ticket: &str,
+        result: &KnowledgeResult,
+        key: &str,
+    ) -> Result<(), ClientError> {
+        let _: serde::de::IgnoredAny = self
+            .0
+            .post(&KnowledgeResult::path(ticket), result, None, Some(key))
+            .await?;
+        Ok(())
+    }
+
+    /// The working-day calendar.
+    pub async fn calendar(&self) -> Result<CalendarAnswer, ClientError> {
+        self.0.get("/api/v1/calendar", None).await
+    }
+}

@@ -1,0 +1,94 @@
+//! What the knowledge service accepts from the others, and the part of its department page
+//! they read.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::codes::{DepartmentCode, RegionCode};
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Phone {
+    pub label: String,
+    pub number: String,
+}
+
+/// A department that is not in the directory yet, as a liaison describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDepartmentProposal {
+    pub name: String,
+    #[schema(value_type = String)]
+    pub region: RegionCode,
+    #[serde(default)]
+    pub phones: Vec<Phone>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Free text, e.g. `09:00-12:00,13:30-17:00`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRequestInput {
+    /// The ticket this came from; its outcome is reported back to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<RegionCode>,
+    /// The department concerned (a liaison's own when absent).
+    #[schema(value_type = Option<String>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department_code: Option<DepartmentCode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_department: Option<NewDepartmentProposal>,
+    /// With `answer`: an FAQ entry to add.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    pub note: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submitted_by: Option<String>,
+}
+
+/// The part of knowledge's answer to `POST /api/v1/change-requests` a sender keeps.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ChangeRequestAccepted {
+    pub id: i64,
+}
+
+/// The part of `GET /api/v1/departments/{code}` the other services read: whether the
+/// department still exists under this code, and how to reach its liaisons.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DepartmentLookup {
+    pub code: String,
+    pub name: String,
+    /// `active` or `merged`.
+    pub status: String,
+    /// For a merged agency: the department that took over its work.
+    #[serde(default)]
+    pub successor: Option<String>,
+    #[serde(default)]
+    pub liaisons: Vec<LiaisonContact>,
+}
+
+impl DepartmentLookup {
+    pub fn is_merged(&self) -> bool {
+        self.status == "merged"
+    }
+}
+
+/// A liaison's addresses as the department page lists them.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LiaisonContact {
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub fax: String,
+    #[serde(default)]
+    pub mobile: String,
+}

@@ -1,0 +1,17 @@
+//! The payloads the services send each other, defined once. The sending service builds them
+//! and the receiving service parses them from these same types; the typed clients in
+//! [`crate::clients`] carry them. Who checks what: the receiver validates (its rules stay in
+//! its own crate); these are plain data.
+//!
+//! | from → to | payload | module |
+//! |---|---|---|
+//! | tickets → notify | a notification to send | [`notify::NotificationRequest`] |
+//! | notify → tickets | how a notification about a ticket ended | [`tickets::Delivery`] |
+//! | tickets → knowledge | a liaison's facts for a no-info ticket | [`knowledge::ChangeRequestInput`] |
+//! | knowledge → tickets | the editor applied or rejected them | [`tickets::KnowledgeResult`] |
+//! | tickets → knowledge | who a department's liaisons are; is it merged | [`knowledge::DepartmentLookup`] |
+//! | knowledge → tickets | the working-day calendar | [`tickets::CalendarAnswer`] |
+
+pub mod knowledge;
+pub mod notify;
+pub mod tickets;

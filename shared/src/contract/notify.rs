@@ -1,0 +1,95 @@
+//! What the notify service accepts from the others.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Fax,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Fax => "fax",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Channel> {
+        match s {
+            "email" => Some(Channel::Email),
+            "fax" => Some(Channel::Fax),
+            _ => None,
+        }
+    }
+}
+
+/// A file sent with an e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    pub filename: String,
+    /// e.g. `application/pdf`.
+    pub content_type: String,
+    /// The file, base64-encoded.
+    pub content_base64: String,
+}
+
+/// `POST /api/v1/notifications`: a template with data, or a ready subject and body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationRequest {
+    pub channel: Channel,
+    /// An e-mail address, or a fax number (digits, `-`, `+`).
+    pub to: String,
+    /// One of the stored templates (`GET /api/v1/templates`).
+    #[serde(default)]
+    pub template: Option<String>,
+    /// Values for the template's `{placeholders}`; missing keys render as empty.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub data: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    /// E-mail only.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// The ticket the delivery result is reported to.
+    #[serde(default)]
+    pub ticket_id: Option<String>,
+}
+
+impl NotificationRequest {
+    /// A stored template filled with `data`, about `ticket_id`.
+    pub fn template(
+        channel: Channel,
+        to: &str,
+        template: &str,
+        data: BTreeMap<String, serde_json::Value>,
+        ticket_id: Option<&str>,
+    ) -> NotificationRequest {
+        NotificationRequest {
+            channel,
+            to: to.to_string(),
+            template: Some(template.to_string()),
+            data,
+            subject: None,
+            body: None,
+            attachments: Vec::new(),
+            ticket_id: ticket_id.map(str::to_string),
+        }
+    }
+}
+
+/// The part of notify's answer to `POST /api/v1/notifications` that a sender reads.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct NotificationAccepted {
+    pub id: String,
+    pub status: String,
+}

@@ -1,0 +1,113 @@
+//! What the tickets service accepts from the others, and the calendar it serves them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use super::notify::Channel;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KnowledgeOutcome {
+    Applied,
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeResult {
+    pub change_request_id: i64,
+    pub outcome: KnowledgeOutcome,
+    /// The FAQ entry (or department) the applied change created or changed.
+    #[serde(default)]
+    pub entry_code: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl KnowledgeResult {
+    /// Where it is posted: `POST /api/v1/tickets/{ticket}/knowledge-result`.
+    pub fn path(ticket: &str) -> String {
+        format!("/api/v1/tickets/{ticket}/knowledge-result")
+    }
+
+    /// The ticket of a path made by [`KnowledgeResult::path`].
+    pub fn ticket_of(path: &str) -> Option<&str> {
+        path.strip_prefix("/api/v1/tickets/")?
+            .strip_suffix("/knowledge-result")
+            .filter(|t| !t.is_empty() && !t.contains('/'))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Sent,
+    Dead,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Sent => "sent",
+            DeliveryStatus::Dead => "dead",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    pub notification_id: String,
+    pub channel: Channel,
+    pub to: String,
+    pub status: DeliveryStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeliveryRecorded {
+    /// false when this notification's status was recorded before.
+    pub recorded: bool,
+}
+
+/// `GET /api/v1/calendar`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CalendarAnswer {
+    pub years: Vec<CalendarYearOut>,
+    /// e.g. `09:00-12:00,13:30-17:30`
+    pub working_hours: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CalendarYearOut {
+    pub year: i32,
+    #[schema(value_type = Vec<Vec<String>>)]
+    pub holidays: Vec<(NaiveDate, NaiveDate, String)>,
+    #[schema(value_type = Vec<String>)]
+    pub adjusted_workdays: Vec<NaiveDate>,
+    pub source: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_knowledge_result_path_gives_back_its_ticket() {
+        let path = KnowledgeResult::path("T20261204-000001");
+        assert_eq!(KnowledgeResult::ticket_of(&path), Some("T20261204-000001"));
+        assert_eq!(
+            KnowledgeResult::ticket_of("/api/v1/tickets//knowledge-result"),
+            None
+        );
+        assert_eq!(
+            KnowledgeResult::ticket_of("/api/v1/tickets/a/b/knowledge-result"),
+            None
+        );
+        assert_eq!(KnowledgeResult::ticket_of("/api/v1/calendar"), None);
+    }
+}
