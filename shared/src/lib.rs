@@ -9,6 +9,7 @@ pub mod config;
 pub mod contract;
 pub mod db;
 pub mod error;
+pub mod hours;
 pub mod http;
 pub mod metrics;
 pub mod pagination;

@@ -1,6 +1,6 @@
 //! The knowledge service's answers as the editor's screens read them.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::api::types::Phone;
 
@@ -120,21 +120,7 @@ pub struct RejectedLine {
     pub error: String,
 }
 
-/// Opening hours as the service keeps them: weekly ranges (days 1 = Monday … 7 = Sunday)
-/// and a note.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Hours {
-    #[serde(default)]
-    pub weekly: Vec<WeeklyHours>,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WeeklyHours {
-    pub days: Vec<u8>,
-    pub ranges: Vec<(String, String)>,
-}
+pub use shared::hours::{Hours, WeeklyHours};
 
 /// A department as the list and `PATCH` answer it: every field the editor can change.
 #[derive(Debug, Clone, Deserialize)]

@@ -359,9 +359,19 @@ struct NoInfoForm {
     caller_phone: String,
 }
 
-/// The form's key makes a double submit one ticket; a form without one still makes its ticket.
-fn key_or_new(key: &str) -> String {
-    some(key).map(str::to_string).unwrap_or_else(random_token)
+/// Files a ticket and shows what was made. The form's key makes a double submit one ticket;
+/// a form without one still makes its ticket.
+async fn file_ticket(
+    user: &User,
+    api: &Api,
+    body: &serde_json::Value,
+    key: &str,
+) -> Result<HttpResponse, PageError> {
+    let key = some(key).map(str::to_string).unwrap_or_else(random_token);
+    let t: Ticket = api
+        .post_once(user, Service::Tickets, "/api/v1/tickets", body, &key)
+        .await?;
+    Ok(html(view::ticket_created(&t)))
 }
 
 async fn create_no_info(
@@ -384,16 +394,7 @@ async fn create_no_info(
         "region": some(&f.region).unwrap_or("530000"),
         "caller": { "name": some(&f.caller_name), "phone": phone },
     });
-    let t: Ticket = api
-        .post_once(
-            &user,
-            Service::Tickets,
-            "/api/v1/tickets",
-            &body,
-            &key_or_new(&f.key),
-        )
-        .await?;
-    Ok(html(view::ticket_created(&t)))
+    file_ticket(&user, &api, &body, &f.key).await
 }
 
 #[derive(Deserialize)]
@@ -495,16 +496,7 @@ async fn create_complaint(
         "department": department,
         "caller": { "name": some(&f.caller_name), "phone": phone },
     });
-    let t: Ticket = api
-        .post_once(
-            &user,
-            Service::Tickets,
-            "/api/v1/tickets",
-            &body,
-            &key_or_new(&f.key),
-        )
-        .await?;
-    Ok(html(view::ticket_created(&t)))
+    file_ticket(&user, &api, &body, &f.key).await
 }
 
 #[derive(Deserialize)]

@@ -28,23 +28,7 @@ pub struct Region {
 
 pub use shared::contract::knowledge::Phone;
 
-/// Opening hours: weekly ranges (`days` 1 = Monday … 7 = Sunday) and a note.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Default)]
-#[serde(deny_unknown_fields)]
-pub struct Hours {
-    #[serde(default)]
-    pub weekly: Vec<WeeklyHours>,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct WeeklyHours {
-    pub days: Vec<u8>,
-    /// `[["09:00","12:00"], ["13:30","17:00"]]`
-    pub ranges: Vec<(String, String)>,
-}
+pub use shared::hours::{Hours, WeeklyHours};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
