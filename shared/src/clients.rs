@@ -1,9 +1,13 @@
 //! One typed client per service, for the calls the others make to it. Each carries the
 //! payloads of [`crate::contract`], so sender and receiver compile against the same types.
+//! An answer the caller does not use is not parsed (`IgnoredAny`): it can grow without breaking
+//! the caller.
+
+use serde::de::IgnoredAny;
 
 use crate::contract::knowledge::{ChangeRequestAccepted, ChangeRequestInput, DepartmentLookup};
-use crate::contract::notify::{NotificationAccepted, NotificationRequest};
-use crate::contract::tickets::{CalendarAnswer, Delivery, DeliveryRecorded, KnowledgeResult};
+use crate::contract::notify::NotificationRequest;
+use crate::contract::tickets::{CalendarAnswer, Delivery, KnowledgeResult};
 use crate::http::{ClientError, ServiceClient};
 
 /// The knowledge service, as tickets calls it.
@@ -43,14 +47,12 @@ pub struct NotifyClient(pub ServiceClient);
 
 impl NotifyClient {
     /// Queues a notification; the same `key` answers the same request once more.
-    pub async fn send(
-        &self,
-        request: &NotificationRequest,
-        key: &str,
-    ) -> Result<NotificationAccepted, ClientError> {
-        self.0
+    pub async fn send(&self, request: &NotificationRequest, key: &str) -> Result<(), ClientError> {
+        let _: IgnoredAny = self
+            .0
             .post("/api/v1/notifications", request, None, Some(key))
-            .await
+            .await?;
+        Ok(())
     }
 }
 
@@ -65,9 +67,10 @@ impl TicketsClient {
         ticket: &str,
         delivery: &Delivery,
         key: &str,
-    ) -> Result<DeliveryRecorded, ClientError> {
+    ) -> Result<(), ClientError> {
         let path = format!("/api/v1/tickets/{ticket}/delivery");
-        self.0.post(&path, delivery, None, Some(key)).await
+        let _: IgnoredAny = self.0.post(&path, delivery, None, Some(key)).await?;
+        Ok(())
     }
 
     /// Reports that the change request of `ticket` was applied or rejected.
@@ -77,7 +80,7 @@ impl TicketsClient {
         result: &KnowledgeResult,
         key: &str,
     ) -> Result<(), ClientError> {
-        let _: serde::de::IgnoredAny = self
+        let _: IgnoredAny = self
             .0
             .post(&KnowledgeResult::path(ticket), result, None, Some(key))
             .await?;

@@ -86,10 +86,3 @@ impl NotificationRequest {
         }
     }
 }
-
-/// The part of notify's answer to `POST /api/v1/notifications` that a sender reads.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct NotificationAccepted {
-    pub id: String,
-    pub status: String,
-}

@@ -19,9 +19,9 @@ pub struct KnowledgeResult {
     pub change_request_id: i64,
     pub outcome: KnowledgeOutcome,
     /// The FAQ entry (or department) the applied change created or changed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_code: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
