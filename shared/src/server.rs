@@ -3,7 +3,7 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa::openapi::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -158,7 +158,13 @@ where
         let common = common.clone();
         let data = data.clone();
         let doc = doc.clone();
+        // Answers carry callers' and accounts' details: no browser or proxy keeps them, and none
+        // guesses their type (an answer that sets its own cache-control keeps it).
+        let headers = DefaultHeaders::new()
+            .add(("x-content-type-options", "nosniff"))
+            .add(("cache-control", "no-store"));
         app.wrap(from_fn(crate::web::text_guard))
+            .wrap(headers)
             .wrap(from_fn(telemetry::request_context))
             .app_data(web::Data::new(common.keys.clone()))
             .app_data(web::Data::new(common.metrics.clone()))

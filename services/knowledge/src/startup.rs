@@ -179,17 +179,14 @@ impl Application {
             None => None,
         };
 
-        // ---- SEARCH INDEX HOOK -------------------------------------------------------------
-        // The search helper starts the index here (built from the database, then kept fresh from
-        // `kb_changes`), e.g. `let search = crate::search::SearchService::start(...)`, and stores
-        // it in AppState. Readiness is set below, after this point.
-        // -------------------------------------------------------------------------------------
+        // The index is built from the database before the service says it is ready.
         state.search.start(own.search_poll).await?;
 
         let readiness = Readiness::default();
+        let metrics = Arc::new(Metrics::new("knowledge"));
         let common = Common {
             keys: keys.clone(),
-            metrics: Arc::new(Metrics::new("knowledge")),
+            metrics: metrics.clone(),
             readiness: readiness.clone(),
             json_limit: shared::web::DEFAULT_JSON_LIMIT,
         };
@@ -217,6 +214,7 @@ impl Application {
                 pool.clone(),
                 tickets.clone(),
                 own.relay_interval,
+                metrics,
             )),
             tokio::spawn(crate::jobs::calendar::refresh_loop(
                 state.calendar.clone(),

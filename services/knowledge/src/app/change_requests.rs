@@ -21,8 +21,16 @@ pub const STATES: [&str; 3] = [PENDING, APPLIED, REJECTED];
 pub use shared::contract::knowledge::{ChangeRequestInput, NewDepartmentProposal};
 
 /// A liaison proposes changes to their own department only (`own`), which is the one
-/// concerned when the request names none.
-pub fn restrict_to(input: &mut ChangeRequestInput, own: &str) -> Result<(), ApiError> {
+/// concerned when the request names none, and signs as themselves (`me`). Facts for a ticket
+/// go through the ticket (`POST /api/v1/tickets/{id}/replenish`), where tickets checks that it is
+/// a no-info ticket of the liaison's department waiting for them; tickets then files them here.
+pub fn restrict_to(input: &mut ChangeRequestInput, own: &str, me: &str) -> Result<(), ApiError> {
+    if input.ticket_id.is_some() {
+        return Err(ApiError::forbidden(
+            "facts for a ticket are given on the ticket: POST /api/v1/tickets/{id}/replenish",
+        ));
+    }
+    input.submitted_by = Some(me.to_string());
     let other = input.new_department.is_some()
         || input
             .department_code

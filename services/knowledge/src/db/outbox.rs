@@ -60,6 +60,7 @@ pub fn push(
 pub fn due(conn: &mut DbConnection, limit: i64) -> DbResult<Vec<Message>> {
     Ok(outbox::table
         .filter(outbox::sent_at.is_null())
+        .filter(outbox::dead_at.is_null())
         .filter(outbox::next_attempt_at.le(now_ms()))
         .order(outbox::id)
         .limit(limit)
@@ -89,6 +90,26 @@ pub fn mark_failed(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// The other service refused the message for good: kept with the reason, never sent again.
+pub fn mark_dead(conn: &mut DbConnection, id: i64, attempts: i32, error: &str) -> DbResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::attempts.eq(attempts),
+            outbox::dead_at.eq(now_ms()),
+            outbox::last_error.eq(error.chars().take(500).collect::<String>()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many messages were refused for good.
+pub fn dead_count(conn: &mut DbConnection) -> DbResult<i64> {
+    Ok(outbox::table
+        .filter(outbox::dead_at.is_not_null())
+        .count()
+        .get_result(conn)?)
 }
 
 pub fn all(conn: &mut DbConnection) -> DbResult<Vec<Message>> {

@@ -130,6 +130,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> BigInt,
         sent_at -> Nullable<BigInt>,
+        dead_at -> Nullable<BigInt>,
     }
 }
 

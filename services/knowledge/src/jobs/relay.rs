@@ -2,11 +2,13 @@
 //! retrying with exponential backoff (capped at about four minutes) until accepted: a result
 //! owed to a ticket is never dropped, however long tickets is away.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use shared::clients::TicketsClient;
 use shared::contract::tickets::KnowledgeResult;
 use shared::db::DbPool;
+use shared::metrics::Metrics;
 
 use crate::db::outbox;
 
@@ -31,21 +33,30 @@ pub async fn relay_once(pool: &DbPool, tickets: &TicketsClient) -> usize {
         // and left in the table for someone to read.
         let ticket = KnowledgeResult::ticket_of(&m.path).filter(|_| m.target == "tickets");
         let result = serde_json::from_str::<KnowledgeResult>(&m.body);
+        let id = m.id;
+        let attempts = m.attempts + 1;
         let (Some(ticket), Ok(result)) = (ticket, result) else {
-            tracing::error!(id = m.id, target = %m.target, path = %m.path, "outbox: a message not understood");
+            tracing::error!(id, target = %m.target, path = %m.path, "outbox: a message not understood");
+            let why = "not a knowledge result for a ticket";
+            let _ =
+                shared::db::run(pool, move |c| Ok(outbox::mark_dead(c, id, attempts, why)?)).await;
             continue;
         };
         let result = tickets
             .knowledge_result(ticket, &result, &m.idempotency_key)
             .await;
-        let id = m.id;
         let outcome = match result {
             Ok(_) => {
                 sent += 1;
                 shared::db::run(pool, move |c| Ok(outbox::mark_sent(c, id)?)).await
             }
+            // No such ticket, or one that takes no result: sending again cannot help.
+            Err(e) if e.is_refusal() => {
+                tracing::error!(id, ticket, error = %e, "outbox: tickets refused the result; kept as dead");
+                let msg = e.to_string();
+                shared::db::run(pool, move |c| Ok(outbox::mark_dead(c, id, attempts, &msg)?)).await
+            }
             Err(e) => {
-                let attempts = m.attempts + 1;
                 let wait = backoff(attempts);
                 tracing::warn!(id, attempts, error = %e, "outbox: delivery failed; will retry");
                 let msg = e.to_string();
@@ -62,10 +73,23 @@ pub async fn relay_once(pool: &DbPool, tickets: &TicketsClient) -> usize {
     sent
 }
 
-/// Polls the outbox every `interval` for as long as the service runs.
-pub async fn relay_loop(pool: DbPool, tickets: TicketsClient, interval: Duration) {
+/// Polls the outbox every `interval` for as long as the service runs; `knowledge_outbox_dead`
+/// counts the messages refused for good, for whoever watches the service.
+pub async fn relay_loop(
+    pool: DbPool,
+    tickets: TicketsClient,
+    interval: Duration,
+    metrics: Arc<Metrics>,
+) {
+    metrics.describe_gauge(
+        "knowledge_outbox_dead",
+        "Results the tickets service refused for good (kept, not retried)",
+    );
     loop {
         relay_once(&pool, &tickets).await;
+        if let Ok(dead) = shared::db::run(&pool, |c| Ok(outbox::dead_count(c)?)).await {
+            metrics.set_gauge("knowledge_outbox_dead", dead as f64);
+        }
         tokio::time::sleep(interval).await;
     }
 }

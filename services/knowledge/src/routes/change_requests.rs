@@ -82,7 +82,11 @@ pub async fn create_change_request(
     let key = shared::web::idempotency_key(body.request())?.map(|k| format!("{}\n{k}", user.sub));
     let mut input: ChangeRequestInput = body.json(BODY_LIMIT).await?;
     if user.is(Role::Liaison) {
-        app::restrict_to(&mut input, user.department.as_deref().unwrap_or_default())?;
+        app::restrict_to(
+            &mut input,
+            user.department.as_deref().unwrap_or_default(),
+            &user.sub,
+        )?;
     }
     let (row, created) = shared::db::run(&state.pool, move |conn| {
         app::submit(conn, input, &user.sub, key)

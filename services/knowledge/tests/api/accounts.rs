@@ -207,3 +207,31 @@ async fn the_last_admin_stays_an_admin() {
     json(patch("deputy", json!({"disabled": true})).await, 200).await;
     problem(patch("chief", json!({"disabled": true})).await, 409).await;
 }
+
+/// Issue 16, finding 8: sign-in and data answers carry callers' and accounts' details, so no
+/// browser or proxy keeps them, and no browser guesses their type.
+#[tokio::test]
+async fn answers_are_neither_kept_nor_sniffed() {
+    let app = TestApp::spawn().await;
+    let signin = app
+        .send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "nobody", "password": "wrong password"})),
+        )
+        .await;
+    let data = app
+        .get("/api/v1/regions", Some(&app.token(Role::Operator)))
+        .await;
+    for r in [&signin, &data] {
+        let h = r.headers();
+        assert_eq!(
+            h.get("x-content-type-options").unwrap(),
+            "nosniff",
+            "{}",
+            r.url()
+        );
+        assert_eq!(h.get("cache-control").unwrap(), "no-store", "{}", r.url());
+    }
+}

@@ -21,6 +21,8 @@ struct Recorder {
     calls: Arc<Mutex<Vec<Call>>>,
     /// Answer 503 to this many knowledge-result posts first.
     fail_first: Arc<Mutex<usize>>,
+    /// Then answer every post with this status (200 when unset).
+    status: Arc<Mutex<Option<u16>>>,
 }
 
 async fn record(req: HttpRequest, body: web::Bytes, rec: web::Data<Recorder>) -> HttpResponse {
@@ -44,7 +46,9 @@ async fn record(req: HttpRequest, body: web::Bytes, rec: web::Data<Recorder>) ->
         authorized: req.headers().contains_key("authorization"),
         body: serde_json::from_slice(&body).unwrap_or(Value::Null),
     });
-    HttpResponse::Ok().json(json!({"ok": true}))
+    let status = rec.status.lock().unwrap().unwrap_or(200);
+    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap())
+        .json(json!({"ok": status == 200}))
 }
 
 /// A stand-in for the tickets service that records what it is sent.
@@ -105,14 +109,18 @@ async fn create(app: &TestApp, token: &str, key: Option<&str>, body: Value) -> r
 async fn liaison_proposal_applied_and_reported_to_the_ticket() {
     let (app, rec) = app_with_tickets(1).await;
     let liaison = app.token(Role::Liaison); // 530100-rsj
-    let body = json!({"ticket_id": "T-2026-0001", "question": "灵活就业人员怎么参保?",
+    // The liaison's facts for a ticket, as tickets files them after the liaison's replenish.
+    let svc = app.keys.service_token("tickets", "knowledge").unwrap();
+    let body = json!({"ticket_id": "T-2026-0001", "department_code": "530100-rsj",
+        "question": "灵活就业人员怎么参保?", "submitted_by": "test-liaison",
         "answer": "携带身份证到政务服务中心3楼8号窗口办理。", "note": "来自查无信息工单"});
-    let cr = json(create(&app, &liaison, Some("k-1"), body.clone()).await, 201).await;
+    let cr = json(create(&app, &svc, Some("k-1"), body.clone()).await, 201).await;
     assert_eq!(cr["status"], "pending");
     assert_eq!(cr["department_code"], "530100-rsj");
     assert_eq!(cr["ticket_id"], "T-2026-0001");
+    assert_eq!(cr["submitted_by"], "test-liaison");
     let id = cr["id"].as_i64().unwrap();
-    let again = json(create(&app, &liaison, Some("k-1"), body).await, 200).await;
+    let again = json(create(&app, &svc, Some("k-1"), body).await, 200).await;
     assert_eq!(again["id"], id);
     // The same key from someone else is their own request.
     let other = app.token(Role::KbEditor);
@@ -442,4 +450,87 @@ async fn who_may_propose_and_bad_proposals() {
         404,
     )
     .await;
+}
+
+/// Issue 16, finding 2: a liaison's facts cannot name a ticket (facts for a ticket go through
+/// the ticket, where tickets checks that it is a no-info ticket of the liaison's own
+/// department waiting for facts), and a liaison signs only as themselves.
+#[tokio::test]
+async fn a_liaison_cannot_file_facts_against_a_ticket_or_sign_as_another() {
+    let (app, rec) = app_with_tickets(0).await;
+    let liaison = app.token(Role::Liaison); // 530100-rsj
+    let r = create(
+        &app,
+        &liaison,
+        None,
+        json!({"ticket_id": "T20261205-000001", "question": "滇池归谁管？",
+               "answer": "昆明市滇池管理局。", "note": "n"}),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    let p: Value = r.json().await.unwrap();
+    assert!(p["detail"].as_str().unwrap().contains("replenish"), "{p}");
+    let ed = app.token(Role::KbEditor);
+    let listed = json(app.get("/api/v1/change-requests", Some(&ed)).await, 200).await;
+    assert_eq!(listed["total"], 0, "nothing was stored: {listed}");
+
+    let cr = json(
+        create(
+            &app,
+            &liaison,
+            None,
+            json!({"note": "新增咨询电话", "submitted_by": "liaison-530100-zfb"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(cr["submitted_by"], "test-liaison");
+    assert!(rec.calls.lock().unwrap().is_empty());
+}
+
+/// Issue 16, finding 2: when tickets refuses a result (no such ticket, a state that takes
+/// none), it is final: recorded as dead and counted, not posted again for ever.
+#[tokio::test]
+async fn a_result_tickets_refuses_is_dead_not_retried() {
+    let (app, rec) = app_with_tickets(0).await;
+    *rec.status.lock().unwrap() = Some(404);
+    let svc = app.keys.service_token("tickets", "knowledge").unwrap();
+    let cr = json(
+        create(
+            &app,
+            &svc,
+            Some("t-404"),
+            json!({"ticket_id": "T20261205-000404", "region": "530100",
+                   "department_code": "530100-zfb", "note": "wrong"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let id = cr["id"].as_i64().unwrap();
+    let ed = app.token(Role::KbEditor);
+    let r = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/change-requests/{id}/reject"),
+            Some(&ed),
+            Some(json!({"reason": "信息不全"})),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    wait_for_calls(&rec, 1).await;
+    let mut dead = false;
+    for _ in 0..100 {
+        let metrics = app.get("/metrics", None).await.text().await.unwrap();
+        if metrics.contains("knowledge_outbox_dead{service=\"knowledge\"} 1") {
+            dead = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(dead, "the refused result is counted dead");
+    // The first retry would come after a second; two seconds later there is still one call.
+    tokio::time::sleep(Duration::from_millis(2_000)).await;
+    assert_eq!(rec.calls.lock().unwrap().len(), 1);
 }

@@ -64,6 +64,14 @@ async fn review_path_with_revisions() {
     assert_eq!(created["code"], "530100-rsj-4");
     assert_eq!(created["status"], "draft");
     problem(app.get("/api/v1/faqs/530100-rsj-4", Some(&op)).await, 404).await;
+    // Issue 16, finding 8: a draft's text is not read through its revisions either.
+    let sup = app.token(Role::Supervisor);
+    problem(
+        app.get("/api/v1/faqs/530100-rsj-4/revisions", Some(&sup))
+            .await,
+        404,
+    )
+    .await;
 
     // draft → published skips review: 409, nothing changed.
     let seq = app.seq();
@@ -169,15 +177,20 @@ async fn review_path_with_revisions() {
     assert_eq!(revs[2]["note"], "审核通过");
     assert_eq!(revs[3]["answer"], "可在一部手机办事通查询。");
     assert!(revs[0]["changed_at"].as_str().unwrap().ends_with('Z'));
-    json(
-        app.get(
-            "/api/v1/faqs/530100-rsj-4/revisions",
-            Some(&app.token(Role::Supervisor)),
-        )
-        .await,
+    // A supervisor reads what callers were told: the published versions and the retirement.
+    let heard = json(
+        app.get("/api/v1/faqs/530100-rsj-4/revisions", Some(&sup))
+            .await,
         200,
     )
     .await;
+    let states: Vec<&str> = heard
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["published", "published", "retired"]);
     problem(
         app.get("/api/v1/faqs/530100-rsj-4/revisions", Some(&op))
             .await,
