@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::config::Secret;
+use crate::contract::knowledge::Revocation;
 use crate::error::ApiError;
 
 pub const ISSUER: &str = "hotline";
@@ -67,6 +68,9 @@ pub struct Claims {
     pub aud: Vec<String>,
     pub exp: i64,
     pub iat: i64,
+    /// The account's token version when the token was made (0 for service tokens).
+    #[serde(default)]
+    pub ver: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +95,52 @@ pub struct JwtKeys {
     /// time cost more than some whole requests. Keyed by the exact token text, so only a
     /// token that verified is ever found; its expiry is checked on every use.
     verified: Arc<Mutex<HashMap<String, Claims>>>,
+    /// Token versions that ended, kept current by the service's revocation poll.
+    revocations: Arc<Revocations>,
+}
+
+/// How often a service asks for ended token versions: a revoked token is refused within a
+/// second on every replica.
+pub const REVOCATION_POLL: std::time::Duration = std::time::Duration::from_millis(500);
+/// How far back each poll looks again, so that a change written by a replica whose clock is
+/// behind, or committed just after a poll, is not missed.
+pub const REVOCATION_OVERLAP_MS: i64 = 5_000;
+
+/// The oldest token version each account still accepts: older tokens ended with a change of
+/// role, department, password or state, or with signing out.
+#[derive(Debug, Default)]
+pub struct Revocations {
+    oldest_valid: std::sync::RwLock<HashMap<String, i64>>,
+    seen_until: std::sync::atomic::AtomicI64,
+}
+
+impl Revocations {
+    pub fn apply(&self, changes: &[Revocation]) {
+        use std::sync::atomic::Ordering;
+        let mut map = match self.oldest_valid.write() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        for c in changes {
+            let v = map.entry(c.username.clone()).or_insert(0);
+            *v = (*v).max(c.token_version);
+            self.seen_until.fetch_max(c.changed_at, Ordering::Relaxed);
+        }
+    }
+
+    /// Where the next poll starts: a little before the newest change seen.
+    pub fn poll_from(&self) -> i64 {
+        let seen = self.seen_until.load(std::sync::atomic::Ordering::Relaxed);
+        (seen - REVOCATION_OVERLAP_MS).max(0)
+    }
+
+    pub fn is_revoked(&self, sub: &str, version: i64) -> bool {
+        let map = match self.oldest_valid.read() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        map.get(sub).is_some_and(|oldest| version < *oldest)
+    }
 }
 
 impl JwtKeys {
@@ -104,7 +154,13 @@ impl JwtKeys {
             decoding: DecodingKey::from_secret(bytes),
             audience: audience.to_string(),
             verified: Arc::default(),
+            revocations: Arc::default(),
         })
+    }
+
+    /// The ended token versions this service refuses; its revocation poll fills them.
+    pub fn revocations(&self) -> &Arc<Revocations> {
+        &self.revocations
     }
 
     pub fn audience(&self) -> &str {
@@ -120,6 +176,19 @@ impl JwtKeys {
         audiences: &[&str],
         ttl_seconds: i64,
     ) -> Result<String, ApiError> {
+        self.issue_versioned(sub, role, department, 0, audiences, ttl_seconds)
+    }
+
+    /// A person's token, carrying their account's token `version`.
+    pub fn issue_versioned(
+        &self,
+        sub: &str,
+        role: Role,
+        department: Option<&str>,
+        version: i64,
+        audiences: &[&str],
+        ttl_seconds: i64,
+    ) -> Result<String, ApiError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: sub.to_string(),
@@ -129,6 +198,7 @@ impl JwtKeys {
             aud: audiences.iter().map(|a| a.to_string()).collect(),
             exp: now + ttl_seconds,
             iat: now,
+            ver: version,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| ApiError::internal(format!("sign token: {e}")))
@@ -144,6 +214,17 @@ impl JwtKeys {
     }
 
     fn verify_at(&self, token: &str, now: i64) -> Result<Claims, ApiError> {
+        let claims = self.verify_signed(token, now)?;
+        if claims.role != Role::Service && self.revocations.is_revoked(&claims.sub, claims.ver) {
+            return Err(ApiError::Unauthorized(
+                "this sign-in has ended (the account was changed or signed out); sign in again"
+                    .into(),
+            ));
+        }
+        Ok(claims)
+    }
+
+    fn verify_signed(&self, token: &str, now: i64) -> Result<Claims, ApiError> {
         let known = self
             .verified
             .lock()
@@ -290,6 +371,38 @@ mod tests {
 
     fn keys(aud: &str) -> JwtKeys {
         JwtKeys::new(&Secret::new("0123456789abcdef0123456789abcdef"), aud).unwrap()
+    }
+
+    #[test]
+    fn an_ended_token_version_is_refused_and_a_newer_one_taken() {
+        let k = keys("tickets");
+        let old = k
+            .issue_versioned("wang", Role::Supervisor, None, 3, &["tickets"], 600)
+            .unwrap();
+        let service = k.service_token("notify", "tickets").unwrap();
+        assert!(k.verify(&old).is_ok());
+        k.revocations().apply(&[Revocation {
+            username: "wang".into(),
+            token_version: 4,
+            changed_at: 10_000,
+        }]);
+        assert!(matches!(k.verify(&old), Err(ApiError::Unauthorized(_))));
+        let new = k
+            .issue_versioned("wang", Role::Supervisor, None, 4, &["tickets"], 600)
+            .unwrap();
+        assert!(k.verify(&new).is_ok());
+        assert!(
+            k.verify(&service).is_ok(),
+            "service tokens carry no version"
+        );
+        // An older change seen later never lowers the bar; the next poll looks back a little.
+        k.revocations().apply(&[Revocation {
+            username: "wang".into(),
+            token_version: 2,
+            changed_at: 9_000,
+        }]);
+        assert!(k.verify(&old).is_err());
+        assert_eq!(k.revocations().poll_from(), 10_000 - REVOCATION_OVERLAP_MS);
     }
 
     #[test]

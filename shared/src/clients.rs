@@ -5,7 +5,10 @@
 
 use serde::de::IgnoredAny;
 
-use crate::contract::knowledge::{ChangeRequestAccepted, ChangeRequestInput, DepartmentLookup};
+use crate::auth::{JwtKeys, REVOCATION_POLL};
+use crate::contract::knowledge::{
+    ChangeRequestAccepted, ChangeRequestInput, DepartmentLookup, Revocation,
+};
 use crate::contract::notify::NotificationRequest;
 use crate::contract::tickets::{CalendarAnswer, Delivery, KnowledgeResult};
 use crate::http::{ClientError, ServiceClient};
@@ -27,6 +30,12 @@ impl KnowledgeClient {
             Err(ClientError::Status { status: 404, .. }) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// Accounts whose older tokens ended since `since` (milliseconds since the epoch).
+    pub async fn revocations(&self, since: i64) -> Result<Vec<Revocation>, ClientError> {
+        let path = format!("/api/v1/auth/revocations?since={since}");
+        self.0.get(&path, None).await
     }
 
     /// Files a change request; the same `key` answers the same request once more.
@@ -90,5 +99,17 @@ impl TicketsClient {
     /// The working-day calendar.
     pub async fn calendar(&self) -> Result<CalendarAnswer, ClientError> {
         self.0.get("/api/v1/calendar", None).await
+    }
+}
+
+/// Keeps `keys`' revocations current from knowledge, every [`REVOCATION_POLL`], for as long as
+/// the service runs. While knowledge cannot be reached, the last known list stands.
+pub async fn poll_revocations(knowledge: KnowledgeClient, keys: std::sync::Arc<JwtKeys>) {
+    loop {
+        match knowledge.revocations(keys.revocations().poll_from()).await {
+            Ok(list) => keys.revocations().apply(&list),
+            Err(e) => tracing::debug!(error = %e, "revocations not available now"),
+        }
+        tokio::time::sleep(REVOCATION_POLL).await;
     }
 }

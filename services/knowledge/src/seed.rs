@@ -25,6 +25,8 @@ pub fn seed_demo_accounts(conn: &mut DbConnection, password: &str) -> ApiResult<
             disabled: false,
             created_at: now,
             updated_at: now,
+            token_version: 0,
+            token_changed_at: 0,
         };
         let mut new = Vec::new();
         for (name, role) in [

@@ -207,7 +207,7 @@ impl Application {
             &settings.urls.tickets,
             "knowledge",
             "tickets",
-            keys,
+            keys.clone(),
         )?);
         let tasks = vec![
             tokio::spawn(crate::jobs::relay::relay_loop(
@@ -216,6 +216,7 @@ impl Application {
                 own.relay_interval,
                 metrics,
             )),
+            tokio::spawn(crate::jobs::revocations::poll(pool.clone(), keys.clone())),
             tokio::spawn(crate::jobs::calendar::refresh_loop(
                 state.calendar.clone(),
                 tickets,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 use diesel_migrations::EmbeddedMigrations;
-use shared::clients::TicketsClient;
+use shared::clients::{KnowledgeClient, TicketsClient};
 use shared::db::DbPool;
 use shared::metrics::Metrics;
 use shared::server::{self, Common};
@@ -79,6 +79,14 @@ impl Application {
             "tickets",
             keys.clone(),
         )?);
+        // Person tokens ended at knowledge are refused here too.
+        let knowledge = KnowledgeClient(shared::http::ServiceClient::new(
+            &settings.urls.knowledge,
+            "notify",
+            "knowledge",
+            keys.clone(),
+        )?);
+        tokio::spawn(shared::clients::poll_revocations(knowledge, keys.clone()));
         let work = Arc::new(Notify::new());
         let metrics = Arc::new(Metrics::new("notify"));
         for status in ["queued", "sending", "failed", "dead"] {

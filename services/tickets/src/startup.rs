@@ -342,7 +342,7 @@ impl Application {
 
         let readiness = Readiness::default();
         let common = Common {
-            keys,
+            keys: keys.clone(),
             metrics,
             readiness: readiness.clone(),
             json_limit: shared::web::DEFAULT_JSON_LIMIT,
@@ -360,6 +360,10 @@ impl Application {
         )
         .map_err(|e| format!("bind {}:{}: {e}", settings.host, settings.port))?;
         crate::jobs::start(state.clone());
+        tokio::spawn(shared::clients::poll_revocations(
+            state.knowledge.clone(),
+            keys,
+        ));
         readiness.set_ready();
         tracing::info!(port, "tickets service listening");
         Ok(Application {

@@ -92,3 +92,14 @@ pub struct LiaisonContact {
     #[serde(default)]
     pub mobile: String,
 }
+
+/// An account whose older tokens ended: tokens with a lower version are refused.
+/// `GET /api/v1/auth/revocations?since=` (knowledge, for the other services).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Revocation {
+    pub username: String,
+    /// The version a token must carry at least.
+    pub token_version: i64,
+    /// Milliseconds since the epoch.
+    pub changed_at: i64,
+}

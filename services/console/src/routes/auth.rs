@@ -92,12 +92,29 @@ fn login_again(next: &str, username: &str, message: &str) -> HttpResponse {
         .body(views::login::page(next, username, Some(message)).into_string())
 }
 
+/// Signing out here signs out at the services too: the session's token (and every other of
+/// the person's) ends there, so a copy of it is worth nothing.
 async fn logout(
     req: HttpRequest,
+    api: web::Data<Api>,
     sessions: web::Data<SessionStore>,
     settings: web::Data<ConsoleSettings>,
 ) -> HttpResponse {
     if let Some(id) = session_id(&req) {
+        if let Some(user) = sessions.get(&id) {
+            let ended: Result<serde_json::Value, PageError> = api
+                .send(
+                    &user,
+                    reqwest::Method::POST,
+                    crate::api::Service::Knowledge,
+                    "/api/v1/auth/logout",
+                    &serde_json::json!({}),
+                )
+                .await;
+            if let Err(e) = ended {
+                tracing::warn!(error = ?e, "signing out at the services failed; the token runs out by itself");
+            }
+        }
         sessions.remove(&id);
     }
     let mut res = see_other("/");

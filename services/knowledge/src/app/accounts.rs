@@ -74,6 +74,8 @@ pub fn create(
         disabled: false,
         created_at: now,
         updated_at: now,
+        token_version: 0,
+        token_changed_at: 0,
     };
     transaction(conn, |conn| {
         department_exists(conn, account.department.as_deref())?;
@@ -129,12 +131,20 @@ pub fn update(
         };
         rules::check_department(new_role, department.as_deref()).map_err(ApiError::BadRequest)?;
         department_exists(conn, department.as_deref())?;
+        // Tokens made before a change of what they claim, or of the password or state, end.
+        let now = now_ms();
+        let ends_tokens = new_role != current_role
+            || department != current.department
+            || p.disabled.is_some_and(|d| d != current.disabled)
+            || password_hash.is_some();
         let changes = accounts::AccountChanges {
             password_hash: password_hash.clone(),
             role: Some(new_role.as_str().to_string()),
             department: Some(department),
             disabled: p.disabled,
-            updated_at: Some(now_ms()),
+            updated_at: Some(now),
+            token_version: ends_tokens.then_some(current.token_version + 1),
+            token_changed_at: ends_tokens.then_some(now),
         };
         accounts::update(conn, username, &changes)?;
         Ok(found(accounts::find(conn, username)?, "account", username)?)
@@ -148,4 +158,12 @@ fn department_exists(conn: &mut DbConnection, code: Option<&str>) -> Result<(), 
         return Err(ApiError::bad_request(format!("unknown department `{code}`")).into());
     }
     Ok(())
+}
+
+/// Signing out: every token of `username` made so far ends, on every service within a second.
+pub fn sign_out(conn: &mut DbConnection, username: &str) -> Result<(), ApiError> {
+    transaction(conn, |conn| {
+        accounts::end_tokens(conn, username, now_ms())?;
+        Ok(())
+    })
 }

@@ -1,6 +1,7 @@
 //! Accounts: people who sign in.
 
 use diesel::prelude::*;
+use shared::contract::knowledge::Revocation;
 use shared::db::{DbConnection, DbResult};
 
 use super::schema::{accounts, liaisons};
@@ -16,6 +17,10 @@ pub struct Account {
     /// Milliseconds since the epoch, as `updated_at`.
     pub created_at: i64,
     pub updated_at: i64,
+    /// Tokens carrying a lower version were ended (issue 16).
+    pub token_version: i64,
+    /// When `token_version` last moved on.
+    pub token_changed_at: i64,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -27,6 +32,8 @@ pub struct AccountChanges {
     pub department: Option<Option<String>>,
     pub disabled: Option<bool>,
     pub updated_at: Option<i64>,
+    pub token_version: Option<i64>,
+    pub token_changed_at: Option<i64>,
 }
 
 pub fn find(conn: &mut DbConnection, username: &str) -> DbResult<Option<Account>> {
@@ -63,6 +70,39 @@ pub fn update(conn: &mut DbConnection, username: &str, c: &AccountChanges) -> Db
         return Err(shared::db::DbError::NotFound);
     }
     Ok(())
+}
+
+/// Ends every token of `username` made so far (signing out).
+pub fn end_tokens(conn: &mut DbConnection, username: &str, now: i64) -> DbResult<()> {
+    diesel::update(accounts::table.find(username))
+        .set((
+            accounts::token_version.eq(accounts::token_version + 1),
+            accounts::token_changed_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Accounts whose tokens ended after `since` (milliseconds), oldest change first.
+pub fn revocations_since(conn: &mut DbConnection, since: i64) -> DbResult<Vec<Revocation>> {
+    let rows: Vec<(String, i64, i64)> = accounts::table
+        .filter(accounts::token_changed_at.gt(since))
+        .order(accounts::token_changed_at)
+        .limit(10_000)
+        .select((
+            accounts::username,
+            accounts::token_version,
+            accounts::token_changed_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(username, token_version, changed_at)| Revocation {
+            username,
+            token_version,
+            changed_at,
+        })
+        .collect())
 }
 
 /// Admins who can sign in.

@@ -115,6 +115,8 @@ diesel::table! {
         disabled -> Bool,
         created_at -> BigInt,
         updated_at -> BigInt,
+        token_version -> BigInt,
+        token_changed_at -> BigInt,
     }
 }
 

@@ -2,12 +2,14 @@
 
 use std::time::Instant;
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use shared::auth::{ALL_AUDIENCES, Role};
+use shared::auth::{ALL_AUDIENCES, AuthUser, Role};
+use shared::contract::knowledge::Revocation;
 use shared::{ApiError, ApiResult};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
+use crate::app;
 use crate::db::accounts;
 use crate::startup::AppState;
 
@@ -84,10 +86,11 @@ pub async fn login(
         .role
         .parse()
         .map_err(|e: String| ApiError::internal(format!("account {}: {e}", account.username)))?;
-    let token = state.keys.issue(
+    let token = state.keys.issue_versioned(
         &account.username,
         role,
         account.department.as_deref(),
+        account.token_version,
         &ALL_AUDIENCES,
         state.token_ttl,
     )?;
@@ -98,6 +101,49 @@ pub async fn login(
         role,
         department: account.department,
     }))
+}
+
+/// Signs out: this token and every other of the caller's end, at every service within a
+/// second.
+#[utoipa::path(tag = "auth",
+    responses((status = 204), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
+#[post("/auth/logout")]
+pub async fn logout(user: AuthUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    if user.is(Role::Service) {
+        return Err(ApiError::forbidden("a service does not sign in"));
+    }
+    shared::db::run(&state.pool, move |conn| {
+        app::accounts::sign_out(conn, &user.sub)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RevocationQuery {
+    /// Changes after this moment (milliseconds since the epoch); 0 for all.
+    #[serde(default)]
+    pub since: i64,
+}
+
+/// Accounts whose older tokens ended after `since`, for the other services to refuse them
+/// (service role).
+#[utoipa::path(tag = "auth", params(RevocationQuery),
+    responses((status = 200, body = [Revocation]), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
+#[get("/auth/revocations")]
+pub async fn revocations(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    q: web::Query<RevocationQuery>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Service])?;
+    let since = q.since;
+    let list = super::query(&state.pool, move |conn| {
+        accounts::revocations_since(conn, since)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(list))
 }
 
 fn too_many(wait: u64) -> HttpResponse {

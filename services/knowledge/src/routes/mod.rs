@@ -40,6 +40,8 @@ pub fn register(cfg: &mut ServiceConfig) {
         scope("/api/v1")
             .service(search::search)
             .service(auth::login)
+            .service(auth::logout)
+            .service(auth::revocations)
             .service(accounts::list_accounts)
             .service(accounts::get_account)
             .service(accounts::create_account)

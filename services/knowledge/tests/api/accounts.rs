@@ -235,3 +235,106 @@ async fn answers_are_neither_kept_nor_sniffed() {
         assert_eq!(h.get("cache-control").unwrap(), "no-store", "{}", r.url());
     }
 }
+
+async fn sign_in(app: &TestApp, user: &str, password: &str) -> String {
+    let v = json(
+        app.send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": user, "password": password})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    v["access_token"].as_str().unwrap().to_string()
+}
+
+/// Waits until `token` is refused here (the revocation poll runs every half second).
+async fn until_refused(app: &TestApp, token: &str) {
+    testkit::eventually(10, "the ended token refused", || async {
+        app.get("/api/v1/regions", Some(token)).await.status() == 401
+    })
+    .await;
+}
+
+/// Issue 16, finding 1: an admin demoted to operator, with a new password, once used the old
+/// token to create a new admin. A token ends with any change of role, department, password
+/// or state, and with signing out.
+#[tokio::test]
+async fn tokens_end_with_the_account_changing_and_with_signing_out() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(Role::Admin);
+    let create_admin = |token: String, name: &'static str| {
+        let app = &app;
+        async move {
+            app.send(
+                Method::POST,
+                "/api/v1/accounts",
+                Some(&token),
+                Some(json!({"username": name, "password": "a long password", "role": "admin"})),
+            )
+            .await
+            .status()
+        }
+    };
+    // Another admin, so that chen.admin is not the last one.
+    assert_eq!(create_admin(admin.clone(), "root.admin").await, 201);
+    assert_eq!(create_admin(admin.clone(), "chen.admin").await, 201);
+    let old = sign_in(&app, "chen.admin", "a long password").await;
+    assert_eq!(app.get("/api/v1/accounts", Some(&old)).await.status(), 200);
+
+    json(
+        app.send(
+            Method::PATCH,
+            "/api/v1/accounts/chen.admin",
+            Some(&admin),
+            Some(json!({"role": "operator", "password": "another long password"})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    until_refused(&app, &old).await;
+    assert_eq!(create_admin(old.clone(), "mallory").await, 401);
+    problem(app.get("/api/v1/accounts/mallory", Some(&admin)).await, 404).await;
+
+    // A new sign-in works as what the account is now; signing out ends it.
+    let new = sign_in(&app, "chen.admin", "another long password").await;
+    assert_eq!(app.get("/api/v1/regions", Some(&new)).await.status(), 200);
+    assert_eq!(create_admin(new.clone(), "mallory").await, 403);
+    let out = app
+        .send(Method::POST, "/api/v1/auth/logout", Some(&new), None)
+        .await;
+    assert_eq!(out.status(), 204);
+    until_refused(&app, &new).await;
+
+    // Disabling ends the tokens too; a change of nothing that a token claims does not.
+    let third = sign_in(&app, "chen.admin", "another long password").await;
+    json(
+        app.send(
+            Method::PATCH,
+            "/api/v1/accounts/chen.admin",
+            Some(&admin),
+            Some(json!({"disabled": false})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    assert_eq!(app.get("/api/v1/regions", Some(&third)).await.status(), 200);
+    json(
+        app.send(
+            Method::PATCH,
+            "/api/v1/accounts/chen.admin",
+            Some(&admin),
+            Some(json!({"disabled": true})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    until_refused(&app, &third).await;
+}

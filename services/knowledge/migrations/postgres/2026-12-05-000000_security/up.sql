@@ -1,0 +1,9 @@
+-- Issue 16. A result the tickets service refuses for good: kept, with its reason, never posted
+-- again.
+ALTER TABLE outbox ADD COLUMN dead_at BIGINT;
+
+-- Every token carries its account's token version; a change of role, department, password or
+-- state, and signing out, move it on, and the services refuse the older tokens.
+ALTER TABLE accounts ADD COLUMN token_version BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN token_changed_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX accounts_token_changed ON accounts(token_changed_at);
