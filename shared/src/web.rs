@@ -251,6 +251,59 @@ pub fn json_has_nul(body: &[u8]) -> bool {
     false
 }
 
+/// The client's address: the peer's, unless the peer is a trusted proxy (the console, a load
+/// balancer), in which case the nearest `X-Forwarded-For` entry that is not itself a trusted
+/// proxy. Anyone else's `X-Forwarded-For` is ignored: it is whatever they chose to write.
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let mut nearest = peer;
+    for part in forwarded_for.unwrap_or_default().rsplit(',') {
+        match part.trim().parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => nearest = ip,
+            Ok(ip) => return Some(ip),
+            // A garbled entry: nothing before it can be believed.
+            Err(_) => break,
+        }
+    }
+    Some(nearest)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod address_tests {
+    use super::*;
+
+    #[test]
+    fn the_forwarded_address_is_believed_only_from_a_trusted_proxy() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let trusted = [ip("127.0.0.1"), ip("10.0.0.2")];
+        let from = |peer: &str, xff: Option<&str>| client_address(Some(ip(peer)), xff, &trusted);
+        assert_eq!(
+            from("203.0.113.9", Some("198.51.100.1")),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            from("127.0.0.1", Some("198.51.100.1")),
+            Some(ip("198.51.100.1"))
+        );
+        assert_eq!(from("127.0.0.1", None), Some(ip("127.0.0.1")));
+        // Through the balancer and the console; the client's own header entry is ignored.
+        assert_eq!(
+            from("127.0.0.1", Some("6.6.6.6, 198.51.100.1, 10.0.0.2")),
+            Some(ip("198.51.100.1"))
+        );
+        assert_eq!(from("127.0.0.1", Some("nonsense")), Some(ip("127.0.0.1")));
+        assert_eq!(client_address(None, None, &trusted), None);
+    }
+}
+
 #[cfg(test)]
 mod guard_tests {
     use super::*;

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use shared::auth::JwtKeys;
 use shared::clients::TicketsClient;
 use shared::clock::Clock;
-use shared::config::{Variable, millis};
+use shared::config::{Variable, list, millis};
 use shared::db::DbPool;
 use shared::http::ServiceClient;
 use shared::metrics::Metrics;
@@ -23,7 +23,7 @@ use shared::settings::ServiceSettings;
 use shared::web::Readiness;
 use utoipa::OpenApi;
 
-use crate::domain::ratelimit::FailureLimiter;
+use crate::domain::ratelimit::Limit;
 use crate::import::ImportReport;
 use crate::jobs::calendar::CalendarCache;
 
@@ -40,9 +40,18 @@ pub struct KnowledgeSettings {
     /// Lifetime of a login token, in seconds.
     #[serde(rename = "knowledge_token_ttl_seconds")]
     pub token_ttl_seconds: i64,
-    /// Failed sign-ins per account and minute before it is refused for a while.
+    /// Failed sign-ins per account and address a minute before the pair is held.
     #[serde(rename = "knowledge_login_max_failures")]
     pub login_max_failures: usize,
+    /// Failed sign-ins from one address (any accounts) a minute before it is held.
+    #[serde(rename = "knowledge_login_max_failures_per_address")]
+    pub login_max_failures_per_address: usize,
+    /// Failed sign-ins of one account (any addresses) in 15 minutes before it is held.
+    #[serde(rename = "knowledge_login_max_failures_per_account")]
+    pub login_max_failures_per_account: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (the console, a load balancer).
+    #[serde(rename = "knowledge_trusted_proxies", deserialize_with = "list")]
+    pub trusted_proxies: Vec<String>,
     #[serde(rename = "knowledge_relay_interval_ms", deserialize_with = "millis")]
     pub relay_interval: Duration,
     #[serde(rename = "knowledge_search_poll_ms", deserialize_with = "millis")]
@@ -59,6 +68,9 @@ impl Default for KnowledgeSettings {
         KnowledgeSettings {
             token_ttl_seconds: DEFAULT_TOKEN_TTL,
             login_max_failures: 5,
+            login_max_failures_per_address: 30,
+            login_max_failures_per_account: 20,
+            trusted_proxies: vec!["127.0.0.1".into(), "::1".into()],
             relay_interval: Duration::from_millis(500),
             search_poll: Duration::from_millis(250),
             first_start_import: None,
@@ -78,6 +90,21 @@ impl KnowledgeSettings {
             "knowledge_login_max_failures",
             "failed sign-ins a minute before an account is held",
             "5",
+        ),
+        Variable::new(
+            "knowledge_login_max_failures_per_address",
+            "failed sign-ins a minute from one address, any accounts, before it is held",
+            "30",
+        ),
+        Variable::new(
+            "knowledge_login_max_failures_per_account",
+            "failed sign-ins in 15 minutes of one account, any addresses, before it is held",
+            "20",
+        ),
+        Variable::new(
+            "knowledge_trusted_proxies",
+            "addresses whose X-Forwarded-For names the client (the console, a balancer)",
+            "127.0.0.1,::1",
         ),
         Variable::new(
             "knowledge_relay_interval_ms",
@@ -135,13 +162,52 @@ pub struct AppState {
     /// For signing login tokens (valid at all three services).
     pub keys: Arc<JwtKeys>,
     pub clock: Clock,
-    pub login_limiter: Arc<FailureLimiter>,
+    pub login: Arc<LoginRules>,
     pub calendar: Arc<CalendarCache>,
     /// Where `POST /api/v1/import` without a body reads from (`HOTLINE_IMPORT_DIR`).
     pub import_dir: PathBuf,
     pub token_ttl: i64,
     /// The operator search: an in-memory index kept fresh from `kb_changes`.
     pub search: Arc<crate::search::SearchService>,
+}
+
+/// How failed sign-ins are throttled, and whose `X-Forwarded-For` is believed.
+#[derive(Debug, Clone)]
+pub struct LoginRules {
+    pub per_pair: Limit,
+    pub per_address: Limit,
+    pub per_account: Limit,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl LoginRules {
+    fn from_settings(own: &KnowledgeSettings) -> Result<LoginRules, String> {
+        let minute = 60_000;
+        let trusted_proxies = own
+            .trusted_proxies
+            .iter()
+            .map(|a| {
+                a.trim().parse().map_err(|_| {
+                    format!("HOTLINE_KNOWLEDGE_TRUSTED_PROXIES: `{a}` is not an IP address")
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(LoginRules {
+            per_pair: Limit {
+                max: own.login_max_failures,
+                window_ms: minute,
+            },
+            per_address: Limit {
+                max: own.login_max_failures_per_address,
+                window_ms: minute,
+            },
+            per_account: Limit {
+                max: own.login_max_failures_per_account,
+                window_ms: 15 * minute,
+            },
+            trusted_proxies,
+        })
+    }
 }
 
 pub struct Application {
@@ -164,10 +230,7 @@ impl Application {
             settings: Arc::new(settings.clone()),
             keys: keys.clone(),
             clock: settings.clock.clone(),
-            login_limiter: Arc::new(FailureLimiter::new(
-                own.login_max_failures,
-                Duration::from_secs(60),
-            )),
+            login: Arc::new(LoginRules::from_settings(&own)?),
             calendar: Arc::new(CalendarCache::default()),
             import_dir: own.import_dir.clone(),
             token_ttl: own.token_ttl_seconds,

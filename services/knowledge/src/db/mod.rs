@@ -12,6 +12,7 @@ pub mod change_requests;
 pub mod changes;
 pub mod directory;
 pub mod kb;
+pub mod login_failures;
 pub mod outbox;
 pub mod schema;
 pub mod search;

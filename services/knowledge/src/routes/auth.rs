@@ -1,6 +1,6 @@
 //! Sign-in: a token valid at all three services.
 
-use std::time::Instant;
+use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -38,8 +38,10 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| shared::auth::hash_password("decoy password").unwrap_or_default())
 }
 
-/// Signs in with username and password; five failures a minute for one username from one
-/// address answer 429 until the minute is over.
+/// Signs in with username and password. Failures are counted per account and address (5 a
+/// minute), per address (30 a minute) and per account (20 in 15 minutes); past any of these the
+/// answer is 429 until the window allows again. The address is the browser's as the console
+/// (a trusted proxy) forwards it.
 #[utoipa::path(tag = "auth", request_body = LoginRequest, security(()),
     responses((status = 200, body = LoginResponse), (status = 400, body = shared::error::Problem),
         (status = 401, body = shared::error::Problem), (status = 429, body = shared::error::Problem)))]
@@ -53,13 +55,19 @@ pub async fn login(
     if username.len() > 64 || password.len() > 256 {
         return Err(ApiError::Unauthorized("wrong username or password".into()));
     }
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
+    let peer = req.peer_addr().map(|a| a.ip());
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    let address = shared::web::client_address(peer, forwarded, &state.login.trusted_proxies)
+        .map(|a| a.to_string())
         .unwrap_or_default();
-    let key = format!("{username}\u{0}{ip}");
-    let limiter = state.login_limiter.clone();
-    if let Some(wait) = limiter.blocked(&key, Instant::now()) {
+    let attempt = Arc::new(app::signin::Attempt::new(&state.login, &username, &address));
+    let now = shared::time::now_ms();
+    let a = attempt.clone();
+    let held = shared::db::run(&state.pool, move |c| app::signin::held(c, &a, now)).await?;
+    if let Some(wait) = held {
         return Ok(too_many(wait));
     }
     let name = username.clone();
@@ -76,12 +84,13 @@ pub async fn login(
         account.filter(|a| ok && !a.disabled)
     })
     .await?;
+    let a = attempt.clone();
     let Some(account) = verified else {
-        limiter.fail(&key, Instant::now());
-        tracing::info!(username = %username, "login failed");
+        shared::db::run(&state.pool, move |c| app::signin::failed(c, &a, now)).await?;
+        tracing::info!(username = %username, address = %address, "login failed");
         return Err(ApiError::Unauthorized("wrong username or password".into()));
     };
-    limiter.succeed(&key);
+    shared::db::run(&state.pool, move |c| app::signin::succeeded(c, &a)).await?;
     let role: Role = account
         .role
         .parse()

@@ -144,3 +144,88 @@ async fn wrong_passwords_are_401_then_rate_limited() {
     )
     .await;
 }
+
+/// A sign-in as the console sends it: from a browser at `address`.
+async fn sign_in_from(app: &TestApp, address: &str, user: &str, password: &str) -> u16 {
+    app.client
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", address)
+        .json(&json!({"username": user, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn app_with(extra: &[(&str, &str)]) -> TestApp {
+    let app = TestApp::spawn_with(Options {
+        extra: extra
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Options::default()
+    })
+    .await;
+    app.with_conn(|c| knowledge::seed_demo_accounts(c, "hotline-demo"))
+        .unwrap();
+    app
+}
+
+/// Issue 16, finding 6: 200 usernames from one address met no limit, and the limit per
+/// username and address let a neighbour lock a victim out. Failures also count per address
+/// (across usernames) and per account (across addresses), in the database; successes never.
+#[tokio::test]
+async fn failures_count_per_address_and_per_account_too() {
+    let app = app_with(&[
+        ("knowledge_login_max_failures_per_address", "8"),
+        ("knowledge_login_max_failures_per_account", "6"),
+    ])
+    .await;
+    // One address guessing many usernames is held, whatever it tries next.
+    for i in 0..8 {
+        let user = format!("guess{i}");
+        assert_eq!(sign_in_from(&app, "203.0.113.5", &user, "x").await, 401);
+    }
+    assert_eq!(
+        sign_in_from(&app, "203.0.113.5", "operator", "hotline-demo").await,
+        429
+    );
+    // The browser next door is not.
+    assert_eq!(
+        sign_in_from(&app, "203.0.113.6", "operator", "hotline-demo").await,
+        200
+    );
+    // One account tried from many addresses is held, from anywhere.
+    for i in 0..6 {
+        let from = format!("198.51.100.{i}");
+        assert_eq!(sign_in_from(&app, &from, "admin", "wrong").await, 401);
+    }
+    assert_eq!(
+        sign_in_from(&app, "198.51.100.77", "admin", "hotline-demo").await,
+        429
+    );
+    // A call centre behind one address signs in all morning: successes never count.
+    for _ in 0..10 {
+        assert_eq!(
+            sign_in_from(&app, "192.0.2.1", "supervisor", "hotline-demo").await,
+            200
+        );
+    }
+}
+
+/// Issue 16, finding 6: the browser's address is taken from `X-Forwarded-For` only when the
+/// request comes from a trusted proxy (the console); anyone else's header is ignored.
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_trusted_proxies() {
+    let app = app_with(&[("knowledge_trusted_proxies", "192.0.2.200")]).await;
+    // The test's own address (127.0.0.1) is not trusted here: five made-up addresses are one.
+    for i in 0..5 {
+        let from = format!("198.51.100.{i}");
+        assert_eq!(sign_in_from(&app, &from, "operator", "wrong").await, 401);
+    }
+    assert_eq!(
+        sign_in_from(&app, "198.51.100.99", "operator", "hotline-demo").await,
+        429
+    );
+}

@@ -1,3 +1,4 @@
+DROP TABLE login_failures;
 DROP INDEX accounts_token_changed;
 ALTER TABLE accounts DROP COLUMN token_changed_at;
 ALTER TABLE accounts DROP COLUMN token_version;

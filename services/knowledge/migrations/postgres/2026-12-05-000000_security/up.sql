@@ -7,3 +7,13 @@ ALTER TABLE outbox ADD COLUMN dead_at BIGINT;
 ALTER TABLE accounts ADD COLUMN token_version BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE accounts ADD COLUMN token_changed_at BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX accounts_token_changed ON accounts(token_changed_at);
+
+-- Failed sign-ins by throttling key (account and address, address, account), shared by
+-- replicas; rows older than the longest window are pruned.
+CREATE TABLE login_failures (
+    id BIGSERIAL PRIMARY KEY,
+    key TEXT NOT NULL,
+    at BIGINT NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures(key, at);
+CREATE INDEX login_failures_at ON login_failures(at);
