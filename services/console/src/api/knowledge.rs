@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::api::types::Phone;
+use crate::api::types::{DepartmentRef, Phone};
 
 /// A department that is not in the directory yet, as a liaison described it.
 #[derive(Debug, Clone, Deserialize)]
@@ -30,7 +30,8 @@ pub struct ChangeRequest {
     pub created_at: String,
 }
 
-/// A department as `GET /departments/{code}` answers it.
+/// A department as `GET /departments/{code}` answers it (the operator's detail panel, the
+/// editor's queue).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Department {
     pub code: String,
@@ -41,12 +42,24 @@ pub struct Department {
     pub region_name: Option<String>,
     #[serde(default)]
     pub phones: Vec<Phone>,
+    #[serde(default)]
     pub fax: Option<String>,
+    #[serde(default)]
     pub address: Option<String>,
+    #[serde(default)]
     pub directions: Option<String>,
+    #[serde(default)]
     pub hours_text: Option<String>,
     #[serde(default)]
+    pub open_now: Option<bool>,
+    #[serde(default)]
+    pub service_locations: Vec<String>,
+    #[serde(default)]
+    pub liaisons: Vec<Liaison>,
+    #[serde(default)]
     pub status: String,
+    #[serde(default)]
+    pub successor_department: Option<DepartmentRef>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -88,6 +101,9 @@ pub struct Unanswered {
 pub struct Region {
     pub code: String,
     pub name: String,
+    /// `province`, `prefecture` or `county`.
+    #[serde(default)]
+    pub level: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -12,7 +12,7 @@ use crate::views::format;
 pub mod api_types {
     use serde::Deserialize;
 
-    use crate::api::types::{DepartmentRef, Phone};
+    use crate::api::types::DepartmentRef;
 
     /// `GET /api/v1/search`.
     #[derive(Debug, Clone, Deserialize)]
@@ -33,58 +33,7 @@ pub mod api_types {
         pub department: DepartmentRef,
     }
 
-    #[derive(Debug, Clone, Deserialize)]
-    pub struct Region {
-        pub code: String,
-        pub name: String,
-        pub level: String,
-    }
-
-    #[derive(Debug, Clone, Deserialize)]
-    pub struct Liaison {
-        pub code: String,
-        pub name: String,
-        pub phone: String,
-    }
-
-    /// `GET /api/v1/departments/{code}`.
-    #[derive(Debug, Clone, Deserialize)]
-    pub struct Department {
-        pub code: String,
-        pub name: String,
-        #[serde(default)]
-        pub status: String,
-        #[serde(default)]
-        pub region_name: Option<String>,
-        #[serde(default)]
-        pub phones: Vec<Phone>,
-        #[serde(default)]
-        pub fax: Option<String>,
-        #[serde(default)]
-        pub address: Option<String>,
-        #[serde(default)]
-        pub directions: Option<String>,
-        #[serde(default)]
-        pub hours_text: Option<String>,
-        #[serde(default)]
-        pub open_now: Option<bool>,
-        #[serde(default)]
-        pub service_locations: Vec<String>,
-        #[serde(default)]
-        pub liaisons: Vec<Liaison>,
-        #[serde(default)]
-        pub successor_department: Option<DepartmentRef>,
-    }
-
-    /// `GET /api/v1/faqs/{code}`.
-    #[derive(Debug, Clone, Deserialize)]
-    pub struct Faq {
-        pub code: String,
-        pub department: String,
-        pub question: String,
-        pub answer: String,
-        pub authorized: bool,
-    }
+    pub use crate::api::knowledge::{Department, Faq, Liaison, Region};
 
     /// A script, as the list (template) or filled from a department.
     #[derive(Debug, Clone, Deserialize)]

@@ -130,7 +130,11 @@ fn an_existing_department_shows_old_and_new() {
         address: Some("昆明市呈贡区".into()),
         directions: None,
         hours_text: None,
+        open_now: None,
+        service_locations: Vec::new(),
+        liaisons: Vec::new(),
         status: "active".into(),
+        successor_department: None,
     };
     let changes = request_changes(&cr, Some(&dept));
     assert_eq!(changes[0].old.as_deref(), Some("昆明市人民政府办公室"));
@@ -321,6 +325,7 @@ fn the_department_list_links_each_editor() {
     let regions = vec![Region {
         code: "530100".into(),
         name: "昆明市".into(),
+        level: "prefecture".into(),
     }];
     let mut merged = dept().department;
     merged.code = "530100-old".into();
