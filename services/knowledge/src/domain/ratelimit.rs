@@ -2,7 +2,8 @@
 //! and address (a wrong password typed a few times), per address across accounts (one machine
 //! guessing many usernames), and per account across addresses (many machines guessing one
 //! password). Successes never count, so a call centre behind one address signs in all day.
-//! The failures are kept in the database (`db::login_failures`), so every replica sees them.
+//! The failures are kept in the database (`db::login_failures`), so every replica sees them;
+//! keys are plain text (PostgreSQL refuses NUL in text).
 
 /// At most `max` failures within `window_ms` before the key is held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,9 +21,9 @@ pub fn keys(
     per_account: Limit,
 ) -> [(String, Limit); 3] {
     [
-        (format!("pair\u{0}{username}\u{0}{address}"), per_pair),
-        (format!("address\u{0}{address}"), per_address),
-        (format!("account\u{0}{username}"), per_account),
+        (format!("pair\t{username}\t{address}"), per_pair),
+        (format!("address\t{address}"), per_address),
+        (format!("account\t{username}"), per_account),
     ]
 }
 
