@@ -14,6 +14,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+// Shared with the other quality tests; this one does not score a set the same way.
+#[allow(dead_code)]
 mod search_sets;
 
 use std::path::{Path, PathBuf};
@@ -78,42 +80,46 @@ fn confident_queries(set: &str) -> (usize, Vec<String>) {
     (n, confident)
 }
 
+/// Floors at what the engine reaches now (before this round: stories 24/28 top 3 and 2
+/// confident, old names 5 and 4 of 20, hurried 8 and 8 of 16 with 9 answered, places 9 and 7
+/// of 12, outside 8 of 24 confident).
 #[test]
 fn stories_find_the_entry() {
     let f = figures("search-stories.tsv");
     assert_eq!(f.rows, 28);
-    assert!(f.top3 >= 0, "{f:?}");
-    assert!(f.top3_confident >= 0, "{f:?}");
+    assert!(f.top3 >= 24, "{f:?}");
+    assert!(f.top3_confident >= 2, "{f:?}");
 }
 
 #[test]
 fn old_agency_names_find_todays_department() {
     let f = figures("search-oldnames.tsv");
     assert_eq!(f.rows, 20);
-    assert!(f.top3 >= 0, "{f:?}");
-    assert!(f.top3_confident >= 0, "{f:?}");
+    assert!(f.top3 >= 20, "{f:?}");
+    assert!(f.top3_confident >= 20, "{f:?}");
 }
 
 #[test]
 fn hurried_pinyin_finds_the_entry() {
     let f = figures("search-hurried.tsv");
     assert_eq!(f.rows, 16);
-    assert!(f.answered >= 0, "{f:?}");
-    assert!(f.top3 >= 0, "{f:?}");
-    assert!(f.top3_confident >= 0, "{f:?}");
+    assert!(f.answered >= 9, "{f:?}");
+    assert!(f.top3 >= 8, "{f:?}");
+    assert!(f.top3_confident >= 8, "{f:?}");
 }
 
 #[test]
 fn place_questions_find_the_department() {
     let f = figures("search-places.tsv");
     assert_eq!(f.rows, 12);
-    assert!(f.top3 >= 0, "{f:?}");
-    assert!(f.top3_confident >= 0, "{f:?}");
+    assert!(f.top3 >= 9, "{f:?}");
+    assert!(f.top3_confident >= 7, "{f:?}");
 }
 
+/// The goal: at most one in twenty confident.
 #[test]
 fn other_provinces_and_missing_organs_are_not_confident() {
     let (n, confident) = confident_queries("search-outside.tsv");
     assert_eq!(n, 24);
-    assert!(confident.len() <= n, "confident: {confident:?}");
+    assert!(confident.len() * 20 <= n, "confident: {confident:?}");
 }

@@ -5,7 +5,7 @@ use tantivy::schema::Field;
 use tantivy_jieba::jieba_rs::Jieba;
 
 use super::Snapshot;
-use super::entries::word_hash;
+use super::entries::{DocData, has, word_hash};
 use crate::search::regions::Detected;
 use crate::search::text;
 
@@ -41,6 +41,21 @@ const FOREIGN_LITTLE: f32 = 0.3;
 /// one (滇池 4.8) over which a foreign word's weight grows to [`FOREIGN_MAX`].
 const COMMON_LN_COUNT: f32 = 11.0;
 const RARITY_SPAN: f32 = 5.0;
+/// The segmenter's tag of a place name (重庆, 深圳市, 南宁).
+const PLACE_TAG: &str = "ns";
+/// Last characters of an organ's name (纪委, 海关, 人防办, 烟草局): a word the knowledge
+/// base does not know that ends so names an organ it does not list. (Not 院: callers name
+/// the hospital they complain about, and 法院, 检察院 match nothing confidently anyway.)
+const ORGAN_ENDINGS: &[char] = &['委', '局', '办', '关', '署'];
+/// Characters of a question, which an organ's name never has (去哪办 is cut as 哪办).
+const QUESTION_CHARS: &[char] = &['哪', '咋', '怎', '啥', '么'];
+/// Pinyin pairs an organ word needs for its sound to say it is a typo of the best entry's
+/// name (民正局 for 民政局): one pair (纪委, 计委) is a different organ that sounds alike.
+const TYPO_PAIRS: usize = 2;
+/// Endings of a place that is a province or city (深圳市): such a word names a place
+/// anywhere in the query; a bare place word (上海, 广西南宁) only at its start or after
+/// another place, since the segmenter tags some everyday words as places too (东西).
+const PLACE_ENDINGS: &[char] = &['省', '市'];
 
 /// A query taken apart: what the ranking works with (exposed for tests and diagnostics).
 #[derive(Debug, Clone, Default)]
@@ -267,6 +282,57 @@ impl Snapshot {
             ] => FOREIGN_LITTLE,
             _ => rarity.clamp(FOREIGN_LITTLE, FOREIGN_VERB_MAX),
         }
+    }
+
+    /// Whether the query names what the knowledge base does not cover: a place that is no
+    /// region of it and that no entry mentions (重庆, 深圳市: another province), or an organ
+    /// it does not list (纪委, 海关) that no synonym turned into one it does. The words are
+    /// those of the last variant (with everyday words replaced: 物价局 became 发改委 there)
+    /// that still count. An organ word that sounds like the best entry's name is a typo of it
+    /// (民正局, 社会保张局), not another organ. Only asked of a confident answer, so it costs
+    /// a query nothing else.
+    pub(super) fn names_what_it_lacks(
+        &self,
+        a: &Analysis,
+        words: &[Vec<Weighted>],
+        best: &DocData,
+    ) -> bool {
+        let (Some(v), Some(ws), Some(said)) = (a.variants.last(), words.last(), a.texts.last())
+        else {
+            return false;
+        };
+        v.iter().zip(ws).any(|(w, x)| {
+            if !x.unknown || x.weight <= 0.0 || w.chars().count() < 2 {
+                return false;
+            }
+            let sounds_like_best =
+                x.pairs.len() >= TYPO_PAIRS && x.pairs.iter().all(|p| has(best.py2(), *p));
+            let organ = w.ends_with(ORGAN_ENDINGS)
+                && !w.contains(QUESTION_CHARS)
+                && !text::holds_question_word(w)
+                && !sounds_like_best;
+            let place_like = w.ends_with(PLACE_ENDINGS)
+                || said.find(w.as_str()).is_some_and(|at| {
+                    let before = said[..at].trim();
+                    before.is_empty() || self.is_place(before)
+                });
+            organ || (place_like && self.is_outside_place(w))
+        })
+    }
+
+    /// A place name (by the segmenter's tag) that no entry's answer or address has: not one
+    /// of the knowledge base's own places (翠湖, 滇池路).
+    fn is_outside_place(&self, word: &str) -> bool {
+        self.is_place(word)
+            && self
+                .postings(self.fields.sec, word)
+                .map_or(true, |list| list.is_empty())
+    }
+
+    /// Whether the segmenter takes the text for one place name.
+    fn is_place(&self, text: &str) -> bool {
+        let tags = self.jieba.tag(text, false);
+        matches!(tags.as_slice(), [one] if one.tag == PLACE_TAG)
     }
 
     /// Each variant's words, weighed. Search-mode cuts overlap (迁进, 进来, 迁进来): a word

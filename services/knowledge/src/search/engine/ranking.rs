@@ -95,8 +95,13 @@ impl Snapshot {
                 .collect();
             scored = self.rank(a, filter, limit, &words, (&py2, &pairs), &pinyin)?;
         }
+        // A query about another province or an organ the knowledge base lacks is never
+        // answered confidently, however well its other words match.
         let confident = match scored.first() {
-            Some(best) if has_text => is_confident(best.coverage, best.key),
+            Some(best) if has_text => {
+                is_confident(best.coverage, best.key)
+                    && !self.names_what_it_lacks(a, &words, best.doc)
+            }
             _ => false,
         };
         Ok((self.hits(scored, a, filter, limit), confident))
