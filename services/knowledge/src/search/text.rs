@@ -315,12 +315,46 @@ static CONTACT_WORDS: WordList = WordList::new(&[
     "传真",
     "邮箱",
     "窗口",
+    "几号窗口",
+    "几楼",
+    "楼层",
+    "几层",
     "热线",
     "开门",
 ]);
 
 pub fn is_contact_word(token: &str) -> bool {
     CONTACT_WORDS.contains(token)
+}
+
+/// Words asking where inside a service centre (which floor, which window): a department
+/// answers them from its service locations.
+static PLACE_WORDS: WordList = WordList::new(&["窗口", "几号窗口", "几楼", "楼层", "几层"]);
+
+pub fn is_place_word(token: &str) -> bool {
+    PLACE_WORDS.contains(token)
+}
+
+/// The service centre's own words (政务中心, 办事大厅): in a question about where a
+/// department's window is, they say where the caller goes, not which department.
+static SERVICE_CENTRE_WORDS: WordList = WordList::new(&[
+    "政务",
+    "服务",
+    "中心",
+    "服务中心",
+    "政务中心",
+    "政务服务",
+    "政务服务中心",
+    "大厅",
+    "政务大厅",
+    "办事大厅",
+    "服务大厅",
+    "市民中心",
+    "便民服务中心",
+]);
+
+pub fn is_service_centre_word(token: &str) -> bool {
+    SERVICE_CENTRE_WORDS.contains(token)
 }
 
 /// Generic parts of department names (局, 管理局, 中心, 委员会 …): every agency has one, so

@@ -383,6 +383,21 @@ impl Snapshot {
                                 && (0..v.len()).any(|j| !spoken_for[j] && inside(&v[i], &v[j])))
                     })
                     .collect();
+                // Which floor, which window of a named department (车管所在政务中心几楼):
+                // the service centre's words ask for its place, like a contact word, so the
+                // department answers before the service centre's own entry.
+                let asks_place = v.iter().any(|w| text::is_place_word(w));
+                let names_other = v
+                    .iter()
+                    .zip(&ws)
+                    .any(|(w, x)| x.distinct && !text::is_service_centre_word(w));
+                if asks_place && names_other {
+                    for (w, x) in v.iter().zip(ws.iter_mut()) {
+                        if text::is_service_centre_word(w) {
+                            *x = Weighted::fixed(x.hash, CONTACT_WORD_WEIGHT, true);
+                        }
+                    }
+                }
                 for (i, x) in ws.iter_mut().enumerate() {
                     if gone[i] {
                         x.weight = 0.0;
