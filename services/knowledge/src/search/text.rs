@@ -484,6 +484,74 @@ pub fn pinyin_forms(text: &str) -> (String, String) {
     (full, initials)
 }
 
+/// The longest toneless syllable (zhuang, shuang).
+const MAX_SYLLABLE: usize = 6;
+/// What skipping a letter costs when pinyin is cut into syllables, against one per
+/// syllable: a typo is skipped only when no cut into syllables uses its letters.
+const SKIPPED_LETTER_COST: u32 = 3;
+
+/// Every toneless syllable some CJK character has.
+fn syllables() -> &'static FxHashSet<&'static str> {
+    static SET: LazyLock<FxHashSet<&'static str>> =
+        LazyLock::new(|| ('\u{4e00}'..='\u{9fff}').filter_map(syllable).collect());
+    &SET
+}
+
+/// Pinyin typed without spaces cut into syllables (budongchan → bu dong chan), fewest
+/// syllables first; letters that spell no syllable (a typo: yl in puerylbaoju) are skipped
+/// and end a run. Each run's syllables in order.
+pub fn split_syllables(word: &str) -> Vec<Vec<&str>> {
+    if !word.is_ascii() {
+        return Vec::new();
+    }
+    let n = word.len();
+    let set = syllables();
+    // cost[i]: the cheapest cut of word[..i]; from[i]: where its last piece starts, and
+    // whether that piece is a syllable (else one skipped letter).
+    let mut cost = vec![u32::MAX; n + 1];
+    let mut from = vec![(0usize, false); n + 1];
+    cost[0] = 0;
+    for i in 1..=n {
+        if cost[i - 1] != u32::MAX {
+            cost[i] = cost[i - 1] + SKIPPED_LETTER_COST;
+            from[i] = (i - 1, false);
+        }
+        for j in i.saturating_sub(MAX_SYLLABLE)..i {
+            if cost[j] != u32::MAX && cost[j] + 1 < cost[i] && set.contains(&word[j..i]) {
+                cost[i] = cost[j] + 1;
+                from[i] = (j, true);
+            }
+        }
+    }
+    let mut runs: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut i = n;
+    while i > 0 {
+        let (j, is_syllable) = from[i];
+        match runs.last_mut() {
+            Some(run) if is_syllable => run.push(&word[j..i]),
+            Some(run) if !run.is_empty() => runs.push(Vec::new()),
+            _ => {}
+        }
+        i = j;
+    }
+    runs.retain(|r| !r.is_empty());
+    runs.iter_mut().for_each(|r| r.reverse());
+    runs.reverse();
+    runs
+}
+
+/// The syllable pairs of pinyin typed without spaces, as [`pinyin_bigrams`] makes them of
+/// characters (budongchan → bu_dong, dong_chan).
+pub fn typed_pinyin_bigrams(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for run in split_syllables(word) {
+        for w in run.windows(2) {
+            out.push(format!("{}_{}", w[0], w[1]));
+        }
+    }
+    out
+}
+
 /// True when the word is Latin letters only (a pinyin query such as `kmsrsj`).
 pub fn is_pinyin_word(word: &str) -> bool {
     word.len() >= 2 && word.chars().all(|c| c.is_ascii_lowercase())
@@ -689,6 +757,17 @@ fn push_escaped_str(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cuts_hurried_pinyin_into_syllables_and_skips_typos() {
+        assert_eq!(
+            split_syllables("budongchan"),
+            vec![vec!["bu", "dong", "chan"]]
+        );
+        assert_eq!(split_syllables("ylbaoju"), vec![vec!["bao", "ju"]]);
+        assert_eq!(typed_pinyin_bigrams("hunyin"), vec!["hun_yin".to_string()]);
+        assert!(split_syllables("").is_empty());
+    }
 
     #[test]
     fn normalizes_width_case_and_punctuation() {

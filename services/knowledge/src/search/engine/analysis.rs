@@ -41,6 +41,9 @@ const FOREIGN_LITTLE: f32 = 0.3;
 /// one (滇池 4.8) over which a foreign word's weight grows to [`FOREIGN_MAX`].
 const COMMON_LN_COUNT: f32 = 11.0;
 const RARITY_SPAN: f32 = 5.0;
+/// The shortest region in full pinyin (xi'an is four letters; shorter prefixes of a
+/// hurried word are more often a syllable of the need than a region).
+const MIN_REGION_PINYIN: usize = 4;
 /// The segmenter's tag of a place name (重庆, 深圳市, 南宁).
 const PLACE_TAG: &str = "ns";
 /// Last characters of an organ's name (纪委, 海关, 人防办, 烟草局): a word the knowledge
@@ -72,6 +75,9 @@ pub struct Analysis {
     pub texts: Vec<String>,
     /// Latin words taken as pinyin (kmsrsj).
     pub pinyin: Vec<String>,
+    /// Syllable pairs of the pinyin words no entry is named by (budongchan → bu_dong,
+    /// dong_chan): tried with the sound of the words when they match poorly.
+    pub pinyin_pairs: Vec<String>,
     pub asks_question: bool,
 }
 
@@ -130,6 +136,7 @@ impl Snapshot {
         let jieba = &*self.jieba;
         let normalized = text::strip_filler(&text::normalize(query));
         let mut pinyin = Vec::new();
+        let mut pinyin_pairs = Vec::new();
         let mut zh = String::new();
         for w in normalized.split(' ') {
             if !text::is_pinyin_word(w) {
@@ -140,8 +147,21 @@ impl Snapshot {
                 // characters.
                 zh.push_str(form);
                 zh.push(' ');
-            } else {
+            } else if self.names_an_entry(w) {
                 pinyin.push(w.to_string());
+            } else {
+                // Typed in a hurry (dalibudongchan): a region spelled at the start is found
+                // as if in characters, and the rest is looked up by its syllables.
+                let rest = match self.region_prefix(w) {
+                    Some((form, rest)) => {
+                        zh.push_str(form);
+                        zh.push(' ');
+                        rest
+                    }
+                    None => w,
+                };
+                pinyin_pairs.extend(text::typed_pinyin_bigrams(rest));
+                pinyin.push(rest.to_string());
             }
         }
         if pinyin.len() >= 2 {
@@ -189,7 +209,24 @@ impl Snapshot {
             groups,
             texts,
             pinyin,
+            pinyin_pairs,
         }
+    }
+
+    /// Whether some entry's pinyin name is the word (kmsrsj, kunminggongjijin).
+    fn names_an_entry(&self, word: &str) -> bool {
+        self.postings(self.fields.pyi, word)
+            .is_ok_and(|list| !list.is_empty())
+    }
+
+    /// The longest region spelled in full pinyin at the start of a word, and the rest
+    /// (dalibudongchan → 大理, budongchan); `None` when no region starts it or nothing
+    /// follows it.
+    fn region_prefix<'w>(&self, word: &'w str) -> Option<(&str, &'w str)> {
+        (MIN_REGION_PINYIN..word.len()).rev().find_map(|at| {
+            let (head, rest) = word.split_at_checked(at)?;
+            Some((self.regions.form_of_pinyin(head)?, rest))
+        })
     }
 
     /// A query word, weighed in the names and questions.

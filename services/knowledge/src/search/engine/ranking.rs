@@ -84,10 +84,15 @@ impl Snapshot {
         // pinyin pairs are tried too (a second, wider search; most queries never need it).
         let best = scored.first().map_or(0.0, |x| x.coverage);
         if has_text && best < PAIRS_BELOW {
+            // Pinyin typed without spaces is looked up by its syllables with every variant.
             let py2: Vec<Vec<String>> = a
                 .texts
                 .iter()
-                .map(|t| first_occurrences(text::pinyin_bigrams(t)))
+                .map(|t| {
+                    let mut pairs = text::pinyin_bigrams(t);
+                    pairs.extend(a.pinyin_pairs.iter().cloned());
+                    first_occurrences(pairs)
+                })
                 .collect();
             let pairs: Vec<Vec<Weighted>> = py2
                 .iter()
