@@ -78,6 +78,9 @@ pub struct Analysis {
     /// Syllable pairs of the pinyin words no entry is named by (budongchan → bu_dong,
     /// dong_chan): tried with the sound of the words when they match poorly.
     pub pinyin_pairs: Vec<String>,
+    /// Per pinyin word: the hashed syllable pairs of one typed without spaces that cuts
+    /// into syllables with no letter left over (budongchan); empty for any other.
+    pub pinyin_sounds: Vec<Vec<u32>>,
     pub asks_question: bool,
 }
 
@@ -137,6 +140,7 @@ impl Snapshot {
         let normalized = text::strip_filler(&text::normalize(query));
         let mut pinyin = Vec::new();
         let mut pinyin_pairs = Vec::new();
+        let mut pinyin_sounds: Vec<Vec<u32>> = Vec::new();
         let mut zh = String::new();
         for w in normalized.split(' ') {
             if !text::is_pinyin_word(w) {
@@ -149,6 +153,7 @@ impl Snapshot {
                 zh.push(' ');
             } else if self.names_an_entry(w) {
                 pinyin.push(w.to_string());
+                pinyin_sounds.push(Vec::new());
             } else {
                 // Typed in a hurry (dalibudongchan): a region spelled at the start is found
                 // as if in characters, and the rest is looked up by its syllables.
@@ -160,13 +165,22 @@ impl Snapshot {
                     }
                     None => w,
                 };
-                pinyin_pairs.extend(text::typed_pinyin_bigrams(rest));
+                let pairs = text::typed_pinyin_bigrams(rest);
+                let clean = matches!(text::split_syllables(rest).as_slice(),
+                    [run] if run.concat().len() == rest.len());
+                pinyin_sounds.push(if clean {
+                    pairs.iter().map(|p| word_hash(p)).collect()
+                } else {
+                    Vec::new()
+                });
+                pinyin_pairs.extend(pairs);
                 pinyin.push(rest.to_string());
             }
         }
         if pinyin.len() >= 2 {
             // A name typed as separate pinyin words (renshe ju) is also one word.
             pinyin.push(pinyin.concat());
+            pinyin_sounds.push(Vec::new());
         }
         let regions = self.regions.detect(zh.trim());
         let rest = regions.rest.as_str();
@@ -210,6 +224,7 @@ impl Snapshot {
             texts,
             pinyin,
             pinyin_pairs,
+            pinyin_sounds,
         }
     }
 

@@ -48,12 +48,14 @@ pub(super) struct Coverage {
 }
 
 /// How `doc` covers the query: its words per variant (`words`), its pinyin pairs per
-/// variant (`pairs`, empty until the words alone match poorly) and its pinyin words' hashes.
+/// variant (`pairs`, empty until the words alone match poorly), its pinyin words' hashes
+/// and their syllable pairs ([`super::Analysis::pinyin_sounds`]).
 pub(super) fn coverage(
     doc: &DocData,
     words: &[Vec<Weighted>],
     pairs: &[Vec<Weighted>],
     pinyin: &[u32],
+    sounds: &[Vec<u32>],
 ) -> Coverage {
     let is_dept = doc.kind == Kind::Department;
     let mut best = 0.0f32;
@@ -65,7 +67,18 @@ pub(super) fn coverage(
     // that matches, the words are one name and all of them count as matched.
     let py_hits = match pinyin {
         [_, _, .., joined] if has(doc.pyi(), *joined) => pinyin.len(),
-        _ => pinyin.iter().filter(|p| has(doc.pyi(), **p)).count(),
+        // A pinyin word names the entry, or (typed without spaces) every syllable pair of
+        // it is in the entry's name (budongchan: 不动产登记中心).
+        _ => pinyin
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| {
+                has(doc.pyi(), **p)
+                    || sounds
+                        .get(*i)
+                        .is_some_and(|s| !s.is_empty() && s.iter().all(|h| has(doc.py2(), *h)))
+            })
+            .count(),
     };
     // No words at all (pinyin only): one empty list, so the pinyin still counts.
     let none: &[Vec<Weighted>] = &[Vec::new()];

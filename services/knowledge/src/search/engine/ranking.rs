@@ -244,7 +244,7 @@ impl Snapshot {
                 key,
                 ident,
                 specificity,
-            } = coverage(doc, words, pairs, pinyin);
+            } = coverage(doc, words, pairs, pinyin, &a.pinyin_sounds);
             let mut score = COVERAGE_WEIGHT * cov
                 + IDENT_BONUS * ident
                 + CANDIDATE_SUM_WEIGHT * c.sum
