@@ -315,12 +315,46 @@ static CONTACT_WORDS: WordList = WordList::new(&[
     "传真",
     "邮箱",
     "窗口",
+    "几号窗口",
+    "几楼",
+    "楼层",
+    "几层",
     "热线",
     "开门",
 ]);
 
 pub fn is_contact_word(token: &str) -> bool {
     CONTACT_WORDS.contains(token)
+}
+
+/// Words asking where inside a service centre (which floor, which window): a department
+/// answers them from its service locations.
+static PLACE_WORDS: WordList = WordList::new(&["窗口", "几号窗口", "几楼", "楼层", "几层"]);
+
+pub fn is_place_word(token: &str) -> bool {
+    PLACE_WORDS.contains(token)
+}
+
+/// The service centre's own words (政务中心, 办事大厅): in a question about where a
+/// department's window is, they say where the caller goes, not which department.
+static SERVICE_CENTRE_WORDS: WordList = WordList::new(&[
+    "政务",
+    "服务",
+    "中心",
+    "服务中心",
+    "政务中心",
+    "政务服务",
+    "政务服务中心",
+    "大厅",
+    "政务大厅",
+    "办事大厅",
+    "服务大厅",
+    "市民中心",
+    "便民服务中心",
+]);
+
+pub fn is_service_centre_word(token: &str) -> bool {
+    SERVICE_CENTRE_WORDS.contains(token)
 }
 
 /// Generic parts of department names (局, 管理局, 中心, 委员会 …): every agency has one, so
@@ -448,6 +482,74 @@ pub fn pinyin_forms(text: &str) -> (String, String) {
         }
     }
     (full, initials)
+}
+
+/// The longest toneless syllable (zhuang, shuang).
+const MAX_SYLLABLE: usize = 6;
+/// What skipping a letter costs when pinyin is cut into syllables, against one per
+/// syllable: a typo is skipped only when no cut into syllables uses its letters.
+const SKIPPED_LETTER_COST: u32 = 3;
+
+/// Every toneless syllable some CJK character has.
+fn syllables() -> &'static FxHashSet<&'static str> {
+    static SET: LazyLock<FxHashSet<&'static str>> =
+        LazyLock::new(|| ('\u{4e00}'..='\u{9fff}').filter_map(syllable).collect());
+    &SET
+}
+
+/// Pinyin typed without spaces cut into syllables (budongchan → bu dong chan), fewest
+/// syllables first; letters that spell no syllable (a typo: yl in puerylbaoju) are skipped
+/// and end a run. Each run's syllables in order.
+pub fn split_syllables(word: &str) -> Vec<Vec<&str>> {
+    if !word.is_ascii() {
+        return Vec::new();
+    }
+    let n = word.len();
+    let set = syllables();
+    // cost[i]: the cheapest cut of word[..i]; from[i]: where its last piece starts, and
+    // whether that piece is a syllable (else one skipped letter).
+    let mut cost = vec![u32::MAX; n + 1];
+    let mut from = vec![(0usize, false); n + 1];
+    cost[0] = 0;
+    for i in 1..=n {
+        if cost[i - 1] != u32::MAX {
+            cost[i] = cost[i - 1] + SKIPPED_LETTER_COST;
+            from[i] = (i - 1, false);
+        }
+        for j in i.saturating_sub(MAX_SYLLABLE)..i {
+            if cost[j] != u32::MAX && cost[j] + 1 < cost[i] && set.contains(&word[j..i]) {
+                cost[i] = cost[j] + 1;
+                from[i] = (j, true);
+            }
+        }
+    }
+    let mut runs: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut i = n;
+    while i > 0 {
+        let (j, is_syllable) = from[i];
+        match runs.last_mut() {
+            Some(run) if is_syllable => run.push(&word[j..i]),
+            Some(run) if !run.is_empty() => runs.push(Vec::new()),
+            _ => {}
+        }
+        i = j;
+    }
+    runs.retain(|r| !r.is_empty());
+    runs.iter_mut().for_each(|r| r.reverse());
+    runs.reverse();
+    runs
+}
+
+/// The syllable pairs of pinyin typed without spaces, as [`pinyin_bigrams`] makes them of
+/// characters (budongchan → bu_dong, dong_chan).
+pub fn typed_pinyin_bigrams(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for run in split_syllables(word) {
+        for w in run.windows(2) {
+            out.push(format!("{}_{}", w[0], w[1]));
+        }
+    }
+    out
 }
 
 /// True when the word is Latin letters only (a pinyin query such as `kmsrsj`).
@@ -655,6 +757,17 @@ fn push_escaped_str(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cuts_hurried_pinyin_into_syllables_and_skips_typos() {
+        assert_eq!(
+            split_syllables("budongchan"),
+            vec![vec!["bu", "dong", "chan"]]
+        );
+        assert_eq!(split_syllables("ylbaoju"), vec![vec!["bao", "ju"]]);
+        assert_eq!(typed_pinyin_bigrams("hunyin"), vec!["hun_yin".to_string()]);
+        assert!(split_syllables("").is_empty());
+    }
 
     #[test]
     fn normalizes_width_case_and_punctuation() {

@@ -5,7 +5,7 @@ use tantivy::schema::Field;
 use tantivy_jieba::jieba_rs::Jieba;
 
 use super::Snapshot;
-use super::entries::word_hash;
+use super::entries::{DocData, has, word_hash};
 use crate::search::regions::Detected;
 use crate::search::text;
 
@@ -41,6 +41,24 @@ const FOREIGN_LITTLE: f32 = 0.3;
 /// one (滇池 4.8) over which a foreign word's weight grows to [`FOREIGN_MAX`].
 const COMMON_LN_COUNT: f32 = 11.0;
 const RARITY_SPAN: f32 = 5.0;
+/// The shortest region in full pinyin (xi'an is four letters; shorter prefixes of a
+/// hurried word are more often a syllable of the need than a region).
+const MIN_REGION_PINYIN: usize = 4;
+/// The segmenter's tag of a place name (重庆, 深圳市, 南宁).
+const PLACE_TAG: &str = "ns";
+/// Last characters of an organ's name (纪委, 海关, 人防办, 烟草局): a word the knowledge
+/// base does not know that ends so names an organ it does not list. (Not 院: callers name
+/// the hospital they complain about, and 法院, 检察院 match nothing confidently anyway.)
+const ORGAN_ENDINGS: &[char] = &['委', '局', '办', '关', '署'];
+/// Characters of a question, which an organ's name never has (去哪办 is cut as 哪办).
+const QUESTION_CHARS: &[char] = &['哪', '咋', '怎', '啥', '么'];
+/// Pinyin pairs an organ word needs for its sound to say it is a typo of the best entry's
+/// name (民正局 for 民政局): one pair (纪委, 计委) is a different organ that sounds alike.
+const TYPO_PAIRS: usize = 2;
+/// Endings of a place that is a province or city (深圳市): such a word names a place
+/// anywhere in the query; a bare place word (上海, 广西南宁) only at its start or after
+/// another place, since the segmenter tags some everyday words as places too (东西).
+const PLACE_ENDINGS: &[char] = &['省', '市'];
 
 /// A query taken apart: what the ranking works with (exposed for tests and diagnostics).
 #[derive(Debug, Clone, Default)]
@@ -57,6 +75,12 @@ pub struct Analysis {
     pub texts: Vec<String>,
     /// Latin words taken as pinyin (kmsrsj).
     pub pinyin: Vec<String>,
+    /// Syllable pairs of the pinyin words no entry is named by (budongchan → bu_dong,
+    /// dong_chan): tried with the sound of the words when they match poorly.
+    pub pinyin_pairs: Vec<String>,
+    /// Per pinyin word: the hashed syllable pairs of one typed without spaces that cuts
+    /// into syllables with no letter left over (budongchan); empty for any other.
+    pub pinyin_sounds: Vec<Vec<u32>>,
     pub asks_question: bool,
 }
 
@@ -115,6 +139,8 @@ impl Snapshot {
         let jieba = &*self.jieba;
         let normalized = text::strip_filler(&text::normalize(query));
         let mut pinyin = Vec::new();
+        let mut pinyin_pairs = Vec::new();
+        let mut pinyin_sounds: Vec<Vec<u32>> = Vec::new();
         let mut zh = String::new();
         for w in normalized.split(' ') {
             if !text::is_pinyin_word(w) {
@@ -125,13 +151,36 @@ impl Snapshot {
                 // characters.
                 zh.push_str(form);
                 zh.push(' ');
-            } else {
+            } else if self.names_an_entry(w) {
                 pinyin.push(w.to_string());
+                pinyin_sounds.push(Vec::new());
+            } else {
+                // Typed in a hurry (dalibudongchan): a region spelled at the start is found
+                // as if in characters, and the rest is looked up by its syllables.
+                let rest = match self.region_prefix(w) {
+                    Some((form, rest)) => {
+                        zh.push_str(form);
+                        zh.push(' ');
+                        rest
+                    }
+                    None => w,
+                };
+                let pairs = text::typed_pinyin_bigrams(rest);
+                let clean = matches!(text::split_syllables(rest).as_slice(),
+                    [run] if run.concat().len() == rest.len());
+                pinyin_sounds.push(if clean {
+                    pairs.iter().map(|p| word_hash(p)).collect()
+                } else {
+                    Vec::new()
+                });
+                pinyin_pairs.extend(pairs);
+                pinyin.push(rest.to_string());
             }
         }
         if pinyin.len() >= 2 {
             // A name typed as separate pinyin words (renshe ju) is also one word.
             pinyin.push(pinyin.concat());
+            pinyin_sounds.push(Vec::new());
         }
         let regions = self.regions.detect(zh.trim());
         let rest = regions.rest.as_str();
@@ -174,7 +223,25 @@ impl Snapshot {
             groups,
             texts,
             pinyin,
+            pinyin_pairs,
+            pinyin_sounds,
         }
+    }
+
+    /// Whether some entry's pinyin name is the word (kmsrsj, kunminggongjijin).
+    fn names_an_entry(&self, word: &str) -> bool {
+        self.postings(self.fields.pyi, word)
+            .is_ok_and(|list| !list.is_empty())
+    }
+
+    /// The longest region spelled in full pinyin at the start of a word, and the rest
+    /// (dalibudongchan → 大理, budongchan); `None` when no region starts it or nothing
+    /// follows it.
+    fn region_prefix<'w>(&self, word: &'w str) -> Option<(&str, &'w str)> {
+        (MIN_REGION_PINYIN..word.len()).rev().find_map(|at| {
+            let (head, rest) = word.split_at_checked(at)?;
+            Some((self.regions.form_of_pinyin(head)?, rest))
+        })
     }
 
     /// A query word, weighed in the names and questions.
@@ -269,6 +336,57 @@ impl Snapshot {
         }
     }
 
+    /// Whether the query names what the knowledge base does not cover: a place that is no
+    /// region of it and that no entry mentions (重庆, 深圳市: another province), or an organ
+    /// it does not list (纪委, 海关) that no synonym turned into one it does. The words are
+    /// those of the last variant (with everyday words replaced: 物价局 became 发改委 there)
+    /// that still count. An organ word that sounds like the best entry's name is a typo of it
+    /// (民正局, 社会保张局), not another organ. Only asked of a confident answer, so it costs
+    /// a query nothing else.
+    pub(super) fn names_what_it_lacks(
+        &self,
+        a: &Analysis,
+        words: &[Vec<Weighted>],
+        best: &DocData,
+    ) -> bool {
+        let (Some(v), Some(ws), Some(said)) = (a.variants.last(), words.last(), a.texts.last())
+        else {
+            return false;
+        };
+        v.iter().zip(ws).any(|(w, x)| {
+            if !x.unknown || x.weight <= 0.0 || w.chars().count() < 2 {
+                return false;
+            }
+            let sounds_like_best =
+                x.pairs.len() >= TYPO_PAIRS && x.pairs.iter().all(|p| has(best.py2(), *p));
+            let organ = w.ends_with(ORGAN_ENDINGS)
+                && !w.contains(QUESTION_CHARS)
+                && !text::holds_question_word(w)
+                && !sounds_like_best;
+            let place_like = w.ends_with(PLACE_ENDINGS)
+                || said.find(w.as_str()).is_some_and(|at| {
+                    let before = said[..at].trim();
+                    before.is_empty() || self.is_place(before)
+                });
+            organ || (place_like && self.is_outside_place(w))
+        })
+    }
+
+    /// A place name (by the segmenter's tag) that no entry's answer or address has: not one
+    /// of the knowledge base's own places (翠湖, 滇池路).
+    fn is_outside_place(&self, word: &str) -> bool {
+        self.is_place(word)
+            && self
+                .postings(self.fields.sec, word)
+                .map_or(true, |list| list.is_empty())
+    }
+
+    /// Whether the segmenter takes the text for one place name.
+    fn is_place(&self, text: &str) -> bool {
+        let tags = self.jieba.tag(text, false);
+        matches!(tags.as_slice(), [one] if one.tag == PLACE_TAG)
+    }
+
     /// Each variant's words, weighed. Search-mode cuts overlap (迁进, 进来, 迁进来): a word
     /// that contains a word the knowledge base knows is spoken for by its parts, and a word
     /// it does not know, inside a longer word that still counts, by that longer word. Both
@@ -317,6 +435,21 @@ impl Snapshot {
                                 && (0..v.len()).any(|j| !spoken_for[j] && inside(&v[i], &v[j])))
                     })
                     .collect();
+                // Which floor, which window of a named department (车管所在政务中心几楼):
+                // the service centre's words ask for its place, like a contact word, so the
+                // department answers before the service centre's own entry.
+                let asks_place = v.iter().any(|w| text::is_place_word(w));
+                let names_other = v
+                    .iter()
+                    .zip(&ws)
+                    .any(|(w, x)| x.distinct && !text::is_service_centre_word(w));
+                if asks_place && names_other {
+                    for (w, x) in v.iter().zip(ws.iter_mut()) {
+                        if text::is_service_centre_word(w) {
+                            *x = Weighted::fixed(x.hash, CONTACT_WORD_WEIGHT, true);
+                        }
+                    }
+                }
                 for (i, x) in ws.iter_mut().enumerate() {
                     if gone[i] {
                         x.weight = 0.0;

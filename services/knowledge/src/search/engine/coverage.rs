@@ -25,6 +25,15 @@ const IN_ANSWER: f32 = 0.3;
 const KEY_MATCH: f32 = CONTACT_OF_DEPARTMENT;
 /// The most the sound of the words covers (a homophone is less sure than the word).
 const SOUND_MATCH: f32 = 0.9;
+/// A long spoken need (a story that never names its subject: 打的从机场进城…) has many
+/// words no entry has; it is answered confidently when it has at least `STORY_MIN_WORDS`
+/// words that count, the words it does not know are at least `STORY_UNKNOWN_SHARE` of
+/// its distinctive weight, and the entry's identifying words cover `STORY_KNOWN_SHARE` of
+/// the distinctive words it does know, which weigh `STORY_MIN_KNOWN_WEIGHT` at least.
+const STORY_MIN_WORDS: usize = 8;
+const STORY_UNKNOWN_SHARE: f32 = 0.3;
+const STORY_KNOWN_SHARE: f32 = 0.75;
+const STORY_MIN_KNOWN_WEIGHT: f32 = 3.0;
 
 /// Whether an answer whose best entry covers `share` of the query, with `key` (see
 /// [`Coverage::key`]), is confident.
@@ -42,18 +51,22 @@ pub(super) struct Coverage {
     pub(super) key: bool,
     /// The best share of those distinctive words its identifying words cover.
     pub(super) ident: f32,
+    /// Whether it answers a long spoken need (see [`STORY_MIN_WORDS`]).
+    pub(super) story: bool,
     /// Share of the entry's own words the query names: between equal matches, 公安局 is a
     /// better answer to "公安局" than 公安局交通警察支队车辆管理所.
     pub(super) specificity: f32,
 }
 
 /// How `doc` covers the query: its words per variant (`words`), its pinyin pairs per
-/// variant (`pairs`, empty until the words alone match poorly) and its pinyin words' hashes.
+/// variant (`pairs`, empty until the words alone match poorly), its pinyin words' hashes
+/// and their syllable pairs ([`super::Analysis::pinyin_sounds`]).
 pub(super) fn coverage(
     doc: &DocData,
     words: &[Vec<Weighted>],
     pairs: &[Vec<Weighted>],
     pinyin: &[u32],
+    sounds: &[Vec<u32>],
 ) -> Coverage {
     let is_dept = doc.kind == Kind::Department;
     let mut best = 0.0f32;
@@ -61,11 +74,23 @@ pub(super) fn coverage(
     let mut named = 0usize;
     let mut key_hit = false;
     let mut best_ident = 0.0f32;
+    let mut story = false;
     // Two pinyin words or more come with their concatenation last (see `analyse`): when
     // that matches, the words are one name and all of them count as matched.
     let py_hits = match pinyin {
         [_, _, .., joined] if has(doc.pyi(), *joined) => pinyin.len(),
-        _ => pinyin.iter().filter(|p| has(doc.pyi(), **p)).count(),
+        // A pinyin word names the entry, or (typed without spaces) every syllable pair of
+        // it is in the entry's name (budongchan: 不动产登记中心).
+        _ => pinyin
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| {
+                has(doc.pyi(), **p)
+                    || sounds
+                        .get(*i)
+                        .is_some_and(|s| !s.is_empty() && s.iter().all(|h| has(doc.py2(), *h)))
+            })
+            .count(),
     };
     // No words at all (pinyin only): one empty list, so the pinyin still counts.
     let none: &[Vec<Weighted>] = &[Vec::new()];
@@ -89,6 +114,9 @@ pub(super) fn coverage(
         // Synonym groups: (weight, matched).
         let mut groups = [(0.0f32, false); SYNONYM_GROUPS];
         let mut named_here = 0usize;
+        // The distinctive words the knowledge base knows: their weight, and how much of it
+        // the identifying words cover.
+        let (mut known_total, mut known_got) = (0.0f32, 0.0f32);
         for w in v {
             total += w.weight;
             let primary = has(doc.primary(), w.hash);
@@ -129,14 +157,31 @@ pub(super) fn coverage(
                     if hit {
                         ident_got += wt;
                     }
+                    if !w.unknown {
+                        known_total += wt;
+                        if hit {
+                            known_got += wt;
+                        }
+                    }
                 }
             }
         }
         for (gw, hit) in groups {
             ident_total += gw;
+            known_total += gw;
             if hit {
                 ident_got += gw;
+                known_got += gw;
             }
+        }
+        let counted = v.iter().filter(|w| w.weight > 0.0).count();
+        if counted >= STORY_MIN_WORDS
+            && known_total >= STORY_MIN_KNOWN_WEIGHT
+            && ident_total > 0.0
+            && 1.0 - known_total / ident_total >= STORY_UNKNOWN_SHARE
+            && known_got / known_total >= STORY_KNOWN_SHARE
+        {
+            story = true;
         }
         // How the words sound (homophone typos), for this variant.
         let mut pair_cov = 0.0f32;
@@ -175,6 +220,7 @@ pub(super) fn coverage(
         share: best,
         key: key_hit,
         ident: best_ident,
+        story,
         specificity: if own == 0 {
             0.0
         } else {

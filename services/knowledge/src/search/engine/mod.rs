@@ -201,7 +201,7 @@ impl SearchIndex {
             out.push_str(" | ");
         }
         if let Some(doc) = snap.entries.get(code) {
-            let c = coverage::coverage(doc, &words, &[], &a.pinyin_hashes());
+            let c = coverage::coverage(doc, &words, &[], &a.pinyin_hashes(), &a.pinyin_sounds);
             let _ = write!(out, "cov={:.2} key={} ident={:.2}", c.share, c.key, c.ident);
         }
         out

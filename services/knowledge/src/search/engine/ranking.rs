@@ -52,6 +52,10 @@ const BELOW_NAMED: f32 = 0.8;
 /// With a filter: an entry of the filter's own region, and of a region just under it.
 const IN_FILTER_REGION: f32 = 0.5;
 const IN_CHILD_OF_FILTER: f32 = 0.2;
+/// The story rule ([`Coverage::story`]) applies to needs told at length: at least this many
+/// characters besides the region (a short question with words the knowledge base lacks,
+/// 信用卡丢了怎么挂失, is no story about a topic it has).
+const STORY_MIN_CHARS: usize = 14;
 /// Every how many words of a candidate's word sets the ranking reads one ahead (see `rank`).
 const PREFETCH_STRIDE: usize = 16;
 
@@ -62,6 +66,8 @@ pub(super) struct Scored<'a> {
     coverage: f32,
     /// Whether a topic word matched what identifies it ([`Coverage::key`]).
     key: bool,
+    /// Whether it answers a long spoken need ([`Coverage::story`]).
+    story: bool,
     doc: &'a Arc<DocData>,
     /// Its place in code order: equal scores keep it.
     order: u32,
@@ -84,10 +90,15 @@ impl Snapshot {
         // pinyin pairs are tried too (a second, wider search; most queries never need it).
         let best = scored.first().map_or(0.0, |x| x.coverage);
         if has_text && best < PAIRS_BELOW {
+            // Pinyin typed without spaces is looked up by its syllables with every variant.
             let py2: Vec<Vec<String>> = a
                 .texts
                 .iter()
-                .map(|t| first_occurrences(text::pinyin_bigrams(t)))
+                .map(|t| {
+                    let mut pairs = text::pinyin_bigrams(t);
+                    pairs.extend(a.pinyin_pairs.iter().cloned());
+                    first_occurrences(pairs)
+                })
                 .collect();
             let pairs: Vec<Vec<Weighted>> = py2
                 .iter()
@@ -95,8 +106,13 @@ impl Snapshot {
                 .collect();
             scored = self.rank(a, filter, limit, &words, (&py2, &pairs), &pinyin)?;
         }
+        // A query about another province or an organ the knowledge base lacks is never
+        // answered confidently, however well its other words match.
         let confident = match scored.first() {
-            Some(best) if has_text => is_confident(best.coverage, best.key),
+            Some(best) if has_text => {
+                (is_confident(best.coverage, best.key) || (best.story && told_at_length(a)))
+                    && !self.names_what_it_lacks(a, &words, best.doc)
+            }
             _ => false,
         };
         Ok((self.hits(scored, a, filter, limit), confident))
@@ -233,8 +249,9 @@ impl Snapshot {
                 share: cov,
                 key,
                 ident,
+                story,
                 specificity,
-            } = coverage(doc, words, pairs, pinyin);
+            } = coverage(doc, words, pairs, pinyin, &a.pinyin_sounds);
             let mut score = COVERAGE_WEIGHT * cov
                 + IDENT_BONUS * ident
                 + CANDIDATE_SUM_WEIGHT * c.sum
@@ -249,6 +266,7 @@ impl Snapshot {
                 score,
                 coverage: cov,
                 key,
+                story,
                 doc,
                 order: c.order,
             });
@@ -305,6 +323,14 @@ fn region_bonus(
         };
     }
     best
+}
+
+/// Whether the caller told the need at length ([`STORY_MIN_CHARS`]).
+fn told_at_length(a: &Analysis) -> bool {
+    a.texts
+        .first()
+        .map_or(0, |t| t.chars().filter(|c| !c.is_whitespace()).count())
+        >= STORY_MIN_CHARS
 }
 
 /// Words to mark in snippets: the query's words of two characters or more, and the region

@@ -1,0 +1,125 @@
+//! The third round's sets, written blind from the reference data (`data/kb`) before the
+//! engine was changed for them, one per kind of miss new operators met:
+//! - `search-stories.tsv`: long spoken needs that never name the subject, half with the
+//!   region in the story, half with the operator's region filter set instead;
+//! - `search-oldnames.tsv`: agency names from before the 2018 reorganisation and everyday
+//!   names (物价局, 粮食局, 扶贫办), with and without a region filter;
+//! - `search-hurried.tsv`: pinyin typed without spaces, regions as initials, a typo;
+//! - `search-places.tsv`: which floor, which window;
+//! - `search-outside.tsv`: other provinces and organs the knowledge base does not list,
+//!   which must not be confident.
+//!
+//! Each test asserts the figures reached, so that a change that loses ground fails; the
+//! figures are printed (`cargo test -p knowledge --test search_round3 -- --nocapture`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+// Shared with the other quality tests; this one does not score a set the same way.
+#[allow(dead_code)]
+mod search_sets;
+
+use std::path::{Path, PathBuf};
+
+use search_sets::{read_set, reference_index};
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name)
+}
+
+/// Rows of a set: answered at all, right entry in the top 3, and that also confident.
+#[derive(Debug, Default)]
+struct Figures {
+    rows: usize,
+    answered: usize,
+    top3: usize,
+    top3_confident: usize,
+}
+
+fn figures(set: &str) -> Figures {
+    let idx = reference_index().expect("index");
+    let mut f = Figures::default();
+    for row in read_set(&data(set)).expect("set") {
+        let (res, _) = idx
+            .search(&row.query, row.region.as_deref(), 10)
+            .expect("search");
+        let top: Vec<&str> = res.items.iter().take(3).map(|i| i.code()).collect();
+        let found = top.iter().any(|c| row.expected.iter().any(|e| e == c));
+        f.rows += 1;
+        f.answered += usize::from(!res.items.is_empty());
+        f.top3 += usize::from(found);
+        f.top3_confident += usize::from(found && res.confident);
+        if !found || !res.confident {
+            println!(
+                "{set}: {:?} region={:?} ({}) expected {:?} got {top:?} confident={}",
+                row.query, row.region, row.what, row.expected, res.confident
+            );
+        }
+    }
+    println!("{set}: {f:?}");
+    f
+}
+
+/// The queries of a set whose answer is confident.
+fn confident_queries(set: &str) -> (usize, Vec<String>) {
+    let idx = reference_index().expect("index");
+    let body = std::fs::read_to_string(data(set)).expect("set");
+    let mut n = 0;
+    let mut confident = Vec::new();
+    for line in body.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let region = cols.get(1).map(|r| r.trim()).filter(|r| !r.is_empty());
+        let (res, _) = idx.search(cols[0], region, 10).expect("search");
+        n += 1;
+        if res.confident {
+            confident.push(cols[0].to_string());
+        }
+    }
+    println!("{set}: {}/{n} confident: {confident:?}", confident.len());
+    (n, confident)
+}
+
+/// Floors at what the engine reaches now (before this round: stories 24/28 top 3 and 2
+/// confident, old names 5 and 4 of 20, hurried 8 and 8 of 16 with 9 answered, places 9 and 7
+/// of 12, outside 8 of 24 confident).
+#[test]
+fn stories_find_the_entry() {
+    let f = figures("search-stories.tsv");
+    assert_eq!(f.rows, 28);
+    assert!(f.top3 >= 27, "{f:?}");
+    assert!(f.top3_confident >= 10, "{f:?}");
+}
+
+#[test]
+fn old_agency_names_find_todays_department() {
+    let f = figures("search-oldnames.tsv");
+    assert_eq!(f.rows, 20);
+    assert!(f.top3 >= 20, "{f:?}");
+    assert!(f.top3_confident >= 20, "{f:?}");
+}
+
+#[test]
+fn hurried_pinyin_finds_the_entry() {
+    let f = figures("search-hurried.tsv");
+    assert_eq!(f.rows, 16);
+    assert!(f.answered >= 16, "{f:?}");
+    assert!(f.top3 >= 15, "{f:?}");
+    assert!(f.top3_confident >= 13, "{f:?}");
+}
+
+#[test]
+fn place_questions_find_the_department() {
+    let f = figures("search-places.tsv");
+    assert_eq!(f.rows, 12);
+    assert!(f.top3 >= 12, "{f:?}");
+    assert!(f.top3_confident >= 12, "{f:?}");
+}
+
+/// The goal: at most one in twenty confident.
+#[test]
+fn other_provinces_and_missing_organs_are_not_confident() {
+    let (n, confident) = confident_queries("search-outside.tsv");
+    assert_eq!(n, 24);
+    assert!(confident.len() * 20 <= n, "confident: {confident:?}");
+}
