@@ -46,6 +46,11 @@ pub struct NotifyConfig {
     pub batch: i64,
     #[serde(rename = "notify_lease_ms")]
     pub lease_ms: i64,
+    /// This replica's lasting name (`HOTLINE_NOTIFY_REPLICA`): the one it keeps across restarts,
+    /// so that a restart takes back at once what its previous run held when it died. Empty:
+    /// the host name and the data folder.
+    #[serde(rename = "notify_replica")]
+    pub replica: String,
     #[serde(rename = "notify_poll_ms")]
     pub poll_ms: u64,
     #[serde(rename = "notify_max_attempts")]
@@ -84,6 +89,7 @@ impl Default for NotifyConfig {
             workers: 8,
             batch: 8,
             lease_ms: 120_000,
+            replica: String::new(),
             poll_ms: 1000,
             max_attempts: 8,
             backoff_base_ms: 5_000,
@@ -175,6 +181,11 @@ impl NotifyConfig {
             "120000",
         ),
         Variable::new(
+            "notify_replica",
+            "this replica's name, kept across restarts (unique per replica)",
+            "host name and data folder",
+        ),
+        Variable::new(
             "notify_poll_ms",
             "how often idle workers look for work (ms)",
             "1000",
@@ -215,6 +226,12 @@ impl NotifyConfig {
         if n.fax_dir.as_os_str().is_empty() {
             n.fax_dir = data_dir.join("fax");
         }
+        if n.replica.trim().is_empty() {
+            n.replica = default_replica(data_dir);
+        }
+        if n.replica.contains('|') {
+            return Err(c.error("notify_replica", "must not contain `|`"));
+        }
         if n.hylafax_host.is_empty() {
             n.hylafax_host = n
                 .hylafax_host_old
@@ -235,6 +252,18 @@ impl NotifyConfig {
         }
         Ok(n)
     }
+}
+
+/// The host name and the data folder: two replicas on one host have their own data folders
+/// (mail and fax spools live there), and a restarted replica finds the same ones.
+fn default_replica(data_dir: &Path) -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.trim().is_empty())
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .unwrap_or_default();
+    let dir = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    format!("{}:{}", host.trim(), dir.display()).replace('|', "/")
 }
 
 #[cfg(test)]

@@ -95,6 +95,24 @@ impl Application {
                 &format!("Notifications in status {status}"),
             );
         }
+        // Leases this replica's previous run held when it died are taken back now, not when
+        // they run out: a restart resends what was in flight at once (at least once, as always).
+        let replica = format!("{}|", config.replica);
+        let lease_prefix = format!("{replica}{}|", &crate::domain::new_id()[..12]);
+        let prefix = lease_prefix.clone();
+        let released = shared::db::run(&pool, move |c| {
+            Ok(crate::db::notifications::release_earlier_runs(
+                c,
+                &replica,
+                &prefix,
+                now_ms(),
+            )?)
+        })
+        .await
+        .map_err(|e| format!("release earlier leases: {e}"))?;
+        if released > 0 {
+            tracing::info!(released, "took back the deliveries an earlier run held");
+        }
         let jobs = Jobs {
             pool: pool.clone(),
             sender: Arc::new(sender),
@@ -103,6 +121,7 @@ impl Application {
             finished: Arc::new(Notify::new()),
             tickets: Some(tickets),
             metrics: Some(metrics.clone()),
+            lease_prefix,
         };
         let state = AppState {
             pool,

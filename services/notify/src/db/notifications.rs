@@ -323,6 +323,36 @@ const CLAIM_CHECKS_SQLITE: &str = "UPDATE notifications \
         ORDER BY next_check_at LIMIT ?4) \
     RETURNING *";
 
+/// Gives back at once the delivery leases an earlier run of this replica held when it stopped
+/// (their tokens begin with `replica`, but not with `current`, this run's prefix): without
+/// this they would wait out the whole lease. Other replicas' leases are not touched. Returns
+/// how many were given back.
+pub fn release_earlier_runs(
+    conn: &mut DbConnection,
+    replica: &str,
+    current: &str,
+    now: i64,
+) -> DbResult<usize> {
+    let len = |s: &str| i32::try_from(s.chars().count()).unwrap_or(i32::MAX);
+    let statement = "UPDATE notifications SET locked_until = $1 \
+        WHERE status = 'sending' AND locked_until > $1 \
+          AND substr(locked_by, 1, $2) = $3 AND substr(locked_by, 1, $4) <> $5";
+    let statement = if conn.is_sqlite() {
+        statement.replace('$', "?")
+    } else {
+        statement.to_string()
+    };
+    write_tx(conn, |c| {
+        Ok(shared::on_backend!(c, |c| diesel::sql_query(&statement)
+            .bind::<BigInt, _>(now)
+            .bind::<diesel::sql_types::Integer, _>(len(replica))
+            .bind::<Text, _>(replica)
+            .bind::<diesel::sql_types::Integer, _>(len(current))
+            .bind::<Text, _>(current)
+            .execute(c))?)
+    })
+}
+
 /// What a worker leases: delivery jobs, or sent faxes whose provider is due to be asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lease {

@@ -31,6 +31,9 @@ pub struct Jobs {
     pub tickets: Option<TicketsClient>,
     /// Queue depth per status, exported on `/metrics`.
     pub metrics: Option<Arc<shared::metrics::Metrics>>,
+    /// `<replica>|<run>|`: every lease token of this run begins with it, so that the next run
+    /// of the same replica knows which leases were its own (`release_earlier_runs`).
+    pub lease_prefix: String,
 }
 
 impl Jobs {
@@ -203,7 +206,7 @@ impl Jobs {
         who: &str,
         what: Lease,
     ) -> Result<(String, Vec<NotificationRow>), shared::ApiError> {
-        let token = format!("{who}-{}", &new_id()[..12]);
+        let token = format!("{}{who}-{}", self.lease_prefix, &new_id()[..12]);
         let (lease, batch) = (self.config.lease_ms, self.config.batch.max(1));
         let claim_token = token.clone();
         let rows = shared::db::run(&self.pool, move |c| {
