@@ -116,3 +116,39 @@ async fn hotline_run_works_out_of_the_box() {
     // The generated secret is kept in the data folder for `hotline token`.
     assert!(data.join("jwt-secret").exists());
 }
+
+/// Issue 16, deployment: `hotline run` seeds demo accounts with a shared password, so bound
+/// beyond loopback it refuses to start, unless told in so many words that it is a demo.
+#[test]
+fn hotline_run_refuses_to_serve_demo_accounts_beyond_this_machine() {
+    let dir = TempDir::new("hotline-open").unwrap();
+    let data = dir.path().join("data");
+    let mut child = std::process::Command::new(e2e::hotline_binary())
+        .arg("run")
+        .env("HOTLINE_DATA_DIR", &data)
+        .env("HOTLINE_HOST", "0.0.0.0")
+        .env_remove("HOTLINE_DEMO")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // It must stop by itself; one that serves instead is stopped here and fails the test.
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("hotline run served demo accounts on 0.0.0.0");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(!status.success());
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+    assert!(said.contains("HOTLINE_DEMO=1"), "{said}");
+    // Nothing was created: no database, no accounts, no secret.
+    let files = std::fs::read_dir(&data).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(files, 0, "files were made in {}", data.display());
+}

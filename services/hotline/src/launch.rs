@@ -20,6 +20,14 @@ fn settings(config: &Config, service: &str) -> Result<ServiceSettings, String> {
     ServiceSettings::from_config(service, config).map_err(|e| format!("{service}: {e}"))
 }
 
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The reference data shipped in the repository, for the demo run's first start.
 fn reference_data_dir(config: &Config) -> Result<Option<String>, String> {
     let knowledge: knowledge::startup::KnowledgeSettings =
@@ -76,6 +84,24 @@ pub async fn run_all(mut config: Config) -> Result<(), String> {
         config.set("knowledge_import_dir", dir);
     }
     let launcher: LauncherSettings = config.extract().map_err(|e| e.to_string())?;
+    // The demo accounts share one known password: reachable from this machine only, unless
+    // the operator says in so many words that this is a demo.
+    let hosts = [
+        settings(&config, "knowledge")?.host,
+        settings(&config, "tickets")?.host,
+        settings(&config, "notify")?.host,
+        console_settings(&config)?.host,
+    ];
+    if let Some(open) = hosts.iter().find(|h| !is_loopback(h))
+        && !launcher.demo
+    {
+        return Err(format!(
+            "hotline run creates demo accounts with a shared password, so it binds only to this \
+             machine (127.0.0.1), not {open}. For a demo others can reach, set HOTLINE_DEMO=1; \
+             for a deployment, run each service on its own (hotline knowledge|tickets|notify|console), \
+             which creates no demo accounts"
+        ));
+    }
     let password = launcher
         .demo_password
         .clone()

@@ -12,6 +12,8 @@ use shared::config::{Variable, keys_of};
 pub struct LauncherSettings {
     /// The demo accounts' password in `hotline run`.
     pub demo_password: Option<String>,
+    /// `HOTLINE_DEMO=1`: `hotline run` may bind beyond loopback with its demo accounts.
+    pub demo: bool,
     /// The settings file itself (read before the others).
     pub config: Option<String>,
 }
@@ -22,6 +24,11 @@ impl LauncherSettings {
             "demo_password",
             "password of the demo accounts `hotline run` creates",
             "hotline-demo",
+        ),
+        Variable::new(
+            "demo",
+            "1: `hotline run` (demo accounts, shared password) may bind beyond loopback",
+            "unset: loopback only",
         ),
         Variable::new(
             "config",
