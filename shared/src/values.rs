@@ -85,6 +85,18 @@ pub fn mask_phone(phone: &str) -> String {
     format!("{head}****{tail}")
 }
 
+/// A number a fax can dial: digits, `-`, and `+` only in front; 6 to 20 digits. Notify's fax
+/// transports refuse anything else, so every place that takes a fax number checks this.
+pub fn is_fax_number(text: &str) -> bool {
+    let chars_ok = text.len() <= 40
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+        && !text.chars().skip(1).any(|c| c == '+');
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    chars_ok && (6..=20).contains(&digits)
+}
+
 /// An e-mail address that the mailer will take: [`lettre::Address`] checks it (as notify
 /// does when it sends), and the domain must have a dot (`a@b` is not a caller's address).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -93,6 +105,11 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(text: &str) -> Option<Email> {
+        // A quoted local part (`"x y"@example.org`) is valid mail but no liaison's or caller's
+        // address; refusing it everywhere keeps the three services' rule one.
+        if text.chars().any(|c| c.is_whitespace() || c == '"') {
+            return None;
+        }
         let address: lettre::Address = text.parse().ok()?;
         let domain = address.domain();
         let dotted = domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.');
@@ -153,6 +170,7 @@ mod tests {
         assert!(Email::parse("a@b").is_none());
         assert!(Email::parse("not-an-address").is_none());
         assert!(Email::parse("a b@c.cn").is_none());
+        assert!(Email::parse("\"x y\"@example.org").is_none());
         assert!(Email::parse("a@.cn").is_none());
         assert!(Email::parse("a@b.cn.").is_none());
         assert!(Email::parse("张三@example.cn").is_some());

@@ -300,6 +300,11 @@ async fn bad_department_bodies_change_nothing() {
     let mut merged = new_department();
     merged["status"] = json!("merged");
     cases.push((merged.to_string(), 400));
+    // Issue 16, finding 7: a fax number notify would refuse later (so the urgent fax would
+    // silently never go) is refused here, when it is entered.
+    let mut fax = new_department();
+    fax["fax"] = json!("0871-1234567; rm -rf /");
+    cases.push((fax.to_string(), 400));
     cases.push((format!("{{\"x\": \"{}\"}}", "a".repeat(70 * 1024)), 413));
     for (body, status) in cases {
         let res = app
@@ -314,6 +319,7 @@ async fn bad_department_bodies_change_nothing() {
         json!({"region": "999999"}),
         json!({"status": "closed"}),
         json!({"successor": "530100-zfb"}),
+        json!({"fax": "传真 0871-1234567"}),
     ] {
         let res = app
             .send(

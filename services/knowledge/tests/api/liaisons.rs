@@ -57,6 +57,26 @@ async fn editor_adds_and_changes_a_liaison() {
     .await;
     assert_eq!(changed["email"], "new@example.org");
     assert_eq!(app.seq(), seq + 1);
+    // Issue 16, finding 7: an address or fax number the mailer or fax would refuse is refused
+    // when it is entered, by the rules notify and tickets use.
+    for body in [
+        json!({"email": "\"x y\"@example.org"}),
+        json!({"email": "l2@localhost"}),
+        json!({"fax": "0871-1234567; rm -rf /"}),
+    ] {
+        problem(
+            app.send(
+                Method::PATCH,
+                "/api/v1/liaisons/530100-rsj-L2",
+                Some(&t),
+                Some(body),
+            )
+            .await,
+            400,
+        )
+        .await;
+    }
+    assert_eq!(app.seq(), seq + 1);
 
     for body in [
         json!({"email": "not an email"}),

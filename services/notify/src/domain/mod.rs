@@ -259,9 +259,10 @@ pub fn value_text(v: &serde_json::Value) -> String {
 
 pub fn validate_email(to: &str) -> Result<(), ApiError> {
     check_required("to", to, 254)?;
-    to.parse::<lettre::Address>()
+    // The rule every service uses (`shared::values::Email`).
+    shared::values::Email::parse(to)
         .map(|_| ())
-        .map_err(|_| ApiError::bad_request("`to` is not an e-mail address"))
+        .ok_or_else(|| ApiError::bad_request("`to` is not an e-mail address"))
 }
 
 /// Digits, `-` and `+` (a `+` only in front), 6 to 20 digits.
@@ -275,16 +276,9 @@ pub fn validate_fax_number(to: &str) -> Result<(), ApiError> {
     }
 }
 
-/// The rule for a fax number, also checked by the HylaFAX client before it dials.
-pub fn is_fax_number(to: &str) -> bool {
-    let chars_ok = to.len() <= 40
-        && to
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
-        && !to.chars().skip(1).any(|c| c == '+');
-    let digits = to.chars().filter(char::is_ascii_digit).count();
-    chars_ok && (6..=20).contains(&digits)
-}
+/// The rule for a fax number (one for every service), also checked by the HylaFAX client
+/// before it dials.
+pub use shared::values::is_fax_number;
 
 /// The number a fax transport dials: the digits, with a leading `+` kept.
 pub fn dial_string(number: &str) -> String {
