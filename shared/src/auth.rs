@@ -106,6 +106,25 @@ pub const REVOCATION_POLL: std::time::Duration = std::time::Duration::from_milli
 /// behind, or committed just after a poll, is not missed.
 pub const REVOCATION_OVERLAP_MS: i64 = 5_000;
 
+/// Keeps `keys`' list of ended tokens current for as long as the service runs: every
+/// [`REVOCATION_POLL`] it asks `fetch` for the changes since a little before the newest one
+/// seen (knowledge reads its own table; the others ask knowledge over HTTP). While `fetch`
+/// fails, the last known list stands.
+pub async fn keep_revocations_current<F, Fut, E>(keys: Arc<JwtKeys>, mut fetch: F)
+where
+    F: FnMut(i64) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<Revocation>, E>>,
+    E: std::fmt::Display,
+{
+    loop {
+        match fetch(keys.revocations().poll_from()).await {
+            Ok(list) => keys.revocations().apply(&list),
+            Err(e) => tracing::debug!(error = %e, "ended tokens not available now"),
+        }
+        tokio::time::sleep(REVOCATION_POLL).await;
+    }
+}
+
 /// The oldest token version each account still accepts: older tokens ended with a change of
 /// role, department, password or state, or with signing out.
 #[derive(Debug, Default)]

@@ -5,7 +5,7 @@
 
 use serde::de::IgnoredAny;
 
-use crate::auth::{JwtKeys, REVOCATION_POLL};
+use crate::auth::JwtKeys;
 use crate::contract::knowledge::{
     ChangeRequestAccepted, ChangeRequestInput, DepartmentLookup, Revocation,
 };
@@ -102,14 +102,11 @@ impl TicketsClient {
     }
 }
 
-/// Keeps `keys`' revocations current from knowledge, every [`REVOCATION_POLL`], for as long as
-/// the service runs. While knowledge cannot be reached, the last known list stands.
+/// Keeps `keys`' ended tokens current from knowledge, for as long as the service runs.
 pub async fn poll_revocations(knowledge: KnowledgeClient, keys: std::sync::Arc<JwtKeys>) {
-    loop {
-        match knowledge.revocations(keys.revocations().poll_from()).await {
-            Ok(list) => keys.revocations().apply(&list),
-            Err(e) => tracing::debug!(error = %e, "revocations not available now"),
-        }
-        tokio::time::sleep(REVOCATION_POLL).await;
-    }
+    crate::auth::keep_revocations_current(keys, |since| {
+        let knowledge = knowledge.clone();
+        async move { knowledge.revocations(since).await }
+    })
+    .await;
 }

@@ -18,7 +18,8 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
     chrono::Duration::seconds(secs.min(300))
 }
 
-/// Sends what is due once; returns how many were delivered.
+/// Sends what is due once; returns how many messages it took up (delivered, retried later or
+/// kept as dead).
 pub async fn relay_once(pool: &DbPool, tickets: &TicketsClient) -> usize {
     let due = match shared::db::run(pool, |c| Ok(outbox::due(c, 20)?)).await {
         Ok(d) => d,
@@ -27,7 +28,7 @@ pub async fn relay_once(pool: &DbPool, tickets: &TicketsClient) -> usize {
             return 0;
         }
     };
-    let mut sent = 0;
+    let taken = due.len();
     for m in due {
         // Every message is a knowledge result for a ticket; anything else is a bug, logged
         // and left in the table for someone to read.
@@ -46,10 +47,7 @@ pub async fn relay_once(pool: &DbPool, tickets: &TicketsClient) -> usize {
             .knowledge_result(ticket, &result, &m.idempotency_key)
             .await;
         let outcome = match result {
-            Ok(_) => {
-                sent += 1;
-                shared::db::run(pool, move |c| Ok(outbox::mark_sent(c, id)?)).await
-            }
+            Ok(_) => shared::db::run(pool, move |c| Ok(outbox::mark_sent(c, id)?)).await,
             // No such ticket, or one that takes no result: sending again cannot help.
             Err(e) if e.is_refusal() => {
                 tracing::error!(id, ticket, error = %e, "outbox: tickets refused the result; kept as dead");
@@ -70,7 +68,7 @@ pub async fn relay_once(pool: &DbPool, tickets: &TicketsClient) -> usize {
             tracing::warn!(id, error = %e, "outbox: cannot record the outcome");
         }
     }
-    sent
+    taken
 }
 
 /// Polls the outbox every `interval` for as long as the service runs; `knowledge_outbox_dead`
@@ -85,11 +83,13 @@ pub async fn relay_loop(
         "knowledge_outbox_dead",
         "Results the tickets service refused for good (kept, not retried)",
     );
+    // Counted at start and after a round that took messages up: an idle round changes nothing.
+    let mut recount = true;
     loop {
-        relay_once(&pool, &tickets).await;
-        if let Ok(dead) = shared::db::run(&pool, |c| Ok(outbox::dead_count(c)?)).await {
+        if recount && let Ok(dead) = shared::db::run(&pool, |c| Ok(outbox::dead_count(c)?)).await {
             metrics.set_gauge("knowledge_outbox_dead", dead as f64);
         }
+        recount = relay_once(&pool, &tickets).await > 0;
         tokio::time::sleep(interval).await;
     }
 }

@@ -3,18 +3,17 @@
 
 use std::sync::Arc;
 
-use shared::auth::{JwtKeys, REVOCATION_POLL};
+use shared::auth::JwtKeys;
 use shared::db::DbPool;
 
 use crate::db::accounts;
 
 pub async fn poll(pool: DbPool, keys: Arc<JwtKeys>) {
-    loop {
-        let since = keys.revocations().poll_from();
-        match shared::db::run(&pool, move |c| Ok(accounts::revocations_since(c, since)?)).await {
-            Ok(list) => keys.revocations().apply(&list),
-            Err(e) => tracing::warn!(error = %e, "cannot read ended tokens"),
+    shared::auth::keep_revocations_current(keys, |since| {
+        let pool = pool.clone();
+        async move {
+            shared::db::run(&pool, move |c| Ok(accounts::revocations_since(c, since)?)).await
         }
-        tokio::time::sleep(REVOCATION_POLL).await;
-    }
+    })
+    .await;
 }
