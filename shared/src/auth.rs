@@ -31,6 +31,16 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role: for what anyone signed in may read.
+    pub const ALL: &'static [Role] = &[
+        Role::Operator,
+        Role::Liaison,
+        Role::KbEditor,
+        Role::Supervisor,
+        Role::Admin,
+        Role::Service,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Operator => "operator",

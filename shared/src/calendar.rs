@@ -87,6 +87,15 @@ impl WorkCalendar {
         }
     }
 
+    /// A calendar of the given years.
+    pub fn of_years<'a>(years: impl IntoIterator<Item = &'a CalendarYear>) -> WorkCalendar {
+        let mut c = WorkCalendar::default();
+        for year in years {
+            c.add_year(year);
+        }
+        c
+    }
+
     pub fn add_year(&mut self, year: &CalendarYear) {
         for (from, to, _) in &year.holidays {
             let mut d = *from;
@@ -190,18 +199,11 @@ mod tests {
     fn cal() -> WorkCalendar {
         let year: CalendarYear =
             serde_json::from_str(include_str!("../../data/kb/calendar-2026.json")).unwrap();
-        let mut c = WorkCalendar::default();
-        c.add_year(&year);
-        c
+        WorkCalendar::of_years([&year])
     }
 
     fn local(s: &str) -> DateTime<Utc> {
-        cst()
-            .from_local_datetime(
-                &chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap(),
-            )
-            .unwrap()
-            .with_timezone(&Utc)
+        crate::time::parse_cst_minute(s).unwrap()
     }
 
     fn local_str(t: DateTime<Utc>) -> String {

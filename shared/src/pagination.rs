@@ -26,6 +26,11 @@ pub struct Paging {
 }
 
 impl Paging {
+    /// The page a query's `page` and `per_page` ask for.
+    pub fn of(page: Option<i64>, per_page: Option<i64>) -> Result<Paging, ApiError> {
+        PageParams { page, per_page }.paging()
+    }
+
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.per_page
     }

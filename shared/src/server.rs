@@ -135,6 +135,30 @@ pub struct Common {
     pub json_limit: usize,
 }
 
+/// Binds the service's configured address with `state` (its `AppState`) registered for the
+/// handlers, and a body limit of `common.json_limit` for raw bodies as for JSON.
+pub fn bind_service<S: Clone + Send + 'static>(
+    settings: &crate::settings::ServiceSettings,
+    doc: OpenApi,
+    routes: Routes,
+    common: Common,
+    state: S,
+) -> Result<(actix_web::dev::Server, u16), String> {
+    let limit = common.json_limit;
+    bind(
+        &settings.host,
+        settings.port,
+        doc,
+        routes,
+        common,
+        move |c: &mut web::ServiceConfig| {
+            c.app_data(web::Data::new(state.clone()))
+                .app_data(web::PayloadConfig::new(limit));
+        },
+    )
+    .map_err(|e| format!("bind {}:{}: {e}", settings.host, settings.port))
+}
+
 /// Binds `host:port` (port 0 picks one) and builds the server; `data` registers the service's
 /// own state on every worker's app.
 pub fn bind<D>(

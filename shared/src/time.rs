@@ -32,6 +32,17 @@ pub fn cst_minute(t: DateTime<Utc>) -> String {
     t.with_timezone(&cst()).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// The reverse of [`cst_minute`]: `2026-10-23 17:30` in China time; `None` if not that form.
+pub fn parse_cst_minute(s: &str) -> Option<DateTime<Utc>> {
+    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").ok()?;
+    Some(
+        cst()
+            .from_local_datetime(&naive)
+            .single()?
+            .with_timezone(&Utc),
+    )
+}
+
 /// Milliseconds in a day, and China time's offset, for grouping by local day in SQL.
 pub const DAY_MS: i64 = 86_400_000;
 pub const CST_OFFSET_MS: i64 = 8 * 3_600_000;

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use serde::Deserialize;
 use shared::auth::JwtKeys;
@@ -253,18 +252,13 @@ impl Application {
             readiness: readiness.clone(),
             json_limit: shared::web::DEFAULT_JSON_LIMIT,
         };
-        let data = state.clone();
-        let (server, port) = server::bind(
-            &settings.host,
-            settings.port,
+        let (server, port) = server::bind_service(
+            &settings,
             openapi(),
             crate::routes::register,
             common,
-            move |c: &mut web::ServiceConfig| {
-                c.app_data(web::Data::new(data.clone()));
-            },
-        )
-        .map_err(|e| format!("bind {}:{}: {e}", settings.host, settings.port))?;
+            state.clone(),
+        )?;
 
         let tickets = TicketsClient(ServiceClient::new(
             &settings.urls.tickets,

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use actix_web::web;
 use diesel_migrations::EmbeddedMigrations;
 use shared::clients::{KnowledgeClient, TicketsClient};
 use shared::db::DbPool;
@@ -136,19 +135,13 @@ impl Application {
             readiness: readiness.clone(),
             json_limit: BODY_LIMIT,
         };
-        let data = state.clone();
-        let (server, port) = server::bind(
-            &settings.host,
-            settings.port,
+        let (server, port) = server::bind_service(
+            &settings,
             openapi(),
             crate::routes::register,
             common,
-            move |c: &mut web::ServiceConfig| {
-                c.app_data(web::Data::new(data.clone()))
-                    .app_data(web::PayloadConfig::new(BODY_LIMIT));
-            },
-        )
-        .map_err(|e| format!("bind {}:{}: {e}", settings.host, settings.port))?;
+            state.clone(),
+        )?;
         jobs.spawn();
         readiness.set_ready();
         tracing::info!(

@@ -4,7 +4,6 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use serde::Deserialize;
 use shared::calendar::{CalendarYear, WorkCalendar, WorkingHours};
@@ -347,18 +346,13 @@ impl Application {
             readiness: readiness.clone(),
             json_limit: shared::web::DEFAULT_JSON_LIMIT,
         };
-        let data = state.clone();
-        let (server, port) = server::bind(
-            &settings.host,
-            settings.port,
+        let (server, port) = server::bind_service(
+            &settings,
             openapi(),
             crate::routes::register,
             common,
-            move |c: &mut web::ServiceConfig| {
-                c.app_data(web::Data::new(data.clone()));
-            },
-        )
-        .map_err(|e| format!("bind {}:{}: {e}", settings.host, settings.port))?;
+            state.clone(),
+        )?;
         crate::jobs::start(state.clone());
         tokio::spawn(shared::clients::poll_revocations(
             state.knowledge.clone(),

@@ -13,6 +13,61 @@ pub struct Phone {
     pub number: String,
 }
 
+/// A department of the directory as stored and as the knowledge service lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    /// `<region>-<kind>`, e.g. `530100-rsj`.
+    pub code: String,
+    pub region: String,
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub phones: Vec<Phone>,
+    pub fax: Option<String>,
+    pub address: Option<String>,
+    pub directions: Option<String>,
+    #[serde(default)]
+    pub service_locations: Vec<String>,
+    pub hours: Option<crate::hours::Hours>,
+    /// `active` or `merged`.
+    pub status: String,
+    /// For a merged agency: the department that took over its work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successor: Option<String>,
+}
+
+/// A department's information liaison (信息联络员).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Liaison {
+    pub code: String,
+    pub department: String,
+    pub name: String,
+    pub phone: String,
+    pub mobile: String,
+    pub email: String,
+    pub fax: String,
+}
+
+/// An FAQ entry: a question with the department's answer.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Faq {
+    pub code: String,
+    pub department: String,
+    pub question: String,
+    pub answer: String,
+    /// May be read out to callers (授权解答).
+    pub authorized: bool,
+    /// `draft`, `pending`, `published` or `retired`.
+    pub status: String,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+}
+
 /// A department that is not in the directory yet, as a liaison describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -31,47 +31,24 @@ pub struct ChangeRequest {
 }
 
 /// A department as `GET /departments/{code}` answers it (the operator's detail panel, the
-/// editor's queue).
-#[derive(Debug, Clone, Deserialize)]
+/// editor's queue); fields the answer leaves out read as empty.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct Department {
     pub code: String,
     pub name: String,
-    #[serde(default)]
     pub region: String,
-    #[serde(default)]
     pub region_name: Option<String>,
-    #[serde(default)]
     pub phones: Vec<Phone>,
-    #[serde(default)]
     pub fax: Option<String>,
-    #[serde(default)]
     pub address: Option<String>,
-    #[serde(default)]
     pub directions: Option<String>,
-    #[serde(default)]
     pub hours_text: Option<String>,
-    #[serde(default)]
     pub open_now: Option<bool>,
-    #[serde(default)]
     pub service_locations: Vec<String>,
-    #[serde(default)]
     pub liaisons: Vec<Liaison>,
-    #[serde(default)]
     pub status: String,
-    #[serde(default)]
     pub successor_department: Option<DepartmentRef>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Faq {
-    pub code: String,
-    pub department: String,
-    pub question: String,
-    pub answer: String,
-    pub authorized: bool,
-    pub status: String,
-    #[serde(default)]
-    pub keywords: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -136,32 +113,11 @@ pub struct RejectedLine {
     pub error: String,
 }
 
+pub use shared::contract::knowledge::{Faq, Liaison};
 pub use shared::hours::{Hours, WeeklyHours};
 
 /// A department as the list and `PATCH` answer it: every field the editor can change.
-#[derive(Debug, Clone, Deserialize)]
-pub struct DepartmentRecord {
-    pub code: String,
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub kind: String,
-    pub name: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    #[serde(default)]
-    pub phones: Vec<Phone>,
-    pub fax: Option<String>,
-    pub address: Option<String>,
-    pub directions: Option<String>,
-    #[serde(default)]
-    pub service_locations: Vec<String>,
-    pub hours: Option<Hours>,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub successor: Option<String>,
-}
+pub use shared::contract::knowledge::Department as DepartmentRecord;
 
 /// `GET /departments/{code}`: the record with its region's name and its liaisons.
 #[derive(Debug, Clone, Deserialize)]
@@ -172,16 +128,4 @@ pub struct DepartmentDetail {
     pub region_name: Option<String>,
     #[serde(default)]
     pub liaisons: Vec<Liaison>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Liaison {
-    pub code: String,
-    pub name: String,
-    #[serde(default)]
-    pub phone: String,
-    #[serde(default)]
-    pub mobile: String,
-    #[serde(default)]
-    pub email: String,
 }

@@ -296,6 +296,25 @@ pub fn path_code(code: &str) -> Result<&str, PageError> {
     ok.then_some(code).ok_or(PageError::NotFound)
 }
 
+/// A list page's query: the page, its size, and those of `filters` that are set.
+pub fn page_query(
+    page: i64,
+    per_page: i64,
+    filters: &[(&'static str, &str)],
+) -> Vec<(&'static str, String)> {
+    let mut query = vec![
+        ("page", page.to_string()),
+        ("per_page", per_page.to_string()),
+    ];
+    query.extend(
+        filters
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (*k, v.to_string())),
+    );
+    query
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

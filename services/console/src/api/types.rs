@@ -75,12 +75,7 @@ pub struct Event {
     pub data: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Phone {
-    #[serde(default)]
-    pub label: String,
-    pub number: String,
-}
+pub use shared::contract::knowledge::Phone;
 
 /// A department as the search answer and lists carry it.
 #[derive(Debug, Clone, Deserialize)]

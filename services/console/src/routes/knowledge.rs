@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::api::knowledge::*;
 use crate::api::types::Page;
-use crate::api::{Api, Service, path_code};
+use crate::api::{Api, Service, page_query, path_code};
 use crate::error::PageError;
 use crate::routes::{html, is_htmx, see_other};
 use crate::session::{CurrentUser, User};
@@ -184,13 +184,11 @@ async fn reject(
 
 const FAQ_PER_PAGE: i64 = 50;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 struct FaqQuery {
-    #[serde(default)]
     department: String,
-    #[serde(default)]
     status: String,
-    #[serde(default)]
     page: Option<i64>,
 }
 
@@ -199,22 +197,19 @@ async fn faqs(
     api: web::Data<Api>,
     q: web::Query<FaqQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let q = q.into_inner();
     let filter = view::FaqFilter {
         department: q.department.trim().to_string(),
         status: q.status.trim().to_string(),
         page: q.page.unwrap_or(1).max(1),
     };
-    let mut params = vec![
-        ("page", filter.page.to_string()),
-        ("per_page", FAQ_PER_PAGE.to_string()),
-    ];
-    if !filter.department.is_empty() {
-        params.push(("department", filter.department.clone()));
-    }
-    if !filter.status.is_empty() {
-        params.push(("status", filter.status.clone()));
-    }
+    let params = page_query(
+        filter.page,
+        FAQ_PER_PAGE,
+        &[
+            ("department", &filter.department),
+            ("status", &filter.status),
+        ],
+    );
     let page: Page<Faq> = api
         .get_query(&user, Service::Knowledge, "/api/v1/faqs", &params)
         .await?;
@@ -429,6 +424,22 @@ async fn create_faq(
 
 const UNANSWERED_PER_PAGE: i64 = 50;
 
+/// A page of one of knowledge's lists, with the regions to name the codes in it. Region names
+/// are a nicety: with no list of regions the codes show.
+async fn page_with_regions<T: serde::de::DeserializeOwned>(
+    user: &User,
+    api: &Api,
+    path: &str,
+    params: &[(&'static str, String)],
+) -> Result<(Page<T>, Vec<Region>), PageError> {
+    let (list, regions) = futures_util::future::join(
+        api.get_query::<Page<T>, _>(user, Service::Knowledge, path, params),
+        api.get_reference::<Vec<Region>>(user, Service::Knowledge, "/api/v1/regions"),
+    )
+    .await;
+    Ok((list?, regions.unwrap_or_default()))
+}
+
 #[derive(Deserialize)]
 struct UnansweredQuery {
     #[serde(default)]
@@ -447,28 +458,10 @@ async fn unanswered(
         _ => "open".to_string(),
     };
     let page_no = q.page.unwrap_or(1).max(1);
-    let params = [
-        ("status", status.clone()),
-        ("page", page_no.to_string()),
-        ("per_page", UNANSWERED_PER_PAGE.to_string()),
-    ];
-    let (list, regions) = futures_util::future::join(
-        api.get_query::<Page<Unanswered>, _>(
-            &user,
-            Service::Knowledge,
-            "/api/v1/reports/unanswered",
-            &params,
-        ),
-        api.get_reference::<Vec<Region>>(&user, Service::Knowledge, "/api/v1/regions"),
-    )
-    .await;
-    let list = list?;
-    // Region names are a nicety: the codes show when the list cannot be had.
-    let regions: HashMap<String, String> = regions
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| (r.code, r.name))
-        .collect();
+    let params = page_query(page_no, UNANSWERED_PER_PAGE, &[("status", &status)]);
+    let (list, regions) =
+        page_with_regions::<Unanswered>(&user, &api, "/api/v1/reports/unanswered", &params).await?;
+    let regions: HashMap<String, String> = regions.into_iter().map(|r| (r.code, r.name)).collect();
     Ok(html(view::unanswered(
         &user,
         &list.items,
@@ -606,47 +599,25 @@ async fn departments(
         region: q.region.trim().to_string(),
         page: q.page.unwrap_or(1).max(1),
     };
-    let mut params = vec![
-        ("page", filter.page.to_string()),
-        ("per_page", DEPT_PER_PAGE.to_string()),
-    ];
-    if !filter.q.is_empty() {
-        params.push(("q", filter.q.clone()));
-    }
-    if !filter.region.is_empty() {
-        params.push(("region", filter.region.clone()));
-    }
-    let (list, regions) = futures_util::future::join(
-        api.get_query::<Page<DepartmentRecord>, _>(
-            &user,
-            Service::Knowledge,
-            "/api/v1/departments",
-            &params,
-        ),
-        api.get_reference::<Vec<Region>>(&user, Service::Knowledge, "/api/v1/regions"),
-    )
-    .await;
-    let list = list?;
-    // Region names are a nicety: codes show when the list cannot be had.
-    let regions = regions.unwrap_or_default();
-    // htmx restoring a page from history wants the whole page, not the results.
-    if is_htmx(&req) && !req.headers().contains_key("hx-history-restore-request") {
-        return Ok(html(view::department_results(
-            &filter,
-            &regions,
-            &list.items,
-            list.total,
-            DEPT_PER_PAGE,
-        )));
-    }
-    Ok(html(view::department_list(
-        &user,
-        &filter,
-        &regions,
-        &list.items,
-        list.total,
+    let params = page_query(
+        filter.page,
         DEPT_PER_PAGE,
-    )))
+        &[("q", &filter.q), ("region", &filter.region)],
+    );
+    let (list, regions) =
+        page_with_regions::<DepartmentRecord>(&user, &api, "/api/v1/departments", &params).await?;
+    // htmx restoring a page from history wants the whole page, not the results.
+    let listing = view::DeptListing {
+        filter,
+        regions,
+        items: list.items,
+        total: list.total,
+        per_page: DEPT_PER_PAGE,
+    };
+    if is_htmx(&req) && !req.headers().contains_key("hx-history-restore-request") {
+        return Ok(html(view::department_results(&listing)));
+    }
+    Ok(html(view::department_list(&user, &listing)))
 }
 
 /// The department with its liaisons, and all its FAQ entries whatever their review state.

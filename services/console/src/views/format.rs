@@ -72,6 +72,19 @@ impl Urgency {
     }
 }
 
+/// A number of seconds as `2天3小时` / `5小时10分` / `12分钟`.
+pub fn duration(seconds: i64) -> String {
+    let m = seconds.max(0) / 60;
+    let (d, h, min) = (m / (24 * 60), (m / 60) % 24, m % 60);
+    if d > 0 {
+        format!("{d}天{h}小时")
+    } else if h > 0 {
+        format!("{h}小时{min}分")
+    } else {
+        format!("{min}分钟")
+    }
+}
+
 /// `剩余 2天3小时` / `已超期 5小时` for a deadline, seen at `now`.
 pub fn countdown(due: &str, now: DateTime<Utc>) -> (String, Urgency) {
     let Some(due) = parse_time(due) else {
@@ -79,17 +92,7 @@ pub fn countdown(due: &str, now: DateTime<Utc>) -> (String, Urgency) {
     };
     let left = due - now;
     let minutes = left.num_minutes();
-    let span = |m: i64| {
-        let m = m.abs();
-        let (d, h, min) = (m / (24 * 60), (m / 60) % 24, m % 60);
-        if d > 0 {
-            format!("{d}天{h}小时")
-        } else if h > 0 {
-            format!("{h}小时{min}分")
-        } else {
-            format!("{min}分钟")
-        }
-    };
+    let span = |m: i64| duration(m.abs() * 60);
     if minutes < 0 {
         (format!("已超期 {}", span(minutes)), Urgency::Overdue)
     } else if minutes < 24 * 60 {

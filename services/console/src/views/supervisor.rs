@@ -261,19 +261,6 @@ fn region_name(names: &BTreeMap<String, String>, code: &str) -> String {
     names.get(code).cloned().unwrap_or_else(|| code.to_string())
 }
 
-/// A number of seconds as `2天3小时` / `5小时10分` / `12分钟`.
-pub fn duration(seconds: i64) -> String {
-    let m = seconds.max(0) / 60;
-    let (d, h, min) = (m / (24 * 60), (m / 60) % 24, m % 60);
-    if d > 0 {
-        format!("{d}天{h}小时")
-    } else if h > 0 {
-        format!("{h}小时{min}分")
-    } else {
-        format!("{min}分钟")
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The board
 
@@ -718,7 +705,7 @@ pub fn reports(r: &Reports) -> Markup {
                                     tr {
                                         td { (region_name(r.region_names, &g.region)) " " span.muted { (g.region) } }
                                         td.num { (g.opened) } td.num { (g.closed) } td.num { (g.answered) }
-                                        td.num { @match g.median_seconds_to_answer { Some(s) => (duration(s)), None => "—" } }
+                                        td.num { @match g.median_seconds_to_answer { Some(s) => (format::duration(s)), None => "—" } }
                                     }
                                 }
                             }
@@ -946,8 +933,8 @@ mod tests {
 
     #[test]
     fn durations_read_in_chinese() {
-        assert_eq!(duration(90), "1分钟");
-        assert_eq!(duration(3 * 3600 + 600), "3小时10分");
-        assert_eq!(duration(26 * 3600), "1天2小时");
+        assert_eq!(format::duration(90), "1分钟");
+        assert_eq!(format::duration(3 * 3600 + 600), "3小时10分");
+        assert_eq!(format::duration(26 * 3600), "1天2小时");
     }
 }

@@ -503,6 +503,37 @@ fn action_form(id: &str, action: &str, user: &User, class: &str, body: Markup) -
     }
 }
 
+/// A folded card with one required text field (`id`, `name`, label) and its button.
+fn text_action(
+    id: &str,
+    user: &User,
+    action: &str,
+    title: &str,
+    (field, name, label): (&str, &str, &str),
+) -> Markup {
+    folded(
+        id,
+        user,
+        action,
+        title,
+        html! {
+            label for=(field) { (label) }
+            textarea id=(field) name=(name) required maxlength="2000" {}
+            div.actions { button type="submit" { (title) } }
+        },
+    )
+}
+
+/// An action's form folded under its title until opened.
+fn folded(id: &str, user: &User, action: &str, title: &str, body: Markup) -> Markup {
+    html! {
+        details.card {
+            summary { (title) }
+            (action_form(id, action, user, "", body))
+        }
+    }
+}
+
 /// A search-as-you-type department picker filling the hidden `name` field.
 fn department_picker(name: &str, key: &str, label: &str) -> Markup {
     let input = format!("pick-{key}");
@@ -574,26 +605,20 @@ fn liaison_forms(v: &TicketView, user: &User) -> Markup {
             }))
         }
         @if working {
-            details.card {
-                summary { "退单（派错部门）" }
-                (action_form(id, "return", user, "", html! {
-                    label for="return-reason" { "退单原因" }
-                    textarea #return-reason name="reason" required maxlength="2000" placeholder="说明为何不属于本部门，建议承办部门" {}
-                    div.actions { button.danger type="submit" { "退单" } }
-                }))
-            }
+            (folded(id, user, "return", "退单（派错部门）", html! {
+                label for="return-reason" { "退单原因" }
+                textarea #return-reason name="reason" required maxlength="2000" placeholder="说明为何不属于本部门，建议承办部门" {}
+                div.actions { button.danger type="submit" { "退单" } }
+            }))
         }
         @if can_extend {
-            details.card {
-                summary { "申请延期" }
-                (action_form(id, "extend", user, "", html! {
-                    label for="extend-days" { "延长天数（自然日，从当前答复期限算起）" }
-                    input #extend-days type="number" name="days" min="1" max="30" value="3" required;
-                    label for="extend-reason" { "延期原因" }
-                    textarea #extend-reason name="reason" required maxlength="2000" {}
-                    div.actions { button type="submit" { "提交申请" } }
-                }))
-            }
+            (folded(id, user, "extend", "申请延期", html! {
+                label for="extend-days" { "延长天数（自然日，从当前答复期限算起）" }
+                input #extend-days type="number" name="days" min="1" max="30" value="3" required;
+                label for="extend-reason" { "延期原因" }
+                textarea #extend-reason name="reason" required maxlength="2000" {}
+                div.actions { button type="submit" { "提交申请" } }
+            }))
         }
     }
 }
@@ -713,34 +738,13 @@ fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
         }
         @if s == "replied" && t.kind != "no_info" { (callback_form(id, user)) }
         @if s != "closed" {
-            details.card {
-                summary { "督办" }
-                (action_form(id, "supervise", user, "", html! {
-                    label for="sv-note" { "督办意见" }
-                    textarea #sv-note name="note" required maxlength="2000" {}
-                    div.actions { button type="submit" { "督办" } }
-                }))
-            }
+            (text_action(id, user, "supervise", "督办", ("sv-note", "note", "督办意见")))
         }
         @if matches!(s, "replied" | "closed") {
-            details.card {
-                summary { "重办" }
-                (action_form(id, "reopen", user, "", html! {
-                    label for="ro-reason" { "重办原因" }
-                    textarea #ro-reason name="reason" required maxlength="2000" {}
-                    div.actions { button type="submit" { "重办" } }
-                }))
-            }
+            (text_action(id, user, "reopen", "重办", ("ro-reason", "reason", "重办原因")))
         }
         @if matches!(s, "new" | "replied") {
-            details.card {
-                summary { "办结" }
-                (action_form(id, "close", user, "", html! {
-                    label for="cl-note" { "办结说明" }
-                    textarea #cl-note name="note" required maxlength="2000" {}
-                    div.actions { button type="submit" { "办结" } }
-                }))
-            }
+            (text_action(id, user, "close", "办结", ("cl-note", "note", "办结说明")))
         }
     }
 }
@@ -901,6 +905,21 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 12, 4, 2, 0, 0).single().unwrap()
     }
 
+    /// The page of `t` alone: no events, department, extension or region names.
+    fn plain(t: &Ticket) -> TicketView<'_> {
+        static NO_REGIONS: std::sync::LazyLock<RegionNames> =
+            std::sync::LazyLock::new(RegionNames::new);
+        TicketView {
+            ticket: t,
+            events: &[],
+            department: None,
+            extension: None,
+            regions: &NO_REGIONS,
+            done: None,
+            now: now(),
+        }
+    }
+
     fn event(action: &str, data: serde_json::Value) -> Event {
         Event {
             id: 1,
@@ -946,13 +965,8 @@ mod tests {
         let u = user(Role::Liaison);
         let t = ticket("no_info", "dispatched");
         let v = TicketView {
-            ticket: &t,
-            events: &[],
-            department: None,
-            extension: None,
-            regions: &RegionNames::new(),
             done: Some("accept"),
-            now: now(),
+            ..plain(&t)
         };
         let html = ticket_page(&v, &u).into_string();
         assert!(html.contains("/tickets/T20261204-000001/accept"));
@@ -992,15 +1006,7 @@ mod tests {
     #[test]
     fn a_supervisor_dispatches_a_new_ticket_and_an_operator_only_reads() {
         let t = ticket("complaint", "new");
-        let v = TicketView {
-            ticket: &t,
-            events: &[],
-            department: None,
-            extension: None,
-            regions: &RegionNames::new(),
-            done: None,
-            now: now(),
-        };
+        let v = plain(&t);
         let html = ticket_page(&v, &user(Role::Supervisor)).into_string();
         assert!(html.contains("/dispatch") && html.contains("name=\"department\""));
         assert!(html.contains("/close"));

@@ -9,7 +9,7 @@ use shared::db::DbConnection;
 use shared::time::now_ms;
 
 use super::{Failure, faqs, transaction};
-use crate::db::change_requests::{self as store, ChangeRequestRow, NewChangeRequest};
+use crate::db::change_requests::{self as store, ChangeRequestRow};
 use crate::db::{changes, directory, kb, outbox};
 use crate::domain::{Department, Faq, hours, review, validate};
 
@@ -121,7 +121,8 @@ pub fn submit(
     key: Option<String>,
 ) -> Result<(ChangeRequestRow, bool), ApiError> {
     check(&input).map_err(ApiError::BadRequest)?;
-    let new = NewChangeRequest {
+    let new = ChangeRequestRow {
+        id: 0,
         idempotency_key: key.clone(),
         ticket_id: input.ticket_id.clone(),
         region: input.region.clone().map(String::from),
@@ -140,8 +141,12 @@ pub fn submit(
             .clone()
             .unwrap_or_else(|| created_by.to_string()),
         status: PENDING.into(),
+        entry_code: None,
+        reason: None,
         created_by: created_by.to_string(),
         created_at: now_ms(),
+        decided_by: None,
+        decided_at: None,
     };
     // A lost race on the key is tried again (see `transaction`) and then finds the winner's.
     transaction(conn, |conn| {

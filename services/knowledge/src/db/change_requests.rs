@@ -5,9 +5,11 @@ use shared::db::{DbConnection, DbResult};
 
 use super::schema::change_requests;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A change request as stored; inserted as new with `id` left to the database.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = change_requests)]
 pub struct ChangeRequestRow {
+    #[diesel(skip_insertion)]
     pub id: i64,
     pub idempotency_key: Option<String>,
     pub ticket_id: Option<String>,
@@ -27,24 +29,7 @@ pub struct ChangeRequestRow {
     pub decided_at: Option<i64>,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = change_requests)]
-pub struct NewChangeRequest {
-    pub idempotency_key: Option<String>,
-    pub ticket_id: Option<String>,
-    pub region: Option<String>,
-    pub department_code: Option<String>,
-    pub new_department: Option<String>,
-    pub question: Option<String>,
-    pub answer: Option<String>,
-    pub note: String,
-    pub submitted_by: String,
-    pub status: String,
-    pub created_by: String,
-    pub created_at: i64,
-}
-
-pub fn insert(conn: &mut DbConnection, new: &NewChangeRequest) -> DbResult<i64> {
+pub fn insert(conn: &mut DbConnection, new: &ChangeRequestRow) -> DbResult<i64> {
     Ok(shared::on_backend!(conn, |c| diesel::insert_into(
         change_requests::table
     )

@@ -264,37 +264,36 @@ impl From<ScriptRow> for Script {
 
 // ---- loaders (also used by the search index) ----
 
+/// Rows read back into records (their JSON columns parsed).
+fn records<R, T>(rows: Vec<R>, into: fn(R) -> DbResult<T>) -> DbResult<Vec<T>> {
+    rows.into_iter().map(into).collect()
+}
+
 /// Every region, ordered by code.
 pub fn load_regions(conn: &mut DbConnection) -> DbResult<Vec<Region>> {
-    regions::table
+    let rows = regions::table
         .select(RegionRow::as_select())
         .order(regions::code)
-        .load(conn)?
-        .into_iter()
-        .map(RegionRow::into_domain)
-        .collect()
+        .load(conn)?;
+    records(rows, RegionRow::into_domain)
 }
 
 /// Every department (active and merged), ordered by code.
 pub fn load_departments(conn: &mut DbConnection) -> DbResult<Vec<Department>> {
-    departments::table
+    let rows = departments::table
         .select(DepartmentRow::as_select())
         .order(departments::code)
-        .load(conn)?
-        .into_iter()
-        .map(DepartmentRow::into_domain)
-        .collect()
+        .load(conn)?;
+    records(rows, DepartmentRow::into_domain)
 }
 
 /// Every FAQ entry in every review state, ordered by code (callers filter on `status`).
 pub fn load_faqs(conn: &mut DbConnection) -> DbResult<Vec<Faq>> {
-    faqs::table
+    let rows = faqs::table
         .select(FaqRow::as_select())
         .order(faqs::code)
-        .load(conn)?
-        .into_iter()
-        .map(FaqRow::into_domain)
-        .collect()
+        .load(conn)?;
+    records(rows, FaqRow::into_domain)
 }
 
 /// Every liaison, ordered by code.
@@ -321,35 +320,32 @@ pub fn load_scripts(conn: &mut DbConnection) -> DbResult<Vec<Script>> {
 // ---- single records ----
 
 pub fn region(conn: &mut DbConnection, code: &str) -> DbResult<Option<Region>> {
-    regions::table
+    let row = regions::table
         .find(code)
         .select(RegionRow::as_select())
         .first(conn)
-        .optional()?
-        .map(RegionRow::into_domain)
-        .transpose()
+        .optional()?;
+    row.map(RegionRow::into_domain).transpose()
 }
 
 /// One department by code, `None` when unknown.
 pub fn department(conn: &mut DbConnection, code: &str) -> DbResult<Option<Department>> {
-    departments::table
+    let row = departments::table
         .find(code)
         .select(DepartmentRow::as_select())
         .first(conn)
-        .optional()?
-        .map(DepartmentRow::into_domain)
-        .transpose()
+        .optional()?;
+    row.map(DepartmentRow::into_domain).transpose()
 }
 
 /// One FAQ entry by code (any review state), `None` when unknown.
 pub fn faq(conn: &mut DbConnection, code: &str) -> DbResult<Option<Faq>> {
-    faqs::table
+    let row = faqs::table
         .find(code)
         .select(FaqRow::as_select())
         .first(conn)
-        .optional()?
-        .map(FaqRow::into_domain)
-        .transpose()
+        .optional()?;
+    row.map(FaqRow::into_domain).transpose()
 }
 
 pub fn liaison(conn: &mut DbConnection, code: &str) -> DbResult<Option<Liaison>> {
@@ -437,16 +433,13 @@ pub fn list_departments(
         query
     };
     let total = filtered().count().get_result(conn)?;
-    let items = filtered()
+    let rows = filtered()
         .select(DepartmentRow::as_select())
         .order(departments::code)
         .offset(offset)
         .limit(limit)
-        .load(conn)?
-        .into_iter()
-        .map(DepartmentRow::into_domain)
-        .collect::<DbResult<Vec<_>>>()?;
-    Ok((items, total))
+        .load(conn)?;
+    Ok((records(rows, DepartmentRow::into_domain)?, total))
 }
 
 /// A page of FAQ entries, optionally of one department and in one state.
@@ -468,14 +461,11 @@ pub fn list_faqs(
         query
     };
     let total = filtered().count().get_result(conn)?;
-    let items = filtered()
+    let rows = filtered()
         .select(FaqRow::as_select())
         .order(faqs::code)
         .offset(offset)
         .limit(limit)
-        .load(conn)?
-        .into_iter()
-        .map(FaqRow::into_domain)
-        .collect::<DbResult<Vec<_>>>()?;
-    Ok((items, total))
+        .load(conn)?;
+    Ok((records(rows, FaqRow::into_domain)?, total))
 }

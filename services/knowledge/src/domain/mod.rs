@@ -26,61 +26,9 @@ pub struct Region {
     pub area_code: String,
 }
 
-pub use shared::contract::knowledge::Phone;
+pub use shared::contract::knowledge::{Department, Faq, Liaison, Phone};
 
 pub use shared::hours::{Hours, WeeklyHours};
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Department {
-    /// `<region>-<kind>`, e.g. `530100-rsj`.
-    pub code: String,
-    pub region: String,
-    pub kind: String,
-    pub name: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    #[serde(default)]
-    pub phones: Vec<Phone>,
-    pub fax: Option<String>,
-    pub address: Option<String>,
-    pub directions: Option<String>,
-    #[serde(default)]
-    pub service_locations: Vec<String>,
-    pub hours: Option<Hours>,
-    /// `active` or `merged`.
-    pub status: String,
-    /// For a merged agency: the department that took over its work.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub successor: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Liaison {
-    pub code: String,
-    pub department: String,
-    pub name: String,
-    pub phone: String,
-    pub mobile: String,
-    pub email: String,
-    pub fax: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Faq {
-    pub code: String,
-    pub department: String,
-    pub question: String,
-    pub answer: String,
-    /// May be read out to callers (授权解答).
-    pub authorized: bool,
-    /// `draft`, `pending`, `published` or `retired`.
-    pub status: String,
-    #[serde(default)]
-    pub keywords: Vec<String>,
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 #[serde(deny_unknown_fields)]

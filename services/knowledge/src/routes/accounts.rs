@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
-use shared::pagination::PageParams;
+use shared::pagination::{Page, Paging};
 use shared::time::from_ms;
 use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
@@ -39,14 +39,6 @@ impl From<Account> for AccountView {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AccountPage {
-    pub items: Vec<AccountView>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AccountQuery {
@@ -58,7 +50,7 @@ pub struct AccountQuery {
 
 /// Accounts, by username, a page at a time (admin).
 #[utoipa::path(tag = "auth", params(AccountQuery),
-    responses((status = 200, body = AccountPage), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
+    responses((status = 200, body = Page<AccountView>), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
 #[get("/accounts")]
 pub async fn list_accounts(
     user: AuthUser,
@@ -66,21 +58,13 @@ pub async fn list_accounts(
     query: web::Query<AccountQuery>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let paging = PageParams {
-        page: query.page,
-        per_page: query.per_page,
-    }
-    .paging()?;
+    let paging = Paging::of(query.page, query.per_page)?;
     let (items, total) = super::query(&state.pool, move |conn| {
         store::list(conn, paging.offset(), paging.per_page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(AccountPage {
-        items: items.into_iter().map(AccountView::from).collect(),
-        total,
-        page: paging.page,
-        per_page: paging.per_page,
-    }))
+    let items = items.into_iter().map(AccountView::from).collect();
+    Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
 }
 
 /// One account (admin).

@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
-use shared::pagination::PageParams;
+use shared::pagination::{Page, Paging};
 use shared::time::from_ms;
 use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
@@ -111,17 +111,9 @@ pub struct ChangeRequestQuery {
     pub per_page: Option<i64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ChangeRequestPage {
-    pub items: Vec<ChangeRequestView>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
 /// Change requests, oldest first, by state (kb_editor, admin).
 #[utoipa::path(tag = "change-requests", params(ChangeRequestQuery),
-    responses((status = 200, body = ChangeRequestPage), (status = 400, body = shared::error::Problem),
+    responses((status = 200, body = Page<ChangeRequestView>), (status = 400, body = shared::error::Problem),
         (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
 #[get("/change-requests")]
 pub async fn list_change_requests(
@@ -131,11 +123,7 @@ pub async fn list_change_requests(
 ) -> ApiResult<HttpResponse> {
     user.require(EDITORS)?;
     let q = query.into_inner();
-    let paging = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .paging()?;
+    let paging = Paging::of(q.page, q.per_page)?;
     let status = q.status.filter(|s| !s.is_empty());
     if let Some(s) = &status
         && !STATES.contains(&s.as_str())
@@ -148,15 +136,11 @@ pub async fn list_change_requests(
         store::list(conn, status.as_deref(), paging.offset(), paging.per_page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ChangeRequestPage {
-        items: rows
-            .into_iter()
-            .map(ChangeRequestView::try_from)
-            .collect::<ApiResult<_>>()?,
-        total,
-        page: paging.page,
-        per_page: paging.per_page,
-    }))
+    let items = rows
+        .into_iter()
+        .map(ChangeRequestView::try_from)
+        .collect::<ApiResult<_>>()?;
+    Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
 }
 
 fn parse_id(raw: &str) -> ApiResult<i64> {

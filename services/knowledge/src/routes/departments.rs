@@ -1,12 +1,12 @@
 //! Departments: reads for every signed-in role, writes for editors.
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shared::ApiResult;
 use shared::auth::AuthUser;
-use shared::pagination::{Page, PageParams};
+use shared::pagination::{Page, Paging};
 use shared::web::check_len;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use super::{Body, create_record, department_code, edit_record};
 use crate::app::directory::DepartmentPatch;
@@ -29,28 +29,9 @@ pub struct DepartmentQuery {
     pub per_page: Option<i64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DepartmentPage {
-    pub items: Vec<Department>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
-impl From<Page<Department>> for DepartmentPage {
-    fn from(p: Page<Department>) -> Self {
-        DepartmentPage {
-            items: p.items,
-            total: p.total,
-            page: p.page,
-            per_page: p.per_page,
-        }
-    }
-}
-
 /// Departments, by region and text, a page at a time.
 #[utoipa::path(tag = "directory", params(DepartmentQuery),
-    responses((status = 200, body = DepartmentPage), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem)))]
+    responses((status = 200, body = Page<Department>), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem)))]
 #[get("/departments")]
 pub async fn list_departments(
     _user: AuthUser,
@@ -58,11 +39,7 @@ pub async fn list_departments(
     query: web::Query<DepartmentQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let paging = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .paging()?;
+    let paging = Paging::of(q.page, q.per_page)?;
     if let Some(r) = &q.region {
         check_len("region", r, 64)?;
     }
@@ -80,7 +57,7 @@ pub async fn list_departments(
         )
     })
     .await?;
-    Ok(HttpResponse::Ok().json(DepartmentPage::from(page)))
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// One department with liaisons, hours (as text and data), open now, and its FAQ codes.

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
-use shared::pagination::PageParams;
+use shared::pagination::{Page, Paging};
 use shared::web::check_len;
 use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
@@ -33,17 +33,9 @@ pub struct FaqQuery {
     pub per_page: Option<i64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FaqPage {
-    pub items: Vec<Faq>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
 /// FAQ entries, by department, a page at a time.
 #[utoipa::path(tag = "faq", params(FaqQuery),
-    responses((status = 200, body = FaqPage), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem)))]
+    responses((status = 200, body = Page<Faq>), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem)))]
 #[get("/faqs")]
 pub async fn list_faqs(
     user: AuthUser,
@@ -51,11 +43,7 @@ pub async fn list_faqs(
     query: web::Query<FaqQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let paging = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .paging()?;
+    let paging = Paging::of(q.page, q.per_page)?;
     let status = match (is_editor(&user), q.status) {
         (true, Some(s)) if review::is_state(&s) => Some(s),
         (true, Some(_)) => {
@@ -80,12 +68,7 @@ pub async fn list_faqs(
         )
     })
     .await?;
-    Ok(HttpResponse::Ok().json(FaqPage {
-        items,
-        total,
-        page: paging.page,
-        per_page: paging.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
 }
 
 /// One FAQ entry (non-editors see published entries only).

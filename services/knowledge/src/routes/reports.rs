@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use shared::auth::{AuthUser, Role};
-use shared::pagination::{Page, PageParams};
+use shared::pagination::{Page, Paging};
 use shared::{ApiError, ApiResult};
 use utoipa::IntoParams;
 
@@ -37,11 +37,7 @@ pub async fn unanswered(
     params: web::Query<UnansweredParams>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Supervisor, Role::KbEditor, Role::Admin])?;
-    let paging = PageParams {
-        page: params.page,
-        per_page: params.per_page,
-    }
-    .paging()?;
+    let paging = Paging::of(params.page, params.per_page)?;
     let status = match params.status.as_deref().unwrap_or("open") {
         "open" => Status::Open,
         "answered" => Status::Answered,

@@ -10,14 +10,7 @@ use crate::db;
 use crate::search::{SearchResponse, Synonym};
 use crate::startup::AppState;
 
-const ANY_ROLE: &[Role] = &[
-    Role::Operator,
-    Role::Liaison,
-    Role::KbEditor,
-    Role::Supervisor,
-    Role::Admin,
-    Role::Service,
-];
+const ANY_ROLE: &[Role] = Role::ALL;
 const EDITORS: &[Role] = &[Role::KbEditor, Role::Admin];
 pub const MAX_LIMIT: i64 = 50;
 const DEFAULT_LIMIT: i64 = 10;

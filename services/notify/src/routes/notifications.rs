@@ -1,7 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 use shared::auth::{AuthUser, Role};
-use shared::pagination::{Page, PageParams};
+use shared::pagination::{Page, Paging};
 use shared::{ApiError, ApiResult};
 use utoipa::IntoParams;
 
@@ -94,11 +94,7 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     user.require(&READERS)?;
     let q = query.into_inner();
-    let paging = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .paging()?;
+    let paging = Paging::of(q.page, q.per_page)?;
     let status = q.status()?;
     if let Some(t) = &q.ticket_id {
         shared::web::check_len("ticket_id", t, 64)?;

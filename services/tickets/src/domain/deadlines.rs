@@ -98,24 +98,16 @@ pub struct DeadlineAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-    use shared::calendar::{CalendarYear, cst};
+    use shared::calendar::CalendarYear;
 
     fn cal() -> WorkCalendar {
         let year: CalendarYear =
             serde_json::from_str(include_str!("../../../../data/kb/calendar-2026.json")).unwrap();
-        let mut c = WorkCalendar::default();
-        c.add_year(&year);
-        c
+        WorkCalendar::of_years([&year])
     }
 
     fn local(s: &str) -> DateTime<Utc> {
-        cst()
-            .from_local_datetime(
-                &chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap(),
-            )
-            .unwrap()
-            .with_timezone(&Utc)
+        shared::time::parse_cst_minute(s).unwrap()
     }
 
     fn show(t: DateTime<Utc>) -> String {

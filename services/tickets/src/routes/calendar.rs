@@ -14,14 +14,7 @@ use crate::domain::deadlines::DeadlineAnswer;
 use crate::startup::AppState;
 use shared::time::cst_minute;
 
-const ANY_ROLE: &[Role] = &[
-    Role::Operator,
-    Role::Liaison,
-    Role::KbEditor,
-    Role::Supervisor,
-    Role::Admin,
-    Role::Service,
-];
+const ANY_ROLE: &[Role] = Role::ALL;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
-use shared::pagination::{Page, PageParams};
+use shared::pagination::{Page, Paging};
 use shared::time::{from_ms, to_ms};
 use shared::values::{Phone, mask_phone};
 use shared::web::check_len;
@@ -162,11 +162,7 @@ pub async fn list_calls(
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Operator, Role::Supervisor])?;
     let q = query.into_inner();
-    let paging = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .paging()?;
+    let paging = Paging::of(q.page, q.per_page)?;
     if let Some(o) = &q.operator {
         check_len("operator", o, 100)?;
     }

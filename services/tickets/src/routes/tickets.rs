@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
-use shared::pagination::{Page, PageParams};
+use shared::pagination::{Page, Paging};
 use shared::time::{from_ms, to_ms};
 use shared::values::normalize_phone;
 use shared::{ApiError, ApiResult};
@@ -158,11 +158,7 @@ pub async fn list_tickets(
 ) -> ApiResult<HttpResponse> {
     user.require(TICKET_READERS)?;
     let q = query.into_inner();
-    let paging = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .paging()?;
+    let paging = Paging::of(q.page, q.per_page)?;
     let now = state.clock.now();
     let filter = q.filter(to_ms(now))?;
     let mine = q.mine == Some(true);

@@ -47,16 +47,19 @@ pub struct DeptFilter {
     pub page: i64,
 }
 
+/// One page of the directory, with what it was asked for.
+pub struct DeptListing {
+    pub filter: DeptFilter,
+    pub regions: Vec<Region>,
+    pub items: Vec<DepartmentRecord>,
+    pub total: i64,
+    pub per_page: i64,
+}
+
 /// The department directory with a search box and a region choice; the results refresh as one
 /// types.
-pub fn department_list(
-    user: &User,
-    filter: &DeptFilter,
-    regions: &[Region],
-    items: &[DepartmentRecord],
-    total: i64,
-    per_page: i64,
-) -> Markup {
+pub fn department_list(user: &User, listing: &DeptListing) -> Markup {
+    let (filter, regions) = (&listing.filter, &listing.regions);
     let live = "input changed delay:150ms, search";
     let body = html! {
         div.row.page-head {
@@ -86,19 +89,21 @@ pub fn department_list(
                 div.filter-go { button type="submit" { "查找" } }
             }
         }
-        (department_results(filter, regions, items, total, per_page))
+        (department_results(listing))
     };
     layout::page(user, "部门信息", "/knowledge/faqs", body)
 }
 
 /// The results part of the directory (what the search box refreshes).
-pub fn department_results(
-    filter: &DeptFilter,
-    regions: &[Region],
-    items: &[DepartmentRecord],
-    total: i64,
-    per_page: i64,
-) -> Markup {
+pub fn department_results(listing: &DeptListing) -> Markup {
+    let DeptListing {
+        filter,
+        regions,
+        items,
+        total,
+        per_page,
+    } = listing;
+    let (total, per_page) = (*total, *per_page);
     let region_name = |code: &str| {
         regions
             .iter()

@@ -209,10 +209,12 @@ fn dept() -> DepartmentDetail {
         region_name: Some("昆明市".into()),
         liaisons: vec![Liaison {
             code: "530100-rsj-L1".into(),
+            department: "530100-rsj".into(),
             name: "苏芳芳".into(),
             phone: "0871-27267468".into(),
             mobile: "13000007678".into(),
             email: "rsj.530100.1@example.org".into(),
+            fax: String::new(),
         }],
     }
 }
@@ -332,7 +334,14 @@ fn the_department_list_links_each_editor() {
     merged.name = "昆明市劳动局<script>".into();
     merged.status = "merged".into();
     let items = vec![dept().department, merged];
-    let html = department_list(&user(), &filter, &regions, &items, 120, 50).into_string();
+    let mut listing = DeptListing {
+        filter,
+        regions,
+        items,
+        total: 120,
+        per_page: 50,
+    };
+    let html = department_list(&user(), &listing).into_string();
     assert!(
         html.contains("href=\"/knowledge/departments/530100-rsj\""),
         "{html}"
@@ -353,7 +362,8 @@ fn the_department_list_links_each_editor() {
     );
     assert!(!html.contains("style="));
     labelled(&html);
-    let frag = department_results(&filter, &regions, &items, 2, 50).into_string();
+    listing.total = 2;
+    let frag = department_results(&listing).into_string();
     assert!(frag.starts_with("<div id=\"dept-results\">"));
 }
 
