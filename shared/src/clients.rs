@@ -6,6 +6,7 @@
 use serde::de::IgnoredAny;
 
 use crate::auth::JwtKeys;
+use crate::contract::audit::AuditEvent;
 use crate::contract::knowledge::{
     ChangeRequestAccepted, ChangeRequestInput, DepartmentLookup, Revocation,
 };
@@ -36,6 +37,15 @@ impl KnowledgeClient {
     pub async fn revocations(&self, since: i64) -> Result<Vec<Revocation>, ClientError> {
         let path = format!("/api/v1/auth/revocations?since={since}");
         self.0.get(&path, None).await
+    }
+
+    /// Records an event in the audit log; an event whose `key` was recorded is not again.
+    pub async fn record_audit(&self, event: &AuditEvent) -> Result<(), ClientError> {
+        let _: IgnoredAny = self
+            .0
+            .post("/api/v1/audit", event, None, Some(&event.key))
+            .await?;
+        Ok(())
     }
 
     /// Files a change request; the same `key` answers the same request once more.

@@ -242,18 +242,129 @@ pub fn connect(url: &str, max_size: u32) -> Result<DbPool, String> {
         .map_err(|e| format!("cannot open database: {e}"))
 }
 
-/// Runs a service's pending migrations; it passes its two embedded folders (consts).
+/// A consistent copy of a SQLite database at `url`, taken while services keep writing to it
+/// (`VACUUM INTO`: one read transaction), written `rw-------` to `dest`, which must not exist.
+pub fn backup_sqlite(url: &str, dest: &Path) -> Result<(), String> {
+    use diesel::RunQueryDsl;
+    if Backend::of_url(url) != Backend::Sqlite {
+        return Err(format!(
+            "{url} is not SQLite: back PostgreSQL up with pg_dump (see the README)"
+        ));
+    }
+    if dest.exists() {
+        return Err(format!("{} exists; give a new folder", dest.display()));
+    }
+    private_file(dest).map_err(|e| format!("create {}: {e}", dest.display()))?;
+    let mut c = <SqliteConnection as diesel::Connection>::establish(&connection_string(url))
+        .map_err(|e| format!("cannot open {url}: {e}"))?;
+    diesel::sql_query("PRAGMA busy_timeout = 10000")
+        .execute(&mut c)
+        .map_err(|e| e.to_string())?;
+    diesel::sql_query("VACUUM INTO ?")
+        .bind::<diesel::sql_types::Text, _>(dest.to_string_lossy().into_owned())
+        .execute(&mut c)
+        .map_err(|e| format!("back up {url}: {e}"))?;
+    Ok(())
+}
+
+/// Runs `service`'s pending migrations; it passes its two embedded folders (consts). The
+/// database (on PostgreSQL, the schema the URL's `search_path` names, created if missing) is
+/// claimed for `service` first: see [`claim`].
 pub fn run_migrations(
     pool: &DbPool,
+    service: &str,
     sqlite: EmbeddedMigrations,
     postgres: EmbeddedMigrations,
 ) -> Result<usize, String> {
     let mut conn = pool.get().map_err(|e| e.to_string())?;
+    if let DbConnection::Pg(c) = &mut *conn {
+        ensure_schema(c)?;
+    }
+    claim(&mut conn, service)?;
     let applied = match &mut *conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(sqlite).map(|v| v.len()),
         DbConnection::Pg(c) => c.run_pending_migrations(postgres).map(|v| v.len()),
     };
     applied.map_err(|e| format!("migrations failed: {e}"))
+}
+
+#[derive(diesel::QueryableByName)]
+struct Text {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    value: Option<String>,
+}
+
+/// One PostgreSQL database can hold all three services, each in its own schema named by its
+/// URL (`…/hotline?options=-csearch_path%3Dtickets`): that schema is created here if it is
+/// missing (PostgreSQL then has no current schema), and the service's tables and its table of
+/// applied migrations go into it.
+fn ensure_schema(c: &mut PgConnection) -> Result<(), String> {
+    use diesel::RunQueryDsl;
+    let current: Text = diesel::sql_query("SELECT current_schema() AS value")
+        .get_result(c)
+        .map_err(|e| e.to_string())?;
+    if current.value.is_some() {
+        return Ok(());
+    }
+    let path: Text = diesel::sql_query("SELECT current_setting('search_path') AS value")
+        .get_result(c)
+        .map_err(|e| e.to_string())?;
+    let path = path.value.unwrap_or_default();
+    let first = path.split(',').next().unwrap_or("").trim().trim_matches('"');
+    let plain = !first.is_empty()
+        && first.len() <= 63
+        && first
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !plain {
+        return Err(format!(
+            "the database URL's search_path `{path}` names no schema to create (lower-case \
+             letters, digits and _)"
+        ));
+    }
+    c.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {first}"))
+        .map_err(|e| format!("create schema {first}: {e}"))
+}
+
+/// A database (or schema) holds one service's tables. Two services' migrations in one would
+/// share one table of applied versions, so the second service's tables would never be made
+/// and it would fail later on a missing table. The first service to migrate there claims it;
+/// any other is refused at start, saying what to do.
+fn claim(conn: &mut DbConnection, service: &str) -> Result<(), String> {
+    use diesel::RunQueryDsl;
+    if !service.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Err(format!("`{service}` is not a service name"));
+    }
+    on_backend!(&mut *conn, |c| c.batch_execute(
+        "CREATE TABLE IF NOT EXISTS hotline_service (name TEXT PRIMARY KEY)"
+    ))
+    .map_err(|e| e.to_string())?;
+    let owners: Vec<Text> = write_tx(conn, |conn| {
+        if let DbConnection::Pg(pg) = conn {
+            // Two services starting together on one new database: one waits for the other.
+            pg.batch_execute("LOCK TABLE hotline_service IN EXCLUSIVE MODE")?;
+        }
+        on_backend!(conn, |c| {
+            let owners: Vec<Text> =
+                diesel::sql_query("SELECT name AS value FROM hotline_service").load(c)?;
+            if owners.is_empty() {
+                c.batch_execute(&format!(
+                    "INSERT INTO hotline_service (name) VALUES ('{service}')"
+                ))?;
+            }
+            Ok::<_, diesel::result::Error>(owners)
+        })
+    })
+    .map_err(|e| e.to_string())?;
+    match owners.iter().filter_map(|o| o.value.as_deref()).find(|o| *o != service) {
+        Some(other) => Err(format!(
+            "this database already holds the {other} service's tables: give {service} a \
+             database of its own (HOTLINE_{upper}_DATABASE_URL), or on PostgreSQL a schema of \
+             its own in the same database (add ?options=-csearch_path%3D{service} to the URL)",
+            upper = service.to_uppercase()
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Runs blocking database work off the async executor.

@@ -67,6 +67,17 @@ impl fmt::Display for Phone {
 
 /// The stored form of a number (digits and `+`), also for a search term that is not a valid
 /// [`Phone`]: a search by it then simply finds nothing.
+/// Texts are read out and shown as plain text: a tag (`<b>`, `</p>`, `<!--`, `<script`), a
+/// character reference or a `javascript:` link is refused at every entry point rather than
+/// stored, so no client ever renders it. `收入 < 5000 元` is plain text.
+pub fn looks_like_markup(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')))
+        || s.contains("&#")
+        || s.to_ascii_lowercase().contains("javascript:")
+}
+
 pub fn normalize_phone(text: &str) -> String {
     text.trim()
         .chars()

@@ -18,6 +18,9 @@ pub struct ConsoleSettings {
     pub idle: Duration,
     /// `Secure` on the session cookie: set when the console is served over TLS (behind a proxy).
     pub secure_cookie: bool,
+    /// The TLS proxies in front: their `X-Forwarded-For` names the browser whose address the
+    /// sign-in is counted against.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The console's own keys, as the operator writes them.
@@ -26,6 +29,8 @@ pub struct ConsoleSettings {
 pub struct ConsoleOwn {
     pub console_idle_seconds: u64,
     pub console_secure_cookie: bool,
+    #[serde(deserialize_with = "shared::config::list")]
+    pub console_trusted_proxies: Vec<String>,
 }
 
 impl Default for ConsoleOwn {
@@ -33,6 +38,7 @@ impl Default for ConsoleOwn {
         ConsoleOwn {
             console_idle_seconds: 30 * 60,
             console_secure_cookie: false,
+            console_trusted_proxies: Vec::new(),
         }
     }
 }
@@ -49,6 +55,11 @@ impl ConsoleOwn {
             "mark the session cookie Secure (set when served over TLS)",
             "false",
         ),
+        Variable::new(
+            "console_trusted_proxies",
+            "addresses of the proxies in front whose X-Forwarded-For names the browser",
+            "none",
+        ),
     ];
 }
 
@@ -56,12 +67,21 @@ impl ConsoleSettings {
     pub fn from_config(config: &Config) -> Result<ConsoleSettings, ConfigError> {
         let common: CommonSettings = config.extract()?;
         let own: ConsoleOwn = config.extract()?;
+        let mut trusted_proxies = Vec::new();
+        for a in &own.console_trusted_proxies {
+            let ip = a.trim().parse().map_err(|_| ConfigError::Invalid {
+                name: "HOTLINE_CONSOLE_TRUSTED_PROXIES".into(),
+                message: format!("`{a}` is not an IP address"),
+            })?;
+            trusted_proxies.push(ip);
+        }
         Ok(ConsoleSettings {
             host: common.host_of("console"),
             port: common.port_of("console"),
             urls: common.urls(),
             idle: Duration::from_secs(own.console_idle_seconds.max(1)),
             secure_cookie: own.console_secure_cookie,
+            trusted_proxies,
         })
     }
 }

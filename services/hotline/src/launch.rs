@@ -186,7 +186,7 @@ pub fn migrate(config: &Config) -> Result<(), String> {
     for (name, (sqlite, postgres)) in services {
         let s = settings(config, name)?;
         let pool = shared::db::connect(&s.database_url, 1)?;
-        let n = shared::db::run_migrations(&pool, sqlite, postgres)?;
+        let n = shared::db::run_migrations(&pool, name, sqlite, postgres)?;
         println!("{name}: {n} migrations applied");
     }
     Ok(())
@@ -197,6 +197,7 @@ pub fn import(config: &Config, dir: &Path) -> Result<(), String> {
     let pool = shared::db::connect(&s.database_url, 1)?;
     shared::db::run_migrations(
         &pool,
+        "knowledge",
         knowledge::startup::SQLITE_MIGRATIONS,
         knowledge::startup::POSTGRES_MIGRATIONS,
     )?;

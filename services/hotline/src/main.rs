@@ -9,6 +9,8 @@ use shared::auth::{ALL_AUDIENCES, Role};
 use shared::config::Config;
 use shared::settings::ServiceSettings;
 
+mod accounts;
+mod backup;
 mod launch;
 mod settings;
 
@@ -45,6 +47,15 @@ enum Command {
     Migrate,
     /// Imports the reference data (the JSONL files of DIR) into the knowledge database.
     Import { dir: PathBuf },
+    /// Creates accounts in the knowledge database: the first admin of a deployment, liaisons in
+    /// bulk.
+    Accounts {
+        #[command(subcommand)]
+        command: AccountsCommand,
+    },
+    /// Copies every service's SQLite database into DIR (as `<service>.db`), consistent while
+    /// the services run; to restore, stop them and put the copies back in the data folder.
+    Backup { dir: PathBuf },
     /// Prints a token for operations, signed with this data folder's (or the configured) secret.
     Token {
         #[arg(long)]
@@ -57,6 +68,26 @@ enum Command {
         #[arg(long, default_value_t = 3600)]
         ttl: i64,
     },
+}
+
+#[derive(Subcommand)]
+enum AccountsCommand {
+    /// One account; the password is read from --password-file, or else from the standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// operator, liaison, kb_editor, supervisor or admin.
+        #[arg(long)]
+        role: String,
+        /// A liaison's department code.
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+    /// Accounts from a CSV file of `username,role,department`; prints each one's one-time
+    /// password as `username,password`.
+    Import { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -77,6 +108,25 @@ fn main() -> ExitCode {
             subject,
             ttl,
         } => token(&config, &role, department.as_deref(), &subject, ttl),
+        Command::Accounts {
+            command:
+                AccountsCommand::Create {
+                    username,
+                    role,
+                    department,
+                    password_file,
+                },
+        } => accounts::create(
+            &config,
+            &username,
+            &role,
+            department.as_deref(),
+            password_file.as_deref(),
+        ),
+        Command::Accounts {
+            command: AccountsCommand::Import { file },
+        } => accounts::import(&config, &file),
+        Command::Backup { dir } => backup::backup(&config, &dir),
         Command::Migrate => launch::migrate(&config),
         Command::Import { dir } => launch::import(&config, &dir),
         Command::Run => launch::block_on(launch::run_all(config)),

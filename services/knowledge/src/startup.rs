@@ -51,6 +51,9 @@ pub struct KnowledgeSettings {
     /// Proxies whose `X-Forwarded-For` names the client (the console, a load balancer).
     #[serde(rename = "knowledge_trusted_proxies", deserialize_with = "list")]
     pub trusted_proxies: Vec<String>,
+    /// Days the audit log keeps an event; never fewer than 180.
+    #[serde(rename = "knowledge_audit_retention_days")]
+    pub audit_retention_days: u32,
     #[serde(rename = "knowledge_relay_interval_ms", deserialize_with = "millis")]
     pub relay_interval: Duration,
     #[serde(rename = "knowledge_search_poll_ms", deserialize_with = "millis")]
@@ -70,6 +73,7 @@ impl Default for KnowledgeSettings {
             login_max_failures_per_address: 30,
             login_max_failures_per_account: 20,
             trusted_proxies: vec!["127.0.0.1".into(), "::1".into()],
+            audit_retention_days: crate::app::audit::MIN_RETENTION_DAYS,
             relay_interval: Duration::from_millis(500),
             search_poll: Duration::from_millis(250),
             first_start_import: None,
@@ -104,6 +108,11 @@ impl KnowledgeSettings {
             "knowledge_trusted_proxies",
             "addresses whose X-Forwarded-For names the client (the console, a balancer)",
             "127.0.0.1,::1",
+        ),
+        Variable::new(
+            "knowledge_audit_retention_days",
+            "days the audit log keeps an event (at least 180)",
+            "180",
         ),
         Variable::new(
             "knowledge_relay_interval_ms",
@@ -144,6 +153,7 @@ impl KnowledgeSettings {
         (name = "import", description = "Import of the reference JSONL files"),
         (name = "search", description = "Operator search and its synonym table"),
         (name = "reports", description = "Reports (unanswered queries)"),
+        (name = "audit", description = "The audit log: who did what, when, from where"),
     )
 )]
 struct ApiDoc;
@@ -223,7 +233,7 @@ impl Application {
         let own: KnowledgeSettings = settings.own().map_err(|e| e.to_string())?;
         let keys = settings.keys().map_err(|e| e.to_string())?;
         let pool = shared::db::connect(&settings.database_url, 16)?;
-        shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
+        shared::db::run_migrations(&pool, "knowledge", SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
         let state = AppState {
             pool: pool.clone(),
             settings: Arc::new(settings.clone()),
@@ -274,6 +284,10 @@ impl Application {
                 metrics,
             )),
             tokio::spawn(crate::jobs::revocations::poll(pool.clone(), keys.clone())),
+            tokio::spawn(crate::jobs::audit::prune_loop(
+                pool.clone(),
+                own.audit_retention_days,
+            )),
             tokio::spawn(crate::jobs::calendar::refresh_loop(
                 state.calendar.clone(),
                 tickets,

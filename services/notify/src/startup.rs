@@ -61,7 +61,7 @@ impl Application {
             .map_err(|e| e.to_string())?;
         let keys = settings.keys().map_err(|e| e.to_string())?;
         let pool = shared::db::connect(&settings.database_url, 16)?;
-        shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
+        shared::db::run_migrations(&pool, "notify", SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
         shared::db::run(&pool, |c| {
             Ok(crate::db::templates::seed(
                 c,

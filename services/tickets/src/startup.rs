@@ -282,7 +282,7 @@ impl Application {
         let own: TicketsSettings = settings.own().map_err(|e| e.to_string())?;
         let keys = settings.keys().map_err(|e| e.to_string())?;
         let pool = shared::db::connect(&settings.database_url, own.db_pool_size.clamp(1, 128))?;
-        shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
+        shared::db::run_migrations(&pool, "tickets", SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
 
         let hours_text = own.working_hours_text();
         let hours = WorkingHours::parse(&hours_text).map_err(|e| format!("working_hours: {e}"))?;

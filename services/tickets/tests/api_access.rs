@@ -134,17 +134,38 @@ async fn operators_list_their_own_and_find_any_by_number_or_phone() {
         .await;
     assert_eq!(found.body["total"], 1, "{}", found.body);
     assert_eq!(found.body["items"][0]["id"], theirs.as_str());
+    // Opened with the caller on the line (the number however written), not without.
     let t = app
-        .get(&format!("/api/v1/tickets/{theirs}"), &app.operator())
+        .get(
+            &format!("/api/v1/tickets/{theirs}?caller_phone=%2B86%20138%200000%202222"),
+            &app.operator(),
+        )
         .await;
-    assert_eq!(t.status, 200);
+    assert_eq!(t.status, 200, "{}", t.body);
     assert_eq!(t.body["status"], "replied");
     assert_eq!(t.body["reply"], "已安排专人办理");
     assert_eq!(t.body["caller"]["phone"], "13800002222");
     let ev = app
-        .get(&format!("/api/v1/tickets/{theirs}/events"), &app.operator())
+        .get(
+            &format!("/api/v1/tickets/{theirs}/events?caller_phone=13800002222"),
+            &app.operator(),
+        )
         .await;
     assert_eq!(ev.status, 200);
+    for path in [
+        format!("/api/v1/tickets/{theirs}"),
+        format!("/api/v1/tickets/{theirs}/events"),
+        format!("/api/v1/tickets/{theirs}?caller_phone=13912341234"),
+    ] {
+        app.get(&path, &app.operator())
+            .await
+            .assert_problem(404, "not_found");
+    }
+    // Their own, and the one they did not create to the one who did.
+    let own = app.get(&format!("/api/v1/tickets/{mine}"), &app.operator()).await;
+    assert_eq!(own.status, 200);
+    let other = app.get(&format!("/api/v1/tickets/{theirs}"), &app.operator2()).await;
+    assert_eq!(other.status, 200);
 
     // Supervisors list all.
     assert_eq!(app.ticket_count().await, 2);

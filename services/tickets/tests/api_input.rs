@@ -56,6 +56,16 @@ async fn bad_tickets_are_refused_and_nothing_is_stored() {
     let mut b = complaint_body(false);
     b["urgent"] = json!("yes");
     cases.push(("urgent not a bool", b));
+    // Issue 16 finding 7: texts are plain, at this entry point as in knowledge.
+    let mut b = complaint_body(false);
+    b["summary"] = json!("<script>alert(1)</script>投诉");
+    cases.push(("summary with a tag", b));
+    let mut b = complaint_body(false);
+    b["details"] = json!("见 <a href=\"javascript:x\">这里</a>");
+    cases.push(("details with a link", b));
+    let mut b = complaint_body(false);
+    b["caller"]["name"] = json!("张<b>三</b>");
+    cases.push(("caller name with a tag", b));
     for (name, body) in cases {
         let res = app.post("/api/v1/tickets", &op, body).await;
         assert!(res.status == 400, "{name}: {} {}", res.status, res.body);

@@ -17,7 +17,7 @@ const ROW: &str = "INSERT INTO tickets (id, ticket_type, status, urgent, summary
 fn an_unknown_status_fails_the_read() {
     let database = TestDatabase::new("tickets").unwrap();
     let pool = shared::db::connect(&database.url, 1).unwrap();
-    shared::db::run_migrations(&pool, SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS).unwrap();
+    shared::db::run_migrations(&pool, "tickets", SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS).unwrap();
     let mut conn = pool.get().unwrap();
 
     diesel::sql_query(ROW.replace("{status}", "accepted"))

@@ -11,7 +11,9 @@
 //! | knowledge → tickets | the editor applied or rejected them | [`tickets::KnowledgeResult`] |
 //! | tickets → knowledge | who a department's liaisons are; is it merged | [`knowledge::DepartmentLookup`] |
 //! | knowledge → tickets | the working-day calendar | [`tickets::CalendarAnswer`] |
+//! | tickets, notify → knowledge | an event for the audit log | [`audit::AuditEvent`] |
 
+pub mod audit;
 pub mod knowledge;
 pub mod notify;
 pub mod tickets;

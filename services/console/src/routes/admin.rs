@@ -1,5 +1,5 @@
-//! The admin's accounts page (账号管理) at `/`: list, create, change role or department,
-//! disable or enable, reset a password.
+//! The admin's pages: accounts (账号管理) at `/`, list, create, change role or department,
+//! disable or enable, reset a password; and the audit log (审计日志).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use reqwest::Method;
@@ -7,19 +7,83 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::api::types::Page;
-use crate::api::{Api, Service, path_code};
+use crate::api::{Api, Service, page_query, path_code};
 use crate::error::PageError;
 use crate::routes::html;
 use crate::session::{CurrentUser, User};
 use crate::views::admin::{self as view, api_types::Account};
+use crate::views::audit::{AuditFilter, api_types::AuditEntry, audit_page};
 use crate::views::knowledge::with_flash;
 
 const PER_PAGE: i64 = 50;
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/accounts", web::get().to(list))
+    cfg.route("/admin/audit", web::get().to(audit))
+        .route("/admin/accounts", web::get().to(list))
         .route("/admin/accounts", web::post().to(create))
         .route("/admin/accounts/{username}", web::post().to(change));
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct AuditQuery {
+    actor: String,
+    action: String,
+    /// `2026-12-05`, China time.
+    from: String,
+    to: String,
+    page: Option<i64>,
+}
+
+/// A `2026-12-05` date's start in China time, `days` later, as RFC 3339; `""` stays unset.
+fn day_start(date: &str, days: i64, field: &str) -> Result<Option<String>, PageError> {
+    if date.is_empty() {
+        return Ok(None);
+    }
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map_err(|_| PageError::Invalid(format!("{field}应为日期，如 2026-12-05。")))?;
+    let start = format!("{} 00:00", day + chrono::Duration::days(days));
+    let at = shared::time::parse_cst_minute(&start)
+        .ok_or_else(|| PageError::Invalid(format!("{field}应为日期，如 2026-12-05。")))?;
+    Ok(Some(at.to_rfc3339()))
+}
+
+/// The audit log (审计日志), searched by account, kind and dates.
+async fn audit(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    q: web::Query<AuditQuery>,
+) -> Result<HttpResponse, PageError> {
+    let filter = AuditFilter {
+        actor: q.actor.trim().to_string(),
+        action: q.action.trim().to_string(),
+        from: q.from.trim().to_string(),
+        to: q.to.trim().to_string(),
+        page: q.page.unwrap_or(1).max(1),
+    };
+    let from = day_start(&filter.from, 0, "起始日期")?.unwrap_or_default();
+    // The end date is included: up to the next day's start.
+    let to = day_start(&filter.to, 1, "截止日期")?.unwrap_or_default();
+    let params = page_query(
+        filter.page,
+        PER_PAGE,
+        &[
+            ("actor", &filter.actor),
+            ("action", &filter.action),
+            ("from", &from),
+            ("to", &to),
+        ],
+    );
+    let page: Page<AuditEntry> = api
+        .get_query(&user, Service::Knowledge, "/api/v1/audit", &params)
+        .await?;
+    Ok(html(audit_page(
+        &user,
+        &filter,
+        &page.items,
+        page.total,
+        PER_PAGE,
+    )))
 }
 
 #[derive(Deserialize)]

@@ -141,27 +141,36 @@ async fn list(
     )))
 }
 
-#[derive(Deserialize)]
-struct DoneQuery {
-    #[serde(default)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct TicketQuery {
     done: Option<String>,
+    /// The caller on the line (operators open other operators' tickets of that caller only).
+    caller: Option<String>,
 }
 
 async fn ticket(
     user: CurrentUser,
     api: web::Data<Api>,
     path: web::Path<String>,
-    query: web::Query<DoneQuery>,
+    query: web::Query<TicketQuery>,
 ) -> Result<HttpResponse, PageError> {
     let id = path_code(&path)?;
+    let caller: Vec<(&str, &str)> = query
+        .caller
+        .as_deref()
+        .map(|c| ("caller_phone", c))
+        .into_iter()
+        .collect();
     let raw: Value = api
-        .get(&user, Service::Tickets, &format!("/api/v1/tickets/{id}"))
+        .get_query(&user, Service::Tickets, &format!("/api/v1/tickets/{id}"), &caller)
         .await?;
     let events: Vec<Event> = api
-        .get(
+        .get_query(
             &user,
             Service::Tickets,
             &format!("/api/v1/tickets/{id}/events"),
+            &caller,
         )
         .await?;
     let unexpected = |_| PageError::Unavailable(Service::Tickets.label().into());

@@ -36,7 +36,7 @@ pub fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/notifications", "通知投递"),
             ("/reports", "报表"),
         ],
-        Role::Admin => &[("/", "账号管理")],
+        Role::Admin => &[("/", "账号管理"), ("/admin/audit", "审计日志")],
         Role::Service => &[],
     }
 }

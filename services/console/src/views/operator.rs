@@ -436,6 +436,13 @@ pub fn caller_panel(phone: &str, history: Option<Markup>, oob: bool) -> Markup {
 }
 
 /// A caller's earlier tickets and this operator's earlier calls from the same number.
+/// A ticket's page opened for the caller on the line: an operator reads another operator's
+/// ticket only with its caller's number.
+fn ticket_of_caller(id: &str, phone: &str) -> String {
+    let query = serde_urlencoded::to_string([("caller", phone)]).unwrap_or_default();
+    format!("/tickets/{id}?{query}")
+}
+
 pub fn caller_history(
     phone: &str,
     tickets: &[Ticket],
@@ -452,7 +459,7 @@ pub fn caller_history(
                 @for t in tickets {
                     @let (left, urgency) = format::countdown(&t.due_at, now);
                     li {
-                        a href={ "/tickets/" (t.id) } { (t.id) }
+                        a href=(ticket_of_caller(&t.id, phone)) { (t.id) }
                         " " span.badge.status { (format::status_label(&t.status)) }
                         " " span.badge { (format::type_label(&t.kind)) }
                         @if t.urgent { " " span.badge.urgent { "紧急" } }
@@ -473,7 +480,7 @@ pub fn caller_history(
                         span.muted { (format::time(&c.created_at)) }
                         " " (format::classification_label(&c.classification))
                         " · " (format::outcome_label(&c.outcome))
-                        @if let Some(t) = &c.ticket_id { " · " a href={ "/tickets/" (t) } { (t) } }
+                        @if let Some(t) = &c.ticket_id { " · " a href=(ticket_of_caller(t, phone)) { (t) } }
                         @if let Some(n) = c.note.as_ref().filter(|n| !n.is_empty()) { div.muted { (n) } }
                     }
                 }

@@ -8,7 +8,9 @@ use shared::db::DbConnection;
 use shared::time::now_ms;
 use utoipa::ToSchema;
 
+use super::audit::{self, Actor};
 use super::{Failure, double_option, found, transaction};
+use shared::contract::audit::action;
 use crate::db::{accounts, kb};
 use crate::domain::accounts as rules;
 
@@ -64,6 +66,7 @@ pub fn create(
     conn: &mut DbConnection,
     a: CheckedAccount,
     password_hash: String,
+    by: &Actor,
 ) -> Result<accounts::Account, ApiError> {
     let now = now_ms();
     let account = accounts::Account {
@@ -85,6 +88,11 @@ pub fn create(
             );
         }
         accounts::insert(conn, &account)?;
+        let details = serde_json::json!({
+            "role": account.role,
+            "department": account.department,
+        });
+        audit::record(conn, by, action::ACCOUNT_CREATED, &account.username, details)?;
         Ok(account.clone())
     })
 }
@@ -110,6 +118,7 @@ pub fn update(
     p: &AccountPatch,
     role: Option<Role>,
     password_hash: Option<String>,
+    by: &Actor,
 ) -> Result<accounts::Account, ApiError> {
     transaction(conn, |conn| {
         let current = found(accounts::find(conn, username)?, "account", username)?;
@@ -147,6 +156,13 @@ pub fn update(
             token_changed_at: ends_tokens.then_some(now),
         };
         accounts::update(conn, username, &changes)?;
+        let details = serde_json::json!({
+            "role": {"from": current.role, "to": new_role.as_str()},
+            "department": {"from": current.department, "to": department},
+            "disabled": p.disabled,
+            "password_changed": password_hash.is_some(),
+        });
+        audit::record(conn, by, action::ACCOUNT_CHANGED, username, details)?;
         Ok(found(accounts::find(conn, username)?, "account", username)?)
     })
 }
@@ -161,9 +177,10 @@ fn department_exists(conn: &mut DbConnection, code: Option<&str>) -> Result<(), 
 }
 
 /// Signing out: every token of `username` made so far ends, on every service within a second.
-pub fn sign_out(conn: &mut DbConnection, username: &str) -> Result<(), ApiError> {
+pub fn sign_out(conn: &mut DbConnection, by: &Actor) -> Result<(), ApiError> {
     transaction(conn, |conn| {
-        accounts::end_tokens(conn, username, now_ms())?;
+        accounts::end_tokens(conn, &by.name, now_ms())?;
+        audit::record(conn, by, action::SIGN_OUT, &by.name, serde_json::json!({}))?;
         Ok(())
     })
 }

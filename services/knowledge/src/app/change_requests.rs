@@ -9,7 +9,9 @@ use shared::db::DbConnection;
 use shared::time::now_ms;
 
 use super::{Failure, faqs, transaction};
+use super::audit::{self, Actor};
 use crate::db::change_requests::{self as store, ChangeRequestRow};
+use shared::contract::audit::action;
 use crate::db::{changes, directory, kb, outbox};
 use crate::domain::{Department, Faq, hours, review, validate};
 
@@ -178,21 +180,31 @@ pub fn submit(
 
 /// Applies a pending request: creates or changes the department and FAQ entry, and reports
 /// `applied` to the ticket it came from. Returns the entry's code.
-pub fn apply(conn: &mut DbConnection, id: i64, by: &str) -> Result<String, ApiError> {
+pub fn apply(conn: &mut DbConnection, id: i64, by: &Actor) -> Result<String, ApiError> {
     transaction(conn, |conn| {
         let cr = pending(conn, id)?;
-        let entry = make_changes(conn, &cr, by)?;
-        decide(conn, &cr, APPLIED, Some(&entry), None, by)?;
+        let entry = make_changes(conn, &cr, &by.name)?;
+        decide(conn, &cr, APPLIED, Some(&entry), None, &by.name)?;
+        let details = serde_json::json!({ "entry_code": entry, "ticket_id": cr.ticket_id });
+        audit::record(conn, by, action::CHANGE_APPLIED, &id.to_string(), details)?;
         Ok(entry)
     })
 }
 
 /// Rejects a pending request with a reason, reported to its ticket.
-pub fn reject(conn: &mut DbConnection, id: i64, reason: &str, by: &str) -> Result<(), ApiError> {
+pub fn reject(
+    conn: &mut DbConnection,
+    id: i64,
+    reason: &str,
+    by: &Actor,
+) -> Result<(), ApiError> {
     validate::text("reason", reason, validate::MAX_NOTE).map_err(ApiError::BadRequest)?;
     transaction(conn, |conn| {
         let cr = pending(conn, id)?;
-        decide(conn, &cr, REJECTED, None, Some(reason), by)
+        decide(conn, &cr, REJECTED, None, Some(reason), &by.name)?;
+        let details = serde_json::json!({ "reason": reason, "ticket_id": cr.ticket_id });
+        audit::record(conn, by, action::CHANGE_REJECTED, &id.to_string(), details)?;
+        Ok(())
     })
 }
 

@@ -8,6 +8,7 @@ use shared::ApiError;
 use shared::db::{DbConnection, DbError, write_tx};
 
 pub mod accounts;
+pub mod audit;
 pub mod change_requests;
 pub mod directory;
 pub mod faqs;

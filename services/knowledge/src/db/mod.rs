@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use shared::db::{DbError, DbResult};
 
 pub mod accounts;
+pub mod audit;
 pub mod change_requests;
 pub mod changes;
 pub mod directory;

@@ -153,11 +153,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> BigInt,
+        service -> Text,
+        actor -> Text,
+        role -> Text,
+        action -> Text,
+        target -> Text,
+        address -> Text,
+        details -> Text,
+        source_key -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(departments -> regions (region));
 diesel::joinable!(liaisons -> departments (department));
 diesel::joinable!(faqs -> departments (department));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
     regions,
     departments,
     liaisons,

@@ -45,15 +45,7 @@ fn list(field: &str, values: &[String], max_items: usize, max_len: usize) -> Che
     values.iter().try_for_each(|v| text(field, v, max_len))
 }
 
-/// Answers are read out as plain text: a tag (`<b>`, `</p>`, `<!--`, `<script`) is refused
-/// rather than stored, so no client ever renders it.
-pub fn looks_like_markup(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.windows(2)
-        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')))
-        || s.contains("&#")
-        || s.to_ascii_lowercase().contains("javascript:")
-}
+pub use shared::values::looks_like_markup;
 
 /// Codes: letters, digits, `-` and `_`, starting with a letter or digit (the rule of
 /// `shared::codes`, which department and region codes are parsed with).

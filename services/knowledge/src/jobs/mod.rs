@@ -1,5 +1,7 @@
-//! Background work started by `Application`: the outbox relay and the calendar refresh.
+//! Background work started by `Application`: the outbox relay, the calendar refresh, the
+//! revocations list and the audit log's pruning.
 
+pub mod audit;
 pub mod calendar;
 pub mod relay;
 pub mod revocations;

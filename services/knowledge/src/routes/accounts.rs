@@ -1,6 +1,6 @@
 //! Accounts (admin): people, role, department, disable, reset password.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
 use shared::pagination::{Page, Paging};
@@ -93,6 +93,7 @@ pub async fn get_account(
         (status = 403, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/accounts")]
 pub async fn create_account(
+    req: HttpRequest,
     user: AuthUser,
     state: web::Data<AppState>,
     body: Body,
@@ -101,11 +102,11 @@ pub async fn create_account(
     let input: AccountInput = body.json(BODY_LIMIT).await?;
     let account = accounts::check_new(&input)?;
     let hash = web::block(move || shared::auth::hash_password(&input.password)).await??;
+    let by = super::actor(&req, &user, &state);
     let created = shared::db::run(&state.pool, move |conn| {
-        accounts::create(conn, account, hash)
+        accounts::create(conn, account, hash, &by)
     })
     .await?;
-    tracing::info!(username = %created.username, by = %user.sub, "account created");
     Ok(HttpResponse::Created().json(AccountView::from(created)))
 }
 
@@ -115,6 +116,7 @@ pub async fn create_account(
         (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[patch("/accounts/{username}")]
 pub async fn update_account(
+    req: HttpRequest,
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -128,10 +130,10 @@ pub async fn update_account(
         Some(pw) => Some(web::block(move || shared::auth::hash_password(&pw)).await??),
         None => None,
     };
+    let by = super::actor(&req, &user, &state);
     let updated = shared::db::run(&state.pool, move |conn| {
-        accounts::update(conn, &username, &p, role, hash)
+        accounts::update(conn, &username, &p, role, hash, &by)
     })
     .await?;
-    tracing::info!(username = %updated.username, by = %user.sub, "account changed");
     Ok(HttpResponse::Ok().json(AccountView::from(updated)))
 }

@@ -1,7 +1,5 @@
 //! Sign-in: a token valid at all three services.
 
-use std::sync::Arc;
-
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use shared::auth::{ALL_AUDIENCES, AuthUser, Role};
@@ -10,6 +8,7 @@ use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app;
+use crate::app::signin::SignIn;
 use crate::db::accounts;
 use crate::startup::AppState;
 
@@ -55,42 +54,23 @@ pub async fn login(
     if username.len() > 64 || password.len() > 256 {
         return Err(ApiError::Unauthorized("wrong username or password".into()));
     }
-    let peer = req.peer_addr().map(|a| a.ip());
-    let forwarded = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
-    let address = shared::web::client_address(peer, forwarded, &state.login.trusted_proxies)
-        .map(|a| a.to_string())
-        .unwrap_or_default();
-    let attempt = Arc::new(app::signin::Attempt::new(&state.login, &username, &address));
-    let now = shared::time::now_ms();
-    let a = attempt.clone();
-    let held = shared::db::run(&state.pool, move |c| app::signin::held(c, &a, now)).await?;
-    if let Some(wait) = held {
-        return Ok(too_many(wait));
-    }
-    let name = username.clone();
-    let account = super::query(&state.pool, move |conn| accounts::find(conn, &name)).await?;
-    // Argon2 is slow on purpose: off the async executor.
-    let verified = web::block(move || {
-        let ok = match &account {
-            Some(a) => shared::auth::verify_password(&password, &a.password_hash),
-            None => {
-                let _ = shared::auth::verify_password(&password, decoy_hash());
-                false
-            }
-        };
-        account.filter(|a| ok && !a.disabled)
-    })
-    .await?;
-    let a = attempt.clone();
-    let Some(account) = verified else {
-        shared::db::run(&state.pool, move |c| app::signin::failed(c, &a, now)).await?;
-        tracing::info!(username = %username, address = %address, "login failed");
-        return Err(ApiError::Unauthorized("wrong username or password".into()));
+    let address = super::client_address(&req, &state);
+    let account = match app::signin::sign_in(
+        &state.pool,
+        &state.login,
+        username,
+        password,
+        address,
+        decoy_hash(),
+    )
+    .await?
+    {
+        SignIn::Held(wait) => return Ok(too_many(wait)),
+        SignIn::Refused => {
+            return Err(ApiError::Unauthorized("wrong username or password".into()));
+        }
+        SignIn::Accepted(account) => account,
     };
-    shared::db::run(&state.pool, move |c| app::signin::succeeded(c, &a)).await?;
     let role: Role = account
         .role
         .parse()
@@ -117,14 +97,16 @@ pub async fn login(
 #[utoipa::path(tag = "auth",
     responses((status = 204), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
 #[post("/auth/logout")]
-pub async fn logout(user: AuthUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn logout(
+    req: HttpRequest,
+    user: AuthUser,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     if user.is(Role::Service) {
         return Err(ApiError::forbidden("a service does not sign in"));
     }
-    shared::db::run(&state.pool, move |conn| {
-        app::accounts::sign_out(conn, &user.sub)
-    })
-    .await?;
+    let by = super::actor(&req, &user, &state);
+    shared::db::run(&state.pool, move |conn| app::accounts::sign_out(conn, &by)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

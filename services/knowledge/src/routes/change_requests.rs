@@ -1,7 +1,7 @@
 //! Change requests: proposed by liaisons (own department), editors, admins and the tickets
 //! service; applied or rejected by editors (`app::change_requests` does the work).
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
 use shared::pagination::{Page, Paging};
@@ -188,14 +188,15 @@ pub struct DecisionView {
         (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/change-requests/{id}/apply")]
 pub async fn apply_change_request(
+    req: HttpRequest,
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     user.require(EDITORS)?;
     let id = parse_id(&path)?;
-    let entry_code =
-        shared::db::run(&state.pool, move |conn| app::apply(conn, id, &user.sub)).await?;
+    let by = super::actor(&req, &user, &state);
+    let entry_code = shared::db::run(&state.pool, move |conn| app::apply(conn, id, &by)).await?;
     Ok(HttpResponse::Ok().json(DecisionView {
         id,
         status: APPLIED.into(),
@@ -216,6 +217,7 @@ pub struct RejectInput {
         (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/change-requests/{id}/reject")]
 pub async fn reject_change_request(
+    req: HttpRequest,
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -225,8 +227,9 @@ pub async fn reject_change_request(
     let id = parse_id(&path)?;
     let input: RejectInput = body.json(BODY_LIMIT).await?;
     let reason = input.reason.clone();
+    let by = super::actor(&req, &user, &state);
     shared::db::run(&state.pool, move |conn| {
-        app::reject(conn, id, &input.reason, &user.sub)
+        app::reject(conn, id, &input.reason, &by)
     })
     .await?;
     Ok(HttpResponse::Ok().json(DecisionView {

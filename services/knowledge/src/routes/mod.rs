@@ -13,10 +13,12 @@ use shared::db::{DbConnection, DbPool, DbResult};
 use shared::{ApiError, ApiResult};
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
+use crate::app::audit::Actor;
 use crate::app::directory::{self, Record};
 use crate::startup::AppState;
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod change_requests;
 pub mod departments;
@@ -72,8 +74,30 @@ pub fn register(cfg: &mut ServiceConfig) {
             .service(search::list_synonyms)
             .service(search::add_synonym)
             .service(search::delete_synonym)
-            .service(reports::unanswered),
+            .service(reports::unanswered)
+            .service(audit::list_audit)
+            .service(audit::receive_audit),
     );
+}
+
+/// The client's address: the peer's, or what a trusted proxy (the console) forwarded.
+pub fn client_address(req: &HttpRequest, state: &AppState) -> String {
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    shared::web::client_address(
+        req.peer_addr().map(|a| a.ip()),
+        forwarded,
+        &state.login.trusted_proxies,
+    )
+    .map(|a| a.to_string())
+    .unwrap_or_default()
+}
+
+/// Who makes this request, for the audit log.
+pub fn actor(req: &HttpRequest, user: &AuthUser, state: &AppState) -> Actor {
+    Actor::of(user, &client_address(req, state))
 }
 
 /// Runs a read (a `db` query) off the async executor; its error becomes the answer.

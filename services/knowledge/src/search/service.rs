@@ -426,6 +426,7 @@ mod tests {
         let pool = shared::db::connect(&url, 2).expect("pool");
         shared::db::run_migrations(
             &pool,
+            "knowledge",
             crate::startup::SQLITE_MIGRATIONS,
             crate::startup::POSTGRES_MIGRATIONS,
         )

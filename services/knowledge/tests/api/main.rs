@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accounts;
+mod audit;
 mod auth;
 mod change_requests;
 mod concurrency;

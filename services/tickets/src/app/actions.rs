@@ -44,7 +44,7 @@ where
     let record = shared::db::run(&state.pool, move |conn| {
         db::write_tx(conn, |c| {
             let cur = db::tickets::find(c, &id)?
-                .filter(|t| visible(&u, t))
+                .filter(|t| visible(&u, t, None))
                 .ok_or_else(|| ticket_not_found(&id))?;
             u.require(action.roles())?;
             let input = build()?;
@@ -69,7 +69,7 @@ pub async fn dispatch(
     request_id: Option<&str>,
 ) -> ApiResult<Acted> {
     user.require(TICKET_READERS)?;
-    let cur = super::tickets::find_visible(state, user, id.clone()).await?;
+    let cur = super::tickets::find_visible(state, user, id.clone(), None).await?;
     user.require(Action::Dispatch.roles())?;
     if !crate::domain::valid_department(&department) {
         return Err(ApiError::bad_request(

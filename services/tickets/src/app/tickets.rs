@@ -1,28 +1,72 @@
 //! Reading tickets: one ticket as its reader may see it, lists, and a ticket's events.
 
+use serde_json::json;
 use shared::auth::{AuthUser, Role};
+use shared::contract::audit::{AuditEvent, action};
+use shared::time::now_ms;
+use shared::values::mask_phone;
 use shared::pagination::Paging;
 use shared::{ApiError, ApiResult};
 
 use super::ticket_not_found;
 use crate::db;
 use crate::db::events::EventRow;
-use crate::domain::access::visible;
+use crate::domain::access::{full_contact, visible};
 use crate::domain::record::TicketRecord;
 use crate::startup::AppState;
 
-/// The ticket if `user` may see it; "not found" otherwise (a liaison learns nothing about
-/// another department's tickets).
+/// The ticket if `user` may see it (see [`visible`]; `caller` is the caller on the line, for
+/// operators); "not found" otherwise, so nothing is learnt about tickets one may not read.
 pub async fn find_visible(
     state: &AppState,
     user: &AuthUser,
     id: String,
+    caller: Option<&str>,
 ) -> ApiResult<TicketRecord> {
     let lookup = id.clone();
     let found = shared::db::run(&state.pool, move |c| Ok(db::tickets::find(c, &lookup)?)).await?;
     found
-        .filter(|t| visible(user, t))
+        .filter(|t| visible(user, t, caller))
         .ok_or_else(|| ticket_not_found(&id))
+}
+
+/// A ticket opened by `user` (see [`find_visible`]). Reading a caller's full number on a ticket
+/// one did not create is recorded in the audit log (issue 16), through the outbox.
+pub async fn read(
+    state: &AppState,
+    user: &AuthUser,
+    id: String,
+    caller: Option<&str>,
+) -> ApiResult<TicketRecord> {
+    let t = find_visible(state, user, id, caller).await?;
+    if full_contact(user) && t.created_by != user.sub {
+        let event = caller_read(user, &t.caller_phone, json!({ "ticket_id": t.id }));
+        let ticket = t.id.clone();
+        shared::db::run(&state.pool, move |c| {
+            Ok(db::outbox::insert(c, Some(&ticket), AUDIT, &event, now_ms())?)
+        })
+        .await?;
+    }
+    Ok(t)
+}
+
+/// The outbox kind of an event for the audit log.
+pub const AUDIT: &str = "audit";
+
+/// An audit event: `user` read `phone` (recorded masked), with `details`.
+fn caller_read(user: &AuthUser, phone: &str, details: serde_json::Value) -> String {
+    let event = AuditEvent {
+        at: now_ms(),
+        actor: user.sub.clone(),
+        role: user.role.as_str().to_string(),
+        action: action::CALLER_READ.into(),
+        target: mask_phone(phone),
+        address: String::new(),
+        details,
+        // Set by the relay from the outbox row's id.
+        key: String::new(),
+    };
+    serde_json::to_string(&event).unwrap_or_default()
 }
 
 /// One page of the tickets `filter` selects that `user` may list (see [`scope`]), and how many
@@ -37,16 +81,28 @@ pub async fn list(
     let Some(filter) = scope(user, filter, mine)? else {
         return Ok((Vec::new(), 0));
     };
+    // A look-up by a caller's full number is recorded in the audit log.
+    let lookup = filter.caller_phone.clone().map(|phone| (phone, user.clone()));
     shared::db::run(&state.pool, move |c| {
-        Ok(db::tickets::list(c, &filter, paging)?)
+        let (rows, total) = db::tickets::list(c, &filter, paging)?;
+        if let Some((phone, user)) = &lookup {
+            let event = caller_read(user, phone, json!({ "found": total }));
+            db::outbox::insert(c, None, AUDIT, &event, now_ms())?;
+        }
+        Ok((rows, total))
     })
     .await
 }
 
 /// The events of a ticket `user` may see, oldest first. Deliveries name their recipient,
 /// which may be the caller's own address: liaisons see it masked.
-pub async fn events(state: &AppState, user: &AuthUser, id: String) -> ApiResult<Vec<EventRow>> {
-    let t = find_visible(state, user, id).await?;
+pub async fn events(
+    state: &AppState,
+    user: &AuthUser,
+    id: String,
+    caller: Option<&str>,
+) -> ApiResult<Vec<EventRow>> {
+    let t = find_visible(state, user, id, caller).await?;
     let mut rows =
         shared::db::run(&state.pool, move |c| Ok(db::events::for_ticket(c, &t.id)?)).await?;
     if user.is(Role::Liaison) {

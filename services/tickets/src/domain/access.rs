@@ -7,11 +7,17 @@ use super::record::TicketRecord;
 /// Roles that may read tickets at all (liaisons only their department's).
 pub const TICKET_READERS: &[Role] = &[Role::Operator, Role::Supervisor, Role::Liaison];
 
-/// A liaison sees only their department's tickets; anything else is "not found".
-pub fn visible(user: &AuthUser, t: &TicketRecord) -> bool {
+/// Whether `user` may read `t`; what they may not is "not found". A liaison reads their
+/// department's tickets; an operator those they created, and any of the caller on the line
+/// (`caller`: the caller's full number, normalised), so that counting through ticket numbers
+/// shows no one else's callers; supervisors and services read all.
+pub fn visible(user: &AuthUser, t: &TicketRecord, caller: Option<&str>) -> bool {
     match user.role {
         Role::Liaison => user.department.is_some() && t.department == user.department,
-        Role::Operator | Role::Supervisor | Role::Service => true,
+        Role::Operator => {
+            t.created_by == user.sub || caller.is_some_and(|c| !c.is_empty() && c == t.caller_phone)
+        }
+        Role::Supervisor | Role::Service => true,
         Role::KbEditor | Role::Admin => false,
     }
 }
@@ -19,4 +25,44 @@ pub fn visible(user: &AuthUser, t: &TicketRecord) -> bool {
 /// Operators and supervisors talk to callers: they see the caller's full number.
 pub fn full_contact(user: &AuthUser) -> bool {
     matches!(user.role, Role::Operator | Role::Supervisor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::TicketType;
+    use crate::domain::intake::tests::sample;
+
+    fn user(role: Role, sub: &str, department: Option<&str>) -> AuthUser {
+        AuthUser {
+            sub: sub.into(),
+            role,
+            department: department.map(String::from),
+        }
+    }
+
+    #[test]
+    fn an_operator_reads_their_own_tickets_and_the_caller_on_the_line() {
+        // Created by "op" for caller 13912341234.
+        let t = sample(TicketType::Complaint, false);
+        let creator = user(Role::Operator, "op", None);
+        let other = user(Role::Operator, "op2", None);
+        assert!(visible(&creator, &t, None));
+        assert!(!visible(&other, &t, None), "not by counting ticket numbers");
+        assert!(visible(&other, &t, Some("13912341234")));
+        assert!(!visible(&other, &t, Some("13900000000")));
+        assert!(!visible(&other, &t, Some("")));
+        assert!(visible(&user(Role::Supervisor, "s", None), &t, None));
+        assert!(!visible(&user(Role::Admin, "a", None), &t, None));
+    }
+
+    #[test]
+    fn a_liaison_reads_their_department_only() {
+        let mut t = sample(TicketType::Complaint, false);
+        t.department = Some("530100-gaj".into());
+        let own = user(Role::Liaison, "l", Some("530100-gaj"));
+        let other = user(Role::Liaison, "l2", Some("530100-rsj"));
+        assert!(visible(&own, &t, None));
+        assert!(!visible(&other, &t, Some("13912341234")));
+    }
 }

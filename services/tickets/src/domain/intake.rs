@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use shared::ApiError;
 use shared::calendar::WorkCalendar;
 use shared::time::to_ms;
-use shared::values::{Email, Phone, TicketId};
+use shared::values::{Email, Phone, TicketId, looks_like_markup};
 use shared::web::{check_len, check_required};
 use utoipa::ToSchema;
 
@@ -59,6 +59,20 @@ impl NewTicket {
     pub fn validate(&mut self) -> Result<(), ApiError> {
         check_required("summary", &self.summary, MAX_SUMMARY)?;
         check_len("details", &self.details, MAX_TEXT)?;
+        let texts = [
+            ("summary", Some(&self.summary)),
+            ("details", Some(&self.details)),
+            ("query", self.query.as_ref()),
+            ("caller.name", self.caller.name.as_ref()),
+        ];
+        if let Some((field, _)) = texts
+            .iter()
+            .find(|(_, v)| v.is_some_and(|v| looks_like_markup(v)))
+        {
+            return Err(ApiError::bad_request(format!(
+                "`{field}` must be plain text, without HTML tags"
+            )));
+        }
         if !valid_region(&self.region) {
             return Err(ApiError::bad_request(
                 "`region` must be a six-digit region code such as 530100",

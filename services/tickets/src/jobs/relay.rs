@@ -11,6 +11,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use shared::ApiResult;
+use shared::contract::audit::AuditEvent;
 use shared::contract::knowledge::ChangeRequestInput;
 use shared::contract::notify::{Channel, NotificationRequest};
 use shared::http::ClientError;
@@ -60,6 +61,7 @@ pub async fn run_once(state: &AppState) -> ApiResult<usize> {
         let outcome = match row.kind.as_str() {
             "notify" => deliver_notification(state, &row).await,
             "change_request" => send_change_request(state, &row).await,
+            app::tickets::AUDIT => send_audit(state, &row).await,
             other => Outcome::Failed(format!("unknown outbox kind `{other}`")),
         };
         let finish_at = wall_ms();
@@ -219,6 +221,21 @@ async fn deliver_notification(state: &AppState, row: &OutboxRow) -> Outcome {
         Outcome::Done(None)
     } else {
         Outcome::Failed(failures.join("; "))
+    }
+}
+
+/// An event for the audit log, kept by the knowledge service; its key is this row's, so a
+/// resend is recorded once.
+async fn send_audit(state: &AppState, row: &OutboxRow) -> Outcome {
+    let mut event: AuditEvent = match serde_json::from_str(&row.payload) {
+        Ok(v) => v,
+        Err(e) => return Outcome::Failed(format!("payload: {e}")),
+    };
+    event.key = row.id.to_string();
+    match state.knowledge.record_audit(&event).await {
+        Ok(()) => Outcome::Done(None),
+        Err(e) if permanent(&e) => Outcome::Failed(e.to_string()),
+        Err(e) => Outcome::Retry(e.to_string()),
     }
 }
 

@@ -170,10 +170,32 @@ pub async fn list_tickets(
     Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
 }
 
-/// One ticket with its progress and the department's reply. Liaisons: their department's only.
+/// The caller on the line, for opening one ticket.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CallerQuery {
+    /// The caller's full number: an operator opens the tickets of the caller on the line, as
+    /// the list by `caller_phone` finds them; without it, only the tickets they created.
+    pub caller_phone: Option<String>,
+}
+
+impl CallerQuery {
+    fn caller(&self) -> ApiResult<Option<String>> {
+        match &self.caller_phone {
+            Some(p) => {
+                shared::web::check_len("caller_phone", p, 32)?;
+                Ok(Some(normalize_phone(p)))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+/// One ticket with its progress and the department's reply. Liaisons: their department's only;
+/// operators: those they created, or the caller's named by `caller_phone`.
 #[utoipa::path(
     tag = "tickets",
-    params(("id" = String, Path, description = "Ticket number, e.g. T20261127-000123")),
+    params(("id" = String, Path, description = "Ticket number, e.g. T20261127-000123"), CallerQuery),
     responses(
         (status = 200, body = Ticket),
         (status = 401, body = shared::error::Problem),
@@ -186,9 +208,11 @@ pub async fn get_ticket(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
+    query: web::Query<CallerQuery>,
 ) -> ApiResult<HttpResponse> {
     user.require(TICKET_READERS)?;
-    let t = app::tickets::find_visible(&state, &user, path.into_inner()).await?;
+    let caller = query.caller()?;
+    let t = app::tickets::read(&state, &user, path.into_inner(), caller.as_deref()).await?;
     let now = state.clock.now();
     Ok(HttpResponse::Ok().json(Ticket::from_record(t, now, full_contact(&user))))
 }
@@ -213,7 +237,7 @@ pub struct Event {
 /// The ticket's events, oldest first: who did what, when, with what.
 #[utoipa::path(
     tag = "tickets",
-    params(("id" = String, Path, description = "Ticket number")),
+    params(("id" = String, Path, description = "Ticket number"), CallerQuery),
     responses(
         (status = 200, body = [Event]),
         (status = 401, body = shared::error::Problem),
@@ -226,9 +250,11 @@ pub async fn ticket_events(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
+    query: web::Query<CallerQuery>,
 ) -> ApiResult<HttpResponse> {
     user.require(TICKET_READERS)?;
-    let rows = app::tickets::events(&state, &user, path.into_inner()).await?;
+    let caller = query.caller()?;
+    let rows = app::tickets::events(&state, &user, path.into_inner(), caller.as_deref()).await?;
     let items: Vec<Event> = rows.into_iter().map(Event::from).collect();
     Ok(HttpResponse::Ok().json(items))
 }

@@ -1,0 +1,128 @@
+//! The audit log: the admin's search, and the events the other services send.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use shared::auth::{AuthUser, Role};
+use shared::contract::audit::AuditEvent;
+use shared::pagination::{Page, Paging};
+use shared::time::from_ms;
+use shared::ApiResult;
+use utoipa::{IntoParams, ToSchema};
+
+use super::Body;
+use crate::app::audit as app;
+use crate::db::audit::{AuditRow, Filter};
+use crate::startup::AppState;
+
+const BODY_LIMIT: usize = 16 * 1024;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Only this account's events.
+    pub actor: Option<String>,
+    /// Only this kind: `sign_in`, `sign_in_failed`, `sign_out`, `account_created`,
+    /// `account_changed`, `change_request_applied`, `change_request_rejected`,
+    /// `caller_number_read`, `export`, `notification_retried`.
+    pub action: Option<String>,
+    /// Only events about this account, ticket or change request.
+    pub target: Option<String>,
+    /// From this moment (RFC 3339), inclusive.
+    pub from: Option<DateTime<Utc>>,
+    /// Until this moment (RFC 3339), exclusive.
+    pub to: Option<DateTime<Utc>>,
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+}
+
+/// One event of the log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// The service it happened at.
+    pub service: String,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub target: String,
+    /// The client's address, where known.
+    pub address: String,
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> AuditEntry {
+        AuditEntry {
+            id: r.id,
+            at: from_ms(r.at),
+            service: r.service,
+            actor: r.actor,
+            role: r.role,
+            action: r.action,
+            target: r.target,
+            address: r.address,
+            details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+/// The audit log, newest first (admin). Nothing in the API changes or removes an entry.
+#[utoipa::path(tag = "audit", params(AuditQuery),
+    responses((status = 200, body = Page<AuditEntry>), (status = 400, body = shared::error::Problem),
+        (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
+#[get("/audit")]
+pub async fn list_audit(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    q: web::Query<AuditQuery>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let q = q.into_inner();
+    let paging = Paging::of(q.page, q.per_page)?;
+    for (name, v) in [("actor", &q.actor), ("action", &q.action), ("target", &q.target)] {
+        if let Some(v) = v {
+            shared::web::check_len(name, v, 128)?;
+        }
+    }
+    let filter = Filter {
+        actor: q.actor.filter(|s| !s.is_empty()),
+        action: q.action.filter(|s| !s.is_empty()),
+        target: q.target.filter(|s| !s.is_empty()),
+        from: q.from.map(|t| t.timestamp_millis()),
+        to: q.to.map(|t| t.timestamp_millis()),
+    };
+    let (rows, total) = super::query(&state.pool, move |c| {
+        app::search(c, &filter, paging.offset(), paging.per_page)
+    })
+    .await?;
+    let items: Vec<AuditEntry> = rows.into_iter().map(AuditEntry::from).collect();
+    Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
+}
+
+/// Records an event of another service (service role); an event whose `key` was recorded
+/// before is not recorded again (200 instead of 201).
+#[utoipa::path(tag = "audit", request_body = AuditEvent,
+    responses((status = 201), (status = 200), (status = 400, body = shared::error::Problem),
+        (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
+#[post("/audit")]
+pub async fn receive_audit(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Service])?;
+    let event: AuditEvent = body.json(BODY_LIMIT).await?;
+    app::check(&event)?;
+    let service = user.sub.clone();
+    let added = super::query(&state.pool, move |c| app::receive(c, &service, event)).await?;
+    Ok(if added {
+        HttpResponse::Created().finish()
+    } else {
+        HttpResponse::Ok().finish()
+    })
+}
