@@ -310,7 +310,12 @@ fn ensure_schema(c: &mut PgConnection) -> Result<(), String> {
         .get_result(c)
         .map_err(|e| e.to_string())?;
     let path = path.value.unwrap_or_default();
-    let first = path.split(',').next().unwrap_or("").trim().trim_matches('"');
+    let first = path
+        .split(',')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('"');
     let plain = !first.is_empty()
         && first.len() <= 63
         && first
@@ -356,7 +361,11 @@ fn claim(conn: &mut DbConnection, service: &str) -> Result<(), String> {
         })
     })
     .map_err(|e| e.to_string())?;
-    match owners.iter().filter_map(|o| o.value.as_deref()).find(|o| *o != service) {
+    match owners
+        .iter()
+        .filter_map(|o| o.value.as_deref())
+        .find(|o| *o != service)
+    {
         Some(other) => Err(format!(
             "this database already holds the {other} service's tables: give {service} a \
              database of its own (HOTLINE_{upper}_DATABASE_URL), or on PostgreSQL a schema of \

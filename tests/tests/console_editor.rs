@@ -182,6 +182,19 @@ async fn workbench_the_editor_reviews_requests_and_the_admin_manages_accounts() 
     let ad_token = demo.login("admin").await;
     let acc = get(&http, &k("/api/v1/accounts/liaison-530100-test"), &ad_token).await;
     assert_eq!(acc["disabled"], true, "{acc}");
+
+    // Issue 16: the audit log shows what the admin just did, and can be narrowed by kind.
+    ad.click("header nav a[href='/admin/audit']").await;
+    let log = ad.wait_text("table.audit", "修改账号").await;
+    assert!(
+        log.contains("新建账号") && log.contains("liaison-530100-test"),
+        "{log}"
+    );
+    ad.select("#au-action", "account_created").await;
+    ad.click("form.filters button[type=submit]").await;
+    let narrowed = ad.wait_text("section.card p.muted", "共 1 条").await;
+    assert!(narrowed.contains("180 天"), "{narrowed}");
+    ad.screenshot("admin-audit").await;
     assert!(
         ad.client.find(Locator::Css("[style]")).await.is_err(),
         "no style attributes"

@@ -74,11 +74,22 @@ async fn accounts_are_created_from_the_command_line_and_sign_in() {
     assert!(text(&out.stdout).contains("created account root (admin)"));
     let out = hotline(
         &data,
-        &["accounts", "create", "--username", "weak", "--role", "admin"],
+        &[
+            "accounts",
+            "create",
+            "--username",
+            "weak",
+            "--role",
+            "admin",
+        ],
         Some("short\n"),
     );
     assert!(!out.status.success(), "a short password is refused");
-    assert!(text(&out.stderr).contains("password"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("password"),
+        "{}",
+        text(&out.stderr)
+    );
 
     // Liaisons in bulk: each created one gets its own password; a bad row is named.
     let csv = dir.path().join("liaisons.csv");
@@ -90,7 +101,11 @@ async fn accounts_are_created_from_the_command_line_and_sign_in() {
     .unwrap();
     let out = hotline(&data, &["accounts", "import", csv.to_str().unwrap()], None);
     assert!(!out.status.success(), "the refused row fails the command");
-    assert!(text(&out.stderr).contains("line 4"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("line 4"),
+        "{}",
+        text(&out.stderr)
+    );
     let printed = text(&out.stdout);
     let password_of = |user: &str| -> String {
         printed
@@ -153,7 +168,13 @@ async fn a_backup_taken_while_running_restores() {
     let out = hotline(
         &data,
         &[
-            "accounts", "create", "--username", "root", "--role", "admin", "--password-file",
+            "accounts",
+            "create",
+            "--username",
+            "root",
+            "--role",
+            "admin",
+            "--password-file",
             pw_file.to_str().unwrap(),
         ],
         None,
@@ -170,7 +191,10 @@ async fn a_backup_taken_while_running_restores() {
     knowledge.wait_ready().await;
     let http = reqwest::Client::new();
     let login = |user: &'static str, password: &'static str| {
-        let (http, url) = (http.clone(), format!("http://127.0.0.1:{port}/api/v1/auth/login"));
+        let (http, url) = (
+            http.clone(),
+            format!("http://127.0.0.1:{port}/api/v1/auth/login"),
+        );
         async move {
             http.post(url)
                 .json(&json!({"username": user, "password": password}))
@@ -179,7 +203,11 @@ async fn a_backup_taken_while_running_restores() {
                 .unwrap()
         }
     };
-    let token: serde_json::Value = login("root", "a-long-admin-password").await.json().await.unwrap();
+    let token: serde_json::Value = login("root", "a-long-admin-password")
+        .await
+        .json()
+        .await
+        .unwrap();
     let created = http
         .post(knowledge.url("/api/v1/accounts"))
         .bearer_auth(token["access_token"].as_str().unwrap())
@@ -197,7 +225,11 @@ async fn a_backup_taken_while_running_restores() {
         assert!(copies.join(format!("{service}.db")).exists(), "{service}");
     }
     // A second backup into the same folder is refused rather than overwriting.
-    assert!(!hotline(&data, &["backup", copies.to_str().unwrap()], None).status.success());
+    assert!(
+        !hotline(&data, &["backup", copies.to_str().unwrap()], None)
+            .status
+            .success()
+    );
     knowledge.kill();
 
     // Restored into a new data folder: the account made online is there.
@@ -249,7 +281,10 @@ async fn one_postgresql_database_serves_all_three_in_schemas_or_is_refused_clear
     }
     let ports = free_ports(4);
     let mut env = urls(true);
-    for (name, port) in ["KNOWLEDGE", "TICKETS", "NOTIFY", "CONSOLE"].iter().zip(&ports) {
+    for (name, port) in ["KNOWLEDGE", "TICKETS", "NOTIFY", "CONSOLE"]
+        .iter()
+        .zip(&ports)
+    {
         env.push((format!("HOTLINE_{name}_PORT"), port.to_string()));
     }
     env.push(("HOTLINE_DATA_DIR".into(), data.display().to_string()));
@@ -276,9 +311,11 @@ async fn one_postgresql_database_serves_all_three_in_schemas_or_is_refused_clear
             let res = http
                 .post(&tickets)
                 .bearer_auth(token["access_token"].as_str()?)
-                .json(&json!({"type": "no_info", "summary": "查询滇池游船码头电话",
+                .json(
+                    &json!({"type": "no_info", "summary": "查询滇池游船码头电话",
                     "region": "530100", "query": "滇池游船码头电话",
-                    "caller": {"phone": "13800002222"}}))
+                    "caller": {"phone": "13800002222"}}),
+                )
                 .send()
                 .await
                 .ok()?;

@@ -31,6 +31,9 @@ pub struct User {
     pub token: String,
     /// Every state-changing request carries it (form field `csrf` or header `X-CSRF-Token`).
     pub csrf: String,
+    /// The browser's address at sign-in: forwarded with every call, for the services' audit
+    /// log ("from where").
+    pub address: String,
 }
 
 impl User {
@@ -85,6 +88,7 @@ impl SessionStore {
         department: Option<String>,
         token: String,
         expires_in: Duration,
+        address: String,
     ) -> String {
         let id = random_token();
         let now = Instant::now();
@@ -96,6 +100,7 @@ impl SessionStore {
                 department,
                 token,
                 csrf: random_token(),
+                address,
             }),
             last_seen: now,
             token_expires: now + expires_in,
@@ -213,6 +218,7 @@ mod tests {
             None,
             "t".into(),
             Duration::from_secs(60),
+            String::new(),
         );
         assert_eq!(
             store.get(&id).map(|u| u.username.clone()).as_deref(),
@@ -220,7 +226,14 @@ mod tests {
         );
         std::thread::sleep(Duration::from_millis(80));
         assert!(store.get(&id).is_none(), "idle session still alive");
-        let id = store.create("a", Role::Admin, None, "t".into(), Duration::from_secs(60));
+        let id = store.create(
+            "a",
+            Role::Admin,
+            None,
+            "t".into(),
+            Duration::from_secs(60),
+            String::new(),
+        );
         store.remove(&id);
         assert!(store.get(&id).is_none());
     }
@@ -234,6 +247,7 @@ mod tests {
             None,
             "t".into(),
             Duration::from_millis(30),
+            String::new(),
         );
         std::thread::sleep(Duration::from_millis(50));
         assert!(store.get(&id).is_none());
@@ -242,8 +256,22 @@ mod tests {
     #[test]
     fn ids_and_csrf_tokens_differ() {
         let store = SessionStore::new(Duration::from_secs(60));
-        let a = store.create("a", Role::Admin, None, "t".into(), Duration::from_secs(60));
-        let b = store.create("a", Role::Admin, None, "t".into(), Duration::from_secs(60));
+        let a = store.create(
+            "a",
+            Role::Admin,
+            None,
+            "t".into(),
+            Duration::from_secs(60),
+            String::new(),
+        );
+        let b = store.create(
+            "a",
+            Role::Admin,
+            None,
+            "t".into(),
+            Duration::from_secs(60),
+            String::new(),
+        );
         assert_ne!(a, b);
         assert_eq!(a.len(), 64);
         assert_ne!(

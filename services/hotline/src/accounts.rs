@@ -98,7 +98,7 @@ fn parse_row(line: &str) -> Result<(&str, &str, Option<&str>), String> {
     let cells: Vec<&str> = line.split(',').map(str::trim).collect();
     match cells.as_slice() {
         [user, role] => Ok((user, role, None)),
-        [user, role, dept] => Ok((user, role, Some(dept).filter(|d| !d.is_empty()))),
+        [user, role, dept] => Ok((user, role, Some(*dept).filter(|d| !d.is_empty()))),
         _ => Err("expected username,role,department".into()),
     }
 }
@@ -108,7 +108,8 @@ fn parse_row(line: &str) -> Result<(&str, &str, Option<&str>), String> {
 /// `username,password` on the standard output; refused rows are listed on the standard error
 /// with their line number, and make the command fail after the others are created.
 pub fn import(config: &Config, file: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("read {}: {e}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).map_err(|e| format!("read {}: {e}", file.display()))?;
     let pool = knowledge_db(config)?;
     let mut refused = 0;
     println!("username,password");
@@ -144,7 +145,10 @@ mod tests {
             parse_row("liaison-1, liaison ,530100-rsj"),
             Ok(("liaison-1", "liaison", Some("530100-rsj")))
         );
-        assert_eq!(parse_row("sup,supervisor,"), Ok(("sup", "supervisor", None)));
+        assert_eq!(
+            parse_row("sup,supervisor,"),
+            Ok(("sup", "supervisor", None))
+        );
         assert_eq!(parse_row("ed,kb_editor"), Ok(("ed", "kb_editor", None)));
         assert!(parse_row("just-a-name").is_err());
         assert!(parse_row("a,b,c,d").is_err());

@@ -12,8 +12,8 @@ pub const SERVICES: [&str; 3] = ["knowledge", "tickets", "notify"];
 pub fn backup(config: &Config, dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
     for service in SERVICES {
-        let settings = ServiceSettings::from_config(service, config)
-            .map_err(|e| format!("{service}: {e}"))?;
+        let settings =
+            ServiceSettings::from_config(service, config).map_err(|e| format!("{service}: {e}"))?;
         let dest = dir.join(format!("{service}.db"));
         shared::db::backup_sqlite(&settings.database_url, &dest)?;
         println!("{service}: {}", dest.display());

@@ -231,6 +231,9 @@ impl Api {
                 .http
                 .request(method.clone(), self.url(service, path))
                 .bearer_auth(&user.token);
+            if !user.address.is_empty() {
+                req = req.header("x-forwarded-for", &user.address);
+            }
             if let Some(b) = body {
                 req = req.json(b);
             }

@@ -88,6 +88,7 @@ async fn login(
         department,
         answer.access_token,
         Duration::from_secs(answer.expires_in.max(0) as u64),
+        peer.clone().unwrap_or_default(),
     );
     tracing::info!(user = %subject, role = answer.role.as_str(), "signed in to the console");
     let mut res = see_other(&next);

@@ -163,7 +163,12 @@ async fn ticket(
         .into_iter()
         .collect();
     let raw: Value = api
-        .get_query(&user, Service::Tickets, &format!("/api/v1/tickets/{id}"), &caller)
+        .get_query(
+            &user,
+            Service::Tickets,
+            &format!("/api/v1/tickets/{id}"),
+            &caller,
+        )
         .await?;
     let events: Vec<Event> = api
         .get_query(

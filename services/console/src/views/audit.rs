@@ -154,6 +154,7 @@ mod tests {
             department: None,
             token: "t".into(),
             csrf: "c".into(),
+            address: String::new(),
         };
         let items = vec![AuditEntry {
             at: "2026-12-05T01:00:00Z".into(),

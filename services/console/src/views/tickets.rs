@@ -864,6 +864,7 @@ mod tests {
             department: None,
             token: "t".into(),
             csrf: "c".into(),
+            address: String::new(),
         }
     }
 

@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 
 use super::audit::{self, Actor};
 use super::{Failure, double_option, found, transaction};
-use shared::contract::audit::action;
 use crate::db::{accounts, kb};
 use crate::domain::accounts as rules;
+use shared::contract::audit::action;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -92,7 +92,13 @@ pub fn create(
             "role": account.role,
             "department": account.department,
         });
-        audit::record(conn, by, action::ACCOUNT_CREATED, &account.username, details)?;
+        audit::record(
+            conn,
+            by,
+            action::ACCOUNT_CREATED,
+            &account.username,
+            details,
+        )?;
         Ok(account.clone())
     })
 }
@@ -149,7 +155,7 @@ pub fn update(
         let changes = accounts::AccountChanges {
             password_hash: password_hash.clone(),
             role: Some(new_role.as_str().to_string()),
-            department: Some(department),
+            department: Some(department.clone()),
             disabled: p.disabled,
             updated_at: Some(now),
             token_version: ends_tokens.then_some(current.token_version + 1),

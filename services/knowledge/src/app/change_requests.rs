@@ -8,12 +8,12 @@ use shared::contract::tickets::{KnowledgeOutcome, KnowledgeResult};
 use shared::db::DbConnection;
 use shared::time::now_ms;
 
-use super::{Failure, faqs, transaction};
 use super::audit::{self, Actor};
+use super::{Failure, faqs, transaction};
 use crate::db::change_requests::{self as store, ChangeRequestRow};
-use shared::contract::audit::action;
 use crate::db::{changes, directory, kb, outbox};
 use crate::domain::{Department, Faq, hours, review, validate};
+use shared::contract::audit::action;
 
 pub const PENDING: &str = "pending";
 pub const APPLIED: &str = "applied";
@@ -192,12 +192,7 @@ pub fn apply(conn: &mut DbConnection, id: i64, by: &Actor) -> Result<String, Api
 }
 
 /// Rejects a pending request with a reason, reported to its ticket.
-pub fn reject(
-    conn: &mut DbConnection,
-    id: i64,
-    reason: &str,
-    by: &Actor,
-) -> Result<(), ApiError> {
+pub fn reject(conn: &mut DbConnection, id: i64, reason: &str, by: &Actor) -> Result<(), ApiError> {
     validate::text("reason", reason, validate::MAX_NOTE).map_err(ApiError::BadRequest)?;
     transaction(conn, |conn| {
         let cr = pending(conn, id)?;

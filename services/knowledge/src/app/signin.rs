@@ -56,7 +56,10 @@ pub async fn sign_in(
     .await?;
     let by = Actor {
         name: username,
-        role: verified.as_ref().map(|a| a.role.clone()).unwrap_or_default(),
+        role: verified
+            .as_ref()
+            .map(|a| a.role.clone())
+            .unwrap_or_default(),
         address,
     };
     let Some(account) = verified else {
@@ -97,12 +100,23 @@ fn held(conn: &mut DbConnection, attempt: &Attempt, now: i64) -> Result<Option<u
 }
 
 /// A wrong password or unknown account: counted under every key and logged; old rows go.
-fn failed(conn: &mut DbConnection, attempt: &Attempt, now: i64, by: &Actor) -> Result<(), ApiError> {
+fn failed(
+    conn: &mut DbConnection,
+    attempt: &Attempt,
+    now: i64,
+    by: &Actor,
+) -> Result<(), ApiError> {
     let keys: Vec<&str> = attempt.keys.iter().map(|(k, _)| k.as_str()).collect();
     // Three rows that belong together, and the log's.
     shared::db::write_tx(conn, |c| {
         login_failures::record(c, &keys, now)?;
-        audit::record(c, by, action::SIGN_IN_FAILED, &by.name, serde_json::json!({}))
+        audit::record(
+            c,
+            by,
+            action::SIGN_IN_FAILED,
+            &by.name,
+            serde_json::json!({}),
+        )
     })?;
     let longest = attempt
         .keys

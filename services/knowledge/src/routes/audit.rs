@@ -3,11 +3,11 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
 use shared::contract::audit::AuditEvent;
 use shared::pagination::{Page, Paging};
 use shared::time::from_ms;
-use shared::ApiResult;
 use utoipa::{IntoParams, ToSchema};
 
 use super::Body;
@@ -84,7 +84,11 @@ pub async fn list_audit(
     user.require(&[Role::Admin])?;
     let q = q.into_inner();
     let paging = Paging::of(q.page, q.per_page)?;
-    for (name, v) in [("actor", &q.actor), ("action", &q.action), ("target", &q.target)] {
+    for (name, v) in [
+        ("actor", &q.actor),
+        ("action", &q.action),
+        ("target", &q.target),
+    ] {
         if let Some(v) = v {
             shared::web::check_len(name, v, 128)?;
         }

@@ -10,7 +10,12 @@ use crate::helpers::*;
 
 async fn log(app: &TestApp, query: &str) -> Value {
     let admin = app.token(Role::Admin);
-    json(app.get(&format!("/api/v1/audit?{query}"), Some(&admin)).await, 200).await
+    json(
+        app.get(&format!("/api/v1/audit?{query}"), Some(&admin))
+            .await,
+        200,
+    )
+    .await
 }
 
 async fn sign_in(app: &TestApp, user: &str, password: &str, from: &str) -> u16 {
@@ -39,7 +44,10 @@ async fn sign_ins_and_account_changes_are_logged_with_who_and_where() {
         .await;
     json(created, 201).await;
     // The test client is the trusted proxy (127.0.0.1): the forwarded address is the browser's.
-    assert_eq!(sign_in(&app, "op7", "wrong-password", "10.1.2.3").await, 401);
+    assert_eq!(
+        sign_in(&app, "op7", "wrong-password", "10.1.2.3").await,
+        401
+    );
     assert_eq!(sign_in(&app, "op7", "op7-password", "10.1.2.4").await, 200);
     let patched = app
         .send(
@@ -68,7 +76,12 @@ async fn sign_ins_and_account_changes_are_logged_with_who_and_where() {
     // Newest first.
     assert_eq!(
         actions,
-        ["account_changed", "sign_in", "sign_in_failed", "account_created"]
+        [
+            "account_changed",
+            "sign_in",
+            "sign_in_failed",
+            "account_created"
+        ]
     );
     let changed = &about["items"][0];
     assert_eq!(changed["actor"], "test-admin");
@@ -96,7 +109,12 @@ async fn other_services_events_are_kept_once_and_only_the_admin_reads_the_log() 
         "key": "42"});
     for expected in [201, 200] {
         let res = app
-            .send(Method::POST, "/api/v1/audit", Some(&service), Some(event.clone()))
+            .send(
+                Method::POST,
+                "/api/v1/audit",
+                Some(&service),
+                Some(event.clone()),
+            )
             .await;
         assert_eq!(res.status().as_u16(), expected);
     }
@@ -111,7 +129,8 @@ async fn other_services_events_are_kept_once_and_only_the_admin_reads_the_log() 
     bad["action"] = json!("DROP TABLE audit_log");
     bad["key"] = json!("43");
     problem(
-        app.send(Method::POST, "/api/v1/audit", Some(&service), Some(bad)).await,
+        app.send(Method::POST, "/api/v1/audit", Some(&service), Some(bad))
+            .await,
         400,
     )
     .await;
@@ -119,19 +138,27 @@ async fn other_services_events_are_kept_once_and_only_the_admin_reads_the_log() 
     for role in [Role::Operator, Role::Supervisor, Role::Admin] {
         let t = app.token(role);
         problem(
-            app.send(Method::POST, "/api/v1/audit", Some(&t), Some(event.clone())).await,
+            app.send(Method::POST, "/api/v1/audit", Some(&t), Some(event.clone()))
+                .await,
             403,
         )
         .await;
     }
-    for role in [Role::Operator, Role::Supervisor, Role::KbEditor, Role::Service] {
+    for role in [
+        Role::Operator,
+        Role::Supervisor,
+        Role::KbEditor,
+        Role::Service,
+    ] {
         let t = app.token(role);
         problem(app.get("/api/v1/audit", Some(&t)).await, 403).await;
     }
     // Nothing edits or removes an entry.
     let admin = app.token(Role::Admin);
     for method in [Method::PUT, Method::PATCH, Method::DELETE] {
-        let res = app.send(method.clone(), "/api/v1/audit", Some(&admin), None).await;
+        let res = app
+            .send(method.clone(), "/api/v1/audit", Some(&admin), None)
+            .await;
         assert!(res.status().is_client_error(), "{method}");
     }
     assert_eq!(log(&app, "").await["total"], 1);

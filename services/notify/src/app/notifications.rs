@@ -191,7 +191,13 @@ mod tests {
     /// so every use of the pool sees the same database).
     async fn database() -> DbPool {
         let pool = shared::db::connect(":memory:", 1).unwrap();
-        shared::db::run_migrations(&pool, "notify", crate::db::MIGRATIONS, crate::db::MIGRATIONS).unwrap();
+        shared::db::run_migrations(
+            &pool,
+            "notify",
+            crate::db::MIGRATIONS,
+            crate::db::MIGRATIONS,
+        )
+        .unwrap();
         shared::db::run(&pool, |c| Ok(templates::seed(c, &DEFAULTS, 0)?))
             .await
             .unwrap();

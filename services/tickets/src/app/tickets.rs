@@ -3,9 +3,9 @@
 use serde_json::json;
 use shared::auth::{AuthUser, Role};
 use shared::contract::audit::{AuditEvent, action};
+use shared::pagination::Paging;
 use shared::time::now_ms;
 use shared::values::mask_phone;
-use shared::pagination::Paging;
 use shared::{ApiError, ApiResult};
 
 use super::ticket_not_found;
@@ -43,7 +43,13 @@ pub async fn read(
         let event = caller_read(user, &t.caller_phone, json!({ "ticket_id": t.id }));
         let ticket = t.id.clone();
         shared::db::run(&state.pool, move |c| {
-            Ok(db::outbox::insert(c, Some(&ticket), AUDIT, &event, now_ms())?)
+            Ok(db::outbox::insert(
+                c,
+                Some(&ticket),
+                AUDIT,
+                &event,
+                now_ms(),
+            )?)
         })
         .await?;
     }
@@ -82,7 +88,10 @@ pub async fn list(
         return Ok((Vec::new(), 0));
     };
     // A look-up by a caller's full number is recorded in the audit log.
-    let lookup = filter.caller_phone.clone().map(|phone| (phone, user.clone()));
+    let lookup = filter
+        .caller_phone
+        .clone()
+        .map(|phone| (phone, user.clone()));
     shared::db::run(&state.pool, move |c| {
         let (rows, total) = db::tickets::list(c, &filter, paging)?;
         if let Some((phone, user)) = &lookup {

@@ -239,6 +239,7 @@ fn user() -> User {
         department: None,
         token: "t".into(),
         csrf: "c".into(),
+        address: String::new(),
     }
 }
 
