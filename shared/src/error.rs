@@ -39,6 +39,9 @@ pub enum ApiError {
     InvalidTransition(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// The request's body did not arrive in time.
+    #[error("{0}")]
+    RequestTimeout(String),
     #[error("{0}")]
     TooManyRequests(String),
     #[error("{0}")]
@@ -74,6 +77,7 @@ impl ApiError {
             Self::Conflict(_) => "conflict",
             Self::InvalidTransition(_) => "invalid_transition",
             Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::RequestTimeout(_) => "request_timeout",
             Self::TooManyRequests(_) => "too_many_requests",
             Self::ServiceUnavailable(_) => "service_unavailable",
             Self::Internal(_) => "internal",
@@ -89,6 +93,7 @@ impl ApiError {
             Self::Conflict(_) => "Conflict",
             Self::InvalidTransition(_) => "Action not allowed in the current state",
             Self::PayloadTooLarge(_) => "Payload too large",
+            Self::RequestTimeout(_) => "Request timeout",
             Self::TooManyRequests(_) => "Too many requests",
             Self::ServiceUnavailable(_) => "Service unavailable",
             Self::Internal(_) => "Internal server error",
@@ -123,6 +128,7 @@ impl ResponseError for ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::InvalidTransition(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -142,6 +142,9 @@ pub fn idempotency_key(req: &actix_web::HttpRequest) -> Result<Option<String>, A
 /// larger body is refused here as the route would refuse it.
 pub const GUARD_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
+/// How long a JSON request body may take to arrive, all of it.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Middleware: refuses text the databases cannot store before any route sees it. PostgreSQL
 /// rejects a NUL character in text with an error the services would answer as 500, and SQLite
 /// would cut the text at it; a NUL in the path, the query or a JSON string is a 400 instead.
@@ -173,7 +176,23 @@ pub async fn text_guard(
     if is_json {
         let mut payload = actix_web::HttpMessage::take_payload(&mut req);
         let mut body = web::BytesMut::new();
-        while let Some(chunk) = payload.next().await {
+        // A body trickled in byte by byte would hold a worker's connection for as long as the
+        // sender likes: the whole body has BODY_TIMEOUT from here.
+        let deadline = tokio::time::Instant::now() + BODY_TIMEOUT;
+        loop {
+            let next = match tokio::time::timeout_at(deadline, payload.next()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    return refuse(
+                        req,
+                        ApiError::RequestTimeout(format!(
+                            "the request body did not arrive within {} s",
+                            BODY_TIMEOUT.as_secs()
+                        )),
+                    );
+                }
+            };
+            let Some(chunk) = next else { break };
             let chunk = match chunk {
                 Ok(c) => c,
                 Err(e) => {

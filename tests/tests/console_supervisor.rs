@@ -295,5 +295,12 @@ async fn workbench_the_supervisor_works_the_board_retries_a_dead_fax_and_reads_t
         "{text}"
     );
     b.screenshot("supervisor-reports").await;
+    // Issue 16: the contacts that will not work are listed, or the page says they all do.
+    let contacts = b.text("#contacts").await;
+    assert!(
+        contacts.contains("联系方式问题")
+            && (contacts.contains("均可使用") || contacts.contains("无法")),
+        "{contacts}"
+    );
     b.close().await;
 }

@@ -386,3 +386,49 @@ async fn nul_bytes_are_refused_at_the_edge() {
     res.assert_problem(400, "bad_request");
     assert_nothing_created(&app, before).await;
 }
+
+/// Issue 16, finding 8: a body sent a few bytes at a time no longer holds the connection for as
+/// long as the sender likes; the answer is a 408 problem+json once the body's time is up.
+#[tokio::test]
+async fn a_trickled_body_is_cut_off_with_a_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    let before = app.ticket_count().await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/tickets HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 400\r\n\r\n{{\"type\":",
+        app.operator()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    // Keep trickling a byte a second until the server answers (or far past its limit).
+    while started.elapsed() < std::time::Duration::from_secs(30) {
+        match tokio::time::timeout(std::time::Duration::from_secs(1), stream.read(&mut buf)).await {
+            Ok(Ok(0)) => break,
+            Ok(Ok(n)) => {
+                answer.extend_from_slice(&buf[..n]);
+                if answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                    break;
+                }
+            }
+            Ok(Err(_)) => break,
+            Err(_) => {
+                let _ = stream.write_all(b" ").await;
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("application/problem+json"), "{text}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(app.ticket_count().await, before);
+}

@@ -64,3 +64,35 @@ async fn operational_routes_answer_without_a_token() {
         .await;
     res.assert_problem(404, "not_found");
 }
+
+/// Issue 17: the enums are documented with the names the server takes (`complaint`, not
+/// `Complaint`), so that a client generated from the document can create a ticket.
+#[test]
+fn documented_enum_values_are_the_wire_values() {
+    use tickets::domain::{Cause, Classification, Outcome, ReplyChannel, Status, TicketType};
+    fn names<T: Copy + Into<String>>(all: &[T]) -> Vec<String> {
+        all.iter().map(|t| (*t).into()).collect()
+    }
+    let doc = shared::web::openapi_json(&tickets::startup::openapi());
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    let cases = [
+        ("TicketType", names(TicketType::ALL)),
+        ("Status", names(Status::ALL)),
+        ("Cause", names(Cause::ALL)),
+        ("Classification", names(Classification::ALL)),
+        ("Outcome", names(Outcome::ALL)),
+        ("ReplyChannel", names(ReplyChannel::ALL)),
+    ];
+    for (name, wire) in cases {
+        let documented: Vec<String> = v["components"]["schemas"][name]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} has no enum"))
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(documented, wire, "{name}");
+    }
+    // What the document now says is what the server reads.
+    let kind: TicketType = serde_json::from_str("\"no_info\"").unwrap();
+    assert_eq!(kind, TicketType::NoInfo);
+}

@@ -427,13 +427,14 @@ async fn reports(
     )?;
     // Names and the unanswered list come from the knowledge service: without them the
     // report still reads (codes instead of names).
-    let (regions, unanswered) = tokio::join!(
+    let (regions, unanswered, contacts) = tokio::join!(
         api.get_reference::<Vec<data::Region>>(&user, Service::Knowledge, "/api/v1/regions"),
         api.get::<Page<data::Unanswered>>(
             &user,
             Service::Knowledge,
             "/api/v1/reports/unanswered?per_page=10"
         ),
+        api.get::<Vec<data::ContactProblem>>(&user, Service::Knowledge, "/api/v1/reports/contacts"),
     );
     let names: BTreeMap<String, String> = regions
         .unwrap_or_default()
@@ -448,6 +449,7 @@ async fn reports(
         replenishment: &replenishment,
         region_names: &names,
         unanswered: unanswered.as_deref(),
+        contacts: contacts.ok().as_deref(),
     });
     Ok(html(layout::page(&user, "报表", "/reports", body)))
 }

@@ -75,6 +75,17 @@ pub mod data {
         pub regions: Vec<RegionReplenishment>,
     }
 
+    /// A fax number or address that will not work (`GET /api/v1/reports/contacts`).
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct ContactProblem {
+        pub department: String,
+        pub department_name: String,
+        pub liaison_name: Option<String>,
+        /// `fax`, `email` or `none`.
+        pub field: String,
+        pub value: String,
+    }
+
     /// A query the search could not answer.
     #[derive(Debug, Clone, Deserialize)]
     pub struct Unanswered {
@@ -636,6 +647,7 @@ pub struct Reports<'a> {
     pub replenishment: &'a Replenishment,
     pub region_names: &'a BTreeMap<String, String>,
     pub unanswered: Option<&'a [Unanswered]>,
+    pub contacts: Option<&'a [data::ContactProblem]>,
 }
 
 pub fn reports(r: &Reports) -> Markup {
@@ -732,6 +744,41 @@ pub fn reports(r: &Reports) -> Markup {
                         },
                     }
                     p { a href="/knowledge/unanswered" { "查看全部未解答查询 →" } }
+                }
+                (contact_problems(r.contacts))
+            }
+        }
+    }
+}
+
+/// Fax numbers and addresses that will not work: urgent replies would not reach them.
+fn contact_problems(problems: Option<&[data::ContactProblem]>) -> Markup {
+    let what = |p: &data::ContactProblem| match p.field.as_str() {
+        "fax" => "传真号码无法使用",
+        "email" => "电子邮件地址无法使用",
+        _ => "没有可用的传真或电子邮件",
+    };
+    html! {
+        section.card #contacts {
+            h2 { "联系方式问题" }
+            @match problems {
+                None => p.muted { "知识库服务暂时无法读取。" },
+                Some([]) => p.muted { "各部门及信息联络员的传真、电子邮件均可使用。" },
+                Some(items) => {
+                    p.muted { "以下联系方式无法发送通知，请知识库维护人员更正：" }
+                    table.report {
+                        thead { tr { th { "部门" } th { "信息联络员" } th { "问题" } th { "登记的内容" } } }
+                        tbody {
+                            @for p in items {
+                                tr {
+                                    td { a href={ "/knowledge/departments/" (p.department) } { (p.department_name) } }
+                                    td { (p.liaison_name.as_deref().unwrap_or("—")) }
+                                    td { (what(p)) }
+                                    td { (p.value) }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

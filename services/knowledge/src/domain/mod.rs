@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub mod accounts;
+pub mod contacts;
 pub mod hours;
 pub mod ratelimit;
 pub mod review;

@@ -75,6 +75,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .service(search::add_synonym)
             .service(search::delete_synonym)
             .service(reports::unanswered)
+            .service(reports::contacts)
             .service(audit::list_audit)
             .service(audit::receive_audit),
     );

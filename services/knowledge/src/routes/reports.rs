@@ -1,4 +1,5 @@
-//! Reports: the queries the search could not answer (the start of the replenishment loop).
+//! Reports: the queries the search could not answer (the start of the replenishment loop), and
+//! the contacts that will not work.
 
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
@@ -9,6 +10,7 @@ use utoipa::IntoParams;
 
 use crate::db;
 use crate::db::unanswered::{Status, Unanswered};
+use crate::domain::contacts::{self, ContactProblem};
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -54,4 +56,27 @@ pub async fn unanswered(
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
+}
+
+/// Fax numbers and e-mail addresses of active departments and their liaisons that will not
+/// work (notify would refuse them), and departments none of whose liaisons has a usable fax or
+/// e-mail: to be put right before an urgent complaint needs them.
+#[utoipa::path(
+    tag = "reports",
+    responses(
+        (status = 200, body = [ContactProblem]),
+        (status = 401, body = shared::error::Problem),
+        (status = 403, body = shared::error::Problem)
+    )
+)]
+#[get("/reports/contacts")]
+pub async fn contacts(user: AuthUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Supervisor, Role::KbEditor, Role::Admin])?;
+    let problems = super::query(&state.pool, |conn| {
+        let departments = db::kb::load_departments(conn)?;
+        let liaisons = db::kb::load_liaisons(conn)?;
+        Ok(contacts::unusable(&departments, &liaisons))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(problems))
 }

@@ -132,3 +132,37 @@ async fn editor_adds_and_changes_a_liaison() {
     .await;
     assert_eq!(app.seq(), seq + 1);
 }
+
+/// Issue 16, finding 7: a fax number or address stored before the entry points checked them
+/// is on the supervisors' list, not found out when an urgent complaint's fax fails.
+#[tokio::test]
+async fn contacts_that_will_not_work_are_reported_to_supervisors() {
+    use diesel::prelude::*;
+    use knowledge::db::schema::liaisons::dsl as l;
+    let app = TestApp::spawn().await;
+    let sup = app.token(Role::Supervisor);
+    let before = json(app.get("/api/v1/reports/contacts", Some(&sup)).await, 200).await;
+    assert_eq!(before, serde_json::json!([]), "the fixtures' contacts all work");
+    app.with_conn(|c| {
+        diesel::update(l::liaisons.filter(l::code.eq("530100-rsj-L1")))
+            .set((
+                l::email.eq("\"x y\"@example.org"),
+                l::fax.eq("0871-1234567; rm -rf /"),
+            ))
+            .execute(c)
+    })
+    .unwrap();
+    let found = json(app.get("/api/v1/reports/contacts", Some(&sup)).await, 200).await;
+    let rows: Vec<(String, String)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["liaison"].to_string(), p["field"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(rows.contains(&("\"530100-rsj-L1\"".into(), "email".into())), "{found}");
+    assert!(rows.contains(&("\"530100-rsj-L1\"".into(), "fax".into())), "{found}");
+    assert!(rows.contains(&("null".into(), "none".into())), "{found}");
+    assert_eq!(found[0]["department"], "530100-rsj");
+    let op = app.token(Role::Operator);
+    problem(app.get("/api/v1/reports/contacts", Some(&op)).await, 403).await;
+}

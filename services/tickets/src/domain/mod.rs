@@ -28,6 +28,9 @@ macro_rules! text_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        // The names are the variants' in snake case: said once more here, where the OpenAPI
+        // derive can read it (it does not see a rename whose text is a macro argument).
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vm])* #[serde(rename = $text)] $variant),+
         }
