@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use crate::db;
 use crate::db::unanswered::{Status, Unanswered};
-use crate::domain::contacts::{self, ContactProblem};
+use crate::domain::contacts::{ContactProblem, unusable};
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -75,7 +75,7 @@ pub async fn contacts(user: AuthUser, state: web::Data<AppState>) -> ApiResult<H
     let problems = super::query(&state.pool, |conn| {
         let departments = db::kb::load_departments(conn)?;
         let liaisons = db::kb::load_liaisons(conn)?;
-        Ok(contacts::unusable(&departments, &liaisons))
+        Ok(unusable(&departments, &liaisons))
     })
     .await?;
     Ok(HttpResponse::Ok().json(problems))
