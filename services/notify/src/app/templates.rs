@@ -6,7 +6,7 @@ use shared::web::check_required;
 use shared::{ApiError, ApiResult};
 
 use crate::db::templates as store;
-use crate::domain::templates::{Template, TemplateName, TemplateUpdate};
+use crate::domain::templates::{Template, TemplateName, TemplateUpdate, check};
 use crate::domain::{MAX_BODY, MAX_SUBJECT};
 
 /// Every template, by name.
@@ -20,7 +20,8 @@ pub async fn get(pool: &DbPool, name: String) -> ApiResult<Template> {
 }
 
 /// Replaces a template's subject and body (`by` is who did it); notifications already
-/// accepted keep the text they were rendered with.
+/// accepted keep the text they were rendered with. A text that does not parse, or uses a
+/// placeholder the template does not have, is refused (400, naming it).
 pub async fn update(
     pool: &DbPool,
     name: TemplateName,
@@ -29,6 +30,7 @@ pub async fn update(
 ) -> ApiResult<Template> {
     check_required("subject", &update.subject, MAX_SUBJECT)?;
     check_required("body", &update.body, MAX_BODY)?;
+    let update = check(&name, &update)?;
     shared::db::run(pool, move |c| {
         write_tx(c, |c| {
             let name = name.as_str();

@@ -266,6 +266,17 @@ impl Notify {
     }
 }
 
+/// The data the ticket service sends with a template about a ticket (every value the
+/// e-mail, fax and SMS templates about a ticket need).
+pub fn ticket_data(ticket_id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "ticket_id": ticket_id, "type": "complaint", "urgent": "false",
+        "summary": "小区噪音扰民", "details": "夜间施工至凌晨两点。", "region": "530102",
+        "department": "530100-hbj", "department_name": "昆明市生态环境局",
+        "due_at": "2026-12-01 17:30",
+    })
+}
+
 pub fn email(to: &str, subject: &str, body: &str) -> serde_json::Value {
     serde_json::json!({"channel": "email", "to": to, "subject": subject, "body": body})
 }
