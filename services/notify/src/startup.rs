@@ -30,7 +30,7 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 #[openapi(info(
     title = "Hotline notify service",
     version = "1.0.0",
-    description = "E-mail and fax notifications: accepted, stored, delivered by workers with \
+    description = "E-mail, fax and SMS notifications: accepted, stored, delivered by workers with \
                    retries, and reported back to the ticket."
 ))]
 struct ApiDoc;

@@ -39,13 +39,14 @@ pub struct TemplateUpdate {
     pub body: String,
 }
 
-/// One of the system's messages: its default text and the placeholders it may use.
+/// One of the system's messages: its default text and the placeholders it may use beyond
+/// those of every ticket message ([`TICKET`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seed {
     pub name: &'static str,
     pub subject: &'static str,
     pub body: &'static str,
-    pub variables: &'static [&'static str],
+    pub extra: &'static [&'static str],
 }
 
 /// What every message about a ticket may use: the hotline's own details and the ticket's data
@@ -64,53 +65,6 @@ const TICKET: &[&str] = &[
     "department_name",
     "due_at",
 ];
-const NO_INFO: &[&str] = &[
-    "hotline_name",
-    "centre_fax",
-    "centre_email",
-    "ticket_id",
-    "type",
-    "urgent",
-    "summary",
-    "details",
-    "region",
-    "department",
-    "department_name",
-    "due_at",
-    "query",
-];
-const LIAISON_REPLY: &[&str] = &[
-    "hotline_name",
-    "centre_fax",
-    "centre_email",
-    "ticket_id",
-    "type",
-    "urgent",
-    "summary",
-    "details",
-    "region",
-    "department",
-    "department_name",
-    "due_at",
-    "reply",
-];
-const CALLER_REPLY: &[&str] = &[
-    "hotline_name",
-    "centre_fax",
-    "centre_email",
-    "ticket_id",
-    "type",
-    "urgent",
-    "summary",
-    "details",
-    "region",
-    "department",
-    "department_name",
-    "due_at",
-    "reply",
-    "caller_name",
-];
-
 /// The messages the system sends (e-mail and fax, then the SMS texts).
 pub static DEFAULTS: [Seed; 8] = [
     Seed {
@@ -126,7 +80,7 @@ pub static DEFAULTS: [Seed; 8] = [
          请登录热线工作平台查看并回复\
          {% if centre_fax is defined %}，或将处理结果传真至 {{ centre_fax }}{% endif %}。\n\n\
          {{ hotline_name }}",
-        variables: TICKET,
+        extra: &[],
     },
     Seed {
         name: "dispatch",
@@ -138,7 +92,7 @@ pub static DEFAULTS: [Seed; 8] = [
          事项摘要：{{ summary }}\n\n\
          详细内容：\n{{ details }}\n\n\
          {{ hotline_name }}",
-        variables: TICKET,
+        extra: &[],
     },
     Seed {
         name: "no_info_request",
@@ -151,7 +105,7 @@ pub static DEFAULTS: [Seed; 8] = [
          事项摘要：{{ summary }}\n\n\
          请于 {{ due_at }} 前回复，以便更新知识库。\n\n\
          {{ hotline_name }}",
-        variables: NO_INFO,
+        extra: &["query"],
     },
     Seed {
         name: "liaison_reply",
@@ -160,7 +114,7 @@ pub static DEFAULTS: [Seed; 8] = [
          关于工单 {{ ticket_id }}（{{ summary }}），{{ department_name }}办理情况如下：\n\n\
          {{ reply }}\n\n\
          {{ department_name }}",
-        variables: LIAISON_REPLY,
+        extra: &["reply"],
     },
     Seed {
         name: "caller_reply",
@@ -170,7 +124,7 @@ pub static DEFAULTS: [Seed; 8] = [
          {{ reply }}\n\n\
          如有疑问，请拨打热线并提供工单编号。感谢您的来电。\n\n\
          {{ hotline_name }}",
-        variables: CALLER_REPLY,
+        extra: &["reply", "caller_name"],
     },
     Seed {
         name: "overdue_escalation",
@@ -183,21 +137,21 @@ pub static DEFAULTS: [Seed; 8] = [
          所属地区：{{ region }}\n\
          事项摘要：{{ summary }}\n\n\
          {{ hotline_name }}",
-        variables: TICKET,
+        extra: &[],
     },
     Seed {
         name: "sms_dispatch",
         subject: "派单签收提醒 {{ ticket_id }}",
         body: "【{{ hotline_name }}】贵单位有一件{{ type }}工单待签收：{{ ticket_id }}，\
          {{ summary }}。请尽快登录热线工作平台签收，并于{{ due_at }}前办结回复。",
-        variables: TICKET,
+        extra: &[],
     },
     Seed {
         name: "sms_deadline_reminder",
         subject: "办理时限提醒 {{ ticket_id }}",
         body: "【{{ hotline_name }}】工单{{ ticket_id }}（{{ summary }}）将于{{ due_at }}\
          到期，请抓紧办理并按时回复。",
-        variables: TICKET,
+        extra: &[],
     },
 ];
 
@@ -215,15 +169,15 @@ impl TemplateName {
     }
 
     /// The placeholders the template may use.
-    pub fn variables(&self) -> &'static [&'static str] {
-        self.0.variables
+    pub fn variables(&self) -> Vec<&'static str> {
+        TICKET.iter().chain(self.0.extra).copied().collect()
     }
 }
 
 /// The placeholders the template `name` may use (none for a name that is not the system's).
 pub fn variables_of(name: &str) -> Vec<String> {
     TemplateName::parse(name)
-        .map(|n| n.variables().iter().map(|v| v.to_string()).collect())
+        .map(|n| n.variables().into_iter().map(str::to_string).collect())
         .unwrap_or_default()
 }
 
@@ -374,7 +328,7 @@ fn placeholders(name: &str, field: &str, text: &str) -> Result<BTreeSet<String>,
 pub fn check(name: &TemplateName, update: &TemplateUpdate) -> Result<TemplateUpdate, ApiError> {
     let known = name.variables();
     let mut sample = BTreeMap::new();
-    for v in known {
+    for v in &known {
         sample.insert(v.to_string(), format!("<{v}>"));
     }
     let mut checked = Vec::with_capacity(2);
@@ -388,10 +342,10 @@ pub fn check(name: &TemplateName, update: &TemplateUpdate) -> Result<TemplateUpd
                 "template `{}`: the {field} uses unknown placeholder {}; it may use {}",
                 name.as_str(),
                 quoted(&unknown),
-                quoted(known)
+                quoted(&known)
             )));
         }
-        if let Some(older) = older_placeholder(text, known) {
+        if let Some(older) = older_placeholder(text, &known) {
             return Err(ApiError::bad_request(format!(
                 "template `{}`: the {field} mixes `{{{older}}}` (the older syntax, which this \
                  text would print as it is) with minijinja's; write `{{{{ {older} }}}}`",
