@@ -663,6 +663,58 @@ mod tests {
         assert_eq!(super::super::sms::segments(&sms), 2, "{sms}");
     }
 
+    /// What the ticket service sends (`tickets::domain::notifications::ticket_data`, plus
+    /// `department_name` when the audience is a department's liaisons) is enough for each
+    /// template it names, with no centre fax configured and a caller without a name.
+    #[test]
+    fn the_ticket_services_data_fills_the_templates_it_names() {
+        let sent = |extra: &[&str], liaisons: bool| {
+            let mut data: BTreeMap<String, serde_json::Value> = [
+                ("ticket_id", "T20261205-000001"),
+                ("type", "complaint"),
+                ("urgent", "true"),
+                ("summary", "噪音扰民"),
+                ("details", "夜间施工"),
+                ("region", "530102"),
+                ("department", "530100-hbj"),
+                ("due_at", "2026-12-08 18:00"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
+            .collect();
+            for k in extra {
+                data.insert(k.to_string(), serde_json::Value::from("文字"));
+            }
+            if liaisons {
+                data.insert("department_name".into(), "昆明市生态环境局".into());
+            }
+            values(
+                &data,
+                &HotlineDetails {
+                    hotline_name: "12345热线".into(),
+                    ..HotlineDetails::default()
+                },
+            )
+        };
+        for (name, v) in [
+            ("dispatch", sent(&[], true)),
+            ("urgent_complaint", sent(&[], true)),
+            ("no_info_request", sent(&["query"], true)),
+            ("liaison_reply", sent(&["reply"], false)),
+            ("caller_reply", sent(&["reply"], false)),
+            ("overdue_escalation", sent(&[], false)),
+            ("sms_dispatch", sent(&[], true)),
+            ("sms_deadline_reminder", sent(&[], true)),
+        ] {
+            let seed = DEFAULTS.iter().find(|s| s.name == name).unwrap();
+            for text in [seed.subject, seed.body] {
+                if let Err(e) = render(name, text, &v) {
+                    panic!("{name}: {e:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn names_and_the_text_of_a_request() {
         assert_eq!(
