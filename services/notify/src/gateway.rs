@@ -1,6 +1,17 @@
 //! What the HTTP gateways (fax and SMS) have in common: how their answers are read.
 
+use std::time::Duration;
+
 use crate::send::SendError;
+
+/// The HTTP client of a gateway: 5 s to connect, `timeout` for the whole request.
+pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(timeout)
+        .build()
+        .map_err(|e| e.to_string())
+}
 
 /// A gateway that could not be reached: transient. The URL is left out of the text (it may
 /// carry a key, and the error is shown to supervisors).

@@ -62,11 +62,7 @@ impl SmsTransport {
             SmsTransportKind::Http => {
                 let header = c.sms_http_key_header.trim();
                 SmsTransport::Http {
-                    client: reqwest::Client::builder()
-                        .connect_timeout(Duration::from_secs(5))
-                        .timeout(Duration::from_secs(30))
-                        .build()
-                        .map_err(|e| e.to_string())?,
+                    client: gateway::client(Duration::from_secs(30))?,
                     url: c.sms_http_url.clone().unwrap_or_default(),
                     token: c.sms_http_token.clone(),
                     key_header: if header.is_empty() {

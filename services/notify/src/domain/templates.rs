@@ -669,24 +669,14 @@ mod tests {
     #[test]
     fn the_ticket_services_data_fills_the_templates_it_names() {
         let sent = |extra: &[&str], liaisons: bool| {
-            let mut data: BTreeMap<String, serde_json::Value> = [
-                ("ticket_id", "T20261205-000001"),
-                ("type", "complaint"),
-                ("urgent", "true"),
-                ("summary", "噪音扰民"),
-                ("details", "夜间施工"),
-                ("region", "530102"),
-                ("department", "530100-hbj"),
-                ("due_at", "2026-12-08 18:00"),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
-            .collect();
-            for k in extra {
-                data.insert(k.to_string(), serde_json::Value::from("文字"));
+            let mut data = ticket_data();
+            for k in ["query", "reply"] {
+                if !extra.contains(&k) {
+                    data.remove(k);
+                }
             }
-            if liaisons {
-                data.insert("department_name".into(), "昆明市生态环境局".into());
+            if !liaisons {
+                data.remove("department_name");
             }
             values(
                 &data,

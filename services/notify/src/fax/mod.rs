@@ -46,11 +46,7 @@ impl FaxTransport {
                 template: c.fax_email_template.clone(),
             },
             FaxTransportKind::Http => FaxTransport::Http {
-                client: reqwest::Client::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .timeout(Duration::from_secs(60))
-                    .build()
-                    .map_err(|e| e.to_string())?,
+                client: gateway::client(Duration::from_secs(60))?,
                 url: c.fax_http_url.clone().unwrap_or_default(),
                 token: c.fax_http_token.clone(),
             },

@@ -260,6 +260,20 @@ impl Notify {
         }
     }
 
+    /// How many notifications are stored (as an admin lists them).
+    pub async fn total(&self) -> i64 {
+        let res = self
+            .client
+            .get(format!("{}/api/v1/notifications", self.base))
+            .bearer_auth(token(Role::Admin))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let page: serde_json::Value = res.json().await.unwrap();
+        page["total"].as_i64().unwrap()
+    }
+
     pub async fn wait_status(&self, id: &str, status: &str) -> serde_json::Value {
         self.wait_for(id, Duration::from_secs(30), |v| v["status"] == status)
             .await
