@@ -89,7 +89,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn post(client: &reqwest::Client, base: &str, token: &str, i: usize) -> (String, Instant) {
     let body = serde_json::json!({
         "channel": "email", "to": format!("r{i}@dept.example"), "template": "dispatch",
-        "data": {"ticket_id": format!("T{i}"), "summary": "基准测试", "details": "正文".repeat(50)}
+        "data": {"ticket_id": format!("T{i}"), "summary": "基准测试", "details": "正文".repeat(50),
+                 "region": "530102", "department_name": "昆明市生态环境局",
+                 "due_at": "2026-12-01 17:30"}
     });
     let res = client
         .post(format!("{base}/api/v1/notifications"))

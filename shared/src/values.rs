@@ -108,6 +108,39 @@ pub fn is_fax_number(text: &str) -> bool {
     chars_ok && (6..=20).contains(&digits)
 }
 
+/// A mainland China mobile number in the form an SMS gateway takes, or `None`: 11 digits
+/// beginning `13` to `19`, optionally after `+86` or `0086`, with spaces or `-` between digit
+/// groups (`+86 138-0013-8000` → `13800138000`). Landlines, short codes and foreign numbers
+/// are refused: notify sends SMS only to mainland mobiles.
+pub fn mobile_number(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.len() > 32
+        || !text
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '-' || c == ' ' || c == '+')
+        || text.chars().skip(1).any(|c| c == '+')
+    {
+        return None;
+    }
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let national = if let Some(rest) = text.strip_prefix('+') {
+        // The `+` must be followed by 86 itself (no `+ 86`, no `+0086`).
+        rest.starts_with("86").then(|| &digits[2..])?
+    } else if digits.len() == 15 && text.starts_with("0086") {
+        &digits[4..]
+    } else {
+        &digits[..]
+    };
+    let bytes = national.as_bytes();
+    (bytes.len() == 11 && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1]))
+        .then(|| national.to_string())
+}
+
+/// Whether [`mobile_number`] takes `text`.
+pub fn is_mobile_number(text: &str) -> bool {
+    mobile_number(text).is_some()
+}
+
 /// An e-mail address that the mailer will take: [`lettre::Address`] checks it (as notify
 /// does when it sends), and the domain must have a dot (`a@b` is not a caller's address).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -172,6 +205,37 @@ mod tests {
         assert_eq!(mask_phone("0871-64590534"), "087****0534");
         assert_eq!(mask_phone("123"), "***");
         assert_eq!(Phone::parse("13912341234").unwrap().masked(), "139****1234");
+    }
+
+    #[test]
+    fn mobiles_are_checked_and_normalized() {
+        for (given, stored) in [
+            ("13800138000", "13800138000"),
+            ("+8613800138000", "13800138000"),
+            ("+86 138-0013-8000", "13800138000"),
+            ("008619912345678", "19912345678"),
+            ("0086 139 1234 1234", "13912341234"),
+            (" 15012345678 ", "15012345678"),
+        ] {
+            assert_eq!(mobile_number(given).as_deref(), Some(stored), "{given}");
+        }
+        for bad in [
+            "",
+            "12800138000",
+            "10086",
+            "1380013800",
+            "138001380001",
+            "0871-64590534",
+            "+8513800138000",
+            "+0086 13800138000",
+            "86+13800138000",
+            "8613800138000",
+            "138 0013 8000;rm",
+            "１３８００１３８０００",
+            "+1 415 555 0100",
+        ] {
+            assert!(!is_mobile_number(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -16,6 +16,17 @@ pub enum FaxTransportKind {
     Hylafax,
 }
 
+/// How text messages go (`HOTLINE_SMS_TRANSPORT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsTransportKind {
+    /// `<sms_dir>/<id>.json`, for a modem script or a person to pick up.
+    #[default]
+    Spool,
+    /// A JSON POST to an SMS gateway (`sms_http_url`).
+    Http,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct NotifyConfig {
@@ -36,6 +47,14 @@ pub struct NotifyConfig {
     pub hylafax_host: String,
     #[serde(rename = "hylafax_host")]
     hylafax_host_old: Option<String>,
+    pub sms_transport: SmsTransportKind,
+    /// Empty until [`NotifyConfig::from_config`] puts it under the data folder.
+    pub sms_dir: PathBuf,
+    pub sms_http_url: Option<String>,
+    /// Sent as `Authorization: Bearer <token>`, or in the header `sms_http_key_header` names.
+    pub sms_http_token: Option<Secret>,
+    /// A header for the token instead of `Authorization` (`X-API-Key`); empty: bearer.
+    pub sms_http_key_header: String,
     pub hotline_name: String,
     pub centre_fax: String,
     pub centre_email: String,
@@ -83,6 +102,11 @@ impl Default for NotifyConfig {
             fax_http_token: None,
             hylafax_host: String::new(),
             hylafax_host_old: None,
+            sms_transport: SmsTransportKind::Spool,
+            sms_dir: PathBuf::new(),
+            sms_http_url: None,
+            sms_http_token: None,
+            sms_http_key_header: String::new(),
             hotline_name: "96128政务信息查询专线".into(),
             centre_fax: String::new(),
             centre_email: String::new(),
@@ -153,6 +177,27 @@ impl NotifyConfig {
             "hylafax_host",
             "older name of HOTLINE_FAX_HYLAFAX_HOST",
             "none",
+        ),
+        Variable::new(
+            "sms_transport",
+            "how text messages go: spool or http",
+            "spool",
+        ),
+        Variable::new(
+            "sms_dir",
+            "SMS spool folder (sms_transport spool)",
+            "<data dir>/sms",
+        ),
+        Variable::new(
+            "sms_http_url",
+            "SMS gateway URL, JSON POST (required with sms_transport http)",
+            "none",
+        ),
+        Variable::new("sms_http_token", "token for the SMS gateway", "none"),
+        Variable::new(
+            "sms_http_key_header",
+            "header carrying sms_http_token instead of a bearer Authorization",
+            "none (bearer)",
         ),
         Variable::new(
             "hotline_name",
@@ -226,6 +271,9 @@ impl NotifyConfig {
         if n.fax_dir.as_os_str().is_empty() {
             n.fax_dir = data_dir.join("fax");
         }
+        if n.sms_dir.as_os_str().is_empty() {
+            n.sms_dir = data_dir.join("sms");
+        }
         if n.replica.trim().is_empty() {
             n.replica = default_replica(data_dir);
         }
@@ -243,6 +291,17 @@ impl NotifyConfig {
                 "fax_http_url",
                 format!("required when {} is http", c.name_of("fax_transport")),
             ));
+        }
+        if n.sms_transport == SmsTransportKind::Http && n.sms_http_url.is_none() {
+            return Err(c.error(
+                "sms_http_url",
+                format!("required when {} is http", c.name_of("sms_transport")),
+            ));
+        }
+        let header = n.sms_http_key_header.trim();
+        if !header.is_empty() && reqwest::header::HeaderName::from_bytes(header.as_bytes()).is_err()
+        {
+            return Err(c.error("sms_http_key_header", "not an HTTP header name"));
         }
         if !n.fax_email_template.contains("{number}") {
             return Err(c.error("fax_email_template", "must contain {number}"));
@@ -291,6 +350,31 @@ mod tests {
             e,
             "HOTLINE_FAX_HTTP_URL: required when HOTLINE_FAX_TRANSPORT is http"
         );
+        let mut sms = Config::default();
+        sms.merge_env([("HOTLINE_SMS_TRANSPORT".into(), "http".into())]);
+        let e = NotifyConfig::from_config(&sms, dir)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "HOTLINE_SMS_HTTP_URL: required when HOTLINE_SMS_TRANSPORT is http"
+        );
+        let n = NotifyConfig::from_config(&Config::default(), dir).unwrap();
+        assert_eq!(
+            (n.sms_transport, n.sms_dir),
+            (SmsTransportKind::Spool, dir.join("sms"))
+        );
+        sms.merge_env([
+            (
+                "HOTLINE_SMS_HTTP_URL".into(),
+                "http://sms.example/send".into(),
+            ),
+            ("HOTLINE_SMS_HTTP_KEY_HEADER".into(), "X API".into()),
+        ]);
+        let e = NotifyConfig::from_config(&sms, dir)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("HOTLINE_SMS_HTTP_KEY_HEADER: "), "{e}");
         c.merge_env([("HOTLINE_FAX_TRANSPORT".into(), "pigeon".into())]);
         let e = NotifyConfig::from_config(&c, dir).unwrap_err().to_string();
         assert!(e.starts_with("HOTLINE_FAX_TRANSPORT: "), "{e}");

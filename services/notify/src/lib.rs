@@ -1,4 +1,4 @@
-//! The notify service: e-mail and fax delivery that never loses a message. Requests are
+//! The notify service: e-mail, fax and SMS delivery that never loses a message. Requests are
 //! stored before they are answered, then sent by workers that lease jobs from the database.
 
 pub mod app;
@@ -6,10 +6,12 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod fax;
+pub mod gateway;
 pub mod jobs;
 pub mod mail;
 pub mod routes;
 pub mod send;
+pub mod sms;
 pub mod startup;
 
 pub use startup::Application;

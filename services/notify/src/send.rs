@@ -1,4 +1,5 @@
-//! One delivery attempt of one notification, through the configured e-mail or fax transport.
+//! One delivery attempt of one notification, through the configured e-mail, fax or SMS
+//! transport.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,7 @@ use crate::domain::{Attachment, Channel, decode_attachment, value_text};
 use crate::fax::pdf::{FaxDocument, render};
 use crate::fax::{FaxTransport, OutgoingFax};
 use crate::mail::{Mailer, OutgoingAttachment, OutgoingMail};
+use crate::sms::{OutgoingSms, SmsTransport};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SendError {
@@ -24,6 +26,7 @@ pub enum SendError {
 pub struct Sender {
     pub mailer: Mailer,
     pub fax: FaxTransport,
+    pub sms: SmsTransport,
     pub from: Mailbox,
     /// Printed in every fax's header, and its sender unless the data names one.
     pub hotline_name: String,
@@ -38,12 +41,13 @@ impl Sender {
         Ok(Sender {
             mailer: Mailer::from_config(config)?,
             fax: FaxTransport::from_config(config)?,
+            sms: SmsTransport::from_config(config)?,
             from: Mailbox::new(Some(config.mail_from_name.clone()), address),
             hotline_name: config.hotline_name.clone(),
         })
     }
 
-    /// Sends once; the provider id (Message-ID or fax job id) on success.
+    /// Sends once; the provider id (Message-ID, fax job id, SMS message id) on success.
     pub async fn deliver(&self, row: &NotificationRow) -> Result<String, SendError> {
         match row.channel() {
             Channel::Email => {
@@ -89,6 +93,21 @@ impl Sender {
                         &self.mailer,
                         &self.from,
                     )
+                    .await
+            }
+            Channel::Sms => {
+                let text = &row.body;
+                let segments = row
+                    .segments
+                    .and_then(|n| usize::try_from(n).ok())
+                    .unwrap_or_else(|| crate::domain::sms::segments(text));
+                self.sms
+                    .send(OutgoingSms {
+                        notification_id: &row.id,
+                        to: &row.recipient,
+                        text,
+                        segments,
+                    })
                     .await
             }
         }
@@ -156,6 +175,7 @@ mod tests {
             fax: FaxTransport::Email {
                 template: "{number}@fax.example".into(),
             },
+            sms: SmsTransport::Spool(std::env::temp_dir()),
             from: "Hotline <hotline@example.org>".parse().unwrap(),
             hotline_name: "12345热线".into(),
         };
@@ -167,7 +187,12 @@ mod tests {
             subject: "传真".into(),
             body: "请核实".into(),
         };
-        let row = NotificationRow::queued("n1".into(), None, "{}".into(), &request, message, 3, 0)
+        let outgoing = crate::domain::Outgoing {
+            message,
+            recipient: request.to.clone(),
+            segments: None,
+        };
+        let row = NotificationRow::queued("n1".into(), None, "{}".into(), &request, outgoing, 3, 0)
             .unwrap();
         assert_eq!(sender.deliver(&row).await.unwrap(), "<n1@hotline>");
         let sent = outbox.messages();

@@ -93,12 +93,15 @@ async fn idempotency_key_gives_the_same_notification_or_a_conflict() {
     let db = TestDatabase::new("notify").unwrap();
     let n = start_notify(&db, &[("notify_workers", "0".into())]).await;
     let body = json!({"channel": "email", "to": "a@dept.example", "template": "dispatch",
-                      "data": {"ticket_id": "T1", "summary": "s"}, "ticket_id": "T1"});
+                      "data": ticket_data("T1"), "ticket_id": "T1"});
     let first = n.submit(&body, Some("outbox-1-0")).await;
     let again = n.submit(&body, Some("outbox-1-0")).await;
     assert_eq!(first, again);
     // Key order inside `data` does not make it another request.
-    let reordered = json!({"ticket_id": "T1", "data": {"summary": "s", "ticket_id": "T1"},
+    let mut data = ticket_data("T1");
+    let summary = data.as_object_mut().unwrap().remove("summary").unwrap();
+    data["summary"] = summary;
+    let reordered = json!({"ticket_id": "T1", "data": data,
                            "template": "dispatch", "to": "a@dept.example", "channel": "email"});
     assert_eq!(n.submit(&reordered, Some("outbox-1-0")).await, first);
     let mut other = body.clone();
@@ -293,8 +296,23 @@ async fn templates_are_seeded_editable_and_used() {
             "liaison_reply",
             "no_info_request",
             "overdue_escalation",
+            "sms_deadline_reminder",
+            "sms_dispatch",
             "urgent_complaint"
         ]
+    );
+    let dispatch = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "dispatch")
+        .unwrap();
+    assert!(
+        dispatch["variables"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("department_name")),
+        "{dispatch}"
     );
     let res = n
         .client
@@ -304,16 +322,60 @@ async fn templates_are_seeded_editable_and_used() {
         .await
         .unwrap();
     assert_eq!(status_of(res).await.0, 403);
+    // A misspelt or unknown placeholder is refused when the template is saved, by name.
+    for (subject, body, named) in [
+        (
+            "新派单 {ticket_id}",
+            "请办理：{summary}（{unknown}）",
+            "`unknown`",
+        ),
+        (
+            "新派单 {{ ticket_id }}",
+            "传真至 {{ centre_fxa }}",
+            "`centre_fxa`",
+        ),
+        ("新派单 {{ tickt_id }}", "请办理", "`tickt_id`"),
+        (
+            "新派单",
+            "{{ ticket_id }} 请办理：{summary}",
+            "`{{ summary }}`",
+        ),
+    ] {
+        let res = n
+            .client
+            .put(format!("{url}/dispatch"))
+            .bearer_auth(token(Role::Admin))
+            .json(&json!({"subject": subject, "body": body}))
+            .send()
+            .await
+            .unwrap();
+        let (s, v) = status_of(res).await;
+        assert_eq!(s, 400, "{subject} / {body}: {v}");
+        assert!(v["detail"].as_str().unwrap().contains(named), "{v}");
+    }
     let res = n
         .client
         .put(format!("{url}/dispatch"))
         .bearer_auth(token(Role::Admin))
-        .json(&json!({"subject": "新派单 {ticket_id}", "body": "请办理：{summary}（{unknown}）"}))
+        .json(&json!({"subject": "{{ 1 + }}", "body": "b"}))
+        .send()
+        .await
+        .unwrap();
+    let (s, v) = status_of(res).await;
+    assert_eq!(s, 400, "a template that does not parse: {v}");
+    // The older `{name}` syntax is still taken, and stored as minijinja's.
+    let res = n
+        .client
+        .put(format!("{url}/dispatch"))
+        .bearer_auth(token(Role::Admin))
+        .json(&json!({"subject": "新派单 {ticket_id}",
+                      "body": "请办理：{{ summary }}{% if centre_email is defined %}（{{ centre_email }}）{% endif %}"}))
         .send()
         .await
         .unwrap();
     let (s, t) = status_of(res).await;
     assert_eq!(s, 200, "{t}");
+    assert_eq!(t["subject"], "新派单 {{ ticket_id }}");
     assert_eq!(t["updated_by"], "tester");
     for (body, expected) in [
         (json!({"subject": "", "body": "b"}), 400),
@@ -347,6 +409,26 @@ async fn templates_are_seeded_editable_and_used() {
         .await;
     let v = n.get(&id).await;
     assert_eq!(v["subject"], "新派单 T9");
-    assert_eq!(v["body"], "请办理：路灯不亮（）");
+    assert_eq!(
+        v["body"], "请办理：路灯不亮",
+        "no centre e-mail configured: left out"
+    );
     assert_eq!(v["template"], "dispatch");
+    // A value the template needs and the request lacks: 400 naming it, nothing stored.
+    let res = n
+        .post(
+            &json!({"channel": "email", "to": "a@b.example", "template": "dispatch",
+                    "data": {"ticket_id": "T10", "summary": null}}),
+            None,
+        )
+        .await;
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let (s, v) = status_of(res).await;
+    assert_eq!(s, 400, "{v}");
+    let detail = v["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("`summary`") && !detail.contains("`ticket_id`"),
+        "{v}"
+    );
+    assert_eq!(n.total().await, 1, "only the first one");
 }

@@ -10,6 +10,8 @@ use utoipa::ToSchema;
 pub enum Channel {
     Email,
     Fax,
+    /// A text message to a mainland mobile number.
+    Sms,
 }
 
 impl Channel {
@@ -17,12 +19,14 @@ impl Channel {
         match self {
             Channel::Email => "email",
             Channel::Fax => "fax",
+            Channel::Sms => "sms",
         }
     }
     pub fn parse(s: &str) -> Option<Channel> {
         match s {
             "email" => Some(Channel::Email),
             "fax" => Some(Channel::Fax),
+            "sms" => Some(Channel::Sms),
             _ => None,
         }
     }
@@ -44,12 +48,14 @@ pub struct Attachment {
 #[serde(deny_unknown_fields)]
 pub struct NotificationRequest {
     pub channel: Channel,
-    /// An e-mail address, or a fax number (digits, `-`, `+`).
+    /// An e-mail address, a fax number (digits, `-`, `+`), or a mainland mobile number (11
+    /// digits from `13` to `19`, `+86` or `0086` in front allowed).
     pub to: String,
     /// One of the stored templates (`GET /api/v1/templates`).
     #[serde(default)]
     pub template: Option<String>,
-    /// Values for the template's `{placeholders}`; missing keys render as empty.
+    /// Values for the template's placeholders (`{{ name }}`). A placeholder the template
+    /// needs and `data` lacks refuses the request (400); a `null` counts as missing.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub data: BTreeMap<String, serde_json::Value>,

@@ -37,7 +37,11 @@ pub fn unusable(departments: &[Department], liaisons: &[Liaison]) -> Vec<Contact
             field: field.into(),
             value: value.into(),
         };
-        if let Some(fax) = d.fax.as_deref().filter(|f| !f.is_empty() && !is_fax_number(f)) {
+        if let Some(fax) = d
+            .fax
+            .as_deref()
+            .filter(|f| !f.is_empty() && !is_fax_number(f))
+        {
             out.push(problem(None, "fax", fax));
         }
         let own: Vec<&Liaison> = liaisons.iter().filter(|l| l.department == d.code).collect();
@@ -109,7 +113,13 @@ mod tests {
         let found = unusable(&depts, &liaisons);
         let summary: Vec<(&str, Option<&str>, &str)> = found
             .iter()
-            .map(|p| (p.department.as_str(), p.liaison.as_deref(), p.field.as_str()))
+            .map(|p| {
+                (
+                    p.department.as_str(),
+                    p.liaison.as_deref(),
+                    p.field.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             summary,

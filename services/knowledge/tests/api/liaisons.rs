@@ -142,7 +142,11 @@ async fn contacts_that_will_not_work_are_reported_to_supervisors() {
     let app = TestApp::spawn().await;
     let sup = app.token(Role::Supervisor);
     let before = json(app.get("/api/v1/reports/contacts", Some(&sup)).await, 200).await;
-    assert_eq!(before, serde_json::json!([]), "the fixtures' contacts all work");
+    assert_eq!(
+        before,
+        serde_json::json!([]),
+        "the fixtures' contacts all work"
+    );
     app.with_conn(|c| {
         diesel::update(l::liaisons.filter(l::code.eq("530100-rsj-L1")))
             .set((
@@ -157,10 +161,21 @@ async fn contacts_that_will_not_work_are_reported_to_supervisors() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["liaison"].to_string(), p["field"].as_str().unwrap().to_string()))
+        .map(|p| {
+            (
+                p["liaison"].to_string(),
+                p["field"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
-    assert!(rows.contains(&("\"530100-rsj-L1\"".into(), "email".into())), "{found}");
-    assert!(rows.contains(&("\"530100-rsj-L1\"".into(), "fax".into())), "{found}");
+    assert!(
+        rows.contains(&("\"530100-rsj-L1\"".into(), "email".into())),
+        "{found}"
+    );
+    assert!(
+        rows.contains(&("\"530100-rsj-L1\"".into(), "fax".into())),
+        "{found}"
+    );
     assert!(rows.contains(&("null".into(), "none".into())), "{found}");
     assert_eq!(found[0]["department"], "530100-rsj");
     let op = app.token(Role::Operator);

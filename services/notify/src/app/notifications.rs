@@ -9,13 +9,13 @@ use shared::{ApiError, ApiResult};
 use crate::config::NotifyConfig;
 use crate::db::notifications::{self as store, NotificationRow};
 use crate::db::templates;
-use crate::domain::templates::{HotlineDetails, message};
-use crate::domain::{NotificationRequest, Status, new_id};
+use crate::domain::templates::HotlineDetails;
+use crate::domain::{NotificationRequest, Status, new_id, outgoing};
 
 /// What acceptance needs from the settings.
 #[derive(Debug, Clone)]
 pub struct Acceptance {
-    /// What templates see as `{hotline_name}`, `{centre_fax}`, `{centre_email}`.
+    /// What templates see as `hotline_name`, `centre_fax`, `centre_email`.
     pub details: HotlineDetails,
     /// Attempts before a notification is given up as `dead`.
     pub max_attempts: i32,
@@ -61,7 +61,8 @@ impl From<diesel::result::Error> for Stop {
 }
 
 /// Accepts a valid request: stores it as `queued` (its text rendered now, so a later template
-/// edit does not change it) and returns the row. With a `key`, the same key and request give
+/// edit does not change it) and returns the row. A template that needs a value the request
+/// does not give refuses it (400, naming the value), and nothing is stored. With a `key`, the same key and request give
 /// back the row stored the first time; the same key with another request is a conflict.
 pub async fn accept(
     pool: &DbPool,
@@ -115,7 +116,7 @@ fn store_request(
         key.map(str::to_string),
         fingerprint.to_string(),
         request,
-        message(request, template.as_ref(), &acceptance.details),
+        outgoing(request, template.as_ref(), &acceptance.details)?,
         acceptance.max_attempts.max(1),
         now_ms(),
     )
@@ -198,7 +199,7 @@ mod tests {
             crate::db::MIGRATIONS,
         )
         .unwrap();
-        shared::db::run(&pool, |c| Ok(templates::seed(c, &DEFAULTS, 0)?))
+        shared::db::run(&pool, |c| Ok(templates::seed(c, &DEFAULTS[..], 0)?))
             .await
             .unwrap();
         pool
@@ -218,7 +219,10 @@ mod tests {
     fn dispatch(to: &str) -> NotificationRequest {
         serde_json::from_value(serde_json::json!({
             "channel": "email", "to": to, "template": "dispatch",
-            "data": {"ticket_id": "T7", "summary": "路灯不亮"}, "ticket_id": "T7",
+            "data": {"ticket_id": "T7", "summary": "路灯不亮", "details": "北京路路灯不亮",
+                     "region": "530102", "department_name": "盘龙区城管局",
+                     "due_at": "2026-12-08 18:00"},
+            "ticket_id": "T7",
         }))
         .unwrap()
     }
@@ -257,6 +261,7 @@ mod tests {
         let sender = Sender {
             mailer: Mailer::Memory(outbox.clone()),
             fax: FaxTransport::Spool(std::env::temp_dir()),
+            sms: crate::sms::SmsTransport::Spool(std::env::temp_dir()),
             from: "Hotline <hotline@example.org>".parse().unwrap(),
             hotline_name: "12345热线".into(),
         };

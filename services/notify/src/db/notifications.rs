@@ -8,8 +8,9 @@ use shared::pagination::Paging;
 use shared::time::from_ms;
 
 use super::schema::notifications::{self, dsl as n};
-use crate::domain::templates::Message;
-use crate::domain::{Channel, NotificationRequest, NotificationView, ProviderStatus, Status};
+use crate::domain::{
+    Channel, NotificationRequest, NotificationView, Outgoing, ProviderStatus, Status,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName, Insertable)]
 #[diesel(table_name = notifications)]
@@ -44,6 +45,7 @@ pub struct NotificationRow {
     pub delivered_at: Option<i64>,
     pub checked_at: Option<i64>,
     pub next_check_at: Option<i64>,
+    pub segments: Option<i32>,
 }
 
 impl NotificationRow {
@@ -53,7 +55,7 @@ impl NotificationRow {
         idempotency_key: Option<String>,
         fingerprint: String,
         request: &NotificationRequest,
-        message: Message,
+        outgoing: Outgoing,
         max_attempts: i32,
         now: i64,
     ) -> serde_json::Result<NotificationRow> {
@@ -62,10 +64,10 @@ impl NotificationRow {
             idempotency_key,
             request: fingerprint,
             channel: request.channel.as_str().to_string(),
-            recipient: request.to.clone(),
+            recipient: outgoing.recipient,
             template: request.template.clone(),
-            subject: message.subject,
-            body: message.body,
+            subject: outgoing.message.subject,
+            body: outgoing.message.body,
             data: serde_json::to_string(&request.data)?,
             attachments: serde_json::to_string(&request.attachments)?,
             ticket_id: request.ticket_id.clone(),
@@ -88,6 +90,7 @@ impl NotificationRow {
             delivered_at: None,
             checked_at: None,
             next_check_at: None,
+            segments: outgoing.segments,
         })
     }
 
@@ -114,6 +117,7 @@ impl NotificationRow {
             max_attempts: self.max_attempts,
             last_error: self.last_error.clone(),
             provider_id: self.provider_id.clone(),
+            segments: self.segments,
             created_at: from_ms(self.created_at),
             updated_at: from_ms(self.updated_at),
             next_attempt_at: matches!(status, Status::Queued | Status::Failed)

@@ -32,6 +32,7 @@ diesel::table! {
         delivered_at -> Nullable<BigInt>,
         checked_at -> Nullable<BigInt>,
         next_check_at -> Nullable<BigInt>,
+        segments -> Nullable<Integer>,
     }
 }
 

@@ -5,7 +5,7 @@ use shared::db::{DbConnection, DbError, DbResult};
 use shared::time::from_ms;
 
 use super::schema::templates::{self, dsl as t};
-use crate::domain::templates::Template;
+use crate::domain::templates::{Seed, Template, variables_of};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = templates)]
@@ -20,38 +20,60 @@ struct TemplateRow {
 impl From<TemplateRow> for Template {
     fn from(r: TemplateRow) -> Template {
         Template {
-            name: r.name,
             subject: r.subject,
             body: r.body,
             updated_at: from_ms(r.updated_at),
             updated_by: r.updated_by,
+            variables: variables_of(&r.name),
+            name: r.name,
         }
     }
 }
 
-/// Inserts the default templates that are not there yet; edited ones are left alone.
-pub fn seed(conn: &mut DbConnection, defaults: &[(&str, &str, &str)], now: i64) -> DbResult<()> {
-    for (name, subject, body) in defaults {
-        let exists: i64 = t::templates
-            .filter(t::name.eq(*name))
-            .count()
-            .get_result(conn)?;
-        if exists == 0 {
-            let row = TemplateRow {
-                name: name.to_string(),
-                subject: subject.to_string(),
-                body: body.to_string(),
-                updated_at: now,
-                updated_by: None,
-            };
-            let inserted = diesel::insert_into(templates::table)
-                .values(&row)
-                .execute(conn);
-            match inserted.map_err(DbError::from) {
-                // Another replica may seed at the same moment; its row is as good as ours.
-                Ok(_) | Err(DbError::Unique { .. }) => {}
-                Err(e) => return Err(e),
+/// Inserts the default templates that are not there yet, and brings those nobody has edited
+/// (`updated_by` empty) to the current default text; edited ones are left alone.
+pub fn seed(conn: &mut DbConnection, defaults: &[Seed], now: i64) -> DbResult<()> {
+    for seed in defaults {
+        let existing: Option<TemplateRow> = t::templates
+            .filter(t::name.eq(seed.name))
+            .select(TemplateRow::as_select())
+            .first(conn)
+            .optional()?;
+        match existing {
+            None => {
+                let row = TemplateRow {
+                    name: seed.name.to_string(),
+                    subject: seed.subject.to_string(),
+                    body: seed.body.to_string(),
+                    updated_at: now,
+                    updated_by: None,
+                };
+                let inserted = diesel::insert_into(templates::table)
+                    .values(&row)
+                    .execute(conn);
+                match inserted.map_err(DbError::from) {
+                    // Another replica may seed at the same moment; its row is as good as ours.
+                    Ok(_) | Err(DbError::Unique { .. }) => {}
+                    Err(e) => return Err(e),
+                }
             }
+            Some(row)
+                if row.updated_by.is_none()
+                    && (row.subject != seed.subject || row.body != seed.body) =>
+            {
+                diesel::update(
+                    t::templates
+                        .filter(t::name.eq(seed.name))
+                        .filter(t::updated_by.is_null()),
+                )
+                .set((
+                    t::subject.eq(seed.subject),
+                    t::body.eq(seed.body),
+                    t::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            }
+            Some(_) => {}
         }
     }
     Ok(())

@@ -6,6 +6,7 @@ use shared::ApiError;
 use shared::web::{check_len, check_required};
 use utoipa::ToSchema;
 
+pub mod sms;
 pub mod templates;
 
 pub const MAX_SUBJECT: usize = 500;
@@ -140,6 +141,9 @@ pub fn validate(request: &NotificationRequest) -> Result<(), ApiError> {
     match request.channel {
         Channel::Email => validate_email(&request.to)?,
         Channel::Fax => validate_fax_number(&request.to)?,
+        Channel::Sms => {
+            sms::recipient(&request.to)?;
+        }
     }
     match (&request.template, &request.body) {
         (Some(t), None) => {
@@ -157,7 +161,10 @@ pub fn validate(request: &NotificationRequest) -> Result<(), ApiError> {
                 (None, Channel::Email) => {
                     return Err(ApiError::bad_request("an e-mail needs a `subject`"));
                 }
-                (None, Channel::Fax) => {}
+                (None, Channel::Fax | Channel::Sms) => {}
+            }
+            if request.channel == Channel::Sms {
+                sms::check_text(b)?;
             }
         }
         (Some(_), Some(_)) => {
@@ -206,9 +213,9 @@ pub fn validate(request: &NotificationRequest) -> Result<(), ApiError> {
             ));
         }
     }
-    if !request.attachments.is_empty() && request.channel == Channel::Fax {
+    if !request.attachments.is_empty() && request.channel != Channel::Email {
         return Err(ApiError::bad_request(
-            "`attachments` are for e-mail; a fax is rendered from its text",
+            "`attachments` are for e-mail; a fax or a text message is made from its text",
         ));
     }
     if request.attachments.len() > MAX_ATTACHMENTS {
@@ -234,6 +241,42 @@ pub fn validate(request: &NotificationRequest) -> Result<(), ApiError> {
         )));
     }
     Ok(())
+}
+
+/// What is stored for an accepted request: its text, the recipient in its stored form (a
+/// mobile number normalised: `13800138000`), and for a text message the number of messages it
+/// is sent as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub message: templates::Message,
+    pub recipient: String,
+    pub segments: Option<i32>,
+}
+
+/// The stored form of a valid request's text (`template` rendered with its data, see
+/// [`templates::message`]); a 400 when the template lacks a value or a text message is too
+/// long once rendered.
+pub fn outgoing(
+    request: &NotificationRequest,
+    template: Option<&templates::Template>,
+    details: &templates::HotlineDetails,
+) -> Result<Outgoing, ApiError> {
+    let message = templates::message(request, template, details)?;
+    let (recipient, segments) = match request.channel {
+        Channel::Sms => {
+            let parts = sms::check_text(&message.body)?;
+            (
+                sms::recipient(&request.to)?,
+                Some(i32::try_from(parts).unwrap_or(i32::MAX)),
+            )
+        }
+        Channel::Email | Channel::Fax => (request.to.clone(), None),
+    };
+    Ok(Outgoing {
+        message,
+        recipient,
+        segments,
+    })
 }
 
 /// The canonical form compared for a repeated `Idempotency-Key` (`data` is a sorted map).
@@ -320,8 +363,11 @@ pub struct NotificationView {
     pub attempts: i32,
     pub max_attempts: i32,
     pub last_error: Option<String>,
-    /// The SMTP Message-ID, or the fax gateway's job id.
+    /// The SMTP Message-ID, the fax gateway's job id, or the SMS gateway's message id.
     pub provider_id: Option<String>,
+    /// Text messages: how many messages the text is sent as (70 characters in one, 67 per
+    /// part of a longer one).
+    pub segments: Option<i32>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub next_attempt_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -408,6 +454,38 @@ mod tests {
             content_base64: "JVBERg==".into(),
         });
         assert!(validate(&f).is_err());
+    }
+
+    #[test]
+    fn text_messages() {
+        let mut m = email("+86 138-0013-8000");
+        m.channel = Channel::Sms;
+        m.subject = None;
+        m.body = Some("工单已派发，请签收".into());
+        assert!(validate(&m).is_ok());
+        let out = outgoing(&m, None, &templates::HotlineDetails::default()).unwrap();
+        assert_eq!(out.recipient, "13800138000");
+        assert_eq!(out.segments, Some(1));
+        assert_eq!(out.message.subject, "短信");
+        m.body = Some("字".repeat(sms::MAX_CHARS + 1));
+        assert!(validate(&m).is_err(), "too long");
+        m.body = Some("短".into());
+        m.to = "0871-64590534".into();
+        assert!(validate(&m).is_err(), "a landline");
+        m.to = "13800138000".into();
+        m.attachments.push(Attachment {
+            filename: "a.pdf".into(),
+            content_type: "application/pdf".into(),
+            content_base64: "JVBERg==".into(),
+        });
+        assert!(validate(&m).is_err(), "no attachments");
+        let e = email("a@b.example");
+        assert_eq!(
+            outgoing(&e, None, &templates::HotlineDetails::default())
+                .unwrap()
+                .segments,
+            None
+        );
     }
 
     #[test]

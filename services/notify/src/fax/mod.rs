@@ -10,6 +10,7 @@ use lettre::message::Mailbox;
 
 use crate::config::{FaxTransportKind, NotifyConfig};
 use crate::domain::dial_string;
+use crate::gateway;
 use crate::mail::{Mailer, OutgoingAttachment, OutgoingMail, write_atomic};
 use crate::send::SendError;
 
@@ -45,11 +46,7 @@ impl FaxTransport {
                 template: c.fax_email_template.clone(),
             },
             FaxTransportKind::Http => FaxTransport::Http {
-                client: reqwest::Client::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .timeout(Duration::from_secs(60))
-                    .build()
-                    .map_err(|e| e.to_string())?,
+                client: gateway::client(Duration::from_secs(60))?,
                 url: c.fax_http_url.clone().unwrap_or_default(),
                 token: c.fax_http_token.clone(),
             },
@@ -122,29 +119,12 @@ impl FaxTransport {
                 if let Some(t) = token {
                     req = req.bearer_auth(t.expose());
                 }
+                const WHAT: &str = "fax gateway";
                 let res = req
                     .send()
                     .await
-                    // Without the URL: it may carry a key, and the error is shown to supervisors.
-                    .map_err(|e| {
-                        SendError::Transient(format!(
-                            "fax gateway unreachable: {}",
-                            e.without_url()
-                        ))
-                    })?;
-                let status = res.status();
-                let text = res.text().await.unwrap_or_default();
-                let snippet: String = text.chars().take(300).collect();
-                if status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 408 {
-                    return Err(SendError::Transient(format!(
-                        "fax gateway answered {status}: {snippet}"
-                    )));
-                }
-                if !status.is_success() {
-                    return Err(SendError::Permanent(format!(
-                        "fax gateway refused the fax ({status}): {snippet}"
-                    )));
-                }
+                    .map_err(|e| gateway::unreachable(WHAT, e))?;
+                let text = gateway::answer(WHAT, res).await?;
                 Ok(
                     gateway_job_id(&text)
                         .unwrap_or_else(|| format!("http:{}", fax.notification_id)),
@@ -166,14 +146,9 @@ impl FaxTransport {
     }
 }
 
-/// The job id in a gateway's JSON answer: `job_id`, `jobId` or `id`, string or number.
+/// The job id in a fax gateway's JSON answer: `job_id`, `jobId` or `id`, string or number.
 pub fn gateway_job_id(answer: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(answer).ok()?;
-    ["job_id", "jobId", "id"].iter().find_map(|k| match &v[*k] {
-        serde_json::Value::String(s) if !s.is_empty() && s.len() <= 200 => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    })
+    gateway::answer_id(answer, &["job_id", "jobId", "id"])
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@ fn known(name: web::Path<String>) -> ApiResult<TemplateName> {
     TemplateName::parse(&name).ok_or_else(app::not_found)
 }
 
-/// The message templates (Chinese, with `{placeholders}`).
+/// The message templates (Chinese; minijinja, `{{ placeholder }}`), each with the
+/// placeholders it may use.
 #[utoipa::path(
     tag = "templates",
     responses(
@@ -48,6 +49,9 @@ pub async fn get_one(
 }
 
 /// Replaces a template's subject and body; notifications already accepted keep their text.
+///
+/// A text that does not parse, or uses a placeholder the template does not list in its
+/// `variables`, is a 400 that names it.
 #[utoipa::path(
     tag = "templates",
     params(("name" = String, Path)),

@@ -260,10 +260,35 @@ impl Notify {
         }
     }
 
+    /// How many notifications are stored (as an admin lists them).
+    pub async fn total(&self) -> i64 {
+        let res = self
+            .client
+            .get(format!("{}/api/v1/notifications", self.base))
+            .bearer_auth(token(Role::Admin))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let page: serde_json::Value = res.json().await.unwrap();
+        page["total"].as_i64().unwrap()
+    }
+
     pub async fn wait_status(&self, id: &str, status: &str) -> serde_json::Value {
         self.wait_for(id, Duration::from_secs(30), |v| v["status"] == status)
             .await
     }
+}
+
+/// The data the ticket service sends with a template about a ticket (every value the
+/// e-mail, fax and SMS templates about a ticket need).
+pub fn ticket_data(ticket_id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "ticket_id": ticket_id, "type": "complaint", "urgent": "false",
+        "summary": "小区噪音扰民", "details": "夜间施工至凌晨两点。", "region": "530102",
+        "department": "530100-hbj", "department_name": "昆明市生态环境局",
+        "due_at": "2026-12-01 17:30",
+    })
 }
 
 pub fn email(to: &str, subject: &str, body: &str) -> serde_json::Value {

@@ -136,6 +136,7 @@ async fn resolve(state: &AppState, req: &NotifyRequest) -> Result<Resolved, Outc
                         let addr = match req.channel {
                             Channel::Fax => l.fax.trim(),
                             Channel::Email => l.email.trim(),
+                            Channel::Sms => l.mobile.trim(),
                         };
                         if !addr.is_empty() && !out.to.iter().any(|t| t == addr) {
                             out.to.push(addr.to_string());
@@ -149,10 +150,12 @@ async fn resolve(state: &AppState, req: &NotifyRequest) -> Result<Resolved, Outc
         Audience::Supervisors => out.to = state.recipients.supervisor_emails.clone(),
         Audience::Centre => {
             let addr = match req.channel {
-                Channel::Fax => &state.recipients.centre_fax,
-                Channel::Email => &state.recipients.centre_email,
+                Channel::Fax => state.recipients.centre_fax.as_ref(),
+                Channel::Email => state.recipients.centre_email.as_ref(),
+                // The centre has no SMS number.
+                Channel::Sms => None,
             };
-            out.to = addr.iter().cloned().collect();
+            out.to = addr.into_iter().cloned().collect();
         }
         Audience::Caller { email } => out.to = vec![email.clone()],
     }
