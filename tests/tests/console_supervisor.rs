@@ -283,6 +283,24 @@ async fn workbench_the_supervisor_works_the_board_retries_a_dead_fax_and_reads_t
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(sent, "the retried fax was not sent");
+    // Issue 16: the retry is in the audit log at knowledge, named by the supervisor.
+    let admin = demo.login("admin").await;
+    let audit = format!(
+        "http://127.0.0.1:{}/api/v1/audit?action=notification_retried",
+        demo.knowledge_port
+    );
+    let mut logged = Value::Null;
+    for _ in 0..100 {
+        logged = get(&http, &audit, &admin).await;
+        if logged["total"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(logged["total"], 1, "{logged}");
+    assert_eq!(logged["items"][0]["actor"], "supervisor");
+    assert_eq!(logged["items"][0]["service"], "notify");
+    assert_eq!(logged["items"][0]["target"], urgent_id.as_str());
     b.goto("/notifications?status=sent").await;
     b.wait_text("#notifications", "0871-66668888").await;
 

@@ -84,7 +84,15 @@ impl Application {
             "knowledge",
             keys.clone(),
         )?);
-        tokio::spawn(shared::clients::poll_revocations(knowledge, keys.clone()));
+        tokio::spawn(shared::clients::poll_revocations(
+            knowledge.clone(),
+            keys.clone(),
+        ));
+        tokio::spawn(crate::jobs::audit::relay_loop(
+            pool.clone(),
+            knowledge,
+            std::time::Duration::from_secs(1),
+        ));
         let work = Arc::new(Notify::new());
         let metrics = Arc::new(Metrics::new("notify"));
         for status in ["queued", "sending", "failed", "dead"] {

@@ -1,12 +1,15 @@
 //! Notification use cases: accepting a request (template rendering, idempotency, the stored
 //! row), reading them back, and putting a dead one back in the queue.
 
+use shared::auth::AuthUser;
+use shared::contract::audit::{AuditEvent, action};
 use shared::db::{DbError, DbPool, write_tx};
 use shared::pagination::Paging;
 use shared::time::now_ms;
 use shared::{ApiError, ApiResult};
 
 use crate::config::NotifyConfig;
+use crate::db::audit;
 use crate::db::notifications::{self as store, NotificationRow};
 use crate::db::templates;
 use crate::domain::templates::HotlineDetails;
@@ -159,16 +162,35 @@ pub async fn find(pool: &DbPool, id: String) -> ApiResult<NotificationRow> {
 
 /// Puts a `dead` notification back in the queue with a fresh attempt budget; a conflict if it
 /// is in any other state.
-pub async fn retry(pool: &DbPool, id: String) -> ApiResult<NotificationRow> {
+pub async fn retry(pool: &DbPool, id: String, by: &AuthUser) -> ApiResult<NotificationRow> {
+    let (actor, role) = (by.sub.clone(), by.role.as_str().to_string());
     shared::db::run(pool, move |c| {
         write_tx(c, |c| {
             let row = store::find(c, &id)?.ok_or_else(not_found)?;
-            if !store::retry(c, &id, now_ms())? {
+            let now = now_ms();
+            if !store::retry(c, &id, now)? {
                 return Err(ApiError::InvalidTransition(format!(
                     "only a dead notification can be retried; this one is {}",
                     row.status
                 )));
             }
+            // The audit log hears of it (issue 16), in this same transaction.
+            let event = AuditEvent {
+                at: now,
+                actor,
+                role,
+                action: action::NOTIFICATION_RETRIED.into(),
+                target: row.ticket_id.clone().unwrap_or_else(|| row.id.clone()),
+                address: String::new(),
+                details: serde_json::json!({
+                    "notification_id": row.id,
+                    "channel": row.channel,
+                    "last_error": row.last_error,
+                }),
+                key: String::new(),
+            };
+            let payload = serde_json::to_string(&event).map_err(ApiError::internal)?;
+            audit::insert(c, &format!("retry:{}:{now}", row.id), &payload, now)?;
             store::find(c, &id)?.ok_or_else(not_found)
         })
     })

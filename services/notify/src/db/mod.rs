@@ -2,6 +2,7 @@
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
+pub mod audit;
 pub mod notifications;
 pub mod schema;
 pub mod templates;

@@ -37,6 +37,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_outbox (key) {
+        key -> Text,
+        payload -> Text,
+        created_at -> BigInt,
+        sent_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     templates (name) {
         name -> Text,
         subject -> Text,

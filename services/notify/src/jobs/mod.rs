@@ -1,5 +1,8 @@
 //! Background tasks of every replica: delivery workers, the checker that reads HylaFAX jobs
-//! back, and the reporter that tells the ticket service how each delivery ended.
+//! back, the reporter that tells the ticket service how each delivery ended, and the relay of
+//! audit events to the knowledge service (`audit`).
+
+pub mod audit;
 
 use std::sync::Arc;
 use std::time::Duration;

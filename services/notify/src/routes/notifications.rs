@@ -145,8 +145,7 @@ pub async fn retry(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&READERS)?;
-    let row = app::retry(&state.pool, id.into_inner()).await?;
-    tracing::info!(notification = %row.id, by = %user.sub, "retry requested");
+    let row = app::retry(&state.pool, id.into_inner(), &user).await?;
     state.work.notify_one();
     Ok(HttpResponse::Ok().json(row.view()))
 }
