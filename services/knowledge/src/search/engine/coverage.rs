@@ -53,6 +53,11 @@ pub(super) struct Coverage {
     pub(super) ident: f32,
     /// Whether it answers a long spoken need (see [`STORY_MIN_WORDS`]).
     pub(super) story: bool,
+    /// Whether a long spoken need (at least [`STORY_MIN_WORDS`] words that count) names,
+    /// in what identifies the entry, topic words the knowledge base knows that weigh
+    /// [`STORY_MIN_KNOWN_WEIGHT`] at least: the entry may answer it even when the story
+    /// has other known words too, if no other topic comes near (see the ranking).
+    pub(super) story_topic: bool,
     /// Share of the entry's own words the query names: between equal matches, 公安局 is a
     /// better answer to "公安局" than 公安局交通警察支队车辆管理所.
     pub(super) specificity: f32,
@@ -75,6 +80,7 @@ pub(super) fn coverage(
     let mut key_hit = false;
     let mut best_ident = 0.0f32;
     let mut story = false;
+    let mut story_topic = false;
     // Two pinyin words or more come with their concatenation last (see `analyse`): when
     // that matches, the words are one name and all of them count as matched.
     let py_hits = match pinyin {
@@ -183,6 +189,9 @@ pub(super) fn coverage(
         {
             story = true;
         }
+        if counted >= STORY_MIN_WORDS && known_got >= STORY_MIN_KNOWN_WEIGHT {
+            story_topic = true;
+        }
         // How the words sound (homophone typos), for this variant.
         let mut pair_cov = 0.0f32;
         if let Some(pv) = pairs.get(i) {
@@ -221,6 +230,7 @@ pub(super) fn coverage(
         key: key_hit,
         ident: best_ident,
         story,
+        story_topic,
         specificity: if own == 0 {
             0.0
         } else {

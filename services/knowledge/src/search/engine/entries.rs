@@ -57,6 +57,10 @@ pub struct DocData {
     pub department: SharedSummary,
     /// The start of its hit as JSON ([`hit_head`]).
     head: Box<str>,
+    /// Its topic: entries of one kind known by the same words (one question asked in every
+    /// region, one kind of department) share it, so the ranking can tell a rival topic
+    /// from the same entry in another region.
+    pub(super) topic: u32,
     sets: WordSets,
 }
 
@@ -134,6 +138,16 @@ pub(super) fn hashed<I: IntoIterator<Item = S>, S: AsRef<str>>(words: I) -> Vec<
     v.sort_unstable();
     v.dedup();
     v
+}
+
+/// The topic of an entry of `kind` whose identifying words hash to `primary` (sorted).
+fn topic(kind: Kind, primary: &[u32]) -> u32 {
+    let mut h = FxHasher::default();
+    h.write_u8(kind as u8);
+    for w in primary {
+        h.write_u32(*w);
+    }
+    h.finish() as u32
 }
 
 /// Whether a sorted word set has the hash `x`.
@@ -320,8 +334,10 @@ impl<'a> DocBuilder<'a> {
             snippet.push_str(&format!("地址：{a}。"));
         }
         let department = self.summary(d);
+        let primary = hashed(&primary);
         let data = DocData {
             head: head(Kind::Department, &d.code, &d.name, true, &department),
+            topic: topic(Kind::Department, &primary),
             kind: Kind::Department,
             code: d.code.clone(),
             region: d.region.clone(),
@@ -337,7 +353,7 @@ impl<'a> DocBuilder<'a> {
             authorized: true,
             department,
             sets: WordSets::new([
-                &hashed(&primary),
+                &primary,
                 &[],
                 &hashed(&secondary),
                 &hashed(&py2),
@@ -366,8 +382,10 @@ impl<'a> DocBuilder<'a> {
         doc.add_text(f.sec, &answer.0);
         doc.add_text(f.py2, py2.join(" "));
         let department = self.summary(d);
+        let primary = hashed(&primary);
         let data = DocData {
             head: head(Kind::Faq, &q.code, &q.question, q.authorized, &department),
+            topic: topic(Kind::Faq, &primary),
             kind: Kind::Faq,
             code: q.code.clone(),
             region: d.region.clone(),
@@ -378,13 +396,7 @@ impl<'a> DocBuilder<'a> {
             text: text::SnippetText::new(q.answer.clone()),
             authorized: q.authorized,
             department,
-            sets: WordSets::new([
-                &hashed(&primary),
-                &inherited.1,
-                &answer.1,
-                &hashed(&py2),
-                &[],
-            ]),
+            sets: WordSets::new([&primary, &inherited.1, &answer.1, &hashed(&py2), &[]]),
         };
         (doc, data)
     }

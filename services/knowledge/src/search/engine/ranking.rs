@@ -56,6 +56,13 @@ const IN_CHILD_OF_FILTER: f32 = 0.2;
 /// characters besides the region (a short question with words the knowledge base lacks,
 /// 信用卡丢了怎么挂失, is no story about a topic it has).
 const STORY_MIN_CHARS: usize = 14;
+/// A long spoken need whose best entry names a known topic word of it
+/// ([`Coverage::story_topic`]) is answered confidently when every entry of another topic
+/// scores at least this much less: about one word of the story better covered.
+const STORY_MARGIN: f32 = 1.5;
+/// Either story rule needs the best entry to cover at least this share of the need (one
+/// known word among a dozen the knowledge base does not know is too little to go on).
+const STORY_MIN_SHARE: f32 = 0.2;
 /// Every how many words of a candidate's word sets the ranking reads one ahead (see `rank`).
 const PREFETCH_STRIDE: usize = 16;
 
@@ -68,6 +75,8 @@ pub(super) struct Scored<'a> {
     key: bool,
     /// Whether it answers a long spoken need ([`Coverage::story`]).
     story: bool,
+    /// Whether it names a known topic word of a long need ([`Coverage::story_topic`]).
+    story_topic: bool,
     doc: &'a Arc<DocData>,
     /// Its place in code order: equal scores keep it.
     order: u32,
@@ -110,7 +119,10 @@ impl Snapshot {
         // answered confidently, however well its other words match.
         let confident = match scored.first() {
             Some(best) if has_text => {
-                (is_confident(best.coverage, best.key) || (best.story && told_at_length(a)))
+                (is_confident(best.coverage, best.key)
+                    || (told_at_length(a)
+                        && best.coverage >= STORY_MIN_SHARE
+                        && (best.story || stands_out(&scored))))
                     && !self.names_what_it_lacks(a, &words, best.doc)
             }
             _ => false,
@@ -250,6 +262,7 @@ impl Snapshot {
                 key,
                 ident,
                 story,
+                story_topic,
                 specificity,
             } = coverage(doc, words, pairs, pinyin, &a.pinyin_sounds);
             let mut score = COVERAGE_WEIGHT * cov
@@ -267,6 +280,7 @@ impl Snapshot {
                 coverage: cov,
                 key,
                 story,
+                story_topic,
                 doc,
                 order: c.order,
             });
@@ -323,6 +337,21 @@ fn region_bonus(
         };
     }
     best
+}
+
+/// Whether the best entry of a long need names a known topic word of it and no entry of
+/// another topic comes within [`STORY_MARGIN`] (the same question in other regions is no
+/// rival).
+fn stands_out(scored: &[Scored<'_>]) -> bool {
+    let Some(best) = scored.first().filter(|b| b.story_topic) else {
+        return false;
+    };
+    let rival = scored
+        .iter()
+        .skip(1)
+        .find(|x| x.doc.topic != best.doc.topic)
+        .map_or(0.0, |x| x.score);
+    best.score - rival >= STORY_MARGIN
 }
 
 /// Whether the caller told the need at length ([`STORY_MIN_CHARS`]).
