@@ -293,8 +293,19 @@ impl<'a> DocBuilder<'a> {
         let mut pyi = Vec::new();
         let mut region_forms: Vec<String> = vec![String::new()];
         region_forms.extend(self.regions.forms_of(&d.region));
+        // A name the region splits (国家税务总局 文山州 税务局) is also said by its last
+        // part (文山税务局, wenshanshuiwuju).
+        let mut spoken: Vec<&str> = bare.iter().map(String::as_str).collect();
+        for b in &bare {
+            if let Some((_, last)) = b.rsplit_once(' ')
+                && last.chars().count() >= 2
+                && !spoken.contains(&last)
+            {
+                spoken.push(last);
+            }
+        }
         for rf in &region_forms {
-            for b in &bare {
+            for b in &spoken {
                 let joined: String = format!("{rf}{b}")
                     .chars()
                     .filter(|c| !c.is_whitespace())

@@ -63,6 +63,9 @@ const STORY_MARGIN: f32 = 1.5;
 /// Either story rule needs the best entry to cover at least this share of the need (one
 /// known word among a dozen the knowledge base does not know is too little to go on).
 const STORY_MIN_SHARE: f32 = 0.2;
+/// Scores closer than this are equal (they differ only by the candidates' query weight,
+/// [`CANDIDATE_SUM_WEIGHT`]).
+const TIE: f32 = 0.01;
 /// Every how many words of a candidate's word sets the ranking reads one ahead (see `rank`).
 const PREFETCH_STRIDE: usize = 16;
 
@@ -117,6 +120,9 @@ impl Snapshot {
         }
         // A query about another province or an organ the knowledge base lacks is never
         // answered confidently, however well its other words match.
+        // Two names can sound the same (水务局, 税务局): typed in pinyin, the engine cannot
+        // tell them apart.
+        let typed_in_pinyin = !a.pinyin.is_empty();
         let confident = match scored.first() {
             Some(best) if has_text => {
                 (is_confident(best.coverage, best.key)
@@ -124,6 +130,7 @@ impl Snapshot {
                         && best.coverage >= STORY_MIN_SHARE
                         && (best.story || stands_out(&scored))))
                     && !self.names_what_it_lacks(a, &words, best.doc)
+                    && !(typed_in_pinyin && tied(&scored))
             }
             _ => false,
         };
@@ -337,6 +344,20 @@ fn region_bonus(
         };
     }
     best
+}
+
+/// Whether an entry of another topic in the best one's region scores as well as it
+/// (wenshanshuiwuju: 水务局 and 税务局 sound the same): the engine cannot tell which is
+/// meant. (Between regions, the higher one is taken: chuxiong is 楚雄州 before 楚雄市.)
+fn tied(scored: &[Scored<'_>]) -> bool {
+    let Some(best) = scored.first() else {
+        return false;
+    };
+    scored
+        .iter()
+        .skip(1)
+        .take_while(|x| best.score - x.score < TIE)
+        .any(|x| x.doc.region_id == best.doc.region_id && x.doc.topic != best.doc.topic)
 }
 
 /// Whether the best entry of a long need names a known topic word of it and no entry of
