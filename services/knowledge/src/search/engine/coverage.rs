@@ -12,6 +12,9 @@ const IDENT_SHARE: f32 = 0.6;
 const CONFIDENT_SHARE: f32 = 0.5;
 /// Without distinctive words, share of the query's sound (pinyin pairs) that matches it.
 const SOUND_SHARE: f32 = 0.5;
+/// Syllable pairs a word typed without spaces needs for one of them to be allowed to miss
+/// (the seam between two words of the need).
+const SOUNDS_FOR_A_SEAM: usize = 4;
 /// A pinyin word's weight (kmsrsj names one entry as surely as a rare word).
 const PINYIN_WORD_WEIGHT: f32 = 4.0;
 /// How much of a word's weight an entry covers, by where it has the word: its name or
@@ -86,15 +89,18 @@ pub(super) fn coverage(
     let py_hits = match pinyin {
         [_, _, .., joined] if has(doc.pyi(), *joined) => pinyin.len(),
         // A pinyin word names the entry, or (typed without spaces) every syllable pair of
-        // it is in the entry's name (budongchan: 不动产登记中心).
+        // it is in the entry's name (budongchan: 不动产登记中心), but for one where two
+        // words of a longer need meet (shenfenzheng|buban: 身份证丢了怎么补办).
         _ => pinyin
             .iter()
             .enumerate()
             .filter(|(i, p)| {
                 has(doc.pyi(), **p)
-                    || sounds
-                        .get(*i)
-                        .is_some_and(|s| !s.is_empty() && s.iter().all(|h| has(doc.py2(), *h)))
+                    || sounds.get(*i).is_some_and(|s| {
+                        let missed = s.iter().filter(|h| !has(doc.py2(), **h)).count();
+                        !s.is_empty()
+                            && (missed == 0 || (missed == 1 && s.len() >= SOUNDS_FOR_A_SEAM))
+                    })
             })
             .count(),
     };
