@@ -123,3 +123,22 @@ fn other_provinces_and_missing_organs_are_not_confident() {
     assert_eq!(n, 24);
     assert!(confident.len() * 20 <= n, "confident: {confident:?}");
 }
+
+/// A query part of which matched something is never answered with an empty list: the start
+/// of a name typed as initials, or a region named with words nothing has, gives partial
+/// answers, not confident.
+#[test]
+fn partial_matches_are_answered_not_confidently() {
+    let idx = reference_index().expect("index");
+    for (q, code) in [
+        ("ljsbdc", Some("530700-bdc")),
+        ("香格里拉市 自家承包山上的树想砍几棵", None),
+    ] {
+        let (res, _) = idx.search(q, None, 10).expect("search");
+        assert!(!res.items.is_empty(), "{q}: no answer");
+        assert!(!res.confident, "{q} should not be confident");
+        if let Some(code) = code {
+            assert_eq!(res.items.first().map(|i| i.code()), Some(code), "{q}");
+        }
+    }
+}

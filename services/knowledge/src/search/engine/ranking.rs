@@ -28,6 +28,10 @@ const MIN_PAIR_WEIGHT: f32 = 1.0;
 const PAIR_SHARE: f32 = 0.5;
 /// A pinyin name (kmsrsj) finds its entry before anything else.
 const PINYIN_NAME_WEIGHT: f32 = 8.0;
+/// A pinyin word of at least this many letters that names nothing is looked up as the start
+/// of names, at most this many of them.
+const MIN_NAME_START: usize = 4;
+const NAME_STARTS: usize = 32;
 /// Departments listed, at least, when the query names only a region.
 const BROWSE_AT_LEAST: usize = 10;
 /// The score: the share of the query covered counts most…
@@ -233,14 +237,34 @@ impl Snapshot {
         for p in &a.pinyin {
             terms.push((f.pyi, p, PINYIN_NAME_WEIGHT));
         }
-        let candidates = if has_text && !terms.is_empty() {
+        let mut candidates = if has_text && !terms.is_empty() {
             self.text_candidates(&terms, a, filter, CANDIDATES)?
-        } else if let Some(m) = a.regions.mentions.first() {
-            // Only a region was named: its departments, for browsing (never confident).
-            self.region_departments(&m.code, filter, limit.max(BROWSE_AT_LEAST))?
         } else {
             Vec::new()
         };
+        // Nothing matched the words: a search never answers an empty list when part of the
+        // query matched something. Pinyin typed in a hurry may be the start of a name
+        // (ljsbdc: 丽江市不动产登记中心, ljsbdcdjzx) …
+        let mut starts: Vec<String> = Vec::new();
+        if candidates.is_empty() {
+            for p in a.pinyin.iter().filter(|p| p.len() >= MIN_NAME_START) {
+                starts.extend(self.words_with_prefix(f.pyi, p, NAME_STARTS)?);
+            }
+        }
+        if !starts.is_empty() {
+            let terms: Vec<(Field, &str, f32)> = starts
+                .iter()
+                .map(|w| (f.pyi, w.as_str(), PINYIN_NAME_WEIGHT))
+                .collect();
+            candidates = self.text_candidates(&terms, a, filter, CANDIDATES)?;
+        }
+        // … and a region named with words that match nothing lists its departments, for
+        // browsing. Neither is ever confident (nothing of the need is covered).
+        if candidates.is_empty()
+            && let Some(m) = a.regions.mentions.first()
+        {
+            candidates = self.region_departments(&m.code, filter, limit.max(BROWSE_AT_LEAST))?;
+        }
 
         // Ranking.
         let mut scored: Vec<Scored> = Vec::with_capacity(candidates.len());
