@@ -61,6 +61,9 @@ pub struct DocData {
     /// region, one kind of department) share it, so the ranking can tell a rival topic
     /// from the same entry in another region.
     pub(super) topic: u32,
+    /// Its department's kind (人社局 in any region): a long need that one kind of
+    /// department answers is a sure answer even when that department's entries compete.
+    pub(super) dept_kind: u32,
     sets: WordSets,
 }
 
@@ -349,6 +352,7 @@ impl<'a> DocBuilder<'a> {
         let data = DocData {
             head: head(Kind::Department, &d.code, &d.name, true, &department),
             topic: topic(Kind::Department, &primary),
+            dept_kind: word_hash(&d.kind),
             kind: Kind::Department,
             code: d.code.clone(),
             region: d.region.clone(),
@@ -397,6 +401,7 @@ impl<'a> DocBuilder<'a> {
         let data = DocData {
             head: head(Kind::Faq, &q.code, &q.question, q.authorized, &department),
             topic: topic(Kind::Faq, &primary),
+            dept_kind: word_hash(&d.kind),
             kind: Kind::Faq,
             code: q.code.clone(),
             region: d.region.clone(),

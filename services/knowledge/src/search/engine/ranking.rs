@@ -61,8 +61,8 @@ const IN_CHILD_OF_FILTER: f32 = 0.2;
 /// 信用卡丢了怎么挂失, is no story about a topic it has).
 const STORY_MIN_CHARS: usize = 14;
 /// A long spoken need whose best entry names a known topic word of it
-/// ([`Coverage::story_topic`]) is answered confidently when every entry of another topic
-/// scores at least this much less: about one word of the story better covered.
+/// ([`Coverage::story_topic`]) is answered confidently when every entry of another kind of
+/// department scores at least this much less: about one word of the story better covered.
 const STORY_MARGIN: f32 = 1.5;
 /// Either story rule needs the best entry to cover at least this share of the need (one
 /// known word among a dozen the knowledge base does not know is too little to go on).
@@ -385,8 +385,9 @@ fn tied(scored: &[Scored<'_>]) -> bool {
 }
 
 /// Whether the best entry of a long need names a known topic word of it and no entry of
-/// another topic comes within [`STORY_MARGIN`] (the same question in other regions is no
-/// rival).
+/// another kind of department comes within [`STORY_MARGIN`]: the department that answers
+/// is sure, even when its own entries compete (出入境 for a passport story, whichever of its
+/// questions comes first), and so is the same department in other regions.
 fn stands_out(scored: &[Scored<'_>]) -> bool {
     let Some(best) = scored.first().filter(|b| b.story_topic) else {
         return false;
@@ -394,7 +395,7 @@ fn stands_out(scored: &[Scored<'_>]) -> bool {
     let rival = scored
         .iter()
         .skip(1)
-        .find(|x| x.doc.topic != best.doc.topic)
+        .find(|x| x.doc.dept_kind != best.doc.dept_kind)
         .map_or(0.0, |x| x.score);
     best.score - rival >= STORY_MARGIN
 }
