@@ -117,6 +117,9 @@ pub(super) struct Weighted {
     pub(super) group: u8,
     /// Contains another word of the query (社保转移 ⊃ 社保, 转移): its parts speak for it.
     pub(super) composite: bool,
+    /// One character (找, 买): a word some question has, but too common in speech to tell
+    /// what a long story is about.
+    pub(super) single: bool,
 }
 
 impl Weighted {
@@ -133,6 +136,7 @@ impl Weighted {
             pairs: Vec::new(),
             group: 0,
             composite: false,
+            single: false,
         }
     }
 }
@@ -320,6 +324,7 @@ impl Snapshot {
             },
             group: 0,
             composite: false,
+            single: is_word && word.chars().nth(1).is_none(),
         }
     }
 

@@ -169,7 +169,8 @@ pub(super) fn coverage(
                     if hit {
                         ident_got += wt;
                     }
-                    if !w.unknown {
+                    // A story is about what it names in words of two characters or more.
+                    if !w.unknown && !w.single {
                         known_total += wt;
                         if hit {
                             known_got += wt;
