@@ -149,16 +149,21 @@ fn fresh_unanswerable_stories_are_not_confident() {
 }
 
 /// A query part of which matched something is never answered with an empty list: the start
-/// of a name typed as initials, or a region named with words nothing has, gives partial
-/// answers, not confident.
+/// of a name typed as initials, or a region named (or filtered on) with words nothing has,
+/// gives partial answers, not confident.
 #[test]
 fn partial_matches_are_answered_not_confidently() {
     let idx = reference_index().expect("index");
-    for (q, code) in [
-        ("ljsbdc", Some("530700-bdc")),
-        ("香格里拉市 自家承包山上的树想砍几棵", None),
+    for (q, filter, code) in [
+        ("ljsbdc", None, Some("530700-bdc")),
+        ("香格里拉市 自家承包山上的树想砍几棵", None, None),
+        (
+            "我们村里有人在河边挖沙子水都浑了没人管",
+            Some("530602"),
+            None,
+        ),
     ] {
-        let (res, _) = idx.search(q, None, 10).expect("search");
+        let (res, _) = idx.search(q, filter, 10).expect("search");
         assert!(!res.items.is_empty(), "{q}: no answer");
         assert!(!res.confident, "{q} should not be confident");
         if let Some(code) = code {

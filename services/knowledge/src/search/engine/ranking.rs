@@ -258,12 +258,14 @@ impl Snapshot {
                 .collect();
             candidates = self.text_candidates(&terms, a, filter, CANDIDATES)?;
         }
-        // … and a region named with words that match nothing lists its departments, for
-        // browsing. Neither is ever confident (nothing of the need is covered).
+        // … and a region named (or the operator's filter) with words that match nothing
+        // lists its departments, for browsing. Neither is ever confident (nothing of the need
+        // is covered).
+        let browse = a.regions.mentions.first().map(|m| m.code.as_str());
         if candidates.is_empty()
-            && let Some(m) = a.regions.mentions.first()
+            && let Some(code) = browse.or(filter.filter(|_| has_text))
         {
-            candidates = self.region_departments(&m.code, filter, limit.max(BROWSE_AT_LEAST))?;
+            candidates = self.region_departments(code, filter, limit.max(BROWSE_AT_LEAST))?;
         }
 
         // Ranking.
