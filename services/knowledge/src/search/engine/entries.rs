@@ -50,8 +50,8 @@ pub struct DocData {
     /// For a merged agency: who answers for it now.
     pub successor: Option<String>,
     pub title: String,
-    /// Source text of the snippet (not escaped).
-    pub text: text::SnippetText,
+    /// Source text of the snippet (not escaped); entries with one answer text share it.
+    pub text: Arc<text::SnippetText>,
     pub authorized: bool,
     /// Shared by a department's entries.
     pub department: SharedSummary,
@@ -175,12 +175,19 @@ pub(super) struct DocBuilder<'a> {
     /// Per build: department summaries shared by their entries, and answers already cut
     /// (many entries share an answer text).
     summaries: RefCell<HashMap<String, SharedSummary>>,
-    answers: RefCell<HashMap<String, Arc<Words>>>,
+    answers: RefCell<HashMap<String, Arc<AnswerWords>>>,
     inherited: RefCell<HashMap<String, Arc<Words>>>,
 }
 
 /// Words joined for the index, and hashed for the ranking.
 type Words = (String, Vec<u32>);
+
+/// An answer's words, and its text as snippets are cut from it: at scale, the same answer
+/// text stands in thousands of entries, and one copy of it is kept.
+struct AnswerWords {
+    words: Words,
+    text: Arc<text::SnippetText>,
+}
 
 fn summary(d: &Department) -> DepartmentSummary {
     DepartmentSummary {
@@ -233,13 +240,16 @@ impl<'a> DocBuilder<'a> {
         s
     }
 
-    /// An answer's words, joined for the index and hashed for the ranking.
-    fn answer(&self, answer: &str) -> Arc<Words> {
+    /// An answer's words, joined for the index and hashed for the ranking, and its text.
+    fn answer(&self, answer: &str) -> Arc<AnswerWords> {
         if let Some(a) = self.answers.borrow().get(answer) {
             return a.clone();
         }
         let words = text::tokenize(self.jieba, &text::normalize(answer));
-        let a = Arc::new((words.join(" "), hashed(&words)));
+        let a = Arc::new(AnswerWords {
+            words: (words.join(" "), hashed(&words)),
+            text: Arc::new(text::SnippetText::new(answer.to_string())),
+        });
         let mut cache = self.answers.borrow_mut();
         if cache.len() > ANSWERS_KEPT {
             cache.clear();
@@ -364,7 +374,7 @@ impl<'a> DocBuilder<'a> {
                 None
             },
             title: d.name.clone(),
-            text: text::SnippetText::new(snippet),
+            text: Arc::new(text::SnippetText::new(snippet)),
             authorized: true,
             department,
             sets: WordSets::new([
@@ -394,7 +404,7 @@ impl<'a> DocBuilder<'a> {
         let answer = self.answer(&q.answer);
         doc.add_text(f.all, primary.join(" "));
         doc.add_text(f.inh, &inherited.0);
-        doc.add_text(f.sec, &answer.0);
+        doc.add_text(f.sec, &answer.words.0);
         doc.add_text(f.py2, py2.join(" "));
         let department = self.summary(d);
         let primary = hashed(&primary);
@@ -409,10 +419,10 @@ impl<'a> DocBuilder<'a> {
             dept: d.code.clone(),
             successor: None,
             title: q.question.clone(),
-            text: text::SnippetText::new(q.answer.clone()),
+            text: Arc::clone(&answer.text),
             authorized: q.authorized,
             department,
-            sets: WordSets::new([&primary, &inherited.1, &answer.1, &hashed(&py2), &[]]),
+            sets: WordSets::new([&primary, &inherited.1, &answer.words.1, &hashed(&py2), &[]]),
         };
         (doc, data)
     }
