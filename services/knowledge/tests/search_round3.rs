@@ -90,7 +90,7 @@ fn stories_find_the_entry() {
     let f = figures("search-stories.tsv");
     assert_eq!(f.rows, 28);
     assert!(f.top3 >= 27, "{f:?}");
-    assert!(f.top3_confident >= 21, "{f:?}");
+    assert!(f.top3_confident >= 24, "{f:?}");
 }
 
 #[test]
@@ -135,7 +135,7 @@ fn fresh_stories_find_the_entry() {
     let f = figures("search-fresh.tsv");
     assert_eq!(f.rows, 20);
     assert!(f.top3 >= 16, "{f:?}");
-    assert!(f.top3_confident >= 11, "{f:?}");
+    assert!(f.top3_confident >= 12, "{f:?}");
 }
 
 /// Stories the knowledge base has no answer for, written with the set above: first scored

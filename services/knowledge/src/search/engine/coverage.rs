@@ -37,6 +37,10 @@ const STORY_MIN_WORDS: usize = 8;
 const STORY_UNKNOWN_SHARE: f32 = 0.3;
 const STORY_KNOWN_SHARE: f32 = 0.75;
 const STORY_MIN_KNOWN_WEIGHT: f32 = 3.0;
+/// What the entry names of a story's known words weighs at least for the margin rule
+/// ([`Coverage::story_topic`]): one word that two questions share in every region (护照,
+/// 残疾 weigh 2.5); the margin over other departments does the rest.
+const STORY_TOPIC_MIN_WEIGHT: f32 = 2.4;
 
 /// Whether an answer whose best entry covers `share` of the query, with `key` (see
 /// [`Coverage::key`]), is confident.
@@ -58,7 +62,7 @@ pub(super) struct Coverage {
     pub(super) story: bool,
     /// Whether a long spoken need (at least [`STORY_MIN_WORDS`] words that count) names,
     /// in what identifies the entry, topic words the knowledge base knows that weigh
-    /// [`STORY_MIN_KNOWN_WEIGHT`] at least: the entry may answer it even when the story
+    /// [`STORY_TOPIC_MIN_WEIGHT`] at least: the entry may answer it even when the story
     /// has other known words too, if no other topic comes near (see the ranking).
     pub(super) story_topic: bool,
     /// Share of the entry's own words the query names: between equal matches, 公安局 is a
@@ -196,7 +200,7 @@ pub(super) fn coverage(
         {
             story = true;
         }
-        if counted >= STORY_MIN_WORDS && known_got >= STORY_MIN_KNOWN_WEIGHT {
+        if counted >= STORY_MIN_WORDS && known_got >= STORY_TOPIC_MIN_WEIGHT {
             story_topic = true;
         }
         // How the words sound (homophone typos), for this variant.
