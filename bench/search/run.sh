@@ -23,6 +23,7 @@ else
   python3 /work/shared/tools/gen_kb.py --out "$KB" --scale "$SCALE"
 fi
 command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
+# CARGO_TARGET_DIR, when set, is where the build goes and the binary is taken from.
 (cd "$ROOT" && cargo build --release -p hotline 2>&1 | tail -1)
 python3 "$HERE/make_queries.py" "$KB" "$WORK/queries.txt" 5000
 
@@ -34,7 +35,7 @@ export HOTLINE_KNOWLEDGE_PORT=$PORT
 export HOTLINE_TICKETS_URL=http://127.0.0.1:9 # not running: calendar falls back to weekdays
 export RUST_LOG=${RUST_LOG:-warn,knowledge::search=info,knowledge::startup=info}
 START=$(date +%s.%N)
-"$ROOT/target/release/hotline" knowledge 2> "$WORK/server.log" &
+"${CARGO_TARGET_DIR:-$ROOT/target}/release/hotline" knowledge 2> "$WORK/server.log" &
 SERVER=$!
 until curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null; do
   sleep 0.2

@@ -7,7 +7,9 @@
 //! - `search-hurried.tsv`: pinyin typed without spaces, regions as initials, a typo;
 //! - `search-places.tsv`: which floor, which window;
 //! - `search-outside.tsv`: other provinces and organs the knowledge base does not list,
-//!   which must not be confident.
+//!   which must not be confident;
+//! - `search-fresh.tsv` and `search-fresh-unanswerable.tsv`: more of the same kinds,
+//!   written late in the round (see their tests).
 //!
 //! Each test asserts the figures reached, so that a change that loses ground fails; the
 //! figures are printed (`cargo test -p knowledge --test search_round3 -- --nocapture`).
@@ -82,13 +84,14 @@ fn confident_queries(set: &str) -> (usize, Vec<String>) {
 
 /// Floors at what the engine reaches now (before this round: stories 24/28 top 3 and 2
 /// confident, old names 5 and 4 of 20, hurried 8 and 8 of 16 with 9 answered, places 9 and 7
-/// of 12, outside 8 of 24 confident).
+/// of 12, outside 8 of 24 confident; after its first session: stories 27 and 10, old names
+/// 20 and 20, hurried 15 and 13 with one confident and wrong, places 12 and 12, outside 0).
 #[test]
 fn stories_find_the_entry() {
     let f = figures("search-stories.tsv");
     assert_eq!(f.rows, 28);
-    assert!(f.top3 >= 27, "{f:?}");
-    assert!(f.top3_confident >= 10, "{f:?}");
+    assert!(f.top3 >= 28, "{f:?}");
+    assert!(f.top3_confident >= 25, "{f:?}");
 }
 
 #[test]
@@ -104,8 +107,8 @@ fn hurried_pinyin_finds_the_entry() {
     let f = figures("search-hurried.tsv");
     assert_eq!(f.rows, 16);
     assert!(f.answered >= 16, "{f:?}");
-    assert!(f.top3 >= 15, "{f:?}");
-    assert!(f.top3_confident >= 13, "{f:?}");
+    assert!(f.top3 >= 16, "{f:?}");
+    assert!(f.top3_confident >= 14, "{f:?}");
 }
 
 #[test]
@@ -122,4 +125,50 @@ fn other_provinces_and_missing_organs_are_not_confident() {
     let (n, confident) = confident_queries("search-outside.tsv");
     assert_eq!(n, 24);
     assert!(confident.len() * 20 <= n, "confident: {confident:?}");
+}
+
+/// Written after the engine changes of this round but before running it on them (so not
+/// blind to the engine, only to its answers), from the reference data: twelve stories with
+/// the operator's region filter, four with the region in the story, four hurried pinyin. First
+/// scored: top 3 16/20, confident 11/20 (the engine before this round: 15 and 9).
+#[test]
+fn fresh_stories_find_the_entry() {
+    let f = figures("search-fresh.tsv");
+    assert_eq!(f.rows, 20);
+    assert!(f.top3 >= 16, "{f:?}");
+    assert!(f.top3_confident >= 12, "{f:?}");
+}
+
+/// Stories the knowledge base has no answer for, written with the set above: first scored
+/// 1/6 confident (祖坟 … 找哪个, on the one known word 找; 2/6 before this round), then the
+/// story rules stopped counting one-character words.
+#[test]
+fn fresh_unanswerable_stories_are_not_confident() {
+    let (n, confident) = confident_queries("search-fresh-unanswerable.tsv");
+    assert_eq!(n, 6);
+    assert!(confident.len() * 20 <= n, "confident: {confident:?}");
+}
+
+/// A query part of which matched something is never answered with an empty list: the start
+/// of a name typed as initials, or a region named (or filtered on) with words nothing has,
+/// gives partial answers, not confident.
+#[test]
+fn partial_matches_are_answered_not_confidently() {
+    let idx = reference_index().expect("index");
+    for (q, filter, code) in [
+        ("ljsbdc", None, Some("530700-bdc")),
+        ("香格里拉市 自家承包山上的树想砍几棵", None, None),
+        (
+            "我们村里有人在河边挖沙子水都浑了没人管",
+            Some("530602"),
+            None,
+        ),
+    ] {
+        let (res, _) = idx.search(q, filter, 10).expect("search");
+        assert!(!res.items.is_empty(), "{q}: no answer");
+        assert!(!res.confident, "{q} should not be confident");
+        if let Some(code) = code {
+            assert_eq!(res.items.first().map(|i| i.code()), Some(code), "{q}");
+        }
+    }
 }

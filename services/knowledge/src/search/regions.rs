@@ -38,6 +38,9 @@ pub struct RegionIndex {
     /// Full pinyin of every form of two characters or more → the form (mengla → 勐腊), for
     /// queries typed in pinyin words.
     by_pinyin: FxHashMap<String, String>,
+    /// Pinyin initials of every form of two characters or more → the form (km → 昆明),
+    /// `None` when forms of different regions share them (a region typed in a hurry).
+    by_initials: FxHashMap<String, Option<String>>,
     /// First characters of the forms: most positions of a query start none, and are
     /// passed without a lookup per length.
     starts: FxHashSet<char>,
@@ -111,10 +114,20 @@ impl RegionIndex {
         let mut sorted: Vec<&String> = forms.keys().filter(|f| f.chars().count() >= 2).collect();
         sorted.sort();
         let mut by_pinyin: FxHashMap<String, String> = FxHashMap::default();
+        let mut by_initials: FxHashMap<String, Option<String>> = FxHashMap::default();
+        let region_of = |f: &str| forms.get(f).and_then(|l| l.first()).map(|(c, _)| c.clone());
         for f in sorted {
-            let (full, _) = super::text::pinyin_forms(f);
+            let (full, initials) = super::text::pinyin_forms(f);
             if full.len() >= 4 {
                 by_pinyin.entry(full).or_insert_with(|| f.clone());
+            }
+            if initials.len() >= 2 {
+                let e = by_initials
+                    .entry(initials)
+                    .or_insert_with(|| Some(f.clone()));
+                if e.as_deref().is_some_and(|g| region_of(g) != region_of(f)) {
+                    *e = None;
+                }
             }
         }
         let starts = forms.keys().filter_map(|f| f.chars().next()).collect();
@@ -181,6 +194,7 @@ impl RegionIndex {
             ids,
             max_form_chars,
             by_pinyin,
+            by_initials,
             starts,
         }
     }
@@ -188,6 +202,12 @@ impl RegionIndex {
     /// The region form a pinyin word spells in full (mengla → 勐腊, honghezhou → 红河州).
     pub fn form_of_pinyin(&self, word: &str) -> Option<&str> {
         self.by_pinyin.get(word).map(String::as_str)
+    }
+
+    /// The region form whose pinyin initials the word is, when only one region's forms
+    /// have them (km → 昆明).
+    pub fn form_of_initials(&self, word: &str) -> Option<&str> {
+        self.by_initials.get(word)?.as_deref()
     }
 
     pub fn get(&self, code: &str) -> Option<&Region> {
@@ -416,6 +436,21 @@ mod tests {
         let both = idx.detect("大理 公安局");
         assert_eq!(both.mentions.len(), 2);
         assert_eq!(both.mentions[0].code, "532900");
+    }
+
+    #[test]
+    fn region_initials_name_one_region_or_none() {
+        let idx = sample();
+        assert_eq!(idx.form_of_initials("dlz"), Some("大理州"));
+        assert_eq!(idx.form_of_initials("sl"), Some("石林"));
+        // 大理 is 大理州's and 大理市's: its initials name the form, which detection
+        // resolves as it does the characters.
+        assert_eq!(idx.form_of_initials("dl"), Some("大理"));
+        let two = RegionIndex::new(&[
+            region("1", "文山州", "文山", &[], "prefecture", None),
+            region("2", "五山县", "五山", &[], "county", None),
+        ]);
+        assert_eq!(two.form_of_initials("ws"), None);
     }
 
     #[test]

@@ -40,7 +40,8 @@ impl Synonyms {
     }
 
     /// One left-to-right pass, longest term first at each position; a replacement is never
-    /// replaced again (执照 → 营业执照 does not grow 营业执照).
+    /// replaced again (执照 → 营业执照 does not grow 营业执照), and stands apart from the
+    /// words around it (a blank either side).
     pub fn apply(&self, text: &str) -> String {
         self.apply_marked(text).0
     }
@@ -80,7 +81,12 @@ impl Synonyms {
                 if let Some(rep) = self.map.get(&text[bounds[i]..bounds[i + len]])
                     && whole(bounds[i], bounds[i + len])
                 {
+                    // Set apart, so that segmenting the new text keeps the replacement
+                    // whole (社保怎么转移 would be cut 社保怎么转 / 移, 社保怎么转 being a
+                    // term the segmenter learnt).
+                    out.push(' ');
                     out.push_str(rep);
+                    out.push(' ');
                     if !used.contains(rep) {
                         used.push(rep.clone());
                     }
@@ -91,7 +97,10 @@ impl Synonyms {
             out.push_str(&text[bounds[i]..bounds[i + 1]]);
             i += 1;
         }
-        (out, used)
+        if used.is_empty() {
+            return (out, used);
+        }
+        (text::collapse_spaces(&out), used)
     }
 }
 
@@ -114,19 +123,19 @@ mod tests {
             syn("个体户执照", "个体工商户营业执照"),
             syn("驾照", "驾驶证"),
         ]);
-        assert_eq!(s.apply("开个体户执照"), "开个体工商户营业执照");
-        assert_eq!(s.apply("驾照过期了"), "驾驶证过期了");
+        assert_eq!(s.apply("开个体户执照"), "开 个体工商户营业执照");
+        assert_eq!(s.apply("驾照过期了"), "驾驶证 过期了");
     }
 
     #[test]
     fn replaces_whole_words_only_when_told_where_they_are() {
         let s = Synonyms::new(&[syn("医院", "医疗")]);
-        assert_eq!(s.apply("中医院电话"), "中医疗电话");
+        assert_eq!(s.apply("中医院电话"), "中 医疗 电话");
         // The predicate says 医院 at bytes 3..9 is inside a longer word there.
         let (out, used) = s.apply_at_words("中医院电话", |from, _| from != 3);
         assert_eq!(out, "中医院电话");
         assert!(used.is_empty());
         let (out, _) = s.apply_at_words("去医院", |_, _| true);
-        assert_eq!(out, "去医疗");
+        assert_eq!(out, "去 医疗");
     }
 }

@@ -44,6 +44,11 @@ const RARITY_SPAN: f32 = 5.0;
 /// The shortest region in full pinyin (xi'an is four letters; shorter prefixes of a
 /// hurried word are more often a syllable of the need than a region).
 const MIN_REGION_PINYIN: usize = 4;
+/// A region typed as initials (km, kms, xsbn): two to four letters, followed by at least
+/// three syllables of the need (fewer are too easily a name's own initials).
+const MIN_INITIALS: usize = 2;
+const MAX_INITIALS: usize = 4;
+const MIN_SYLLABLES_AFTER_INITIALS: usize = 3;
 /// The segmenter's tag of a place name (重庆, 深圳市, 南宁).
 const PLACE_TAG: &str = "ns";
 /// Last characters of an organ's name (纪委, 海关, 人防办, 烟草局): a word the knowledge
@@ -112,6 +117,9 @@ pub(super) struct Weighted {
     pub(super) group: u8,
     /// Contains another word of the query (社保转移 ⊃ 社保, 转移): its parts speak for it.
     pub(super) composite: bool,
+    /// One character (找, 买): a word some question has, but too common in speech to tell
+    /// what a long story is about.
+    pub(super) single: bool,
 }
 
 impl Weighted {
@@ -128,6 +136,7 @@ impl Weighted {
             pairs: Vec::new(),
             group: 0,
             composite: false,
+            single: false,
         }
     }
 }
@@ -157,7 +166,10 @@ impl Snapshot {
             } else {
                 // Typed in a hurry (dalibudongchan): a region spelled at the start is found
                 // as if in characters, and the rest is looked up by its syllables.
-                let rest = match self.region_prefix(w) {
+                let rest = match self
+                    .region_prefix(w)
+                    .or_else(|| self.region_initials_prefix(w))
+                {
                     Some((form, rest)) => {
                         zh.push_str(form);
                         zh.push(' ');
@@ -244,6 +256,21 @@ impl Snapshot {
         })
     }
 
+    /// A region typed as its initials at the start of hurried pinyin (kmshenfenzhengbuban
+    /// → 昆明, shenfenzhengbuban): only when the word does not cut into syllables as it is,
+    /// and the rest does, with no letter left over.
+    fn region_initials_prefix<'w>(&self, word: &'w str) -> Option<(&str, &'w str)> {
+        if cuts_clean(word, 1) {
+            return None;
+        }
+        // Shortest first: kmshenfen… is km + shenfen…, not kms + henfen….
+        (MIN_INITIALS..=MAX_INITIALS).find_map(|at| {
+            let (head, rest) = word.split_at_checked(at)?;
+            let form = self.regions.form_of_initials(head)?;
+            cuts_clean(rest, MIN_SYLLABLES_AFTER_INITIALS).then_some((form, rest))
+        })
+    }
+
     /// A query word, weighed in the names and questions.
     fn weigh_word(&self, word: &str) -> Weighted {
         self.weigh(self.fields.all, word, Some(&self.jieba))
@@ -297,6 +324,7 @@ impl Snapshot {
             },
             group: 0,
             composite: false,
+            single: is_word && word.chars().nth(1).is_none(),
         }
     }
 
@@ -464,6 +492,13 @@ impl Snapshot {
             })
             .collect()
     }
+}
+
+/// Whether pinyin typed without spaces cuts into at least `least` syllables with no letter
+/// left over.
+fn cuts_clean(word: &str, least: usize) -> bool {
+    matches!(text::split_syllables(word).as_slice(),
+        [run] if run.len() >= least && run.concat().len() == word.len())
 }
 
 /// The words in their order, each once (a query has a few dozen at most: a scan costs less

@@ -12,6 +12,9 @@ const IDENT_SHARE: f32 = 0.6;
 const CONFIDENT_SHARE: f32 = 0.5;
 /// Without distinctive words, share of the query's sound (pinyin pairs) that matches it.
 const SOUND_SHARE: f32 = 0.5;
+/// Syllable pairs a word typed without spaces needs for one of them to be allowed to miss
+/// (the seam between two words of the need).
+const SOUNDS_FOR_A_SEAM: usize = 4;
 /// A pinyin word's weight (kmsrsj names one entry as surely as a rare word).
 const PINYIN_WORD_WEIGHT: f32 = 4.0;
 /// How much of a word's weight an entry covers, by where it has the word: its name or
@@ -34,6 +37,10 @@ const STORY_MIN_WORDS: usize = 8;
 const STORY_UNKNOWN_SHARE: f32 = 0.3;
 const STORY_KNOWN_SHARE: f32 = 0.75;
 const STORY_MIN_KNOWN_WEIGHT: f32 = 3.0;
+/// What the entry names of a story's known words weighs at least for the margin rule
+/// ([`Coverage::story_topic`]): one word that two questions share in every region (护照,
+/// 残疾 weigh 2.5); the margin over other departments does the rest.
+const STORY_TOPIC_MIN_WEIGHT: f32 = 2.4;
 
 /// Whether an answer whose best entry covers `share` of the query, with `key` (see
 /// [`Coverage::key`]), is confident.
@@ -53,6 +60,11 @@ pub(super) struct Coverage {
     pub(super) ident: f32,
     /// Whether it answers a long spoken need (see [`STORY_MIN_WORDS`]).
     pub(super) story: bool,
+    /// Whether a long spoken need (at least [`STORY_MIN_WORDS`] words that count) names,
+    /// in what identifies the entry, topic words the knowledge base knows that weigh
+    /// [`STORY_TOPIC_MIN_WEIGHT`] at least: the entry may answer it even when the story
+    /// has other known words too, if no other topic comes near (see the ranking).
+    pub(super) story_topic: bool,
     /// Share of the entry's own words the query names: between equal matches, 公安局 is a
     /// better answer to "公安局" than 公安局交通警察支队车辆管理所.
     pub(super) specificity: f32,
@@ -75,20 +87,24 @@ pub(super) fn coverage(
     let mut key_hit = false;
     let mut best_ident = 0.0f32;
     let mut story = false;
+    let mut story_topic = false;
     // Two pinyin words or more come with their concatenation last (see `analyse`): when
     // that matches, the words are one name and all of them count as matched.
     let py_hits = match pinyin {
         [_, _, .., joined] if has(doc.pyi(), *joined) => pinyin.len(),
         // A pinyin word names the entry, or (typed without spaces) every syllable pair of
-        // it is in the entry's name (budongchan: 不动产登记中心).
+        // it is in the entry's name (budongchan: 不动产登记中心), but for one where two
+        // words of a longer need meet (shenfenzheng|buban: 身份证丢了怎么补办).
         _ => pinyin
             .iter()
             .enumerate()
             .filter(|(i, p)| {
                 has(doc.pyi(), **p)
-                    || sounds
-                        .get(*i)
-                        .is_some_and(|s| !s.is_empty() && s.iter().all(|h| has(doc.py2(), *h)))
+                    || sounds.get(*i).is_some_and(|s| {
+                        let missed = s.iter().filter(|h| !has(doc.py2(), **h)).count();
+                        !s.is_empty()
+                            && (missed == 0 || (missed == 1 && s.len() >= SOUNDS_FOR_A_SEAM))
+                    })
             })
             .count(),
     };
@@ -157,7 +173,8 @@ pub(super) fn coverage(
                     if hit {
                         ident_got += wt;
                     }
-                    if !w.unknown {
+                    // A story is about what it names in words of two characters or more.
+                    if !w.unknown && !w.single {
                         known_total += wt;
                         if hit {
                             known_got += wt;
@@ -182,6 +199,9 @@ pub(super) fn coverage(
             && known_got / known_total >= STORY_KNOWN_SHARE
         {
             story = true;
+        }
+        if counted >= STORY_MIN_WORDS && known_got >= STORY_TOPIC_MIN_WEIGHT {
+            story_topic = true;
         }
         // How the words sound (homophone typos), for this variant.
         let mut pair_cov = 0.0f32;
@@ -221,6 +241,7 @@ pub(super) fn coverage(
         key: key_hit,
         ident: best_ident,
         story,
+        story_topic,
         specificity: if own == 0 {
             0.0
         } else {

@@ -50,13 +50,20 @@ pub struct DocData {
     /// For a merged agency: who answers for it now.
     pub successor: Option<String>,
     pub title: String,
-    /// Source text of the snippet (not escaped).
-    pub text: text::SnippetText,
+    /// Source text of the snippet (not escaped); entries with one answer text share it.
+    pub text: Arc<text::SnippetText>,
     pub authorized: bool,
     /// Shared by a department's entries.
     pub department: SharedSummary,
     /// The start of its hit as JSON ([`hit_head`]).
     head: Box<str>,
+    /// Its topic: entries of one kind known by the same words (one question asked in every
+    /// region, one kind of department) share it, so the ranking can tell a rival topic
+    /// from the same entry in another region.
+    pub(super) topic: u32,
+    /// Its department's kind (人社局 in any region): a long need that one kind of
+    /// department answers is a sure answer even when that department's entries compete.
+    pub(super) dept_kind: u32,
     sets: WordSets,
 }
 
@@ -136,6 +143,16 @@ pub(super) fn hashed<I: IntoIterator<Item = S>, S: AsRef<str>>(words: I) -> Vec<
     v
 }
 
+/// The topic of an entry of `kind` whose identifying words hash to `primary` (sorted).
+fn topic(kind: Kind, primary: &[u32]) -> u32 {
+    let mut h = FxHasher::default();
+    h.write_u8(kind as u8);
+    for w in primary {
+        h.write_u32(*w);
+    }
+    h.finish() as u32
+}
+
 /// Whether a sorted word set has the hash `x`.
 pub(super) fn has(set: &[u32], x: u32) -> bool {
     set.binary_search(&x).is_ok()
@@ -158,12 +175,19 @@ pub(super) struct DocBuilder<'a> {
     /// Per build: department summaries shared by their entries, and answers already cut
     /// (many entries share an answer text).
     summaries: RefCell<HashMap<String, SharedSummary>>,
-    answers: RefCell<HashMap<String, Arc<Words>>>,
+    answers: RefCell<HashMap<String, Arc<AnswerWords>>>,
     inherited: RefCell<HashMap<String, Arc<Words>>>,
 }
 
 /// Words joined for the index, and hashed for the ranking.
 type Words = (String, Vec<u32>);
+
+/// An answer's words, and its text as snippets are cut from it: at scale, the same answer
+/// text stands in thousands of entries, and one copy of it is kept.
+struct AnswerWords {
+    words: Words,
+    text: Arc<text::SnippetText>,
+}
 
 fn summary(d: &Department) -> DepartmentSummary {
     DepartmentSummary {
@@ -216,13 +240,16 @@ impl<'a> DocBuilder<'a> {
         s
     }
 
-    /// An answer's words, joined for the index and hashed for the ranking.
-    fn answer(&self, answer: &str) -> Arc<Words> {
+    /// An answer's words, joined for the index and hashed for the ranking, and its text.
+    fn answer(&self, answer: &str) -> Arc<AnswerWords> {
         if let Some(a) = self.answers.borrow().get(answer) {
             return a.clone();
         }
         let words = text::tokenize(self.jieba, &text::normalize(answer));
-        let a = Arc::new((words.join(" "), hashed(&words)));
+        let a = Arc::new(AnswerWords {
+            words: (words.join(" "), hashed(&words)),
+            text: Arc::new(text::SnippetText::new(answer.to_string())),
+        });
         let mut cache = self.answers.borrow_mut();
         if cache.len() > ANSWERS_KEPT {
             cache.clear();
@@ -279,8 +306,19 @@ impl<'a> DocBuilder<'a> {
         let mut pyi = Vec::new();
         let mut region_forms: Vec<String> = vec![String::new()];
         region_forms.extend(self.regions.forms_of(&d.region));
+        // A name the region splits (国家税务总局 文山州 税务局) is also said by its last
+        // part (文山税务局, wenshanshuiwuju).
+        let mut spoken: Vec<&str> = bare.iter().map(String::as_str).collect();
+        for b in &bare {
+            if let Some((_, last)) = b.rsplit_once(' ')
+                && last.chars().count() >= 2
+                && !spoken.contains(&last)
+            {
+                spoken.push(last);
+            }
+        }
         for rf in &region_forms {
-            for b in &bare {
+            for b in &spoken {
                 let joined: String = format!("{rf}{b}")
                     .chars()
                     .filter(|c| !c.is_whitespace())
@@ -320,8 +358,11 @@ impl<'a> DocBuilder<'a> {
             snippet.push_str(&format!("地址：{a}。"));
         }
         let department = self.summary(d);
+        let primary = hashed(&primary);
         let data = DocData {
             head: head(Kind::Department, &d.code, &d.name, true, &department),
+            topic: topic(Kind::Department, &primary),
+            dept_kind: word_hash(&d.kind),
             kind: Kind::Department,
             code: d.code.clone(),
             region: d.region.clone(),
@@ -333,11 +374,11 @@ impl<'a> DocBuilder<'a> {
                 None
             },
             title: d.name.clone(),
-            text: text::SnippetText::new(snippet),
+            text: Arc::new(text::SnippetText::new(snippet)),
             authorized: true,
             department,
             sets: WordSets::new([
-                &hashed(&primary),
+                &primary,
                 &[],
                 &hashed(&secondary),
                 &hashed(&py2),
@@ -363,11 +404,14 @@ impl<'a> DocBuilder<'a> {
         let answer = self.answer(&q.answer);
         doc.add_text(f.all, primary.join(" "));
         doc.add_text(f.inh, &inherited.0);
-        doc.add_text(f.sec, &answer.0);
+        doc.add_text(f.sec, &answer.words.0);
         doc.add_text(f.py2, py2.join(" "));
         let department = self.summary(d);
+        let primary = hashed(&primary);
         let data = DocData {
             head: head(Kind::Faq, &q.code, &q.question, q.authorized, &department),
+            topic: topic(Kind::Faq, &primary),
+            dept_kind: word_hash(&d.kind),
             kind: Kind::Faq,
             code: q.code.clone(),
             region: d.region.clone(),
@@ -375,16 +419,10 @@ impl<'a> DocBuilder<'a> {
             dept: d.code.clone(),
             successor: None,
             title: q.question.clone(),
-            text: text::SnippetText::new(q.answer.clone()),
+            text: Arc::clone(&answer.text),
             authorized: q.authorized,
             department,
-            sets: WordSets::new([
-                &hashed(&primary),
-                &inherited.1,
-                &answer.1,
-                &hashed(&py2),
-                &[],
-            ]),
+            sets: WordSets::new([&primary, &inherited.1, &answer.words.1, &hashed(&py2), &[]]),
         };
         (doc, data)
     }

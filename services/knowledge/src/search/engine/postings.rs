@@ -113,6 +113,40 @@ impl Snapshot {
         weight
     }
 
+    /// The words of `field` that start with `prefix`, at most `max` of them, in the order of
+    /// the dictionary (not kept: asked only when nothing else matched).
+    pub(super) fn words_with_prefix(
+        &self,
+        field: Field,
+        prefix: &str,
+        max: usize,
+    ) -> Result<Vec<String>, SearchError> {
+        let mut out: Vec<String> = Vec::new();
+        for seg in &self.segments {
+            let Some(Some(inv)) = seg.inverted.get(field.field_id() as usize) else {
+                continue;
+            };
+            let mut stream = inv
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while out.len() < max && stream.advance() {
+                let Some(word) = std::str::from_utf8(stream.key())
+                    .ok()
+                    .filter(|w| w.starts_with(prefix))
+                else {
+                    break;
+                };
+                if !out.iter().any(|o| o == word) {
+                    out.push(word.to_string());
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Calls `f` with the address of every document of the segment that has `word` in
     /// `field` (deleted ones too: their addresses map to no entry).
     pub(super) fn for_each_posting(

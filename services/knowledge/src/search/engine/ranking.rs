@@ -28,6 +28,10 @@ const MIN_PAIR_WEIGHT: f32 = 1.0;
 const PAIR_SHARE: f32 = 0.5;
 /// A pinyin name (kmsrsj) finds its entry before anything else.
 const PINYIN_NAME_WEIGHT: f32 = 8.0;
+/// A pinyin word of at least this many letters that names nothing is looked up as the start
+/// of names, at most this many of them.
+const MIN_NAME_START: usize = 4;
+const NAME_STARTS: usize = 32;
 /// Departments listed, at least, when the query names only a region.
 const BROWSE_AT_LEAST: usize = 10;
 /// The score: the share of the query covered counts most…
@@ -56,6 +60,16 @@ const IN_CHILD_OF_FILTER: f32 = 0.2;
 /// characters besides the region (a short question with words the knowledge base lacks,
 /// 信用卡丢了怎么挂失, is no story about a topic it has).
 const STORY_MIN_CHARS: usize = 14;
+/// A long spoken need whose best entry names a known topic word of it
+/// ([`Coverage::story_topic`]) is answered confidently when every entry of another kind of
+/// department scores at least this much less: about one word of the story better covered.
+const STORY_MARGIN: f32 = 1.5;
+/// Either story rule needs the best entry to cover at least this share of the need (one
+/// known word among a dozen the knowledge base does not know is too little to go on).
+const STORY_MIN_SHARE: f32 = 0.2;
+/// Scores closer than this are equal (they differ only by the candidates' query weight,
+/// [`CANDIDATE_SUM_WEIGHT`]).
+const TIE: f32 = 0.01;
 /// Every how many words of a candidate's word sets the ranking reads one ahead (see `rank`).
 const PREFETCH_STRIDE: usize = 16;
 
@@ -68,6 +82,8 @@ pub(super) struct Scored<'a> {
     key: bool,
     /// Whether it answers a long spoken need ([`Coverage::story`]).
     story: bool,
+    /// Whether it names a known topic word of a long need ([`Coverage::story_topic`]).
+    story_topic: bool,
     doc: &'a Arc<DocData>,
     /// Its place in code order: equal scores keep it.
     order: u32,
@@ -108,10 +124,17 @@ impl Snapshot {
         }
         // A query about another province or an organ the knowledge base lacks is never
         // answered confidently, however well its other words match.
+        // Two names can sound the same (水务局, 税务局): typed in pinyin, the engine cannot
+        // tell them apart.
+        let typed_in_pinyin = !a.pinyin.is_empty();
         let confident = match scored.first() {
             Some(best) if has_text => {
-                (is_confident(best.coverage, best.key) || (best.story && told_at_length(a)))
+                (is_confident(best.coverage, best.key)
+                    || (told_at_length(a)
+                        && best.coverage >= STORY_MIN_SHARE
+                        && (best.story || stands_out(&scored))))
                     && !self.names_what_it_lacks(a, &words, best.doc)
+                    && !(typed_in_pinyin && tied(&scored))
             }
             _ => false,
         };
@@ -214,14 +237,36 @@ impl Snapshot {
         for p in &a.pinyin {
             terms.push((f.pyi, p, PINYIN_NAME_WEIGHT));
         }
-        let candidates = if has_text && !terms.is_empty() {
+        let mut candidates = if has_text && !terms.is_empty() {
             self.text_candidates(&terms, a, filter, CANDIDATES)?
-        } else if let Some(m) = a.regions.mentions.first() {
-            // Only a region was named: its departments, for browsing (never confident).
-            self.region_departments(&m.code, filter, limit.max(BROWSE_AT_LEAST))?
         } else {
             Vec::new()
         };
+        // Nothing matched the words: a search never answers an empty list when part of the
+        // query matched something. Pinyin typed in a hurry may be the start of a name
+        // (ljsbdc: 丽江市不动产登记中心, ljsbdcdjzx) …
+        let mut starts: Vec<String> = Vec::new();
+        if candidates.is_empty() {
+            for p in a.pinyin.iter().filter(|p| p.len() >= MIN_NAME_START) {
+                starts.extend(self.words_with_prefix(f.pyi, p, NAME_STARTS)?);
+            }
+        }
+        if !starts.is_empty() {
+            let terms: Vec<(Field, &str, f32)> = starts
+                .iter()
+                .map(|w| (f.pyi, w.as_str(), PINYIN_NAME_WEIGHT))
+                .collect();
+            candidates = self.text_candidates(&terms, a, filter, CANDIDATES)?;
+        }
+        // … and a region named (or the operator's filter) with words that match nothing
+        // lists its departments, for browsing. Neither is ever confident (nothing of the need
+        // is covered).
+        let browse = a.regions.mentions.first().map(|m| m.code.as_str());
+        if candidates.is_empty()
+            && let Some(code) = browse.or(filter.filter(|_| has_text))
+        {
+            candidates = self.region_departments(code, filter, limit.max(BROWSE_AT_LEAST))?;
+        }
 
         // Ranking.
         let mut scored: Vec<Scored> = Vec::with_capacity(candidates.len());
@@ -250,6 +295,7 @@ impl Snapshot {
                 key,
                 ident,
                 story,
+                story_topic,
                 specificity,
             } = coverage(doc, words, pairs, pinyin, &a.pinyin_sounds);
             let mut score = COVERAGE_WEIGHT * cov
@@ -267,6 +313,7 @@ impl Snapshot {
                 coverage: cov,
                 key,
                 story,
+                story_topic,
                 doc,
                 order: c.order,
             });
@@ -323,6 +370,36 @@ fn region_bonus(
         };
     }
     best
+}
+
+/// Whether an entry of another topic in the best one's region scores as well as it
+/// (wenshanshuiwuju: 水务局 and 税务局 sound the same): the engine cannot tell which is
+/// meant. (Between regions, the higher one is taken: chuxiong is 楚雄州 before 楚雄市.)
+fn tied(scored: &[Scored<'_>]) -> bool {
+    let Some(best) = scored.first() else {
+        return false;
+    };
+    scored
+        .iter()
+        .skip(1)
+        .take_while(|x| best.score - x.score < TIE)
+        .any(|x| x.doc.region_id == best.doc.region_id && x.doc.topic != best.doc.topic)
+}
+
+/// Whether the best entry of a long need names a known topic word of it and no entry of
+/// another kind of department comes within [`STORY_MARGIN`]: the department that answers
+/// is sure, even when its own entries compete (出入境 for a passport story, whichever of its
+/// questions comes first), and so is the same department in other regions.
+fn stands_out(scored: &[Scored<'_>]) -> bool {
+    let Some(best) = scored.first().filter(|b| b.story_topic) else {
+        return false;
+    };
+    let rival = scored
+        .iter()
+        .skip(1)
+        .find(|x| x.doc.dept_kind != best.doc.dept_kind)
+        .map_or(0.0, |x| x.score);
+    best.score - rival >= STORY_MARGIN
 }
 
 /// Whether the caller told the need at length ([`STORY_MIN_CHARS`]).
