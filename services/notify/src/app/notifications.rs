@@ -301,12 +301,22 @@ mod tests {
         let row = accept(&pool, dispatch("a@dept.example"), None, acceptance())
             .await
             .unwrap();
-        let refused = retry(&pool, row.id.clone()).await;
+        let sup = AuthUser {
+            sub: "supervisor".into(),
+            role: shared::auth::Role::Supervisor,
+            department: None,
+        };
+        let refused = retry(&pool, row.id.clone(), &sup).await;
         assert!(
             matches!(refused, Err(ApiError::InvalidTransition(_))),
             "{refused:?}"
         );
-        let missing = retry(&pool, "nope".into()).await;
+        let missing = retry(&pool, "nope".into(), &sup).await;
         assert!(matches!(missing, Err(ApiError::NotFound(_))), "{missing:?}");
+        // Refused retries leave nothing for the audit log.
+        let logged = shared::db::run(&pool, |c| Ok(audit::unsent(c, 10)?))
+            .await
+            .unwrap();
+        assert!(logged.is_empty());
     }
 }
