@@ -107,7 +107,7 @@ mod tests {
         ];
         let liaisons = [
             liaison("a1", "530100-a", "a1@example.org", ""),
-            liaison("b1", "530100-b", "\"x y\"@example.org", "0871-6555"),
+            liaison("b1", "530100-b", "\"x y\"@example.org", "6555"),
             liaison("c1", "530100-c", "", ""),
         ];
         let found = unusable(&depts, &liaisons);
