@@ -12,20 +12,6 @@ use shared::codes::DepartmentCode;
 use shared::config::Config;
 use shared::db::DbPool;
 
-/// The knowledge database, migrated.
-fn knowledge_db(config: &Config) -> Result<DbPool, String> {
-    let s = shared::settings::ServiceSettings::from_config("knowledge", config)
-        .map_err(|e| format!("knowledge: {e}"))?;
-    let pool = shared::db::connect(&s.database_url, 1)?;
-    shared::db::run_migrations(
-        &pool,
-        "knowledge",
-        knowledge::startup::SQLITE_MIGRATIONS,
-        knowledge::startup::POSTGRES_MIGRATIONS,
-    )?;
-    Ok(pool)
-}
-
 /// Creates one account with `password`; the account's name on success.
 fn create_one(
     pool: &DbPool,
@@ -78,7 +64,7 @@ pub fn create(
             line.trim_end_matches(['\r', '\n']).to_string()
         }
     };
-    let pool = knowledge_db(config)?;
+    let pool = crate::launch::knowledge_db(config)?;
     let name = create_one(&pool, username, role, department, &password)?;
     println!("created account {name} ({role})");
     Ok(())
@@ -110,7 +96,7 @@ fn parse_row(line: &str) -> Result<(&str, &str, Option<&str>), String> {
 pub fn import(config: &Config, file: &Path) -> Result<(), String> {
     let text =
         std::fs::read_to_string(file).map_err(|e| format!("read {}: {e}", file.display()))?;
-    let pool = knowledge_db(config)?;
+    let pool = crate::launch::knowledge_db(config)?;
     let mut refused = 0;
     println!("username,password");
     for (i, line) in text.lines().enumerate() {

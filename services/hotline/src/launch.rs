@@ -192,7 +192,8 @@ pub fn migrate(config: &Config) -> Result<(), String> {
     Ok(())
 }
 
-pub fn import(config: &Config, dir: &Path) -> Result<(), String> {
+/// The knowledge database, migrated (for the commands that write to it).
+pub fn knowledge_db(config: &Config) -> Result<shared::db::DbPool, String> {
     let s = settings(config, "knowledge")?;
     let pool = shared::db::connect(&s.database_url, 1)?;
     shared::db::run_migrations(
@@ -201,6 +202,11 @@ pub fn import(config: &Config, dir: &Path) -> Result<(), String> {
         knowledge::startup::SQLITE_MIGRATIONS,
         knowledge::startup::POSTGRES_MIGRATIONS,
     )?;
+    Ok(pool)
+}
+
+pub fn import(config: &Config, dir: &Path) -> Result<(), String> {
+    let pool = knowledge_db(config)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let tty = std::io::stderr().is_terminal();
     let total = knowledge::import::Kind::ALL.len();

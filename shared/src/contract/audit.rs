@@ -43,3 +43,20 @@ pub struct AuditEvent {
     /// Unique per event at its source (`tickets:42`): a resent event is recorded once.
     pub key: String,
 }
+
+/// One event of the log, as `GET /api/v1/audit` answers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The service it happened at.
+    pub service: String,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub target: String,
+    /// The client's address, where known.
+    pub address: String,
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}

@@ -12,7 +12,7 @@ use crate::error::PageError;
 use crate::routes::html;
 use crate::session::{CurrentUser, User};
 use crate::views::admin::{self as view, api_types::Account};
-use crate::views::audit::{AuditFilter, api_types::AuditEntry, audit_page};
+use crate::views::audit::{AuditEntry, AuditFilter, audit_page};
 use crate::views::knowledge::with_flash;
 
 const PER_PAGE: i64 = 50;

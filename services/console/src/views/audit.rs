@@ -7,23 +7,7 @@ use crate::session::User;
 use crate::views::knowledge::pager;
 use crate::views::{format, layout};
 
-pub mod api_types {
-    use serde::Deserialize;
-
-    #[derive(Debug, Clone, Deserialize)]
-    pub struct AuditEntry {
-        pub at: String,
-        pub service: String,
-        pub actor: String,
-        pub role: String,
-        pub action: String,
-        pub target: String,
-        pub address: String,
-        pub details: serde_json::Value,
-    }
-}
-
-use api_types::AuditEntry;
+pub use shared::contract::audit::AuditEntry;
 
 /// The kinds of event, as the API names them, with their names here.
 pub const ACTIONS: [(&str, &str); 10] = [
@@ -121,7 +105,7 @@ pub fn audit_page(
                     tbody {
                         @for e in items {
                             tr.failed[e.action == "sign_in_failed"] {
-                                td.nowrap { (format::time(&e.at)) }
+                                td.nowrap { (format::time(&e.at.to_rfc3339())) }
                                 td { (e.actor) @if !e.role.is_empty() { " " span.muted { (e.role) } } }
                                 td { (action_label(&e.action)) }
                                 td { (e.target) }
@@ -157,7 +141,8 @@ mod tests {
             address: String::new(),
         };
         let items = vec![AuditEntry {
-            at: "2026-12-05T01:00:00Z".into(),
+            id: 1,
+            at: "2026-12-05T01:00:00Z".parse().unwrap(),
             service: "knowledge".into(),
             actor: "op<b>".into(),
             role: "operator".into(),

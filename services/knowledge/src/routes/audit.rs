@@ -2,13 +2,13 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
-use shared::contract::audit::AuditEvent;
+use shared::contract::audit::{AuditEntry, AuditEvent};
 use shared::pagination::{Page, Paging};
 use shared::time::from_ms;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use super::Body;
 use crate::app::audit as app;
@@ -38,22 +38,6 @@ pub struct AuditQuery {
     pub per_page: Option<i64>,
 }
 
-/// One event of the log.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    /// The service it happened at.
-    pub service: String,
-    pub actor: String,
-    pub role: String,
-    pub action: String,
-    pub target: String,
-    /// The client's address, where known.
-    pub address: String,
-    #[schema(value_type = Object)]
-    pub details: serde_json::Value,
-}
 
 impl From<AuditRow> for AuditEntry {
     fn from(r: AuditRow) -> AuditEntry {

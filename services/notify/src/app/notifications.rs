@@ -203,16 +203,16 @@ fn not_found() -> ApiError {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::templates::DEFAULTS;
     use crate::fax::FaxTransport;
     use crate::mail::{Mailer, Outbox};
     use crate::send::Sender;
 
-    /// A fresh in-memory SQLite database with notify's tables and templates (one connection,
-    /// so every use of the pool sees the same database).
-    async fn database() -> DbPool {
+    /// A fresh in-memory SQLite database with notify's tables (one connection, so every use
+    /// of the pool sees the same database).
+    pub(crate) fn empty_database() -> DbPool {
         let pool = shared::db::connect(":memory:", 1).unwrap();
         shared::db::run_migrations(
             &pool,
@@ -221,6 +221,12 @@ mod tests {
             crate::db::MIGRATIONS,
         )
         .unwrap();
+        pool
+    }
+
+    /// The same with the default templates.
+    async fn database() -> DbPool {
+        let pool = empty_database();
         shared::db::run(&pool, |c| Ok(templates::seed(c, &DEFAULTS[..], 0)?))
             .await
             .unwrap();

@@ -85,14 +85,7 @@ mod tests {
     /// placeholder its template does not have is reported.
     #[actix_web::test]
     async fn older_templates_are_upgraded_unless_edited() {
-        let pool = shared::db::connect(":memory:", 1).unwrap();
-        shared::db::run_migrations(
-            &pool,
-            "notify",
-            crate::db::MIGRATIONS,
-            crate::db::MIGRATIONS,
-        )
-        .unwrap();
+        let pool = crate::app::notifications::tests::empty_database();
         let older = [
             Seed {
                 name: "dispatch",
