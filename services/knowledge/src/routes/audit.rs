@@ -38,7 +38,6 @@ pub struct AuditQuery {
     pub per_page: Option<i64>,
 }
 
-
 impl From<AuditRow> for AuditEntry {
     fn from(r: AuditRow) -> AuditEntry {
         AuditEntry {
