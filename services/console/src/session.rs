@@ -209,31 +209,22 @@ pub fn current_user(req: &HttpRequest) -> Option<Arc<User>> {
 mod tests {
     use super::*;
 
+    /// A session of `username` whose token lasts `ttl`.
+    fn sign_in(store: &SessionStore, username: &str, role: Role, ttl: Duration) -> String {
+        store.create(username, role, None, "t".into(), ttl, String::new())
+    }
+
     #[test]
     fn sessions_expire_when_idle_and_on_sign_out() {
         let store = SessionStore::new(Duration::from_millis(50));
-        let id = store.create(
-            "operator",
-            Role::Operator,
-            None,
-            "t".into(),
-            Duration::from_secs(60),
-            String::new(),
-        );
+        let id = sign_in(&store, "operator", Role::Operator, Duration::from_secs(60));
         assert_eq!(
             store.get(&id).map(|u| u.username.clone()).as_deref(),
             Some("operator")
         );
         std::thread::sleep(Duration::from_millis(80));
         assert!(store.get(&id).is_none(), "idle session still alive");
-        let id = store.create(
-            "a",
-            Role::Admin,
-            None,
-            "t".into(),
-            Duration::from_secs(60),
-            String::new(),
-        );
+        let id = sign_in(&store, "a", Role::Admin, Duration::from_secs(60));
         store.remove(&id);
         assert!(store.get(&id).is_none());
     }
@@ -241,14 +232,7 @@ mod tests {
     #[test]
     fn a_session_ends_with_its_token() {
         let store = SessionStore::new(Duration::from_secs(60));
-        let id = store.create(
-            "a",
-            Role::Admin,
-            None,
-            "t".into(),
-            Duration::from_millis(30),
-            String::new(),
-        );
+        let id = sign_in(&store, "a", Role::Admin, Duration::from_millis(30));
         std::thread::sleep(Duration::from_millis(50));
         assert!(store.get(&id).is_none());
     }
@@ -256,22 +240,8 @@ mod tests {
     #[test]
     fn ids_and_csrf_tokens_differ() {
         let store = SessionStore::new(Duration::from_secs(60));
-        let a = store.create(
-            "a",
-            Role::Admin,
-            None,
-            "t".into(),
-            Duration::from_secs(60),
-            String::new(),
-        );
-        let b = store.create(
-            "a",
-            Role::Admin,
-            None,
-            "t".into(),
-            Duration::from_secs(60),
-            String::new(),
-        );
+        let a = sign_in(&store, "a", Role::Admin, Duration::from_secs(60));
+        let b = sign_in(&store, "a", Role::Admin, Duration::from_secs(60));
         assert_ne!(a, b);
         assert_eq!(a.len(), 64);
         assert_ne!(

@@ -68,6 +68,22 @@ pub struct Faq {
     pub keywords: Vec<String>,
 }
 
+/// One kept version of an FAQ entry (`GET /api/v1/faqs/{code}/revisions`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FaqRevision {
+    pub revision: i32,
+    pub department: String,
+    pub question: String,
+    pub answer: String,
+    pub authorized: bool,
+    pub status: String,
+    pub keywords: Vec<String>,
+    pub changed_by: String,
+    /// UTC, RFC 3339.
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+    pub note: Option<String>,
+}
+
 /// A department that is not in the directory yet, as a liaison describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -1,5 +1,7 @@
 //! What the tickets service accepts from the others, and the calendar it serves them.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -110,4 +112,44 @@ mod tests {
         );
         assert_eq!(KnowledgeResult::ticket_of("/api/v1/calendar"), None);
     }
+}
+
+// ---- the supervisors' reports (`GET /api/v1/reports/…`), read by the console ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CallDay {
+    /// China-time date.
+    pub date: NaiveDate,
+    pub total: i64,
+    /// Counts per classification (`basic_query`, `consultation`, `complaint`, `suggestion`).
+    pub classification: BTreeMap<String, i64>,
+    /// Counts per rating (`satisfied`, `basically_satisfied`, `dissatisfied`, `none`).
+    pub satisfaction: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CallsDaily {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: Vec<CallDay>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RegionReplenishment {
+    pub region: String,
+    /// No-info tickets opened in the range.
+    pub opened: i64,
+    /// Of those, closed.
+    pub closed: i64,
+    /// Of those, answered by an applied knowledge change.
+    pub answered: i64,
+    /// Median time from ticket to applied answer, in seconds.
+    pub median_seconds_to_answer: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReplenishmentReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub regions: Vec<RegionReplenishment>,
 }

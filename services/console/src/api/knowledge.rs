@@ -51,19 +51,8 @@ pub struct Department {
     pub successor_department: Option<DepartmentRef>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Revision {
-    pub revision: i64,
-    pub question: String,
-    pub answer: String,
-    pub authorized: bool,
-    pub status: String,
-    #[serde(default)]
-    pub keywords: Vec<String>,
-    pub note: Option<String>,
-    pub changed_by: String,
-    pub changed_at: String,
-}
+/// One kept version of an FAQ entry.
+pub use shared::contract::knowledge::FaqRevision as Revision;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Unanswered {
@@ -128,4 +117,25 @@ pub struct DepartmentDetail {
     pub region_name: Option<String>,
     #[serde(default)]
     pub liaisons: Vec<Liaison>,
+}
+
+/// The departments a picker's text finds: eight at most, by name, alias or code; none for an
+/// empty text.
+pub async fn find_departments<T: serde::de::DeserializeOwned>(
+    api: &crate::api::Api,
+    user: &crate::session::User,
+    q: &str,
+) -> Result<Vec<T>, crate::error::PageError> {
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let page: crate::api::types::Page<T> = api
+        .get_query(
+            user,
+            crate::api::Service::Knowledge,
+            "/api/v1/departments",
+            &[("q", q), ("per_page", "8")],
+        )
+        .await?;
+    Ok(page.items)
 }

@@ -43,3 +43,10 @@ pub fn html(markup: maud::Markup) -> actix_web::HttpResponse {
         .content_type("text/html; charset=utf-8")
         .body(markup.into_string())
 }
+
+/// What a department picker sends as one types.
+#[derive(serde::Deserialize)]
+pub struct PickQuery {
+    #[serde(default)]
+    pub q: String,
+}

@@ -13,7 +13,8 @@ use serde_json::json;
 use crate::api::types::Page;
 use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
-use crate::routes::html;
+use crate::api::knowledge::find_departments;
+use crate::routes::{PickQuery, html};
 use crate::session::{CurrentUser, User};
 use crate::views::format;
 use crate::views::layout;
@@ -159,12 +160,6 @@ async fn board_after(user: &User, api: &Api, message: &str) -> Result<HttpRespon
     }))
 }
 
-#[derive(Deserialize)]
-struct PickQuery {
-    #[serde(default)]
-    q: String,
-}
-
 /// The department picker's results as one types.
 async fn departments(
     user: CurrentUser,
@@ -172,18 +167,8 @@ async fn departments(
     query: web::Query<PickQuery>,
 ) -> Result<HttpResponse, PageError> {
     let q = query.q.trim();
-    if q.is_empty() {
-        return Ok(html(view::department_choices(&[], "")));
-    }
-    let page: Page<data::Department> = api
-        .get_query(
-            &user,
-            Service::Knowledge,
-            "/api/v1/departments",
-            &[("q", q), ("per_page", "8")],
-        )
-        .await?;
-    Ok(html(view::department_choices(&page.items, q)))
+    let found: Vec<data::Department> = find_departments(&api, &user, q).await?;
+    Ok(html(view::department_choices(&found, q)))
 }
 
 #[derive(Deserialize)]

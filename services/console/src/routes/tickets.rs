@@ -11,7 +11,8 @@ use shared::auth::Role;
 use crate::api::types::{DepartmentRef, Event, Page, Ticket};
 use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
-use crate::routes::{html, is_htmx, see_other};
+use crate::api::knowledge::find_departments;
+use crate::routes::{PickQuery, html, is_htmx, see_other};
 use crate::session::{CurrentUser, User};
 use crate::views::layout;
 use crate::views::tickets::api_types::{DepartmentName, ExtensionOf};
@@ -211,12 +212,6 @@ async fn ticket(
     )))
 }
 
-#[derive(Deserialize)]
-struct PickQuery {
-    #[serde(default)]
-    q: String,
-}
-
 /// The department picker's results (an htmx fragment).
 async fn pick_department(
     user: CurrentUser,
@@ -227,15 +222,8 @@ async fn pick_department(
     if q.is_empty() {
         return Ok(html(maud::html! {}));
     }
-    let page: Page<DepartmentRef> = api
-        .get_query(
-            &user,
-            Service::Knowledge,
-            "/api/v1/departments",
-            &[("q", q), ("per_page", "8")],
-        )
-        .await?;
-    Ok(html(view::department_hits(&page.items)))
+    let found: Vec<DepartmentRef> = find_departments(&api, &user, q).await?;
+    Ok(html(view::department_hits(&found)))
 }
 
 /// A form's fields, by name (`""` when absent).

@@ -43,37 +43,9 @@ pub mod data {
         pub updated_at: String,
     }
 
-    #[derive(Debug, Clone, Deserialize)]
-    pub struct CallDay {
-        /// `2026-12-04`, China time.
-        pub date: String,
-        pub total: i64,
-        #[serde(default)]
-        pub classification: BTreeMap<String, i64>,
-        #[serde(default)]
-        pub satisfaction: BTreeMap<String, i64>,
-    }
-
-    #[derive(Debug, Clone, Deserialize)]
-    pub struct CallsDaily {
-        pub from: String,
-        pub to: String,
-        pub days: Vec<CallDay>,
-    }
-
-    #[derive(Debug, Clone, Deserialize)]
-    pub struct RegionReplenishment {
-        pub region: String,
-        pub opened: i64,
-        pub closed: i64,
-        pub answered: i64,
-        pub median_seconds_to_answer: Option<i64>,
-    }
-
-    #[derive(Debug, Clone, Deserialize)]
-    pub struct Replenishment {
-        pub regions: Vec<RegionReplenishment>,
-    }
+    pub use shared::contract::tickets::{
+        CallDay, CallsDaily, RegionReplenishment, ReplenishmentReport as Replenishment,
+    };
 
     /// A fax number or address that will not work (`GET /api/v1/reports/contacts`).
     #[derive(Debug, Clone, Deserialize)]
@@ -185,8 +157,8 @@ pub fn bar_chart(title: &str, labels: &[String], series: &[Series]) -> Markup {
 }
 
 /// `2026-12-04` as `12-04`: the year is in the range above the chart.
-fn short_date(date: &str) -> String {
-    date.get(5..).unwrap_or(date).to_string()
+fn short_date(date: &chrono::NaiveDate) -> String {
+    date.format("%m-%d").to_string()
 }
 
 /// The classifications in the order people name them.

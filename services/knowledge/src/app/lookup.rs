@@ -120,19 +120,21 @@ pub fn script(
     conn: &mut DbConnection,
     key: &str,
     department: Option<&DepartmentCode>,
+    target: Option<&DepartmentCode>,
+    agent_id: &str,
 ) -> Result<ScriptView, ApiError> {
     let s = found(kb::script(conn, key)?, "script", key)?;
-    let values = match department {
-        Some(code) => {
-            let d = found(
-                kb::department(conn, code.as_str())?,
-                "department",
-                code.as_str(),
-            )?;
-            scripts::department_values(&d)
-        }
-        None => Vec::new(),
+    let mut load = |code: &DepartmentCode| -> Result<_, ApiError> {
+        found(
+            kb::department(conn, code.as_str())?,
+            "department",
+            code.as_str(),
+        )
     };
+    let here = department.map(&mut load).transpose()?;
+    let there = target.map(&mut load).transpose()?;
+    let mut values = scripts::values(here.as_ref(), there.as_ref());
+    values.push(("agent_id", agent_id.to_string()));
     let text = scripts::fill(&s.text, &values);
     Ok(ScriptView {
         unfilled: scripts::placeholders(&text),

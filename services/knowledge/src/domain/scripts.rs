@@ -34,6 +34,24 @@ pub fn department_values(d: &Department) -> Vec<(&'static str, String)> {
     v
 }
 
+/// The values of a script about `here` (the department the operator or liaison speaks for,
+/// `{department}`) and `there` (the one the caller needs: `{target_department}` and its phone,
+/// hours, address and fax). Without `there`, both are `here`, as scripts that report a number
+/// name the department in view.
+pub fn values(here: Option<&Department>, there: Option<&Department>) -> Vec<(&'static str, String)> {
+    let mut v = match there.or(here) {
+        Some(d) => department_values(d),
+        None => Vec::new(),
+    };
+    if there.is_some() {
+        v.retain(|(k, _)| *k != "department");
+        if let Some(h) = here {
+            v.push(("department", h.name.clone()));
+        }
+    }
+    v
+}
+
 /// Replaces each `{name}` that `values` knows; unknown placeholders stay as they are.
 pub fn fill(text: &str, values: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(text.len());
@@ -97,5 +115,45 @@ mod tests {
         assert_eq!(fill("no braces", &values), "no braces");
         assert_eq!(fill("open {department", &values), "open {department");
         assert_eq!(placeholders("{a}{b}{a}"), vec!["a", "b"]);
+    }
+
+    fn dept(name: &str, phone: &str) -> Department {
+        Department {
+            code: "530100-x".into(),
+            region: "530100".into(),
+            kind: "x".into(),
+            name: name.into(),
+            aliases: vec![],
+            phones: vec![super::super::Phone {
+                label: "办公室".into(),
+                number: phone.into(),
+            }],
+            fax: None,
+            address: None,
+            directions: None,
+            service_locations: vec![],
+            hours: None,
+            status: "active".into(),
+            successor: None,
+        }
+    }
+
+    #[test]
+    fn the_target_gives_its_name_and_number_and_here_stays_here() {
+        let (here, there) = (dept("公安局", "0871-1"), dept("人社局", "0871-2"));
+        let text = "我这里是{department}，请致电{target_department}（{phone}）";
+        assert_eq!(
+            fill(text, &values(Some(&here), Some(&there))),
+            "我这里是公安局，请致电人社局（0871-2）"
+        );
+        // Without a target the department in view is both.
+        assert_eq!(
+            fill(text, &values(Some(&here), None)),
+            "我这里是公安局，请致电公安局（0871-1）"
+        );
+        assert_eq!(
+            fill(text, &values(None, Some(&there))),
+            "我这里是{department}，请致电人社局（0871-2）"
+        );
     }
 }

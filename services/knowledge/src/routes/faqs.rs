@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
+use shared::contract::knowledge::FaqRevision;
 use shared::pagination::{Page, Paging};
 use shared::web::check_len;
 use shared::{ApiError, ApiResult};
@@ -92,25 +93,10 @@ pub async fn get_faq(
     Ok(HttpResponse::Ok().json(faq))
 }
 
-/// One kept version of an FAQ entry.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RevisionView {
-    pub revision: i32,
-    pub department: String,
-    pub question: String,
-    pub answer: String,
-    pub authorized: bool,
-    pub status: String,
-    pub keywords: Vec<String>,
-    pub changed_by: String,
-    /// UTC, RFC 3339.
-    pub changed_at: chrono::DateTime<chrono::Utc>,
-    pub note: Option<String>,
-}
 
 /// Every version of an FAQ entry, oldest first, with who changed it and when.
 #[utoipa::path(tag = "faq", params(("code" = String, Path, description = "FAQ code")),
-    responses((status = 200, body = [RevisionView]), (status = 401, body = shared::error::Problem),
+    responses((status = 200, body = [FaqRevision]), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[get("/faqs/{code}/revisions")]
 pub async fn faq_revisions(
@@ -142,9 +128,9 @@ pub async fn faq_revisions(
         Ok(all)
     })
     .await?;
-    let view: Vec<RevisionView> = revisions
+    let view: Vec<FaqRevision> = revisions
         .into_iter()
-        .map(|(r, keywords)| RevisionView {
+        .map(|(r, keywords)| FaqRevision {
             revision: r.revision,
             department: r.department,
             question: r.question,

@@ -27,29 +27,33 @@ pub async fn list_scripts(_user: AuthUser, state: web::Data<AppState>) -> ApiRes
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ScriptQuery {
-    /// Fill `{department}`, `{target_department}`, `{phone}`, `{hours}`, `{address}`, `{fax}`
-    /// from this department.
+    /// Fill `{department}` from this department, and, without `target`, also
+    /// `{target_department}`, `{phone}`, `{hours}`, `{address}`, `{fax}`.
     pub department: Option<String>,
+    /// The department the caller needs (a department code): `{target_department}` and its
+    /// `{phone}`, `{hours}`, `{address}`, `{fax}` (转接错误: "我这里是X……请致电Y查询").
+    pub target: Option<String>,
 }
 
-/// One script, optionally filled from a department.
+/// One script, filled from a department, the department the caller needs (`target`) and the
+/// signed-in account (`{agent_id}`); what stays unfilled is listed.
 #[utoipa::path(tag = "scripts", params(("key" = String, Path, description = "Script key, e.g. report_number"), ScriptQuery),
     responses((status = 200, body = ScriptView), (status = 401, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[get("/scripts/{key}")]
 pub async fn get_script(
-    _user: AuthUser,
+    user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
     query: web::Query<ScriptQuery>,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     check_code("script", &key)?;
-    let department = match query.into_inner().department.filter(|d| !d.is_empty()) {
-        Some(d) => Some(department_code(&d)?),
-        None => None,
-    };
+    let code = |d: Option<String>| d.filter(|d| !d.is_empty()).map(|d| department_code(&d));
+    let q = query.into_inner();
+    let department = code(q.department).transpose()?;
+    let target = code(q.target).transpose()?;
     let view = shared::db::run(&state.pool, move |conn| {
-        lookup::script(conn, &key, department.as_ref())
+        lookup::script(conn, &key, department.as_ref(), target.as_ref(), &user.sub)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -37,8 +37,9 @@ async fn scripts_fill_from_a_department() {
         200,
     )
     .await;
-    assert_eq!(g["unfilled"], json!(["agent_id"]));
-    assert!(g["text"].as_str().unwrap().contains("{agent_id}"));
+    // Issue 17: the agent is the signed-in account.
+    assert_eq!(g["unfilled"], json!([]));
+    assert!(g["text"].as_str().unwrap().contains("工号test-operator为您服务"));
     let plain = json(app.get("/api/v1/scripts/greeting", Some(&op)).await, 200).await;
     assert_eq!(plain["text"], plain["template"]);
     problem(app.get("/api/v1/scripts/nope", Some(&op)).await, 404).await;
@@ -145,4 +146,47 @@ async fn editors_put_and_patch_scripts() {
     )
     .await;
     assert_eq!(app.seq(), seq);
+}
+
+/// Issue 17: a wrong transfer names both departments, the one answering (`department`) and the
+/// one the caller needs (`target`), whose number the script reads out.
+#[tokio::test]
+async fn scripts_name_this_department_and_the_one_the_caller_needs() {
+    let app = TestApp::spawn().await;
+    let op = app.token(Role::Operator);
+    let edit = app.token(Role::KbEditor);
+    let body = json!({"title": "转接错误",
+        "text": "我这里是{department}，您咨询的问题请致电{target_department}（{phone}）查询。"});
+    let put = app
+        .send(Method::PUT, "/api/v1/scripts/wrong_transfer", Some(&edit), Some(body))
+        .await;
+    assert!(put.status().is_success());
+    let s = json(
+        app.get(
+            "/api/v1/scripts/wrong_transfer?department=530100-zfb&target=530100-rsj",
+            Some(&op),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let text = s["text"].as_str().unwrap();
+    assert!(text.starts_with("我这里是昆明市人民政府办公室"), "{text}");
+    assert!(
+        text.contains("请致电昆明市人力资源和社会保障局（0871-63200001、0871-63200002）查询"),
+        "{text}"
+    );
+    assert_eq!(s["unfilled"], json!([]));
+    // Only the target: this department stays to be said.
+    let only = json(
+        app.get("/api/v1/scripts/wrong_transfer?target=530100-rsj", Some(&op)).await,
+        200,
+    )
+    .await;
+    assert_eq!(only["unfilled"], json!(["department"]));
+    problem(
+        app.get("/api/v1/scripts/wrong_transfer?target=..%2Fx", Some(&op)).await,
+        400,
+    )
+    .await;
 }

@@ -11,6 +11,8 @@ use utoipa::ToSchema;
 
 use super::{Classification, Satisfaction, Status};
 
+pub use shared::contract::tickets::{CallDay, CallsDaily, RegionReplenishment, ReplenishmentReport};
+
 /// The days a report covers: `to` defaults to `today`, `from` to `default_days` before `to`;
 /// at most 366 days.
 pub fn range(
@@ -43,19 +45,8 @@ pub fn day_start(d: NaiveDate) -> i64 {
         .unwrap_or(0)
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct CallDay {
-    /// China-time date.
-    pub date: NaiveDate,
-    pub total: i64,
-    /// Counts per classification (`basic_query`, `consultation`, `complaint`, `suggestion`).
-    pub classification: BTreeMap<String, i64>,
-    /// Counts per rating (`satisfied`, `basically_satisfied`, `dissatisfied`, `none`).
-    pub satisfaction: BTreeMap<String, i64>,
-}
-
-impl CallDay {
-    fn empty(date: NaiveDate) -> CallDay {
+/// A day with every count at zero.
+fn empty_day(date: NaiveDate) -> CallDay {
         CallDay {
             date,
             total: 0,
@@ -70,14 +61,6 @@ impl CallDay {
                 .map(|s| (s, 0))
                 .collect(),
         }
-    }
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct CallsDaily {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub days: Vec<CallDay>,
 }
 
 /// Every day of `[from, to]` (zeros included) with the calls `rows` (created_at,
@@ -90,7 +73,7 @@ pub fn calls_daily(
     let mut days: BTreeMap<NaiveDate, CallDay> = BTreeMap::new();
     let mut d = from;
     while d <= to {
-        days.insert(d, CallDay::empty(d));
+        days.insert(d, empty_day(d));
         d = match d.succ_opt() {
             Some(n) => n,
             None => break,
@@ -111,26 +94,6 @@ pub fn calls_daily(
         to,
         days: days.into_values().collect(),
     }
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct RegionReplenishment {
-    pub region: String,
-    /// No-info tickets opened in the range.
-    pub opened: i64,
-    /// Of those, closed.
-    pub closed: i64,
-    /// Of those, answered by an applied knowledge change.
-    pub answered: i64,
-    /// Median time from ticket to applied answer, in seconds.
-    pub median_seconds_to_answer: Option<i64>,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ReplenishmentReport {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub regions: Vec<RegionReplenishment>,
 }
 
 /// The no-info tickets `rows` (region, created_at, status, answered_at) per region.

@@ -187,7 +187,7 @@ pub fn revision_list(revisions: &[Revision]) -> Markup {
                     div.rev-head {
                         b { "第 " (r.revision) " 版" }
                         span { (r.changed_by) }
-                        span.muted { (format::time(&r.changed_at)) }
+                        span.muted { (format::time(&r.changed_at.to_rfc3339())) }
                         span.badge.status { (review_label(&r.status)) }
                     }
                     @if let Some(n) = r.note.as_deref().filter(|n| !n.is_empty()) { p.note { "说明：" (n) } }

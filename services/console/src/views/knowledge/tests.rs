@@ -154,6 +154,7 @@ fn an_existing_department_shows_old_and_new() {
 fn revisions_show_their_differences() {
     let r1 = Revision {
         revision: 1,
+        department: "530100-rsj".into(),
         question: "几点上班？".into(),
         answer: "周一至周五9:00".into(),
         authorized: true,
@@ -161,7 +162,7 @@ fn revisions_show_their_differences() {
         keywords: vec![],
         note: None,
         changed_by: "import".into(),
-        changed_at: "2026-12-04T09:30:00Z".into(),
+        changed_at: "2026-12-04T09:30:00Z".parse().unwrap(),
     };
     let mut r2 = r1.clone();
     r2.revision = 2;
