@@ -10,10 +10,10 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::api::knowledge::find_departments;
 use crate::api::types::Page;
 use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
-use crate::api::knowledge::find_departments;
 use crate::routes::{PickQuery, html};
 use crate::session::{CurrentUser, User};
 use crate::views::format;

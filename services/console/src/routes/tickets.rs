@@ -8,10 +8,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::auth::Role;
 
+use crate::api::knowledge::find_departments;
 use crate::api::types::{DepartmentRef, Event, Page, Ticket};
 use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
-use crate::api::knowledge::find_departments;
 use crate::routes::{PickQuery, html, is_htmx, see_other};
 use crate::session::{CurrentUser, User};
 use crate::views::layout;

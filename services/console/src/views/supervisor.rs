@@ -11,7 +11,6 @@ use crate::views::format;
 
 /// The parts of the services' answers these screens read.
 pub mod data {
-    use std::collections::BTreeMap;
 
     use serde::Deserialize;
 

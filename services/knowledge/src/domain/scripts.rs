@@ -38,7 +38,10 @@ pub fn department_values(d: &Department) -> Vec<(&'static str, String)> {
 /// `{department}`) and `there` (the one the caller needs: `{target_department}` and its phone,
 /// hours, address and fax). Without `there`, both are `here`, as scripts that report a number
 /// name the department in view.
-pub fn values(here: Option<&Department>, there: Option<&Department>) -> Vec<(&'static str, String)> {
+pub fn values(
+    here: Option<&Department>,
+    there: Option<&Department>,
+) -> Vec<(&'static str, String)> {
     let mut v = match there.or(here) {
         Some(d) => department_values(d),
         None => Vec::new(),

@@ -1,13 +1,13 @@
 //! FAQ entries: published ones for everyone; all states, writes and revisions for editors.
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shared::auth::{AuthUser, Role};
 use shared::contract::knowledge::FaqRevision;
 use shared::pagination::{Page, Paging};
 use shared::web::check_len;
 use shared::{ApiError, ApiResult};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use super::{Body, EDITORS, check_code};
 use crate::app::faqs::{self, FaqInput, FaqPatch};
@@ -92,7 +92,6 @@ pub async fn get_faq(
     .await?;
     Ok(HttpResponse::Ok().json(faq))
 }
-
 
 /// Every version of an FAQ entry, oldest first, with who changed it and when.
 #[utoipa::path(tag = "faq", params(("code" = String, Path, description = "FAQ code")),

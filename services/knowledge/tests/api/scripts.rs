@@ -39,7 +39,12 @@ async fn scripts_fill_from_a_department() {
     .await;
     // Issue 17: the agent is the signed-in account.
     assert_eq!(g["unfilled"], json!([]));
-    assert!(g["text"].as_str().unwrap().contains("工号test-operator为您服务"));
+    assert!(
+        g["text"]
+            .as_str()
+            .unwrap()
+            .contains("工号test-operator为您服务")
+    );
     let plain = json(app.get("/api/v1/scripts/greeting", Some(&op)).await, 200).await;
     assert_eq!(plain["text"], plain["template"]);
     problem(app.get("/api/v1/scripts/nope", Some(&op)).await, 404).await;
@@ -158,7 +163,12 @@ async fn scripts_name_this_department_and_the_one_the_caller_needs() {
     let body = json!({"title": "转接错误",
         "text": "我这里是{department}，您咨询的问题请致电{target_department}（{phone}）查询。"});
     let put = app
-        .send(Method::PUT, "/api/v1/scripts/wrong_transfer", Some(&edit), Some(body))
+        .send(
+            Method::PUT,
+            "/api/v1/scripts/wrong_transfer",
+            Some(&edit),
+            Some(body),
+        )
         .await;
     assert!(put.status().is_success());
     let s = json(
@@ -179,14 +189,20 @@ async fn scripts_name_this_department_and_the_one_the_caller_needs() {
     assert_eq!(s["unfilled"], json!([]));
     // Only the target: this department stays to be said.
     let only = json(
-        app.get("/api/v1/scripts/wrong_transfer?target=530100-rsj", Some(&op)).await,
+        app.get(
+            "/api/v1/scripts/wrong_transfer?target=530100-rsj",
+            Some(&op),
+        )
+        .await,
         200,
     )
     .await;
     assert_eq!(only["unfilled"], json!(["department"]));
+    // A code that names no department is a problem answer, as for `department`.
     problem(
-        app.get("/api/v1/scripts/wrong_transfer?target=..%2Fx", Some(&op)).await,
-        400,
+        app.get("/api/v1/scripts/wrong_transfer?target=..%2Fx", Some(&op))
+            .await,
+        404,
     )
     .await;
 }

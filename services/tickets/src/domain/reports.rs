@@ -4,14 +4,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
-use serde::{Deserialize, Serialize};
 use shared::ApiError;
 use shared::time::{CST_OFFSET_MS, DAY_MS, day_number_to_date};
-use utoipa::ToSchema;
 
 use super::{Classification, Satisfaction, Status};
 
-pub use shared::contract::tickets::{CallDay, CallsDaily, RegionReplenishment, ReplenishmentReport};
+pub use shared::contract::tickets::{
+    CallDay, CallsDaily, RegionReplenishment, ReplenishmentReport,
+};
 
 /// The days a report covers: `to` defaults to `today`, `from` to `default_days` before `to`;
 /// at most 366 days.
@@ -47,20 +47,20 @@ pub fn day_start(d: NaiveDate) -> i64 {
 
 /// A day with every count at zero.
 fn empty_day(date: NaiveDate) -> CallDay {
-        CallDay {
-            date,
-            total: 0,
-            classification: Classification::ALL
-                .iter()
-                .map(|c| (c.as_str().to_string(), 0))
-                .collect(),
-            satisfaction: Satisfaction::ALL
-                .iter()
-                .map(|s| s.as_str().to_string())
-                .chain(["none".to_string()])
-                .map(|s| (s, 0))
-                .collect(),
-        }
+    CallDay {
+        date,
+        total: 0,
+        classification: Classification::ALL
+            .iter()
+            .map(|c| (c.as_str().to_string(), 0))
+            .collect(),
+        satisfaction: Satisfaction::ALL
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .chain(["none".to_string()])
+            .map(|s| (s, 0))
+            .collect(),
+    }
 }
 
 /// Every day of `[from, to]` (zeros included) with the calls `rows` (created_at,
