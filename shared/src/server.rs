@@ -135,12 +135,36 @@ pub struct Common {
     pub json_limit: usize,
 }
 
+/// A service's API: the head of its OpenAPI document (title, tags) and every route.
+pub struct Api {
+    pub head: OpenApi,
+    pub routes: Routes,
+}
+
+impl Api {
+    /// The OpenAPI document, made from the routes the server registers.
+    pub fn openapi(&self) -> OpenApi {
+        openapi(self.head.clone(), self.routes)
+    }
+}
+
+impl Common {
+    /// The parts every service has, with the default JSON limit and a readiness not yet set.
+    pub fn new(keys: Arc<JwtKeys>, metrics: Arc<Metrics>) -> Common {
+        Common {
+            keys,
+            metrics,
+            readiness: Readiness::default(),
+            json_limit: crate::web::DEFAULT_JSON_LIMIT,
+        }
+    }
+}
+
 /// Binds the service's configured address with `state` (its `AppState`) registered for the
 /// handlers, and a body limit of `common.json_limit` for raw bodies as for JSON.
 pub fn bind_service<S: Clone + Send + 'static>(
     settings: &crate::settings::ServiceSettings,
-    doc: OpenApi,
-    routes: Routes,
+    api: Api,
     common: Common,
     state: S,
 ) -> Result<(actix_web::dev::Server, u16), String> {
@@ -148,8 +172,8 @@ pub fn bind_service<S: Clone + Send + 'static>(
     bind(
         &settings.host,
         settings.port,
-        doc,
-        routes,
+        api.openapi(),
+        api.routes,
         common,
         move |c: &mut web::ServiceConfig| {
             c.app_data(web::Data::new(state.clone()))

@@ -156,12 +156,8 @@ impl KnowledgeSettings {
         (name = "audit", description = "The audit log: who did what, when, from where"),
     )
 )]
-struct ApiDoc;
+pub struct ApiDoc;
 
-/// The OpenAPI document, made from the routes the server registers.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    server::openapi(ApiDoc::openapi(), crate::routes::register)
-}
 
 /// Shared state every handler can reach.
 #[derive(Clone)]
@@ -254,21 +250,11 @@ impl Application {
         // The index is built from the database before the service says it is ready.
         state.search.start(own.search_poll).await?;
 
-        let readiness = Readiness::default();
         let metrics = Arc::new(Metrics::new("knowledge"));
-        let common = Common {
-            keys: keys.clone(),
-            metrics: metrics.clone(),
-            readiness: readiness.clone(),
-            json_limit: shared::web::DEFAULT_JSON_LIMIT,
-        };
-        let (server, port) = server::bind_service(
-            &settings,
-            openapi(),
-            crate::routes::register,
-            common,
-            state.clone(),
-        )?;
+        let common = Common::new(keys.clone(), metrics.clone());
+        let readiness = common.readiness.clone();
+        let (server, port) =
+            server::bind_service(&settings, crate::routes::api(), common, state.clone())?;
 
         let tickets = TicketsClient(ServiceClient::new(
             &settings.urls.tickets,

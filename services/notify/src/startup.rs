@@ -32,12 +32,8 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
     description = "E-mail, fax and SMS notifications: accepted, stored, delivered by workers with \
                    retries, and reported back to the ticket."
 ))]
-struct ApiDoc;
+pub struct ApiDoc;
 
-/// The OpenAPI document, made from the routes the server registers.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    server::openapi(ApiDoc::openapi(), crate::routes::register)
-}
 
 /// Shared state every handler can reach.
 #[derive(Clone)]
@@ -135,20 +131,13 @@ impl Application {
             config: Arc::new(config),
             work,
         };
-        let readiness = Readiness::default();
         let common = Common {
-            keys,
-            metrics,
-            readiness: readiness.clone(),
             json_limit: BODY_LIMIT,
+            ..Common::new(keys, metrics)
         };
-        let (server, port) = server::bind_service(
-            &settings,
-            openapi(),
-            crate::routes::register,
-            common,
-            state.clone(),
-        )?;
+        let readiness = common.readiness.clone();
+        let (server, port) =
+            server::bind_service(&settings, crate::routes::api(), common, state.clone())?;
         jobs.spawn();
         readiness.set_ready();
         tracing::info!(

@@ -4,7 +4,7 @@
 #[test]
 fn openapi_document_matches_the_committed_file() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/notify.json");
-    let current = shared::web::openapi_json(&notify::startup::openapi());
+    let current = shared::web::openapi_json(&notify::routes::api().openapi());
     if std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
         std::fs::write(&path, &current).unwrap();
     }

@@ -35,12 +35,8 @@ pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migration
     ),
     components(schemas(shared::error::Problem))
 )]
-struct ApiDoc;
+pub struct ApiDoc;
 
-/// The OpenAPI document, made from the routes the server registers.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    server::openapi(ApiDoc::openapi(), crate::routes::register)
-}
 
 /// The ticket service's own settings (keys are the serde names).
 #[derive(Debug, Clone, Deserialize)]
@@ -339,20 +335,10 @@ impl Application {
         .map_err(|e| format!("calendar: {e}"))?;
         state.set_years(years);
 
-        let readiness = Readiness::default();
-        let common = Common {
-            keys: keys.clone(),
-            metrics,
-            readiness: readiness.clone(),
-            json_limit: shared::web::DEFAULT_JSON_LIMIT,
-        };
-        let (server, port) = server::bind_service(
-            &settings,
-            openapi(),
-            crate::routes::register,
-            common,
-            state.clone(),
-        )?;
+        let common = Common::new(keys.clone(), metrics);
+        let readiness = common.readiness.clone();
+        let (server, port) =
+            server::bind_service(&settings, crate::routes::api(), common, state.clone())?;
         crate::jobs::start(state.clone());
         tokio::spawn(shared::clients::poll_revocations(
             state.knowledge.clone(),

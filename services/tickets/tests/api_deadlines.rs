@@ -283,6 +283,6 @@ async fn the_test_clock_is_admin_only_and_absent_on_a_real_clock() {
     )
     .await
     .assert_problem(404, "not_found");
-    let doc = tickets::startup::openapi();
+    let doc = tickets::routes::api().openapi();
     assert!(!doc.paths.paths.keys().any(|p| p.contains("test")));
 }

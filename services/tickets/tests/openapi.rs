@@ -7,7 +7,7 @@ use common::*;
 
 #[test]
 fn openapi_document_matches_the_committed_file() {
-    let doc = shared::web::openapi_json(&tickets::startup::openapi());
+    let doc = shared::web::openapi_json(&tickets::routes::api().openapi());
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/tickets.json");
     if std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
         std::fs::write(&path, &doc).unwrap();
@@ -73,7 +73,7 @@ fn documented_enum_values_are_the_wire_values() {
     fn names<T: Copy + Into<String>>(all: &[T]) -> Vec<String> {
         all.iter().map(|t| (*t).into()).collect()
     }
-    let doc = shared::web::openapi_json(&tickets::startup::openapi());
+    let doc = shared::web::openapi_json(&tickets::routes::api().openapi());
     let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
     let cases = [
         ("TicketType", names(TicketType::ALL)),

@@ -163,3 +163,29 @@ pub(crate) fn insert(
     changes::record(conn, changes::FAQ, &faq.code)?;
     Ok(())
 }
+
+/// The kept versions of an FAQ entry, oldest first, as `editor` or not may read them. A
+/// supervisor reads the history of what callers were told (published versions, and the
+/// retirement of an entry that was published); drafts never read out are the editors'. An entry
+/// with nothing to show is "not found".
+pub fn revisions(
+    conn: &mut DbConnection,
+    code: &str,
+    editor: bool,
+) -> Result<Vec<(directory::Revision, Vec<String>)>, ApiError> {
+    let mut all = match kb::faq(conn, code)? {
+        Some(_) => directory::revisions(conn, code)?,
+        None => Vec::new(),
+    };
+    if !editor {
+        let heard = [review::PUBLISHED, review::RETIRED];
+        if !all.iter().any(|(r, _)| r.status == review::PUBLISHED) {
+            all.clear();
+        }
+        all.retain(|(r, _)| heard.contains(&r.status.as_str()));
+    }
+    if all.is_empty() {
+        return Err(ApiError::not_found(format!("no FAQ entry `{code}`")));
+    }
+    Ok(all)
+}

@@ -69,21 +69,9 @@ mod tests {
     use super::*;
 
     fn dept(code: &str, fax: Option<&str>) -> Department {
-        Department {
-            code: code.into(),
-            region: "530100".into(),
-            kind: "x".into(),
-            name: format!("{code} name"),
-            aliases: vec![],
-            phones: vec![],
-            fax: fax.map(String::from),
-            address: None,
-            directions: None,
-            service_locations: vec![],
-            hours: None,
-            status: "active".into(),
-            successor: None,
-        }
+        let mut d = super::super::sample_department(&format!("{code} name"), fax, &[]);
+        d.code = code.into();
+        d
     }
 
     fn liaison(code: &str, department: &str, email: &str, fax: &str) -> Liaison {

@@ -79,6 +79,32 @@ pub fn region_and_below(regions: &[Region], code: &str) -> Vec<String> {
     out
 }
 
+/// A department for the domain's unit tests: active, in 530100, with what they set.
+#[cfg(test)]
+pub(crate) fn sample_department(name: &str, fax: Option<&str>, phones: &[&str]) -> Department {
+    Department {
+        code: format!("530100-{}", name.len()),
+        region: "530100".into(),
+        kind: "x".into(),
+        name: name.into(),
+        aliases: vec![],
+        phones: phones
+            .iter()
+            .map(|n| Phone {
+                label: "办公室".into(),
+                number: n.to_string(),
+            })
+            .collect(),
+        fax: fax.map(String::from),
+        address: None,
+        directions: None,
+        service_locations: vec![],
+        hours: None,
+        status: "active".into(),
+        successor: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -121,24 +121,7 @@ mod tests {
     }
 
     fn dept(name: &str, phone: &str) -> Department {
-        Department {
-            code: "530100-x".into(),
-            region: "530100".into(),
-            kind: "x".into(),
-            name: name.into(),
-            aliases: vec![],
-            phones: vec![super::super::Phone {
-                label: "办公室".into(),
-                number: phone.into(),
-            }],
-            fax: None,
-            address: None,
-            directions: None,
-            service_locations: vec![],
-            hours: None,
-            status: "active".into(),
-            successor: None,
-        }
+        super::super::sample_department(name, None, &[phone])
     }
 
     #[test]

@@ -106,27 +106,9 @@ pub async fn faq_revisions(
     user.require(&[Role::KbEditor, Role::Admin, Role::Supervisor])?;
     let code = path.into_inner();
     check_code("FAQ entry", &code)?;
-    // A supervisor reads the history of what callers were told (published versions, and the
-    // retirement of an entry that was published); drafts never read out are the editors'.
     let editor = is_editor(&user);
-    let revisions = shared::db::run(&state.pool, move |conn| {
-        let mut all = match kb::faq(conn, &code)? {
-            Some(_) => directory::revisions(conn, &code)?,
-            None => Vec::new(),
-        };
-        if !editor {
-            let heard = [review::PUBLISHED, review::RETIRED];
-            if !all.iter().any(|(r, _)| r.status == review::PUBLISHED) {
-                all.clear();
-            }
-            all.retain(|(r, _)| heard.contains(&r.status.as_str()));
-        }
-        if all.is_empty() {
-            return Err(ApiError::not_found(format!("no FAQ entry `{code}`")));
-        }
-        Ok(all)
-    })
-    .await?;
+    let revisions =
+        shared::db::run(&state.pool, move |conn| faqs::revisions(conn, &code, editor)).await?;
     let view: Vec<FaqRevision> = revisions
         .into_iter()
         .map(|(r, keywords)| FaqRevision {

@@ -81,6 +81,14 @@ pub fn register(cfg: &mut ServiceConfig) {
     );
 }
 
+/// The service's API: the head of its document (`startup::ApiDoc`) and every route above.
+pub fn api() -> shared::server::Api {
+    shared::server::Api {
+        head: <crate::startup::ApiDoc as utoipa::OpenApi>::openapi(),
+        routes: register,
+    }
+}
+
 /// The client's address: the peer's, or what a trusted proxy (the console) forwarded.
 pub fn client_address(req: &HttpRequest, state: &AppState) -> String {
     let forwarded = req

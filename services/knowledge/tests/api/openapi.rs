@@ -5,7 +5,7 @@
 fn committed_openapi_document_matches_the_code() {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/knowledge.json");
-    let generated = shared::web::openapi_json(&knowledge::startup::openapi());
+    let generated = shared::web::openapi_json(&knowledge::routes::api().openapi());
     if std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
         std::fs::write(&path, &generated).unwrap();
         return;

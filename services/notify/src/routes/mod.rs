@@ -20,6 +20,14 @@ pub fn register(cfg: &mut ServiceConfig) {
     );
 }
 
+/// The service's API: the head of its document (`startup::ApiDoc`) and every route above.
+pub fn api() -> shared::server::Api {
+    shared::server::Api {
+        head: <crate::startup::ApiDoc as utoipa::OpenApi>::openapi(),
+        routes: register,
+    }
+}
+
 /// Parses a JSON body after the caller's role was checked (so a forbidden caller learns
 /// nothing about what a valid body looks like).
 pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> shared::ApiResult<T> {

@@ -53,6 +53,14 @@ pub fn register(cfg: &mut ServiceConfig) {
     cfg.service(api);
 }
 
+/// The service's API: the head of its document (`startup::ApiDoc`) and every route above.
+pub fn api() -> shared::server::Api {
+    shared::server::Api {
+        head: <crate::startup::ApiDoc as utoipa::OpenApi>::openapi(),
+        routes: register,
+    }
+}
+
 pub fn request_id(req: &HttpRequest) -> Option<String> {
     req.extensions().get::<RequestId>().map(|r| r.0.clone())
 }
