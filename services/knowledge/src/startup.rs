@@ -19,7 +19,6 @@ use shared::http::ServiceClient;
 use shared::metrics::Metrics;
 use shared::server::{self, Common};
 use shared::settings::ServiceSettings;
-use shared::web::Readiness;
 use utoipa::OpenApi;
 
 use crate::domain::ratelimit::Limit;
@@ -157,7 +156,6 @@ impl KnowledgeSettings {
     )
 )]
 pub struct ApiDoc;
-
 
 /// Shared state every handler can reach.
 #[derive(Clone)]

@@ -9,7 +9,6 @@ use shared::db::DbPool;
 use shared::metrics::Metrics;
 use shared::server::{self, Common};
 use shared::settings::ServiceSettings;
-use shared::web::Readiness;
 use tokio::sync::Notify;
 use utoipa::OpenApi;
 
@@ -33,7 +32,6 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
                    retries, and reported back to the ticket."
 ))]
 pub struct ApiDoc;
-
 
 /// Shared state every handler can reach.
 #[derive(Clone)]

@@ -15,7 +15,6 @@ use shared::http::ServiceClient;
 use shared::metrics::Metrics;
 use shared::server::{self, Common};
 use shared::settings::ServiceSettings;
-use shared::web::Readiness;
 use utoipa::OpenApi;
 
 use crate::domain::calendar::CalendarState;
@@ -36,7 +35,6 @@ pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migration
     components(schemas(shared::error::Problem))
 )]
 pub struct ApiDoc;
-
 
 /// The ticket service's own settings (keys are the serde names).
 #[derive(Debug, Clone, Deserialize)]

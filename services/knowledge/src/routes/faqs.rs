@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 
 use super::{Body, EDITORS, check_code};
 use crate::app::faqs::{self, FaqInput, FaqPatch};
-use crate::db::{directory, kb};
+use crate::db::kb;
 use crate::domain::{Faq, review};
 use crate::startup::AppState;
 
@@ -107,8 +107,10 @@ pub async fn faq_revisions(
     let code = path.into_inner();
     check_code("FAQ entry", &code)?;
     let editor = is_editor(&user);
-    let revisions =
-        shared::db::run(&state.pool, move |conn| faqs::revisions(conn, &code, editor)).await?;
+    let revisions = shared::db::run(&state.pool, move |conn| {
+        faqs::revisions(conn, &code, editor)
+    })
+    .await?;
     let view: Vec<FaqRevision> = revisions
         .into_iter()
         .map(|(r, keywords)| FaqRevision {
