@@ -320,5 +320,13 @@ async fn workbench_the_supervisor_works_the_board_retries_a_dead_fax_and_reads_t
             && (contacts.contains("均可使用") || contacts.contains("无法")),
         "{contacts}"
     );
+    b.client
+        .execute(
+            "document.querySelector('#contacts').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.screenshot("supervisor-contacts").await;
     b.close().await;
 }
