@@ -289,7 +289,7 @@ pub fn run_migrations(
 }
 
 #[derive(diesel::QueryableByName)]
-struct Text {
+struct TextValue {
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
     value: Option<String>,
 }
@@ -300,13 +300,13 @@ struct Text {
 /// applied migrations go into it.
 fn ensure_schema(c: &mut PgConnection) -> Result<(), String> {
     use diesel::RunQueryDsl;
-    let current: Text = diesel::sql_query("SELECT current_schema() AS value")
+    let current: TextValue = diesel::sql_query("SELECT current_schema() AS value")
         .get_result(c)
         .map_err(|e| e.to_string())?;
     if current.value.is_some() {
         return Ok(());
     }
-    let path: Text = diesel::sql_query("SELECT current_setting('search_path') AS value")
+    let path: TextValue = diesel::sql_query("SELECT current_setting('search_path') AS value")
         .get_result(c)
         .map_err(|e| e.to_string())?;
     let path = path.value.unwrap_or_default();
@@ -344,13 +344,13 @@ fn claim(conn: &mut DbConnection, service: &str) -> Result<(), String> {
         "CREATE TABLE IF NOT EXISTS hotline_service (name TEXT PRIMARY KEY)"
     ))
     .map_err(|e| e.to_string())?;
-    let owners: Vec<Text> = write_tx(conn, |conn| {
+    let owners: Vec<TextValue> = write_tx(conn, |conn| {
         if let DbConnection::Pg(pg) = conn {
             // Two services starting together on one new database: one waits for the other.
             pg.batch_execute("LOCK TABLE hotline_service IN EXCLUSIVE MODE")?;
         }
         on_backend!(conn, |c| {
-            let owners: Vec<Text> =
+            let owners: Vec<TextValue> =
                 diesel::sql_query("SELECT name AS value FROM hotline_service").load(c)?;
             if owners.is_empty() {
                 c.batch_execute(&format!(

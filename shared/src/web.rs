@@ -294,6 +294,18 @@ pub fn client_address(
     Some(nearest)
 }
 
+/// [`client_address`] of a request: its peer and its `X-Forwarded-For`.
+pub fn request_client_address(
+    req: &actix_web::HttpRequest,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    client_address(req.peer_addr().map(|a| a.ip()), forwarded, trusted)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod address_tests {

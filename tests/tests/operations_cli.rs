@@ -41,6 +41,24 @@ fn hotline_with(
     child.wait_with_output().unwrap()
 }
 
+/// `hotline accounts create` of the admin `root`, its password from a file in `dir`.
+fn create_root(data: &Path, dir: &Path) -> Output {
+    let pw_file = dir.join("admin-password");
+    std::fs::write(&pw_file, "a-long-admin-password\n").unwrap();
+    let args = [
+        "accounts",
+        "create",
+        "--username",
+        "root",
+        "--role",
+        "admin",
+    ];
+    let file = ["--password-file", pw_file.to_str().unwrap()];
+    let out = hotline(data, &[&args[..], &file[..]].concat(), None);
+    assert!(out.status.success(), "create: {}", text(&out.stderr));
+    out
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -54,23 +72,7 @@ async fn accounts_are_created_from_the_command_line_and_sign_in() {
     assert!(out.status.success(), "import: {}", text(&out.stderr));
 
     // The first admin, its password from a file; a weak password typed in is refused.
-    let pw_file = dir.path().join("admin-password");
-    std::fs::write(&pw_file, "a-long-admin-password\n").unwrap();
-    let out = hotline(
-        &data,
-        &[
-            "accounts",
-            "create",
-            "--username",
-            "root",
-            "--role",
-            "admin",
-            "--password-file",
-            pw_file.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(out.status.success(), "create: {}", text(&out.stderr));
+    let out = create_root(&data, dir.path());
     assert!(text(&out.stdout).contains("created account root (admin)"));
     let out = hotline(
         &data,
@@ -163,23 +165,7 @@ async fn accounts_are_created_from_the_command_line_and_sign_in() {
 async fn a_backup_taken_while_running_restores() {
     let dir = TempDir::new("hotline-backup").unwrap();
     let data = dir.path().join("data");
-    let pw_file = dir.path().join("pw");
-    std::fs::write(&pw_file, "a-long-admin-password\n").unwrap();
-    let out = hotline(
-        &data,
-        &[
-            "accounts",
-            "create",
-            "--username",
-            "root",
-            "--role",
-            "admin",
-            "--password-file",
-            pw_file.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(out.status.success(), "create: {}", text(&out.stderr));
+    create_root(&data, dir.path());
     let port = free_ports(1)[0];
     let env = |data: &Path| {
         vec![

@@ -59,16 +59,8 @@ async fn login(
         return Ok(login_again(&next, username, "请输入用户名和密码。"));
     }
     // Behind the TLS proxy the peer is the proxy: the browser is what it says it forwarded.
-    let forwarded = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
-    let peer = shared::web::client_address(
-        req.peer_addr().map(|a| a.ip()),
-        forwarded,
-        &settings.trusted_proxies,
-    )
-    .map(|ip| ip.to_string());
+    let peer = shared::web::request_client_address(&req, &settings.trusted_proxies)
+        .map(|ip| ip.to_string());
     let answer = match api.login(username, &form.password, peer.as_deref()).await {
         Ok(a) => a,
         Err(e @ (PageError::Invalid(_) | PageError::TooMany)) => {

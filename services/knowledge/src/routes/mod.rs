@@ -91,17 +91,9 @@ pub fn api() -> shared::server::Api {
 
 /// The client's address: the peer's, or what a trusted proxy (the console) forwarded.
 pub fn client_address(req: &HttpRequest, state: &AppState) -> String {
-    let forwarded = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
-    shared::web::client_address(
-        req.peer_addr().map(|a| a.ip()),
-        forwarded,
-        &state.login.trusted_proxies,
-    )
-    .map(|a| a.to_string())
-    .unwrap_or_default()
+    shared::web::request_client_address(req, &state.login.trusted_proxies)
+        .map(|a| a.to_string())
+        .unwrap_or_default()
 }
 
 /// Who makes this request, for the audit log.
