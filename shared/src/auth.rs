@@ -81,6 +81,10 @@ pub struct Claims {
     /// The account's token version when the token was made (0 for service tokens).
     #[serde(default)]
     pub ver: i64,
+    /// Signed in with a one-time password: the token serves only to choose a new one
+    /// (`POST /api/v1/auth/password`); every other request is refused with 403.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pwc: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +97,18 @@ pub enum KeyError {
 const LEEWAY: i64 = 5;
 /// Verified tokens remembered, at most (the set is emptied when full).
 const VERIFIED_MAX: usize = 10_000;
+
+/// Whom a person's token is for, as their account stands.
+#[derive(Debug, Clone, Copy)]
+pub struct Person<'a> {
+    pub sub: &'a str,
+    pub role: Role,
+    pub department: Option<&'a str>,
+    /// The account's token version.
+    pub version: i64,
+    /// The password is a one-time one that must be changed first.
+    pub password_change: bool,
+}
 
 /// Signs and checks tokens for one service (its audience).
 #[derive(Clone)]
@@ -205,19 +221,30 @@ impl JwtKeys {
         audiences: &[&str],
         ttl_seconds: i64,
     ) -> Result<String, ApiError> {
-        self.issue_versioned(sub, role, department, 0, audiences, ttl_seconds)
+        let person = Person {
+            sub,
+            role,
+            department,
+            version: 0,
+            password_change: false,
+        };
+        self.issue_versioned(&person, audiences, ttl_seconds)
     }
 
-    /// A person's token, carrying their account's token `version`.
+    /// A person's token, carrying their account's token version.
     pub fn issue_versioned(
         &self,
-        sub: &str,
-        role: Role,
-        department: Option<&str>,
-        version: i64,
+        person: &Person<'_>,
         audiences: &[&str],
         ttl_seconds: i64,
     ) -> Result<String, ApiError> {
+        let Person {
+            sub,
+            role,
+            department,
+            version,
+            password_change,
+        } = *person;
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: sub.to_string(),
@@ -228,6 +255,7 @@ impl JwtKeys {
             exp: now + ttl_seconds,
             iat: now,
             ver: version,
+            pwc: password_change,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| ApiError::internal(format!("sign token: {e}")))
@@ -336,11 +364,34 @@ impl FromRequest for AuthUser {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        ready(authenticate(req).and_then(|(user, password_change)| {
+            if password_change {
+                Err(ApiError::forbidden(
+                    "the one-time password must be changed first (POST /api/v1/auth/password)",
+                ))
+            } else {
+                Ok(user)
+            }
+        }))
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+/// The signed-in caller, also one who signed in with a one-time password: only choosing a
+/// new password takes this (every other route takes `AuthUser`, which refuses such tokens).
+#[derive(Debug, Clone)]
+pub struct PasswordChanger(pub AuthUser);
+
+impl FromRequest for PasswordChanger {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).map(|(user, _)| PasswordChanger(user)))
+    }
+}
+
+/// The caller and whether their token is only for changing a one-time password.
+fn authenticate(req: &HttpRequest) -> Result<(AuthUser, bool), ApiError> {
     let keys = req
         .app_data::<web::Data<Arc<JwtKeys>>>()
         .ok_or_else(|| ApiError::internal("JwtKeys not configured"))?;
@@ -356,11 +407,12 @@ fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
         .or_else(|| value.strip_prefix("bearer "))
         .ok_or_else(|| ApiError::Unauthorized("expected a bearer token".into()))?;
     let claims = keys.verify(token.trim())?;
-    Ok(AuthUser {
+    let user = AuthUser {
         sub: claims.sub,
         role: claims.role,
         department: claims.department,
-    })
+    };
+    Ok((user, claims.pwc))
 }
 
 /// The claims of a token this process received but does not verify: the console reads the
@@ -402,12 +454,21 @@ mod tests {
         JwtKeys::new(&Secret::new("0123456789abcdef0123456789abcdef"), aud).unwrap()
     }
 
+    /// wang, a supervisor, with token version `version`.
+    fn wang(version: i64) -> Person<'static> {
+        Person {
+            sub: "wang",
+            role: Role::Supervisor,
+            department: None,
+            version,
+            password_change: false,
+        }
+    }
+
     #[test]
     fn an_ended_token_version_is_refused_and_a_newer_one_taken() {
         let k = keys("tickets");
-        let old = k
-            .issue_versioned("wang", Role::Supervisor, None, 3, &["tickets"], 600)
-            .unwrap();
+        let old = k.issue_versioned(&wang(3), &["tickets"], 600).unwrap();
         let service = k.service_token("notify", "tickets").unwrap();
         assert!(k.verify(&old).is_ok());
         k.revocations().apply(&[Revocation {
@@ -416,9 +477,7 @@ mod tests {
             changed_at: 10_000,
         }]);
         assert!(matches!(k.verify(&old), Err(ApiError::Unauthorized(_))));
-        let new = k
-            .issue_versioned("wang", Role::Supervisor, None, 4, &["tickets"], 600)
-            .unwrap();
+        let new = k.issue_versioned(&wang(4), &["tickets"], 600).unwrap();
         assert!(k.verify(&new).is_ok());
         assert!(
             k.verify(&service).is_ok(),
@@ -432,6 +491,21 @@ mod tests {
         }]);
         assert!(k.verify(&old).is_err());
         assert_eq!(k.revocations().poll_from(), 10_000 - REVOCATION_OVERLAP_MS);
+    }
+
+    #[test]
+    fn a_one_time_password_token_says_so_and_others_do_not() {
+        let k = keys("knowledge");
+        let one_time = Person {
+            password_change: true,
+            ..wang(1)
+        };
+        let t = k.issue_versioned(&one_time, &ALL_AUDIENCES, 60).unwrap();
+        assert!(k.verify(&t).unwrap().pwc);
+        let t = k.issue_versioned(&wang(1), &ALL_AUDIENCES, 60).unwrap();
+        assert!(!k.verify(&t).unwrap().pwc);
+        // Tokens made before the claim existed read as ordinary ones.
+        assert!(!unverified_claims(&t).unwrap().pwc);
     }
 
     #[test]

@@ -43,6 +43,10 @@ pub enum ApiError {
     #[error("{0}")]
     RequestTimeout(String),
     #[error("{0}")]
+    UriTooLong(String),
+    #[error("{0}")]
+    HeadersTooLarge(String),
+    #[error("{0}")]
     TooManyRequests(String),
     #[error("{0}")]
     ServiceUnavailable(String),
@@ -78,6 +82,8 @@ impl ApiError {
             Self::InvalidTransition(_) => "invalid_transition",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::RequestTimeout(_) => "request_timeout",
+            Self::UriTooLong(_) => "uri_too_long",
+            Self::HeadersTooLarge(_) => "headers_too_large",
             Self::TooManyRequests(_) => "too_many_requests",
             Self::ServiceUnavailable(_) => "service_unavailable",
             Self::Internal(_) => "internal",
@@ -94,6 +100,8 @@ impl ApiError {
             Self::InvalidTransition(_) => "Action not allowed in the current state",
             Self::PayloadTooLarge(_) => "Payload too large",
             Self::RequestTimeout(_) => "Request timeout",
+            Self::UriTooLong(_) => "URI too long",
+            Self::HeadersTooLarge(_) => "Request header fields too large",
             Self::TooManyRequests(_) => "Too many requests",
             Self::ServiceUnavailable(_) => "Service unavailable",
             Self::Internal(_) => "Internal server error",
@@ -129,6 +137,8 @@ impl ResponseError for ApiError {
             Self::Conflict(_) | Self::InvalidTransition(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -138,9 +138,38 @@ pub fn idempotency_key(req: &actix_web::HttpRequest) -> Result<Option<String>, A
     Ok(Some(key.to_string()))
 }
 
+/// A 414 or 431 for a request whose URI or headers pass the limits above.
+fn oversized(req: &actix_web::dev::ServiceRequest) -> Option<ApiError> {
+    let uri = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if uri > MAX_URI_BYTES {
+        return Some(ApiError::UriTooLong(format!(
+            "the URI is {uri} bytes; at most {MAX_URI_BYTES} are read"
+        )));
+    }
+    let headers: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    (headers > MAX_HEADER_BYTES).then(|| {
+        ApiError::HeadersTooLarge(format!(
+            "the request headers are {headers} bytes; at most {MAX_HEADER_BYTES} are read"
+        ))
+    })
+}
+
 /// The largest body the text guard reads to look for NUL (the knowledge import's limit); a
 /// larger body is refused here as the route would refuse it.
 pub const GUARD_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The longest URI (path and query) a service reads; longer ones are 414. No route needs a
+/// tenth of it, and nginx's default for a request line is the same.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// The most header bytes a request may carry (names and values); more is 431. actix-web's own
+/// parser answers a bare 431 only past 128 kB, before any of our code runs: this limit is
+/// lower, so the answers a client can meet are problem+json (the proxy's are in
+/// `deploy/nginx/hotline.conf`).
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 /// How long a JSON request body may take to arrive, all of it.
 pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -162,6 +191,9 @@ pub async fn text_guard(
             actix_web::ResponseError::error_response(&api),
         ))
     };
+    if let Some(problem) = oversized(&req) {
+        return refuse(req, problem);
+    }
     if uri_has_nul(req.uri()) {
         return refuse(
             req,

@@ -240,11 +240,16 @@ impl Browser {
 
     /// Signs in through the form at `/` and waits for the landing page.
     pub async fn sign_in(&self, username: &str) {
+        self.sign_in_with(username, DEMO_PASSWORD).await;
+    }
+
+    /// Signs in with `password` and waits for a signed-in page.
+    pub async fn sign_in_with(&self, username: &str, password: &str) {
         self.goto("/").await;
         let user = self.find("input[name=username]").await;
         user.send_keys(username).await.unwrap();
         let pass = self.find("input[name=password]").await;
-        pass.send_keys(DEMO_PASSWORD).await.unwrap();
+        pass.send_keys(password).await.unwrap();
         pass.send_keys("\u{E007}").await.unwrap(); // Enter submits
         self.wait_for("header.top").await;
     }

@@ -170,6 +170,38 @@ async fn workbench_the_editor_reviews_requests_and_the_admin_manages_accounts() 
         text.contains("530100-rsj") && text.contains("正常"),
         "{text}"
     );
+
+    // Issue 16: the password the admin handed out is one-time. The new liaison is taken to
+    // choose their own, and no other page opens until they have.
+    let li = demo.browser().await;
+    li.sign_in_with("liaison-530100-test", "a-long-password")
+        .await;
+    assert_eq!(li.path().await, "/password");
+    li.wait_text("main", "初始密码").await;
+    li.goto("/tickets").await;
+    li.wait_for("form[action='/password']").await;
+    assert_eq!(li.path().await, "/password");
+    li.fill("#current", "a-long-password").await;
+    li.fill("#new", "liaison-own-secret").await;
+    li.fill("#again", "liaison-own-typo").await;
+    li.click("form[action='/password'] button[type=submit]")
+        .await;
+    li.wait_text(".flash-error", "不一致").await;
+    li.screenshot("password-change").await;
+    li.fill("#current", "a-long-password").await;
+    li.fill("#new", "liaison-own-secret").await;
+    li.fill("#again", "liaison-own-secret").await;
+    li.click("form[action='/password'] button[type=submit]")
+        .await;
+    li.wait_text("header.top", "信息联络员").await;
+    assert_eq!(li.path().await, "/");
+    assert!(
+        li.client
+            .find(Locator::Css("form[action='/password']"))
+            .await
+            .is_err()
+    );
+    li.close().await;
     // The stop asks for a confirmation first.
     ad.client
         .execute("window.confirm = function () { return true; };", vec![])

@@ -139,6 +139,7 @@ async fn accounts_are_created_from_the_command_line_and_sign_in() {
     let res = login("root", "a-long-admin-password").await;
     assert_eq!(res.status(), 200);
     let token: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(token["password_change_required"], false, "root chose it");
     let me = http
         .get(knowledge.url("/api/v1/accounts/liaison-kmrsj"))
         .bearer_auth(token["access_token"].as_str().unwrap())
@@ -149,7 +150,18 @@ async fn accounts_are_created_from_the_command_line_and_sign_in() {
     let me: serde_json::Value = me.json().await.unwrap();
     assert_eq!(me["role"], "liaison");
     assert_eq!(me["department"], "530100-rsj");
-    assert_eq!(login("liaison-kmrsj", &liaison_pw).await.status(), 200);
+    // An imported account's password is one-time: its token is only for choosing another.
+    let res = login("liaison-kmrsj", &liaison_pw).await;
+    assert_eq!(res.status(), 200);
+    let first: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(first["password_change_required"], true);
+    let dept = http
+        .get(knowledge.url("/api/v1/departments/530100-rsj"))
+        .bearer_auth(first["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dept.status(), 403);
     for (user, password) in [
         ("weak", "short"),
         ("no-dept", "anything-at-all"),

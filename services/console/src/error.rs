@@ -14,6 +14,8 @@ use crate::views::layout;
 pub enum PageError {
     /// No session, an idle one, or a token the services no longer take.
     SignedOut,
+    /// Signed in with a one-time password, not yet changed.
+    PasswordChange,
     /// The form's CSRF token is missing or not this session's.
     Csrf,
     NotFound,
@@ -45,6 +47,7 @@ impl PageError {
     pub fn message(&self) -> String {
         match self {
             PageError::SignedOut => "登录已过期，请重新登录。".into(),
+            PageError::PasswordChange => "请先修改初始密码，再开始工作。".into(),
             PageError::Csrf => "页面已过期，请刷新页面后重试。".into(),
             PageError::NotFound => "未找到该记录，或您无权查看。".into(),
             PageError::Forbidden => "您的账号无权执行此操作。".into(),
@@ -68,7 +71,9 @@ impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
             PageError::SignedOut => StatusCode::UNAUTHORIZED,
-            PageError::Csrf | PageError::Forbidden => StatusCode::FORBIDDEN,
+            PageError::Csrf | PageError::Forbidden | PageError::PasswordChange => {
+                StatusCode::FORBIDDEN
+            }
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Invalid(_) => StatusCode::BAD_REQUEST,
             PageError::Conflict(_) => StatusCode::CONFLICT,

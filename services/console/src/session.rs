@@ -17,6 +17,8 @@ use shared::auth::Role;
 use crate::error::PageError;
 
 pub const COOKIE: &str = "hotline_session";
+/// Where a person chooses their own password.
+pub const PASSWORD_PAGE: &str = "/password";
 
 /// The signed-in person, as the services see them through their token.
 #[derive(Debug)]
@@ -34,6 +36,8 @@ pub struct User {
     /// The browser's address at sign-in: forwarded with every call, for the services' audit
     /// log ("from where").
     pub address: String,
+    /// Signed in with a one-time password: every page but `/password` sends them there.
+    pub password_change: bool,
 }
 
 impl User {
@@ -52,6 +56,16 @@ pub fn role_label(role: Role) -> &'static str {
         Role::Admin => "系统管理员",
         Role::Service => "服务",
     }
+}
+
+/// Who just signed in, as the services answered.
+pub struct SignedIn {
+    pub username: String,
+    pub role: Role,
+    pub department: Option<String>,
+    pub token: String,
+    pub address: String,
+    pub password_change: bool,
 }
 
 struct Entry {
@@ -80,27 +94,21 @@ impl SessionStore {
         }
     }
 
-    /// A new session for a person who just signed in; returns its id.
-    pub fn create(
-        &self,
-        username: &str,
-        role: Role,
-        department: Option<String>,
-        token: String,
-        expires_in: Duration,
-        address: String,
-    ) -> String {
+    /// A new session for a person who just signed in, with a token that lasts `expires_in`;
+    /// returns its id.
+    pub fn create(&self, person: SignedIn, expires_in: Duration) -> String {
         let id = random_token();
         let now = Instant::now();
         let entry = Entry {
             user: Arc::new(User {
                 sid: id.clone(),
-                username: username.to_string(),
-                role,
-                department,
-                token,
+                username: person.username,
+                role: person.role,
+                department: person.department,
+                token: person.token,
                 csrf: random_token(),
-                address,
+                address: person.address,
+                password_change: person.password_change,
             }),
             last_seen: now,
             token_expires: now + expires_in,
@@ -132,6 +140,26 @@ impl SessionStore {
             map.remove(id);
         }
         None
+    }
+
+    /// The person chose a new password: the session goes on with the new token (the old one
+    /// ended at the services), no longer held to the password page.
+    pub fn renew(&self, id: &str, token: String, expires_in: Duration) {
+        let mut map = self.lock();
+        if let Some(e) = map.get_mut(id) {
+            let old = &e.user;
+            e.user = Arc::new(User {
+                sid: old.sid.clone(),
+                username: old.username.clone(),
+                role: old.role,
+                department: old.department.clone(),
+                token,
+                csrf: old.csrf.clone(),
+                address: old.address.clone(),
+                password_change: false,
+            });
+            e.token_expires = Instant::now() + expires_in;
+        }
     }
 
     /// Sign-out, or a token the services no longer take.
@@ -192,11 +220,14 @@ impl FromRequest for CurrentUser {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        std::future::ready(
-            current_user(req)
-                .map(CurrentUser)
-                .ok_or(PageError::SignedOut),
-        )
+        std::future::ready(match current_user(req) {
+            None => Err(PageError::SignedOut),
+            // A one-time password is changed before anything else is done.
+            Some(u) if u.password_change && req.path() != PASSWORD_PAGE => {
+                Err(PageError::PasswordChange)
+            }
+            Some(u) => Ok(CurrentUser(u)),
+        })
     }
 }
 
@@ -211,7 +242,15 @@ mod tests {
 
     /// A session of `username` whose token lasts `ttl`.
     fn sign_in(store: &SessionStore, username: &str, role: Role, ttl: Duration) -> String {
-        store.create(username, role, None, "t".into(), ttl, String::new())
+        let person = SignedIn {
+            username: username.to_string(),
+            role,
+            department: None,
+            token: "t".into(),
+            address: String::new(),
+            password_change: false,
+        };
+        store.create(person, ttl)
     }
 
     #[test]

@@ -12,13 +12,15 @@ use shared::codes::DepartmentCode;
 use shared::config::Config;
 use shared::db::DbPool;
 
-/// Creates one account with `password`; the account's name on success.
+/// Creates one account with `password` (`one_time`: to be changed at the first sign-in); the
+/// account's name on success.
 fn create_one(
     pool: &DbPool,
     username: &str,
     role: &str,
     department: Option<&str>,
     password: &str,
+    one_time: bool,
 ) -> Result<String, String> {
     let department = department
         .filter(|d| !d.is_empty())
@@ -29,6 +31,7 @@ fn create_one(
         password: password.to_string(),
         role: role.to_string(),
         department,
+        one_time,
     };
     let checked = accounts::check_new(&input).map_err(|e| e.to_string())?;
     let hash = shared::auth::hash_password(password).map_err(|e| e.to_string())?;
@@ -65,7 +68,8 @@ pub fn create(
         }
     };
     let pool = crate::launch::knowledge_db(config)?;
-    let name = create_one(&pool, username, role, department, &password)?;
+    // The operator chose this password: it is theirs, not a one-time one.
+    let name = create_one(&pool, username, role, department, &password, false)?;
     println!("created account {name} ({role})");
     Ok(())
 }
@@ -90,7 +94,8 @@ fn parse_row(line: &str) -> Result<(&str, &str, Option<&str>), String> {
 }
 
 /// `hotline accounts import FILE`: a CSV of `username,role,department` (a header line naming
-/// `username` is skipped). Each account created gets a one-time password, printed as
+/// `username` is skipped). Each account created gets a one-time password (its owner must
+/// choose their own at the first sign-in), printed as
 /// `username,password` on the standard output; refused rows are listed on the standard error
 /// with their line number, and make the command fail after the others are created.
 pub fn import(config: &Config, file: &Path) -> Result<(), String> {
@@ -106,7 +111,7 @@ pub fn import(config: &Config, file: &Path) -> Result<(), String> {
         }
         let password = one_time_password();
         let created = parse_row(line)
-            .and_then(|(user, role, dept)| create_one(&pool, user, role, dept, &password));
+            .and_then(|(user, role, dept)| create_one(&pool, user, role, dept, &password, true));
         match created {
             Ok(name) => println!("{name},{password}"),
             Err(e) => {

@@ -27,6 +27,7 @@ pub fn seed_demo_accounts(conn: &mut DbConnection, password: &str) -> ApiResult<
             updated_at: now,
             token_version: 0,
             token_changed_at: 0,
+            password_change: false,
         };
         let mut new = Vec::new();
         for (name, role) in [

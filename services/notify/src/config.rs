@@ -42,6 +42,9 @@ pub struct NotifyConfig {
     pub fax_email_template: String,
     pub fax_http_url: Option<String>,
     pub fax_http_token: Option<Secret>,
+    /// Where the fax gateway answers whether it already has a notification's fax, with
+    /// `{notification_id}` in it; asked before every send (issue 16).
+    pub fax_http_lookup_url: Option<String>,
     /// `HOTLINE_FAX_HYLAFAX_HOST` (host:port of hfaxd); `HOTLINE_HYLAFAX_HOST` is its older name.
     #[serde(rename = "fax_hylafax_host")]
     pub hylafax_host: String,
@@ -51,6 +54,8 @@ pub struct NotifyConfig {
     /// Empty until [`NotifyConfig::from_config`] puts it under the data folder.
     pub sms_dir: PathBuf,
     pub sms_http_url: Option<String>,
+    /// As `fax_http_lookup_url`, for the SMS gateway.
+    pub sms_http_lookup_url: Option<String>,
     /// Sent as `Authorization: Bearer <token>`, or in the header `sms_http_key_header` names.
     pub sms_http_token: Option<Secret>,
     /// A header for the token instead of `Authorization` (`X-API-Key`); empty: bearer.
@@ -100,11 +105,13 @@ impl Default for NotifyConfig {
             fax_email_template: "{number}@fax.example".into(),
             fax_http_url: None,
             fax_http_token: None,
+            fax_http_lookup_url: None,
             hylafax_host: String::new(),
             hylafax_host_old: None,
             sms_transport: SmsTransportKind::Spool,
             sms_dir: PathBuf::new(),
             sms_http_url: None,
+            sms_http_lookup_url: None,
             sms_http_token: None,
             sms_http_key_header: String::new(),
             hotline_name: "96128政务信息查询专线".into(),
@@ -169,6 +176,11 @@ impl NotifyConfig {
         ),
         Variable::new("fax_http_token", "bearer token for the fax gateway", "none"),
         Variable::new(
+            "fax_http_lookup_url",
+            "GET URL with {notification_id}: does the fax gateway already have it (asked before each send)",
+            "none (not asked)",
+        ),
+        Variable::new(
             "fax_hylafax_host",
             "host:port of HylaFAX's hfaxd",
             "127.0.0.1:4559",
@@ -194,6 +206,11 @@ impl NotifyConfig {
             "none",
         ),
         Variable::new("sms_http_token", "token for the SMS gateway", "none"),
+        Variable::new(
+            "sms_http_lookup_url",
+            "GET URL with {notification_id}: does the SMS gateway already have it (asked before each send)",
+            "none (not asked)",
+        ),
         Variable::new(
             "sms_http_key_header",
             "header carrying sms_http_token instead of a bearer Authorization",
@@ -302,6 +319,17 @@ impl NotifyConfig {
         if !header.is_empty() && reqwest::header::HeaderName::from_bytes(header.as_bytes()).is_err()
         {
             return Err(c.error("sms_http_key_header", "not an HTTP header name"));
+        }
+        for (key, url) in [
+            ("fax_http_lookup_url", &n.fax_http_lookup_url),
+            ("sms_http_lookup_url", &n.sms_http_lookup_url),
+        ] {
+            if url
+                .as_deref()
+                .is_some_and(|u| !u.contains(crate::gateway::LOOKUP_PLACEHOLDER))
+            {
+                return Err(c.error(key, "must contain {notification_id}"));
+            }
         }
         if !n.fax_email_template.contains("{number}") {
             return Err(c.error("fax_email_template", "must contain {number}"));

@@ -39,6 +39,41 @@ pub async fn answer(what: &str, res: reqwest::Response) -> Result<String, SendEr
     Ok(text)
 }
 
+/// Where a lookup URL names the notification.
+pub const LOOKUP_PLACEHOLDER: &str = "{notification_id}";
+
+/// Asks a gateway whether it already has the job of `notification_id` (an earlier attempt that
+/// reached it, whose answer was lost to a crash or a timeout): `Some(its id)` on 2xx, `None` on
+/// 404. Anything else is transient: sending while unsure could send twice, and waiting loses
+/// nothing. `request` adds the gateway's credentials.
+pub async fn lookup(
+    what: &str,
+    client: &reqwest::Client,
+    url_template: &str,
+    notification_id: &str,
+    keys: &[&str],
+    request: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+) -> Result<Option<String>, SendError> {
+    let url = url_template.replace(LOOKUP_PLACEHOLDER, notification_id);
+    let res = request(client.get(url))
+        .send()
+        .await
+        .map_err(|e| unreachable(what, e))?;
+    if res.status() == reqwest::StatusCode::NOT_FOUND {
+        return Ok(None);
+    }
+    let status = res.status();
+    if !status.is_success() {
+        return Err(SendError::Transient(format!(
+            "{what} lookup answered {status}"
+        )));
+    }
+    let text = res.text().await.unwrap_or_default();
+    Ok(Some(
+        answer_id(&text, keys).unwrap_or_else(|| format!("http:{notification_id}")),
+    ))
+}
+
 /// The id in a gateway's JSON answer: the first of `keys` that holds a string (at most 200
 /// characters) or a number, at the top level or in a `data` object.
 pub fn answer_id(answer: &str, keys: &[&str]) -> Option<String> {

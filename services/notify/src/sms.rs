@@ -20,6 +20,8 @@ pub enum SmsTransport {
         token: Option<shared::config::Secret>,
         /// The header that carries the token; `None`: `Authorization: Bearer`.
         key_header: Option<reqwest::header::HeaderName>,
+        /// Asked first, when set: does the gateway already have this message.
+        lookup_url: Option<String>,
     },
 }
 
@@ -65,6 +67,7 @@ impl SmsTransport {
                     client: gateway::client(Duration::from_secs(30))?,
                     url: c.sms_http_url.clone().unwrap_or_default(),
                     token: c.sms_http_token.clone(),
+                    lookup_url: c.sms_http_lookup_url.clone(),
                     key_header: if header.is_empty() {
                         None
                     } else {
@@ -106,18 +109,28 @@ impl SmsTransport {
                 url,
                 token,
                 key_header,
+                lookup_url,
             } => {
                 const WHAT: &str = "SMS gateway";
-                let mut req = client
+                let auth = |req: reqwest::RequestBuilder| match (token, key_header) {
+                    (Some(t), Some(h)) => req.header(h.clone(), t.expose()),
+                    (Some(t), None) => req.bearer_auth(t.expose()),
+                    (None, _) => req,
+                };
+                if let Some(lookup) = lookup_url {
+                    let id = sms.notification_id;
+                    if let Some(m) =
+                        gateway::lookup(WHAT, client, lookup, id, ID_KEYS, auth).await?
+                    {
+                        tracing::info!(notification = id, message = %m, "the SMS gateway already has this message; not sending it again");
+                        return Ok(m);
+                    }
+                }
+                let req = client
                     .post(url)
                     .header("idempotency-key", sms.notification_id)
                     .json(&request);
-                match (token, key_header) {
-                    (Some(t), Some(h)) => req = req.header(h.clone(), t.expose()),
-                    (Some(t), None) => req = req.bearer_auth(t.expose()),
-                    (None, _) => {}
-                }
-                let res = req
+                let res = auth(req)
                     .send()
                     .await
                     .map_err(|e| gateway::unreachable(WHAT, e))?;

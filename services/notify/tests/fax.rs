@@ -78,6 +78,85 @@ async fn gateway_failing_twice_then_accepting_sends_one_fax() {
     assert!(text.contains("昆明市水务局"), "{text}");
 }
 
+/// notify sending faxes to `gateway`, asking it first at `lookup` (a path).
+async fn with_lookup(db: &TestDatabase, gateway: &HttpStandIn, lookup: &str) -> Notify {
+    let settings = [
+        ("fax_transport", "http".into()),
+        ("fax_http_url", gateway.url("/v1/faxes")),
+        ("fax_http_lookup_url", gateway.url(lookup)),
+    ];
+    start_notify(db, &settings).await
+}
+
+/// Issue 16, finding 9: before sending, notify asks the gateway whether it already has the
+/// fax (an earlier attempt that reached it, whose answer a crash or a timeout lost). A fax it
+/// has is not sent again and its job id is kept; one it lacks is sent; an unsure answer is
+/// waited out, never sent blindly.
+#[tokio::test]
+async fn a_fax_the_gateway_already_has_is_not_sent_again() {
+    let gateway = HttpStandIn::start_routed(Arc::new(|_, method, path| {
+        match (method, path) {
+            // The gateway holds the fax of the one notification whose lookup path ends in -has.
+            ("GET", p) if p.ends_with("/has") => {
+                (200, json!({"job_id": "GW-EARLIER"}), Duration::ZERO)
+            }
+            ("GET", p) if p.ends_with("/unsure") => (503, json!({}), Duration::ZERO),
+            ("GET", _) => (404, json!({"error": "no such job"}), Duration::ZERO),
+            _ => (200, json!({"job_id": "GW-NEW"}), Duration::ZERO),
+        }
+    }))
+    .await;
+    let db = TestDatabase::new("notify").unwrap();
+    let n = with_lookup(&db, &gateway, "/v1/faxes/by-reference/{notification_id}").await;
+    let id = n.submit(&fax_request("0871-64590534"), None).await;
+    let v = n.wait_status(&id, "sent").await;
+    assert_eq!(v["provider_id"], "GW-NEW", "{v}");
+    let calls = gateway.calls();
+    let methods: Vec<(&str, &str)> = calls
+        .iter()
+        .map(|c| (c.method.as_str(), c.path.as_str()))
+        .collect();
+    let lookup = format!("/v1/faxes/by-reference/{id}");
+    assert_eq!(
+        methods,
+        vec![("GET", lookup.as_str()), ("POST", "/v1/faxes")],
+        "asked first, then sent"
+    );
+    drop(calls);
+
+    // The same notifications, as if an earlier attempt had reached the gateway: the lookup
+    // paths are made to end in `has` / `unsure` by a template per notify instance.
+    let db2 = TestDatabase::new("notify").unwrap();
+    let has = with_lookup(&db2, &gateway, "/v1/faxes/{notification_id}/has").await;
+    let before = gateway.calls().len();
+    let id = has.submit(&fax_request("0871-64590534"), None).await;
+    let v = has.wait_status(&id, "sent").await;
+    assert_eq!(
+        v["provider_id"], "GW-EARLIER",
+        "the gateway's own job is kept"
+    );
+    let after: Vec<HttpCall> = gateway.calls().into_iter().skip(before).collect();
+    assert_eq!(after.len(), 1, "one lookup, no second fax");
+    assert_eq!(after[0].method, "GET");
+
+    let db3 = TestDatabase::new("notify").unwrap();
+    let unsure = with_lookup(&db3, &gateway, "/v1/faxes/{notification_id}/unsure").await;
+    let before = gateway.calls().len();
+    let id = unsure.submit(&fax_request("0871-64590534"), None).await;
+    // Retried (backoff 200 ms in tests), never sent while the gateway cannot say.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let v = unsure.get(&id).await;
+    assert_ne!(v["status"], "sent", "{v}");
+    assert_ne!(v["status"], "dead", "{v}");
+    assert!(v["attempts"].as_i64().unwrap() >= 2, "{v}");
+    assert!(v["last_error"].as_str().unwrap().contains("lookup"), "{v}");
+    let after: Vec<HttpCall> = gateway.calls().into_iter().skip(before).collect();
+    assert!(
+        after.iter().all(|c| c.method == "GET"),
+        "no fax sent blindly"
+    );
+}
+
 #[tokio::test]
 async fn gateway_refusing_the_fax_makes_it_dead_at_once() {
     let gateway = HttpStandIn::start(Arc::new(|_| {

@@ -11,6 +11,8 @@ pub mod action {
     pub const SIGN_OUT: &str = "sign_out";
     pub const ACCOUNT_CREATED: &str = "account_created";
     pub const ACCOUNT_CHANGED: &str = "account_changed";
+    /// A person chose their own password (after a one-time one, or any time).
+    pub const PASSWORD_CHANGED: &str = "password_changed";
     pub const CHANGE_APPLIED: &str = "change_request_applied";
     pub const CHANGE_REJECTED: &str = "change_request_rejected";
     /// An operator read tickets by a caller's full number.

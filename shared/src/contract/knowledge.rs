@@ -174,3 +174,37 @@ pub struct Revocation {
     /// Milliseconds since the epoch.
     pub changed_at: i64,
 }
+
+/// `POST /api/v1/auth/login`.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// `POST /api/v1/auth/password`: a person chooses their own password.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// 8 to 128 characters, not the current one.
+    pub new_password: String,
+}
+
+/// A sign-in's (or a password change's) answer: a token valid at all three services.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LoginResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the token expires.
+    pub expires_in: i64,
+    pub role: crate::auth::Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// The password was a one-time one: this token serves only `POST /api/v1/auth/password`
+    /// (everything else answers 403) until the person chooses their own.
+    #[serde(default)]
+    pub password_change_required: bool,
+}

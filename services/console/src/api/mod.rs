@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shared::contract::knowledge::LoginRequest;
 use shared::settings::ServiceUrls;
 
 use crate::error::PageError;
@@ -39,13 +40,8 @@ impl Service {
     }
 }
 
-/// What the knowledge service answers to a sign-in.
-#[derive(Debug, serde::Deserialize)]
-pub struct LoginAnswer {
-    pub access_token: String,
-    pub expires_in: i64,
-    pub role: shared::auth::Role,
-}
+/// What the knowledge service answers to a sign-in or a password change.
+pub use shared::contract::knowledge::LoginResponse as LoginAnswer;
 
 #[derive(Clone)]
 pub struct Api {
@@ -101,7 +97,10 @@ impl Api {
             let mut req = self
                 .http
                 .post(self.url(Service::Knowledge, "/api/v1/auth/login"))
-                .json(&serde_json::json!({"username": username, "password": password}));
+                .json(&LoginRequest {
+                    username: username.to_string(),
+                    password: password.to_string(),
+                });
             if let Some(addr) = client {
                 req = req.header("x-forwarded-for", addr);
             }
@@ -122,6 +121,27 @@ impl Api {
             429 => Err(PageError::TooMany),
             _ => Err(PageError::Unavailable(Service::Knowledge.label().into())),
         }
+    }
+
+    /// The signed-in person chooses their own password; the answer carries their new token.
+    pub async fn change_password(
+        &self,
+        user: &User,
+        current: &str,
+        new: &str,
+    ) -> Result<LoginAnswer, PageError> {
+        let body = shared::contract::knowledge::PasswordChange {
+            current_password: current.to_string(),
+            new_password: new.to_string(),
+        };
+        self.send(
+            user,
+            Method::POST,
+            Service::Knowledge,
+            "/api/v1/auth/password",
+            &body,
+        )
+        .await
     }
 
     pub async fn get<T: DeserializeOwned>(

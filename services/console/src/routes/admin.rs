@@ -190,6 +190,8 @@ async fn create(
         "username": username,
         "role": f.role,
         "password": f.password,
+        // The admin hands the password over: its owner chooses their own at the first sign-in.
+        "one_time": true,
         // Only a liaison has a department; the service refuses one for other roles.
         "department": (f.role == "liaison" && !department.is_empty()).then_some(department),
     });
@@ -237,7 +239,10 @@ async fn change(
             if f.password.chars().count() < 8 {
                 return Err(PageError::Invalid("新密码至少 8 位。".into()));
             }
-            (json!({ "password": f.password }), "密码已重置")
+            (
+                json!({ "password": f.password, "one_time": true }),
+                "密码已重置（下次登录时须修改）",
+            )
         }
         "role" => {
             let department = f.department.trim();

@@ -8,14 +8,16 @@ use serde::Deserialize;
 use crate::api::Api;
 use crate::error::PageError;
 use crate::routes::see_other;
-use crate::session::{self, SessionStore, session_id};
+use crate::session::{self, CurrentUser, PASSWORD_PAGE, SessionStore, session_id};
 use crate::settings::ConsoleSettings;
 use crate::views;
 
 pub fn register(cfg: &mut web::ServiceConfig) {
     cfg.route("/login", web::post().to(login))
         .route("/login", web::get().to(|| async { see_other("/") }))
-        .route("/logout", web::post().to(logout));
+        .route("/logout", web::post().to(logout))
+        .route(PASSWORD_PAGE, web::get().to(password_form))
+        .route(PASSWORD_PAGE, web::post().to(change_password));
 }
 
 #[derive(Deserialize)]
@@ -74,16 +76,23 @@ async fn login(
         .map(|c| c.sub.clone())
         .unwrap_or_else(|| username.to_string());
     let department = claims.and_then(|c| c.department);
-    let id = sessions.create(
-        &subject,
-        answer.role,
+    let person = session::SignedIn {
+        username: subject.clone(),
+        role: answer.role,
         department,
-        answer.access_token,
-        Duration::from_secs(answer.expires_in.max(0) as u64),
-        peer.clone().unwrap_or_default(),
-    );
+        token: answer.access_token,
+        address: peer.clone().unwrap_or_default(),
+        password_change: answer.password_change_required,
+    };
+    let id = sessions.create(person, Duration::from_secs(answer.expires_in.max(0) as u64));
     tracing::info!(user = %subject, role = answer.role.as_str(), "signed in to the console");
-    let mut res = see_other(&next);
+    // With a one-time password, choosing one's own comes first.
+    let target = if answer.password_change_required {
+        PASSWORD_PAGE
+    } else {
+        &next
+    };
+    let mut res = see_other(target);
     res.add_cookie(&session::cookie(&id, settings.secure_cookie))
         .map_err(|_| PageError::Unavailable("工作平台".into()))?;
     Ok(res)
@@ -123,6 +132,57 @@ async fn logout(
     let mut res = see_other("/");
     let _ = res.add_removal_cookie(&session::removal_cookie(settings.secure_cookie));
     res
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    again: String,
+}
+
+async fn password_form(user: CurrentUser) -> HttpResponse {
+    crate::routes::html(views::login::password_page(&user, None))
+}
+
+/// Choosing one's own password: the services end every older token and give a new one, which
+/// the session carries on with.
+async fn change_password(
+    user: CurrentUser,
+    form: web::Form<PasswordForm>,
+    api: web::Data<Api>,
+    sessions: web::Data<SessionStore>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let again = |message: &str| {
+        let page = views::login::password_page(&user, Some(message));
+        HttpResponse::BadRequest()
+            .content_type("text/html; charset=utf-8")
+            .body(page.into_string())
+    };
+    if form.new != form.again {
+        return Ok(again("两次输入的新密码不一致。"));
+    }
+    let answer = match api.change_password(&user, &form.current, &form.new).await {
+        Ok(a) => a,
+        Err(PageError::Invalid(detail)) => {
+            let message = if detail.contains("current_password") {
+                "当前密码不正确。"
+            } else if detail.contains("differ") {
+                "新密码不能与当前密码相同。"
+            } else {
+                "新密码须为 8 至 128 个字符。"
+            };
+            return Ok(again(message));
+        }
+        Err(e) => return Err(e),
+    };
+    sessions.renew(
+        &user.sid,
+        answer.access_token,
+        Duration::from_secs(answer.expires_in.max(0) as u64),
+    );
+    Ok(see_other("/"))
 }
 
 #[cfg(test)]

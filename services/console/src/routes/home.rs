@@ -29,6 +29,9 @@ async fn home(
         let next = crate::routes::auth::safe_next(&query.next);
         return Ok(html(views::login::page(next, "", None)));
     };
+    if user.password_change {
+        return Ok(crate::routes::see_other(crate::session::PASSWORD_PAGE));
+    }
     match user.role {
         Role::Operator => operator::landing(&req, &user, &api).await,
         Role::Liaison => tickets::landing(&req, &user, &api).await,

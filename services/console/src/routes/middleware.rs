@@ -159,6 +159,12 @@ pub async fn shape_errors(
             let _ = r.add_removal_cookie(&crate::session::removal_cookie(false));
             r
         }
+        PageError::PasswordChange if htmx => HttpResponse::build(StatusCode::FORBIDDEN)
+            .insert_header(("hx-redirect", crate::session::PASSWORD_PAGE))
+            .finish(),
+        PageError::PasswordChange => HttpResponse::SeeOther()
+            .insert_header(("location", crate::session::PASSWORD_PAGE))
+            .finish(),
         other if htmx => HttpResponse::build(old.status())
             .content_type("text/html; charset=utf-8")
             .insert_header(("hx-retarget", "#flash"))

@@ -59,7 +59,7 @@ pub fn accounts_page(user: &User, list: Markup) -> Markup {
                     label for="new-department" { "所属部门编码（信息联络员必填）" }
                     input #new-department type="text" name="department" maxlength="64"
                         placeholder="如 530100-rsj";
-                    label for="new-password" { "初始密码（8 位以上）" }
+                    label for="new-password" { "初始密码（8 位以上，首次登录时须修改）" }
                     input #new-password type="password" name="password" required minlength="8"
                         maxlength="128" autocomplete="new-password";
                     div.actions { button.primary type="submit" { "创建账号" } }
@@ -149,7 +149,7 @@ fn account_row(a: &Account) -> Markup {
                         }
                         form.row hx-post=(action) hx-target="#accounts" hx-swap="outerHTML" {
                             input type="hidden" name="op" value="password";
-                            label for={ "pw-" (id) } { "新密码" }
+                            label for={ "pw-" (id) } { "新的初始密码" }
                             input id={ "pw-" (id) } type="password" name="password" required
                                 minlength="8" maxlength="128" autocomplete="new-password";
                             button type="submit" { "重置密码" }

@@ -139,6 +139,7 @@ mod tests {
             token: "t".into(),
             csrf: "c".into(),
             address: String::new(),
+            password_change: false,
         };
         let items = vec![AuditEntry {
             id: 1,

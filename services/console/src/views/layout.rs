@@ -78,6 +78,7 @@ pub fn page(user: &User, title: &str, path: &str, body: Markup) -> Markup {
                         span.user { (user.username) }
                         span.role { (user.role_label()) }
                         @if let Some(d) = &user.department { span.dept { (d) } }
+                        a.password href=(crate::session::PASSWORD_PAGE) { "修改密码" }
                         form method="post" action="/logout" {
                             (csrf_field(user))
                             button.link type="submit" { "退出" }

@@ -865,6 +865,7 @@ mod tests {
             token: "t".into(),
             csrf: "c".into(),
             address: String::new(),
+            password_change: false,
         }
     }
 

@@ -25,6 +25,10 @@ pub struct AccountInput {
     /// Required for a liaison, refused for other roles.
     #[schema(value_type = Option<String>)]
     pub department: Option<DepartmentCode>,
+    /// A one-time password, handed to the person: at their first sign-in they must choose
+    /// their own before anything else. Default false.
+    #[serde(default)]
+    pub one_time: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -38,6 +42,9 @@ pub struct AccountPatch {
     pub disabled: Option<bool>,
     /// A new password (a reset).
     pub password: Option<String>,
+    /// With `password`: it is a one-time one, to be changed at the next sign-in. Default false.
+    #[serde(default)]
+    pub one_time: bool,
 }
 
 /// An account's fields checked, before its password is hashed (which takes a while).
@@ -45,6 +52,7 @@ pub struct CheckedAccount {
     username: String,
     role: Role,
     department: Option<String>,
+    one_time: bool,
 }
 
 /// The checks of a new account that need no database.
@@ -58,6 +66,7 @@ pub fn check_new(input: &AccountInput) -> Result<CheckedAccount, ApiError> {
         username: input.username.clone(),
         role,
         department,
+        one_time: input.one_time,
     })
 }
 
@@ -79,6 +88,7 @@ pub fn create(
         updated_at: now,
         token_version: 0,
         token_changed_at: 0,
+        password_change: a.one_time,
     };
     transaction(conn, |conn| {
         department_exists(conn, account.department.as_deref())?;
@@ -113,6 +123,11 @@ pub fn check_patch(p: &AccountPatch) -> Result<Option<Role>, ApiError> {
         .map_err(ApiError::BadRequest)?;
     if let Some(pw) = &p.password {
         rules::check_password(pw).map_err(ApiError::BadRequest)?;
+    }
+    if p.one_time && p.password.is_none() {
+        return Err(ApiError::bad_request(
+            "`one_time` goes with a new `password`",
+        ));
     }
     Ok(role)
 }
@@ -160,6 +175,7 @@ pub fn update(
             updated_at: Some(now),
             token_version: ends_tokens.then_some(current.token_version + 1),
             token_changed_at: ends_tokens.then_some(now),
+            password_change: password_hash.is_some().then_some(p.one_time),
         };
         accounts::update(conn, username, &changes)?;
         let details = serde_json::json!({
@@ -167,6 +183,7 @@ pub fn update(
             "department": {"from": current.department, "to": department},
             "disabled": p.disabled,
             "password_changed": password_hash.is_some(),
+            "one_time": p.one_time,
         });
         audit::record(conn, by, action::ACCOUNT_CHANGED, username, details)?;
         Ok(found(accounts::find(conn, username)?, "account", username)?)
@@ -188,5 +205,30 @@ pub fn sign_out(conn: &mut DbConnection, by: &Actor) -> Result<(), ApiError> {
         accounts::end_tokens(conn, &by.name, now_ms())?;
         audit::record(conn, by, action::SIGN_OUT, &by.name, serde_json::json!({}))?;
         Ok(())
+    })
+}
+
+/// A person chose their own password (the old one checked by the caller): it replaces the old,
+/// a one-time password's restriction ends, and every token made so far ends with it.
+pub fn change_own_password(
+    conn: &mut DbConnection,
+    by: &Actor,
+    password_hash: String,
+) -> Result<accounts::Account, ApiError> {
+    transaction(conn, |conn| {
+        let current = found(accounts::find(conn, &by.name)?, "account", &by.name)?;
+        let now = now_ms();
+        let changes = accounts::AccountChanges {
+            password_hash: Some(password_hash.clone()),
+            updated_at: Some(now),
+            token_version: Some(current.token_version + 1),
+            token_changed_at: Some(now),
+            password_change: Some(false),
+            ..Default::default()
+        };
+        accounts::update(conn, &by.name, &changes)?;
+        let details = serde_json::json!({"was_one_time": current.password_change});
+        audit::record(conn, by, action::PASSWORD_CHANGED, &by.name, details)?;
+        Ok(found(accounts::find(conn, &by.name)?, "account", &by.name)?)
     })
 }

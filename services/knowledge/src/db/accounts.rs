@@ -21,6 +21,8 @@ pub struct Account {
     pub token_version: i64,
     /// When `token_version` last moved on.
     pub token_changed_at: i64,
+    /// The password is a one-time one, chosen by someone else: the next sign-in must change it.
+    pub password_change: bool,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -34,6 +36,7 @@ pub struct AccountChanges {
     pub updated_at: Option<i64>,
     pub token_version: Option<i64>,
     pub token_changed_at: Option<i64>,
+    pub password_change: Option<bool>,
 }
 
 pub fn find(conn: &mut DbConnection, username: &str) -> DbResult<Option<Account>> {

@@ -117,6 +117,7 @@ diesel::table! {
         updated_at -> BigInt,
         token_version -> BigInt,
         token_changed_at -> BigInt,
+        password_change -> Bool,
     }
 }
 

@@ -1,41 +1,16 @@
 //! Sign-in: a token valid at all three services.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use serde::{Deserialize, Serialize};
-use shared::auth::{ALL_AUDIENCES, AuthUser, Role};
+use serde::Deserialize;
+use shared::auth::{AuthUser, PasswordChanger, Role};
 use shared::contract::knowledge::Revocation;
 use shared::{ApiError, ApiResult};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use crate::app;
-use crate::app::signin::SignIn;
+use crate::app::signin::{Answer, LoginRequest, LoginResponse, PasswordChange, SignInContext};
 use crate::db::accounts;
 use crate::startup::AppState;
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    pub username: String,
-    pub password: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct LoginResponse {
-    pub access_token: String,
-    /// Always `Bearer`.
-    pub token_type: String,
-    /// Seconds until the token expires.
-    pub expires_in: i64,
-    pub role: Role,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-}
-
-/// A hash to check unknown usernames against, so that they take as long as known ones.
-fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| shared::auth::hash_password("decoy password").unwrap_or_default())
-}
 
 /// Signs in with username and password. Failures are counted per account and address (5 a
 /// minute), per address (30 a minute) and per account (20 in 15 minutes); past any of these the
@@ -50,46 +25,45 @@ pub async fn login(
     req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    let LoginRequest { username, password } = body.into_inner();
-    if username.len() > 64 || password.len() > 256 {
-        return Err(ApiError::Unauthorized("wrong username or password".into()));
-    }
     let address = super::client_address(&req, &state);
-    let account = match app::signin::sign_in(
-        &state.pool,
-        &state.login,
-        username,
-        password,
-        address,
-        decoy_hash(),
-    )
-    .await?
-    {
-        SignIn::Held(wait) => return Ok(too_many(wait)),
-        SignIn::Refused => {
-            return Err(ApiError::Unauthorized("wrong username or password".into()));
-        }
-        SignIn::Accepted(account) => account,
-    };
-    let role: Role = account
-        .role
-        .parse()
-        .map_err(|e: String| ApiError::internal(format!("account {}: {e}", account.username)))?;
-    let token = state.keys.issue_versioned(
-        &account.username,
-        role,
-        account.department.as_deref(),
-        account.token_version,
-        &ALL_AUDIENCES,
-        state.token_ttl,
-    )?;
-    Ok(HttpResponse::Ok().json(LoginResponse {
-        access_token: token,
-        token_type: "Bearer".into(),
-        expires_in: state.token_ttl,
-        role,
-        department: account.department,
-    }))
+    let answer = app::signin::login(&context(&state), body.into_inner(), address).await?;
+    Ok(render(answer))
+}
+
+/// Chooses a new password, giving the current one: every older token ends and the answer is
+/// a new one. A token from a one-time password is good for this and nothing else. Failures
+/// count towards the sign-in throttling.
+#[utoipa::path(tag = "auth", request_body = PasswordChange,
+    responses((status = 200, body = LoginResponse), (status = 400, body = shared::error::Problem),
+        (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
+        (status = 429, body = shared::error::Problem)))]
+#[post("/auth/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    PasswordChanger(user): PasswordChanger,
+    body: web::Json<PasswordChange>,
+) -> ApiResult<HttpResponse> {
+    let address = super::client_address(&req, &state);
+    let answer =
+        app::signin::change_password(&context(&state), &user, body.into_inner(), address).await?;
+    Ok(render(answer))
+}
+
+fn context(state: &AppState) -> SignInContext<'_> {
+    SignInContext {
+        pool: &state.pool,
+        rules: &state.login,
+        keys: &state.keys,
+        token_ttl: state.token_ttl,
+    }
+}
+
+fn render(answer: Answer) -> HttpResponse {
+    match answer {
+        Answer::Held(wait) => too_many(wait),
+        Answer::Token(t) => HttpResponse::Ok().json(t),
+    }
 }
 
 /// Signs out: this token and every other of the caller's end, at every service within a

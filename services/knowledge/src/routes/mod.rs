@@ -42,6 +42,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         scope("/api/v1")
             .service(search::search)
             .service(auth::login)
+            .service(auth::change_password)
             .service(auth::logout)
             .service(auth::revocations)
             .service(accounts::list_accounts)

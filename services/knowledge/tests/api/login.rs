@@ -229,3 +229,126 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         429
     );
 }
+
+/// Signs in `username`; the answer's body.
+async fn sign_in(app: &TestApp, username: &str, password: &str, status: u16) -> serde_json::Value {
+    let body = json!({"username": username, "password": password});
+    let res = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(body),
+        )
+        .await;
+    if status == 200 {
+        json(res, 200).await
+    } else {
+        problem(res, status).await
+    }
+}
+
+/// Changes the password with `token`.
+async fn change(app: &TestApp, token: &str, current: &str, new: &str) -> reqwest::Response {
+    let body = json!({"current_password": current, "new_password": new});
+    app.send(
+        reqwest::Method::POST,
+        "/api/v1/auth/password",
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_one_time_password_opens_nothing_but_the_password_change() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(Role::Admin);
+    let account = json!({"username": "new-op", "password": "handed-out-1", "role": "operator", "one_time": true});
+    json(
+        app.send(
+            reqwest::Method::POST,
+            "/api/v1/accounts",
+            Some(&admin),
+            Some(account),
+        )
+        .await,
+        201,
+    )
+    .await;
+
+    let first = sign_in(&app, "new-op", "handed-out-1", 200).await;
+    assert_eq!(first["password_change_required"], true);
+    let one_time = first["access_token"].as_str().unwrap();
+    let refused = problem(app.get("/api/v1/departments", Some(one_time)).await, 403).await;
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("/api/v1/auth/password"),
+        "{refused}"
+    );
+
+    // Wrong current password, a short or unchanged new one: 400, and nothing changes.
+    problem(
+        change(&app, one_time, "not-it-at-all", "my-own-secret").await,
+        400,
+    )
+    .await;
+    problem(change(&app, one_time, "handed-out-1", "short").await, 400).await;
+    problem(
+        change(&app, one_time, "handed-out-1", "handed-out-1").await,
+        400,
+    )
+    .await;
+    let again = sign_in(&app, "new-op", "handed-out-1", 200).await;
+    assert_eq!(again["password_change_required"], true);
+
+    let changed = json(
+        change(&app, one_time, "handed-out-1", "my-own-secret").await,
+        200,
+    )
+    .await;
+    assert_eq!(changed["password_change_required"], false);
+    let own = changed["access_token"].as_str().unwrap();
+    json(app.get("/api/v1/departments", Some(own)).await, 200).await;
+    // The one-time password and its tokens are over (the revocation poll runs every half
+    // second).
+    testkit::eventually(10, "the one-time token refused", || async {
+        app.get("/api/v1/departments", Some(one_time))
+            .await
+            .status()
+            == 401
+    })
+    .await;
+    sign_in(&app, "new-op", "handed-out-1", 401).await;
+    let later = sign_in(&app, "new-op", "my-own-secret", 200).await;
+    assert_eq!(later["password_change_required"], false);
+
+    let log = json(
+        app.get("/api/v1/audit?action=password_changed", Some(&admin))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(log["items"][0]["target"], "new-op", "{log}");
+
+    // An admin's reset may be one-time again; `one_time` without a password is refused.
+    let reset = json!({"password": "reset-by-admin", "one_time": true});
+    let path = "/api/v1/accounts/new-op";
+    json(
+        app.send(reqwest::Method::PATCH, path, Some(&admin), Some(reset))
+            .await,
+        200,
+    )
+    .await;
+    let after_reset = sign_in(&app, "new-op", "reset-by-admin", 200).await;
+    assert_eq!(after_reset["password_change_required"], true);
+    let alone = json!({"one_time": true});
+    problem(
+        app.send(reqwest::Method::PATCH, path, Some(&admin), Some(alone))
+            .await,
+        400,
+    )
+    .await;
+}

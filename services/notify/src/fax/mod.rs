@@ -26,6 +26,8 @@ pub enum FaxTransport {
         client: reqwest::Client,
         url: String,
         token: Option<shared::config::Secret>,
+        /// Asked first, when set: does the gateway already have this fax.
+        lookup_url: Option<String>,
     },
     Hylafax(hylafax::HylafaxClient),
 }
@@ -49,6 +51,7 @@ impl FaxTransport {
                 client: gateway::client(Duration::from_secs(60))?,
                 url: c.fax_http_url.clone().unwrap_or_default(),
                 token: c.fax_http_token.clone(),
+                lookup_url: c.fax_http_lookup_url.clone(),
             },
             FaxTransportKind::Hylafax => {
                 FaxTransport::Hylafax(hylafax::HylafaxClient::new(&c.hylafax_host))
@@ -102,7 +105,26 @@ impl FaxTransport {
                     )
                     .await
             }
-            FaxTransport::Http { client, url, token } => {
+            FaxTransport::Http {
+                client,
+                url,
+                token,
+                lookup_url,
+            } => {
+                const WHAT: &str = "fax gateway";
+                let auth = |req: reqwest::RequestBuilder| match token {
+                    Some(t) => req.bearer_auth(t.expose()),
+                    None => req,
+                };
+                if let Some(lookup) = lookup_url {
+                    let id = fax.notification_id;
+                    if let Some(job) =
+                        gateway::lookup(WHAT, client, lookup, id, JOB_KEYS, auth).await?
+                    {
+                        tracing::info!(notification = id, job = %job, "the fax gateway already has this fax; not sending it again");
+                        return Ok(job);
+                    }
+                }
                 let part = reqwest::multipart::Part::bytes(fax.pdf)
                     .file_name(format!("{}.pdf", fax.notification_id))
                     .mime_str("application/pdf")
@@ -112,15 +134,11 @@ impl FaxTransport {
                     .text("notification_id", fax.notification_id.to_string())
                     .text("title", fax.title.to_string())
                     .part("file", part);
-                let mut req = client
+                let req = client
                     .post(url)
                     .header("idempotency-key", fax.notification_id)
                     .multipart(form);
-                if let Some(t) = token {
-                    req = req.bearer_auth(t.expose());
-                }
-                const WHAT: &str = "fax gateway";
-                let res = req
+                let res = auth(req)
                     .send()
                     .await
                     .map_err(|e| gateway::unreachable(WHAT, e))?;
@@ -146,9 +164,12 @@ impl FaxTransport {
     }
 }
 
+/// Where a fax gateway's JSON answer names its job.
+const JOB_KEYS: &[&str] = &["job_id", "jobId", "id"];
+
 /// The job id in a fax gateway's JSON answer: `job_id`, `jobId` or `id`, string or number.
 pub fn gateway_job_id(answer: &str) -> Option<String> {
-    gateway::answer_id(answer, &["job_id", "jobId", "id"])
+    gateway::answer_id(answer, JOB_KEYS)
 }
 
 #[cfg(test)]

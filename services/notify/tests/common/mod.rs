@@ -30,6 +30,7 @@ pub fn token(role: Role) -> String {
 /// One request as an HTTP stand-in received it.
 #[derive(Debug, Clone)]
 pub struct HttpCall {
+    pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -80,9 +81,16 @@ pub struct HttpStandIn {
 }
 
 pub type Script = Arc<dyn Fn(usize) -> (u16, serde_json::Value, Duration) + Send + Sync>;
+/// A script that also sees each request's method and path.
+pub type RoutedScript =
+    Arc<dyn Fn(usize, &str, &str) -> (u16, serde_json::Value, Duration) + Send + Sync>;
 
 impl HttpStandIn {
     pub async fn start(script: Script) -> HttpStandIn {
+        HttpStandIn::start_routed(Arc::new(move |n, _, _| script(n))).await
+    }
+
+    pub async fn start_routed(script: RoutedScript) -> HttpStandIn {
         use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
         let calls = Arc::new(Mutex::new(Vec::new()));
         let count = Arc::new(AtomicUsize::new(0));
@@ -101,8 +109,9 @@ impl HttpStandIn {
                     let script = script.clone();
                     async move {
                         let n = count.fetch_add(1, Ordering::SeqCst) + 1;
-                        let (status, answer, delay) = script(n);
+                        let (status, answer, delay) = script(n, req.method().as_str(), req.path());
                         calls.lock().unwrap().push(HttpCall {
+                            method: req.method().to_string(),
                             path: req.path().to_string(),
                             headers: req
                                 .headers()

@@ -241,6 +241,7 @@ fn user() -> User {
         token: "t".into(),
         csrf: "c".into(),
         address: String::new(),
+        password_change: false,
     }
 }
 
