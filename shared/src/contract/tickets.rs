@@ -94,6 +94,17 @@ pub struct CalendarYearOut {
     pub source: Option<String>,
 }
 
+impl From<crate::calendar::CalendarYear> for CalendarYearOut {
+    fn from(y: crate::calendar::CalendarYear) -> CalendarYearOut {
+        CalendarYearOut {
+            year: y.year,
+            holidays: y.holidays,
+            adjusted_workdays: y.adjusted_workdays,
+            source: y.source,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,9 +4,10 @@
 
 use shared::ApiError;
 use shared::auth::AuthUser;
-use shared::contract::audit::AuditEvent;
+use shared::contract::audit::{AuditEntry, AuditEvent};
 use shared::db::{DbConnection, DbResult};
-use shared::time::now_ms;
+use shared::pagination::{Page, Paging};
+use shared::time::{from_ms, now_ms};
 
 use crate::db::audit::{self as store, AuditRow, Filter};
 
@@ -120,10 +121,27 @@ pub fn receive(conn: &mut DbConnection, service: &str, event: AuditEvent) -> DbR
 pub fn search(
     conn: &mut DbConnection,
     filter: &Filter,
-    offset: i64,
-    limit: i64,
-) -> DbResult<(Vec<AuditRow>, i64)> {
-    store::list(conn, filter, offset, limit)
+    paging: Paging,
+) -> DbResult<Page<AuditEntry>> {
+    let (rows, total) = store::list(conn, filter, paging.offset(), paging.per_page)?;
+    let items = rows.into_iter().map(AuditEntry::from).collect();
+    Ok(Page::new(items, total, paging))
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> AuditEntry {
+        AuditEntry {
+            id: r.id,
+            at: from_ms(r.at),
+            service: r.service,
+            actor: r.actor,
+            role: r.role,
+            action: r.action,
+            target: r.target,
+            address: r.address,
+            details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
+        }
+    }
 }
 
 /// Drops what is older than `retention_days` (never fewer than 180) at `now` (ms).

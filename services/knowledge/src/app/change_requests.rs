@@ -2,11 +2,15 @@
 //! service; applied or rejected by editors. The outcome of one that came from a ticket is
 //! reported to tickets through the outbox, written in the same transaction.
 
+use serde::Serialize;
 use shared::ApiError;
+use shared::auth::{AuthUser, Role};
 use shared::codes::DepartmentCode;
 use shared::contract::tickets::{KnowledgeOutcome, KnowledgeResult};
 use shared::db::DbConnection;
-use shared::time::now_ms;
+use shared::pagination::{Page, Paging};
+use shared::time::{from_ms, now_ms};
+use utoipa::ToSchema;
 
 use super::audit::{self, Actor};
 use super::{Failure, faqs, transaction};
@@ -117,6 +121,54 @@ fn check_ticket_id(id: &str) -> Result<(), String> {
 /// Records a proposal by `created_by`. With an idempotency `key` (already made per caller),
 /// the same key answers the same request: the second value says whether it is new.
 pub fn submit(
+    conn: &mut DbConnection,
+    mut input: ChangeRequestInput,
+    proposer: &AuthUser,
+    key: Option<String>,
+) -> Result<(ChangeRequestView, bool), ApiError> {
+    if proposer.is(Role::Liaison) {
+        let own = proposer.department.as_deref().unwrap_or_default();
+        restrict_to(&mut input, own, &proposer.sub)?;
+    }
+    let (row, created) = store_new(conn, input, &proposer.sub, key)?;
+    Ok((ChangeRequestView::try_from(row)?, created))
+}
+
+/// A page of the requests in `status` (all without one).
+pub fn list(
+    conn: &mut DbConnection,
+    status: Option<String>,
+    paging: Paging,
+) -> Result<Page<ChangeRequestView>, ApiError> {
+    if let Some(s) = &status
+        && !STATES.contains(&s.as_str())
+    {
+        return Err(ApiError::bad_request(
+            "`status` must be pending, applied or rejected",
+        ));
+    }
+    let (rows, total) = store::list(conn, status.as_deref(), paging.offset(), paging.per_page)?;
+    let items = rows
+        .into_iter()
+        .map(ChangeRequestView::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok(Page::new(items, total, paging))
+}
+
+/// One request, as `reader` may see it: a liaison only their own department's.
+pub fn get(
+    conn: &mut DbConnection,
+    id: i64,
+    reader: &AuthUser,
+) -> Result<ChangeRequestView, ApiError> {
+    store::get(conn, id)?
+        .filter(|r| !reader.is(Role::Liaison) || r.department_code == reader.department)
+        .ok_or_else(|| ApiError::not_found(format!("no change request {id}")))
+        .and_then(ChangeRequestView::try_from)
+}
+
+/// Stores a checked proposal, once per idempotency key.
+fn store_new(
     conn: &mut DbConnection,
     input: ChangeRequestInput,
     created_by: &str,
@@ -340,4 +392,50 @@ fn make_changes(
     validate::faq(&faq).map_err(ApiError::BadRequest)?;
     faqs::insert(conn, &faq, by, Some(&format!("change request {}", cr.id)))?;
     Ok(faq.code)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeRequestView {
+    pub id: i64,
+    /// `pending`, `applied` or `rejected`.
+    pub status: String,
+    pub ticket_id: Option<String>,
+    pub region: Option<String>,
+    pub department_code: Option<String>,
+    pub new_department: Option<NewDepartmentProposal>,
+    pub question: Option<String>,
+    pub answer: Option<String>,
+    pub note: String,
+    pub submitted_by: String,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The FAQ entry (or department) the request became.
+    pub entry_code: Option<String>,
+    pub reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl TryFrom<ChangeRequestRow> for ChangeRequestView {
+    type Error = ApiError;
+    fn try_from(r: ChangeRequestRow) -> Result<Self, ApiError> {
+        Ok(ChangeRequestView {
+            new_department: proposal(&r)?,
+            id: r.id,
+            status: r.status,
+            ticket_id: r.ticket_id,
+            region: r.region,
+            department_code: r.department_code,
+            question: r.question,
+            answer: r.answer,
+            note: r.note,
+            submitted_by: r.submitted_by,
+            created_by: r.created_by,
+            created_at: from_ms(r.created_at),
+            entry_code: r.entry_code,
+            reason: r.reason,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at.map(from_ms),
+        })
+    }
 }

@@ -5,7 +5,10 @@
 use serde::Deserialize;
 use shared::ApiError;
 use shared::codes::DepartmentCode;
+use shared::contract::knowledge::FaqRevision;
 use shared::db::{DbConnection, DbResult};
+use shared::pagination::{Page, Paging};
+use shared::web::check_len;
 use utoipa::ToSchema;
 
 use super::{Failure, found, transaction};
@@ -172,7 +175,7 @@ pub fn revisions(
     conn: &mut DbConnection,
     code: &str,
     editor: bool,
-) -> Result<Vec<(directory::Revision, Vec<String>)>, ApiError> {
+) -> Result<Vec<FaqRevision>, ApiError> {
     let mut all = match kb::faq(conn, code)? {
         Some(_) => directory::revisions(conn, code)?,
         None => Vec::new(),
@@ -187,5 +190,69 @@ pub fn revisions(
     if all.is_empty() {
         return Err(ApiError::not_found(format!("no FAQ entry `{code}`")));
     }
-    Ok(all)
+    Ok(all
+        .into_iter()
+        .map(|(r, keywords)| FaqRevision {
+            revision: r.revision,
+            department: r.department,
+            question: r.question,
+            answer: r.answer,
+            authorized: r.authorized,
+            status: r.status,
+            keywords,
+            changed_by: r.changed_by,
+            changed_at: shared::time::from_ms(r.changed_at),
+            note: r.note,
+        })
+        .collect())
+}
+
+/// Which entries a listing shows: editors any review state they ask for (all without one),
+/// everyone else the published ones only.
+pub struct FaqFilter {
+    pub department: Option<String>,
+    pub status: Option<String>,
+}
+
+impl FaqFilter {
+    /// The filter `editor` (or not) asked for; an unknown state is a 400.
+    pub fn of(
+        editor: bool,
+        department: Option<String>,
+        status: Option<String>,
+    ) -> Result<FaqFilter, ApiError> {
+        let status = match (editor, status) {
+            (true, Some(s)) if review::is_state(&s) => Some(s),
+            (true, Some(_)) => {
+                return Err(ApiError::bad_request(
+                    "`status` must be draft, pending, published or retired",
+                ));
+            }
+            (true, None) => None,
+            (false, _) => Some(review::PUBLISHED.to_string()),
+        };
+        if let Some(d) = &department {
+            check_len("department", d, 64)?;
+        }
+        Ok(FaqFilter {
+            department: department.filter(|d| !d.is_empty()),
+            status,
+        })
+    }
+}
+
+/// A page of the entries `filter` lets through.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &FaqFilter,
+    paging: Paging,
+) -> Result<Page<Faq>, ApiError> {
+    let (items, total) = kb::list_faqs(
+        conn,
+        filter.department.as_deref(),
+        filter.status.as_deref(),
+        paging.offset(),
+        paging.per_page,
+    )?;
+    Ok(Page::new(items, total, paging))
 }

@@ -105,6 +105,29 @@ impl ImportReport {
     }
 }
 
+/// Where an import reads from: the server's import folder, or uploaded JSONL texts.
+pub enum Source {
+    Folder(std::path::PathBuf),
+    Texts(Vec<(Kind, String)>),
+}
+
+/// Imports from `source` on behalf of `by`; the counts go to the log.
+pub fn run(conn: &mut DbConnection, source: Source, by: &str) -> ApiResult<ImportReport> {
+    let report = match source {
+        Source::Folder(dir) => import_dir(conn, &dir)?,
+        Source::Texts(files) => import_texts(conn, &files)?,
+    };
+    tracing::info!(
+        by,
+        created = report.created(),
+        updated = report.updated(),
+        rejected = report.rejected(),
+        took_ms = report.took_ms,
+        "import"
+    );
+    Ok(report)
+}
+
 /// Imports every known JSONL file found in `dir` (missing files are skipped).
 pub fn import_dir(conn: &mut DbConnection, dir: &Path) -> ApiResult<ImportReport> {
     import_dir_with_progress(conn, dir, &mut |_| {})

@@ -15,6 +15,7 @@ pub mod faqs;
 pub mod import;
 pub mod lookup;
 pub mod signin;
+pub mod synonyms;
 
 /// Why a use case's transaction failed: the database, by kind (a busy database or a lost race
 /// may be tried again), or an answer for the client (bad input, a missing record, a conflict).

@@ -7,12 +7,11 @@ use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
 use shared::contract::audit::{AuditEntry, AuditEvent};
 use shared::pagination::{Page, Paging};
-use shared::time::from_ms;
 use utoipa::IntoParams;
 
 use super::Body;
 use crate::app::audit as app;
-use crate::db::audit::{AuditRow, Filter};
+use crate::db::audit::Filter;
 use crate::startup::AppState;
 
 const BODY_LIMIT: usize = 16 * 1024;
@@ -38,19 +37,27 @@ pub struct AuditQuery {
     pub per_page: Option<i64>,
 }
 
-impl From<AuditRow> for AuditEntry {
-    fn from(r: AuditRow) -> AuditEntry {
-        AuditEntry {
-            id: r.id,
-            at: from_ms(r.at),
-            service: r.service,
-            actor: r.actor,
-            role: r.role,
-            action: r.action,
-            target: r.target,
-            address: r.address,
-            details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
+impl AuditQuery {
+    /// The query as the log's filter and page, its text fields checked.
+    fn filter(self) -> ApiResult<(Filter, Paging)> {
+        let paging = Paging::of(self.page, self.per_page)?;
+        for (name, v) in [
+            ("actor", &self.actor),
+            ("action", &self.action),
+            ("target", &self.target),
+        ] {
+            if let Some(v) = v {
+                shared::web::check_len(name, v, 128)?;
+            }
         }
+        let filter = Filter {
+            actor: self.actor.filter(|s| !s.is_empty()),
+            action: self.action.filter(|s| !s.is_empty()),
+            target: self.target.filter(|s| !s.is_empty()),
+            from: self.from.map(|t| t.timestamp_millis()),
+            to: self.to.map(|t| t.timestamp_millis()),
+        };
+        Ok((filter, paging))
     }
 }
 
@@ -65,30 +72,9 @@ pub async fn list_audit(
     q: web::Query<AuditQuery>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let q = q.into_inner();
-    let paging = Paging::of(q.page, q.per_page)?;
-    for (name, v) in [
-        ("actor", &q.actor),
-        ("action", &q.action),
-        ("target", &q.target),
-    ] {
-        if let Some(v) = v {
-            shared::web::check_len(name, v, 128)?;
-        }
-    }
-    let filter = Filter {
-        actor: q.actor.filter(|s| !s.is_empty()),
-        action: q.action.filter(|s| !s.is_empty()),
-        target: q.target.filter(|s| !s.is_empty()),
-        from: q.from.map(|t| t.timestamp_millis()),
-        to: q.to.map(|t| t.timestamp_millis()),
-    };
-    let (rows, total) = super::query(&state.pool, move |c| {
-        app::search(c, &filter, paging.offset(), paging.per_page)
-    })
-    .await?;
-    let items: Vec<AuditEntry> = rows.into_iter().map(AuditEntry::from).collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
+    let (filter, paging) = q.into_inner().filter()?;
+    let page = super::query(&state.pool, move |c| app::search(c, &filter, paging)).await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Records an event of another service (service role); an event whose `key` was recorded

@@ -5,65 +5,17 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
 use shared::pagination::{Page, Paging};
-use shared::time::from_ms;
 use shared::{ApiError, ApiResult};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Body, EDITORS};
 use crate::app::change_requests::{
-    self as app, APPLIED, ChangeRequestInput, NewDepartmentProposal, REJECTED, STATES,
+    self as app, APPLIED, ChangeRequestInput, ChangeRequestView, REJECTED,
 };
-use crate::db::change_requests::{self as store, ChangeRequestRow};
 use crate::startup::AppState;
 
 const BODY_LIMIT: usize = 64 * 1024;
 const PROPOSERS: &[Role] = &[Role::Liaison, Role::KbEditor, Role::Admin, Role::Service];
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ChangeRequestView {
-    pub id: i64,
-    /// `pending`, `applied` or `rejected`.
-    pub status: String,
-    pub ticket_id: Option<String>,
-    pub region: Option<String>,
-    pub department_code: Option<String>,
-    pub new_department: Option<NewDepartmentProposal>,
-    pub question: Option<String>,
-    pub answer: Option<String>,
-    pub note: String,
-    pub submitted_by: String,
-    pub created_by: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The FAQ entry (or department) the request became.
-    pub entry_code: Option<String>,
-    pub reason: Option<String>,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-impl TryFrom<ChangeRequestRow> for ChangeRequestView {
-    type Error = ApiError;
-    fn try_from(r: ChangeRequestRow) -> ApiResult<Self> {
-        Ok(ChangeRequestView {
-            new_department: app::proposal(&r)?,
-            id: r.id,
-            status: r.status,
-            ticket_id: r.ticket_id,
-            region: r.region,
-            department_code: r.department_code,
-            question: r.question,
-            answer: r.answer,
-            note: r.note,
-            submitted_by: r.submitted_by,
-            created_by: r.created_by,
-            created_at: from_ms(r.created_at),
-            entry_code: r.entry_code,
-            reason: r.reason,
-            decided_by: r.decided_by,
-            decided_at: r.decided_at.map(from_ms),
-        })
-    }
-}
 
 /// Proposes a change (liaison for their own department, kb_editor, admin, service). With an
 /// `Idempotency-Key` the same key answers the same change request (200 instead of 201).
@@ -80,19 +32,11 @@ pub async fn create_change_request(
     user.require(PROPOSERS)?;
     // Keys are per caller: another caller's key never answers with their request.
     let key = shared::web::idempotency_key(body.request())?.map(|k| format!("{}\n{k}", user.sub));
-    let mut input: ChangeRequestInput = body.json(BODY_LIMIT).await?;
-    if user.is(Role::Liaison) {
-        app::restrict_to(
-            &mut input,
-            user.department.as_deref().unwrap_or_default(),
-            &user.sub,
-        )?;
-    }
-    let (row, created) = shared::db::run(&state.pool, move |conn| {
-        app::submit(conn, input, &user.sub, key)
+    let input: ChangeRequestInput = body.json(BODY_LIMIT).await?;
+    let (view, created) = shared::db::run(&state.pool, move |conn| {
+        app::submit(conn, input, &user, key)
     })
     .await?;
-    let view = ChangeRequestView::try_from(row)?;
     Ok(if created {
         HttpResponse::Created().json(view)
     } else {
@@ -125,22 +69,8 @@ pub async fn list_change_requests(
     let q = query.into_inner();
     let paging = Paging::of(q.page, q.per_page)?;
     let status = q.status.filter(|s| !s.is_empty());
-    if let Some(s) = &status
-        && !STATES.contains(&s.as_str())
-    {
-        return Err(ApiError::bad_request(
-            "`status` must be pending, applied or rejected",
-        ));
-    }
-    let (rows, total) = super::query(&state.pool, move |conn| {
-        store::list(conn, status.as_deref(), paging.offset(), paging.per_page)
-    })
-    .await?;
-    let items = rows
-        .into_iter()
-        .map(ChangeRequestView::try_from)
-        .collect::<ApiResult<_>>()?;
-    Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
+    let page = shared::db::run(&state.pool, move |conn| app::list(conn, status, paging)).await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 fn parse_id(raw: &str) -> ApiResult<i64> {
@@ -164,11 +94,8 @@ pub async fn get_change_request(
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::KbEditor, Role::Admin, Role::Service, Role::Liaison])?;
     let id = parse_id(&path)?;
-    let row = super::query(&state.pool, move |conn| store::get(conn, id)).await?;
-    let row = row
-        .filter(|r| !user.is(Role::Liaison) || r.department_code == user.department)
-        .ok_or_else(|| ApiError::not_found(format!("no change request {id}")))?;
-    Ok(HttpResponse::Ok().json(ChangeRequestView::try_from(row)?))
+    let view = shared::db::run(&state.pool, move |conn| app::get(conn, id, &user)).await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -29,6 +29,24 @@ pub struct DepartmentQuery {
     pub per_page: Option<i64>,
 }
 
+impl DepartmentQuery {
+    /// The region and text asked for (empty ones dropped, the text trimmed) and the page.
+    fn checked(self) -> ApiResult<(Option<String>, Option<String>, Paging)> {
+        let paging = Paging::of(self.page, self.per_page)?;
+        if let Some(r) = &self.region {
+            check_len("region", r, 64)?;
+        }
+        let text = self
+            .q
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        if let Some(t) = &text {
+            check_len("q", t, 100)?;
+        }
+        Ok((self.region.filter(|r| !r.is_empty()), text, paging))
+    }
+}
+
 /// Departments, by region and text, a page at a time.
 #[utoipa::path(tag = "directory", params(DepartmentQuery),
     responses((status = 200, body = Page<Department>), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem)))]
@@ -38,23 +56,9 @@ pub async fn list_departments(
     state: web::Data<AppState>,
     query: web::Query<DepartmentQuery>,
 ) -> ApiResult<HttpResponse> {
-    let q = query.into_inner();
-    let paging = Paging::of(q.page, q.per_page)?;
-    if let Some(r) = &q.region {
-        check_len("region", r, 64)?;
-    }
-    let text = q.q.filter(|t| !t.trim().is_empty());
-    if let Some(t) = &text {
-        check_len("q", t, 100)?;
-    }
-    let region = q.region.filter(|r| !r.is_empty());
+    let (region, text, paging) = query.into_inner().checked()?;
     let page = shared::db::run(&state.pool, move |conn| {
-        lookup::departments(
-            conn,
-            region.as_deref(),
-            text.as_deref().map(str::trim),
-            paging,
-        )
+        lookup::departments(conn, region.as_deref(), text.as_deref(), paging)
     })
     .await?;
     Ok(HttpResponse::Ok().json(page))

@@ -5,7 +5,6 @@ use serde::Deserialize;
 use shared::auth::{AuthUser, Role};
 use shared::contract::knowledge::FaqRevision;
 use shared::pagination::{Page, Paging};
-use shared::web::check_len;
 use shared::{ApiError, ApiResult};
 use utoipa::IntoParams;
 
@@ -45,31 +44,9 @@ pub async fn list_faqs(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let paging = Paging::of(q.page, q.per_page)?;
-    let status = match (is_editor(&user), q.status) {
-        (true, Some(s)) if review::is_state(&s) => Some(s),
-        (true, Some(_)) => {
-            return Err(ApiError::bad_request(
-                "`status` must be draft, pending, published or retired",
-            ));
-        }
-        (true, None) => None,
-        (false, _) => Some(review::PUBLISHED.to_string()),
-    };
-    if let Some(d) = &q.department {
-        check_len("department", d, 64)?;
-    }
-    let department = q.department.filter(|d| !d.is_empty());
-    let (items, total) = super::query(&state.pool, move |conn| {
-        kb::list_faqs(
-            conn,
-            department.as_deref(),
-            status.as_deref(),
-            paging.offset(),
-            paging.per_page,
-        )
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
+    let filter = faqs::FaqFilter::of(is_editor(&user), q.department, q.status)?;
+    let page = shared::db::run(&state.pool, move |conn| faqs::list(conn, &filter, paging)).await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// One FAQ entry (non-editors see published entries only).
@@ -111,22 +88,7 @@ pub async fn faq_revisions(
         faqs::revisions(conn, &code, editor)
     })
     .await?;
-    let view: Vec<FaqRevision> = revisions
-        .into_iter()
-        .map(|(r, keywords)| FaqRevision {
-            revision: r.revision,
-            department: r.department,
-            question: r.question,
-            answer: r.answer,
-            authorized: r.authorized,
-            status: r.status,
-            keywords,
-            changed_by: r.changed_by,
-            changed_at: shared::time::from_ms(r.changed_at),
-            note: r.note,
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json(revisions))
 }
 
 /// Creates an FAQ entry as a draft or pending review (kb_editor, admin).

@@ -9,7 +9,7 @@ use shared::{ApiError, ApiResult};
 use utoipa::ToSchema;
 
 use super::{EDITORS, check_json_content_type, read_body};
-use crate::import::{self, ImportReport, Kind};
+use crate::import::{self, ImportReport, Kind, Source};
 use crate::startup::AppState;
 
 /// Uploads are the size of the reference data with room to grow.
@@ -55,26 +55,25 @@ pub async fn run_import(
 ) -> ApiResult<HttpResponse> {
     user.require(EDITORS)?;
     let bytes = read_body(body, BODY_LIMIT).await?;
-    let report: ImportReport = if bytes.iter().all(u8::is_ascii_whitespace) {
-        let dir = state.import_dir.clone();
-        shared::db::run(&state.pool, move |conn| import::import_dir(conn, &dir)).await?
-    } else {
-        check_json_content_type(&req)?;
-        let upload: ImportUpload = serde_json::from_slice(&bytes)
-            .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
-        let files = upload.files();
-        if files.is_empty() {
-            return Err(ApiError::bad_request("no files in the upload"));
-        }
-        shared::db::run(&state.pool, move |conn| import::import_texts(conn, &files)).await?
-    };
-    tracing::info!(
-        by = %user.sub,
-        created = report.created(),
-        updated = report.updated(),
-        rejected = report.rejected(),
-        took_ms = report.took_ms,
-        "import"
-    );
+    let source = source(&req, &bytes, &state)?;
+    let report = shared::db::run(&state.pool, move |conn| {
+        import::run(conn, source, &user.sub)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// An empty body imports the server's folder; otherwise the body is an [`ImportUpload`].
+fn source(req: &HttpRequest, bytes: &[u8], state: &AppState) -> ApiResult<Source> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Source::Folder(state.import_dir.clone()));
+    }
+    check_json_content_type(req)?;
+    let upload: ImportUpload = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
+    let files = upload.files();
+    if files.is_empty() {
+        return Err(ApiError::bad_request("no files in the upload"));
+    }
+    Ok(Source::Texts(files))
 }

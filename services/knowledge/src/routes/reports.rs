@@ -22,6 +22,22 @@ pub struct UnansweredParams {
     pub per_page: Option<i64>,
 }
 
+impl UnansweredParams {
+    fn status(&self) -> ApiResult<Status> {
+        Ok(match self.status.as_deref().unwrap_or("open") {
+            "open" => Status::Open,
+            "answered" => Status::Answered,
+            "all" => Status::All,
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "`status` must be open, answered or all, not `{}`",
+                    other.chars().take(20).collect::<String>()
+                )));
+            }
+        })
+    }
+}
+
 /// Queries with no confident hit, most frequent first, with first and last time asked.
 #[utoipa::path(
     tag = "reports",
@@ -40,17 +56,7 @@ pub async fn unanswered(
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Supervisor, Role::KbEditor, Role::Admin])?;
     let paging = Paging::of(params.page, params.per_page)?;
-    let status = match params.status.as_deref().unwrap_or("open") {
-        "open" => Status::Open,
-        "answered" => Status::Answered,
-        "all" => Status::All,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "`status` must be open, answered or all, not `{}`",
-                other.chars().take(20).collect::<String>()
-            )));
-        }
-    };
+    let status = params.status()?;
     let (items, total) = super::query(&state.pool, move |conn| {
         db::unanswered::list(conn, status, paging.offset(), paging.per_page)
     })

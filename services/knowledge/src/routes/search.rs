@@ -4,8 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use serde::Deserialize;
 use shared::auth::{AuthUser, Role};
 use shared::{ApiError, ApiResult};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
+use crate::app::synonyms::{self, NewSynonym};
 use crate::db;
 use crate::search::{SearchResponse, Synonym};
 use crate::startup::AppState;
@@ -26,6 +27,19 @@ pub struct SearchParams {
     /// Hits to return, 1–50 (default 10).
     #[param(minimum = 1, maximum = 50)]
     pub limit: Option<i64>,
+}
+
+impl SearchParams {
+    /// How many hits, 1 to [`MAX_LIMIT`].
+    fn limit(&self) -> ApiResult<usize> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::bad_request(format!(
+                "`limit` must be between 1 and {MAX_LIMIT}"
+            )));
+        }
+        Ok(limit as usize)
+    }
 }
 
 /// Searches departments and FAQ entries.
@@ -49,17 +63,10 @@ pub async fn search(
     params: web::Query<SearchParams>,
 ) -> ApiResult<HttpResponse> {
     user.require(ANY_ROLE)?;
-    let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(format!(
-            "`limit` must be between 1 and {MAX_LIMIT}"
-        )));
-    }
+    let limit = params.limit()?;
     let q = params.q.as_deref().unwrap_or("");
     // CPU only (the index is in memory): run inline rather than on the blocking pool.
-    let res = state
-        .search
-        .search(q, params.region.as_deref(), limit as usize)?;
+    let res = state.search.search(q, params.region.as_deref(), limit)?;
     // Ten hits with their departments come to about 5 kB: one buffer of that size instead of
     // growing (and copying) a small one.
     let mut body = Vec::with_capacity(8 * 1024);
@@ -79,15 +86,6 @@ pub async fn list_synonyms(user: AuthUser, state: web::Data<AppState>) -> ApiRes
     user.require(ANY_ROLE)?;
     let list = super::query(&state.pool, db::search::all).await?;
     Ok(HttpResponse::Ok().json(list))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewSynonym {
-    /// What callers say (驾照), at most 20 characters.
-    pub term: String,
-    /// What the knowledge base says (驾驶证), at most 40 characters.
-    pub replacement: String,
 }
 
 /// Adds a synonym (kb_editor, admin); every replica uses it within a second.
@@ -110,28 +108,9 @@ pub async fn add_synonym(
 ) -> ApiResult<HttpResponse> {
     user.require(EDITORS)?;
     let body: NewSynonym = crate::routes::json_body(&req, payload, 4096).await?;
-    shared::web::check_required("term", &body.term, 20)?;
-    shared::web::check_required("replacement", &body.replacement, 40)?;
-    let term = body.term.trim().to_string();
-    let replacement = body.replacement.trim().to_string();
-    let norm = |s: &str| crate::search::text::normalize(s).replace(' ', "");
-    if norm(&term).is_empty() || norm(&replacement).is_empty() {
-        return Err(ApiError::bad_request(
-            "`term` and `replacement` need letters or characters",
-        ));
-    }
-    if norm(&term) == norm(&replacement) {
-        return Err(ApiError::bad_request(
-            "`term` and `replacement` are the same",
-        ));
-    }
-    let by = user.sub.clone();
+    let new = body.checked()?;
     let created = shared::db::run(&state.pool, move |conn| {
-        shared::db::write_tx(conn, |conn| {
-            let s = db::search::insert(conn, &term, &replacement, Some(&by))?;
-            db::changes::record(conn, db::changes::SYNONYM, &s.id.to_string())?;
-            Ok::<_, ApiError>(s)
-        })
+        synonyms::add(conn, &new, &user.sub)
     })
     .await?;
     Ok(HttpResponse::Created().json(created))

@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
-use shared::{ApiError, ApiResult};
 use utoipa::IntoParams;
 
 use crate::app;
@@ -12,7 +12,6 @@ use crate::domain::TicketType;
 use crate::domain::calendar::{CalendarAnswer, CalendarYearInput, CalendarYearOut};
 use crate::domain::deadlines::DeadlineAnswer;
 use crate::startup::AppState;
-use shared::time::cst_minute;
 
 const ANY_ROLE: &[Role] = Role::ALL;
 
@@ -35,22 +34,7 @@ pub async fn get_calendar(
     query: web::Query<CalendarQuery>,
 ) -> ApiResult<HttpResponse> {
     user.require(ANY_ROLE)?;
-    let c = state.calendar_state();
-    let years = c
-        .years
-        .into_iter()
-        .filter(|y| query.year.is_none_or(|q| q == y.year))
-        .map(|y| CalendarYearOut {
-            year: y.year,
-            holidays: y.holidays,
-            adjusted_workdays: y.adjusted_workdays,
-            source: y.source,
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(CalendarAnswer {
-        years,
-        working_hours: c.hours_text,
-    }))
+    Ok(HttpResponse::Ok().json(app::calendar::answer(&state, query.year)))
 }
 
 /// Stores (adds or replaces) one year of the calendar, in the shape of `calendar-2026.json`.
@@ -68,12 +52,7 @@ pub async fn put_calendar(
     user.require(&[Role::Admin])?;
     let year = body.into_inner().validate(path.into_inner())?;
     app::calendar::store_year(&state, &user, &year).await?;
-    Ok(HttpResponse::Ok().json(CalendarYearOut {
-        year: year.year,
-        holidays: year.holidays,
-        adjusted_workdays: year.adjusted_workdays,
-        source: year.source,
-    }))
+    Ok(HttpResponse::Ok().json(CalendarYearOut::from(year)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -102,21 +81,7 @@ pub async fn deadlines(
     user.require(ANY_ROLE)?;
     let q = query.into_inner();
     let from = q.from.unwrap_or_else(|| state.clock.now());
-    if !(2000..=2100).contains(&chrono::Datelike::year(&from)) {
-        return Err(ApiError::bad_request(
-            "`from` must be between 2000 and 2100",
-        ));
-    }
     let urgent = q.urgent.unwrap_or(false);
-    let cal = state.calendar();
-    let due = state.rules.reply_due(&cal, q.ticket_type, urgent, from);
-    Ok(HttpResponse::Ok().json(DeadlineAnswer {
-        ticket_type: q.ticket_type,
-        urgent,
-        from,
-        accept_due_at: state.rules.accept_due(&cal, from, due),
-        due_at: due,
-        due_at_local: cst_minute(due),
-        rule: state.rules.rule_text(q.ticket_type, urgent),
-    }))
+    let answer = app::calendar::deadlines(&state, q.ticket_type, urgent, from)?;
+    Ok(HttpResponse::Ok().json(answer))
 }
