@@ -314,6 +314,24 @@ impl Browser {
         e.send_keys(text).await.unwrap();
     }
 
+    /// Picks a department in the department picker `key` (views/picker.rs): types `text`,
+    /// clicks the result `code` (trying again while later keystrokes replace the results),
+    /// and waits until the picker shows it chosen.
+    pub async fn pick_department(&self, key: &str, text: &str, code: &str) {
+        self.fill(&format!("#pick-{key}"), text).await;
+        let css = format!("#pick-results-{key} [data-pick='{code}']");
+        for _ in 0..50 {
+            if let Ok(button) = self.client.find(Locator::Css(&css)).await
+                && button.click().await.is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        self.wait_text(&format!("#pick-{key} ~ [data-picked]"), code)
+            .await;
+    }
+
     /// Picks the option with this value in the `<select>` matching `css`.
     pub async fn select(&self, css: &str, value: &str) {
         let e = self.find(css).await;

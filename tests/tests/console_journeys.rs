@@ -134,9 +134,9 @@ async fn workbench_a_question_nobody_could_answer_is_answered_and_an_urgent_comp
     let sup = demo.browser().await;
     sup.sign_in("supervisor").await;
     sup.wait_text("#q-dispatch", &complaint).await;
-    sup.fill(&format!("#dq-{complaint}"), "昆明市人力资源")
+    let key = format!("dispatch-{complaint}");
+    sup.pick_department(&key, "昆明市人力资源", "530100-rsj")
         .await;
-    click_when_ready(&sup, &format!("#dr-{complaint} [data-pick='530100-rsj']")).await;
     sup.click(&format!(
         "form[hx-post='/board/tickets/{complaint}/dispatch'] button[type=submit]"
     ))

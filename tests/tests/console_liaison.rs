@@ -4,8 +4,7 @@
 //! dispatches a new complaint from its page.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use e2e::browser::{Browser, Demo};
-use fantoccini::Locator;
+use e2e::browser::Demo;
 use serde_json::{Value, json};
 
 async fn create_ticket(demo: &Demo, token: &str, body: Value) -> Value {
@@ -28,28 +27,6 @@ fn no_info(query: &str) -> Value {
         "type": "no_info", "summary": format!("查无信息：{query}"), "region": "530100",
         "query": query, "caller": {"name": "李先生", "phone": "13800001111"}
     })
-}
-
-/// Picks a department in the picker `key` by typing `text` and choosing `code`.
-async fn pick(b: &Browser, key: &str, text: &str, code: &str) {
-    b.fill(&format!("#pick-{key}"), text).await;
-    choose(b, key, code).await;
-}
-
-/// Clicks the result `code` of the picker `key`; the results may be replaced by a later
-/// keystroke's answer between finding the button and clicking it, so it tries again.
-async fn choose(b: &Browser, key: &str, code: &str) {
-    let css = format!("#pick-results-{key} [data-pick='{code}']");
-    for _ in 0..50 {
-        if let Ok(button) = b.client.find(Locator::Css(&css)).await
-            && button.click().await.is_ok()
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    b.wait_text(&format!("#pick-{key} ~ [data-picked]"), code)
-        .await;
 }
 
 #[tokio::test]
@@ -126,7 +103,8 @@ async fn workbench_a_liaison_works_the_inbox_and_a_supervisor_dispatches() {
     li.wait_for("#pick-results-replenish [data-pick='530100-rsj']")
         .await;
     li.screenshot("replenish-picker").await;
-    choose(&li, "replenish", "530100-rsj").await;
+    li.pick_department("replenish", "昆明人社局", "530100-rsj")
+        .await;
     li.fill("#rp-note", "社保卡补办由人社局负责").await;
     // The question is filled in from the caller's query; without its answer the knowledge
     // base would refuse the facts, so the form says so and keeps what was typed.
@@ -176,7 +154,8 @@ async fn workbench_a_liaison_works_the_inbox_and_a_supervisor_dispatches() {
     sup.sign_in("supervisor").await;
     sup.goto(&format!("/tickets/{complaint_id}")).await;
     sup.wait_text("#ticket-status", "受理").await;
-    pick(&sup, "dispatch", "530100-rsj", "530100-rsj").await;
+    sup.pick_department("dispatch", "530100-rsj", "530100-rsj")
+        .await;
     sup.screenshot("ticket-supervisor").await;
     sup.click("form[data-action=dispatch] button[type=submit]")
         .await;

@@ -173,12 +173,15 @@ async fn workbench_the_supervisor_works_the_board_retries_a_dead_fax_and_reads_t
     assert!(bottom.as_f64().unwrap() < 200.0, "queues start at {bottom}");
 
     // Dispatch the urgent complaint: type, pick 昆明市人力资源和社会保障局, dispatch.
-    b.fill(&format!("#dq-{urgent_id}"), "昆明市人力资源").await;
-    let choice = format!("#dr-{urgent_id} [data-pick='530100-rsj']");
+    b.fill(&format!("#pick-dispatch-{urgent_id}"), "昆明市人力资源")
+        .await;
+    let choice = format!("#pick-results-dispatch-{urgent_id} [data-pick='530100-rsj']");
     b.find(&choice).await;
     b.screenshot("supervisor-board").await;
     b.click(&choice).await;
-    let picked = b.text(&format!("#dr-{urgent_id}")).await;
+    let picked = b
+        .text(&format!("#pick-dispatch-{urgent_id} ~ [data-picked]"))
+        .await;
     assert!(picked.contains("昆明市人力资源和社会保障局"), "{picked}");
     b.click(&format!(
         "form[hx-post='/board/tickets/{urgent_id}/dispatch'] button[type=submit]"

@@ -7,13 +7,13 @@ use actix_web::{HttpResponse, web};
 const HTMX: &str = include_str!("../../assets/htmx.min.js");
 const CONSOLE_JS: &str = concat!(
     include_str!("../../assets/js/base.js"),
+    include_str!("../../assets/js/picker.js"),
     include_str!("../../assets/js/operator.js"),
-    include_str!("../../assets/js/tickets.js"),
     include_str!("../../assets/js/knowledge.js"),
-    include_str!("../../assets/js/supervisor.js"),
 );
 const CONSOLE_CSS: &str = concat!(
     include_str!("../../assets/css/base.css"),
+    include_str!("../../assets/css/picker.css"),
     include_str!("../../assets/css/operator.css"),
     include_str!("../../assets/css/tickets.css"),
     include_str!("../../assets/css/knowledge.css"),

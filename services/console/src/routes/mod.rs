@@ -22,7 +22,23 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .configure(tickets::register)
         .configure(knowledge::register)
         .configure(supervisor::register)
-        .configure(admin::register);
+        .configure(admin::register)
+        .route(
+            crate::views::picker::PICK_PATH,
+            web::get().to(pick_departments),
+        );
+}
+
+/// The department picker's results as one types (an htmx fragment; views/picker.rs).
+async fn pick_departments(
+    user: crate::session::CurrentUser,
+    api: web::Data<crate::api::Api>,
+    query: web::Query<PickQuery>,
+) -> Result<actix_web::HttpResponse, crate::error::PageError> {
+    let q = query.q.trim();
+    let found: Vec<crate::api::types::DepartmentRef> =
+        crate::api::knowledge::find_departments(&api, &user, q).await?;
+    Ok(html(crate::views::picker::results(&found, q)))
 }
 
 /// Whether the request came from htmx (a partial update) rather than a page load.

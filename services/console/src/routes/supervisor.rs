@@ -10,19 +10,17 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::api::knowledge::find_departments;
 use crate::api::types::Page;
 use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
-use crate::routes::{PickQuery, html};
+use crate::routes::html;
 use crate::session::{CurrentUser, User};
 use crate::views::format;
 use crate::views::layout;
 use crate::views::supervisor::{self as view, Board, Queue, data};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/board/departments", web::get().to(departments))
-        .route("/board/tickets/{id}/dispatch", web::post().to(dispatch))
+    cfg.route("/board/tickets/{id}/dispatch", web::post().to(dispatch))
         .route(
             "/board/tickets/{id}/extend/approve",
             web::post().to(extend_approve),
@@ -158,17 +156,6 @@ async fn board_after(user: &User, api: &Api, message: &str) -> Result<HttpRespon
         (view::board(&board))
         (view::flash_oob("ok", message))
     }))
-}
-
-/// The department picker's results as one types.
-async fn departments(
-    user: CurrentUser,
-    api: web::Data<Api>,
-    query: web::Query<PickQuery>,
-) -> Result<HttpResponse, PageError> {
-    let q = query.q.trim();
-    let found: Vec<data::Department> = find_departments(&api, &user, q).await?;
-    Ok(html(view::department_choices(&found, q)))
 }
 
 #[derive(Deserialize)]

@@ -8,20 +8,17 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::auth::Role;
 
-use crate::api::knowledge::find_departments;
-use crate::api::types::{DepartmentRef, Event, Page, Ticket};
+use crate::api::types::{Event, Page, Ticket};
 use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
-use crate::routes::{PickQuery, html, is_htmx, see_other};
+use crate::routes::{html, is_htmx, see_other};
 use crate::session::{CurrentUser, User};
 use crate::views::layout;
 use crate::views::tickets::api_types::{DepartmentName, ExtensionOf};
 use crate::views::tickets::{self as view, ListFilter, RegionNames, TABS, TicketView};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    // The picker first: its path would otherwise read as a ticket number.
-    cfg.route("/tickets/departments", web::get().to(pick_department))
-        .route("/tickets", web::get().to(list))
+    cfg.route("/tickets", web::get().to(list))
         .route("/tickets/{id}", web::get().to(ticket))
         .route("/tickets/{id}/{action}", web::post().to(act));
 }
@@ -210,20 +207,6 @@ async fn ticket(
         nav_path(&user),
         view::ticket_page(&v, &user),
     )))
-}
-
-/// The department picker's results (an htmx fragment).
-async fn pick_department(
-    user: CurrentUser,
-    api: web::Data<Api>,
-    query: web::Query<PickQuery>,
-) -> Result<HttpResponse, PageError> {
-    let q = query.q.trim();
-    if q.is_empty() {
-        return Ok(html(maud::html! {}));
-    }
-    let found: Vec<DepartmentRef> = find_departments(&api, &user, q).await?;
-    Ok(html(view::department_hits(&found)))
 }
 
 /// A form's fields, by name (`""` when absent).

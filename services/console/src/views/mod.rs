@@ -7,5 +7,6 @@ pub mod knowledge;
 pub mod layout;
 pub mod login;
 pub mod operator;
+pub mod picker;
 pub mod supervisor;
 pub mod tickets;

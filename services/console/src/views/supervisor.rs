@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
-use crate::views::format;
+use crate::views::{format, picker};
 
 /// The parts of the services' answers these screens read.
 pub mod data {
@@ -373,23 +373,13 @@ fn dept_line(t: &Ticket) -> Markup {
     }
 }
 
-/// A search-as-you-type department picker and the dispatch button. The search input names its
-/// own target and swap: it would otherwise inherit the form's (the whole board, outerHTML).
+/// The department picker and the dispatch button.
 fn dispatch_form(t: &Ticket, button: &str) -> Markup {
-    let input = format!("dq-{}", t.id);
-    let results = format!("dr-{}", t.id);
     html! {
-        form.dispatch.picker hx-post={ "/board/tickets/" (t.id) "/dispatch" }
-            hx-target="#board" hx-swap="outerHTML" data-picker {
-            label for=(input) { "承办部门" }
-            div.pickrow {
-                input id=(input) type="search" name="q" autocomplete="off" placeholder="输入部门名称或简称"
-                    hx-get="/board/departments" hx-trigger="input changed delay:100ms, search"
-                    hx-target={ "#" (results) } hx-swap="innerHTML" aria-controls=(results);
-                input type="hidden" name="department" value="";
-                button.primary type="submit" { (button) }
-            }
-            div.pick-results id=(results) role="listbox" {}
+        form.dispatch hx-post={ "/board/tickets/" (t.id) "/dispatch" }
+            hx-target="#board" hx-swap="outerHTML" {
+            (picker::department("department", &format!("dispatch-{}", t.id), "承办部门"))
+            button.primary type="submit" { (button) }
         }
     }
 }
@@ -466,23 +456,6 @@ fn callback_item(t: &Ticket) -> Markup {
             button type="submit" name="satisfaction" value="satisfied" { "满意" }
             button type="submit" name="satisfaction" value="basically_satisfied" { "基本满意" }
             button.danger type="submit" name="satisfaction" value="dissatisfied" { "不满意" }
-        }
-    }
-}
-
-/// The picker's results: each a button the script turns into the chosen department.
-pub fn department_choices(items: &[data::Department], query: &str) -> Markup {
-    html! {
-        @if query.trim().is_empty() {
-        } @else if items.is_empty() {
-            p.muted { "未找到“" (query) "”相关的部门。" }
-        } @else {
-            @for d in items {
-                button.pick type="button" role="option" data-pick=(d.code) data-name=(d.name) {
-                    (d.name) " " span.muted { (d.code) }
-                    @if d.status == "merged" { " " span.badge { "已撤并" } }
-                }
-            }
         }
     }
 }
@@ -910,7 +883,7 @@ mod tests {
         assert!(html.contains("href=\"/tickets/T20261204-000001\""));
         assert!(html.contains("待派单") && html.contains("紧急") && html.contains("剩余 2天0小时"));
         assert!(html.contains("hx-post=\"/board/tickets/T20261204-000001/dispatch\""));
-        assert!(html.contains("label for=\"dq-T20261204-000001\""));
+        assert!(html.contains("label for=\"pick-dispatch-T20261204-000001\""));
         assert!(html.contains("重新派单") && html.contains("驳回退单"));
         assert!(html.contains("&lt;b&gt;窗口"), "summaries are escaped");
         assert!(!html.contains("style="));

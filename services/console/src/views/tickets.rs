@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use shared::auth::Role;
 
-use crate::api::types::{DepartmentRef, Event, Page, Ticket};
+use crate::api::types::{Event, Page, Ticket};
 use crate::session::{User, role_label};
-use crate::views::format;
 use crate::views::layout::csrf_field;
+use crate::views::{format, picker};
 
 /// Parts of the services' answers only these screens read.
 pub mod api_types {
@@ -534,45 +534,6 @@ fn folded(id: &str, user: &User, action: &str, title: &str, body: Markup) -> Mar
     }
 }
 
-/// A search-as-you-type department picker filling the hidden `name` field.
-fn department_picker(name: &str, key: &str, label: &str) -> Markup {
-    let input = format!("pick-{key}");
-    let results = format!("pick-results-{key}");
-    html! {
-        div.picker data-picker {
-            label for=(input) { (label) }
-            input id=(input) type="search" name="q" autocomplete="off" placeholder="输入部门名称、简称或代码"
-                hx-get="/tickets/departments" hx-trigger="input changed delay:100ms, search"
-                hx-target={ "#" (results) } hx-include="this" hx-params="q";
-            input type="hidden" name=(name) value="" data-picked-code;
-            div.pick-results id=(results) {}
-            p.picked data-picked { span.muted { "尚未选择部门" } }
-        }
-    }
-}
-
-/// The results of the department picker.
-pub fn department_hits(hits: &[DepartmentRef]) -> Markup {
-    html! {
-        @if hits.is_empty() {
-            p.muted { "没有找到部门。" }
-        }
-        @else {
-            p.muted.pick-hint { "点选部门，或按 Enter 选第一个：" }
-        }
-        ul.hits {
-            @for d in hits {
-                li {
-                    button type="button" data-pick=(d.code) data-pick-name=(d.name) {
-                        (d.name) " " span.muted { "（" (d.code) "）" }
-                        @if d.status.as_deref() == Some("merged") { " " span.badge { "已合并" } }
-                    }
-                }
-            }
-        }
-    }
-}
-
 fn liaison_forms(v: &TicketView, user: &User) -> Markup {
     let t = v.ticket;
     let id = &t.id;
@@ -639,7 +600,7 @@ fn replenish_form(v: &TicketView, user: &User) -> Markup {
                 div.choice {
                     fieldset.known {
                         legend { "甲：知识库已有的部门" }
-                        (department_picker("department_code", "replenish", "查找部门"))
+                        (picker::department("department_code", "replenish", "查找部门"))
                     }
                     fieldset {
                         legend { "乙：或新增部门" }
@@ -708,7 +669,7 @@ fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
         @if matches!(s, "new" | "returned" | "reopened") {
             (action_form(id, "dispatch", user, "card", html! {
                 h2 { "派单" }
-                (department_picker("department", "dispatch", "承办部门"))
+                (picker::department("department", "dispatch", "承办部门"))
                 div.actions { button.primary type="submit" { "派单" } }
             }))
         }
