@@ -58,6 +58,11 @@ impl WorkingHours {
     pub fn end_of_day(&self) -> NaiveTime {
         self.0.last().map(|r| r.1).unwrap_or(NaiveTime::MIN)
     }
+
+    /// Minutes of work in a working day (420 for 09:00–12:00 and 13:30–17:30).
+    pub fn minutes_per_day(&self) -> i64 {
+        self.0.iter().map(|(a, b)| (*b - *a).num_minutes()).sum()
+    }
 }
 
 impl Default for WorkingHours {

@@ -69,8 +69,17 @@ pub struct TicketsSettings {
     pub calendar_refresh: Duration,
     #[serde(rename = "supervisor_email", deserialize_with = "list")]
     pub supervisor_emails: Vec<String>,
+    #[serde(rename = "supervisor_mobile", deserialize_with = "list")]
+    pub supervisor_mobiles: Vec<String>,
     pub centre_fax: Option<String>,
     pub centre_email: Option<String>,
+    /// Minutes after which an urgent complaint nobody dispatched goes to the department the
+    /// operator named; 0: never.
+    #[serde(rename = "tickets_urgent_auto_dispatch_minutes")]
+    pub urgent_auto_dispatch_minutes: u32,
+    /// Reminders to a department before its reply deadline, in working time (`1d,2h`).
+    #[serde(rename = "tickets_reminders")]
+    pub reminders: String,
 }
 
 impl Default for TicketsSettings {
@@ -91,8 +100,11 @@ impl Default for TicketsSettings {
             escalation_interval: Duration::from_millis(60_000),
             calendar_refresh: Duration::from_millis(60_000),
             supervisor_emails: Vec::new(),
+            supervisor_mobiles: Vec::new(),
             centre_fax: None,
             centre_email: None,
+            urgent_auto_dispatch_minutes: 15,
+            reminders: "1d,2h".into(),
         }
     }
 }
@@ -170,14 +182,29 @@ impl TicketsSettings {
             "none",
         ),
         Variable::new(
+            "supervisor_mobile",
+            "supervisors' mobile numbers for urgent alerts by SMS (comma-separated)",
+            "none",
+        ),
+        Variable::new(
             "centre_fax",
-            "the centre's fax number, on notifications",
+            "the centre's fax number: on notifications, and where liaisons' replies to urgent complaints are faxed",
             "none",
         ),
         Variable::new(
             "centre_email",
-            "the centre's e-mail address, on notifications",
+            "the centre's e-mail address: where liaisons' replies to urgent complaints are mailed",
             "none",
+        ),
+        Variable::new(
+            "tickets_urgent_auto_dispatch_minutes",
+            "an urgent complaint nobody dispatched goes to the operator's department after this many minutes (0: never)",
+            "15",
+        ),
+        Variable::new(
+            "tickets_reminders",
+            "reminders before a reply deadline, in working days (d) or hours (h)",
+            "1d,2h",
         ),
     ];
 
@@ -205,6 +232,7 @@ impl TicketsSettings {
 #[derive(Debug, Clone, Default)]
 pub struct Recipients {
     pub supervisor_emails: Vec<String>,
+    pub supervisor_mobiles: Vec<String>,
     pub centre_fax: Option<String>,
     pub centre_email: Option<String>,
 }
@@ -216,6 +244,10 @@ pub struct JobSettings {
     pub relay_max_backoff: Duration,
     pub escalation_interval: Duration,
     pub calendar_refresh: Duration,
+    /// When an urgent complaint nobody dispatched is dispatched by itself (`None`: never).
+    pub auto_dispatch_after: Option<chrono::Duration>,
+    /// The reminders before a reply deadline, longest first.
+    pub reminders: Vec<crate::domain::alerts::Lead>,
 }
 
 /// Shared state every handler and job can reach.
@@ -286,11 +318,25 @@ impl Application {
             relay_max_backoff: own.relay_max_backoff,
             escalation_interval: own.escalation_interval,
             calendar_refresh: own.calendar_refresh,
+            auto_dispatch_after: (own.urgent_auto_dispatch_minutes > 0)
+                .then(|| chrono::Duration::minutes(i64::from(own.urgent_auto_dispatch_minutes))),
+            reminders: crate::domain::alerts::parse_leads(&own.reminders)
+                .map_err(|e| format!("HOTLINE_TICKETS_REMINDERS: {e}"))?,
         };
+        // Set but empty is not set.
+        let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        let (centre_fax, centre_email) = (given(&own.centre_fax), given(&own.centre_email));
+        if centre_fax.is_none() && centre_email.is_none() {
+            tracing::warn!(
+                "neither HOTLINE_CENTRE_FAX nor HOTLINE_CENTRE_EMAIL is set: liaisons' replies to \
+                 urgent complaints will wait (pending) until one is"
+            );
+        }
         let recipients = Recipients {
             supervisor_emails: own.supervisor_emails.clone(),
-            centre_fax: own.centre_fax.clone(),
-            centre_email: own.centre_email.clone(),
+            supervisor_mobiles: own.supervisor_mobiles.clone(),
+            centre_fax,
+            centre_email,
         };
         let knowledge = KnowledgeClient(ServiceClient::new(
             &settings.urls.knowledge,

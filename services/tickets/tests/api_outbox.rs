@@ -14,9 +14,36 @@ async fn urgent_complaint_faxes_and_mails_the_liaisons_and_the_reply_goes_to_the
     let peer = Peer::start().await;
     let app = spawn_app(&peer.url).await;
     let id = app.complaint(true).await;
+    // Issue 18: an urgent complaint waiting for dispatch alerts the supervisors at once, by
+    // e-mail and SMS, with the ticket number in the subject's data.
+    eventually(5, "the supervisors alerted", || async {
+        peer.notifications_for(&id).len() == 3
+    })
+    .await;
+    let alerts = peer.notifications_for(&id);
+    let mut to: Vec<(&str, &str, &str)> = alerts
+        .iter()
+        .map(|n| {
+            (
+                n.body["template"].as_str().unwrap(),
+                n.body["channel"].as_str().unwrap(),
+                n.body["to"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    to.sort();
+    assert_eq!(
+        to,
+        vec![
+            ("sms_urgent_alert", "sms", "13800000001"),
+            ("urgent_alert", "email", "boss@hotline.example"),
+            ("urgent_alert", "email", "deputy@hotline.example"),
+        ]
+    );
     assert!(
-        peer.notifications_for(&id).is_empty(),
-        "nothing before dispatch"
+        alerts
+            .iter()
+            .all(|n| n.body["data"]["ticket_id"] == id.as_str())
     );
     app.must(
         &id,
@@ -25,11 +52,23 @@ async fn urgent_complaint_faxes_and_mails_the_liaisons_and_the_reply_goes_to_the
         json!({"department": GAJ}),
     )
     .await;
-    eventually(5, "peer.notifications_for(&id).len() == 4", || async {
-        peer.notifications_for(&id).len() == 4
+    let of = |template: &'static str| {
+        let peer = &peer;
+        let id = id.clone();
+        move || {
+            peer.notifications_for(&id)
+                .into_iter()
+                .filter(|n| n.body["template"] == template)
+                .collect::<Vec<_>>()
+        }
+    };
+    eventually(5, "fax, mail and SMS to the liaisons", || async {
+        of("urgent_complaint")().len() == 4 && of("sms_dispatch")().len() == 1
     })
     .await;
-    let sent = peer.notifications_for(&id);
+    // Both liaisons share one mobile number: one text.
+    assert_eq!(of("sms_dispatch")()[0].body["to"], "13900000000");
+    let sent = of("urgent_complaint")();
     let mut faxes: Vec<&str> = sent
         .iter()
         .filter(|n| n.body["channel"] == "fax")
@@ -66,18 +105,30 @@ async fn urgent_complaint_faxes_and_mails_the_liaisons_and_the_reply_goes_to_the
     app.must(&id, "accept", &l, json!({})).await;
     app.must(&id, "reply", &l, json!({"body": "已约谈窗口负责人并整改"}))
         .await;
-    eventually(5, "peer.notifications_for(&id).len() == 6", || async {
-        peer.notifications_for(&id).len() == 6
+    eventually(5, "the centre's fax and mail, and the caller's", || async {
+        of("liaison_reply")().len() == 2 && of("caller_reply")().len() == 1
     })
     .await;
-    let sent = peer.notifications_for(&id);
-    let centre = sent
+    let mut centre: Vec<(String, String)> = of("liaison_reply")()
         .iter()
-        .find(|n| n.body["template"] == "liaison_reply")
-        .unwrap();
-    assert_eq!(centre.body["channel"], "fax");
-    assert_eq!(centre.body["to"], "0871-96128");
-    assert_eq!(centre.body["data"]["reply"], "已约谈窗口负责人并整改");
+        .map(|n| (n.body["channel"].to_string(), n.body["to"].to_string()))
+        .collect();
+    centre.sort();
+    assert_eq!(
+        centre,
+        vec![
+            (
+                "\"email\"".to_string(),
+                "\"centre@hotline.example\"".to_string()
+            ),
+            ("\"fax\"".to_string(), "\"0871-96128\"".to_string()),
+        ]
+    );
+    assert_eq!(
+        of("liaison_reply")()[0].body["data"]["reply"],
+        "已约谈窗口负责人并整改"
+    );
+    let sent = peer.notifications_for(&id);
     let caller = sent
         .iter()
         .find(|n| n.body["template"] == "caller_reply")
@@ -135,11 +186,16 @@ async fn ordinary_dispatch_and_no_info_mail_the_liaisons() {
     let peer = Peer::start().await;
     let app = spawn_app(&peer.url).await;
     let ni = app.no_info().await;
-    eventually(5, "peer.notifications_for(&ni).len() == 2", || async {
-        peer.notifications_for(&ni).len() == 2
+    // Two mails and a text asking the government office to sign for it (one shared mobile).
+    eventually(5, "peer.notifications_for(&ni).len() == 3", || async {
+        peer.notifications_for(&ni).len() == 3
     })
     .await;
-    for n in peer.notifications_for(&ni) {
+    let sent = peer.notifications_for(&ni);
+    let (texts, mails): (Vec<_>, Vec<_>) = sent.iter().partition(|n| n.body["channel"] == "sms");
+    assert_eq!(texts.len(), 1);
+    assert_eq!(texts[0].body["template"], "sms_dispatch");
+    for n in mails {
         assert_eq!(n.body["template"], "no_info_request");
         assert_eq!(n.body["channel"], "email");
         assert!(
@@ -158,15 +214,14 @@ async fn ordinary_dispatch_and_no_info_mail_the_liaisons() {
         json!({"department": RSJ}),
     )
     .await;
-    eventually(5, "peer.notifications_for(&id).len() == 2", || async {
-        peer.notifications_for(&id).len() == 2
+    eventually(5, "peer.notifications_for(&id).len() == 3", || async {
+        peer.notifications_for(&id).len() == 3
     })
     .await;
-    assert!(
-        peer.notifications_for(&id)
-            .iter()
-            .all(|n| n.body["template"] == "dispatch" && n.body["channel"] == "email")
-    );
+    assert!(peer.notifications_for(&id).iter().all(|n| {
+        (n.body["template"] == "dispatch" && n.body["channel"] == "email")
+            || (n.body["template"] == "sms_dispatch" && n.body["channel"] == "sms")
+    }));
     // A non-urgent reply without a caller e-mail notifies nobody.
     let mut body = complaint_body(false);
     body["caller"].as_object_mut().unwrap().remove("email");
@@ -187,8 +242,8 @@ async fn ordinary_dispatch_and_no_info_mail_the_liaisons() {
     .await;
     assert_eq!(
         peer.notifications_for(&quiet).len(),
-        2,
-        "only the dispatch mails"
+        3,
+        "only the dispatch mails and text"
     );
 }
 
@@ -199,10 +254,10 @@ async fn relay_survives_the_peer_being_down_then_up() {
     // Created while nothing listens: the ticket is taken, the mail waits in the outbox.
     let ni = app.no_info().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(app.outbox_pending().await, 1);
+    assert_eq!(app.outbox_pending().await, 2, "the mail and the text");
     let peer = Peer::start_at(port).await;
-    eventually(10, "peer.notifications_for(&ni).len() == 2", || async {
-        peer.notifications_for(&ni).len() == 2
+    eventually(10, "peer.notifications_for(&ni).len() == 3", || async {
+        peer.notifications_for(&ni).len() == 3
     })
     .await;
     eventually(5, "app.outbox_pending().await == 0", || async {
@@ -233,8 +288,9 @@ async fn relay_survives_the_peer_being_down_then_up() {
     peer.set_down(true);
     tokio::time::sleep(Duration::from_millis(400)).await;
     peer.set_down(false);
-    eventually(10, "peer.notifications_for(&id).len() == 4", || async {
-        peer.notifications_for(&id).len() == 4
+    // The supervisors' three alerts, then two faxes, two mails and a text to the liaisons.
+    eventually(10, "peer.notifications_for(&id).len() == 8", || async {
+        peer.notifications_for(&id).len() == 8
     })
     .await;
     eventually(5, "app.outbox_pending().await == 0", || async {
@@ -247,7 +303,7 @@ async fn relay_survives_the_peer_being_down_then_up() {
         .iter()
         .map(|n| n.key.clone().unwrap())
         .collect();
-    assert_eq!(keys.len(), 6);
+    assert_eq!(keys.len(), 11);
 }
 
 #[tokio::test]
@@ -365,5 +421,9 @@ async fn two_replicas_escalate_once_and_send_each_message_once() {
         .collect();
     let keys: std::collections::BTreeSet<_> = posts.iter().map(|c| c.key.clone()).collect();
     assert_eq!(posts.len(), keys.len());
-    assert_eq!(keys.len(), 4, "2 dispatch mails + 2 escalation mails");
+    assert_eq!(
+        keys.len(),
+        5,
+        "2 dispatch mails + 1 text + 2 escalation mails"
+    );
 }

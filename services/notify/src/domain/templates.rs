@@ -65,8 +65,8 @@ const TICKET: &[&str] = &[
     "department_name",
     "due_at",
 ];
-/// The messages the system sends (e-mail and fax, then the SMS texts).
-pub static DEFAULTS: [Seed; 8] = [
+/// The messages the system sends; those named `sms_…` are text messages.
+pub static DEFAULTS: [Seed; 12] = [
     Seed {
         name: "urgent_complaint",
         subject: "【紧急】{{ hotline_name }}工单 {{ ticket_id }}：{{ summary }}",
@@ -152,6 +152,50 @@ pub static DEFAULTS: [Seed; 8] = [
         body: "【{{ hotline_name }}】工单{{ ticket_id }}（{{ summary }}）将于{{ due_at }}\
          到期，请抓紧办理并按时回复。",
         extra: &[],
+    },
+    Seed {
+        name: "urgent_alert",
+        subject: "【紧急投诉待派单】工单 {{ ticket_id }}：{{ summary }}",
+        body: "各位值班长：\n\n\
+         刚受理一件紧急{{ type }}，尚未派单，请立即登录热线工作平台派单。\
+         如无人派单，系统将按话务员所填部门自动派单。\n\n\
+         工单编号：{{ ticket_id }}\n\
+         所属地区：{{ region }}\n\
+         话务员所填部门：{{ department_name }}\n\
+         事项摘要：{{ summary }}\n\
+         办理时限：{{ due_at }}\n\n\
+         详细内容：\n{{ details }}\n\n\
+         {{ hotline_name }}",
+        extra: &[],
+    },
+    Seed {
+        name: "sms_urgent_alert",
+        subject: "紧急投诉待派单 {{ ticket_id }}",
+        body: "【{{ hotline_name }}】紧急投诉{{ ticket_id }}待派单：{{ summary }}。\
+         请立即登录热线工作平台派单。",
+        extra: &[],
+    },
+    Seed {
+        name: "deadline_reminder",
+        subject: "【办理时限提醒】工单 {{ ticket_id }} 将于 {{ due_at }} 到期",
+        body: "{{ department_name }}联络员：\n\n\
+         贵单位承办的工单即将到期，请抓紧办理，并于 {{ due_at }} 前回复。\n\n\
+         工单编号：{{ ticket_id }}\n\
+         类型：{{ type }}\n\
+         事项摘要：{{ summary }}\n\n\
+         如确需延期，请在到期前登录热线工作平台申请延期并说明理由。\n\n\
+         {{ hotline_name }}",
+        extra: &[],
+    },
+    Seed {
+        name: "facts_rejected",
+        subject: "工单 {{ ticket_id }} 补充的信息未被采用",
+        body: "{{ department_name }}联络员：\n\n\
+         贵单位就工单 {{ ticket_id }}（{{ summary }}）补充的信息，知识库维护人员未予采用，\
+         理由如下：\n\n{{ reason }}\n\n\
+         请登录热线工作平台，按上述意见修改后重新提交。\n\n\
+         {{ hotline_name }}",
+        extra: &["reason"],
     },
 ];
 
@@ -504,6 +548,7 @@ mod tests {
             ("due_at", "2026-11-28 12:00"),
             ("query", "施工许可"),
             ("reply", "已责令停工"),
+            ("reason", "电话号码与官网不符"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
@@ -670,7 +715,7 @@ mod tests {
     fn the_ticket_services_data_fills_the_templates_it_names() {
         let sent = |extra: &[&str], liaisons: bool| {
             let mut data = ticket_data();
-            for k in ["query", "reply"] {
+            for k in ["query", "reply", "reason"] {
                 if !extra.contains(&k) {
                     data.remove(k);
                 }
@@ -695,6 +740,10 @@ mod tests {
             ("overdue_escalation", sent(&[], false)),
             ("sms_dispatch", sent(&[], true)),
             ("sms_deadline_reminder", sent(&[], true)),
+            ("urgent_alert", sent(&[], false)),
+            ("sms_urgent_alert", sent(&[], false)),
+            ("deadline_reminder", sent(&[], true)),
+            ("facts_rejected", sent(&["reason"], true)),
         ] {
             let seed = DEFAULTS.iter().find(|s| s.name == name).unwrap();
             for text in [seed.subject, seed.body] {

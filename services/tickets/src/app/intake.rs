@@ -204,10 +204,12 @@ impl Request {
                 dedup_key: None,
             },
         )?;
+        let mut outbox = notifications::on_created(&rec);
         if rec.status == Status::Dispatched {
-            for n in notifications::on_dispatch(&rec) {
-                db::outbox::insert_notification(c, &rec.id, &n, rec.created_at)?;
-            }
+            outbox.extend(notifications::on_dispatch(&rec));
+        }
+        for n in outbox {
+            db::outbox::insert_notification(c, &rec.id, &n, rec.created_at)?;
         }
         Ok(rec)
     }

@@ -324,6 +324,45 @@ pub fn due_for_escalation(
     records(rows)
 }
 
+/// Urgent complaints still `new` with a department named, taken at or before `created_before`,
+/// oldest first.
+pub fn urgent_waiting(
+    conn: &mut DbConnection,
+    created_before: i64,
+    limit: i64,
+) -> DbResult<Vec<TicketRecord>> {
+    let rows = tickets::table
+        .filter(tickets::status.eq(Status::New.as_str()))
+        .filter(tickets::urgent.eq(true))
+        .filter(tickets::ticket_type.eq(TicketType::Complaint.as_str()))
+        .filter(tickets::department.is_not_null())
+        .filter(tickets::created_at.le(created_before))
+        .select(TicketRow::as_select())
+        .order(tickets::created_at.asc())
+        .limit(limit)
+        .load(conn)?;
+    records(rows)
+}
+
+/// Tickets waiting for their department (dispatched or accepted) whose reply deadline is after
+/// `after` and at or before `until`, soonest first.
+pub fn awaiting_reply(
+    conn: &mut DbConnection,
+    after: i64,
+    until: i64,
+    limit: i64,
+) -> DbResult<Vec<TicketRecord>> {
+    let rows = tickets::table
+        .filter(tickets::status.eq_any([Status::Dispatched.as_str(), Status::Accepted.as_str()]))
+        .filter(tickets::due_at.gt(after))
+        .filter(tickets::due_at.le(until))
+        .select(TicketRow::as_select())
+        .order(tickets::due_at.asc())
+        .limit(limit)
+        .load(conn)?;
+    records(rows)
+}
+
 /// Marks the escalation of `due`; false when another replica did it first or the deadline
 /// moved meanwhile.
 pub fn mark_escalated(conn: &mut DbConnection, id: &str, due: i64) -> DbResult<bool> {

@@ -236,7 +236,14 @@ pub fn apply(
         ActionInput::KnowledgeRejected {
             change_request_id,
             reason,
-        } => json!({ "change_request_id": change_request_id, "reason": reason }),
+        } => {
+            outbox.extend(
+                notifications::on_facts_rejected(&r, reason)
+                    .into_iter()
+                    .map(OutboxItem::Notify),
+            );
+            json!({ "change_request_id": change_request_id, "reason": reason })
+        }
     };
     r.next_due_at = current_deadline(to, r.accept_due_at, r.due_at);
     Ok(Change {
@@ -272,7 +279,7 @@ mod tests {
         ));
         let c = apply(&t, &d, Role::Supervisor, now, &cal, &rules).unwrap();
         assert_eq!(c.to, Status::Dispatched);
-        assert_eq!(c.outbox.len(), 2);
+        assert_eq!(c.outbox.len(), 3, "fax, e-mail and the SMS to sign for it");
         assert!(c.record.accept_due_at.unwrap() <= c.record.due_at);
         let c = apply(
             &c.record,
@@ -290,7 +297,11 @@ mod tests {
         };
         let c = apply(&c.record, &reply, Role::Liaison, now, &cal, &rules).unwrap();
         assert_eq!(c.record.next_due_at, None);
-        assert_eq!(c.outbox.len(), 1, "urgent complaint reply faxes the centre");
+        assert_eq!(
+            c.outbox.len(),
+            2,
+            "urgent complaint reply to the centre's fax and e-mail"
+        );
         let cb = ActionInput::Callback {
             satisfaction: Satisfaction::Dissatisfied,
             note: None,

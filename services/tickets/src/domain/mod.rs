@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 pub mod access;
 pub mod action;
+pub mod alerts;
 pub mod calendar;
 pub mod deadlines;
 pub mod intake;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 pub use shared::contract::notify::Channel;
 
 use super::record::TicketRecord;
-use super::{TicketType, government_office};
+use super::{Status, TicketType, government_office};
 use shared::time::{cst_minute, from_ms};
 
 /// Who receives a notification; resolved into addresses at relay time.
@@ -16,9 +16,10 @@ use shared::time::{cst_minute, from_ms};
 pub enum Audience {
     /// The liaisons of a department (e-mail or fax from the knowledge service).
     Liaisons { department: String },
-    /// `HOTLINE_SUPERVISOR_EMAIL` (comma-separated).
+    /// `HOTLINE_SUPERVISOR_EMAIL` by e-mail, `HOTLINE_SUPERVISOR_MOBILE` by SMS
+    /// (comma-separated).
     Supervisors,
-    /// `HOTLINE_CENTRE_FAX` or `HOTLINE_CENTRE_EMAIL`.
+    /// `HOTLINE_CENTRE_FAX` by fax, `HOTLINE_CENTRE_EMAIL` by e-mail.
     Centre,
     /// The caller's own e-mail address.
     Caller { email: String },
@@ -77,30 +78,79 @@ fn is_urgent_complaint(t: &TicketRecord) -> bool {
     t.urgent && t.ticket_type == TicketType::Complaint
 }
 
-/// A ticket was dispatched (or a no-info ticket created, which is dispatched at once).
-pub fn on_dispatch(t: &TicketRecord) -> Vec<NotifyRequest> {
+/// The liaisons of the ticket's department (the region's government office without one).
+fn liaisons(t: &TicketRecord) -> Audience {
     let department = t
         .department
         .clone()
         .unwrap_or_else(|| government_office(&t.region));
-    let liaisons = Audience::Liaisons { department };
-    if t.ticket_type == TicketType::NoInfo {
-        vec![request("no_info_request", Channel::Email, liaisons, t)]
-    } else if is_urgent_complaint(t) {
+    Audience::Liaisons { department }
+}
+
+/// A ticket was taken. An urgent complaint that waits for a supervisor's dispatch alerts the
+/// supervisors at once, by e-mail and SMS.
+pub fn on_created(t: &TicketRecord) -> Vec<NotifyRequest> {
+    if is_urgent_complaint(t) && t.status == Status::New {
         vec![
-            request("urgent_complaint", Channel::Fax, liaisons.clone(), t),
-            request("urgent_complaint", Channel::Email, liaisons, t),
+            request("urgent_alert", Channel::Email, Audience::Supervisors, t),
+            request("sms_urgent_alert", Channel::Sms, Audience::Supervisors, t),
         ]
     } else {
-        vec![request("dispatch", Channel::Email, liaisons, t)]
+        Vec::new()
     }
 }
 
-/// A department replied.
+/// A ticket was dispatched (or a no-info ticket created, which is dispatched at once): the
+/// department's liaisons get it by e-mail (and fax when urgent), and an SMS asking them to
+/// sign for it, as 12345 hotlines do.
+pub fn on_dispatch(t: &TicketRecord) -> Vec<NotifyRequest> {
+    let liaisons = liaisons(t);
+    let mut out = if t.ticket_type == TicketType::NoInfo {
+        vec![request(
+            "no_info_request",
+            Channel::Email,
+            liaisons.clone(),
+            t,
+        )]
+    } else if is_urgent_complaint(t) {
+        vec![
+            request("urgent_complaint", Channel::Fax, liaisons.clone(), t),
+            request("urgent_complaint", Channel::Email, liaisons.clone(), t),
+        ]
+    } else {
+        vec![request("dispatch", Channel::Email, liaisons.clone(), t)]
+    };
+    out.push(request("sms_dispatch", Channel::Sms, liaisons, t));
+    out
+}
+
+/// A ticket's reply deadline is near and its department has not replied: e-mail and SMS.
+pub fn on_deadline_near(t: &TicketRecord) -> Vec<NotifyRequest> {
+    vec![
+        request("deadline_reminder", Channel::Email, liaisons(t), t),
+        request("sms_deadline_reminder", Channel::Sms, liaisons(t), t),
+    ]
+}
+
+/// The editor did not take a liaison's facts: they are told why.
+pub fn on_facts_rejected(t: &TicketRecord, reason: &str) -> Vec<NotifyRequest> {
+    let mut n = request("facts_rejected", Channel::Email, liaisons(t), t);
+    n.data.insert("reason".into(), reason.to_string());
+    vec![n]
+}
+
+/// A department replied. The reply to an urgent complaint goes to the centre by fax and by
+/// e-mail (each channel that is configured).
 pub fn on_reply(t: &TicketRecord) -> Vec<NotifyRequest> {
     let mut out = Vec::new();
     if is_urgent_complaint(t) {
         out.push(request("liaison_reply", Channel::Fax, Audience::Centre, t));
+        out.push(request(
+            "liaison_reply",
+            Channel::Email,
+            Audience::Centre,
+            t,
+        ));
     }
     if let Some(email) = t.caller_email.as_ref().filter(|e| !e.is_empty()) {
         out.push(request(
@@ -135,7 +185,9 @@ mod tests {
         let mut t = sample(TicketType::Complaint, true);
         t.department = Some("530100-gaj".into());
         let n = on_dispatch(&t);
-        assert_eq!(n.len(), 2);
+        assert_eq!(n.len(), 3);
+        assert_eq!(n[2].template, "sms_dispatch");
+        assert_eq!(n[2].channel, Channel::Sms);
         assert_eq!(n[0].channel, Channel::Fax);
         assert_eq!(n[0].template, "urgent_complaint");
         assert_eq!(
@@ -161,8 +213,30 @@ mod tests {
         let n = on_reply(&t);
         assert_eq!(n[0].audience, Audience::Centre);
         assert_eq!(n[0].channel, Channel::Fax);
-        assert_eq!(n[1].template, "caller_reply");
-        assert_eq!(n[1].data["reply"], "已处理");
+        assert_eq!(
+            (n[1].audience.clone(), n[1].channel),
+            (Audience::Centre, Channel::Email)
+        );
+        assert_eq!(n[2].template, "caller_reply");
+        assert_eq!(n[2].data["reply"], "已处理");
         assert_eq!(on_overdue(&t)[0].audience, Audience::Supervisors);
+        let rejected = on_facts_rejected(&ni, "号码有误");
+        assert_eq!(rejected[0].data["reason"], "号码有误");
+        assert_eq!(on_deadline_near(&t)[1].channel, Channel::Sms);
+    }
+
+    #[test]
+    fn only_an_urgent_complaint_waiting_for_dispatch_alerts_the_supervisors() {
+        let mut t = sample(TicketType::Complaint, true);
+        t.status = Status::New;
+        let n = on_created(&t);
+        assert_eq!(n.len(), 2);
+        assert!(n.iter().all(|n| n.audience == Audience::Supervisors));
+        assert_eq!(n[1].template, "sms_urgent_alert");
+        t.status = Status::Dispatched;
+        assert!(on_created(&t).is_empty());
+        t.status = Status::New;
+        t.urgent = false;
+        assert!(on_created(&t).is_empty());
     }
 }

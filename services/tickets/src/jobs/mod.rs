@@ -1,8 +1,10 @@
-//! Background work started by `Application`: the outbox relay, the escalation scan, and the
-//! calendar refresh (so that an admin's edit on one replica reaches the others).
+//! Background work started by `Application`: the outbox relay, the escalation scan, the alerts
+//! (automatic dispatch of urgent complaints, reminders before deadlines), and the calendar
+//! refresh (so that an admin's edit on one replica reaches the others).
 
 use crate::startup::AppState;
 
+pub mod alerts;
 pub mod calendar;
 pub mod escalation;
 pub mod relay;
@@ -27,6 +29,9 @@ pub fn start(state: AppState) {
             tokio::time::sleep(s.jobs.escalation_interval).await;
             if let Err(e) = escalation::run_once(&s).await {
                 tracing::warn!(error = %e, "escalation scan failed");
+            }
+            if let Err(e) = alerts::run_once(&s).await {
+                tracing::warn!(error = %e, "alerts scan failed");
             }
         }
     });

@@ -37,7 +37,33 @@ struct Resolved {
 enum Outcome {
     Done(Option<String>),
     Retry(String),
+    /// Retried like `Retry`, and the ticket says once that a message waits.
+    Waiting(String),
     Failed(String),
+}
+
+/// Audiences whose addresses are the hotline's settings, not the knowledge base's.
+fn configured_audience(a: &Audience) -> bool {
+    matches!(a, Audience::Supervisors | Audience::Centre)
+}
+
+fn audience_name(a: &Audience) -> &'static str {
+    match a {
+        Audience::Supervisors => "the supervisors",
+        Audience::Centre => "the hotline centre",
+        Audience::Liaisons { .. } => "the liaisons",
+        Audience::Caller { .. } => "the caller",
+    }
+}
+
+/// The variable that would give `audience` an address on `channel`.
+fn setting_for(a: &Audience, channel: Channel) -> &'static str {
+    match (a, channel) {
+        (Audience::Centre, Channel::Fax) => "HOTLINE_CENTRE_FAX",
+        (Audience::Centre, _) => "HOTLINE_CENTRE_EMAIL",
+        (_, Channel::Sms) => "HOTLINE_SUPERVISOR_MOBILE",
+        _ => "HOTLINE_SUPERVISOR_EMAIL",
+    }
 }
 
 fn wall_ms() -> i64 {
@@ -99,6 +125,37 @@ pub async fn run_once(state: &AppState) -> ApiResult<usize> {
                 let next = finish_at + i64::try_from(backoff.as_millis()).unwrap_or(i64::MAX / 2);
                 db::outbox::retry_later(c, id, &e, next)
             }
+            Outcome::Waiting(e) => {
+                if attempts == 0 {
+                    tracing::warn!(outbox = id, error = %e, "a notification waits for configuration");
+                }
+                let next = finish_at + i64::try_from(backoff.as_millis()).unwrap_or(i64::MAX / 2);
+                db::write_tx(c, |c| {
+                    db::outbox::retry_later(c, id, &e, next)?;
+                    let Some(t) = ticket_id.as_deref() else {
+                        return Ok(());
+                    };
+                    let key = format!("notify-waiting:{id}");
+                    if db::events::exists_dedup(c, &key)? {
+                        return Ok(());
+                    }
+                    db::events::insert(
+                        c,
+                        &db::events::NewEvent {
+                            ticket_id: t,
+                            at: business_now,
+                            actor: "relay",
+                            role: "service",
+                            action: "notification_waiting",
+                            from_status: None,
+                            to_status: None,
+                            data: json!({ "reason": e, "outbox_id": id }).to_string(),
+                            dedup_key: Some(key),
+                        },
+                    )?;
+                    Ok(())
+                })
+            }
         })
         .await?;
     }
@@ -147,7 +204,14 @@ async fn resolve(state: &AppState, req: &NotifyRequest) -> Result<Resolved, Outc
                 Err(e) => return Err(Outcome::Retry(e.to_string())),
             }
         }
-        Audience::Supervisors => out.to = state.recipients.supervisor_emails.clone(),
+        Audience::Supervisors => {
+            out.to = match req.channel {
+                Channel::Email => state.recipients.supervisor_emails.clone(),
+                Channel::Sms => state.recipients.supervisor_mobiles.clone(),
+                // Supervisors have no fax of their own.
+                Channel::Fax => Vec::new(),
+            };
+        }
         Audience::Centre => {
             let addr = match req.channel {
                 Channel::Fax => state.recipients.centre_fax.as_ref(),
@@ -174,6 +238,16 @@ async fn deliver_notification(state: &AppState, row: &OutboxRow) -> Outcome {
     {
         Some(r) => r,
         None => match resolve(state, &req).await {
+            // The hotline's own addresses are configuration: a message for one not set waits
+            // (pending, and said on the ticket) rather than going nowhere.
+            Ok(r) if r.to.is_empty() && configured_audience(&req.audience) => {
+                return Outcome::Waiting(format!(
+                    "no {} address is configured for {} ({}); the message waits",
+                    req.channel.as_str(),
+                    audience_name(&req.audience),
+                    setting_for(&req.audience, req.channel)
+                ));
+            }
             Ok(r) => {
                 let id = row.id;
                 let text = serde_json::to_string(&r).unwrap_or_default();

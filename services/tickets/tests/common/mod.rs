@@ -261,12 +261,21 @@ async fn build_app(
             "boss@hotline.example, deputy@hotline.example",
         ),
         ("centre_fax", "0871-96128"),
+        ("centre_email", "centre@hotline.example"),
+        ("supervisor_mobile", "13800000001"),
         ("tickets_db_pool_size", "8"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    pairs.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    // `extra` replaces a default (an empty value unsets it).
+    pairs.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+    pairs.extend(
+        extra
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
     let config = Config::from_pairs(pairs);
     let mut settings = ServiceSettings::from_config("tickets", &config).unwrap();
     if let Some(clock) = clock {
