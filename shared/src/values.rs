@@ -78,11 +78,30 @@ pub fn looks_like_markup(s: &str) -> bool {
         || s.to_ascii_lowercase().contains("javascript:")
 }
 
+///
+/// One caller, one form (issue 17): a number given with China's country code (`+86`, `0086`,
+/// or `86` before a mobile) is stored as dialled at home — a mobile as its 11 digits, a
+/// landline with its trunk `0` (`+86 871 6459 0534` → `087164590534`). Other numbers keep their
+/// digits and a leading `+`.
 pub fn normalize_phone(text: &str) -> String {
-    text.trim()
+    let raw: String = text
+        .trim()
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')
-        .collect()
+        .collect();
+    let is_mobile = |n: &str| {
+        let b = n.as_bytes();
+        b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1])
+    };
+    let national = raw
+        .strip_prefix("+86")
+        .or_else(|| raw.strip_prefix("0086"))
+        .or_else(|| raw.strip_prefix("86").filter(|n| is_mobile(n)));
+    match national {
+        Some(n) if is_mobile(n) || n.is_empty() || n.starts_with('0') => n.to_string(),
+        Some(n) => format!("0{n}"),
+        None => raw,
+    }
 }
 
 /// Masks a phone number for logs and lists: `13912341234` → `139****1234`.
@@ -192,11 +211,32 @@ mod tests {
             Phone::parse("0871-64590534").unwrap().as_str(),
             "087164590534"
         );
-        assert_eq!(Phone::parse("+86 139").unwrap().as_str(), "+86139");
+        assert_eq!(
+            Phone::parse("+1 202 555 0100").unwrap().as_str(),
+            "+12025550100"
+        );
         assert!(Phone::parse("call me").is_none());
         assert!(Phone::parse("12").is_none());
         assert!(Phone::parse(&"1".repeat(21)).is_none());
         assert_eq!(normalize_phone(" 139-1234 "), "1391234");
+    }
+
+    #[test]
+    fn one_caller_is_one_number_however_it_is_written() {
+        for written in [
+            "13800001111",
+            "+86 138 0000 1111",
+            "008613800001111",
+            "8613800001111",
+            "+86-138-0000-1111",
+        ] {
+            assert_eq!(normalize_phone(written), "13800001111", "{written}");
+        }
+        for written in ["0871-64590534", "+86 871 6459 0534", "0086 871 64590534"] {
+            assert_eq!(normalize_phone(written), "087164590534", "{written}");
+        }
+        // An 86 that is not a country code stays.
+        assert_eq!(normalize_phone("8612345"), "8612345");
     }
 
     #[test]

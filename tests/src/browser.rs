@@ -338,6 +338,22 @@ impl Browser {
         e.select_by_value(value).await.unwrap();
     }
 
+    /// Waits up to 10 s for the browser to be at `path` (after a form's redirect).
+    pub async fn wait_path(&self, path: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let now = self.path().await;
+            if now == path {
+                return;
+            }
+            if Instant::now() > deadline {
+                let flash = self.text("#flash").await;
+                panic!("never at {path}; at {now}, the message area says: {flash}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn path(&self) -> String {
         let url = self.client.current_url().await.unwrap();
         match url.query() {

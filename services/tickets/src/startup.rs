@@ -80,6 +80,11 @@ pub struct TicketsSettings {
     /// Reminders to a department before its reply deadline, in working time (`1d,2h`).
     #[serde(rename = "tickets_reminders")]
     pub reminders: String,
+    /// The phone keys' meaning, key 1 first.
+    #[serde(rename = "tickets_rating_scale")]
+    pub rating_scale: String,
+    #[serde(rename = "tickets_rating_window_minutes")]
+    pub rating_window_minutes: u32,
 }
 
 impl Default for TicketsSettings {
@@ -105,6 +110,8 @@ impl Default for TicketsSettings {
             centre_email: None,
             urgent_auto_dispatch_minutes: 15,
             reminders: "1d,2h".into(),
+            rating_scale: "satisfied,basically_satisfied,dissatisfied".into(),
+            rating_window_minutes: 30,
         }
     }
 }
@@ -206,6 +213,16 @@ impl TicketsSettings {
             "reminders before a reply deadline, in working days (d) or hours (h)",
             "1d,2h",
         ),
+        Variable::new(
+            "tickets_rating_scale",
+            "what the caller's keys 1, 2, … mean after the tone",
+            "satisfied,basically_satisfied,dissatisfied",
+        ),
+        Variable::new(
+            "tickets_rating_window_minutes",
+            "how long after a call the phone system may post its rating",
+            "30",
+        ),
     ];
 
     /// The working hours as written: the ticket service's own, else the common key.
@@ -237,6 +254,13 @@ pub struct Recipients {
     pub centre_email: Option<String>,
 }
 
+/// How callers' ratings after the tone are taken.
+#[derive(Debug, Clone)]
+pub struct RatingRules {
+    pub scale: crate::domain::rating::Scale,
+    pub window: chrono::Duration,
+}
+
 /// Timing of the background jobs.
 #[derive(Debug, Clone)]
 pub struct JobSettings {
@@ -262,6 +286,7 @@ pub struct AppState {
     pub notify: NotifyClient,
     pub recipients: Arc<Recipients>,
     pub jobs: Arc<JobSettings>,
+    pub ratings: Arc<RatingRules>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -323,6 +348,11 @@ impl Application {
             reminders: crate::domain::alerts::parse_leads(&own.reminders)
                 .map_err(|e| format!("HOTLINE_TICKETS_REMINDERS: {e}"))?,
         };
+        let ratings = RatingRules {
+            scale: crate::domain::rating::Scale::parse(&own.rating_scale)
+                .map_err(|e| format!("HOTLINE_TICKETS_RATING_SCALE: {e}"))?,
+            window: chrono::Duration::minutes(i64::from(own.rating_window_minutes)),
+        };
         // Set but empty is not set.
         let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
         let (centre_fax, centre_email) = (given(&own.centre_fax), given(&own.centre_email));
@@ -369,6 +399,7 @@ impl Application {
             notify,
             recipients: Arc::new(recipients),
             jobs: Arc::new(jobs),
+            ratings: Arc::new(ratings),
             metrics: metrics.clone(),
         };
         let now = to_ms(state.clock.now());

@@ -103,7 +103,8 @@ async fn operators_list_their_own_and_find_any_by_number_or_phone() {
     let app = spawn_app(&peer.url).await;
     let mine = app.complaint(false).await;
     let mut body = complaint_body(false);
-    body["caller"]["phone"] = json!("138-0000-2222");
+    // Issue 17: written with the country code, stored and found as the caller's number.
+    body["caller"]["phone"] = json!("+86 138-0000-2222");
     let res = app.post("/api/v1/tickets", &app.operator2(), body).await;
     assert_eq!(res.status, 201);
     let theirs = res.body["id"].as_str().unwrap().to_string();
@@ -134,6 +135,13 @@ async fn operators_list_their_own_and_find_any_by_number_or_phone() {
         .await;
     assert_eq!(found.body["total"], 1, "{}", found.body);
     assert_eq!(found.body["items"][0]["id"], theirs.as_str());
+    let found = app
+        .get(
+            "/api/v1/tickets?caller_phone=008613800002222",
+            &app.operator(),
+        )
+        .await;
+    assert_eq!(found.body["total"], 1, "{}", found.body);
     // Opened with the caller on the line (the number however written), not without.
     let t = app
         .get(

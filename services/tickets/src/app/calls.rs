@@ -1,12 +1,15 @@
 //! Call records (一次一评): every call leaves one.
 
-use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
 use shared::pagination::Paging;
+use shared::time::to_ms;
 use shared::values::mask_phone;
+use shared::{ApiError, ApiResult};
 
 use crate::db;
-use crate::db::calls::{CallRow, NewCall};
+use crate::db::calls::{CallKey, CallRow, NewCall};
+use crate::domain::Satisfaction;
+use crate::domain::rating::{self, RatingRefusal};
 use crate::startup::AppState;
 
 pub async fn record(state: &AppState, call: NewCall) -> ApiResult<CallRow> {
@@ -27,4 +30,67 @@ pub async fn list(
         filter.operator = Some(user.sub.clone());
     }
     shared::db::run(&state.pool, move |c| db::calls::list(c, &filter, paging)).await
+}
+
+/// What the phone system reports: the key the caller pressed, or the rating itself.
+pub enum Rating {
+    Key(u8),
+    Level(Satisfaction),
+}
+
+/// Records the caller's rating of the call `key` at the service's time: 404 for no such call,
+/// 400 for a key or level not on the configured scale, 409 when the window has closed or the
+/// call has another rating. The same rating again answers the call unchanged.
+pub async fn rate(state: &AppState, key: CallKey, rating: Rating) -> ApiResult<CallRow> {
+    let scale = &state.ratings.scale;
+    let level = match rating {
+        Rating::Key(k) => scale.key(k).ok_or_else(|| {
+            ApiError::bad_request(format!("`key` {k} is not on the rating scale"))
+        })?,
+        Rating::Level(s) if scale.contains(s) => s,
+        Rating::Level(s) => {
+            return Err(ApiError::bad_request(format!(
+                "`satisfaction` {} is not on the rating scale",
+                s.as_str()
+            )));
+        }
+    };
+    let now = state.clock.now();
+    let window = state.ratings.window;
+    shared::db::run(&state.pool, move |c| {
+        db::write_tx(c, |c| {
+            let row =
+                db::calls::find(c, &key)?.ok_or_else(|| ApiError::not_found("no such call"))?;
+            let current = row
+                .call
+                .satisfaction
+                .as_deref()
+                .and_then(Satisfaction::parse);
+            let started = shared::time::from_ms(row.call.created_at);
+            let duration = row.call.duration_seconds;
+            match rating::accept(level, current, started, duration, now, window) {
+                Ok(false) => return Ok(row),
+                Ok(true) => {}
+                Err(RatingRefusal::TooLate) => {
+                    return Err(ApiError::conflict(format!(
+                        "the rating window ({} minutes after the call) has closed",
+                        window.num_minutes()
+                    )));
+                }
+                Err(RatingRefusal::AlreadyRated(s)) => {
+                    return Err(ApiError::conflict(format!(
+                        "the call is already rated `{}`",
+                        s.as_str()
+                    )));
+                }
+            }
+            if !db::calls::rate(c, row.id, level.as_str(), to_ms(now))? {
+                return Err(ApiError::conflict("the call was rated at the same time"));
+            }
+            tracing::info!(call = row.id, rating = level.as_str(), "call rated");
+            db::calls::find(c, &CallKey::Id(row.id))?
+                .ok_or_else(|| ApiError::not_found("no such call"))
+        })
+    })
+    .await
 }

@@ -24,6 +24,10 @@ pub struct NewCall {
     pub ticket_id: Option<String>,
     pub note: Option<String>,
     pub created_at: i64,
+    /// The phone system's reference of the call.
+    pub call_ref: Option<String>,
+    /// When the caller's rating came (the phone system's, after the call).
+    pub rated_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -43,6 +47,32 @@ pub fn insert(conn: &mut DbConnection, c: &NewCall) -> ApiResult<CallRow> {
         .find(id)
         .select(CallRow::as_select())
         .first(conn)?)
+}
+
+/// A call by its id, or by the phone system's reference.
+pub enum CallKey {
+    Id(i64),
+    Ref(String),
+}
+
+pub fn find(conn: &mut DbConnection, key: &CallKey) -> ApiResult<Option<CallRow>> {
+    let q = calls::table.select(CallRow::as_select());
+    Ok(match key {
+        CallKey::Id(id) => q.filter(calls::id.eq(*id)).first(conn).optional()?,
+        CallKey::Ref(r) => q.filter(calls::call_ref.eq(r)).first(conn).optional()?,
+    })
+}
+
+/// Records the caller's rating, unless the call has one already (another replica's).
+pub fn rate(conn: &mut DbConnection, id: i64, satisfaction: &str, at: i64) -> ApiResult<bool> {
+    let n = diesel::update(
+        calls::table
+            .filter(calls::id.eq(id))
+            .filter(calls::satisfaction.is_null()),
+    )
+    .set((calls::satisfaction.eq(satisfaction), calls::rated_at.eq(at)))
+    .execute(conn)?;
+    Ok(n == 1)
 }
 
 #[derive(Debug, Clone, Default)]

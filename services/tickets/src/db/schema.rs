@@ -13,6 +13,8 @@ diesel::table! {
         ticket_id -> Nullable<Text>,
         note -> Nullable<Text>,
         created_at -> BigInt,
+        call_ref -> Nullable<Text>,
+        rated_at -> Nullable<BigInt>,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod deadlines;
 pub mod intake;
 pub mod lifecycle;
 pub mod notifications;
+pub mod rating;
 pub mod record;
 pub mod reports;
 pub mod view;

@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app;
 use crate::db;
-use crate::db::calls::{CallRow, NewCall};
+use crate::db::calls::{CallKey, CallRow, NewCall};
 use crate::domain::reports::day_start;
 use crate::domain::{Classification, Outcome, Satisfaction, valid_department};
 use crate::startup::AppState;
@@ -37,6 +37,10 @@ pub struct CallInput {
     pub ticket_id: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The phone system's own reference of the call (at most 64 characters), by which it may
+    /// post the caller's rating: `POST /api/v1/calls/by-ref/{call_ref}/rating`.
+    #[serde(default)]
+    pub call_ref: Option<String>,
 }
 
 impl CallInput {
@@ -65,6 +69,9 @@ impl CallInput {
         if let Some(n) = &self.note {
             check_len("note", n, 2000)?;
         }
+        if let Some(r) = &self.call_ref {
+            check_call_ref(r)?;
+        }
         Ok(NewCall {
             operator,
             caller_phone: phone.into_string(),
@@ -76,6 +83,8 @@ impl CallInput {
             ticket_id: self.ticket_id,
             note: self.note,
             created_at: now,
+            call_ref: self.call_ref,
+            rated_at: None,
         })
     }
 }
@@ -94,6 +103,9 @@ pub struct Call {
     pub ticket_id: Option<String>,
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub call_ref: Option<String>,
+    /// When the phone system reported the caller's rating.
+    pub rated_at: Option<DateTime<Utc>>,
 }
 
 impl From<CallRow> for Call {
@@ -111,6 +123,8 @@ impl From<CallRow> for Call {
             ticket_id: c.ticket_id,
             note: c.note,
             created_at: from_ms(c.created_at),
+            call_ref: c.call_ref,
+            rated_at: c.rated_at.map(from_ms),
         }
     }
 }
@@ -175,4 +189,86 @@ pub async fn list_calls(
     let (rows, total) = app::calls::list(&state, &user, f, paging).await?;
     let items: Vec<Call> = rows.into_iter().map(Call::from).collect();
     Ok(HttpResponse::Ok().json(Page::new(items, total, paging)))
+}
+
+/// A phone system's call reference: 1 to 64 letters, digits, `-`, `_`, `.` or `:`.
+fn check_call_ref(r: &str) -> ApiResult<()> {
+    let ok = (1..=64).contains(&r.len())
+        && r.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "`call_ref` must be 1 to 64 letters, digits, `-`, `_`, `.` or `:`",
+        ))
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingInput {
+    /// The key the caller pressed after the tone: 1, 2, … on the configured scale (by default
+    /// 1 满意, 2 基本满意, 3 不满意).
+    #[serde(default)]
+    pub key: Option<u8>,
+    /// Or the rating itself (`satisfied`, `basically_satisfied`, `dissatisfied`, or the
+    /// Chinese words).
+    #[serde(default)]
+    pub satisfaction: Option<Satisfaction>,
+}
+
+impl RatingInput {
+    fn rating(self) -> ApiResult<app::calls::Rating> {
+        match (self.key, self.satisfaction) {
+            (Some(k), None) => Ok(app::calls::Rating::Key(k)),
+            (None, Some(s)) => Ok(app::calls::Rating::Level(s)),
+            _ => Err(ApiError::bad_request("give either `key` or `satisfaction`")),
+        }
+    }
+}
+
+/// Records the caller's rating of a call, as the phone system reports it after the tone
+/// (service role). Taken within the configured window after the call (default 30 minutes);
+/// the same rating again changes nothing, another one is 409.
+#[utoipa::path(tag = "calls", request_body = RatingInput,
+    params(("id" = i64, Path, description = "The call's number")),
+    responses((status = 200, body = Call), (status = 400, body = shared::error::Problem),
+              (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
+              (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
+#[post("/calls/{id}/rating")]
+pub async fn rate_call(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<RatingInput>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Service])?;
+    let id = path
+        .parse::<i64>()
+        .map_err(|_| ApiError::not_found("no such call"))?;
+    let rating = body.into_inner().rating()?;
+    let row = app::calls::rate(&state, CallKey::Id(id), rating).await?;
+    Ok(HttpResponse::Ok().json(Call::from(row)))
+}
+
+/// As `POST /calls/{id}/rating`, by the phone system's own reference of the call.
+#[utoipa::path(tag = "calls", request_body = RatingInput,
+    params(("call_ref" = String, Path, description = "The phone system's reference, as given when the call was recorded")),
+    responses((status = 200, body = Call), (status = 400, body = shared::error::Problem),
+              (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
+              (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
+#[post("/calls/by-ref/{call_ref}/rating")]
+pub async fn rate_call_by_ref(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<RatingInput>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Service])?;
+    let call_ref = path.into_inner();
+    check_call_ref(&call_ref).map_err(|_| ApiError::not_found("no such call"))?;
+    let rating = body.into_inner().rating()?;
+    let row = app::calls::rate(&state, CallKey::Ref(call_ref), rating).await?;
+    Ok(HttpResponse::Ok().json(Call::from(row)))
 }
