@@ -299,6 +299,7 @@ impl Drop for Stack {
 pub const CENTRE_FAX: &str = "0871-96128000";
 pub const CENTRE_EMAIL: &str = "centre@hotline.test";
 pub const SUPERVISOR_EMAIL: &str = "supervisors@hotline.test";
+pub const SUPERVISOR_MOBILE: &str = "13800009612";
 
 pub fn reference_data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/kb")
@@ -336,6 +337,7 @@ impl Stack {
             ("HOTLINE_CENTRE_FAX".into(), CENTRE_FAX.into()),
             ("HOTLINE_CENTRE_EMAIL".into(), CENTRE_EMAIL.into()),
             ("HOTLINE_SUPERVISOR_EMAIL".into(), SUPERVISOR_EMAIL.into()),
+            ("HOTLINE_SUPERVISOR_MOBILE".into(), SUPERVISOR_MOBILE.into()),
             (
                 "HOTLINE_KNOWLEDGE_IMPORT_DIR".into(),
                 import_dir.display().to_string(),

@@ -207,6 +207,22 @@ async fn workbench_a_liaison_works_the_inbox_and_a_supervisor_dispatches() {
     other.wait_text("#ticket-status", "已回复").await;
     other.close().await;
     sup.goto(&format!("/tickets/{complaint_id}")).await;
+    // Issue 17: a complaint closes with its cause. This one came without; the supervisor
+    // gives it (C) from the ticket page, and the history keeps it.
+    sup.client
+        .execute(
+            "document.querySelectorAll('details').forEach(d => d.open = true)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    sup.select("#cs-cause", "attitude").await;
+    sup.fill("#cs-note", "复核录音，属态度问题").await;
+    sup.click("form[data-action=cause] button[type=submit]")
+        .await;
+    sup.wait_text("#done", "投诉原因已保存").await;
+    sup.wait_text("main", "C 态度生硬").await;
+    sup.screenshot("ticket-cause").await;
     sup.click("#cb-satisfied").await;
     sup.click("form[data-action=callback] button[type=submit]")
         .await;

@@ -54,10 +54,10 @@ pub struct NotifyConfig {
     /// Empty until [`NotifyConfig::from_config`] puts it under the data folder.
     pub sms_dir: PathBuf,
     pub sms_http_url: Option<String>,
-    /// As `fax_http_lookup_url`, for the SMS gateway.
-    pub sms_http_lookup_url: Option<String>,
     /// Sent as `Authorization: Bearer <token>`, or in the header `sms_http_key_header` names.
     pub sms_http_token: Option<Secret>,
+    /// As `fax_http_lookup_url`, for the SMS gateway.
+    pub sms_http_lookup_url: Option<String>,
     /// A header for the token instead of `Authorization` (`X-API-Key`); empty: bearer.
     pub sms_http_key_header: String,
     pub hotline_name: String,

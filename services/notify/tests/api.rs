@@ -292,13 +292,17 @@ async fn templates_are_seeded_editable_and_used() {
         names,
         [
             "caller_reply",
+            "deadline_reminder",
             "dispatch",
+            "facts_rejected",
             "liaison_reply",
             "no_info_request",
             "overdue_escalation",
             "sms_deadline_reminder",
             "sms_dispatch",
-            "urgent_complaint"
+            "sms_urgent_alert",
+            "urgent_alert",
+            "urgent_complaint",
         ]
     );
     let dispatch = all

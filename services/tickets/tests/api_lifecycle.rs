@@ -428,3 +428,73 @@ async fn no_info_ticket_replenish_and_knowledge_results() {
         .await
         .assert_problem(403, "forbidden");
 }
+
+/// Issue 17: a complaint is closed with its cause (A policy, B handling, C attitude); a
+/// supervisor sets or corrects it at any time, the event keeping the old and the new; the
+/// list filters by it.
+#[tokio::test]
+async fn a_complaint_closes_with_its_cause_which_a_supervisor_may_correct() {
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    let s = app.supervisor();
+    let mut body = complaint_body(false);
+    body.as_object_mut().unwrap().remove("cause");
+    let id = app.create(body).await["id"].as_str().unwrap().to_string();
+    let res = app
+        .action(&id, "close", &s, json!({"note": "来电人撤诉"}))
+        .await;
+    res.assert_problem(400, "bad_request");
+    assert!(
+        res.body["detail"].as_str().unwrap().contains("cause"),
+        "{}",
+        res.body
+    );
+    assert_eq!(app.ticket(&id).await["status"], "new");
+    // Only complaints have a cause; only supervisors set it.
+    let ni = app.no_info().await;
+    app.action(&ni, "cause", &s, json!({"cause": "policy"}))
+        .await
+        .assert_problem(409, "invalid_transition");
+    app.action(&id, "cause", &app.operator(), json!({"cause": "policy"}))
+        .await
+        .assert_problem(403, "forbidden");
+    app.action(&id, "cause", &s, json!({"cause": "rude"}))
+        .await
+        .assert_problem(400, "");
+    // Closed with its cause given on the way.
+    let t = app
+        .must(
+            &id,
+            "close",
+            &s,
+            json!({"note": "来电人撤诉", "cause": "handling"}),
+        )
+        .await;
+    assert_eq!(t["status"], "closed");
+    assert_eq!(t["cause"], "handling");
+    // Corrected afterwards: the event says from what to what.
+    let t = app
+        .must(
+            &id,
+            "cause",
+            &s,
+            json!({"cause": "attitude", "note": "复核录音，属态度问题"}),
+        )
+        .await;
+    assert_eq!(t["cause"], "attitude");
+    assert_eq!(t["status"], "closed");
+    let ev = app.events(&id).await;
+    let set = ev.iter().find(|e| e["action"] == "cause_set").unwrap();
+    assert_eq!(set["data"]["from"], "handling");
+    assert_eq!(set["data"]["to"], "attitude");
+    // The list by cause.
+    let other = app.complaint(false).await;
+    let list = app.get("/api/v1/tickets?cause=attitude", &s).await;
+    assert_eq!(list.body["total"], 1, "{}", list.body);
+    assert_eq!(list.body["items"][0]["id"], id.as_str());
+    let list = app.get("/api/v1/tickets?cause=handling", &s).await;
+    assert_eq!(list.body["items"][0]["id"], other.as_str());
+    app.get("/api/v1/tickets?cause=rude", &s)
+        .await
+        .assert_problem(400, "");
+}

@@ -220,6 +220,11 @@ impl Fields {
             .map_or("", |(_, v)| v.trim())
     }
 
+    /// Whether the form has the field at all (filled or not).
+    fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+
     fn required(&self, name: &str, what: &str) -> Result<String, PageError> {
         match self.get(name) {
             "" => Err(PageError::Invalid(format!("请填写{what}。"))),
@@ -300,15 +305,31 @@ async fn action_call(
             "supervise",
             json!({ "note": f.required("note", "督办意见")? }),
         ),
-        "callback" => (
-            "callback",
-            json!({ "satisfaction": f.required("satisfaction", "来电人评价")?, "note": f.optional("note") }),
-        ),
+        "callback" => {
+            let satisfaction = f.required("satisfaction", "来电人评价")?;
+            let cause = f.optional("cause");
+            if satisfaction != "dissatisfied" && cause.is_null() && f.has("cause") {
+                return Err(PageError::Invalid(
+                    "满意或基本满意即办结：请选择投诉原因。".into(),
+                ));
+            }
+            (
+                "callback",
+                json!({ "satisfaction": satisfaction, "note": f.optional("note"), "cause": cause }),
+            )
+        }
         "reopen" => (
             "reopen",
             json!({ "reason": f.required("reason", "重办原因")? }),
         ),
-        "close" => ("close", json!({ "note": f.required("note", "办结说明")? })),
+        "close" => (
+            "close",
+            json!({ "note": f.required("note", "办结说明")?, "cause": f.optional("cause") }),
+        ),
+        "cause" => (
+            "cause",
+            json!({ "cause": f.required("cause", "投诉原因")?, "note": f.optional("note") }),
+        ),
         _ => return Err(PageError::NotFound),
     })
 }

@@ -183,6 +183,10 @@ pub fn action_label(action: &str) -> &'static str {
         "knowledge_applied" => "知识库已更新",
         "knowledge_rejected" => "知识库驳回",
         "escalated" => "超期升级",
+        "cause_set" => "投诉原因",
+        "reminded" => "到期提醒",
+        "notification_waiting" => "通知待发（未配置）",
+        "notification_failed" => "通知失败",
         "notification" | "delivery" => "通知投递",
         _ => "记录",
     }

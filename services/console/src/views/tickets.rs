@@ -360,6 +360,7 @@ pub fn done_message(action: &str) -> Option<&'static str> {
         "callback" => "回访已记录。",
         "reopen" => "工单已重办，请重新派单。",
         "close" => "工单已办结。",
+        "cause" => "投诉原因已保存。",
         _ => return None,
     })
 }
@@ -697,7 +698,7 @@ fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
                 }))
             }
         }
-        @if s == "replied" && t.kind != "no_info" { (callback_form(id, user)) }
+        @if s == "replied" && t.kind != "no_info" { (callback_form(t, user)) }
         @if s != "closed" {
             (text_action(id, user, "supervise", "督办", ("sv-note", "note", "督办意见")))
         }
@@ -705,12 +706,45 @@ fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
             (text_action(id, user, "reopen", "重办", ("ro-reason", "reason", "重办原因")))
         }
         @if matches!(s, "new" | "replied") {
-            (text_action(id, user, "close", "办结", ("cl-note", "note", "办结说明")))
+            (folded(id, user, "close", "办结", html! {
+                @if needs_cause(t) { (cause_select("cl-cause", None)) }
+                label for="cl-note" { "办结说明" }
+                textarea #cl-note name="note" required maxlength="2000" {}
+                div.actions { button type="submit" { "办结" } }
+            }))
+        }
+        @if t.kind == "complaint" {
+            (folded(id, user, "cause", "投诉原因", html! {
+                p.muted { "当前：" (t.cause.as_deref().map_or("未注明", format::cause_label)) "。更正会记入处理记录。" }
+                (cause_select("cs-cause", t.cause.as_deref()))
+                label for="cs-note" { "更正说明（可不填）" }
+                input #cs-note type="text" name="note" maxlength="2000";
+                div.actions { button type="submit" { "保存投诉原因" } }
+            }))
         }
     }
 }
 
-fn callback_form(id: &str, user: &User) -> Markup {
+/// A complaint without its cause: closing it (办结, or a satisfied callback) asks for one.
+fn needs_cause(t: &Ticket) -> bool {
+    t.kind == "complaint" && t.cause.is_none()
+}
+
+/// The A/B/C cause of a complaint, required, `current` chosen.
+fn cause_select(id: &str, current: Option<&str>) -> Markup {
+    html! {
+        label for=(id) { "投诉原因" }
+        select id=(id) name="cause" required {
+            option value="" selected[current.is_none()] { "请选择" }
+            @for c in ["policy", "handling", "attitude"] {
+                option value=(c) selected[current == Some(c)] { (format::cause_label(c)) }
+            }
+        }
+    }
+}
+
+fn callback_form(t: &Ticket, user: &User) -> Markup {
+    let id = t.id.as_str();
     action_form(
         id,
         "callback",
@@ -724,6 +758,16 @@ fn callback_form(id: &str, user: &User) -> Markup {
                     @let fid = format!("cb-{value}");
                     input id=(fid) type="radio" name="satisfaction" value=(value) required;
                     label for=(fid) { (label) }
+                }
+            }
+            @if needs_cause(t) {
+                p.muted { "满意或基本满意即办结：投诉须注明原因。" }
+                label for="cb-cause" { "投诉原因（办结时必填）" }
+                select #cb-cause name="cause" {
+                    option value="" { "请选择" }
+                    @for c in ["policy", "handling", "attitude"] {
+                        option value=(c) { (format::cause_label(c)) }
+                    }
                 }
             }
             label for="cb-note" { "回访记录（可不填）" }
@@ -750,9 +794,7 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
     let forms = match user.role {
         Role::Liaison => liaison_forms(v, user),
         Role::Supervisor => supervisor_forms(v, user),
-        Role::Operator if t.status == "replied" && t.kind != "no_info" => {
-            callback_form(&t.id, user)
-        }
+        Role::Operator if t.status == "replied" && t.kind != "no_info" => callback_form(t, user),
         _ => html! {},
     };
     let replenish = user.role == Role::Liaison && t.status == "accepted" && t.kind == "no_info";

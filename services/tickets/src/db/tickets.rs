@@ -239,6 +239,7 @@ pub struct Filter {
     pub region: Option<String>,
     pub created_by: Option<String>,
     pub caller_phone: Option<String>,
+    pub cause: Option<Cause>,
     /// `Some(true)`: running deadline before `now`; `Some(false)`: not overdue.
     pub overdue: Option<bool>,
     /// Running deadline between `now` and this time (near due).
@@ -265,6 +266,9 @@ fn filtered(f: &Filter) -> tickets::BoxedQuery<'static, Db> {
     }
     if let Some(p) = &f.caller_phone {
         q = q.filter(tickets::caller_phone.eq(p.clone()));
+    }
+    if let Some(c) = f.cause {
+        q = q.filter(tickets::cause.eq(c.as_str()));
     }
     match f.overdue {
         Some(true) => q = q.filter(tickets::next_due_at.lt(f.now)),

@@ -14,7 +14,7 @@ use super::deadlines::DeadlineRules;
 use super::lifecycle::{self, Action, Refusal};
 use super::notifications::{self, NotifyRequest};
 use super::record::{TicketRecord, current_deadline};
-use super::{ReplyChannel, Satisfaction, Status};
+use super::{Cause, ReplyChannel, Satisfaction, Status, TicketType};
 
 /// An action with its validated input.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,12 +53,21 @@ pub enum ActionInput {
     Callback {
         satisfaction: Satisfaction,
         note: Option<String>,
+        /// A complaint's cause, when the callback closes it and it has none yet.
+        cause: Option<Cause>,
     },
     Reopen {
         reason: String,
     },
     Close {
         note: String,
+        /// A complaint's cause, when it has none yet.
+        cause: Option<Cause>,
+    },
+    /// A supervisor sets or corrects a complaint's cause.
+    SetCause {
+        cause: Cause,
+        note: Option<String>,
     },
     KnowledgeApplied {
         change_request_id: i64,
@@ -88,6 +97,7 @@ impl ActionInput {
             ActionInput::Close { .. } => Action::Close,
             ActionInput::KnowledgeApplied { .. } => Action::KnowledgeApplied,
             ActionInput::KnowledgeRejected { .. } => Action::KnowledgeRejected,
+            ActionInput::SetCause { .. } => Action::SetCause,
         }
     }
 }
@@ -109,6 +119,20 @@ pub struct Change {
     pub to: Status,
     pub data: Value,
     pub outbox: Vec<OutboxItem>,
+}
+
+/// Gives a complaint its cause when one is given (only complaints have one).
+fn set_cause(r: &mut TicketRecord, cause: Option<Cause>) -> Result<(), Refusal> {
+    match cause {
+        Some(_) if r.ticket_type != TicketType::Complaint => {
+            Err(Refusal::Input("`cause` is only for complaints".into()))
+        }
+        Some(c) => {
+            r.cause = Some(c);
+            Ok(())
+        }
+        None => Ok(()),
+    }
 }
 
 /// Applies `input` by `role` at `now`; nothing is written here.
@@ -204,7 +228,12 @@ pub fn apply(
             json!({ "reason": reason, "until": asked })
         }
         ActionInput::Supervise { note } => json!({ "note": note }),
-        ActionInput::Callback { satisfaction, note } => {
+        ActionInput::Callback {
+            satisfaction,
+            note,
+            cause,
+        } => {
+            set_cause(&mut r, *cause)?;
             r.satisfaction = Some(*satisfaction);
             if to == Status::Closed {
                 r.closed_at = Some(now_ms);
@@ -220,9 +249,14 @@ pub fn apply(
             r.accept_due_at = None;
             json!({ "reason": reason })
         }
-        ActionInput::Close { note } => {
+        ActionInput::Close { note, cause } => {
+            set_cause(&mut r, *cause)?;
             r.closed_at = Some(now_ms);
-            json!({ "note": note })
+            json!({ "note": note, "cause": cause })
+        }
+        ActionInput::SetCause { cause, note } => {
+            r.cause = Some(*cause);
+            json!({ "from": current.cause, "to": cause, "note": note })
         }
         ActionInput::KnowledgeApplied {
             change_request_id,
@@ -245,6 +279,11 @@ pub fn apply(
             json!({ "change_request_id": change_request_id, "reason": reason })
         }
     };
+    if to == Status::Closed && r.ticket_type == TicketType::Complaint && r.cause.is_none() {
+        return Err(Refusal::Input(
+            "a complaint is closed with its `cause` (policy, handling or attitude)".into(),
+        ));
+    }
     r.next_due_at = current_deadline(to, r.accept_due_at, r.due_at);
     Ok(Change {
         record: r,
@@ -305,6 +344,7 @@ mod tests {
         let cb = ActionInput::Callback {
             satisfaction: Satisfaction::Dissatisfied,
             note: None,
+            cause: None,
         };
         let later = Utc.with_ymd_and_hms(2026, 12, 1, 3, 0, 0).unwrap();
         let c = apply(&c.record, &cb, Role::Operator, later, &cal, &rules).unwrap();

@@ -10,7 +10,8 @@
 //! replied | closed ─reopen→ reopened;  new | replied ─close→ closed
 //! no-info: accepted | replied ─knowledge applied→ closed, ─knowledge rejected→ accepted
 //! extend (dispatched, accepted, before the deadline) → extend/approve | extend/refuse;
-//! supervise in any state but closed. These keep the state.
+//! supervise in any state but closed; set_cause (a complaint's A/B/C cause, corrected by a
+//! supervisor) in any state. These keep the state. A complaint closes only with its cause.
 //! ```
 
 use shared::auth::Role;
@@ -34,6 +35,7 @@ pub enum Action {
     Close,
     KnowledgeApplied,
     KnowledgeRejected,
+    SetCause,
 }
 
 impl Action {
@@ -55,6 +57,7 @@ impl Action {
         Action::Close,
         Action::KnowledgeApplied,
         Action::KnowledgeRejected,
+        Action::SetCause,
     ];
 
     /// The event name recorded for the action.
@@ -75,6 +78,7 @@ impl Action {
             Action::Close => "close",
             Action::KnowledgeApplied => "knowledge_applied",
             Action::KnowledgeRejected => "knowledge_rejected",
+            Action::SetCause => "cause_set",
         }
     }
 
@@ -92,7 +96,8 @@ impl Action {
             | Action::ExtendRefuse
             | Action::Supervise
             | Action::Reopen
-            | Action::Close => &[Role::Supervisor],
+            | Action::Close
+            | Action::SetCause => &[Role::Supervisor],
             Action::Callback(_) => &[Role::Operator, Role::Supervisor],
             Action::KnowledgeApplied | Action::KnowledgeRejected => &[Role::Service],
         }
@@ -185,6 +190,7 @@ pub fn next_status(f: &Facts, action: Action) -> Result<Status, String> {
         (Action::Close, New | Replied) => Ok(Closed),
         (Action::KnowledgeApplied, Accepted | Replied) if no_info => Ok(Closed),
         (Action::KnowledgeRejected, Accepted | Replied) if no_info => Ok(Accepted),
+        (Action::SetCause, s) if f.ticket_type == TicketType::Complaint => Ok(s),
         _ => refused(),
     }
 }
@@ -210,6 +216,7 @@ mod tests {
     /// written out independently of `next_status`. Anything not listed must be refused.
     fn expected(a: Action, f: &Facts) -> Option<Status> {
         let ni = f.ticket_type == TicketType::NoInfo;
+        let complaint = f.ticket_type == TicketType::Complaint;
         let table: Vec<(Action, Status, bool, Status)> = vec![
             // (action, from, condition, to)
             (Action::Dispatch, New, true, Dispatched),
@@ -310,6 +317,13 @@ mod tests {
             (Action::KnowledgeApplied, Replied, ni, Closed),
             (Action::KnowledgeRejected, Accepted, ni, Accepted),
             (Action::KnowledgeRejected, Replied, ni, Accepted),
+            (Action::SetCause, New, complaint, New),
+            (Action::SetCause, Dispatched, complaint, Dispatched),
+            (Action::SetCause, Accepted, complaint, Accepted),
+            (Action::SetCause, Returned, complaint, Returned),
+            (Action::SetCause, Replied, complaint, Replied),
+            (Action::SetCause, Reopened, complaint, Reopened),
+            (Action::SetCause, Closed, complaint, Closed),
         ];
         table
             .into_iter()

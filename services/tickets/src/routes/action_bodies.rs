@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::domain::action::ActionInput;
 use crate::domain::intake::{MAX_NOTE, MAX_TEXT};
-use crate::domain::{ReplyChannel, Satisfaction, valid_department, valid_region};
+use crate::domain::{Cause, ReplyChannel, Satisfaction, valid_department, valid_region};
 
 /// Bodies that may be empty or `{}` (clients differ in whether they send one).
 pub fn optional_body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> ApiResult<T> {
@@ -92,6 +92,27 @@ pub struct CallbackBody {
     /// `satisfied` | `basically_satisfied` close the ticket, `dissatisfied` reopens it.
     /// The Chinese 满意 / 基本满意 / 不满意 are accepted too.
     pub satisfaction: Satisfaction,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// A complaint closed by this callback needs its cause, if it has none yet.
+    #[serde(default)]
+    pub cause: Option<Cause>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseBody {
+    pub note: String,
+    /// A complaint is closed with its cause: give it here if it has none yet.
+    #[serde(default)]
+    pub cause: Option<Cause>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CauseBody {
+    pub cause: Cause,
+    /// Why it is set or corrected.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -250,6 +271,24 @@ impl NoteBody {
     }
 }
 
+impl CloseBody {
+    pub fn input(self) -> ApiResult<ActionInput> {
+        Ok(ActionInput::Close {
+            note: required_text("note", &self.note)?,
+            cause: self.cause,
+        })
+    }
+}
+
+impl CauseBody {
+    pub fn input(self) -> ApiResult<ActionInput> {
+        Ok(ActionInput::SetCause {
+            cause: self.cause,
+            note: optional_note(&self.note)?,
+        })
+    }
+}
+
 impl OptionalNote {
     pub fn note(&self) -> ApiResult<Option<String>> {
         optional_note(&self.note)
@@ -280,6 +319,7 @@ impl CallbackBody {
         Ok(ActionInput::Callback {
             satisfaction: self.satisfaction,
             note: optional_note(&self.note)?,
+            cause: self.cause,
         })
     }
 }

@@ -256,8 +256,8 @@ pub async fn reopen(
     .await
 }
 
-/// Closes (办结) a new or replied ticket. Supervisor.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = NoteBody,
+/// Closes (办结) a new or replied ticket. Supervisor. A complaint is closed with its cause.
+#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = CloseBody,
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/close")]
@@ -265,10 +265,28 @@ pub async fn close(
     user: AuthUser,
     state: State,
     path: Id,
-    body: Json<NoteBody>,
+    body: Json<CloseBody>,
 ) -> ApiResult<HttpResponse> {
     take(&state, &user, path, Action::Close, move || {
-        Ok(ActionInput::Close { note: body.note()? })
+        body.into_inner().input()
+    })
+    .await
+}
+
+/// Sets or corrects a complaint's cause (A policy, B handling, C attitude), in any state.
+/// Supervisor. The event keeps the old and the new cause.
+#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = CauseBody,
+    responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
+              (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
+#[post("/tickets/{id}/cause")]
+pub async fn set_cause(
+    user: AuthUser,
+    state: State,
+    path: Id,
+    body: Json<CauseBody>,
+) -> ApiResult<HttpResponse> {
+    take(&state, &user, path, Action::SetCause, move || {
+        body.into_inner().input()
     })
     .await
 }

@@ -39,6 +39,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(actions::callback)
         .service(actions::reopen)
         .service(actions::close)
+        .service(actions::set_cause)
         .service(actions::replenish)
         .service(service::knowledge_result)
         .service(service::delivery)

@@ -16,7 +16,7 @@ use crate::db::events::EventRow;
 use crate::domain::access::{TICKET_READERS, full_contact};
 use crate::domain::intake::NewTicket;
 use crate::domain::view::Ticket;
-use crate::domain::{Status, TicketType};
+use crate::domain::{Cause, Status, TicketType};
 use crate::startup::AppState;
 
 fn idempotency_key(req: &HttpRequest, user: &AuthUser) -> ApiResult<Option<String>> {
@@ -76,6 +76,9 @@ pub struct TicketQuery {
     pub region: Option<String>,
     /// Any ticket of this caller (operators find tickets of a caller who rings back).
     pub caller_phone: Option<String>,
+    /// Complaints of this cause: `policy` (A 不在政策允许范围内), `handling` (B 业务承接能力不到位
+    /// 或解释有误), `attitude` (C 态度生硬).
+    pub cause: Option<Cause>,
     /// Only tickets past (true) or not past (false) their running deadline.
     pub overdue: Option<bool>,
     /// Near due: running deadline within this time from now, `4h`, `90m`, `2d` (or hours).
@@ -116,6 +119,7 @@ impl TicketQuery {
             department: self.department.clone(),
             region: self.region.clone(),
             caller_phone: self.caller_phone.as_deref().map(normalize_phone),
+            cause: self.cause,
             overdue: self.overdue,
             due_before,
             now,
