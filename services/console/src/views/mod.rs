@@ -7,5 +7,6 @@ pub mod knowledge;
 pub mod layout;
 pub mod login;
 pub mod operator;
+pub mod reports;
 pub mod supervisor;
 pub mod tickets;
