@@ -595,11 +595,15 @@ async fn downloads_have_chinese_headers_and_are_audited() {
     let mut lines = text.lines();
     let header = lines.next().unwrap();
     assert!(
-        header.starts_with("部门编码,派单数,签收数,按时签收数,签收率,退单数"),
+        header.starts_with("部门编码,名称,派单数,签收数,按时签收数,签收率,退单数"),
         "{header}"
     );
-    assert!(text.contains(&format!("{GAJ},1,0,0,0.0%")), "{text}");
-    assert!(text.contains("合计,1,"), "{text}");
+    // Names as the knowledge service tells them (the stand-in names GAJ "部门 530100-gaj").
+    assert!(
+        text.contains(&format!("{GAJ},部门 {GAJ},1,0,0,0.0%")),
+        "{text}"
+    );
+    assert!(text.contains("合计,,1,"), "{text}");
 
     let xlsx = app
         .client
@@ -632,6 +636,7 @@ async fn downloads_have_chinese_headers_and_are_audited() {
         .unwrap();
     for word in [
         "部门编码",
+        "名称",
         "派单数",
         "按时办结率",
         "满意率",

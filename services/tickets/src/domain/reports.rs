@@ -452,6 +452,7 @@ pub fn department_report(
 /// The report's columns in downloads: the Chinese header and the cell of a row.
 pub const COLUMNS: &[&str] = &[
     "编码",
+    "名称",
     "派单数",
     "签收数",
     "按时签收数",
@@ -485,10 +486,11 @@ pub enum Cell {
 }
 
 /// A row's cells in [`COLUMNS`] order.
-pub fn cells(code: &str, f: &Figures) -> Vec<Cell> {
+pub fn cells(code: &str, name: &str, f: &Figures) -> Vec<Cell> {
     let c = &f.counts;
     vec![
         Cell::Text(code.to_string()),
+        Cell::Text(name.to_string()),
         Cell::Count(c.received),
         Cell::Count(c.accepted),
         Cell::Count(c.accepted_on_time),
@@ -514,8 +516,9 @@ pub fn cells(code: &str, f: &Figures) -> Vec<Cell> {
 }
 
 /// The report as CSV: UTF-8 with a byte-order mark (so Excel reads the Chinese right), a
-/// section of departments, then one of regions, then the total; shares as percentages.
-pub fn department_csv(r: &DepartmentReport) -> Vec<u8> {
+/// section of departments (with their `names` where known), then one of regions, then the
+/// total; shares as percentages.
+pub fn department_csv(r: &DepartmentReport, names: &BTreeMap<String, String>) -> Vec<u8> {
     fn field(s: &str) -> String {
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -544,14 +547,15 @@ pub fn department_csv(r: &DepartmentReport) -> Vec<u8> {
     };
     header(&mut out, "部门编码");
     for row in &r.departments {
-        line(&mut out, &cells(&row.code, &row.figures));
+        let name = names.get(&row.code).map(String::as_str).unwrap_or("");
+        line(&mut out, &cells(&row.code, name, &row.figures));
     }
     out.push_str("\r\n");
     header(&mut out, "区划编码");
     for row in &r.regions {
-        line(&mut out, &cells(&row.code, &row.figures));
+        line(&mut out, &cells(&row.code, "", &row.figures));
     }
-    line(&mut out, &cells("合计", &r.total));
+    line(&mut out, &cells("合计", "", &r.total));
     out.into_bytes()
 }
 
@@ -778,17 +782,18 @@ mod tests {
             },
         )];
         let r = department_report(day(12, 1), day(12, 4), None, None, rows, vec![]);
-        let bytes = department_csv(&r);
+        let names = BTreeMap::from([("530100-gaj".to_string(), "昆明市公安局".to_string())]);
+        let bytes = department_csv(&r, &names);
         assert!(bytes.starts_with("\u{feff}".as_bytes()));
         let text = String::from_utf8(bytes).unwrap();
         let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").collect();
-        assert!(lines[0].starts_with("部门编码,派单数,签收数,按时签收数,签收率"));
+        assert!(lines[0].starts_with("部门编码,名称,派单数,签收数,按时签收数,签收率"));
         assert_eq!(lines[0].split(',').count(), COLUMNS.len());
         assert!(
-            lines[1].starts_with("530100-gaj,2,0,1,50.0%,0,0.0%,0,0,,"),
+            lines[1].starts_with("530100-gaj,昆明市公安局,2,0,1,50.0%,0,0.0%,0,0,,"),
             "{}",
             lines[1]
         );
-        assert!(text.contains("合计,2,"));
+        assert!(text.contains("合计,,2,"));
     }
 }

@@ -1,6 +1,8 @@
 //! Reports for supervisors: calls per day, the replenishment loop per region, and the
 //! department performance report (JSON, CSV or Excel).
 
+use std::collections::BTreeMap;
+
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -171,27 +173,27 @@ pub async fn departments(
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Supervisor])?;
     let (filter, format) = query.parse(&state)?;
-    let export = match format {
-        Format::Json => None,
-        Format::Csv => Some("csv"),
-        Format::Xlsx => Some("xlsx"),
+    let ext = match format {
+        Format::Json => {
+            let report = app::reports::departments(&state, &user, filter, None).await?;
+            return Ok(HttpResponse::Ok().json(report));
+        }
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
     };
-    let report = app::reports::departments(&state, &user, filter, export).await?;
+    let (report, names) = app::reports::export_departments(&state, &user, filter, ext).await?;
     let stem = format!("{}-{}", report.from, report.to);
-    Ok(match format {
-        Format::Json => HttpResponse::Ok().json(report),
-        Format::Csv => download(
-            "text/csv; charset=utf-8",
-            &stem,
-            "csv",
-            reports::department_csv(&report),
-        ),
-        Format::Xlsx => download(
+    Ok(if format == Format::Csv {
+        let csv = reports::department_csv(&report, &names);
+        download("text/csv; charset=utf-8", &stem, ext, csv)
+    } else {
+        let book = department_xlsx(&report, &names).map_err(shared::ApiError::internal)?;
+        download(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             &stem,
-            "xlsx",
-            department_xlsx(&report).map_err(shared::ApiError::internal)?,
-        ),
+            ext,
+            book,
+        )
     })
 }
 
@@ -221,7 +223,10 @@ fn download(content_type: &str, stem: &str, ext: &str, body: Vec<u8>) -> HttpRes
 
 /// The report as an Excel workbook: a sheet of departments, one of regions with the total, and
 /// one with what was asked for.
-fn department_xlsx(r: &DepartmentReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn department_xlsx(
+    r: &DepartmentReport,
+    names: &BTreeMap<String, String>,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format as Style, FormatBorder, Workbook};
     let head = Style::new()
         .set_bold()
@@ -240,13 +245,22 @@ fn department_xlsx(r: &DepartmentReport) -> Result<Vec<u8>, rust_xlsxwriter::Xls
         for (col, name) in (0u16..).zip(COLUMNS.iter()) {
             let name = if col == 0 { first } else { name };
             sheet.write_string_with_format(0, col, name, &head)?;
-            sheet.set_column_width(col, if col == 0 { 16 } else { 10 })?;
+            let width = match col {
+                0 => 14,
+                1 => 24,
+                _ => 10,
+            };
+            sheet.set_column_width(col, width)?;
         }
         sheet.set_row_height(0, 32)?;
-        sheet.set_freeze_panes(1, 1)?;
-        let mut lines: Vec<Vec<Cell>> = rows.iter().map(|x| cells(&x.code, &x.figures)).collect();
+        sheet.set_freeze_panes(1, 2)?;
+        let name = |code: &str| names.get(code).map(String::as_str).unwrap_or("");
+        let mut lines: Vec<Vec<Cell>> = rows
+            .iter()
+            .map(|x| cells(&x.code, name(&x.code), &x.figures))
+            .collect();
         if with_total {
-            lines.push(cells("合计", &r.total));
+            lines.push(cells("合计", "", &r.total));
         }
         for (row, line) in (1u32..).zip(lines) {
             for (col, cell) in (0u16..).zip(line) {
