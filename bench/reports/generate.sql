@@ -29,7 +29,7 @@ SELECT 'B' || lpad(i::text, 9, '0'),
     (r.p * 100)::text || '-d' || lpad((i % 30)::text, 2, '0'),
     '13800000000', 'bench', c.at, c.at, c.at + 86400000, c.at + 13 * 86400000,
     CASE WHEN i % 50 = 0 THEN
-        CASE WHEN i % 100 = 0 THEN :year_start::bigint + :year_ms::bigint + 86400000 * 30
+        CASE WHEN i % 100 = 0 THEN :year_start::bigint + :year_ms::bigint + 86400000::bigint * 30
              ELSE c.at + 13 * 86400000 END END,
     CASE WHEN i % 50 <> 0 THEN c.at + 5 * 86400000 END,
     CASE WHEN i % 50 <> 0 THEN '已办理' END,

@@ -60,5 +60,6 @@ echo "== the report ($profile build)"
 report "month, province" "from=2026-11-01&to=2026-11-30"
 report "year, province" "from=2026-01-01&to=2026-12-31"
 report "month, 昆明 (530100 and under)" "from=2026-11-01&to=2026-11-30&region=530100"
-report "year, one department" "from=2026-01-01&to=2026-12-31&department=530100-d07"
+dep=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["departments"][0]["code"])' "$work/out")
+report "year, one department ($dep)" "from=2026-01-01&to=2026-12-31&department=$dep"
 report "year, province, xlsx" "from=2026-01-01&to=2026-12-31&format=xlsx"
