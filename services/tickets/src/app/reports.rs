@@ -8,6 +8,7 @@ use serde_json::json;
 use shared::ApiResult;
 use shared::auth::AuthUser;
 use shared::contract::audit::{AuditEvent, action};
+use shared::db::DbConnection;
 use shared::time::now_ms;
 
 use super::tickets::AUDIT;
@@ -79,14 +80,20 @@ pub async fn departments(
     };
     let audit = export.map(|format| export_event(user, &filter, format));
     let (rows, overdue) = shared::db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |c| {
+        let read = |c: &mut DbConnection| -> ApiResult<_> {
             let rows = db::reports::summed(c, &selection)?;
             let overdue = db::reports::overdue(c, &selection, now)?;
-            if let Some(event) = &audit {
-                db::outbox::insert(c, None, AUDIT, event, now_ms())?;
-            }
             Ok((rows, overdue))
-        })
+        };
+        match &audit {
+            // A plain read: on SQLite a write transaction would queue behind ticket changes.
+            None => read(conn),
+            Some(event) => db::write_tx(conn, |c| {
+                let figures = read(c)?;
+                db::outbox::insert(c, None, AUDIT, event, now_ms())?;
+                Ok(figures)
+            }),
+        }
     })
     .await?;
     Ok(reports::department_report(
