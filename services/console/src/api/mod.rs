@@ -237,6 +237,57 @@ impl Api {
             .map(|_| ())
     }
 
+    /// A GET of a file to pass on to the browser as it is (a report's CSV or Excel).
+    pub async fn download(
+        &self,
+        user: &User,
+        service: Service,
+        path: &str,
+    ) -> Result<Download, PageError> {
+        let mut req = self
+            .http
+            .get(self.url(service, path))
+            .bearer_auth(&user.token);
+        if !user.address.is_empty() {
+            req = req.header("x-forwarded-for", &user.address);
+        }
+        let res = req
+            .send()
+            .await
+            .map_err(|_| PageError::Unavailable(service.label().into()))?;
+        let status = res.status().as_u16();
+        if !(200..300).contains(&status) {
+            let detail = res
+                .json::<shared::error::Problem>()
+                .await
+                .ok()
+                .and_then(|p| p.detail)
+                .unwrap_or_default();
+            if status == 401 {
+                self.sessions.remove(&user.sid);
+            }
+            return Err(PageError::from_status(status, detail, service));
+        }
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type =
+            header("content-type").unwrap_or_else(|| "application/octet-stream".into());
+        let disposition = header("content-disposition");
+        let body = res
+            .bytes()
+            .await
+            .map_err(|_| PageError::Unavailable(service.label().into()))?;
+        Ok(Download {
+            content_type,
+            disposition,
+            body,
+        })
+    }
+
     async fn call<T: DeserializeOwned, B: Serialize + ?Sized>(
         &self,
         user: &User,
@@ -304,6 +355,13 @@ impl Api {
         }
         Err(PageError::from_status(status, detail, service))
     }
+}
+
+/// A file a service answered, for [`Api::download`].
+pub struct Download {
+    pub content_type: String,
+    pub disposition: Option<String>,
+    pub body: actix_web::web::Bytes,
 }
 
 /// A code or id from a page's address, checked before it goes into a service's path: 1–64

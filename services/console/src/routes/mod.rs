@@ -8,6 +8,7 @@ pub mod home;
 pub mod knowledge;
 pub mod middleware;
 pub mod operator;
+pub mod reports;
 pub mod supervisor;
 pub mod tickets;
 
@@ -22,6 +23,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .configure(tickets::register)
         .configure(knowledge::register)
         .configure(supervisor::register)
+        .configure(reports::register)
         .configure(admin::register)
         .route(
             crate::views::picker::PICK_PATH,

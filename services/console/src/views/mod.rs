@@ -8,5 +8,6 @@ pub mod layout;
 pub mod login;
 pub mod operator;
 pub mod picker;
+pub mod reports;
 pub mod supervisor;
 pub mod tickets;

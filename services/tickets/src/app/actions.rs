@@ -13,6 +13,7 @@ use crate::domain::access::{TICKET_READERS, visible};
 use crate::domain::action::{ActionInput, Change, OutboxItem, apply};
 use crate::domain::lifecycle::{self, Action};
 use crate::domain::record::TicketRecord;
+use crate::domain::reports;
 use crate::startup::AppState;
 
 /// A ticket as an action left it, and the time of the action (the answer shows its deadlines
@@ -137,6 +138,10 @@ pub(crate) fn persist(
             dedup_key,
         },
     )?;
+    // The department report's roll-up, in this transaction: a report read next includes it.
+    if let Some(t) = reports::tally(Some(before), &change.record, change.action, at) {
+        db::reports::add(c, &t)?;
+    }
     for item in &change.outbox {
         match item {
             OutboxItem::Notify(n) => {

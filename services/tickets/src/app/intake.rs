@@ -16,6 +16,7 @@ use crate::db;
 use crate::domain::deadlines::DeadlineRules;
 use crate::domain::intake::{NewTicket, new_record};
 use crate::domain::record::TicketRecord;
+use crate::domain::reports;
 use crate::domain::{Status, notifications};
 use crate::startup::AppState;
 
@@ -204,6 +205,10 @@ impl Request {
                 dedup_key: None,
             },
         )?;
+        // A no-info ticket is dispatched as it is taken: the department report counts it.
+        if let Some(t) = reports::tally(None, &rec, "created", rec.created_at) {
+            db::reports::add(c, &t)?;
+        }
         let mut outbox = notifications::on_created(&rec);
         if rec.status == Status::Dispatched {
             outbox.extend(notifications::on_dispatch(&rec));

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod calls;
 pub mod events;
 pub mod outbox;
+pub mod reports;
 pub mod schema;
 pub mod tickets;
 

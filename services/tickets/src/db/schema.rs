@@ -110,6 +110,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_department_days (day, department, region) {
+        day -> Text,
+        department -> Text,
+        region -> Text,
+        received -> BigInt,
+        accepted -> BigInt,
+        accepted_on_time -> BigInt,
+        returned -> BigInt,
+        replied -> BigInt,
+        replied_on_time -> BigInt,
+        extended -> BigInt,
+        supervised -> BigInt,
+        callbacks -> BigInt,
+        satisfied -> BigInt,
+        basically_satisfied -> BigInt,
+        dissatisfied -> BigInt,
+        complaints_policy -> BigInt,
+        complaints_handling -> BigInt,
+        complaints_attitude -> BigInt,
+    }
+}
+
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::allow_tables_to_appear_in_same_query!(
     calls,
@@ -119,4 +142,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_events,
     outbox,
     calendar_years,
+    report_department_days,
 );

@@ -167,7 +167,9 @@ pub fn apply(
             );
             json!({ "department": department, "previous_department": current.department })
         }
-        ActionInput::Accept => json!({}),
+        // The deadline the event was measured against is kept with it, so the department
+        // report's on-time counts can be checked against the events alone.
+        ActionInput::Accept => json!({ "due_at": current.next_due_at.map(from_ms) }),
         ActionInput::Return { reason } => {
             r.returned_from = Some(from);
             json!({ "reason": reason })
@@ -183,7 +185,7 @@ pub fn apply(
                     .into_iter()
                     .map(OutboxItem::Notify),
             );
-            json!({ "body": body, "channel": channel })
+            json!({ "body": body, "channel": channel, "due_at": from_ms(current.due_at) })
         }
         ActionInput::Replenish { request } => {
             let summary = request.answer.as_ref().unwrap_or(&request.note);
@@ -198,7 +200,9 @@ pub fn apply(
                 cr.question = r.query.clone();
             }
             outbox.push(OutboxItem::ChangeRequest(cr));
-            json!(request)
+            let mut data = json!(request);
+            data["due_at"] = json!(from_ms(current.due_at));
+            data
         }
         ActionInput::Extend { until, reason } => {
             if to_ms(*until) <= r.due_at {

@@ -23,6 +23,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(calls::rate_call)
         .service(reports::calls_daily)
         .service(reports::replenishment)
+        .service(reports::departments)
         .service(tickets::create_ticket)
         .service(tickets::list_tickets)
         .service(tickets::get_ticket)

@@ -1,0 +1,71 @@
+-- Generates :n tickets over 2026 with three events each (created, dispatch, reply) and the
+-- department report's roll-ups (report_department_days) summed from them, in the tickets
+-- schema the service migrated. psql -v n=1000000 -f generate.sql
+-- Regions: 16 prefectures of Yunnan with 8 counties each; each ticket goes to one of 30
+-- departments of its prefecture. 2% of the tickets are still open (half of them overdue).
+\set ON_ERROR_STOP on
+SET synchronous_commit = off;
+
+CREATE TEMP TABLE prefectures (p int PRIMARY KEY);
+INSERT INTO prefectures VALUES (5301),(5303),(5304),(5305),(5306),(5307),(5308),(5309),
+    (5323),(5325),(5326),(5328),(5329),(5331),(5333),(5334);
+CREATE TEMP TABLE regions AS
+    SELECT row_number() OVER () - 1 AS k, p, (p * 100 + c)::text AS code
+    FROM prefectures, generate_series(1, 8) c;
+
+-- 2026-01-01 00:00 China time, in epoch ms.
+\set year_start 1767196800000
+\set year_ms 31536000000
+
+INSERT INTO tickets (id, ticket_type, status, urgent, cause, summary, details, region,
+    department, caller_phone, created_by, created_at, updated_at, accept_due_at, due_at,
+    next_due_at, closed_at, reply, satisfaction, version)
+SELECT 'B' || lpad(i::text, 9, '0'),
+    t.kind,
+    CASE WHEN i % 50 = 0 THEN 'accepted' ELSE 'closed' END,
+    false,
+    CASE WHEN t.kind = 'complaint' THEN (ARRAY['policy','handling','attitude'])[1 + i % 3] END,
+    '生成的工单', '', r.code,
+    (r.p * 100)::text || '-d' || lpad((i % 30)::text, 2, '0'),
+    '13800000000', 'bench', c.at, c.at, c.at + 86400000, c.at + 13 * 86400000,
+    CASE WHEN i % 50 = 0 THEN
+        CASE WHEN i % 100 = 0 THEN :year_start::bigint + :year_ms::bigint + 86400000::bigint * 30
+             ELSE c.at + 13 * 86400000 END END,
+    CASE WHEN i % 50 <> 0 THEN c.at + 5 * 86400000 END,
+    CASE WHEN i % 50 <> 0 THEN '已办理' END,
+    CASE WHEN i % 50 <> 0 THEN (ARRAY['satisfied','basically_satisfied','dissatisfied'])[1 + i % 3] END,
+    3
+FROM generate_series(1, :n) i
+CROSS JOIN LATERAL (SELECT (ARRAY['complaint','consultation','suggestion','no_info'])[1 + i % 4] AS kind) t
+CROSS JOIN LATERAL (SELECT :year_start::bigint + (i::bigint * 7919 % :n) * (:year_ms::bigint / :n) AS at) c
+JOIN regions r ON r.k = i % 128;
+
+INSERT INTO ticket_events (ticket_id, at, actor, role, action, from_status, to_status, data)
+SELECT id, created_at, 'bench', 'operator', 'created', NULL, 'new', '{}' FROM tickets
+UNION ALL
+SELECT id, created_at + 3600000, 'bench', 'supervisor', 'dispatch', 'new', 'dispatched',
+    '{"department":"' || department || '"}' FROM tickets
+UNION ALL
+SELECT id, closed_at, 'bench', 'liaison', 'reply', 'accepted', 'replied', '{}' FROM tickets
+    WHERE closed_at IS NOT NULL;
+
+-- The roll-ups as the lifecycle would have added them: one dispatch, one accept, one reply
+-- (on time: all but every 7th) and one callback per closed ticket.
+INSERT INTO report_department_days
+SELECT to_char(to_timestamp((created_at + 8 * 3600000) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+    department, region,
+    count(*), count(*), count(*) FILTER (WHERE id NOT LIKE '%0'), 0,
+    count(closed_at), count(closed_at) FILTER (WHERE right(id, 1) <> '7'), 0, 0,
+    count(satisfaction),
+    count(*) FILTER (WHERE satisfaction = 'satisfied'),
+    count(*) FILTER (WHERE satisfaction = 'basically_satisfied'),
+    count(*) FILTER (WHERE satisfaction = 'dissatisfied'),
+    count(*) FILTER (WHERE cause = 'policy'),
+    count(*) FILTER (WHERE cause = 'handling'),
+    count(*) FILTER (WHERE cause = 'attitude')
+FROM tickets GROUP BY 1, 2, 3;
+
+ANALYZE;
+SELECT (SELECT count(*) FROM tickets) AS tickets,
+       (SELECT count(*) FROM ticket_events) AS events,
+       (SELECT count(*) FROM report_department_days) AS rollup_rows;

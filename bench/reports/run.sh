@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The department performance report at scale: N generated tickets (three events each) on a
+# scratch PostgreSQL database, then the report's time for a month and for the year, for the
+# province and for one region and department. Kept out of CI.
+#
+#   bench/reports/run.sh [tickets, default 1000000]
+#
+# PROFILE=release (default debug) builds an optimised binary first. PG_URL (default
+# postgres://postgres@127.0.0.1:5432/postgres) names the server; the database is dropped after.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+n="${1:-1000000}"
+profile="${PROFILE:-debug}"
+pg_url="${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+flag=""
+[ "$profile" = release ] && flag="--release"
+cargo build -q -p hotline $flag
+bin="${CARGO_TARGET_DIR:-target}/$profile/hotline"
+
+export HOTLINE_JWT_SECRET="bench-secret-bench-secret-bench-secret-0"
+work="$(mktemp -d)"
+db="bench_reports_$$"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+psql -q "$pg_url" -c "CREATE DATABASE $db"
+cleanup() {
+    [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true
+    psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The service migrates the database at start; the data is generated beside it.
+HOTLINE_DATA_DIR="$work" HOTLINE_TICKETS_DATABASE_URL="${pg_url%/*}/$db" HOTLINE_TICKETS_PORT="$port" \
+HOTLINE_KNOWLEDGE_URL="http://127.0.0.1:9" HOTLINE_NOTIFY_URL="http://127.0.0.1:9" RUST_LOG=warn \
+    "$bin" tickets >"$work/tickets.log" 2>&1 &
+pid=$!
+for _ in $(seq 300); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+    sleep 0.2
+done
+
+echo "== generating $n tickets"
+start=$(date +%s)
+psql -q "${pg_url%/*}/$db" -v n="$n" -f bench/reports/generate.sql
+echo "   generated in $(( $(date +%s) - start )) s; database $(psql -tA "${pg_url%/*}/$db" -c "SELECT pg_size_pretty(pg_database_size('$db'))")"
+
+token=$(HOTLINE_DATA_DIR="$work" "$bin" token --role supervisor --subject bench)
+report() {
+    local label="$1" query="$2" best="" t
+    for _ in 1 2 3; do
+        t=$(curl -s -o "$work/out" -w '%{time_total}' -H "authorization: Bearer $token" \
+            "http://127.0.0.1:$port/api/v1/reports/departments?$query")
+        if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best="$t"; fi
+    done
+    printf '%-40s best of 3: %6.3f s  (%s bytes, %s departments)\n' "$label" "$best" \
+        "$(wc -c <"$work/out")" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["departments"]))' "$work/out" 2>/dev/null || echo '?')"
+}
+echo "== the report ($profile build)"
+report "month, province" "from=2026-11-01&to=2026-11-30"
+report "year, province" "from=2026-01-01&to=2026-12-31"
+report "month, 昆明 (530100 and under)" "from=2026-11-01&to=2026-11-30&region=530100"
+dep=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["departments"][0]["code"])' "$work/out")
+report "year, one department ($dep)" "from=2026-01-01&to=2026-12-31&department=$dep"
+report "year, province, xlsx" "from=2026-01-01&to=2026-12-31&format=xlsx"

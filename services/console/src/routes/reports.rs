@@ -1,0 +1,211 @@
+//! The department performance report (考核报表): the page at `/reports/departments` and its
+//! downloads at `/reports/departments/download`, both read from the tickets service with the
+//! supervisor's own token (it answers 403 to anyone else). The filters are checked here first,
+//! so a mistake is told in Chinese.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, web};
+use chrono::{Datelike, NaiveDate, Utc};
+use futures_util::stream::{self, StreamExt};
+use serde::Deserialize;
+
+use crate::api::{Api, Service, path_code};
+use crate::error::PageError;
+use crate::routes::html;
+use crate::session::{CurrentUser, User};
+use crate::views::format;
+use crate::views::layout;
+use crate::views::reports::{self as view, Filters, data::DepartmentReport};
+
+pub fn register(cfg: &mut web::ServiceConfig) {
+    cfg.route("/reports/departments", web::get().to(page))
+        .route("/reports/departments/download", web::get().to(download));
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ReportQuery {
+    month: String,
+    from: String,
+    to: String,
+    region: String,
+    department: String,
+    format: String,
+}
+
+fn date(text: &str, what: &str) -> Result<Option<NaiveDate>, PageError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| PageError::Invalid(format!("{what}格式不正确，应为 年-月-日。")))
+}
+
+/// The filters as typed and the days they ask for: `from`/`to` when given, else the month
+/// (up to today for the current one), else this month up to today.
+fn days(q: &ReportQuery) -> Result<(Filters, String, String), PageError> {
+    let today = Utc::now().with_timezone(&format::shanghai()).date_naive();
+    let month = q.month.trim();
+    let (mut from, mut to) = (date(&q.from, "起始日期")?, date(&q.to, "截止日期")?);
+    if !month.is_empty() && from.is_none() && to.is_none() {
+        let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+            .map_err(|_| PageError::Invalid("月份格式不正确，应为 年-月。".into()))?;
+        let last = first
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(first);
+        from = Some(first);
+        to = Some(last.min(today.max(first)));
+    }
+    let to = to.unwrap_or(today);
+    let from = from.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
+    if from > to {
+        return Err(PageError::Invalid("起始日期不能晚于截止日期。".into()));
+    }
+    if (to - from).num_days() > 366 {
+        return Err(PageError::Invalid("查询范围最长一年（366 天）。".into()));
+    }
+    let region = q.region.trim().to_string();
+    if !region.is_empty() && (region.len() != 6 || !region.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(PageError::Invalid("地区应为六位行政区划代码。".into()));
+    }
+    let department = q.department.trim().to_string();
+    if !department.is_empty() && path_code(&department).is_err() {
+        return Err(PageError::Invalid("部门编码格式不正确。".into()));
+    }
+    let filters = Filters {
+        month: month.to_string(),
+        from: q.from.trim().to_string(),
+        to: q.to.trim().to_string(),
+        region,
+        department,
+    };
+    Ok((filters, from.to_string(), to.to_string()))
+}
+
+/// How many department names are asked of the knowledge service at once.
+const NAME_LOOKUPS: usize = 8;
+
+/// The departments' names, from the knowledge service (cached a minute); a code it cannot name
+/// stays a code.
+async fn department_names(api: &Api, user: &User, codes: Vec<String>) -> BTreeMap<String, String> {
+    #[derive(Deserialize)]
+    struct Named {
+        code: String,
+        name: String,
+    }
+    stream::iter(codes)
+        .map(|code| async move {
+            let path = format!("/api/v1/departments/{}", path_code(&code).ok()?);
+            let d: Named = api
+                .get_reference(user, Service::Knowledge, &path)
+                .await
+                .ok()?;
+            Some((d.code, d.name))
+        })
+        .buffer_unordered(NAME_LOOKUPS)
+        .filter_map(|x| async move { x })
+        .collect()
+        .await
+}
+
+async fn page(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, PageError> {
+    let (filters, from, to) = days(&query)?;
+    let path = format!("/api/v1/reports/departments?{}", filters.query(&from, &to));
+    let report: DepartmentReport = api.get(&user, Service::Tickets, &path).await?;
+    #[derive(Deserialize)]
+    struct Region {
+        code: String,
+        name: String,
+    }
+    let regions: Vec<Region> = api
+        .get_reference(&user, Service::Knowledge, "/api/v1/regions")
+        .await
+        .unwrap_or_default();
+    let regions: Vec<(String, String)> = regions.into_iter().map(|r| (r.code, r.name)).collect();
+    let mut codes: Vec<String> = report.departments.iter().map(|d| d.code.clone()).collect();
+    if !filters.department.is_empty() && !codes.contains(&filters.department) {
+        codes.push(filters.department.clone());
+    }
+    let names = department_names(&api, &user, codes).await;
+    let body = view::page(&view::Page {
+        filters: &filters,
+        report: &report,
+        regions: &regions,
+        department_names: &names,
+    });
+    Ok(html(layout::page(
+        &user,
+        "考核报表",
+        "/reports/departments",
+        body,
+    )))
+}
+
+/// The report as CSV or Excel, passed on from the tickets service as it made it (which records
+/// the download in the audit log).
+async fn download(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, PageError> {
+    let format = match query.format.as_str() {
+        "csv" => "csv",
+        "xlsx" => "xlsx",
+        _ => return Err(PageError::Invalid("下载格式应为 CSV 或 Excel。".into())),
+    };
+    let (filters, from, to) = days(&query)?;
+    let path = format!(
+        "/api/v1/reports/departments?format={format}&{}",
+        filters.query(&from, &to)
+    );
+    let file = api.download(&user, Service::Tickets, &path).await?;
+    let mut res = HttpResponse::Ok();
+    res.content_type(file.content_type);
+    if let Some(d) = file.disposition {
+        res.insert_header(("content-disposition", d));
+    }
+    Ok(res.body(file.body))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn q(month: &str, from: &str, to: &str) -> ReportQuery {
+        ReportQuery {
+            month: month.into(),
+            from: from.into(),
+            to: to.into(),
+            ..ReportQuery::default()
+        }
+    }
+
+    #[test]
+    fn a_month_or_a_range() {
+        let (_, from, to) = days(&q("2025-02", "", "")).unwrap();
+        assert_eq!((from.as_str(), to.as_str()), ("2025-02-01", "2025-02-28"));
+        let (_, from, to) = days(&q("2025-02", "2025-01-03", "2025-01-09")).unwrap();
+        assert_eq!((from.as_str(), to.as_str()), ("2025-01-03", "2025-01-09"));
+        assert!(
+            matches!(days(&q("2025-13", "", "")), Err(PageError::Invalid(m)) if m.contains("月份"))
+        );
+        assert!(matches!(
+            days(&q("", "2025-01-09", "2025-01-03")),
+            Err(PageError::Invalid(_))
+        ));
+        let bad_region = ReportQuery {
+            region: "5301".into(),
+            ..ReportQuery::default()
+        };
+        assert!(matches!(days(&bad_region), Err(PageError::Invalid(m)) if m.contains("地区")));
+    }
+}

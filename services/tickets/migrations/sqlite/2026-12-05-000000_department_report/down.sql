@@ -1,0 +1,2 @@
+DROP INDEX tickets_overdue;
+DROP TABLE report_department_days;
