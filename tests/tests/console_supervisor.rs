@@ -214,7 +214,15 @@ async fn workbench_the_supervisor_works_the_board_retries_a_dead_fax_and_reads_t
     }
     assert!(faxed, "no fax to the liaison: {:?}", demo.faxes());
 
-    // The callback: the caller is satisfied, the ticket closes and leaves the queue.
+    // The callback: the caller is satisfied, the ticket closes and leaves the queue. The
+    // complaint came without its cause: satisfied alone is refused in Chinese, and with the
+    // cause chosen it closes (issue 17).
+    let callback = format!("form[hx-post='/board/tickets/{replied_id}/callback']");
+    b.click(&format!("{callback} button[value=satisfied]"))
+        .await;
+    b.wait_text("#flash", "投诉须先选择投诉原因").await;
+    b.select(&format!("{callback} select[name=cause]"), "handling")
+        .await;
     b.click(&format!(
         "form[hx-post='/board/tickets/{replied_id}/callback'] button[value=satisfied]"
     ))

@@ -240,6 +240,9 @@ async fn return_reject(
 struct CallbackForm {
     #[serde(default)]
     satisfaction: String,
+    /// A complaint's cause, when it has none yet.
+    #[serde(default)]
+    cause: String,
 }
 
 async fn callback(
@@ -258,15 +261,20 @@ async fn callback(
         "工单已办结"
     };
     let label = format::satisfaction_label(s);
-    act_then_board(
-        &user,
-        &api,
-        &id,
-        "callback",
-        json!({ "satisfaction": s }),
-        |id| format!("工单 {id} 回访结果：{label}，{outcome}。"),
-    )
+    let mut body = json!({ "satisfaction": s });
+    if !form.cause.is_empty() {
+        body["cause"] = json!(form.cause);
+    }
+    act_then_board(&user, &api, &id, "callback", body, |id| {
+        format!("工单 {id} 回访结果：{label}，{outcome}。")
+    })
     .await
+    .map_err(|e| match e {
+        PageError::Invalid(d) if d.contains("cause") => {
+            PageError::Invalid("满意或基本满意即办结：投诉须先选择投诉原因（A/B/C）。".into())
+        }
+        other => other,
+    })
 }
 
 #[derive(Deserialize)]

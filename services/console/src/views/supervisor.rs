@@ -452,6 +452,17 @@ fn callback_item(t: &Ticket) -> Markup {
             div.qreply title=(r) { "回复：" (r) }
         }
         form.qact hx-post={ "/board/tickets/" (t.id) "/callback" } hx-target="#board" hx-swap="outerHTML" {
+            // Satisfied closes it, and a complaint closes with its cause.
+            @if t.kind == "complaint" && t.cause.is_none() {
+                @let sel = format!("cbc-{}", t.id);
+                label.sr for=(sel) { "投诉原因" }
+                select id=(sel) name="cause" title="投诉原因（满意、基本满意即办结，须选择）" {
+                    option value="" { "投诉原因…" }
+                    @for c in ["policy", "handling", "attitude"] {
+                        option value=(c) { (format::cause_label(c)) }
+                    }
+                }
+            }
             span.muted { "回访结果：" }
             button type="submit" name="satisfaction" value="satisfied" { "满意" }
             button type="submit" name="satisfaction" value="basically_satisfied" { "基本满意" }
