@@ -339,5 +339,27 @@ async fn workbench_the_supervisor_works_the_board_retries_a_dead_fax_and_reads_t
         .await
         .unwrap();
     b.screenshot("supervisor-contacts").await;
+
+    // Issue 18: the bureau faxed its reply to the urgent complaint; the supervisor records it
+    // on the bureau's behalf (代回复), and the history says who replied and who recorded it.
+    b.goto(&format!("/tickets/{urgent_id}")).await;
+    b.client
+        .execute(
+            "document.querySelectorAll('details').forEach(d => d.open = true)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.select("#rb-channel", "fax").await;
+    b.fill("#rb-by", "李科长（养老保险科）").await;
+    b.fill("#rb-body", "已为来电人办理退休手续，并向其致歉。")
+        .await;
+    b.screenshot("ticket-reply-on-behalf").await;
+    b.click("form[data-action=reply-on-behalf] button[type=submit]")
+        .await;
+    b.wait_text("#done", "已代录部门回复").await;
+    b.wait_text("#ticket-status", "已回复").await;
+    let history = b.wait_text("#history", "由中心代为录入").await;
+    assert!(history.contains("李科长（养老保险科）"), "{history}");
     b.close().await;
 }

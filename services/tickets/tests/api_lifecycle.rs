@@ -498,3 +498,52 @@ async fn a_complaint_closes_with_its_cause_which_a_supervisor_may_correct() {
         .await
         .assert_problem(400, "");
 }
+
+/// Issue 18: a department that answered by fax, phone or on paper has its reply recorded by
+/// the centre (代回复): the ticket is replied as if the liaison had answered, the centre and
+/// the caller hear of it, and the event says who recorded it and who replied.
+#[tokio::test]
+async fn the_centre_records_a_reply_a_department_gave_by_fax() {
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    let s = app.supervisor();
+    let id = app.complaint(true).await;
+    app.must(&id, "dispatch", &s, json!({"department": GAJ}))
+        .await;
+    let body = json!({"body": "已约谈窗口负责人，书面致歉。", "channel": "fax",
+                      "replied_by": "王科长（办公室）"});
+    // Only supervisors; not a channel of the system itself; not a no-info ticket.
+    app.action(&id, "reply-on-behalf", &app.liaison(GAJ), body.clone())
+        .await
+        .assert_problem(403, "forbidden");
+    let mut system = body.clone();
+    system["channel"] = json!("system");
+    app.action(&id, "reply-on-behalf", &s, system)
+        .await
+        .assert_problem(400, "bad_request");
+    let ni = app.no_info().await;
+    app.action(&ni, "reply-on-behalf", &s, body.clone())
+        .await
+        .assert_problem(409, "invalid_transition");
+    // Recorded before the liaison even signed for it in the system.
+    let t = app.must(&id, "reply-on-behalf", &s, body).await;
+    assert_eq!(t["status"], "replied");
+    assert_eq!(t["reply"], "已约谈窗口负责人，书面致歉。");
+    let ev = app.events(&id).await;
+    let reply = ev.iter().find(|e| e["action"] == "reply").unwrap();
+    assert_eq!(reply["actor"], "sup1");
+    assert_eq!(reply["role"], "supervisor");
+    assert_eq!(reply["data"]["on_behalf"], true);
+    assert_eq!(reply["data"]["channel"], "fax");
+    assert_eq!(reply["data"]["replied_by"], "王科长（办公室）");
+    // The centre's copies and the caller's mail go as for a liaison's reply.
+    testkit::eventually(5, "the reply's notifications", || async {
+        let sent = peer.notifications_for(&id);
+        sent.iter()
+            .filter(|n| n.body["template"] == "liaison_reply")
+            .count()
+            == 2
+            && sent.iter().any(|n| n.body["template"] == "caller_reply")
+    })
+    .await;
+}

@@ -326,6 +326,14 @@ async fn action_call(
             "close",
             json!({ "note": f.required("note", "办结说明")?, "cause": f.optional("cause") }),
         ),
+        "reply-on-behalf" => (
+            "reply-on-behalf",
+            json!({
+                "channel": f.required("channel", "答复方式")?,
+                "replied_by": f.required("replied_by", "答复人")?,
+                "body": f.required("body", "答复内容")?,
+            }),
+        ),
         "cause" => (
             "cause",
             json!({ "cause": f.required("cause", "投诉原因")?, "note": f.optional("note") }),

@@ -361,6 +361,7 @@ pub fn done_message(action: &str) -> Option<&'static str> {
         "reopen" => "工单已重办，请重新派单。",
         "close" => "工单已办结。",
         "cause" => "投诉原因已保存。",
+        "reply-on-behalf" => "已代录部门回复。",
         _ => return None,
     })
 }
@@ -406,6 +407,24 @@ fn event_facts(e: &Event) -> Vec<(&'static str, String)> {
         }
         return out;
     }
+    if e.action == "notification_waiting" {
+        // The relay names the setting that is missing; the reader needs it in words.
+        let reason = text("reason").unwrap_or_default();
+        let whose = [
+            ("HOTLINE_CENTRE_FAX", "热线中心传真号码"),
+            ("HOTLINE_CENTRE_EMAIL", "热线中心电子邮箱"),
+            ("HOTLINE_SUPERVISOR_MOBILE", "值班长手机号码"),
+            ("HOTLINE_SUPERVISOR_EMAIL", "值班长电子邮箱"),
+        ]
+        .into_iter()
+        .find(|(var, _)| reason.contains(var));
+        let line = match whose {
+            Some((var, what)) => format!("未配置{what}（{var}），该通知暂存待发，配置后自动发出"),
+            None => "通知暂存待发".to_string(),
+        };
+        out.push(("原因", line));
+        return out;
+    }
     if e.action == "dispatch"
         && let Some(v) = text("department")
     {
@@ -430,6 +449,17 @@ fn event_facts(e: &Event) -> Vec<(&'static str, String)> {
         .and_then(|n| n.as_str())
     {
         out.push(("新部门", n.to_string()));
+    }
+    if d.get("on_behalf").and_then(|v| v.as_bool()) == Some(true) {
+        let how = match text("channel").as_deref() {
+            Some("fax") => "传真",
+            Some("phone") => "电话",
+            Some("paper") => "书面",
+            Some("email") => "电子邮件",
+            _ => "其他方式",
+        };
+        let by = text("replied_by").unwrap_or_default();
+        out.push(("代录", format!("部门以{how}答复（{by}），由中心代为录入")));
     }
     if let Some(s) = text("satisfaction") {
         out.push(("评价", format::satisfaction_label(&s).to_string()));
@@ -697,6 +727,23 @@ fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
                     div.actions { button.danger type="submit" { "拒绝延期" } }
                 }))
             }
+        }
+        @if matches!(s, "dispatched" | "accepted") && t.kind != "no_info" {
+            (folded(id, user, "reply-on-behalf", "代录部门回复", html! {
+                p.muted { "部门以传真、电话或书面方式答复时，由中心代为录入；办理记录注明录入人和答复人。" }
+                label for="rb-channel" { "答复方式" }
+                select #rb-channel name="channel" required {
+                    option value="fax" { "传真" }
+                    option value="phone" { "电话" }
+                    option value="paper" { "书面" }
+                    option value="email" { "电子邮件" }
+                }
+                label for="rb-by" { "答复人（姓名、职务）" }
+                input #rb-by type="text" name="replied_by" required maxlength="100";
+                label for="rb-body" { "答复内容" }
+                textarea #rb-body name="body" required maxlength="4000" rows="4" {}
+                div.actions { button type="submit" { "录入回复" } }
+            }))
         }
         @if s == "replied" && t.kind != "no_info" { (callback_form(t, user)) }
         @if s != "closed" {
@@ -1035,6 +1082,21 @@ mod tests {
         )])
         .into_string();
         assert!(html.contains("传真 ***：已发出"), "{html}");
+        let html = history(&[event(
+            "notification_waiting",
+            serde_json::json!({"reason": "no fax address is configured for the hotline centre (HOTLINE_CENTRE_FAX); the message waits"}),
+        )])
+        .into_string();
+        assert!(html.contains("未配置热线中心传真号码"), "{html}");
+        let html = history(&[event(
+            "reply",
+            serde_json::json!({"body": "已办理", "channel": "phone", "on_behalf": true, "replied_by": "李科长"}),
+        )])
+        .into_string();
+        assert!(
+            html.contains("部门以电话答复（李科长），由中心代为录入"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -64,6 +64,15 @@ pub enum ActionInput {
         /// A complaint's cause, when it has none yet.
         cause: Option<Cause>,
     },
+    /// The department's reply, given outside the system and recorded by the centre.
+    ReplyOnBehalf {
+        body: String,
+        channel: ReplyChannel,
+        /// Who at the department replied (name, post).
+        replied_by: String,
+        /// When they did, if not just now.
+        replied_at: Option<DateTime<Utc>>,
+    },
     /// A supervisor sets or corrects a complaint's cause.
     SetCause {
         cause: Cause,
@@ -98,6 +107,7 @@ impl ActionInput {
             ActionInput::KnowledgeApplied { .. } => Action::KnowledgeApplied,
             ActionInput::KnowledgeRejected { .. } => Action::KnowledgeRejected,
             ActionInput::SetCause { .. } => Action::SetCause,
+            ActionInput::ReplyOnBehalf { .. } => Action::ReplyOnBehalf,
         }
     }
 }
@@ -257,6 +267,23 @@ pub fn apply(
             set_cause(&mut r, *cause)?;
             r.closed_at = Some(now_ms);
             json!({ "note": note, "cause": cause })
+        }
+        ActionInput::ReplyOnBehalf {
+            body,
+            channel,
+            replied_by,
+            replied_at,
+        } => {
+            r.reply = Some(body.clone());
+            outbox.extend(
+                notifications::on_reply(&r)
+                    .into_iter()
+                    .map(OutboxItem::Notify),
+            );
+            json!({
+                "body": body, "channel": channel, "on_behalf": true,
+                "replied_by": replied_by, "replied_at": replied_at.unwrap_or(now),
+            })
         }
         ActionInput::SetCause { cause, note } => {
             r.cause = Some(*cause);

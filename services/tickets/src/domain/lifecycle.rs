@@ -10,7 +10,8 @@
 //! replied | closed ─reopen→ reopened;  new | replied ─close→ closed
 //! no-info: accepted | replied ─knowledge applied→ closed, ─knowledge rejected→ accepted
 //! extend (dispatched, accepted, before the deadline) → extend/approve | extend/refuse;
-//! supervise in any state but closed; set_cause (a complaint's A/B/C cause, corrected by a
+//! the centre records a department's reply given by fax, phone or paper (dispatched |
+//! accepted → replied, 代回复); supervise in any state but closed; set_cause (a complaint's A/B/C cause, corrected by a
 //! supervisor) in any state. These keep the state. A complaint closes only with its cause.
 //! ```
 
@@ -36,6 +37,8 @@ pub enum Action {
     KnowledgeApplied,
     KnowledgeRejected,
     SetCause,
+    /// The centre records a reply the department gave by fax, phone or paper (代回复).
+    ReplyOnBehalf,
 }
 
 impl Action {
@@ -58,6 +61,7 @@ impl Action {
         Action::KnowledgeApplied,
         Action::KnowledgeRejected,
         Action::SetCause,
+        Action::ReplyOnBehalf,
     ];
 
     /// The event name recorded for the action.
@@ -79,6 +83,8 @@ impl Action {
             Action::KnowledgeApplied => "knowledge_applied",
             Action::KnowledgeRejected => "knowledge_rejected",
             Action::SetCause => "cause_set",
+            // The department's reply, recorded by the centre: the event's data says so.
+            Action::ReplyOnBehalf => "reply",
         }
     }
 
@@ -97,7 +103,8 @@ impl Action {
             | Action::Supervise
             | Action::Reopen
             | Action::Close
-            | Action::SetCause => &[Role::Supervisor],
+            | Action::SetCause
+            | Action::ReplyOnBehalf => &[Role::Supervisor],
             Action::Callback(_) => &[Role::Operator, Role::Supervisor],
             Action::KnowledgeApplied | Action::KnowledgeRejected => &[Role::Service],
         }
@@ -191,6 +198,7 @@ pub fn next_status(f: &Facts, action: Action) -> Result<Status, String> {
         (Action::KnowledgeApplied, Accepted | Replied) if no_info => Ok(Closed),
         (Action::KnowledgeRejected, Accepted | Replied) if no_info => Ok(Accepted),
         (Action::SetCause, s) if f.ticket_type == TicketType::Complaint => Ok(s),
+        (Action::ReplyOnBehalf, Dispatched | Accepted) if !no_info => Ok(Replied),
         _ => refused(),
     }
 }
@@ -324,6 +332,8 @@ mod tests {
             (Action::SetCause, Replied, complaint, Replied),
             (Action::SetCause, Reopened, complaint, Reopened),
             (Action::SetCause, Closed, complaint, Closed),
+            (Action::ReplyOnBehalf, Dispatched, !ni, Replied),
+            (Action::ReplyOnBehalf, Accepted, !ni, Replied),
         ];
         table
             .into_iter()

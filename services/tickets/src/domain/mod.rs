@@ -129,6 +129,7 @@ text_enum!(
         Phone = "phone",
         Fax = "fax",
         Email = "email",
+        Paper = "paper",
     }
 );
 

@@ -65,6 +65,21 @@ pub struct ReplyBody {
     pub channel: Option<ReplyChannel>,
 }
 
+/// A department's reply given by fax, phone or paper, recorded by the centre (代回复).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyOnBehalfBody {
+    /// The reply as the department gave it, at most 4000 characters.
+    pub body: String,
+    /// How it came: `fax`, `phone`, `paper` or `email`.
+    pub channel: ReplyChannel,
+    /// Who at the department replied (name and post), at most 100 characters.
+    pub replied_by: String,
+    /// When they replied; default now. Not in the future.
+    #[serde(default)]
+    pub replied_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendBody {
@@ -301,6 +316,31 @@ impl ReplyBody {
         Ok(ActionInput::Reply {
             body: self.body.trim().to_string(),
             channel: self.channel.unwrap_or(ReplyChannel::System),
+        })
+    }
+}
+
+impl ReplyOnBehalfBody {
+    /// The input, its texts checked; `now` bounds `replied_at`.
+    pub fn input(self, now: DateTime<Utc>) -> ApiResult<ActionInput> {
+        check_required("body", &self.body, MAX_TEXT)?;
+        check_required("replied_by", &self.replied_by, 100)?;
+        if self.channel == ReplyChannel::System {
+            return Err(ApiError::bad_request(
+                "`channel` is fax, phone, paper or email: a reply in the system is the liaison's own",
+            ));
+        }
+        if self
+            .replied_at
+            .is_some_and(|t| t > now + chrono::Duration::minutes(5))
+        {
+            return Err(ApiError::bad_request("`replied_at` is in the future"));
+        }
+        Ok(ActionInput::ReplyOnBehalf {
+            body: self.body.trim().to_string(),
+            channel: self.channel,
+            replied_by: self.replied_by.trim().to_string(),
+            replied_at: self.replied_at,
         })
     }
 }

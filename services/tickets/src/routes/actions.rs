@@ -146,6 +146,26 @@ pub async fn reply(
     .await
 }
 
+/// Records a reply the department gave by fax, phone, paper or e-mail, on its behalf (代回复).
+/// Supervisor. The ticket is replied as if the liaison had answered in the system (the centre
+/// and the caller hear of it the same way); the event names who recorded it and who replied.
+#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = ReplyOnBehalfBody,
+    responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
+              (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
+#[post("/tickets/{id}/reply-on-behalf")]
+pub async fn reply_on_behalf(
+    user: AuthUser,
+    state: State,
+    path: Id,
+    body: Json<ReplyOnBehalfBody>,
+) -> ApiResult<HttpResponse> {
+    let now = state.clock.now();
+    take(&state, &user, path, Action::ReplyOnBehalf, move || {
+        body.into_inner().input(now)
+    })
+    .await
+}
+
 /// Requests an extension (延期) before the deadline. Liaison.
 #[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = ExtendBody,
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),

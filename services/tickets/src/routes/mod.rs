@@ -33,6 +33,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(actions::return_ticket)
         .service(actions::return_reject)
         .service(actions::reply)
+        .service(actions::reply_on_behalf)
         .service(actions::extend)
         .service(actions::extend_approve)
         .service(actions::extend_refuse)
