@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod home;
+pub mod inbound;
 pub mod knowledge;
 pub mod middleware;
 pub mod operator;
@@ -22,6 +23,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .configure(tickets::register)
         .configure(knowledge::register)
         .configure(supervisor::register)
+        .configure(inbound::register)
         .configure(admin::register);
 }
 

@@ -184,6 +184,7 @@ pub fn action_label(action: &str) -> &'static str {
         "knowledge_rejected" => "知识库驳回",
         "escalated" => "超期升级",
         "notification" | "delivery" => "通知投递",
+        "inbound_mail" => "来信",
         _ => "记录",
     }
 }
