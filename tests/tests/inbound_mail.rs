@@ -103,21 +103,26 @@ impl Imap {
 
 /// A new folder for this test: its name and notify's `HOTLINE_IMAP_URL` for it.
 async fn new_folder(prefix: &str) -> (String, String) {
-    let name = format!(
-        "{prefix}{}",
-        std::process::id() as u64 * 1000 + rand_suffix()
-    );
+    let name = format!("{prefix}{}", unique());
     let mut imap = Imap::connect().await;
     imap.command(&format!("CREATE {name}")).await;
     let url = format!("imap://{USER}:{PASSWORD}@127.0.0.1:{}/{name}", imap_port());
     (name, url)
 }
 
-fn rand_suffix() -> u64 {
+/// Unique across runs (the folders stay in Dovecot) and within one.
+fn unique() -> String {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let t = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap();
-    u64::from(t.subsec_nanos() % 1000)
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    format!(
+        "{}{:09}x{}x{n}",
+        t.as_secs(),
+        t.subsec_nanos(),
+        std::process::id()
+    )
 }
 
 async fn deliver(folder: &str, messages: &[Vec<u8>]) {
@@ -129,12 +134,11 @@ async fn deliver(folder: &str, messages: &[Vec<u8>]) {
 
 fn mail(from: &str, subject: &str, headers: &str, body: &str) -> Vec<u8> {
     let subject = b64(subject.as_bytes());
-    let id = rand_suffix();
+    let id = unique();
     format!(
         "From: {from}\r\nTo: centre@hotline.test\r\nSubject: =?utf-8?B?{subject}?=\r\n\
-         Message-ID: <reply-{id}-{}@mail.example.org>\r\n{headers}MIME-Version: 1.0\r\n\
-         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n",
-        std::process::id()
+         Message-ID: <reply-{id}@mail.example.org>\r\n{headers}MIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n"
     )
     .into_bytes()
 }
