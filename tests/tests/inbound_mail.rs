@@ -404,5 +404,11 @@ async fn workbench_the_supervisor_attaches_an_unmatched_mail() {
     b.screenshot("supervisor-inbound-decided").await;
     let page = get(&http, &notify, &supervisor).await;
     assert_eq!(page["total"], 0, "{page}");
+    // The ticket's history shows the mail as a note, with its sender and text.
+    b.goto(&format!("/tickets/{id}")).await;
+    let history = b.wait_text("main", "来信").await;
+    assert!(history.contains("李四 <lisi@example.org>"), "{history}");
+    assert!(history.contains("我上周反映的排队问题"), "{history}");
+    b.screenshot("supervisor-inbound-ticket").await;
     b.close().await;
 }
