@@ -474,6 +474,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("HOTLINE_SMS_HTTP_KEY_HEADER: "), "{e}");
+        let mut imap = Config::default();
+        imap.merge_env([(
+            "HOTLINE_IMAP_URL".into(),
+            "imap://u:pw@127.0.0.1:10143/INBOX,pop3://u:secret-pw@mail.example".into(),
+        )]);
+        let e = NotifyConfig::from_config(&imap, dir)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("HOTLINE_IMAP_URL: ") && !e.contains("secret-pw"),
+            "{e}"
+        );
+        let ok = Config::from_pairs([("imap_url", "imaps://u:p@mail.example/&Vt5ZDQ-")]);
+        let n = NotifyConfig::from_config(&ok, dir).unwrap();
+        assert_eq!(n.mailboxes().len(), 1);
+        assert_eq!(n.imap_poll_secs, 15);
         c.merge_env([("HOTLINE_FAX_TRANSPORT".into(), "pigeon".into())]);
         let e = NotifyConfig::from_config(&c, dir).unwrap_err().to_string();
         assert!(e.starts_with("HOTLINE_FAX_TRANSPORT: "), "{e}");

@@ -59,6 +59,13 @@ impl MailboxUrl {
         }
         let password = percent_decode(url.password().unwrap_or_default());
         let folder = percent_decode(url.path().trim_start_matches('/'));
+        // IMAP names folders in its own modified UTF-7 (RFC 3501 5.1.3): 回复 is `&Vt5ZDQ-`.
+        if !folder.is_ascii() {
+            return Err(
+                "write a non-ASCII folder name in IMAP's modified UTF-7 (e.g. 回复 as &Vt5ZDQ-)"
+                    .into(),
+            );
+        }
         Ok(MailboxUrl {
             tls,
             port: url.port().unwrap_or(if tls { 993 } else { 143 }),
@@ -360,7 +367,12 @@ mod tests {
         assert!(!format!("{m:?}").contains("p@ss"));
         let s = MailboxUrl::parse("imaps://u:secret@mail.example.org").unwrap();
         assert_eq!((s.tls, s.port, s.folder.as_str()), (true, 993, "INBOX"));
-        for bad in ["pop3://u:p@h/INBOX", "imap://h/INBOX", "nonsense"] {
+        for bad in [
+            "pop3://u:p@h/INBOX",
+            "imap://h/INBOX",
+            "nonsense",
+            "imap://u:secret@h/回复",
+        ] {
             let e = MailboxUrl::parse(bad).unwrap_err();
             assert!(!e.contains("secret"), "{e}");
         }

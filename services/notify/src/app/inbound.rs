@@ -253,6 +253,10 @@ pub async fn mark(pool: &DbPool, mailbox: String) -> ApiResult<Option<(i64, i64)
     shared::db::run(pool, move |c| Ok(store::mark(c, &mailbox)?)).await
 }
 
+/// How long a replica holds the messages it took for matching: longer than a post to the
+/// ticket service can take; a replica that died lets them go when it runs out.
+const MATCH_LEASE_MS: i64 = 120_000;
+
 /// How a message's matching ended, for the matcher's log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Matched {
@@ -265,7 +269,9 @@ pub enum Matched {
 pub async fn match_new(pool: &DbPool, tickets: &TicketsClient, limit: i64) -> ApiResult<usize> {
     let now = now_ms();
     let rows = shared::db::run(pool, move |c| {
-        Ok(write_tx(c, |c| store::claim_new(c, now, 120_000, limit))?)
+        Ok(write_tx(c, |c| {
+            store::claim_new(c, now, MATCH_LEASE_MS, limit)
+        })?)
     })
     .await?;
     let n = rows.len();
