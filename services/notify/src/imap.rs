@@ -247,6 +247,27 @@ pub async fn connect(url: &MailboxUrl) -> Result<Session, ImapError> {
     }
 }
 
+/// Whether the server offers IDLE (RFC 2177).
+pub async fn offers_idle(session: &mut Session) -> Result<bool, ImapError> {
+    Ok(timed(session.capabilities()).await?.has_str("IDLE"))
+}
+
+/// Waits in IDLE on the selected folder until the server reports a change or `at_most` has
+/// passed, then ends IDLE; the session is ready for the next command.
+pub async fn idle(session: Session, at_most: Duration) -> Result<Session, ImapError> {
+    let mut handle = session.idle();
+    timed(handle.init()).await?;
+    {
+        // The stop source ends the wait when dropped: kept until the wait is over.
+        let (wait, _stop) = handle.wait_with_timeout(at_most);
+        // A server that keeps sending keepalives would reset the library's timer.
+        if let Ok(answer) = tokio::time::timeout(at_most + Duration::from_secs(1), wait).await {
+            answer?;
+        }
+    }
+    timed(handle.done()).await
+}
+
 /// Selects the folder; its UIDVALIDITY (0 when the server gives none).
 pub async fn select(session: &mut Session, folder: &str) -> Result<u32, ImapError> {
     let mailbox = timed(session.select(folder)).await?;

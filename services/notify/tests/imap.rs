@@ -391,6 +391,38 @@ async fn replies_are_matched_strangers_queued_and_bad_mail_dead_lettered() {
     assert_eq!(inbound(&n, "").await.len(), 7);
 }
 
+/// Dovecot offers IDLE: a message delivered while notify waits is taken at once, long before
+/// the next poll.
+#[tokio::test]
+#[ignore = "needs Dovecot (scripts/dovecot-setup)"]
+async fn new_mail_is_taken_at_once_in_idle() {
+    let url = new_folder("idle-").await;
+    let tickets = tickets_stand_in().await;
+    let db = TestDatabase::new("notify").unwrap();
+    let mut settings = config(&url, &tickets);
+    settings.retain(|(k, _)| *k != "imap_poll_secs");
+    settings.push(("imap_poll_secs", "60".to_string()));
+    let n = start_notify(&db, &settings).await;
+    // The first round (an empty folder) is over and notify waits in IDLE.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let sent = Instant::now();
+    deliver(
+        &url,
+        &[mail(LIAISON, &format!("回复 {TICKET}"), "", "好的")],
+    )
+    .await;
+    loop {
+        if inbound(&n, "matched").await.len() == 1 {
+            break;
+        }
+        assert!(
+            sent.elapsed() < Duration::from_secs(15),
+            "not taken in IDLE"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 // ---------------------------------------------------------------- crash and replicas
 
 /// Set in the process that serves instead of testing.

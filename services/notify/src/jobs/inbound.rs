@@ -1,7 +1,8 @@
 //! Inbound mail (issue 18): one fetcher per configured mailbox and one matcher on every
 //! replica. The fetcher connects, stores every message above the mailbox's UID high-water mark
-//! (`app::inbound::store_fetched`), flags it in the mailbox, and waits for the next poll; the
-//! matcher records the stored messages on their tickets. Any failure ends the round and is
+//! (`app::inbound::store_fetched`), flags it in the mailbox, and waits for the next poll (in
+//! IDLE where the server offers it, so new mail is taken at once); the matcher records the
+//! stored messages on their tickets. Any failure ends the round and is
 //! logged; the next round starts again from the mark.
 
 use std::sync::Arc;
@@ -42,17 +43,30 @@ impl Inbound {
 
     async fn fetch_loop(self, mailbox: MailboxUrl) {
         loop {
-            match fetch_once(&self.pool, &mailbox, self.limits).await {
-                Ok(0) => {}
-                Ok(n) => {
-                    tracing::info!(mailbox = %mailbox.name(), stored = n, "received mail stored");
-                    self.stored.notify_one();
-                }
-                Err(e) => {
-                    tracing::warn!(mailbox = %mailbox.name(), error = %e, "cannot fetch mail")
-                }
+            if let Err(e) = self.stay_connected(&mailbox).await {
+                tracing::warn!(mailbox = %mailbox.name(), error = %e, "cannot fetch mail");
             }
             tokio::time::sleep(self.poll).await;
+        }
+    }
+
+    /// Rounds with one connection: where the server offers IDLE it stays signed in and a new
+    /// message starts the next round at once (a round runs at least every poll interval all
+    /// the same); otherwise one round, and the caller waits for the next poll.
+    async fn stay_connected(&self, mailbox: &MailboxUrl) -> Result<(), FetchError> {
+        let mut session = imap::connect(mailbox).await?;
+        let idle = imap::offers_idle(&mut session).await?;
+        loop {
+            let n = fetch_in(&self.pool, &mut session, mailbox, self.limits).await?;
+            if n > 0 {
+                tracing::info!(mailbox = %mailbox.name(), stored = n, "received mail stored");
+                self.stored.notify_one();
+            }
+            if !idle {
+                let _ = tokio::time::timeout(Duration::from_secs(5), session.logout()).await;
+                return Ok(());
+            }
+            session = imap::idle(session, self.poll).await?;
         }
     }
 
@@ -78,20 +92,8 @@ pub enum FetchError {
     Db(#[from] shared::ApiError),
 }
 
-/// One round with `mailbox`: every message above its mark is stored (or dead-lettered) and
-/// then flagged; how many new rows it made.
-pub async fn fetch_once(
-    pool: &DbPool,
-    mailbox: &MailboxUrl,
-    limits: Limits,
-) -> Result<usize, FetchError> {
-    let mut session = imap::connect(mailbox).await?;
-    let result = fetch_in(pool, &mut session, mailbox, limits).await;
-    // The round's outcome does not depend on a polite goodbye.
-    let _ = tokio::time::timeout(Duration::from_secs(5), session.logout()).await;
-    result
-}
-
+/// One round with the selected folder of `mailbox`: every message above its mark is stored
+/// (or dead-lettered) and then flagged; how many new rows it made.
 async fn fetch_in(
     pool: &DbPool,
     session: &mut imap::Session,
