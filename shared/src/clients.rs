@@ -7,6 +7,7 @@ use serde::de::IgnoredAny;
 
 use crate::auth::JwtKeys;
 use crate::contract::audit::AuditEvent;
+use crate::contract::inbound::{InboundMail, InboundRecorded};
 use crate::contract::knowledge::{
     ChangeRequestAccepted, ChangeRequestInput, DepartmentLookup, Revocation,
 };
@@ -104,6 +105,18 @@ impl TicketsClient {
             .post(&KnowledgeResult::path(ticket), result, None, Some(key))
             .await?;
         Ok(())
+    }
+
+    /// Records a received e-mail on `ticket` (notify, issue 18); the same message once.
+    pub async fn inbound(
+        &self,
+        ticket: &str,
+        mail: &InboundMail,
+    ) -> Result<InboundRecorded, ClientError> {
+        let key = format!("inbound-{}", mail.message_key);
+        self.0
+            .post(&InboundMail::path(ticket), mail, None, Some(&key))
+            .await
     }
 
     /// The working-day calendar.

@@ -157,6 +157,8 @@ pub struct Options {
     pub clock: Option<String>,
     /// Which reference data knowledge imports on its first start.
     pub data: RefData,
+    /// More settings for every service (`HOTLINE_IMAP_URL` for the inbound-mail journey).
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -169,6 +171,7 @@ impl Default for Options {
             replicas: 1,
             clock: None,
             data,
+            env: Vec::new(),
         }
     }
 }
@@ -373,6 +376,7 @@ impl Stack {
         if let Some(c) = &opts.clock {
             common.push(("HOTLINE_TEST_CLOCK".into(), c.clone()));
         }
+        common.extend(opts.env.iter().cloned());
         let mut groups: Vec<Vec<Service>> = Vec::new();
         for (i, name) in names.iter().enumerate() {
             let mut group = Vec::new();

@@ -90,6 +90,17 @@ pub struct NotifyConfig {
     /// in its done queue (faxqclean), or a delivered job may be cleaned out before it is seen.
     #[serde(rename = "notify_fax_check_ms")]
     pub fax_check_ms: u64,
+    /// `HOTLINE_IMAP_URL`: the mailboxes replies come to, `imap://user:password@host:port/Folder`
+    /// (`imaps://` for TLS; STARTTLS is used when an `imap://` server offers it); several
+    /// separated by commas. None: no mail is fetched.
+    pub imap_url: Option<Secret>,
+    /// How often each mailbox is asked for new mail (seconds). At most 30 by default, so a reply
+    /// reaches its ticket within a minute (issue 18).
+    pub imap_poll_secs: u64,
+    /// A larger message is dead-lettered (its size is known before it is fetched).
+    pub imap_max_message_bytes: u64,
+    pub imap_max_attachment_bytes: u64,
+    pub imap_max_attachments: usize,
 }
 
 impl Default for NotifyConfig {
@@ -127,6 +138,11 @@ impl Default for NotifyConfig {
             backoff_max_ms: 3_600_000,
             report_enabled: true,
             fax_check_ms: 10_000,
+            imap_url: None,
+            imap_poll_secs: 15,
+            imap_max_message_bytes: 25 * 1024 * 1024,
+            imap_max_attachment_bytes: 10 * 1024 * 1024,
+            imap_max_attachments: 20,
         }
     }
 }
@@ -277,7 +293,52 @@ impl NotifyConfig {
             "how often HylaFAX is asked about sent faxes (ms)",
             "10000",
         ),
+        Variable::new(
+            "imap_url",
+            "mailboxes replies are fetched from: imap[s]://user:password@host:port/Folder, comma-separated",
+            "none (no mail fetched)",
+        ),
+        Variable::new(
+            "imap_poll_secs",
+            "how often each mailbox is asked for new mail (s)",
+            "15",
+        ),
+        Variable::new(
+            "imap_max_message_bytes",
+            "a larger received message is dead-lettered",
+            "26214400",
+        ),
+        Variable::new(
+            "imap_max_attachment_bytes",
+            "a received message with a larger attachment is dead-lettered",
+            "10485760",
+        ),
+        Variable::new(
+            "imap_max_attachments",
+            "a received message with more attachments is dead-lettered",
+            "20",
+        ),
     ];
+
+    /// The mailboxes of `imap_url` (checked by [`NotifyConfig::from_config`]).
+    pub fn mailboxes(&self) -> Vec<crate::imap::MailboxUrl> {
+        let Some(urls) = &self.imap_url else {
+            return Vec::new();
+        };
+        urls.expose()
+            .split(',')
+            .filter_map(|u| crate::imap::MailboxUrl::parse(u.trim()).ok())
+            .collect()
+    }
+
+    /// The limits a received message must keep.
+    pub fn inbound_limits(&self) -> crate::domain::inbound::Limits {
+        crate::domain::inbound::Limits {
+            message_bytes: self.imap_max_message_bytes,
+            attachment_bytes: self.imap_max_attachment_bytes,
+            attachments: self.imap_max_attachments,
+        }
+    }
 
     /// Reads the notify section of `c`; paths default to folders of `data_dir`.
     pub fn from_config(c: &Config, data_dir: &Path) -> Result<NotifyConfig, ConfigError> {
@@ -333,6 +394,16 @@ impl NotifyConfig {
         }
         if !n.fax_email_template.contains("{number}") {
             return Err(c.error("fax_email_template", "must contain {number}"));
+        }
+        if let Some(urls) = &n.imap_url {
+            for url in urls.expose().split(',').filter(|u| !u.trim().is_empty()) {
+                if let Err(e) = crate::imap::MailboxUrl::parse(url.trim()) {
+                    return Err(c.error("imap_url", e));
+                }
+            }
+        }
+        if n.imap_poll_secs == 0 {
+            return Err(c.error("imap_poll_secs", "must be at least 1"));
         }
         if n.mail_from.parse::<lettre::Address>().is_err() {
             return Err(c.error("mail_from", "not an e-mail address"));
@@ -403,6 +474,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("HOTLINE_SMS_HTTP_KEY_HEADER: "), "{e}");
+        let mut imap = Config::default();
+        imap.merge_env([(
+            "HOTLINE_IMAP_URL".into(),
+            "imap://u:pw@127.0.0.1:10143/INBOX,pop3://u:secret-pw@mail.example".into(),
+        )]);
+        let e = NotifyConfig::from_config(&imap, dir)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("HOTLINE_IMAP_URL: ") && !e.contains("secret-pw"),
+            "{e}"
+        );
+        let ok = Config::from_pairs([("imap_url", "imaps://u:p@mail.example/&Vt5ZDQ-")]);
+        let n = NotifyConfig::from_config(&ok, dir).unwrap();
+        assert_eq!(n.mailboxes().len(), 1);
+        assert_eq!(n.imap_poll_secs, 15);
         c.merge_env([("HOTLINE_FAX_TRANSPORT".into(), "pigeon".into())]);
         let e = NotifyConfig::from_config(&c, dir).unwrap_err().to_string();
         assert!(e.starts_with("HOTLINE_FAX_TRANSPORT: "), "{e}");

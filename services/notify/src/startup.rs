@@ -29,7 +29,8 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
     title = "Hotline notify service",
     version = "1.0.0",
     description = "E-mail, fax and SMS notifications: accepted, stored, delivered by workers with \
-                   retries, and reported back to the ticket."
+                   retries, and reported back to the ticket; e-mail received over IMAP, matched to \
+                   its ticket or queued for the centre."
 ))]
 pub struct ApiDoc;
 
@@ -40,6 +41,8 @@ pub struct AppState {
     pub settings: Arc<ServiceSettings>,
     pub config: Arc<NotifyConfig>,
     pub work: Arc<Notify>,
+    /// Received mail attached by a supervisor is recorded on its ticket through this client.
+    pub tickets: TicketsClient,
 }
 
 pub struct Application {
@@ -119,15 +122,24 @@ impl Application {
             config: config.clone(),
             work: work.clone(),
             finished: Arc::new(Notify::new()),
-            tickets: Some(tickets),
+            tickets: Some(tickets.clone()),
             metrics: Some(metrics.clone()),
             lease_prefix,
+        };
+        let inbound = crate::jobs::inbound::Inbound {
+            pool: pool.clone(),
+            tickets: tickets.clone(),
+            mailboxes: config.mailboxes(),
+            poll: std::time::Duration::from_secs(config.imap_poll_secs),
+            limits: config.inbound_limits(),
+            stored: Arc::new(Notify::new()),
         };
         let state = AppState {
             pool,
             settings: Arc::new(settings.clone()),
             config: Arc::new(config),
             work,
+            tickets,
         };
         let common = Common {
             json_limit: BODY_LIMIT,
@@ -137,6 +149,7 @@ impl Application {
         let (server, port) =
             server::bind_service(&settings, crate::routes::api(), common, state.clone())?;
         jobs.spawn();
+        inbound.spawn();
         readiness.set_ready();
         tracing::info!(
             port,

@@ -12,8 +12,10 @@
 //! | tickets → knowledge | who a department's liaisons are; is it merged | [`knowledge::DepartmentLookup`] |
 //! | knowledge → tickets | the working-day calendar | [`tickets::CalendarAnswer`] |
 //! | tickets, notify → knowledge | an event for the audit log | [`audit::AuditEvent`] |
+//! | notify → tickets | a received e-mail for a ticket | [`inbound::InboundMail`] |
 
 pub mod audit;
+pub mod inbound;
 pub mod knowledge;
 pub mod notify;
 pub mod tickets;

@@ -19,6 +19,7 @@ const CONSOLE_CSS: &str = concat!(
     include_str!("../../assets/css/knowledge.css"),
     include_str!("../../assets/css/supervisor.css"),
     include_str!("../../assets/css/reports.css"),
+    include_str!("../../assets/css/inbound.css"),
 );
 
 pub fn register(cfg: &mut web::ServiceConfig) {

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod home;
+pub mod inbound;
 pub mod knowledge;
 pub mod middleware;
 pub mod operator;
@@ -24,6 +25,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .configure(knowledge::register)
         .configure(supervisor::register)
         .configure(reports::register)
+        .configure(inbound::register)
         .configure(admin::register)
         .route(
             crate::views::picker::PICK_PATH,

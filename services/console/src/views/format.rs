@@ -188,6 +188,7 @@ pub fn action_label(action: &str) -> &'static str {
         "notification_waiting" => "通知待发（未配置）",
         "notification_failed" => "通知失败",
         "notification" | "delivery" => "通知投递",
+        "inbound_mail" => "来信",
         _ => "记录",
     }
 }

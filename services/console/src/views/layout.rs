@@ -34,6 +34,7 @@ pub fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/", "值班看板"),
             ("/tickets", "工单查询"),
             ("/notifications", "通知投递"),
+            ("/inbound", "未匹配来信"),
             ("/reports", "报表"),
             ("/reports/departments", "考核报表"),
         ],

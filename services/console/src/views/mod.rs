@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod audit;
 pub mod format;
+pub mod inbound;
 pub mod knowledge;
 pub mod layout;
 pub mod login;

@@ -425,6 +425,30 @@ fn event_facts(e: &Event) -> Vec<(&'static str, String)> {
         out.push(("原因", line));
         return out;
     }
+    // A received e-mail (issue 18): a note, or the source of an e-mailed reply.
+    if let Some(mail) = d
+        .get("inbound")
+        .or((e.action == "inbound_mail").then_some(d))
+    {
+        let field = |k: &str| mail.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+        let from = match field("from_name") {
+            "" => field("from").to_string(),
+            name => format!("{name} <{}>", field("from")),
+        };
+        out.push(("来信", format!("{from}：{}", field("subject"))));
+        if let Some(files) = mail.get("attachments").and_then(|a| a.as_array())
+            && !files.is_empty()
+        {
+            let names: Vec<&str> = files
+                .iter()
+                .filter_map(|f| f["filename"].as_str())
+                .collect();
+            out.push(("附件", names.join("、")));
+        }
+        if let Some(t) = text("text") {
+            out.push(("内容", t));
+        }
+    }
     if e.action == "dispatch"
         && let Some(v) = text("department")
     {
@@ -983,6 +1007,36 @@ mod tests {
             to_status: Some("accepted".into()),
             data,
         }
+    }
+
+    #[test]
+    fn received_mail_shows_its_sender_and_text() {
+        let note = event(
+            "inbound_mail",
+            serde_json::json!({"from": "w@x.org", "from_name": "王五", "subject": "补充",
+                               "text": "窗口在二楼", "attachments": [{"filename": "a.pdf"}]}),
+        );
+        let facts = event_facts(&note);
+        assert!(
+            facts.contains(&("来信", "王五 <w@x.org>：补充".to_string())),
+            "{facts:?}"
+        );
+        assert!(
+            facts.contains(&("内容", "窗口在二楼".to_string())),
+            "{facts:?}"
+        );
+        assert!(facts.contains(&("附件", "a.pdf".to_string())), "{facts:?}");
+        let reply = event(
+            "reply",
+            serde_json::json!({"body": "已办结", "channel": "email",
+                               "inbound": {"from": "l@x.org", "subject": "回复"}}),
+        );
+        let facts = event_facts(&reply);
+        assert!(
+            facts.contains(&("来信", "l@x.org：回复".to_string())),
+            "{facts:?}"
+        );
+        assert!(facts.contains(&("回复", "已办结".to_string())), "{facts:?}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 
 pub mod audit;
+pub mod inbound;
 pub mod notifications;
 pub mod schema;
 pub mod templates;

@@ -54,3 +54,40 @@ diesel::table! {
         updated_by -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    imap_mailboxes (mailbox) {
+        mailbox -> Text,
+        uid_validity -> BigInt,
+        last_uid -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    inbound_messages (id) {
+        id -> Text,
+        message_key -> Text,
+        mailbox -> Text,
+        uid -> BigInt,
+        message_id -> Nullable<Text>,
+        in_reply_to -> Nullable<Text>,
+        refs -> Text,
+        sender -> Text,
+        sender_name -> Nullable<Text>,
+        subject -> Text,
+        body -> Text,
+        attachments -> Text,
+        size -> BigInt,
+        status -> Text,
+        reason -> Nullable<Text>,
+        ticket_id -> Nullable<Text>,
+        recorded_as -> Nullable<Text>,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        decided_by -> Nullable<Text>,
+        received_at -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}

@@ -6,6 +6,7 @@ use shared::ApiError;
 use shared::web::{check_len, check_required};
 use utoipa::ToSchema;
 
+pub mod inbound;
 pub mod sms;
 pub mod templates;
 

@@ -1,8 +1,10 @@
 //! Background tasks of every replica: delivery workers, the checker that reads HylaFAX jobs
 //! back, the reporter that tells the ticket service how each delivery ended, and the relay of
-//! audit events to the knowledge service (`audit`).
+//! audit events to the knowledge service (`audit`), and the fetching and matching of received
+//! mail (`inbound`).
 
 pub mod audit;
+pub mod inbound;
 
 use std::sync::Arc;
 use std::time::Duration;

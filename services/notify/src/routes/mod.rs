@@ -3,6 +3,7 @@
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
+pub mod inbound;
 pub mod notifications;
 pub mod templates;
 
@@ -16,7 +17,10 @@ pub fn register(cfg: &mut ServiceConfig) {
             .service(notifications::retry)
             .service(templates::list)
             .service(templates::get_one)
-            .service(templates::put),
+            .service(templates::put)
+            .service(inbound::list)
+            .service(inbound::attach)
+            .service(inbound::dismiss),
     );
 }
 

@@ -8,6 +8,7 @@ use crate::domain::lifecycle::Refusal;
 pub mod actions;
 pub mod calendar;
 pub mod calls;
+pub mod inbound;
 pub mod intake;
 pub mod reports;
 pub mod service;

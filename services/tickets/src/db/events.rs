@@ -48,6 +48,15 @@ pub fn exists_dedup(conn: &mut DbConnection, key: &str) -> DbResult<bool> {
     Ok(n > 0)
 }
 
+/// The action of the event recorded under `key`, if there is one.
+pub fn dedup_action(conn: &mut DbConnection, key: &str) -> DbResult<Option<String>> {
+    Ok(ticket_events::table
+        .filter(ticket_events::dedup_key.eq(key))
+        .select(ticket_events::action)
+        .first(conn)
+        .optional()?)
+}
+
 pub fn for_ticket(conn: &mut DbConnection, ticket: &str) -> DbResult<Vec<EventRow>> {
     Ok(ticket_events::table
         .filter(ticket_events::ticket_id.eq(ticket))

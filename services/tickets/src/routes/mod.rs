@@ -9,6 +9,7 @@ pub mod action_bodies;
 pub mod actions;
 pub mod calendar;
 pub mod calls;
+pub mod inbound;
 pub mod reports;
 pub mod service;
 pub mod test_clock;
@@ -45,6 +46,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(actions::replenish)
         .service(service::knowledge_result)
         .service(service::delivery)
+        .service(inbound::inbound)
         .service(calendar::get_calendar)
         .service(calendar::put_calendar)
         .service(calendar::deadlines);

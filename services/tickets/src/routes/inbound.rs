@@ -1,0 +1,56 @@
+//! A received e-mail for a ticket, posted by notify (issue 18): matched by notify, or attached
+//! to the ticket by a supervisor from the unmatched queue. Idempotent per message.
+
+use actix_web::{HttpResponse, post, web};
+use shared::ApiResult;
+use shared::auth::{AuthUser, Role};
+pub use shared::contract::inbound::{InboundMail, InboundRecorded};
+use shared::web::{check_len, check_required};
+
+use crate::app;
+use crate::startup::AppState;
+
+fn check(mail: &InboundMail) -> ApiResult<()> {
+    check_required("message_key", &mail.message_key, 100)?;
+    check_required("from", &mail.from, 254)?;
+    if let Some(n) = &mail.from_name {
+        check_len("from_name", n, 200)?;
+    }
+    check_len("subject", &mail.subject, 1000)?;
+    check_len("text", &mail.text, 20_000)?;
+    if mail.attachments.len() > 50 {
+        return Err(shared::ApiError::bad_request("at most 50 `attachments`"));
+    }
+    for a in &mail.attachments {
+        check_len("filename", &a.filename, 255)?;
+        check_len("content_type", &a.content_type, 200)?;
+    }
+    if let Some(a) = &mail.attached_by {
+        check_len("attached_by", a, 100)?;
+    }
+    Ok(())
+}
+
+/// Records a received e-mail on the ticket: the liaison's reply (channel email) where the
+/// ticket's state takes one and the sender is a liaison of its department, otherwise a note
+/// (`inbound_mail` event). A mail matched automatically from anyone else is refused (409) and
+/// stays in notify's unmatched queue. The same `message_key` is recorded once.
+#[utoipa::path(tag = "service", params(("id" = String, Path)), request_body = InboundMail,
+    responses((status = 200, body = InboundRecorded), (status = 400, body = shared::error::Problem),
+              (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
+              (status = 404, body = shared::error::Problem),
+              (status = 409, body = shared::error::Problem, description = "Not from a liaison of the ticket's department"),
+              (status = 503, body = shared::error::Problem)))]
+#[post("/tickets/{id}/inbound")]
+pub async fn inbound(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<InboundMail>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Service])?;
+    let mail = body.into_inner();
+    check(&mail)?;
+    let recorded = app::inbound::record(&state, path.into_inner(), mail).await?;
+    Ok(HttpResponse::Ok().json(recorded))
+}
