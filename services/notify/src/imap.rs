@@ -301,14 +301,7 @@ pub async fn unflagged_upto(session: &mut Session, last: u32) -> Result<Vec<u32>
 
 /// The size of message `uid`, before fetching it.
 pub async fn size(session: &mut Session, uid: u32) -> Result<Option<u32>, ImapError> {
-    let fetched: Vec<_> = timed(async {
-        session
-            .uid_fetch(uid.to_string(), "RFC822.SIZE")
-            .await?
-            .try_collect::<Vec<_>>()
-            .await
-    })
-    .await?;
+    let fetched = fetch(session, uid, "RFC822.SIZE").await?;
     Ok(fetched
         .iter()
         .find(|f| f.uid == Some(uid))
@@ -317,18 +310,27 @@ pub async fn size(session: &mut Session, uid: u32) -> Result<Option<u32>, ImapEr
 
 /// The whole message `uid`, without setting `\Seen` (that is done once it is stored).
 pub async fn body(session: &mut Session, uid: u32) -> Result<Option<Vec<u8>>, ImapError> {
-    let fetched: Vec<_> = timed(async {
-        session
-            .uid_fetch(uid.to_string(), "BODY.PEEK[]")
-            .await?
-            .try_collect::<Vec<_>>()
-            .await
-    })
-    .await?;
+    let fetched = fetch(session, uid, "BODY.PEEK[]").await?;
     Ok(fetched
         .iter()
         .find(|f| f.uid == Some(uid))
         .and_then(|f| f.body().map(<[u8]>::to_vec)))
+}
+
+/// `UID FETCH uid items`, within the command timeout.
+async fn fetch(
+    session: &mut Session,
+    uid: u32,
+    items: &str,
+) -> Result<Vec<async_imap::types::Fetch>, ImapError> {
+    timed(async {
+        session
+            .uid_fetch(uid.to_string(), items)
+            .await?
+            .try_collect::<Vec<_>>()
+            .await
+    })
+    .await
 }
 
 /// Marks message `uid` as taken: `\Seen` and [`STORED_KEYWORD`], or `\Seen` alone where the

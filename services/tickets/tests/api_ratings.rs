@@ -48,20 +48,22 @@ async fn the_phone_system_rates_a_call_once_within_the_window() {
             .await
             .assert_problem(400, "bad_request");
     }
-    app.post("/api/v1/calls/999999/rating", &svc, json!({"key": 1}))
+    for missing in ["999999", "0", "x", "ref:", "ref:含空格"] {
+        app.post(
+            &format!("/api/v1/calls/{missing}/rating"),
+            &svc,
+            json!({"key": 1}),
+        )
         .await
         .assert_problem(404, "not_found");
-    app.post(
-        "/api/v1/calls/by-ref/NO-SUCH/rating",
-        &svc,
-        json!({"key": 1}),
-    )
-    .await
-    .assert_problem(404, "not_found");
+    }
+    app.post("/api/v1/calls/ref:NO-SUCH/rating", &svc, json!({"key": 1}))
+        .await
+        .assert_problem(404, "not_found");
 
     // Key 2 is 基本满意; by the switch's reference; the same report again changes nothing.
     app.clock.advance(chrono::Duration::minutes(10));
-    let by_ref = "/api/v1/calls/by-ref/PBX-2026-0001/rating";
+    let by_ref = "/api/v1/calls/ref:PBX-2026-0001/rating";
     let rated = app.post(by_ref, &svc, json!({"key": 2})).await;
     assert_eq!(rated.status, 200, "{}", rated.body);
     assert_eq!(rated.body["satisfaction"], "basically_satisfied");

@@ -159,30 +159,11 @@ fn row_of(origin: &Origin, mail: ReadMail, size: i64, now: i64) -> InboundRow {
 
 /// A dead letter: what could be read of a refused message, and why.
 fn dead_row(origin: &Origin, reason: String, size: i64, now: i64) -> InboundRow {
+    let nothing = ReadMail::default();
     InboundRow {
-        id: new_id(),
-        message_key: origin.key(),
-        mailbox: origin.mailbox.clone(),
-        uid: i64::from(origin.uid),
-        message_id: None,
-        in_reply_to: None,
-        refs: String::new(),
-        sender: String::new(),
-        sender_name: None,
-        subject: String::new(),
-        body: String::new(),
-        attachments: "[]".into(),
-        size,
         status: "dead".into(),
         reason: Some(reason),
-        ticket_id: None,
-        recorded_as: None,
-        attempts: 0,
-        next_attempt_at: now,
-        decided_by: None,
-        received_at: now,
-        created_at: now,
-        updated_at: now,
+        ..row_of(origin, nothing, size, now)
     }
 }
 

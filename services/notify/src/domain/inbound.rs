@@ -26,7 +26,7 @@ pub struct KeptAttachment {
 }
 
 /// A message read from its raw bytes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReadMail {
     pub message_id: Option<String>,
     pub in_reply_to: Vec<String>,

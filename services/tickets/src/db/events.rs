@@ -19,6 +19,33 @@ pub struct NewEvent<'a> {
     pub dedup_key: Option<String>,
 }
 
+impl<'a> NewEvent<'a> {
+    /// An event the service records by itself (escalation, reminder, the relay's reports):
+    /// by the `service` role, keeping the ticket's `status` (or naming none), once per
+    /// `dedup_key`.
+    pub fn own(
+        ticket_id: &'a str,
+        at: i64,
+        actor: &'a str,
+        action: &'a str,
+        status: Option<&'a str>,
+        data: String,
+        dedup_key: String,
+    ) -> NewEvent<'a> {
+        NewEvent {
+            ticket_id,
+            at,
+            actor,
+            role: "service",
+            action,
+            from_status: status,
+            to_status: status,
+            data,
+            dedup_key: Some(dedup_key),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ticket_events)]
 pub struct EventRow {

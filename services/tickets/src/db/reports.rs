@@ -156,11 +156,10 @@ struct OverdueRow {
 
 // Only open tickets have a running deadline (`next_due_at`), and only those the department
 // holds count: the range read is the overdue part of the `tickets_overdue` index, not the
-// tickets. The parameters, in order: now, region pattern, department, department.
+// tickets. One row per (department, region) comes back, few enough to select from here.
 const OVERDUE: &str = "SELECT department, region, CAST(COUNT(*) AS BIGINT) AS n FROM tickets \
     WHERE next_due_at IS NOT NULL AND next_due_at < $1 \
     AND status IN ('dispatched', 'accepted') AND department IS NOT NULL \
-    AND region LIKE $2 AND (department = $3 OR $4 = '') \
     GROUP BY department, region";
 
 /// The tickets a department holds whose running deadline is before `now`, per (department,
@@ -171,15 +170,16 @@ pub fn overdue(
     now: i64,
 ) -> DbResult<Vec<(String, String, i64)>> {
     let statement = placeholders(conn, OVERDUE);
-    let pattern = format!("{}%", s.region_prefix);
     let rows: Vec<OverdueRow> = shared::on_backend!(conn, |c| diesel::sql_query(&statement)
         .bind::<BigInt, _>(now)
-        .bind::<Text, _>(&pattern)
-        .bind::<Text, _>(&s.department)
-        .bind::<Text, _>(&s.department)
         .load(c))?;
+    let selected = |x: &OverdueRow| {
+        x.region.starts_with(&s.region_prefix)
+            && (s.department.is_empty() || x.department == s.department)
+    };
     Ok(rows
         .into_iter()
+        .filter(selected)
         .map(|x| (x.department, x.region, x.n))
         .collect())
 }

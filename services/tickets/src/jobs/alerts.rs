@@ -125,21 +125,17 @@ fn reminded(
     key: String,
     now: i64,
 ) -> ApiResult<()> {
-    db::events::insert(
-        c,
-        &db::events::NewEvent {
-            ticket_id: &t.id,
-            at: now,
-            actor: "system",
-            role: "service",
-            action: "reminded",
-            from_status: Some(t.status.as_str()),
-            to_status: Some(t.status.as_str()),
-            data: json!({ "before": lead.label(), "due_at": shared::time::from_ms(t.due_at) })
-                .to_string(),
-            dedup_key: Some(key),
-        },
-    )?;
+    let data = json!({ "before": lead.label(), "due_at": shared::time::from_ms(t.due_at) });
+    let event = db::events::NewEvent::own(
+        &t.id,
+        now,
+        "system",
+        "reminded",
+        Some(t.status.as_str()),
+        data.to_string(),
+        key,
+    );
+    db::events::insert(c, &event)?;
     for n in notifications::on_deadline_near(t) {
         db::outbox::insert_notification(c, &t.id, &n, now)?;
     }

@@ -50,21 +50,17 @@ fn escalate(conn: &mut DbConnection, t: &TicketRecord, now: i64) -> ApiResult<bo
         } else {
             "reply"
         };
-        db::events::insert(
-            c,
-            &db::events::NewEvent {
-                ticket_id: &t.id,
-                at: now,
-                actor: "system",
-                role: "service",
-                action: "escalated",
-                from_status: Some(t.status.as_str()),
-                to_status: Some(t.status.as_str()),
-                data: serde_json::json!({ "deadline": deadline, "due_at": from_ms(due) })
-                    .to_string(),
-                dedup_key: Some(format!("escalated:{}:{due}", t.id)),
-            },
-        )?;
+        let data = serde_json::json!({ "deadline": deadline, "due_at": from_ms(due) });
+        let event = db::events::NewEvent::own(
+            &t.id,
+            now,
+            "system",
+            "escalated",
+            Some(t.status.as_str()),
+            data.to_string(),
+            format!("escalated:{}:{due}", t.id),
+        );
+        db::events::insert(c, &event)?;
         for n in notifications::on_overdue(t) {
             db::outbox::insert_notification(c, &t.id, &n, now)?;
         }

@@ -102,20 +102,18 @@ pub async fn run_once(state: &AppState) -> ApiResult<usize> {
                     db::outbox::finish(c, id, db::outbox::FAILED, Some(&e), finish_at)?;
                     // Supervisors see on the ticket that a notification could not be sent.
                     if let Some(t) = ticket_id.as_deref().filter(|_| kind == "notify") {
-                        db::events::insert(
-                            c,
-                            &db::events::NewEvent {
-                                ticket_id: t,
-                                at: business_now,
-                                actor: "relay",
-                                role: "service",
-                                action: "notification_failed",
-                                from_status: None,
-                                to_status: None,
-                                data: json!({ "error": e, "outbox_id": id }).to_string(),
-                                dedup_key: Some(format!("notify-failed:{id}")),
-                            },
-                        )?;
+                        let data = json!({ "error": e, "outbox_id": id }).to_string();
+                        let key = format!("notify-failed:{id}");
+                        let event = db::events::NewEvent::own(
+                            t,
+                            business_now,
+                            "relay",
+                            "notification_failed",
+                            None,
+                            data,
+                            key,
+                        );
+                        db::events::insert(c, &event)?;
                     }
                     Ok(())
                 })
@@ -139,20 +137,17 @@ pub async fn run_once(state: &AppState) -> ApiResult<usize> {
                     if db::events::exists_dedup(c, &key)? {
                         return Ok(());
                     }
-                    db::events::insert(
-                        c,
-                        &db::events::NewEvent {
-                            ticket_id: t,
-                            at: business_now,
-                            actor: "relay",
-                            role: "service",
-                            action: "notification_waiting",
-                            from_status: None,
-                            to_status: None,
-                            data: json!({ "reason": e, "outbox_id": id }).to_string(),
-                            dedup_key: Some(key),
-                        },
-                    )?;
+                    let data = json!({ "reason": e, "outbox_id": id }).to_string();
+                    let event = db::events::NewEvent::own(
+                        t,
+                        business_now,
+                        "relay",
+                        "notification_waiting",
+                        None,
+                        data,
+                        key,
+                    );
+                    db::events::insert(c, &event)?;
                     Ok(())
                 })
             }

@@ -38,7 +38,7 @@ pub struct CallInput {
     #[serde(default)]
     pub note: Option<String>,
     /// The phone system's own reference of the call (at most 64 characters), by which it may
-    /// post the caller's rating: `POST /api/v1/calls/by-ref/{call_ref}/rating`.
+    /// post the caller's rating: `POST /api/v1/calls/ref:{call_ref}/rating`.
     #[serde(default)]
     pub call_ref: Option<String>,
 }
@@ -229,14 +229,15 @@ impl RatingInput {
 }
 
 /// Records the caller's rating of a call, as the phone system reports it after the tone
-/// (service role). Taken within the configured window after the call (default 30 minutes);
-/// the same rating again changes nothing, another one is 409.
+/// (service role), by the call's number or by the phone system's own reference
+/// (`ref:PBX-2026-0001`). Taken within the configured window after the call (default 30
+/// minutes); the same rating again changes nothing, another one is 409.
 #[utoipa::path(tag = "calls", request_body = RatingInput,
-    params(("id" = i64, Path, description = "The call's number")),
+    params(("call" = String, Path, description = "The call's number, or `ref:` and the phone system's reference given when the call was recorded")),
     responses((status = 200, body = Call), (status = 400, body = shared::error::Problem),
               (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
-#[post("/calls/{id}/rating")]
+#[post("/calls/{call}/rating")]
 pub async fn rate_call(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -244,31 +245,16 @@ pub async fn rate_call(
     body: web::Json<RatingInput>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
-    let id = path
-        .parse::<i64>()
-        .map_err(|_| ApiError::not_found("no such call"))?;
+    let key = call_key(&path).ok_or_else(|| ApiError::not_found("no such call"))?;
     let rating = body.into_inner().rating()?;
-    let row = app::calls::rate(&state, CallKey::Id(id), rating).await?;
+    let row = app::calls::rate(&state, key, rating).await?;
     Ok(HttpResponse::Ok().json(Call::from(row)))
 }
 
-/// As `POST /calls/{id}/rating`, by the phone system's own reference of the call.
-#[utoipa::path(tag = "calls", request_body = RatingInput,
-    params(("call_ref" = String, Path, description = "The phone system's reference, as given when the call was recorded")),
-    responses((status = 200, body = Call), (status = 400, body = shared::error::Problem),
-              (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
-              (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
-#[post("/calls/by-ref/{call_ref}/rating")]
-pub async fn rate_call_by_ref(
-    user: AuthUser,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    body: web::Json<RatingInput>,
-) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Service])?;
-    let call_ref = path.into_inner();
-    check_call_ref(&call_ref).map_err(|_| ApiError::not_found("no such call"))?;
-    let rating = body.into_inner().rating()?;
-    let row = app::calls::rate(&state, CallKey::Ref(call_ref), rating).await?;
-    Ok(HttpResponse::Ok().json(Call::from(row)))
+/// `123` or `ref:PBX-2026-0001`; `None` for what can name no call.
+fn call_key(text: &str) -> Option<CallKey> {
+    match text.strip_prefix("ref:") {
+        Some(r) => check_call_ref(r).ok().map(|()| CallKey::Ref(r.to_string())),
+        None => text.parse().ok().filter(|id| *id > 0).map(CallKey::Id),
+    }
 }

@@ -20,7 +20,6 @@ pub fn register(cfg: &mut ServiceConfig) {
     let api = scope("/api/v1")
         .service(calls::create_call)
         .service(calls::list_calls)
-        .service(calls::rate_call_by_ref)
         .service(calls::rate_call)
         .service(reports::calls_daily)
         .service(reports::replenishment)
