@@ -340,6 +340,13 @@ async fn workbench_the_supervisor_works_the_board_retries_a_dead_fax_and_reads_t
         .unwrap();
     b.screenshot("supervisor-contacts").await;
 
+    // Issue 17: the same caller's earlier complaints about the bureau make this one a repeat
+    // (重复件), named with links on its page.
+    b.goto(&format!("/tickets/{replied_id}")).await;
+    let repeat = b.wait_text("#repeat-of", "重复件").await;
+    assert!(repeat.contains(urgent_id.as_str()), "{repeat}");
+    b.screenshot("ticket-repeat").await;
+
     // Issue 18: the bureau faxed its reply to the urgent complaint; the supervisor records it
     // on the bureau's behalf (代回复), and the history says who replied and who recorded it.
     b.goto(&format!("/tickets/{urgent_id}")).await;

@@ -85,6 +85,10 @@ pub struct TicketsSettings {
     pub rating_scale: String,
     #[serde(rename = "tickets_rating_window_minutes")]
     pub rating_window_minutes: u32,
+    /// A ticket of the same caller about the same department within this many days of an
+    /// earlier one is a repeat (重复件).
+    #[serde(rename = "tickets_repeat_window_days")]
+    pub repeat_window_days: u32,
 }
 
 impl Default for TicketsSettings {
@@ -112,6 +116,7 @@ impl Default for TicketsSettings {
             reminders: "1d,2h".into(),
             rating_scale: "satisfied,basically_satisfied,dissatisfied".into(),
             rating_window_minutes: 30,
+            repeat_window_days: 30,
         }
     }
 }
@@ -223,6 +228,11 @@ impl TicketsSettings {
             "how long after a call the phone system may post its rating",
             "30",
         ),
+        Variable::new(
+            "tickets_repeat_window_days",
+            "a ticket of the same caller about the same department within this many days is a repeat (重复件)",
+            "30",
+        ),
     ];
 
     /// The working hours as written: the ticket service's own, else the common key.
@@ -254,11 +264,13 @@ pub struct Recipients {
     pub centre_email: Option<String>,
 }
 
-/// How callers' ratings after the tone are taken.
+/// How callers' ratings after the tone are taken, and which tickets are repeats.
 #[derive(Debug, Clone)]
-pub struct RatingRules {
+pub struct IntakeRules {
     pub scale: crate::domain::rating::Scale,
     pub window: chrono::Duration,
+    /// How far back a ticket's earlier ones make it a repeat (重复件), in ms.
+    pub repeat_window_ms: i64,
 }
 
 /// Timing of the background jobs.
@@ -286,7 +298,7 @@ pub struct AppState {
     pub notify: NotifyClient,
     pub recipients: Arc<Recipients>,
     pub jobs: Arc<JobSettings>,
-    pub ratings: Arc<RatingRules>,
+    pub intake: Arc<IntakeRules>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -348,10 +360,11 @@ impl Application {
             reminders: crate::domain::alerts::parse_leads(&own.reminders)
                 .map_err(|e| format!("HOTLINE_TICKETS_REMINDERS: {e}"))?,
         };
-        let ratings = RatingRules {
+        let intake = IntakeRules {
             scale: crate::domain::rating::Scale::parse(&own.rating_scale)
                 .map_err(|e| format!("HOTLINE_TICKETS_RATING_SCALE: {e}"))?,
             window: chrono::Duration::minutes(i64::from(own.rating_window_minutes)),
+            repeat_window_ms: i64::from(own.repeat_window_days) * 86_400_000,
         };
         // Set but empty is not set.
         let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
@@ -399,7 +412,7 @@ impl Application {
             notify,
             recipients: Arc::new(recipients),
             jobs: Arc::new(jobs),
-            ratings: Arc::new(ratings),
+            intake: Arc::new(intake),
             metrics: metrics.clone(),
         };
         let now = to_ms(state.clock.now());

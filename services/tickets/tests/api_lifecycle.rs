@@ -547,3 +547,43 @@ async fn the_centre_records_a_reply_a_department_gave_by_fax() {
     })
     .await;
 }
+
+/// Issue 17: a ticket from a caller who complained about the same department within the
+/// repeat window (30 days) is a repeat (重复件): it names the earlier ones, newest first, on its
+/// answer and in its `created` event; another department or an older ticket does not count.
+#[tokio::test]
+async fn a_repeat_complaint_names_the_earlier_ones() {
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    let s = app.supervisor();
+    let first = app.complaint(false).await;
+    app.clock.advance(chrono::Duration::days(31));
+    let second = app.complaint(false).await;
+    assert!(
+        app.ticket(&second).await["repeat_of"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "31 days on: not a repeat"
+    );
+    app.clock.advance(chrono::Duration::days(2));
+    // The same caller, written another way, about the same department.
+    let mut body = complaint_body(false);
+    body["caller"]["phone"] = json!("+86 139 1234 1234");
+    let third = app.create(body).await["id"].as_str().unwrap().to_string();
+    let t = app.get(&format!("/api/v1/tickets/{third}"), &s).await;
+    assert_eq!(t.body["repeat_of"], json!([second]), "{}", t.body);
+    let ev = app.events(&third).await;
+    assert_eq!(ev[0]["data"]["repeat_of"], json!([second]));
+    // Another department: not a repeat.
+    let mut other = complaint_body(false);
+    other["department"] = json!(RSJ);
+    let fourth = app.create(other).await["id"].as_str().unwrap().to_string();
+    assert!(
+        app.ticket(&fourth).await["repeat_of"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let _ = first;
+}

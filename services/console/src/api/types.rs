@@ -58,6 +58,9 @@ pub struct Ticket {
     pub closed_at: Option<String>,
     pub returned_from: Option<String>,
     pub extension: Option<Extension>,
+    /// 重复件: the caller's earlier tickets about the same department (a ticket's page only).
+    #[serde(default)]
+    pub repeat_of: Vec<String>,
     pub call_id: Option<i64>,
 }
 

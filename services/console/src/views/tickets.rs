@@ -873,6 +873,17 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
         @if let Some(msg) = v.done.and_then(done_message) {
             div.flash.flash-ok role="status" #done { (msg) }
         }
+        @if !t.repeat_of.is_empty() {
+            div.card.notice.repeat #repeat-of {
+                b { "重复件：" }
+                "该来电人近期就同一部门已有工单 "
+                @for (i, id) in t.repeat_of.iter().enumerate() {
+                    @if i > 0 { "、" }
+                    a href={ "/tickets/" (id) } { (id) }
+                }
+                "，请结合办理情况处理。"
+            }
+        }
         section.card.ticket-head {
             div.row {
                 h1 #ticket-id { (t.id) }
@@ -973,6 +984,7 @@ mod tests {
             closed_at: None,
             returned_from: None,
             extension: None,
+            repeat_of: Vec::new(),
             call_id: None,
         }
     }
@@ -994,6 +1006,18 @@ mod tests {
             done: None,
             now: now(),
         }
+    }
+
+    #[test]
+    fn a_repeat_names_the_earlier_tickets_with_links() {
+        let mut t = ticket("complaint", "new");
+        let html = ticket_page(&plain(&t), &user(Role::Supervisor)).into_string();
+        assert!(!html.contains("重复件"));
+        t.repeat_of = vec!["T20261201-000007".into(), "T20261120-000002".into()];
+        let html = ticket_page(&plain(&t), &user(Role::Supervisor)).into_string();
+        assert!(html.contains("重复件"), "{html}");
+        assert!(html.contains("href=\"/tickets/T20261201-000007\""));
+        assert!(html.contains("T20261201-000007</a>、<a"));
     }
 
     fn event(action: &str, data: serde_json::Value) -> Event {

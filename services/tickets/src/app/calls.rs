@@ -42,7 +42,7 @@ pub enum Rating {
 /// 400 for a key or level not on the configured scale, 409 when the window has closed or the
 /// call has another rating. The same rating again answers the call unchanged.
 pub async fn rate(state: &AppState, key: CallKey, rating: Rating) -> ApiResult<CallRow> {
-    let scale = &state.ratings.scale;
+    let scale = &state.intake.scale;
     let level = match rating {
         Rating::Key(k) => scale.key(k).ok_or_else(|| {
             ApiError::bad_request(format!("`key` {k} is not on the rating scale"))
@@ -56,7 +56,7 @@ pub async fn rate(state: &AppState, key: CallKey, rating: Rating) -> ApiResult<C
         }
     };
     let now = state.clock.now();
-    let window = state.ratings.window;
+    let window = state.intake.window;
     shared::db::run(&state.pool, move |c| {
         db::write_tx(c, |c| {
             let row =

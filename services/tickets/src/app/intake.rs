@@ -82,6 +82,7 @@ pub async fn take_ticket(
         input,
         key,
         canonical,
+        repeat_window_ms: state.intake.repeat_window_ms,
     };
     let taken = shared::db::run(&state.pool, move |conn| {
         let mut attempt = 0;
@@ -119,6 +120,8 @@ struct Request {
     input: NewTicket,
     key: Option<String>,
     canonical: String,
+    /// How far back the caller's tickets about the same department make this one a repeat.
+    repeat_window_ms: i64,
 }
 
 impl Request {
@@ -185,12 +188,27 @@ impl Request {
         if let Some(k) = &self.key {
             db::tickets::insert_idempotent(c, k, &self.canonical, &rec.id, rec.created_at)?;
         }
-        let data = json!({
+        let mut data = json!({
             "type": rec.ticket_type,
             "urgent": rec.urgent,
             "department": rec.department,
             "due_at": from_ms(rec.due_at),
         });
+        // 重复件: the caller's earlier tickets about the same department, named in the event.
+        if let Some(d) = &rec.department {
+            let since = rec.created_at - self.repeat_window_ms;
+            let earlier = db::tickets::earlier_of_caller(
+                c,
+                &rec.caller_phone,
+                d,
+                since,
+                rec.created_at,
+                &rec.id,
+            )?;
+            if !earlier.is_empty() {
+                data["repeat_of"] = json!(earlier);
+            }
+        }
         db::events::insert(
             c,
             &db::events::NewEvent {

@@ -56,6 +56,26 @@ pub async fn read(
     Ok(t)
 }
 
+/// 重复件: the earlier tickets of `t`'s caller about its department within the repeat window.
+pub async fn repeats(state: &AppState, t: &TicketRecord) -> ApiResult<Vec<String>> {
+    let Some(department) = t.department.clone() else {
+        return Ok(Vec::new());
+    };
+    let window = state.intake.repeat_window_ms;
+    let (phone, id, created) = (t.caller_phone.clone(), t.id.clone(), t.created_at);
+    shared::db::run(&state.pool, move |c| {
+        Ok(db::tickets::earlier_of_caller(
+            c,
+            &phone,
+            &department,
+            created - window,
+            created,
+            &id,
+        )?)
+    })
+    .await
+}
+
 /// The outbox kind of an event for the audit log.
 pub const AUDIT: &str = "audit";
 

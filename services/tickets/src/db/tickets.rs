@@ -328,6 +328,28 @@ pub fn due_for_escalation(
     records(rows)
 }
 
+/// The tickets of `caller_phone` about `department` taken from `since` and before `before`
+/// (epoch ms), other than `except`, newest first (at most ten): a new one's earlier ones.
+pub fn earlier_of_caller(
+    conn: &mut DbConnection,
+    caller_phone: &str,
+    department: &str,
+    since: i64,
+    before: i64,
+    except: &str,
+) -> DbResult<Vec<String>> {
+    Ok(tickets::table
+        .filter(tickets::caller_phone.eq(caller_phone))
+        .filter(tickets::department.eq(department))
+        .filter(tickets::created_at.ge(since))
+        .filter(tickets::created_at.le(before))
+        .filter(tickets::id.ne(except))
+        .select(tickets::id)
+        .order(tickets::created_at.desc())
+        .limit(10)
+        .load(conn)?)
+}
+
 /// Urgent complaints still `new` with a department named, taken at or before `created_before`,
 /// oldest first.
 pub fn urgent_waiting(

@@ -58,6 +58,11 @@ pub struct Ticket {
     pub extension: Option<Extension>,
     pub returned_from: Option<Status>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// 重复件: earlier tickets of the same caller about the same department within the repeat
+    /// window (`HOTLINE_TICKETS_REPEAT_WINDOW_DAYS`, default 30), newest first. In a single
+    /// ticket's answer only; lists leave it empty.
+    #[serde(default)]
+    pub repeat_of: Vec<String>,
 }
 
 impl Ticket {
@@ -102,6 +107,7 @@ impl Ticket {
             }),
             returned_from: r.returned_from,
             closed_at: r.closed_at.map(from_ms),
+            repeat_of: Vec::new(),
         }
     }
 }

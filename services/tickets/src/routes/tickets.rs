@@ -217,8 +217,13 @@ pub async fn get_ticket(
     user.require(TICKET_READERS)?;
     let caller = query.caller()?;
     let t = app::tickets::read(&state, &user, path.into_inner(), caller.as_deref()).await?;
+    let repeat_of = app::tickets::repeats(&state, &t).await?;
     let now = state.clock.now();
-    Ok(HttpResponse::Ok().json(Ticket::from_record(t, now, full_contact(&user))))
+    let view = Ticket {
+        repeat_of,
+        ..Ticket::from_record(t, now, full_contact(&user))
+    };
+    Ok(HttpResponse::Ok().json(view))
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
