@@ -155,6 +155,11 @@ impl Config {
         self.figment.extract_lossy().map_err(|e| self.invalid(e))
     }
 
+    /// Whether any source (file, environment, `set`) gave `key`.
+    pub fn is_set(&self, key: &str) -> bool {
+        self.names.contains_key(key)
+    }
+
     /// The name the operator knows `key` by: where it was set, or else its variable.
     pub fn name_of(&self, key: &str) -> String {
         self.names

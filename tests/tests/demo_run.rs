@@ -113,6 +113,26 @@ async fn hotline_run_works_out_of_the_box() {
         )
     });
     assert!(eml.contains("zfb.530100.1@example.org"), "{eml}");
+    // An urgent complaint waiting for dispatch: the demo's supervisors are told by e-mail
+    // (in the mail folder) and SMS (in the spool); nothing waits for configuration.
+    let urgent = post(
+        &http,
+        &base(t, "/api/v1/tickets"),
+        operator,
+        json!({"type": "complaint", "urgent": true, "summary": "窗口拒收材料", "region": "530100",
+               "department": "530100-rsj", "caller": {"phone": "13800003333"}}),
+    )
+    .await;
+    let urgent_id = urgent["id"].as_str().unwrap().to_string();
+    let alert = try_eventually(30, || async {
+        std::fs::read_dir(&mail_dir)
+            .ok()?
+            .flatten()
+            .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+            .find(|text| text.contains("supervisors@hotline.demo"))
+    })
+    .await;
+    assert!(alert.is_some(), "no alert mail for {urgent_id}");
     // The generated secret is kept in the data folder for `hotline token`.
     assert!(data.join("jwt-secret").exists());
 }

@@ -77,11 +77,26 @@ pub async fn run_one(config: Config, service: &str) -> Result<(), String> {
     served.map_err(|e| e.to_string())
 }
 
+/// The hotline centre's and the supervisors' addresses of the demo run.
+const DEMO_CONTACTS: [(&str, &str); 4] = [
+    ("centre_fax", "0871-96128000"),
+    ("centre_email", "centre@hotline.demo"),
+    ("supervisor_email", "supervisors@hotline.demo"),
+    ("supervisor_mobile", "13800096128"),
+];
+
 /// The embedded default: all three services in this process, SQLite, reference data, demo
 /// accounts.
 pub async fn run_all(mut config: Config) -> Result<(), String> {
     if let Some(dir) = reference_data_dir(&config)? {
         config.set("knowledge_import_dir", dir);
+    }
+    // The demo's own centre and supervisors, unless given: their mail lands in the mail folder
+    // and their faxes and texts in the spools, so urgent complaints show every message.
+    for (key, value) in DEMO_CONTACTS {
+        if !config.is_set(key) {
+            config.set(key, value);
+        }
     }
     let launcher: LauncherSettings = config.extract().map_err(|e| e.to_string())?;
     // The demo accounts share one known password: reachable from this machine only, unless
