@@ -6,7 +6,7 @@
 mod common;
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -19,27 +19,16 @@ const WORKERS: usize = 2;
 const CHILD: &str = "NOTIFY_CRASH_CHILD";
 
 fn spawn_notify(db: &TestDatabase, dir: &TempDir, port: u16, smtp: &str) -> Child {
-    Command::new(std::env::current_exe().unwrap())
-        .args(["killed_mid_send_and_restarted_loses_nothing", "--exact"])
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_LOG", "warn")
-        .env(CHILD, "1")
-        .env("HOTLINE_JWT_SECRET", SECRET)
-        .env("HOTLINE_DATA_DIR", dir.path())
-        .env("HOTLINE_NOTIFY_DATABASE_URL", &db.url)
-        .env("HOTLINE_NOTIFY_PORT", port.to_string())
-        .env("HOTLINE_SMTP_URL", smtp)
-        .env("HOTLINE_NOTIFY_WORKERS", WORKERS.to_string())
-        .env("HOTLINE_NOTIFY_BATCH", "4")
-        .env("HOTLINE_NOTIFY_LEASE_MS", "1500")
-        .env("HOTLINE_NOTIFY_POLL_MS", "100")
-        .env("HOTLINE_TICKETS_URL", "http://127.0.0.1:9")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+    let env = [
+        ("HOTLINE_SMTP_URL", smtp.to_string()),
+        ("HOTLINE_NOTIFY_WORKERS", WORKERS.to_string()),
+        ("HOTLINE_NOTIFY_BATCH", "4".to_string()),
+        ("HOTLINE_NOTIFY_LEASE_MS", "1500".to_string()),
+        ("HOTLINE_NOTIFY_POLL_MS", "100".to_string()),
+        ("HOTLINE_TICKETS_URL", "http://127.0.0.1:9".to_string()),
+    ];
+    let test = "killed_mid_send_and_restarted_loses_nothing";
+    spawn_child(test, CHILD, db, dir, port, &env)
 }
 
 async fn wait_ready(base: &str) {

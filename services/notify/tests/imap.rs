@@ -13,7 +13,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -429,29 +429,14 @@ async fn new_mail_is_taken_at_once_in_idle() {
 const CHILD: &str = "NOTIFY_IMAP_CHILD";
 
 fn spawn_notify(db: &TestDatabase, dir: &TempDir, port: u16, url: &str, tickets: &str) -> Child {
-    Command::new(std::env::current_exe().unwrap())
-        .args([
-            "killed_mid_batch_and_two_replicas_store_each_message_once",
-            "--exact",
-            "--include-ignored",
-        ])
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_LOG", "warn")
-        .env(CHILD, "1")
-        .env("HOTLINE_JWT_SECRET", SECRET)
-        .env("HOTLINE_DATA_DIR", dir.path())
-        .env("HOTLINE_NOTIFY_DATABASE_URL", &db.url)
-        .env("HOTLINE_NOTIFY_PORT", port.to_string())
-        .env("HOTLINE_NOTIFY_WORKERS", "0")
-        .env("HOTLINE_IMAP_URL", url)
-        .env("HOTLINE_IMAP_POLL_SECS", "1")
-        .env("HOTLINE_TICKETS_URL", tickets)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+    let env = [
+        ("HOTLINE_NOTIFY_WORKERS", "0".to_string()),
+        ("HOTLINE_IMAP_URL", url.to_string()),
+        ("HOTLINE_IMAP_POLL_SECS", "1".to_string()),
+        ("HOTLINE_TICKETS_URL", tickets.to_string()),
+    ];
+    let test = "killed_mid_batch_and_two_replicas_store_each_message_once";
+    spawn_child(test, CHILD, db, dir, port, &env)
 }
 
 async fn count(base: &str, status: &str) -> Option<i64> {

@@ -303,3 +303,31 @@ pub fn ticket_data(ticket_id: &str) -> serde_json::Value {
 pub fn email(to: &str, subject: &str, body: &str) -> serde_json::Value {
     serde_json::json!({"channel": "email", "to": to, "subject": subject, "body": body})
 }
+
+/// This test binary started again as a child that runs only `test`, with notify's usual
+/// settings (`db`, data folder `dir`, `port`) and `env`: the crash tests kill it at will, as
+/// an operating system kills a process. `flag` tells the child it is one.
+pub fn spawn_child(
+    test: &str,
+    flag: &str,
+    db: &testkit::TestDatabase,
+    dir: &testkit::TempDir,
+    port: u16,
+    env: &[(&str, String)],
+) -> std::process::Child {
+    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+    cmd.args([test, "--exact", "--include-ignored"])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "warn")
+        .env(flag, "1")
+        .env("HOTLINE_JWT_SECRET", SECRET)
+        .env("HOTLINE_DATA_DIR", dir.path())
+        .env("HOTLINE_NOTIFY_DATABASE_URL", &db.url)
+        .env("HOTLINE_NOTIFY_PORT", port.to_string())
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    cmd.spawn().unwrap()
+}
