@@ -116,7 +116,7 @@ pub fn create(conn: &mut DbConnection, input: FaqInput, by: &str) -> Result<Faq,
             Some(_) => {}
             None => faq.code = next_code(conn, &faq.department)?,
         }
-        Ok(insert(conn, &faq, by, note.as_deref())?)
+        insert(conn, &faq, by, note.as_deref())
     })
 }
 

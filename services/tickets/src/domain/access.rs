@@ -4,8 +4,14 @@ use shared::auth::{AuthUser, Role};
 
 use super::record::TicketRecord;
 
-/// Roles that may read tickets at all (liaisons only their department's).
-pub const TICKET_READERS: &[Role] = &[Role::Operator, Role::Supervisor, Role::Liaison];
+/// Roles that may read tickets at all (liaisons only their department's; services, e.g.
+/// knowledge filling a script's `{deadline}`, all).
+pub const TICKET_READERS: &[Role] = &[
+    Role::Operator,
+    Role::Supervisor,
+    Role::Liaison,
+    Role::Service,
+];
 
 /// Whether `user` may read `t`; what they may not is "not found". A liaison reads their
 /// department's tickets and those it co-handles; an operator those they created, and any of the caller on the line
