@@ -39,6 +39,26 @@ async fn reference_data_imports_once_and_again_changes_nothing() {
     for f in report["files"].as_array().unwrap() {
         assert_eq!(f["rejected"], json!([]), "{f}");
     }
+    // Issue 17: the guide's phrases, each for its audience and step, in full-width punctuation.
+    let scripts = json(app.get("/api/v1/scripts", Some(&admin)).await, 200).await;
+    for s in scripts.as_array().unwrap() {
+        let text = s["template"].as_str().unwrap();
+        assert!(
+            !text.contains([',', '!', '?', ':', ';', '(', ')']),
+            "{text}"
+        );
+        assert!(s["audience"].is_string() && s["step"].is_string(), "{s}");
+    }
+    let texts = scripts.to_string();
+    for phrase in [
+        "祝您愉快，再见",
+        "请让我提个问题，好吗",
+        "很感谢您的宝贵意见",
+        "我们立即采取措施为您解决",
+        "嗯。是。",
+    ] {
+        assert!(texts.contains(phrase), "{phrase}");
+    }
     let seq = app.seq();
     let started = Instant::now();
     let again = json(
