@@ -217,11 +217,17 @@ async fn workbench_a_liaison_works_the_inbox_and_a_supervisor_dispatches() {
         .await
         .unwrap();
     sup.select("#cs-cause", "attitude").await;
+    // C names whose attitude it was: the form asks, in Chinese, until it is chosen.
     sup.fill("#cs-note", "复核录音，属态度问题").await;
+    sup.click("form[data-action=cause] button[type=submit]")
+        .await;
+    sup.wait_text("#flash", "须注明是谁的态度").await;
+    sup.select("#cs-attitude", "liaison:530100-rsj").await;
     sup.click("form[data-action=cause] button[type=submit]")
         .await;
     sup.wait_text("#done", "投诉原因已保存").await;
     sup.wait_text("main", "C 态度生硬").await;
+    sup.wait_text("main", "530100-rsj 信息联络员").await;
     sup.screenshot("ticket-cause").await;
     sup.click("#cb-satisfied").await;
     sup.click("form[data-action=callback] button[type=submit]")

@@ -58,8 +58,10 @@ async fn workbench_the_operator_answers_a_call_from_one_screen() {
         detail.contains("办公时间") && detail.contains("09:00"),
         "{detail}"
     );
-    b.wait_text("#scripts", "您好!昆明市人力资源和社会保障局")
+    // The scripts are the operator's, filled with the department in view.
+    b.wait_text("#scripts", "转接到昆明市人力资源和社会保障局")
         .await;
+    assert!(b.text("#scripts").await.contains("工号operator"));
     b.wait_text("#wrap-department", "昆明市人力资源和社会保障局")
         .await;
     b.screenshot("operator-desk").await;

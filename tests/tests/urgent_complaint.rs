@@ -27,6 +27,7 @@ async fn urgent_complaint_by_fax_and_email_with_callbacks() {
         &stack.t("/api/v1/tickets"),
         &operator,
         json!({"type": "complaint", "urgent": true, "cause": "attitude",
+               "attitude_of": format!("liaison:{DEPT}"),
                "summary": "社保窗口工作人员态度恶劣,拒绝受理退休申请",
                "details": "来电人今天上午在昆明市人社局社保窗口办理退休,工作人员拒收材料并出言不逊。",
                "region": "530100", "department": DEPT,

@@ -313,9 +313,15 @@ async fn action_call(
                     "满意或基本满意即办结：请选择投诉原因。".into(),
                 ));
             }
+            // Dissatisfied reopens the ticket: whose attitude may wait until it closes.
+            let who = if satisfaction == "dissatisfied" {
+                attitude_of(f).unwrap_or(Value::Null)
+            } else {
+                attitude_of(f)?
+            };
             (
                 "callback",
-                json!({ "satisfaction": satisfaction, "note": f.optional("note"), "cause": cause, "attitude_of": attitude_of(f)? }),
+                json!({ "satisfaction": satisfaction, "note": f.optional("note"), "cause": cause, "attitude_of": who }),
             )
         }
         "reopen" => (

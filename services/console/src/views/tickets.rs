@@ -919,6 +919,10 @@ fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
         @if matches!(s, "new" | "replied") {
             (folded(id, user, "close", "办结", html! {
                 @if needs_cause(t) { (cause_select("cl-cause", None)) (attitude_select(t, "cl-attitude")) }
+                @if needs_attitude(t) {
+                    (attitude_select(t, "cl-attitude"))
+                    input type="hidden" name="cause" value="attitude";
+                }
                 label for="cl-note" { "办结说明" }
                 textarea #cl-note name="note" required maxlength="2000" {}
                 div.actions { button type="submit" { "办结" } }
@@ -940,6 +944,11 @@ fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
 /// A complaint without its cause: closing it (办结, or a satisfied callback) asks for one.
 fn needs_cause(t: &Ticket) -> bool {
     t.kind == "complaint" && t.cause.is_none()
+}
+
+/// A cause-C complaint that does not yet say whose attitude it was: closing it asks.
+fn needs_attitude(t: &Ticket) -> bool {
+    t.cause.as_deref() == Some("attitude") && t.attitude_of.is_none()
 }
 
 /// The A/B/C cause of a complaint, required, `current` chosen.
@@ -982,6 +991,11 @@ fn callback_form(t: &Ticket, user: &User) -> Markup {
                     }
                 }
                 (attitude_select(t, "cb-attitude"))
+            }
+            @if needs_attitude(t) {
+                p.muted { "C 类（态度生硬）投诉办结时须注明是谁的态度。" }
+                (attitude_select(t, "cb-attitude"))
+                input type="hidden" name="cause" value="attitude";
             }
             label for="cb-note" { "回访记录（可不填）" }
             input #cb-note type="text" name="note" maxlength="2000";

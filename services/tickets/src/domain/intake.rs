@@ -11,7 +11,9 @@ use utoipa::ToSchema;
 
 use super::deadlines::DeadlineRules;
 use super::record::{TicketRecord, current_deadline};
-use super::{Cause, Status, TicketType, government_office, valid_department, valid_region};
+use super::{
+    AttitudeOf, Cause, Status, TicketType, government_office, valid_department, valid_region,
+};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -34,6 +36,10 @@ pub struct NewTicket {
     /// Complaints only; optional at intake.
     #[serde(default)]
     pub cause: Option<Cause>,
+    /// With cause `attitude` (C): whose attitude it was, `operator:<account>` or
+    /// `liaison:<department>`; else given when the complaint is closed.
+    #[serde(default)]
+    pub attitude_of: Option<AttitudeOf>,
     pub summary: String,
     #[serde(default)]
     pub details: String,
@@ -87,6 +93,11 @@ impl NewTicket {
         }
         if self.cause.is_some() && self.ticket_type != TicketType::Complaint {
             return Err(ApiError::bad_request("`cause` is only for complaints"));
+        }
+        if self.attitude_of.is_some() && self.cause != Some(Cause::Attitude) {
+            return Err(ApiError::bad_request(
+                "`attitude_of` is only for a cause-C (attitude) complaint",
+            ));
         }
         match (&self.query, self.ticket_type) {
             (Some(q), _) => check_required("query", q, 500)?,
@@ -176,7 +187,7 @@ pub fn new_record(
         entry_code: None,
         version: 0,
         escalation: None,
-        attitude_of: None,
+        attitude_of: input.attitude_of.clone(),
         cohandlers: Vec::new(),
     }
 }
@@ -191,6 +202,7 @@ pub(crate) mod tests {
             ticket_type: t,
             urgent,
             cause: None,
+            attitude_of: None,
             summary: "s".into(),
             details: "d".into(),
             region: "530100".into(),
