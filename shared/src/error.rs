@@ -34,6 +34,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The path is served, but not with this method; `allow` lists the methods it takes.
+    #[error("{method} is not allowed here; this path takes {allow}")]
+    MethodNotAllowed { method: String, allow: String },
     /// A lifecycle action not allowed in the current state.
     #[error("{0}")]
     InvalidTransition(String),
@@ -79,6 +82,7 @@ impl ApiError {
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::InvalidTransition(_) => "invalid_transition",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::RequestTimeout(_) => "request_timeout",
@@ -97,6 +101,7 @@ impl ApiError {
             Self::Forbidden(_) => "Forbidden",
             Self::NotFound(_) => "Not found",
             Self::Conflict(_) => "Conflict",
+            Self::MethodNotAllowed { .. } => "Method not allowed",
             Self::InvalidTransition(_) => "Action not allowed in the current state",
             Self::PayloadTooLarge(_) => "Payload too large",
             Self::RequestTimeout(_) => "Request timeout",
@@ -135,6 +140,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::InvalidTransition(_) => StatusCode::CONFLICT,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
@@ -150,8 +156,14 @@ impl ResponseError for ApiError {
             tracing::error!(error = %cause, "internal error");
         }
         let mut builder = HttpResponse::build(self.status_code());
-        if let Self::Unauthorized(_) = self {
-            builder.insert_header(("www-authenticate", "Bearer"));
+        match self {
+            Self::Unauthorized(_) => {
+                builder.insert_header(("www-authenticate", "Bearer"));
+            }
+            Self::MethodNotAllowed { allow, .. } => {
+                builder.insert_header(("allow", allow.as_str()));
+            }
+            _ => {}
         }
         builder
             .content_type("application/problem+json")
