@@ -18,6 +18,10 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// For a body that does not fit its type: the JSON pointer (RFC 6901) of the field at
+    /// fault, e.g. `/caller/phone`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
     /// Stable machine-readable code, e.g. `not_found`, `invalid_transition`.
     pub code: String,
 }
@@ -26,6 +30,9 @@ pub struct Problem {
 pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
+    /// A body that does not fit its type, at the field `pointer` names.
+    #[error("{detail}")]
+    InvalidField { pointer: String, detail: String },
     #[error("authentication required: {0}")]
     Unauthorized(String),
     #[error("forbidden: {0}")]
@@ -77,7 +84,7 @@ impl ApiError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            Self::BadRequest(_) => "bad_request",
+            Self::BadRequest(_) | Self::InvalidField { .. } => "bad_request",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
@@ -96,7 +103,7 @@ impl ApiError {
 
     fn title(&self) -> &'static str {
         match self {
-            Self::BadRequest(_) => "Bad request",
+            Self::BadRequest(_) | Self::InvalidField { .. } => "Bad request",
             Self::Unauthorized(_) => "Unauthorized",
             Self::Forbidden(_) => "Forbidden",
             Self::NotFound(_) => "Not found",
@@ -125,6 +132,10 @@ impl ApiError {
             title: self.title().to_string(),
             status,
             detail,
+            pointer: match self {
+                Self::InvalidField { pointer, .. } => Some(pointer.clone()),
+                _ => None,
+            },
             code: self.code().to_string(),
         }
     }
@@ -135,7 +146,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::InvalidField { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,

@@ -43,6 +43,7 @@ pub fn path_config() -> web::PathConfig {
 /// Registers the extractor configurations on an app or scope.
 pub fn extractor_configs(cfg: &mut web::ServiceConfig, json_limit: usize) {
     cfg.app_data(json_config(json_limit))
+        .app_data(crate::body::JsonLimit(json_limit))
         .app_data(query_config())
         .app_data(path_config());
 }

@@ -3,6 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 use shared::auth::{AuthUser, PasswordChanger, Role};
+use shared::body::Json;
 use shared::contract::knowledge::Revocation;
 use shared::{ApiError, ApiResult};
 use utoipa::IntoParams;
@@ -23,7 +24,7 @@ use crate::startup::AppState;
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let address = super::client_address(&req, &state);
     let answer = app::signin::login(&context(&state), body.into_inner(), address).await?;
@@ -42,7 +43,7 @@ pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,
     PasswordChanger(user): PasswordChanger,
-    body: web::Json<PasswordChange>,
+    body: Json<PasswordChange>,
 ) -> ApiResult<HttpResponse> {
     let address = super::client_address(&req, &state);
     let answer =

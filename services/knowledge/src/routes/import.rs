@@ -69,8 +69,7 @@ fn source(req: &HttpRequest, bytes: &[u8], state: &AppState) -> ApiResult<Source
         return Ok(Source::Folder(state.import_dir.clone()));
     }
     check_json_content_type(req)?;
-    let upload: ImportUpload = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
+    let upload: ImportUpload = shared::body::parse_json(bytes)?;
     let files = upload.files();
     if files.is_empty() {
         return Err(ApiError::bad_request("no files in the upload"));

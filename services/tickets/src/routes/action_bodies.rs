@@ -21,8 +21,7 @@ pub fn optional_body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> Ap
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+    shared::body::parse_json(bytes)
 }
 
 /// A required reason or note, trimmed.

@@ -3,10 +3,10 @@
 //! department's ticket (whatever the action), 403 for a role that may never take it. Every
 //! handler takes the one path of [`app::actions::act`]; the bodies are in `action_bodies`.
 
-use actix_web::web::Json;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use shared::ApiResult;
 use shared::auth::AuthUser;
+use shared::body::Json;
 
 use super::action_bodies::*;
 use super::request_id;

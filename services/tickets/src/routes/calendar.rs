@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
+use shared::body::Json;
 use utoipa::IntoParams;
 
 use crate::app;
@@ -47,7 +48,7 @@ pub async fn put_calendar(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<i32>,
-    body: web::Json<CalendarYearInput>,
+    body: Json<CalendarYearInput>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
     let year = body.into_inner().validate(path.into_inner())?;

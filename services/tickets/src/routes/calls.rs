@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
+use shared::body::Json;
 use shared::pagination::{Page, Paging};
 use shared::time::{from_ms, to_ms};
 use shared::values::{Phone, mask_phone};
@@ -137,7 +138,7 @@ impl From<CallRow> for Call {
 pub async fn create_call(
     user: AuthUser,
     state: web::Data<AppState>,
-    body: web::Json<CallInput>,
+    body: Json<CallInput>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Operator, Role::Supervisor])?;
     let call = body
@@ -242,7 +243,7 @@ pub async fn rate_call(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<RatingInput>,
+    body: Json<RatingInput>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
     let key = call_key(&path).ok_or_else(|| ApiError::not_found("no such call"))?;

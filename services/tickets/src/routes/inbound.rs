@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, post, web};
 use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
+use shared::body::Json;
 pub use shared::contract::inbound::{InboundMail, InboundRecorded};
 use shared::web::{check_len, check_required};
 
@@ -46,7 +47,7 @@ pub async fn inbound(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<InboundMail>,
+    body: Json<InboundMail>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
     let mail = body.into_inner();

@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, post, web};
 use shared::auth::{AuthUser, Role};
+use shared::body::Json;
 pub use shared::contract::tickets::{
     Channel, Delivery, DeliveryRecorded, DeliveryStatus, KnowledgeOutcome, KnowledgeResult,
 };
@@ -51,7 +52,7 @@ pub async fn knowledge_result(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<KnowledgeResult>,
+    body: Json<KnowledgeResult>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
     let input = knowledge_input(&body)?;
@@ -83,7 +84,7 @@ pub async fn delivery(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<Delivery>,
+    body: Json<Delivery>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
     let b = body.into_inner();

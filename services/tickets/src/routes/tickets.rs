@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
+use shared::body::Json;
 use shared::pagination::{Page, Paging};
 use shared::time::{from_ms, to_ms};
 use shared::values::normalize_phone;
@@ -45,7 +46,7 @@ pub async fn create_ticket(
     req: HttpRequest,
     user: AuthUser,
     state: web::Data<AppState>,
-    body: web::Json<NewTicket>,
+    body: Json<NewTicket>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Operator, Role::Supervisor])?;
     let mut input = body.into_inner();
