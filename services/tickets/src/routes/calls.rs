@@ -21,6 +21,11 @@ use crate::domain::{Classification, Outcome, Satisfaction, valid_department};
 use crate::startup::AppState;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "caller_phone": "13800001111", "classification": "complaint", "outcome": "ticket_created",
+    "department": "530100-gaj", "duration_seconds": 185, "ticket_id": "T20261205-000001",
+    "call_ref": "PBX-20261205-0931"
+}))]
 #[serde(deny_unknown_fields)]
 pub struct CallInput {
     pub caller_phone: String,
@@ -206,7 +211,9 @@ fn check_call_ref(r: &str) -> ApiResult<()> {
     }
 }
 
+/// The caller's rating: the key pressed after the tone, or the level it stands for.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"key": 1}))]
 #[serde(deny_unknown_fields)]
 pub struct RatingInput {
     /// The key the caller pressed after the tone: 1, 2, … on the configured scale (by default
@@ -234,7 +241,8 @@ impl RatingInput {
 /// (`ref:PBX-2026-0001`). Taken within the configured window after the call (default 30
 /// minutes); the same rating again changes nothing, another one is 409.
 #[utoipa::path(tag = "calls", request_body = RatingInput,
-    params(("call" = String, Path, description = "The call's number, or `ref:` and the phone system's reference given when the call was recorded")),
+    params(("call" = String, Path, example = "ref:PBX-20261205-0931",
+        description = "The call's number (e.g. `1`), or `ref:` and the phone system's reference given when the call was recorded (`call_ref`)")),
     responses((status = 200, body = Call), (status = 400, body = shared::error::Problem),
               (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]

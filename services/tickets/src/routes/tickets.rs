@@ -200,7 +200,7 @@ impl CallerQuery {
 /// operators: those they created, or the caller's named by `caller_phone`.
 #[utoipa::path(
     tag = "tickets",
-    params(("id" = String, Path, description = "Ticket number, e.g. T20261127-000123"), CallerQuery),
+    params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001"), CallerQuery),
     responses(
         (status = 200, body = Ticket),
         (status = 401, body = shared::error::Problem),
@@ -247,7 +247,7 @@ pub struct Event {
 /// The ticket's events, oldest first: who did what, when, with what.
 #[utoipa::path(
     tag = "tickets",
-    params(("id" = String, Path, description = "Ticket number"), CallerQuery),
+    params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001"), CallerQuery),
     responses(
         (status = 200, body = [Event]),
         (status = 401, body = shared::error::Problem),
