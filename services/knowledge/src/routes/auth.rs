@@ -17,7 +17,7 @@ use crate::startup::AppState;
 /// minute), per address (30 a minute) and per account (20 in 15 minutes); past any of these the
 /// answer is 429 until the window allows again. The address is the browser's as the console
 /// (a trusted proxy) forwards it.
-#[utoipa::path(tag = "auth", request_body = LoginRequest, security(()),
+#[utoipa::path(tag = "auth", request_body(content = LoginRequest, example = json!({"username": "op-zhang", "password": "Hotline#2026"})), security(()),
     responses((status = 200, body = LoginResponse), (status = 400, body = shared::error::Problem),
         (status = 401, body = shared::error::Problem), (status = 429, body = shared::error::Problem)))]
 #[post("/auth/login")]
@@ -34,7 +34,7 @@ pub async fn login(
 /// Chooses a new password, giving the current one: every older token ends and the answer is
 /// a new one. A token from a one-time password is good for this and nothing else. Failures
 /// count towards the sign-in throttling.
-#[utoipa::path(tag = "auth", request_body = PasswordChange,
+#[utoipa::path(tag = "auth", request_body(content = PasswordChange, example = json!({"current_password": "Hotline#2026", "new_password": "Hotline#2027"})),
     responses((status = 200, body = LoginResponse), (status = 400, body = shared::error::Problem),
         (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
         (status = 429, body = shared::error::Problem)))]

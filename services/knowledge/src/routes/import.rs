@@ -43,7 +43,8 @@ impl ImportUpload {
 
 /// Imports the reference data (kb_editor, admin): idempotent, one transaction per file, with
 /// a report of created, updated, unchanged and rejected lines (with line numbers).
-#[utoipa::path(tag = "import", request_body(content = Option<ImportUpload>, description = "Empty: import the server's directory"),
+#[utoipa::path(tag = "import", request_body(content = Option<ImportUpload>, description = "Empty: import the server's directory",
+    example = json!({"scripts": "{\"key\": \"farewell\", \"title\": \"结束语\", \"text\": \"感谢您的来电，祝您愉快，再见！\"}\n"})),
     responses((status = 200, body = ImportReport), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 413, body = shared::error::Problem)))]
 #[post("/import")]
