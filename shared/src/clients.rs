@@ -12,7 +12,7 @@ use crate::contract::knowledge::{
     ChangeRequestAccepted, ChangeRequestInput, DepartmentLookup, Revocation,
 };
 use crate::contract::notify::NotificationRequest;
-use crate::contract::tickets::{CalendarAnswer, Delivery, KnowledgeResult};
+use crate::contract::tickets::{CalendarAnswer, Delivery, KnowledgeResult, TicketDue};
 use crate::http::{ClientError, ServiceClient};
 
 /// The knowledge service, as tickets calls it.
@@ -117,6 +117,11 @@ impl TicketsClient {
         self.0
             .post(&InboundMail::path(ticket), mail, None, Some(&key))
             .await
+    }
+
+    /// A ticket's department, author and reply deadline (knowledge fills `{deadline}`).
+    pub async fn ticket_due(&self, id: &str) -> Result<TicketDue, ClientError> {
+        self.0.get(&format!("/api/v1/tickets/{id}"), None).await
     }
 
     /// The working-day calendar.

@@ -17,6 +17,15 @@ impl TicketId {
     pub fn new(day: &str, seq: i64) -> TicketId {
         TicketId(format!("T{day}-{seq:06}"))
     }
+    /// A ticket number as typed: `T`, eight digits of the day, `-`, and the sequence (at least
+    /// six digits); a lowercase `t` is taken too.
+    pub fn parse(text: &str) -> Option<TicketId> {
+        let t = text.trim().to_uppercase();
+        let (day, seq) = t.strip_prefix('T')?.split_once('-')?;
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        (day.len() == 8 && (6..=9).contains(&seq.len()) && digits(day) && digits(seq))
+            .then_some(TicketId(t))
+    }
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -195,6 +204,23 @@ impl fmt::Display for Email {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticket_ids_are_read_as_typed() {
+        assert_eq!(
+            TicketId::parse(" t20261201-000007").map(TicketId::into_string),
+            Some("T20261201-000007".into())
+        );
+        for bad in [
+            "",
+            "T2026-000001",
+            "X20261201-000007",
+            "T20261201-12",
+            "T20261201-00000x",
+        ] {
+            assert_eq!(TicketId::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn ticket_ids_are_numbered_per_day() {

@@ -62,6 +62,21 @@ pub struct KnowledgeSettings {
     pub first_start_import: Option<PathBuf>,
     /// Where `POST /api/v1/import` without a body reads from.
     pub import_dir: PathBuf,
+    /// Which FAQ answers operators see: `all` (unauthorised ones marked as such) or
+    /// `authorized` (only authorised answers).
+    #[serde(rename = "knowledge_operator_answers")]
+    pub operator_answers: OperatorAnswers,
+}
+
+/// Which FAQ answers operators see (授权解答).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OperatorAnswers {
+    /// Every published answer; an unauthorised one says so (`authorized: false`).
+    #[default]
+    All,
+    /// Only authorised answers.
+    Authorized,
 }
 
 impl Default for KnowledgeSettings {
@@ -77,6 +92,7 @@ impl Default for KnowledgeSettings {
             search_poll: Duration::from_millis(250),
             first_start_import: None,
             import_dir: PathBuf::from("data/kb"),
+            operator_answers: OperatorAnswers::All,
         }
     }
 }
@@ -133,6 +149,11 @@ impl KnowledgeSettings {
             "folder POST /api/v1/import reads without a body",
             "data/kb",
         ),
+        Variable::new(
+            "knowledge_operator_answers",
+            "FAQ answers operators see: all (unauthorised ones marked) or authorized",
+            "all",
+        ),
     ];
 }
 
@@ -172,6 +193,18 @@ pub struct AppState {
     pub token_ttl: i64,
     /// The operator search: an in-memory index kept fresh from `kb_changes`.
     pub search: Arc<crate::search::SearchService>,
+    /// The tickets service: change results go there through the outbox; a script's
+    /// `{deadline}` is read from it.
+    pub tickets: TicketsClient,
+    pub operator_answers: OperatorAnswers,
+}
+
+impl AppState {
+    /// Whether `user` is an operator who may read out authorised FAQ answers only.
+    pub fn authorized_only(&self, user: &shared::auth::AuthUser) -> bool {
+        self.operator_answers == OperatorAnswers::Authorized
+            && user.role == shared::auth::Role::Operator
+    }
 }
 
 /// How failed sign-ins are throttled, and whose `X-Forwarded-For` is believed.
@@ -228,6 +261,12 @@ impl Application {
         let keys = settings.keys().map_err(|e| e.to_string())?;
         let pool = shared::db::connect(&settings.database_url, 16)?;
         shared::db::run_migrations(&pool, "knowledge", SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS)?;
+        let tickets = TicketsClient(ServiceClient::new(
+            &settings.urls.tickets,
+            "knowledge",
+            "tickets",
+            keys.clone(),
+        )?);
         let state = AppState {
             pool: pool.clone(),
             settings: Arc::new(settings.clone()),
@@ -238,6 +277,8 @@ impl Application {
             import_dir: own.import_dir.clone(),
             token_ttl: own.token_ttl_seconds,
             search: crate::search::SearchService::new(pool.clone()),
+            tickets: tickets.clone(),
+            operator_answers: own.operator_answers,
         };
 
         let first_import = match own.first_start_import.clone() {
@@ -254,12 +295,6 @@ impl Application {
         let (server, port) =
             server::bind_service(&settings, crate::routes::api(), common, state.clone())?;
 
-        let tickets = TicketsClient(ServiceClient::new(
-            &settings.urls.tickets,
-            "knowledge",
-            "tickets",
-            keys.clone(),
-        )?);
         let tasks = vec![
             tokio::spawn(crate::jobs::relay::relay_loop(
                 pool.clone(),

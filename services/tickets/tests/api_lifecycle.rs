@@ -478,10 +478,11 @@ async fn a_complaint_closes_with_its_cause_which_a_supervisor_may_correct() {
             &id,
             "cause",
             &s,
-            json!({"cause": "attitude", "note": "复核录音，属态度问题"}),
+            json!({"cause": "attitude", "note": "复核录音，属态度问题", "attitude_of": "liaison:530100-gaj"}),
         )
         .await;
     assert_eq!(t["cause"], "attitude");
+    assert_eq!(t["attitude_of"], "liaison:530100-gaj");
     assert_eq!(t["status"], "closed");
     let ev = app.events(&id).await;
     let set = ev.iter().find(|e| e["action"] == "cause_set").unwrap();

@@ -66,6 +66,12 @@ pub struct Faq {
     pub status: String,
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Who made the answer an authorised one (`import` for the reference data), and when;
+    /// none while it is not authorised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorized_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorized_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One kept version of an FAQ entry (`GET /api/v1/faqs/{code}/revisions`).

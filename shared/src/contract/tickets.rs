@@ -41,6 +41,16 @@ impl KnowledgeResult {
     }
 }
 
+/// What knowledge reads of a ticket (`GET /api/v1/tickets/{id}`, as a service) to fill a
+/// script's `{deadline}`; the rest of the ticket's answer is ignored.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TicketDue {
+    pub id: String,
+    pub department: Option<String>,
+    pub created_by: String,
+    pub due_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {

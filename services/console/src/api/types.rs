@@ -62,6 +62,37 @@ pub struct Ticket {
     #[serde(default)]
     pub repeat_of: Vec<String>,
     pub call_id: Option<i64>,
+    /// 投诉升级: a supervisor was asked for and has not supervised the ticket since.
+    #[serde(default)]
+    pub escalation: Option<Escalation>,
+    /// Whose attitude a cause-C complaint was about (`operator:…`, `liaison:…`).
+    #[serde(default)]
+    pub attitude_of: Option<String>,
+    /// This repeat was merged into that ticket.
+    #[serde(default)]
+    pub merged_into: Option<String>,
+    /// Repeats merged into this ticket (a ticket's page only).
+    #[serde(default)]
+    pub merged: Vec<String>,
+    /// 协办: departments handling it beside the lead one, with their parts (a ticket's page only).
+    #[serde(default)]
+    pub cohandlers: Vec<Cohandler>,
+}
+
+/// An operator's or liaison's request for a supervisor.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Escalation {
+    pub reason: String,
+    pub requested_at: String,
+}
+
+/// A co-handling department and its part of the reply.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Cohandler {
+    pub department: String,
+    pub reply: Option<String>,
+    pub replied_by: Option<String>,
+    pub replied_at: Option<String>,
 }
 
 /// One entry of a ticket's history.

@@ -4,12 +4,14 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod calls;
 pub mod home;
 pub mod inbound;
 pub mod knowledge;
 pub mod middleware;
 pub mod operator;
 pub mod reports;
+pub mod routing;
 pub mod supervisor;
 pub mod tickets;
 
@@ -26,6 +28,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .configure(supervisor::register)
         .configure(reports::register)
         .configure(inbound::register)
+        .configure(routing::register)
+        .configure(calls::register)
         .configure(admin::register)
         .route(
             crate::views::picker::PICK_PATH,

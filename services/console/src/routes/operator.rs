@@ -4,7 +4,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
-use futures_util::future::{join_all, try_join};
+use futures_util::future::try_join;
 use maud::{Markup, html};
 use reqwest::Method;
 use serde::Deserialize;
@@ -62,14 +62,9 @@ async fn call_page(
 async fn desk(user: &User, api: &Api, phone: &str, path: &str) -> Result<HttpResponse, PageError> {
     let (regions, scripts) = try_join(
         api.get_reference::<Vec<Region>>(user, Service::Knowledge, "/api/v1/regions"),
-        api.get::<Vec<Script>>(user, Service::Knowledge, "/api/v1/scripts"),
+        api.get::<Vec<Script>>(user, Service::Knowledge, OPERATOR_SCRIPTS),
     )
     .await?;
-    // The moments' scripts in the order of their keys; unfilled until a department is opened.
-    let scripts: Vec<Script> = view::SCRIPT_KEYS
-        .iter()
-        .filter_map(|k| scripts.iter().find(|s| s.key == *k).cloned())
-        .collect();
     let history = if phone.is_empty() {
         None
     } else {
@@ -188,16 +183,16 @@ async fn get_department(user: &User, api: &Api, code: &str) -> Result<Department
     .await
 }
 
-/// The moments' scripts filled from a department (a script the service lacks is left out).
+/// The scripts operators say (with those for everyone), in the order of a call's steps.
+const OPERATOR_SCRIPTS: &str = "/api/v1/scripts?audience=operator";
+
+/// The operator's scripts filled from a department (none when knowledge cannot answer: the
+/// panel says so).
 async fn filled_scripts(user: &User, api: &Api, code: &str) -> Vec<Script> {
-    let paths: Vec<String> = view::SCRIPT_KEYS
-        .iter()
-        .map(|k| format!("/api/v1/scripts/{k}?department={code}"))
-        .collect();
-    let calls = paths
-        .iter()
-        .map(|p| api.get::<Script>(user, Service::Knowledge, p));
-    join_all(calls).await.into_iter().flatten().collect()
+    let path = format!("{OPERATOR_SCRIPTS}&department={code}");
+    api.get::<Vec<Script>>(user, Service::Knowledge, &path)
+        .await
+        .unwrap_or_default()
 }
 
 /// A department's detail, with the script panel and the wrap-up's department following it.
@@ -212,10 +207,21 @@ async fn detail(
         code: &d.code,
         name: &d.name,
     };
+    let answered = view::Answered {
+        entry: faq.map_or(d.code.as_str(), |f| f.code.as_str()),
+        authorized: faq.map(|f| f.authorized),
+        phones: d
+            .phones
+            .iter()
+            .map(|p| p.number.as_str())
+            .collect::<Vec<_>>()
+            .join("、"),
+    };
     Ok(html(html! {
         (view::department_detail(d, faq))
         (view::scripts_panel(&scripts, Some(&d.name), true))
         (view::wrap_department(Some(&in_view), true))
+        (view::wrap_answer(Some(&answered), true))
     }))
 }
 
@@ -261,6 +267,33 @@ struct WrapupForm {
     note: String,
     #[serde(default)]
     ticket_id: String,
+    #[serde(default)]
+    entry_code: String,
+    #[serde(default)]
+    entry_authorized: String,
+    #[serde(default)]
+    number_given: String,
+    #[serde(default)]
+    transfer_connected: String,
+}
+
+impl WrapupForm {
+    /// The outcome's details the call record keeps: the entry read out, and what the
+    /// outcome needs (the number of a 报号, whether a transfer connected).
+    fn details(&self) -> serde_json::Value {
+        let outcome = self.outcome.trim();
+        let answered = matches!(outcome, "answered" | "number_reported");
+        json!({
+            "entry_code": some(&self.entry_code).filter(|_| answered),
+            "entry_authorized": match self.entry_authorized.as_str() {
+                "true" if answered && some(&self.entry_code).is_some() => Some(true),
+                "false" if answered && some(&self.entry_code).is_some() => Some(false),
+                _ => None,
+            },
+            "number_given": some(&self.number_given).filter(|_| outcome == "number_reported"),
+            "transfer_connected": (outcome == "transferred").then_some(self.transfer_connected == "true"),
+        })
+    }
 }
 
 fn some(s: &str) -> Option<&str> {
@@ -290,7 +323,8 @@ async fn record_wrapup(
         .parse::<i64>()
         .map(|s| (now - s).clamp(0, 86_400))
         .unwrap_or(0);
-    let body = json!({
+    let mut body = f.details();
+    let call = json!({
         "caller_phone": phone,
         "classification": some(&f.classification).unwrap_or("basic_query"),
         "outcome": f.outcome.trim(),
@@ -300,6 +334,10 @@ async fn record_wrapup(
         "ticket_id": some(&f.ticket_id),
         "note": some(&f.note),
     });
+    if let (Some(o), Some(c)) = (body.as_object_mut(), call.as_object()) {
+        o.extend(c.clone());
+        o.retain(|_, v| !v.is_null());
+    }
     let _: serde_json::Value = api
         .send(
             &user,

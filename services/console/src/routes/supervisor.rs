@@ -73,7 +73,7 @@ fn queue(p: Page<data::Ticket>) -> Queue {
 
 /// Every queue of the board, read at once.
 async fn load_board(user: &User, api: &Api) -> Result<Board, PageError> {
-    let (new, reopened, overdue, near, dispatched, accepted, returned, replied) = tokio::try_join!(
+    let (new, reopened, overdue, near, dispatched, accepted, returned, replied, escalated) = tokio::try_join!(
         tickets(api, user, &[("status", "new"), ("per_page", "50")]),
         tickets(api, user, &[("status", "reopened"), ("per_page", "50")]),
         tickets(api, user, &[("overdue", "true"), ("per_page", "20")]),
@@ -82,6 +82,7 @@ async fn load_board(user: &User, api: &Api) -> Result<Board, PageError> {
         tickets(api, user, &[("status", "accepted"), ("per_page", "100")]),
         tickets(api, user, &[("status", "returned"), ("per_page", "50")]),
         tickets(api, user, &[("status", "replied"), ("per_page", "50")]),
+        tickets(api, user, &[("escalated", "true"), ("per_page", "50")]),
     )?;
     // The charts are a help, not the work: the board stands without them.
     let (calls, replenishment) = tokio::join!(
@@ -122,6 +123,7 @@ async fn load_board(user: &User, api: &Api) -> Result<Board, PageError> {
             items: extensions,
         },
         returned: queue(returned),
+        escalated: queue(escalated),
         callbacks: Queue {
             total: waiting_total,
             items: waiting,

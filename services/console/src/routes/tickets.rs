@@ -315,7 +315,7 @@ async fn action_call(
             }
             (
                 "callback",
-                json!({ "satisfaction": satisfaction, "note": f.optional("note"), "cause": cause }),
+                json!({ "satisfaction": satisfaction, "note": f.optional("note"), "cause": cause, "attitude_of": attitude_of(f)? }),
             )
         }
         "reopen" => (
@@ -324,7 +324,26 @@ async fn action_call(
         ),
         "close" => (
             "close",
-            json!({ "note": f.required("note", "办结说明")?, "cause": f.optional("cause") }),
+            json!({ "note": f.required("note", "办结说明")?, "cause": f.optional("cause"), "attitude_of": attitude_of(f)? }),
+        ),
+        "escalate" => (
+            "escalate",
+            json!({ "reason": f.required("reason", "升级原因")? }),
+        ),
+        "cohandlers" => {
+            let department = f.get("department");
+            if department.is_empty() {
+                return Err(PageError::Invalid("请先查找并选择协办部门。".into()));
+            }
+            ("cohandlers", json!({ "department": department }))
+        }
+        "cohandler-reply" => (
+            "cohandler-reply",
+            json!({ "body": f.required("body", "协办意见")? }),
+        ),
+        "merge" => (
+            "merge",
+            json!({ "into": f.required("into", "合并到的工单")?, "note": f.optional("note") }),
         ),
         "reply-on-behalf" => (
             "reply-on-behalf",
@@ -336,10 +355,23 @@ async fn action_call(
         ),
         "cause" => (
             "cause",
-            json!({ "cause": f.required("cause", "投诉原因")?, "note": f.optional("note") }),
+            json!({ "cause": f.required("cause", "投诉原因")?, "note": f.optional("note"), "attitude_of": attitude_of(f)? }),
         ),
         _ => return Err(PageError::NotFound),
     })
+}
+
+/// Whose attitude a cause-C complaint was about, when the form chose C: required then.
+fn attitude_of(f: &Fields) -> Result<Value, PageError> {
+    if f.get("cause") != "attitude" {
+        return Ok(Value::Null);
+    }
+    match f.get("attitude_of") {
+        "" => Err(PageError::Invalid(
+            "态度生硬（C 类）的投诉须注明是谁的态度。".into(),
+        )),
+        who => Ok(json!(who)),
+    }
 }
 
 /// The facts of a no-info ticket: a department the knowledge base has, or a new one.

@@ -134,6 +134,16 @@ pub fn cause_label(cause: &str) -> &'static str {
     }
 }
 
+/// Whose attitude a cause-C complaint was about: `operator:op-07` → 话务员 op-07,
+/// `liaison:530100-gaj` → 530100-gaj 信息联络员.
+pub fn attitude_label(who: &str) -> String {
+    match who.split_once(':') {
+        Some(("operator", a)) => format!("话务员 {a}"),
+        Some(("liaison", d)) => format!("{d} 信息联络员"),
+        _ => who.to_string(),
+    }
+}
+
 pub fn satisfaction_label(s: &str) -> &'static str {
     match s {
         "satisfied" => "满意",

@@ -22,7 +22,7 @@ pub fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/call", "来电查询"),
             ("/tickets", "我的工单"),
         ],
-        Role::Liaison => &[("/", "部门工单")],
+        Role::Liaison => &[("/", "部门工单"), ("/calls", "来电登记")],
         Role::KbEditor => &[
             ("/", "审核队列"),
             ("/knowledge/faqs", "知识条目"),
@@ -35,6 +35,7 @@ pub fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/tickets", "工单查询"),
             ("/notifications", "通知投递"),
             ("/inbound", "未匹配来信"),
+            ("/routing", "分派规则"),
             ("/reports", "报表"),
             ("/reports/departments", "考核报表"),
         ],

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod calls;
 pub mod format;
 pub mod inbound;
 pub mod knowledge;
@@ -10,5 +11,6 @@ pub mod login;
 pub mod operator;
 pub mod picker;
 pub mod reports;
+pub mod routing;
 pub mod supervisor;
 pub mod tickets;

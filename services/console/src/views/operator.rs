@@ -41,6 +41,12 @@ pub mod api_types {
         pub key: String,
         pub title: String,
         pub text: String,
+        /// `answer`, `wait`, `transfer`, `complaint`, `escalation` or `close`.
+        #[serde(default)]
+        pub step: String,
+        /// How to use it (not read out).
+        #[serde(default)]
+        pub note: Option<String>,
     }
 
     /// `GET /api/v1/calls` items (the number comes masked).
@@ -73,7 +79,7 @@ use api_types::{Call, Deadline, Department, Faq, Region, Script, SearchAnswer, S
 
 /// The scripts of a call's moments, in the order of their Alt+1…6 keys.
 pub const SCRIPT_KEYS: [&str; 6] = [
-    "greeting",
+    "hotline_greeting",
     "wait",
     "transfer",
     "no_info",
@@ -356,9 +362,18 @@ pub fn department_detail(d: &Department, faq: Option<&Faq>) -> Markup {
     }
 }
 
-/// The script panel: the six moments' scripts, each copied by a click or Alt+1…6. `oob` when
-/// it comes with a department's detail, to replace the one on the page.
+/// The script panel: the six moments' scripts, each copied by a click or Alt+1…6, then the
+/// operator's other scripts by step of the call, folded. `oob` when it comes with a
+/// department's detail, to replace the one on the page.
 pub fn scripts_panel(scripts: &[Script], department: Option<&str>, oob: bool) -> Markup {
+    let keyed: Vec<&Script> = SCRIPT_KEYS
+        .iter()
+        .filter_map(|k| scripts.iter().find(|s| s.key == *k))
+        .collect();
+    let rest: Vec<&Script> = scripts
+        .iter()
+        .filter(|s| !SCRIPT_KEYS.contains(&s.key.as_str()))
+        .collect();
     html! {
         section.card #scripts hx-swap-oob=[oob.then_some("true")] {
             h2 {
@@ -366,7 +381,7 @@ pub fn scripts_panel(scripts: &[Script], department: Option<&str>, oob: bool) ->
                 @if let Some(n) = department { span.muted.for-dept { "（" (n) "）" } }
                 @else { span.muted.for-dept { "（打开部门后自动填入）" } }
             }
-            @for (i, s) in scripts.iter().enumerate() {
+            @for (i, s) in keyed.iter().enumerate() {
                 @let n = i + 1;
                 div.script data-hotkey=(n) data-copy={ "#script-" (n) } title="点击复制" {
                     span.key { kbd { "Alt+" (n) } }
@@ -375,9 +390,38 @@ pub fn scripts_panel(scripts: &[Script], department: Option<&str>, oob: bool) ->
                 }
             }
             @if scripts.is_empty() { p.muted { "话术暂时无法读取。" } }
+            @if !rest.is_empty() {
+                details.more-scripts {
+                    summary { "更多话术（" (rest.len()) "）" }
+                    @for (step, label) in STEPS {
+                        @let of_step: Vec<&&Script> = rest.iter().filter(|s| s.step == step).collect();
+                        @if !of_step.is_empty() {
+                            h3 { (label) }
+                            @for s in of_step {
+                                @let id = format!("script-{}", s.key);
+                                div.script data-copy={ "#" (id) } title=[s.note.as_deref()] {
+                                    span.title { (s.title) }
+                                    span.text id=(id) { (script_text(&s.text)) }
+                                    @if let Some(note) = &s.note { span.note.muted { (note) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
+
+/// A call's steps as scripts name them, with their headings, in the order a call goes.
+const STEPS: [(&str, &str); 6] = [
+    ("answer", "接听"),
+    ("wait", "等待"),
+    ("transfer", "转接与报号"),
+    ("complaint", "投诉与建议"),
+    ("escalation", "升级"),
+    ("close", "结束"),
+];
 
 /// A script's text with its unfilled placeholders (`{department}`) shown as what to say there.
 fn script_text(text: &str) -> Markup {
@@ -509,6 +553,7 @@ fn wrapup_with(
                 hx-include="#caller-phone" {
                 input type="hidden" name="started" value=(started);
                 (wrap_department(department, false))
+                (wrap_answer(None, false))
                 (wrap_ticket(ticket, false))
                 div.wrap-row {
                     label for="w-class" { "分类" }
@@ -570,6 +615,34 @@ pub fn wrap_department(d: Option<&InView>, oob: bool) -> Markup {
                 None => {
                     input #w-department type="hidden" name="department" value="";
                     p.wrap-dept.muted { "所涉部门：未选（打开部门后自动填入）" }
+                }
+            }
+        }
+    }
+}
+
+/// What the operator read out, for the call record: the entry (an FAQ, or the department's
+/// directory facts), whether it was an authorised answer, and the number a 报号 gives.
+pub struct Answered<'a> {
+    pub entry: &'a str,
+    pub authorized: Option<bool>,
+    pub phones: String,
+}
+
+/// The wrap-up's part that follows the entry in view; `oob` when it comes with a detail.
+pub fn wrap_answer(a: Option<&Answered>, oob: bool) -> Markup {
+    html! {
+        div #wrap-answer.wrap-row hx-swap-oob=[oob.then_some("true")] {
+            @if let Some(a) = a {
+                input type="hidden" name="entry_code" value=(a.entry);
+                @if let Some(auth) = a.authorized {
+                    input type="hidden" name="entry_authorized" value=(auth);
+                }
+                label for="w-number" { "所报号码" }
+                input #w-number type="text" name="number_given" value=(a.phones) maxlength="64" autocomplete="off";
+                label.inline for="w-connected" {
+                    input #w-connected type="checkbox" name="transfer_connected" value="true" checked;
+                    "转接已接通"
                 }
             }
         }
@@ -907,11 +980,22 @@ mod tests {
 
     #[test]
     fn the_desk_has_one_search_box_and_keys_for_scripts_and_outcomes() {
-        let scripts = vec![Script {
-            key: "greeting".into(),
-            title: "问候".into(),
-            text: "您好！{department}".into(),
-        }];
+        let scripts = vec![
+            Script {
+                key: "hotline_greeting".into(),
+                title: "专线问候".into(),
+                text: "您好！{department}".into(),
+                step: "answer".into(),
+                note: None,
+            },
+            Script {
+                key: "goodbye".into(),
+                title: "道别".into(),
+                text: "祝您愉快，再见！".into(),
+                step: "close".into(),
+                note: Some("通话结束时".into()),
+            },
+        ];
         let html = desk(&Desk {
             regions: &[Region {
                 code: "530100".into(),

@@ -261,6 +261,8 @@ pub struct Board {
     pub near_due: Queue,
     pub extensions: Queue,
     pub returned: Queue,
+    /// 投诉升级: operators and liaisons asked for a supervisor.
+    pub escalated: Queue,
     pub callbacks: Queue,
     pub calls: Option<CallsDaily>,
     pub replenishment: Option<Replenishment>,
@@ -279,8 +281,9 @@ pub fn dispatch_order(items: &mut [Ticket]) {
 /// The board: the queues' counts in one strip (all visible at 1366×768), the queues, and
 /// today's two charts. Replaced whole after every action on it.
 pub fn board(b: &Board) -> Markup {
-    let heads: [(&str, &str, i64, &str); 6] = [
+    let heads: [(&str, &str, i64, &str); 7] = [
         ("q-dispatch", "待派单", b.dispatch.total, "urgent"),
+        ("q-escalated", "升级请求", b.escalated.total, "urgent"),
         ("q-overdue", "已超期", b.overdue.total, "over"),
         ("q-near", "即将到期", b.near_due.total, "near"),
         ("q-extend", "延期申请", b.extensions.total, ""),
@@ -300,6 +303,9 @@ pub fn board(b: &Board) -> Markup {
             }
             div.board-grid {
                 (queue("q-dispatch", "待派单", "新受理的工单，紧急的在前", &b.dispatch, |t| dispatch_item(t, b.now)))
+                @if b.escalated.total > 0 {
+                    (queue("q-escalated", "升级请求", "话务员或联络员请求值班长处理：打开工单督办", &b.escalated, |t| escalated_item(t, b.now)))
+                }
                 (queue("q-overdue", "已超期（红灯）", "办理时限已过", &b.overdue, |t| due_item(t, b.now)))
                 (queue("q-near", "即将到期（黄灯）", "24小时内到期", &b.near_due, |t| due_item(t, b.now)))
                 (queue("q-extend", "延期申请", "部门申请延长办理时限", &b.extensions, |t| extension_item(t, b.now)))
@@ -393,6 +399,15 @@ fn dispatch_item(t: &Ticket, now: DateTime<Utc>) -> Markup {
             @if t.status == "reopened" { "　（重办）" }
         }
         (dispatch_form(t, "派单"))
+    }
+}
+
+fn escalated_item(t: &Ticket, now: DateTime<Utc>) -> Markup {
+    html! {
+        (ticket_head(t, Some(now)))
+        @if let Some(e) = &t.escalation {
+            div.qmeta { "升级原因：" (e.reason) span.muted { "（" (format::time(&e.requested_at)) "）" } }
+        }
     }
 }
 
@@ -885,6 +900,7 @@ mod tests {
                 total: 1,
                 items: vec![returned],
             },
+            escalated: Queue::default(),
             callbacks: Queue::default(),
             calls: None,
             replenishment: None,

@@ -362,6 +362,10 @@ pub fn done_message(action: &str) -> Option<&'static str> {
         "close" => "工单已办结。",
         "cause" => "投诉原因已保存。",
         "reply-on-behalf" => "已代录部门回复。",
+        "escalate" => "已请求值班长处理，工单进入值班长的升级队列。",
+        "cohandlers" => "已添加协办部门，并通知其信息联络员。",
+        "cohandler-reply" => "协办意见已提交，由主办部门汇总答复。",
+        "merge" => "已合并到原工单，本工单办结。",
         _ => return None,
     })
 }
@@ -375,6 +379,11 @@ fn event_label(action: &str) -> &'static str {
         "change_request_created" => "已提交知识库审核",
         "change_request_refused" => "知识库未受理",
         "notification_failed" => "通知失败",
+        "escalation_requested" => "请求升级",
+        "cohandler_added" => "添加协办部门",
+        "cohandler_reply" => "协办意见",
+        "merged" => "合并到原工单",
+        "merged_in" => "并入重复件",
         other => format::action_label(other),
     }
 }
@@ -453,6 +462,35 @@ fn event_facts(e: &Event) -> Vec<(&'static str, String)> {
         && let Some(v) = text("department")
     {
         out.push(("派往", v));
+    }
+    if e.action.starts_with("cohandler")
+        && let Some(v) = text("department")
+    {
+        out.push(("协办部门", v));
+    }
+    if let Some(v) = text("into") {
+        out.push(("合并到", v));
+    }
+    if e.action == "merged_in" {
+        out.push((
+            "重复件",
+            format!(
+                "{}：{}",
+                text("ticket").unwrap_or_default(),
+                text("summary").unwrap_or_default()
+            ),
+        ));
+    }
+    if let Some(r) = d.get("routed") {
+        let to = r["department"].as_str().unwrap_or_default();
+        let line = match r["word"].as_str() {
+            Some(w) => format!("{to}（分派规则：含“{w}”）"),
+            None => format!("{to}（政府办，默认）"),
+        };
+        out.push(("分派", line));
+    }
+    if let Some(v) = text("attitude_of") {
+        out.push(("态度问题", format::attitude_label(&v)));
     }
     for (key, label) in [
         ("reason", "原因"),
@@ -592,6 +630,9 @@ fn folded(id: &str, user: &User, action: &str, title: &str, body: Markup) -> Mar
 fn liaison_forms(v: &TicketView, user: &User) -> Markup {
     let t = v.ticket;
     let id = &t.id;
+    if t.department != user.department {
+        return cohandler_forms(v, user);
+    }
     let working = matches!(t.status.as_str(), "dispatched" | "accepted");
     let can_extend = working && v.extension.is_none() && !t.overdue;
     html! {
@@ -635,6 +676,93 @@ fn liaison_forms(v: &TicketView, user: &User) -> Markup {
                 textarea #extend-reason name="reason" required maxlength="2000" {}
                 div.actions { button type="submit" { "提交申请" } }
             }))
+        }
+    }
+}
+
+/// A co-handling department's liaison (协办): its part of the reply, while the lead has not
+/// replied.
+fn cohandler_forms(v: &TicketView, user: &User) -> Markup {
+    let t = v.ticket;
+    let open = matches!(
+        t.status.as_str(),
+        "new" | "dispatched" | "accepted" | "returned" | "reopened"
+    );
+    html! {
+        div.card.notice { "本部门为此工单的协办部门：请提交协办意见，由主办部门汇总答复。" }
+        @if open {
+            (action_form(&t.id, "cohandler-reply", user, "card", html! {
+                h2 { "协办意见" }
+                label for="co-body" { "本部门意见" }
+                textarea #co-body name="body" required maxlength="4000" rows="5" {}
+                div.actions { button.primary type="submit" { "提交协办意见" } }
+            }))
+        }
+    }
+}
+
+/// 投诉升级: an operator or liaison asks for a supervisor, with the reason.
+fn escalate_form(t: &Ticket, user: &User) -> Markup {
+    html! {
+        @if t.status != "closed" && t.escalation.is_none() {
+            (text_action(&t.id, user, "escalate", "请求值班长处理（升级）", ("es-reason", "reason", "升级原因（来电人要求、情况紧急等）")))
+        }
+    }
+}
+
+/// The co-handling departments (协办) and their parts; a supervisor adds one while the lead
+/// has not replied.
+fn cohandlers_card(t: &Ticket, user: &User) -> Markup {
+    let open = matches!(
+        t.status.as_str(),
+        "new" | "dispatched" | "accepted" | "returned" | "reopened"
+    );
+    let can_add = open && user.role == Role::Supervisor;
+    html! {
+        @if !t.cohandlers.is_empty() || can_add {
+            section.card #cohandlers {
+                h2 { "协办部门" }
+                @if t.cohandlers.is_empty() { p.muted { "暂无协办部门。" } }
+                ul.cohandlers {
+                    @for c in &t.cohandlers {
+                        li {
+                            b { (c.department) }
+                            @match &c.reply {
+                                Some(r) => { "：" span.pre { (r) } span.muted { "（" (c.replied_by.as_deref().unwrap_or("")) " " (c.replied_at.as_deref().map(format::time).unwrap_or_default()) "）" } }
+                                None => { span.muted { "：尚未提交协办意见" } }
+                            }
+                        }
+                    }
+                }
+                @if can_add {
+                    (action_form(&t.id, "cohandlers", user, "", html! {
+                        (picker::department("department", "cohandler", "添加协办部门"))
+                        div.actions { button type="submit" { "添加协办" } }
+                    }))
+                }
+            }
+        }
+    }
+}
+
+/// Whose attitude a cause-C complaint was about: the lead department's liaison or the
+/// operator who took it (the choices a supervisor has on the page).
+fn attitude_select(t: &Ticket, id: &str) -> Markup {
+    let mut choices: Vec<(String, String)> = Vec::new();
+    if let Some(d) = &t.department {
+        choices.push((format!("liaison:{d}"), format!("承办部门信息联络员（{d}）")));
+    }
+    choices.push((
+        format!("operator:{}", t.created_by),
+        format!("受理话务员（{}）", t.created_by),
+    ));
+    html! {
+        label for=(id) { "态度问题责任人（C 类必填）" }
+        select id=(id) name="attitude_of" {
+            option value="" selected[t.attitude_of.is_none()] { "请选择" }
+            @for (value, label) in &choices {
+                option value=(value) selected[t.attitude_of.as_deref() == Some(value.as_str())] { (label) }
+            }
         }
     }
 }
@@ -776,9 +904,21 @@ fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
         @if matches!(s, "replied" | "closed") {
             (text_action(id, user, "reopen", "重办", ("ro-reason", "reason", "重办原因")))
         }
+        @if s != "closed" && !t.repeat_of.is_empty() {
+            (folded(id, user, "merge", "合并重复件", html! {
+                p.muted { "本工单与该来电人近期的工单重复：合并后本工单办结，原工单记下本工单的诉求，两者的办理记录都保留。" }
+                label for="mg-into" { "合并到" }
+                select #mg-into name="into" required {
+                    @for r in &t.repeat_of { option value=(r) { (r) } }
+                }
+                label for="mg-note" { "说明（可不填）" }
+                input #mg-note type="text" name="note" maxlength="2000";
+                div.actions { button type="submit" { "合并" } }
+            }))
+        }
         @if matches!(s, "new" | "replied") {
             (folded(id, user, "close", "办结", html! {
-                @if needs_cause(t) { (cause_select("cl-cause", None)) }
+                @if needs_cause(t) { (cause_select("cl-cause", None)) (attitude_select(t, "cl-attitude")) }
                 label for="cl-note" { "办结说明" }
                 textarea #cl-note name="note" required maxlength="2000" {}
                 div.actions { button type="submit" { "办结" } }
@@ -788,6 +928,7 @@ fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
             (folded(id, user, "cause", "投诉原因", html! {
                 p.muted { "当前：" (t.cause.as_deref().map_or("未注明", format::cause_label)) "。更正会记入处理记录。" }
                 (cause_select("cs-cause", t.cause.as_deref()))
+                (attitude_select(t, "cs-attitude"))
                 label for="cs-note" { "更正说明（可不填）" }
                 input #cs-note type="text" name="note" maxlength="2000";
                 div.actions { button type="submit" { "保存投诉原因" } }
@@ -840,6 +981,7 @@ fn callback_form(t: &Ticket, user: &User) -> Markup {
                         option value=(c) { (format::cause_label(c)) }
                     }
                 }
+                (attitude_select(t, "cb-attitude"))
             }
             label for="cb-note" { "回访记录（可不填）" }
             input #cb-note type="text" name="note" maxlength="2000";
@@ -863,9 +1005,12 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
         .map(|n| format!("{n}（{}）", t.region))
         .unwrap_or_else(|| t.region.clone());
     let forms = match user.role {
-        Role::Liaison => liaison_forms(v, user),
+        Role::Liaison => html! { (liaison_forms(v, user)) (escalate_form(t, user)) },
         Role::Supervisor => supervisor_forms(v, user),
-        Role::Operator if t.status == "replied" && t.kind != "no_info" => callback_form(t, user),
+        Role::Operator if t.status == "replied" && t.kind != "no_info" => {
+            html! { (callback_form(t, user)) (escalate_form(t, user)) }
+        }
+        Role::Operator => escalate_form(t, user),
         _ => html! {},
     };
     let replenish = user.role == Role::Liaison && t.status == "accepted" && t.kind == "no_info";
@@ -882,6 +1027,25 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
                     a href={ "/tickets/" (id) } { (id) }
                 }
                 "，请结合办理情况处理。"
+            }
+        }
+        @if let Some(e) = &t.escalation {
+            div.card.notice.escalation #escalation role="alert" {
+                b { "升级请求：" } (e.reason)
+                span.muted { "（" (format::time(&e.requested_at)) "）" }
+                @if user.role == Role::Supervisor { " 督办后即移出升级队列。" }
+            }
+        }
+        @if let Some(into) = &t.merged_into {
+            div.card.notice #merged-into { "本工单为重复件，已合并到 " a href={ "/tickets/" (into) } { (into) } "。" }
+        }
+        @if !t.merged.is_empty() {
+            div.card.notice #merged {
+                "已并入的重复件："
+                @for (i, id) in t.merged.iter().enumerate() {
+                    @if i > 0 { "、" }
+                    a href={ "/tickets/" (id) } { (id) }
+                }
             }
         }
         section.card.ticket-head {
@@ -916,6 +1080,7 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
                         dt { "电话" } dd { (t.caller.phone) }
                         @if let Some(e) = &t.caller.email { dt { "邮箱" } dd { (e) } }
                         @if let Some(c) = &t.cause { dt { "投诉原因" } dd { (format::cause_label(c)) } }
+                        @if let Some(a) = &t.attitude_of { dt { "态度问题" } dd { (format::attitude_label(a)) } }
                         @if let Some(q) = &t.query { dt { "查询内容" } dd.query { (q) } }
                         dt { "摘要" } dd { (t.summary) }
                         @if !t.details.trim().is_empty() { dt { "详情" } dd.pre { (t.details) } }
@@ -925,6 +1090,7 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
                         @if let Some(c) = &t.closed_at { dt { "办结时间" } dd { (format::time(c)) } }
                     }
                 }
+                (cohandlers_card(t, user))
                 section.card {
                     h2 { "办理记录" }
                     (history(v.events))
@@ -986,6 +1152,11 @@ mod tests {
             extension: None,
             repeat_of: Vec::new(),
             call_id: None,
+            escalation: None,
+            attitude_of: None,
+            merged_into: None,
+            merged: Vec::new(),
+            cohandlers: Vec::new(),
         }
     }
 
@@ -1092,7 +1263,10 @@ mod tests {
 
     #[test]
     fn a_liaison_sees_accept_on_a_dispatched_ticket_and_replenish_once_accepted() {
-        let u = user(Role::Liaison);
+        let u = User {
+            department: Some("530100-zfb".into()),
+            ..user(Role::Liaison)
+        };
         let t = ticket("no_info", "dispatched");
         let v = TicketView {
             done: Some("accept"),
@@ -1141,7 +1315,42 @@ mod tests {
         assert!(html.contains("/dispatch") && html.contains("name=\"department\""));
         assert!(html.contains("/close"));
         let html = ticket_page(&v, &user(Role::Operator)).into_string();
-        assert!(!html.contains("<form class=\"act"), "{html}");
+        let forms: Vec<&str> = html.split("<form class=\"act").skip(1).collect();
+        assert_eq!(forms.len(), 1, "{html}");
+        assert!(
+            forms[0].contains("/tickets/T20261204-000001/escalate"),
+            "only 投诉升级"
+        );
+    }
+
+    #[test]
+    fn a_co_handling_liaison_gives_its_part_and_a_supervisor_merges_a_repeat() {
+        let mut t = ticket("complaint", "dispatched");
+        t.repeat_of = vec!["T20261201-000003".into()];
+        t.cohandlers = vec![crate::api::types::Cohandler {
+            department: "530100-rsj".into(),
+            reply: None,
+            replied_by: None,
+            replied_at: None,
+        }];
+        t.escalation = Some(crate::api::types::Escalation {
+            reason: "要求领导答复".into(),
+            requested_at: "2026-12-04T01:30:00Z".into(),
+        });
+        let v = plain(&t);
+        let co = User {
+            department: Some("530100-rsj".into()),
+            ..user(Role::Liaison)
+        };
+        let html = ticket_page(&v, &co).into_string();
+        assert!(
+            html.contains("/cohandler-reply") && !html.contains("/accept\""),
+            "{html}"
+        );
+        assert!(html.contains("升级请求") && html.contains("要求领导答复"));
+        let html = ticket_page(&v, &user(Role::Supervisor)).into_string();
+        assert!(html.contains("/merge") && html.contains("value=\"T20261201-000003\""));
+        assert!(html.contains("/cohandlers") && html.contains("尚未提交协办意见"));
     }
 
     #[test]

@@ -388,6 +388,8 @@ fn make_changes(
         authorized: true,
         status: review::PUBLISHED.into(),
         keywords: Vec::new(),
+        authorized_by: None,
+        authorized_at: None,
     };
     validate::faq(&faq).map_err(ApiError::BadRequest)?;
     faqs::insert(conn, &faq, by, Some(&format!("change request {}", cr.id)))?;

@@ -11,7 +11,9 @@ use utoipa::ToSchema;
 
 use super::{Failure, double_option, found, transaction};
 use crate::db::{changes, directory, kb};
-use crate::domain::{Department, Hours, Liaison, Phone, Script, patch, validate};
+use crate::domain::{
+    Department, Hours, Liaison, Phone, Script, ScriptAudience, ScriptStep, patch, scripts, validate,
+};
 
 /// A record of the directory as this module writes it.
 pub trait Record: Clone + PartialEq {
@@ -70,7 +72,8 @@ pub fn edit<R: Record>(
 }
 
 /// Creates or replaces a script; true when it was created.
-pub fn put_script(conn: &mut DbConnection, s: Script) -> Result<(Script, bool), ApiError> {
+pub fn put_script(conn: &mut DbConnection, mut s: Script) -> Result<(Script, bool), ApiError> {
+    s.text = scripts::full_width(&s.text);
     validate::script(&s).map_err(ApiError::BadRequest)?;
     transaction(conn, |conn| {
         let created = match Script::load(conn, &s.key)? {
@@ -255,11 +258,20 @@ impl LiaisonPatch {
 pub struct ScriptPatch {
     pub title: Option<String>,
     pub text: Option<String>,
+    pub audience: Option<ScriptAudience>,
+    pub step: Option<ScriptStep>,
+    /// `null` removes the note.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub note: Option<Option<String>>,
 }
 
 impl ScriptPatch {
     pub fn apply(&self, s: &mut Script) {
         patch(&mut s.title, &self.title);
-        patch(&mut s.text, &self.text);
+        patch(&mut s.text, &self.text.as_deref().map(scripts::full_width));
+        patch(&mut s.audience, &self.audience);
+        patch(&mut s.step, &self.step);
+        patch(&mut s.note, &self.note);
     }
 }

@@ -97,6 +97,8 @@ pub fn create(conn: &mut DbConnection, input: FaqInput, by: &str) -> Result<Faq,
         authorized: input.authorized,
         status,
         keywords: input.keywords,
+        authorized_by: None,
+        authorized_at: None,
     };
     validate::faq(&faq).map_err(ApiError::BadRequest)?;
     let note = input.note;
@@ -114,8 +116,7 @@ pub fn create(conn: &mut DbConnection, input: FaqInput, by: &str) -> Result<Faq,
             Some(_) => {}
             None => faq.code = next_code(conn, &faq.department)?,
         }
-        insert(conn, &faq, by, note.as_deref())?;
-        Ok(faq)
+        insert(conn, &faq, by, note.as_deref())
     })
 }
 
@@ -134,6 +135,7 @@ pub fn update(conn: &mut DbConnection, code: &str, p: FaqPatch, by: &str) -> Res
             .map_err(ApiError::InvalidTransition)?;
         let mut f = before.clone();
         p.apply(&mut f);
+        domain::authorization(Some(&before), &mut f, by, chrono::Utc::now());
         validate::faq(&f).map_err(ApiError::BadRequest)?;
         if f.department != before.department && kb::department(conn, &f.department)?.is_none() {
             return Err(
@@ -155,16 +157,19 @@ pub(crate) fn next_code(conn: &mut DbConnection, department: &str) -> DbResult<S
     Ok(domain::next_faq_code(department, &existing))
 }
 
-/// Inserts a new entry with its first revision and its change row.
+/// Inserts a new entry with its first revision and its change row; answers it as stored
+/// (an authorised answer names `by`).
 pub(crate) fn insert(
     conn: &mut DbConnection,
     faq: &Faq,
     by: &str,
     note: Option<&str>,
-) -> Result<(), Failure> {
-    directory::insert_faqs(conn, std::slice::from_ref(faq), by, note)?;
+) -> Result<Faq, Failure> {
+    let mut faq = faq.clone();
+    domain::authorization(None, &mut faq, by, chrono::Utc::now());
+    directory::insert_faqs(conn, std::slice::from_ref(&faq), by, note)?;
     changes::record(conn, changes::FAQ, &faq.code)?;
-    Ok(())
+    Ok(faq)
 }
 
 /// The kept versions of an FAQ entry, oldest first, as `editor` or not may read them. A
@@ -212,6 +217,8 @@ pub fn revisions(
 pub struct FaqFilter {
     pub department: Option<String>,
     pub status: Option<String>,
+    /// An operator who reads out authorised answers only (`knowledge_operator_answers`).
+    pub authorized_only: bool,
 }
 
 impl FaqFilter {
@@ -237,6 +244,7 @@ impl FaqFilter {
         Ok(FaqFilter {
             department: department.filter(|d| !d.is_empty()),
             status,
+            authorized_only: false,
         })
     }
 }
@@ -251,6 +259,7 @@ pub fn list(
         conn,
         filter.department.as_deref(),
         filter.status.as_deref(),
+        filter.authorized_only,
         paging.offset(),
         paging.per_page,
     )?;

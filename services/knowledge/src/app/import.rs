@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 
 use super::{Failure, transaction};
 use crate::db::{changes, directory, kb};
-use crate::domain::{Department, Faq, Liaison, Region, Script, validate};
+use crate::domain::{self, Department, Faq, Liaison, Region, Script, validate};
 
 /// Above this many changed records a file is announced as one `all` change.
 const PER_RECORD_CHANGES: usize = 1000;
@@ -184,6 +184,8 @@ pub fn import_texts(conn: &mut DbConnection, files: &[(Kind, String)]) -> ApiRes
 trait Record: DeserializeOwned + PartialEq {
     fn key(&self) -> &str;
     fn check(&self) -> validate::Check;
+    /// Fills what the file does not say from the stored record, before they are compared.
+    fn settle(&mut self, _stored: Option<&Self>) {}
 }
 
 impl Record for Region {
@@ -216,6 +218,9 @@ impl Record for Faq {
     }
     fn check(&self) -> validate::Check {
         validate::faq(self)
+    }
+    fn settle(&mut self, stored: Option<&Self>) {
+        domain::authorization(stored, self, IMPORTER, chrono::Utc::now());
     }
 }
 impl Record for Script {
@@ -287,7 +292,8 @@ fn plan<T: Record>(
         unchanged: 0,
         rejected,
     };
-    for (n, record) in parsed {
+    for (n, mut record) in parsed {
+        record.settle(existing.get(record.key()));
         if let Err(error) = refs(&record, &in_file) {
             out.rejected.push(RejectedLine {
                 line: n,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shared::ApiError;
+use shared::auth::AuthUser;
 use shared::calendar::WorkCalendar;
 use shared::codes::DepartmentCode;
 use shared::db::DbConnection;
@@ -12,7 +13,10 @@ use utoipa::ToSchema;
 
 use super::found;
 use crate::db::kb;
-use crate::domain::{self, Department, Liaison, Phone, hours, review, scripts};
+use crate::domain::{
+    self, Department, Liaison, Phone, Script, ScriptAudience, ScriptStep, hours, review, scripts,
+};
+use crate::startup::AppState;
 
 /// Departments in `region` (and the regions under it) whose name, alias or code holds `text`.
 pub fn departments(
@@ -113,17 +117,124 @@ pub struct ScriptView {
     pub template: String,
     /// Placeholders still in `text`.
     pub unfilled: Vec<String>,
+    pub audience: ScriptAudience,
+    pub step: ScriptStep,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
-/// Script `key`, its placeholders filled from `department` when one is named.
+/// What a script may be filled from, besides the signed-in account (`{agent_id}`).
+#[derive(Debug, Default)]
+pub struct ScriptFill {
+    /// The department the reader speaks for or has open (`{department}`).
+    pub department: Option<DepartmentCode>,
+    /// The department the caller needs (`{target_department}`, `{phone}`, …).
+    pub target: Option<DepartmentCode>,
+    /// A ticket's reply deadline (`{deadline}`), as the tickets service gave it.
+    pub deadline: Option<DateTime<Utc>>,
+    /// The expected wait (`{minutes}`).
+    pub minutes: Option<u32>,
+    /// How to address the caller (`{title}`: 王先生).
+    pub title: Option<String>,
+}
+
+/// Which scripts a list holds: for one audience, one step, or all.
+#[derive(Debug, Default)]
+pub struct ScriptFilter {
+    pub audience: Option<ScriptAudience>,
+    pub step: Option<ScriptStep>,
+}
+
+/// A script read, as the API takes it: what to fill from, the ticket whose deadline to read,
+/// and which scripts a list holds.
+#[derive(Debug, Default)]
+pub struct ScriptRequest {
+    pub fill: ScriptFill,
+    pub ticket: Option<String>,
+    pub filter: ScriptFilter,
+}
+
+/// Script `key` (one, or 404), or the list `request.filter` selects, filled; a ticket's
+/// deadline is asked of the tickets service first.
+pub async fn read_scripts(
+    state: &AppState,
+    user: &AuthUser,
+    key: Option<String>,
+    mut request: ScriptRequest,
+) -> Result<Vec<ScriptView>, ApiError> {
+    if let Some(id) = &request.ticket {
+        request.fill.deadline = Some(ticket_deadline(state, user, id).await?);
+    }
+    let agent = user.sub.clone();
+    shared::db::run(&state.pool, move |conn| match key {
+        Some(key) => script(conn, &key, &request.fill, &agent).map(|s| vec![s]),
+        None => scripts(conn, &request.filter, &request.fill, &agent),
+    })
+    .await
+}
+
+/// The reply deadline of ticket `id`, if `user` may see the ticket (else 404, as tickets
+/// would answer them).
+async fn ticket_deadline(
+    state: &AppState,
+    user: &AuthUser,
+    id: &str,
+) -> Result<DateTime<Utc>, ApiError> {
+    let not_found = || {
+        ApiError::not_found(format!(
+            "no ticket `{}`",
+            id.chars().take(32).collect::<String>()
+        ))
+    };
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || id.len() > 32 {
+        return Err(not_found());
+    }
+    match state.tickets.ticket_due(id).await {
+        Ok(t) if scripts::may_read_ticket(user, t.department.as_deref(), &t.created_by) => {
+            Ok(t.due_at)
+        }
+        Ok(_) => Err(not_found()),
+        Err(e) if e.is_refusal() => Err(not_found()),
+        Err(e) => Err(ApiError::ServiceUnavailable(format!(
+            "the ticket's deadline cannot be read now: {e}"
+        ))),
+    }
+}
+
+/// Script `key`, its placeholders filled from what `fill` names.
 pub fn script(
     conn: &mut DbConnection,
     key: &str,
-    department: Option<&DepartmentCode>,
-    target: Option<&DepartmentCode>,
+    fill: &ScriptFill,
     agent_id: &str,
 ) -> Result<ScriptView, ApiError> {
     let s = found(kb::script(conn, key)?, "script", key)?;
+    let values = fill_values(conn, fill, agent_id)?;
+    Ok(filled(s, &values))
+}
+
+/// The scripts `filter` selects, in the order of a call's steps, each filled as [`script`].
+pub fn scripts(
+    conn: &mut DbConnection,
+    filter: &ScriptFilter,
+    fill: &ScriptFill,
+    agent_id: &str,
+) -> Result<Vec<ScriptView>, ApiError> {
+    let values = fill_values(conn, fill, agent_id)?;
+    let mut list: Vec<Script> = kb::load_scripts(conn)?
+        .into_iter()
+        .filter(|s| filter.audience.is_none_or(|a| s.audience.includes(a)))
+        .filter(|s| filter.step.is_none_or(|st| s.step == st))
+        .collect();
+    list.sort_by(|a, b| a.step.cmp(&b.step).then_with(|| a.key.cmp(&b.key)));
+    Ok(list.into_iter().map(|s| filled(s, &values)).collect())
+}
+
+fn fill_values(
+    conn: &mut DbConnection,
+    fill: &ScriptFill,
+    agent_id: &str,
+) -> Result<Vec<(&'static str, String)>, ApiError> {
     let mut load = |code: &DepartmentCode| -> Result<_, ApiError> {
         found(
             kb::department(conn, code.as_str())?,
@@ -131,16 +242,32 @@ pub fn script(
             code.as_str(),
         )
     };
-    let here = department.map(&mut load).transpose()?;
-    let there = target.map(&mut load).transpose()?;
+    let here = fill.department.as_ref().map(&mut load).transpose()?;
+    let there = fill.target.as_ref().map(&mut load).transpose()?;
     let mut values = scripts::values(here.as_ref(), there.as_ref());
     values.push(("agent_id", agent_id.to_string()));
-    let text = scripts::fill(&s.text, &values);
-    Ok(ScriptView {
+    if let Some(d) = fill.deadline {
+        values.push(("deadline", scripts::deadline_text(d)));
+    }
+    if let Some(m) = fill.minutes {
+        values.push(("minutes", m.to_string()));
+    }
+    if let Some(t) = &fill.title {
+        values.push(("title", t.clone()));
+    }
+    Ok(values)
+}
+
+fn filled(s: Script, values: &[(&str, String)]) -> ScriptView {
+    let text = scripts::fill(&s.text, values);
+    ScriptView {
         unfilled: scripts::placeholders(&text),
         key: s.key,
         title: s.title,
         text,
         template: s.text,
-    })
+        audience: s.audience,
+        step: s.step,
+        note: s.note,
+    }
 }

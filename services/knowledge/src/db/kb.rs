@@ -9,7 +9,7 @@ use shared::time::now_ms;
 
 use super::schema::{departments, faqs, liaisons, regions, scripts};
 use super::{from_json, to_json};
-use crate::domain::{Department, Faq, Liaison, Region, Script};
+use crate::domain::{Department, Faq, Liaison, Region, Script, ScriptAudience, ScriptStep};
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = regions, treat_none_as_null = true)]
@@ -178,6 +178,8 @@ pub struct FaqRow {
     pub authorized: bool,
     pub status: String,
     pub keywords: String,
+    pub authorized_by: Option<String>,
+    pub authorized_at: Option<i64>,
 }
 
 impl FaqRow {
@@ -190,12 +192,14 @@ impl FaqRow {
             authorized: self.authorized,
             status: self.status,
             keywords: from_json(&self.keywords)?,
+            authorized_by: self.authorized_by,
+            authorized_at: self.authorized_at.map(shared::time::from_ms),
         })
     }
 }
 
 #[derive(Insertable, AsChangeset)]
-#[diesel(table_name = faqs)]
+#[diesel(table_name = faqs, treat_none_as_null = true)]
 pub struct NewFaqRow {
     pub code: String,
     pub department: String,
@@ -206,6 +210,8 @@ pub struct NewFaqRow {
     pub keywords: String,
     pub updated_at: i64,
     pub updated_by: String,
+    pub authorized_by: Option<String>,
+    pub authorized_at: Option<i64>,
 }
 
 impl NewFaqRow {
@@ -220,6 +226,8 @@ impl NewFaqRow {
             keywords: to_json(&f.keywords)?,
             updated_at: now_ms(),
             updated_by: by.to_string(),
+            authorized_by: f.authorized_by.clone(),
+            authorized_at: f.authorized_at.map(shared::time::to_ms),
         })
     }
 }
@@ -230,15 +238,21 @@ pub struct ScriptRow {
     pub key: String,
     pub title: String,
     pub text: String,
+    pub audience: String,
+    pub step: String,
+    pub note: Option<String>,
 }
 
 #[derive(Insertable, AsChangeset)]
-#[diesel(table_name = scripts)]
+#[diesel(table_name = scripts, treat_none_as_null = true)]
 pub struct NewScriptRow {
     pub key: String,
     pub title: String,
     pub text: String,
     pub updated_at: i64,
+    pub audience: String,
+    pub step: String,
+    pub note: Option<String>,
 }
 
 impl NewScriptRow {
@@ -248,16 +262,23 @@ impl NewScriptRow {
             title: s.title.clone(),
             text: s.text.clone(),
             updated_at: now_ms(),
+            audience: s.audience.as_str().to_string(),
+            step: s.step.as_str().to_string(),
+            note: s.note.clone(),
         }
     }
 }
 
 impl From<ScriptRow> for Script {
+    // The columns hold only what `NewScriptRow` wrote; anything else reads as the default.
     fn from(r: ScriptRow) -> Self {
         Script {
             key: r.key,
             title: r.title,
             text: r.text,
+            audience: ScriptAudience::parse(&r.audience).unwrap_or_default(),
+            step: ScriptStep::parse(&r.step).unwrap_or_default(),
+            note: r.note,
         }
     }
 }
@@ -447,6 +468,7 @@ pub fn list_faqs(
     conn: &mut DbConnection,
     department: Option<&str>,
     status: Option<&str>,
+    authorized_only: bool,
     offset: i64,
     limit: i64,
 ) -> DbResult<(Vec<Faq>, i64)> {
@@ -457,6 +479,9 @@ pub fn list_faqs(
         }
         if let Some(s) = status {
             query = query.filter(faqs::status.eq(s.to_string()));
+        }
+        if authorized_only {
+            query = query.filter(faqs::authorized.eq(true));
         }
         query
     };

@@ -55,6 +55,8 @@ diesel::table! {
         keywords -> Text,
         updated_at -> BigInt,
         updated_by -> Text,
+        authorized_by -> Nullable<Text>,
+        authorized_at -> Nullable<BigInt>,
     }
 }
 
@@ -81,6 +83,9 @@ diesel::table! {
         title -> Text,
         text -> Text,
         updated_at -> BigInt,
+        audience -> Text,
+        step -> Text,
+        note -> Nullable<Text>,
     }
 }
 

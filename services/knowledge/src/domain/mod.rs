@@ -36,8 +36,125 @@ pub use shared::hours::{Hours, WeeklyHours};
 pub struct Script {
     pub key: String,
     pub title: String,
-    /// With `{placeholders}` such as `{department}`, `{phone}`, `{hours}`.
+    /// With `{placeholders}` such as `{department}`, `{phone}`, `{hours}`; its punctuation
+    /// full-width whatever was written (`scripts::full_width`).
+    #[serde(deserialize_with = "full_width_text")]
     pub text: String,
+    /// Who says it: `operator`, `liaison` or `both` (default `operator`).
+    #[serde(default)]
+    pub audience: ScriptAudience,
+    /// The moment of the call it is for (default `answer`).
+    #[serde(default)]
+    pub step: ScriptStep,
+    /// How to use it, for the reader, not to be read out (转接错误: explain patiently).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+fn full_width_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    String::deserialize(d).map(|t| scripts::full_width(&t))
+}
+
+/// Who says a script.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ScriptAudience {
+    #[default]
+    Operator,
+    Liaison,
+    Both,
+}
+
+impl ScriptAudience {
+    pub const ALL: [ScriptAudience; 3] = [Self::Operator, Self::Liaison, Self::Both];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Operator => "operator",
+            Self::Liaison => "liaison",
+            Self::Both => "both",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+
+    /// Whether someone of `who` (operator or liaison) says a script meant for `self`.
+    pub fn includes(self, who: ScriptAudience) -> bool {
+        self == who || self == Self::Both || who == Self::Both
+    }
+}
+
+/// The moment of a call a script is for, in the order a call goes.
+#[derive(
+    Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq, PartialOrd, Ord,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ScriptStep {
+    /// Greeting and taking the question (接听).
+    #[default]
+    Answer,
+    /// Keeping the caller while looking it up (等待).
+    Wait,
+    /// Transfer, reporting a number, no information (转接).
+    Transfer,
+    /// Complaints, criticism and suggestions (投诉建议).
+    Complaint,
+    /// A caller who insists on someone higher (升级).
+    Escalation,
+    /// Ending the call (结束).
+    Close,
+}
+
+impl ScriptStep {
+    pub const ALL: [ScriptStep; 6] = [
+        Self::Answer,
+        Self::Wait,
+        Self::Transfer,
+        Self::Complaint,
+        Self::Escalation,
+        Self::Close,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Answer => "answer",
+            Self::Wait => "wait",
+            Self::Transfer => "transfer",
+            Self::Complaint => "complaint",
+            Self::Escalation => "escalation",
+            Self::Close => "close",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+}
+
+/// Keeps who authorised an FAQ answer and when: `by` at `now` when `after` becomes
+/// authorised, what `before` said while it stays so, nothing once it is not.
+pub fn authorization(
+    before: Option<&Faq>,
+    after: &mut Faq,
+    by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    match before {
+        _ if !after.authorized => {
+            after.authorized_by = None;
+            after.authorized_at = None;
+        }
+        Some(b) if b.authorized && b.authorized_by.is_some() => {
+            after.authorized_by = b.authorized_by.clone();
+            after.authorized_at = b.authorized_at;
+        }
+        _ => {
+            after.authorized_by = Some(by.to_string());
+            after.authorized_at = Some(now);
+        }
+    }
 }
 
 /// Sets `field` to the value a PATCH body gave for it, if it gave one.

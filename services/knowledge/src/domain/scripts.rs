@@ -55,6 +55,29 @@ pub fn values(
     v
 }
 
+/// A deadline as an operator reads it out: `12月8日17:00` (China time).
+pub fn deadline_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&shared::calendar::cst())
+        .format("%-m月%-d日%H:%M")
+        .to_string()
+}
+
+/// Whether `user` may have a ticket's deadline read into a script: the ticket's rule (a
+/// liaison their department's, an operator those they created, supervisors all).
+pub fn may_read_ticket(
+    user: &shared::auth::AuthUser,
+    department: Option<&str>,
+    created_by: &str,
+) -> bool {
+    use shared::auth::Role;
+    match user.role {
+        Role::Liaison => user.department.is_some() && user.department.as_deref() == department,
+        Role::Operator => user.sub == created_by,
+        Role::Supervisor => true,
+        _ => false,
+    }
+}
+
 /// Replaces each `{name}` that `values` knows; unknown placeholders stay as they are.
 pub fn fill(text: &str, values: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(text.len());
@@ -85,6 +108,48 @@ pub fn fill(text: &str, values: &[(&str, String)]) -> String {
     out
 }
 
+/// A script's text with the ASCII punctuation a Chinese sentence should not have (`,` `!`
+/// `?` `:` `;` `(` `)`, and `.` after a Chinese character) made full-width, as the service
+/// guide writes its phrases; `{placeholders}` are left as they are.
+pub fn full_width(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_placeholder = false;
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        let wide = match c {
+            '{' => {
+                in_placeholder = true;
+                None
+            }
+            '}' => {
+                in_placeholder = false;
+                None
+            }
+            _ if in_placeholder => None,
+            ',' => Some('，'),
+            '!' => Some('！'),
+            '?' => Some('？'),
+            ':' => Some('：'),
+            ';' => Some('；'),
+            '(' => Some('（'),
+            ')' => Some('）'),
+            '.' if previous.is_some_and(is_chinese) => Some('。'),
+            _ => None,
+        };
+        let put = wide.unwrap_or(c);
+        out.push(put);
+        previous = Some(put);
+    }
+    out
+}
+
+/// A Chinese character or full-width punctuation.
+fn is_chinese(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+        || ('\u{3000}'..='\u{303f}').contains(&c)
+        || ('\u{ff00}'..='\u{ffef}').contains(&c)
+}
+
 /// The placeholders a script uses, in order of first appearance.
 pub fn placeholders(text: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
@@ -104,6 +169,16 @@ pub fn placeholders(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn punctuation_is_made_full_width_outside_placeholders() {
+        assert_eq!(
+            full_width("您好!{department},请问有什么可以帮您?谢谢(批评).再见"),
+            "您好！{department}，请问有什么可以帮您？谢谢（批评）。再见"
+        );
+        assert_eq!(full_width("{a,b} 0871-1.5"), "{a,b} 0871-1.5");
+        assert_eq!(full_width("已经是，全角。"), "已经是，全角。");
+    }
 
     #[test]
     fn fills_known_and_keeps_unknown() {

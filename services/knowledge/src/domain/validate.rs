@@ -150,7 +150,11 @@ pub fn faq(f: &Faq) -> Check {
 pub fn script(s: &Script) -> Check {
     code("key", &s.key)?;
     text("title", &s.title, MAX_NAME)?;
-    text("text", &s.text, MAX_NOTE)
+    text("text", &s.text, MAX_NOTE)?;
+    match &s.note {
+        Some(n) => text("note", n, MAX_NOTE),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

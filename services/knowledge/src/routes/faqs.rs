@@ -44,7 +44,8 @@ pub async fn list_faqs(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let paging = Paging::of(q.page, q.per_page)?;
-    let filter = faqs::FaqFilter::of(is_editor(&user), q.department, q.status)?;
+    let mut filter = faqs::FaqFilter::of(is_editor(&user), q.department, q.status)?;
+    filter.authorized_only = state.authorized_only(&user);
     let page = shared::db::run(&state.pool, move |conn| faqs::list(conn, &filter, paging)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -60,10 +61,11 @@ pub async fn get_faq(
 ) -> ApiResult<HttpResponse> {
     let code = path.into_inner();
     check_code("FAQ entry", &code)?;
-    let editor = is_editor(&user);
+    let (editor, authorized_only) = (is_editor(&user), state.authorized_only(&user));
     let faq = shared::db::run(&state.pool, move |conn| {
         kb::faq(conn, &code)?
             .filter(|f| editor || f.status == review::PUBLISHED)
+            .filter(|f| f.authorized || !authorized_only)
             .ok_or_else(|| ApiError::not_found(format!("no FAQ entry `{code}`")))
     })
     .await?;

@@ -67,7 +67,10 @@ pub async fn search(
     let limit = params.limit()?;
     let q = params.q.as_deref().unwrap_or("");
     // CPU only (the index is in memory): run inline rather than on the blocking pool.
-    let res = state.search.search(q, params.region.as_deref(), limit)?;
+    let mut res = state.search.search(q, params.region.as_deref(), limit)?;
+    if state.authorized_only(&user) {
+        res.items.retain(|h| h.kind() != "faq" || h.authorized());
+    }
     // Ten hits with their departments come to about 5 kB: one buffer of that size instead of
     // growing (and copying) a small one.
     let mut body = Vec::with_capacity(8 * 1024);

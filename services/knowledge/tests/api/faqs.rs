@@ -282,3 +282,83 @@ async fn bad_faq_bodies_change_nothing() {
     .await;
     assert_eq!(revs.as_array().unwrap().len(), 1);
 }
+
+/// Issue 17: an authorised answer says who authorised it and when; with
+/// `knowledge_operator_answers=authorized` operators see authorised answers only (the entry,
+/// the list and search), while supervisors still see every published one.
+#[tokio::test]
+async fn authorised_answers_say_who_and_operators_may_be_kept_to_them() {
+    let app = TestApp::spawn_with(Options {
+        extra: vec![("knowledge_operator_answers".into(), "authorized".into())],
+        ..Options::default()
+    })
+    .await;
+    let ed = app.token(Role::KbEditor);
+    let op = app.token(Role::Operator);
+    let sup = app.token(Role::Supervisor);
+    let imported = json(app.get("/api/v1/faqs/530100-rsj-1", Some(&sup)).await, 200).await;
+    assert_eq!(imported["authorized_by"], "import");
+    assert!(imported["authorized_at"].is_string());
+    let unauthorised = json(app.get("/api/v1/faqs/530100-rsj-2", Some(&sup)).await, 200).await;
+    assert!(unauthorised.get("authorized_by").is_none());
+    problem(app.get("/api/v1/faqs/530100-rsj-2", Some(&op)).await, 404).await;
+    let list = json(
+        app.get("/api/v1/faqs?department=530100-rsj", Some(&op))
+            .await,
+        200,
+    )
+    .await;
+    let codes: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["530100-rsj-1"]);
+    let found = json(app.get("/api/v1/search?q=失业登记", Some(&op)).await, 200).await;
+    assert!(
+        found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["code"] != "530100-rsj-2"),
+        "{found}"
+    );
+    let for_sup = json(app.get("/api/v1/search?q=失业登记", Some(&sup)).await, 200).await;
+    assert!(
+        for_sup["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["code"] == "530100-rsj-2")
+    );
+    // An editor authorises it: by and when are theirs; un-authorising clears them.
+    let f = json(
+        app.send(
+            Method::PATCH,
+            "/api/v1/faqs/530100-rsj-2",
+            Some(&ed),
+            Some(json!({"authorized": true})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(f["authorized_by"], "test-kb_editor");
+    json(app.get("/api/v1/faqs/530100-rsj-2", Some(&op)).await, 200).await;
+    let f = json(
+        app.send(
+            Method::PATCH,
+            "/api/v1/faqs/530100-rsj-2",
+            Some(&ed),
+            Some(json!({"authorized": false})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert!(
+        f.get("authorized_by").is_none() && f.get("authorized_at").is_none(),
+        "{f}"
+    );
+}

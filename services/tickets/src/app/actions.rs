@@ -37,6 +37,23 @@ pub async fn act<F>(
 where
     F: FnOnce() -> ApiResult<ActionInput> + Send + 'static,
 {
+    act_with(state, user, id, action, move |_| build(), |_, _, _| Ok(())).await
+}
+
+/// [`act`], where the input may depend on the ticket as it is (`build` sees it), and `also`
+/// writes what else the action changes, in the same transaction (it may still refuse).
+pub async fn act_with<F, A>(
+    state: &AppState,
+    user: &AuthUser,
+    id: String,
+    action: Action,
+    build: F,
+    also: A,
+) -> ApiResult<Acted>
+where
+    F: FnOnce(&TicketRecord) -> ApiResult<ActionInput> + Send + 'static,
+    A: FnOnce(&mut DbConnection, &Change, i64) -> ApiResult<()> + Send + 'static,
+{
     user.require(TICKET_READERS)?;
     let now = state.clock.now();
     let cal = state.calendar();
@@ -48,15 +65,29 @@ where
                 .filter(|t| visible(&u, t, None))
                 .ok_or_else(|| ticket_not_found(&id))?;
             u.require(action.roles())?;
-            let input = build()?;
+            lead_only(&u, &cur, action)?;
+            let input = build(&cur)?;
             let change = apply(&cur, &input, u.role, now, &cal, &rules).map_err(refusal)?;
             persist(c, &cur, &change, &u.sub, u.role, now.timestamp_millis(), None)?;
+            also(c, &change, now.timestamp_millis())?;
             tracing::info!(ticket = %cur.id, action = change.action, to = %change.to, "ticket changed");
             Ok(change.record)
         })
     })
     .await?;
     Ok(Acted { record, now })
+}
+
+/// A co-handling department's liaison sees the ticket, but only the lead department's
+/// liaisons take its lifecycle actions; the co-handler gives its part and may escalate.
+fn lead_only(user: &AuthUser, t: &TicketRecord, action: Action) -> ApiResult<()> {
+    let own_part = matches!(action, Action::CohandlerReply | Action::Escalate);
+    if user.is(Role::Liaison) && !own_part && t.department != user.department {
+        return Err(ApiError::forbidden(
+            "the lead department takes this action; a co-handling department gives its part with cohandler-reply",
+        ));
+    }
+    Ok(())
 }
 
 /// Dispatches (or re-dispatches) ticket `id` to `department`. Everything that can be refused
@@ -87,7 +118,11 @@ pub async fn dispatch(
 }
 
 /// Whether the knowledge service knows an active department by this code.
-async fn check_department(state: &AppState, code: &str, rid: Option<&str>) -> ApiResult<()> {
+pub(crate) async fn check_department(
+    state: &AppState,
+    code: &str,
+    rid: Option<&str>,
+) -> ApiResult<()> {
     match state.knowledge.department(code, rid).await {
         Ok(Some(dep)) if dep.is_merged() => {
             let successor = dep.successor.as_deref().unwrap_or("its successor");

@@ -19,14 +19,17 @@ pub async fn record(state: &AppState, call: NewCall) -> ApiResult<CallRow> {
 }
 
 /// One page of the calls `filter` selects, newest first, and how many it selects in all.
-/// Supervisors see every operator's calls; an operator only their own.
+/// Supervisors see every operator's calls; an operator only their own; a liaison those of
+/// their department.
 pub async fn list(
     state: &AppState,
     user: &AuthUser,
     mut filter: db::calls::Filter,
     paging: Paging,
 ) -> ApiResult<(Vec<CallRow>, i64)> {
-    if !user.is(Role::Supervisor) {
+    if user.is(Role::Liaison) {
+        filter.logged_by_department = Some(user.department.clone().unwrap_or_default());
+    } else if !user.is(Role::Supervisor) {
         filter.operator = Some(user.sub.clone());
     }
     shared::db::run(&state.pool, move |c| db::calls::list(c, &filter, paging)).await

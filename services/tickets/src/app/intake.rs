@@ -16,8 +16,8 @@ use crate::db;
 use crate::domain::deadlines::DeadlineRules;
 use crate::domain::intake::{NewTicket, new_record};
 use crate::domain::record::TicketRecord;
-use crate::domain::reports;
-use crate::domain::{Status, notifications};
+use crate::domain::{Status, TicketType, notifications};
+use crate::domain::{reports, routing};
 use crate::startup::AppState;
 
 /// How often a creation that lost a race on a unique index is tried again.
@@ -176,6 +176,22 @@ impl Request {
 
     /// Writes the new ticket numbered `id`, its key, its event and its notifications.
     fn store(&self, c: &mut DbConnection, id: TicketId) -> Result<TicketRecord, Failure> {
+        // 政府办或由政府办指定的职能部门: the supervisors' rules may name the department.
+        let routed = if self.input.ticket_type == TicketType::NoInfo {
+            let text = format!(
+                "{} {} {}",
+                self.input.query.as_deref().unwrap_or_default(),
+                self.input.summary,
+                self.input.details
+            );
+            Some(routing::route(
+                &db::noinfo_routes::list(c)?,
+                &self.input.region,
+                &text,
+            ))
+        } else {
+            None
+        };
         let rec = new_record(
             id,
             &self.input,
@@ -183,6 +199,7 @@ impl Request {
             self.now,
             &self.cal,
             &self.rules,
+            routed.as_ref().map(|r| r.department.as_str()),
         );
         db::tickets::insert(c, &rec)?;
         if let Some(k) = &self.key {
@@ -194,6 +211,14 @@ impl Request {
             "department": rec.department,
             "due_at": from_ms(rec.due_at),
         });
+        if let Some(r) = &routed {
+            data["routed"] = match r.rule {
+                Some(rule) => json!({ "rule": rule, "word": r.word, "department": r.department }),
+                None => {
+                    json!({ "rule": null, "department": r.department, "default": "government_office" })
+                }
+            };
+        }
         // 重复件: the caller's earlier tickets about the same department, named in the event.
         if let Some(d) = &rec.department {
             let since = rec.created_at - self.repeat_window_ms;

@@ -8,6 +8,7 @@ use crate::domain::lifecycle::Refusal;
 pub mod actions;
 pub mod calendar;
 pub mod calls;
+pub mod duties;
 pub mod inbound;
 pub mod intake;
 pub mod reports;

@@ -13,6 +13,7 @@ use crate::db;
 use crate::db::events::EventRow;
 use crate::domain::access::{full_contact, visible};
 use crate::domain::record::TicketRecord;
+use crate::domain::view::Ticket;
 use crate::startup::AppState;
 
 /// The ticket if `user` may see it (see [`visible`]; `caller` is the caller on the line, for
@@ -54,6 +55,34 @@ pub async fn read(
         .await?;
     }
     Ok(t)
+}
+
+/// One ticket as `user` opens it (see [`read`]), with the caller's earlier tickets about the
+/// same department (重复件), the tickets merged into it, and its co-handlers' parts.
+pub async fn detail(
+    state: &AppState,
+    user: &AuthUser,
+    id: String,
+    caller: Option<&str>,
+) -> ApiResult<Ticket> {
+    let t = read(state, user, id, caller).await?;
+    let repeat_of = repeats(state, &t).await?;
+    let tid = t.id.clone();
+    let (merged_into, merged, cohandlers) = shared::db::run(&state.pool, move |c| {
+        Ok((
+            db::events::merged_into(c, &tid)?,
+            db::events::merged_from(c, &tid)?,
+            db::cohandlers::list(c, &tid)?,
+        ))
+    })
+    .await?;
+    Ok(Ticket {
+        repeat_of,
+        merged_into,
+        merged,
+        cohandlers,
+        ..Ticket::from_record(t, state.clock.now(), full_contact(user))
+    })
 }
 
 /// 重复件: the earlier tickets of `t`'s caller about its department within the repeat window.

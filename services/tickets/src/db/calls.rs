@@ -5,7 +5,7 @@ use shared::pagination::Paging;
 
 use super::Db;
 use super::schema::calls;
-use crate::domain::{Classification, Outcome};
+use crate::domain::{CallVia, Classification, Outcome};
 
 /// A call as recorded; [`CallRow`] adds its number.
 #[derive(Debug, Clone, Insertable, Queryable, Selectable)]
@@ -28,6 +28,17 @@ pub struct NewCall {
     pub call_ref: Option<String>,
     /// When the caller's rating came (the phone system's, after the call).
     pub rated_at: Option<i64>,
+    /// The knowledge entry the answer came from (an FAQ or a department code), and whether
+    /// it was an authorised answer.
+    pub entry_code: Option<String>,
+    pub entry_authorized: Option<bool>,
+    /// A transfer: whether the department picked up.
+    pub transfer_connected: Option<bool>,
+    /// 报号: the number given to the caller.
+    pub number_given: Option<String>,
+    /// How the call came in: `hotline`, or a liaison's `transferred` or `direct` call.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub via: CallVia,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -79,6 +90,9 @@ pub fn rate(conn: &mut DbConnection, id: i64, satisfaction: &str, at: i64) -> Ap
 pub struct Filter {
     pub operator: Option<String>,
     pub classification: Option<Classification>,
+    /// A liaison's department: the calls its liaisons logged (transferred to it or taken
+    /// there), not the hotline's calls about it.
+    pub logged_by_department: Option<String>,
     pub from: Option<i64>,
     pub to: Option<i64>,
 }
@@ -90,6 +104,11 @@ fn filtered(f: &Filter) -> calls::BoxedQuery<'static, Db> {
     }
     if let Some(c) = f.classification {
         q = q.filter(calls::classification.eq(c.as_str()));
+    }
+    if let Some(d) = &f.logged_by_department {
+        q = q
+            .filter(calls::department.eq(d.clone()))
+            .filter(calls::via.ne(CallVia::Hotline.as_str()));
     }
     if let Some(from) = f.from {
         q = q.filter(calls::created_at.ge(from));

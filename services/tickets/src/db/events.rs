@@ -92,3 +92,36 @@ pub fn for_ticket(conn: &mut DbConnection, ticket: &str) -> DbResult<Vec<EventRo
         .limit(10_000)
         .load(conn)?)
 }
+
+/// The data of `ticket`'s events of `action`, oldest first.
+fn data_of(
+    conn: &mut DbConnection,
+    ticket: &str,
+    action: &str,
+) -> DbResult<Vec<serde_json::Value>> {
+    let rows: Vec<String> = ticket_events::table
+        .filter(ticket_events::ticket_id.eq(ticket))
+        .filter(ticket_events::action.eq(action))
+        .select(ticket_events::data)
+        .order(ticket_events::id.asc())
+        .load(conn)?;
+    Ok(rows
+        .iter()
+        .filter_map(|d| serde_json::from_str(d).ok())
+        .collect())
+}
+
+/// The ticket a repeat (重复件) was merged into, from its `merged` event.
+pub fn merged_into(conn: &mut DbConnection, ticket: &str) -> DbResult<Option<String>> {
+    Ok(data_of(conn, ticket, "merged")?
+        .last()
+        .and_then(|d| d["into"].as_str().map(String::from)))
+}
+
+/// The repeats merged into `ticket`, from its `merged_in` events, oldest first.
+pub fn merged_from(conn: &mut DbConnection, ticket: &str) -> DbResult<Vec<String>> {
+    Ok(data_of(conn, ticket, "merged_in")?
+        .iter()
+        .filter_map(|d| d["ticket"].as_str().map(String::from))
+        .collect())
+}

@@ -5,7 +5,9 @@ use shared::db::DbConnection;
 
 pub mod calendar;
 pub mod calls;
+pub mod cohandlers;
 pub mod events;
+pub mod noinfo_routes;
 pub mod outbox;
 pub mod reports;
 pub mod schema;

@@ -15,6 +15,11 @@ diesel::table! {
         created_at -> BigInt,
         call_ref -> Nullable<Text>,
         rated_at -> Nullable<BigInt>,
+        entry_code -> Nullable<Text>,
+        entry_authorized -> Nullable<Bool>,
+        transfer_connected -> Nullable<Bool>,
+        number_given -> Nullable<Text>,
+        via -> Text,
     }
 }
 
@@ -50,6 +55,31 @@ diesel::table! {
         satisfaction -> Nullable<Text>,
         entry_code -> Nullable<Text>,
         version -> BigInt,
+        escalation -> Nullable<Text>,
+        attitude_of -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ticket_cohandlers (ticket_id, department) {
+        ticket_id -> Text,
+        department -> Text,
+        added_at -> BigInt,
+        added_by -> Text,
+        reply -> Nullable<Text>,
+        replied_at -> Nullable<BigInt>,
+        replied_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    noinfo_routes (id) {
+        id -> BigInt,
+        region -> Text,
+        words -> Text,
+        department -> Text,
+        created_by -> Text,
+        created_at -> BigInt,
     }
 }
 
@@ -134,9 +164,12 @@ diesel::table! {
 }
 
 diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::joinable!(ticket_cohandlers -> tickets (ticket_id));
 diesel::allow_tables_to_appear_in_same_query!(
     calls,
     tickets,
+    ticket_cohandlers,
+    noinfo_routes,
     ticket_counters,
     ticket_idempotency,
     ticket_events,

@@ -6,9 +6,9 @@ use shared::db::{DbConnection, DbError, DbResult};
 use shared::pagination::Paging;
 
 use super::Db;
-use super::schema::{ticket_counters, ticket_idempotency, tickets};
+use super::schema::{ticket_cohandlers, ticket_counters, ticket_idempotency, tickets};
 use crate::domain::record::TicketRecord;
-use crate::domain::{Cause, Satisfaction, Status, TicketType, UnknownName};
+use crate::domain::{AttitudeOf, Cause, Satisfaction, Status, TicketType, UnknownName};
 
 /// The `tickets` row as the database holds it: the type, statuses, cause and rating as their
 /// names.
@@ -45,6 +45,8 @@ struct TicketRow {
     satisfaction: Option<String>,
     entry_code: Option<String>,
     version: i64,
+    escalation: Option<String>,
+    attitude_of: Option<String>,
 }
 
 /// A stored name the code does not know fails the read: an error, never a guessed status.
@@ -94,6 +96,19 @@ impl TryFrom<TicketRow> for TicketRecord {
                 .map_err(unknown)?,
             entry_code: r.entry_code,
             version: r.version,
+            escalation: r
+                .escalation
+                .map(|e| serde_json::from_str(&e))
+                .transpose()
+                .map_err(|e| DbError::Other(format!("unreadable escalation: {e}")))?,
+            attitude_of: r
+                .attitude_of
+                .map(|a| {
+                    AttitudeOf::parse(&a)
+                        .ok_or_else(|| DbError::Other(format!("unknown attitude_of `{a}`")))
+                })
+                .transpose()?,
+            cohandlers: Vec::new(),
         })
     }
 }
@@ -131,6 +146,11 @@ impl From<&TicketRecord> for TicketRow {
             satisfaction: t.satisfaction.map(|s| s.as_str().to_string()),
             entry_code: t.entry_code.clone(),
             version: t.version,
+            escalation: t
+                .escalation
+                .as_ref()
+                .and_then(|e| serde_json::to_string(e).ok()),
+            attitude_of: t.attitude_of.as_ref().map(AttitudeOf::to_string),
         }
     }
 }
@@ -146,13 +166,18 @@ pub fn insert(conn: &mut DbConnection, t: &TicketRecord) -> DbResult<()> {
     Ok(())
 }
 
+/// One ticket, with the departments co-handling it.
 pub fn find(conn: &mut DbConnection, id: &str) -> DbResult<Option<TicketRecord>> {
     let row: Option<TicketRow> = tickets::table
         .find(id)
         .select(TicketRow::as_select())
         .first(conn)
         .optional()?;
-    row.map(TicketRecord::try_from).transpose()
+    let Some(mut t) = row.map(TicketRecord::try_from).transpose()? else {
+        return Ok(None);
+    };
+    t.cohandlers = super::cohandlers::departments(conn, &t.id)?;
+    Ok(Some(t))
 }
 
 /// Writes `t` if the stored version is still `expected`; false when someone else changed the
@@ -240,6 +265,10 @@ pub struct Filter {
     pub created_by: Option<String>,
     pub caller_phone: Option<String>,
     pub cause: Option<Cause>,
+    /// `operator:<account>` or `liaison:<department>` of cause-C complaints.
+    pub attitude_of: Option<String>,
+    /// `Some(true)`: an operator or liaison asked for a supervisor (投诉升级), not answered yet.
+    pub escalated: Option<bool>,
     /// `Some(true)`: running deadline before `now`; `Some(false)`: not overdue.
     pub overdue: Option<bool>,
     /// Running deadline between `now` and this time (near due).
@@ -256,7 +285,11 @@ fn filtered(f: &Filter) -> tickets::BoxedQuery<'static, Db> {
         q = q.filter(tickets::ticket_type.eq(t.as_str()));
     }
     if let Some(d) = &f.department {
-        q = q.filter(tickets::department.eq(d.clone()));
+        // The lead department's tickets and those it co-handles (协办).
+        let co = ticket_cohandlers::table
+            .filter(ticket_cohandlers::department.eq(d.clone()))
+            .select(ticket_cohandlers::ticket_id);
+        q = q.filter(tickets::department.eq(d.clone()).or(tickets::id.eq_any(co)));
     }
     if let Some(r) = &f.region {
         q = q.filter(tickets::region.eq(r.clone()));
@@ -269,6 +302,14 @@ fn filtered(f: &Filter) -> tickets::BoxedQuery<'static, Db> {
     }
     if let Some(c) = f.cause {
         q = q.filter(tickets::cause.eq(c.as_str()));
+    }
+    if let Some(a) = &f.attitude_of {
+        q = q.filter(tickets::attitude_of.eq(a.clone()));
+    }
+    match f.escalated {
+        Some(true) => q = q.filter(tickets::escalation.is_not_null()),
+        Some(false) => q = q.filter(tickets::escalation.is_null()),
+        None => {}
     }
     match f.overdue {
         Some(true) => q = q.filter(tickets::next_due_at.lt(f.now)),

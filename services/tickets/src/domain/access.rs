@@ -4,16 +4,25 @@ use shared::auth::{AuthUser, Role};
 
 use super::record::TicketRecord;
 
-/// Roles that may read tickets at all (liaisons only their department's).
-pub const TICKET_READERS: &[Role] = &[Role::Operator, Role::Supervisor, Role::Liaison];
+/// Roles that may read tickets at all (liaisons only their department's; services, e.g.
+/// knowledge filling a script's `{deadline}`, all).
+pub const TICKET_READERS: &[Role] = &[
+    Role::Operator,
+    Role::Supervisor,
+    Role::Liaison,
+    Role::Service,
+];
 
 /// Whether `user` may read `t`; what they may not is "not found". A liaison reads their
-/// department's tickets; an operator those they created, and any of the caller on the line
+/// department's tickets and those it co-handles; an operator those they created, and any of the caller on the line
 /// (`caller`: the caller's full number, normalised), so that counting through ticket numbers
 /// shows no one else's callers; supervisors and services read all.
 pub fn visible(user: &AuthUser, t: &TicketRecord, caller: Option<&str>) -> bool {
     match user.role {
-        Role::Liaison => user.department.is_some() && t.department == user.department,
+        Role::Liaison => user
+            .department
+            .as_ref()
+            .is_some_and(|d| t.department.as_ref() == Some(d) || t.cohandlers.contains(d)),
         Role::Operator => {
             t.created_by == user.sub || caller.is_some_and(|c| !c.is_empty() && c == t.caller_phone)
         }

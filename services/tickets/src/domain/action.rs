@@ -13,8 +13,8 @@ use shared::time::{from_ms, to_ms};
 use super::deadlines::DeadlineRules;
 use super::lifecycle::{self, Action, Refusal};
 use super::notifications::{self, NotifyRequest};
-use super::record::{TicketRecord, current_deadline};
-use super::{Cause, ReplyChannel, Satisfaction, Status, TicketType};
+use super::record::{EscalationRequest, TicketRecord, current_deadline};
+use super::{AttitudeOf, Cause, ReplyChannel, Satisfaction, Status, TicketType};
 
 /// An action with its validated input.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +55,7 @@ pub enum ActionInput {
         note: Option<String>,
         /// A complaint's cause, when the callback closes it and it has none yet.
         cause: Option<Cause>,
+        attitude_of: Option<AttitudeOf>,
     },
     Reopen {
         reason: String,
@@ -63,6 +64,8 @@ pub enum ActionInput {
         note: String,
         /// A complaint's cause, when it has none yet.
         cause: Option<Cause>,
+        /// Whose attitude a cause-C complaint was about.
+        attitude_of: Option<AttitudeOf>,
     },
     /// The department's reply, given outside the system and recorded by the centre.
     ReplyOnBehalf {
@@ -76,6 +79,25 @@ pub enum ActionInput {
     /// A supervisor sets or corrects a complaint's cause.
     SetCause {
         cause: Cause,
+        note: Option<String>,
+        attitude_of: Option<AttitudeOf>,
+    },
+    /// An operator or liaison asks for a supervisor (投诉升级).
+    Escalate {
+        reason: String,
+    },
+    /// A supervisor adds a co-handling department (协办).
+    AddCohandler {
+        department: String,
+    },
+    /// A co-handling department's part of the reply.
+    CohandlerReply {
+        department: String,
+        body: String,
+    },
+    /// A repeat ticket merged into an earlier one of the same caller (重复件).
+    Merge {
+        into: String,
         note: Option<String>,
     },
     KnowledgeApplied {
@@ -108,6 +130,10 @@ impl ActionInput {
             ActionInput::KnowledgeRejected { .. } => Action::KnowledgeRejected,
             ActionInput::SetCause { .. } => Action::SetCause,
             ActionInput::ReplyOnBehalf { .. } => Action::ReplyOnBehalf,
+            ActionInput::Escalate { .. } => Action::Escalate,
+            ActionInput::AddCohandler { .. } => Action::AddCohandler,
+            ActionInput::CohandlerReply { .. } => Action::CohandlerReply,
+            ActionInput::Merge { .. } => Action::Merge,
         }
     }
 }
@@ -131,18 +157,34 @@ pub struct Change {
     pub outbox: Vec<OutboxItem>,
 }
 
-/// Gives a complaint its cause when one is given (only complaints have one).
-fn set_cause(r: &mut TicketRecord, cause: Option<Cause>) -> Result<(), Refusal> {
-    match cause {
-        Some(_) if r.ticket_type != TicketType::Complaint => {
-            Err(Refusal::Input("`cause` is only for complaints".into()))
-        }
-        Some(c) => {
-            r.cause = Some(c);
-            Ok(())
-        }
-        None => Ok(()),
+/// Gives a complaint its cause, and a cause-C complaint whose attitude it was, when given
+/// (only complaints have a cause; only cause C names someone).
+fn set_cause(
+    r: &mut TicketRecord,
+    cause: Option<Cause>,
+    attitude_of: Option<&AttitudeOf>,
+) -> Result<(), Refusal> {
+    if cause.is_none() && attitude_of.is_none() {
+        return Ok(());
     }
+    if r.ticket_type != TicketType::Complaint {
+        return Err(Refusal::Input("`cause` is only for complaints".into()));
+    }
+    if let Some(c) = cause {
+        r.cause = Some(c);
+    }
+    if r.cause == Some(Cause::Attitude) {
+        if let Some(a) = attitude_of {
+            r.attitude_of = Some(a.clone());
+        }
+    } else if attitude_of.is_some() {
+        return Err(Refusal::Input(
+            "`attitude_of` is only for a cause-C (attitude) complaint".into(),
+        ));
+    } else {
+        r.attitude_of = None;
+    }
+    Ok(())
 }
 
 /// Applies `input` by `role` at `now`; nothing is written here.
@@ -241,13 +283,18 @@ pub fn apply(
             r.extension_reason = None;
             json!({ "reason": reason, "until": asked })
         }
-        ActionInput::Supervise { note } => json!({ "note": note }),
+        ActionInput::Supervise { note } => {
+            // A supervisor acting on the ticket answers an operator's or liaison's request.
+            r.escalation = None;
+            json!({ "note": note, "escalation": current.escalation.as_ref().map(|e| &e.reason) })
+        }
         ActionInput::Callback {
             satisfaction,
             note,
             cause,
+            attitude_of,
         } => {
-            set_cause(&mut r, *cause)?;
+            set_cause(&mut r, *cause, attitude_of.as_ref())?;
             r.satisfaction = Some(*satisfaction);
             if to == Status::Closed {
                 r.closed_at = Some(now_ms);
@@ -263,10 +310,14 @@ pub fn apply(
             r.accept_due_at = None;
             json!({ "reason": reason })
         }
-        ActionInput::Close { note, cause } => {
-            set_cause(&mut r, *cause)?;
+        ActionInput::Close {
+            note,
+            cause,
+            attitude_of,
+        } => {
+            set_cause(&mut r, *cause, attitude_of.as_ref())?;
             r.closed_at = Some(now_ms);
-            json!({ "note": note, "cause": cause })
+            json!({ "note": note, "cause": cause, "attitude_of": r.attitude_of })
         }
         ActionInput::ReplyOnBehalf {
             body,
@@ -285,9 +336,51 @@ pub fn apply(
                 "replied_by": replied_by, "replied_at": replied_at.unwrap_or(now),
             })
         }
-        ActionInput::SetCause { cause, note } => {
-            r.cause = Some(*cause);
-            json!({ "from": current.cause, "to": cause, "note": note })
+        ActionInput::SetCause {
+            cause,
+            note,
+            attitude_of,
+        } => {
+            set_cause(&mut r, Some(*cause), attitude_of.as_ref())?;
+            json!({
+                "from": current.cause, "to": cause, "note": note,
+                "attitude_of_from": current.attitude_of, "attitude_of": r.attitude_of,
+            })
+        }
+        ActionInput::Escalate { reason } => {
+            r.escalation = Some(EscalationRequest {
+                reason: reason.clone(),
+                requested_at: now_ms,
+            });
+            json!({ "reason": reason })
+        }
+        ActionInput::AddCohandler { department } => {
+            if r.department.as_deref() == Some(department.as_str()) {
+                return Err(Refusal::Input(
+                    "the lead department cannot also co-handle the ticket".into(),
+                ));
+            }
+            let mut co = r.clone();
+            co.department = Some(department.clone());
+            outbox.extend(
+                notifications::on_dispatch(&co)
+                    .into_iter()
+                    .map(OutboxItem::Notify),
+            );
+            json!({ "department": department, "lead": r.department })
+        }
+        ActionInput::CohandlerReply { department, body } => {
+            json!({ "department": department, "body": body })
+        }
+        ActionInput::Merge { into, note } => {
+            if *into == r.id {
+                return Err(Refusal::Input(
+                    "a ticket cannot be merged into itself".into(),
+                ));
+            }
+            r.closed_at = Some(now_ms);
+            r.escalation = None;
+            json!({ "into": into, "note": note })
         }
         ActionInput::KnowledgeApplied {
             change_request_id,
@@ -310,9 +403,18 @@ pub fn apply(
             json!({ "change_request_id": change_request_id, "reason": reason })
         }
     };
-    if to == Status::Closed && r.ticket_type == TicketType::Complaint && r.cause.is_none() {
+    // A merged repeat is answered with the ticket it joined, and judged there.
+    let judged = to == Status::Closed
+        && r.ticket_type == TicketType::Complaint
+        && !matches!(input, ActionInput::Merge { .. });
+    if judged && r.cause.is_none() {
         return Err(Refusal::Input(
             "a complaint is closed with its `cause` (policy, handling or attitude)".into(),
+        ));
+    }
+    if judged && r.cause == Some(Cause::Attitude) && r.attitude_of.is_none() {
+        return Err(Refusal::Input(
+            "a cause-C (attitude) complaint is closed with `attitude_of`: whose attitude it was (operator:<account> or liaison:<department>)".into(),
         ));
     }
     r.next_due_at = current_deadline(to, r.accept_due_at, r.due_at);
@@ -376,6 +478,7 @@ mod tests {
             satisfaction: Satisfaction::Dissatisfied,
             note: None,
             cause: None,
+            attitude_of: None,
         };
         let later = Utc.with_ymd_and_hms(2026, 12, 1, 3, 0, 0).unwrap();
         let c = apply(&c.record, &cb, Role::Operator, later, &cal, &rules).unwrap();
@@ -384,6 +487,120 @@ mod tests {
             c.record.due_at > to_ms(later),
             "a reopened ticket gets a new deadline"
         );
+    }
+
+    #[test]
+    fn an_escalation_waits_for_a_supervisor_and_a_merge_closes_the_repeat() {
+        let (cal, rules) = (WorkCalendar::default(), DeadlineRules::default());
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 3, 0, 0).unwrap();
+        let t = sample(TicketType::Complaint, false);
+        let esc = ActionInput::Escalate {
+            reason: "来电人要求找领导".into(),
+        };
+        let c = apply(&t, &esc, Role::Operator, now, &cal, &rules).unwrap();
+        assert_eq!((c.to, c.action), (Status::New, "escalation_requested"));
+        assert_eq!(
+            c.record.escalation.as_ref().unwrap().reason,
+            "来电人要求找领导"
+        );
+        assert!(apply(&t, &esc, Role::Supervisor, now, &cal, &rules).is_err());
+        let sup = ActionInput::Supervise {
+            note: "已处理".into(),
+        };
+        let s = apply(&c.record, &sup, Role::Supervisor, now, &cal, &rules).unwrap();
+        assert_eq!(s.record.escalation, None, "supervising answers the request");
+        assert_eq!(s.data["escalation"], "来电人要求找领导");
+        let merge = ActionInput::Merge {
+            into: "T20261120-000001".into(),
+            note: None,
+        };
+        let m = apply(&c.record, &merge, Role::Supervisor, now, &cal, &rules).unwrap();
+        assert_eq!(
+            m.to,
+            Status::Closed,
+            "closed without a cause: judged on the earlier one"
+        );
+        assert_eq!(m.record.escalation, None);
+        let itself = ActionInput::Merge {
+            into: t.id.clone(),
+            note: None,
+        };
+        assert!(matches!(
+            apply(&t, &itself, Role::Supervisor, now, &cal, &rules),
+            Err(Refusal::Input(_))
+        ));
+    }
+
+    #[test]
+    fn a_cause_c_complaint_names_whose_attitude_it_was() {
+        let (cal, rules) = (WorkCalendar::default(), DeadlineRules::default());
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 3, 0, 0).unwrap();
+        let t = sample(TicketType::Complaint, false);
+        let close = |cause, attitude_of| ActionInput::Close {
+            note: "n".into(),
+            cause,
+            attitude_of,
+        };
+        let who = AttitudeOf::parse("liaison:530100-gaj");
+        assert!(who.is_some());
+        assert!(matches!(
+            apply(
+                &t,
+                &close(Some(Cause::Attitude), None),
+                Role::Supervisor,
+                now,
+                &cal,
+                &rules
+            ),
+            Err(Refusal::Input(_))
+        ));
+        assert!(matches!(
+            apply(
+                &t,
+                &close(Some(Cause::Policy), who.clone()),
+                Role::Supervisor,
+                now,
+                &cal,
+                &rules
+            ),
+            Err(Refusal::Input(_))
+        ));
+        let c = apply(
+            &t,
+            &close(Some(Cause::Attitude), who.clone()),
+            Role::Supervisor,
+            now,
+            &cal,
+            &rules,
+        )
+        .unwrap();
+        assert_eq!(c.record.attitude_of, who);
+        // Corrected to B: the named person is cleared, and the event keeps both.
+        let fix = ActionInput::SetCause {
+            cause: Cause::Handling,
+            note: None,
+            attitude_of: None,
+        };
+        let f = apply(&c.record, &fix, Role::Supervisor, now, &cal, &rules).unwrap();
+        assert_eq!(f.record.attitude_of, None);
+        assert_eq!(f.data["attitude_of_from"], "liaison:530100-gaj");
+        assert_eq!(AttitudeOf::parse("operator:"), None);
+        assert_eq!(AttitudeOf::parse("liaison:not a code"), None);
+    }
+
+    #[test]
+    fn the_lead_department_is_no_co_handler() {
+        let (cal, rules) = (WorkCalendar::default(), DeadlineRules::default());
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 3, 0, 0).unwrap();
+        let mut t = sample(TicketType::Complaint, false);
+        t.department = Some("530100-gaj".into());
+        let add = |d: &str| ActionInput::AddCohandler {
+            department: d.into(),
+        };
+        assert!(apply(&t, &add("530100-gaj"), Role::Supervisor, now, &cal, &rules).is_err());
+        let c = apply(&t, &add("530100-rsj"), Role::Supervisor, now, &cal, &rules).unwrap();
+        assert_eq!(c.to, Status::New);
+        assert!(!c.outbox.is_empty(), "the co-handler's liaisons are told");
     }
 
     #[test]

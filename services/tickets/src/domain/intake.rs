@@ -127,8 +127,8 @@ impl NewTicket {
     }
 }
 
-/// The record of a new ticket taken at `now`: a no-info ticket is dispatched at once to its
-/// region's government office.
+/// The record of a new ticket taken at `now`: a no-info ticket is dispatched at once to
+/// `no_info_to` (the routing rules' choice), else to its region's government office.
 pub fn new_record(
     id: TicketId,
     input: &NewTicket,
@@ -136,13 +136,14 @@ pub fn new_record(
     now: DateTime<Utc>,
     cal: &WorkCalendar,
     rules: &DeadlineRules,
+    no_info_to: Option<&str>,
 ) -> TicketRecord {
     let due = rules.reply_due(cal, input.ticket_type, input.urgent, now);
     let no_info = input.ticket_type == TicketType::NoInfo;
     let (status, department, accept_due) = if no_info {
         (
             Status::Dispatched,
-            Some(government_office(&input.region)),
+            Some(no_info_to.map_or_else(|| government_office(&input.region), String::from)),
             Some(to_ms(rules.accept_due(cal, now, due))),
         )
     } else {
@@ -180,6 +181,9 @@ pub fn new_record(
         satisfaction: None,
         entry_code: None,
         version: 0,
+        escalation: None,
+        attitude_of: None,
+        cohandlers: Vec::new(),
     }
 }
 
@@ -212,6 +216,7 @@ pub(crate) mod tests {
             Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap(),
             &WorkCalendar::default(),
             &DeadlineRules::default(),
+            None,
         )
     }
 

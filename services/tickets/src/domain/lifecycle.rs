@@ -13,6 +13,11 @@
 //! the centre records a department's reply given by fax, phone or paper (dispatched |
 //! accepted → replied, 代回复); supervise in any state but closed; set_cause (a complaint's A/B/C cause, corrected by a
 //! supervisor) in any state. These keep the state. A complaint closes only with its cause.
+//! An operator or liaison asks for a supervisor (escalate, 投诉升级) in any state but closed;
+//! a supervisor adds a co-handling department (协办) while the lead has not replied, and the
+//! co-handler replies its part then (cohandler_reply); both keep the state. A supervisor
+//! merges a repeat complaint (重复件) into an earlier ticket from any state but closed: it is
+//! closed.
 //! ```
 
 use shared::auth::Role;
@@ -39,6 +44,14 @@ pub enum Action {
     SetCause,
     /// The centre records a reply the department gave by fax, phone or paper (代回复).
     ReplyOnBehalf,
+    /// An operator or liaison asks for a supervisor (投诉升级).
+    Escalate,
+    /// A supervisor adds a co-handling department (协办).
+    AddCohandler,
+    /// A co-handling department replies its part.
+    CohandlerReply,
+    /// A supervisor merges a repeat ticket into an earlier one (重复件).
+    Merge,
 }
 
 impl Action {
@@ -62,6 +75,10 @@ impl Action {
         Action::KnowledgeRejected,
         Action::SetCause,
         Action::ReplyOnBehalf,
+        Action::Escalate,
+        Action::AddCohandler,
+        Action::CohandlerReply,
+        Action::Merge,
     ];
 
     /// The event name recorded for the action.
@@ -85,6 +102,10 @@ impl Action {
             Action::SetCause => "cause_set",
             // The department's reply, recorded by the centre: the event's data says so.
             Action::ReplyOnBehalf => "reply",
+            Action::Escalate => "escalation_requested",
+            Action::AddCohandler => "cohandler_added",
+            Action::CohandlerReply => "cohandler_reply",
+            Action::Merge => "merged",
         }
     }
 
@@ -95,7 +116,8 @@ impl Action {
             | Action::Return
             | Action::Reply
             | Action::Replenish
-            | Action::Extend => &[Role::Liaison],
+            | Action::Extend
+            | Action::CohandlerReply => &[Role::Liaison],
             Action::Dispatch
             | Action::ReturnReject
             | Action::ExtendApprove
@@ -104,7 +126,10 @@ impl Action {
             | Action::Reopen
             | Action::Close
             | Action::SetCause
-            | Action::ReplyOnBehalf => &[Role::Supervisor],
+            | Action::ReplyOnBehalf
+            | Action::AddCohandler
+            | Action::Merge => &[Role::Supervisor],
+            Action::Escalate => &[Role::Operator, Role::Liaison],
             Action::Callback(_) => &[Role::Operator, Role::Supervisor],
             Action::KnowledgeApplied | Action::KnowledgeRejected => &[Role::Service],
         }
@@ -199,6 +224,12 @@ pub fn next_status(f: &Facts, action: Action) -> Result<Status, String> {
         (Action::KnowledgeRejected, Accepted | Replied) if no_info => Ok(Accepted),
         (Action::SetCause, s) if f.ticket_type == TicketType::Complaint => Ok(s),
         (Action::ReplyOnBehalf, Dispatched | Accepted) if !no_info => Ok(Replied),
+        (Action::Escalate, s) if s != Closed => Ok(s),
+        (
+            Action::AddCohandler | Action::CohandlerReply,
+            New | Dispatched | Accepted | Returned | Reopened,
+        ) => Ok(f.status),
+        (Action::Merge, s) if s != Closed => Ok(Closed),
         _ => refused(),
     }
 }
@@ -225,7 +256,7 @@ mod tests {
     fn expected(a: Action, f: &Facts) -> Option<Status> {
         let ni = f.ticket_type == TicketType::NoInfo;
         let complaint = f.ticket_type == TicketType::Complaint;
-        let table: Vec<(Action, Status, bool, Status)> = vec![
+        let mut table: Vec<(Action, Status, bool, Status)> = vec![
             // (action, from, condition, to)
             (Action::Dispatch, New, true, Dispatched),
             (Action::Dispatch, Returned, true, Dispatched),
@@ -335,6 +366,16 @@ mod tests {
             (Action::ReplyOnBehalf, Dispatched, !ni, Replied),
             (Action::ReplyOnBehalf, Accepted, !ni, Replied),
         ];
+        let open = [New, Dispatched, Accepted, Returned, Replied, Reopened];
+        let unreplied = [New, Dispatched, Accepted, Returned, Reopened];
+        for s in open {
+            table.push((Action::Escalate, s, true, s));
+            table.push((Action::Merge, s, true, Closed));
+        }
+        for s in unreplied {
+            table.push((Action::AddCohandler, s, true, s));
+            table.push((Action::CohandlerReply, s, true, s));
+        }
         table
             .into_iter()
             .find(|(act, from, cond, _)| *act == a && *from == f.status && *cond)

@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod rating;
 pub mod record;
 pub mod reports;
+pub mod routing;
 pub mod view;
 
 /// A stored name the code does not know (a record written by a newer version, or by hand).
@@ -102,6 +103,72 @@ text_enum!(
     }
 );
 
+/// Whose attitude a cause-C complaint was about: an operator account, or a department (its
+/// liaisons). Written `operator:<account>` or `liaison:<department code>`, in the API and
+/// in the database.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AttitudeOf {
+    Operator(String),
+    Liaison(String),
+}
+
+impl AttitudeOf {
+    pub fn parse(text: &str) -> Option<AttitudeOf> {
+        let (kind, who) = text.split_once(':')?;
+        let who = who.trim();
+        let fits = !who.is_empty()
+            && who.len() <= 64
+            && who
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
+        match kind {
+            "operator" if fits => Some(AttitudeOf::Operator(who.to_string())),
+            "liaison" if valid_department(who) => Some(AttitudeOf::Liaison(who.to_string())),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for AttitudeOf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AttitudeOf::Operator(a) => write!(f, "operator:{a}"),
+            AttitudeOf::Liaison(d) => write!(f, "liaison:{d}"),
+        }
+    }
+}
+
+impl Serialize for AttitudeOf {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for AttitudeOf {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AttitudeOf, D::Error> {
+        let text = String::deserialize(d)?;
+        AttitudeOf::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(
+                "`attitude_of` is `operator:<account>` or `liaison:<department code>`",
+            )
+        })
+    }
+}
+
+impl utoipa::PartialSchema for AttitudeOf {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "Whose attitude a cause-C complaint was about: `operator:<account>` or `liaison:<department code>`.",
+            ))
+            .examples([serde_json::json!("liaison:530100-gaj")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for AttitudeOf {}
+
 text_enum!(
     /// How an operator classified a call (预受理).
     Classification {
@@ -119,6 +186,16 @@ text_enum!(
         Transferred = "transferred",
         NumberReported = "number_reported",
         TicketCreated = "ticket_created",
+    }
+);
+
+text_enum!(
+    /// How a call came in: to the hotline, or to a department's liaison, transferred by the
+    /// hotline or dialled directly (the guide's liaison duty 1).
+    CallVia {
+        Hotline = "hotline",
+        Transferred = "transferred",
+        Direct = "direct",
     }
 );
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use shared::time::to_ms;
 
 use super::lifecycle::Facts;
-use super::{Cause, Satisfaction, Status, TicketType};
+use super::{AttitudeOf, Cause, Satisfaction, Status, TicketType};
 
 /// A ticket as stored (times in epoch milliseconds); `db::tickets` reads and writes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +48,14 @@ pub struct TicketRecord {
     pub satisfaction: Option<Satisfaction>,
     pub entry_code: Option<String>,
     pub version: i64,
+    /// 投诉升级: why an operator or liaison asked for a supervisor, and when; cleared when a
+    /// supervisor supervises the ticket.
+    pub escalation: Option<EscalationRequest>,
+    /// A cause-C complaint: whose attitude it was.
+    pub attitude_of: Option<AttitudeOf>,
+    /// The departments handling it beside the lead one (协办); read with the ticket, kept in
+    /// their own table.
+    pub cohandlers: Vec<String>,
 }
 
 impl TicketRecord {
@@ -63,6 +71,14 @@ impl TicketRecord {
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
         self.next_due_at.is_some_and(|d| d < to_ms(now))
     }
+}
+
+/// An operator's or liaison's request for a supervisor (stored as JSON in one column).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EscalationRequest {
+    pub reason: String,
+    /// Epoch milliseconds.
+    pub requested_at: i64,
 }
 
 /// The deadline that runs in a state: acceptance while dispatched, the reply otherwise, none

@@ -7,7 +7,7 @@ use shared::values::mask_phone;
 use utoipa::ToSchema;
 
 use super::record::TicketRecord;
-use super::{Cause, Satisfaction, Status, TicketType};
+use super::{AttitudeOf, Cause, Satisfaction, Status, TicketType};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Caller {
@@ -21,6 +21,26 @@ pub struct Caller {
 pub struct Extension {
     pub until: DateTime<Utc>,
     pub reason: String,
+}
+
+/// 投诉升级: an operator's or liaison's request for a supervisor, waiting for one.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Escalation {
+    pub reason: String,
+    pub requested_at: DateTime<Utc>,
+}
+
+/// A department handling the ticket beside the lead one (协办), and its part of the reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Cohandler {
+    /// Department code, e.g. `530100-rsj`.
+    pub department: String,
+    pub added_at: DateTime<Utc>,
+    pub added_by: String,
+    /// Its part of the reply, once given; the lead department's reply completes the ticket.
+    pub reply: Option<String>,
+    pub replied_at: Option<DateTime<Utc>>,
+    pub replied_by: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -63,6 +83,20 @@ pub struct Ticket {
     /// ticket's answer only; lists leave it empty.
     #[serde(default)]
     pub repeat_of: Vec<String>,
+    /// A supervisor was asked for (投诉升级) and has not supervised the ticket since.
+    pub escalation: Option<Escalation>,
+    /// Whose attitude a cause-C complaint was about: `operator:<account>` or
+    /// `liaison:<department>`.
+    pub attitude_of: Option<AttitudeOf>,
+    /// This repeat ticket was merged into that earlier one (and closed).
+    pub merged_into: Option<String>,
+    /// Repeat tickets merged into this one. In a single ticket's answer only.
+    #[serde(default)]
+    pub merged: Vec<String>,
+    /// The departments co-handling it (协办) with their parts. In a single ticket's answer
+    /// only.
+    #[serde(default)]
+    pub cohandlers: Vec<Cohandler>,
 }
 
 impl Ticket {
@@ -108,6 +142,14 @@ impl Ticket {
             returned_from: r.returned_from,
             closed_at: r.closed_at.map(from_ms),
             repeat_of: Vec::new(),
+            escalation: r.escalation.map(|e| Escalation {
+                reason: e.reason,
+                requested_at: from_ms(e.requested_at),
+            }),
+            attitude_of: r.attitude_of,
+            merged_into: None,
+            merged: Vec::new(),
+            cohandlers: Vec::new(),
         }
     }
 }

@@ -14,7 +14,9 @@ use utoipa::ToSchema;
 
 use crate::domain::action::ActionInput;
 use crate::domain::intake::{MAX_NOTE, MAX_TEXT};
-use crate::domain::{Cause, ReplyChannel, Satisfaction, valid_department, valid_region};
+use crate::domain::{
+    AttitudeOf, Cause, ReplyChannel, Satisfaction, valid_department, valid_region,
+};
 
 /// Bodies that may be empty or `{}` (clients differ in whether they send one).
 pub fn optional_body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> ApiResult<T> {
@@ -116,6 +118,10 @@ pub struct CallbackBody {
     /// A complaint closed by this callback needs its cause, if it has none yet.
     #[serde(default)]
     pub cause: Option<Cause>,
+    /// A cause-C (attitude) complaint names whose attitude it was: `operator:<account>` or
+    /// `liaison:<department code>`.
+    #[serde(default)]
+    pub attitude_of: Option<AttitudeOf>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -126,6 +132,10 @@ pub struct CloseBody {
     /// A complaint is closed with its cause: give it here if it has none yet.
     #[serde(default)]
     pub cause: Option<Cause>,
+    /// A cause-C (attitude) complaint names whose attitude it was: `operator:<account>` or
+    /// `liaison:<department code>`.
+    #[serde(default)]
+    pub attitude_of: Option<AttitudeOf>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -136,6 +146,35 @@ pub struct CauseBody {
     /// Why it is set or corrected.
     #[serde(default)]
     pub note: Option<String>,
+    /// A cause-C (attitude) complaint names whose attitude it was: `operator:<account>` or
+    /// `liaison:<department code>`.
+    #[serde(default)]
+    pub attitude_of: Option<AttitudeOf>,
+}
+
+/// `POST /tickets/{id}/cohandlers`: a department that handles the ticket beside the lead one.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CohandlerBody {
+    /// Department code, e.g. `530100-rsj`; checked with the knowledge service.
+    pub department: String,
+}
+
+/// `POST /tickets/{id}/merge`: merge this repeat ticket into an earlier one of the caller.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeBody {
+    /// The earlier ticket (`T20261201-000007`).
+    pub into: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `POST /tickets/{id}/cohandler-reply`: a co-handling department's part of the reply.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CohandlerReplyBody {
+    pub body: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -281,6 +320,28 @@ impl DispatchBody {
     }
 }
 
+impl MergeBody {
+    pub fn input(self) -> ApiResult<ActionInput> {
+        let Some(into) = shared::values::TicketId::parse(&self.into) else {
+            return Err(ApiError::bad_request(
+                "`into` is a ticket number such as T20261201-000007",
+            ));
+        };
+        let into = into.into_string();
+        Ok(ActionInput::Merge {
+            into,
+            note: optional_note(&self.note)?,
+        })
+    }
+}
+
+impl CohandlerReplyBody {
+    pub fn body(&self) -> ApiResult<String> {
+        check_required("body", &self.body, MAX_TEXT)?;
+        Ok(self.body.trim().to_string())
+    }
+}
+
 impl ReasonBody {
     pub fn reason(&self) -> ApiResult<String> {
         required_text("reason", &self.reason)
@@ -298,6 +359,7 @@ impl CloseBody {
         Ok(ActionInput::Close {
             note: required_text("note", &self.note)?,
             cause: self.cause,
+            attitude_of: self.attitude_of,
         })
     }
 }
@@ -307,6 +369,7 @@ impl CauseBody {
         Ok(ActionInput::SetCause {
             cause: self.cause,
             note: optional_note(&self.note)?,
+            attitude_of: self.attitude_of,
         })
     }
 }
@@ -367,6 +430,7 @@ impl CallbackBody {
             satisfaction: self.satisfaction,
             note: optional_note(&self.note)?,
             cause: self.cause,
+            attitude_of: self.attitude_of,
         })
     }
 }

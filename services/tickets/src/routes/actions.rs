@@ -23,7 +23,7 @@ type Id = web::Path<String>;
 
 /// Takes `action` on the ticket, with the input `build` makes from the body once the ticket
 /// and the role are checked, and answers the ticket as it is now.
-async fn take<F>(
+pub(super) async fn take<F>(
     state: &AppState,
     user: &AuthUser,
     path: Id,
@@ -37,7 +37,7 @@ where
     render(user, acted)
 }
 
-fn render(user: &AuthUser, acted: Acted) -> ApiResult<HttpResponse> {
+pub(super) fn render(user: &AuthUser, acted: Acted) -> ApiResult<HttpResponse> {
     let ticket = Ticket::from_record(acted.record, acted.now, full_contact(user));
     Ok(HttpResponse::Ok().json(ticket))
 }

@@ -17,7 +17,7 @@ use crate::app;
 use crate::db;
 use crate::db::calls::{CallKey, CallRow, NewCall};
 use crate::domain::reports::day_start;
-use crate::domain::{Classification, Outcome, Satisfaction, valid_department};
+use crate::domain::{CallVia, Classification, Outcome, Satisfaction, valid_department};
 use crate::startup::AppState;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -47,11 +47,31 @@ pub struct CallInput {
     /// post the caller's rating: `POST /api/v1/calls/ref:{call_ref}/rating`.
     #[serde(default)]
     pub call_ref: Option<String>,
+    /// Answered from the knowledge base: the entry read out (an FAQ code such as
+    /// `530100-rsj-3`, or a department code for its directory facts).
+    #[serde(default)]
+    pub entry_code: Option<String>,
+    /// Whether that entry's answer was an authorised one (with `entry_code`).
+    #[serde(default)]
+    pub entry_authorized: Option<bool>,
+    /// A transfer (`outcome` `transferred`): whether the department picked up.
+    #[serde(default)]
+    pub transfer_connected: Option<bool>,
+    /// 报号 (`outcome` `number_reported`): the number given to the caller.
+    #[serde(default)]
+    pub number_given: Option<String>,
+    /// How the call came in: `hotline` (operators, the default), or for a liaison logging a
+    /// call in their department, `transferred` (by the hotline, the default) or `direct`.
+    #[serde(default)]
+    pub via: Option<CallVia>,
 }
 
 impl CallInput {
-    /// The record of this call by `operator` at `now`, once its fields are checked.
-    fn into_call(self, operator: String, now: i64) -> ApiResult<NewCall> {
+    /// The record of this call by `user` at `now`, once its fields are checked: a liaison
+    /// logs calls of their own department only.
+    fn into_call(mut self, user: &AuthUser, now: i64) -> ApiResult<NewCall> {
+        self.via = Some(self.via_for(user)?);
+        self.check_outcome()?;
         let Some(phone) = Phone::parse(&self.caller_phone) else {
             return Err(ApiError::bad_request(
                 "`caller_phone` is not a phone number",
@@ -79,7 +99,7 @@ impl CallInput {
             check_call_ref(r)?;
         }
         Ok(NewCall {
-            operator,
+            operator: user.sub.clone(),
             caller_phone: phone.into_string(),
             classification: self.classification,
             outcome: self.outcome,
@@ -91,7 +111,77 @@ impl CallInput {
             created_at: now,
             call_ref: self.call_ref,
             rated_at: None,
+            entry_code: self.entry_code,
+            entry_authorized: self.entry_authorized,
+            transfer_connected: self.transfer_connected,
+            number_given: self.number_given.map(|n| n.trim().to_string()),
+            via: self.via.unwrap_or(CallVia::Hotline),
         })
+    }
+
+    /// How the call came in, as `user` may log it; a liaison's call is about their
+    /// department.
+    fn via_for(&mut self, user: &AuthUser) -> ApiResult<CallVia> {
+        if !user.is(Role::Liaison) {
+            return match self.via {
+                None | Some(CallVia::Hotline) => Ok(CallVia::Hotline),
+                Some(_) => Err(ApiError::bad_request(
+                    "`via` transferred or direct is a liaison's call; the hotline's calls are `hotline`",
+                )),
+            };
+        }
+        let own = user.department.clone().unwrap_or_default();
+        if self.department.as_ref().is_some_and(|d| *d != own) {
+            return Err(ApiError::bad_request(
+                "a liaison logs the calls of their own department",
+            ));
+        }
+        self.department = Some(own);
+        match self.via {
+            None | Some(CallVia::Transferred) => Ok(CallVia::Transferred),
+            Some(CallVia::Direct) => Ok(CallVia::Direct),
+            Some(CallVia::Hotline) => Err(ApiError::bad_request(
+                "a liaison's call came `transferred` by the hotline or `direct`",
+            )),
+        }
+    }
+
+    /// The outcome's details fit the outcome.
+    fn check_outcome(&self) -> ApiResult<()> {
+        if let Some(e) = &self.entry_code {
+            check_len("entry_code", e, 64)?;
+            if !e
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(ApiError::bad_request("`entry_code` is not an entry code"));
+            }
+        } else if self.entry_authorized.is_some() {
+            return Err(ApiError::bad_request(
+                "`entry_authorized` goes with `entry_code`",
+            ));
+        }
+        if self.transfer_connected.is_some() && self.outcome != Outcome::Transferred {
+            return Err(ApiError::bad_request(
+                "`transfer_connected` is for a transferred call",
+            ));
+        }
+        if let Some(n) = &self.number_given {
+            if self.outcome != Outcome::NumberReported {
+                return Err(ApiError::bad_request(
+                    "`number_given` is for a call whose outcome is number_reported",
+                ));
+            }
+            let fits = n
+                .chars()
+                .all(|c| c.is_ascii_digit() || " -+、,".contains(c));
+            if n.trim().is_empty() || n.chars().count() > 64 || !fits {
+                return Err(ApiError::bad_request(
+                    "`number_given` is a phone number (or a few, separated by 、)",
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -112,6 +202,11 @@ pub struct Call {
     pub call_ref: Option<String>,
     /// When the phone system reported the caller's rating.
     pub rated_at: Option<DateTime<Utc>>,
+    pub entry_code: Option<String>,
+    pub entry_authorized: Option<bool>,
+    pub transfer_connected: Option<bool>,
+    pub number_given: Option<String>,
+    pub via: CallVia,
 }
 
 impl From<CallRow> for Call {
@@ -131,11 +226,17 @@ impl From<CallRow> for Call {
             created_at: from_ms(c.created_at),
             call_ref: c.call_ref,
             rated_at: c.rated_at.map(from_ms),
+            entry_code: c.entry_code,
+            entry_authorized: c.entry_authorized,
+            transfer_connected: c.transfer_connected,
+            number_given: c.number_given,
+            via: c.via,
         }
     }
 }
 
-/// Records a call. Operator or supervisor.
+/// Records a call: an operator's or supervisor's on the hotline, or a liaison's in their own
+/// department (transferred to them, or taken directly).
 #[utoipa::path(tag = "calls", request_body = CallInput,
     responses((status = 201, body = Call), (status = 400, body = shared::error::Problem),
               (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
@@ -145,10 +246,10 @@ pub async fn create_call(
     state: web::Data<AppState>,
     body: Json<CallInput>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Operator, Role::Supervisor])?;
+    user.require(&[Role::Operator, Role::Supervisor, Role::Liaison])?;
     let call = body
         .into_inner()
-        .into_call(user.sub.clone(), to_ms(state.clock.now()))?;
+        .into_call(&user, to_ms(state.clock.now()))?;
     let row = app::calls::record(&state, call).await?;
     Ok(HttpResponse::Created().json(Call::from(row)))
 }
@@ -170,7 +271,8 @@ pub struct CallQuery {
     pub per_page: Option<i64>,
 }
 
-/// Lists calls, newest first; caller numbers masked. Supervisors see all, operators their own.
+/// Lists calls, newest first; caller numbers masked. Supervisors see all, operators their own,
+/// liaisons their department's.
 #[utoipa::path(tag = "calls", params(CallQuery),
     responses((status = 200, body = Page<Call>), (status = 400, body = shared::error::Problem),
               (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
@@ -180,7 +282,7 @@ pub async fn list_calls(
     state: web::Data<AppState>,
     query: web::Query<CallQuery>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Operator, Role::Supervisor])?;
+    user.require(&[Role::Operator, Role::Supervisor, Role::Liaison])?;
     let q = query.into_inner();
     let paging = Paging::of(q.page, q.per_page)?;
     if let Some(o) = &q.operator {
@@ -189,6 +291,7 @@ pub async fn list_calls(
     let f = db::calls::Filter {
         operator: q.operator,
         classification: q.classification,
+        logged_by_department: None,
         from: q.from.map(day_start),
         to: q.to.and_then(|d| d.succ_opt()).map(day_start),
     };

@@ -9,6 +9,7 @@ pub mod action_bodies;
 pub mod actions;
 pub mod calendar;
 pub mod calls;
+pub mod duties;
 pub mod inbound;
 pub mod reports;
 pub mod service;
@@ -43,6 +44,13 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(actions::close)
         .service(actions::set_cause)
         .service(actions::replenish)
+        .service(duties::escalate)
+        .service(duties::add_cohandler)
+        .service(duties::cohandler_reply)
+        .service(duties::merge)
+        .service(duties::list_routes)
+        .service(duties::add_route)
+        .service(duties::delete_route)
         .service(service::knowledge_result)
         .service(service::delivery)
         .service(inbound::inbound)

@@ -17,7 +17,7 @@ use crate::db::events::EventRow;
 use crate::domain::access::{TICKET_READERS, full_contact};
 use crate::domain::intake::NewTicket;
 use crate::domain::view::Ticket;
-use crate::domain::{Cause, Status, TicketType};
+use crate::domain::{AttitudeOf, Cause, Status, TicketType};
 use crate::startup::AppState;
 
 fn idempotency_key(req: &HttpRequest, user: &AuthUser) -> ApiResult<Option<String>> {
@@ -80,6 +80,11 @@ pub struct TicketQuery {
     /// Complaints of this cause: `policy` (A 不在政策允许范围内), `handling` (B 业务承接能力不到位
     /// 或解释有误), `attitude` (C 态度生硬).
     pub cause: Option<Cause>,
+    /// Cause-C complaints about this person: `operator:<account>` or `liaison:<department>`.
+    pub attitude_of: Option<String>,
+    /// The supervisors' queue: tickets whose operator or liaison asked for a supervisor (投诉
+    /// 升级) and that no supervisor has supervised since (true), or the others (false).
+    pub escalated: Option<bool>,
     /// Only tickets past (true) or not past (false) their running deadline.
     pub overdue: Option<bool>,
     /// Near due: running deadline within this time from now, `4h`, `90m`, `2d` (or hours).
@@ -121,6 +126,19 @@ impl TicketQuery {
             region: self.region.clone(),
             caller_phone: self.caller_phone.as_deref().map(normalize_phone),
             cause: self.cause,
+            attitude_of: match &self.attitude_of {
+                Some(a) => Some(
+                    AttitudeOf::parse(a)
+                        .ok_or_else(|| {
+                            ApiError::bad_request(
+                                "`attitude_of` is `operator:<account>` or `liaison:<department code>`",
+                            )
+                        })?
+                        .to_string(),
+                ),
+                None => None,
+            },
+            escalated: self.escalated,
             overdue: self.overdue,
             due_before,
             now,
@@ -217,13 +235,7 @@ pub async fn get_ticket(
 ) -> ApiResult<HttpResponse> {
     user.require(TICKET_READERS)?;
     let caller = query.caller()?;
-    let t = app::tickets::read(&state, &user, path.into_inner(), caller.as_deref()).await?;
-    let repeat_of = app::tickets::repeats(&state, &t).await?;
-    let now = state.clock.now();
-    let view = Ticket {
-        repeat_of,
-        ..Ticket::from_record(t, now, full_contact(&user))
-    };
+    let view = app::tickets::detail(&state, &user, path.into_inner(), caller.as_deref()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -229,6 +229,8 @@ fn faq() -> Faq {
         authorized: true,
         status: "published".into(),
         keywords: vec![],
+        authorized_by: Some("editor".into()),
+        authorized_at: None,
     }
 }
 
