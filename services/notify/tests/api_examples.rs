@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use shared::auth::Role;
-use testkit::examples::{assert_all_run, examples};
+use testkit::examples::{assert_all_run, committed};
 
 /// Operations the run cannot take, with the reason.
 const NOT_RUN: &[(&str, &str)] = &[
@@ -22,10 +22,7 @@ const NOT_RUN: &[(&str, &str)] = &[
 
 #[tokio::test]
 async fn every_documented_example_gets_its_documented_status() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/notify.json");
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let examples = examples(&doc);
+    let examples = committed("notify");
     // The mail server refuses the example's liaison address, so that the notification dies
     // at once and can be retried.
     let smtp = SmtpServer::start(SmtpBehaviour {

@@ -2,13 +2,13 @@
 //! `openapi/tickets.json`, is sent to the running service and gets a documented success status.
 //! The tickets the examples name are made by the examples themselves: the run takes
 //! T20261205-000001 through its whole lifecycle, T20261205-000002 through return, refused
-//! extension and a reply on the department's behalf, and T20261205-000003 (no-info) through
-//! replenish and the knowledge service's result.
+//! extension and a reply on the department's behalf, T20261205-000003 (no-info) through
+//! replenish and the knowledge service's result, and T20261205-000004 is merged into -000001.
 
 mod common;
 
 use common::*;
-use testkit::examples::{assert_all_run, examples};
+use testkit::examples::{assert_all_run, committed};
 
 /// Who sends a step's example.
 #[derive(Clone, Copy)]
@@ -49,10 +49,7 @@ const NOT_RUN: &[(&str, &str)] = &[];
 #[tokio::test]
 async fn every_documented_example_gets_its_documented_status() {
     use Who::*;
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/tickets.json");
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let examples = examples(&doc);
+    let examples = committed("tickets");
     let peer = Peer::start().await;
     // The day the examples' ticket numbers are from (a Saturday; taking tickets never stops).
     let app = spawn_app_with(&peer.url, Some(cst("2026-12-05 10:00")), &[]).await;
@@ -62,7 +59,10 @@ async fn every_documented_example_gets_its_documented_status() {
         run("list_calls", Operator),
         // T20261205-000001: the whole lifecycle.
         run("dispatch", Supervisor),
+        run("escalate", Operator),
         run("accept", Liaison(GAJ)),
+        run("add_cohandler", Supervisor),
+        run("cohandler_reply", Liaison(RSJ)),
         run("extend", Liaison(GAJ)),
         run("extend_approve", Supervisor),
         run("supervise", Supervisor),
@@ -86,6 +86,11 @@ async fn every_documented_example_gets_its_documented_status() {
         prepare("accept", Liaison(ZFB), T3),
         run("replenish", Liaison(ZFB)),
         run("knowledge_result", Service),
+        // T20261205-000004, the same caller again (made below), merged into -000001.
+        run("merge", Supervisor),
+        run("add_route", Supervisor),
+        run("list_routes", Supervisor),
+        run("delete_route", Supervisor),
         run("list_tickets", Supervisor),
         run("calls_daily", Supervisor),
         run("replenishment", Supervisor),
@@ -102,7 +107,7 @@ async fn every_documented_example_gets_its_documented_status() {
         Liaison(dept) => app.liaison(dept),
     };
     // T20261205-000001 and -000002 are both made by the creation example; -000003, a no-info
-    // ticket, by the test.
+    // ticket, by the test; -000004 by the creation example again.
     for _ in 0..2 {
         examples["create_ticket"]
             .run(&app.client, &app.base, &app.operator())
@@ -110,6 +115,9 @@ async fn every_documented_example_gets_its_documented_status() {
     }
     let no_info = app.create(no_info_body()).await;
     assert_eq!(no_info["id"], T3);
+    examples["create_ticket"]
+        .run(&app.client, &app.base, &app.operator())
+        .await;
     for step in &steps {
         let example = &examples[step.op];
         let example = match step.on {
@@ -127,6 +135,7 @@ async fn every_documented_example_gets_its_documented_status() {
         ("T20261205-000001", "reopened"),
         (T2, "closed"),
         (T3, "closed"),
+        ("T20261205-000004", "closed"),
     ] {
         let t = app
             .get(&format!("/api/v1/tickets/{ticket}"), &app.supervisor())

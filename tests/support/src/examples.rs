@@ -20,6 +20,14 @@ pub struct Example {
     pub success: Vec<u16>,
 }
 
+/// The examples of the committed `openapi/<service>.json`.
+pub fn committed(service: &str) -> BTreeMap<String, Example> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../../openapi/{service}.json"));
+    let text = std::fs::read_to_string(&path).expect("the committed document");
+    examples(&serde_json::from_str(&text).expect("a JSON document"))
+}
+
 /// Every operation under `/api/` of `doc`, by operationId (which must be unique). Panics when
 /// an operation lacks an example for a path parameter, a required query parameter or a
 /// required body, naming it.

@@ -6,7 +6,7 @@
 //! creations make are the ones the edits change.
 
 use shared::auth::Role;
-use testkit::examples::{assert_all_run, examples};
+use testkit::examples::{assert_all_run, committed};
 
 use crate::helpers::*;
 
@@ -21,11 +21,7 @@ enum Who {
 async fn every_documented_example_gets_its_documented_status() {
     use Role::*;
     use Who::Account;
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/knowledge.json");
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let examples = examples(&doc);
+    let examples = committed("knowledge");
     let app = TestApp::spawn().await;
     let steps: &[(&str, Who)] = &[
         ("create_account", Who::Role(Admin)),
