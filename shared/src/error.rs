@@ -18,6 +18,10 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// For a body that does not fit its type: the JSON pointer (RFC 6901) of the field at
+    /// fault, e.g. `/caller/phone`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
     /// Stable machine-readable code, e.g. `not_found`, `invalid_transition`.
     pub code: String,
 }
@@ -26,6 +30,9 @@ pub struct Problem {
 pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
+    /// A body that does not fit its type, at the field `pointer` names.
+    #[error("{detail}")]
+    InvalidField { pointer: String, detail: String },
     #[error("authentication required: {0}")]
     Unauthorized(String),
     #[error("forbidden: {0}")]
@@ -34,6 +41,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The path is served, but not with this method; `allow` lists the methods it takes.
+    #[error("{method} is not allowed here; this path takes {allow}")]
+    MethodNotAllowed { method: String, allow: String },
     /// A lifecycle action not allowed in the current state.
     #[error("{0}")]
     InvalidTransition(String),
@@ -74,11 +84,12 @@ impl ApiError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            Self::BadRequest(_) => "bad_request",
+            Self::BadRequest(_) | Self::InvalidField { .. } => "bad_request",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::InvalidTransition(_) => "invalid_transition",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::RequestTimeout(_) => "request_timeout",
@@ -92,11 +103,12 @@ impl ApiError {
 
     fn title(&self) -> &'static str {
         match self {
-            Self::BadRequest(_) => "Bad request",
+            Self::BadRequest(_) | Self::InvalidField { .. } => "Bad request",
             Self::Unauthorized(_) => "Unauthorized",
             Self::Forbidden(_) => "Forbidden",
             Self::NotFound(_) => "Not found",
             Self::Conflict(_) => "Conflict",
+            Self::MethodNotAllowed { .. } => "Method not allowed",
             Self::InvalidTransition(_) => "Action not allowed in the current state",
             Self::PayloadTooLarge(_) => "Payload too large",
             Self::RequestTimeout(_) => "Request timeout",
@@ -120,6 +132,10 @@ impl ApiError {
             title: self.title().to_string(),
             status,
             detail,
+            pointer: match self {
+                Self::InvalidField { pointer, .. } => Some(pointer.clone()),
+                _ => None,
+            },
             code: self.code().to_string(),
         }
     }
@@ -130,11 +146,12 @@ pub type ApiResult<T> = Result<T, ApiError>;
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::InvalidField { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::InvalidTransition(_) => StatusCode::CONFLICT,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
@@ -150,8 +167,14 @@ impl ResponseError for ApiError {
             tracing::error!(error = %cause, "internal error");
         }
         let mut builder = HttpResponse::build(self.status_code());
-        if let Self::Unauthorized(_) = self {
-            builder.insert_header(("www-authenticate", "Bearer"));
+        match self {
+            Self::Unauthorized(_) => {
+                builder.insert_header(("www-authenticate", "Bearer"));
+            }
+            Self::MethodNotAllowed { allow, .. } => {
+                builder.insert_header(("allow", allow.as_str()));
+            }
+            _ => {}
         }
         builder
             .content_type("application/problem+json")

@@ -1,6 +1,7 @@
 //! The common crate: what all three services share.
 
 pub mod auth;
+pub mod body;
 pub mod calendar;
 pub mod clients;
 pub mod clock;

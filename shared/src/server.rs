@@ -198,6 +198,7 @@ where
 {
     let listener = TcpListener::bind((host, port))?;
     let port = listener.local_addr()?.port();
+    let methods = web::Data::new(crate::web::RouteMethods::new(&doc));
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -217,6 +218,7 @@ where
             .app_data(web::Data::new(common.keys.clone()))
             .app_data(web::Data::new(common.metrics.clone()))
             .app_data(web::Data::new(common.readiness.clone()))
+            .app_data(methods.clone())
             .configure(|c| extractor_configs(c, common.json_limit))
             .configure(data)
             .configure(|c| operational_routes(c, doc))

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
 
 use crate::error::{self, ApiError};
@@ -42,6 +43,7 @@ pub fn path_config() -> web::PathConfig {
 /// Registers the extractor configurations on an app or scope.
 pub fn extractor_configs(cfg: &mut web::ServiceConfig, json_limit: usize) {
     cfg.app_data(json_config(json_limit))
+        .app_data(crate::body::JsonLimit(json_limit))
         .app_data(query_config())
         .app_data(path_config());
 }
@@ -82,9 +84,102 @@ pub fn operational_routes(cfg: &mut web::ServiceConfig, openapi: utoipa::openapi
         );
 }
 
-/// The answer for a path no route serves.
-pub async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found("no such resource"))
+/// Which methods each served path takes (the API's from its OpenAPI document, and the
+/// operational routes), so a request to a served path with another method is told apart from a
+/// request to a path nobody serves.
+#[derive(Clone, Default)]
+pub struct RouteMethods(Arc<Vec<(Vec<Segment>, Vec<Method>)>>);
+
+#[derive(Clone, PartialEq)]
+enum Segment {
+    Literal(String),
+    Parameter,
+}
+
+impl RouteMethods {
+    pub fn new(doc: &utoipa::openapi::OpenApi) -> RouteMethods {
+        let mut table: Vec<(Vec<Segment>, Vec<Method>)> = OPERATIONAL_PATHS
+            .iter()
+            .map(|path| (segments(path), vec![Method::GET]))
+            .collect();
+        for (path, item) in &doc.paths.paths {
+            let ops = [
+                (Method::GET, &item.get),
+                (Method::PUT, &item.put),
+                (Method::POST, &item.post),
+                (Method::DELETE, &item.delete),
+                (Method::OPTIONS, &item.options),
+                (Method::HEAD, &item.head),
+                (Method::PATCH, &item.patch),
+                (Method::TRACE, &item.trace),
+            ];
+            let methods = ops
+                .into_iter()
+                .filter(|(_, op)| op.is_some())
+                .map(|(m, _)| m)
+                .collect();
+            table.push((segments(path), methods));
+        }
+        RouteMethods(Arc::new(table))
+    }
+
+    /// The methods `path` takes, from the most literal templates that match it (actix prefers
+    /// `/faqs/pending` to `/faqs/{code}` the same way); none for a path nobody serves.
+    pub fn allowed(&self, path: &str) -> Vec<Method> {
+        let parts: Vec<&str> = path.split('/').collect();
+        let matching = self.0.iter().filter(|(template, _)| {
+            template.len() == parts.len()
+                && template.iter().zip(&parts).all(|(t, p)| match t {
+                    Segment::Literal(l) => l == p,
+                    Segment::Parameter => !p.is_empty(),
+                })
+        });
+        let literal = |t: &[Segment]| t.iter().filter(|s| **s != Segment::Parameter).count();
+        let best = matching.clone().map(|(t, _)| literal(t)).max();
+        let mut methods: Vec<Method> = matching
+            .filter(|(t, _)| Some(literal(t)) == best)
+            .flat_map(|(_, m)| m.iter().cloned())
+            .collect();
+        methods.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        methods.dedup();
+        methods
+    }
+}
+
+/// The routes of [`operational_routes`], all GET.
+const OPERATIONAL_PATHS: [&str; 5] = ["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"];
+
+fn segments(template: &str) -> Vec<Segment> {
+    template
+        .split('/')
+        .map(|s| {
+            if s.starts_with('{') && s.ends_with('}') {
+                Segment::Parameter
+            } else {
+                Segment::Literal(s.to_string())
+            }
+        })
+        .collect()
+}
+
+/// The answer for a request no route took: 405 with `Allow` when the path is served with other
+/// methods, else 404.
+pub async fn not_found(
+    req: actix_web::HttpRequest,
+    routes: Option<web::Data<RouteMethods>>,
+) -> Result<HttpResponse, ApiError> {
+    let allowed = routes.map(|r| r.allowed(req.path())).unwrap_or_default();
+    if allowed.is_empty() {
+        return Err(ApiError::not_found("no such resource"));
+    }
+    Err(ApiError::MethodNotAllowed {
+        method: req.method().to_string(),
+        allow: allowed
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }
 
 /// Checks a string field's length in characters, for bodies and queries.
@@ -387,5 +482,45 @@ mod guard_tests {
         assert!(uri_has_nul(&uri("/api/v1/search?q=a%00")));
         assert!(!uri_has_nul(&uri("/api/v1/search?q=%E6%98%86")));
         assert!(!uri_has_nul(&uri("/api/v1/tickets/T20261205-000001")));
+    }
+}
+
+#[cfg(test)]
+mod method_tests {
+    use super::*;
+    use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem, PathsBuilder};
+
+    #[test]
+    fn a_served_path_lists_its_methods_and_an_unknown_one_none() {
+        let item = |methods: &[HttpMethod]| {
+            let mut item = PathItem::new(methods[0].clone(), OperationBuilder::new());
+            for m in &methods[1..] {
+                item.merge_operations(PathItem::new(m.clone(), OperationBuilder::new()));
+            }
+            item
+        };
+        let doc = utoipa::openapi::OpenApiBuilder::new()
+            .paths(
+                PathsBuilder::new()
+                    .path(
+                        "/api/v1/faqs/{code}",
+                        item(&[HttpMethod::Get, HttpMethod::Patch]),
+                    )
+                    .path("/api/v1/faqs/pending", item(&[HttpMethod::Get]))
+                    .path("/api/v1/faqs", item(&[HttpMethod::Post])),
+            )
+            .build();
+        let routes = RouteMethods::new(&doc);
+        let names = |path: &str| {
+            let methods = routes.allowed(path);
+            methods.iter().map(|m| m.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(names("/api/v1/faqs/x-1"), ["GET", "PATCH"]);
+        assert_eq!(names("/api/v1/faqs/pending"), ["GET"]);
+        assert_eq!(names("/api/v1/faqs"), ["POST"]);
+        assert_eq!(names("/healthz"), ["GET"]);
+        assert!(names("/api/v1/faqs/x/y").is_empty());
+        assert!(names("/api/v1/faqs/").is_empty());
+        assert!(names("/api/v1/nothing").is_empty());
     }
 }

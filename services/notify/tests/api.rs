@@ -436,3 +436,47 @@ async fn templates_are_seeded_editable_and_used() {
     );
     assert_eq!(n.total().await, 1, "only the first one");
 }
+
+/// Issue 17: a served path asked with another method is a 405 naming the methods it takes.
+#[tokio::test]
+async fn a_wrong_method_is_405_with_allow() {
+    let db = TestDatabase::new("notify").unwrap();
+    let n = start_notify(&db, &[("notify_workers", "0".into())]).await;
+    let cases = [
+        (
+            reqwest::Method::DELETE,
+            "/api/v1/notifications",
+            "GET, POST",
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/templates/ticket_dispatched",
+            "GET, PUT",
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/v1/notifications/n-1/retry",
+            "POST",
+        ),
+    ];
+    for (method, path, allow) in cases {
+        let res = n
+            .client
+            .request(method, format!("{}{path}", n.base))
+            .bearer_auth(token(Role::Admin))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["allow"], allow, "{path}");
+        let (status, body) = status_of(res).await;
+        assert_eq!((status, &body["code"]), (405, &json!("method_not_allowed")));
+    }
+    let res = n
+        .client
+        .delete(format!("{}/api/v1/notifications/n-1/x", n.base))
+        .bearer_auth(token(Role::Admin))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status_of(res).await.0, 404);
+}

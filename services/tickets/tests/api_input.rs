@@ -472,3 +472,43 @@ async fn over_long_uris_and_headers_are_problems() {
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
 }
+
+/// Issue 17: a body that does not fit names the field as a JSON pointer, not a line and column.
+#[tokio::test]
+async fn a_bad_body_names_its_field() {
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    let mut cases: Vec<(&str, Value)> = Vec::new();
+    let mut b = complaint_body(false);
+    b["type"] = json!("gossip");
+    cases.push(("/type", b));
+    let mut b = complaint_body(false);
+    b["caller"].as_object_mut().unwrap().remove("phone");
+    cases.push(("/caller/phone", b));
+    let mut b = complaint_body(false);
+    b["caller"]["age"] = json!(40);
+    cases.push(("/caller/age", b));
+    let mut b = complaint_body(false);
+    b["urgent"] = json!("yes");
+    cases.push(("/urgent", b));
+    for (pointer, body) in cases {
+        let res = app.post("/api/v1/tickets", &app.operator(), body).await;
+        res.assert_problem(400, "bad_request");
+        assert_eq!(res.body["pointer"], pointer, "{}", res.body);
+        let detail = res.body["detail"].as_str().unwrap();
+        assert!(
+            detail.contains(pointer) && !detail.contains("line 1"),
+            "{detail}"
+        );
+    }
+    let id = app.complaint(false).await;
+    let res = app
+        .post(
+            &format!("/api/v1/tickets/{id}/dispatch"),
+            &app.supervisor(),
+            json!({"dept": RSJ}),
+        )
+        .await;
+    res.assert_problem(400, "bad_request");
+    assert_eq!(res.body["pointer"], "/dept", "{}", res.body);
+}

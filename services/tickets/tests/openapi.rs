@@ -65,6 +65,39 @@ async fn operational_routes_answer_without_a_token() {
     res.assert_problem(404, "not_found");
 }
 
+/// Issue 17: a served path asked with another method is a 405 naming the methods it takes.
+#[tokio::test]
+async fn a_wrong_method_is_405_with_allow() {
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    let token = app.operator();
+    let cases = [
+        (reqwest::Method::DELETE, "/api/v1/tickets", "GET, POST"),
+        (
+            reqwest::Method::PUT,
+            "/api/v1/tickets/T20261205-000001",
+            "GET",
+        ),
+        (reqwest::Method::GET, "/api/v1/tickets/T1/dispatch", "POST"),
+        (reqwest::Method::POST, "/healthz", "GET"),
+    ];
+    for (method, path, allow) in cases {
+        let res = app.send(method, path, Some(&token), None, &[]).await;
+        res.assert_problem(405, "method_not_allowed");
+        assert_eq!(res.headers["allow"], allow, "{path}");
+    }
+    let res = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/tickets/T1/x",
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
+    res.assert_problem(404, "not_found");
+}
+
 /// Issue 17: the enums are documented with the names the server takes (`complaint`, not
 /// `Complaint`), so that a client generated from the document can create a ticket.
 #[test]

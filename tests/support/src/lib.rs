@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod database;
+pub mod examples;
 pub mod schema;
 pub mod smtp;
 pub mod tokens;

@@ -68,7 +68,7 @@ pub async fn list_accounts(
 }
 
 /// One account (admin).
-#[utoipa::path(tag = "auth", params(("username" = String, Path, description = "Username")),
+#[utoipa::path(tag = "auth", params(("username" = String, Path, description = "An account's username (letters, digits, `.`, `_`, `-`)", example = "op-zhang")),
     responses((status = 200, body = AccountView), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[get("/accounts/{username}")]
@@ -88,7 +88,7 @@ pub async fn get_account(
 }
 
 /// Creates an account (admin).
-#[utoipa::path(tag = "auth", request_body = AccountInput,
+#[utoipa::path(tag = "auth", request_body(content = AccountInput, example = json!({"username": "op-zhang", "password": "Hotline#2026", "role": "operator"})),
     responses((status = 201, body = AccountView), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/accounts")]
@@ -111,7 +111,8 @@ pub async fn create_account(
 }
 
 /// Changes an account's role, department, disabled flag or password (admin).
-#[utoipa::path(tag = "auth", request_body = AccountPatch, params(("username" = String, Path, description = "Username")),
+#[utoipa::path(tag = "auth", request_body(content = AccountPatch, example = json!({"role": "supervisor", "disabled": false})),
+    params(("username" = String, Path, description = "An account's username (letters, digits, `.`, `_`, `-`)", example = "op-zhang")),
     responses((status = 200, body = AccountView), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[patch("/accounts/{username}")]

@@ -79,7 +79,7 @@ pub async fn list_audit(
 
 /// Records an event of another service (service role); an event whose `key` was recorded
 /// before is not recorded again (200 instead of 201).
-#[utoipa::path(tag = "audit", request_body = AuditEvent,
+#[utoipa::path(tag = "audit", request_body(content = AuditEvent, example = json!({"at": 1796443200000_i64, "actor": "sup1", "role": "supervisor", "action": "caller_number_read", "target": "T20261205-000001", "address": "10.0.0.8", "details": {"field": "caller_phone"}, "key": "tickets:42"})),
     responses((status = 201), (status = 200), (status = 400, body = shared::error::Problem),
         (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
 #[post("/audit")]

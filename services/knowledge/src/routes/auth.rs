@@ -3,6 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 use shared::auth::{AuthUser, PasswordChanger, Role};
+use shared::body::Json;
 use shared::contract::knowledge::Revocation;
 use shared::{ApiError, ApiResult};
 use utoipa::IntoParams;
@@ -16,14 +17,14 @@ use crate::startup::AppState;
 /// minute), per address (30 a minute) and per account (20 in 15 minutes); past any of these the
 /// answer is 429 until the window allows again. The address is the browser's as the console
 /// (a trusted proxy) forwards it.
-#[utoipa::path(tag = "auth", request_body = LoginRequest, security(()),
+#[utoipa::path(tag = "auth", request_body(content = LoginRequest, example = json!({"username": "op-zhang", "password": "Hotline#2026"})), security(()),
     responses((status = 200, body = LoginResponse), (status = 400, body = shared::error::Problem),
         (status = 401, body = shared::error::Problem), (status = 429, body = shared::error::Problem)))]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let address = super::client_address(&req, &state);
     let answer = app::signin::login(&context(&state), body.into_inner(), address).await?;
@@ -33,7 +34,7 @@ pub async fn login(
 /// Chooses a new password, giving the current one: every older token ends and the answer is
 /// a new one. A token from a one-time password is good for this and nothing else. Failures
 /// count towards the sign-in throttling.
-#[utoipa::path(tag = "auth", request_body = PasswordChange,
+#[utoipa::path(tag = "auth", request_body(content = PasswordChange, example = json!({"current_password": "Hotline#2026", "new_password": "Hotline#2027"})),
     responses((status = 200, body = LoginResponse), (status = 400, body = shared::error::Problem),
         (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
         (status = 429, body = shared::error::Problem)))]
@@ -42,7 +43,7 @@ pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,
     PasswordChanger(user): PasswordChanger,
-    body: web::Json<PasswordChange>,
+    body: Json<PasswordChange>,
 ) -> ApiResult<HttpResponse> {
     let address = super::client_address(&req, &state);
     let answer =

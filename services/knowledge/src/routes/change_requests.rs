@@ -19,7 +19,7 @@ const PROPOSERS: &[Role] = &[Role::Liaison, Role::KbEditor, Role::Admin, Role::S
 
 /// Proposes a change (liaison for their own department, kb_editor, admin, service). With an
 /// `Idempotency-Key` the same key answers the same change request (200 instead of 201).
-#[utoipa::path(tag = "change-requests", request_body = ChangeRequestInput,
+#[utoipa::path(tag = "change-requests", request_body(content = ChangeRequestInput, example = json!({"ticket_id": "T20261205-000003", "department_code": "530100-rsj", "question": "社保卡补办咨询电话是多少？", "answer": "0871-12333（工作日 9:00–17:30）", "note": "工单 T20261205-000003 的补充信息", "submitted_by": "liaison-530100-zfb"})),
     params(("Idempotency-Key" = Option<String>, Header, description = "Same key, same change request")),
     responses((status = 201, body = ChangeRequestView), (status = 200, body = ChangeRequestView, description = "Already made with this key"),
         (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
@@ -83,7 +83,7 @@ fn parse_id(raw: &str) -> ApiResult<i64> {
 }
 
 /// One change request (kb_editor, admin, service; a liaison for their own department).
-#[utoipa::path(tag = "change-requests", params(("id" = i64, Path, description = "Change request id")),
+#[utoipa::path(tag = "change-requests", params(("id" = i64, Path, description = "Change request id, as its creation answered it (1, 2, …)", example = 1)),
     responses((status = 200, body = ChangeRequestView), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[get("/change-requests/{id}")]
@@ -110,7 +110,7 @@ pub struct DecisionView {
 
 /// Applies a pending change request (kb_editor, admin): creates or changes the department and
 /// FAQ entry, and reports `applied` to the ticket it came from.
-#[utoipa::path(tag = "change-requests", params(("id" = i64, Path, description = "Change request id")),
+#[utoipa::path(tag = "change-requests", params(("id" = i64, Path, description = "Change request id, as its creation answered it (1, 2, …)", example = 1)),
     responses((status = 200, body = DecisionView), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
         (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/change-requests/{id}/apply")]
@@ -139,7 +139,7 @@ pub struct RejectInput {
 }
 
 /// Rejects a pending change request with a reason (kb_editor, admin), reported to its ticket.
-#[utoipa::path(tag = "change-requests", request_body = RejectInput, params(("id" = i64, Path, description = "Change request id")),
+#[utoipa::path(tag = "change-requests", request_body(content = RejectInput, example = json!({"reason": "该电话已在知识库中"})), params(("id" = i64, Path, description = "Change request id, as its creation answered it (1, 2, …)", example = 2)),
     responses((status = 200, body = DecisionView), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/change-requests/{id}/reject")]

@@ -65,7 +65,7 @@ pub async fn list_departments(
 }
 
 /// One department with liaisons, hours (as text and data), open now, and its FAQ codes.
-#[utoipa::path(tag = "directory", params(("code" = String, Path, description = "Department code, e.g. 530100-rsj")),
+#[utoipa::path(tag = "directory", params(("code" = String, Path, description = "Department code: the region's six digits, `-` and the department's kind (`530100-gaj`: 昆明市公安局)", example = "530100-rsj")),
     responses((status = 200, body = DepartmentDetail), (status = 401, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[get("/departments/{code}")]
 pub async fn get_department(
@@ -84,7 +84,7 @@ pub async fn get_department(
 }
 
 /// Creates a department (kb_editor, admin).
-#[utoipa::path(tag = "directory", request_body = Department,
+#[utoipa::path(tag = "directory", request_body(content = Department, example = json!({"code": "530100-wjw", "region": "530100", "kind": "wjw", "name": "昆明市卫生健康委员会", "status": "active", "phones": [{"label": "办公室", "number": "0871-63300000"}], "address": "昆明市前兴路2号"})),
     responses((status = 201, body = Department), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 409, body = shared::error::Problem), (status = 413, body = shared::error::Problem)))]
 #[post("/departments")]
@@ -97,7 +97,8 @@ pub async fn create_department(
 }
 
 /// Changes a department (kb_editor, admin).
-#[utoipa::path(tag = "directory", request_body = DepartmentPatch, params(("code" = String, Path, description = "Department code")),
+#[utoipa::path(tag = "directory", request_body(content = DepartmentPatch, example = json!({"fax": "0871-63300001", "aliases": ["卫健委"]})),
+    params(("code" = String, Path, description = "Department code: the region's six digits, `-` and the department's kind (`530100-gaj`: 昆明市公安局)", example = "530100-wjw")),
     responses((status = 200, body = Department), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[patch("/departments/{code}")]

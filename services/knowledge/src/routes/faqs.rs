@@ -51,7 +51,7 @@ pub async fn list_faqs(
 }
 
 /// One FAQ entry (non-editors see published entries only).
-#[utoipa::path(tag = "faq", params(("code" = String, Path, description = "FAQ code, e.g. 530100-rsj-1")),
+#[utoipa::path(tag = "faq", params(("code" = String, Path, description = "FAQ code: the department's code, `-` and a number (`530100-rsj-1`)", example = "530100-rsj-1")),
     responses((status = 200, body = Faq), (status = 401, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[get("/faqs/{code}")]
 pub async fn get_faq(
@@ -73,7 +73,7 @@ pub async fn get_faq(
 }
 
 /// Every version of an FAQ entry, oldest first, with who changed it and when.
-#[utoipa::path(tag = "faq", params(("code" = String, Path, description = "FAQ code")),
+#[utoipa::path(tag = "faq", params(("code" = String, Path, description = "FAQ code: the department's code, `-` and a number (`530100-rsj-1`)", example = "530100-rsj-1")),
     responses((status = 200, body = [FaqRevision]), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[get("/faqs/{code}/revisions")]
@@ -94,7 +94,7 @@ pub async fn faq_revisions(
 }
 
 /// Creates an FAQ entry as a draft or pending review (kb_editor, admin).
-#[utoipa::path(tag = "faq", request_body = FaqInput,
+#[utoipa::path(tag = "faq", request_body(content = FaqInput, example = json!({"department": "530100-rsj", "question": "失业保险金怎么申领？", "answer": "可在昆明人社 App 在线申领，也可到户籍地人社窗口办理。", "keywords": ["失业保险"], "authorized": true, "note": "人社局 12 月来函"})),
     responses((status = 201, body = Faq), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/faqs")]
@@ -112,7 +112,8 @@ pub async fn create_faq(
 }
 
 /// Edits an FAQ entry or moves it through review; each change is kept as a revision.
-#[utoipa::path(tag = "faq", request_body = FaqPatch, params(("code" = String, Path, description = "FAQ code")),
+#[utoipa::path(tag = "faq", request_body(content = FaqPatch, example = json!({"answer": "社保卡补办请携带身份证到昆明市政务服务中心3楼8号窗口办理，当场取卡。", "note": "窗口已可当场制卡"})),
+    params(("code" = String, Path, description = "FAQ code: the department's code, `-` and a number (`530100-rsj-1`)", example = "530100-rsj-1")),
     responses((status = 200, body = Faq), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[patch("/faqs/{code}")]

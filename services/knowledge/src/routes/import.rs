@@ -43,7 +43,8 @@ impl ImportUpload {
 
 /// Imports the reference data (kb_editor, admin): idempotent, one transaction per file, with
 /// a report of created, updated, unchanged and rejected lines (with line numbers).
-#[utoipa::path(tag = "import", request_body(content = Option<ImportUpload>, description = "Empty: import the server's directory"),
+#[utoipa::path(tag = "import", request_body(content = Option<ImportUpload>, description = "Empty: import the server's directory",
+    example = json!({"scripts": "{\"key\": \"farewell\", \"title\": \"结束语\", \"text\": \"感谢您的来电，祝您愉快，再见！\"}\n"})),
     responses((status = 200, body = ImportReport), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 413, body = shared::error::Problem)))]
 #[post("/import")]
@@ -69,8 +70,7 @@ fn source(req: &HttpRequest, bytes: &[u8], state: &AppState) -> ApiResult<Source
         return Ok(Source::Folder(state.import_dir.clone()));
     }
     check_json_content_type(req)?;
-    let upload: ImportUpload = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
+    let upload: ImportUpload = shared::body::parse_json(bytes)?;
     let files = upload.files();
     if files.is_empty() {
         return Err(ApiError::bad_request("no files in the upload"));

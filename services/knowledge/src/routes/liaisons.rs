@@ -13,7 +13,7 @@ use crate::startup::AppState;
 const BODY_LIMIT: usize = 16 * 1024;
 
 /// One liaison.
-#[utoipa::path(tag = "directory", params(("code" = String, Path, description = "Liaison code")),
+#[utoipa::path(tag = "directory", params(("code" = String, Path, description = "Liaison code: the department's code, `-L` and a number (`530100-rsj-L1`)", example = "530100-rsj-L1")),
     responses((status = 200, body = Liaison), (status = 401, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[get("/liaisons/{code}")]
 pub async fn get_liaison(
@@ -31,7 +31,7 @@ pub async fn get_liaison(
 }
 
 /// Adds a liaison to a department (kb_editor, admin).
-#[utoipa::path(tag = "directory", request_body = Liaison,
+#[utoipa::path(tag = "directory", request_body(content = Liaison, example = json!({"code": "530100-rsj-L2", "department": "530100-rsj", "name": "李四", "phone": "0871-63200008", "mobile": "13900000002", "email": "rsj.530100.2@example.org", "fax": "0871-63200000"})),
     responses((status = 201, body = Liaison), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/liaisons")]
@@ -44,7 +44,8 @@ pub async fn create_liaison(
 }
 
 /// Changes a liaison (kb_editor, admin).
-#[utoipa::path(tag = "directory", request_body = LiaisonPatch, params(("code" = String, Path, description = "Liaison code")),
+#[utoipa::path(tag = "directory", request_body(content = LiaisonPatch, example = json!({"mobile": "13900000003"})),
+    params(("code" = String, Path, description = "Liaison code: the department's code, `-L` and a number (`530100-rsj-L1`)", example = "530100-rsj-L2")),
     responses((status = 200, body = Liaison), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[patch("/liaisons/{code}")]

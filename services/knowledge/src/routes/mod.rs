@@ -200,40 +200,10 @@ pub async fn json_body<T: DeserializeOwned>(
 ) -> Result<T, ApiError> {
     check_json_content_type(req)?;
     let bytes = read_body(payload, limit).await?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+    shared::body::parse_json(&bytes)
 }
 
-pub fn check_json_content_type(req: &HttpRequest) -> Result<(), ApiError> {
-    let ct = req
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mime = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if mime == "application/json" || mime.ends_with("+json") {
-        Ok(())
-    } else {
-        Err(ApiError::bad_request(
-            "expected Content-Type: application/json",
-        ))
-    }
-}
-
-pub async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
-    match payload.to_bytes_limited(limit).await {
-        Ok(Ok(b)) => Ok(b),
-        Ok(Err(e)) => Err(ApiError::bad_request(format!("cannot read body: {e}"))),
-        Err(_) => Err(ApiError::PayloadTooLarge(format!(
-            "request body is larger than {limit} bytes"
-        ))),
-    }
-}
+pub use shared::body::{check_json_content_type, read_body};
 
 /// Path and query strings that name a record are checked before they reach the database: a
 /// malformed one names nothing (404).

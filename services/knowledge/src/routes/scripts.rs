@@ -93,7 +93,7 @@ fn choice<T>(
 /// One script, filled from a department, the department the caller needs (`target`), a
 /// ticket (`{deadline}`), the wait (`{minutes}`), the caller's title and the signed-in account
 /// (`{agent_id}`); what stays unfilled is listed.
-#[utoipa::path(tag = "scripts", params(("key" = String, Path, description = "Script key, e.g. report_number"), ScriptQuery),
+#[utoipa::path(tag = "scripts", params(("key" = String, Path, description = "Script key: lowercase letters, digits and `_` (`GET /api/v1/scripts` lists them)", example = "report_number"), ScriptQuery),
     responses((status = 200, body = ScriptView), (status = 400, body = shared::error::Problem),
         (status = 401, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[get("/scripts/{key}")]
@@ -123,7 +123,8 @@ pub struct ScriptInput {
 }
 
 /// Creates or replaces a script (kb_editor, admin): 201 when new, 200 when replaced.
-#[utoipa::path(tag = "scripts", request_body = ScriptInput, params(("key" = String, Path, description = "Script key")),
+#[utoipa::path(tag = "scripts", request_body(content = ScriptInput, example = json!({"title": "结束语", "text": "感谢您的来电，祝您愉快，再见！"})),
+    params(("key" = String, Path, description = "Script key: lowercase letters, digits and `_` (`GET /api/v1/scripts` lists them)", example = "farewell")),
     responses((status = 200, body = Script), (status = 201, body = Script), (status = 400, body = shared::error::Problem),
         (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
 #[put("/scripts/{key}")]
@@ -153,7 +154,8 @@ pub async fn put_script(
 }
 
 /// Changes a script's title or text (kb_editor, admin).
-#[utoipa::path(tag = "scripts", request_body = ScriptPatch, params(("key" = String, Path, description = "Script key")),
+#[utoipa::path(tag = "scripts", request_body(content = ScriptPatch, example = json!({"text": "您好！{department}，请问有什么可以帮您？"})),
+    params(("key" = String, Path, description = "Script key: lowercase letters, digits and `_` (`GET /api/v1/scripts` lists them)", example = "greeting")),
     responses((status = 200, body = Script), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[patch("/scripts/{key}")]

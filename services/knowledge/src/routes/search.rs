@@ -21,6 +21,7 @@ const DEFAULT_LIMIT: i64 = 10;
 pub struct SearchParams {
     /// What the caller asked, as typed: Chinese, pinyin (`kmsrsj`) or both; at most 200
     /// characters.
+    #[param(example = "社保卡补办")]
     pub q: Option<String>,
     /// A region code: only that region and the regions under it.
     pub region: Option<String>,
@@ -94,7 +95,7 @@ pub async fn list_synonyms(user: AuthUser, state: web::Data<AppState>) -> ApiRes
 /// Adds a synonym (kb_editor, admin); every replica uses it within a second.
 #[utoipa::path(
     tag = "search",
-    request_body = NewSynonym,
+    request_body(content = NewSynonym, example = json!({"term": "敬老卡", "replacement": "老年人优待证"})),
     responses(
         (status = 201, body = Synonym),
         (status = 400, body = shared::error::Problem),
@@ -122,7 +123,7 @@ pub async fn add_synonym(
 /// Removes a synonym (kb_editor, admin).
 #[utoipa::path(
     tag = "search",
-    params(("id" = i64, Path, description = "Synonym id")),
+    params(("id" = i64, Path, description = "Synonym id, as its creation or the list (`GET /api/v1/search/synonyms`) answered it; the seeded ones are numbered from 1", example = 1)),
     responses(
         (status = 204),
         (status = 403, body = shared::error::Problem),

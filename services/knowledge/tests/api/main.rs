@@ -10,6 +10,7 @@ mod auth;
 mod change_requests;
 mod concurrency;
 mod departments;
+mod examples;
 mod faqs;
 mod health;
 mod import;

@@ -29,6 +29,7 @@ pub struct ListQuery {
 /// hand, `?status=dead` the refused ones with the reason.
 #[utoipa::path(
     tag = "inbound",
+    operation_id = "list_inbound",
     params(ListQuery),
     responses(
         (status = 200, body = Page<InboundView>),
@@ -61,6 +62,7 @@ pub async fn list(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"ticket_id": "T20261205-000002"}))]
 #[serde(deny_unknown_fields)]
 pub struct AttachBody {
     /// The ticket number (`T20261205-000123`).
@@ -71,7 +73,8 @@ pub struct AttachBody {
 /// is from one of the department's liaisons and the state takes a reply) or as a note.
 #[utoipa::path(
     tag = "inbound",
-    params(("id" = String, Path)),
+    operation_id = "attach_inbound",
+    params(("id" = String, Path, description = "Received message id, as `GET /api/v1/inbound` lists it", example = "7d0e6c5b4a3f2e1d0c9b8a7f6e5d4c3b")),
     request_body = AttachBody,
     responses(
         (status = 200, body = InboundView),
@@ -107,7 +110,8 @@ pub async fn attach(
 /// Dismisses an unmatched message (nothing for any ticket); it stays listed as `dismissed`.
 #[utoipa::path(
     tag = "inbound",
-    params(("id" = String, Path)),
+    operation_id = "dismiss_inbound",
+    params(("id" = String, Path, description = "Received message id, as `GET /api/v1/inbound` lists it", example = "7d0e6c5b4a3f2e1d0c9b8a7f6e5d4c3b")),
     responses(
         (status = 200, body = InboundView),
         (status = 401, body = shared::error::Problem),

@@ -35,6 +35,5 @@ pub fn api() -> shared::server::Api {
 /// Parses a JSON body after the caller's role was checked (so a forbidden caller learns
 /// nothing about what a valid body looks like).
 pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> shared::ApiResult<T> {
-    serde_json::from_slice(body)
-        .map_err(|e| shared::ApiError::bad_request(format!("invalid JSON body: {e}")))
+    shared::body::parse_json(body)
 }

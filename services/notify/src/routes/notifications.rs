@@ -18,7 +18,12 @@ const READERS: [Role; 2] = [Role::Supervisor, Role::Admin];
 /// key with another body is a 409.
 #[utoipa::path(
     tag = "notifications",
-    request_body = NotificationRequest,
+    operation_id = "create_notification",
+    request_body(content = NotificationRequest, example = json!({
+        "channel": "email", "to": "liaison@gaj.km.gov.cn", "subject": "12345 派单 T20261205-000001",
+        "body": "市公安局联络员：现将工单 T20261205-000001 转交贵单位办理，请于 2026-12-22 17:30 前回复。",
+        "ticket_id": "T20261205-000001"
+    })),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (at most 200 characters)")),
     responses(
         (status = 202, body = Accepted),
@@ -78,6 +83,7 @@ impl ListQuery {
 /// Notifications, newest first, optionally of one status or one ticket.
 #[utoipa::path(
     tag = "notifications",
+    operation_id = "list_notifications",
     params(ListQuery),
     responses(
         (status = 200, body = Page<NotificationView>),
@@ -107,7 +113,8 @@ pub async fn list(
 /// One notification with its delivery state.
 #[utoipa::path(
     tag = "notifications",
-    params(("id" = String, Path)),
+    operation_id = "get_notification",
+    params(("id" = String, Path, description = "Notification id: 32 lowercase hex digits, as `POST /api/v1/notifications` answered it", example = "4f1c2a9e8b7d4c3fa1e2d3c4b5a69788")),
     responses(
         (status = 200, body = NotificationView),
         (status = 401, body = shared::error::Problem),
@@ -129,7 +136,8 @@ pub async fn get_one(
 /// Puts a `dead` notification back in the queue with a fresh attempt budget.
 #[utoipa::path(
     tag = "notifications",
-    params(("id" = String, Path)),
+    operation_id = "retry_notification",
+    params(("id" = String, Path, description = "Notification id: 32 lowercase hex digits, as `POST /api/v1/notifications` answered it", example = "4f1c2a9e8b7d4c3fa1e2d3c4b5a69788")),
     responses(
         (status = 200, body = NotificationView),
         (status = 401, body = shared::error::Problem),

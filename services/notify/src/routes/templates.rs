@@ -15,6 +15,7 @@ fn known(name: web::Path<String>) -> ApiResult<TemplateName> {
 /// placeholders it may use.
 #[utoipa::path(
     tag = "templates",
+    operation_id = "list_templates",
     responses(
         (status = 200, body = [Template]),
         (status = 401, body = shared::error::Problem),
@@ -30,7 +31,8 @@ pub async fn list(user: AuthUser, state: web::Data<AppState>) -> ApiResult<HttpR
 /// One template.
 #[utoipa::path(
     tag = "templates",
-    params(("name" = String, Path)),
+    operation_id = "get_template",
+    params(("name" = String, Path, description = "A template of the system (`GET /api/v1/templates` lists them); `sms_…` ones are text messages", example = "dispatch")),
     responses(
         (status = 200, body = Template),
         (status = 401, body = shared::error::Problem),
@@ -54,8 +56,12 @@ pub async fn get_one(
 /// `variables`, is a 400 that names it.
 #[utoipa::path(
     tag = "templates",
-    params(("name" = String, Path)),
-    request_body = TemplateUpdate,
+    operation_id = "put_template",
+    params(("name" = String, Path, description = "A template of the system (`GET /api/v1/templates` lists them); `sms_…` ones are text messages", example = "dispatch")),
+    request_body(content = TemplateUpdate, example = json!({
+        "subject": "{{ hotline_name }}派单 {{ ticket_id }}：{{ summary }}",
+        "body": "{{ department_name }}联络员：\n\n请于 {{ due_at }} 前办结工单 {{ ticket_id }} 并回复。\n\n{{ hotline_name }}"
+    })),
     responses(
         (status = 200, body = Template),
         (status = 400, body = shared::error::Problem),

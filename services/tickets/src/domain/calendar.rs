@@ -52,6 +52,11 @@ impl CalendarState {
 
 /// `PUT /api/v1/calendar/{year}`: the shape of `calendar-2026.json`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "year": 2027, "source": "国务院办公厅关于2027年部分节假日安排的通知",
+    "holidays": [["2027-01-01", "2027-01-03", "元旦"], ["2027-10-01", "2027-10-07", "国庆节"]],
+    "adjusted_workdays": ["2027-09-26", "2027-10-09"]
+}))]
 #[serde(deny_unknown_fields)]
 pub struct CalendarYearInput {
     /// Must equal the year in the path when given.

@@ -27,6 +27,12 @@ pub struct CallerInput {
 
 /// `POST /api/v1/tickets`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "type": "complaint", "urgent": false, "summary": "办事窗口推诿，多次前往未办理",
+    "details": "来电人反映在市公安局出入境窗口办理签注被要求反复补材料。", "region": "530100",
+    "department": "530100-gaj",
+    "caller": {"name": "张先生", "phone": "13800001111", "email": "caller@example.org"}
+}))]
 #[serde(deny_unknown_fields)]
 pub struct NewTicket {
     #[serde(rename = "type")]

@@ -23,8 +23,7 @@ pub fn optional_body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> Ap
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+    shared::body::parse_json(bytes)
 }
 
 /// A required reason or note, trimmed.
@@ -59,6 +58,7 @@ pub struct ReasonBody {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"body": "经核实，窗口工作人员已按规定补办，并向来电人致歉。", "channel": "system"}))]
 #[serde(deny_unknown_fields)]
 pub struct ReplyBody {
     /// Plain text, at most 4000 characters.
@@ -69,6 +69,7 @@ pub struct ReplyBody {
 
 /// A department's reply given by fax, phone or paper, recorded by the centre (代回复).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"body": "已电话联系来电人说明办理流程。", "channel": "phone", "replied_by": "王科长（办公室）"}))]
 #[serde(deny_unknown_fields)]
 pub struct ReplyOnBehalfBody {
     /// The reply as the department gave it, at most 4000 characters.
@@ -83,6 +84,7 @@ pub struct ReplyOnBehalfBody {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"until": "2026-12-31T09:30:00Z", "reason": "需会同区级部门现场核查"}))]
 #[serde(deny_unknown_fields)]
 pub struct ExtendBody {
     /// The deadline asked for; after the current one.
@@ -98,12 +100,14 @@ pub struct OptionalNote {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"note": "请加快办理，今日内回复"}))]
 #[serde(deny_unknown_fields)]
 pub struct NoteBody {
     pub note: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"satisfaction": "satisfied", "note": "来电人表示满意"}))]
 #[serde(deny_unknown_fields)]
 pub struct CallbackBody {
     /// `satisfied` | `basically_satisfied` close the ticket, `dissatisfied` reopens it.
@@ -121,6 +125,7 @@ pub struct CallbackBody {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"note": "已电话答复来电人，办结", "cause": "handling"}))]
 #[serde(deny_unknown_fields)]
 pub struct CloseBody {
     pub note: String,
@@ -134,6 +139,7 @@ pub struct CloseBody {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"cause": "handling", "note": "窗口业务解释有误"}))]
 #[serde(deny_unknown_fields)]
 pub struct CauseBody {
     pub cause: Cause,
@@ -192,6 +198,7 @@ pub struct NewDepartment {
 /// The liaison's facts for a no-info ticket: a department the knowledge base has
 /// (`department_code`) or a new one (`new_department`), the question and answer, a note.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"department_code": "530100-rsj", "question": "社保卡补办咨询电话是多少？", "answer": "0871-12333（工作日 9:00–17:30）", "note": "已向该局办公室核实"}))]
 #[serde(deny_unknown_fields)]
 pub struct ReplenishBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,10 +3,10 @@
 //! department's ticket (whatever the action), 403 for a role that may never take it. Every
 //! handler takes the one path of [`app::actions::act`]; the bodies are in `action_bodies`.
 
-use actix_web::web::Json;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use shared::ApiResult;
 use shared::auth::AuthUser;
+use shared::body::Json;
 
 use super::action_bodies::*;
 use super::request_id;
@@ -46,8 +46,8 @@ pub(super) fn render(user: &AuthUser, acted: Acted) -> ApiResult<HttpResponse> {
 /// knowledge service first: unknown is a 400, knowledge unreachable a 503, and nothing changes.
 #[utoipa::path(
     tag = "actions",
-    params(("id" = String, Path, description = "Ticket number")),
-    request_body = DispatchBody,
+    params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001")),
+    request_body(content = DispatchBody, example = json!({"department": "530100-gaj"})),
     responses(
         (status = 200, body = Ticket), (status = 400, body = shared::error::Problem),
         (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem),
@@ -70,7 +70,7 @@ pub async fn dispatch(
 }
 
 /// Accepts (签收) a dispatched ticket. Liaison of the ticket's department.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body(content = EmptyBody, description = "`{}` or no body"),
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001")), request_body(content = EmptyBody, description = "`{}` or no body", example = json!({})),
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/accept")]
@@ -89,7 +89,7 @@ pub async fn accept(
 
 /// Returns (退单) a mis-dispatched ticket, with a reason; a supervisor re-dispatches it or
 /// rejects the return. Liaison.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = ReasonBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000002")), request_body(content = ReasonBody, example = json!({"reason": "不属于本单位职责，应由市人社局办理"})),
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/return")]
@@ -109,7 +109,7 @@ pub async fn return_ticket(
 
 /// Rejects a return: the ticket goes back to the same department, in the state it was
 /// returned from. Supervisor.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = ReasonBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000002")), request_body(content = ReasonBody, example = json!({"reason": "经核实属于该单位职责，请继续办理"})),
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/return/reject")]
@@ -130,7 +130,7 @@ pub async fn return_reject(
 /// Replies to an accepted ticket (not no-info: those are answered with `replenish`). Liaison.
 /// An urgent complaint's reply goes to the hotline centre by fax; a caller who left an
 /// e-mail address gets it by e-mail.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = ReplyBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001")), request_body = ReplyBody,
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem), (status = 413, body = shared::error::Problem)))]
 #[post("/tickets/{id}/reply")]
@@ -149,7 +149,7 @@ pub async fn reply(
 /// Records a reply the department gave by fax, phone, paper or e-mail, on its behalf (代回复).
 /// Supervisor. The ticket is replied as if the liaison had answered in the system (the centre
 /// and the caller hear of it the same way); the event names who recorded it and who replied.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = ReplyOnBehalfBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000002")), request_body = ReplyOnBehalfBody,
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/reply-on-behalf")]
@@ -167,7 +167,7 @@ pub async fn reply_on_behalf(
 }
 
 /// Requests an extension (延期) before the deadline. Liaison.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = ExtendBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001")), request_body = ExtendBody,
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/extend")]
@@ -184,7 +184,7 @@ pub async fn extend(
 }
 
 /// Approves the waiting extension: the deadline moves. Supervisor.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body(content = OptionalNote, description = "optional"),
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001")), request_body(content = OptionalNote, description = "optional", example = json!({"note": "同意延期"})),
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/extend/approve")]
@@ -202,7 +202,7 @@ pub async fn extend_approve(
 }
 
 /// Refuses the waiting extension, with a reason. Supervisor.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = ReasonBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000002")), request_body(content = ReasonBody, example = json!({"reason": "期限内可以办结，不予延期"})),
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/extend/refuse")]
@@ -221,7 +221,7 @@ pub async fn extend_refuse(
 }
 
 /// Supervises (督办) an open ticket: a note on its record. Supervisor.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = NoteBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001")), request_body = NoteBody,
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/supervise")]
@@ -239,7 +239,7 @@ pub async fn supervise(
 
 /// Records the callback (回访): satisfied or basically satisfied closes the ticket,
 /// dissatisfied reopens it (重办). Operator or supervisor.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = CallbackBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001")), request_body = CallbackBody,
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/callback")]
@@ -258,7 +258,7 @@ pub async fn callback(
 }
 
 /// Reopens (重办) a replied or closed ticket, with a reason; a supervisor then dispatches it.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = ReasonBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001")), request_body(content = ReasonBody, example = json!({"reason": "来电人反映问题仍未解决"})),
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/reopen")]
@@ -277,7 +277,7 @@ pub async fn reopen(
 }
 
 /// Closes (办结) a new or replied ticket. Supervisor. A complaint is closed with its cause.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = CloseBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000002")), request_body = CloseBody,
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/close")]
@@ -295,7 +295,7 @@ pub async fn close(
 
 /// Sets or corrects a complaint's cause (A policy, B handling, C attitude), in any state.
 /// Supervisor. The event keeps the old and the new cause.
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = CauseBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001")), request_body = CauseBody,
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/cause")]
@@ -315,7 +315,7 @@ pub async fn set_cause(
 /// the knowledge service as a change request (through the outbox, so nothing is lost), and the
 /// ticket waits in `replied` for the change to be applied (closes) or rejected (back to
 /// `accepted`).
-#[utoipa::path(tag = "actions", params(("id" = String, Path)), request_body = ReplenishBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000003")), request_body = ReplenishBody,
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/replenish")]

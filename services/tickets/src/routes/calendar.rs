@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
+use shared::body::Json;
 use utoipa::IntoParams;
 
 use crate::app;
@@ -39,7 +40,7 @@ pub async fn get_calendar(
 
 /// Stores (adds or replaces) one year of the calendar, in the shape of `calendar-2026.json`.
 /// Admin. Deadlines computed from now on use it.
-#[utoipa::path(tag = "calendar", params(("year" = i32, Path)), request_body = CalendarYearInput,
+#[utoipa::path(tag = "calendar", params(("year" = i32, Path, description = "The year the body describes", example = 2027)), request_body = CalendarYearInput,
     responses((status = 200, body = CalendarYearOut), (status = 400, body = shared::error::Problem),
               (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem)))]
 #[put("/calendar/{year}")]
@@ -47,7 +48,7 @@ pub async fn put_calendar(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<i32>,
-    body: web::Json<CalendarYearInput>,
+    body: Json<CalendarYearInput>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
     let year = body.into_inner().validate(path.into_inner())?;
@@ -61,6 +62,7 @@ pub async fn put_calendar(
 pub struct DeadlineQuery {
     #[serde(rename = "type")]
     #[param(rename = "type")]
+    #[param(example = "complaint")]
     pub ticket_type: TicketType,
     #[serde(default)]
     pub urgent: Option<bool>,

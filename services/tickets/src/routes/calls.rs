@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
+use shared::body::Json;
 use shared::pagination::{Page, Paging};
 use shared::time::{from_ms, to_ms};
 use shared::values::{Phone, mask_phone};
@@ -20,6 +21,11 @@ use crate::domain::{CallVia, Classification, Outcome, Satisfaction, valid_depart
 use crate::startup::AppState;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "caller_phone": "13800001111", "classification": "complaint", "outcome": "ticket_created",
+    "department": "530100-gaj", "duration_seconds": 185, "ticket_id": "T20261205-000001",
+    "call_ref": "PBX-20261205-0931"
+}))]
 #[serde(deny_unknown_fields)]
 pub struct CallInput {
     pub caller_phone: String,
@@ -238,7 +244,7 @@ impl From<CallRow> for Call {
 pub async fn create_call(
     user: AuthUser,
     state: web::Data<AppState>,
-    body: web::Json<CallInput>,
+    body: Json<CallInput>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Operator, Role::Supervisor, Role::Liaison])?;
     let call = body
@@ -308,7 +314,9 @@ fn check_call_ref(r: &str) -> ApiResult<()> {
     }
 }
 
+/// The caller's rating: the key pressed after the tone, or the level it stands for.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"key": 1}))]
 #[serde(deny_unknown_fields)]
 pub struct RatingInput {
     /// The key the caller pressed after the tone: 1, 2, … on the configured scale (by default
@@ -336,7 +344,8 @@ impl RatingInput {
 /// (`ref:PBX-2026-0001`). Taken within the configured window after the call (default 30
 /// minutes); the same rating again changes nothing, another one is 409.
 #[utoipa::path(tag = "calls", request_body = RatingInput,
-    params(("call" = String, Path, description = "The call's number, or `ref:` and the phone system's reference given when the call was recorded")),
+    params(("call" = String, Path, example = "ref:PBX-20261205-0931",
+        description = "The call's number (e.g. `1`), or `ref:` and the phone system's reference given when the call was recorded (`call_ref`)")),
     responses((status = 200, body = Call), (status = 400, body = shared::error::Problem),
               (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
@@ -345,7 +354,7 @@ pub async fn rate_call(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<RatingInput>,
+    body: Json<RatingInput>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
     let key = call_key(&path).ok_or_else(|| ApiError::not_found("no such call"))?;

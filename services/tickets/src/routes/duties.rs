@@ -3,10 +3,10 @@
 //! into the earlier ticket), and the no-info routing rules. The actions answer the ticket as
 //! the lifecycle actions do.
 
-use actix_web::web::Json;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use shared::ApiResult;
 use shared::auth::AuthUser;
+use shared::body::Json;
 
 use super::action_bodies::{CohandlerBody, CohandlerReplyBody, MergeBody, ReasonBody};
 use super::actions::{render, take};
@@ -23,7 +23,8 @@ type Id = web::Path<String>;
 
 /// Asks for a supervisor (投诉升级): operator or liaison, in any state but closed. The ticket
 /// is on the supervisors' queue (`GET /tickets?escalated=true`) until one supervises it.
-#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number, e.g. T20261205-000001")), request_body = ReasonBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001")),
+    request_body(content = ReasonBody, example = json!({"reason": "来电人第三次来电，要求领导处理"})),
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/escalate")]
@@ -43,7 +44,8 @@ pub async fn escalate(
 
 /// Adds a co-handling department (协办) beside the lead one, before the lead replies.
 /// Supervisor. Checked with the knowledge service like a dispatch; its liaisons are told.
-#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number, e.g. T20261205-000001")), request_body = CohandlerBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001")),
+    request_body(content = CohandlerBody, example = json!({"department": "530100-rsj"})),
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem), (status = 503, body = shared::error::Problem)))]
 #[post("/tickets/{id}/cohandlers")]
@@ -61,7 +63,8 @@ pub async fn add_cohandler(
 
 /// A co-handling department's part of the reply (liaison of that department), before the
 /// lead department replies; the lead's reply completes the ticket.
-#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number, e.g. T20261205-000001")), request_body = CohandlerReplyBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001")),
+    request_body(content = CohandlerReplyBody, example = json!({"body": "社保相关部分：已为来电人办理社保关系转移。"})),
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/cohandler-reply")]
@@ -78,7 +81,8 @@ pub async fn cohandler_reply(
 
 /// Merges this repeat ticket (重复件) into an earlier ticket of the same caller: it is closed,
 /// the earlier one records what it said (`merged_in`), both keep their histories. Supervisor.
-#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number of the repeat, e.g. T20261205-000002")), request_body = MergeBody,
+#[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number of the repeat: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000004")),
+    request_body(content = MergeBody, example = json!({"into": "T20261205-000001", "note": "同一来电人就同一事项再次来电"})),
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/merge")]
@@ -103,7 +107,8 @@ pub async fn list_routes(user: AuthUser, state: State) -> ApiResult<HttpResponse
 
 /// Adds a routing rule (supervisor): in `region` and below, a no-info ticket whose question
 /// holds one of `words` goes to `department`; applied to tickets taken from now on.
-#[utoipa::path(tag = "routing", request_body = NewRoute,
+#[utoipa::path(tag = "routing",
+    request_body(content = NewRoute, example = json!({"region": "530100", "words": ["社保", "医保"], "department": "530100-rsj"})),
     responses((status = 201, body = NoInfoRoute), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
               (status = 403, body = shared::error::Problem), (status = 503, body = shared::error::Problem)))]
 #[post("/no-info-routes")]
@@ -119,7 +124,7 @@ pub async fn add_route(
 }
 
 /// Removes a routing rule (supervisor).
-#[utoipa::path(tag = "routing", params(("id" = i64, Path, description = "Rule id")),
+#[utoipa::path(tag = "routing", params(("id" = i64, Path, description = "Rule id, as its creation or the list answered it", example = 1)),
     responses((status = 204), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[delete("/no-info-routes/{id}")]
 pub async fn delete_route(

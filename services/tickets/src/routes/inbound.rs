@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, post, web};
 use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
+use shared::body::Json;
 pub use shared::contract::inbound::{InboundMail, InboundRecorded};
 use shared::web::{check_len, check_required};
 
@@ -35,7 +36,13 @@ fn check(mail: &InboundMail) -> ApiResult<()> {
 /// ticket's state takes one and the sender is a liaison of its department, otherwise a note
 /// (`inbound_mail` event). A mail matched automatically from anyone else is refused (409) and
 /// stays in notify's unmatched queue. The same `message_key` is recorded once.
-#[utoipa::path(tag = "service", params(("id" = String, Path)), request_body = InboundMail,
+#[utoipa::path(tag = "service", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000002")),
+    request_body(content = InboundMail, example = json!({
+        "message_key": "imap-INBOX-1042", "from": "liaison@gaj.km.gov.cn", "from_name": "市公安局联络员",
+        "subject": "回复：T20261205-000002", "text": "该件已办理完毕，详见附件。",
+        "received_at": "2026-12-05T03:00:00Z", "attachments": [],
+        "attached_by": "sup1"
+    })),
     responses((status = 200, body = InboundRecorded), (status = 400, body = shared::error::Problem),
               (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem),
@@ -46,7 +53,7 @@ pub async fn inbound(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<InboundMail>,
+    body: Json<InboundMail>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
     let mail = body.into_inner();

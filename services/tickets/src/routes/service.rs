@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, post, web};
 use shared::auth::{AuthUser, Role};
+use shared::body::Json;
 pub use shared::contract::tickets::{
     Channel, Delivery, DeliveryRecorded, DeliveryStatus, KnowledgeOutcome, KnowledgeResult,
 };
@@ -43,7 +44,8 @@ fn knowledge_input(result: &KnowledgeResult) -> ApiResult<ActionInput> {
 /// The knowledge service applied or rejected the change request of a no-info ticket: applied
 /// closes the ticket with the entry's code, rejected sends it back to `accepted` with the
 /// reason. A repeated report of the same change request answers the ticket unchanged.
-#[utoipa::path(tag = "service", params(("id" = String, Path)), request_body = KnowledgeResult,
+#[utoipa::path(tag = "service", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000003")),
+    request_body(content = KnowledgeResult, example = json!({"change_request_id": 77, "outcome": "applied", "entry_code": "faq-530100-rsj-0012"})),
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 404, body = shared::error::Problem), (status = 409, body = shared::error::Problem)))]
 #[post("/tickets/{id}/knowledge-result")]
@@ -51,7 +53,7 @@ pub async fn knowledge_result(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<KnowledgeResult>,
+    body: Json<KnowledgeResult>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
     let input = knowledge_input(&body)?;
@@ -75,7 +77,8 @@ fn check_delivery(report: &Delivery) -> ApiResult<()> {
 
 /// Notify reports that a notification about the ticket was sent or gave up: a `delivery`
 /// event, once per notification and status.
-#[utoipa::path(tag = "service", params(("id" = String, Path)), request_body = Delivery,
+#[utoipa::path(tag = "service", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000002")),
+    request_body(content = Delivery, example = json!({"notification_id": "n-20261205-0001", "channel": "email", "to": "liaison@gaj.km.gov.cn", "status": "sent", "provider_id": "<20261205.0001@mail.example>"})),
     responses((status = 200, body = DeliveryRecorded), (status = 400, body = shared::error::Problem),
               (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[post("/tickets/{id}/delivery")]
@@ -83,7 +86,7 @@ pub async fn delivery(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<Delivery>,
+    body: Json<Delivery>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
     let b = body.into_inner();

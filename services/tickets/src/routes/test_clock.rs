@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
+use shared::body::Json;
 
 use crate::startup::AppState;
 
@@ -19,7 +20,7 @@ pub struct Advance {
 pub async fn advance(
     user: AuthUser,
     state: web::Data<AppState>,
-    body: web::Json<Advance>,
+    body: Json<Advance>,
 ) -> ApiResult<HttpResponse> {
     if !state.clock.is_manual() {
         return Err(shared::ApiError::not_found("no such resource"));

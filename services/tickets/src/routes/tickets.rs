@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::auth::{AuthUser, Role};
+use shared::body::Json;
 use shared::pagination::{Page, Paging};
 use shared::time::{from_ms, to_ms};
 use shared::values::normalize_phone;
@@ -45,7 +46,7 @@ pub async fn create_ticket(
     req: HttpRequest,
     user: AuthUser,
     state: web::Data<AppState>,
-    body: web::Json<NewTicket>,
+    body: Json<NewTicket>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Operator, Role::Supervisor])?;
     let mut input = body.into_inner();
@@ -217,7 +218,7 @@ impl CallerQuery {
 /// operators: those they created, or the caller's named by `caller_phone`.
 #[utoipa::path(
     tag = "tickets",
-    params(("id" = String, Path, description = "Ticket number, e.g. T20261127-000123"), CallerQuery),
+    params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001"), CallerQuery),
     responses(
         (status = 200, body = Ticket),
         (status = 401, body = shared::error::Problem),
@@ -258,7 +259,7 @@ pub struct Event {
 /// The ticket's events, oldest first: who did what, when, with what.
 #[utoipa::path(
     tag = "tickets",
-    params(("id" = String, Path, description = "Ticket number"), CallerQuery),
+    params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000001"), CallerQuery),
     responses(
         (status = 200, body = [Event]),
         (status = 401, body = shared::error::Problem),
