@@ -35,6 +35,7 @@ pub fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/tickets", "工单查询"),
             ("/notifications", "通知投递"),
             ("/inbound", "未匹配来信"),
+            ("/faxes", "待确认传真"),
             ("/reports", "报表"),
             ("/reports/departments", "考核报表"),
         ],

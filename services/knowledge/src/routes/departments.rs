@@ -23,6 +23,9 @@ pub struct DepartmentQuery {
     pub region: Option<String>,
     /// Part of the name, an alias or the code.
     pub q: Option<String>,
+    /// A fax number: the departments whose fax, or a liaison's, it is (in any written form:
+    /// `0871-64590534`, `+86 871 6459 0534`).
+    pub fax: Option<String>,
     #[param(minimum = 1)]
     pub page: Option<i64>,
     #[param(minimum = 1, maximum = 100)]
@@ -30,8 +33,9 @@ pub struct DepartmentQuery {
 }
 
 impl DepartmentQuery {
-    /// The region and text asked for (empty ones dropped, the text trimmed) and the page.
-    fn checked(self) -> ApiResult<(Option<String>, Option<String>, Paging)> {
+    /// The region, text and fax number asked for (empty ones dropped, the text trimmed) and
+    /// the page.
+    fn checked(self) -> ApiResult<(Option<String>, Option<String>, Option<String>, Paging)> {
         let paging = Paging::of(self.page, self.per_page)?;
         if let Some(r) = &self.region {
             check_len("region", r, 64)?;
@@ -43,7 +47,11 @@ impl DepartmentQuery {
         if let Some(t) = &text {
             check_len("q", t, 100)?;
         }
-        Ok((self.region.filter(|r| !r.is_empty()), text, paging))
+        let fax = self.fax.filter(|f| !f.trim().is_empty());
+        if let Some(f) = &fax {
+            check_len("fax", f, 40)?;
+        }
+        Ok((self.region.filter(|r| !r.is_empty()), text, fax, paging))
     }
 }
 
@@ -56,9 +64,15 @@ pub async fn list_departments(
     state: web::Data<AppState>,
     query: web::Query<DepartmentQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (region, text, paging) = query.into_inner().checked()?;
+    let (region, text, fax, paging) = query.into_inner().checked()?;
     let page = shared::db::run(&state.pool, move |conn| {
-        lookup::departments(conn, region.as_deref(), text.as_deref(), paging)
+        lookup::departments(
+            conn,
+            region.as_deref(),
+            text.as_deref(),
+            fax.as_deref(),
+            paging,
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(page))

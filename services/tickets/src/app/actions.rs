@@ -37,6 +37,21 @@ pub async fn act<F>(
 where
     F: FnOnce() -> ApiResult<ActionInput> + Send + 'static,
 {
+    act_with(state, user, id, action, move |_, _| build()).await
+}
+
+/// [`act`], with the input built in the action's transaction from the ticket as it is there
+/// (the attachments a 代回复 names); what `build` writes is undone if the action is refused.
+pub async fn act_with<F>(
+    state: &AppState,
+    user: &AuthUser,
+    id: String,
+    action: Action,
+    build: F,
+) -> ApiResult<Acted>
+where
+    F: FnOnce(&mut DbConnection, &TicketRecord) -> ApiResult<ActionInput> + Send + 'static,
+{
     user.require(TICKET_READERS)?;
     let now = state.clock.now();
     let cal = state.calendar();
@@ -48,7 +63,7 @@ where
                 .filter(|t| visible(&u, t, None))
                 .ok_or_else(|| ticket_not_found(&id))?;
             u.require(action.roles())?;
-            let input = build()?;
+            let input = build(c, &cur)?;
             let change = apply(&cur, &input, u.role, now, &cal, &rules).map_err(refusal)?;
             persist(c, &cur, &change, &u.sub, u.role, now.timestamp_millis(), None)?;
             tracing::info!(ticket = %cur.id, action = change.action, to = %change.to, "ticket changed");

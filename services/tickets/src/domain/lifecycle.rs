@@ -103,9 +103,10 @@ impl Action {
             | Action::Supervise
             | Action::Reopen
             | Action::Close
-            | Action::SetCause
-            | Action::ReplyOnBehalf => &[Role::Supervisor],
-            Action::Callback(_) => &[Role::Operator, Role::Supervisor],
+            | Action::SetCause => &[Role::Supervisor],
+            // Operators too where the centre lets them (HOTLINE_TICKETS_OPERATORS_REPLY_ON_BEHALF,
+            // checked by the use case).
+            Action::ReplyOnBehalf | Action::Callback(_) => &[Role::Operator, Role::Supervisor],
             Action::KnowledgeApplied | Action::KnowledgeRejected => &[Role::Service],
         }
     }

@@ -28,13 +28,28 @@ fn check(mail: &InboundMail) -> ApiResult<()> {
     if let Some(a) = &mail.attached_by {
         check_len("attached_by", a, 100)?;
     }
+    if let Some(f) = &mail.fax {
+        check_required("fax", f, 40)?;
+    }
     Ok(())
 }
 
-/// Records a received e-mail on the ticket: the liaison's reply (channel email) where the
+/// A received mail, with its files' bytes: larger than the usual JSON limit (up to the
+/// largest body the services read), checked.
+pub async fn read_mail(payload: web::Payload) -> ApiResult<InboundMail> {
+    let body = super::attachments::read_body(payload, shared::web::GUARD_BODY_LIMIT as u64).await?;
+    let mail: InboundMail = serde_json::from_slice(&body)
+        .map_err(|e| shared::ApiError::bad_request(format!("invalid JSON body: {e}")))?;
+    check(&mail)?;
+    Ok(mail)
+}
+
+/// Records a received e-mail on the ticket (its PDF, TIFF, PNG and JPEG files become the
+/// ticket's attachments): the liaison's reply (channel email) where the
 /// ticket's state takes one and the sender is a liaison of its department, otherwise a note
 /// (`inbound_mail` event). A mail matched automatically from anyone else is refused (409) and
-/// stays in notify's unmatched queue. The same `message_key` is recorded once.
+/// stays in notify's unmatched queue. A received fax (`fax` set, attached by a supervisor) is
+/// kept awaiting confirmation (`fax_received`). The same `message_key` is recorded once.
 #[utoipa::path(tag = "service", params(("id" = String, Path)), request_body = InboundMail,
     responses((status = 200, body = InboundRecorded), (status = 400, body = shared::error::Problem),
               (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
@@ -46,11 +61,10 @@ pub async fn inbound(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<InboundMail>,
+    payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
-    let mail = body.into_inner();
-    check(&mail)?;
+    let mail = read_mail(payload).await?;
     let recorded = app::inbound::record(&state, path.into_inner(), mail).await?;
     Ok(HttpResponse::Ok().json(recorded))
 }
