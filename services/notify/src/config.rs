@@ -427,7 +427,7 @@ impl NotifyConfig {
             }
         }
         if let Err(e) = regex::Regex::new(&n.imap_fax_number_pattern) {
-            return Err(c.error("imap_fax_number_pattern", e));
+            return Err(c.error("imap_fax_number_pattern", e.to_string()));
         }
         if n.imap_poll_secs == 0 {
             return Err(c.error("imap_poll_secs", "must be at least 1"));

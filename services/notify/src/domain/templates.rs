@@ -716,7 +716,10 @@ mod tests {
     /// as the code where it could not.
     #[test]
     fn regions_are_shown_by_name() {
-        let details = HotlineDetails::default();
+        let details = HotlineDetails {
+            hotline_name: "12345热线".into(),
+            ..HotlineDetails::default()
+        };
         let mut data = ticket_data();
         data.insert("region_name".into(), "五华区".into());
         let text = render("dispatch", DEFAULTS[1].body, &values(&data, &details)).unwrap();

@@ -100,7 +100,7 @@ fn read_page(dec: &mut Decoder<Cursor<&[u8]>>, bytes: &[u8]) -> Result<Page, Str
     if u64::from(width) * u64::from(height) > MAX_PIXELS || width == 0 || height == 0 {
         return Err(format!("a page of {width}×{height} pixels"));
     }
-    let dpi = |tag| {
+    let mut dpi = |tag| {
         dec.get_tag_f32(tag)
             .ok()
             .filter(|d| (20.0..=2400.0).contains(d))
