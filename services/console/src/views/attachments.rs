@@ -183,9 +183,10 @@ pub fn event_facts(action: &str, d: &serde_json::Value) -> Vec<(&'static str, St
 
 /// `/faxes`: the received faxes that wait for a supervisor, oldest first.
 pub fn faxes_page(items: &[ReceivedFax]) -> Markup {
+    let faxes = grouped(items);
     html! {
         section #faxes {
-            h1 { "待确认传真 " b { (items.len()) } }
+            h1 { "待确认传真 " b { (faxes.len()) } }
             p.muted {
                 "部门传真回复已自动对应到其紧急投诉。请查看传真内容，在工单页“代录部门回复”中确认为部门回复。"
                 "无法对应的传真见“未匹配来信”。"
@@ -198,15 +199,21 @@ pub fn faxes_page(items: &[ReceivedFax]) -> Markup {
                         th { "收到时间" } th { "发送方传真" } th { "工单" } th { "摘要" } th { "承办部门" } th { "传真件" } th { "处理" }
                     } }
                     tbody {
-                        @for f in items {
-                            @let a = &f.attachment;
+                        @for fax in &faxes {
+                            @let (f, a) = (fax[0], &fax[0].attachment);
                             tr {
                                 td.nowrap { (format::time(&a.created_at)) }
                                 td.nowrap { (a.fax_number.as_deref().unwrap_or("未知")) }
                                 td.nowrap { a href={ "/tickets/" (a.ticket_id) } { (a.ticket_id) } }
                                 td { (f.summary) }
                                 td { (f.department.as_deref().unwrap_or("")) }
-                                td { a href=(href(a)) target="_blank" rel="noopener" { (a.filename) } " " span.muted { (size(a.size)) } }
+                                td {
+                                    @for (i, file) in fax.iter().enumerate() {
+                                        @if i > 0 { br; }
+                                        a href=(href(&file.attachment)) target="_blank" rel="noopener" { (file.attachment.filename) }
+                                        " " span.muted { (size(file.attachment.size)) }
+                                    }
+                                }
                                 td { a.button href={ "/tickets/" (a.ticket_id) "#reply-on-behalf" } { "确认为部门回复" } }
                             }
                         }
@@ -215,6 +222,24 @@ pub fn faxes_page(items: &[ReceivedFax]) -> Markup {
             }
         }
     }
+}
+
+/// The files of one received fax together (its TIFF and the PDF made of it arrive at once).
+fn grouped(items: &[ReceivedFax]) -> Vec<Vec<&ReceivedFax>> {
+    let mut out: Vec<Vec<&ReceivedFax>> = Vec::new();
+    for f in items {
+        let a = &f.attachment;
+        match out.last_mut() {
+            Some(group)
+                if group[0].attachment.ticket_id == a.ticket_id
+                    && group[0].attachment.created_at == a.created_at =>
+            {
+                group.push(f)
+            }
+            _ => out.push(vec![f]),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
