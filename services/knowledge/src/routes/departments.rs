@@ -32,10 +32,18 @@ pub struct DepartmentQuery {
     pub per_page: Option<i64>,
 }
 
+/// A department query as checked.
+struct Checked {
+    region: Option<String>,
+    text: Option<String>,
+    fax: Option<String>,
+    paging: Paging,
+}
+
 impl DepartmentQuery {
     /// The region, text and fax number asked for (empty ones dropped, the text trimmed) and
     /// the page.
-    fn checked(self) -> ApiResult<(Option<String>, Option<String>, Option<String>, Paging)> {
+    fn checked(self) -> ApiResult<Checked> {
         let paging = Paging::of(self.page, self.per_page)?;
         if let Some(r) = &self.region {
             check_len("region", r, 64)?;
@@ -51,11 +59,16 @@ impl DepartmentQuery {
         if let Some(f) = &fax {
             check_len("fax", f, 40)?;
         }
-        Ok((self.region.filter(|r| !r.is_empty()), text, fax, paging))
+        Ok(Checked {
+            region: self.region.filter(|r| !r.is_empty()),
+            text,
+            fax,
+            paging,
+        })
     }
 }
 
-/// Departments, by region and text, a page at a time.
+/// Departments, by region and text (or whose fax number one is), a page at a time.
 #[utoipa::path(tag = "directory", params(DepartmentQuery),
     responses((status = 200, body = Page<Department>), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem)))]
 #[get("/departments")]
@@ -64,15 +77,10 @@ pub async fn list_departments(
     state: web::Data<AppState>,
     query: web::Query<DepartmentQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (region, text, fax, paging) = query.into_inner().checked()?;
+    let q = query.into_inner().checked()?;
     let page = shared::db::run(&state.pool, move |conn| {
-        lookup::departments(
-            conn,
-            region.as_deref(),
-            text.as_deref(),
-            fax.as_deref(),
-            paging,
-        )
+        let (region, text, fax) = (q.region.as_deref(), q.text.as_deref(), q.fax.as_deref());
+        lookup::departments(conn, region, text, fax, q.paging)
     })
     .await?;
     Ok(HttpResponse::Ok().json(page))
