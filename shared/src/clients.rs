@@ -7,7 +7,7 @@ use serde::de::IgnoredAny;
 
 use crate::auth::JwtKeys;
 use crate::contract::audit::AuditEvent;
-use crate::contract::inbound::{InboundMail, InboundRecorded};
+use crate::contract::inbound::{FaxRecorded, InboundMail, InboundRecorded};
 use crate::contract::knowledge::{
     ChangeRequestAccepted, ChangeRequestInput, DepartmentLookup, Revocation,
 };
@@ -32,6 +32,21 @@ impl KnowledgeClient {
             Err(ClientError::Status { status: 404, .. }) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// The codes of the departments whose fax number (or a liaison's) is `number`, compared in
+    /// the canonical phone form.
+    pub async fn departments_by_fax(&self, number: &str) -> Result<Vec<String>, ClientError> {
+        // The canonical form has digits and at most a leading `+`, which a query must escape.
+        let fax = crate::values::normalize_phone(number).replace('+', "%2B");
+        let path = format!("/api/v1/departments?fax={fax}&per_page=100");
+        let page: crate::pagination::Page<DepartmentCodeOnly> = self.0.get(&path, None).await?;
+        Ok(page.items.into_iter().map(|d| d.code).collect())
+    }
+
+    /// The regions: code and name.
+    pub async fn regions(&self) -> Result<Vec<RegionName>, ClientError> {
+        self.0.get("/api/v1/regions", None).await
     }
 
     /// Accounts whose older tokens ended since `since` (milliseconds since the epoch).
@@ -59,6 +74,19 @@ impl KnowledgeClient {
             .post("/api/v1/change-requests", request, None, Some(key))
             .await
     }
+}
+
+/// The part of a department the fax look-up reads.
+#[derive(Debug, Clone, serde::Deserialize)]
+struct DepartmentCodeOnly {
+    code: String,
+}
+
+/// A region's code and name, as the notification texts show it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct RegionName {
+    pub code: String,
+    pub name: String,
 }
 
 /// The notify service, as tickets calls it.
@@ -122,6 +150,13 @@ impl TicketsClient {
     /// A ticket's department, author and reply deadline (knowledge fills `{deadline}`).
     pub async fn ticket_due(&self, id: &str) -> Result<TicketDue, ClientError> {
         self.0.get(&format!("/api/v1/tickets/{id}"), None).await
+    }
+
+    /// Offers a received fax (`mail.fax` set) to the ticket service, which attaches it to the
+    /// one open urgent complaint of the department with that fax number; a 409 says why not.
+    pub async fn inbound_fax(&self, mail: &InboundMail) -> Result<FaxRecorded, ClientError> {
+        let key = format!("fax-{}", mail.message_key);
+        self.0.post(FaxRecorded::PATH, mail, None, Some(&key)).await
     }
 
     /// The working-day calendar.

@@ -49,6 +49,10 @@ pub enum ApiError {
     InvalidTransition(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// A body of a kind the route does not take (an attachment that is not PDF, TIFF, PNG or
+    /// JPEG by its first bytes).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// The request's body did not arrive in time.
     #[error("{0}")]
     RequestTimeout(String),
@@ -92,6 +96,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::InvalidTransition(_) => "invalid_transition",
             Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::RequestTimeout(_) => "request_timeout",
             Self::UriTooLong(_) => "uri_too_long",
             Self::HeadersTooLarge(_) => "headers_too_large",
@@ -111,6 +116,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => "Method not allowed",
             Self::InvalidTransition(_) => "Action not allowed in the current state",
             Self::PayloadTooLarge(_) => "Payload too large",
+            Self::UnsupportedMediaType(_) => "Unsupported media type",
             Self::RequestTimeout(_) => "Request timeout",
             Self::UriTooLong(_) => "URI too long",
             Self::HeadersTooLarge(_) => "Request header fields too large",
@@ -153,6 +159,7 @@ impl ResponseError for ApiError {
             Self::Conflict(_) | Self::InvalidTransition(_) => StatusCode::CONFLICT,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,

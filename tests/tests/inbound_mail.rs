@@ -412,3 +412,240 @@ async fn workbench_the_supervisor_attaches_an_unmatched_mail() {
     b.screenshot("supervisor-inbound-ticket").await;
     b.close().await;
 }
+
+// ---------------------------------------------------------------- received faxes
+
+/// The fax gateway's address in these tests (`HOTLINE_IMAP_FAX_SENDERS`).
+const GATEWAY: &str = "fax@gateway.test";
+/// `530100-rsj`'s fax number in the reference data.
+const DEPT_FAX: &str = "0871 3982 9657";
+const FAX_G3: &[u8] = include_bytes!("../../services/notify/tests/fixtures/fax-g3-two-pages.tif");
+
+/// A received fax as a fax server mails it: from the gateway, the sender's number in the
+/// subject, the fax as a TIFF attachment.
+fn fax_mail(number: &str, tiff: &[u8]) -> Vec<u8> {
+    let id = unique();
+    let data: Vec<String> = b64(tiff)
+        .as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    format!(
+        "From: HylaFAX <{GATEWAY}>\r\nTo: centre@hotline.test\r\n\
+         Subject: Facsimile received from {number}\r\nMessage-ID: <fax-{id}@gateway.test>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b{id}\r\n\r\n\
+         --b{id}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n2 pages, received 09:12\r\n\
+         --b{id}\r\nContent-Type: image/tiff\r\nContent-Transfer-Encoding: base64\r\n\
+         Content-Disposition: attachment; filename=fax{id}.tif\r\n\r\n{}\r\n--b{id}--\r\n",
+        data.join("\r\n")
+    )
+    .into_bytes()
+}
+
+fn fax_env(url: String) -> Vec<(String, String)> {
+    vec![
+        ("HOTLINE_IMAP_URL".into(), url),
+        ("HOTLINE_IMAP_POLL_SECS".into(), "1".into()),
+        ("HOTLINE_IMAP_FAX_SENDERS".into(), GATEWAY.into()),
+    ]
+}
+
+#[tokio::test]
+#[ignore = "needs Dovecot (scripts/dovecot-setup)"]
+async fn a_departments_fax_lands_on_its_urgent_complaint_for_confirmation() {
+    let (folder, url) = new_folder("fax").await;
+    let stack = Stack::start(Options {
+        env: fax_env(url),
+        ..Options::default()
+    })
+    .await;
+    let http = &stack.http;
+    let operator = stack.login_as("op-fax", "operator", None).await;
+    let supervisor = stack.login_as("sup-fax", "supervisor", None).await;
+    let created = post(
+        http,
+        &stack.t("/api/v1/tickets"),
+        &operator,
+        json!({"type": "complaint", "urgent": true, "cause": "handling",
+               "summary": "社保卡补办窗口停办", "details": "来电人称窗口无人受理。",
+               "region": "530100", "department": DEPT,
+               "caller": {"name": "赵女士", "phone": "13987650000"}}),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_string();
+    post(
+        http,
+        &stack.t(&format!("/api/v1/tickets/{id}/dispatch")),
+        &supervisor,
+        json!({"department": DEPT}),
+    )
+    .await;
+
+    // The department faxes its reply; a stranger faxes too.
+    deliver(
+        &folder,
+        &[
+            fax_mail(DEPT_FAX, FAX_G3),
+            fax_mail("0871 0000 0001", FAX_G3),
+        ],
+    )
+    .await;
+
+    // The department's lands on its urgent complaint, awaiting confirmation, with a PDF of it.
+    let waiting = eventually(60, "the fax awaiting confirmation", || async {
+        let faxes = get(http, &stack.t("/api/v1/faxes"), &supervisor).await;
+        let mine: Vec<Value> = faxes
+            .as_array()?
+            .iter()
+            .filter(|f| f["ticket_id"] == id.as_str())
+            .cloned()
+            .collect();
+        (!mine.is_empty()).then_some(mine)
+    })
+    .await;
+    assert!(
+        waiting.iter().all(|f| f["fax_number"] == "087139829657"),
+        "{waiting:?}"
+    );
+    let pdf = waiting
+        .iter()
+        .find(|f| f["content_type"] == "application/pdf")
+        .unwrap_or_else(|| panic!("no PDF of the TIFF: {waiting:?}"));
+    let bytes = http
+        .get(stack.t(&format!("/api/v1/tickets/{id}/attachments/{}", pdf["id"])))
+        .bearer_auth(&supervisor)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
+    let ticket = get(
+        http,
+        &stack.t(&format!("/api/v1/tickets/{id}")),
+        &supervisor,
+    )
+    .await;
+    assert_eq!(ticket["status"], "dispatched", "a fax waits for a person");
+
+    // The stranger's waits in the unmatched queue, saying why.
+    let notify = |p: &str| format!("{}{p}", stack.n(""));
+    let queued = eventually(60, "the stranger's fax unmatched", || async {
+        let page = get(
+            http,
+            &notify("/api/v1/inbound?status=unmatched"),
+            &supervisor,
+        )
+        .await;
+        page["items"]
+            .as_array()?
+            .iter()
+            .find(|m| m["sender"] == GATEWAY)
+            .cloned()
+    })
+    .await;
+    assert!(
+        queued["reason"]
+            .as_str()
+            .unwrap()
+            .contains("不是知识库中任何部门的传真"),
+        "{queued}"
+    );
+
+    // A supervisor confirms the fax as the department's reply (代回复 with it attached).
+    let ids: Vec<Value> = waiting.iter().map(|f| f["id"].clone()).collect();
+    let replied = post(
+        http,
+        &stack.t(&format!("/api/v1/tickets/{id}/reply-on-behalf")),
+        &supervisor,
+        json!({"channel": "fax", "replied_by": "社保中心 李科长", "body": "已恢复窗口受理。",
+               "attachments": ids}),
+    )
+    .await;
+    assert_eq!(replied["status"], "replied", "{replied}");
+    let faxes = get(http, &stack.t("/api/v1/faxes"), &supervisor).await;
+    assert!(
+        !faxes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["ticket_id"] == id.as_str()),
+        "{faxes}"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs Dovecot (scripts/dovecot-setup)"]
+async fn workbench_the_supervisor_confirms_a_received_fax_with_a_scan() {
+    let (folder, url) = new_folder("wbfax").await;
+    let env = fax_env(url);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let demo = Demo::start(&env).await;
+    let http = reqwest::Client::new();
+    let operator = demo.login("operator").await;
+    let supervisor = demo.login("supervisor").await;
+    let tickets = |p: &str| format!("http://127.0.0.1:{}{p}", demo.tickets_port);
+    let ticket = post(
+        &http,
+        &tickets("/api/v1/tickets"),
+        &operator,
+        json!({"type": "complaint", "urgent": true, "cause": "attitude",
+               "summary": "窗口人员态度恶劣", "details": "来电人称被训斥。", "region": "530100",
+               "department": DEPT, "caller": {"name": "孙先生", "phone": "13800002222"}}),
+    )
+    .await;
+    let id = ticket["id"].as_str().unwrap().to_string();
+    post(
+        &http,
+        &tickets(&format!("/api/v1/tickets/{id}/dispatch")),
+        &supervisor,
+        json!({"department": DEPT}),
+    )
+    .await;
+    deliver(&folder, &[fax_mail(DEPT_FAX, FAX_G3)]).await;
+    eventually(60, "the fax awaiting confirmation", || async {
+        let faxes = get(&http, &tickets("/api/v1/faxes"), &supervisor).await;
+        (!faxes.as_array()?.is_empty()).then_some(())
+    })
+    .await;
+
+    let b = demo.browser().await;
+    b.sign_in("supervisor").await;
+    b.goto("/faxes").await;
+    let text = b.wait_text("#faxes", &id).await;
+    assert!(
+        text.contains("窗口人员态度恶劣") && text.contains(".pdf"),
+        "{text}"
+    );
+    b.screenshot("supervisor-faxes").await;
+    b.click("#faxes a.button").await;
+    // The 代录部门回复 form is open with the fax chosen; a scan of the paper reply goes too.
+    b.wait_text("#reply-on-behalf", "有待确认传真").await;
+    let scan = std::env::temp_dir().join(format!("scan-{}.pdf", unique()));
+    std::fs::write(&scan, b"%PDF-1.4\n% a scanned reply\n%%EOF\n").unwrap();
+    b.find("#rb-scan")
+        .await
+        .send_keys(scan.to_str().unwrap())
+        .await
+        .unwrap();
+    b.fill("#rb-by", "社保中心 李科长").await;
+    b.fill("#rb-body", "已约谈当事窗口人员并向来电人致歉。")
+        .await;
+    b.screenshot("supervisor-fax-confirm").await;
+    b.click("#reply-on-behalf button[type=submit]").await;
+    b.wait_text("#ticket-status", "已回复").await;
+    let files = b.wait_text("#attachments", "已确认").await;
+    assert!(
+        files.contains(scan.file_name().unwrap().to_str().unwrap()),
+        "{files}"
+    );
+    let history = b.text("#history").await;
+    assert!(
+        history.contains("收到传真") && history.contains("随附"),
+        "{history}"
+    );
+    b.screenshot("supervisor-fax-confirmed").await;
+    b.close().await;
+    let _ = std::fs::remove_file(scan);
+}

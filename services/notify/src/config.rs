@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use shared::config::{Config, ConfigError, Secret, Variable};
+use shared::config::{Config, ConfigError, Secret, Variable, list};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -101,6 +101,11 @@ pub struct NotifyConfig {
     pub imap_max_message_bytes: u64,
     pub imap_max_attachment_bytes: u64,
     pub imap_max_attachments: usize,
+    /// The fax gateways' sender addresses: their mail is a received fax (issue 18).
+    #[serde(deserialize_with = "list")]
+    pub imap_fax_senders: Vec<String>,
+    /// Finds the sender's fax number in a received fax's subject or text (its first group).
+    pub imap_fax_number_pattern: String,
 }
 
 impl Default for NotifyConfig {
@@ -143,6 +148,8 @@ impl Default for NotifyConfig {
             imap_max_message_bytes: 25 * 1024 * 1024,
             imap_max_attachment_bytes: 10 * 1024 * 1024,
             imap_max_attachments: 20,
+            imap_fax_senders: Vec::new(),
+            imap_fax_number_pattern: crate::domain::inbound::DEFAULT_FAX_NUMBER_PATTERN.into(),
         }
     }
 }
@@ -318,6 +325,16 @@ impl NotifyConfig {
             "a received message with more attachments is dead-lettered",
             "20",
         ),
+        Variable::new(
+            "imap_fax_senders",
+            "fax gateways' sender addresses: their mail is a received fax (comma-separated)",
+            "none",
+        ),
+        Variable::new(
+            "imap_fax_number_pattern",
+            "regular expression finding the sender's fax number in a received fax's subject or text (first group)",
+            "a number after from / 来自 / 发送方",
+        ),
     ];
 
     /// The mailboxes of `imap_url` (checked by [`NotifyConfig::from_config`]).
@@ -338,6 +355,13 @@ impl NotifyConfig {
             attachment_bytes: self.imap_max_attachment_bytes,
             attachments: self.imap_max_attachments,
         }
+    }
+
+    /// How received faxes are told from other mail (the pattern was checked by
+    /// [`NotifyConfig::from_config`]).
+    pub fn fax_rules(&self) -> Result<crate::domain::inbound::FaxRules, String> {
+        crate::domain::inbound::FaxRules::new(&self.imap_fax_senders, &self.imap_fax_number_pattern)
+            .map_err(|e| format!("imap_fax_number_pattern: {e}"))
     }
 
     /// Reads the notify section of `c`; paths default to folders of `data_dir`.
@@ -401,6 +425,9 @@ impl NotifyConfig {
                     return Err(c.error("imap_url", e));
                 }
             }
+        }
+        if let Err(e) = regex::Regex::new(&n.imap_fax_number_pattern) {
+            return Err(c.error("imap_fax_number_pattern", e.to_string()));
         }
         if n.imap_poll_secs == 0 {
             return Err(c.error("imap_poll_secs", "must be at least 1"));

@@ -43,6 +43,8 @@ pub struct AppState {
     pub work: Arc<Notify>,
     /// Received mail attached by a supervisor is recorded on its ticket through this client.
     pub tickets: TicketsClient,
+    /// How received faxes are told from other mail.
+    pub fax: Arc<crate::domain::inbound::FaxRules>,
 }
 
 pub struct Application {
@@ -126,12 +128,14 @@ impl Application {
             metrics: Some(metrics.clone()),
             lease_prefix,
         };
+        let fax = Arc::new(config.fax_rules()?);
         let inbound = crate::jobs::inbound::Inbound {
             pool: pool.clone(),
             tickets: tickets.clone(),
             mailboxes: config.mailboxes(),
             poll: std::time::Duration::from_secs(config.imap_poll_secs),
             limits: config.inbound_limits(),
+            fax: fax.clone(),
             stored: Arc::new(Notify::new()),
         };
         let state = AppState {
@@ -140,6 +144,7 @@ impl Application {
             config: Arc::new(config),
             work,
             tickets,
+            fax,
         };
         let common = Common {
             json_limit: BODY_LIMIT,

@@ -89,6 +89,13 @@ pub struct TicketsSettings {
     /// earlier one is a repeat (重复件).
     #[serde(rename = "tickets_repeat_window_days")]
     pub repeat_window_days: u32,
+    /// The largest attachment a ticket keeps, in bytes (issue 18).
+    #[serde(rename = "tickets_attachment_max_bytes")]
+    pub attachment_max_bytes: u64,
+    /// Operators may record a department's reply on its behalf (代回复) and confirm received
+    /// faxes, as supervisors do.
+    #[serde(rename = "tickets_operators_reply_on_behalf")]
+    pub operators_reply_on_behalf: bool,
 }
 
 impl Default for TicketsSettings {
@@ -117,6 +124,8 @@ impl Default for TicketsSettings {
             rating_scale: "satisfied,basically_satisfied,dissatisfied".into(),
             rating_window_minutes: 30,
             repeat_window_days: 30,
+            attachment_max_bytes: 10 * 1024 * 1024,
+            operators_reply_on_behalf: false,
         }
     }
 }
@@ -233,6 +242,16 @@ impl TicketsSettings {
             "a ticket of the same caller about the same department within this many days is a repeat (重复件)",
             "30",
         ),
+        Variable::new(
+            "tickets_attachment_max_bytes",
+            "the largest attachment (scan, received fax, mail file) a ticket keeps, in bytes",
+            "10485760",
+        ),
+        Variable::new(
+            "tickets_operators_reply_on_behalf",
+            "operators may record a department's reply on its behalf (代回复) and confirm received faxes",
+            "false",
+        ),
     ];
 
     /// The working hours as written: the ticket service's own, else the common key.
@@ -273,6 +292,13 @@ pub struct IntakeRules {
     pub repeat_window_ms: i64,
 }
 
+/// What a ticket keeps as attachments, and who records replies on a department's behalf.
+#[derive(Debug, Clone)]
+pub struct AttachmentRules {
+    pub max_bytes: u64,
+    pub operators_reply_on_behalf: bool,
+}
+
 /// Timing of the background jobs.
 #[derive(Debug, Clone)]
 pub struct JobSettings {
@@ -299,6 +325,9 @@ pub struct AppState {
     pub recipients: Arc<Recipients>,
     pub jobs: Arc<JobSettings>,
     pub intake: Arc<IntakeRules>,
+    pub attachments: Arc<AttachmentRules>,
+    /// Region names by code, read from knowledge when a notification first needs one.
+    pub region_names: Arc<RwLock<std::collections::HashMap<String, String>>>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -413,6 +442,11 @@ impl Application {
             recipients: Arc::new(recipients),
             jobs: Arc::new(jobs),
             intake: Arc::new(intake),
+            attachments: Arc::new(AttachmentRules {
+                max_bytes: own.attachment_max_bytes.max(1),
+                operators_reply_on_behalf: own.operators_reply_on_behalf,
+            }),
+            region_names: Arc::default(),
             metrics: metrics.clone(),
         };
         let now = to_ms(state.clock.now());

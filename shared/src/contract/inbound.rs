@@ -25,6 +25,10 @@ pub struct InboundMail {
     /// The supervisor who attached it by hand; none when notify matched it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attached_by: Option<String>,
+    /// A received fax (a message from the fax gateway): the sender's fax number as the gateway
+    /// gave it. The ticket keeps it as a received fax reply awaiting confirmation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fax: Option<String>,
 }
 
 impl InboundMail {
@@ -34,13 +38,33 @@ impl InboundMail {
     }
 }
 
-/// An attachment of a received mail, as listed on the ticket (notify keeps the bytes).
+/// An attachment of a received mail. Posted to tickets with its bytes (`data`), which it keeps
+/// as a ticket attachment when it is a PDF, TIFF, PNG or JPEG within its size limit; listed
+/// without them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InboundAttachment {
     pub filename: String,
     pub content_type: String,
     pub size: i64,
+    /// Base64 of the bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+}
+
+/// The answer of `POST /api/v1/faxes/inbound`: the urgent complaint a received fax was
+/// attached to, for confirmation. A fax no ticket can be found for is a 409 whose detail says
+/// why (it goes to the unmatched queue).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FaxRecorded {
+    pub ticket_id: String,
+    /// False when this message was recorded on the ticket before.
+    pub recorded: bool,
+}
+
+impl FaxRecorded {
+    /// Where notify posts a received fax for matching: `POST /api/v1/faxes/inbound`.
+    pub const PATH: &str = "/api/v1/faxes/inbound";
 }
 
 /// How a received mail was recorded on the ticket.
@@ -51,6 +75,9 @@ pub enum InboundRecordedAs {
     Reply,
     /// A note on the ticket (`inbound_mail` event; the state stays).
     Note,
+    /// A received fax awaiting confirmation (`fax_received` event; the state stays until a
+    /// supervisor confirms it as the department's reply).
+    Fax,
 }
 
 /// The answer of `POST /api/v1/tickets/{id}/inbound`.

@@ -326,6 +326,41 @@ impl Api {
             tracing::warn!(service = service.label(), error = %e, "service unreachable");
             PageError::Unavailable(service.label().into())
         })?;
+        self.answer(res, user, service).await
+    }
+
+    /// A POST of a file as it is (`content_type`), answered with JSON (a ticket's attachment).
+    pub async fn upload<T: DeserializeOwned>(
+        &self,
+        user: &User,
+        service: Service,
+        path: &str,
+        content_type: &str,
+        body: actix_web::web::Bytes,
+    ) -> Result<T, PageError> {
+        let mut req = self
+            .http
+            .post(self.url(service, path))
+            .bearer_auth(&user.token)
+            .header("content-type", content_type)
+            .body(body);
+        if !user.address.is_empty() {
+            req = req.header("x-forwarded-for", &user.address);
+        }
+        let res = req.send().await.map_err(|e| {
+            tracing::warn!(service = service.label(), error = %e, "service unreachable");
+            PageError::Unavailable(service.label().into())
+        })?;
+        self.answer(res, user, service).await
+    }
+
+    /// A service's answer: the JSON of a 2xx, otherwise the error the person reads.
+    async fn answer<T: DeserializeOwned>(
+        &self,
+        res: reqwest::Response,
+        user: &User,
+        service: Service,
+    ) -> Result<T, PageError> {
         let status = res.status().as_u16();
         if (200..300).contains(&status) {
             let bytes = res

@@ -86,7 +86,28 @@ pub async fn csrf(
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| same(v, &user.csrf));
-    if !header_ok {
+    // A multipart form (a file upload) carries the token in its address: the body is a file
+    // this check does not read.
+    let multipart = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart && !header_ok {
+        let query_ok = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf"))
+            .is_some_and(|(_, v)| same(&v, &user.csrf));
+        if !query_ok {
+            tracing::warn!(
+                path = req.path(),
+                "upload without a valid CSRF token refused"
+            );
+            let (http, _) = req.into_parts();
+            let res = HttpResponse::from_error(actix_web::Error::from(PageError::Csrf));
+            return Ok(ServiceResponse::new(http, res));
+        }
+    } else if !header_ok {
         let body = req.extract::<web::Bytes>().await?;
         let form_ok = body.len() <= FORM_LIMIT
             && serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)

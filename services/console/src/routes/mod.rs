@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod attachments;
 pub mod auth;
 pub mod calls;
 pub mod home;
@@ -23,6 +24,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .configure(auth::register)
         .configure(home::register)
         .configure(operator::register)
+        // Before the tickets' `/tickets/{id}/{action}`, which would take `on-behalf` too.
+        .configure(attachments::register)
         .configure(tickets::register)
         .configure(knowledge::register)
         .configure(supervisor::register)

@@ -176,6 +176,15 @@ async fn ticket(
             &caller,
         )
         .await?;
+    // The files are a nicety beside the ticket: the page stands without them.
+    let attachments: Vec<crate::views::attachments::Attachment> = api
+        .get(
+            &user,
+            Service::Tickets,
+            &format!("/api/v1/tickets/{id}/attachments"),
+        )
+        .await
+        .unwrap_or_default();
     let unexpected = |_| PageError::Unavailable(Service::Tickets.label().into());
     let extension: ExtensionOf = serde_json::from_value(raw.clone()).unwrap_or_default();
     let t: Ticket = serde_json::from_value(raw).map_err(unexpected)?;
@@ -200,6 +209,7 @@ async fn ticket(
         regions: &regions,
         done: query.done.as_deref(),
         now: Utc::now(),
+        attachments: &attachments,
     };
     Ok(html(layout::page(
         &user,

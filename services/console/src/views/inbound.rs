@@ -46,6 +46,7 @@ pub fn outcome_text(m: &Inbound) -> String {
     match (m.status.as_str(), &m.ticket_id) {
         ("attached", Some(t)) => match m.recorded_as.as_deref() {
             Some("reply") => format!("已作为联络员回复记入工单 {t}"),
+            Some("fax") => format!("已作为待确认传真记入工单 {t}"),
             _ => format!("已作为备注记入工单 {t}"),
         },
         ("dismissed", _) => "已忽略".into(),

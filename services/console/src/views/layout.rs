@@ -36,6 +36,7 @@ pub fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/notifications", "通知投递"),
             ("/inbound", "未匹配来信"),
             ("/routing", "分派规则"),
+            ("/faxes", "待确认传真"),
             ("/reports", "报表"),
             ("/reports/departments", "考核报表"),
         ],

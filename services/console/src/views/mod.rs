@@ -1,6 +1,7 @@
 //! Page templates (maud): plain functions from data to HTML, unit-tested without a server.
 
 pub mod admin;
+pub mod attachments;
 pub mod audit;
 pub mod calls;
 pub mod format;

@@ -10,7 +10,7 @@ use shared::auth::Role;
 use crate::api::types::{Event, Page, Ticket};
 use crate::session::{User, role_label};
 use crate::views::layout::csrf_field;
-use crate::views::{format, picker};
+use crate::views::{attachments, format, picker};
 
 /// Parts of the services' answers only these screens read.
 pub mod api_types {
@@ -342,6 +342,8 @@ pub struct TicketView<'a> {
     /// The action just done (`?done=`), for the success message.
     pub done: Option<&'a str>,
     pub now: DateTime<Utc>,
+    /// The ticket's files (issue 18).
+    pub attachments: &'a [attachments::Attachment],
 }
 
 /// The message after an action.
@@ -366,6 +368,7 @@ pub fn done_message(action: &str) -> Option<&'static str> {
         "cohandlers" => "已添加协办部门，并通知其信息联络员。",
         "cohandler-reply" => "协办意见已提交，由主办部门汇总答复。",
         "merge" => "已合并到原工单，本工单办结。",
+        "attachment" => "已上传附件。",
         _ => return None,
     })
 }
@@ -384,6 +387,8 @@ fn event_label(action: &str) -> &'static str {
         "cohandler_reply" => "协办意见",
         "merged" => "合并到原工单",
         "merged_in" => "并入重复件",
+        "fax_received" => "收到传真",
+        "attachment_added" => "上传附件",
         other => format::action_label(other),
     }
 }
@@ -523,6 +528,7 @@ fn event_facts(e: &Event) -> Vec<(&'static str, String)> {
         let by = text("replied_by").unwrap_or_default();
         out.push(("代录", format!("部门以{how}答复（{by}），由中心代为录入")));
     }
+    out.extend(attachments::event_facts(&e.action, d));
     if let Some(s) = text("satisfaction") {
         out.push(("评价", format::satisfaction_label(&s).to_string()));
     }
@@ -881,21 +887,7 @@ fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
             }
         }
         @if matches!(s, "dispatched" | "accepted") && t.kind != "no_info" {
-            (folded(id, user, "reply-on-behalf", "代录部门回复", html! {
-                p.muted { "部门以传真、电话或书面方式答复时，由中心代为录入；办理记录注明录入人和答复人。" }
-                label for="rb-channel" { "答复方式" }
-                select #rb-channel name="channel" required {
-                    option value="fax" { "传真" }
-                    option value="phone" { "电话" }
-                    option value="paper" { "书面" }
-                    option value="email" { "电子邮件" }
-                }
-                label for="rb-by" { "答复人（姓名、职务）" }
-                input #rb-by type="text" name="replied_by" required maxlength="100";
-                label for="rb-body" { "答复内容" }
-                textarea #rb-body name="body" required maxlength="4000" rows="4" {}
-                div.actions { button type="submit" { "录入回复" } }
-            }))
+            (attachments::reply_on_behalf_form(id, v.attachments, user))
         }
         @if s == "replied" && t.kind != "no_info" { (callback_form(t, user)) }
         @if s != "closed" {
@@ -1105,6 +1097,7 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
                     }
                 }
                 (cohandlers_card(t, user))
+                (attachments::section(&t.id, &t.status, v.attachments, user))
                 section.card {
                     h2 { "办理记录" }
                     (history(v.events))
@@ -1190,6 +1183,7 @@ mod tests {
             regions: &NO_REGIONS,
             done: None,
             now: now(),
+            attachments: &[],
         }
     }
 

@@ -23,8 +23,13 @@ pub fn departments(
     conn: &mut DbConnection,
     region: Option<&str>,
     text: Option<&str>,
+    fax: Option<&str>,
     paging: Paging,
 ) -> Result<Page<Department>, ApiError> {
+    let codes = match fax {
+        Some(number) => Some(with_fax(conn, number)?),
+        None => None,
+    };
     let regions = match region {
         Some(code) => {
             let all = kb::load_regions(conn)?;
@@ -38,11 +43,26 @@ pub fn departments(
     let (items, total) = kb::list_departments(
         conn,
         regions.as_deref(),
+        codes.as_deref(),
         text,
         paging.offset(),
         paging.per_page,
     )?;
     Ok(Page::new(items, total, paging))
+}
+
+/// The departments whose fax number, or a liaison's, is `number`. A received fax names its
+/// sender's number in whatever form the gateway writes: numbers are compared in the one
+/// canonical form.
+fn with_fax(conn: &mut DbConnection, number: &str) -> Result<Vec<String>, ApiError> {
+    let wanted = shared::values::normalize_phone(number);
+    let mut codes: Vec<String> = Vec::new();
+    for (code, fax) in kb::fax_numbers(conn)? {
+        if shared::values::normalize_phone(&fax) == wanted && !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    Ok(codes)
 }
 
 /// A department named by its successor record: enough to transfer a caller.

@@ -432,6 +432,7 @@ fn like_pattern(q: &str) -> String {
 pub fn list_departments(
     conn: &mut DbConnection,
     regions: Option<&[String]>,
+    codes: Option<&[String]>,
     q: Option<&str>,
     offset: i64,
     limit: i64,
@@ -440,6 +441,9 @@ pub fn list_departments(
         let mut query = departments::table.into_boxed();
         if let Some(r) = regions {
             query = query.filter(departments::region.eq_any(r.to_vec()));
+        }
+        if let Some(c) = codes {
+            query = query.filter(departments::code.eq_any(c.to_vec()));
         }
         if let Some(q) = q {
             let p = like_pattern(q);
@@ -461,6 +465,21 @@ pub fn list_departments(
         .limit(limit)
         .load(conn)?;
     Ok((records(rows, DepartmentRow::into_domain)?, total))
+}
+
+/// Every fax number on record with its department: the departments' own and their liaisons'.
+pub fn fax_numbers(conn: &mut DbConnection) -> DbResult<Vec<(String, String)>> {
+    let mut all: Vec<(String, String)> = departments::table
+        .filter(departments::fax.is_not_null())
+        .select((departments::code, departments::fax.assume_not_null()))
+        .load(conn)?;
+    all.extend(
+        liaisons::table
+            .filter(liaisons::fax.ne(""))
+            .select((liaisons::department, liaisons::fax))
+            .load::<(String, String)>(conn)?,
+    );
+    Ok(all)
 }
 
 /// A page of FAQ entries, optionally of one department and in one state.

@@ -23,15 +23,27 @@ pub struct DepartmentQuery {
     pub region: Option<String>,
     /// Part of the name, an alias or the code.
     pub q: Option<String>,
+    /// A fax number: the departments whose fax, or a liaison's, it is (in any written form:
+    /// `0871-64590534`, `+86 871 6459 0534`).
+    pub fax: Option<String>,
     #[param(minimum = 1)]
     pub page: Option<i64>,
     #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
+/// A department query as checked.
+struct Checked {
+    region: Option<String>,
+    text: Option<String>,
+    fax: Option<String>,
+    paging: Paging,
+}
+
 impl DepartmentQuery {
-    /// The region and text asked for (empty ones dropped, the text trimmed) and the page.
-    fn checked(self) -> ApiResult<(Option<String>, Option<String>, Paging)> {
+    /// The region, text and fax number asked for (empty ones dropped, the text trimmed) and
+    /// the page.
+    fn checked(self) -> ApiResult<Checked> {
         let paging = Paging::of(self.page, self.per_page)?;
         if let Some(r) = &self.region {
             check_len("region", r, 64)?;
@@ -43,11 +55,20 @@ impl DepartmentQuery {
         if let Some(t) = &text {
             check_len("q", t, 100)?;
         }
-        Ok((self.region.filter(|r| !r.is_empty()), text, paging))
+        let fax = self.fax.filter(|f| !f.trim().is_empty());
+        if let Some(f) = &fax {
+            check_len("fax", f, 40)?;
+        }
+        Ok(Checked {
+            region: self.region.filter(|r| !r.is_empty()),
+            text,
+            fax,
+            paging,
+        })
     }
 }
 
-/// Departments, by region and text, a page at a time.
+/// Departments, by region and text (or whose fax number one is), a page at a time.
 #[utoipa::path(tag = "directory", params(DepartmentQuery),
     responses((status = 200, body = Page<Department>), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem)))]
 #[get("/departments")]
@@ -56,9 +77,10 @@ pub async fn list_departments(
     state: web::Data<AppState>,
     query: web::Query<DepartmentQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (region, text, paging) = query.into_inner().checked()?;
+    let q = query.into_inner().checked()?;
     let page = shared::db::run(&state.pool, move |conn| {
-        lookup::departments(conn, region.as_deref(), text.as_deref(), paging)
+        let (region, text, fax) = (q.region.as_deref(), q.text.as_deref(), q.fax.as_deref());
+        lookup::departments(conn, region, text, fax, q.paging)
     })
     .await?;
     Ok(HttpResponse::Ok().json(page))

@@ -124,6 +124,24 @@ async fn list_filters_by_region_and_text_and_pages() {
     )
     .await; // 版纳
     assert_eq!(alias["items"][0]["code"], "532800-zfb");
+    // A received fax's number, in the form a fax gateway writes it (issue 18).
+    let fax = json(
+        app.get(
+            "/api/v1/departments?fax=%2B86%20871%206320%200000",
+            Some(&t),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(fax["total"], 1, "{fax}");
+    assert_eq!(fax["items"][0]["code"], "530100-rsj");
+    let stranger = json(
+        app.get("/api/v1/departments?fax=0871-1", Some(&t)).await,
+        200,
+    )
+    .await;
+    assert_eq!(stranger["total"], 0);
     let none = json(app.get("/api/v1/departments?q=%25", Some(&t)).await, 200).await;
     assert_eq!(none["total"], 0, "LIKE wildcards are literal");
     let p2 = json(

@@ -21,7 +21,7 @@ use utoipa::ToSchema;
 
 use crate::db::inbound::{self as store, InboundRow};
 use crate::domain::inbound::{
-    KeptAttachment, Limits, Match, ReadMail, excerpt, match_ticket, our_notifications,
+    FaxRules, KeptAttachment, Limits, Match, ReadMail, excerpt, match_ticket, our_notifications,
     ticket_numbers, trim_reply,
 };
 use crate::domain::{backoff_ms, new_id};
@@ -71,8 +71,39 @@ fn listed(kept: &[KeptAttachment]) -> Vec<InboundAttachment> {
             filename: a.filename.clone(),
             content_type: a.content_type.clone(),
             size: a.size,
+            data: None,
         })
         .collect()
+}
+
+/// The files as posted to the ticket service, with their bytes; a received fax's TIFF pages
+/// also as one PDF, to be read in a browser.
+fn posted(kept: Vec<KeptAttachment>, fax: bool) -> Vec<InboundAttachment> {
+    let mut out = Vec::with_capacity(kept.len());
+    for a in kept {
+        if fax && let Some(pdf) = crate::fax::received::pdf_of_tiff_base64(&a.data) {
+            out.push(pdf_of(&a.filename, pdf));
+        }
+        out.push(InboundAttachment {
+            filename: a.filename,
+            content_type: a.content_type,
+            size: a.size,
+            data: Some(a.data),
+        });
+    }
+    out
+}
+
+/// The PDF made of TIFF `filename`.
+fn pdf_of(filename: &str, pdf: Vec<u8>) -> InboundAttachment {
+    use base64::Engine as _;
+    let stem = filename.rsplit_once('.').map_or(filename, |(stem, _)| stem);
+    InboundAttachment {
+        filename: format!("{stem}.pdf"),
+        content_type: "application/pdf".into(),
+        size: i64::try_from(pdf.len()).unwrap_or(i64::MAX),
+        data: Some(base64::engine::general_purpose::STANDARD.encode(pdf)),
+    }
 }
 
 pub fn view(row: &InboundRow) -> InboundView {
@@ -241,13 +272,22 @@ const MATCH_LEASE_MS: i64 = 120_000;
 /// How a message's matching ended, for the matcher's log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Matched {
-    Recorded { ticket: String, as_reply: bool },
+    /// Recorded on `ticket` as a `reply`, a `note` or a received `fax`.
+    Recorded {
+        ticket: String,
+        as_: &'static str,
+    },
     Unmatched(String),
     Later(String),
 }
 
 /// Matches up to `limit` new messages and records each on its ticket; how many it took.
-pub async fn match_new(pool: &DbPool, tickets: &TicketsClient, limit: i64) -> ApiResult<usize> {
+pub async fn match_new(
+    pool: &DbPool,
+    tickets: &TicketsClient,
+    fax: &FaxRules,
+    limit: i64,
+) -> ApiResult<usize> {
     let now = now_ms();
     let rows = shared::db::run(pool, move |c| {
         Ok(write_tx(c, |c| {
@@ -258,7 +298,7 @@ pub async fn match_new(pool: &DbPool, tickets: &TicketsClient, limit: i64) -> Ap
     let n = rows.len();
     for row in rows {
         let id = row.id.clone();
-        match match_one(pool, tickets, row).await {
+        match match_one(pool, tickets, fax, row).await {
             Ok(m) => tracing::info!(message = %id, outcome = ?m, "received message matched"),
             Err(e) => tracing::warn!(message = %id, error = %e, "cannot match a received message"),
         }
@@ -266,7 +306,9 @@ pub async fn match_new(pool: &DbPool, tickets: &TicketsClient, limit: i64) -> Ap
     Ok(n)
 }
 
-fn mail_of(row: &InboundRow, attached_by: Option<String>) -> InboundMail {
+/// The message as posted to the ticket service, with its files; `fax`: the sender's number of
+/// a received fax.
+fn mail_of(row: &InboundRow, attached_by: Option<String>, fax: Option<String>) -> InboundMail {
     InboundMail {
         message_key: row.id.clone(),
         from: row.sender.clone(),
@@ -274,8 +316,9 @@ fn mail_of(row: &InboundRow, attached_by: Option<String>) -> InboundMail {
         subject: row.subject.chars().take(1000).collect(),
         text: trim_reply(&row.body).chars().take(20_000).collect(),
         received_at: from_ms(row.received_at),
-        attachments: listed(&attachments_of(row)),
+        attachments: posted(attachments_of(row), fax.is_some()),
         attached_by,
+        fax: fax.map(|n| n.chars().take(40).collect()),
     }
 }
 
@@ -283,10 +326,57 @@ fn recorded_as(r: InboundRecordedAs) -> &'static str {
     match r {
         InboundRecordedAs::Reply => "reply",
         InboundRecordedAs::Note => "note",
+        InboundRecordedAs::Fax => "fax",
     }
 }
 
-async fn match_one(pool: &DbPool, tickets: &TicketsClient, row: InboundRow) -> ApiResult<Matched> {
+/// The detail of a refusal's problem+json, else the whole answer.
+fn refusal_detail(e: &ClientError) -> String {
+    match e {
+        ClientError::Status { body, .. } => serde_json::from_str::<serde_json::Value>(body)
+            .ok()
+            .and_then(|p| p.get("detail")?.as_str().map(str::to_string))
+            .unwrap_or_else(|| body.clone()),
+        other => other.to_string(),
+    }
+}
+
+/// A received fax offered to the ticket service, which finds the urgent complaint it answers.
+async fn match_fax(tickets: &TicketsClient, row: &InboundRow, number: Option<String>) -> Matched {
+    let Some(number) = number else {
+        return Matched::Unmatched("传真网关来信中未找到发送方传真号码".into());
+    };
+    match tickets.inbound_fax(&mail_of(row, None, Some(number))).await {
+        Ok(r) => Matched::Recorded {
+            ticket: r.ticket_id,
+            as_: "fax",
+        },
+        Err(e) if e.is_refusal() => Matched::Unmatched(refusal_detail(&e)),
+        Err(e) => Matched::Later(e.to_string()),
+    }
+}
+
+async fn match_one(
+    pool: &DbPool,
+    tickets: &TicketsClient,
+    fax: &FaxRules,
+    row: InboundRow,
+) -> ApiResult<Matched> {
+    let outcome = match fax.fax(&row.sender, &row.subject, &row.body) {
+        Some(number) => match_fax(tickets, &row, number).await,
+        None => match_mail(pool, tickets, &row).await?,
+    };
+    settle_match(pool, &row, &outcome).await?;
+    Ok(outcome)
+}
+
+/// A mail matched by the mails it answers, else the ticket number in its subject, and offered
+/// to that ticket.
+async fn match_mail(
+    pool: &DbPool,
+    tickets: &TicketsClient,
+    row: &InboundRow,
+) -> ApiResult<Matched> {
     let replied: Vec<String> = row.refs.split_whitespace().map(str::to_string).collect();
     let ours = our_notifications(&replied);
     let replied_tickets = shared::db::run(pool, move |c| {
@@ -295,10 +385,10 @@ async fn match_one(pool: &DbPool, tickets: &TicketsClient, row: InboundRow) -> A
     .await?;
     let outcome = match match_ticket(&replied_tickets, &ticket_numbers(&row.subject)) {
         Match::Unmatched(reason) => Matched::Unmatched(reason),
-        Match::Ticket(ticket) => match tickets.inbound(&ticket, &mail_of(&row, None)).await {
+        Match::Ticket(ticket) => match tickets.inbound(&ticket, &mail_of(row, None, None)).await {
             Ok(r) => Matched::Recorded {
                 ticket,
-                as_reply: r.recorded_as == InboundRecordedAs::Reply,
+                as_: recorded_as(r.recorded_as),
             },
             Err(ClientError::Status { status: 404, .. }) => {
                 Matched::Unmatched(format!("没有工单 {ticket}"))
@@ -312,13 +402,18 @@ async fn match_one(pool: &DbPool, tickets: &TicketsClient, row: InboundRow) -> A
             Err(e) => Matched::Later(e.to_string()),
         },
     };
+    Ok(outcome)
+}
+
+/// Writes how matching `row` ended: matched, unmatched, or tried again later.
+async fn settle_match(pool: &DbPool, row: &InboundRow, outcome: &Matched) -> ApiResult<()> {
     let now = now_ms();
     let id = row.id.clone();
+    let attempts = row.attempts;
     let stored = outcome.clone();
     shared::db::run(pool, move |c| {
         match &stored {
-            Matched::Recorded { ticket, as_reply } => {
-                let as_ = if *as_reply { "reply" } else { "note" };
+            Matched::Recorded { ticket, as_ } => {
                 store::settle(
                     c,
                     &id,
@@ -345,15 +440,14 @@ async fn match_one(pool: &DbPool, tickets: &TicketsClient, row: InboundRow) -> A
                 )?;
             }
             Matched::Later(reason) => {
-                let wait = backoff_ms(row.attempts + 1, 2_000, 300_000, rand::random());
+                let wait = backoff_ms(attempts + 1, 2_000, 300_000, rand::random());
                 let next = now + i64::try_from(wait).unwrap_or(300_000);
                 store::retry_at(c, &id, reason, next, now)?;
             }
         }
         Ok(())
     })
-    .await?;
-    Ok(outcome)
+    .await
 }
 
 /// Received messages of one status (all when none), newest first.
@@ -388,13 +482,19 @@ async fn unmatched(pool: &DbPool, id: String) -> ApiResult<InboundRow> {
 pub async fn attach(
     pool: &DbPool,
     tickets: &TicketsClient,
+    fax: &FaxRules,
     id: String,
     ticket: String,
     user: &AuthUser,
 ) -> ApiResult<InboundRow> {
     let row = unmatched(pool, id.clone()).await?;
+    // A received fax stays one: kept on the ticket awaiting confirmation, its number unknown
+    // when the gateway did not give it.
+    let number = fax
+        .fax(&row.sender, &row.subject, &row.body)
+        .map(|n| n.unwrap_or_else(|| "unknown".into()));
     let recorded = match tickets
-        .inbound(&ticket, &mail_of(&row, Some(user.sub.clone())))
+        .inbound(&ticket, &mail_of(&row, Some(user.sub.clone()), number))
         .await
     {
         Ok(r) => r,

@@ -61,6 +61,7 @@ const TICKET: &[&str] = &[
     "summary",
     "details",
     "region",
+    "region_name",
     "department",
     "department_name",
     "due_at",
@@ -73,7 +74,7 @@ pub static DEFAULTS: [Seed; 12] = [
         body: "{{ department_name }}联络员：\n\n\
          {{ hotline_name }}收到一件紧急{{ type }}，请立即核实处理，并于 {{ due_at }} 前回复。\n\n\
          工单编号：{{ ticket_id }}\n\
-         所属地区：{{ region }}\n\
+         所属地区：{{ region_name }}\n\
          承办部门：{{ department_name }}\n\
          事项摘要：{{ summary }}\n\n\
          详细内容：\n{{ details }}\n\n\
@@ -88,7 +89,7 @@ pub static DEFAULTS: [Seed; 12] = [
         body: "{{ department_name }}联络员：\n\n\
          现将以下{{ type }}转交贵单位办理，请于 {{ due_at }} 前办结并回复。\n\n\
          工单编号：{{ ticket_id }}\n\
-         所属地区：{{ region }}\n\
+         所属地区：{{ region_name }}\n\
          事项摘要：{{ summary }}\n\n\
          详细内容：\n{{ details }}\n\n\
          {{ hotline_name }}",
@@ -100,7 +101,7 @@ pub static DEFAULTS: [Seed; 12] = [
         body: "政府办联络员：\n\n\
          热线接到群众咨询，知识库中暂无相关信息，请协助核实并补充。\n\n\
          工单编号：{{ ticket_id }}\n\
-         所属地区：{{ region }}\n\
+         所属地区：{{ region_name }}\n\
          咨询问题：{{ query }}\n\
          事项摘要：{{ summary }}\n\n\
          请于 {{ due_at }} 前回复，以便更新知识库。\n\n\
@@ -134,7 +135,7 @@ pub static DEFAULTS: [Seed; 12] = [
          工单编号：{{ ticket_id }}\n\
          类型：{{ type }}\n\
          承办部门：{{ department_name }}\n\
-         所属地区：{{ region }}\n\
+         所属地区：{{ region_name }}\n\
          事项摘要：{{ summary }}\n\n\
          {{ hotline_name }}",
         extra: &[],
@@ -160,7 +161,7 @@ pub static DEFAULTS: [Seed; 12] = [
          刚受理一件紧急{{ type }}，尚未派单，请立即登录热线工作平台派单。\
          如无人派单，系统将按话务员所填部门自动派单。\n\n\
          工单编号：{{ ticket_id }}\n\
-         所属地区：{{ region }}\n\
+         所属地区：{{ region_name }}\n\
          话务员所填部门：{{ department_name }}\n\
          事项摘要：{{ summary }}\n\
          办理时限：{{ due_at }}\n\n\
@@ -479,7 +480,7 @@ fn describe(e: &minijinja::Error) -> String {
 
 /// The values a template sees: the request's `data` as text (a `null` is no value), plus the
 /// hotline's own details and conveniences (`department_name` falls back to `department`,
-/// `type` gets a Chinese label).
+/// `region_name` to `region`, `type` gets a Chinese label).
 pub fn values(
     data: &BTreeMap<String, serde_json::Value>,
     details: &HotlineDetails,
@@ -498,10 +499,13 @@ pub fn values(
             v.entry(key.into()).or_insert_with(|| detail.clone());
         }
     }
-    if v.get("department_name").is_none_or(|s| s.is_empty())
-        && let Some(dept) = v.get("department").cloned()
-    {
-        v.insert("department_name".into(), dept);
+    // Names where the ticket service could say them, else the codes.
+    for (name, code) in [("department_name", "department"), ("region_name", "region")] {
+        if v.get(name).is_none_or(|s| s.is_empty())
+            && let Some(c) = v.get(code).cloned()
+        {
+            v.insert(name.into(), c);
+        }
     }
     if let Some(t) = v.get("type").cloned() {
         let label = match t.as_str() {
@@ -706,6 +710,23 @@ mod tests {
             "{sms}"
         );
         assert_eq!(super::super::sms::segments(&sms), 2, "{sms}");
+    }
+
+    /// Region codes read as names (所属地区：五华区) where the ticket service named them, and
+    /// as the code where it could not.
+    #[test]
+    fn regions_are_shown_by_name() {
+        let details = HotlineDetails {
+            hotline_name: "12345热线".into(),
+            ..HotlineDetails::default()
+        };
+        let mut data = ticket_data();
+        data.insert("region_name".into(), "五华区".into());
+        let text = render("dispatch", DEFAULTS[1].body, &values(&data, &details)).unwrap();
+        assert!(text.contains("所属地区：五华区\n"), "{text}");
+        data.remove("region_name");
+        let text = render("dispatch", DEFAULTS[1].body, &values(&data, &details)).unwrap();
+        assert!(text.contains("所属地区：530102\n"), "{text}");
     }
 
     /// What the ticket service sends (`tickets::domain::notifications::ticket_data`, plus

@@ -2,6 +2,7 @@
 
 pub mod hylafax;
 pub mod pdf;
+pub mod received;
 
 use std::path::PathBuf;
 use std::time::Duration;

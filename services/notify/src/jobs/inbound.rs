@@ -13,7 +13,7 @@ use shared::db::DbPool;
 use tokio::sync::Notify;
 
 use crate::app::inbound::{self as app, Origin, Stored};
-use crate::domain::inbound::Limits;
+use crate::domain::inbound::{FaxRules, Limits};
 use crate::imap::{self, ImapError, MailboxUrl};
 
 /// What the inbound tasks of one replica share.
@@ -24,6 +24,8 @@ pub struct Inbound {
     pub mailboxes: Vec<MailboxUrl>,
     pub poll: Duration,
     pub limits: Limits,
+    /// How received faxes are told from other mail.
+    pub fax: Arc<FaxRules>,
     /// Poked when a message is stored, so the matcher starts at once.
     pub stored: Arc<Notify>,
 }
@@ -72,7 +74,7 @@ impl Inbound {
 
     async fn match_loop(self) {
         loop {
-            match app::match_new(&self.pool, &self.tickets, 20).await {
+            match app::match_new(&self.pool, &self.tickets, &self.fax, 20).await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "cannot match received mail"),

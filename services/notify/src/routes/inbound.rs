@@ -103,7 +103,7 @@ pub async fn attach(
     }
     let id = id.into_inner();
     shared::web::check_len("id", &id, 64)?;
-    let row = app::attach(&state.pool, &state.tickets, id, ticket, &user).await?;
+    let row = app::attach(&state.pool, &state.tickets, &state.fax, id, ticket, &user).await?;
     Ok(HttpResponse::Ok().json(app::view(&row)))
 }
 

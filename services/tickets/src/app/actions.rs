@@ -37,11 +37,12 @@ pub async fn act<F>(
 where
     F: FnOnce() -> ApiResult<ActionInput> + Send + 'static,
 {
-    act_with(state, user, id, action, move |_| build(), |_, _, _| Ok(())).await
+    act_with(state, user, id, action, move |_, _| build(), |_, _, _| Ok(())).await
 }
 
-/// [`act`], where the input may depend on the ticket as it is (`build` sees it), and `also`
-/// writes what else the action changes, in the same transaction (it may still refuse).
+/// [`act`], with the input built in the action's transaction from the ticket as it is there
+/// (the attachments a 代回复 names, a co-handler's own department), and `also` writing what
+/// else the action changes; what either writes is undone if the action is refused.
 pub async fn act_with<F, A>(
     state: &AppState,
     user: &AuthUser,
@@ -51,7 +52,7 @@ pub async fn act_with<F, A>(
     also: A,
 ) -> ApiResult<Acted>
 where
-    F: FnOnce(&TicketRecord) -> ApiResult<ActionInput> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &TicketRecord) -> ApiResult<ActionInput> + Send + 'static,
     A: FnOnce(&mut DbConnection, &Change, i64) -> ApiResult<()> + Send + 'static,
 {
     user.require(TICKET_READERS)?;
@@ -66,7 +67,7 @@ where
                 .ok_or_else(|| ticket_not_found(&id))?;
             u.require(action.roles())?;
             lead_only(&u, &cur, action)?;
-            let input = build(&cur)?;
+            let input = build(c, &cur)?;
             let change = apply(&cur, &input, u.role, now, &cal, &rules).map_err(refusal)?;
             persist(c, &cur, &change, &u.sub, u.role, now.timestamp_millis(), None)?;
             also(c, &change, now.timestamp_millis())?;

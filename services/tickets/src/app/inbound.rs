@@ -14,11 +14,19 @@ use super::ticket_not_found;
 use crate::db;
 use crate::domain::ReplyChannel;
 use crate::domain::action::{ActionInput, apply};
+use crate::domain::attachments::Source;
 use crate::startup::AppState;
 
 /// Records `mail` on ticket `id`. 404: no such ticket; 409: matched automatically but not from
 /// a liaison of the ticket's department; 503: knowledge cannot say who the liaisons are.
 pub async fn record(state: &AppState, id: String, mail: InboundMail) -> ApiResult<InboundRecorded> {
+    if mail.fax.is_some() {
+        let fax = super::attachments::record_fax_on(state, id, mail).await?;
+        return Ok(InboundRecorded {
+            recorded_as: InboundRecordedAs::Fax,
+            recorded: fax.recorded,
+        });
+    }
     let lookup = id.clone();
     let ticket = shared::db::run(&state.pool, move |c| Ok(db::tickets::find(c, &lookup)?))
         .await?
@@ -40,20 +48,11 @@ pub async fn record(state: &AppState, id: String, mail: InboundMail) -> ApiResul
         Some(who) => (who.clone(), Role::Supervisor),
         None => (format!("mail:{}", mail.from), Role::Service),
     };
+    let st = state.clone();
     shared::db::run(&state.pool, move |conn| {
         db::write_tx(conn, |c| {
             let cur = db::tickets::find(c, &id)?.ok_or_else(|| ticket_not_found(&id))?;
             let dedup = format!("inbound:{}", mail.message_key);
-            let source = json!({
-                "message_key": mail.message_key,
-                "from": mail.from,
-                "from_name": mail.from_name,
-                "liaison": liaison,
-                "subject": mail.subject,
-                "received_at": mail.received_at,
-                "attachments": mail.attachments,
-                "attached_by": mail.attached_by,
-            });
             if let Some(action) = db::events::dedup_action(c, &dedup)? {
                 let as_reply = action == "reply";
                 return Ok(InboundRecorded {
@@ -65,6 +64,25 @@ pub async fn record(state: &AppState, id: String, mail: InboundMail) -> ApiResul
                     recorded: false,
                 });
             }
+            // The files the ticket keeps (named by their attachment ids in the listing).
+            let files = super::attachments::keep_received(
+                c,
+                &st,
+                &cur.id,
+                &mail,
+                Source::Mail,
+                now.timestamp_millis(),
+            )?;
+            let source = json!({
+                "message_key": mail.message_key,
+                "from": mail.from,
+                "from_name": mail.from_name,
+                "liaison": liaison,
+                "subject": mail.subject,
+                "received_at": mail.received_at,
+                "attachments": files,
+                "attached_by": mail.attached_by,
+            });
             // The liaison's reply when the lifecycle takes one from a liaison now.
             if liaison.is_some() {
                 let input = ActionInput::Reply {

@@ -6,6 +6,7 @@ use shared::ApiError;
 use crate::domain::lifecycle::Refusal;
 
 pub mod actions;
+pub mod attachments;
 pub mod calendar;
 pub mod calls;
 pub mod duties;

@@ -84,6 +84,15 @@ pub fn dedup_action(conn: &mut DbConnection, key: &str) -> DbResult<Option<Strin
         .optional()?)
 }
 
+/// The ticket of the event recorded under `key`, if there is one.
+pub fn dedup_ticket(conn: &mut DbConnection, key: &str) -> DbResult<Option<String>> {
+    Ok(ticket_events::table
+        .filter(ticket_events::dedup_key.eq(key))
+        .select(ticket_events::ticket_id)
+        .first(conn)
+        .optional()?)
+}
+
 pub fn for_ticket(conn: &mut DbConnection, ticket: &str) -> DbResult<Vec<EventRow>> {
     Ok(ticket_events::table
         .filter(ticket_events::ticket_id.eq(ticket))

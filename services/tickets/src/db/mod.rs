@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use shared::db::DbConnection;
 
+pub mod attachments;
 pub mod calendar;
 pub mod calls;
 pub mod cohandlers;

@@ -163,8 +163,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_attachments (id) {
+        id -> BigInt,
+        ticket_id -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        data -> Binary,
+        source -> Text,
+        message_key -> Nullable<Text>,
+        fax_number -> Nullable<Text>,
+        fax_status -> Nullable<Text>,
+        added_by -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_cohandlers -> tickets (ticket_id));
+diesel::joinable!(ticket_attachments -> tickets (ticket_id));
 diesel::allow_tables_to_appear_in_same_query!(
     calls,
     tickets,
@@ -176,4 +194,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     calendar_years,
     report_department_days,
+    ticket_attachments,
 );

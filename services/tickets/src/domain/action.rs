@@ -75,6 +75,8 @@ pub enum ActionInput {
         replied_by: String,
         /// When they did, if not just now.
         replied_at: Option<DateTime<Utc>>,
+        /// The ticket's attachments that carry it (a scan, the received fax).
+        attachments: Vec<super::attachments::AttachmentRef>,
     },
     /// A supervisor sets or corrects a complaint's cause.
     SetCause {
@@ -324,6 +326,7 @@ pub fn apply(
             channel,
             replied_by,
             replied_at,
+            attachments,
         } => {
             r.reply = Some(body.clone());
             outbox.extend(
@@ -334,6 +337,7 @@ pub fn apply(
             json!({
                 "body": body, "channel": channel, "on_behalf": true,
                 "replied_by": replied_by, "replied_at": replied_at.unwrap_or(now),
+                "attachments": attachments,
             })
         }
         ActionInput::SetCause {

@@ -126,11 +126,12 @@ impl Action {
             | Action::Reopen
             | Action::Close
             | Action::SetCause
-            | Action::ReplyOnBehalf
             | Action::AddCohandler
             | Action::Merge => &[Role::Supervisor],
             Action::Escalate => &[Role::Operator, Role::Liaison],
-            Action::Callback(_) => &[Role::Operator, Role::Supervisor],
+            // Operators too where the centre lets them (HOTLINE_TICKETS_OPERATORS_REPLY_ON_BEHALF,
+            // checked by the use case).
+            Action::ReplyOnBehalf | Action::Callback(_) => &[Role::Operator, Role::Supervisor],
             Action::KnowledgeApplied | Action::KnowledgeRejected => &[Role::Service],
         }
     }

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 pub mod access;
 pub mod action;
 pub mod alerts;
+pub mod attachments;
 pub mod calendar;
 pub mod deadlines;
 pub mod intake;

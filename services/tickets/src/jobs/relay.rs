@@ -221,6 +221,34 @@ async fn resolve(state: &AppState, req: &NotifyRequest) -> Result<Resolved, Outc
     Ok(out)
 }
 
+/// The name of region `code` for the texts (所属地区：昆明市), from knowledge's region list,
+/// read once and again for a code it did not have; none when knowledge cannot say (the text
+/// then shows the code).
+async fn region_name(state: &AppState, code: Option<&String>) -> Option<String> {
+    let code = code?;
+    let known = |state: &AppState| {
+        let names = match state.region_names.read() {
+            Ok(n) => n,
+            Err(p) => p.into_inner(),
+        };
+        names.get(code).cloned()
+    };
+    if let Some(name) = known(state) {
+        return Some(name);
+    }
+    match state.knowledge.regions().await {
+        Ok(all) => {
+            let mut names = match state.region_names.write() {
+                Ok(n) => n,
+                Err(p) => p.into_inner(),
+            };
+            names.extend(all.into_iter().map(|r| (r.code, r.name)));
+        }
+        Err(e) => tracing::info!(error = %e, "region names unavailable; the code is shown"),
+    }
+    known(state)
+}
+
 async fn deliver_notification(state: &AppState, row: &OutboxRow) -> Outcome {
     let req: NotifyRequest = match serde_json::from_str(&row.payload) {
         Ok(r) => r,
@@ -271,6 +299,9 @@ async fn deliver_notification(state: &AppState, row: &OutboxRow) -> Outcome {
         .collect();
     if let Some(name) = &resolved.department_name {
         data.insert("department_name".into(), name.clone().into());
+    }
+    if let Some(name) = region_name(state, req.data.get("region")).await {
+        data.insert("region_name".into(), name.into());
     }
     let mut failures = Vec::new();
     for (i, to) in resolved.to.iter().enumerate() {

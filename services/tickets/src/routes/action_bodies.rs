@@ -81,6 +81,10 @@ pub struct ReplyOnBehalfBody {
     /// When they replied; default now. Not in the future.
     #[serde(default)]
     pub replied_at: Option<DateTime<Utc>>,
+    /// Ids of the ticket's attachments that carry the reply: a scan uploaded before
+    /// (`POST /tickets/{id}/attachments`), or a received fax, which this confirms.
+    #[serde(default)]
+    pub attachments: Vec<i64>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -391,8 +395,9 @@ impl ReplyBody {
 }
 
 impl ReplyOnBehalfBody {
-    /// The input, its texts checked; `now` bounds `replied_at`.
-    pub fn input(self, now: DateTime<Utc>) -> ApiResult<ActionInput> {
+    /// The input, its texts checked (`now` bounds `replied_at`), and the ids of the attachments
+    /// it names, for the use case to find on the ticket and name in the input.
+    pub fn input(self, now: DateTime<Utc>) -> ApiResult<(ActionInput, Vec<i64>)> {
         check_required("body", &self.body, MAX_TEXT)?;
         check_required("replied_by", &self.replied_by, 100)?;
         if self.channel == ReplyChannel::System {
@@ -406,12 +411,20 @@ impl ReplyOnBehalfBody {
         {
             return Err(ApiError::bad_request("`replied_at` is in the future"));
         }
-        Ok(ActionInput::ReplyOnBehalf {
+        let mut ids = self.attachments.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.len() > 20 {
+            return Err(ApiError::bad_request("at most 20 `attachments`"));
+        }
+        let input = ActionInput::ReplyOnBehalf {
             body: self.body.trim().to_string(),
             channel: self.channel,
             replied_by: self.replied_by.trim().to_string(),
             replied_at: self.replied_at,
-        })
+            attachments: Vec::new(),
+        };
+        Ok((input, ids))
     }
 }
 

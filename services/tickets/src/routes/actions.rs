@@ -146,8 +146,10 @@ pub async fn reply(
     .await
 }
 
-/// Records a reply the department gave by fax, phone, paper or e-mail, on its behalf (代回复).
-/// Supervisor. The ticket is replied as if the liaison had answered in the system (the centre
+/// Records a reply the department gave by fax, phone, paper or e-mail, on its behalf (代回复),
+/// with the ticket's attachments that carry it (a scan uploaded first, or a received fax, which
+/// this confirms). Supervisor (operators where `HOTLINE_TICKETS_OPERATORS_REPLY_ON_BEHALF`).
+/// The ticket is replied as if the liaison had answered in the system (the centre
 /// and the caller hear of it the same way); the event names who recorded it and who replied.
 #[utoipa::path(tag = "actions", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000002")), request_body = ReplyOnBehalfBody,
     responses((status = 200, body = Ticket), (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
@@ -160,10 +162,9 @@ pub async fn reply_on_behalf(
     body: Json<ReplyOnBehalfBody>,
 ) -> ApiResult<HttpResponse> {
     let now = state.clock.now();
-    take(&state, &user, path, Action::ReplyOnBehalf, move || {
-        body.into_inner().input(now)
-    })
-    .await
+    let build = move || body.into_inner().input(now);
+    let acted = app::attachments::reply_on_behalf(&state, &user, path.into_inner(), build);
+    render(&user, acted.await?)
 }
 
 /// Requests an extension (延期) before the deadline. Liaison.

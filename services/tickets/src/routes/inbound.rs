@@ -4,7 +4,6 @@
 use actix_web::{HttpResponse, post, web};
 use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
-use shared::body::Json;
 pub use shared::contract::inbound::{InboundMail, InboundRecorded};
 use shared::web::{check_len, check_required};
 
@@ -29,13 +28,28 @@ fn check(mail: &InboundMail) -> ApiResult<()> {
     if let Some(a) = &mail.attached_by {
         check_len("attached_by", a, 100)?;
     }
+    if let Some(f) = &mail.fax {
+        check_required("fax", f, 40)?;
+    }
     Ok(())
 }
 
-/// Records a received e-mail on the ticket: the liaison's reply (channel email) where the
+/// A received mail, with its files' bytes: larger than the usual JSON limit (up to the
+/// largest body the services read), checked.
+pub async fn read_mail(payload: web::Payload) -> ApiResult<InboundMail> {
+    let body = super::attachments::read_body(payload, shared::web::GUARD_BODY_LIMIT as u64).await?;
+    let mail: InboundMail = serde_json::from_slice(&body)
+        .map_err(|e| shared::ApiError::bad_request(format!("invalid JSON body: {e}")))?;
+    check(&mail)?;
+    Ok(mail)
+}
+
+/// Records a received e-mail on the ticket (its PDF, TIFF, PNG and JPEG files become the
+/// ticket's attachments): the liaison's reply (channel email) where the
 /// ticket's state takes one and the sender is a liaison of its department, otherwise a note
 /// (`inbound_mail` event). A mail matched automatically from anyone else is refused (409) and
-/// stays in notify's unmatched queue. The same `message_key` is recorded once.
+/// stays in notify's unmatched queue. A received fax (`fax` set, attached by a supervisor) is
+/// kept awaiting confirmation (`fax_received`). The same `message_key` is recorded once.
 #[utoipa::path(tag = "service", params(("id" = String, Path, description = "Ticket number: `T`, the day it was taken (China time, `YYYYMMDD`), `-` and a six-digit sequence", example = "T20261205-000002")),
     request_body(content = InboundMail, example = json!({
         "message_key": "imap-INBOX-1042", "from": "liaison@gaj.km.gov.cn", "from_name": "市公安局联络员",
@@ -53,11 +67,10 @@ pub async fn inbound(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: Json<InboundMail>,
+    payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
-    let mail = body.into_inner();
-    check(&mail)?;
+    let mail = read_mail(payload).await?;
     let recorded = app::inbound::record(&state, path.into_inner(), mail).await?;
     Ok(HttpResponse::Ok().json(recorded))
 }

@@ -7,6 +7,7 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 pub mod action_bodies;
 pub mod actions;
+pub mod attachments;
 pub mod calendar;
 pub mod calls;
 pub mod duties;
@@ -54,6 +55,11 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(service::knowledge_result)
         .service(service::delivery)
         .service(inbound::inbound)
+        .service(attachments::upload)
+        .service(attachments::list)
+        .service(attachments::download)
+        .service(attachments::received_faxes)
+        .service(attachments::inbound_fax)
         .service(calendar::get_calendar)
         .service(calendar::put_calendar)
         .service(calendar::deadlines);

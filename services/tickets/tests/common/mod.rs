@@ -105,6 +105,20 @@ async fn peer_handler(
         };
     }
     match path.as_str() {
+        // Whose fax a number is (issue 18): 0871-70000001 is the public security bureau's.
+        "/api/v1/departments" if req.query_string().contains("fax=") => {
+            let ours = req.query_string().contains("fax=087170000001");
+            let items: Vec<Value> = if ours {
+                vec![json!({"code": GAJ})]
+            } else {
+                vec![]
+            };
+            HttpResponse::Ok()
+                .json(json!({"items": items, "total": items.len(), "page": 1, "per_page": 100}))
+        }
+        "/api/v1/regions" => HttpResponse::Ok().json(json!([
+            {"code": "530100", "name": "昆明市"}, {"code": "530102", "name": "五华区"}
+        ])),
         "/api/v1/notifications" if body_json["to"] == "reject-me" => HttpResponse::BadRequest()
             .content_type("application/problem+json")
             .json(json!({"status": 400, "code": "bad_request", "detail": "invalid fax number"})),
