@@ -37,6 +37,7 @@ pub fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/inbound", "未匹配来信"),
             ("/reports", "报表"),
             ("/reports/departments", "考核报表"),
+            ("/reports/operators", "话务员考核"),
         ],
         Role::Admin => &[("/", "账号管理"), ("/admin/audit", "审计日志")],
         Role::Service => &[],

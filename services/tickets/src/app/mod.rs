@@ -11,6 +11,7 @@ pub mod calls;
 pub mod inbound;
 pub mod intake;
 pub mod reports;
+pub mod reports_operators;
 pub mod service;
 pub mod tickets;
 

@@ -8,6 +8,7 @@ pub mod calls;
 pub mod events;
 pub mod outbox;
 pub mod reports;
+pub mod reports_operators;
 pub mod schema;
 pub mod tickets;
 

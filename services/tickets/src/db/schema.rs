@@ -133,6 +133,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_operator_days (day, operator, region) {
+        day -> Text,
+        operator -> Text,
+        region -> Text,
+        calls -> BigInt,
+        answered -> BigInt,
+        transferred -> BigInt,
+        number_reported -> BigInt,
+        ticket_created -> BigInt,
+        talk_seconds -> BigInt,
+        satisfied -> BigInt,
+        basically_satisfied -> BigInt,
+        dissatisfied -> BigInt,
+        complaints_attitude -> BigInt,
+    }
+}
+
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::allow_tables_to_appear_in_same_query!(
     calls,
@@ -143,4 +161,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     calendar_years,
     report_department_days,
+    report_operator_days,
 );

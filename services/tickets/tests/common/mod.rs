@@ -479,3 +479,23 @@ pub fn no_info_body() -> Value {
         "caller": {"phone": "13800001111"}
     })
 }
+
+/// The text of a PDF, as poppler's `pdftotext` reads it (scripts/hylafax-setup installs it).
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "report-{}-{}.pdf",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils; scripts/hylafax-setup installs it)");
+    std::fs::remove_file(&path).ok();
+    assert!(out.status.success(), "pdftotext: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
