@@ -183,7 +183,7 @@ impl Canvas {
 }
 
 /// The document's bytes, its font subset to the characters used.
-pub fn save(pdf: PdfDocument, pages: Vec<PdfPage>) -> Vec<u8> {
+pub fn save(mut pdf: PdfDocument, pages: Vec<PdfPage>) -> Vec<u8> {
     let options = PdfSaveOptions {
         subset_fonts: true,
         ..Default::default()

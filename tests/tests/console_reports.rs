@@ -82,7 +82,10 @@ async fn workbench_the_supervisor_reads_the_department_report_and_downloads_the_
     // The board: this month's key charts under the queues.
     let charts = b.wait_text("#month-charts", "本月各部门按时办结率").await;
     assert!(charts.contains("本月每日派单与办结"), "{charts}");
-    assert!(charts.contains("人力资源"), "the chart names the departments: {charts}");
+    assert!(
+        charts.contains("人力资源"),
+        "the chart names the departments: {charts}"
+    );
     b.screenshot("board-month-charts").await;
     b.click("header.top nav a[href='/reports/departments']")
         .await;
@@ -127,7 +130,10 @@ async fn workbench_the_supervisor_reads_the_department_report_and_downloads_the_
     let rows = b.text("#dept-report table.dept-table").await;
     assert!(!rows.contains("530300"), "{rows}");
     let path = b.path().await;
-    assert!(path.contains("region=530100") && path.contains("month="), "{path}");
+    assert!(
+        path.contains("region=530100") && path.contains("month="),
+        "{path}"
+    );
     b.screenshot("reports-departments-kunming").await;
 
     // The Excel and PDF buttons' files, fetched with the browser's own session.
@@ -138,8 +144,13 @@ async fn workbench_the_supervisor_reads_the_department_report_and_downloads_the_
 
     // The operators report: op1's calls, outcomes and ratings; its PDF.
     b.click("header.top nav a[href='/reports/operators']").await;
-    let table = b.wait_text("#operator-report table.dept-table", "operator").await;
-    assert!(table.contains("50.0%"), "one of two ratings satisfied: {table}");
+    let table = b
+        .wait_text("#operator-report table.dept-table", "operator")
+        .await;
+    assert!(
+        table.contains("50.0%"),
+        "one of two ratings satisfied: {table}"
+    );
     let svg = b.text("#operator-report svg.chart.rates").await;
     assert!(svg.contains("满意率"), "{svg}");
     let trend = b.text("#operator-report svg.chart.trend").await;
@@ -154,7 +165,9 @@ async fn workbench_the_supervisor_reads_the_department_report_and_downloads_the_
 /// answers the file, checking it is an attachment of its kind.
 async fn download(b: &e2e::browser::Browser, demo: &Demo, page: &str, format: &str) -> Vec<u8> {
     let link = b
-        .find(&format!("{page} a.button[download][href*='format={format}']"))
+        .find(&format!(
+            "{page} a.button[download][href*='format={format}']"
+        ))
         .await
         .attr("href")
         .await
@@ -182,8 +195,17 @@ async fn download(b: &e2e::browser::Browser, demo: &Demo, page: &str, format: &s
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     };
     assert_eq!(content_type, expected, "{link}");
-    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_string();
-    assert!(disposition.starts_with("attachment; filename=\""), "{disposition}");
-    assert!(disposition.contains(&format!(".{format}\"")), "{disposition}");
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment; filename=\""),
+        "{disposition}"
+    );
+    assert!(
+        disposition.contains(&format!(".{format}\"")),
+        "{disposition}"
+    );
     res.bytes().await.unwrap().to_vec()
 }

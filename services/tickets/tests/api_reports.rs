@@ -731,28 +731,16 @@ async fn the_monthly_report_is_a_pdf_with_the_figures() {
             app.must(&id, "reply", &liaison, reply).await;
         }
     }
-    let res = app
-        .client
-        .get(format!(
-            "{}/api/v1/reports/departments?format=pdf&from=2026-11-01&to=2026-11-30",
-            app.base
-        ))
-        .bearer_auth(&sup)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let path = "/api/v1/reports/departments?format=pdf&from=2026-11-01&to=2026-11-30";
+    let (headers, bytes) = app.download(path, &sup).await;
+    assert_eq!(headers["content-type"], "application/pdf");
+    let disposition = headers["content-disposition"].to_str().unwrap();
     assert!(
-        res.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains("departments-2026-11-01-2026-11-30.pdf")
+        disposition.contains("departments-2026-11-01-2026-11-30.pdf"),
+        "{disposition}"
     );
-    let bytes = res.bytes().await.unwrap();
     assert!(bytes.starts_with(b"%PDF"));
-    let text = pdf_text(&bytes);
-    let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let squeezed = pdf_words(&bytes);
     for want in [
         "部门考核月报（2026年11月）",
         "统计期间：2026-11-01 至 2026-11-30",
@@ -763,7 +751,7 @@ async fn the_monthly_report_is_a_pdf_with_the_figures() {
         // The department's row: its name (from knowledge), 3 dispatched, 2 of 3 accepted on time.
         &format!("部门 {GAJ} 3 66.7% 100.0% 0.0%"),
         "合计 3",
-        "第 1 / 1 页",
+        "第1/1页",
     ] {
         assert!(squeezed.contains(want), "{want:?} in {squeezed}");
     }

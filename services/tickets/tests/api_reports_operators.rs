@@ -21,7 +21,12 @@ use serde_json::{Value, json};
 use shared::auth::Role;
 
 const OPERATORS: [&str; 3] = ["op1", "op2", "op3"];
-const OUTCOMES: [&str; 4] = ["answered", "transferred", "number_reported", "ticket_created"];
+const OUTCOMES: [&str; 4] = [
+    "answered",
+    "transferred",
+    "number_reported",
+    "ticket_created",
+];
 const RATINGS: [&str; 3] = ["satisfied", "basically_satisfied", "dissatisfied"];
 const CAUSES: [&str; 3] = ["policy", "handling", "attitude"];
 const REGIONS: [&str; 3] = ["530100", "530102", "530302"];
@@ -150,7 +155,11 @@ fn assert_rows(report: &Value, plain: &BTreeMap<String, [i64; 10]>, what: &str) 
         .filter(|(_, c)| c.iter().any(|n| *n != 0))
         .map(|(k, _)| k)
         .collect();
-    assert_eq!(rows.keys().collect::<Vec<_>>(), expected, "{what}: accounts");
+    assert_eq!(
+        rows.keys().collect::<Vec<_>>(),
+        expected,
+        "{what}: accounts"
+    );
     let mut total = [0; 10];
     for (op, counts) in plain {
         for (t, n) in total.iter_mut().zip(counts) {
@@ -162,7 +171,11 @@ fn assert_rows(report: &Value, plain: &BTreeMap<String, [i64; 10]>, what: &str) 
         }
     }
     for (name, n) in NAMES.iter().zip(total) {
-        assert_eq!(report["total"][name].as_i64(), Some(n), "{what}: total {name}");
+        assert_eq!(
+            report["total"][name].as_i64(),
+            Some(n),
+            "{what}: total {name}"
+        );
     }
 }
 
@@ -225,15 +238,25 @@ async fn the_operators_report_equals_plain_counts_over_calls_and_tickets() {
     }
 
     let from = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-    let to = app.clock.now().with_timezone(&shared::calendar::cst()).date_naive();
+    let to = app
+        .clock
+        .now()
+        .with_timezone(&shared::calendar::cst())
+        .date_naive();
     assert!(to > from, "the run spans several days");
     let plain = plain_counts(&app, from, to, "").await;
     let c_total: i64 = plain.values().map(|c| c[9]).sum();
     let rated: i64 = plain.values().map(|c| c[6] + c[7] + c[8]).sum();
-    assert!(c_total > 0 && rated > 0, "the run made C complaints and ratings, seed {seed}");
+    assert!(
+        c_total > 0 && rated > 0,
+        "the run made C complaints and ratings, seed {seed}"
+    );
 
     let all = app
-        .get(&format!("/api/v1/reports/operators?from={from}&to={to}"), &sup)
+        .get(
+            &format!("/api/v1/reports/operators?from={from}&to={to}"),
+            &sup,
+        )
         .await;
     assert_eq!(all.status, 200, "{}", all.body);
     assert_rows(&all.body, &plain, &format!("whole run, seed {seed}"));
@@ -245,14 +268,24 @@ async fn the_operators_report_equals_plain_counts_over_calls_and_tickets() {
         t["satisfaction_rate"].as_f64(),
         share(n("satisfied") + n("basically_satisfied"), rated)
     );
-    assert_eq!(t["answered_rate"].as_f64(), share(n("answered"), n("calls")));
+    assert_eq!(
+        t["answered_rate"].as_f64(),
+        share(n("answered"), n("calls"))
+    );
 
     // One day, and one region (which narrows the complaints, not the calls).
     let day = from.succ_opt().unwrap();
     let one = app
-        .get(&format!("/api/v1/reports/operators?from={day}&to={day}"), &sup)
+        .get(
+            &format!("/api/v1/reports/operators?from={day}&to={day}"),
+            &sup,
+        )
         .await;
-    assert_rows(&one.body, &plain_counts(&app, day, day, "").await, "one day");
+    assert_rows(
+        &one.body,
+        &plain_counts(&app, day, day, "").await,
+        "one day",
+    );
     let kunming = app
         .get(
             &format!("/api/v1/reports/operators?from={from}&to={to}&region=530100"),
@@ -260,7 +293,11 @@ async fn the_operators_report_equals_plain_counts_over_calls_and_tickets() {
         )
         .await;
     assert_eq!(kunming.body["region"], "530100");
-    assert_rows(&kunming.body, &plain_counts(&app, from, to, "5301").await, "昆明");
+    assert_rows(
+        &kunming.body,
+        &plain_counts(&app, from, to, "5301").await,
+        "昆明",
+    );
 }
 
 #[tokio::test]
@@ -282,40 +319,35 @@ async fn a_call_is_in_the_report_read_next_and_downloads_have_chinese_headers() 
     let after = app.get("/api/v1/reports/operators", &sup).await;
     let op1 = &after.body["operators"][0];
     assert_eq!(op1["operator"], "op1");
-    assert_eq!((op1["calls"].as_i64(), op1["answered"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (op1["calls"].as_i64(), op1["answered"].as_i64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(op1["satisfaction_rate"], 1.0);
     assert_eq!(op1["average_talk_seconds"], 120);
 
-    let csv = app
-        .client
-        .get(format!("{}/api/v1/reports/operators?format=csv", app.base))
-        .bearer_auth(&sup)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(csv.status(), 200);
+    let (headers, csv) = app
+        .download("/api/v1/reports/operators?format=csv", &sup)
+        .await;
     assert!(
-        csv.headers()["content-disposition"]
+        headers["content-disposition"]
             .to_str()
             .unwrap()
             .starts_with("attachment; filename=\"operators-2026-11-01-2026-11-26.csv\"")
     );
-    let text = String::from_utf8(csv.bytes().await.unwrap().to_vec()).unwrap();
+    let text = String::from_utf8(csv).unwrap();
     let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
     assert!(lines[0].starts_with("话务员,接听量,直接解答,直接解答率,转接,报号,生成工单"));
-    assert!(lines[1].starts_with("op1,1,1,100.0%,0,0,0,120,120,1,100.0%,1,0,0,100.0%,0"), "{text}");
+    assert!(
+        lines[1].starts_with("op1,1,1,100.0%,0,0,0,120,120,1,100.0%,1,0,0,100.0%,0"),
+        "{text}"
+    );
     assert!(lines[2].starts_with("合计,1,"), "{text}");
 
-    let xlsx = app
-        .client
-        .get(format!("{}/api/v1/reports/operators?format=xlsx", app.base))
-        .bearer_auth(&sup)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(xlsx.status(), 200);
-    let bytes = xlsx.bytes().await.unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let (_, bytes) = app
+        .download("/api/v1/reports/operators?format=xlsx", &sup)
+        .await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut strings = String::new();
     zip.by_name("xl/sharedStrings.xml")
         .unwrap()
@@ -325,16 +357,11 @@ async fn a_call_is_in_the_report_read_next_and_downloads_have_chinese_headers() 
         assert!(strings.contains(word), "{word} in {strings}");
     }
 
-    let pdf = app
-        .client
-        .get(format!("{}/api/v1/reports/operators?format=pdf", app.base))
-        .bearer_auth(&sup)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(pdf.headers()["content-type"], "application/pdf");
-    let text = pdf_text(&pdf.bytes().await.unwrap());
-    let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (headers, pdf) = app
+        .download("/api/v1/reports/operators?format=pdf", &sup)
+        .await;
+    assert_eq!(headers["content-type"], "application/pdf");
+    let squeezed = pdf_words(&pdf);
     for want in [
         "话务员考核报表（2026-11-01 至 2026-11-26）",
         "接听量 1",

@@ -94,7 +94,11 @@ const NAME_LOOKUPS: usize = 8;
 
 /// The departments' names, from the knowledge service (cached a minute); a code it cannot name
 /// stays a code.
-pub(crate) async fn department_names(api: &Api, user: &User, codes: Vec<String>) -> BTreeMap<String, String> {
+pub(crate) async fn department_names(
+    api: &Api,
+    user: &User,
+    codes: Vec<String>,
+) -> BTreeMap<String, String> {
     #[derive(Deserialize)]
     struct Named {
         code: String,
@@ -187,7 +191,11 @@ async fn download(
 ) -> Result<HttpResponse, PageError> {
     let format = match query.format.as_str() {
         f @ ("csv" | "xlsx" | "pdf") => f,
-        _ => return Err(PageError::Invalid("下载格式应为 CSV、Excel 或 PDF。".into())),
+        _ => {
+            return Err(PageError::Invalid(
+                "下载格式应为 CSV、Excel 或 PDF。".into(),
+            ));
+        }
     };
     let report = if req.path().starts_with("/reports/operators") {
         "operators"

@@ -14,10 +14,10 @@ use crate::api::types::Page;
 use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
 use crate::routes::html;
+use crate::routes::reports::department_names;
 use crate::session::{CurrentUser, User};
 use crate::views::format;
 use crate::views::layout;
-use crate::routes::reports::department_names;
 use crate::views::reports::data::DepartmentReport;
 use crate::views::supervisor::{self as view, Board, Queue, data};
 

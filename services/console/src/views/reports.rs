@@ -309,7 +309,11 @@ pub fn trend_chart(title: &str, labels: &[String], series: &[(&str, Vec<i64>)]) 
 
 /// The department report's trend: dispatches and replies per day.
 pub fn department_trend(r: &DepartmentReport) -> Markup {
-    let labels: Vec<String> = r.days.iter().map(|d| d.date.format("%m-%d").to_string()).collect();
+    let labels: Vec<String> = r
+        .days
+        .iter()
+        .map(|d| d.date.format("%m-%d").to_string())
+        .collect();
     let series: [(&str, Vec<i64>); 2] = [
         ("派单", r.days.iter().map(|d| d.received).collect()),
         ("办结", r.days.iter().map(|d| d.replied).collect()),
@@ -508,11 +512,7 @@ fn operator_cells(f: &OperatorFigures) -> Markup {
 
 /// The operators report (话务员考核): filters, downloads, the table of accounts beside their
 /// rates, the calls per day, and what the figures mean.
-pub fn operators_page(
-    f: &Filters,
-    r: &OperatorReport,
-    regions: &[(String, String)],
-) -> Markup {
+pub fn operators_page(f: &Filters, r: &OperatorReport, regions: &[(String, String)]) -> Markup {
     let region_names: BTreeMap<String, String> = regions.iter().cloned().collect();
     let query = f.query(&r.from, &r.to);
     let mut busiest: Vec<&OperatorRow> = r.operators.iter().collect();
@@ -525,7 +525,11 @@ pub fn operators_page(
             (o.operator.clone(), shares)
         })
         .collect();
-    let labels: Vec<String> = r.days.iter().map(|d| d.date.format("%m-%d").to_string()).collect();
+    let labels: Vec<String> = r
+        .days
+        .iter()
+        .map(|d| d.date.format("%m-%d").to_string())
+        .collect();
     let series: [(&str, Vec<i64>); 2] = [
         ("接听", r.days.iter().map(|d| d.calls).collect()),
         ("直接解答", r.days.iter().map(|d| d.answered).collect()),
@@ -643,11 +647,18 @@ mod tests {
     #[test]
     fn the_trend_draws_a_line_per_series_and_says_when_there_is_nothing() {
         let labels: Vec<String> = (1..=3).map(|d| format!("12-0{d}")).collect();
-        let svg = trend_chart("t", &labels, &[("派单", vec![1, 4, 2]), ("办结", vec![0, 1, 3])])
-            .into_string();
+        let svg = trend_chart(
+            "t",
+            &labels,
+            &[("派单", vec![1, 4, 2]), ("办结", vec![0, 1, 3])],
+        )
+        .into_string();
         assert_eq!(svg.matches("<polyline").count(), 2, "{svg}");
         assert!(svg.contains("12-02 派单：4"), "{svg}");
-        assert!(svg.contains(">4</text>"), "the axis ends at the largest value");
+        assert!(
+            svg.contains(">4</text>"),
+            "the axis ends at the largest value"
+        );
         assert!(!svg.contains("style="), "no inline style under the CSP");
         let empty = trend_chart("t", &labels, &[("派单", vec![0, 0, 0])]).into_string();
         assert!(empty.contains("暂无数据"));

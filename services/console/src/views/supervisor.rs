@@ -285,7 +285,10 @@ pub fn month_charts(month: Option<&DepartmentReport>, names: &BTreeMap<String, S
         .iter()
         .map(|d| {
             let name = names.get(&d.code).unwrap_or(&d.code).clone();
-            (name, vec![d.figures.on_time_rate, d.figures.satisfaction_rate])
+            (
+                name,
+                vec![d.figures.on_time_rate, d.figures.satisfaction_rate],
+            )
         })
         .collect();
     html! {

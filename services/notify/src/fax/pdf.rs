@@ -28,7 +28,11 @@ pub struct FaxDocument {
 
 /// A rule across the page between the margins.
 fn rule(page: &mut Canvas, y_mm: f32) {
-    page.line(&[(MARGIN, y_mm), (PAGE_W - MARGIN, y_mm)], 0.6, rgb(0, 0, 0));
+    page.line(
+        &[(MARGIN, y_mm), (PAGE_W - MARGIN, y_mm)],
+        0.6,
+        rgb(0, 0, 0),
+    );
 }
 
 /// The PDF bytes of the fax.
@@ -62,16 +66,8 @@ pub fn render(doc: &FaxDocument) -> Result<Vec<u8>, String> {
     for (i, chunk) in chunks.iter().enumerate() {
         let mut page = Canvas::new(&font_id);
         let page_label = format!("第 {} / {} 页", i + 1, total);
-        page.text(16.0,
-            MARGIN,
-            PAGE_H - 22.0,
-            &doc.hotline_name,
-        );
-        page.text(10.0,
-            PAGE_W - MARGIN - 25.0,
-            PAGE_H - 22.0,
-            &page_label,
-        );
+        page.text(16.0, MARGIN, PAGE_H - 22.0, &doc.hotline_name);
+        page.text(10.0, PAGE_W - MARGIN - 25.0, PAGE_H - 22.0, &page_label);
         let meta = format!(
             "工单编号：{}    承办部门：{}    办理时限：{}",
             doc.ticket_id, doc.department, doc.due_at
@@ -100,11 +96,7 @@ pub fn render(doc: &FaxDocument) -> Result<Vec<u8>, String> {
         rule(&mut page, 22.0);
         let footer = format!("发送：{}    发送时间：{}", doc.sender, doc.sent_at);
         page.text(9.0, MARGIN, 16.0, &footer);
-        page.text(9.0,
-            PAGE_W - MARGIN - 22.0,
-            16.0,
-            &page_label,
-        );
+        page.text(9.0, PAGE_W - MARGIN - 22.0, 16.0, &page_label);
         pages.push(page.page());
     }
     Ok(save(pdf, pages))

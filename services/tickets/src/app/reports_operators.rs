@@ -63,7 +63,11 @@ pub async fn operators(
         });
         audit_export(user, "operators", details)
     });
-    let prefix = region.as_deref().map(region_prefix).unwrap_or("").to_string();
+    let prefix = region
+        .as_deref()
+        .map(region_prefix)
+        .unwrap_or("")
+        .to_string();
     let (first, last) = (from.to_string(), to.to_string());
     let (rows, days) = read_audited(state, audit, move |c| {
         let rows = db::reports_operators::summed(c, &first, &last, &prefix)?;

@@ -108,17 +108,28 @@ const SUMS: &str = "SELECT department, region, \
     WHERE day >= $1 AND day <= $2 AND region LIKE $3 AND (department = $4 OR $5 = '') \
     GROUP BY department, region";
 
+/// The rows of `statement` (parameters: from, to, region pattern, department, department) for
+/// the selection.
+fn selected<T>(conn: &mut DbConnection, statement: &str, s: &Selection) -> DbResult<Vec<T>>
+where
+    T: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
+{
+    let statement = placeholders(conn, statement);
+    let pattern = format!("{}%", s.region_prefix);
+    Ok(shared::on_backend!(conn, |c| diesel::sql_query(
+        &statement
+    )
+    .bind::<Text, _>(&s.from)
+    .bind::<Text, _>(&s.to)
+    .bind::<Text, _>(&pattern)
+    .bind::<Text, _>(&s.department)
+    .bind::<Text, _>(&s.department)
+    .load(c))?)
+}
+
 /// The roll-ups of the selection summed per (department, region).
 pub fn summed(conn: &mut DbConnection, s: &Selection) -> DbResult<Vec<SummedRow>> {
-    let statement = placeholders(conn, SUMS);
-    let pattern = format!("{}%", s.region_prefix);
-    let rows: Vec<SumRow> = shared::on_backend!(conn, |c| diesel::sql_query(&statement)
-        .bind::<Text, _>(&s.from)
-        .bind::<Text, _>(&s.to)
-        .bind::<Text, _>(&pattern)
-        .bind::<Text, _>(&s.department)
-        .bind::<Text, _>(&s.department)
-        .load(c))?;
+    let rows: Vec<SumRow> = selected(conn, SUMS, s)?;
     Ok(rows
         .into_iter()
         .map(|x| {
@@ -166,15 +177,7 @@ const DAYS: &str = "SELECT day, CAST(SUM(received) AS BIGINT) AS received, \
 
 /// The selection's dispatches and replies per day: (day, received, replied, on time).
 pub fn per_day(conn: &mut DbConnection, s: &Selection) -> DbResult<Vec<(String, i64, i64, i64)>> {
-    let statement = placeholders(conn, DAYS);
-    let pattern = format!("{}%", s.region_prefix);
-    let rows: Vec<DayRow> = shared::on_backend!(conn, |c| diesel::sql_query(&statement)
-        .bind::<Text, _>(&s.from)
-        .bind::<Text, _>(&s.to)
-        .bind::<Text, _>(&pattern)
-        .bind::<Text, _>(&s.department)
-        .bind::<Text, _>(&s.department)
-        .load(c))?;
+    let rows: Vec<DayRow> = selected(conn, DAYS, s)?;
     Ok(rows
         .into_iter()
         .map(|x| (x.day, x.received, x.replied, x.replied_on_time))

@@ -136,5 +136,8 @@ pub fn per_day(conn: &mut DbConnection, from: &str, to: &str) -> DbResult<Vec<(S
         .bind::<Text, _>(from)
         .bind::<Text, _>(to)
         .load(c))?;
-    Ok(rows.into_iter().map(|x| (x.day, x.calls, x.answered)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|x| (x.day, x.calls, x.answered))
+        .collect())
 }

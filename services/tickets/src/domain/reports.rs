@@ -427,7 +427,11 @@ pub struct DayTrend {
 
 /// Every day of `from..=to` with the counts `rows` (day `YYYY-MM-DD`, received, replied,
 /// replied on time) give it, zeros for the days they do not name.
-pub fn day_trend(from: NaiveDate, to: NaiveDate, rows: &[(String, i64, i64, i64)]) -> Vec<DayTrend> {
+pub fn day_trend(
+    from: NaiveDate,
+    to: NaiveDate,
+    rows: &[(String, i64, i64, i64)],
+) -> Vec<DayTrend> {
     let given: BTreeMap<&str, (i64, i64, i64)> = rows
         .iter()
         .map(|(d, a, b, c)| (d.as_str(), (*a, *b, *c)))
@@ -435,8 +439,10 @@ pub fn day_trend(from: NaiveDate, to: NaiveDate, rows: &[(String, i64, i64, i64)
     from.iter_days()
         .take_while(|d| *d <= to)
         .map(|date| {
-            let (received, replied, replied_on_time) =
-                given.get(date.to_string().as_str()).copied().unwrap_or_default();
+            let (received, replied, replied_on_time) = given
+                .get(date.to_string().as_str())
+                .copied()
+                .unwrap_or_default();
             DayTrend {
                 date,
                 received,

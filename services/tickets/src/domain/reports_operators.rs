@@ -289,7 +289,8 @@ pub fn operator_cells(operator: &str, f: &OperatorFigures) -> Vec<Cell> {
         Cell::Count(c.number_reported),
         Cell::Count(c.ticket_created),
         Cell::Count(c.talk_seconds),
-        f.average_talk_seconds.map_or(Cell::Text(String::new()), Cell::Count),
+        f.average_talk_seconds
+            .map_or(Cell::Text(String::new()), Cell::Count),
         Cell::Count(f.rated),
         Cell::Share(f.rated_rate),
         Cell::Count(c.satisfied),
@@ -366,15 +367,24 @@ mod tests {
         c.cause = Some(Cause::Attitude);
         let set = ticket_changed(Some(&t), &c).unwrap();
         assert_eq!(set.counts.complaints_attitude, 1);
-        assert_eq!((set.operator.as_str(), set.region.as_str()), ("op", "530100"));
+        assert_eq!(
+            (set.operator.as_str(), set.region.as_str()),
+            ("op", "530100")
+        );
         assert_eq!(set.day, china_day(t.created_at));
         assert_eq!(ticket_changed(Some(&c), &c), None, "still C");
         t.cause = Some(Cause::Policy);
         assert_eq!(
-            ticket_changed(Some(&c), &t).unwrap().counts.complaints_attitude,
+            ticket_changed(Some(&c), &t)
+                .unwrap()
+                .counts
+                .complaints_attitude,
             -1
         );
-        assert_eq!(ticket_changed(None, &c).unwrap().counts.complaints_attitude, 1);
+        assert_eq!(
+            ticket_changed(None, &c).unwrap().counts.complaints_attitude,
+            1
+        );
     }
 
     #[test]
@@ -396,7 +406,10 @@ mod tests {
         let days = [("2026-12-02".to_string(), 6, 3)];
         let r = operator_report(day(1), day(4), None, rows, &days);
         assert_eq!(r.days.len(), 4);
-        assert_eq!((r.days[0].calls, r.days[1].calls, r.days[1].answered), (0, 6, 3));
+        assert_eq!(
+            (r.days[0].calls, r.days[1].calls, r.days[1].answered),
+            (0, 6, 3)
+        );
         assert_eq!(r.operators.len(), 2, "an account with nothing is no row");
         let op1 = &r.operators[0].figures;
         assert_eq!((op1.counts.calls, op1.rated), (4, 2));
@@ -408,7 +421,11 @@ mod tests {
         assert_eq!(r.total.counts.calls, 6);
         let csv = String::from_utf8(operator_csv(&r)).unwrap();
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
-        assert!(lines[0].starts_with("话务员,接听量,直接解答,直接解答率"), "{}", lines[0]);
+        assert!(
+            lines[0].starts_with("话务员,接听量,直接解答,直接解答率"),
+            "{}",
+            lines[0]
+        );
         assert!(lines[1].starts_with("op1,4,3,75.0%,"), "{}", lines[1]);
         assert!(lines[3].starts_with("合计,6,"), "{}", lines[3]);
     }

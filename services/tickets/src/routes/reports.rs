@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
+use rust_xlsxwriter::{Format as Style, FormatBorder, Workbook, XlsxError};
 use serde::Deserialize;
 use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
-use rust_xlsxwriter::{Format as Style, FormatBorder, Workbook, XlsxError};
 use utoipa::IntoParams;
 
 use super::reports_pdf;
@@ -282,7 +282,10 @@ fn department_xlsx(
         header[0] = Cell::Text(first.into());
         let name = |code: &str| names.get(code).map(String::as_str).unwrap_or("");
         let mut lines: Vec<Vec<Cell>> = vec![header];
-        lines.extend(rows.iter().map(|x| cells(&x.code, name(&x.code), &x.figures)));
+        lines.extend(
+            rows.iter()
+                .map(|x| cells(&x.code, name(&x.code), &x.figures)),
+        );
         if with_total {
             lines.push(cells("合计", "", &r.total));
         }

@@ -8,8 +8,8 @@ use shared::ApiResult;
 use shared::auth::{AuthUser, Role};
 use utoipa::IntoParams;
 
-use super::reports_pdf::{self as pdf, render};
 use super::reports::{Format, download, month_days, region, xlsx_conditions, xlsx_sheet};
+use super::reports_pdf::{self as pdf, render};
 use crate::app;
 use crate::domain::reports_operators::{OperatorReport, operator_csv, operator_lines};
 use crate::startup::AppState;
@@ -54,13 +54,15 @@ pub async fn operators(
     let (region, format) = (region(&query.region)?, Format::parse(&query.format)?);
     let export = format.extension();
     let report = app::reports_operators::operators(&state, &user, days, region, export).await?;
-    let internal = ApiError::internal;
     let file = (("operators", "话务员考核"), report.from, report.to, format);
     Ok(match format {
         Format::Json => HttpResponse::Ok().json(report),
         Format::Csv => download(file, operator_csv(&report)),
-        Format::Xlsx => download(file, operator_xlsx(&report).map_err(internal)?),
-        Format::Pdf => download(file, render(&pdf::operators(&report)).map_err(internal)?),
+        Format::Xlsx => download(file, operator_xlsx(&report).map_err(ApiError::internal)?),
+        Format::Pdf => download(
+            file,
+            render(&pdf::operators(&report)).map_err(ApiError::internal)?,
+        ),
     })
 }
 

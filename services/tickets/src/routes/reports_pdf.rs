@@ -170,9 +170,10 @@ impl Writer<'_> {
     fn trend(&mut self, t: &Trend) {
         self.heading(&t.title);
         let h = 50.0;
-        self.room(h + 14.0);
+        self.room(h + 20.0);
         let (left, right) = (MARGIN + 14.0, MARGIN + WIDTH - 4.0);
-        let bottom = self.y - h - 2.0;
+        // Room above the plot for the legend, under the heading.
+        let bottom = self.y - h - 8.0;
         let max = t
             .series
             .iter()
@@ -247,10 +248,18 @@ impl Writer<'_> {
             }
             self.y -= ROW;
             let y = self.y;
-            let first = self.fit(row.first().map_or("", String::as_str), CELL_SIZE, t.widths[0] - 2.0);
+            let first = self.fit(
+                row.first().map_or("", String::as_str),
+                CELL_SIZE,
+                t.widths[0] - 2.0,
+            );
             let font = self.font;
             let page = self.page();
-            page.line(&[(MARGIN, y - 1.6), (MARGIN + WIDTH, y - 1.6)], 0.2, colour(GREY));
+            page.line(
+                &[(MARGIN, y - 1.6), (MARGIN + WIDTH, y - 1.6)],
+                0.2,
+                colour(GREY),
+            );
             let mut x = MARGIN;
             for (i, (cell, cw)) in row.iter().zip(&t.widths).enumerate() {
                 if i == 0 {
@@ -270,10 +279,13 @@ fn nice_ceiling(v: i64) -> i64 {
     let need = (v.max(1) + 3) / 4;
     let mut unit = 1;
     loop {
-        for step in [unit, 2 * unit, 5 * unit / 2, 5 * unit] {
-            if step >= need && (unit >= 10 || step != 5 * unit / 2) {
-                return 4 * step;
-            }
+        // 2.5 × 1 is not whole: 2 stands for it.
+        let half = if unit >= 10 { 5 * unit / 2 } else { 2 * unit };
+        if let Some(step) = [unit, 2 * unit, half, 5 * unit]
+            .into_iter()
+            .find(|s| *s >= need)
+        {
+            return 4 * step;
         }
         unit *= 10;
     }
@@ -296,7 +308,11 @@ pub fn render(r: &PdfReport) -> Result<Vec<u8>, String> {
     w.y = y - 7.0;
     let y = w.y;
     w.page().text(9.0, MARGIN, y, &r.conditions);
-    w.page().line(&[(MARGIN, y - 3.0), (MARGIN + WIDTH, y - 3.0)], 0.6, rgb(0, 0, 0));
+    w.page().line(
+        &[(MARGIN, y - 3.0), (MARGIN + WIDTH, y - 3.0)],
+        0.6,
+        rgb(0, 0, 0),
+    );
     w.y = y - 4.0;
     w.keys(&r.keys);
     w.bars(&r.bars_title, &r.bars);
@@ -397,7 +413,16 @@ pub fn department(r: &DepartmentReport, names: &BTreeMap<String, String>) -> Pdf
         })
         .collect();
     let header = [
-        "", "派单", "签收率", "按时办结率", "退单率", "延期", "超期", "督办", "回访率", "满意率",
+        "",
+        "派单",
+        "签收率",
+        "按时办结率",
+        "退单率",
+        "延期",
+        "超期",
+        "督办",
+        "回访率",
+        "满意率",
         "投诉A/B/C",
     ];
     let widths = vec![
@@ -456,10 +481,22 @@ pub fn department(r: &DepartmentReport, names: &BTreeMap<String, String>) -> Pdf
         bars,
         trend: Some(Trend {
             title: "每日派单与办结".into(),
-            days: r.days.iter().map(|d| d.date.format("%m-%d").to_string()).collect(),
+            days: r
+                .days
+                .iter()
+                .map(|d| d.date.format("%m-%d").to_string())
+                .collect(),
             series: vec![
-                ("派单".into(), BLUE, r.days.iter().map(|d| d.received).collect()),
-                ("办结".into(), (237, 125, 49), r.days.iter().map(|d| d.replied).collect()),
+                (
+                    "派单".into(),
+                    BLUE,
+                    r.days.iter().map(|d| d.received).collect(),
+                ),
+                (
+                    "办结".into(),
+                    (237, 125, 49),
+                    r.days.iter().map(|d| d.replied).collect(),
+                ),
             ],
         }),
         tables: vec![
@@ -497,7 +534,11 @@ pub fn operators(r: &OperatorReport) -> PdfReport {
         .map(|o| Bar {
             label: o.operator.clone(),
             share: o.figures.satisfaction_rate.unwrap_or(0.0),
-            text: format!("{}（{}评）", pct(o.figures.satisfaction_rate), o.figures.rated),
+            text: format!(
+                "{}（{}评）",
+                pct(o.figures.satisfaction_rate),
+                o.figures.rated
+            ),
         })
         .collect();
     let lines = operator_lines(r);
@@ -510,9 +551,17 @@ pub fn operators(r: &OperatorReport) -> PdfReport {
     let keep = [0, 1, 2, 3, 4, 5, 6, 8, 10, 14, 15];
     let mut rows: Vec<Vec<String>> = lines
         .iter()
-        .map(|l| keep.iter().map(|i| l.get(*i).map(text).unwrap_or_default()).collect())
+        .map(|l| {
+            keep.iter()
+                .map(|i| l.get(*i).map(text).unwrap_or_default())
+                .collect()
+        })
         .collect();
-    let header = if rows.is_empty() { Vec::new() } else { rows.remove(0) };
+    let header = if rows.is_empty() {
+        Vec::new()
+    } else {
+        rows.remove(0)
+    };
     PdfReport {
         title: format!("话务员考核{kind}（{when}）"),
         conditions: format!(
@@ -526,10 +575,22 @@ pub fn operators(r: &OperatorReport) -> PdfReport {
         bars,
         trend: Some(Trend {
             title: "每日接听量".into(),
-            days: r.days.iter().map(|d| d.date.format("%m-%d").to_string()).collect(),
+            days: r
+                .days
+                .iter()
+                .map(|d| d.date.format("%m-%d").to_string())
+                .collect(),
             series: vec![
-                ("接听".into(), BLUE, r.days.iter().map(|d| d.calls).collect()),
-                ("直接解答".into(), (237, 125, 49), r.days.iter().map(|d| d.answered).collect()),
+                (
+                    "接听".into(),
+                    BLUE,
+                    r.days.iter().map(|d| d.calls).collect(),
+                ),
+                (
+                    "直接解答".into(),
+                    (237, 125, 49),
+                    r.days.iter().map(|d| d.answered).collect(),
+                ),
             ],
         }),
         tables: vec![Table {

@@ -383,6 +383,20 @@ impl TestApp {
         }
     }
 
+    /// A file the service answers 200 with: its headers and bytes.
+    pub async fn download(&self, path: &str, token: &str) -> (reqwest::header::HeaderMap, Vec<u8>) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let headers = res.headers().clone();
+        (headers, res.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Res {
         self.send(reqwest::Method::GET, path, Some(token), None, &[])
             .await
@@ -480,8 +494,9 @@ pub fn no_info_body() -> Value {
     })
 }
 
-/// The text of a PDF, as poppler's `pdftotext` reads it (scripts/hylafax-setup installs it).
-pub fn pdf_text(bytes: &[u8]) -> String {
+/// The words of a PDF, as poppler's `pdftotext` reads it (scripts/hylafax-setup installs it),
+/// one space between each.
+pub fn pdf_words(bytes: &[u8]) -> String {
     let path = std::env::temp_dir().join(format!(
         "report-{}-{}.pdf",
         std::process::id(),
@@ -496,6 +511,6 @@ pub fn pdf_text(bytes: &[u8]) -> String {
         .expect("pdftotext (poppler-utils; scripts/hylafax-setup installs it)");
     std::fs::remove_file(&path).ok();
     assert!(out.status.success(), "pdftotext: {out:?}");
-    String::from_utf8(out.stdout).unwrap()
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
-
