@@ -908,6 +908,36 @@ mod tests {
     }
 
     #[test]
+    fn the_month_charts_name_the_busiest_departments_or_say_they_cannot() {
+        let report: DepartmentReport = serde_json::from_value(serde_json::json!({
+            "from": "2026-12-01", "to": "2026-12-02",
+            "departments": [
+                {"code": "530100-gaj", "received": 9, "on_time_rate": 0.5, "satisfaction_rate": null},
+                {"code": "530100-rsj", "received": 1, "on_time_rate": 1.0}
+            ],
+            "regions": [], "total": {"received": 10},
+            "days": [
+                {"date": "2026-12-01", "received": 6, "replied": 2, "replied_on_time": 1},
+                {"date": "2026-12-02", "received": 4, "replied": 3, "replied_on_time": 3}
+            ]
+        }))
+        .unwrap();
+        let names = BTreeMap::from([("530100-gaj".to_string(), "昆明市公安局".to_string())]);
+        let html = month_charts(Some(&report), &names).into_string();
+        assert!(
+            html.contains("昆明市公安局") && html.contains("530100-rsj"),
+            "{html}"
+        );
+        assert!(
+            html.contains("50.0%") && html.contains("<polyline"),
+            "{html}"
+        );
+        assert!(html.contains("href=\"/reports/departments\""));
+        let none = month_charts(None, &names).into_string();
+        assert!(none.contains("报表暂时无法读取"));
+    }
+
+    #[test]
     fn the_board_shows_counts_links_and_a_picker() {
         let now = DateTime::parse_from_rfc3339("2026-12-04T00:00:00Z")
             .unwrap()
