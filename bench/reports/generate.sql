@@ -1,6 +1,7 @@
--- Generates :n tickets over 2026 with three events each (created, dispatch, reply) and the
--- department report's roll-ups (report_department_days) summed from them, in the tickets
--- schema the service migrated. psql -v n=1000000 -f generate.sql
+-- Generates :n tickets over 2026 with three events each (created, dispatch, reply), 2 × :n
+-- calls taken by 200 operators, and the roll-ups of the department and operators reports
+-- (report_department_days, report_operator_days) summed from them, in the tickets schema the
+-- service migrated. psql -v n=1000000 -f generate.sql
 -- Regions: 16 prefectures of Yunnan with 8 counties each; each ticket goes to one of 30
 -- departments of its prefecture. 2% of the tickets are still open (half of them overdue).
 \set ON_ERROR_STOP on
@@ -27,7 +28,7 @@ SELECT 'B' || lpad(i::text, 9, '0'),
     CASE WHEN t.kind = 'complaint' THEN (ARRAY['policy','handling','attitude'])[1 + i % 3] END,
     '生成的工单', '', r.code,
     (r.p * 100)::text || '-d' || lpad((i % 30)::text, 2, '0'),
-    '13800000000', 'bench', c.at, c.at, c.at + 86400000, c.at + 13 * 86400000,
+    '13800000000', 'op' || lpad((i % 200)::text, 3, '0'), c.at, c.at, c.at + 86400000, c.at + 13 * 86400000,
     CASE WHEN i % 50 = 0 THEN
         CASE WHEN i % 100 = 0 THEN :year_start::bigint + :year_ms::bigint + 86400000::bigint * 30
              ELSE c.at + 13 * 86400000 END END,
@@ -65,7 +66,41 @@ SELECT to_char(to_timestamp((created_at + 8 * 3600000) / 1000.0) AT TIME ZONE 'U
     count(*) FILTER (WHERE cause = 'attitude')
 FROM tickets GROUP BY 1, 2, 3;
 
+-- Calls: two per ticket, over the year, by 200 operator accounts; two in three rated.
+INSERT INTO calls (operator, caller_phone, classification, outcome, duration_seconds,
+    satisfaction, created_at)
+SELECT 'op' || lpad((i % 200)::text, 3, '0'), '13800000000',
+    (ARRAY['basic_query','consultation','complaint','suggestion'])[1 + i % 4],
+    (ARRAY['answered','answered','transferred','number_reported','ticket_created'])[1 + i % 5],
+    30 + (i % 600)::int,
+    CASE WHEN i % 3 <> 0 THEN
+        (ARRAY['satisfied','satisfied','basically_satisfied','dissatisfied'])[1 + (i / 3) % 4] END,
+    :year_start::bigint + (i::bigint * 7919 % (2 * :n)) * (:year_ms::bigint / (2 * :n))
+FROM generate_series(1, 2 * :n) i;
+
+-- The operators report's roll-ups as the calls and the complaints' causes would have added
+-- them: calls under region '', C complaints under their ticket's day, taker and region.
+INSERT INTO report_operator_days
+SELECT to_char(to_timestamp((created_at + 8 * 3600000) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+    operator, '', count(*),
+    count(*) FILTER (WHERE outcome = 'answered'),
+    count(*) FILTER (WHERE outcome = 'transferred'),
+    count(*) FILTER (WHERE outcome = 'number_reported'),
+    count(*) FILTER (WHERE outcome = 'ticket_created'),
+    sum(duration_seconds),
+    count(*) FILTER (WHERE satisfaction = 'satisfied'),
+    count(*) FILTER (WHERE satisfaction = 'basically_satisfied'),
+    count(*) FILTER (WHERE satisfaction = 'dissatisfied'),
+    0
+FROM calls GROUP BY 1, 2
+UNION ALL
+SELECT to_char(to_timestamp((created_at + 8 * 3600000) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+    created_by, region, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*)
+FROM tickets WHERE cause = 'attitude' GROUP BY 1, 2, 3;
+
 ANALYZE;
 SELECT (SELECT count(*) FROM tickets) AS tickets,
+       (SELECT count(*) FROM calls) AS calls,
+       (SELECT count(*) FROM report_operator_days) AS operator_rollup_rows,
        (SELECT count(*) FROM ticket_events) AS events,
        (SELECT count(*) FROM report_department_days) AS rollup_rows;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The department performance report at scale: N generated tickets (three events each) on a
-# scratch PostgreSQL database, then the report's time for a month and for the year, for the
-# province and for one region and department. Kept out of CI.
+# The department and operators reports at scale: N generated tickets (three events each) and
+# 2N calls on a scratch PostgreSQL database, then each report's time for a month and for the
+# year, for the province and for one region and department, and as downloads. Kept out of CI.
 #
 #   bench/reports/run.sh [tickets, default 1000000]
 #
@@ -46,15 +46,16 @@ psql -q "${pg_url%/*}/$db" -v n="$n" -f bench/reports/generate.sql
 echo "   generated in $(( $(date +%s) - start )) s; database $(psql -tA "${pg_url%/*}/$db" -c "SELECT pg_size_pretty(pg_database_size('$db'))")"
 
 token=$(HOTLINE_DATA_DIR="$work" "$bin" token --role supervisor --subject bench)
+# report LABEL QUERY [REPORT (departments) [ROWS (departments)]]
 report() {
-    local label="$1" query="$2" best="" t
+    local label="$1" query="$2" which="${3:-departments}" rows="${4:-departments}" best="" t
     for _ in 1 2 3; do
         t=$(curl -s -o "$work/out" -w '%{time_total}' -H "authorization: Bearer $token" \
-            "http://127.0.0.1:$port/api/v1/reports/departments?$query")
+            "http://127.0.0.1:$port/api/v1/reports/$which?$query")
         if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best="$t"; fi
     done
-    printf '%-40s best of 3: %6.3f s  (%s bytes, %s departments)\n' "$label" "$best" \
-        "$(wc -c <"$work/out")" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["departments"]))' "$work/out" 2>/dev/null || echo '?')"
+    printf '%-40s best of 3: %6.3f s  (%s bytes, %s %s)\n' "$label" "$best" \
+        "$(wc -c <"$work/out")" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))[sys.argv[2]]))' "$work/out" "$rows" 2>/dev/null || echo '?')" "$rows"
 }
 echo "== the report ($profile build)"
 report "month, province" "from=2026-11-01&to=2026-11-30"
@@ -63,3 +64,10 @@ report "month, 昆明 (530100 and under)" "from=2026-11-01&to=2026-11-30&region=
 dep=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["departments"][0]["code"])' "$work/out")
 report "year, one department ($dep)" "from=2026-01-01&to=2026-12-31&department=$dep"
 report "year, province, xlsx" "from=2026-01-01&to=2026-12-31&format=xlsx"
+report "year, province, pdf" "from=2026-01-01&to=2026-12-31&format=pdf"
+report "month, province, pdf" "from=2026-11-01&to=2026-11-30&format=pdf"
+echo "== the operators report ($profile build)"
+report "operators: month" "from=2026-11-01&to=2026-11-30" operators operators
+report "operators: year" "from=2026-01-01&to=2026-12-31" operators operators
+report "operators: month, 昆明 complaints" "from=2026-11-01&to=2026-11-30&region=530100" operators operators
+report "operators: year, xlsx" "from=2026-01-01&to=2026-12-31&format=xlsx" operators operators

@@ -14,6 +14,7 @@ pub mod hours;
 pub mod http;
 pub mod metrics;
 pub mod pagination;
+pub mod pdf;
 pub mod server;
 pub mod settings;
 pub mod telemetry;

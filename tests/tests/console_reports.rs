@@ -1,6 +1,8 @@
-//! The department performance report (考核报表, issue 19) in a browser: the supervisor opens it
-//! from the header, sees the departments by name with their rates and the chart, filters a
-//! region, and downloads the Excel (an xlsx: a zip).
+//! The reports (issue 19) in a browser: the supervisor's board shows the month's key charts;
+//! the department performance report (考核报表) opened from the header shows the departments by
+//! name with their rates, the chart and the daily trend, filters a region and a month, and
+//! downloads the Excel (an xlsx: a zip) and the PDF; the operators report (话务员考核) shows
+//! each account's calls, outcomes and ratings and downloads its PDF.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use e2e::browser::Demo;
@@ -59,8 +61,32 @@ async fn workbench_the_supervisor_reads_the_department_report_and_downloads_the_
     )
     .await;
 
+    // Three calls: two answered and rated (one satisfied), one transferred.
+    for (outcome, rating) in [
+        ("answered", Some("satisfied")),
+        ("answered", Some("dissatisfied")),
+        ("transferred", None),
+    ] {
+        let mut call = json!({
+            "caller_phone": "13800001111", "classification": "consultation",
+            "outcome": outcome, "duration_seconds": 90
+        });
+        if let Some(r) = rating {
+            call["satisfaction"] = json!(r);
+        }
+        post(&http, &tickets("/calls"), &operator, call).await;
+    }
+
     let b = demo.browser().await;
     b.sign_in("supervisor").await;
+    // The board: this month's key charts under the queues.
+    let charts = b.wait_text("#month-charts", "本月各部门按时办结率").await;
+    assert!(charts.contains("本月每日派单与办结"), "{charts}");
+    assert!(
+        charts.contains("人力资源"),
+        "the chart names the departments: {charts}"
+    );
+    b.screenshot("board-month-charts").await;
     b.click("header.top nav a[href='/reports/departments']")
         .await;
     let table = b.wait_text("#dept-report table.dept-table", "66.7%").await;
@@ -68,6 +94,8 @@ async fn workbench_the_supervisor_reads_the_department_report_and_downloads_the_
     assert!(table.contains("1 / 1 / 1"), "complaints by cause: {table}");
     let svg = b.text("#dept-report svg.chart.rates").await;
     assert!(svg.contains("签收率"), "{svg}");
+    let trend = b.text("#dept-report svg.chart.trend").await;
+    assert!(trend.contains("派单") && trend.contains("办结"), "{trend}");
     b.screenshot("reports-departments").await;
     // The page fits the window's width: nothing to scroll sideways.
     let wide = b
@@ -80,29 +108,71 @@ async fn workbench_the_supervisor_reads_the_department_report_and_downloads_the_
         .unwrap();
     assert_eq!(wide, json!(true), "the report scrolls sideways at 1366x768");
 
-    // 昆明 only: Qujing's government office is gone, the bureau stays.
+    // 昆明 only, this month by the month field: Qujing's government office is gone, the
+    // bureau stays.
+    let month = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y-%m")
+        .to_string();
     b.select("#dept-report select[name=region]", "530100").await;
+    // A month field is typed segment by segment in the browser's locale: set as a picker would.
+    b.client
+        .execute(
+            "document.querySelector('#dept-report input[name=month]').value = arguments[0];",
+            vec![json!(month)],
+        )
+        .await
+        .unwrap();
     b.click("#dept-report form.filters button[type=submit]")
         .await;
     let table = b.wait_text("#dept-report p.muted", "含下级地区").await;
     assert!(table.contains("派单 3 次"), "{table}");
     let rows = b.text("#dept-report table.dept-table").await;
     assert!(!rows.contains("530300"), "{rows}");
-    assert!(b.path().await.contains("region=530100"));
+    let path = b.path().await;
+    assert!(
+        path.contains("region=530100") && path.contains("month="),
+        "{path}"
+    );
     b.screenshot("reports-departments-kunming").await;
 
-    // The Excel button's file, fetched with the browser's own session.
+    // The Excel and PDF buttons' files, fetched with the browser's own session.
+    let xlsx = download(&b, &demo, "#dept-report", "xlsx").await;
+    assert!(xlsx.starts_with(b"PK\x03\x04"), "an xlsx is a zip");
+    let pdf = download(&b, &demo, "#dept-report", "pdf").await;
+    assert!(pdf.starts_with(b"%PDF"));
+
+    // The operators report: op1's calls, outcomes and ratings; its PDF.
+    b.click("header.top nav a[href='/reports/operators']").await;
+    let table = b
+        .wait_text("#operator-report table.dept-table", "operator")
+        .await;
+    assert!(
+        table.contains("50.0%"),
+        "one of two ratings satisfied: {table}"
+    );
+    let svg = b.text("#operator-report svg.chart.rates").await;
+    assert!(svg.contains("满意率"), "{svg}");
+    let trend = b.text("#operator-report svg.chart.trend").await;
+    assert!(trend.contains("接听"), "{trend}");
+    b.screenshot("reports-operators").await;
+    let pdf = download(&b, &demo, "#operator-report", "pdf").await;
+    assert!(pdf.starts_with(b"%PDF"));
+    b.close().await;
+}
+
+/// Follows the page's download button for `format` (with the browser's own session) and
+/// answers the file, checking it is an attachment of its kind.
+async fn download(b: &e2e::browser::Browser, demo: &Demo, page: &str, format: &str) -> Vec<u8> {
     let link = b
-        .find("#dept-report a.button.primary[download]")
+        .find(&format!(
+            "{page} a.button[download][href*='format={format}']"
+        ))
         .await
         .attr("href")
         .await
         .unwrap()
         .unwrap();
-    assert!(
-        link.contains("format=xlsx") && link.contains("region=530100"),
-        "{link}"
-    );
     let cookies: Vec<String> = b
         .client
         .get_all_cookies()
@@ -111,24 +181,31 @@ async fn workbench_the_supervisor_reads_the_department_report_and_downloads_the_
         .iter()
         .map(|c| format!("{}={}", c.name(), c.value()))
         .collect();
-    let res = http
+    let res = reqwest::Client::new()
         .get(demo.url(&link))
         .header("cookie", cookies.join("; "))
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 200);
-    assert_eq!(
-        res.headers()["content-type"],
+    assert_eq!(res.status(), 200, "{link}");
+    let content_type = res.headers()["content-type"].to_str().unwrap().to_string();
+    let expected = if format == "pdf" {
+        "application/pdf"
+    } else {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    };
+    assert_eq!(content_type, expected, "{link}");
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment; filename=\""),
+        "{disposition}"
     );
     assert!(
-        res.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .starts_with("attachment; filename=\"departments-")
+        disposition.contains(&format!(".{format}\"")),
+        "{disposition}"
     );
-    let bytes = res.bytes().await.unwrap();
-    assert!(bytes.starts_with(b"PK\x03\x04"), "an xlsx is a zip");
-    b.close().await;
+    res.bytes().await.unwrap().to_vec()
 }

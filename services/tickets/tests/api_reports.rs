@@ -687,7 +687,7 @@ async fn bad_filters_are_400_naming_the_field_and_only_supervisors_read() {
         ("region=5301", "`region`"),
         ("region=53010x", "`region`"),
         ("department=..%2Fx", "`department`"),
-        ("format=pdf", "`format`"),
+        ("format=docx", "`format`"),
         ("regions=530100", "regions"),
     ] {
         let res = app
@@ -713,4 +713,46 @@ async fn bad_filters_are_400_naming_the_field_and_only_supervisors_read() {
         )
         .await;
     assert_eq!(blank.status, 200, "{}", blank.body);
+}
+
+#[tokio::test]
+async fn the_monthly_report_is_a_pdf_with_the_figures() {
+    let peer = Peer::start().await;
+    let app = spawn_app(&peer.url).await;
+    let sup = app.supervisor();
+    let liaison = app.liaison(GAJ);
+    for i in 0..3 {
+        let id = app.complaint(false).await;
+        app.must(&id, "dispatch", &sup, json!({"department": GAJ}))
+            .await;
+        if i < 2 {
+            app.must(&id, "accept", &liaison, json!({})).await;
+            let reply = json!({"body": "已处理", "channel": "system"});
+            app.must(&id, "reply", &liaison, reply).await;
+        }
+    }
+    let path = "/api/v1/reports/departments?format=pdf&from=2026-11-01&to=2026-11-30";
+    let (headers, bytes) = app.download(path, &sup).await;
+    assert_eq!(headers["content-type"], "application/pdf");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.contains("departments-2026-11-01-2026-11-30.pdf"),
+        "{disposition}"
+    );
+    assert!(bytes.starts_with(b"%PDF"));
+    let squeezed = pdf_words(&bytes);
+    for want in [
+        "部门考核月报（2026年11月）",
+        "统计期间：2026-11-01 至 2026-11-30",
+        "派单数 3",
+        "按时办结率 100.0%",
+        "各部门按时办结率",
+        "每日派单与办结",
+        // The department's row: its name (from knowledge), 3 dispatched, 2 of 3 accepted on time.
+        &format!("部门 {GAJ} 3 66.7% 100.0% 0.0%"),
+        "合计 3",
+        "第1/1页",
+    ] {
+        assert!(squeezed.contains(want), "{want:?} in {squeezed}");
+    }
 }

@@ -1,11 +1,11 @@
-//! The department performance report (考核报表): the page at `/reports/departments` and its
-//! downloads at `/reports/departments/download`, both read from the tickets service with the
-//! supervisor's own token (it answers 403 to anyone else). The filters are checked here first,
-//! so a mistake is told in Chinese.
+//! The department performance report (考核报表) at `/reports/departments` and the operators
+//! report (话务员考核) at `/reports/operators`, with their downloads at `…/download`, read
+//! from the tickets service with the supervisor's own token (it answers 403 to anyone else).
+//! The filters are checked here first, so a mistake is told in Chinese.
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use futures_util::stream::{self, StreamExt};
 use serde::Deserialize;
@@ -16,11 +16,14 @@ use crate::routes::html;
 use crate::session::{CurrentUser, User};
 use crate::views::format;
 use crate::views::layout;
-use crate::views::reports::{self as view, Filters, data::DepartmentReport};
+use crate::views::reports::data::{DepartmentReport, OperatorReport};
+use crate::views::reports::{self as view, Filters};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
     cfg.route("/reports/departments", web::get().to(page))
-        .route("/reports/departments/download", web::get().to(download));
+        .route("/reports/departments/download", web::get().to(download))
+        .route("/reports/operators", web::get().to(operators_page))
+        .route("/reports/operators/download", web::get().to(download));
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -91,7 +94,11 @@ const NAME_LOOKUPS: usize = 8;
 
 /// The departments' names, from the knowledge service (cached a minute); a code it cannot name
 /// stays a code.
-async fn department_names(api: &Api, user: &User, codes: Vec<String>) -> BTreeMap<String, String> {
+pub(crate) async fn department_names(
+    api: &Api,
+    user: &User,
+    codes: Vec<String>,
+) -> BTreeMap<String, String> {
     #[derive(Deserialize)]
     struct Named {
         code: String,
@@ -120,16 +127,7 @@ async fn page(
     let (filters, from, to) = days(&query)?;
     let path = format!("/api/v1/reports/departments?{}", filters.query(&from, &to));
     let report: DepartmentReport = api.get(&user, Service::Tickets, &path).await?;
-    #[derive(Deserialize)]
-    struct Region {
-        code: String,
-        name: String,
-    }
-    let regions: Vec<Region> = api
-        .get_reference(&user, Service::Knowledge, "/api/v1/regions")
-        .await
-        .unwrap_or_default();
-    let regions: Vec<(String, String)> = regions.into_iter().map(|r| (r.code, r.name)).collect();
+    let regions = regions(&api, &user).await;
     let mut codes: Vec<String> = report.departments.iter().map(|d| d.code.clone()).collect();
     if !filters.department.is_empty() && !codes.contains(&filters.department) {
         codes.push(filters.department.clone());
@@ -149,21 +147,64 @@ async fn page(
     )))
 }
 
-/// The report as CSV or Excel, passed on from the tickets service as it made it (which records
-/// the download in the audit log).
+/// The regions' codes and names for the picker and the tables (none when the knowledge service
+/// cannot say: the codes stand).
+async fn regions(api: &Api, user: &User) -> Vec<(String, String)> {
+    #[derive(Deserialize)]
+    struct Region {
+        code: String,
+        name: String,
+    }
+    let regions: Vec<Region> = api
+        .get_reference(user, Service::Knowledge, "/api/v1/regions")
+        .await
+        .unwrap_or_default();
+    regions.into_iter().map(|r| (r.code, r.name)).collect()
+}
+
+/// The operators report (话务员考核) at `/reports/operators`.
+async fn operators_page(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, PageError> {
+    let (filters, from, to) = days(&query)?;
+    let path = format!("/api/v1/reports/operators?{}", filters.query(&from, &to));
+    let report: OperatorReport = api.get(&user, Service::Tickets, &path).await?;
+    let regions = regions(&api, &user).await;
+    let body = view::operators_page(&filters, &report, &regions);
+    Ok(html(layout::page(
+        &user,
+        "话务员考核",
+        "/reports/operators",
+        body,
+    )))
+}
+
+/// A report as CSV, Excel or PDF (`/reports/<report>/download`), passed on from the tickets
+/// service as it made it (which records the download in the audit log).
 async fn download(
+    req: HttpRequest,
     user: CurrentUser,
     api: web::Data<Api>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, PageError> {
     let format = match query.format.as_str() {
-        "csv" => "csv",
-        "xlsx" => "xlsx",
-        _ => return Err(PageError::Invalid("下载格式应为 CSV 或 Excel。".into())),
+        f @ ("csv" | "xlsx" | "pdf") => f,
+        _ => {
+            return Err(PageError::Invalid(
+                "下载格式应为 CSV、Excel 或 PDF。".into(),
+            ));
+        }
+    };
+    let report = if req.path().starts_with("/reports/operators") {
+        "operators"
+    } else {
+        "departments"
     };
     let (filters, from, to) = days(&query)?;
     let path = format!(
-        "/api/v1/reports/departments?format={format}&{}",
+        "/api/v1/reports/{report}?format={format}&{}",
         filters.query(&from, &to)
     );
     let file = api.download(&user, Service::Tickets, &path).await?;

@@ -14,9 +14,11 @@ use crate::api::types::Page;
 use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
 use crate::routes::html;
+use crate::routes::reports::department_names;
 use crate::session::{CurrentUser, User};
 use crate::views::format;
 use crate::views::layout;
+use crate::views::reports::data::DepartmentReport;
 use crate::views::supervisor::{self as view, Board, Queue, data};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
@@ -36,7 +38,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .route("/board/tickets/{id}/callback", web::post().to(callback))
         .route("/notifications", web::get().to(notifications))
         .route("/notifications/{id}/retry", web::post().to(retry))
-        .route("/reports", web::get().to(reports));
+        .route("/reports", web::get().to(reports))
+        .route("/board/month", web::get().to(month_charts));
 }
 
 /// The landing page at `/` for this role: the board.
@@ -69,6 +72,23 @@ fn queue(p: Page<data::Ticket>) -> Queue {
         total: p.total,
         items: p.items,
     }
+}
+
+/// This month's key charts for the board (asked for by the board once it is shown, so an
+/// action on the board never waits for the month's report).
+async fn month_charts(user: CurrentUser, api: web::Data<Api>) -> Result<HttpResponse, PageError> {
+    let month: Option<DepartmentReport> = api
+        .get(&user, Service::Tickets, "/api/v1/reports/departments")
+        .await
+        .ok();
+    let codes = month.as_ref().map_or_else(Vec::new, |m| {
+        view::busiest(&m.departments)
+            .iter()
+            .map(|d| d.code.clone())
+            .collect()
+    });
+    let names = department_names(&api, &user, codes).await;
+    Ok(html(view::month_charts(month.as_ref(), &names)))
 }
 
 /// Every queue of the board, read at once.

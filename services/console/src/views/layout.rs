@@ -39,6 +39,7 @@ pub fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/faxes", "待确认传真"),
             ("/reports", "报表"),
             ("/reports/departments", "考核报表"),
+            ("/reports/operators", "话务员考核"),
         ],
         Role::Admin => &[("/", "账号管理"), ("/admin/audit", "审计日志")],
         Role::Service => &[],

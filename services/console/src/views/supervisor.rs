@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
-use crate::views::{format, picker};
+use crate::views::reports::data::DepartmentReport;
+use crate::views::{format, picker, reports};
 
 /// The parts of the services' answers these screens read.
 pub mod data {
@@ -268,6 +269,44 @@ pub struct Board {
     pub replenishment: Option<Replenishment>,
 }
 
+/// The departments the board's chart shows: the most dispatched to this month.
+pub fn busiest(rows: &[reports::data::Row]) -> Vec<&reports::data::Row> {
+    let mut busiest: Vec<&reports::data::Row> = rows.iter().collect();
+    busiest.sort_by_key(|r| std::cmp::Reverse(r.figures.received));
+    busiest.truncate(8);
+    busiest
+}
+
+/// This month's key charts (the department report so far, `names` the departments'): the
+/// busiest departments' on-time and satisfaction rates, and the dispatches and replies per day.
+pub fn month_charts(month: Option<&DepartmentReport>, names: &BTreeMap<String, String>) -> Markup {
+    let Some(m) = month else {
+        return html! { section.card #month-charts { h2 { "本月考核" } p.muted { "报表暂时无法读取。" } } };
+    };
+    let rows: Vec<(String, Vec<Option<f64>>)> = busiest(&m.departments)
+        .iter()
+        .map(|d| {
+            let name = names.get(&d.code).unwrap_or(&d.code).clone();
+            (
+                name,
+                vec![d.figures.on_time_rate, d.figures.satisfaction_rate],
+            )
+        })
+        .collect();
+    html! {
+        div.board-charts #month-charts {
+            section.card {
+                h2 { "本月各部门按时办结率、满意率" " " a.more href="/reports/departments" { "考核报表 →" } }
+                (reports::share_bars("本月各部门按时办结率、满意率", &["按时办结率", "满意率"], &rows))
+            }
+            section.card {
+                h2 { "本月每日派单与办结" }
+                (reports::department_trend(m))
+            }
+        }
+    }
+}
+
 /// New tickets to dispatch: urgent ones first, then the oldest deadline first.
 pub fn dispatch_order(items: &mut [Ticket]) {
     items.sort_by(|a, b| {
@@ -327,6 +366,10 @@ pub fn board(b: &Board) -> Markup {
                         None => p.muted { "报表暂时无法读取。" },
                     }
                 }
+            }
+            // The month's charts come after the board is shown: an action never waits for them.
+            div #month-charts hx-get="/board/month" hx-trigger="load" hx-target="this" hx-swap="outerHTML" {
+                p.muted { "本月考核图表加载中…" }
             }
         }
     }
@@ -877,6 +920,36 @@ mod tests {
         dispatch_order(&mut items);
         let ids: Vec<&str> = items.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["T3", "T2", "T1"]);
+    }
+
+    #[test]
+    fn the_month_charts_name_the_busiest_departments_or_say_they_cannot() {
+        let report: DepartmentReport = serde_json::from_value(serde_json::json!({
+            "from": "2026-12-01", "to": "2026-12-02",
+            "departments": [
+                {"code": "530100-gaj", "received": 9, "on_time_rate": 0.5, "satisfaction_rate": null},
+                {"code": "530100-rsj", "received": 1, "on_time_rate": 1.0}
+            ],
+            "regions": [], "total": {"received": 10},
+            "days": [
+                {"date": "2026-12-01", "received": 6, "replied": 2, "replied_on_time": 1},
+                {"date": "2026-12-02", "received": 4, "replied": 3, "replied_on_time": 3}
+            ]
+        }))
+        .unwrap();
+        let names = BTreeMap::from([("530100-gaj".to_string(), "昆明市公安局".to_string())]);
+        let html = month_charts(Some(&report), &names).into_string();
+        assert!(
+            html.contains("昆明市公安局") && html.contains("530100-rsj"),
+            "{html}"
+        );
+        assert!(
+            html.contains("50.0%") && html.contains("<polyline"),
+            "{html}"
+        );
+        assert!(html.contains("href=\"/reports/departments\""));
+        let none = month_charts(None, &names).into_string();
+        assert!(none.contains("报表暂时无法读取"));
     }
 
     #[test]

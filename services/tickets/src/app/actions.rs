@@ -178,6 +178,7 @@ pub(crate) fn persist(
     if let Some(t) = reports::tally(Some(before), &change.record, change.action, at) {
         db::reports::add(c, &t)?;
     }
+    super::reports_operators::ticket_changed(c, Some(before), &change.record)?;
     for item in &change.outbox {
         match item {
             OutboxItem::Notify(n) => {

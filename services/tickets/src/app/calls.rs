@@ -13,7 +13,14 @@ use crate::domain::rating::{self, RatingRefusal};
 use crate::startup::AppState;
 
 pub async fn record(state: &AppState, call: NewCall) -> ApiResult<CallRow> {
-    let row = shared::db::run(&state.pool, move |c| db::calls::insert(c, &call)).await?;
+    let row = shared::db::run(&state.pool, move |c| {
+        db::write_tx(c, |c| {
+            let row = db::calls::insert(c, &call)?;
+            super::reports_operators::call_recorded(c, &row)?;
+            Ok(row)
+        })
+    })
+    .await?;
     tracing::info!(call = row.id, caller = %mask_phone(&row.call.caller_phone), "call recorded");
     Ok(row)
 }
@@ -90,6 +97,7 @@ pub async fn rate(state: &AppState, key: CallKey, rating: Rating) -> ApiResult<C
             if !db::calls::rate(c, row.id, level.as_str(), to_ms(now))? {
                 return Err(ApiError::conflict("the call was rated at the same time"));
             }
+            super::reports_operators::call_rated(c, &row, level)?;
             tracing::info!(call = row.id, rating = level.as_str(), "call rated");
             db::calls::find(c, &CallKey::Id(row.id))?
                 .ok_or_else(|| ApiError::not_found("no such call"))

@@ -252,6 +252,7 @@ impl Request {
         if let Some(t) = reports::tally(None, &rec, "created", rec.created_at) {
             db::reports::add(c, &t)?;
         }
+        super::reports_operators::ticket_changed(c, None, &rec)?;
         let mut outbox = notifications::on_created(&rec);
         if rec.status == Status::Dispatched {
             outbox.extend(notifications::on_dispatch(&rec));

@@ -79,46 +79,66 @@ pub async fn departments(
         department: filter.department.clone().unwrap_or_default(),
     };
     let audit = export.map(|format| export_event(user, &filter, format));
-    let (rows, overdue) = shared::db::run(&state.pool, move |conn| {
-        let read = |c: &mut DbConnection| -> ApiResult<_> {
-            let rows = db::reports::summed(c, &selection)?;
-            let overdue = db::reports::overdue(c, &selection, now)?;
-            Ok((rows, overdue))
-        };
-        match &audit {
-            // A plain read: on SQLite a write transaction would queue behind ticket changes.
-            None => read(conn),
-            Some(event) => db::write_tx(conn, |c| {
-                let figures = read(c)?;
-                db::outbox::insert(c, None, AUDIT, event, now_ms())?;
-                Ok(figures)
-            }),
-        }
+    let (rows, overdue, days) = read_audited(state, audit, move |c| {
+        let rows = db::reports::summed(c, &selection)?;
+        let overdue = db::reports::overdue(c, &selection, now)?;
+        let days = db::reports::per_day(c, &selection)?;
+        Ok((rows, overdue, days))
     })
     .await?;
-    Ok(reports::department_report(
+    let mut report = reports::department_report(
         filter.from,
         filter.to,
         filter.region,
         filter.department,
         rows,
         overdue,
-    ))
+    );
+    report.days = reports::day_trend(filter.from, filter.to, &days);
+    Ok(report)
+}
+
+/// Reads a report's figures: a plain read, or, for a download, in the transaction that
+/// records the `audit` event through the outbox.
+pub(crate) async fn read_audited<T: Send + 'static>(
+    state: &AppState,
+    audit: Option<String>,
+    read: impl Fn(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    shared::db::run(&state.pool, move |conn| match &audit {
+        // A plain read: on SQLite a write transaction would queue behind ticket changes.
+        None => read(conn),
+        Some(event) => db::write_tx(conn, |c| {
+            let figures = read(c)?;
+            db::outbox::insert(c, None, AUDIT, event, now_ms())?;
+            Ok(figures)
+        }),
+    })
+    .await
 }
 
 /// The audit event of a download of the department report.
 fn export_event(user: &AuthUser, f: &DepartmentFilter, format: &str) -> String {
+    audit_export(
+        user,
+        "departments",
+        json!({
+            "report": "departments", "format": format, "from": f.from, "to": f.to,
+            "region": f.region, "department": f.department,
+        }),
+    )
+}
+
+/// The audit event of a download of a report (`reports/<report>`), with what was asked for.
+pub(crate) fn audit_export(user: &AuthUser, report: &str, details: serde_json::Value) -> String {
     let event = AuditEvent {
         at: now_ms(),
         actor: user.sub.clone(),
         role: user.role.as_str().to_string(),
         action: action::EXPORT.into(),
-        target: "reports/departments".into(),
+        target: format!("reports/{report}"),
         address: String::new(),
-        details: json!({
-            "report": "departments", "format": format, "from": f.from, "to": f.to,
-            "region": f.region, "department": f.department,
-        }),
+        details,
         // Set by the relay from the outbox row's id.
         key: String::new(),
     };

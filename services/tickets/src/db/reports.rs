@@ -108,17 +108,28 @@ const SUMS: &str = "SELECT department, region, \
     WHERE day >= $1 AND day <= $2 AND region LIKE $3 AND (department = $4 OR $5 = '') \
     GROUP BY department, region";
 
+/// The rows of `statement` (parameters: from, to, region pattern, department, department) for
+/// the selection.
+fn selected<T>(conn: &mut DbConnection, statement: &str, s: &Selection) -> DbResult<Vec<T>>
+where
+    T: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
+{
+    let statement = placeholders(conn, statement);
+    let pattern = format!("{}%", s.region_prefix);
+    Ok(shared::on_backend!(conn, |c| diesel::sql_query(
+        &statement
+    )
+    .bind::<Text, _>(&s.from)
+    .bind::<Text, _>(&s.to)
+    .bind::<Text, _>(&pattern)
+    .bind::<Text, _>(&s.department)
+    .bind::<Text, _>(&s.department)
+    .load(c))?)
+}
+
 /// The roll-ups of the selection summed per (department, region).
 pub fn summed(conn: &mut DbConnection, s: &Selection) -> DbResult<Vec<SummedRow>> {
-    let statement = placeholders(conn, SUMS);
-    let pattern = format!("{}%", s.region_prefix);
-    let rows: Vec<SumRow> = shared::on_backend!(conn, |c| diesel::sql_query(&statement)
-        .bind::<Text, _>(&s.from)
-        .bind::<Text, _>(&s.to)
-        .bind::<Text, _>(&pattern)
-        .bind::<Text, _>(&s.department)
-        .bind::<Text, _>(&s.department)
-        .load(c))?;
+    let rows: Vec<SumRow> = selected(conn, SUMS, s)?;
     Ok(rows
         .into_iter()
         .map(|x| {
@@ -141,6 +152,35 @@ pub fn summed(conn: &mut DbConnection, s: &Selection) -> DbResult<Vec<SummedRow>
             };
             (x.department, x.region, counts)
         })
+        .collect())
+}
+
+#[derive(QueryableByName)]
+struct DayRow {
+    #[diesel(sql_type = Text)]
+    day: String,
+    #[diesel(sql_type = BigInt)]
+    received: i64,
+    #[diesel(sql_type = BigInt)]
+    replied: i64,
+    #[diesel(sql_type = BigInt)]
+    replied_on_time: i64,
+}
+
+// The parameters as in SUMS.
+const DAYS: &str = "SELECT day, CAST(SUM(received) AS BIGINT) AS received, \
+    CAST(SUM(replied) AS BIGINT) AS replied, \
+    CAST(SUM(replied_on_time) AS BIGINT) AS replied_on_time \
+    FROM report_department_days \
+    WHERE day >= $1 AND day <= $2 AND region LIKE $3 AND (department = $4 OR $5 = '') \
+    GROUP BY day";
+
+/// The selection's dispatches and replies per day: (day, received, replied, on time).
+pub fn per_day(conn: &mut DbConnection, s: &Selection) -> DbResult<Vec<(String, i64, i64, i64)>> {
+    let rows: Vec<DayRow> = selected(conn, DAYS, s)?;
+    Ok(rows
+        .into_iter()
+        .map(|x| (x.day, x.received, x.replied, x.replied_on_time))
         .collect())
 }
 
@@ -185,7 +225,7 @@ pub fn overdue(
 }
 
 /// A statement written with `$n` parameters (each used once, in order) for the backend.
-fn placeholders(conn: &DbConnection, statement: &str) -> String {
+pub(crate) fn placeholders(conn: &DbConnection, statement: &str) -> String {
     if conn.is_sqlite() {
         let mut out = String::with_capacity(statement.len());
         let mut chars = statement.chars().peekable();

@@ -180,6 +180,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_operator_days (day, operator, region) {
+        day -> Text,
+        operator -> Text,
+        region -> Text,
+        calls -> BigInt,
+        answered -> BigInt,
+        transferred -> BigInt,
+        number_reported -> BigInt,
+        ticket_created -> BigInt,
+        talk_seconds -> BigInt,
+        satisfied -> BigInt,
+        basically_satisfied -> BigInt,
+        dissatisfied -> BigInt,
+        complaints_attitude -> BigInt,
+    }
+}
+
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_cohandlers -> tickets (ticket_id));
 diesel::joinable!(ticket_attachments -> tickets (ticket_id));
@@ -195,4 +213,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_years,
     report_department_days,
     ticket_attachments,
+    report_operator_days,
 );

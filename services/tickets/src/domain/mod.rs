@@ -16,6 +16,7 @@ pub mod rating;
 pub mod record;
 pub mod reports;
 pub mod routing;
+pub mod reports_operators;
 pub mod view;
 
 /// A stored name the code does not know (a record written by a newer version, or by hand).

@@ -408,6 +408,49 @@ pub struct DepartmentReport {
     pub regions: Vec<PerformanceRow>,
     /// Everything the filters select.
     pub total: Figures,
+    /// Every day of the range with its dispatches and replies (the trend), zeros included.
+    #[serde(default)]
+    pub days: Vec<DayTrend>,
+}
+
+/// One day of the department report's trend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DayTrend {
+    pub date: NaiveDate,
+    /// 派单数 that day.
+    pub received: i64,
+    /// 办结数 that day.
+    pub replied: i64,
+    /// 按时办结数 that day.
+    pub replied_on_time: i64,
+}
+
+/// Every day of `from..=to` with the counts `rows` (day `YYYY-MM-DD`, received, replied,
+/// replied on time) give it, zeros for the days they do not name.
+pub fn day_trend(
+    from: NaiveDate,
+    to: NaiveDate,
+    rows: &[(String, i64, i64, i64)],
+) -> Vec<DayTrend> {
+    let given: BTreeMap<&str, (i64, i64, i64)> = rows
+        .iter()
+        .map(|(d, a, b, c)| (d.as_str(), (*a, *b, *c)))
+        .collect();
+    from.iter_days()
+        .take_while(|d| *d <= to)
+        .map(|date| {
+            let (received, replied, replied_on_time) = given
+                .get(date.to_string().as_str())
+                .copied()
+                .unwrap_or_default();
+            DayTrend {
+                date,
+                received,
+                replied,
+                replied_on_time,
+            }
+        })
+        .collect()
 }
 
 /// One summed roll-up row of the report's range: (department, region, counts).
@@ -463,6 +506,7 @@ pub fn department_report(
         departments: rows_of(per_department),
         regions: rows_of(per_region),
         total: Figures::of(total.0, total.1),
+        days: Vec::new(),
     }
 }
 
@@ -532,10 +576,8 @@ pub fn cells(code: &str, name: &str, f: &Figures) -> Vec<Cell> {
     ]
 }
 
-/// The report as CSV: UTF-8 with a byte-order mark (so Excel reads the Chinese right), a
-/// section of departments (with their `names` where known), then one of regions, then the
-/// total; shares as percentages.
-pub fn department_csv(r: &DepartmentReport, names: &BTreeMap<String, String>) -> Vec<u8> {
+/// One line of a CSV download: fields quoted where they must be, shares as percentages.
+pub fn csv_line(out: &mut String, cells: &[Cell]) {
     fn field(s: &str) -> String {
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -543,19 +585,24 @@ pub fn department_csv(r: &DepartmentReport, names: &BTreeMap<String, String>) ->
             s.to_string()
         }
     }
-    fn line(out: &mut String, cells: &[Cell]) {
-        let text: Vec<String> = cells
-            .iter()
-            .map(|c| match c {
-                Cell::Text(t) => field(t),
-                Cell::Count(n) => n.to_string(),
-                Cell::Share(Some(s)) => format!("{:.1}%", s * 100.0),
-                Cell::Share(None) => String::new(),
-            })
-            .collect();
-        out.push_str(&text.join(","));
-        out.push_str("\r\n");
-    }
+    let text: Vec<String> = cells
+        .iter()
+        .map(|c| match c {
+            Cell::Text(t) => field(t),
+            Cell::Count(n) => n.to_string(),
+            Cell::Share(Some(s)) => format!("{:.1}%", s * 100.0),
+            Cell::Share(None) => String::new(),
+        })
+        .collect();
+    out.push_str(&text.join(","));
+    out.push_str("\r\n");
+}
+
+/// The report as CSV: UTF-8 with a byte-order mark (so Excel reads the Chinese right), a
+/// section of departments (with their `names` where known), then one of regions, then the
+/// total; shares as percentages.
+pub fn department_csv(r: &DepartmentReport, names: &BTreeMap<String, String>) -> Vec<u8> {
+    let line = csv_line;
     let mut out = String::from("\u{feff}");
     let header = |out: &mut String, first: &str| {
         let mut h: Vec<Cell> = COLUMNS.iter().map(|c| Cell::Text((*c).into())).collect();

@@ -13,6 +13,8 @@ pub mod calls;
 pub mod duties;
 pub mod inbound;
 pub mod reports;
+pub mod reports_operators;
+pub mod reports_pdf;
 pub mod service;
 pub mod test_clock;
 pub mod tickets;
@@ -26,6 +28,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(reports::calls_daily)
         .service(reports::replenishment)
         .service(reports::departments)
+        .service(reports_operators::operators)
         .service(tickets::create_ticket)
         .service(tickets::list_tickets)
         .service(tickets::get_ticket)

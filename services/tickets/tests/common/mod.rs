@@ -397,6 +397,20 @@ impl TestApp {
         }
     }
 
+    /// A file the service answers 200 with: its headers and bytes.
+    pub async fn download(&self, path: &str, token: &str) -> (reqwest::header::HeaderMap, Vec<u8>) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let headers = res.headers().clone();
+        (headers, res.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Res {
         self.send(reqwest::Method::GET, path, Some(token), None, &[])
             .await
@@ -492,4 +506,25 @@ pub fn no_info_body() -> Value {
         "query": "昆明市滇池管理局电话",
         "caller": {"phone": "13800001111"}
     })
+}
+
+/// The words of a PDF, as poppler's `pdftotext` reads it (scripts/hylafax-setup installs it),
+/// one space between each.
+pub fn pdf_words(bytes: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "report-{}-{}.pdf",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils; scripts/hylafax-setup installs it)");
+    std::fs::remove_file(&path).ok();
+    assert!(out.status.success(), "pdftotext: {out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
