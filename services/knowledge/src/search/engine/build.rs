@@ -26,9 +26,10 @@ use crate::search::text;
 const TOKENIZER: &str = "ws";
 /// Indexing threads, at most (more only cost memory on a knowledge base of this size).
 const MAX_THREADS: usize = 8;
-/// tantivy's indexing memory per thread (its minimum is 15 MB; more means fewer segments to
-/// merge at the end of a build).
-const WRITER_BYTES_PER_THREAD: usize = 60_000_000;
+/// tantivy's indexing memory per thread (its minimum is 15 MB). More means fewer segments to
+/// merge at the end of a build, but at scale 20 60 MB a thread was a sixth of the peak
+/// memory; the merge into one segment costs little more time.
+const WRITER_BYTES_PER_THREAD: usize = 20_000_000;
 /// Length, in characters, of the directory's own words taught to the segmenter: a shorter
 /// one is a character, a longer one a phrase jieba should still cut.
 const OWN_WORD_CHARS: std::ops::RangeInclusive<usize> = 2..=8;
