@@ -51,6 +51,7 @@ fn main() -> Result<()> {
         }
         ["probe", queries] => probe(queries),
         ["dump", queries] => dump(Path::new(queries)),
+        ["startup", kb] => startup(Path::new(kb)),
         [] | ["help"] => {
             println!("{USAGE}");
             Ok(())
@@ -63,7 +64,79 @@ fn main() -> Result<()> {
 }
 
 const USAGE: &str = "commands: score SET.tsv | time QUERIES [ROUNDS] [LIMIT] | probe 'q1|q2' \
-                     | probe sets | probe file:QUERIES [show] | dump QUERIES";
+                     | probe sets | probe file:QUERIES [show] | dump QUERIES | startup KB_DIR";
+
+/// A field of this process's `/proc/self/status` (VmRSS, VmHWM), in kB.
+fn status_kb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The service's start on a fresh SQLite database with the first-start import of `kb` (as
+/// `bench/search/run.sh` starts it), with the resident memory every 100 ms: where the peak
+/// comes from (the service's log says when the import ends and the index is built).
+fn startup(kb: &Path) -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("search-startup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let pairs: Vec<(String, String)> = vec![
+        (
+            "jwt_secret".into(),
+            "startup-secret-startup-secret-startup-0123".into(),
+        ),
+        (
+            "knowledge_database_url".into(),
+            format!("sqlite://{}/knowledge.db", dir.display()),
+        ),
+        ("knowledge_port".into(), "0".into()),
+        ("data_dir".into(), dir.display().to_string()),
+        ("tickets_url".into(), "http://127.0.0.1:9".into()),
+        ("knowledge_import_dir".into(), kb.display().to_string()),
+    ];
+    shared::telemetry::init("warn,knowledge::startup=info,knowledge::search=info");
+    let settings = shared::settings::ServiceSettings::from_config(
+        "knowledge",
+        &shared::config::Config::from_pairs(pairs),
+    )?;
+    let started = Instant::now();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watch = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut last = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let rss = status_kb("VmRSS:") / 1024;
+                if rss.abs_diff(last) >= 20 {
+                    println!("{:6.1} s  RSS {rss} MB", started.elapsed().as_secs_f64());
+                    last = rss;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        })
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let app = rt.block_on(knowledge::Application::build(settings));
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = watch.join();
+    let app = app?;
+    println!(
+        "ready after {:.1} s; peak RSS (VmHWM) {} MB, now {} MB",
+        started.elapsed().as_secs_f64(),
+        status_kb("VmHWM:") / 1024,
+        status_kb("VmRSS:") / 1024
+    );
+    drop(app);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
 
 fn index() -> Result<&'static SearchIndex> {
     Ok(reference_index()?)

@@ -13,17 +13,27 @@ use crate::domain::{Department, Faq, Liaison, Region, Script};
 /// Rows per multi-row INSERT: well under SQLite's bound-variable limit for the widest table.
 const CHUNK: usize = 400;
 
-pub fn insert_regions(conn: &mut DbConnection, items: &[Region]) -> DbResult<()> {
-    let rows = items
-        .iter()
-        .map(RegionRow::from_domain)
-        .collect::<DbResult<Vec<_>>>()?;
-    for chunk in rows.chunks(CHUNK) {
-        shared::on_backend!(conn, |c| diesel::insert_into(regions::table)
-            .values(chunk)
-            .execute(c))?;
+/// Inserts `items` as rows made [`CHUNK`] at a time: a large import (200k FAQ entries) never
+/// holds a second and third copy of all its records as rows.
+fn in_chunks<T, R>(
+    items: &[T],
+    row: impl Fn(&T) -> DbResult<R>,
+    mut insert: impl FnMut(&[R]) -> DbResult<()>,
+) -> DbResult<()> {
+    for chunk in items.chunks(CHUNK) {
+        let rows = chunk.iter().map(&row).collect::<DbResult<Vec<R>>>()?;
+        insert(&rows)?;
     }
     Ok(())
+}
+
+pub fn insert_regions(conn: &mut DbConnection, items: &[Region]) -> DbResult<()> {
+    in_chunks(items, RegionRow::from_domain, |rows| {
+        shared::on_backend!(conn, |c| diesel::insert_into(regions::table)
+            .values(rows)
+            .execute(c))?;
+        Ok(())
+    })
 }
 
 pub fn update_region(conn: &mut DbConnection, r: &Region) -> DbResult<()> {
@@ -35,16 +45,12 @@ pub fn update_region(conn: &mut DbConnection, r: &Region) -> DbResult<()> {
 }
 
 pub fn insert_departments(conn: &mut DbConnection, items: &[Department]) -> DbResult<()> {
-    let rows = items
-        .iter()
-        .map(NewDepartmentRow::from_domain)
-        .collect::<DbResult<Vec<_>>>()?;
-    for chunk in rows.chunks(CHUNK) {
+    in_chunks(items, NewDepartmentRow::from_domain, |rows| {
         shared::on_backend!(conn, |c| diesel::insert_into(departments::table)
-            .values(chunk)
+            .values(rows)
             .execute(c))?;
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Replaces a department's fields; `NotFound` when there is no such department.
@@ -60,13 +66,16 @@ pub fn update_department(conn: &mut DbConnection, d: &Department) -> DbResult<()
 }
 
 pub fn insert_liaisons(conn: &mut DbConnection, items: &[Liaison]) -> DbResult<()> {
-    let rows: Vec<LiaisonRow> = items.iter().map(LiaisonRow::from).collect();
-    for chunk in rows.chunks(CHUNK) {
-        shared::on_backend!(conn, |c| diesel::insert_into(liaisons::table)
-            .values(chunk)
-            .execute(c))?;
-    }
-    Ok(())
+    in_chunks(
+        items,
+        |l| Ok(LiaisonRow::from(l)),
+        |rows| {
+            shared::on_backend!(conn, |c| diesel::insert_into(liaisons::table)
+                .values(rows)
+                .execute(c))?;
+            Ok(())
+        },
+    )
 }
 
 pub fn update_liaison(conn: &mut DbConnection, l: &Liaison) -> DbResult<()> {
@@ -81,13 +90,16 @@ pub fn update_liaison(conn: &mut DbConnection, l: &Liaison) -> DbResult<()> {
 }
 
 pub fn insert_scripts(conn: &mut DbConnection, items: &[Script]) -> DbResult<()> {
-    let rows: Vec<NewScriptRow> = items.iter().map(NewScriptRow::from_domain).collect();
-    for chunk in rows.chunks(CHUNK) {
-        shared::on_backend!(conn, |c| diesel::insert_into(scripts::table)
-            .values(chunk)
-            .execute(c))?;
-    }
-    Ok(())
+    in_chunks(
+        items,
+        |s| Ok(NewScriptRow::from_domain(s)),
+        |rows| {
+            shared::on_backend!(conn, |c| diesel::insert_into(scripts::table)
+                .values(rows)
+                .execute(c))?;
+            Ok(())
+        },
+    )
 }
 
 pub fn update_script(conn: &mut DbConnection, s: &Script) -> DbResult<()> {
@@ -160,25 +172,26 @@ pub fn insert_faqs(
     by: &str,
     note: Option<&str>,
 ) -> DbResult<()> {
-    let rows = items
-        .iter()
-        .map(|f| NewFaqRow::from_domain(f, by))
-        .collect::<DbResult<Vec<_>>>()?;
-    for chunk in rows.chunks(CHUNK) {
-        shared::on_backend!(conn, |c| diesel::insert_into(faqs::table)
-            .values(chunk)
-            .execute(c))?;
-    }
-    let revisions = items
-        .iter()
-        .map(|f| revision_row(f, 1, by, note))
-        .collect::<DbResult<Vec<_>>>()?;
-    for chunk in revisions.chunks(CHUNK) {
-        shared::on_backend!(conn, |c| diesel::insert_into(faq_revisions::table)
-            .values(chunk)
-            .execute(c))?;
-    }
-    Ok(())
+    in_chunks(
+        items,
+        |f| NewFaqRow::from_domain(f, by),
+        |rows| {
+            shared::on_backend!(conn, |c| diesel::insert_into(faqs::table)
+                .values(rows)
+                .execute(c))?;
+            Ok(())
+        },
+    )?;
+    in_chunks(
+        items,
+        |f| revision_row(f, 1, by, note),
+        |rows| {
+            shared::on_backend!(conn, |c| diesel::insert_into(faq_revisions::table)
+                .values(rows)
+                .execute(c))?;
+            Ok(())
+        },
+    )
 }
 
 /// Replaces an entry's fields and keeps the new version as its next revision.

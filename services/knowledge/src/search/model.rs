@@ -131,14 +131,15 @@ impl Hit {
     }
 }
 
-/// The start of an entry's hit as JSON, up to the query's own parts: `{"kind":…,"code":…,
-/// "title":…,"authorized":…,"department":{…},`. Made once when the entry is indexed.
+/// The start of an entry's hit as JSON, up to its department: `{"kind":…,"code":…,
+/// "title":…,"authorized":…,"department":`. Made once when the entry is indexed; the
+/// department's JSON, which its entries share, follows it when the hit is written (one copy
+/// of it per entry was a fifth of the index's memory at scale).
 pub fn hit_head(
     kind: &str,
     code: &str,
     title: &str,
     authorized: bool,
-    department: &SharedSummary,
 ) -> Result<Box<str>, serde_json::Error> {
     let mut out = String::with_capacity(64 + code.len() + title.len() * 2);
     out.push_str("{\"kind\":");
@@ -152,8 +153,6 @@ pub fn hit_head(
     } else {
         ",\"authorized\":false,\"department\":"
     });
-    out.push_str(department.0.json.get());
-    out.push(',');
     Ok(out.into_boxed_str())
 }
 
@@ -166,6 +165,8 @@ impl Answer {
                 out.push(b',');
             }
             out.extend_from_slice(hit.entry.hit_head().as_bytes());
+            out.extend_from_slice(hit.entry.department.0.json.get().as_bytes());
+            out.push(b',');
             out.extend_from_slice(b"\"snippet\":");
             if hit.plain {
                 out.push(b'"');

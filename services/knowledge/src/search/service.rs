@@ -114,7 +114,7 @@ impl SearchService {
             let seq = db::changes::latest_seq(&mut conn).map_err(|e| e.to_string())?;
             let data = load_all(&mut conn).map_err(|e| e.to_string())?;
             let open = db::unanswered::open_queries(&mut conn).map_err(|e| e.to_string())?;
-            let index = SearchIndex::build(&data, threads).map_err(|e| e.to_string())?;
+            let index = SearchIndex::build(data, threads).map_err(|e| e.to_string())?;
             Ok::<_, String>((index, seq, open))
         })
         .await
@@ -307,7 +307,7 @@ impl SearchService {
         if full {
             let data = load_all(&mut conn)?;
             drop(conn);
-            let index = SearchIndex::build(&data, self.threads)?;
+            let index = SearchIndex::build(data, self.threads)?;
             let mut cur = self
                 .index
                 .write()

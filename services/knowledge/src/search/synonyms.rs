@@ -94,6 +94,18 @@ impl Synonyms {
                     continue 'outer;
                 }
             }
+            // Said with a measure word or particle inside (评个工程师, 卖点卤菜): the term
+            // without it.
+            if starts_term && let Some((rep, end)) = self.gapped(text, &bounds, i, &whole) {
+                out.push(' ');
+                out.push_str(rep);
+                out.push(' ');
+                if !used.contains(rep) {
+                    used.push(rep.clone());
+                }
+                i = end;
+                continue 'outer;
+            }
             out.push_str(&text[bounds[i]..bounds[i + 1]]);
             i += 1;
         }
@@ -102,7 +114,53 @@ impl Synonyms {
         }
         (text::collapse_spaces(&out), used)
     }
+
+    /// The longest term said from character `i` on with at most [`MAX_GAPS`] of
+    /// [`GAP_CHARS`] between its characters, its replacement, and the character it ends
+    /// before; `None` when no term is said so (only a term with a gap: the caller tried the
+    /// others).
+    fn gapped(
+        &self,
+        text: &str,
+        bounds: &[usize],
+        i: usize,
+        whole: &impl Fn(usize, usize) -> bool,
+    ) -> Option<(&String, usize)> {
+        let longest = *self.lengths.first()?;
+        // The term's characters, and after each the character it ends before.
+        let mut said = String::new();
+        let mut ends: Vec<usize> = Vec::with_capacity(longest);
+        let mut gaps = 0;
+        let mut first_gap = None;
+        let mut at = i;
+        while at + 1 < bounds.len() && ends.len() < longest {
+            let ch = &text[bounds[at]..bounds[at + 1]];
+            if !ends.is_empty() && gaps < MAX_GAPS && ch.chars().all(|c| GAP_CHARS.contains(&c)) {
+                gaps += 1;
+                first_gap.get_or_insert(ends.len());
+            } else {
+                said.push_str(ch);
+                ends.push(at + 1);
+            }
+            at += 1;
+        }
+        let first_gap = first_gap?;
+        let cut = text::char_bounds(&said);
+        self.lengths
+            .iter()
+            .filter(|&&len| len > first_gap && len <= ends.len())
+            .find_map(|&len| {
+                let end = ends[len - 1];
+                let rep = self.map.get(&said[..cut[len]])?;
+                whole(bounds[i], bounds[end]).then_some((rep, end))
+            })
+    }
 }
+
+/// Measure words and particles a caller puts inside a phrase (评个工程师, 卖点卤菜, 交了税):
+/// a term is also found with them between its characters, at most [`MAX_GAPS`] of them.
+const GAP_CHARS: &[char] = &['个', '点', '了', '些', '下'];
+const MAX_GAPS: usize = 1;
 
 #[cfg(test)]
 mod tests {
@@ -125,6 +183,16 @@ mod tests {
         ]);
         assert_eq!(s.apply("开个体户执照"), "开 个体工商户营业执照");
         assert_eq!(s.apply("驾照过期了"), "驾驶证 过期了");
+    }
+
+    #[test]
+    fn finds_a_term_said_with_a_measure_word_inside() {
+        let s = Synonyms::new(&[syn("评工程师", "职称评审"), syn("卖卤菜", "食品经营许可证")]);
+        assert_eq!(s.apply("想评个工程师"), "想 职称评审");
+        assert_eq!(s.apply("卖点卤菜"), "食品经营许可证");
+        // Not at its start or end, and not two of them.
+        assert_eq!(s.apply("个评工程师了"), "个 职称评审 了");
+        assert_eq!(s.apply("评个个工程师"), "评个个工程师");
     }
 
     #[test]

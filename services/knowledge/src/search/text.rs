@@ -118,6 +118,12 @@ const FILLER: &[&str] = &[
     "那个",
     "这个",
     "的话",
+    // Hearsay that opens a caller's story (听说可以办个证): it tells nothing of the topic.
+    "听别人说",
+    "听人家说",
+    "听人说",
+    "听说",
+    "据说",
 ];
 
 /// Removes spoken filler; what is left is trimmed and single-spaced.
@@ -389,6 +395,8 @@ static GENERIC_WORDS: WordList = WordList::new(&[
     "机关",
     // 人民政府, and bodies the knowledge base does not list: 人民法院, 人民银行, 人民医院.
     "人民",
+    // 政府 in a story is whoever pays (政府每个月补一点), not the government's office.
+    "政府",
     // Any firm's name ends so (自来水公司, 搬家公司); the firm is what tells.
     "公司",
 ]);

@@ -19,7 +19,7 @@ pub fn reference_index() -> Result<&'static SearchIndex, String> {
     INDEX
         .get_or_init(|| {
             let data = search::load_jsonl_dir(&root().join("data/kb"))?;
-            SearchIndex::build(&data, 2).map_err(|e| e.to_string())
+            SearchIndex::build(data, 2).map_err(|e| e.to_string())
         })
         .as_ref()
         .map_err(Clone::clone)

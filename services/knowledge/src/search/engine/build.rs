@@ -26,9 +26,10 @@ use crate::search::text;
 const TOKENIZER: &str = "ws";
 /// Indexing threads, at most (more only cost memory on a knowledge base of this size).
 const MAX_THREADS: usize = 8;
-/// tantivy's indexing memory per thread (its minimum is 15 MB; more means fewer segments to
-/// merge at the end of a build).
-const WRITER_BYTES_PER_THREAD: usize = 60_000_000;
+/// tantivy's indexing memory per thread (its minimum is 15 MB). More means fewer segments to
+/// merge at the end of a build, but at scale 20 60 MB a thread was a sixth of the peak
+/// memory; the merge into one segment costs little more time.
+const WRITER_BYTES_PER_THREAD: usize = 20_000_000;
 /// Length, in characters, of the directory's own words taught to the segmenter: a shorter
 /// one is a character, a longer one a phrase jieba should still cut.
 const OWN_WORD_CHARS: std::ops::RangeInclusive<usize> = 2..=8;
@@ -44,27 +45,28 @@ pub(super) struct Catalog {
 }
 
 impl Catalog {
-    fn new(data: &KbData) -> Catalog {
+    /// Takes the records over (at scale they are most of a build's memory: no copy).
+    fn new(departments: Vec<Department>, faqs: Vec<Faq>) -> Catalog {
         let mut catalog = Catalog {
-            depts: HashMap::new(),
-            faqs: HashMap::new(),
+            depts: HashMap::with_capacity(departments.len()),
+            faqs: HashMap::with_capacity(faqs.len()),
             faqs_of: HashMap::new(),
         };
-        for d in &data.departments {
-            catalog.depts.insert(d.code.clone(), d.clone());
+        for d in departments {
+            catalog.depts.insert(d.code.clone(), d);
         }
-        for f in &data.faqs {
+        for f in faqs {
             catalog.insert_faq(f);
         }
         catalog
     }
 
-    fn insert_faq(&mut self, f: &Faq) {
+    fn insert_faq(&mut self, f: Faq) {
         self.faqs_of
             .entry(f.department.clone())
             .or_default()
             .insert(f.code.clone());
-        self.faqs.insert(f.code.clone(), f.clone());
+        self.faqs.insert(f.code.clone(), f);
     }
 
     /// Takes the changes in; the codes of the departments and FAQ entries to write again (a
@@ -100,18 +102,21 @@ impl Catalog {
             {
                 set.remove(&f.code);
             }
-            self.insert_faq(f);
+            self.insert_faq(f.clone());
             touched_faqs.insert(f.code.clone());
         }
         (touched_depts, touched_faqs)
     }
 
-    /// The department a FAQ entry is indexed under; `None` when it is not indexed (not
-    /// published, or its department is unknown).
+    /// The department a FAQ entry is indexed under; `None` when it is not indexed.
     fn department_of(&self, f: &Faq) -> Option<&Department> {
-        let d = self.depts.get(&f.department)?;
-        (f.status == "published").then_some(d)
+        indexed_under(f, self.depts.get(&f.department))
     }
+}
+
+/// `department` when the FAQ entry is indexed under it (published, its department known).
+fn indexed_under<'d>(f: &Faq, department: Option<&'d Department>) -> Option<&'d Department> {
+    department.filter(|_| f.status == "published")
 }
 
 /// The tantivy writer and the number the next entry gets (an entry's number never comes
@@ -200,10 +205,11 @@ fn build_jieba(data: &KbData, regions: &RegionIndex) -> Jieba {
 }
 
 impl SearchIndex {
-    /// Builds the whole index from the knowledge base.
-    pub fn build(data: &KbData, threads: usize) -> Result<SearchIndex, SearchError> {
+    /// Builds the whole index from the knowledge base, which it keeps (to write entries
+    /// again when what they show changes).
+    pub fn build(data: KbData, threads: usize) -> Result<SearchIndex, SearchError> {
         let regions = Arc::new(RegionIndex::new(&data.regions));
-        let jieba = Arc::new(build_jieba(data, &regions));
+        let jieba = Arc::new(build_jieba(&data, &regions));
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         index.tokenizers().register(
@@ -215,17 +221,24 @@ impl SearchIndex {
             tantivy: index.writer_with_num_threads(threads, WRITER_BYTES_PER_THREAD * threads)?,
             next_uid: 1,
         };
-        let catalog = Catalog::new(data);
         let mut entries = Entries::default();
         let builder = DocBuilder::new(fields, &regions, &jieba);
         for d in &data.departments {
             writer.add(&mut entries, |uid| builder.department(uid, d))?;
         }
+        let depts: HashMap<&str, &Department> = data
+            .departments
+            .iter()
+            .map(|d| (d.code.as_str(), d))
+            .collect();
         for f in &data.faqs {
-            if let Some(d) = catalog.department_of(f) {
+            if let Some(d) = indexed_under(f, depts.get(f.department.as_str()).copied()) {
                 writer.add(&mut entries, |uid| builder.faq(uid, f, d))?;
             }
         }
+        drop((depts, builder));
+        let synonyms = Arc::new(Synonyms::new(&data.synonyms));
+        let catalog = Catalog::new(data.departments, data.faqs);
         writer.tantivy.commit()?;
         // One segment: a query builds its scorers once per segment, much of its cost.
         let ids = index.searchable_segment_ids()?;
@@ -236,14 +249,7 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let snapshot = Snapshot::new(
-            reader.searcher(),
-            fields,
-            entries,
-            regions,
-            Arc::new(Synonyms::new(&data.synonyms)),
-            jieba,
-        )?;
+        let snapshot = Snapshot::new(reader.searcher(), fields, entries, regions, synonyms, jieba)?;
         Ok(SearchIndex {
             fields,
             reader,

@@ -101,9 +101,18 @@ pub(super) fn coverage(
             .filter(|(i, p)| {
                 has(doc.pyi(), **p)
                     || sounds.get(*i).is_some_and(|s| {
-                        let missed = s.iter().filter(|h| !has(doc.py2(), **h)).count();
+                        let missed: Vec<usize> =
+                            (0..s.len()).filter(|k| !has(doc.py2(), s[*k])).collect();
+                        // A seam lies between two matched pairs (huzhao|banli: hu_zhao and
+                        // ban_li matched); a typo breaks the pairs either side of it.
+                        let seam =
+                            |k: usize| s.len() >= SOUNDS_FOR_A_SEAM || (k > 0 && k + 1 < s.len());
                         !s.is_empty()
-                            && (missed == 0 || (missed == 1 && s.len() >= SOUNDS_FOR_A_SEAM))
+                            && match missed.as_slice() {
+                                [] => true,
+                                [k] => seam(*k),
+                                _ => false,
+                            }
                     })
             })
             .count(),

@@ -160,10 +160,10 @@ pub(super) fn has(set: &[u32], x: u32) -> bool {
 
 /// [`hit_head`] of a new entry. Serialising strings cannot fail; should it ever, the hit
 /// would still be well-formed JSON without them.
-fn head(kind: Kind, code: &str, title: &str, authorized: bool, dept: &SharedSummary) -> Box<str> {
-    hit_head(kind.as_str(), code, title, authorized, dept).unwrap_or_else(|e| {
+fn head(kind: Kind, code: &str, title: &str, authorized: bool) -> Box<str> {
+    hit_head(kind.as_str(), code, title, authorized).unwrap_or_else(|e| {
         tracing::error!(error = %e, code, "could not prepare a hit");
-        "{".into()
+        "{\"department\":".into()
     })
 }
 
@@ -360,7 +360,7 @@ impl<'a> DocBuilder<'a> {
         let department = self.summary(d);
         let primary = hashed(&primary);
         let data = DocData {
-            head: head(Kind::Department, &d.code, &d.name, true, &department),
+            head: head(Kind::Department, &d.code, &d.name, true),
             topic: topic(Kind::Department, &primary),
             dept_kind: word_hash(&d.kind),
             kind: Kind::Department,
@@ -409,7 +409,7 @@ impl<'a> DocBuilder<'a> {
         let department = self.summary(d);
         let primary = hashed(&primary);
         let data = DocData {
-            head: head(Kind::Faq, &q.code, &q.question, q.authorized, &department),
+            head: head(Kind::Faq, &q.code, &q.question, q.authorized),
             topic: topic(Kind::Faq, &primary),
             dept_kind: word_hash(&d.kind),
             kind: Kind::Faq,
