@@ -75,15 +75,18 @@ fn example(doc: &Value, template: &str, method: reqwest::Method, op: &Value) -> 
             _ => {}
         }
     }
-    let body = op.get("requestBody").map(|rb| {
-        let media = &rb["content"]["application/json"];
-        let found = media
-            .get("example")
-            .or_else(|| schema(doc, &media["schema"]).get("example"));
-        found
-            .cloned()
-            .unwrap_or_else(|| panic!("`{operation}`: the request body has no example"))
-    });
+    // A JSON body must have its example; a file body (an upload) is the test's to send.
+    let body = op
+        .get("requestBody")
+        .and_then(|rb| rb["content"].get("application/json"))
+        .map(|media| {
+            let found = media
+                .get("example")
+                .or_else(|| schema(doc, &media["schema"]).get("example"));
+            found
+                .cloned()
+                .unwrap_or_else(|| panic!("`{operation}`: the request body has no example"))
+        });
     let success = op["responses"]
         .as_object()
         .expect("responses")

@@ -37,7 +37,15 @@ pub async fn act<F>(
 where
     F: FnOnce() -> ApiResult<ActionInput> + Send + 'static,
 {
-    act_with(state, user, id, action, move |_, _| build(), |_, _, _| Ok(())).await
+    act_with(
+        state,
+        user,
+        id,
+        action,
+        move |_, _| build(),
+        |_, _, _| Ok(()),
+    )
+    .await
 }
 
 /// [`act`], with the input built in the action's transaction from the ticket as it is there

@@ -222,7 +222,10 @@ where
         }
         Ok(input)
     };
-    act_with(state, user, id, Action::ReplyOnBehalf, build, |_, _, _| Ok(())).await
+    act_with(state, user, id, Action::ReplyOnBehalf, build, |_, _, _| {
+        Ok(())
+    })
+    .await
 }
 
 /// The files of a received message a ticket keeps, stored in the caller's transaction; those

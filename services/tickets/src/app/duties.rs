@@ -39,7 +39,8 @@ pub async fn add_cohandler(
     }
     check_department(state, &department, request_id).await?;
     let (by, added) = (user.sub.clone(), department.clone());
-    let build = move |_: &mut shared::db::DbConnection, cur: &crate::domain::record::TicketRecord| {
+    let build = move |_: &mut shared::db::DbConnection,
+                      cur: &crate::domain::record::TicketRecord| {
         if cur.cohandlers.contains(&department) {
             return Err(ApiError::conflict(format!(
                 "{department} co-handles the ticket already"
@@ -76,7 +77,8 @@ pub async fn cohandler_reply(
 ) -> ApiResult<Acted> {
     let department = user.department.clone().unwrap_or_default();
     let (by, part, dep) = (user.sub.clone(), body.clone(), department.clone());
-    let build = move |_: &mut shared::db::DbConnection, cur: &crate::domain::record::TicketRecord| {
+    let build = move |_: &mut shared::db::DbConnection,
+                      cur: &crate::domain::record::TicketRecord| {
         if !cur.cohandlers.contains(&department) {
             return Err(ApiError::forbidden(
                 "only a co-handling department replies its part here; the lead department replies with /reply",

@@ -15,8 +15,8 @@ pub mod notifications;
 pub mod rating;
 pub mod record;
 pub mod reports;
-pub mod routing;
 pub mod reports_operators;
+pub mod routing;
 pub mod view;
 
 /// A stored name the code does not know (a record written by a newer version, or by hand).

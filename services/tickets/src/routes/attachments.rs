@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
+use serde_json::json;
 use shared::auth::{AuthUser, Role};
 use shared::contract::inbound::{FaxRecorded, InboundMail};
 use shared::{ApiError, ApiResult};
@@ -50,7 +51,7 @@ pub struct UploadQuery {
 /// Adds a file to the ticket: the request body is the file itself. A PDF, TIFF, PNG or JPEG by
 /// its first bytes (415 otherwise), at most `HOTLINE_TICKETS_ATTACHMENT_MAX_BYTES` (413).
 /// Whoever may read the ticket (operators, supervisors, its department's liaisons).
-#[utoipa::path(tag = "attachments", params(("id" = String, Path), UploadQuery),
+#[utoipa::path(tag = "attachments", params(("id" = String, Path, description = "Ticket number", example = "T20261205-000001"), UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
     responses((status = 201, body = Attachment), (status = 400, body = shared::error::Problem),
               (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
@@ -74,7 +75,7 @@ pub async fn upload(
 }
 
 /// The ticket's attachments, oldest first (without their bytes).
-#[utoipa::path(tag = "attachments", params(("id" = String, Path)),
+#[utoipa::path(tag = "attachments", params(("id" = String, Path, description = "Ticket number", example = "T20261205-000001")),
     responses((status = 200, body = Vec<Attachment>), (status = 401, body = shared::error::Problem),
               (status = 403, body = shared::error::Problem), (status = 404, body = shared::error::Problem)))]
 #[get("/tickets/{id}/attachments")]
@@ -88,7 +89,8 @@ pub async fn list(
 }
 
 /// One attachment's bytes, with its content type, to be shown in place (`inline`).
-#[utoipa::path(tag = "attachments", params(("id" = String, Path), ("attachment" = i64, Path)),
+#[utoipa::path(tag = "attachments", params(("id" = String, Path, description = "Ticket number", example = "T20261205-000001"),
+        ("attachment" = i64, Path, description = "The attachment's number on the ticket", example = 1)),
     responses((status = 200, content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/tiff"),
                                      (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"))),
               (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
@@ -122,7 +124,11 @@ pub async fn received_faxes(user: AuthUser, state: State) -> ApiResult<HttpRespo
 /// A received fax, offered by notify (`fax`: the sender's number): attached, awaiting
 /// confirmation, to the one urgent complaint waiting for the reply of the department with that
 /// fax number. 409 with the reason when there is none or more than one. Once per message.
-#[utoipa::path(tag = "service", request_body = InboundMail,
+#[utoipa::path(tag = "service", request_body(content = InboundMail, example = json!({
+        "message_key": "imap-INBOX-1043", "from": "fax@gateway.example", "from_name": "传真网关",
+        "subject": "传真 来自 0871-63100001", "text": "收到传真 1 页。",
+        "received_at": "2026-12-05T03:10:00Z", "attachments": [], "fax": "0871-63100001"
+    })),
     responses((status = 200, body = FaxRecorded), (status = 400, body = shared::error::Problem),
               (status = 401, body = shared::error::Problem), (status = 403, body = shared::error::Problem),
               (status = 409, body = shared::error::Problem), (status = 503, body = shared::error::Problem)))]
