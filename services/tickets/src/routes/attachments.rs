@@ -5,7 +5,6 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
-use serde_json::json;
 use shared::auth::{AuthUser, Role};
 use shared::contract::inbound::{FaxRecorded, InboundMail};
 use shared::{ApiError, ApiResult};

@@ -26,12 +26,15 @@ pub struct Bar {
     pub text: String,
 }
 
+/// One line of a trend: its name, its colour (RGB) and a value per day.
+pub type TrendLine = (String, (u8, u8, u8), Vec<i64>);
+
 /// A line per series over the days, with the series' names and colours in a legend.
 pub struct Trend {
     pub title: String,
     /// The days' labels (`MM-DD`).
     pub days: Vec<String>,
-    pub series: Vec<(String, (u8, u8, u8), Vec<i64>)>,
+    pub series: Vec<TrendLine>,
 }
 
 /// A table: its title, its header, its columns' widths in mm (the first holds text, the
@@ -343,21 +346,6 @@ pub fn render(r: &PdfReport) -> Result<Vec<u8>, String> {
     Ok(save(pdf, pages))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn axes_end_on_round_numbers() {
-        assert_eq!(nice_ceiling(0), 4);
-        assert_eq!(nice_ceiling(1), 4);
-        assert_eq!(nice_ceiling(7), 8);
-        assert_eq!(nice_ceiling(37), 40);
-        assert_eq!(nice_ceiling(100), 100);
-        assert_eq!(nice_ceiling(1234), 2000);
-    }
-}
-
 /// A share as a percentage, `—` when there is nothing to divide by.
 fn pct(s: Option<f64>) -> String {
     s.map_or_else(|| "—".to_string(), |s| format!("{:.1}%", s * 100.0))
@@ -604,5 +592,20 @@ pub fn operators(r: &OperatorReport) -> PdfReport {
         note: "口径：直接解答率=直接解答/接听量，参评率=评价数/接听量，\
                满意率=(满意+基本满意)/评价数；详见 README 指标说明。"
             .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_end_on_round_numbers() {
+        assert_eq!(nice_ceiling(0), 4);
+        assert_eq!(nice_ceiling(1), 4);
+        assert_eq!(nice_ceiling(7), 8);
+        assert_eq!(nice_ceiling(37), 40);
+        assert_eq!(nice_ceiling(100), 100);
+        assert_eq!(nice_ceiling(1234), 2000);
     }
 }

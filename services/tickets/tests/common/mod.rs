@@ -2,7 +2,7 @@
 //! PostgreSQL when HOTLINE_TEST_DATABASE_URL is set), a manual clock, and a small real HTTP
 //! server that stands in for the knowledge and notify services and records every call.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
 use std::net::TcpListener;
