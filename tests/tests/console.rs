@@ -71,6 +71,38 @@ async fn workbench_each_role_lands_on_its_own_screen_and_sessions_are_protected(
         "{html}"
     );
 
+    // A wrong method on a page that exists is a 405 that says which methods it takes, told in
+    // Chinese; an address nobody serves is a 404.
+    for (method, path, allow) in [
+        (reqwest::Method::PUT, "/tickets", "GET"),
+        (reqwest::Method::GET, "/logout", "POST"),
+        (reqwest::Method::DELETE, "/knowledge/faqs/F-1", "GET, POST"),
+        (
+            reqwest::Method::GET,
+            "/tickets/T20261205-000001/assign",
+            "POST",
+        ),
+    ] {
+        let res = http
+            .request(method.clone(), demo.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405, "{method} {path}");
+        let mut allowed: Vec<&str> = res.headers()["allow"]
+            .to_str()
+            .unwrap()
+            .split(',')
+            .map(str::trim)
+            .collect();
+        allowed.sort_unstable();
+        assert_eq!(allowed.join(", "), allow, "{method} {path}");
+        let page = res.text().await.unwrap();
+        assert!(page.contains("此地址不支持这种请求方式"), "{page}");
+    }
+    let res = http.get(demo.url("/no-such-page")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+
     // A form posted without its CSRF token is refused, and changes nothing.
     let b = demo.browser().await;
     b.sign_in("operator").await;

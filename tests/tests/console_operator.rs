@@ -126,3 +126,54 @@ async fn workbench_the_operator_answers_a_call_from_one_screen() {
     b.screenshot("operator-caller").await;
     b.close().await;
 }
+
+/// Issue 18: where the centre lets operators record a department's reply (代回复), the
+/// operator who took a complaint records the bureau's phoned reply on its page.
+#[tokio::test]
+async fn workbench_an_operator_records_a_reply_on_the_departments_behalf_where_allowed() {
+    let demo = Demo::start(&[("HOTLINE_TICKETS_OPERATORS_REPLY_ON_BEHALF", "true")]).await;
+    let http = reqwest::Client::new();
+    let tickets = |p: &str| format!("http://127.0.0.1:{}{p}", demo.tickets_port);
+    let operator = demo.login("operator").await;
+    let supervisor = demo.login("supervisor").await;
+    let ticket = e2e::post(
+        &http,
+        &tickets("/api/v1/tickets"),
+        &operator,
+        serde_json::json!({"type": "complaint", "urgent": false, "summary": "社保卡补办拖延",
+               "details": "来电人称补办社保卡一个月未办好。", "region": "530100",
+               "department": "530100-rsj", "caller": {"name": "周女士", "phone": CALLER}}),
+    )
+    .await;
+    let id = ticket["id"].as_str().unwrap().to_string();
+    e2e::post(
+        &http,
+        &tickets(&format!("/api/v1/tickets/{id}/dispatch")),
+        &supervisor,
+        serde_json::json!({"department": "530100-rsj"}),
+    )
+    .await;
+
+    let b = demo.browser().await;
+    b.sign_in("operator").await;
+    b.goto(&format!("/tickets/{id}")).await;
+    b.client
+        .execute(
+            "document.querySelector('#reply-on-behalf').open = true",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.select("#rb-channel", "phone").await;
+    b.fill("#rb-by", "王科长（社保卡服务科）").await;
+    b.fill("#rb-body", "已加急制卡，三个工作日内通知来电人领取。")
+        .await;
+    b.screenshot("operator-reply-on-behalf").await;
+    b.click("form[data-action=reply-on-behalf] button[type=submit]")
+        .await;
+    b.wait_text("#done", "已代录部门回复").await;
+    b.wait_text("#ticket-status", "已回复").await;
+    let history = b.wait_text("#history", "由中心代为录入").await;
+    assert!(history.contains("王科长（社保卡服务科）"), "{history}");
+    b.close().await;
+}

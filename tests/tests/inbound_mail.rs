@@ -618,6 +618,10 @@ async fn workbench_the_supervisor_confirms_a_received_fax_with_a_scan() {
         text.contains("窗口人员态度恶劣") && text.contains(".pdf"),
         "{text}"
     );
+    assert!(
+        text.contains("昆明市人力资源和社会保障局") && !text.contains(DEPT),
+        "the department by its name, not its code: {text}"
+    );
     b.screenshot("supervisor-faxes").await;
     b.click("#faxes a.button").await;
     // The 代录部门回复 form is open with the fax chosen; a scan of the paper reply goes too.

@@ -19,6 +19,8 @@ pub enum PageError {
     /// The form's CSRF token is missing or not this session's.
     Csrf,
     NotFound,
+    /// The address exists, but not for this method (a form posted to a page, say).
+    WrongMethod,
     Forbidden,
     /// The input was refused; the message says why.
     Invalid(String),
@@ -50,6 +52,7 @@ impl PageError {
             PageError::PasswordChange => "请先修改初始密码，再开始工作。".into(),
             PageError::Csrf => "页面已过期，请刷新页面后重试。".into(),
             PageError::NotFound => "未找到该记录，或您无权查看。".into(),
+            PageError::WrongMethod => "此地址不支持这种请求方式，请从工作台的页面进入。".into(),
             PageError::Forbidden => "您的账号无权执行此操作。".into(),
             PageError::Invalid(d) if d.is_empty() => "输入有误，请检查后重试。".into(),
             PageError::Invalid(d) => format!("输入有误：{d}"),
@@ -75,6 +78,7 @@ impl ResponseError for PageError {
                 StatusCode::FORBIDDEN
             }
             PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::WrongMethod => StatusCode::METHOD_NOT_ALLOWED,
             PageError::Invalid(_) => StatusCode::BAD_REQUEST,
             PageError::Conflict(_) => StatusCode::CONFLICT,
             PageError::TooMany => StatusCode::TOO_MANY_REQUESTS,

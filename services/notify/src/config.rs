@@ -94,6 +94,9 @@ pub struct NotifyConfig {
     /// (`imaps://` for TLS; STARTTLS is used when an `imap://` server offers it); several
     /// separated by commas. None: no mail is fetched.
     pub imap_url: Option<Secret>,
+    /// `HOTLINE_IMAP_CA_FILE`: PEM certificates trusted for the mail server's TLS besides the
+    /// public roots (a government network's own certificate authority). None: public roots.
+    pub imap_ca_file: Option<String>,
     /// How often each mailbox is asked for new mail (seconds). At most 30 by default, so a reply
     /// reaches its ticket within a minute (issue 18).
     pub imap_poll_secs: u64,
@@ -144,6 +147,7 @@ impl Default for NotifyConfig {
             report_enabled: true,
             fax_check_ms: 10_000,
             imap_url: None,
+            imap_ca_file: None,
             imap_poll_secs: 15,
             imap_max_message_bytes: 25 * 1024 * 1024,
             imap_max_attachment_bytes: 10 * 1024 * 1024,
@@ -306,6 +310,11 @@ impl NotifyConfig {
             "none (no mail fetched)",
         ),
         Variable::new(
+            "imap_ca_file",
+            "PEM file of certificates trusted for the mail server's TLS besides the public roots",
+            "none (public roots only)",
+        ),
+        Variable::new(
             "imap_poll_secs",
             "how often each mailbox is asked for new mail (s)",
             "15",
@@ -336,6 +345,12 @@ impl NotifyConfig {
             "a number after from / 来自 / 发送方",
         ),
     ];
+
+    /// Whom TLS to the mail server trusts (`imap_ca_file` checked by
+    /// [`NotifyConfig::from_config`]).
+    pub fn imap_tls(&self) -> Result<crate::imap::Tls, String> {
+        crate::imap::Tls::new(self.imap_ca_file.as_deref().map(std::path::Path::new))
+    }
 
     /// The mailboxes of `imap_url` (checked by [`NotifyConfig::from_config`]).
     pub fn mailboxes(&self) -> Vec<crate::imap::MailboxUrl> {
@@ -425,6 +440,11 @@ impl NotifyConfig {
                     return Err(c.error("imap_url", e));
                 }
             }
+        }
+        if let Some(path) = &n.imap_ca_file
+            && let Err(e) = crate::imap::Tls::new(Some(std::path::Path::new(path)))
+        {
+            return Err(c.error("imap_ca_file", e));
         }
         if let Err(e) = regex::Regex::new(&n.imap_fax_number_pattern) {
             return Err(c.error("imap_fax_number_pattern", e.to_string()));
@@ -517,6 +537,16 @@ mod tests {
         let n = NotifyConfig::from_config(&ok, dir).unwrap();
         assert_eq!(n.mailboxes().len(), 1);
         assert_eq!(n.imap_poll_secs, 15);
+        // A CA file the mail server's TLS would need, which cannot be read or holds no
+        // certificate, stops the start (the mailbox would never connect).
+        let not_pem = std::env::temp_dir().join(format!("not-a-ca-{}.pem", std::process::id()));
+        std::fs::write(&not_pem, "hello").unwrap();
+        for path in ["/no/such/ca.pem".to_string(), not_pem.display().to_string()] {
+            let bad = Config::from_pairs([("imap_ca_file", path.as_str())]);
+            let e = NotifyConfig::from_config(&bad, dir).unwrap_err().to_string();
+            assert!(e.starts_with("imap_ca_file: "), "{e}");
+        }
+        let _ = std::fs::remove_file(&not_pem);
         c.merge_env([("HOTLINE_FAX_TRANSPORT".into(), "pigeon".into())]);
         let e = NotifyConfig::from_config(&c, dir).unwrap_err().to_string();
         assert!(e.starts_with("HOTLINE_FAX_TRANSPORT: "), "{e}");

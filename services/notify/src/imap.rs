@@ -179,30 +179,47 @@ async fn timed<T, E: Into<ImapError>>(
     }
 }
 
-fn tls_connector() -> tokio_rustls::TlsConnector {
-    let mut roots = tokio_rustls::rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
-        tokio_rustls::rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map(|b| b.with_root_certificates(roots).with_no_client_auth());
-    match config {
-        Ok(c) => tokio_rustls::TlsConnector::from(Arc::new(c)),
-        // The defaults of the provider always exist; kept total for the lint.
-        Err(_) => tokio_rustls::TlsConnector::from(Arc::new(
-            tokio_rustls::rustls::ClientConfig::builder()
-                .with_root_certificates(tokio_rustls::rustls::RootCertStore::empty())
-                .with_no_client_auth(),
-        )),
+/// Whom TLS trusts: the public roots, and the certificates of `HOTLINE_IMAP_CA_FILE`.
+#[derive(Clone)]
+pub struct Tls(tokio_rustls::TlsConnector);
+
+impl Tls {
+    /// The public roots, and the PEM certificates of `ca_file` if given (an unreadable file,
+    /// or one without a certificate, is an error: the mailbox would never connect).
+    pub fn new(ca_file: Option<&std::path::Path>) -> Result<Tls, String> {
+        use tokio_rustls::rustls::pki_types::CertificateDer;
+        use tokio_rustls::rustls::pki_types::pem::PemObject;
+        let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        if let Some(path) = ca_file {
+            let what = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+            let certs = CertificateDer::pem_file_iter(path)
+                .map_err(|e| what(&e))?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| what(&e))?;
+            if certs.is_empty() {
+                return Err(what(&"no PEM certificate in it"));
+            }
+            for c in certs {
+                roots.add(c).map_err(|e| what(&e))?;
+            }
+        }
+        let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
+            tokio_rustls::rustls::crypto::aws_lc_rs::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        Ok(Tls(tokio_rustls::TlsConnector::from(Arc::new(config))))
     }
 }
 
-async fn start_tls(url: &MailboxUrl, tcp: TcpStream) -> Result<Stream, ImapError> {
+async fn start_tls(url: &MailboxUrl, tls: &Tls, tcp: TcpStream) -> Result<Stream, ImapError> {
     let name = tokio_rustls::rustls::pki_types::ServerName::try_from(url.host.clone())
         .map_err(|e| ImapError::Protocol(format!("bad TLS server name: {e}")))?;
-    let tls = timed(tls_connector().connect(name, tcp)).await?;
-    Ok(Stream::Tls(Box::new(tls)))
+    let stream = timed(tls.0.connect(name, tcp)).await?;
+    Ok(Stream::Tls(Box::new(stream)))
 }
 
 /// Whether a greeting lists STARTTLS among its capabilities (Dovecot, Cyrus and most others
@@ -221,11 +238,11 @@ fn offers_starttls(greeting: &Response<'_>) -> bool {
         .any(|c| matches!(c, Capability::Atom(a) if a.eq_ignore_ascii_case("STARTTLS")))
 }
 
-/// Connects and signs in.
-pub async fn connect(url: &MailboxUrl) -> Result<Session, ImapError> {
+/// Connects (TLS trusting `tls`) and signs in.
+pub async fn connect(url: &MailboxUrl, tls: &Tls) -> Result<Session, ImapError> {
     let tcp = timed(TcpStream::connect((url.host.as_str(), url.port))).await?;
     let stream = if url.tls {
-        start_tls(url, tcp).await?
+        start_tls(url, tls, tcp).await?
     } else {
         Stream::Plain(tcp)
     };
@@ -238,7 +255,7 @@ pub async fn connect(url: &MailboxUrl) -> Result<Session, ImapError> {
         let Stream::Plain(tcp) = client.into_inner() else {
             return Err(ImapError::Protocol("STARTTLS on a TLS stream".into()));
         };
-        client = async_imap::Client::new(start_tls(url, tcp).await?);
+        client = async_imap::Client::new(start_tls(url, tls, tcp).await?);
     }
     match tokio::time::timeout(TIMEOUT, client.login(&url.user, &url.password)).await {
         Ok(Ok(session)) => Ok(session),

@@ -133,6 +133,7 @@ impl Application {
             pool: pool.clone(),
             tickets: tickets.clone(),
             mailboxes: config.mailboxes(),
+            tls: config.imap_tls()?,
             poll: std::time::Duration::from_secs(config.imap_poll_secs),
             limits: config.inbound_limits(),
             fax: fax.clone(),

@@ -32,12 +32,36 @@ fn server_url() -> String {
         .unwrap_or_else(|_| "imap://hotline:hotline-test@127.0.0.1:10143".into())
 }
 
+/// The same server's TLS-only listener (IMAP over TLS, port 10993), whose certificate
+/// `scripts/dovecot-setup` signs with a test CA of its own.
+fn tls_server_url() -> String {
+    std::env::var("HOTLINE_TEST_IMAPS_URL")
+        .unwrap_or_else(|_| "imaps://hotline:hotline-test@localhost:10993".into())
+}
+
+/// That test CA's certificate (PEM).
+fn test_ca_file() -> String {
+    std::env::var("HOTLINE_TEST_IMAP_CA_FILE")
+        .unwrap_or_else(|_| "/etc/hotline-dovecot/tls/ca.pem".into())
+}
+
+/// TLS trusting the public roots and the test CA.
+fn tls() -> imap::Tls {
+    imap::Tls::new(Some(std::path::Path::new(&test_ca_file())))
+        .unwrap_or_else(|e| panic!("the test CA ({e}); run scripts/dovecot-setup (as root) first"))
+}
+
 /// A new, empty folder of the test account: its URL.
 async fn new_folder(prefix: &str) -> String {
+    new_folder_at(&server_url(), prefix).await
+}
+
+/// A new, empty folder of the test account on the server of `server`: its URL.
+async fn new_folder_at(server: &str, prefix: &str) -> String {
     let name = format!("{prefix}{}", &notify::domain::new_id()[..10]);
-    let url = format!("{}/{name}", server_url().trim_end_matches('/'));
+    let url = format!("{}/{name}", server.trim_end_matches('/'));
     let mailbox = MailboxUrl::parse(&url).unwrap();
-    let mut session = match imap::connect(&mailbox).await {
+    let mut session = match imap::connect(&mailbox, &tls()).await {
         Ok(s) => s,
         Err(e) => panic!(
             "no IMAP server at {} ({e}); run scripts/dovecot-setup (as root) first, or leave \
@@ -53,7 +77,7 @@ async fn new_folder(prefix: &str) -> String {
 /// Delivers `messages` into the folder of `url` (IMAP APPEND).
 async fn deliver(url: &str, messages: &[Vec<u8>]) {
     let mailbox = MailboxUrl::parse(url).unwrap();
-    let mut session = imap::connect(&mailbox).await.unwrap();
+    let mut session = imap::connect(&mailbox, &tls()).await.unwrap();
     for m in messages {
         session
             .append(&mailbox.folder, None, None, m)
@@ -66,7 +90,7 @@ async fn deliver(url: &str, messages: &[Vec<u8>]) {
 /// The flags of every message in the folder of `url`, by UID.
 async fn flags(url: &str) -> Vec<(u32, Vec<String>)> {
     let mailbox = MailboxUrl::parse(url).unwrap();
-    let mut session = imap::connect(&mailbox).await.unwrap();
+    let mut session = imap::connect(&mailbox, &tls()).await.unwrap();
     session.select(&mailbox.folder).await.unwrap();
     let fetched: Vec<_> = session
         .uid_fetch("1:*", "FLAGS")
@@ -421,6 +445,69 @@ async fn new_mail_is_taken_at_once_in_idle() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// IMAP over TLS (`imaps://`): with the mail server's certificate authority trusted
+/// (`HOTLINE_IMAP_CA_FILE`) a reply is fetched and matched; trusting the public roots only,
+/// notify does not talk to the server at all, and the message stays unread in the mailbox.
+#[tokio::test]
+#[ignore = "needs Dovecot (scripts/dovecot-setup)"]
+async fn mail_over_tls_is_fetched_only_from_a_trusted_server() {
+    let url = new_folder_at(&tls_server_url(), "tls-").await;
+    assert!(url.starts_with("imaps://"), "{url}");
+    deliver(
+        &url,
+        &[mail(LIAISON, &format!("回复 {TICKET}"), "", "已办结")],
+    )
+    .await;
+    let tickets = tickets_stand_in().await;
+
+    let db = TestDatabase::new("notify").unwrap();
+    let untrusting = start_notify(&db, &config(&url, &tickets)).await;
+    // Three polls' time.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(
+        inbound(&untrusting, "").await.is_empty(),
+        "nothing is taken from a server whose certificate is not trusted"
+    );
+    let unread = flags(&url).await;
+    assert_eq!(unread.len(), 1);
+    assert!(
+        !unread[0].1.iter().any(|f| f.contains(imap::STORED_KEYWORD)),
+        "{unread:?}"
+    );
+
+    let db = TestDatabase::new("notify").unwrap();
+    let mut settings = config(&url, &tickets);
+    settings.push(("imap_ca_file", test_ca_file()));
+    let n = start_notify(&db, &settings).await;
+    let start = Instant::now();
+    let matched = loop {
+        let matched = inbound(&n, "matched").await;
+        if !matched.is_empty() {
+            break matched;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "not fetched over TLS"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(matched.len(), 1);
+    assert_eq!(matched[0]["sender"], LIAISON);
+    let on_ticket: Vec<Value> = tickets
+        .calls()
+        .iter()
+        .filter(|c| c.path == format!("/api/v1/tickets/{TICKET}/inbound"))
+        .map(|c| c.json())
+        .collect();
+    assert_eq!(on_ticket.len(), 1, "{on_ticket:#?}");
+    assert_eq!(on_ticket[0]["text"], "已办结");
+    let stored = flags(&url).await;
+    assert!(
+        stored[0].1.iter().any(|f| f.contains(imap::STORED_KEYWORD)),
+        "{stored:?}"
+    );
 }
 
 // ---------------------------------------------------------------- crash and replicas

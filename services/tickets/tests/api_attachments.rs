@@ -245,10 +245,14 @@ async fn a_received_fax_waits_on_the_urgent_complaint_until_confirmed() {
     assert_eq!(app.ticket(&id).await["status"], "dispatched");
     let received = app.events(&id).await;
     assert!(received.iter().any(|e| e["action"] == "fax_received"));
-    // Operators confirm only where the centre lets them.
+    // Operators confirm only where the centre lets them; the ticket says who may.
     app.get("/api/v1/faxes", &app.operator())
         .await
         .assert_problem(403, "forbidden");
+    let may = |t: Value| t["reply_on_behalf"].clone();
+    let path = format!("/api/v1/tickets/{id}");
+    assert_eq!(may(app.get(&path, &app.supervisor()).await.body), true);
+    assert_eq!(may(app.get(&path, &app.operator()).await.body), false);
 
     // Confirming: 代回复 by fax with the fax attached. A file the ticket does not have is
     // refused and nothing changes.
@@ -280,6 +284,11 @@ async fn a_received_fax_waits_on_the_urgent_complaint_until_confirmed() {
     )
     .await;
     assert_eq!(app.ticket(&id).await["status"], "replied");
+    assert_eq!(
+        may(app.get(&path, &app.supervisor()).await.body),
+        false,
+        "replied already"
+    );
     let faxes = app.get("/api/v1/faxes", &app.supervisor()).await;
     assert_eq!(faxes.body, json!([]));
     let list = app
@@ -333,6 +342,11 @@ async fn operators_record_replies_on_behalf_where_configured() {
     )
     .await;
     let body = json!({"channel": "phone", "replied_by": "李科长", "body": "已办理。"});
+    let path = format!("/api/v1/tickets/{id}");
+    assert_eq!(
+        app.get(&path, &app.operator()).await.body["reply_on_behalf"],
+        true
+    );
     // Not another operator's ticket; their own, yes.
     app.action(&id, "reply-on-behalf", &app.operator2(), body.clone())
         .await

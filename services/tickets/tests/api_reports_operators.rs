@@ -41,6 +41,8 @@ struct Plain {
     #[diesel(sql_type = BigInt)]
     answered: i64,
     #[diesel(sql_type = BigInt)]
+    answered_authorized: i64,
+    #[diesel(sql_type = BigInt)]
     transferred: i64,
     #[diesel(sql_type = BigInt)]
     number_reported: i64,
@@ -59,14 +61,15 @@ struct Plain {
 #[derive(QueryableByName, Debug)]
 struct Complaints {
     #[diesel(sql_type = Text)]
-    created_by: String,
+    account: String,
     #[diesel(sql_type = BigInt)]
     n: i64,
 }
 
-const NAMES: [&str; 10] = [
+const NAMES: [&str; 11] = [
     "calls",
     "answered",
+    "answered_authorized",
     "transferred",
     "number_reported",
     "ticket_created",
@@ -78,18 +81,21 @@ const NAMES: [&str; 10] = [
 ];
 
 /// Per account, the counts of [`NAMES`] over the calls and tickets taken in China-time days
-/// `from..=to`, complaints in regions starting with `region`: plain SQL over the tables.
+/// `from..=to`, complaints in regions starting with `region` counted against the operator
+/// their `attitude_of` names: plain SQL over the tables.
 async fn plain_counts(
     app: &TestApp,
     from: NaiveDate,
     to: NaiveDate,
     region: &str,
-) -> BTreeMap<String, [i64; 10]> {
+) -> BTreeMap<String, [i64; 11]> {
     let start = cst(&format!("{from} 00:00")).timestamp_millis();
     let end = cst(&format!("{} 00:00", to.succ_opt().unwrap())).timestamp_millis();
     let calls = format!(
         "SELECT operator, CAST(COUNT(*) AS BIGINT) AS calls, \
          CAST(SUM(CASE WHEN outcome = 'answered' THEN 1 ELSE 0 END) AS BIGINT) AS answered, \
+         CAST(SUM(CASE WHEN outcome = 'answered' AND entry_authorized = TRUE THEN 1 ELSE 0 END) \
+           AS BIGINT) AS answered_authorized, \
          CAST(SUM(CASE WHEN outcome = 'transferred' THEN 1 ELSE 0 END) AS BIGINT) AS transferred, \
          CAST(SUM(CASE WHEN outcome = 'number_reported' THEN 1 ELSE 0 END) AS BIGINT) \
            AS number_reported, \
@@ -104,9 +110,10 @@ async fn plain_counts(
          FROM calls WHERE created_at >= {start} AND created_at < {end} GROUP BY operator"
     );
     let complaints = format!(
-        "SELECT created_by, CAST(COUNT(*) AS BIGINT) AS n FROM tickets \
-         WHERE cause = 'attitude' AND created_at >= {start} AND created_at < {end} \
-         AND region LIKE '{region}%' GROUP BY created_by"
+        "SELECT SUBSTR(attitude_of, 10) AS account, CAST(COUNT(*) AS BIGINT) AS n FROM tickets \
+         WHERE cause = 'attitude' AND attitude_of LIKE 'operator:%' \
+         AND created_at >= {start} AND created_at < {end} \
+         AND region LIKE '{region}%' GROUP BY SUBSTR(attitude_of, 10)"
     );
     let (calls, complaints): (Vec<Plain>, Vec<Complaints>) =
         shared::db::run(&app.state.pool, move |c| {
@@ -119,13 +126,14 @@ async fn plain_counts(
         })
         .await
         .unwrap();
-    let mut out: BTreeMap<String, [i64; 10]> = BTreeMap::new();
+    let mut out: BTreeMap<String, [i64; 11]> = BTreeMap::new();
     for p in calls {
         out.insert(
             p.operator.clone(),
             [
                 p.calls,
                 p.answered,
+                p.answered_authorized,
                 p.transferred,
                 p.number_reported,
                 p.ticket_created,
@@ -138,12 +146,12 @@ async fn plain_counts(
         );
     }
     for c in complaints {
-        out.entry(c.created_by).or_insert([0; 10])[9] = c.n;
+        out.entry(c.account).or_insert([0; 11])[10] = c.n;
     }
     out
 }
 
-fn assert_rows(report: &Value, plain: &BTreeMap<String, [i64; 10]>, what: &str) {
+fn assert_rows(report: &Value, plain: &BTreeMap<String, [i64; 11]>, what: &str) {
     let rows: BTreeMap<String, &Value> = report["operators"]
         .as_array()
         .unwrap()
@@ -160,7 +168,7 @@ fn assert_rows(report: &Value, plain: &BTreeMap<String, [i64; 10]>, what: &str) 
         expected,
         "{what}: accounts"
     );
-    let mut total = [0; 10];
+    let mut total = [0; 11];
     for (op, counts) in plain {
         for (t, n) in total.iter_mut().zip(counts) {
             *t += n;
@@ -208,6 +216,11 @@ async fn the_operators_report_equals_plain_counts_over_calls_and_tickets() {
         if rng.random_bool(0.3) {
             call["satisfaction"] = json!(RATINGS[rng.random_range(0..3)]);
         }
+        // The entry read out, authorised or not, now and then also on a call not answered.
+        if rng.random_bool(0.5) {
+            call["entry_code"] = json!(format!("faq-{}", rng.random_range(1..50)));
+            call["entry_authorized"] = json!(rng.random_bool(0.6));
+        }
         let res = app.post("/api/v1/calls", &op, call).await;
         assert_eq!(res.status, 201, "{}", res.body);
         // Most unrated calls are rated after the tone, within the window.
@@ -231,9 +244,16 @@ async fn the_operators_report_equals_plain_counts_over_calls_and_tickets() {
         app.clock.advance(Duration::minutes(30));
         let id = &complaints[rng.random_range(0..complaints.len())];
         let cause = CAUSES[rng.random_range(0..3)];
-        let res = app
-            .action(id, "cause", &sup, json!({ "cause": cause, "note": "复核" }))
-            .await;
+        let mut body = json!({ "cause": cause, "note": "复核" });
+        // A C complaint names whose attitude it was: mostly an operator (not always the one
+        // who took the ticket), sometimes a department's liaison, sometimes not yet.
+        if cause == "attitude" && !rng.random_bool(0.15) {
+            body["attitude_of"] = json!(match rng.random_range(0..4) {
+                3 => "liaison:530100-gaj".to_string(),
+                k => format!("operator:{}", OPERATORS[k]),
+            });
+        }
+        let res = app.action(id, "cause", &sup, body).await;
         assert!([200, 409].contains(&res.status), "{}", res.body);
     }
 
@@ -245,11 +265,12 @@ async fn the_operators_report_equals_plain_counts_over_calls_and_tickets() {
         .date_naive();
     assert!(to > from, "the run spans several days");
     let plain = plain_counts(&app, from, to, "").await;
-    let c_total: i64 = plain.values().map(|c| c[9]).sum();
-    let rated: i64 = plain.values().map(|c| c[6] + c[7] + c[8]).sum();
+    let c_total: i64 = plain.values().map(|c| c[10]).sum();
+    let rated: i64 = plain.values().map(|c| c[7] + c[8] + c[9]).sum();
+    let authorised: i64 = plain.values().map(|c| c[2]).sum();
     assert!(
-        c_total > 0 && rated > 0,
-        "the run made C complaints and ratings, seed {seed}"
+        c_total > 0 && rated > 0 && authorised > 0,
+        "the run made C complaints against operators, ratings and authorised answers, seed {seed}"
     );
 
     let all = app
@@ -312,7 +333,8 @@ async fn a_call_is_in_the_report_read_next_and_downloads_have_chinese_headers() 
     assert_eq!(before.body["operators"], json!([]));
     let call = json!({
         "caller_phone": "13912341234", "classification": "basic_query",
-        "outcome": "answered", "duration_seconds": 120, "satisfaction": "满意"
+        "outcome": "answered", "duration_seconds": 120, "satisfaction": "满意",
+        "entry_code": "530100-rsj-faq-1", "entry_authorized": true
     });
     let res = app.post("/api/v1/calls", &app.operator(), call).await;
     assert_eq!(res.status, 201, "{}", res.body);
@@ -324,6 +346,13 @@ async fn a_call_is_in_the_report_read_next_and_downloads_have_chinese_headers() 
         (Some(1), Some(1))
     );
     assert_eq!(op1["satisfaction_rate"], 1.0);
+    assert_eq!(
+        (
+            op1["answered_authorized"].as_i64(),
+            op1["authorized_rate"].as_f64()
+        ),
+        (Some(1), Some(1.0))
+    );
     assert_eq!(op1["average_talk_seconds"], 120);
 
     let (headers, csv) = app
@@ -337,9 +366,13 @@ async fn a_call_is_in_the_report_read_next_and_downloads_have_chinese_headers() 
     );
     let text = String::from_utf8(csv).unwrap();
     let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
-    assert!(lines[0].starts_with("话务员,接听量,直接解答,直接解答率,转接,报号,生成工单"));
     assert!(
-        lines[1].starts_with("op1,1,1,100.0%,0,0,0,120,120,1,100.0%,1,0,0,100.0%,0"),
+        lines[0].starts_with(
+            "话务员,接听量,直接解答,直接解答率,授权答复,授权答复占比,转接,报号,生成工单"
+        )
+    );
+    assert!(
+        lines[1].starts_with("op1,1,1,100.0%,1,100.0%,0,0,0,120,120,1,100.0%,1,0,0,100.0%,0"),
         "{text}"
     );
     assert!(lines[2].starts_with("合计,1,"), "{text}");
@@ -366,7 +399,8 @@ async fn a_call_is_in_the_report_read_next_and_downloads_have_chinese_headers() 
         "话务员考核报表（2026-11-01 至 2026-11-26）",
         "接听量 1",
         "满意率 100.0%",
-        "op1 1 1 100.0% 0 0 0 120",
+        "授权答复占比 100.0%",
+        "op1 1 1 100.0% 100.0% 0 0 0 120",
         "每日接听量",
     ] {
         assert!(squeezed.contains(want), "{want:?} in {squeezed}");

@@ -1,8 +1,13 @@
 //! The knowledge service's answers as the editor's screens read them.
 
+use std::collections::BTreeMap;
+
+use futures_util::stream::{self, StreamExt};
 use serde::Deserialize;
 
 use crate::api::types::{DepartmentRef, Phone};
+use crate::api::{Api, Service, path_code};
+use crate::session::User;
 
 /// A department that is not in the directory yet, as a liaison described it.
 #[derive(Debug, Clone, Deserialize)]
@@ -138,4 +143,34 @@ pub async fn find_departments<T: serde::de::DeserializeOwned>(
         )
         .await?;
     Ok(page.items)
+}
+
+/// How many department names are asked of the knowledge service at once.
+const NAME_LOOKUPS: usize = 8;
+
+/// The departments' names, from the knowledge service (cached a minute); a code it cannot name
+/// stays a code.
+pub async fn department_names(
+    api: &Api,
+    user: &User,
+    codes: Vec<String>,
+) -> BTreeMap<String, String> {
+    #[derive(Deserialize)]
+    struct Named {
+        code: String,
+        name: String,
+    }
+    stream::iter(codes)
+        .map(|code| async move {
+            let path = format!("/api/v1/departments/{}", path_code(&code).ok()?);
+            let d: Named = api
+                .get_reference(user, Service::Knowledge, &path)
+                .await
+                .ok()?;
+            Some((d.code, d.name))
+        })
+        .buffer_unordered(NAME_LOOKUPS)
+        .filter_map(|x| async move { x })
+        .collect()
+        .await
 }

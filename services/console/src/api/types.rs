@@ -77,6 +77,10 @@ pub struct Ticket {
     /// 协办: departments handling it beside the lead one, with their parts (a ticket's page only).
     #[serde(default)]
     pub cohandlers: Vec<Cohandler>,
+    /// The reader may record the department's reply on its behalf now (代回复; the tickets
+    /// service knows whether operators may).
+    #[serde(default)]
+    pub reply_on_behalf: bool,
 }
 
 /// An operator's or liaison's request for a supervisor.

@@ -18,10 +18,13 @@ use crate::views::knowledge::with_flash;
 const PER_PAGE: i64 = 50;
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/audit", web::get().to(audit))
-        .route("/admin/accounts", web::get().to(list))
-        .route("/admin/accounts", web::post().to(create))
-        .route("/admin/accounts/{username}", web::post().to(change));
+    cfg.service(web::resource("/admin/audit").route(web::get().to(audit)))
+        .service(
+            web::resource("/admin/accounts")
+                .route(web::get().to(list))
+                .route(web::post().to(create)),
+        )
+        .service(web::resource("/admin/accounts/{username}").route(web::post().to(change)));
 }
 
 #[derive(Default, Deserialize)]

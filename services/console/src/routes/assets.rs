@@ -23,14 +23,10 @@ const CONSOLE_CSS: &str = concat!(
 );
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/assets/htmx.min.js", web::get().to(|| asset(HTMX, JS)))
-        .route(
-            "/assets/console.js",
-            web::get().to(|| asset(CONSOLE_JS, JS)),
-        )
-        .route(
-            "/assets/console.css",
-            web::get().to(|| asset(CONSOLE_CSS, CSS)),
+    cfg.service(web::resource("/assets/htmx.min.js").route(web::get().to(|| asset(HTMX, JS))))
+        .service(web::resource("/assets/console.js").route(web::get().to(|| asset(CONSOLE_JS, JS))))
+        .service(
+            web::resource("/assets/console.css").route(web::get().to(|| asset(CONSOLE_CSS, CSS))),
         );
 }
 

@@ -8,6 +8,7 @@ use futures_util::StreamExt;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::api::knowledge::department_names;
 use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
 use crate::routes::{html, see_other};
@@ -16,10 +17,10 @@ use crate::views::attachments::{self as view, Attachment, ReceivedFax};
 use crate::views::layout;
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/tickets/{id}/attachments", web::post().to(upload))
-        .route("/tickets/{id}/attachments/{file}", web::get().to(download))
-        .route("/tickets/{id}/on-behalf", web::post().to(reply_on_behalf))
-        .route("/faxes", web::get().to(faxes));
+    cfg.service(web::resource("/tickets/{id}/attachments").route(web::post().to(upload)))
+        .service(web::resource("/tickets/{id}/attachments/{file}").route(web::get().to(download)))
+        .service(web::resource("/tickets/{id}/on-behalf").route(web::post().to(reply_on_behalf)))
+        .service(web::resource("/faxes").route(web::get().to(faxes)));
 }
 
 /// The largest file the console passes on (the ticket service has its own, lower limit).
@@ -177,10 +178,14 @@ async fn reply_on_behalf(
 /// `/faxes`: 待确认传真.
 async fn faxes(user: CurrentUser, api: web::Data<Api>) -> Result<HttpResponse, PageError> {
     let items: Vec<ReceivedFax> = api.get(&user, Service::Tickets, "/api/v1/faxes").await?;
+    let mut codes: Vec<String> = items.iter().filter_map(|f| f.department.clone()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let names = department_names(&api, &user, codes).await;
     Ok(html(layout::page(
         &user,
         "待确认传真",
         "/faxes",
-        view::faxes_page(&items),
+        view::faxes_page(&items, &names),
     )))
 }

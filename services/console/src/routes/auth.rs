@@ -13,11 +13,17 @@ use crate::settings::ConsoleSettings;
 use crate::views;
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/login", web::post().to(login))
-        .route("/login", web::get().to(|| async { see_other("/") }))
-        .route("/logout", web::post().to(logout))
-        .route(PASSWORD_PAGE, web::get().to(password_form))
-        .route(PASSWORD_PAGE, web::post().to(change_password));
+    cfg.service(
+        web::resource("/login")
+            .route(web::post().to(login))
+            .route(web::get().to(|| async { see_other("/") })),
+    )
+    .service(web::resource("/logout").route(web::post().to(logout)))
+    .service(
+        web::resource(PASSWORD_PAGE)
+            .route(web::get().to(password_form))
+            .route(web::post().to(change_password)),
+    );
 }
 
 #[derive(Deserialize)]

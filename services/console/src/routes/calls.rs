@@ -14,8 +14,11 @@ use crate::views::calls::{self as view, Call, Script};
 use crate::views::layout;
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/calls", web::get().to(page))
-        .route("/calls", web::post().to(log));
+    cfg.service(
+        web::resource("/calls")
+            .route(web::get().to(page))
+            .route(web::post().to(log)),
+    );
 }
 
 #[derive(Deserialize)]

@@ -11,7 +11,7 @@ use crate::session::current_user;
 use crate::views;
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home));
+    cfg.service(web::resource("/").route(web::get().to(home)));
 }
 
 #[derive(Deserialize)]

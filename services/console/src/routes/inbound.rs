@@ -17,9 +17,9 @@ use crate::views::layout;
 use crate::views::supervisor::flash_oob;
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/inbound", web::get().to(list))
-        .route("/inbound/{id}/attach", web::post().to(attach))
-        .route("/inbound/{id}/dismiss", web::post().to(dismiss));
+    cfg.service(web::resource("/inbound").route(web::get().to(list)))
+        .service(web::resource("/inbound/{id}/attach").route(web::post().to(attach)))
+        .service(web::resource("/inbound/{id}/dismiss").route(web::post().to(dismiss)));
 }
 
 const PER_PAGE: i64 = 50;

@@ -21,32 +21,40 @@ use crate::views::layout;
 const IMPORT_LIMIT: usize = 16 * 1024 * 1024;
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/knowledge/queue", web::get().to(queue))
-        .route("/knowledge/requests/{id}/apply", web::post().to(apply))
-        .route("/knowledge/requests/{id}/reject", web::post().to(reject))
-        .route("/knowledge/faqs", web::get().to(faqs))
-        .route("/knowledge/faqs", web::post().to(create_faq))
-        .route("/knowledge/faqs/new", web::get().to(new_faq))
-        .route("/knowledge/faqs/{code}", web::get().to(faq))
-        .route("/knowledge/faqs/{code}", web::post().to(save_faq))
-        .route("/knowledge/faqs/{code}/status", web::post().to(faq_status))
-        .route("/knowledge/departments", web::get().to(departments))
-        .route("/knowledge/departments/{code}", web::get().to(department))
-        .route(
-            "/knowledge/departments/{code}",
-            web::post().to(save_department),
+    cfg.service(web::resource("/knowledge/queue").route(web::get().to(queue)))
+        .service(web::resource("/knowledge/requests/{id}/apply").route(web::post().to(apply)))
+        .service(web::resource("/knowledge/requests/{id}/reject").route(web::post().to(reject)))
+        .service(
+            web::resource("/knowledge/faqs")
+                .route(web::get().to(faqs))
+                .route(web::post().to(create_faq)),
         )
-        .route("/knowledge/unanswered", web::get().to(unanswered))
-        .route("/knowledge/synonyms", web::get().to(synonyms))
-        .route("/knowledge/synonyms", web::post().to(add_synonym))
-        .route(
-            "/knowledge/synonyms/{id}/delete",
-            web::post().to(delete_synonym),
+        .service(web::resource("/knowledge/faqs/new").route(web::get().to(new_faq)))
+        .service(
+            web::resource("/knowledge/faqs/{code}")
+                .route(web::get().to(faq))
+                .route(web::post().to(save_faq)),
         )
-        .route("/knowledge/import", web::get().to(import_page))
+        .service(web::resource("/knowledge/faqs/{code}/status").route(web::post().to(faq_status)))
+        .service(web::resource("/knowledge/departments").route(web::get().to(departments)))
+        .service(
+            web::resource("/knowledge/departments/{code}")
+                .route(web::get().to(department))
+                .route(web::post().to(save_department)),
+        )
+        .service(web::resource("/knowledge/unanswered").route(web::get().to(unanswered)))
+        .service(
+            web::resource("/knowledge/synonyms")
+                .route(web::get().to(synonyms))
+                .route(web::post().to(add_synonym)),
+        )
+        .service(
+            web::resource("/knowledge/synonyms/{id}/delete").route(web::post().to(delete_synonym)),
+        )
         .service(
             web::resource("/knowledge/import")
                 .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                .route(web::get().to(import_page))
                 .route(web::post().to(import)),
         );
 }

@@ -146,16 +146,21 @@ pub async fn shape_errors(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let htmx = req.headers().contains_key("hx-request");
     let res = next.call(req).await?.map_into_boxed_body();
+    // actix answers a path served with other methods by an empty 405 with `Allow`.
+    let wrong_method =
+        res.status() == StatusCode::METHOD_NOT_ALLOWED && res.response().error().is_none();
     let Some(error) = res
         .response()
         .error()
         .and_then(|e| e.as_error::<PageError>())
         .cloned()
+        .or(wrong_method.then_some(PageError::WrongMethod))
     else {
         return Ok(res);
     };
     let (http, old) = res.into_parts();
-    let new = match &error {
+    let allow = old.headers().get(actix_web::http::header::ALLOW).cloned();
+    let mut new = match &error {
         PageError::SignedOut if htmx => HttpResponse::build(StatusCode::UNAUTHORIZED)
             .insert_header(("hx-redirect", "/"))
             .finish(),
@@ -191,7 +196,14 @@ pub async fn shape_errors(
             .insert_header(("hx-retarget", "#flash"))
             .insert_header(("hx-reswap", "innerHTML"))
             .body(layout::flash("error", &other.message()).into_string()),
+        PageError::WrongMethod => HttpResponse::build(old.status())
+            .content_type("text/html; charset=utf-8")
+            .body(layout::error_page(&error).into_string()),
         _ => return Ok(ServiceResponse::new(http, old)),
     };
+    if let Some(allow) = allow {
+        new.headers_mut()
+            .insert(actix_web::http::header::ALLOW, allow);
+    }
     Ok(ServiceResponse::new(http, new))
 }

@@ -18,7 +18,9 @@ pub mod tickets;
 
 use actix_web::web;
 
-/// Every page and fragment of the console.
+/// Every page and fragment of the console. Each module registers one resource per path with
+/// all its methods, so that a wrong method answers 405 with `Allow` (actix's resource default,
+/// made a page by `middleware::shape_errors`), not the 404 of a path nobody serves.
 pub fn register(cfg: &mut web::ServiceConfig) {
     cfg.configure(assets::register)
         .configure(auth::register)
@@ -34,9 +36,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .configure(routing::register)
         .configure(calls::register)
         .configure(admin::register)
-        .route(
-            crate::views::picker::PICK_PATH,
-            web::get().to(pick_departments),
+        .service(
+            web::resource(crate::views::picker::PICK_PATH).route(web::get().to(pick_departments)),
         );
 }
 

@@ -20,19 +20,25 @@ use crate::views::operator::{self as view, InView};
 use view::api_types::{Call, Deadline, Department, Faq, Region, Script, SearchAnswer};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/call", web::get().to(call_page))
-        .route("/operator/search", web::get().to(search))
-        .route("/operator/department/{code}", web::get().to(department))
-        .route("/operator/faq/{code}", web::get().to(faq))
-        .route("/operator/caller", web::get().to(caller))
-        .route("/operator/wrapup", web::post().to(record_wrapup))
-        .route("/operator/no-info", web::get().to(no_info_form))
-        .route("/operator/no-info", web::post().to(create_no_info))
-        .route("/operator/complaint", web::get().to(complaint_form))
-        .route("/operator/complaint", web::post().to(create_complaint))
-        .route("/operator/deadline", web::get().to(deadline))
-        .route("/operator/pick", web::get().to(pick))
-        .route("/operator/picked", web::get().to(picked));
+    cfg.service(web::resource("/call").route(web::get().to(call_page)))
+        .service(web::resource("/operator/search").route(web::get().to(search)))
+        .service(web::resource("/operator/department/{code}").route(web::get().to(department)))
+        .service(web::resource("/operator/faq/{code}").route(web::get().to(faq)))
+        .service(web::resource("/operator/caller").route(web::get().to(caller)))
+        .service(web::resource("/operator/wrapup").route(web::post().to(record_wrapup)))
+        .service(
+            web::resource("/operator/no-info")
+                .route(web::get().to(no_info_form))
+                .route(web::post().to(create_no_info)),
+        )
+        .service(
+            web::resource("/operator/complaint")
+                .route(web::get().to(complaint_form))
+                .route(web::post().to(create_complaint)),
+        )
+        .service(web::resource("/operator/deadline").route(web::get().to(deadline)))
+        .service(web::resource("/operator/pick").route(web::get().to(pick)))
+        .service(web::resource("/operator/picked").route(web::get().to(picked)));
 }
 
 /// The landing page at `/` for this role.

@@ -3,13 +3,11 @@
 //! from the tickets service with the supervisor's own token (it answers 403 to anyone else).
 //! The filters are checked here first, so a mistake is told in Chinese.
 
-use std::collections::BTreeMap;
-
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Datelike, NaiveDate, Utc};
-use futures_util::stream::{self, StreamExt};
 use serde::Deserialize;
 
+use crate::api::knowledge::department_names;
 use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
 use crate::routes::html;
@@ -20,10 +18,10 @@ use crate::views::reports::data::{DepartmentReport, OperatorReport};
 use crate::views::reports::{self as view, Filters};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/reports/departments", web::get().to(page))
-        .route("/reports/departments/download", web::get().to(download))
-        .route("/reports/operators", web::get().to(operators_page))
-        .route("/reports/operators/download", web::get().to(download));
+    cfg.service(web::resource("/reports/departments").route(web::get().to(page)))
+        .service(web::resource("/reports/departments/download").route(web::get().to(download)))
+        .service(web::resource("/reports/operators").route(web::get().to(operators_page)))
+        .service(web::resource("/reports/operators/download").route(web::get().to(download)));
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -87,36 +85,6 @@ fn days(q: &ReportQuery) -> Result<(Filters, String, String), PageError> {
         department,
     };
     Ok((filters, from.to_string(), to.to_string()))
-}
-
-/// How many department names are asked of the knowledge service at once.
-const NAME_LOOKUPS: usize = 8;
-
-/// The departments' names, from the knowledge service (cached a minute); a code it cannot name
-/// stays a code.
-pub(crate) async fn department_names(
-    api: &Api,
-    user: &User,
-    codes: Vec<String>,
-) -> BTreeMap<String, String> {
-    #[derive(Deserialize)]
-    struct Named {
-        code: String,
-        name: String,
-    }
-    stream::iter(codes)
-        .map(|code| async move {
-            let path = format!("/api/v1/departments/{}", path_code(&code).ok()?);
-            let d: Named = api
-                .get_reference(user, Service::Knowledge, &path)
-                .await
-                .ok()?;
-            Some((d.code, d.name))
-        })
-        .buffer_unordered(NAME_LOOKUPS)
-        .filter_map(|x| async move { x })
-        .collect()
-        .await
 }
 
 async fn page(

@@ -13,9 +13,12 @@ use crate::views::layout;
 use crate::views::routing::{self as view, Region, Route};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/routing", web::get().to(page))
-        .route("/routing", web::post().to(add))
-        .route("/routing/{id}/delete", web::post().to(delete));
+    cfg.service(
+        web::resource("/routing")
+            .route(web::get().to(page))
+            .route(web::post().to(add)),
+    )
+    .service(web::resource("/routing/{id}/delete").route(web::post().to(delete)));
 }
 
 #[derive(Deserialize)]

@@ -10,11 +10,11 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::api::knowledge::department_names;
 use crate::api::types::Page;
 use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
 use crate::routes::html;
-use crate::routes::reports::department_names;
 use crate::session::{CurrentUser, User};
 use crate::views::format;
 use crate::views::layout;
@@ -22,24 +22,22 @@ use crate::views::reports::data::DepartmentReport;
 use crate::views::supervisor::{self as view, Board, Queue, data};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/board/tickets/{id}/dispatch", web::post().to(dispatch))
-        .route(
-            "/board/tickets/{id}/extend/approve",
-            web::post().to(extend_approve),
+    cfg.service(web::resource("/board/tickets/{id}/dispatch").route(web::post().to(dispatch)))
+        .service(
+            web::resource("/board/tickets/{id}/extend/approve")
+                .route(web::post().to(extend_approve)),
         )
-        .route(
-            "/board/tickets/{id}/extend/refuse",
-            web::post().to(extend_refuse),
+        .service(
+            web::resource("/board/tickets/{id}/extend/refuse").route(web::post().to(extend_refuse)),
         )
-        .route(
-            "/board/tickets/{id}/return/reject",
-            web::post().to(return_reject),
+        .service(
+            web::resource("/board/tickets/{id}/return/reject").route(web::post().to(return_reject)),
         )
-        .route("/board/tickets/{id}/callback", web::post().to(callback))
-        .route("/notifications", web::get().to(notifications))
-        .route("/notifications/{id}/retry", web::post().to(retry))
-        .route("/reports", web::get().to(reports))
-        .route("/board/month", web::get().to(month_charts));
+        .service(web::resource("/board/tickets/{id}/callback").route(web::post().to(callback)))
+        .service(web::resource("/notifications").route(web::get().to(notifications)))
+        .service(web::resource("/notifications/{id}/retry").route(web::post().to(retry)))
+        .service(web::resource("/reports").route(web::get().to(reports)))
+        .service(web::resource("/board/month").route(web::get().to(month_charts)));
 }
 
 /// The landing page at `/` for this role: the board.

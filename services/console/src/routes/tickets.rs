@@ -18,9 +18,9 @@ use crate::views::tickets::api_types::{DepartmentName, ExtensionOf};
 use crate::views::tickets::{self as view, ListFilter, RegionNames, TABS, TicketView};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.route("/tickets", web::get().to(list))
-        .route("/tickets/{id}", web::get().to(ticket))
-        .route("/tickets/{id}/{action}", web::post().to(act));
+    cfg.service(web::resource("/tickets").route(web::get().to(list)))
+        .service(web::resource("/tickets/{id}").route(web::get().to(ticket)))
+        .service(web::resource("/tickets/{id}/{action}").route(web::post().to(act)));
 }
 
 #[derive(Deserialize)]

@@ -1,6 +1,8 @@
 //! A ticket's attachments on its page (issue 18), the 代录部门回复 form with a scan or the
 //! received fax it confirms, and 待确认传真: the received faxes that wait for a supervisor.
 
+use std::collections::BTreeMap;
+
 use maud::{Markup, html};
 use serde::Deserialize;
 use shared::auth::Role;
@@ -182,7 +184,9 @@ pub fn event_facts(action: &str, d: &serde_json::Value) -> Vec<(&'static str, St
 }
 
 /// `/faxes`: the received faxes that wait for a supervisor, oldest first.
-pub fn faxes_page(items: &[ReceivedFax]) -> Markup {
+/// The received faxes awaiting confirmation; `names` the departments' names by code (a code
+/// the knowledge service could not name shows as the code).
+pub fn faxes_page(items: &[ReceivedFax], names: &BTreeMap<String, String>) -> Markup {
     let faxes = grouped(items);
     html! {
         section #faxes {
@@ -206,7 +210,11 @@ pub fn faxes_page(items: &[ReceivedFax]) -> Markup {
                                 td.nowrap { (a.fax_number.as_deref().unwrap_or("未知")) }
                                 td.nowrap { a href={ "/tickets/" (a.ticket_id) } { (a.ticket_id) } }
                                 td { (f.summary) }
-                                td { (f.department.as_deref().unwrap_or("")) }
+                                td {
+                                    @if let Some(code) = &f.department {
+                                        (names.get(code).unwrap_or(code))
+                                    }
+                                }
                                 td {
                                     @for (i, file) in fax.iter().enumerate() {
                                         @if i > 0 { br; }
@@ -290,15 +298,25 @@ mod tests {
                 && list.contains("待确认"),
             "{list}"
         );
-        let page = faxes_page(&[ReceivedFax {
+        let named = |department: &str| ReceivedFax {
             attachment: fax("awaiting"),
             summary: "停水".into(),
-            department: Some("530100-swj".into()),
-        }])
-        .into_string();
+            department: Some(department.into()),
+        };
+        let names = BTreeMap::from([("530100-swj".to_string(), "昆明市水务局".to_string())]);
+        let page = faxes_page(&[named("530100-swj")], &names).into_string();
         assert!(
             page.contains("确认为部门回复") && page.contains("停水"),
             "{page}"
+        );
+        assert!(
+            page.contains("昆明市水务局") && !page.contains("530100-swj"),
+            "the department by its name: {page}"
+        );
+        let unknown = faxes_page(&[named("530100-xyz")], &names).into_string();
+        assert!(
+            unknown.contains("530100-xyz"),
+            "a code without a name: {unknown}"
         );
     }
 }

@@ -126,6 +126,7 @@ pub fn flash(kind: &str, text: &str) -> Markup {
 pub fn error_page(error: &PageError) -> Markup {
     let title = match error {
         PageError::NotFound => "未找到",
+        PageError::WrongMethod => "请求方式不对",
         PageError::Forbidden | PageError::Csrf => "无法完成",
         PageError::Unavailable(_) => "服务暂不可用",
         _ => "无法完成",

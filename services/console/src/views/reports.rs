@@ -73,6 +73,8 @@ pub mod data {
         pub dissatisfied: i64,
         pub complaints_attitude: i64,
         pub answered_rate: Option<f64>,
+        pub answered_authorized: i64,
+        pub authorized_rate: Option<f64>,
         pub rated_rate: Option<f64>,
         pub satisfaction_rate: Option<f64>,
         pub average_talk_seconds: Option<i64>,
@@ -499,6 +501,7 @@ fn operator_cells(f: &OperatorFigures) -> Markup {
         td.num { (f.calls) }
         td.num { (f.answered) }
         td.num { (percent(f.answered_rate)) }
+        td.num { (f.answered_authorized) " / " (percent(f.authorized_rate)) }
         td.num { (f.transferred) }
         td.num { (f.number_reported) }
         td.num { (f.ticket_created) }
@@ -545,6 +548,7 @@ pub fn operators_page(f: &Filters, r: &OperatorReport, regions: &[(String, Strin
                 (r.from) " 至 " (r.to) "（北京时间）"
                 @if !f.region.is_empty() { "，投诉限 " (name_of(&region_names, &f.region)) "（含下级地区）" }
                 "：接听 " b { (r.total.calls) } " 通，直接解答率 " b { (percent(r.total.answered_rate)) }
+                "，其中授权答复占 " b { (percent(r.total.authorized_rate)) }
                 "，满意率 " b { (percent(r.total.satisfaction_rate)) }
                 "，C类（态度）投诉 " b { (r.total.complaints_attitude) } " 件。"
             }
@@ -560,6 +564,7 @@ pub fn operators_page(f: &Filters, r: &OperatorReport, regions: &[(String, Strin
                                 th.num title="记录的来电数" { "接听" }
                                 th.num title="结果为直接解答的来电" { "直接解答" }
                                 th.num title="直接解答 / 接听" { "直接解答率" }
+                                th.num title="按已授权答复直接解答的来电 / 占直接解答的比例" { "授权答复（占比）" }
                                 th.num { "转接" }
                                 th.num { "报号" }
                                 th.num title="结果为生成工单的来电" { "生成工单" }
@@ -567,7 +572,7 @@ pub fn operators_page(f: &Filters, r: &OperatorReport, regions: &[(String, Strin
                                 th.num title="有评价的来电 / 参评率" { "评价（率）" }
                                 th.num title="满意 / 基本满意 / 不满意" { "满意/基本/不满意" }
                                 th.num title="（满意 + 基本满意）/ 评价数" { "满意率" }
-                                th.num title="该话务员受理、原因为 C 态度生硬的投诉" { "C类投诉" }
+                                th.num title="原因为 C 态度生硬、指明是该话务员态度的投诉" { "C类投诉" }
                             } }
                             tbody {
                                 @for row in &r.operators {

@@ -886,7 +886,7 @@ fn supervisor_forms(v: &TicketView, user: &User) -> Markup {
                 }))
             }
         }
-        @if matches!(s, "dispatched" | "accepted") && t.kind != "no_info" {
+        @if t.reply_on_behalf {
             (attachments::reply_on_behalf_form(id, v.attachments, user))
         }
         @if s == "replied" && t.kind != "no_info" { (callback_form(t, user)) }
@@ -1016,6 +1016,10 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
         Role::Operator if t.status == "replied" && t.kind != "no_info" => {
             html! { (callback_form(t, user)) (escalate_form(t, user)) }
         }
+        Role::Operator if t.reply_on_behalf => html! {
+            (attachments::reply_on_behalf_form(&t.id, v.attachments, user))
+            (escalate_form(t, user))
+        },
         Role::Operator => escalate_form(t, user),
         _ => html! {},
     };
@@ -1164,6 +1168,7 @@ mod tests {
             merged_into: None,
             merged: Vec::new(),
             cohandlers: Vec::new(),
+            reply_on_behalf: false,
         }
     }
 
@@ -1329,6 +1334,27 @@ mod tests {
             forms[0].contains("/tickets/T20261204-000001/escalate"),
             "only 投诉升级"
         );
+    }
+
+    #[test]
+    fn the_reply_on_behalf_form_shows_where_the_tickets_service_allows_it() {
+        let mut t = ticket("complaint", "dispatched");
+        let has_form = |t: &Ticket, role| {
+            ticket_page(&plain(t), &user(role))
+                .into_string()
+                .contains("/tickets/T20261204-000001/on-behalf")
+        };
+        assert!(!has_form(&t, Role::Operator), "operators may not here");
+        assert!(
+            !has_form(&t, Role::Supervisor),
+            "nor anyone, says the service"
+        );
+        t.reply_on_behalf = true;
+        assert!(
+            has_form(&t, Role::Operator),
+            "where the centre lets operators"
+        );
+        assert!(has_form(&t, Role::Supervisor));
     }
 
     #[test]

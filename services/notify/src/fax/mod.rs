@@ -3,6 +3,7 @@
 pub mod hylafax;
 pub mod pdf;
 pub mod received;
+pub mod t4;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -1,8 +1,8 @@
 //! Received faxes (issue 18): a fax server delivers a fax as a TIFF (one page per image, CCITT
 //! Group 3 or 4 coded, fine or normal resolution); browsers do not show TIFF, so each is also
 //! made into a PDF of the same pages at their true size. Pure Rust: the `tiff` crate decodes
-//! (Group 4, LZW, Deflate, uncompressed), the `fax` crate decodes Group 3 one-dimensional
-//! strips the `tiff` crate leaves out, and printpdf writes the PDF.
+//! (Group 4, LZW, Deflate, uncompressed), `t4` decodes the Group 3 strips (one- and
+//! two-dimensional) the `tiff` crate leaves out, and printpdf writes the PDF.
 
 use std::io::Cursor;
 
@@ -167,7 +167,7 @@ fn to_gray(
     }
 }
 
-/// A Group 3 (one-dimensional, Modified Huffman) page from its strips.
+/// A Group 3 page from its strips, one- or two-dimensional (T4Options bit 0).
 fn group3_page(
     dec: &mut Decoder<Cursor<&[u8]>>,
     bytes: &[u8],
@@ -177,10 +177,9 @@ fn group3_page(
     let options = dec
         .find_tag_unsigned::<u32>(Tag::Unknown(292))
         .ok()
-        .flatten();
-    if options.is_some_and(|o| o & 1 != 0) {
-        return Err("two-dimensional Group 3 coding is not read".into());
-    }
+        .flatten()
+        .unwrap_or(0);
+    let two_dimensional = options & 1 != 0;
     let offsets = dec
         .get_tag_u64_vec(Tag::StripOffsets)
         .map_err(|e| e.to_string())?;
@@ -200,14 +199,13 @@ fn group3_page(
         let input = strip
             .iter()
             .map(|b| if reversed { b.reverse_bits() } else { *b });
-        let _complete = fax::decoder::decode_g3(input, |line| {
-            if gray.len() < w * h {
-                gray.extend(fax::decoder::pels(line, width16).map(|c| match c {
-                    fax::Color::Black => 0u8,
-                    fax::Color::White => 255u8,
-                }));
-            }
-        });
+        let left = h.saturating_sub(gray.len() / w);
+        for line in super::t4::decode_strip(input, width16, two_dimensional, left) {
+            gray.extend(fax::decoder::pels(&line, width16).map(|c| match c {
+                fax::Color::Black => 0u8,
+                fax::Color::White => 255u8,
+            }));
+        }
     }
     if gray.is_empty() {
         return Err("no Group 3 lines could be read".into());
@@ -224,6 +222,8 @@ mod tests {
 
     const G3: &[u8] = include_bytes!("../../tests/fixtures/fax-g3-two-pages.tif");
     const G4: &[u8] = include_bytes!("../../tests/fixtures/fax-g4.tif");
+    const G3_2D: &[u8] = include_bytes!("../../tests/fixtures/fax-g3-2d.tif");
+    const G3_2D_FILL: &[u8] = include_bytes!("../../tests/fixtures/fax-g3-2d-fill.tif");
 
     /// The samples' frame: black at (210, 100), white inside it and outside.
     fn is_the_sample(p: &Page) {
@@ -238,9 +238,11 @@ mod tests {
 
     #[test]
     fn group_3_and_group_4_faxes_are_read() {
-        let pages = read_pages(G3).unwrap();
-        assert_eq!(pages.len(), 2);
-        pages.iter().for_each(is_the_sample);
+        for (g3, what) in [(G3, "1-D"), (G3_2D, "2-D"), (G3_2D_FILL, "2-D with fill")] {
+            let pages = read_pages(g3).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(pages.len(), 2, "{what}");
+            pages.iter().for_each(is_the_sample);
+        }
         let pages = read_pages(G4).unwrap();
         assert_eq!(pages.len(), 1);
         is_the_sample(&pages[0]);

@@ -22,6 +22,8 @@ pub struct Inbound {
     pub pool: DbPool,
     pub tickets: TicketsClient,
     pub mailboxes: Vec<MailboxUrl>,
+    /// Whom TLS to the mail server trusts.
+    pub tls: imap::Tls,
     pub poll: Duration,
     pub limits: Limits,
     /// How received faxes are told from other mail.
@@ -56,7 +58,7 @@ impl Inbound {
     /// message starts the next round at once (a round runs at least every poll interval all
     /// the same); otherwise one round, and the caller waits for the next poll.
     async fn stay_connected(&self, mailbox: &MailboxUrl) -> Result<(), FetchError> {
-        let mut session = imap::connect(mailbox).await?;
+        let mut session = imap::connect(mailbox, &self.tls).await?;
         let idle = imap::offers_idle(&mut session).await?;
         loop {
             let n = fetch_in(&self.pool, &mut session, mailbox, self.limits).await?;

@@ -156,7 +156,7 @@ pub async fn download(
 
 /// Whether `user` may record replies on a department's behalf: supervisors, and operators
 /// where the centre lets them.
-fn may_reply_on_behalf(state: &AppState, user: &AuthUser) -> ApiResult<()> {
+pub fn may_reply_on_behalf(state: &AppState, user: &AuthUser) -> ApiResult<()> {
     if user.role == Role::Operator && !state.attachments.operators_reply_on_behalf {
         return Err(ApiError::forbidden(
             "operators may not record a reply on a department's behalf here \

@@ -24,6 +24,7 @@ pub fn call_recorded(c: &mut DbConnection, row: &CallRow) -> DbResult<()> {
         &call.operator,
         call.created_at,
         call.outcome,
+        call.entry_authorized == Some(true),
         call.duration_seconds,
         rating,
     );
@@ -42,10 +43,10 @@ pub fn ticket_changed(
     before: Option<&TicketRecord>,
     after: &TicketRecord,
 ) -> DbResult<()> {
-    match domain::ticket_changed(before, after) {
-        Some(t) => db::reports_operators::add(c, &t),
-        None => Ok(()),
+    for t in domain::ticket_changed(before, after) {
+        db::reports_operators::add(c, &t)?;
     }
+    Ok(())
 }
 
 /// The operators report for days `from..=to` (China time), the C complaints of `region` (its

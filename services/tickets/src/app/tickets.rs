@@ -12,6 +12,7 @@ use super::ticket_not_found;
 use crate::db;
 use crate::db::events::EventRow;
 use crate::domain::access::{full_contact, visible};
+use crate::domain::lifecycle::{self, Action};
 use crate::domain::record::TicketRecord;
 use crate::domain::view::Ticket;
 use crate::startup::AppState;
@@ -67,6 +68,9 @@ pub async fn detail(
 ) -> ApiResult<Ticket> {
     let t = read(state, user, id, caller).await?;
     let repeat_of = repeats(state, &t).await?;
+    let now = state.clock.now();
+    let reply_on_behalf = super::attachments::may_reply_on_behalf(state, user).is_ok()
+        && lifecycle::check(&t.facts(now), Action::ReplyOnBehalf, user.role).is_ok();
     let tid = t.id.clone();
     let (merged_into, merged, cohandlers) = shared::db::run(&state.pool, move |c| {
         Ok((
@@ -81,7 +85,8 @@ pub async fn detail(
         merged_into,
         merged,
         cohandlers,
-        ..Ticket::from_record(t, state.clock.now(), full_contact(user))
+        reply_on_behalf,
+        ..Ticket::from_record(t, now, full_contact(user))
     })
 }
 

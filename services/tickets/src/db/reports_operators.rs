@@ -18,6 +18,7 @@ pub fn add(conn: &mut DbConnection, t: &OperatorTally) -> DbResult<()> {
         r::region.eq(&t.region),
         r::calls.eq(c.calls),
         r::answered.eq(c.answered),
+        r::answered_authorized.eq(c.answered_authorized),
         r::transferred.eq(c.transferred),
         r::number_reported.eq(c.number_reported),
         r::ticket_created.eq(c.ticket_created),
@@ -30,6 +31,7 @@ pub fn add(conn: &mut DbConnection, t: &OperatorTally) -> DbResult<()> {
     let sums = (
         r::calls.eq(r::calls + c.calls),
         r::answered.eq(r::answered + c.answered),
+        r::answered_authorized.eq(r::answered_authorized + c.answered_authorized),
         r::transferred.eq(r::transferred + c.transferred),
         r::number_reported.eq(r::number_reported + c.number_reported),
         r::ticket_created.eq(r::ticket_created + c.ticket_created),
@@ -54,6 +56,7 @@ struct SumRow {
     operator: String,
     calls: i64,
     answered: i64,
+    answered_authorized: i64,
     transferred: i64,
     number_reported: i64,
     ticket_created: i64,
@@ -68,6 +71,7 @@ struct SumRow {
 // in; a region filter selects among the complaints' rows.
 const SUMS: &str = "SELECT operator, \
     CAST(SUM(calls) AS BIGINT) AS calls, CAST(SUM(answered) AS BIGINT) AS answered, \
+    CAST(SUM(answered_authorized) AS BIGINT) AS answered_authorized, \
     CAST(SUM(transferred) AS BIGINT) AS transferred, \
     CAST(SUM(number_reported) AS BIGINT) AS number_reported, \
     CAST(SUM(ticket_created) AS BIGINT) AS ticket_created, \
@@ -101,6 +105,7 @@ pub fn summed(
             let counts = OperatorCounts {
                 calls: x.calls,
                 answered: x.answered,
+                answered_authorized: x.answered_authorized,
                 transferred: x.transferred,
                 number_reported: x.number_reported,
                 ticket_created: x.ticket_created,

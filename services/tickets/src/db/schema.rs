@@ -195,6 +195,7 @@ diesel::table! {
         basically_satisfied -> BigInt,
         dissatisfied -> BigInt,
         complaints_attitude -> BigInt,
+        answered_authorized -> BigInt,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The operators report (话务员考核, issue 19): per operator account, the calls taken in the
 //! range and what came of them, the callers' ratings of those calls, and the complaints of
-//! cause C (态度) among the tickets the account took in the range.
+//! cause C (态度) that name the account as whose attitude it was (`attitude_of`), among the
+//! tickets taken in the range.
 //!
 //! Every figure is of calls (or tickets) by the China-time day they were taken, as they stand
 //! now: a rating that comes after the call adds to the call's day, and a complaint's cause set
@@ -14,7 +15,7 @@ use utoipa::ToSchema;
 
 use super::record::TicketRecord;
 use super::reports::{Cell, china_day, csv_line, rate};
-use super::{Cause, Outcome, Satisfaction};
+use super::{AttitudeOf, Cause, Outcome, Satisfaction};
 
 /// What calls and tickets add to one roll-up row: the raw counts of the operators report.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -23,6 +24,8 @@ pub struct OperatorCounts {
     pub calls: i64,
     /// 直接解答: calls with outcome `answered`.
     pub answered: i64,
+    /// 授权答复: answered calls whose answer was an authorised entry (`entry_authorized`).
+    pub answered_authorized: i64,
     /// 转接: calls with outcome `transferred`.
     pub transferred: i64,
     /// 报号: calls with outcome `number_reported`.
@@ -37,7 +40,8 @@ pub struct OperatorCounts {
     pub basically_satisfied: i64,
     /// Calls rated 不满意.
     pub dissatisfied: i64,
-    /// C类投诉: complaint tickets the account took whose cause is now C (attitude, 态度生硬).
+    /// C类投诉: complaint tickets whose cause is now C (attitude, 态度生硬) and whose
+    /// `attitude_of` names the account.
     pub complaints_attitude: i64,
 }
 
@@ -45,6 +49,7 @@ impl OperatorCounts {
     pub fn add(&mut self, o: &OperatorCounts) {
         self.calls += o.calls;
         self.answered += o.answered;
+        self.answered_authorized += o.answered_authorized;
         self.transferred += o.transferred;
         self.number_reported += o.number_reported;
         self.ticket_created += o.ticket_created;
@@ -74,12 +79,14 @@ pub struct OperatorTally {
     pub counts: OperatorCounts,
 }
 
-/// What a call recorded by `operator` at `at_ms` adds: one call, its outcome, its length, and
-/// its rating when the call came with one.
+/// What a call recorded by `operator` at `at_ms` adds: one call, its outcome (an answer read
+/// from an authorised entry counted apart as well), its length, and its rating when the call
+/// came with one.
 pub fn call_recorded(
     operator: &str,
     at_ms: i64,
     outcome: Outcome,
+    entry_authorized: bool,
     duration_seconds: i32,
     satisfaction: Option<Satisfaction>,
 ) -> OperatorTally {
@@ -89,7 +96,10 @@ pub fn call_recorded(
         ..OperatorCounts::default()
     };
     match outcome {
-        Outcome::Answered => c.answered = 1,
+        Outcome::Answered => {
+            c.answered = 1;
+            c.answered_authorized = i64::from(entry_authorized);
+        }
         Outcome::Transferred => c.transferred = 1,
         Outcome::NumberReported => c.number_reported = 1,
         Outcome::TicketCreated => c.ticket_created = 1,
@@ -117,26 +127,37 @@ pub fn call_rated(operator: &str, call_at_ms: i64, satisfaction: Satisfaction) -
     }
 }
 
-/// What a ticket's change (`before` it, none for its creation) adds: one C complaint when its
-/// cause becomes C, one less when a C cause is corrected to another; nothing otherwise.
-pub fn ticket_changed(
-    before: Option<&TicketRecord>,
-    after: &TicketRecord,
-) -> Option<OperatorTally> {
-    let was = before.is_some_and(|b| b.cause == Some(Cause::Attitude));
-    let is = after.cause == Some(Cause::Attitude);
-    if was == is {
-        return None;
+/// Whose attitude a record's complaint counts against, if it is a cause-C complaint that names
+/// an operator account.
+fn attitude_operator(r: &TicketRecord) -> Option<&str> {
+    match (&r.cause, &r.attitude_of) {
+        (Some(Cause::Attitude), Some(AttitudeOf::Operator(account))) => Some(account),
+        _ => None,
     }
-    Some(OperatorTally {
-        day: china_day(after.created_at),
-        operator: after.created_by.clone(),
-        region: after.region.clone(),
+}
+
+/// What a ticket's change (`before` it, none for its creation) adds: one C complaint to the
+/// account it names once it is cause C and names one; one less to the account it named when
+/// the cause or the account is corrected. Each on the day the ticket was taken.
+pub fn ticket_changed(before: Option<&TicketRecord>, after: &TicketRecord) -> Vec<OperatorTally> {
+    let was = before.and_then(|b| attitude_operator(b).map(|a| (b, a)));
+    let is = attitude_operator(after).map(|a| (after, a));
+    if was.map(|(_, a)| a) == is.map(|(_, a)| a) {
+        return Vec::new();
+    }
+    let tally = |(r, account): (&TicketRecord, &str), n| OperatorTally {
+        day: china_day(r.created_at),
+        operator: account.to_string(),
+        region: r.region.clone(),
         counts: OperatorCounts {
-            complaints_attitude: if is { 1 } else { -1 },
+            complaints_attitude: n,
             ..OperatorCounts::default()
         },
-    })
+    };
+    was.map(|w| tally(w, -1))
+        .into_iter()
+        .chain(is.map(|i| tally(i, 1)))
+        .collect()
 }
 
 /// The report's figures for one account or everyone: the counts and the shares (0 to 1,
@@ -149,6 +170,9 @@ pub struct OperatorFigures {
     pub rated: i64,
     /// 直接解答率: `answered / calls`.
     pub answered_rate: Option<f64>,
+    /// 授权答复占比: `answered_authorized / answered`, the share of answers read from
+    /// authorised entries.
+    pub authorized_rate: Option<f64>,
     /// 参评率: `rated / calls`.
     pub rated_rate: Option<f64>,
     /// 满意率: `(satisfied + basically_satisfied) / rated`.
@@ -164,6 +188,7 @@ impl OperatorFigures {
             counts: c,
             rated,
             answered_rate: rate(c.answered, c.calls),
+            authorized_rate: rate(c.answered_authorized, c.answered),
             rated_rate: rate(rated, c.calls),
             satisfaction_rate: rate(c.satisfied + c.basically_satisfied, rated),
             average_talk_seconds: (c.calls > 0)
@@ -263,6 +288,8 @@ pub const OPERATOR_COLUMNS: &[&str] = &[
     "接听量",
     "直接解答",
     "直接解答率",
+    "授权答复",
+    "授权答复占比",
     "转接",
     "报号",
     "生成工单",
@@ -285,6 +312,8 @@ pub fn operator_cells(operator: &str, f: &OperatorFigures) -> Vec<Cell> {
         Cell::Count(c.calls),
         Cell::Count(c.answered),
         Cell::Share(f.answered_rate),
+        Cell::Count(c.answered_authorized),
+        Cell::Share(f.authorized_rate),
         Cell::Count(c.transferred),
         Cell::Count(c.number_reported),
         Cell::Count(c.ticket_created),
@@ -346,6 +375,7 @@ mod tests {
             "op1",
             late,
             Outcome::NumberReported,
+            true,
             95,
             Some(Satisfaction::Satisfied),
         );
@@ -353,38 +383,69 @@ mod tests {
         assert_eq!(t.region, "");
         let c = t.counts;
         assert_eq!((c.calls, c.number_reported, c.answered), (1, 1, 0));
+        assert_eq!(c.answered_authorized, 0, "only an answer is authorised");
         assert_eq!((c.talk_seconds, c.satisfied), (95, 1));
         let later = call_rated("op1", late, Satisfaction::Dissatisfied);
         assert_eq!(later.day, "2026-12-02");
         assert_eq!((later.counts.calls, later.counts.dissatisfied), (0, 1));
+        let read =
+            |authorised| call_recorded("op1", late, Outcome::Answered, authorised, 60, None).counts;
+        assert_eq!(
+            (read(true).answered, read(true).answered_authorized),
+            (1, 1)
+        );
+        assert_eq!(
+            (read(false).answered, read(false).answered_authorized),
+            (1, 0)
+        );
+    }
+
+    fn counted(tallies: &[OperatorTally]) -> Vec<(&str, i64)> {
+        tallies
+            .iter()
+            .map(|t| (t.operator.as_str(), t.counts.complaints_attitude))
+            .collect()
     }
 
     #[test]
-    fn a_c_complaint_counts_on_the_day_its_ticket_was_taken_while_its_cause_is_c() {
+    fn a_c_complaint_counts_against_the_operator_it_names_on_the_day_its_ticket_was_taken() {
         let mut t = sample(TicketType::Complaint, false);
-        assert_eq!(ticket_changed(None, &t), None, "no cause yet");
+        t.created_by = "op_taker".into();
+        assert!(ticket_changed(None, &t).is_empty(), "no cause yet");
         let mut c = t.clone();
         c.cause = Some(Cause::Attitude);
-        let set = ticket_changed(Some(&t), &c).unwrap();
-        assert_eq!(set.counts.complaints_attitude, 1);
-        assert_eq!(
-            (set.operator.as_str(), set.region.as_str()),
-            ("op", "530100")
+        assert!(
+            ticket_changed(Some(&t), &c).is_empty(),
+            "C, but whose attitude is not said yet"
         );
-        assert_eq!(set.day, china_day(t.created_at));
-        assert_eq!(ticket_changed(Some(&c), &c), None, "still C");
-        t.cause = Some(Cause::Policy);
+        let mut named = c.clone();
+        named.attitude_of = Some(AttitudeOf::Operator("op2".into()));
+        let set = ticket_changed(Some(&c), &named);
+        assert_eq!(counted(&set), [("op2", 1)], "not the account that took it");
+        assert_eq!(set[0].region, "530100");
+        assert_eq!(set[0].day, china_day(t.created_at));
+        assert!(ticket_changed(Some(&named), &named).is_empty(), "still C");
+        let mut other = named.clone();
+        other.attitude_of = Some(AttitudeOf::Operator("op3".into()));
         assert_eq!(
-            ticket_changed(Some(&c), &t)
-                .unwrap()
-                .counts
-                .complaints_attitude,
-            -1
+            counted(&ticket_changed(Some(&named), &other)),
+            [("op2", -1), ("op3", 1)],
+            "corrected to another operator"
         );
+        let mut liaison = named.clone();
+        liaison.attitude_of = Some(AttitudeOf::Liaison("530100-gaj".into()));
         assert_eq!(
-            ticket_changed(None, &c).unwrap().counts.complaints_attitude,
-            1
+            counted(&ticket_changed(Some(&named), &liaison)),
+            [("op2", -1)],
+            "a liaison's attitude is no operator's"
         );
+        let mut policy = named.clone();
+        policy.cause = Some(Cause::Policy);
+        assert_eq!(
+            counted(&ticket_changed(Some(&named), &policy)),
+            [("op2", -1)]
+        );
+        assert_eq!(counted(&ticket_changed(None, &named)), [("op2", 1)]);
     }
 
     #[test]
@@ -392,6 +453,7 @@ mod tests {
         let c = |calls, answered, satisfied, dissatisfied| OperatorCounts {
             calls,
             answered,
+            answered_authorized: answered / 2,
             talk_seconds: calls * 100,
             satisfied,
             dissatisfied,
@@ -414,6 +476,7 @@ mod tests {
         let op1 = &r.operators[0].figures;
         assert_eq!((op1.counts.calls, op1.rated), (4, 2));
         assert_eq!(op1.answered_rate, Some(0.75));
+        assert_eq!(op1.authorized_rate, Some(0.3333), "1 of 3 answers, rounded");
         assert_eq!(op1.rated_rate, Some(0.5));
         assert_eq!(op1.satisfaction_rate, Some(0.5));
         assert_eq!(op1.average_talk_seconds, Some(100));
@@ -426,7 +489,11 @@ mod tests {
             "{}",
             lines[0]
         );
-        assert!(lines[1].starts_with("op1,4,3,75.0%,"), "{}", lines[1]);
+        assert!(
+            lines[1].starts_with("op1,4,3,75.0%,1,33.3%,"),
+            "{}",
+            lines[1]
+        );
         assert!(lines[3].starts_with("合计,6,"), "{}", lines[3]);
     }
 }

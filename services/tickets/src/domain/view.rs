@@ -97,6 +97,12 @@ pub struct Ticket {
     /// only.
     #[serde(default)]
     pub cohandlers: Vec<Cohandler>,
+    /// Whether the reader may record the department's reply on its behalf now (代回复:
+    /// supervisors, and operators where `HOTLINE_TICKETS_OPERATORS_REPLY_ON_BEHALF` lets them,
+    /// on a dispatched or accepted ticket that is not a no-info one). In a single ticket's
+    /// answer only.
+    #[serde(default)]
+    pub reply_on_behalf: bool,
 }
 
 impl Ticket {
@@ -150,6 +156,7 @@ impl Ticket {
             merged_into: None,
             merged: Vec::new(),
             cohandlers: Vec::new(),
+            reply_on_behalf: false,
         }
     }
 }

@@ -505,6 +505,7 @@ pub fn operators(r: &OperatorReport) -> PdfReport {
     let keys = [
         ("接听量", t.counts.calls.to_string()),
         ("直接解答率", pct(t.answered_rate)),
+        ("授权答复占比", pct(t.authorized_rate)),
         ("参评率", pct(t.rated_rate)),
         ("满意率", pct(t.satisfaction_rate)),
         (
@@ -535,8 +536,9 @@ pub fn operators(r: &OperatorReport) -> PdfReport {
         Cell::Count(n) => n.to_string(),
         Cell::Share(s) => pct(*s),
     };
-    // The columns that fit a portrait page: account, calls, outcomes, ratings, C complaints.
-    let keep = [0, 1, 2, 3, 4, 5, 6, 8, 10, 14, 15];
+    // The columns that fit a portrait page: account, calls, outcomes (the authorised answers'
+    // share), ratings, C complaints.
+    let keep = [0, 1, 2, 3, 5, 6, 7, 8, 10, 12, 16, 17];
     let mut rows: Vec<Vec<String>> = lines
         .iter()
         .map(|l| {
