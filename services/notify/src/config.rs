@@ -543,7 +543,9 @@ mod tests {
         std::fs::write(&not_pem, "hello").unwrap();
         for path in ["/no/such/ca.pem".to_string(), not_pem.display().to_string()] {
             let bad = Config::from_pairs([("imap_ca_file", path.as_str())]);
-            let e = NotifyConfig::from_config(&bad, dir).unwrap_err().to_string();
+            let e = NotifyConfig::from_config(&bad, dir)
+                .unwrap_err()
+                .to_string();
             assert!(e.starts_with("imap_ca_file: "), "{e}");
         }
         let _ = std::fs::remove_file(&not_pem);

@@ -9,7 +9,7 @@ use shared::{ApiError, ApiResult};
 
 use super::{refusal, ticket_not_found};
 use crate::db;
-use crate::domain::access::{TICKET_READERS, visible};
+use crate::domain::access::{TICKET_READERS, acts_as_lead, visible};
 use crate::domain::action::{ActionInput, Change, OutboxItem, apply};
 use crate::domain::lifecycle::{self, Action};
 use crate::domain::record::TicketRecord;
@@ -74,7 +74,11 @@ where
                 .filter(|t| visible(&u, t, None))
                 .ok_or_else(|| ticket_not_found(&id))?;
             u.require(action.roles())?;
-            lead_only(&u, &cur, action)?;
+            if !acts_as_lead(&u, &cur, action) {
+                return Err(ApiError::forbidden(
+                    "the lead department takes this action; a co-handling department gives its part with cohandler-reply",
+                ));
+            }
             let input = build(c, &cur)?;
             let change = apply(&cur, &input, u.role, now, &cal, &rules).map_err(refusal)?;
             persist(c, &cur, &change, &u.sub, u.role, now.timestamp_millis(), None)?;
@@ -85,18 +89,6 @@ where
     })
     .await?;
     Ok(Acted { record, now })
-}
-
-/// A co-handling department's liaison sees the ticket, but only the lead department's
-/// liaisons take its lifecycle actions; the co-handler gives its part and may escalate.
-fn lead_only(user: &AuthUser, t: &TicketRecord, action: Action) -> ApiResult<()> {
-    let own_part = matches!(action, Action::CohandlerReply | Action::Escalate);
-    if user.is(Role::Liaison) && !own_part && t.department != user.department {
-        return Err(ApiError::forbidden(
-            "the lead department takes this action; a co-handling department gives its part with cohandler-reply",
-        ));
-    }
-    Ok(())
 }
 
 /// Dispatches (or re-dispatches) ticket `id` to `department`. Everything that can be refused

@@ -1,7 +1,9 @@
-//! Who may read a ticket, and how much of the caller's contact they see.
+//! Who may read a ticket, how much of the caller's contact they see, and which of its
+//! departments takes its actions.
 
 use shared::auth::{AuthUser, Role};
 
+use super::lifecycle::Action;
 use super::record::TicketRecord;
 
 /// Roles that may read tickets at all (liaisons only their department's; services, e.g.
@@ -29,6 +31,15 @@ pub fn visible(user: &AuthUser, t: &TicketRecord, caller: Option<&str>) -> bool 
         Role::Supervisor | Role::Service => true,
         Role::KbEditor | Role::Admin => false,
     }
+}
+
+/// Whether `user` acts on `t` as its lead department would (主办) when they take `action`: a
+/// co-handling department's liaison (协办) sees the ticket, gives its part and may escalate,
+/// but only the lead department's liaisons take its lifecycle actions. Other roles are not
+/// concerned (their roles are checked by the lifecycle).
+pub fn acts_as_lead(user: &AuthUser, t: &TicketRecord, action: Action) -> bool {
+    let own_part = matches!(action, Action::CohandlerReply | Action::Escalate);
+    user.role != Role::Liaison || own_part || t.department == user.department
 }
 
 /// Operators and supervisors talk to callers: they see the caller's full number.
@@ -63,6 +74,25 @@ mod tests {
         assert!(!visible(&other, &t, Some("")));
         assert!(visible(&user(Role::Supervisor, "s", None), &t, None));
         assert!(!visible(&user(Role::Admin, "a", None), &t, None));
+    }
+
+    #[test]
+    fn a_co_handling_liaison_gives_its_part_and_the_lead_acts() {
+        let mut t = sample(TicketType::Complaint, false);
+        t.department = Some("530100-gaj".into());
+        t.cohandlers = vec!["530100-rsj".into()];
+        let lead = user(Role::Liaison, "l1", Some("530100-gaj"));
+        let co = user(Role::Liaison, "l2", Some("530100-rsj"));
+        assert!(acts_as_lead(&lead, &t, Action::Reply));
+        assert!(!acts_as_lead(&co, &t, Action::Reply));
+        assert!(!acts_as_lead(&co, &t, Action::Accept));
+        assert!(acts_as_lead(&co, &t, Action::CohandlerReply));
+        assert!(acts_as_lead(&co, &t, Action::Escalate));
+        let sup = user(Role::Supervisor, "s", None);
+        assert!(
+            acts_as_lead(&sup, &t, Action::Dispatch),
+            "not a liaison's rule"
+        );
     }
 
     #[test]
