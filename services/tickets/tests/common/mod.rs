@@ -124,6 +124,17 @@ async fn peer_handler(
             .json(json!({"status": 400, "code": "bad_request", "detail": "invalid fax number"})),
         "/api/v1/notifications" => HttpResponse::Accepted()
             .json(json!({"id": format!("n-{}", key.unwrap_or_default()), "status": "queued"})),
+        // The knowledge base's state for the health report: fixed figures, the months echoed.
+        "/api/v1/reports/kb-health-now" => {
+            let months = req
+                .query_string()
+                .split('&')
+                .find_map(|p| p.strip_prefix("months="))
+                .and_then(|m| m.parse::<u32>().ok())
+                .unwrap_or(12);
+            HttpResponse::Ok()
+                .json(json!({"open_unanswered": 4, "stale_entries": 2, "months": months}))
+        }
         "/api/v1/change-requests" => HttpResponse::Created().json(json!({
             "id": 77, "status": "pending", "ticket_id": body_json["ticket_id"]
         })),
