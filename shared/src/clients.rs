@@ -155,11 +155,11 @@ impl TicketsClient {
         Ok(())
     }
 
-    /// Adds knowledge's search counts to the health report's roll-ups; the same `key` once.
-    pub async fn search_counts(&self, counts: &SearchCounts, key: &str) -> Result<(), ClientError> {
+    /// Adds knowledge's search counts to the health report's roll-ups; the same key once.
+    pub async fn search_counts(&self, counts: &SearchCounts) -> Result<(), ClientError> {
         let _: IgnoredAny = self
             .0
-            .post(SearchCounts::PATH, counts, None, Some(key))
+            .post(SearchCounts::PATH, counts, None, Some(&counts.key))
             .await?;
         Ok(())
     }

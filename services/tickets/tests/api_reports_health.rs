@@ -250,18 +250,10 @@ async fn the_health_report_equals_plain_counts_over_tickets_calls_and_searches_s
         let region = ["", "530100", "530102", "530302"][rng.random_range(0..4)];
         let searches = rng.random_range(1..30);
         let unconfident = rng.random_range(0..=searches);
-        let body = json!({"counts": [
+        let body = json!({"key": key, "counts": [
             {"day": today, "region": region, "searches": searches, "unconfident": unconfident}
         ]});
-        let res = app
-            .send(
-                reqwest::Method::POST,
-                "/api/v1/reports/search-counts",
-                Some(&svc),
-                Some(&body),
-                &[("idempotency-key", &key)],
-            )
-            .await;
+        let res = app.post("/api/v1/reports/search-counts", &svc, body).await;
         assert_eq!(res.status, 200, "{}", res.body);
         assert_eq!(res.body["added"], json!(!resend), "{key}");
         if !resend {
@@ -501,35 +493,23 @@ async fn a_no_info_ticket_is_in_the_report_read_next_and_downloads_have_chinese_
             .assert_problem(403, "");
     }
     // The search counts: a service's, with a key, well-formed.
-    let counts =
-        json!({"counts": [{"day": "2026-11-26", "region": "", "searches": 3, "unconfident": 1}]});
-    let post = |token: String, key: Option<&'static str>, body: Value| {
-        let app = &app;
-        async move {
-            let headers: Vec<(&str, &str)> =
-                key.map(|k| ("idempotency-key", k)).into_iter().collect();
-            app.send(
-                reqwest::Method::POST,
-                "/api/v1/reports/search-counts",
-                Some(&token),
-                Some(&body),
-                &headers,
-            )
-            .await
-        }
+    let counts = |key: &str, unconfident: i64| {
+        json!({"key": key, "counts": [
+            {"day": "2026-11-26", "region": "", "searches": 3, "unconfident": unconfident}
+        ]})
     };
-    post(sup.clone(), Some("k1"), counts.clone())
+    let path = "/api/v1/reports/search-counts";
+    app.post(path, &sup, counts("k1", 1))
         .await
         .assert_problem(403, "");
-    post(app.service(), None, counts.clone())
+    let svc = app.service();
+    app.post(path, &svc, counts("", 1))
         .await
         .assert_problem(400, "bad_request");
-    let bad =
-        json!({"counts": [{"day": "2026-11-26", "region": "", "searches": 3, "unconfident": 4}]});
-    post(app.service(), Some("k2"), bad)
+    app.post(path, &svc, counts("k2", 4))
         .await
         .assert_problem(400, "bad_request");
-    let ok = post(app.service(), Some("k3"), counts).await;
+    let ok = app.post(path, &svc, counts("k3", 1)).await;
     assert_eq!(ok.body["added"], true, "{}", ok.body);
     let r = app.get("/api/v1/reports/kb-health", &sup).await;
     assert_eq!(

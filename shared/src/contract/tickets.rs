@@ -191,10 +191,12 @@ pub struct SearchDayCount {
 }
 
 /// Searches counted since knowledge's last message (`POST /api/v1/reports/search-counts`):
-/// counts to add, never totals, so each message is added once (its idempotency key).
+/// counts to add, never totals, so each message is added once, by its `key`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchCounts {
+    /// The message's own key (1-200 printable ASCII characters): the same key is added once.
+    pub key: String,
     pub counts: Vec<SearchDayCount>,
 }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use shared::contract::tickets::{SearchCounts, SearchDayCount};
+use shared::contract::tickets::SearchDayCount;
 
 /// Searches not yet written to the outbox, per (day, region; `""` for none): (all, unconfident).
 #[derive(Debug, Default)]
@@ -28,28 +28,26 @@ impl SearchTally {
     }
 
     /// Takes the counts so far (none left behind); empty when there were no searches.
-    pub fn take(&self) -> SearchCounts {
+    pub fn take(&self) -> Vec<SearchDayCount> {
         let taken = match self.counts.lock() {
             Ok(mut c) => std::mem::take(&mut *c),
             Err(_) => BTreeMap::new(),
         };
-        SearchCounts {
-            counts: taken
-                .into_iter()
-                .map(|((day, region), (searches, unconfident))| SearchDayCount {
-                    day,
-                    region,
-                    searches,
-                    unconfident,
-                })
-                .collect(),
-        }
+        taken
+            .into_iter()
+            .map(|((day, region), (searches, unconfident))| SearchDayCount {
+                day,
+                region,
+                searches,
+                unconfident,
+            })
+            .collect()
     }
 
     /// Puts counts taken back (their write failed): they go with the next message.
-    pub fn put_back(&self, taken: SearchCounts) {
+    pub fn put_back(&self, taken: Vec<SearchDayCount>) {
         if let Ok(mut counts) = self.counts.lock() {
-            for c in taken.counts {
+            for c in taken {
                 let e = counts.entry((c.day, c.region)).or_default();
                 e.0 += c.searches;
                 e.1 += c.unconfident;
@@ -71,7 +69,7 @@ mod tests {
         t.note(d, None, false);
         let taken = t.take();
         assert_eq!(
-            taken.counts,
+            taken,
             vec![
                 SearchDayCount {
                     day: d,
@@ -87,7 +85,7 @@ mod tests {
                 },
             ]
         );
-        assert!(t.take().counts.is_empty(), "taken once");
+        assert!(t.take().is_empty(), "taken once");
         t.note(d, None, true);
         t.put_back(taken);
         let again = t.take();

@@ -81,7 +81,7 @@ async fn deliver(
     }
     if m.path == SearchCounts::PATH {
         let counts = serde_json::from_str::<SearchCounts>(&m.body).ok()?;
-        return Some(tickets.search_counts(&counts, &m.idempotency_key).await);
+        return Some(tickets.search_counts(&counts).await);
     }
     let ticket = KnowledgeResult::ticket_of(&m.path)?;
     let result = serde_json::from_str::<KnowledgeResult>(&m.body).ok()?;

@@ -15,20 +15,24 @@ use crate::db::outbox;
 /// Writes what `tally` holds, if anything; answers whether a message was written.
 pub async fn write_once(pool: &DbPool, tally: &SearchTally) -> bool {
     let counts = tally.take();
-    if counts.counts.is_empty() {
+    if counts.is_empty() {
         return false;
     }
-    let key = format!("search-counts-{}", shared::telemetry::new_request_id());
-    let body = counts.clone();
+    let body = SearchCounts {
+        key: format!("search-counts-{}", shared::telemetry::new_request_id()),
+        counts,
+    };
+    let message = body.clone();
     let written = shared::db::run(pool, move |c| {
-        Ok(outbox::push(c, "tickets", SearchCounts::PATH, &key, &body)?)
+        let path = SearchCounts::PATH;
+        Ok(outbox::push(c, "tickets", path, &message.key, &message)?)
     })
     .await;
     match written {
         Ok(()) => true,
         Err(e) => {
             tracing::warn!(error = %e, "search counts: cannot write; kept for the next round");
-            tally.put_back(counts);
+            tally.put_back(body.counts);
             false
         }
     }

@@ -31,13 +31,13 @@ pub fn ticket_changed(c: &mut DbConnection, after: &TicketRecord, action: &str) 
     }
 }
 
-/// Adds the knowledge service's search counts (`key`: its message's idempotency key) in one
-/// transaction; answers false when that message was added before.
-pub async fn search_counts(state: &AppState, key: String, counts: SearchCounts) -> ApiResult<bool> {
+/// Adds the knowledge service's search counts in one transaction; answers false when the
+/// message of that key was added before.
+pub async fn search_counts(state: &AppState, counts: SearchCounts) -> ApiResult<bool> {
     let now = state.clock.now().timestamp_millis();
     shared::db::run(&state.pool, move |conn| {
         db::write_tx(conn, |c| {
-            if !db::reports_health::first_time(c, &key, now)? {
+            if !db::reports_health::first_time(c, &counts.key, now)? {
                 return Ok(false);
             }
             for day in &counts.counts {

@@ -1,7 +1,7 @@
 //! The knowledge base health report (知识库健康度): JSON, CSV, Excel or PDF; and the search
 //! counts the knowledge service sends for it.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use rust_xlsxwriter::Workbook;
 use serde::Deserialize;
 use serde_json::json;
@@ -114,6 +114,12 @@ pub async fn kb_health(
 const MAX_COUNTS: usize = 10_000;
 
 fn check_counts(counts: &SearchCounts) -> ApiResult<()> {
+    let key = &counts.key;
+    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::bad_request(
+            "`key` must be 1 to 200 printable ASCII characters",
+        ));
+    }
     if counts.counts.len() > MAX_COUNTS {
         return Err(ApiError::bad_request(format!(
             "`counts` holds at most {MAX_COUNTS} days and regions"
@@ -135,11 +141,10 @@ fn check_counts(counts: &SearchCounts) -> ApiResult<()> {
 }
 
 /// The knowledge service's searches since its last message, per China-time day and region
-/// filter: added to the health report's roll-ups once per `Idempotency-Key` (a message sent
-/// again adds nothing and answers `added: false`). Service.
+/// filter: added to the health report's roll-ups once per `key` (a message sent again adds
+/// nothing and answers `added: false`). Service.
 #[utoipa::path(tag = "service",
-    params(("Idempotency-Key" = String, Header, description = "The message's key: its counts are added once")),
-    request_body(content = SearchCounts, example = json!({"counts": [
+    request_body(content = SearchCounts, example = json!({"key": "search-counts-4f1c2a", "counts": [
         {"day": "2026-12-05", "region": "530100", "searches": 120, "unconfident": 7},
         {"day": "2026-12-05", "region": "", "searches": 40, "unconfident": 3}]})),
     responses((status = 200, description = "Added, or added before"),
@@ -147,16 +152,13 @@ fn check_counts(counts: &SearchCounts) -> ApiResult<()> {
         (status = 403, body = shared::error::Problem)))]
 #[post("/reports/search-counts")]
 pub async fn search_counts(
-    req: HttpRequest,
     user: AuthUser,
     state: web::Data<AppState>,
     body: Json<SearchCounts>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Service])?;
-    let key = shared::web::idempotency_key(&req)?
-        .ok_or_else(|| ApiError::bad_request("an `Idempotency-Key` header is required"))?;
     check_counts(&body)?;
-    let added = app::reports_health::search_counts(&state, key, body.into_inner()).await?;
+    let added = app::reports_health::search_counts(&state, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(json!({ "added": added })))
 }
 
