@@ -89,9 +89,6 @@ mod tests {
         t.note(d, None, true);
         t.put_back(taken);
         let again = t.take();
-        assert_eq!(
-            (again.counts[0].searches, again.counts[0].unconfident),
-            (2, 1)
-        );
+        assert_eq!((again[0].searches, again[0].unconfident), (2, 1));
     }
 }
