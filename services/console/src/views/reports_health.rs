@@ -135,7 +135,8 @@ pub fn health_page(p: &HealthPage) -> Markup {
                 @if !f.department.is_empty() { "，" (name_of(p.department_names, &f.department)) }
                 "：来电 " b { (r.calls) } " 通，每千次来电未确信搜索 " b { (per_mille(r.total.unconfident_per_1000_calls)) }
                 "、查无信息工单 " b { (per_mille(r.total.no_info_per_1000_calls)) }
-                "；补充用时中位数 " b { (hours(r.total.median_seconds_to_applied)) } " 小时。"
+                "；补充用时中位数 " b { (hours(r.total.median_seconds_to_applied)) }
+                @if r.total.median_seconds_to_applied.is_some() { " 小时" } "。"
             }
             section.card.kb-now {
                 h2 { "知识库现状" }
