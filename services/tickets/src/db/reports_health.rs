@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use shared::db::{DbConnection, DbResult};
 
-use super::reports::{Selection, placeholders};
+use super::reports::{Selection, placeholders, selected};
 use super::schema::{report_kb_answers as a, report_kb_days as r, report_search_keys as k};
 use crate::domain::reports_health::{AnswerTime, HealthCounts, HealthTally};
 
@@ -92,15 +92,7 @@ const SUMS: &str = "SELECT {key} AS key, CAST(SUM(searches) AS BIGINT) AS search
     GROUP BY {key}";
 
 fn sums(conn: &mut DbConnection, by: &str, s: &Selection) -> DbResult<Vec<(String, HealthCounts)>> {
-    let statement = placeholders(conn, &SUMS.replace("{key}", by));
-    let pattern = format!("{}%", s.region_prefix);
-    let rows: Vec<SumRow> = shared::on_backend!(conn, |c| diesel::sql_query(&statement)
-        .bind::<Text, _>(&s.from)
-        .bind::<Text, _>(&s.to)
-        .bind::<Text, _>(&pattern)
-        .bind::<Text, _>(&s.department)
-        .bind::<Text, _>(&s.department)
-        .load(c))?;
+    let rows: Vec<SumRow> = selected(conn, &SUMS.replace("{key}", by), s)?;
     Ok(rows
         .into_iter()
         .map(|x| {
@@ -137,15 +129,7 @@ const TIMES: &str = "SELECT region, seconds FROM report_kb_answers \
 
 /// The answer times of the entries applied on the selection's days: (region, seconds).
 pub fn times(conn: &mut DbConnection, s: &Selection) -> DbResult<Vec<(String, i64)>> {
-    let statement = placeholders(conn, TIMES);
-    let pattern = format!("{}%", s.region_prefix);
-    let rows: Vec<TimeRow> = shared::on_backend!(conn, |c| diesel::sql_query(&statement)
-        .bind::<Text, _>(&s.from)
-        .bind::<Text, _>(&s.to)
-        .bind::<Text, _>(&pattern)
-        .bind::<Text, _>(&s.department)
-        .bind::<Text, _>(&s.department)
-        .load(c))?;
+    let rows: Vec<TimeRow> = selected(conn, TIMES, s)?;
     Ok(rows.into_iter().map(|x| (x.region, x.seconds)).collect())
 }
 

@@ -422,6 +422,21 @@ impl TestApp {
         (headers, res.bytes().await.unwrap().to_vec())
     }
 
+    /// Each query of `path` is a 400 whose detail names its field (`(query, field)`), and
+    /// only supervisors read it (403 for an operator, a liaison and an admin).
+    pub async fn assert_report_refusals(&self, path: &str, bad: &[(&str, &str)]) {
+        let sup = self.supervisor();
+        for (query, field) in bad {
+            let res = self.get(&format!("{path}?{query}"), &sup).await;
+            res.assert_problem(400, "bad_request");
+            let detail = res.body["detail"].as_str().unwrap_or_default();
+            assert!(detail.contains(field), "{query}: {detail}");
+        }
+        for token in [self.operator(), self.liaison(GAJ), self.admin()] {
+            self.get(path, &token).await.assert_problem(403, "");
+        }
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Res {
         self.send(reqwest::Method::GET, path, Some(token), None, &[])
             .await
