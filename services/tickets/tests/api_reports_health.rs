@@ -460,6 +460,8 @@ async fn a_no_info_ticket_is_in_the_report_read_next_and_downloads_have_chinese_
         "来电量 4",
         "每日未确信搜索与查无信息工单",
         "530100 0 0 — 0.00 1 250.00 0",
+        "查无信息/千次 250.0",
+        "未复核条目 2",
     ] {
         assert!(squeezed.contains(want), "{want:?} in {squeezed}");
     }

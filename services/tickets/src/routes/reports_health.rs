@@ -16,7 +16,9 @@ use super::reports_pdf::{Bar, PdfReport, Table, Trend, pct, period, render};
 use crate::app;
 use crate::app::reports::DepartmentFilter;
 use crate::domain::reports::Cell;
-use crate::domain::reports_health::{HealthReport, health_csv, health_facts, health_lines, hours};
+use crate::domain::reports_health::{
+    HealthNow, HealthReport, health_csv, health_facts, health_lines, hours,
+};
 use crate::domain::{valid_department, valid_region};
 use crate::startup::AppState;
 
@@ -187,7 +189,7 @@ fn health_xlsx(r: &HealthReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> 
 
 /// A figure per 1,000 calls, `—` for none.
 fn per_mille(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_string(), |v| format!("{v:.2}‰"))
+    v.map_or_else(|| "—".to_string(), |v| format!("{v:.1}"))
 }
 
 /// The report as a printable document.
@@ -195,23 +197,24 @@ fn health_pdf(r: &HealthReport) -> PdfReport {
     let (month, when) = period(r.from, r.to);
     let kind = if month { "月报" } else { "报表" };
     let t = &r.total;
-    let mut keys = vec![
+    // Short labels: a key figure's box holds its label and value on one line.
+    let now =
+        |f: fn(&HealthNow) -> i64| r.now.as_ref().map_or("—".to_string(), |n| f(n).to_string());
+    let keys = vec![
         ("来电量".to_string(), r.calls.to_string()),
         (
-            "未确信搜索/千次来电".into(),
+            "未确信/千次".into(),
             per_mille(t.unconfident_per_1000_calls),
         ),
-        (
-            "查无信息/千次来电".into(),
-            per_mille(t.no_info_per_1000_calls),
-        ),
+        ("查无信息/千次".into(), per_mille(t.no_info_per_1000_calls)),
         (
             "补充用时中位数".into(),
             t.median_seconds_to_applied
-                .map_or("—".into(), |s| format!("{} 小时", hours(Some(s)))),
+                .map_or("—".into(), |s| format!("{}时", hours(Some(s)))),
         ),
+        ("未解答查询".into(), now(|n| n.open_unanswered)),
+        ("未复核条目".into(), now(|n| n.stale_entries)),
     ];
-    keys.extend(health_facts(r).into_iter().skip(1));
     let widest = r
         .regions
         .iter()
@@ -227,7 +230,7 @@ fn health_pdf(r: &HealthReport) -> PdfReport {
             label: x.region.clone(),
             share: x.figures.counts.no_info as f64 / widest as f64,
             text: format!(
-                "{}（{}）",
+                "{}（每千次 {}）",
                 x.figures.counts.no_info,
                 per_mille(x.figures.no_info_per_1000_calls)
             ),
@@ -242,11 +245,24 @@ fn health_pdf(r: &HealthReport) -> PdfReport {
         .iter()
         .map(|l| l.iter().map(text).collect())
         .collect();
-    let header = if rows.is_empty() {
-        Vec::new()
-    } else {
-        rows.remove(0)
-    };
+    // The downloads' headers are too long for a portrait page's columns.
+    if !rows.is_empty() {
+        rows.remove(0);
+    }
+    let header = [
+        "区划",
+        "搜索",
+        "未确信",
+        "未确信率",
+        "未确信/千次",
+        "查无信息",
+        "查无信息/千次",
+        "已补充",
+        "中位数(时)",
+        "P90(时)",
+    ]
+    .map(String::from)
+    .to_vec();
     let day_labels = r
         .days
         .iter()
@@ -255,11 +271,12 @@ fn health_pdf(r: &HealthReport) -> PdfReport {
     PdfReport {
         title: format!("知识库健康度{kind}（{when}）"),
         conditions: format!(
-            "统计期间：{} 至 {}（北京时间）　区划：{}　部门：{}（来电不分区划）",
+            "统计期间：{} 至 {}（北京时间）　区划：{}　部门：{}　未复核：{} 个月以上（来电不分区划）",
             r.from,
             r.to,
             r.region.as_deref().unwrap_or("全部"),
-            r.department.as_deref().unwrap_or("全部")
+            r.department.as_deref().unwrap_or("全部"),
+            r.now.as_ref().map_or(0, |n| n.months)
         ),
         keys,
         bars_title: "各区划查无信息工单（每千次来电）".into(),
@@ -283,7 +300,7 @@ fn health_pdf(r: &HealthReport) -> PdfReport {
         tables: vec![Table {
             title: "各区划".into(),
             header,
-            widths: vec![18.0, 15.0, 16.0, 15.0, 20.0, 17.0, 20.0, 16.0, 21.0, 21.0],
+            widths: vec![18.0, 15.0, 15.0, 17.0, 20.0, 17.0, 22.0, 16.0, 20.0, 18.0],
             rows,
         }],
         note: "口径：未确信搜索与查无信息工单按发生日计；每千次来电以全部来电为基数；\
