@@ -16,8 +16,7 @@ use common::*;
 use diesel::QueryableByName;
 use diesel::RunQueryDsl;
 use diesel::sql_types::{BigInt, Text};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use serde_json::{Value, json};
 
 const REGIONS: [&str; 3] = ["530100", "530102", "530302"];
@@ -195,20 +194,11 @@ fn assert_report(report: &Value, calls: i64, expected: &BTreeMap<String, Plain>,
     }
 }
 
-fn seed() -> u64 {
-    std::env::var("REPORT_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| rand::rng().random())
-}
-
 #[tokio::test]
 async fn the_health_report_equals_plain_counts_over_tickets_calls_and_searches_sent() {
     let peer = Peer::start().await;
     let app = spawn_app(&peer.url).await;
-    let seed = seed();
-    eprintln!("REPORT_SEED={seed}");
-    let mut rng = StdRng::seed_from_u64(seed);
+    let (seed, mut rng) = report_rng();
     let (sup, svc) = (app.supervisor(), app.service());
     // What the knowledge service sent, once per key: (day, region) → (searches, unconfident).
     let mut sent: BTreeMap<(NaiveDate, String), (i64, i64)> = BTreeMap::new();

@@ -554,3 +554,15 @@ pub fn pdf_words(bytes: &[u8]) -> String {
     let text = String::from_utf8(out.stdout).unwrap();
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// A random generator for a random run, from `REPORT_SEED` when set (to replay a failure),
+/// else a fresh seed; the seed is printed and returned for the failure messages.
+pub fn report_rng() -> (u64, rand::rngs::StdRng) {
+    use rand::{Rng, SeedableRng};
+    let seed = std::env::var("REPORT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| rand::rng().random());
+    eprintln!("REPORT_SEED={seed}");
+    (seed, rand::rngs::StdRng::seed_from_u64(seed))
+}
