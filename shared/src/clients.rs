@@ -12,7 +12,9 @@ use crate::contract::knowledge::{
     ChangeRequestAccepted, ChangeRequestInput, DepartmentLookup, Revocation,
 };
 use crate::contract::notify::NotificationRequest;
-use crate::contract::tickets::{CalendarAnswer, Delivery, KnowledgeResult, TicketDue};
+use crate::contract::tickets::{
+    CalendarAnswer, Delivery, KbHealthNow, KnowledgeResult, SearchCounts, TicketDue,
+};
 use crate::http::{ClientError, ServiceClient};
 
 /// The knowledge service, as tickets calls it.
@@ -62,6 +64,24 @@ impl KnowledgeClient {
             .post("/api/v1/audit", event, None, Some(&event.key))
             .await?;
         Ok(())
+    }
+
+    /// The knowledge base's health now (open unanswered queries, entries not reviewed for
+    /// `months`), in `region` (its sub-regions included) and `department` when given.
+    pub async fn kb_health(
+        &self,
+        months: u32,
+        region: Option<&str>,
+        department: Option<&str>,
+    ) -> Result<KbHealthNow, ClientError> {
+        let mut path = format!("/api/v1/reports/kb-health-now?months={months}");
+        // Codes are digits, letters and `-`: nothing to escape.
+        for (name, v) in [("region", region), ("department", department)] {
+            if let Some(v) = v {
+                path.push_str(&format!("&{name}={v}"));
+            }
+        }
+        self.0.get(&path, None).await
     }
 
     /// Files a change request; the same `key` answers the same request once more.
@@ -131,6 +151,15 @@ impl TicketsClient {
         let _: IgnoredAny = self
             .0
             .post(&KnowledgeResult::path(ticket), result, None, Some(key))
+            .await?;
+        Ok(())
+    }
+
+    /// Adds knowledge's search counts to the health report's roll-ups; the same key once.
+    pub async fn search_counts(&self, counts: &SearchCounts) -> Result<(), ClientError> {
+        let _: IgnoredAny = self
+            .0
+            .post(SearchCounts::PATH, counts, None, Some(&counts.key))
             .await?;
         Ok(())
     }

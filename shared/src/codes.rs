@@ -93,6 +93,19 @@ code_type!(
     "region"
 );
 
+/// The codes a region code stands for in a report's filter: `530000` (a province) covers every
+/// code starting `53`, `530100` (a prefecture) every code starting `5301`, a county itself.
+/// Region codes nest by their digits (行政区划代码: 2 province, 2 prefecture, 2 county).
+pub fn region_prefix(code: &str) -> &str {
+    if let Some(p) = code.strip_suffix("0000") {
+        p
+    } else if let Some(p) = code.strip_suffix("00") {
+        p
+    } else {
+        code
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

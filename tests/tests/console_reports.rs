@@ -161,6 +161,112 @@ async fn workbench_the_supervisor_reads_the_department_report_and_downloads_the_
     b.close().await;
 }
 
+/// The knowledge base health report (知识库健康度): the operator's searches (one with nothing
+/// confident) reach tickets through knowledge's outbox; with a no-info ticket and calls, the
+/// page shows the rates per 1,000 calls and knowledge's state now, filters a region, and
+/// downloads the Excel and the PDF.
+#[tokio::test]
+async fn workbench_the_supervisor_reads_the_knowledge_base_health_report() {
+    let demo = Demo::start(&[("HOTLINE_KNOWLEDGE_SEARCH_COUNTS_INTERVAL_MS", "200")]).await;
+    let http = reqwest::Client::new();
+    let tickets = |p: &str| format!("http://127.0.0.1:{}/api/v1{p}", demo.tickets_port);
+    let knowledge = |p: &str| format!("http://127.0.0.1:{}/api/v1{p}", demo.knowledge_port);
+    let operator = demo.login("operator").await;
+    let supervisor = demo.login("supervisor").await;
+    // Two searches in 昆明, one of which finds nothing confident, and one without a region.
+    for (q, region) in [
+        ("社保卡补办", Some("530100")),
+        ("火星移民签证办理", Some("530100")),
+        ("公积金提取", None),
+    ] {
+        let mut url = knowledge(&format!("/search?q={q}"));
+        if let Some(r) = region {
+            url.push_str(&format!("&region={r}"));
+        }
+        e2e::get(&http, &url, &operator).await;
+    }
+    for _ in 0..4 {
+        let call = json!({
+            "caller_phone": "13800001111", "classification": "consultation",
+            "outcome": "answered", "duration_seconds": 60
+        });
+        post(&http, &tickets("/calls"), &operator, call).await;
+    }
+    post(
+        &http,
+        &tickets("/tickets"),
+        &operator,
+        json!({
+            "type": "no_info", "summary": "查无某单位电话", "region": "530300",
+            "query": "曲靖市某单位电话", "caller": {"phone": "13800002222"}
+        }),
+    )
+    .await;
+    // The searches arrive through knowledge's outbox.
+    let mut searched = serde_json::Value::Null;
+    for _ in 0..100 {
+        searched = e2e::get(&http, &tickets("/reports/kb-health"), &supervisor).await;
+        if searched["total"]["searches"] == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(searched["total"]["searches"], 3, "{searched}");
+    assert_eq!(searched["total"]["unconfident"], 1, "{searched}");
+
+    let b = demo.browser().await;
+    b.sign_in("supervisor").await;
+    b.click("header.top nav a[href='/reports/kb-health']").await;
+    let now = b.wait_text("#kb-health-report .kb-now", "未解答查询").await;
+    assert!(now.contains("个月未复核"), "{now}");
+    let table = b.text("#kb-health-report table.dept-table").await;
+    assert!(table.contains("昆明"), "regions by name: {table}");
+    assert!(
+        table.contains("250.00"),
+        "one no-info ticket in 4 calls: {table}"
+    );
+    assert!(
+        table.contains("1 / 50.0%"),
+        "one of 昆明's two searches unconfident: {table}"
+    );
+    let svg = b.text("#kb-health-report svg.chart.trend").await;
+    assert!(
+        svg.contains("未确信搜索") && svg.contains("查无信息"),
+        "{svg}"
+    );
+    assert!(b.text("#kb-health-report svg").await.contains("未确信率"));
+    b.screenshot("reports-kb-health").await;
+    let wide = b
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(wide, json!(true), "the report scrolls sideways at 1366x768");
+
+    // 昆明 only: Qujing's no-info ticket is gone, 昆明's searches stay.
+    b.select("#kb-health-report select[name=region]", "530100")
+        .await;
+    b.click("#kb-health-report form.filters button[type=submit]")
+        .await;
+    let summary = b
+        .wait_text("#kb-health-report p.summary", "含下级地区")
+        .await;
+    assert!(summary.contains("来电 4 通"), "{summary}");
+    let rows = b.text("#kb-health-report table.dept-table").await;
+    assert!(!rows.contains("曲靖"), "{rows}");
+    assert!(b.path().await.contains("region=530100"));
+    b.screenshot("reports-kb-health-kunming").await;
+
+    let xlsx = download(&b, &demo, "#kb-health-report", "xlsx").await;
+    assert!(xlsx.starts_with(b"PK\x03\x04"), "an xlsx is a zip");
+    let pdf = download(&b, &demo, "#kb-health-report", "pdf").await;
+    assert!(pdf.starts_with(b"%PDF"));
+    b.close().await;
+}
+
 /// Follows the page's download button for `format` (with the browser's own session) and
 /// answers the file, checking it is an attachment of its kind.
 async fn download(b: &e2e::browser::Browser, demo: &Demo, page: &str, format: &str) -> Vec<u8> {

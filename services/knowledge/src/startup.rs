@@ -57,6 +57,12 @@ pub struct KnowledgeSettings {
     pub relay_interval: Duration,
     #[serde(rename = "knowledge_search_poll_ms", deserialize_with = "millis")]
     pub search_poll: Duration,
+    /// How often the searches counted for the health report go to the outbox.
+    #[serde(
+        rename = "knowledge_search_counts_interval_ms",
+        deserialize_with = "millis"
+    )]
+    pub search_counts_interval: Duration,
     /// Imported on first start, when the database has no department yet.
     #[serde(rename = "knowledge_import_dir")]
     pub first_start_import: Option<PathBuf>,
@@ -90,6 +96,7 @@ impl Default for KnowledgeSettings {
             audit_retention_days: crate::app::audit::MIN_RETENTION_DAYS,
             relay_interval: Duration::from_millis(500),
             search_poll: Duration::from_millis(250),
+            search_counts_interval: Duration::from_secs(10),
             first_start_import: None,
             import_dir: PathBuf::from("data/kb"),
             operator_answers: OperatorAnswers::All,
@@ -138,6 +145,11 @@ impl KnowledgeSettings {
             "knowledge_search_poll_ms",
             "how often the search index looks for changes (ms)",
             "250",
+        ),
+        Variable::new(
+            "knowledge_search_counts_interval_ms",
+            "how often the searches counted for the health report are sent to tickets (ms)",
+            "10000",
         ),
         Variable::new(
             "knowledge_import_dir",
@@ -197,6 +209,8 @@ pub struct AppState {
     /// `{deadline}` is read from it.
     pub tickets: TicketsClient,
     pub operator_answers: OperatorAnswers,
+    /// Searches counted for the health report, not yet in the outbox.
+    pub search_counts: Arc<crate::app::search_counts::SearchTally>,
 }
 
 impl AppState {
@@ -279,6 +293,7 @@ impl Application {
             search: crate::search::SearchService::new(pool.clone()),
             tickets: tickets.clone(),
             operator_answers: own.operator_answers,
+            search_counts: Arc::default(),
         };
 
         let first_import = match own.first_start_import.clone() {
@@ -301,6 +316,11 @@ impl Application {
                 tickets.clone(),
                 own.relay_interval,
                 metrics,
+            )),
+            tokio::spawn(crate::jobs::search_counts::write_loop(
+                pool.clone(),
+                state.search_counts.clone(),
+                own.search_counts_interval,
             )),
             tokio::spawn(crate::jobs::revocations::poll(pool.clone(), keys.clone())),
             tokio::spawn(crate::jobs::audit::prune_loop(

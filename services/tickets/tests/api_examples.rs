@@ -111,6 +111,8 @@ async fn every_documented_example_gets_its_documented_status() {
         run("calls_daily", Supervisor),
         run("replenishment", Supervisor),
         run("departments", Supervisor),
+        run("kb_health", Supervisor),
+        run("search_counts", Service),
         run("get_calendar", Operator),
         run("put_calendar", Admin),
         run("deadlines", Operator),

@@ -174,3 +174,45 @@ pub struct ReplenishmentReport {
     pub to: NaiveDate,
     pub regions: Vec<RegionReplenishment>,
 }
+
+// ---- the knowledge base health report (issue 19): what knowledge tells tickets ----
+
+/// One China-time day's searches at the knowledge service, for one region filter (`""`: asked
+/// without one): how many, and how many found nothing confident (the unanswered report's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchDayCount {
+    pub day: NaiveDate,
+    /// The region code the searches were narrowed to, `""` for none.
+    pub region: String,
+    pub searches: i64,
+    /// Of those, searches whose answer was not confident.
+    pub unconfident: i64,
+}
+
+/// Searches counted since knowledge's last message (`POST /api/v1/reports/search-counts`):
+/// counts to add, never totals, so each message is added once, by its `key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchCounts {
+    /// The message's own key (1-200 printable ASCII characters): the same key is added once.
+    pub key: String,
+    pub counts: Vec<SearchDayCount>,
+}
+
+impl SearchCounts {
+    pub const PATH: &'static str = "/api/v1/reports/search-counts";
+}
+
+/// What tickets asks knowledge when a health report is read (`GET
+/// /api/v1/reports/kb-health-now` at knowledge): states now, not events, so they are not sent ahead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct KbHealthNow {
+    /// Unanswered queries not answered since (the unanswered report's `open`), last asked in
+    /// the region filter (all when none).
+    pub open_unanswered: i64,
+    /// Published FAQ entries of the selected departments last changed (each change is
+    /// reviewed) `months` or more months ago.
+    pub stale_entries: i64,
+    pub months: u32,
+}

@@ -12,6 +12,7 @@ pub mod login;
 pub mod operator;
 pub mod picker;
 pub mod reports;
+pub mod reports_health;
 pub mod routing;
 pub mod supervisor;
 pub mod tickets;

@@ -149,7 +149,7 @@ pub fn percent(share: Option<f64>) -> String {
     }
 }
 
-fn name_of<'a>(names: &'a BTreeMap<String, String>, code: &'a str) -> &'a str {
+pub(crate) fn name_of<'a>(names: &'a BTreeMap<String, String>, code: &'a str) -> &'a str {
     names.get(code).map(String::as_str).unwrap_or(code)
 }
 
@@ -164,7 +164,7 @@ const RATES: [(&str, Pick); 3] = [
 ];
 
 /// The most departments the chart draws (those with the most tickets); the table has them all.
-const CHART_ROWS: usize = 15;
+pub(crate) const CHART_ROWS: usize = 15;
 
 fn n(x: f64) -> String {
     format!("{x:.1}")
@@ -378,7 +378,7 @@ pub fn download_buttons(path: &str, query: &str) -> Markup {
 
 /// The filters: a month or a range of days, a region, and (for the department report) a
 /// department with the names known as suggestions.
-fn filters_form(
+pub(crate) fn filters_form(
     action: &str,
     f: &Filters,
     regions: &[(String, String)],

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod change_requests;
 pub mod changes;
 pub mod directory;
+pub mod health;
 pub mod kb;
 pub mod login_failures;
 pub mod outbox;

@@ -5,3 +5,4 @@ pub mod audit;
 pub mod calendar;
 pub mod relay;
 pub mod revocations;
+pub mod search_counts;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use shared::clients::TicketsClient;
-use shared::contract::tickets::KnowledgeResult;
+use shared::contract::tickets::{KnowledgeResult, SearchCounts};
 use shared::db::DbPool;
 use shared::metrics::Metrics;
 
@@ -30,27 +30,26 @@ pub async fn relay_once(pool: &DbPool, tickets: &TicketsClient) -> usize {
     };
     let taken = due.len();
     for m in due {
-        // Every message is a knowledge result for a ticket; anything else is a bug, logged
-        // and left in the table for someone to read.
-        let ticket = KnowledgeResult::ticket_of(&m.path).filter(|_| m.target == "tickets");
-        let result = serde_json::from_str::<KnowledgeResult>(&m.body);
         let id = m.id;
         let attempts = m.attempts + 1;
-        let (Some(ticket), Ok(result)) = (ticket, result) else {
-            tracing::error!(id, target = %m.target, path = %m.path, "outbox: a message not understood");
-            let why = "not a knowledge result for a ticket";
-            let _ =
-                shared::db::run(pool, move |c| Ok(outbox::mark_dead(c, id, attempts, why)?)).await;
-            continue;
+        let result = match deliver(tickets, &m).await {
+            Some(result) => result,
+            // Anything but a knowledge result for a ticket or search counts is a bug, logged
+            // and left in the table for someone to read.
+            None => {
+                tracing::error!(id, target = %m.target, path = %m.path, "outbox: a message not understood");
+                let why = "not a knowledge result for a ticket nor search counts";
+                let _ =
+                    shared::db::run(pool, move |c| Ok(outbox::mark_dead(c, id, attempts, why)?))
+                        .await;
+                continue;
+            }
         };
-        let result = tickets
-            .knowledge_result(ticket, &result, &m.idempotency_key)
-            .await;
         let outcome = match result {
             Ok(_) => shared::db::run(pool, move |c| Ok(outbox::mark_sent(c, id)?)).await,
             // No such ticket, or one that takes no result: sending again cannot help.
             Err(e) if e.is_refusal() => {
-                tracing::error!(id, ticket, error = %e, "outbox: tickets refused the result; kept as dead");
+                tracing::error!(id, path = %m.path, error = %e, "outbox: tickets refused the message; kept as dead");
                 let msg = e.to_string();
                 shared::db::run(pool, move |c| Ok(outbox::mark_dead(c, id, attempts, &msg)?)).await
             }
@@ -69,6 +68,28 @@ pub async fn relay_once(pool: &DbPool, tickets: &TicketsClient) -> usize {
         }
     }
     taken
+}
+
+/// Posts one message to tickets: a knowledge result for a ticket, or search counts (issue
+/// 19); `None` for a message that is neither.
+async fn deliver(
+    tickets: &TicketsClient,
+    m: &outbox::Message,
+) -> Option<Result<(), shared::http::ClientError>> {
+    if m.target != "tickets" {
+        return None;
+    }
+    if m.path == SearchCounts::PATH {
+        let counts = serde_json::from_str::<SearchCounts>(&m.body).ok()?;
+        return Some(tickets.search_counts(&counts).await);
+    }
+    let ticket = KnowledgeResult::ticket_of(&m.path)?;
+    let result = serde_json::from_str::<KnowledgeResult>(&m.body).ok()?;
+    Some(
+        tickets
+            .knowledge_result(ticket, &result, &m.idempotency_key)
+            .await,
+    )
 }
 
 /// Polls the outbox every `interval` for as long as the service runs; `knowledge_outbox_dead`

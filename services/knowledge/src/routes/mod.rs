@@ -77,6 +77,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .service(search::delete_synonym)
             .service(reports::unanswered)
             .service(reports::contacts)
+            .service(reports::kb_health_now)
             .service(audit::list_audit)
             .service(audit::receive_audit),
     );

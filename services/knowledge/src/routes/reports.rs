@@ -12,6 +12,7 @@ use crate::db;
 use crate::db::unanswered::{Status, Unanswered};
 use crate::domain::contacts::{ContactProblem, unusable};
 use crate::startup::AppState;
+use shared::contract::tickets::KbHealthNow;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -85,4 +86,76 @@ pub async fn contacts(user: AuthUser, state: web::Data<AppState>) -> ApiResult<H
     })
     .await?;
     Ok(HttpResponse::Ok().json(problems))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct HealthParams {
+    /// Entries last changed this many months ago or earlier count as not reviewed (1-60,
+    /// default 12).
+    #[param(example = 12)]
+    pub months: Option<u32>,
+    /// A region code: its sub-regions included.
+    #[param(example = "530100")]
+    pub region: Option<String>,
+    /// A department code: its entries only.
+    pub department: Option<String>,
+}
+
+/// The knowledge base's health now, for the health report (issue 19; tickets serves the
+/// report and asks this when it is read): open unanswered queries last asked in the region,
+/// and published entries of the region's (or the department's) departments last changed
+/// `months` or more months ago. Supervisor, or a service.
+#[utoipa::path(
+    tag = "reports",
+    params(HealthParams),
+    responses(
+        (status = 200, body = KbHealthNow),
+        (status = 400, body = shared::error::Problem),
+        (status = 403, body = shared::error::Problem)
+    )
+)]
+#[get("/reports/kb-health-now")]
+pub async fn kb_health_now(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    params: web::Query<HealthParams>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Supervisor, Role::KbEditor, Role::Admin, Role::Service])?;
+    let months = params.months.unwrap_or(12);
+    if !(1..=60).contains(&months) {
+        return Err(ApiError::bad_request("`months` must be between 1 and 60"));
+    }
+    for (field, v) in [
+        ("region", &params.region),
+        ("department", &params.department),
+    ] {
+        if v.as_deref().is_some_and(|v| !shared::codes::is_code(v)) {
+            return Err(ApiError::bad_request(shared::codes::code_error(field)));
+        }
+    }
+    let prefix = params
+        .region
+        .as_deref()
+        .map(shared::codes::region_prefix)
+        .unwrap_or("")
+        .to_string();
+    let cutoff = state
+        .clock
+        .now()
+        .checked_sub_months(chrono::Months::new(months))
+        .map_or(0, |t| t.timestamp_millis());
+    let department = params.department.clone();
+    let (open_unanswered, stale_entries) = super::query(&state.pool, move |conn| {
+        let open = db::health::open_unanswered(conn, &prefix)?;
+        let stale = db::health::stale_entries(conn, cutoff, &prefix, department.as_deref())?;
+        Ok((open, stale))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(KbHealthNow {
+        open_unanswered,
+        stale_entries,
+        months,
+    }))
 }

@@ -68,6 +68,8 @@ pub async fn search(
     let q = params.q.as_deref().unwrap_or("");
     // CPU only (the index is in memory): run inline rather than on the blocking pool.
     let mut res = state.search.search(q, params.region.as_deref(), limit)?;
+    let today = state.clock.now().with_timezone(&shared::calendar::cst());
+    (state.search_counts).note(today.date_naive(), params.region.as_deref(), res.confident);
     if state.authorized_only(&user) {
         res.items.retain(|h| h.kind() != "faq" || h.authorized());
     }

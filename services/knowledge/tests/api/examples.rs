@@ -63,6 +63,7 @@ async fn every_documented_example_gets_its_documented_status() {
         ("delete_synonym", Who::Role(KbEditor)),
         ("contacts", Who::Role(Supervisor)),
         ("unanswered", Who::Role(Supervisor)),
+        ("kb_health_now", Who::Role(Supervisor)),
         // Last: it replaces the scripts with the example's one.
         ("run_import", Who::Role(KbEditor)),
     ];

@@ -14,6 +14,7 @@ mod examples;
 mod faqs;
 mod health;
 mod import;
+mod kb_health;
 mod liaisons;
 mod login;
 mod migrations;

@@ -179,6 +179,7 @@ pub(crate) fn persist(
         db::reports::add(c, &t)?;
     }
     super::reports_operators::ticket_changed(c, Some(before), &change.record)?;
+    super::reports_health::ticket_changed(c, &change.record, change.action)?;
     for item in &change.outbox {
         match item {
             OutboxItem::Notify(n) => {

@@ -253,6 +253,7 @@ impl Request {
             db::reports::add(c, &t)?;
         }
         super::reports_operators::ticket_changed(c, None, &rec)?;
+        super::reports_health::ticket_taken(c, &rec)?;
         let mut outbox = notifications::on_created(&rec);
         if rec.status == Status::Dispatched {
             outbox.extend(notifications::on_dispatch(&rec));

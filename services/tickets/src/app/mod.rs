@@ -13,6 +13,7 @@ pub mod duties;
 pub mod inbound;
 pub mod intake;
 pub mod reports;
+pub mod reports_health;
 pub mod reports_operators;
 pub mod service;
 pub mod tickets;

@@ -11,6 +11,7 @@ pub mod events;
 pub mod noinfo_routes;
 pub mod outbox;
 pub mod reports;
+pub mod reports_health;
 pub mod reports_operators;
 pub mod schema;
 pub mod tickets;

@@ -110,7 +110,11 @@ const SUMS: &str = "SELECT department, region, \
 
 /// The rows of `statement` (parameters: from, to, region pattern, department, department) for
 /// the selection.
-fn selected<T>(conn: &mut DbConnection, statement: &str, s: &Selection) -> DbResult<Vec<T>>
+pub(crate) fn selected<T>(
+    conn: &mut DbConnection,
+    statement: &str,
+    s: &Selection,
+) -> DbResult<Vec<T>>
 where
     T: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
 {

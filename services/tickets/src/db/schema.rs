@@ -199,6 +199,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_kb_days (day, region, department) {
+        day -> Text,
+        region -> Text,
+        department -> Text,
+        searches -> BigInt,
+        unconfident -> BigInt,
+        no_info -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_kb_answers (ticket_id) {
+        ticket_id -> Text,
+        day -> Text,
+        region -> Text,
+        department -> Text,
+        seconds -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_search_keys (key) {
+        key -> Text,
+        received_at -> BigInt,
+    }
+}
+
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_cohandlers -> tickets (ticket_id));
 diesel::joinable!(ticket_attachments -> tickets (ticket_id));
@@ -214,5 +242,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_years,
     report_department_days,
     ticket_attachments,
+    report_kb_days,
+    report_kb_answers,
+    report_search_keys,
     report_operator_days,
 );

@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod rating;
 pub mod record;
 pub mod reports;
+pub mod reports_health;
 pub mod reports_operators;
 pub mod routing;
 pub mod view;

@@ -312,18 +312,7 @@ pub fn month_range(
     range(today, Some(from.unwrap_or(first)), Some(to), days)
 }
 
-/// The codes a region code stands for in the report's filter: `530000` (a province) covers
-/// every code starting `53`, `530100` (a prefecture) every code starting `5301`, a county
-/// itself. Region codes nest by their digits (行政区划代码: 2 province, 2 prefecture, 2 county).
-pub fn region_prefix(code: &str) -> &str {
-    if let Some(p) = code.strip_suffix("0000") {
-        p
-    } else if let Some(p) = code.strip_suffix("00") {
-        p
-    } else {
-        code
-    }
-}
+pub use shared::codes::region_prefix;
 
 /// A region and the regions above it, nearest first: `530102` → 530102, 530100, 530000.
 pub fn region_and_parents(code: &str) -> Vec<String> {

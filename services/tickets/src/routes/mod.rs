@@ -13,6 +13,7 @@ pub mod calls;
 pub mod duties;
 pub mod inbound;
 pub mod reports;
+pub mod reports_health;
 pub mod reports_operators;
 pub mod reports_pdf;
 pub mod service;
@@ -29,6 +30,8 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(reports::replenishment)
         .service(reports::departments)
         .service(reports_operators::operators)
+        .service(reports_health::kb_health)
+        .service(reports_health::search_counts)
         .service(tickets::create_ticket)
         .service(tickets::list_tickets)
         .service(tickets::get_ticket)

@@ -347,12 +347,12 @@ pub fn render(r: &PdfReport) -> Result<Vec<u8>, String> {
 }
 
 /// A share as a percentage, `—` when there is nothing to divide by.
-fn pct(s: Option<f64>) -> String {
+pub(crate) fn pct(s: Option<f64>) -> String {
     s.map_or_else(|| "—".to_string(), |s| format!("{:.1}%", s * 100.0))
 }
 
 /// `report` (a whole calendar month) or `range` as a title's word.
-fn period(from: NaiveDate, to: NaiveDate) -> (bool, String) {
+pub(crate) fn period(from: NaiveDate, to: NaiveDate) -> (bool, String) {
     let whole_month = from.day() == 1 && to.succ_opt().is_some_and(|d| d.day() == 1);
     let text = if whole_month {
         format!("{}年{}月", from.year(), from.month())

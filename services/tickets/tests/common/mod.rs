@@ -124,6 +124,17 @@ async fn peer_handler(
             .json(json!({"status": 400, "code": "bad_request", "detail": "invalid fax number"})),
         "/api/v1/notifications" => HttpResponse::Accepted()
             .json(json!({"id": format!("n-{}", key.unwrap_or_default()), "status": "queued"})),
+        // The knowledge base's state for the health report: fixed figures, the months echoed.
+        "/api/v1/reports/kb-health-now" => {
+            let months = req
+                .query_string()
+                .split('&')
+                .find_map(|p| p.strip_prefix("months="))
+                .and_then(|m| m.parse::<u32>().ok())
+                .unwrap_or(12);
+            HttpResponse::Ok()
+                .json(json!({"open_unanswered": 4, "stale_entries": 2, "months": months}))
+        }
         "/api/v1/change-requests" => HttpResponse::Created().json(json!({
             "id": 77, "status": "pending", "ticket_id": body_json["ticket_id"]
         })),
@@ -411,6 +422,21 @@ impl TestApp {
         (headers, res.bytes().await.unwrap().to_vec())
     }
 
+    /// Each query of `path` is a 400 whose detail names its field (`(query, field)`), and
+    /// only supervisors read it (403 for an operator, a liaison and an admin).
+    pub async fn assert_report_refusals(&self, path: &str, bad: &[(&str, &str)]) {
+        let sup = self.supervisor();
+        for (query, field) in bad {
+            let res = self.get(&format!("{path}?{query}"), &sup).await;
+            res.assert_problem(400, "bad_request");
+            let detail = res.body["detail"].as_str().unwrap_or_default();
+            assert!(detail.contains(field), "{query}: {detail}");
+        }
+        for token in [self.operator(), self.liaison(GAJ), self.admin()] {
+            self.get(path, &token).await.assert_problem(403, "");
+        }
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Res {
         self.send(reqwest::Method::GET, path, Some(token), None, &[])
             .await
@@ -527,4 +553,16 @@ pub fn pdf_words(bytes: &[u8]) -> String {
     assert!(out.status.success(), "pdftotext: {out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A random generator for a random run, from `REPORT_SEED` when set (to replay a failure),
+/// else a fresh seed; the seed is printed and returned for the failure messages.
+pub fn report_rng() -> (u64, rand::rngs::StdRng) {
+    use rand::{Rng, SeedableRng};
+    let seed = std::env::var("REPORT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| rand::rng().random());
+    eprintln!("REPORT_SEED={seed}");
+    (seed, rand::rngs::StdRng::seed_from_u64(seed))
 }
