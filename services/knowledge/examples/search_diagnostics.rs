@@ -278,8 +278,12 @@ fn probe(queries: &str) -> Result<()> {
     for q in queries.split('|') {
         let (res, a) = idx.search(q, None, 10)?;
         println!(
-            "{q}: confident={} variants={:?} regions={:?}",
-            res.confident, a.variants, a.regions.mentions
+            "{q}: confident={} variants={:?} regions={:?} pinyin={:?} sounds={:?}",
+            res.confident,
+            a.variants,
+            a.regions.mentions,
+            a.pinyin,
+            a.pinyin_sounds.iter().map(Vec::len).collect::<Vec<_>>()
         );
         for i in res.items.iter().take(3) {
             println!("    {} {} {}", i.code(), i.title(), i.score);

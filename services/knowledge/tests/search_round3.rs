@@ -245,3 +245,20 @@ fn fourth_blind_set() {
     assert!(f.top3_confident >= 34, "{f:?}");
     assert!(confident.len() <= 1, "confident: {confident:?}");
 }
+
+/// Region initials before pinyin that starts with zh, ch or sh: the initials may end with
+/// the letter that starts the need (玉溪市 is yxs, and yx alone names two regions), so both
+/// readings are tried and the one that makes words the knowledge base has is taken.
+#[test]
+fn region_initials_before_zh_ch_sh() {
+    let idx = reference_index().expect("index");
+    for (q, code) in [
+        ("yxshebaokabuban", "530400-sbzx-1"),
+        ("kmshuzhaobanli", "530100-crj-1"),
+        ("kmshenfenzhengbuban", "530100-gaj-1"),
+    ] {
+        let (res, _) = idx.search(q, None, 10).expect("search");
+        assert_eq!(res.items.first().map(|i| i.code()), Some(code), "{q}");
+        assert!(res.confident, "{q}");
+    }
+}
