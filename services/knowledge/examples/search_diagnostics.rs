@@ -7,7 +7,8 @@
 //!   score SET.tsv            top-3 and confident share of any quality set, every miss shown
 //!   figures SET.tsv …        per set: answerable rows with an expected code in the top 3,
 //!                            those also confident, and unanswerable rows (no expected
-//!                            code) answered confidently
+//!                            code) answered confidently, answerable rows answered
+//!                            confidently without an expected code in the top 3
 //!   time QUERIES [ROUNDS] [LIMIT]
 //!                            time per query (p50/p99/max) over a query file, ROUNDS passes
 //!   probe 'q1|q2'            each query's analysis, confidence and top hits
@@ -177,7 +178,7 @@ fn score(set: &Path) -> Result<()> {
 /// answer over the answerable rows, confident answers over the unanswerable ones.
 fn figures(sets: &[&str]) -> Result<()> {
     let idx = index()?;
-    println!("set\ttop-3\tconfident\tunanswerable confident");
+    println!("set\ttop-3\tconfident\tunanswerable confident\tconfident, not in top 3");
     for set in sets {
         let body = std::fs::read_to_string(set)?;
         let mut lines = body.lines();
@@ -185,6 +186,7 @@ fn figures(sets: &[&str]) -> Result<()> {
         // some have no third column at all).
         let unanswerable = !lines.next().unwrap_or("").contains("expected");
         let (mut n, mut top3, mut confident, mut un, mut un_confident) = (0, 0, 0, 0, 0);
+        let mut wrong = 0;
         for line in lines.filter(|l| !l.trim().is_empty()) {
             let cols: Vec<&str> = line.split('\t').collect();
             let region = cols.get(1).map(|r| r.trim()).filter(|r| !r.is_empty());
@@ -206,9 +208,10 @@ fn figures(sets: &[&str]) -> Result<()> {
             n += 1;
             top3 += usize::from(found);
             confident += usize::from(found && res.confident);
+            wrong += usize::from(!found && res.confident);
         }
         let name = Path::new(set).file_name().map_or(*set, |f| f.to_str().unwrap_or(set));
-        println!("{name}\t{top3}/{n}\t{confident}/{n}\t{un_confident}/{un}");
+        println!("{name}\t{top3}/{n}\t{confident}/{n}\t{un_confident}/{un}\t{wrong}/{n}");
     }
     Ok(())
 }

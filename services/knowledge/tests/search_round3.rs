@@ -136,7 +136,9 @@ fn fresh_stories_find_the_entry() {
     let f = figures("search-fresh.tsv");
     assert_eq!(f.rows, 20);
     assert!(f.top3 >= 16, "{f:?}");
-    assert!(f.top3_confident >= 12, "{f:?}");
+    // 12 until round 3's third session (a reading of region initials before zh/ch/sh, a
+    // story margin of 1.2): 14.
+    assert!(f.top3_confident >= 14, "{f:?}");
 }
 
 /// Stories the knowledge base has no answer for, written with the set above: first scored
@@ -228,7 +230,8 @@ fn third_blind_set() {
     let (f, n, confident) = mixed_figures("search-blind3.tsv");
     assert_eq!((f.rows, n), (45, 13));
     assert!(f.top3 >= 45, "{f:?}");
-    assert!(f.top3_confident >= 39, "{f:?}");
+    // 39 until the story margin became 1.2 (round 3, third session).
+    assert!(f.top3_confident >= 40, "{f:?}");
     assert!(confident.len() * 20 <= n, "confident: {confident:?}");
 }
 
