@@ -191,7 +191,11 @@ fn figures(sets: &[&str]) -> Result<()> {
             let cols: Vec<&str> = line.split('\t').collect();
             let region = cols.get(1).map(|r| r.trim()).filter(|r| !r.is_empty());
             let expected: Vec<&str> = match cols.get(2) {
-                Some(e) if !unanswerable => e.split(',').map(str::trim).filter(|e| !e.is_empty()).collect(),
+                Some(e) if !unanswerable => e
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .collect(),
                 _ => Vec::new(),
             };
             let (res, _) = idx.search(cols[0], region, 10)?;
@@ -210,7 +214,9 @@ fn figures(sets: &[&str]) -> Result<()> {
             confident += usize::from(found && res.confident);
             wrong += usize::from(!found && res.confident);
         }
-        let name = Path::new(set).file_name().map_or(*set, |f| f.to_str().unwrap_or(set));
+        let name = Path::new(set)
+            .file_name()
+            .map_or(*set, |f| f.to_str().unwrap_or(set));
         println!("{name}\t{top3}/{n}\t{confident}/{n}\t{un_confident}/{un}\t{wrong}/{n}");
     }
     Ok(())
