@@ -5,6 +5,10 @@
 //! cargo run --release -p knowledge --example search_diagnostics -- <command>
 //!   help                     the commands
 //!   score SET.tsv            top-3 and confident share of any quality set, every miss shown
+//!   figures SET.tsv …        per set: answerable rows with an expected code in the top 3,
+//!                            those also confident, and unanswerable rows (no expected
+//!                            code) answered confidently, answerable rows answered
+//!                            confidently without an expected code in the top 3
 //!   time QUERIES [ROUNDS] [LIMIT]
 //!                            time per query (p50/p99/max) over a query file, ROUNDS passes
 //!   probe 'q1|q2'            each query's analysis, confidence and top hits
@@ -39,6 +43,7 @@ fn main() -> Result<()> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args[..] {
         ["score", set] => score(Path::new(set)),
+        ["figures", ref sets @ ..] if !sets.is_empty() => figures(sets),
         ["time", queries, ref rest @ ..] if rest.len() <= 2 => {
             let rounds = rest.first().map_or(Ok(1), |r| r.parse())?;
             let limit = rest.get(1).map_or(Ok(10), |l| l.parse())?;
@@ -63,7 +68,7 @@ fn main() -> Result<()> {
     }
 }
 
-const USAGE: &str = "commands: score SET.tsv | time QUERIES [ROUNDS] [LIMIT] | probe 'q1|q2' \
+const USAGE: &str = "commands: score SET.tsv | figures SET.tsv… | time QUERIES [ROUNDS] [LIMIT] | probe 'q1|q2' \
                      | probe sets | probe file:QUERIES [show] | dump QUERIES | startup KB_DIR";
 
 /// A field of this process's `/proc/self/status` (VmRSS, VmHWM), in kB.
@@ -169,6 +174,54 @@ fn score(set: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The figures the round's report gives for each set: top 3 and top 3 with a confident
+/// answer over the answerable rows, confident answers over the unanswerable ones.
+fn figures(sets: &[&str]) -> Result<()> {
+    let idx = index()?;
+    println!("set\ttop-3\tconfident\tunanswerable confident\tconfident, not in top 3");
+    for set in sets {
+        let body = std::fs::read_to_string(set)?;
+        let mut lines = body.lines();
+        // A set of unanswerable queries has a note where others have expected codes (and
+        // some have no third column at all).
+        let unanswerable = !lines.next().unwrap_or("").contains("expected");
+        let (mut n, mut top3, mut confident, mut un, mut un_confident) = (0, 0, 0, 0, 0);
+        let mut wrong = 0;
+        for line in lines.filter(|l| !l.trim().is_empty()) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let region = cols.get(1).map(|r| r.trim()).filter(|r| !r.is_empty());
+            let expected: Vec<&str> = match cols.get(2) {
+                Some(e) if !unanswerable => e
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let (res, _) = idx.search(cols[0], region, 10)?;
+            if expected.is_empty() {
+                un += 1;
+                un_confident += usize::from(res.confident);
+                continue;
+            }
+            let found = res
+                .items
+                .iter()
+                .take(3)
+                .any(|i| expected.contains(&i.code()));
+            n += 1;
+            top3 += usize::from(found);
+            confident += usize::from(found && res.confident);
+            wrong += usize::from(!found && res.confident);
+        }
+        let name = Path::new(set)
+            .file_name()
+            .map_or(*set, |f| f.to_str().unwrap_or(set));
+        println!("{name}\t{top3}/{n}\t{confident}/{n}\t{un_confident}/{un}\t{wrong}/{n}");
+    }
+    Ok(())
+}
+
 fn time(queries: &Path, rounds: usize, limit: usize) -> Result<()> {
     let queries = query_file(queries)?;
     let idx = index()?;
@@ -234,8 +287,12 @@ fn probe(queries: &str) -> Result<()> {
     for q in queries.split('|') {
         let (res, a) = idx.search(q, None, 10)?;
         println!(
-            "{q}: confident={} variants={:?} regions={:?}",
-            res.confident, a.variants, a.regions.mentions
+            "{q}: confident={} variants={:?} regions={:?} pinyin={:?} sounds={:?}",
+            res.confident,
+            a.variants,
+            a.regions.mentions,
+            a.pinyin,
+            a.pinyin_sounds.iter().map(Vec::len).collect::<Vec<_>>()
         );
         for i in res.items.iter().take(3) {
             println!("    {} {} {}", i.code(), i.title(), i.score);

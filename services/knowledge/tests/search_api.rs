@@ -514,6 +514,24 @@ async fn changes_reach_every_replica_within_a_second() {
         took.is_some(),
         "department change visible on the other replica within a second"
     );
+    // Its FAQ entries, written again from what the index keeps of them, show it too, with
+    // their answers.
+    let res = replica.search("五华区身份证丢了怎么补办", None).await;
+    let hit = res["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["code"] == "530102-gaj-1")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        hit["department"]["phones"][0]["number"], "0871-99999999",
+        "{res}"
+    );
+    assert!(
+        hit["snippet"].as_str().unwrap_or("").contains("户口簿"),
+        "{hit}"
+    );
 }
 
 #[tokio::test]

@@ -136,7 +136,9 @@ fn fresh_stories_find_the_entry() {
     let f = figures("search-fresh.tsv");
     assert_eq!(f.rows, 20);
     assert!(f.top3 >= 16, "{f:?}");
-    assert!(f.top3_confident >= 12, "{f:?}");
+    // 12 until round 3's third session (a reading of region initials before zh/ch/sh, a
+    // story margin of 1.2): 14.
+    assert!(f.top3_confident >= 14, "{f:?}");
 }
 
 /// Stories the knowledge base has no answer for, written with the set above: first scored
@@ -228,6 +230,38 @@ fn third_blind_set() {
     let (f, n, confident) = mixed_figures("search-blind3.tsv");
     assert_eq!((f.rows, n), (45, 13));
     assert!(f.top3 >= 45, "{f:?}");
-    assert!(f.top3_confident >= 39, "{f:?}");
+    // 39 until the story margin became 1.2 (round 3, third session).
+    assert!(f.top3_confident >= 40, "{f:?}");
     assert!(confident.len() * 20 <= n, "confident: {confident:?}");
+}
+
+/// The fourth blind set, written from the reference data before the engine was read again
+/// or run on it (the third was tuned on after scoring, so it is no longer blind): 45
+/// answerable needs of the round's five kinds and 15 unanswerable ones. Never tuned on.
+/// First scored, with the engine as it was: top 3 38/45, confident and in the top 3 34/45,
+/// unanswerable 1/15 confident. The floors are those figures.
+#[test]
+fn fourth_blind_set() {
+    let (f, n, confident) = mixed_figures("search-blind4.tsv");
+    assert_eq!((f.rows, n), (45, 15));
+    assert!(f.top3 >= 38, "{f:?}");
+    assert!(f.top3_confident >= 34, "{f:?}");
+    assert!(confident.len() <= 1, "confident: {confident:?}");
+}
+
+/// Region initials before pinyin that starts with zh, ch or sh: the initials may end with
+/// the letter that starts the need (玉溪市 is yxs, and yx alone names two regions), so both
+/// readings are tried and the one that makes words the knowledge base has is taken.
+#[test]
+fn region_initials_before_zh_ch_sh() {
+    let idx = reference_index().expect("index");
+    for (q, code) in [
+        ("yxshebaokabuban", "530400-sbzx-1"),
+        ("kmshuzhaobanli", "530100-crj-1"),
+        ("kmshenfenzhengbuban", "530100-gaj-1"),
+    ] {
+        let (res, _) = idx.search(q, None, 10).expect("search");
+        assert_eq!(res.items.first().map(|i| i.code()), Some(code), "{q}");
+        assert!(res.confident, "{q}");
+    }
 }

@@ -317,6 +317,19 @@ pub fn load_faqs(conn: &mut DbConnection) -> DbResult<Vec<Faq>> {
     records(rows, FaqRow::into_domain)
 }
 
+/// Up to `limit` FAQ entries whose code comes after `after`, ordered by code: all of them a
+/// page at a time (the search index reads them so). A page starts after the last code of
+/// the one before, so a record added or removed meanwhile shifts none.
+pub fn faqs_after(conn: &mut DbConnection, after: &str, limit: i64) -> DbResult<Vec<Faq>> {
+    let rows = faqs::table
+        .filter(faqs::code.gt(after))
+        .select(FaqRow::as_select())
+        .order(faqs::code)
+        .limit(limit)
+        .load(conn)?;
+    records(rows, FaqRow::into_domain)
+}
+
 /// Every liaison, ordered by code.
 pub fn load_liaisons(conn: &mut DbConnection) -> DbResult<Vec<Liaison>> {
     Ok(liaisons::table

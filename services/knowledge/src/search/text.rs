@@ -2,7 +2,7 @@
 //! segmentation (jieba) and pinyin. Index and query go through the same functions, so a
 //! word is cut the same way on both sides.
 
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use memchr::memmem::Finder;
 use pinyin::ToPinyin;
@@ -732,7 +732,8 @@ fn has_special(text: &str) -> bool {
 /// when its entry is indexed rather than for every hit.
 #[derive(Debug)]
 pub struct SnippetText {
-    pub text: String,
+    /// Shared with the knowledge base's record where it is an answer.
+    pub text: Arc<str>,
     /// Its length in characters.
     chars: usize,
     /// Nothing in it needs escaping, for HTML or in a JSON string (the usual case for
@@ -742,6 +743,10 @@ pub struct SnippetText {
 
 impl SnippetText {
     pub fn new(text: String) -> SnippetText {
+        SnippetText::shared(Arc::from(text))
+    }
+
+    pub fn shared(text: Arc<str>) -> SnippetText {
         SnippetText {
             chars: text.chars().count(),
             plain: !has_special(&text) && !text.bytes().any(|b| b == b'\\' || b < 0x20),

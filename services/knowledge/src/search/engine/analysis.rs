@@ -263,12 +263,45 @@ impl Snapshot {
         if cuts_clean(word, 1) {
             return None;
         }
-        // Shortest first: kmshenfen… is km + shenfen…, not kms + henfen….
-        (MIN_INITIALS..=MAX_INITIALS).find_map(|at| {
-            let (head, rest) = word.split_at_checked(at)?;
-            let form = self.regions.form_of_initials(head)?;
-            cuts_clean(rest, MIN_SYLLABLES_AFTER_INITIALS).then_some((form, rest))
-        })
+        // Every reading: each initials that name a region, with the rest as it is and, when
+        // the initials end in z, c or s before an h, with that letter given back (zh, ch, sh:
+        // yxshebao… is 玉溪 + shebao… where yx alone names two regions, 玉溪 and 云县). The
+        // one whose syllable pairs more entries have is taken (kmshuzhao… is 昆明市 +
+        // huzhao…), the shortest initials between equals (kmshenfen… is km + shenfen…).
+        let mut best: Option<(&str, &'w str, usize)> = None;
+        for at in MIN_INITIALS..=MAX_INITIALS {
+            let Some((head, rest)) = word.split_at_checked(at) else {
+                continue;
+            };
+            let Some(form) = self.regions.form_of_initials(head) else {
+                continue;
+            };
+            let given_back = (head.ends_with(['z', 'c', 's']) && rest.starts_with('h'))
+                .then(|| word.get(at - 1..))
+                .flatten();
+            for r in std::iter::once(rest).chain(given_back) {
+                if !cuts_clean(r, MIN_SYLLABLES_AFTER_INITIALS) {
+                    continue;
+                }
+                let known = self.known_pairs(r);
+                if best.is_none_or(|(_, _, k)| known > k) {
+                    best = Some((form, r, known));
+                }
+            }
+        }
+        best.map(|(form, rest, _)| (form, rest))
+    }
+
+    /// How many syllable pairs of pinyin typed without spaces some entry's name or question
+    /// has.
+    fn known_pairs(&self, typed: &str) -> usize {
+        text::typed_pinyin_bigrams(typed)
+            .iter()
+            .filter(|p| {
+                self.postings(self.fields.py2, p)
+                    .is_ok_and(|list| !list.is_empty())
+            })
+            .count()
     }
 
     /// A query word, weighed in the names and questions.

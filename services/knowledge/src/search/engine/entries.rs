@@ -12,8 +12,9 @@ use tantivy::TantivyDocument;
 use tantivy_jieba::jieba_rs::Jieba;
 
 use super::Fields;
-use crate::domain::{Department, Faq};
-use crate::search::model::{DepartmentSummary, SharedSummary, hit_head};
+use super::build::FaqRecord;
+use crate::domain::Department;
+use crate::search::model::{DepartmentSummary, SharedSummary};
 use crate::search::regions::RegionIndex;
 use crate::search::text;
 
@@ -43,20 +44,16 @@ impl Kind {
 pub struct DocData {
     pub kind: Kind,
     pub code: String,
-    pub region: String,
     /// The region's number (its chain: [`RegionIndex::chain_by_id`]).
     pub(super) region_id: u32,
-    pub dept: String,
     /// For a merged agency: who answers for it now.
     pub successor: Option<String>,
     pub title: String,
     /// Source text of the snippet (not escaped); entries with one answer text share it.
     pub text: Arc<text::SnippetText>,
     pub authorized: bool,
-    /// Shared by a department's entries.
+    /// Shared by a department's entries (its code, name and phones).
     pub department: SharedSummary,
-    /// The start of its hit as JSON ([`hit_head`]).
-    head: Box<str>,
     /// Its topic: entries of one kind known by the same words (one question asked in every
     /// region, one kind of department) share it, so the ranking can tell a rival topic
     /// from the same entry in another region.
@@ -68,12 +65,8 @@ pub struct DocData {
 }
 
 impl DocData {
-    pub fn hit_head(&self) -> &str {
-        &self.head
-    }
-
-    /// All its word sets, one after the other.
-    pub(super) fn all_words(&self) -> &[u32] {
+    /// Its own word sets, one after the other (the shared ones are read apart).
+    pub(super) fn own_words(&self) -> &[u32] {
         &self.sets.words
     }
 
@@ -81,39 +74,45 @@ impl DocData {
         self.sets.get(0)
     }
     pub(super) fn inherited(&self) -> &[u32] {
-        self.sets.get(1)
+        &self.sets.inherited
     }
     pub(super) fn secondary(&self) -> &[u32] {
-        self.sets.get(2)
+        &self.sets.secondary
     }
     pub(super) fn py2(&self) -> &[u32] {
-        self.sets.get(3)
+        self.sets.get(1)
     }
     pub(super) fn pyi(&self) -> &[u32] {
-        self.sets.get(4)
+        self.sets.get(2)
     }
 }
 
-/// An entry's hashed word sets (name or question, inherited name, answer or address, pinyin
-/// pairs, pinyin initials), each sorted, in one allocation: the ranking reads them for
-/// every candidate, and one block costs one or two cache misses where five vectors cost five.
+/// An entry's hashed word sets, each sorted: its own (name or question, pinyin pairs, pinyin
+/// initials) in one allocation, since the ranking reads them for every candidate and one
+/// block costs one or two cache misses where three vectors cost three; and those it shares
+/// (its department's name, which all that department's entries inherit, and its answer,
+/// which at scale 20 stands in 207k entries as 9k distinct texts), one copy each.
 #[derive(Debug)]
 struct WordSets {
     words: Box<[u32]>,
-    ends: [u32; 5],
+    ends: [u32; 3],
+    inherited: Arc<[u32]>,
+    secondary: Arc<[u32]>,
 }
 
 impl WordSets {
-    fn new(sets: [&[u32]; 5]) -> WordSets {
-        let mut words = Vec::with_capacity(sets.iter().map(|s| s.len()).sum());
-        let mut ends = [0u32; 5];
-        for (i, set) in sets.iter().enumerate() {
+    fn new(own: [&[u32]; 3], inherited: Arc<[u32]>, secondary: Arc<[u32]>) -> WordSets {
+        let mut words = Vec::with_capacity(own.iter().map(|s| s.len()).sum());
+        let mut ends = [0u32; 3];
+        for (i, set) in own.iter().enumerate() {
             words.extend_from_slice(set);
             ends[i] = words.len() as u32;
         }
         WordSets {
             words: words.into_boxed_slice(),
             ends,
+            inherited,
+            secondary,
         }
     }
 
@@ -158,15 +157,6 @@ pub(super) fn has(set: &[u32], x: u32) -> bool {
     set.binary_search(&x).is_ok()
 }
 
-/// [`hit_head`] of a new entry. Serialising strings cannot fail; should it ever, the hit
-/// would still be well-formed JSON without them.
-fn head(kind: Kind, code: &str, title: &str, authorized: bool) -> Box<str> {
-    hit_head(kind.as_str(), code, title, authorized).unwrap_or_else(|e| {
-        tracing::error!(error = %e, code, "could not prepare a hit");
-        "{\"department\":".into()
-    })
-}
-
 /// Makes the tantivy document and the [`DocData`] of each entry.
 pub(super) struct DocBuilder<'a> {
     fields: Fields,
@@ -175,12 +165,13 @@ pub(super) struct DocBuilder<'a> {
     /// Per build: department summaries shared by their entries, and answers already cut
     /// (many entries share an answer text).
     summaries: RefCell<HashMap<String, SharedSummary>>,
-    answers: RefCell<HashMap<String, Arc<AnswerWords>>>,
+    answers: RefCell<HashMap<Arc<str>, Arc<AnswerWords>>>,
     inherited: RefCell<HashMap<String, Arc<Words>>>,
 }
 
-/// Words joined for the index, and hashed for the ranking.
-type Words = (String, Vec<u32>);
+/// Words joined for the index, and hashed for the ranking (shared by the entries that have
+/// them).
+type Words = (String, Arc<[u32]>);
 
 /// An answer's words, and its text as snippets are cut from it: at scale, the same answer
 /// text stands in thousands of entries, and one copy of it is kept.
@@ -223,7 +214,7 @@ impl<'a> DocBuilder<'a> {
         for b in self.bare_names(d) {
             words.extend(text::tokenize(self.jieba, &b));
         }
-        let a = Arc::new((words.join(" "), hashed(&words)));
+        let a = Arc::new((words.join(" "), Arc::from(hashed(&words))));
         self.inherited
             .borrow_mut()
             .insert(d.code.clone(), a.clone());
@@ -241,20 +232,20 @@ impl<'a> DocBuilder<'a> {
     }
 
     /// An answer's words, joined for the index and hashed for the ranking, and its text.
-    fn answer(&self, answer: &str) -> Arc<AnswerWords> {
+    fn answer(&self, answer: &Arc<str>) -> Arc<AnswerWords> {
         if let Some(a) = self.answers.borrow().get(answer) {
             return a.clone();
         }
         let words = text::tokenize(self.jieba, &text::normalize(answer));
         let a = Arc::new(AnswerWords {
-            words: (words.join(" "), hashed(&words)),
-            text: Arc::new(text::SnippetText::new(answer.to_string())),
+            words: (words.join(" "), Arc::from(hashed(&words))),
+            text: Arc::new(text::SnippetText::shared(Arc::clone(answer))),
         });
         let mut cache = self.answers.borrow_mut();
         if cache.len() > ANSWERS_KEPT {
             cache.clear();
         }
-        cache.insert(answer.to_string(), a.clone());
+        cache.insert(Arc::clone(answer), a.clone());
         a
     }
 
@@ -360,14 +351,11 @@ impl<'a> DocBuilder<'a> {
         let department = self.summary(d);
         let primary = hashed(&primary);
         let data = DocData {
-            head: head(Kind::Department, &d.code, &d.name, true),
             topic: topic(Kind::Department, &primary),
             dept_kind: word_hash(&d.kind),
             kind: Kind::Department,
             code: d.code.clone(),
-            region: d.region.clone(),
             region_id: self.regions.id(&d.region),
-            dept: d.code.clone(),
             successor: if d.status == "merged" {
                 d.successor.clone()
             } else {
@@ -377,20 +365,24 @@ impl<'a> DocBuilder<'a> {
             text: Arc::new(text::SnippetText::new(snippet)),
             authorized: true,
             department,
-            sets: WordSets::new([
-                &primary,
-                &[],
-                &hashed(&secondary),
-                &hashed(&py2),
-                &hashed(&pyi),
-            ]),
+            sets: WordSets::new(
+                [&primary, &hashed(&py2), &hashed(&pyi)],
+                Arc::from([]),
+                Arc::from(hashed(&secondary)),
+            ),
         };
         (doc, data)
     }
 
-    pub(super) fn faq(&self, uid: u64, q: &Faq, d: &Department) -> (TantivyDocument, DocData) {
+    pub(super) fn faq(
+        &self,
+        uid: u64,
+        code: &str,
+        q: &FaqRecord,
+        d: &Department,
+    ) -> (TantivyDocument, DocData) {
         let f = self.fields;
-        let mut doc = self.base(uid, &q.code, &d.region, Kind::Faq);
+        let mut doc = self.base(uid, code, &d.region, Kind::Faq);
         let chain = self.regions.chain(&d.region);
         let question = self.regions.strip(&text::normalize(&q.question), &chain);
         let mut primary = text::tokenize(self.jieba, &question);
@@ -409,20 +401,21 @@ impl<'a> DocBuilder<'a> {
         let department = self.summary(d);
         let primary = hashed(&primary);
         let data = DocData {
-            head: head(Kind::Faq, &q.code, &q.question, q.authorized),
             topic: topic(Kind::Faq, &primary),
             dept_kind: word_hash(&d.kind),
             kind: Kind::Faq,
-            code: q.code.clone(),
-            region: d.region.clone(),
+            code: code.to_string(),
             region_id: self.regions.id(&d.region),
-            dept: d.code.clone(),
             successor: None,
             title: q.question.clone(),
             text: Arc::clone(&answer.text),
             authorized: q.authorized,
             department,
-            sets: WordSets::new([&primary, &inherited.1, &answer.words.1, &hashed(&py2), &[]]),
+            sets: WordSets::new(
+                [&primary, &hashed(&py2), &[]],
+                Arc::clone(&inherited.1),
+                Arc::clone(&answer.words.1),
+            ),
         };
         (doc, data)
     }

@@ -56,6 +56,9 @@ pub enum SearchError {
     Index(#[from] tantivy::TantivyError),
     #[error("index lock poisoned")]
     Poisoned,
+    /// The knowledge base could not be read while building.
+    #[error("loading the knowledge base: {0}")]
+    Load(String),
 }
 
 /// The index's fields: the entry's code, region, region chain, kind and number (`uid`), then

@@ -63,7 +63,10 @@ const STORY_MIN_CHARS: usize = 14;
 /// A long spoken need whose best entry names a known topic word of it
 /// ([`Coverage::story_topic`]) is answered confidently when every entry of another kind of
 /// department scores at least this much less: about one word of the story better covered.
-const STORY_MARGIN: f32 = 1.5;
+/// (1.5 until round 3's third session: 1.2 made three more right answers confident over
+/// the earlier sets, one more confident with a sibling question of the right department,
+/// and no unanswerable query confident.)
+const STORY_MARGIN: f32 = 1.2;
 /// Either story rule needs the best entry to cover at least this share of the need (one
 /// known word among a dozen the knowledge base does not know is too little to go on).
 const STORY_MIN_SHARE: f32 = 0.2;
@@ -283,8 +286,12 @@ impl Snapshot {
         // the coverage loop below.
         let mut touch = 0u32;
         for c in &candidates {
-            for w in c.doc.all_words().iter().step_by(PREFETCH_STRIDE) {
+            for w in c.doc.own_words().iter().step_by(PREFETCH_STRIDE) {
                 touch ^= *w;
+            }
+            // The shared sets (department name, answer) start elsewhere.
+            for set in [c.doc.inherited(), c.doc.secondary()] {
+                touch ^= set.first().copied().unwrap_or(0);
             }
         }
         std::hint::black_box(touch);
