@@ -71,3 +71,8 @@ report "operators: month" "from=2026-11-01&to=2026-11-30" operators operators
 report "operators: year" "from=2026-01-01&to=2026-12-31" operators operators
 report "operators: month, 昆明 complaints" "from=2026-11-01&to=2026-11-30&region=530100" operators operators
 report "operators: year, xlsx" "from=2026-01-01&to=2026-12-31&format=xlsx" operators operators
+echo "== the knowledge base health report ($profile build)"
+report "kb-health: month" "from=2026-11-01&to=2026-11-30" kb-health regions
+report "kb-health: year" "from=2026-01-01&to=2026-12-31" kb-health regions
+report "kb-health: month, 昆明" "from=2026-11-01&to=2026-11-30&region=530100" kb-health regions
+report "kb-health: year, xlsx" "from=2026-01-01&to=2026-12-31&format=xlsx" kb-health regions
