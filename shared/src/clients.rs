@@ -13,7 +13,7 @@ use crate::contract::knowledge::{
 };
 use crate::contract::notify::NotificationRequest;
 use crate::contract::tickets::{
-    CalendarAnswer, Delivery, KbHealthNow, KnowledgeResult, SearchCounts, TicketDue,
+    CalendarAnswer, Delivery, KbHealthNow, KnowledgeResult, SearchCounts, TicketDue, TopicWords,
 };
 use crate::http::{ClientError, ServiceClient};
 
@@ -160,6 +160,15 @@ impl TicketsClient {
         let _: IgnoredAny = self
             .0
             .post(SearchCounts::PATH, counts, None, Some(&counts.key))
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces the digest's topic words with knowledge's current ones.
+    pub async fn topic_words(&self, words: &TopicWords) -> Result<(), ClientError> {
+        let _: IgnoredAny = self
+            .0
+            .post(TopicWords::PATH, words, None, Some(&words.key))
             .await?;
         Ok(())
     }

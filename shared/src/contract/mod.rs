@@ -11,7 +11,8 @@
 //! | knowledge → tickets | the editor applied or rejected them | [`tickets::KnowledgeResult`] |
 //! | tickets → knowledge | who a department's liaisons are; is it merged | [`knowledge::DepartmentLookup`] |
 //! | knowledge → tickets | the working-day calendar | [`tickets::CalendarAnswer`] |
-//! | knowledge → tickets | its searches per day and region | [`tickets::SearchCounts`] |
+//! | knowledge → tickets | its searches per day, region (and topic) | [`tickets::SearchCounts`] |
+//! | knowledge → tickets | its FAQ topics and their words | [`tickets::TopicWords`] |
 //! | tickets → knowledge | its health now (for the report) | [`tickets::KbHealthNow`] |
 //! | tickets, notify → knowledge | an event for the audit log | [`audit::AuditEvent`] |
 //! | notify → tickets | a received e-mail for a ticket | [`inbound::InboundMail`] |

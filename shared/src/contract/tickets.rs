@@ -198,6 +198,56 @@ pub struct SearchCounts {
     /// The message's own key (1-200 printable ASCII characters): the same key is added once.
     pub key: String,
     pub counts: Vec<SearchDayCount>,
+    /// The same searches by the FAQ topic of their best answer (none for a search that
+    /// found nothing): the 社情民意 digest's searched topics.
+    #[serde(default)]
+    pub topics: Vec<SearchTopicCount>,
+}
+
+/// One China-time day's searches whose best answer is of one FAQ topic, for one region
+/// filter (`""`: asked without one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchTopicCount {
+    pub day: NaiveDate,
+    pub region: String,
+    /// The topic: a kind of department (`rsj`, 人社), as in [`TopicWords`].
+    pub topic: String,
+    pub searches: i64,
+}
+
+/// The knowledge base's FAQ topics and the words that name them (`POST
+/// /api/v1/reports/topic-words`): a topic is a kind of department (`rsj` in every region),
+/// its words the jieba keywords of that kind's FAQ questions and keywords that few other
+/// kinds use. Tickets files each new ticket's summary under a topic by these words (the
+/// 社情民意 digest). Sent whole by knowledge when they change; each message replaces the last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopicWords {
+    /// The message's own key (1-200 printable ASCII characters): a digest of its content.
+    pub key: String,
+    pub topics: Vec<TopicName>,
+    pub words: Vec<TopicWord>,
+}
+
+impl TopicWords {
+    pub const PATH: &'static str = "/api/v1/reports/topic-words";
+}
+
+/// A topic's code (a department kind) and the name a supervisor reads (人力资源和社会保障).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopicName {
+    pub topic: String,
+    pub name: String,
+}
+
+/// A word (two to eight characters) and the topic it names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopicWord {
+    pub word: String,
+    pub topic: String,
 }
 
 impl SearchCounts {

@@ -21,6 +21,7 @@ pub async fn write_once(pool: &DbPool, tally: &SearchTally) -> bool {
     let body = SearchCounts {
         key: format!("search-counts-{}", shared::telemetry::new_request_id()),
         counts,
+        topics: Vec::new(),
     };
     let message = body.clone();
     let written = shared::db::run(pool, move |c| {
