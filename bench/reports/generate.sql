@@ -1,8 +1,9 @@
 -- Generates :n tickets over 2026 with three events each (created, dispatch, reply), 2 × :n
 -- calls taken by 200 operators, three searches per call sent by knowledge, and the roll-ups
--- of the department, operators and knowledge base health reports (report_department_days,
--- report_operator_days, report_kb_days, report_kb_answers) summed from them, in the tickets
--- schema the service migrated. psql -v n=1000000 -f generate.sql
+-- of the department, operators and knowledge base health reports and the 社情民意 digest
+-- (report_department_days, report_operator_days, report_kb_days, report_kb_answers,
+-- report_topic_weeks, ticket_topics) summed from them, in the tickets schema the service
+-- migrated. psql -v n=1000000 -f generate.sql
 -- Regions: 16 prefectures of Yunnan with 8 counties each; each ticket goes to one of 30
 -- departments of its prefecture. 2% of the tickets are still open (half of them overdue).
 \set ON_ERROR_STOP on
@@ -127,11 +128,32 @@ SELECT id,
     region, department, (closed_at - created_at) / 1000 - (hashtext(id) & 65535)
 FROM tickets WHERE ticket_type = 'no_info' AND closed_at IS NOT NULL;
 
+-- The 社情民意 digest: thirty topics (the generated departments' kinds, d00…d29); each
+-- ticket filed under its department's kind, but one in ten unfiled; and knowledge's searches
+-- by topic, per week, region and topic (as many as above, spread over the topics).
+INSERT INTO topic_names (topic, name)
+SELECT 'd' || lpad(k::text, 2, '0'), '话题' || k FROM generate_series(0, 29) k;
+INSERT INTO ticket_topics (ticket_id, topic, region, department, created_at)
+SELECT id, CASE WHEN right(id, 1) = '3' THEN '' ELSE split_part(department, '-', 2) END,
+    region, department, created_at
+FROM tickets;
+INSERT INTO report_topic_weeks (week, region, department, topic, tickets, searches)
+SELECT to_char(date_trunc('week', to_timestamp((created_at + 8 * 3600000) / 1000.0)
+        AT TIME ZONE 'UTC'), 'YYYY-MM-DD'),
+    region, department, topic, count(*), 0
+FROM ticket_topics GROUP BY 1, 2, 3, 4
+UNION ALL
+SELECT to_char(date_trunc('week', to_timestamp((:year_start::bigint + w * 7 * 86400000
+        + 8 * 3600000) / 1000.0) AT TIME ZONE 'UTC'), 'YYYY-MM-DD'),
+    r.code, '', 'd' || lpad(k::text, 2, '0'), 0, greatest(1, 42 * :n / 365 / 128 / 30)
+FROM generate_series(0, 52) w, regions r, generate_series(0, 29) k;
+
 ANALYZE;
 SELECT (SELECT count(*) FROM tickets) AS tickets,
        (SELECT count(*) FROM calls) AS calls,
        (SELECT count(*) FROM report_operator_days) AS operator_rollup_rows,
        (SELECT count(*) FROM report_kb_days) AS kb_rollup_rows,
        (SELECT count(*) FROM report_kb_answers) AS kb_answer_rows,
+       (SELECT count(*) FROM report_topic_weeks) AS topic_rollup_rows,
        (SELECT count(*) FROM ticket_events) AS events,
        (SELECT count(*) FROM report_department_days) AS rollup_rows;

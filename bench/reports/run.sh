@@ -76,3 +76,9 @@ report "kb-health: month" "from=2026-11-01&to=2026-11-30" kb-health regions
 report "kb-health: year" "from=2026-01-01&to=2026-12-31" kb-health regions
 report "kb-health: month, 昆明" "from=2026-11-01&to=2026-11-30&region=530100" kb-health regions
 report "kb-health: year, xlsx" "from=2026-01-01&to=2026-12-31&format=xlsx" kb-health regions
+echo "== the 社情民意 digest ($profile build)"
+report "topics: month" "from=2026-11-01&to=2026-11-30" topics topics
+report "topics: year" "from=2026-01-01&to=2026-12-31" topics topics
+report "topics: month, 昆明" "from=2026-11-01&to=2026-11-30&region=530100" topics topics
+report "topics: year, xlsx" "from=2026-01-01&to=2026-12-31&format=xlsx" topics topics
+report "topics: month, pdf" "from=2026-11-01&to=2026-11-30&format=pdf" topics topics

@@ -267,6 +267,104 @@ async fn workbench_the_supervisor_reads_the_knowledge_base_health_report() {
     b.close().await;
 }
 
+/// The 社情民意 digest: knowledge's topic words and its searches by topic reach tickets
+/// through its outbox; a complaint about 医保 is filed under 医疗保障局; the page shows the
+/// risen topics as bars and weekly lines, the table with the ticket as an example (a link to
+/// it), filters a region, and downloads the Excel and the PDF.
+#[tokio::test]
+async fn workbench_the_supervisor_reads_the_topics_callers_raise() {
+    let demo = Demo::start(&[("HOTLINE_KNOWLEDGE_SEARCH_COUNTS_INTERVAL_MS", "200")]).await;
+    let http = reqwest::Client::new();
+    let tickets = |p: &str| format!("http://127.0.0.1:{}/api/v1{p}", demo.tickets_port);
+    let knowledge = |p: &str| format!("http://127.0.0.1:{}/api/v1{p}", demo.knowledge_port);
+    let operator = demo.login("operator").await;
+    let supervisor = demo.login("supervisor").await;
+    for q in ["公积金提取需要什么材料", "公积金贷款额度"] {
+        e2e::get(
+            &http,
+            &knowledge(&format!("/search?q={q}&region=530100")),
+            &operator,
+        )
+        .await;
+    }
+    // Knowledge's outbox sends its topic words before the searches' counts: once these are
+    // in, a new ticket is filed by the words.
+    let mut digest = serde_json::Value::Null;
+    for _ in 0..100 {
+        digest = e2e::get(&http, &tickets("/reports/topics"), &supervisor).await;
+        if digest["topics"].as_array().is_some_and(|t| !t.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(digest["topics"][0]["searches"], 2, "{digest}");
+    let gjj_name = digest["topics"][0]["name"].as_str().unwrap().to_string();
+    assert!(gjj_name.contains("公积金"), "{digest}");
+    let ticket = post(
+        &http,
+        &tickets("/tickets"),
+        &operator,
+        json!({
+            "type": "complaint", "urgent": false, "cause": "handling",
+            "summary": "医保报销一直不到账", "details": "三个月前提交的门诊报销至今未到账",
+            "region": "530300", "department": "530300-ybj",
+            "caller": {"name": "李女士", "phone": "13800003333"}
+        }),
+    )
+    .await;
+    let id = ticket["id"].as_str().unwrap().to_string();
+
+    let b = demo.browser().await;
+    b.sign_in("supervisor").await;
+    b.click("header.top nav a[href='/reports/topics']").await;
+    let table = b
+        .wait_text("#topics-report table.topics-table", "医疗保障")
+        .await;
+    assert!(table.contains(&gjj_name), "{table}");
+    assert!(table.contains(&id), "the ticket as an example: {table}");
+    assert!(table.contains("新出现"), "{table}");
+    let bars = b.text("#topics-report svg.chart.rates").await;
+    assert!(
+        bars.contains("本期提及") && bars.contains("医疗保障"),
+        "{bars}"
+    );
+    let trend = b.text("#topics-report svg.chart.trend").await;
+    assert!(trend.contains(&gjj_name), "{trend}");
+    b.screenshot("reports-topics").await;
+    let wide = b
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(wide, json!(true), "the digest scrolls sideways at 1366x768");
+
+    // 昆明 only: 曲靖's 医保 ticket is gone, 昆明's searches stay.
+    b.select("#topics-report select[name=region]", "530100")
+        .await;
+    b.click("#topics-report form.filters button[type=submit]")
+        .await;
+    b.wait_text("#topics-report p.summary", "含下级地区").await;
+    let rows = b.text("#topics-report table.topics-table").await;
+    assert!(!rows.contains(&id), "{rows}");
+    assert!(rows.contains(&gjj_name), "{rows}");
+
+    // The example opens its ticket.
+    b.goto("/reports/topics").await;
+    b.click(&format!("#topics-report a[href='/tickets/{id}']"))
+        .await;
+    b.wait_text("main", "医保报销一直不到账").await;
+
+    b.goto("/reports/topics").await;
+    let xlsx = download(&b, &demo, "#topics-report", "xlsx").await;
+    assert!(xlsx.starts_with(b"PK\x03\x04"), "an xlsx is a zip");
+    let pdf = download(&b, &demo, "#topics-report", "pdf").await;
+    assert!(pdf.starts_with(b"%PDF"));
+    b.close().await;
+}
+
 /// Follows the page's download button for `format` (with the browser's own session) and
 /// answers the file, checking it is an attachment of its kind.
 async fn download(b: &e2e::browser::Browser, demo: &Demo, page: &str, format: &str) -> Vec<u8> {

@@ -113,6 +113,8 @@ async fn every_documented_example_gets_its_documented_status() {
         run("departments", Supervisor),
         run("kb_health", Supervisor),
         run("search_counts", Service),
+        run("topics", Supervisor),
+        run("topic_words", Service),
         run("get_calendar", Operator),
         run("put_calendar", Admin),
         run("deadlines", Operator),

@@ -1,6 +1,7 @@
 //! The department performance report (考核报表) at `/reports/departments` and the operators
 //! report (话务员考核) at `/reports/operators` and the knowledge base health report (知识库健康度)
-//! at `/reports/kb-health`, with their downloads at `…/download`, read
+//! at `/reports/kb-health` and the 社情民意 digest at `/reports/topics`, with their downloads
+//! at `…/download`, read
 //! from the tickets service with the supervisor's own token (it answers 403 to anyone else).
 //! The filters are checked here first, so a mistake is told in Chinese.
 
@@ -18,6 +19,7 @@ use crate::views::layout;
 use crate::views::reports::data::{DepartmentReport, OperatorReport};
 use crate::views::reports::{self as view, Filters};
 use crate::views::reports_health::{self as health_view, data::HealthReport};
+use crate::views::reports_topics::{self as topics_view, data::TopicDigest};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/reports/departments").route(web::get().to(page)))
@@ -25,7 +27,9 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/reports/operators").route(web::get().to(operators_page)))
         .service(web::resource("/reports/operators/download").route(web::get().to(download)))
         .service(web::resource("/reports/kb-health").route(web::get().to(health_page)))
-        .service(web::resource("/reports/kb-health/download").route(web::get().to(download)));
+        .service(web::resource("/reports/kb-health/download").route(web::get().to(download)))
+        .service(web::resource("/reports/topics").route(web::get().to(topics_page)))
+        .service(web::resource("/reports/topics/download").route(web::get().to(download)));
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -182,6 +186,35 @@ async fn health_page(
     )))
 }
 
+/// The 社情民意 digest at `/reports/topics`.
+async fn topics_page(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, PageError> {
+    let (filters, from, to) = days(&query)?;
+    let path = format!("/api/v1/reports/topics?{}", filters.query(&from, &to));
+    let report: TopicDigest = api.get(&user, Service::Tickets, &path).await?;
+    let regions = regions(&api, &user).await;
+    let codes: Vec<String> = Some(filters.department.clone())
+        .filter(|d| !d.is_empty())
+        .into_iter()
+        .collect();
+    let names = department_names(&api, &user, codes).await;
+    let body = topics_view::topics_page(&topics_view::TopicsPage {
+        filters: &filters,
+        report: &report,
+        regions: &regions,
+        department_names: &names,
+    });
+    Ok(html(layout::page(
+        &user,
+        "社情民意",
+        "/reports/topics",
+        body,
+    )))
+}
+
 /// A report as CSV, Excel or PDF (`/reports/<report>/download`), passed on from the tickets
 /// service as it made it (which records the download in the audit log).
 async fn download(
@@ -202,6 +235,8 @@ async fn download(
         "operators"
     } else if req.path().starts_with("/reports/kb-health") {
         "kb-health"
+    } else if req.path().starts_with("/reports/topics") {
+        "topics"
     } else {
         "departments"
     };

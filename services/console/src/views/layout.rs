@@ -41,6 +41,7 @@ pub fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/reports/departments", "考核报表"),
             ("/reports/operators", "话务员考核"),
             ("/reports/kb-health", "知识库健康度"),
+            ("/reports/topics", "社情民意"),
         ],
         Role::Admin => &[("/", "账号管理"), ("/admin/audit", "审计日志")],
         Role::Service => &[],

@@ -13,6 +13,7 @@ pub mod operator;
 pub mod picker;
 pub mod reports;
 pub mod reports_health;
+pub mod reports_topics;
 pub mod routing;
 pub mod supervisor;
 pub mod tickets;

@@ -166,7 +166,7 @@ const RATES: [(&str, Pick); 3] = [
 /// The most departments the chart draws (those with the most tickets); the table has them all.
 pub(crate) const CHART_ROWS: usize = 15;
 
-fn n(x: f64) -> String {
+pub(crate) fn n(x: f64) -> String {
     format!("{x:.1}")
 }
 
@@ -324,7 +324,7 @@ pub fn department_trend(r: &DepartmentReport) -> Markup {
 }
 
 /// At most `max` characters, with `…` when cut.
-fn truncate(s: &str, max: usize) -> String {
+pub(crate) fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {

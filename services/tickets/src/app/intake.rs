@@ -254,6 +254,7 @@ impl Request {
         }
         super::reports_operators::ticket_changed(c, None, &rec)?;
         super::reports_health::ticket_taken(c, &rec)?;
+        super::reports_topics::ticket_taken(c, &rec)?;
         let mut outbox = notifications::on_created(&rec);
         if rec.status == Status::Dispatched {
             outbox.extend(notifications::on_dispatch(&rec));

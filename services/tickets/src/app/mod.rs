@@ -15,6 +15,7 @@ pub mod intake;
 pub mod reports;
 pub mod reports_health;
 pub mod reports_operators;
+pub mod reports_topics;
 pub mod service;
 pub mod tickets;
 

@@ -31,8 +31,8 @@ pub fn ticket_changed(c: &mut DbConnection, after: &TicketRecord, action: &str) 
     }
 }
 
-/// Adds the knowledge service's search counts in one transaction; answers false when the
-/// message of that key was added before.
+/// Adds the knowledge service's search counts (per day, and per topic) in one transaction;
+/// answers false when the message of that key was added before.
 pub async fn search_counts(state: &AppState, counts: SearchCounts) -> ApiResult<bool> {
     let now = state.clock.now().timestamp_millis();
     shared::db::run(&state.pool, move |conn| {
@@ -42,6 +42,10 @@ pub async fn search_counts(state: &AppState, counts: SearchCounts) -> ApiResult<
             }
             for day in &counts.counts {
                 db::reports_health::add(c, &domain::searched(day))?;
+            }
+            // The same searches by topic, for the 社情民意 digest.
+            for t in &counts.topics {
+                db::reports_topics::add(c, &crate::domain::reports_topics::searched(t))?;
             }
             Ok(true)
         })

@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod reports;
 pub mod reports_health;
 pub mod reports_operators;
+pub mod reports_topics;
 pub mod schema;
 pub mod tickets;
 

@@ -227,6 +227,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    topic_names (topic) {
+        topic -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    topic_words (word) {
+        word -> Text,
+        topic -> Text,
+    }
+}
+
+diesel::table! {
+    report_topic_weeks (week, region, department, topic) {
+        week -> Text,
+        region -> Text,
+        department -> Text,
+        topic -> Text,
+        tickets -> BigInt,
+        searches -> BigInt,
+    }
+}
+
+diesel::table! {
+    ticket_topics (ticket_id) {
+        ticket_id -> Text,
+        topic -> Text,
+        region -> Text,
+        department -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_cohandlers -> tickets (ticket_id));
 diesel::joinable!(ticket_attachments -> tickets (ticket_id));
@@ -246,4 +281,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_kb_answers,
     report_search_keys,
     report_operator_days,
+    topic_names,
+    topic_words,
+    report_topic_weeks,
+    ticket_topics,
 );

@@ -17,6 +17,7 @@ pub mod record;
 pub mod reports;
 pub mod reports_health;
 pub mod reports_operators;
+pub mod reports_topics;
 pub mod routing;
 pub mod view;
 

@@ -16,6 +16,7 @@ pub mod reports;
 pub mod reports_health;
 pub mod reports_operators;
 pub mod reports_pdf;
+pub mod reports_topics;
 pub mod service;
 pub mod test_clock;
 pub mod tickets;
@@ -32,6 +33,8 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(reports_operators::operators)
         .service(reports_health::kb_health)
         .service(reports_health::search_counts)
+        .service(reports_topics::topics)
+        .service(reports_topics::topic_words)
         .service(tickets::create_ticket)
         .service(tickets::list_tickets)
         .service(tickets::get_ticket)

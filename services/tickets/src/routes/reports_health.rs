@@ -122,10 +122,23 @@ fn check_counts(counts: &SearchCounts) -> ApiResult<()> {
             "`key` must be 1 to 200 printable ASCII characters",
         ));
     }
-    if counts.counts.len() > MAX_COUNTS {
+    if counts.counts.len() > MAX_COUNTS || counts.topics.len() > MAX_COUNTS {
         return Err(ApiError::bad_request(format!(
-            "`counts` holds at most {MAX_COUNTS} days and regions"
+            "`counts` and `topics` hold at most {MAX_COUNTS} days and regions each"
         )));
+    }
+    for t in &counts.topics {
+        if !t.region.is_empty() && !valid_region(&t.region) {
+            return Err(ApiError::bad_request(
+                "`region` must be empty or a region code of six digits",
+            ));
+        }
+        let code = |c: &str| c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if t.topic.is_empty() || t.topic.len() > 40 || !code(&t.topic) || t.searches < 0 {
+            return Err(ApiError::bad_request(
+                "a topic count needs a topic code (letters, digits, `-`) and `searches` not negative",
+            ));
+        }
     }
     for c in &counts.counts {
         if !c.region.is_empty() && !valid_region(&c.region) {
@@ -148,7 +161,8 @@ fn check_counts(counts: &SearchCounts) -> ApiResult<()> {
 #[utoipa::path(tag = "service",
     request_body(content = SearchCounts, example = json!({"key": "search-counts-4f1c2a", "counts": [
         {"day": "2026-12-05", "region": "530100", "searches": 120, "unconfident": 7},
-        {"day": "2026-12-05", "region": "", "searches": 40, "unconfident": 3}]})),
+        {"day": "2026-12-05", "region": "", "searches": 40, "unconfident": 3}],
+        "topics": [{"day": "2026-12-05", "region": "530100", "topic": "ybj", "searches": 18}]})),
     responses((status = 200, description = "Added, or added before"),
         (status = 400, body = shared::error::Problem), (status = 401, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem)))]

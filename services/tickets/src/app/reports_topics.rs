@@ -1,0 +1,97 @@
+//! The 社情民意 digest: each ticket filed under a topic in the transaction that takes it,
+//! knowledge's topic words kept, and the digest read from the weekly roll-ups.
+
+use std::collections::BTreeMap;
+
+use chrono::Duration;
+use serde_json::json;
+use shared::ApiResult;
+use shared::auth::AuthUser;
+use shared::contract::tickets::TopicWords;
+use shared::db::{DbConnection, DbResult};
+
+use super::reports::{DepartmentFilter, audit_export, read_audited};
+use crate::db;
+use crate::domain::record::TicketRecord;
+use crate::domain::reports::{day_start, region_prefix};
+use crate::domain::reports_topics::{
+    self as domain, DigestInput, EXAMPLES, TOPICS_WITH_EXAMPLES, TopicDigest,
+};
+use crate::startup::AppState;
+
+/// Files a ticket just taken under its topic and adds it to the roll-up, in the transaction
+/// that takes it.
+pub fn ticket_taken(c: &mut DbConnection, rec: &TicketRecord) -> DbResult<()> {
+    let found = db::reports_topics::words_in(c, &domain::candidate_words(&rec.summary))?;
+    let kind = rec.department.as_deref().and_then(domain::department_kind);
+    let kind_is_topic = match kind {
+        Some(k) if found.is_empty() => db::reports_topics::is_topic(c, k)?,
+        _ => false,
+    };
+    let topic = domain::classify(&found, rec.department.as_deref(), |_| kind_is_topic);
+    let tally = domain::ticket_taken(rec, &topic);
+    db::reports_topics::add(c, &tally)?;
+    db::reports_topics::file_ticket(c, &rec.id, &tally, rec.created_at)
+}
+
+/// Replaces the topic words with knowledge's; tickets already filed keep their topics.
+pub async fn topic_words(state: &AppState, words: TopicWords) -> ApiResult<()> {
+    shared::db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |c| Ok(db::reports_topics::replace_words(c, &words)?))
+    })
+    .await
+}
+
+/// The digest of the weeks the filter's days touch, against as many weeks before; the first
+/// topics with their latest tickets. A download (`export` names its format) is recorded in
+/// the audit log.
+pub async fn digest(
+    state: &AppState,
+    user: &AuthUser,
+    filter: DepartmentFilter,
+    export: Option<&'static str>,
+) -> ApiResult<TopicDigest> {
+    let DepartmentFilter {
+        from,
+        to,
+        region,
+        department,
+    } = filter;
+    let audit = export.map(|format| {
+        let details = json!({
+            "report": "topics", "format": format, "from": from, "to": to,
+            "region": region, "department": department,
+        });
+        audit_export(user, "topics", details)
+    });
+    let (first, last, previous) = domain::weeks(from, to);
+    let selection = db::reports::Selection {
+        from: previous.to_string(),
+        to: last.to_string(),
+        region_prefix: region
+            .as_deref()
+            .map(region_prefix)
+            .unwrap_or("")
+            .to_string(),
+        department: department.clone().unwrap_or_default(),
+    };
+    let period = (day_start(first), day_start(last + Duration::days(7)));
+    let (region2, department2) = (region.clone(), department.clone());
+    read_audited(state, audit, move |c| {
+        let s = &selection;
+        let input = DigestInput {
+            rows: db::reports_topics::per_week(c, s)?,
+            names: db::reports_topics::names(c)?
+                .into_iter()
+                .collect::<BTreeMap<_, _>>(),
+        };
+        let mut d = domain::digest(from, to, region2.clone(), department2.clone(), input);
+        for t in d.topics.iter_mut().take(TOPICS_WITH_EXAMPLES) {
+            if t.tickets > 0 {
+                t.examples = db::reports_topics::examples(c, &t.topic, period, s, EXAMPLES)?;
+            }
+        }
+        Ok(d)
+    })
+    .await
+}
