@@ -20,6 +20,30 @@ const WORD_CHARS: std::ops::RangeInclusive<usize> = 2..=8;
 const MAX_KINDS: usize = 3;
 /// The tax bureaus are named `国家税务总局` + region + `税务局`.
 const TAX_PREFIX: &str = "国家税务总局";
+/// Words of the reference data's questions that one kind happens to use most but that say
+/// nothing of a topic (几点上班, 咨询电话, 最多能提取多少); question words go too.
+const STOP: &[&str] = &[
+    "电话",
+    "时候",
+    "上班",
+    "中心",
+    "服务",
+    "个人",
+    "年度",
+    "人员",
+    "关系",
+    "记录",
+    "证明",
+    "事项",
+    "反映",
+    "电子",
+    "凭证",
+    "最多",
+    "最多能",
+    "怎么办",
+    "信息",
+    "要交",
+];
 
 /// Counts the words of each kind's FAQ entries, a page of entries at a time (at scale they
 /// are not all held at once), then keeps those that name one kind.
@@ -36,6 +60,8 @@ pub struct TopicCounter<'a> {
     names: Vec<HashMap<String, u32>>,
     /// Word → (kind number, entries and departments of that kind using it).
     counts: HashMap<String, Vec<(u16, u32)>>,
+    /// Word → FAQ entries using it (departments' names left out).
+    faq_uses: HashMap<String, u32>,
 }
 
 impl<'a> TopicCounter<'a> {
@@ -51,6 +77,7 @@ impl<'a> TopicCounter<'a> {
             kinds: Vec::new(),
             names: Vec::new(),
             counts: HashMap::new(),
+            faq_uses: HashMap::new(),
         };
         for d in departments {
             let kind = counter.kind_number(&d.kind);
@@ -68,7 +95,7 @@ impl<'a> TopicCounter<'a> {
             for a in &d.aliases {
                 words.push(counter.bare_name(a, &d.region));
             }
-            counter.count(kind, words);
+            counter.count(kind, words, false);
         }
         counter
     }
@@ -110,16 +137,24 @@ impl<'a> TopicCounter<'a> {
         for k in &faq.keywords {
             words.push(text::normalize(k));
         }
-        self.count(kind, words);
+        self.count(kind, words, true);
     }
 
-    /// Counts each usable word of one entry once.
-    fn count(&mut self, kind: u16, mut words: Vec<String>) {
+    /// Counts each usable word of one FAQ entry or department once.
+    fn count(&mut self, kind: u16, mut words: Vec<String>, faq: bool) {
         words.sort_unstable();
         words.dedup();
         for w in words {
-            if !usable(&w) || self.region_forms.contains(&w) {
+            if !usable(&w)
+                || self.region_forms.contains(&w)
+                || STOP.contains(&w.as_str())
+                || text::is_question_word(&w)
+                || text::holds_question_word(&w)
+            {
                 continue;
+            }
+            if faq {
+                *self.faq_uses.entry(w.clone()).or_default() += 1;
             }
             let per_kind = self.counts.entry(w).or_default();
             match per_kind.iter_mut().find(|(k, _)| *k == kind) {
@@ -134,7 +169,8 @@ impl<'a> TopicCounter<'a> {
     /// name is its own word.
     pub fn finish(self) -> TopicWords {
         let mut topics: Vec<TopicName> = Vec::new();
-        let mut words: BTreeMap<String, String> = BTreeMap::new();
+        // Word → (kind, FAQ entries using it).
+        let mut kept: BTreeMap<String, (u16, u32)> = BTreeMap::new();
         for (w, per_kind) in self.counts {
             if per_kind.len() > MAX_KINDS {
                 continue;
@@ -148,7 +184,14 @@ impl<'a> TopicCounter<'a> {
             if let Some((kind, n)) = best
                 && n * 2 >= total
             {
-                words.insert(w, self.kinds[*kind as usize].clone());
+                let faq_uses = self.faq_uses.get(&w).copied().unwrap_or(0);
+                kept.insert(w, (*kind, faq_uses));
+            }
+        }
+        let mut words: BTreeMap<String, String> = BTreeMap::new();
+        for (w, (kind, uses)) in &kept {
+            if !inside_a_longer_word(w, *kind, *uses, &kept) {
+                words.insert(w.clone(), self.kinds[*kind as usize].clone());
             }
         }
         for (kind, names) in self.kinds.iter().zip(&self.names) {
@@ -183,6 +226,21 @@ impl<'a> TopicCounter<'a> {
             words,
         }
     }
+}
+
+/// Whether `word` is only ever seen in FAQ entries inside a longer word of its kind (动产 in
+/// 不动产, 积金 in 公积金: the parts jieba's search mode gives): the longer word says as much.
+/// A name's word (no FAQ uses) stays.
+fn inside_a_longer_word(
+    word: &str,
+    kind: u16,
+    uses: u32,
+    kept: &BTreeMap<String, (u16, u32)>,
+) -> bool {
+    uses > 0
+        && kept.iter().any(|(longer, (k, n))| {
+            *k == kind && *n >= uses && longer.len() > word.len() && longer.contains(word)
+        })
 }
 
 /// Two to eight characters, Chinese or letters and digits only, not digits alone.
@@ -484,14 +542,19 @@ mod tests {
         );
         for (word, topic) in [
             ("医保", "ybj"),
-            ("报销", "ybj"),
+            ("异地", "ybj"),
             ("公积金", "gjj"),
+            ("社保卡", "sbzx"),
+            ("驾驶证", "cgs"),
+            ("营业执照", "scj"),
             ("户口", "gaj"),
             ("身份证", "gaj"),
         ] {
             assert_eq!(topic_of(&w, word), Some(topic), "{word}");
         }
-        for common in ["哪里", "办理", "电话", "时间", "昆明", "五华"] {
+        for common in [
+            "哪里", "办理", "电话", "时间", "昆明", "五华", "动产", "积金",
+        ] {
             assert_eq!(topic_of(&w, common), None, "{common}");
         }
     }
