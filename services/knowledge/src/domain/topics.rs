@@ -62,6 +62,8 @@ pub struct TopicCounter<'a> {
     counts: HashMap<String, Vec<(u16, u32)>>,
     /// Word → FAQ entries using it (departments' names left out).
     faq_uses: HashMap<String, u32>,
+    /// Editors' keywords: chosen words, kept even inside a longer one.
+    keywords: HashSet<String>,
 }
 
 impl<'a> TopicCounter<'a> {
@@ -78,6 +80,7 @@ impl<'a> TopicCounter<'a> {
             names: Vec::new(),
             counts: HashMap::new(),
             faq_uses: HashMap::new(),
+            keywords: HashSet::new(),
         };
         for d in departments {
             let kind = counter.kind_number(&d.kind);
@@ -135,7 +138,11 @@ impl<'a> TopicCounter<'a> {
         }
         // An editor's keyword is a word as a whole too (jieba may not know it).
         for k in &faq.keywords {
-            words.push(text::normalize(k));
+            let k = text::normalize(k);
+            if !self.keywords.contains(&k) {
+                self.keywords.insert(k.clone());
+            }
+            words.push(k);
         }
         self.count(kind, words, true);
     }
@@ -190,7 +197,9 @@ impl<'a> TopicCounter<'a> {
         }
         let mut words: BTreeMap<String, String> = BTreeMap::new();
         for (w, (kind, uses)) in &kept {
-            if !inside_a_longer_word(w, *kind, *uses, &kept) {
+            if self.keywords.contains(w)
+                || !inside_a_longer_word(self.jieba, w, *kind, *uses, &kept)
+            {
                 words.insert(w.clone(), self.kinds[*kind as usize].clone());
             }
         }
@@ -228,10 +237,12 @@ impl<'a> TopicCounter<'a> {
     }
 }
 
-/// Whether `word` is only ever seen in FAQ entries inside a longer word of its kind (动产 in
-/// 不动产, 积金 in 公积金: the parts jieba's search mode gives): the longer word says as much.
-/// A name's word (no FAQ uses) stays.
+/// Whether `word` is only ever seen in FAQ entries inside a longer dictionary word of its
+/// kind (动产 in 不动产, 积金 in 公积金: the parts jieba's search mode gives): the longer word
+/// says as much. A name's word (no FAQ uses) stays, and so does a word inside one jieba made
+/// up (社保卡 in 社保卡丢了).
 fn inside_a_longer_word(
+    jieba: &Jieba,
     word: &str,
     kind: u16,
     uses: u32,
@@ -239,7 +250,11 @@ fn inside_a_longer_word(
 ) -> bool {
     uses > 0
         && kept.iter().any(|(longer, (k, n))| {
-            *k == kind && *n >= uses && longer.len() > word.len() && longer.contains(word)
+            *k == kind
+                && *n >= uses
+                && longer.len() > word.len()
+                && longer.contains(word)
+                && jieba.has_word(longer)
         })
 }
 
