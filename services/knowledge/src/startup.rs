@@ -2,7 +2,8 @@
 //!
 //! Start-up order: settings; database and migrations; first-start import
 //! (`HOTLINE_KNOWLEDGE_IMPORT_DIR`, only when the departments table is empty); search index;
-//! bind; ready. Background tasks: the outbox relay to tickets and the calendar refresh.
+//! bind; ready. Background tasks: the outbox relay to tickets, the calendar refresh, and the
+//! search counts and topic words for tickets' reports.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -63,6 +64,13 @@ pub struct KnowledgeSettings {
         deserialize_with = "millis"
     )]
     pub search_counts_interval: Duration,
+    /// How often the FAQ topics' words are made again (when the knowledge base changed)
+    /// and, when they differ, sent to tickets.
+    #[serde(
+        rename = "knowledge_topic_words_interval_ms",
+        deserialize_with = "millis"
+    )]
+    pub topic_words_interval: Duration,
     /// Imported on first start, when the database has no department yet.
     #[serde(rename = "knowledge_import_dir")]
     pub first_start_import: Option<PathBuf>,
@@ -97,6 +105,7 @@ impl Default for KnowledgeSettings {
             relay_interval: Duration::from_millis(500),
             search_poll: Duration::from_millis(250),
             search_counts_interval: Duration::from_secs(10),
+            topic_words_interval: Duration::from_secs(300),
             first_start_import: None,
             import_dir: PathBuf::from("data/kb"),
             operator_answers: OperatorAnswers::All,
@@ -150,6 +159,11 @@ impl KnowledgeSettings {
             "knowledge_search_counts_interval_ms",
             "how often the searches counted for the health report are sent to tickets (ms)",
             "10000",
+        ),
+        Variable::new(
+            "knowledge_topic_words_interval_ms",
+            "how often the FAQ topics' words are remade, if the knowledge base changed, for tickets (ms)",
+            "300000",
         ),
         Variable::new(
             "knowledge_import_dir",
@@ -321,6 +335,11 @@ impl Application {
                 pool.clone(),
                 state.search_counts.clone(),
                 own.search_counts_interval,
+            )),
+            tokio::spawn(crate::jobs::topic_words::write_loop(
+                pool.clone(),
+                state.search.clone(),
+                own.topic_words_interval,
             )),
             tokio::spawn(crate::jobs::revocations::poll(pool.clone(), keys.clone())),
             tokio::spawn(crate::jobs::audit::prune_loop(

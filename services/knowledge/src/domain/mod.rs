@@ -10,6 +10,7 @@ pub mod hours;
 pub mod ratelimit;
 pub mod review;
 pub mod scripts;
+pub mod topics;
 pub mod validate;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use shared::clients::TicketsClient;
-use shared::contract::tickets::{KnowledgeResult, SearchCounts};
+use shared::contract::tickets::{KnowledgeResult, SearchCounts, TopicWords};
 use shared::db::DbPool;
 use shared::metrics::Metrics;
 
@@ -34,11 +34,11 @@ pub async fn relay_once(pool: &DbPool, tickets: &TicketsClient) -> usize {
         let attempts = m.attempts + 1;
         let result = match deliver(tickets, &m).await {
             Some(result) => result,
-            // Anything but a knowledge result for a ticket or search counts is a bug, logged
-            // and left in the table for someone to read.
+            // Anything but a knowledge result for a ticket, search counts or topic words is
+            // a bug, logged and left in the table for someone to read.
             None => {
                 tracing::error!(id, target = %m.target, path = %m.path, "outbox: a message not understood");
-                let why = "not a knowledge result for a ticket nor search counts";
+                let why = "not a knowledge result for a ticket, search counts nor topic words";
                 let _ =
                     shared::db::run(pool, move |c| Ok(outbox::mark_dead(c, id, attempts, why)?))
                         .await;
@@ -70,8 +70,8 @@ pub async fn relay_once(pool: &DbPool, tickets: &TicketsClient) -> usize {
     taken
 }
 
-/// Posts one message to tickets: a knowledge result for a ticket, or search counts (issue
-/// 19); `None` for a message that is neither.
+/// Posts one message to tickets: a knowledge result for a ticket, or search counts or topic
+/// words (issue 19); `None` for a message that is none of these.
 async fn deliver(
     tickets: &TicketsClient,
     m: &outbox::Message,
@@ -82,6 +82,10 @@ async fn deliver(
     if m.path == SearchCounts::PATH {
         let counts = serde_json::from_str::<SearchCounts>(&m.body).ok()?;
         return Some(tickets.search_counts(&counts).await);
+    }
+    if m.path == TopicWords::PATH {
+        let words = serde_json::from_str::<TopicWords>(&m.body).ok()?;
+        return Some(tickets.topic_words(&words).await);
     }
     let ticket = KnowledgeResult::ticket_of(&m.path)?;
     let result = serde_json::from_str::<KnowledgeResult>(&m.body).ok()?;

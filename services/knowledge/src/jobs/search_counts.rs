@@ -1,7 +1,7 @@
 //! Writes the searches counted since the last round to the outbox (issue 19): one message of
-//! counts to add, with a key of its own, which the relay posts to tickets until accepted.
-//! Counts not yet written when the service stops are lost (seconds' worth): the report's
-//! search figures are for rates, not an audit.
+//! counts to add (all, unconfident, and per topic of the first hit), with a key of its own,
+//! which the relay posts to tickets until accepted. Counts not yet written when the service
+//! stops are lost (seconds' worth): the report's search figures are for rates, not an audit.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,19 +9,19 @@ use std::time::Duration;
 use shared::contract::tickets::SearchCounts;
 use shared::db::DbPool;
 
-use crate::app::search_counts::SearchTally;
+use crate::app::search_counts::{SearchTally, Taken};
 use crate::db::outbox;
 
 /// Writes what `tally` holds, if anything; answers whether a message was written.
 pub async fn write_once(pool: &DbPool, tally: &SearchTally) -> bool {
-    let counts = tally.take();
-    if counts.is_empty() {
+    let taken = tally.take();
+    if taken.is_empty() {
         return false;
     }
     let body = SearchCounts {
         key: format!("search-counts-{}", shared::telemetry::new_request_id()),
-        counts,
-        topics: Vec::new(),
+        counts: taken.counts,
+        topics: taken.topics,
     };
     let message = body.clone();
     let written = shared::db::run(pool, move |c| {
@@ -33,7 +33,10 @@ pub async fn write_once(pool: &DbPool, tally: &SearchTally) -> bool {
         Ok(()) => true,
         Err(e) => {
             tracing::warn!(error = %e, "search counts: cannot write; kept for the next round");
-            tally.put_back(body.counts);
+            tally.put_back(Taken {
+                counts: body.counts,
+                topics: body.topics,
+            });
             false
         }
     }

@@ -69,7 +69,14 @@ pub async fn search(
     // CPU only (the index is in memory): run inline rather than on the blocking pool.
     let mut res = state.search.search(q, params.region.as_deref(), limit)?;
     let today = state.clock.now().with_timezone(&shared::calendar::cst());
-    (state.search_counts).note(today.date_naive(), params.region.as_deref(), res.confident);
+    // The topic is the first hit's as the search ranked it, whoever may read it out.
+    let topic = res.items.first().map(|h| h.topic());
+    (state.search_counts).note(
+        today.date_naive(),
+        params.region.as_deref(),
+        res.confident,
+        topic,
+    );
     if state.authorized_only(&user) {
         res.items.retain(|h| h.kind() != "faq" || h.authorized());
     }

@@ -47,13 +47,25 @@ pub struct SharedSummary(pub std::sync::Arc<PreparedSummary>);
 pub struct PreparedSummary {
     pub summary: DepartmentSummary,
     json: Box<serde_json::value::RawValue>,
+    /// The department's kind (`rsj`), its FAQ topic; not on the wire. Shared by the
+    /// departments of a kind, so a search notes its topic without allocating.
+    pub kind: std::sync::Arc<str>,
 }
 
 impl SharedSummary {
+    /// A summary whose kind is not known (one read back from the wire).
     pub fn new(summary: DepartmentSummary) -> SharedSummary {
+        SharedSummary::of_kind(summary, std::sync::Arc::from(""))
+    }
+
+    pub fn of_kind(summary: DepartmentSummary, kind: std::sync::Arc<str>) -> SharedSummary {
         // A struct of strings always serialises; the fallback (null) is never expected.
         let json = serde_json::value::to_raw_value(&summary).unwrap_or_default();
-        SharedSummary(std::sync::Arc::new(PreparedSummary { summary, json }))
+        SharedSummary(std::sync::Arc::new(PreparedSummary {
+            summary,
+            json,
+            kind,
+        }))
     }
 }
 
@@ -128,6 +140,11 @@ impl Hit {
 
     pub fn authorized(&self) -> bool {
         self.entry.authorized
+    }
+
+    /// Its department's kind: the FAQ topic a search answered by it is counted under.
+    pub fn topic(&self) -> &std::sync::Arc<str> {
+        &self.entry.department.0.kind
     }
 }
 

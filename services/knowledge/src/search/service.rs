@@ -162,6 +162,13 @@ impl SearchService {
             .ok_or_else(|| ApiError::ServiceUnavailable("the search index is being built".into()))
     }
 
+    /// The index's segmenter (none until the index is built): others who cut the knowledge
+    /// base's text use it rather than load a dictionary of their own.
+    pub fn jieba(&self) -> Option<Arc<tantivy_jieba::jieba_rs::Jieba>> {
+        let snap = self.index().ok()?.snapshot().ok()?;
+        Some(Arc::clone(snap.jieba()))
+    }
+
     pub fn has_region(&self, code: &str) -> bool {
         self.index().map(|i| i.has_region(code)).unwrap_or(false)
     }

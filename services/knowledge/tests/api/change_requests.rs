@@ -30,6 +30,11 @@ async fn record(req: HttpRequest, body: web::Bytes, rec: web::Data<Recorder>) ->
         return HttpResponse::Ok()
             .json(json!({"years": [], "working_hours": "09:00-12:00,13:30-17:30"}));
     }
+    // What is sent for tickets' reports (the topic words at start) is not what these tests
+    // follow.
+    if req.path().starts_with("/api/v1/reports/") {
+        return HttpResponse::Ok().json(json!({"ok": true}));
+    }
     {
         let mut f = rec.fail_first.lock().unwrap();
         if *f > 0 {

@@ -22,3 +22,4 @@ mod openapi;
 mod regions;
 mod scripts;
 mod text_edge;
+mod topic_words;

@@ -187,6 +187,11 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// The segmenter an index of `data` uses (for a reader of the knowledge base without one).
+pub fn directory_jieba(data: &KbData) -> Jieba {
+    build_jieba(data, &RegionIndex::new(&data.regions))
+}
+
 /// A jieba that knows the directory's own words (人社局, 车管所, 版纳 …).
 fn build_jieba(data: &KbData, regions: &RegionIndex) -> Jieba {
     let mut j = Jieba::new();

@@ -165,6 +165,8 @@ pub(super) struct DocBuilder<'a> {
     /// Per build: department summaries shared by their entries, and answers already cut
     /// (many entries share an answer text).
     summaries: RefCell<HashMap<String, SharedSummary>>,
+    /// Department kinds, one copy each (the summaries of a kind share it).
+    kinds: RefCell<HashMap<String, Arc<str>>>,
     answers: RefCell<HashMap<Arc<str>, Arc<AnswerWords>>>,
     inherited: RefCell<HashMap<String, Arc<Words>>>,
 }
@@ -200,6 +202,7 @@ impl<'a> DocBuilder<'a> {
             regions,
             jieba,
             summaries: Default::default(),
+            kinds: Default::default(),
             answers: Default::default(),
             inherited: Default::default(),
         }
@@ -226,7 +229,13 @@ impl<'a> DocBuilder<'a> {
         if let Some(s) = cache.get(&d.code) {
             return s.clone();
         }
-        let s = SharedSummary::new(summary(d));
+        let kind = Arc::clone(
+            self.kinds
+                .borrow_mut()
+                .entry(d.kind.clone())
+                .or_insert_with(|| Arc::from(d.kind.as_str())),
+        );
+        let s = SharedSummary::of_kind(summary(d), kind);
         cache.insert(d.code.clone(), s.clone());
         s
     }

@@ -42,6 +42,7 @@ use tantivy::{IndexReader, Searcher};
 use tantivy_jieba::jieba_rs::Jieba;
 
 pub use analysis::Analysis;
+pub use build::directory_jieba;
 pub use entries::{DocData, Kind};
 
 use super::model::Answer;
@@ -214,5 +215,10 @@ impl SearchIndex {
 impl Snapshot {
     pub fn regions(&self) -> &RegionIndex {
         &self.regions
+    }
+
+    /// The segmenter, which knows the directory's own words (人社局, 车管所).
+    pub fn jieba(&self) -> &Arc<Jieba> {
+        &self.jieba
     }
 }
