@@ -68,7 +68,7 @@ use data::{TopicDigest, TopicRow};
 
 /// The topics the charts draw.
 const RISING: usize = 10;
-const TREND_LINES: usize = 5;
+const TREND_LINES: usize = 4;
 
 /// Everything the page shows.
 pub struct TopicsPage<'a> {
@@ -170,13 +170,20 @@ pub fn topics_page(p: &TopicsPage) -> Markup {
                 .collect()
         })
         .unwrap_or_default();
-    let series: Vec<(&str, Vec<i64>)> = r
+    // The legend gives each line about seven characters' room.
+    let names: Vec<String> = r
         .topics
         .iter()
         .take(TREND_LINES)
-        .map(|t| {
+        .map(|t| truncate(&t.name, 7))
+        .collect();
+    let series: Vec<(&str, Vec<i64>)> = r
+        .topics
+        .iter()
+        .zip(&names)
+        .map(|(t, name)| {
             let weekly = t.weeks.iter().map(|w| w.tickets + w.searches).collect();
-            (t.name.as_str(), weekly)
+            (name.as_str(), weekly)
         })
         .collect();
     let tickets: i64 = r.topics.iter().map(|t| t.tickets).sum::<i64>() + r.unfiled.tickets;

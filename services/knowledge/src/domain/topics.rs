@@ -89,10 +89,13 @@ impl<'a> TopicCounter<'a> {
                 .insert(d.code.clone(), (kind, d.region.clone()));
             let name = counter.bare_name(&d.name, &d.region);
             // A merged agency's old name (工商行政管理局) is not what its kind is called now.
+            // A prefecture's name outweighs the counties' (住房公积金管理中心, not the counties'
+            // 住房公积金管理中心管理部) and the province's (厅): the name a supervisor knows.
             if d.status != "merged" && !name.is_empty() {
+                let prefecture = d.region.ends_with("00") && !d.region.ends_with("0000");
                 *counter.names[kind as usize]
                     .entry(name.clone())
-                    .or_default() += 1;
+                    .or_default() += if prefecture { 1000 } else { 1 };
             }
             let mut words = vec![name];
             for a in &d.aliases {
