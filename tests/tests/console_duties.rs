@@ -104,6 +104,12 @@ async fn workbench_escalation_merge_co_handling_routing_and_a_liaisons_call_log(
         .await;
     sup.wait_text("#done", "已添加协办部门").await;
     sup.wait_text("#cohandlers", "530100-ybj").await;
+    // The history names the departments, not their codes.
+    let history = sup.wait_text("#history", "昆明市医疗保障局").await;
+    assert!(
+        history.contains("派往：昆明市人力资源和社会保障局"),
+        "{history}"
+    );
     sup.screenshot("ticket-cohandlers").await;
 
     // The co-handler's liaison sees the ticket and gives its part.

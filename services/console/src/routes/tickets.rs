@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::auth::Role;
 
+use crate::api::knowledge::department_names;
 use crate::api::types::{Event, Page, Ticket};
 use crate::api::{Api, Service, path_code};
 use crate::error::PageError;
@@ -201,7 +202,13 @@ async fn ticket(
         None => None,
     };
     let regions = region_names(&api, &user).await;
+    let mut codes = view::event_departments(&events);
+    codes.extend(t.cohandlers.iter().map(|c| c.department.clone()));
+    codes.sort();
+    codes.dedup();
+    let names = department_names(&api, &user, codes).await;
     let v = TicketView {
+        department_names: &names,
         ticket: &t,
         events: &events,
         department: department.as_ref(),

@@ -1,6 +1,7 @@
 //! The 工单 views: the liaison's inbox (部门工单), the ticket list, and one ticket with its
 //! history and the forms its reader may use now.
 
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
@@ -344,6 +345,8 @@ pub struct TicketView<'a> {
     pub now: DateTime<Utc>,
     /// The ticket's files (issue 18).
     pub attachments: &'a [attachments::Attachment],
+    /// The names of the departments the history names, where the knowledge service told them.
+    pub department_names: &'a BTreeMap<String, String>,
 }
 
 /// The message after an action.
@@ -394,8 +397,9 @@ fn event_label(action: &str) -> &'static str {
 }
 
 /// The readable facts an event carries.
-fn event_facts(e: &Event) -> Vec<(&'static str, String)> {
+fn event_facts(e: &Event, names: &BTreeMap<String, String>) -> Vec<(&'static str, String)> {
     let d = &e.data;
+    let named = |code: String| names.get(&code).cloned().unwrap_or(code);
     let text = |k: &str| {
         d.get(k)
             .and_then(|v| v.as_str())
@@ -466,12 +470,12 @@ fn event_facts(e: &Event) -> Vec<(&'static str, String)> {
     if e.action == "dispatch"
         && let Some(v) = text("department")
     {
-        out.push(("派往", v));
+        out.push(("派往", named(v)));
     }
     if e.action.starts_with("cohandler")
         && let Some(v) = text("department")
     {
-        out.push(("协办部门", v));
+        out.push(("协办部门", named(v)));
     }
     if let Some(v) = text("into") {
         out.push(("合并到", v));
@@ -487,7 +491,7 @@ fn event_facts(e: &Event) -> Vec<(&'static str, String)> {
         ));
     }
     if let Some(r) = d.get("routed") {
-        let to = r["department"].as_str().unwrap_or_default();
+        let to = named(r["department"].as_str().unwrap_or_default().to_string());
         let line = match r["word"].as_str() {
             Some(w) => format!("{to}（分派规则：含“{w}”）"),
             None => format!("{to}（政府办，默认）"),
@@ -507,6 +511,11 @@ fn event_facts(e: &Event) -> Vec<(&'static str, String)> {
         ("entry_code", "知识条目"),
     ] {
         if let Some(v) = text(key) {
+            let v = if key == "department_code" {
+                named(v)
+            } else {
+                v
+            };
             out.push((label, v));
         }
     }
@@ -540,7 +549,29 @@ fn event_facts(e: &Event) -> Vec<(&'static str, String)> {
     out
 }
 
-fn history(events: &[Event]) -> Markup {
+/// The department codes the events name (dispatches, co-handlers, routing, facts), for
+/// their names.
+pub fn event_departments(events: &[Event]) -> Vec<String> {
+    let mut codes: Vec<String> = events
+        .iter()
+        .flat_map(|e| {
+            [
+                e.data.get("department"),
+                e.data.get("department_code"),
+                e.data.get("routed").and_then(|r| r.get("department")),
+            ]
+        })
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+fn history(events: &[Event], names: &BTreeMap<String, String>) -> Markup {
     html! {
         ol.history #history {
             @for e in events {
@@ -558,7 +589,7 @@ fn history(events: &[Event]) -> Markup {
                             }
                         }
                     }
-                    @for (label, value) in event_facts(e) {
+                    @for (label, value) in event_facts(e, names) {
                         p.fact { span.muted { (label) "：" } (value) }
                     }
                 }
@@ -718,7 +749,7 @@ fn escalate_form(t: &Ticket, user: &User) -> Markup {
 
 /// The co-handling departments (协办) and their parts; a supervisor adds one while the lead
 /// has not replied.
-fn cohandlers_card(t: &Ticket, user: &User) -> Markup {
+fn cohandlers_card(t: &Ticket, user: &User, names: &BTreeMap<String, String>) -> Markup {
     let open = matches!(
         t.status.as_str(),
         "new" | "dispatched" | "accepted" | "returned" | "reopened"
@@ -732,7 +763,10 @@ fn cohandlers_card(t: &Ticket, user: &User) -> Markup {
                 ul.cohandlers {
                     @for c in &t.cohandlers {
                         li {
-                            b { (c.department) }
+                            @match names.get(&c.department) {
+                                Some(name) => { b { (name) } span.muted { "（" (c.department) "）" } }
+                                None => b { (c.department) },
+                            }
                             @match &c.reply {
                                 Some(r) => { "：" span.pre { (r) } span.muted { "（" (c.replied_by.as_deref().unwrap_or("")) " " (c.replied_at.as_deref().map(format::time).unwrap_or_default()) "）" } }
                                 None => { span.muted { "：尚未提交协办意见" } }
@@ -1100,11 +1134,11 @@ pub fn ticket_page(v: &TicketView, user: &User) -> Markup {
                         @if let Some(c) = &t.closed_at { dt { "办结时间" } dd { (format::time(c)) } }
                     }
                 }
-                (cohandlers_card(t, user))
+                (cohandlers_card(t, user, v.department_names))
                 (attachments::section(&t.id, &t.status, v.attachments, user))
                 section.card {
                     h2 { "办理记录" }
-                    (history(v.events))
+                    (history(v.events, v.department_names))
                 }
             }
             aside.ticket-side { (forms) }
@@ -1180,6 +1214,7 @@ mod tests {
     fn plain(t: &Ticket) -> TicketView<'_> {
         static NO_REGIONS: std::sync::LazyLock<RegionNames> =
             std::sync::LazyLock::new(RegionNames::new);
+        static NO_NAMES: BTreeMap<String, String> = BTreeMap::new();
         TicketView {
             ticket: t,
             events: &[],
@@ -1189,6 +1224,7 @@ mod tests {
             done: None,
             now: now(),
             attachments: &[],
+            department_names: &NO_NAMES,
         }
     }
 
@@ -1224,7 +1260,7 @@ mod tests {
             serde_json::json!({"from": "w@x.org", "from_name": "王五", "subject": "补充",
                                "text": "窗口在二楼", "attachments": [{"filename": "a.pdf"}]}),
         );
-        let facts = event_facts(&note);
+        let facts = event_facts(&note, &BTreeMap::new());
         assert!(
             facts.contains(&("来信", "王五 <w@x.org>：补充".to_string())),
             "{facts:?}"
@@ -1239,7 +1275,7 @@ mod tests {
             serde_json::json!({"body": "已办结", "channel": "email",
                                "inbound": {"from": "l@x.org", "subject": "回复"}}),
         );
-        let facts = event_facts(&reply);
+        let facts = event_facts(&reply, &BTreeMap::new());
         assert!(
             facts.contains(&("来信", "l@x.org：回复".to_string())),
             "{facts:?}"
@@ -1389,35 +1425,57 @@ mod tests {
 
     #[test]
     fn history_reads_in_chinese_with_reasons() {
-        let html = history(&[event(
-            "knowledge_rejected",
-            serde_json::json!({"reason": "<b>不对</b>"}),
-        )])
+        let html = history(
+            &[event(
+                "knowledge_rejected",
+                serde_json::json!({"reason": "<b>不对</b>"}),
+            )],
+            &BTreeMap::new(),
+        )
         .into_string();
         assert!(html.contains("知识库驳回") && html.contains("知识库维护"));
         assert!(html.contains("已回复 → 已签收"));
         assert!(html.contains("&lt;b&gt;不对"));
-        let html = history(&[event(
-            "delivery",
-            serde_json::json!({"channel": "fax", "to": "***", "status": "sent"}),
-        )])
+        let html = history(
+            &[event(
+                "delivery",
+                serde_json::json!({"channel": "fax", "to": "***", "status": "sent"}),
+            )],
+            &BTreeMap::new(),
+        )
         .into_string();
         assert!(html.contains("传真 ***：已发出"), "{html}");
         let html = history(&[event(
             "notification_waiting",
             serde_json::json!({"reason": "no fax address is configured for the hotline centre (HOTLINE_CENTRE_FAX); the message waits"}),
-        )])
+        )], &BTreeMap::new())
         .into_string();
         assert!(html.contains("未配置热线中心传真号码"), "{html}");
         let html = history(&[event(
             "reply",
             serde_json::json!({"body": "已办理", "channel": "phone", "on_behalf": true, "replied_by": "李科长"}),
-        )])
+        )], &BTreeMap::new())
         .into_string();
         assert!(
             html.contains("部门以电话答复（李科长），由中心代为录入"),
             "{html}"
         );
+        // Departments by name where the knowledge service told it, else by code.
+        let events = [
+            event("dispatch", serde_json::json!({"department": "530100-rsj"})),
+            event(
+                "cohandler_added",
+                serde_json::json!({"department": "530100-ybj"}),
+            ),
+        ];
+        assert_eq!(event_departments(&events), ["530100-rsj", "530100-ybj"]);
+        let names = BTreeMap::from([("530100-rsj".to_string(), "昆明市人社局".to_string())]);
+        let html = history(&events, &names).into_string();
+        assert!(
+            html.contains("昆明市人社局") && !html.contains("530100-rsj"),
+            "{html}"
+        );
+        assert!(html.contains("530100-ybj"), "{html}");
     }
 
     #[test]
