@@ -138,6 +138,19 @@ async fn regions(api: &Api, user: &User) -> Vec<(String, String)> {
     regions.into_iter().map(|r| (r.code, r.name)).collect()
 }
 
+/// The name of the department the filters select, if any (for the picker and the summary).
+async fn filter_department_name(
+    api: &Api,
+    user: &User,
+    filters: &Filters,
+) -> std::collections::BTreeMap<String, String> {
+    let codes: Vec<String> = Some(filters.department.clone())
+        .filter(|d| !d.is_empty())
+        .into_iter()
+        .collect();
+    department_names(api, user, codes).await
+}
+
 /// The operators report (话务员考核) at `/reports/operators`.
 async fn operators_page(
     user: CurrentUser,
@@ -167,11 +180,7 @@ async fn health_page(
     let path = format!("/api/v1/reports/kb-health?{}", filters.query(&from, &to));
     let report: HealthReport = api.get(&user, Service::Tickets, &path).await?;
     let regions = regions(&api, &user).await;
-    let codes: Vec<String> = Some(filters.department.clone())
-        .filter(|d| !d.is_empty())
-        .into_iter()
-        .collect();
-    let names = department_names(&api, &user, codes).await;
+    let names = filter_department_name(&api, &user, &filters).await;
     let body = health_view::health_page(&health_view::HealthPage {
         filters: &filters,
         report: &report,
@@ -196,11 +205,7 @@ async fn topics_page(
     let path = format!("/api/v1/reports/topics?{}", filters.query(&from, &to));
     let report: TopicDigest = api.get(&user, Service::Tickets, &path).await?;
     let regions = regions(&api, &user).await;
-    let codes: Vec<String> = Some(filters.department.clone())
-        .filter(|d| !d.is_empty())
-        .into_iter()
-        .collect();
-    let names = department_names(&api, &user, codes).await;
+    let names = filter_department_name(&api, &user, &filters).await;
     let body = topics_view::topics_page(&topics_view::TopicsPage {
         filters: &filters,
         report: &report,

@@ -57,6 +57,24 @@ pub struct DepartmentFilter {
     pub department: Option<String>,
 }
 
+impl DepartmentFilter {
+    /// The roll-ups' rows of these filters, keyed `first..=last` (days, or a weekly roll-up's
+    /// Mondays).
+    pub(crate) fn selection(&self, first: NaiveDate, last: NaiveDate) -> db::reports::Selection {
+        db::reports::Selection {
+            from: first.to_string(),
+            to: last.to_string(),
+            region_prefix: self
+                .region
+                .as_deref()
+                .map(region_prefix)
+                .unwrap_or("")
+                .to_string(),
+            department: self.department.clone().unwrap_or_default(),
+        }
+    }
+}
+
 /// The department performance report (部门考核) from the roll-ups and the overdue tickets now.
 /// A download (`export`: `csv` or `xlsx`) is recorded in the audit log through the outbox, in
 /// the transaction that reads the figures.
@@ -67,17 +85,7 @@ pub async fn departments(
     export: Option<&'static str>,
 ) -> ApiResult<DepartmentReport> {
     let now = state.clock.now().timestamp_millis();
-    let selection = db::reports::Selection {
-        from: filter.from.to_string(),
-        to: filter.to.to_string(),
-        region_prefix: filter
-            .region
-            .as_deref()
-            .map(region_prefix)
-            .unwrap_or("")
-            .to_string(),
-        department: filter.department.clone().unwrap_or_default(),
-    };
+    let selection = filter.selection(filter.from, filter.to);
     let audit = export.map(|format| export_event(user, &filter, format));
     let (rows, overdue, days) = read_audited(state, audit, move |c| {
         let rows = db::reports::summed(c, &selection)?;

@@ -11,7 +11,6 @@ use shared::db::{DbConnection, DbResult};
 use super::reports::{DepartmentFilter, audit_export, read_audited};
 use crate::db;
 use crate::domain::record::TicketRecord;
-use crate::domain::reports::region_prefix;
 use crate::domain::reports_health::{self as domain, HealthInput, HealthNow, HealthReport};
 use crate::startup::AppState;
 
@@ -62,6 +61,7 @@ pub async fn health(
     months: u32,
     export: Option<&'static str>,
 ) -> ApiResult<HealthReport> {
+    let selection = filter.selection(filter.from, filter.to);
     let DepartmentFilter {
         from,
         to,
@@ -75,16 +75,6 @@ pub async fn health(
         });
         audit_export(user, "kb-health", details)
     });
-    let selection = db::reports::Selection {
-        from: from.to_string(),
-        to: to.to_string(),
-        region_prefix: region
-            .as_deref()
-            .map(region_prefix)
-            .unwrap_or("")
-            .to_string(),
-        department: department.clone().unwrap_or_default(),
-    };
     let read = read_audited(state, audit, move |c| {
         let s = &selection;
         Ok(HealthInput {

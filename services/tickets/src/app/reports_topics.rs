@@ -13,7 +13,7 @@ use shared::db::{DbConnection, DbResult};
 use super::reports::{DepartmentFilter, audit_export, read_audited};
 use crate::db;
 use crate::domain::record::TicketRecord;
-use crate::domain::reports::{day_start, region_prefix};
+use crate::domain::reports::day_start;
 use crate::domain::reports_topics::{
     self as domain, DigestInput, EXAMPLES, TOPICS_WITH_EXAMPLES, TopicDigest,
 };
@@ -51,6 +51,8 @@ pub async fn digest(
     filter: DepartmentFilter,
     export: Option<&'static str>,
 ) -> ApiResult<TopicDigest> {
+    let (first, last, previous) = domain::weeks(filter.from, filter.to);
+    let selection = filter.selection(previous, last);
     let DepartmentFilter {
         from,
         to,
@@ -64,17 +66,6 @@ pub async fn digest(
         });
         audit_export(user, "topics", details)
     });
-    let (first, last, previous) = domain::weeks(from, to);
-    let selection = db::reports::Selection {
-        from: previous.to_string(),
-        to: last.to_string(),
-        region_prefix: region
-            .as_deref()
-            .map(region_prefix)
-            .unwrap_or("")
-            .to_string(),
-        department: department.clone().unwrap_or_default(),
-    };
     let period = (day_start(first), day_start(last + Duration::days(7)));
     let (region2, department2) = (region.clone(), department.clone());
     read_audited(state, audit, move |c| {
