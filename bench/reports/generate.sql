@@ -118,7 +118,7 @@ SELECT to_char(to_timestamp((created_at + 8 * 3600000) / 1000.0) AT TIME ZONE 'U
     region, department, 0, 0, count(*)
 FROM tickets WHERE ticket_type = 'no_info' GROUP BY 1, 2, 3
 UNION ALL
-SELECT to_char(to_timestamp((:year_start::bigint + d * 86400000 + 8 * 3600000) / 1000.0)
+SELECT to_char(to_timestamp((:year_start::bigint + d::bigint * 86400000 + 8 * 3600000) / 1000.0)
         AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
     r.code, '', 6 * :n / 365 / 128, 6 * :n / 365 / 128 / 20, 0
 FROM generate_series(0, 364) d, regions r;
@@ -143,7 +143,7 @@ SELECT to_char(date_trunc('week', to_timestamp((created_at + 8 * 3600000) / 1000
     region, department, topic, count(*), 0
 FROM ticket_topics GROUP BY 1, 2, 3, 4
 UNION ALL
-SELECT to_char(date_trunc('week', to_timestamp((:year_start::bigint + w * 7 * 86400000
+SELECT to_char(date_trunc('week', to_timestamp((:year_start::bigint + w::bigint * 7 * 86400000
         + 8 * 3600000) / 1000.0) AT TIME ZONE 'UTC'), 'YYYY-MM-DD'),
     r.code, '', 'd' || lpad(k::text, 2, '0'), 0, greatest(1, 42 * :n / 365 / 128 / 30)
 FROM generate_series(0, 52) w, regions r, generate_series(0, 29) k;
