@@ -145,8 +145,8 @@ FROM ticket_topics GROUP BY 1, 2, 3, 4
 UNION ALL
 SELECT to_char(date_trunc('week', to_timestamp((:year_start::bigint + w::bigint * 7 * 86400000
         + 8 * 3600000) / 1000.0) AT TIME ZONE 'UTC'), 'YYYY-MM-DD'),
-    r.code, '', 'd' || lpad(k::text, 2, '0'), 0, greatest(1, 42 * :n / 365 / 128 / 30)
-FROM generate_series(0, 52) w, regions r, generate_series(0, 29) k;
+    r.code, '', 'd' || lpad(t::text, 2, '0'), 0, greatest(1, 42 * :n / 365 / 128 / 30)
+FROM generate_series(0, 52) w, regions r, generate_series(0, 29) t;
 
 ANALYZE;
 SELECT (SELECT count(*) FROM tickets) AS tickets,
