@@ -265,3 +265,13 @@ fn region_initials_before_zh_ch_sh() {
         assert!(res.confident, "{q}");
     }
 }
+
+/// The fifth blind set (round 4), written from the reference data before the engine was run
+/// on it: 48 answerable needs of the round's five kinds and 15 unanswerable ones. Never tuned
+/// on.
+#[test]
+fn fifth_blind_set() {
+    let (f, n, confident) = mixed_figures("search-blind5.tsv");
+    assert_eq!((f.rows, n), (48, 15));
+    println!("confident unanswerable: {}", confident.len());
+}
