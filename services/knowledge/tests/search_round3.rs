@@ -275,3 +275,49 @@ fn fifth_blind_set() {
     assert_eq!((f.rows, n), (48, 15));
     println!("confident unanswerable: {}", confident.len());
 }
+
+/// Old and informal agency names are maintained rows of the synonym seed, not per-region
+/// aliases: each finds today's department in any region, confidently.
+#[test]
+fn old_agency_names_map_in_every_region() {
+    let idx = reference_index().expect("index");
+    for (name, kind) in [
+        ("就业局", "rsj"),
+        ("劳动监察大队", "rsj"),
+        ("公路局", "jtj"),
+        ("城建局", "zjj"),
+        ("土管所", "zrzyj"),
+        ("工商分局", "scj"),
+        ("农机站", "nyj"),
+    ] {
+        for (region, code) in [("保山市", "530500"), ("禄丰市", "532303"), ("芒市", "533103")] {
+            let q = format!("{region}{name}电话");
+            let (res, _) = idx.search(&q, None, 10).expect("search");
+            let want = format!("{code}-{kind}");
+            assert_eq!(res.items.first().map(|i| i.code()), Some(want.as_str()), "{q}");
+            assert!(res.confident, "{q}");
+        }
+    }
+}
+
+/// Another province named mid-sentence keeps the answer unconfident when the query names
+/// no region of ours; named beside one of ours it is only where the caller comes from.
+#[test]
+fn another_province_named_mid_sentence() {
+    let idx = reference_index().expect("index");
+    for q in [
+        "我在浙江义乌做生意好几年了想问问义乌市场监管局电话",
+        "我们一家在贵州遵义住了十年遵义的公积金怎么取",
+    ] {
+        let (res, _) = idx.search(q, None, 10).expect("search");
+        assert!(!res.confident, "{q} should not be confident");
+    }
+    let (res, _) = idx
+        .search("我在大理州打工社保交了五年现在要回四川老家了社保要转走", None, 10)
+        .expect("search");
+    assert!(
+        res.items.iter().take(3).any(|i| i.code() == "532900-sbzx-4"),
+        "{:?}",
+        res.items.iter().map(|i| i.code()).collect::<Vec<_>>()
+    );
+}
