@@ -51,6 +51,10 @@ const MAX_INITIALS: usize = 4;
 const MIN_SYLLABLES_AFTER_INITIALS: usize = 3;
 /// The segmenter's tag of a place name (重庆, 深圳市, 南宁).
 const PLACE_TAG: &str = "ns";
+/// The segmenter's tag of a person's name (张丽华), taken only for a full name of three
+/// characters: it tags some two-character words of kinship as names too (老公, 孙子).
+const PERSON_TAG: &str = "nr";
+const PERSON_NAME_CHARS: usize = 3;
 /// Last characters of an organ's name (纪委, 海关, 人防办, 烟草局): a word the knowledge
 /// base does not know that ends so names an organ it does not list. (Not 院: callers name
 /// the hospital they complain about, and 法院, 检察院 match nothing confidently anyway.)
@@ -443,6 +447,21 @@ impl Snapshot {
                     before.is_empty() || self.is_place(before)
                 });
             organ || (place_like && self.is_outside_place(w))
+        })
+    }
+
+    /// Whether the query names a person the knowledge base does not (张丽华那个案子): it asks
+    /// about one case, which no entry answers, however well it names the topic. Asked only
+    /// before the margin rule for a need told in brief answers confidently.
+    pub(super) fn names_a_person(&self, a: &Analysis, words: &[Vec<Weighted>]) -> bool {
+        let (Some(v), Some(ws)) = (a.variants.first(), words.first()) else {
+            return false;
+        };
+        v.iter().zip(ws).any(|(w, x)| {
+            x.unknown && w.chars().count() == PERSON_NAME_CHARS && {
+                let tags = self.jieba.tag(w, false);
+                matches!(tags.as_slice(), [one] if one.tag == PERSON_TAG)
+            }
         })
     }
 
