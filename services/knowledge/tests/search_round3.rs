@@ -296,11 +296,19 @@ fn old_agency_names_map_in_every_region() {
         ("工商分局", "scj"),
         ("农机站", "nyj"),
     ] {
-        for (region, code) in [("保山市", "530500"), ("禄丰市", "532303"), ("芒市", "533103")] {
+        for (region, code) in [
+            ("保山市", "530500"),
+            ("禄丰市", "532303"),
+            ("芒市", "533103"),
+        ] {
             let q = format!("{region}{name}电话");
             let (res, _) = idx.search(&q, None, 10).expect("search");
             let want = format!("{code}-{kind}");
-            assert_eq!(res.items.first().map(|i| i.code()), Some(want.as_str()), "{q}");
+            assert_eq!(
+                res.items.first().map(|i| i.code()),
+                Some(want.as_str()),
+                "{q}"
+            );
             assert!(res.confident, "{q}");
         }
     }
@@ -319,10 +327,17 @@ fn another_province_named_mid_sentence() {
         assert!(!res.confident, "{q} should not be confident");
     }
     let (res, _) = idx
-        .search("我在大理州打工社保交了五年现在要回四川老家了社保要转走", None, 10)
+        .search(
+            "我在大理州打工社保交了五年现在要回四川老家了社保要转走",
+            None,
+            10,
+        )
         .expect("search");
     assert!(
-        res.items.iter().take(3).any(|i| i.code() == "532900-sbzx-4"),
+        res.items
+            .iter()
+            .take(3)
+            .any(|i| i.code() == "532900-sbzx-4"),
         "{:?}",
         res.items.iter().map(|i| i.code()).collect::<Vec<_>>()
     );
