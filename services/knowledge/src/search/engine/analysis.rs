@@ -55,10 +55,10 @@ const PLACE_TAG: &str = "ns";
 /// characters: it tags some two-character words of kinship as names too (老公, 孙子).
 const PERSON_TAG: &str = "nr";
 const PERSON_NAME_CHARS: usize = 3;
-/// Last characters of an organ's name (纪委, 海关, 人防办, 烟草局): a word the knowledge
+/// Last characters of an organ's name (纪委, 海关, 人防办, 烟草局, 政协): a word the knowledge
 /// base does not know that ends so names an organ it does not list. (Not 院: callers name
 /// the hospital they complain about, and 法院, 检察院 match nothing confidently anyway.)
-const ORGAN_ENDINGS: &[char] = &['委', '局', '办', '关', '署'];
+const ORGAN_ENDINGS: &[char] = &['委', '局', '办', '关', '署', '协'];
 /// Characters of a question, which an organ's name never has (去哪办 is cut as 哪办).
 const QUESTION_CHARS: &[char] = &['哪', '咋', '怎', '啥', '么'];
 /// Pinyin pairs an organ word needs for its sound to say it is a typo of the best entry's
