@@ -72,3 +72,17 @@ pub fn load_jsonl_dir(dir: &Path) -> Result<KbData, String> {
         synonyms: seed_synonyms(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The database holds each term once: a term the seed lists twice fails the first start.
+    #[test]
+    fn the_seed_lists_each_term_once() {
+        let mut seen = std::collections::HashSet::new();
+        for (term, _) in parse_synonyms(SEED_SYNONYMS) {
+            assert!(seen.insert(term.clone()), "{term} twice in the seed");
+        }
+    }
+}

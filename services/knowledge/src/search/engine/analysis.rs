@@ -51,10 +51,14 @@ const MAX_INITIALS: usize = 4;
 const MIN_SYLLABLES_AFTER_INITIALS: usize = 3;
 /// The segmenter's tag of a place name (重庆, 深圳市, 南宁).
 const PLACE_TAG: &str = "ns";
-/// Last characters of an organ's name (纪委, 海关, 人防办, 烟草局): a word the knowledge
+/// The segmenter's tag of a person's name (张丽华), taken only for a full name of three
+/// characters: it tags some two-character words of kinship as names too (老公, 孙子).
+const PERSON_TAG: &str = "nr";
+const PERSON_NAME_CHARS: usize = 3;
+/// Last characters of an organ's name (纪委, 海关, 人防办, 烟草局, 政协): a word the knowledge
 /// base does not know that ends so names an organ it does not list. (Not 院: callers name
 /// the hospital they complain about, and 法院, 检察院 match nothing confidently anyway.)
-const ORGAN_ENDINGS: &[char] = &['委', '局', '办', '关', '署'];
+const ORGAN_ENDINGS: &[char] = &['委', '局', '办', '关', '署', '协'];
 /// Characters of a question, which an organ's name never has (去哪办 is cut as 哪办).
 const QUESTION_CHARS: &[char] = &['哪', '咋', '怎', '啥', '么'];
 /// Pinyin pairs an organ word needs for its sound to say it is a typo of the best entry's
@@ -64,6 +68,41 @@ const TYPO_PAIRS: usize = 2;
 /// anywhere in the query; a bare place word (上海, 广西南宁) only at its start or after
 /// another place, since the segmenter tags some everyday words as places too (东西).
 const PLACE_ENDINGS: &[char] = &['省', '市'];
+/// The other provinces (not 香港, 澳门, 台湾: callers going there ask for the passes this
+/// knowledge base answers). Named anywhere in a query that names none of its regions
+/// (我在浙江义乌做生意 …), the need is about that province, wherever the name stands.
+const OTHER_PROVINCES: &[&str] = &[
+    "北京",
+    "天津",
+    "河北",
+    "山西",
+    "内蒙古",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "上海",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "广西",
+    "海南",
+    "重庆",
+    "四川",
+    "贵州",
+    "西藏",
+    "陕西",
+    "甘肃",
+    "青海",
+    "宁夏",
+    "新疆",
+];
 
 /// A query taken apart: what the ranking works with (exposed for tests and diagnostics).
 #[derive(Debug, Clone, Default)]
@@ -414,6 +453,11 @@ impl Snapshot {
         else {
             return false;
         };
+        // A province named next to a region of ours is where the caller comes from or goes
+        // (在大理打工 … 回四川老家), not what the need is about.
+        if a.regions.mentions.is_empty() && v.iter().any(|w| names_other_province(w)) {
+            return true;
+        }
         v.iter().zip(ws).any(|(w, x)| {
             if !x.unknown || x.weight <= 0.0 || w.chars().count() < 2 {
                 return false;
@@ -430,6 +474,21 @@ impl Snapshot {
                     before.is_empty() || self.is_place(before)
                 });
             organ || (place_like && self.is_outside_place(w))
+        })
+    }
+
+    /// Whether the query names a person the knowledge base does not (张丽华那个案子): it asks
+    /// about one case, which no entry answers, however well it names the topic. Asked only
+    /// before the margin rule for a need told in brief answers confidently.
+    pub(super) fn names_a_person(&self, a: &Analysis, words: &[Vec<Weighted>]) -> bool {
+        let (Some(v), Some(ws)) = (a.variants.first(), words.first()) else {
+            return false;
+        };
+        v.iter().zip(ws).any(|(w, x)| {
+            x.unknown && w.chars().count() == PERSON_NAME_CHARS && {
+                let tags = self.jieba.tag(w, false);
+                matches!(tags.as_slice(), [one] if one.tag == PERSON_TAG)
+            }
         })
     }
 
@@ -546,9 +605,26 @@ pub(super) fn first_occurrences(words: Vec<String>) -> Vec<String> {
     out
 }
 
+/// Whether a word is another province's name (浙江, 浙江省), not a word that contains one.
+fn names_other_province(word: &str) -> bool {
+    let name = word.strip_suffix('省').unwrap_or(word);
+    OTHER_PROVINCES.contains(&name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn other_provinces_are_whole_words() {
+        assert!(names_other_province("浙江"));
+        assert!(names_other_province("四川省"));
+        assert!(!names_other_province("云南"));
+        assert!(!names_other_province("香港"));
+        // 文山西畴 is cut 文山 / 西畴; 东西藏 is not 西藏.
+        assert!(!names_other_province("山西畴"));
+        assert!(!names_other_province("东西"));
+    }
 
     #[test]
     fn words_the_knowledge_base_lacks_weigh_by_what_they_tell() {

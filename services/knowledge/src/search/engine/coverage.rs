@@ -41,6 +41,10 @@ const STORY_MIN_KNOWN_WEIGHT: f32 = 3.0;
 /// ([`Coverage::story_topic`]): one word that two questions share in every region (护照,
 /// 残疾 weigh 2.5); the margin over other departments does the rest.
 const STORY_TOPIC_MIN_WEIGHT: f32 = 2.4;
+/// A need told in fewer words (打了个车司机不打表还绕路) names its topic as surely, but
+/// one word of it decides more: such a need counts for the margin rule with at least this
+/// many words, and the ranking asks a wider margin of it.
+const BRIEF_MIN_WORDS: usize = 5;
 
 /// Whether an answer whose best entry covers `share` of the query, with `key` (see
 /// [`Coverage::key`]), is confident.
@@ -65,6 +69,8 @@ pub(super) struct Coverage {
     /// [`STORY_TOPIC_MIN_WEIGHT`] at least: the entry may answer it even when the story
     /// has other known words too, if no other topic comes near (see the ranking).
     pub(super) story_topic: bool,
+    /// [`Coverage::story_topic`] for a need of [`BRIEF_MIN_WORDS`] words or more.
+    pub(super) brief_topic: bool,
     /// Share of the entry's own words the query names: between equal matches, 公安局 is a
     /// better answer to "公安局" than 公安局交通警察支队车辆管理所.
     pub(super) specificity: f32,
@@ -88,6 +94,7 @@ pub(super) fn coverage(
     let mut best_ident = 0.0f32;
     let mut story = false;
     let mut story_topic = false;
+    let mut brief_topic = false;
     // Two pinyin words or more come with their concatenation last (see `analyse`): when
     // that matches, the words are one name and all of them count as matched.
     let py_hits = match pinyin {
@@ -209,8 +216,9 @@ pub(super) fn coverage(
         {
             story = true;
         }
-        if counted >= STORY_MIN_WORDS && known_got >= STORY_TOPIC_MIN_WEIGHT {
-            story_topic = true;
+        if known_got >= STORY_TOPIC_MIN_WEIGHT {
+            story_topic |= counted >= STORY_MIN_WORDS;
+            brief_topic |= counted >= BRIEF_MIN_WORDS;
         }
         // How the words sound (homophone typos), for this variant.
         let mut pair_cov = 0.0f32;
@@ -251,6 +259,7 @@ pub(super) fn coverage(
         ident: best_ident,
         story,
         story_topic,
+        brief_topic,
         specificity: if own == 0 {
             0.0
         } else {

@@ -70,6 +70,11 @@ const STORY_MARGIN: f32 = 1.2;
 /// Either story rule needs the best entry to cover at least this share of the need (one
 /// known word among a dozen the knowledge base does not know is too little to go on).
 const STORY_MIN_SHARE: f32 = 0.2;
+/// A need told in brief ([`Coverage::brief_topic`], at least this many characters besides
+/// the region) is answered confidently by the margin rule when every entry of another kind
+/// of department scores at least this much less: about two words of it better covered.
+const BRIEF_MIN_CHARS: usize = 10;
+const BRIEF_MARGIN: f32 = 4.0;
 /// Scores closer than this are equal (they differ only by the candidates' query weight,
 /// [`CANDIDATE_SUM_WEIGHT`]).
 const TIE: f32 = 0.01;
@@ -87,6 +92,8 @@ pub(super) struct Scored<'a> {
     story: bool,
     /// Whether it names a known topic word of a long need ([`Coverage::story_topic`]).
     story_topic: bool,
+    /// Whether it names a known topic word of a need told in brief.
+    brief_topic: bool,
     doc: &'a Arc<DocData>,
     /// Its place in code order: equal scores keep it.
     order: u32,
@@ -133,9 +140,13 @@ impl Snapshot {
         let confident = match scored.first() {
             Some(best) if has_text => {
                 (is_confident(best.coverage, best.key)
-                    || (told_at_length(a)
+                    || (told_at_length(a, STORY_MIN_CHARS)
                         && best.coverage >= STORY_MIN_SHARE
-                        && (best.story || stands_out(&scored))))
+                        && (best.story || stands_out(&scored, |x| x.story_topic, STORY_MARGIN)))
+                    || (told_at_length(a, BRIEF_MIN_CHARS)
+                        && best.coverage >= STORY_MIN_SHARE
+                        && stands_out(&scored, |x| x.brief_topic, BRIEF_MARGIN)
+                        && !self.names_a_person(a, &words)))
                     && !self.names_what_it_lacks(a, &words, best.doc)
                     && !(typed_in_pinyin && tied(&scored))
             }
@@ -303,6 +314,7 @@ impl Snapshot {
                 ident,
                 story,
                 story_topic,
+                brief_topic,
                 specificity,
             } = coverage(doc, words, pairs, pinyin, &a.pinyin_sounds);
             let mut score = COVERAGE_WEIGHT * cov
@@ -321,6 +333,7 @@ impl Snapshot {
                 key,
                 story,
                 story_topic,
+                brief_topic,
                 doc,
                 order: c.order,
             });
@@ -397,8 +410,8 @@ fn tied(scored: &[Scored<'_>]) -> bool {
 /// another kind of department comes within [`STORY_MARGIN`]: the department that answers
 /// is sure, even when its own entries compete (出入境 for a passport story, whichever of its
 /// questions comes first), and so is the same department in other regions.
-fn stands_out(scored: &[Scored<'_>]) -> bool {
-    let Some(best) = scored.first().filter(|b| b.story_topic) else {
+fn stands_out(scored: &[Scored<'_>], topic: impl Fn(&Scored<'_>) -> bool, margin: f32) -> bool {
+    let Some(best) = scored.first().filter(|b| topic(b)) else {
         return false;
     };
     let rival = scored
@@ -406,15 +419,15 @@ fn stands_out(scored: &[Scored<'_>]) -> bool {
         .skip(1)
         .find(|x| x.doc.dept_kind != best.doc.dept_kind)
         .map_or(0.0, |x| x.score);
-    best.score - rival >= STORY_MARGIN
+    best.score - rival >= margin
 }
 
-/// Whether the caller told the need at length ([`STORY_MIN_CHARS`]).
-fn told_at_length(a: &Analysis) -> bool {
+/// Whether the caller told the need in at least `chars` characters besides the region.
+fn told_at_length(a: &Analysis, chars: usize) -> bool {
     a.texts
         .first()
         .map_or(0, |t| t.chars().filter(|c| !c.is_whitespace()).count())
-        >= STORY_MIN_CHARS
+        >= chars
 }
 
 /// Words to mark in snippets: the query's words of two characters or more, and the region
