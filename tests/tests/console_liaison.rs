@@ -116,7 +116,8 @@ async fn workbench_a_liaison_works_the_inbox_and_a_supervisor_dispatches() {
     li.click("form[data-action=replenish] button[type=submit]")
         .await;
     li.wait_text("#ticket-status", "已回复").await;
-    li.wait_text("#history", "部门：昆明市人力资源和社会保障局").await;
+    li.wait_text("#history", "部门：昆明市人力资源和社会保障局")
+        .await;
     li.close().await;
 
     // Another department's liaison gets the not-found page for it.
@@ -160,7 +161,8 @@ async fn workbench_a_liaison_works_the_inbox_and_a_supervisor_dispatches() {
     sup.click("form[data-action=dispatch] button[type=submit]")
         .await;
     sup.wait_text("#ticket-status", "已派单").await;
-    sup.wait_text("#history", "派往：昆明市人力资源和社会保障局").await;
+    sup.wait_text("#history", "派往：昆明市人力资源和社会保障局")
+        .await;
     sup.goto("/tickets?status=dispatched").await;
     sup.wait_text("#ticket-list", complaint_id).await;
     sup.screenshot("ticket-list").await;
