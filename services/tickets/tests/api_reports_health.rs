@@ -9,7 +9,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use chrono::{Duration, NaiveDate};
 use common::*;
@@ -423,12 +422,7 @@ async fn a_no_info_ticket_is_in_the_report_read_next_and_downloads_have_chinese_
     let (_, bytes) = app
         .download("/api/v1/reports/kb-health?format=xlsx", &sup)
         .await;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut strings = String::new();
-    zip.by_name("xl/sharedStrings.xml")
-        .unwrap()
-        .read_to_string(&mut strings)
-        .unwrap();
+    let strings = xlsx_strings(&bytes);
     for word in [
         "区划编码",
         "查无信息工单",

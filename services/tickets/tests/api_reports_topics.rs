@@ -10,7 +10,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use common::*;
@@ -387,12 +386,7 @@ async fn a_ticket_is_in_the_digest_read_next_and_new_words_file_new_tickets_only
     let (_, bytes) = app
         .download("/api/v1/reports/topics?format=xlsx", &sup)
         .await;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut strings = String::new();
-    zip.by_name("xl/sharedStrings.xml")
-        .unwrap()
-        .read_to_string(&mut strings)
-        .unwrap();
+    let strings = xlsx_strings(&bytes);
     for word in [
         "话题",
         "医疗保障局",

@@ -57,6 +57,13 @@ pub fn candidate_words(text: &str) -> Vec<String> {
     out
 }
 
+/// A topic's code: 1 to 40 ASCII letters, digits and `-` (a department kind).
+pub fn valid_topic(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 40
+        && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 /// The kind of department a code names (`530100-rsj` → `rsj`), if it has one.
 pub fn department_kind(code: &str) -> Option<&str> {
     code.split_once('-').map(|(_, kind)| kind)

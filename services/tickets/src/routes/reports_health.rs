@@ -19,6 +19,7 @@ use crate::domain::reports::Cell;
 use crate::domain::reports_health::{
     HealthNow, HealthReport, health_csv, health_facts, health_lines, hours,
 };
+use crate::domain::reports_topics::valid_topic;
 use crate::domain::{valid_department, valid_region};
 use crate::startup::AppState;
 
@@ -133,8 +134,7 @@ fn check_counts(counts: &SearchCounts) -> ApiResult<()> {
                 "`region` must be empty or a region code of six digits",
             ));
         }
-        let code = |c: &str| c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if t.topic.is_empty() || t.topic.len() > 40 || !code(&t.topic) || t.searches < 0 {
+        if !valid_topic(&t.topic) || t.searches < 0 {
             return Err(ApiError::bad_request(
                 "a topic count needs a topic code (letters, digits, `-`) and `searches` not negative",
             ));

@@ -15,7 +15,7 @@ use super::reports::{Format, download, given, month_days, region, xlsx_condition
 use super::reports_pdf::{Bar, PdfReport, Table, Trend, pct, period, render};
 use crate::app;
 use crate::app::reports::DepartmentFilter;
-use crate::domain::reports_topics::{MAX_WORD, TopicDigest, topic_csv, topic_lines};
+use crate::domain::reports_topics::{MAX_WORD, TopicDigest, topic_csv, topic_lines, valid_topic};
 use crate::domain::valid_department;
 use crate::startup::AppState;
 
@@ -108,12 +108,9 @@ fn check_words(m: &TopicWords) -> ApiResult<()> {
             "at most {MAX_TOPICS} `topics` and {MAX_WORDS} `words`"
         )));
     }
-    let code = |t: &str| {
-        !t.is_empty() && t.len() <= 40 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    };
     let mut named = std::collections::BTreeSet::new();
     for t in &m.topics {
-        if !code(&t.topic) || t.name.trim().is_empty() || t.name.chars().count() > 40 {
+        if !valid_topic(&t.topic) || t.name.trim().is_empty() || t.name.chars().count() > 40 {
             return Err(ApiError::bad_request(
                 "a topic is a code of letters, digits and `-` (at most 40) with a name of 1 to 40 characters",
             ));
@@ -206,7 +203,7 @@ fn topic_xlsx(d: &TopicDigest) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 }
 
 /// A change as text: `+25.0%`, `新出现` when there was nothing before.
-pub(crate) fn change_text(change: Option<f64>, before: i64) -> String {
+fn change_text(change: Option<f64>, before: i64) -> String {
     match change {
         Some(c) if c > 0.0 => format!("+{}", pct(Some(c))),
         Some(c) => pct(Some(c)),

@@ -534,6 +534,18 @@ pub fn no_info_body() -> Value {
     })
 }
 
+/// The shared strings of an Excel workbook (every text cell), as its XML holds them.
+pub fn xlsx_strings(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut strings = String::new();
+    zip.by_name("xl/sharedStrings.xml")
+        .unwrap()
+        .read_to_string(&mut strings)
+        .unwrap();
+    strings
+}
+
 /// The words of a PDF, as poppler's `pdftotext` reads it (scripts/hylafax-setup installs it),
 /// one space between each.
 pub fn pdf_words(bytes: &[u8]) -> String {
