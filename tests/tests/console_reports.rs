@@ -320,6 +320,20 @@ async fn workbench_the_supervisor_reads_the_topics_callers_raise() {
 
     let b = demo.browser().await;
     b.sign_in("supervisor").await;
+    // The board shows the rising topics beside the month's charts.
+    let board = b.wait_text("#board-topics", "医疗保障").await;
+    assert!(
+        board.contains("本期提及") && board.contains(&gjj_name),
+        "{board}"
+    );
+    b.client
+        .execute(
+            "document.querySelector('#board-topics').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.screenshot("board-topics").await;
     b.click("header.top nav a[href='/reports/topics']").await;
     let table = b
         .wait_text("#topics-report table.topics-table", "医疗保障")

@@ -87,22 +87,30 @@ async fn plain(
             out.entry(t.region.clone())
                 .or_default()
                 .times
-                .push((a - t.created_at) / 1000);
+                .push(shown((a - t.created_at) / 1000));
         }
     }
     (calls[0].n, out)
 }
 
+/// A time as the glossary says the report keeps it: to 0.1 hour under a day, to the hour up to
+/// 30 days, to the day beyond (rounded down).
+fn shown(seconds: i64) -> i64 {
+    let step = if seconds < 24 * 3600 {
+        360
+    } else if seconds < 30 * 24 * 3600 {
+        3600
+    } else {
+        24 * 3600
+    };
+    seconds / step * step
+}
+
+/// The median by nearest rank: of an even count, the lower middle.
 fn median(mut v: Vec<i64>) -> Option<i64> {
     v.sort_unstable();
     let n = v.len();
-    (n > 0).then(|| {
-        if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            (v[n / 2 - 1] + v[n / 2]) / 2
-        }
-    })
+    (n > 0).then(|| v[n.div_ceil(2) - 1])
 }
 
 fn p90(mut v: Vec<i64>) -> Option<i64> {

@@ -5,8 +5,11 @@
 //! from the tickets service with the supervisor's own token (it answers 403 to anyone else).
 //! The filters are checked here first, so a mistake is told in Chinese.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, web};
 use chrono::{Datelike, NaiveDate, Utc};
+use maud::Markup;
 use serde::Deserialize;
 
 use crate::api::knowledge::department_names;
@@ -22,14 +25,17 @@ use crate::views::reports_health::{self as health_view, data::HealthReport};
 use crate::views::reports_topics::{self as topics_view, data::TopicDigest};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/reports/departments").route(web::get().to(page)))
-        .service(web::resource("/reports/departments/download").route(web::get().to(download)))
-        .service(web::resource("/reports/operators").route(web::get().to(operators_page)))
-        .service(web::resource("/reports/operators/download").route(web::get().to(download)))
-        .service(web::resource("/reports/kb-health").route(web::get().to(health_page)))
-        .service(web::resource("/reports/kb-health/download").route(web::get().to(download)))
-        .service(web::resource("/reports/topics").route(web::get().to(topics_page)))
-        .service(web::resource("/reports/topics/download").route(web::get().to(download)));
+    report::<DepartmentReport>(cfg);
+    report::<OperatorReport>(cfg);
+    report::<HealthReport>(cfg);
+    report::<TopicDigest>(cfg);
+}
+
+/// A report's page and its downloads.
+fn report<R: ReportPage + 'static>(cfg: &mut web::ServiceConfig) {
+    let page = format!("/reports/{}", R::REPORT);
+    cfg.service(web::resource(page.as_str()).route(web::get().to(report_page::<R>)))
+        .service(web::resource(format!("{page}/download")).route(web::get().to(download::<R>)));
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -95,32 +101,92 @@ fn days(q: &ReportQuery) -> Result<(Filters, String, String), PageError> {
     Ok((filters, from.to_string(), to.to_string()))
 }
 
-async fn page(
+/// One report's page: which report of the tickets service it reads (`/api/v1/reports/<REPORT>`,
+/// shown at `/reports/<REPORT>`), its title, the departments it names, and how it is drawn.
+trait ReportPage: serde::de::DeserializeOwned {
+    const REPORT: &'static str;
+    const TITLE: &'static str;
+    /// The departments the page names (the filter's is added).
+    fn departments(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn render(&self, f: &Filters, regions: &[(String, String)], names: &Names) -> Markup;
+}
+
+type Names = BTreeMap<String, String>;
+
+impl ReportPage for DepartmentReport {
+    const REPORT: &'static str = "departments";
+    const TITLE: &'static str = "考核报表";
+    fn departments(&self) -> Vec<String> {
+        self.departments.iter().map(|d| d.code.clone()).collect()
+    }
+    fn render(&self, f: &Filters, regions: &[(String, String)], names: &Names) -> Markup {
+        view::page(&view::Page {
+            filters: f,
+            report: self,
+            regions,
+            department_names: names,
+        })
+    }
+}
+
+impl ReportPage for OperatorReport {
+    const REPORT: &'static str = "operators";
+    const TITLE: &'static str = "话务员考核";
+    fn render(&self, f: &Filters, regions: &[(String, String)], _: &Names) -> Markup {
+        view::operators_page(f, self, regions)
+    }
+}
+
+impl ReportPage for HealthReport {
+    const REPORT: &'static str = "kb-health";
+    const TITLE: &'static str = "知识库健康度";
+    fn render(&self, f: &Filters, regions: &[(String, String)], names: &Names) -> Markup {
+        health_view::health_page(&health_view::HealthPage {
+            filters: f,
+            report: self,
+            regions,
+            department_names: names,
+        })
+    }
+}
+
+impl ReportPage for TopicDigest {
+    const REPORT: &'static str = "topics";
+    const TITLE: &'static str = "社情民意";
+    fn render(&self, f: &Filters, regions: &[(String, String)], names: &Names) -> Markup {
+        topics_view::topics_page(&topics_view::TopicsPage {
+            filters: f,
+            report: self,
+            regions,
+            department_names: names,
+        })
+    }
+}
+
+/// A report's page for the filters, with the regions' and departments' names.
+async fn report_page<R: ReportPage>(
     user: CurrentUser,
     api: web::Data<Api>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, PageError> {
     let (filters, from, to) = days(&query)?;
-    let path = format!("/api/v1/reports/departments?{}", filters.query(&from, &to));
-    let report: DepartmentReport = api.get(&user, Service::Tickets, &path).await?;
+    let path = format!(
+        "/api/v1/reports/{}?{}",
+        R::REPORT,
+        filters.query(&from, &to)
+    );
+    let report: R = api.get(&user, Service::Tickets, &path).await?;
     let regions = regions(&api, &user).await;
-    let mut codes: Vec<String> = report.departments.iter().map(|d| d.code.clone()).collect();
+    let mut codes = report.departments();
     if !filters.department.is_empty() && !codes.contains(&filters.department) {
         codes.push(filters.department.clone());
     }
     let names = department_names(&api, &user, codes).await;
-    let body = view::page(&view::Page {
-        filters: &filters,
-        report: &report,
-        regions: &regions,
-        department_names: &names,
-    });
-    Ok(html(layout::page(
-        &user,
-        "考核报表",
-        "/reports/departments",
-        body,
-    )))
+    let body = report.render(&filters, &regions, &names);
+    let here = format!("/reports/{}", R::REPORT);
+    Ok(html(layout::page(&user, R::TITLE, &here, body)))
 }
 
 /// The regions' codes and names for the picker and the tables (none when the knowledge service
@@ -138,92 +204,9 @@ async fn regions(api: &Api, user: &User) -> Vec<(String, String)> {
     regions.into_iter().map(|r| (r.code, r.name)).collect()
 }
 
-/// The name of the department the filters select, if any (for the picker and the summary).
-async fn filter_department_name(
-    api: &Api,
-    user: &User,
-    filters: &Filters,
-) -> std::collections::BTreeMap<String, String> {
-    let codes: Vec<String> = Some(filters.department.clone())
-        .filter(|d| !d.is_empty())
-        .into_iter()
-        .collect();
-    department_names(api, user, codes).await
-}
-
-/// The operators report (话务员考核) at `/reports/operators`.
-async fn operators_page(
-    user: CurrentUser,
-    api: web::Data<Api>,
-    query: web::Query<ReportQuery>,
-) -> Result<HttpResponse, PageError> {
-    let (filters, from, to) = days(&query)?;
-    let path = format!("/api/v1/reports/operators?{}", filters.query(&from, &to));
-    let report: OperatorReport = api.get(&user, Service::Tickets, &path).await?;
-    let regions = regions(&api, &user).await;
-    let body = view::operators_page(&filters, &report, &regions);
-    Ok(html(layout::page(
-        &user,
-        "话务员考核",
-        "/reports/operators",
-        body,
-    )))
-}
-
-/// The knowledge base health report (知识库健康度) at `/reports/kb-health`.
-async fn health_page(
-    user: CurrentUser,
-    api: web::Data<Api>,
-    query: web::Query<ReportQuery>,
-) -> Result<HttpResponse, PageError> {
-    let (filters, from, to) = days(&query)?;
-    let path = format!("/api/v1/reports/kb-health?{}", filters.query(&from, &to));
-    let report: HealthReport = api.get(&user, Service::Tickets, &path).await?;
-    let regions = regions(&api, &user).await;
-    let names = filter_department_name(&api, &user, &filters).await;
-    let body = health_view::health_page(&health_view::HealthPage {
-        filters: &filters,
-        report: &report,
-        regions: &regions,
-        department_names: &names,
-    });
-    Ok(html(layout::page(
-        &user,
-        "知识库健康度",
-        "/reports/kb-health",
-        body,
-    )))
-}
-
-/// The 社情民意 digest at `/reports/topics`.
-async fn topics_page(
-    user: CurrentUser,
-    api: web::Data<Api>,
-    query: web::Query<ReportQuery>,
-) -> Result<HttpResponse, PageError> {
-    let (filters, from, to) = days(&query)?;
-    let path = format!("/api/v1/reports/topics?{}", filters.query(&from, &to));
-    let report: TopicDigest = api.get(&user, Service::Tickets, &path).await?;
-    let regions = regions(&api, &user).await;
-    let names = filter_department_name(&api, &user, &filters).await;
-    let body = topics_view::topics_page(&topics_view::TopicsPage {
-        filters: &filters,
-        report: &report,
-        regions: &regions,
-        department_names: &names,
-    });
-    Ok(html(layout::page(
-        &user,
-        "社情民意",
-        "/reports/topics",
-        body,
-    )))
-}
-
 /// A report as CSV, Excel or PDF (`/reports/<report>/download`), passed on from the tickets
 /// service as it made it (which records the download in the audit log).
-async fn download(
-    req: HttpRequest,
+async fn download<R: ReportPage>(
     user: CurrentUser,
     api: web::Data<Api>,
     query: web::Query<ReportQuery>,
@@ -236,18 +219,10 @@ async fn download(
             ));
         }
     };
-    let report = if req.path().starts_with("/reports/operators") {
-        "operators"
-    } else if req.path().starts_with("/reports/kb-health") {
-        "kb-health"
-    } else if req.path().starts_with("/reports/topics") {
-        "topics"
-    } else {
-        "departments"
-    };
     let (filters, from, to) = days(&query)?;
     let path = format!(
-        "/api/v1/reports/{report}?format={format}&{}",
+        "/api/v1/reports/{}?format={format}&{}",
+        R::REPORT,
         filters.query(&from, &to)
     );
     let file = api.download(&user, Service::Tickets, &path).await?;

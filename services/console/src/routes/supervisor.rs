@@ -19,6 +19,7 @@ use crate::session::{CurrentUser, User};
 use crate::views::format;
 use crate::views::layout;
 use crate::views::reports::data::DepartmentReport;
+use crate::views::reports_topics::data::TopicDigest;
 use crate::views::supervisor::{self as view, Board, Queue, data};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
@@ -72,13 +73,14 @@ fn queue(p: Page<data::Ticket>) -> Queue {
     }
 }
 
-/// This month's key charts for the board (asked for by the board once it is shown, so an
-/// action on the board never waits for the month's report).
+/// This month's key charts and the rising topics for the board (asked for by the board once it
+/// is shown, so an action on the board never waits for the reports).
 async fn month_charts(user: CurrentUser, api: web::Data<Api>) -> Result<HttpResponse, PageError> {
-    let month: Option<DepartmentReport> = api
-        .get(&user, Service::Tickets, "/api/v1/reports/departments")
-        .await
-        .ok();
+    let (month, topics) = tokio::join!(
+        api.get::<DepartmentReport>(&user, Service::Tickets, "/api/v1/reports/departments"),
+        api.get::<TopicDigest>(&user, Service::Tickets, "/api/v1/reports/topics"),
+    );
+    let (month, topics) = (month.ok(), topics.ok());
     let codes = month.as_ref().map_or_else(Vec::new, |m| {
         view::busiest(&m.departments)
             .iter()
@@ -86,7 +88,11 @@ async fn month_charts(user: CurrentUser, api: web::Data<Api>) -> Result<HttpResp
             .collect()
     });
     let names = department_names(&api, &user, codes).await;
-    Ok(html(view::month_charts(month.as_ref(), &names)))
+    Ok(html(view::month_charts(
+        month.as_ref(),
+        &names,
+        topics.as_ref(),
+    )))
 }
 
 /// Every queue of the board, read at once.

@@ -148,18 +148,29 @@ fn rising_bars(rows: &[&TopicRow]) -> Markup {
     }
 }
 
+/// The `k` topics risen most against the period before, as bars (the digest lists them most
+/// risen first).
+pub fn rising_chart(r: &TopicDigest, k: usize) -> Markup {
+    let rising: Vec<&TopicRow> = r
+        .topics
+        .iter()
+        .filter(|t| t.mentions > t.previous_mentions)
+        .take(k)
+        .collect();
+    rising_bars(&rising)
+}
+
 /// The whole page.
 pub fn topics_page(p: &TopicsPage) -> Markup {
     let r = p.report;
     let f = p.filters;
     let region_names: BTreeMap<String, String> = p.regions.iter().cloned().collect();
     let query = f.query(&r.from, &r.to);
-    let rising: Vec<&TopicRow> = r
+    let rising = r
         .topics
         .iter()
         .filter(|t| t.mentions > t.previous_mentions)
-        .take(RISING)
-        .collect();
+        .count();
     let labels: Vec<String> = r
         .topics
         .first()
@@ -201,13 +212,13 @@ pub fn topics_page(p: &TopicsPage) -> Markup {
                 @if !f.region.is_empty() { "，" (name_of(&region_names, &f.region)) "（含下级地区）" }
                 @if !f.department.is_empty() { "，" (name_of(p.department_names, &f.department)) }
                 "：工单 " b { (tickets) } " 件、知识库搜索 " b { (searches) } " 次，"
-                "上升话题 " b { (rising.len()) } " 个"
+                "上升话题 " b { (rising) } " 个"
                 @if r.unfiled.tickets > 0 { "，未归类工单 " (r.unfiled.tickets) " 件" } "。"
             }
             div.cols.report-cols {
                 section.card {
                     h2 { "上升话题" }
-                    (rising_bars(&rising))
+                    (rising_chart(r, RISING))
                 }
                 section.card {
                     h2 { "每周提及" }

@@ -8,7 +8,11 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use crate::views::reports::data::DepartmentReport;
-use crate::views::{format, picker, reports};
+use crate::views::reports_topics::data::TopicDigest;
+use crate::views::{format, picker, reports, reports_topics};
+
+/// The rising topics the board draws.
+const BOARD_TOPICS: usize = 5;
 
 /// The parts of the services' answers these screens read.
 pub mod data {
@@ -279,9 +283,27 @@ pub fn busiest(rows: &[reports::data::Row]) -> Vec<&reports::data::Row> {
 
 /// This month's key charts (the department report so far, `names` the departments'): the
 /// busiest departments' on-time and satisfaction rates, and the dispatches and replies per day.
-pub fn month_charts(month: Option<&DepartmentReport>, names: &BTreeMap<String, String>) -> Markup {
+pub fn month_charts(
+    month: Option<&DepartmentReport>,
+    names: &BTreeMap<String, String>,
+    topics: Option<&TopicDigest>,
+) -> Markup {
+    let topics_card = html! {
+        section.card #board-topics {
+            h2 { "近期上升话题（社情民意）" " " a.more href="/reports/topics" { "社情民意 →" } }
+            @match topics {
+                Some(t) => (reports_topics::rising_chart(t, BOARD_TOPICS)),
+                None => p.muted { "报表暂时无法读取。" },
+            }
+        }
+    };
     let Some(m) = month else {
-        return html! { section.card #month-charts { h2 { "本月考核" } p.muted { "报表暂时无法读取。" } } };
+        return html! {
+            div.board-charts #month-charts {
+                section.card { h2 { "本月考核" } p.muted { "报表暂时无法读取。" } }
+                (topics_card)
+            }
+        };
     };
     let rows: Vec<(String, Vec<Option<f64>>)> = busiest(&m.departments)
         .iter()
@@ -303,6 +325,7 @@ pub fn month_charts(month: Option<&DepartmentReport>, names: &BTreeMap<String, S
                 h2 { "本月每日派单与办结" }
                 (reports::department_trend(m))
             }
+            (topics_card)
         }
     }
 }
@@ -938,7 +961,23 @@ mod tests {
         }))
         .unwrap();
         let names = BTreeMap::from([("530100-gaj".to_string(), "昆明市公安局".to_string())]);
-        let html = month_charts(Some(&report), &names).into_string();
+        let topics: TopicDigest = serde_json::from_value(serde_json::json!({
+            "from": "2026-11-30", "to": "2026-12-06", "week_from": "2026-11-30",
+            "week_to": "2026-12-06", "previous_from": "2026-11-23", "previous_to": "2026-11-29",
+            "topics": [
+                {"topic": "ybj", "name": "医疗保障", "tickets": 3, "searches": 4, "mentions": 7,
+                 "previous_mentions": 2, "change": 2.5, "weeks": [], "examples": []},
+                {"topic": "gaj", "name": "公安户政", "tickets": 1, "searches": 0, "mentions": 1,
+                 "previous_mentions": 5, "change": -0.8, "weeks": [], "examples": []}
+            ]
+        }))
+        .unwrap();
+        let html = month_charts(Some(&report), &names, Some(&topics)).into_string();
+        assert!(
+            html.contains("医疗保障") && !html.contains("公安户政"),
+            "the risen topics only: {html}"
+        );
+        assert!(html.contains("href=\"/reports/topics\""));
         assert!(
             html.contains("昆明市公安局") && html.contains("530100-rsj"),
             "{html}"
@@ -948,8 +987,8 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("href=\"/reports/departments\""));
-        let none = month_charts(None, &names).into_string();
-        assert!(none.contains("报表暂时无法读取"));
+        let none = month_charts(None, &names, None).into_string();
+        assert_eq!(none.matches("报表暂时无法读取").count(), 2, "{none}");
     }
 
     #[test]

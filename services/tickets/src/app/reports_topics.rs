@@ -23,12 +23,12 @@ use crate::startup::AppState;
 /// that takes it.
 pub fn ticket_taken(c: &mut DbConnection, rec: &TicketRecord) -> DbResult<()> {
     let found = db::reports_topics::words_in(c, &domain::candidate_words(&rec.summary))?;
-    let kind = rec.department.as_deref().and_then(domain::department_kind);
-    let kind_is_topic = match kind {
-        Some(k) if found.is_empty() => db::reports_topics::is_topic(c, k)?,
-        _ => false,
+    // The department's kind is asked of the database only when no word was found.
+    let fallback = match domain::fallback_kind(rec.department.as_deref()) {
+        Some(k) if found.is_empty() && db::reports_topics::is_topic(c, k)? => Some(k),
+        _ => None,
     };
-    let topic = domain::classify(&found, rec.department.as_deref(), |_| kind_is_topic);
+    let topic = domain::classify(&found, fallback);
     let tally = domain::ticket_taken(rec, &topic);
     db::reports_topics::add(c, &tally)?;
     db::reports_topics::file_ticket(c, &rec.id, &tally, rec.created_at)

@@ -121,16 +121,27 @@ struct TimeRow {
     #[diesel(sql_type = Text)]
     region: String,
     #[diesel(sql_type = BigInt)]
-    seconds: i64,
+    rounded: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
 }
 
-const TIMES: &str = "SELECT region, seconds FROM report_kb_answers \
-    WHERE day >= $1 AND day <= $2 AND region LIKE $3 AND (department = $4 OR $5 = '')";
+// The times rounded in SQL as `domain::reports_health::answer_bucket` rounds them, so that the
+// database returns a count per region and rounded time rather than one row per ticket.
+const TIMES: &str = "SELECT region, CAST(CASE WHEN seconds < 86400 THEN seconds / 360 * 360 \
+    WHEN seconds < 2592000 THEN seconds / 3600 * 3600 ELSE seconds / 86400 * 86400 END \
+    AS BIGINT) AS rounded, CAST(COUNT(*) AS BIGINT) AS n FROM report_kb_answers \
+    WHERE day >= $1 AND day <= $2 AND region LIKE $3 AND (department = $4 OR $5 = '') \
+    GROUP BY region, rounded";
 
-/// The answer times of the entries applied on the selection's days: (region, seconds).
-pub fn times(conn: &mut DbConnection, s: &Selection) -> DbResult<Vec<(String, i64)>> {
+/// The answer times of the entries applied on the selection's days, rounded and counted:
+/// (region, time, how many).
+pub fn times(conn: &mut DbConnection, s: &Selection) -> DbResult<Vec<(String, i64, i64)>> {
     let rows: Vec<TimeRow> = selected(conn, TIMES, s)?;
-    Ok(rows.into_iter().map(|x| (x.region, x.seconds)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|x| (x.region, x.rounded, x.n))
+        .collect())
 }
 
 #[derive(QueryableByName)]

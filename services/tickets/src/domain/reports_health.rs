@@ -8,8 +8,9 @@
 //! report is a sum over the roll-up table `report_kb_days` (no-info tickets, added in the
 //! transaction that takes them; the knowledge service's search counts, added when they
 //! arrive). A median is not a sum: the times to an applied entry are kept one row per ticket in
-//! `report_kb_answers` (written in the `knowledge_applied` event's transaction) and the report
-//! reads those of its days, as many as the entries applied then, never the tickets.
+//! `report_kb_answers` (written in the `knowledge_applied` event's transaction), and the report
+//! reads them counted per region and [`answer_bucket`]: a few hundred rows per region however
+//! many entries were applied, never the tickets.
 
 use std::collections::BTreeMap;
 
@@ -20,7 +21,7 @@ use utoipa::ToSchema;
 
 use super::TicketType;
 use super::record::TicketRecord;
-use super::reports::{Cell, china_day, csv_line, median, rate, region_and_parents, region_prefix};
+use super::reports::{Cell, china_day, csv_line, rate, region_and_parents, region_prefix};
 
 /// What events add to one roll-up row of `report_kb_days`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -105,14 +106,38 @@ pub fn answer_time(after: &TicketRecord, action: &str) -> Option<AnswerTime> {
     })
 }
 
-/// The 90th percentile by nearest rank: the smallest value at or above 90% of them.
-pub fn p90(mut values: Vec<i64>) -> Option<i64> {
-    if values.is_empty() {
-        return None;
+/// An answer time kept to what the report shows and no finer: to 6 minutes (0.1 hour) under a
+/// day, to the hour up to 30 days, to the day beyond. Rounding down keeps the order, so a
+/// percentile of the rounded times is the true percentile rounded the same way; and the report
+/// reads one count per region and rounded time instead of one row per ticket
+/// (`db::reports_health::times` rounds in SQL by this rule).
+pub fn answer_bucket(seconds: i64) -> i64 {
+    let step = if seconds < 86_400 {
+        360
+    } else if seconds < 2_592_000 {
+        3_600
+    } else {
+        86_400
+    };
+    seconds.div_euclid(step) * step
+}
+
+/// Answer times counted: time (an [`answer_bucket`]) → how many.
+pub type TimeCounts = BTreeMap<i64, i64>;
+
+/// The `percent` percentile by nearest rank: the smallest time at or above `percent` % of them.
+/// The median is the 50th (of an even count, the lower of the two middle times).
+pub fn percentile(times: &TimeCounts, percent: i64) -> Option<i64> {
+    let n: i64 = times.values().sum();
+    let rank = (n * percent + 99) / 100;
+    let mut seen = 0;
+    for (t, k) in times {
+        seen += k;
+        if seen >= rank.max(1) {
+            return Some(*t);
+        }
     }
-    values.sort_unstable();
-    let rank = (values.len() * 9).div_ceil(10);
-    values.get(rank.saturating_sub(1)).copied()
+    None
 }
 
 /// `n` per 1,000 of `calls`, rounded to 2 places; none without calls.
@@ -133,22 +158,23 @@ pub struct HealthFigures {
     pub no_info_per_1000_calls: Option<f64>,
     /// 已补充条目: no-info tickets answered by an entry applied in the range.
     pub applied: i64,
-    /// 补充用时中位数, in seconds from the ticket to the applied entry.
+    /// 补充用时中位数, in seconds from the ticket to the applied entry (nearest rank; to 6
+    /// minutes under a day, the hour up to 30 days, the day beyond).
     pub median_seconds_to_applied: Option<i64>,
-    /// 补充用时P90, in seconds (nearest rank).
+    /// 补充用时P90, in seconds (nearest rank, kept as the median is).
     pub p90_seconds_to_applied: Option<i64>,
 }
 
 impl HealthFigures {
-    pub fn of(c: HealthCounts, calls: i64, times: Vec<i64>) -> HealthFigures {
+    pub fn of(c: HealthCounts, calls: i64, times: &TimeCounts) -> HealthFigures {
         HealthFigures {
             counts: c,
             unconfident_rate: rate(c.unconfident, c.searches),
             unconfident_per_1000_calls: per_thousand(c.unconfident, calls),
             no_info_per_1000_calls: per_thousand(c.no_info, calls),
-            applied: times.len() as i64,
-            median_seconds_to_applied: median(times.clone()),
-            p90_seconds_to_applied: p90(times),
+            applied: times.values().sum(),
+            median_seconds_to_applied: percentile(times, 50),
+            p90_seconds_to_applied: percentile(times, 90),
         }
     }
 }
@@ -206,11 +232,12 @@ pub struct HealthReport {
     pub days: Vec<HealthDay>,
 }
 
-/// What the report reads: the roll-ups summed per region, the answer times per region, the
-/// roll-ups per day (day, counts), all filtered; the calls; knowledge's answer.
+/// What the report reads: the roll-ups summed per region, the answer times counted per region
+/// (region, [`answer_bucket`], how many), the roll-ups per day (day, counts), all filtered; the
+/// calls; knowledge's answer.
 pub struct HealthInput {
     pub rows: Vec<(String, HealthCounts)>,
-    pub times: Vec<(String, i64)>,
+    pub times: Vec<(String, i64, i64)>,
     pub days: Vec<(String, HealthCounts)>,
     pub calls: i64,
     pub now: Option<HealthNow>,
@@ -225,9 +252,9 @@ pub fn health_report(
     input: HealthInput,
 ) -> HealthReport {
     let prefix = region.as_deref().map(region_prefix).unwrap_or("");
-    let mut per: BTreeMap<String, (HealthCounts, Vec<i64>)> = BTreeMap::new();
-    let mut total = (HealthCounts::default(), Vec::new());
-    let mut count = |reg: &str, c: &HealthCounts, time: Option<i64>| {
+    let mut per: BTreeMap<String, (HealthCounts, TimeCounts)> = BTreeMap::new();
+    let mut total = (HealthCounts::default(), TimeCounts::new());
+    let mut count = |reg: &str, c: &HealthCounts, time: Option<(i64, i64)>| {
         // Searches asked without a region: the total only.
         let tree = if reg.is_empty() {
             Vec::new()
@@ -237,16 +264,20 @@ pub fn health_report(
         for r in tree.into_iter().filter(|r| r.starts_with(prefix)) {
             let e = per.entry(r).or_default();
             e.0.add(c);
-            e.1.extend(time);
+            if let Some((t, n)) = time {
+                *e.1.entry(t).or_default() += n;
+            }
         }
         total.0.add(c);
-        total.1.extend(time);
+        if let Some((t, n)) = time {
+            *total.1.entry(t).or_default() += n;
+        }
     };
     for (reg, c) in &input.rows {
         count(reg, c, None);
     }
-    for (reg, seconds) in &input.times {
-        count(reg, &HealthCounts::default(), Some(*seconds));
+    for (reg, time, n) in &input.times {
+        count(reg, &HealthCounts::default(), Some((*time, *n)));
     }
     let given: BTreeMap<&str, HealthCounts> =
         input.days.iter().map(|(d, c)| (d.as_str(), *c)).collect();
@@ -277,10 +308,10 @@ pub fn health_report(
             .into_iter()
             .map(|(region, (c, times))| HealthRow {
                 region,
-                figures: HealthFigures::of(c, calls, times),
+                figures: HealthFigures::of(c, calls, &times),
             })
             .collect(),
-        total: HealthFigures::of(total.0, calls, total.1),
+        total: HealthFigures::of(total.0, calls, &total.1),
         now: input.now,
         days,
     }
@@ -404,14 +435,51 @@ mod tests {
     }
 
     #[test]
-    fn percentiles_by_nearest_rank() {
-        assert_eq!(p90(vec![]), None);
-        assert_eq!(p90(vec![7]), Some(7));
-        assert_eq!(p90((1..=10).collect()), Some(9));
-        assert_eq!(p90((1..=11).collect()), Some(10));
+    fn percentiles_by_nearest_rank_over_counted_times() {
+        let counted = |v: Vec<i64>| {
+            let mut c = TimeCounts::new();
+            for t in v {
+                *c.entry(t).or_default() += 1;
+            }
+            c
+        };
+        assert_eq!(percentile(&counted(vec![]), 90), None);
+        assert_eq!(percentile(&counted(vec![7]), 90), Some(7));
+        assert_eq!(percentile(&counted(vec![7]), 50), Some(7));
+        assert_eq!(percentile(&counted((1..=10).collect()), 90), Some(9));
+        assert_eq!(percentile(&counted((1..=11).collect()), 90), Some(10));
+        assert_eq!(
+            percentile(&counted((1..=10).collect()), 50),
+            Some(5),
+            "the lower middle"
+        );
+        assert_eq!(percentile(&counted((1..=11).collect()), 50), Some(6));
+        assert_eq!(percentile(&counted(vec![1, 2, 2, 2, 9]), 90), Some(9));
+        assert_eq!(percentile(&counted(vec![1, 2, 2, 2, 9]), 50), Some(2));
         assert_eq!(per_thousand(3, 400), Some(7.5));
         assert_eq!(per_thousand(1, 3), Some(333.33));
         assert_eq!(per_thousand(1, 0), None);
+    }
+
+    #[test]
+    fn answer_times_are_kept_to_what_the_report_shows() {
+        assert_eq!(answer_bucket(0), 0);
+        assert_eq!(answer_bucket(359), 0);
+        assert_eq!(answer_bucket(3_599), 3_240, "0.9 hours");
+        assert_eq!(answer_bucket(86_399), 86_040);
+        assert_eq!(
+            answer_bucket(86_400 + 3_599),
+            86_400,
+            "the hour after a day"
+        );
+        assert_eq!(
+            answer_bucket(2_592_000 + 86_399),
+            2_592_000,
+            "the day after 30"
+        );
+        // Rounding down keeps the order, so percentiles commute with it.
+        let rounded: Vec<i64> = (0..3_000_000).step_by(97).map(answer_bucket).collect();
+        assert!(rounded.windows(2).all(|w| w[0] <= w[1]));
     }
 
     #[test]
@@ -427,7 +495,7 @@ mod tests {
                 ("530302".into(), c(0, 0, 3)),
                 (String::new(), c(5, 5, 0)),
             ],
-            times: vec![("530102".into(), 3_600), ("530302".into(), 7_200)],
+            times: vec![("530102".into(), 3_600, 1), ("530302".into(), 7_200, 1)],
             days: vec![("2026-12-02".into(), c(15, 7, 4))],
             calls: 200,
             now: None,
@@ -437,7 +505,7 @@ mod tests {
         assert_eq!(codes, ["530000", "530100", "530102", "530300", "530302"]);
         assert_eq!(r.regions[0].figures.counts.searches, 10);
         assert_eq!(r.regions[0].figures.applied, 2);
-        assert_eq!(r.regions[0].figures.median_seconds_to_applied, Some(5_400));
+        assert_eq!(r.regions[0].figures.median_seconds_to_applied, Some(3_600));
         assert_eq!(r.total.counts.searches, 15);
         assert_eq!(r.total.unconfident_per_1000_calls, Some(35.0));
         assert_eq!(r.total.no_info_per_1000_calls, Some(20.0));
@@ -453,7 +521,7 @@ mod tests {
             lines[3]
         );
         assert!(
-            csv.contains("合计,15,7,46.7%,35.00,4,20.00,2,1.5,2.0"),
+            csv.contains("合计,15,7,46.7%,35.00,4,20.00,2,1.0,2.0"),
             "{csv}"
         );
         assert!(csv.contains("来电量,200"), "{csv}");

@@ -69,30 +69,28 @@ pub fn department_kind(code: &str) -> Option<&str> {
     code.split_once('-').map(|(_, kind)| kind)
 }
 
+/// The topic a ticket may fall back to when its summary names none: its department's kind,
+/// unless that is the government office's, which takes every kind of question. The caller
+/// keeps it only if it is a topic.
+pub fn fallback_kind(department: Option<&str>) -> Option<&str> {
+    department.and_then(department_kind).filter(|k| *k != "zfb")
+}
+
 /// The topic a ticket is filed under: the topic whose words (`found`: word, topic) in its
-/// summary add up to the most characters (ties to the first by code); failing that, its
-/// department's kind when that is a topic (`is_topic`) other than the government office's,
-/// which takes every kind of question; else none (`""`).
-pub fn classify(
-    found: &[(String, String)],
-    department: Option<&str>,
-    is_topic: impl Fn(&str) -> bool,
-) -> String {
+/// summary add up to the most characters (ties to the first by code); failing that,
+/// `fallback` (a [`fallback_kind`] that is a topic); else none (`""`).
+pub fn classify(found: &[(String, String)], fallback: Option<&str>) -> String {
     let mut weight: BTreeMap<&str, usize> = BTreeMap::new();
     for (word, topic) in found {
         *weight.entry(topic.as_str()).or_default() += word.chars().count();
     }
-    let best = weight
+    weight
         .iter()
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        .map(|(t, _)| (*t).to_string());
-    best.or_else(|| {
-        department
-            .and_then(department_kind)
-            .filter(|k| *k != "zfb" && is_topic(k))
-            .map(str::to_string)
-    })
-    .unwrap_or_default()
+        .map(|(t, _)| *t)
+        .or(fallback)
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// What one ticket or day's searches add to a row of `report_topic_weeks`.
@@ -428,17 +426,18 @@ mod tests {
 
     #[test]
     fn a_summary_goes_to_the_topic_its_words_weigh_most_else_its_department_kind() {
-        let is_topic = |k: &str| ["ybj", "gaj", "rsj", "zfb"].contains(&k);
         let f = found(&[("医保", "ybj"), ("报销", "ybj"), ("身份证", "gaj")]);
-        assert_eq!(classify(&f, Some("530100-gaj"), is_topic), "ybj");
+        assert_eq!(classify(&f, Some("gaj")), "ybj");
         // Equal weights: the first by code, the same every time.
         let tie = found(&[("户口", "gaj"), ("社保", "rsj")]);
-        assert_eq!(classify(&tie, None, is_topic), "gaj");
-        // No word: the department's kind, but not the government office's, nor an unknown.
-        assert_eq!(classify(&[], Some("530100-rsj"), is_topic), "rsj");
-        assert_eq!(classify(&[], Some("530100-zfb"), is_topic), "");
-        assert_eq!(classify(&[], Some("530100-xyz"), is_topic), "");
-        assert_eq!(classify(&[], None, is_topic), "");
+        assert_eq!(classify(&tie, None), "gaj");
+        // No word: the fallback, the department's kind, but not the government office's.
+        assert_eq!(classify(&[], Some("rsj")), "rsj");
+        assert_eq!(classify(&[], None), "");
+        assert_eq!(fallback_kind(Some("530100-rsj")), Some("rsj"));
+        assert_eq!(fallback_kind(Some("530100-zfb")), None);
+        assert_eq!(fallback_kind(Some("530100")), None);
+        assert_eq!(fallback_kind(None), None);
     }
 
     #[test]
