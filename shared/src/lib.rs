@@ -18,6 +18,7 @@ pub mod pdf;
 pub mod server;
 pub mod settings;
 pub mod telemetry;
+pub mod text_enum;
 pub mod time;
 pub mod values;
 pub mod web;

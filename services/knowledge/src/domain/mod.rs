@@ -2,6 +2,7 @@
 //! JSONL files (`data/kb/*.jsonl`) as they are, and are what the API answers with.
 
 use serde::{Deserialize, Serialize};
+use shared::text_enum;
 use utoipa::ToSchema;
 
 pub mod accounts;
@@ -56,83 +57,43 @@ fn full_width_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::
     String::deserialize(d).map(|t| scripts::full_width(&t))
 }
 
-/// Who says a script.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ScriptAudience {
-    #[default]
-    Operator,
-    Liaison,
-    Both,
-}
+text_enum!(
+    /// Who says a script.
+    #[derive(Default)]
+    ScriptAudience {
+        #[default]
+        Operator = "operator",
+        Liaison = "liaison",
+        Both = "both",
+    }
+);
 
 impl ScriptAudience {
-    pub const ALL: [ScriptAudience; 3] = [Self::Operator, Self::Liaison, Self::Both];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Operator => "operator",
-            Self::Liaison => "liaison",
-            Self::Both => "both",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == text)
-    }
-
     /// Whether someone of `who` (operator or liaison) says a script meant for `self`.
     pub fn includes(self, who: ScriptAudience) -> bool {
         self == who || self == Self::Both || who == Self::Both
     }
 }
 
-/// The moment of a call a script is for, in the order a call goes.
-#[derive(
-    Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq, PartialOrd, Ord,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ScriptStep {
-    /// Greeting and taking the question (接听).
-    #[default]
-    Answer,
-    /// Keeping the caller while looking it up (等待).
-    Wait,
-    /// Transfer, reporting a number, no information (转接).
-    Transfer,
-    /// Complaints, criticism and suggestions (投诉建议).
-    Complaint,
-    /// A caller who insists on someone higher (升级).
-    Escalation,
-    /// Ending the call (结束).
-    Close,
-}
-
-impl ScriptStep {
-    pub const ALL: [ScriptStep; 6] = [
-        Self::Answer,
-        Self::Wait,
-        Self::Transfer,
-        Self::Complaint,
-        Self::Escalation,
-        Self::Close,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Answer => "answer",
-            Self::Wait => "wait",
-            Self::Transfer => "transfer",
-            Self::Complaint => "complaint",
-            Self::Escalation => "escalation",
-            Self::Close => "close",
-        }
+text_enum!(
+    /// The moment of a call a script is for, in the order a call goes.
+    #[derive(Default, PartialOrd, Ord)]
+    ScriptStep {
+        /// Greeting and taking the question (接听).
+        #[default]
+        Answer = "answer",
+        /// Keeping the caller while looking it up (等待).
+        Wait = "wait",
+        /// Transfer, reporting a number, no information (转接).
+        Transfer = "transfer",
+        /// Complaints, criticism and suggestions (投诉建议).
+        Complaint = "complaint",
+        /// A caller who insists on someone higher (升级).
+        Escalation = "escalation",
+        /// Ending the call (结束).
+        Close = "close",
     }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == text)
-    }
-}
+);
 
 /// Keeps who authorised an FAQ answer and when: `by` at `now` when `after` becomes
 /// authorised, what `before` said while it stays so, nothing once it is not.

@@ -21,59 +21,8 @@ pub mod reports_topics;
 pub mod routing;
 pub mod view;
 
-/// A stored name the code does not know (a record written by a newer version, or by hand).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {kind} `{name}` in the database")]
-pub struct UnknownName {
-    pub kind: &'static str,
-    pub name: String,
-}
-
-/// A closed set of names stored as text: `as_str` for the database, `parse` back; a record
-/// reads a stored name with `TryFrom<String>`, which fails on a name not in the set.
-macro_rules! text_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-        // The names are the variants' in snake case: said once more here, where the OpenAPI
-        // derive can read it (it does not see a rename whose text is a macro argument).
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vm])* #[serde(rename = $text)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(text: &str) -> Option<$name> {
-                match text { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(v: $name) -> String {
-                v.as_str().to_string()
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = UnknownName;
-            fn try_from(text: String) -> Result<$name, UnknownName> {
-                $name::parse(&text).ok_or(UnknownName { kind: stringify!($name), name: text })
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+use shared::text_enum;
+pub use shared::text_enum::UnknownName;
 
 text_enum!(
     /// The kind of work order.
