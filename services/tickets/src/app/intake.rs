@@ -248,13 +248,6 @@ impl Request {
                 dedup_key: None,
             },
         )?;
-        // A no-info ticket is dispatched as it is taken: the department report counts it.
-        if let Some(t) = reports::tally(None, &rec, "created", rec.created_at) {
-            db::reports::add(c, &t)?;
-        }
-        super::reports_operators::ticket_changed(c, None, &rec)?;
-        super::reports_health::ticket_taken(c, &rec)?;
-        super::reports_topics::ticket_taken(c, &rec)?;
         let mut outbox = notifications::on_created(&rec);
         if rec.status == Status::Dispatched {
             outbox.extend(notifications::on_dispatch(&rec));
@@ -262,6 +255,15 @@ impl Request {
         for n in outbox {
             db::outbox::insert_notification(c, &rec.id, &n, rec.created_at)?;
         }
+        // The roll-ups last: concurrent creations for one department and day share their rows,
+        // and a row stays locked from its update to the commit.
+        // A no-info ticket is dispatched as it is taken: the department report counts it.
+        if let Some(t) = reports::tally(None, &rec, "created", rec.created_at) {
+            db::reports::add(c, &t)?;
+        }
+        super::reports_operators::ticket_changed(c, None, &rec)?;
+        super::reports_health::ticket_taken(c, &rec)?;
+        super::reports_topics::ticket_taken(c, &rec)?;
         Ok(rec)
     }
 }

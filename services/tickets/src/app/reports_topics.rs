@@ -30,8 +30,9 @@ pub fn ticket_taken(c: &mut DbConnection, rec: &TicketRecord) -> DbResult<()> {
     };
     let topic = domain::classify(&found, fallback);
     let tally = domain::ticket_taken(rec, &topic);
-    db::reports_topics::add(c, &tally)?;
-    db::reports_topics::file_ticket(c, &rec.id, &tally, rec.created_at)
+    // The shared roll-up row last, so it is locked only until the commit.
+    db::reports_topics::file_ticket(c, &rec.id, &tally, rec.created_at)?;
+    db::reports_topics::add(c, &tally)
 }
 
 /// Replaces the topic words with knowledge's; tickets already filed keep their topics.
