@@ -15,7 +15,8 @@ use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term}
 use tantivy_jieba::jieba_rs::Jieba;
 
 use super::candidates::Meta;
-use super::entries::{DocBuilder, DocData};
+use super::entries::{DocBuilder, DocData, faq_label};
+use super::topics::{TopicModel, TopicTrainer};
 use super::{Entries, Fields, SearchError, SearchIndex, SegmentView, Snapshot};
 use crate::domain::{Department, Faq};
 use crate::search::model::{Changes, KbData, Synonym};
@@ -270,6 +271,7 @@ impl SearchIndex {
         }
         let synonyms = Arc::new(Synonyms::new(&data.synonyms));
         let mut catalog = Catalog::new(data.departments);
+        let mut trainer = TopicTrainer::default();
         loop {
             let page = next_faqs().map_err(SearchError::Load)?;
             if page.is_empty() {
@@ -279,10 +281,12 @@ impl SearchIndex {
                 let (code, record) = catalog.record(f);
                 if let Some(d) = indexed_under(&record, &catalog.depts) {
                     writer.add(&mut entries, |uid| builder.faq(uid, &code, &record, d))?;
+                    learn(&mut trainer, &regions, &code, &record, d);
                 }
                 catalog.faqs.insert(code, record);
             }
         }
+        let topics = Arc::new(trainer.train(&data.synonyms));
         drop(builder);
         writer.tantivy.commit()?;
         // One segment: a query builds its scorers once per segment, much of its cost.
@@ -298,7 +302,14 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let snapshot = Snapshot::new(reader.searcher(), fields, entries, regions, synonyms, jieba)?;
+        let snapshot = Snapshot::new(
+            reader.searcher(),
+            fields,
+            entries,
+            regions,
+            (synonyms, topics),
+            jieba,
+        )?;
         Ok(SearchIndex {
             fields,
             reader,
@@ -342,16 +353,19 @@ impl SearchIndex {
         }
         writer.tantivy.commit()?;
         self.reader.reload()?;
-        let synonyms = match &changes.synonyms {
-            Some(list) => Arc::new(Synonyms::new(list)),
-            None => old.synonyms.clone(),
+        let (synonyms, topics) = match &changes.synonyms {
+            Some(list) => (
+                Arc::new(Synonyms::new(list)),
+                Arc::new(old.topics.with_synonyms(list)),
+            ),
+            None => (old.synonyms.clone(), old.topics.clone()),
         };
         let snapshot = Snapshot::new(
             self.reader.searcher(),
             self.fields,
             entries,
             old.regions.clone(),
-            synonyms,
+            (synonyms, topics),
             old.jieba.clone(),
         )?;
         self.replace(snapshot)
@@ -363,6 +377,7 @@ impl SearchIndex {
         // The same addresses and metas, so the same generation.
         self.replace(Snapshot {
             synonyms: Arc::new(Synonyms::new(list)),
+            topics: Arc::new(old.topics.with_synonyms(list)),
             ..(*old).clone()
         })
     }
@@ -380,7 +395,7 @@ impl Snapshot {
         fields: Fields,
         entries: Entries,
         regions: Arc<RegionIndex>,
-        synonyms: Arc<Synonyms>,
+        (synonyms, topics): (Arc<Synonyms>, Arc<TopicModel>),
         jieba: Arc<Jieba>,
     ) -> Result<Snapshot, SearchError> {
         let mut by_addr = Vec::new();
@@ -444,8 +459,35 @@ impl Snapshot {
             regions,
             synonyms,
             jieba,
+            topics,
             fields,
             n_docs,
         })
     }
+}
+
+/// Gives the topic classifier a FAQ entry of `d`, when its question needs examples: its
+/// question with keywords, and its answer, without region names.
+fn learn(
+    trainer: &mut TopicTrainer,
+    regions: &RegionIndex,
+    code: &str,
+    record: &FaqRecord,
+    d: &Department,
+) {
+    let Some(label) = faq_label(code, &d.code, &d.kind) else {
+        return;
+    };
+    if !trainer.wants(&label) {
+        return;
+    }
+    let chain = regions.chain(&d.region);
+    let mut question = record.question.clone();
+    for k in &record.keywords {
+        question.push(' ');
+        question.push_str(k);
+    }
+    let question = regions.strip(&text::normalize(&question), &chain);
+    let answer = regions.strip(&text::normalize(&record.answer), &chain);
+    trainer.add(&label, question, answer);
 }

@@ -152,6 +152,13 @@ fn topic(kind: Kind, primary: &[u32]) -> u32 {
     h.finish() as u32
 }
 
+/// The question a FAQ entry asks in every region, as its code says it: its department's
+/// kind and its number (`530100-zjj-1` of `530100-zjj`, kind `zjj`: `zjj-1`).
+pub(super) fn faq_label(code: &str, department: &str, kind: &str) -> Option<String> {
+    let n = code.strip_prefix(department)?.strip_prefix('-')?;
+    Some(format!("{kind}-{n}"))
+}
+
 /// Whether a sorted word set has the hash `x`.
 pub(super) fn has(set: &[u32], x: u32) -> bool {
     set.binary_search(&x).is_ok()
