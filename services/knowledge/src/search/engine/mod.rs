@@ -227,7 +227,7 @@ impl SearchIndex {
             .rank(&a.texts)
             .into_iter()
             .take(3)
-            .map(|g| (snap.topics.label(g.class).to_string(), g.p))
+            .map(|g| (snap.topics.labels(g.class).join("/"), g.p))
             .collect()
     }
 }

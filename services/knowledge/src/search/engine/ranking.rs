@@ -420,12 +420,16 @@ impl Snapshot {
         on: &Scoring<'_>,
         filter: Option<&str>,
     ) -> bool {
-        let Some((kind, n)) = self.topics.label(guess.class).split_once('-') else {
-            return false;
-        };
+        let labels: Vec<(&str, &str)> = self
+            .topics
+            .labels(guess.class)
+            .iter()
+            .filter_map(|l| l.split_once('-'))
+            .collect();
+        let asks_any = |doc: &DocData| labels.iter().any(|(kind, n)| asks(doc, kind, n));
         let lift = TOPIC_LIFT * guess.p;
         for s in scored.iter_mut() {
-            if asks(s.doc, kind, n) {
+            if asks_any(s.doc) {
                 s.score += lift;
             }
         }
@@ -435,7 +439,9 @@ impl Snapshot {
                 .first()
                 .map(|m| m.code.as_str())
                 .or(filter);
-        if let Some(region) = region {
+        if let Some(region) = region
+            && let Some((kind, n)) = labels.first()
+        {
             let found = self
                 .regions
                 .chain(region)
@@ -450,7 +456,7 @@ impl Snapshot {
             }
         }
         sort(scored);
-        scored.first().is_some_and(|b| asks(b.doc, kind, n))
+        scored.first().is_some_and(|b| asks_any(b.doc))
     }
 }
 

@@ -14,9 +14,11 @@ use rustc_hash::{FxHashMap, FxHasher};
 use crate::search::model::Synonym;
 use crate::search::text;
 
-/// Distinct question texts learnt per class: the same question is asked in every region,
-/// so a few stand for all of them (and a large knowledge base costs no more to learn).
-const EXAMPLES_PER_CLASS: usize = 3;
+/// Entries learnt per label (`zjj-1`, the same question in every region): a few stand for
+/// all of them, and a large knowledge base costs no more to learn.
+const EXAMPLES_PER_LABEL: u8 = 3;
+/// Labels a class keeps (entries numbered apart that ask the same question).
+const LABELS_PER_CLASS: usize = 32;
 /// How much each kind of text counts: the question (and keywords) says what the entry is
 /// about; its answer is longer and says much that other answers say too; a synonym row is
 /// how callers say it.
@@ -26,10 +28,11 @@ const SYNONYM_WEIGHT: f32 = 2.0;
 /// Additive smoothing of the feature counts.
 const SMOOTHING: f32 = 0.5;
 
-/// What one class learns from.
+/// One class: a question (its Chinese characters, without region names), the labels of
+/// the entries that ask it, and what it learns from.
 #[derive(Debug, Clone, Default)]
 struct Examples {
-    label: String,
+    labels: Vec<String>,
     /// Questions and keywords, without region names.
     questions: Vec<String>,
     answers: Vec<String>,
@@ -38,40 +41,43 @@ struct Examples {
 /// Collects the examples while the index is built.
 #[derive(Debug, Default)]
 pub(super) struct TopicTrainer {
-    by_label: FxHashMap<String, usize>,
+    /// Entries learnt per label.
+    learnt: FxHashMap<String, u8>,
+    by_question: FxHashMap<String, usize>,
     classes: Vec<Examples>,
 }
 
 impl TopicTrainer {
-    /// Whether `label` needs more examples (the caller then makes them: stripping the
-    /// region names costs more than asking).
+    /// Whether an entry of `label` is still wanted (the caller then makes its texts:
+    /// stripping the region names costs more than asking).
     pub(super) fn wants(&self, label: &str) -> bool {
-        self.by_label
+        self.learnt
             .get(label)
-            .is_none_or(|&i| self.classes[i].questions.len() < EXAMPLES_PER_CLASS)
+            .is_none_or(|&n| n < EXAMPLES_PER_LABEL)
     }
 
-    /// One entry of the class `label`: its question (with keywords) and answer, without
-    /// region names.
+    /// One entry of `label`: its question (with keywords) and answer, without region
+    /// names. Entries whose questions have the same characters are one class.
     pub(super) fn add(&mut self, label: &str, question: String, answer: String) {
-        let i = match self.by_label.get(label) {
+        *self.learnt.entry(label.to_string()).or_default() += 1;
+        let key: String = question.chars().filter(|c| is_han(*c)).collect();
+        let i = match self.by_question.get(&key) {
             Some(&i) => i,
             None => {
-                self.classes.push(Examples {
-                    label: label.to_string(),
-                    ..Examples::default()
-                });
-                self.by_label
-                    .insert(label.to_string(), self.classes.len() - 1);
+                self.classes.push(Examples::default());
+                self.by_question.insert(key, self.classes.len() - 1);
                 self.classes.len() - 1
             }
         };
         let c = &mut self.classes[i];
-        if c.questions.len() < EXAMPLES_PER_CLASS && !c.questions.contains(&question) {
+        if c.labels.len() < LABELS_PER_CLASS && !c.labels.iter().any(|l| l == label) {
+            c.labels.push(label.to_string());
+        }
+        // One answer per distinct question: the same answer says other things in each
+        // region (an address), which are no more this question's than another's.
+        if !c.questions.contains(&question) {
             c.questions.push(question);
-            if !c.answers.contains(&answer) {
-                c.answers.push(answer);
-            }
+            c.answers.push(answer);
         }
     }
 
@@ -80,20 +86,20 @@ impl TopicTrainer {
     }
 }
 
-/// The trained classifier.
+/// The trained classifier. Sparse: a feature keeps only the classes that have it, what
+/// having it adds over the smoothed log probability of a class that does not.
 #[derive(Debug, Default)]
 pub(super) struct TopicModel {
     classes: Vec<Examples>,
-    /// Feature → its row in `logp`.
-    rows: FxHashMap<u64, u32>,
-    /// Per feature, per class: log P(feature | class).
-    logp: Vec<f32>,
+    /// Per class: log P(a feature it never saw | class).
+    unseen: Vec<f32>,
+    rows: FxHashMap<u64, Box<[(u32, f32)]>>,
 }
 
 /// A query's most likely class.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Guess {
-    pub(super) class: u16,
+    pub(super) class: u32,
     /// Its posterior probability (uniform prior).
     pub(super) p: f32,
     /// How many of the query's features the model knows.
@@ -102,12 +108,15 @@ pub(super) struct Guess {
 
 impl TopicModel {
     fn new(classes: Vec<Examples>, synonyms: &[Synonym]) -> TopicModel {
-        let n = classes.len();
-        let mut counts: FxHashMap<u64, Vec<f32>> = FxHashMap::default();
-        let mut totals = vec![0.0f32; n];
+        let mut counts: FxHashMap<u64, FxHashMap<u32, f32>> = FxHashMap::default();
+        let mut totals = vec![0.0f32; classes.len()];
         let mut learn = |class: usize, text: &str, weight: f32| {
             for f in features(text) {
-                counts.entry(f).or_insert_with(|| vec![0.0; n])[class] += weight;
+                *counts
+                    .entry(f)
+                    .or_default()
+                    .entry(class as u32)
+                    .or_default() += weight;
                 totals[class] += weight;
             }
         };
@@ -133,19 +142,28 @@ impl TopicModel {
             }
         }
         let vocabulary = counts.len() as f32;
-        let mut rows = FxHashMap::default();
-        let mut logp = Vec::with_capacity(counts.len() * n);
-        for (f, per_class) in counts {
-            rows.insert(f, (logp.len() / n.max(1)) as u32);
-            for (c, count) in per_class.iter().enumerate() {
-                let p = (count + SMOOTHING) / (totals[c] + SMOOTHING * vocabulary);
-                logp.push(p.ln());
-            }
-        }
+        let unseen: Vec<f32> = totals
+            .iter()
+            .map(|t| (SMOOTHING / (t + SMOOTHING * vocabulary)).ln())
+            .collect();
+        let rows = counts
+            .into_iter()
+            .map(|(f, per_class)| {
+                let mut row: Vec<(u32, f32)> = per_class
+                    .into_iter()
+                    .map(|(c, n)| {
+                        let t = totals[c as usize] + SMOOTHING * vocabulary;
+                        (c, ((n + SMOOTHING) / t).ln() - unseen[c as usize])
+                    })
+                    .collect();
+                row.sort_unstable_by_key(|(c, _)| *c);
+                (f, row.into_boxed_slice())
+            })
+            .collect();
         TopicModel {
             classes,
+            unseen,
             rows,
-            logp,
         }
     }
 
@@ -154,10 +172,11 @@ impl TopicModel {
         TopicModel::new(self.classes.clone(), synonyms)
     }
 
-    pub(super) fn label(&self, class: u16) -> &str {
+    /// The labels of the entries that ask a class's question (`zjj-1`).
+    pub(super) fn labels(&self, class: u32) -> &[String] {
         self.classes
             .get(class as usize)
-            .map_or("", |c| c.label.as_str())
+            .map_or(&[], |c| c.labels.as_slice())
     }
 
     /// The classes by posterior probability, most likely first, for the query's texts
@@ -169,28 +188,31 @@ impl TopicModel {
         }
         let mut seen: Vec<u64> = Vec::new();
         let mut scores = vec![0.0f32; n];
+        let mut known = 0usize;
         for t in texts {
             for f in features(t) {
                 if seen.contains(&f) {
                     continue;
                 }
                 seen.push(f);
-                if let Some(&row) = self.rows.get(&f) {
-                    let row = &self.logp[row as usize * n..(row as usize + 1) * n];
-                    for (s, l) in scores.iter_mut().zip(row) {
-                        *s += l;
+                if let Some(row) = self.rows.get(&f) {
+                    known += 1;
+                    for (c, extra) in row.iter() {
+                        scores[*c as usize] += extra;
                     }
                 }
             }
         }
-        let known = seen.iter().filter(|f| self.rows.contains_key(f)).count();
+        for (s, u) in scores.iter_mut().zip(&self.unseen) {
+            *s += known as f32 * u;
+        }
         let top = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let z: f32 = scores.iter().map(|s| (s - top).exp()).sum();
         let mut out: Vec<Guess> = scores
             .iter()
             .enumerate()
             .map(|(c, s)| Guess {
-                class: c as u16,
+                class: c as u32,
                 p: (s - top).exp() / z,
                 known,
             })
@@ -258,11 +280,33 @@ mod tests {
     fn a_story_finds_the_question_whose_characters_it_shares() {
         let m = model();
         let best = m.rank(&["我是退伍兵去景区能免门票吗".into()])[0];
-        assert_eq!(m.label(best.class), "tyj-1");
+        assert_eq!(m.labels(best.class), ["tyj-1"]);
         assert!(best.p > 0.9, "{best:?}");
         let best = m.rank(&["家里困难想租便宜的房子".into()])[0];
-        assert_eq!(m.label(best.class), "zjj-1");
-        assert_eq!(m.label(2), "mzj-2");
+        assert_eq!(m.labels(best.class), ["zjj-1"]);
+    }
+
+    #[test]
+    fn entries_that_ask_the_same_question_are_one_class() {
+        let mut t = TopicTrainer::default();
+        for label in ["zjj-1", "zjj-1v1", "zjj-1v2", "zjj-1v3"] {
+            for _ in 0..5 {
+                if t.wants(label) {
+                    t.add(label, "公租房怎么申请 1".into(), "轮候配租".into());
+                }
+            }
+        }
+        t.add(
+            "tyj-1",
+            "退役军人优待证怎么申领".into(),
+            "退役军人服务站".into(),
+        );
+        let m = t.train(&[]);
+        let best = m.rank(&["公租房".into()])[0];
+        assert_eq!(
+            m.labels(best.class),
+            ["zjj-1", "zjj-1v1", "zjj-1v2", "zjj-1v3"]
+        );
     }
 
     #[test]
