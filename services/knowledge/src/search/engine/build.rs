@@ -44,7 +44,7 @@ static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 /// distinct text (at scale 20, 207k entries have 9k answers).
 pub(super) struct FaqRecord {
     pub(super) department: String,
-    pub(super) question: String,
+    pub(super) question: Arc<str>,
     pub(super) keywords: Vec<String>,
     pub(super) answer: Arc<str>,
     pub(super) authorized: bool,
@@ -83,7 +83,7 @@ impl Catalog {
         };
         let record = FaqRecord {
             department: f.department,
-            question: f.question,
+            question: Arc::from(f.question),
             keywords: f.keywords,
             answer,
             authorized: f.authorized,
@@ -482,7 +482,7 @@ fn learn(
         return;
     }
     let chain = regions.chain(&d.region);
-    let mut question = record.question.clone();
+    let mut question = record.question.to_string();
     for k in &record.keywords {
         question.push(' ');
         question.push_str(k);

@@ -48,7 +48,8 @@ pub struct DocData {
     pub(super) region_id: u32,
     /// For a merged agency: who answers for it now.
     pub successor: Option<String>,
-    pub title: String,
+    /// Its name or question; a FAQ entry's is the catalog's copy (one per entry at scale).
+    pub title: Arc<str>,
     /// Source text of the snippet (not escaped); entries with one answer text share it.
     pub text: Arc<text::SnippetText>,
     pub authorized: bool,
@@ -377,7 +378,7 @@ impl<'a> DocBuilder<'a> {
             } else {
                 None
             },
-            title: d.name.clone(),
+            title: Arc::from(d.name.as_str()),
             text: Arc::new(text::SnippetText::new(snippet)),
             authorized: true,
             department,
@@ -423,7 +424,7 @@ impl<'a> DocBuilder<'a> {
             code: code.to_string(),
             region_id: self.regions.id(&d.region),
             successor: None,
-            title: q.question.clone(),
+            title: Arc::clone(&q.question),
             text: Arc::clone(&answer.text),
             authorized: q.authorized,
             department,
