@@ -54,7 +54,7 @@ pub(super) struct FaqRecord {
 /// What the writer side keeps to rebuild entries when something they depend on changes.
 pub(super) struct Catalog {
     depts: HashMap<String, Department>,
-    faqs: HashMap<String, FaqRecord>,
+    faqs: HashMap<Arc<str>, FaqRecord>,
     /// The answer texts, each once.
     answers: HashSet<Arc<str>>,
 }
@@ -72,7 +72,7 @@ impl Catalog {
     }
 
     /// The record of `f` as the catalog keeps it, and its code.
-    fn record(&mut self, f: Faq) -> (String, FaqRecord) {
+    fn record(&mut self, f: Faq) -> (Arc<str>, FaqRecord) {
         let answer = match self.answers.get(f.answer.as_str()) {
             Some(a) => Arc::clone(a),
             None => {
@@ -89,7 +89,7 @@ impl Catalog {
             authorized: f.authorized,
             published: f.status == "published",
         };
-        (f.code, record)
+        (Arc::from(f.code), record)
     }
 
     /// Takes the changes in; the codes of the departments and FAQ entries to write again (a
@@ -112,17 +112,17 @@ impl Catalog {
                 self.faqs
                     .iter()
                     .filter(|(_, f)| touched_depts.contains(&f.department))
-                    .map(|(code, _)| code.clone()),
+                    .map(|(code, _)| code.to_string()),
             );
         }
         for code in &changes.removed_faqs {
-            self.faqs.remove(code);
+            self.faqs.remove(code.as_str());
             touched_faqs.insert(code.clone());
         }
         for f in &changes.faqs {
             let (code, record) = self.record(f.clone());
-            self.faqs.insert(code.clone(), record);
-            touched_faqs.insert(code);
+            touched_faqs.insert(code.to_string());
+            self.faqs.insert(code, record);
         }
         (touched_depts, touched_faqs)
     }
@@ -335,7 +335,7 @@ impl SearchIndex {
             writer
                 .tantivy
                 .delete_term(Term::from_field_text(self.fields.code, code));
-            if let Some(uid) = entries.by_code.remove(code) {
+            if let Some(uid) = entries.by_code.remove(code.as_str()) {
                 entries.docs.remove(&uid);
             }
         }
@@ -345,7 +345,7 @@ impl SearchIndex {
             }
         }
         for code in &touched_faqs {
-            if let Some(f) = catalog.faqs.get(code)
+            if let Some((code, f)) = catalog.faqs.get_key_value(code.as_str())
                 && let Some(d) = catalog.department_of(f)
             {
                 writer.add(&mut entries, |uid| builder.faq(uid, code, f, d))?;
@@ -439,7 +439,7 @@ impl Snapshot {
         let mut live: Vec<(&str, usize)> = by_addr
             .iter()
             .enumerate()
-            .filter_map(|(addr, d)| Some((d.as_ref()?.code.as_str(), addr)))
+            .filter_map(|(addr, d)| Some((&*d.as_ref()?.code, addr)))
             .collect();
         live.sort_unstable();
         let mut by_order = Vec::with_capacity(live.len());

@@ -43,7 +43,8 @@ impl Kind {
 #[derive(Debug)]
 pub struct DocData {
     pub kind: Kind,
-    pub code: String,
+    /// Shared with the catalog's and the snapshot's maps by code (one copy at scale).
+    pub code: Arc<str>,
     /// The region's number (its chain: [`RegionIndex::chain_by_id`]).
     pub(super) region_id: u32,
     /// For a merged agency: who answers for it now.
@@ -371,7 +372,7 @@ impl<'a> DocBuilder<'a> {
             topic: topic(Kind::Department, &primary),
             dept_kind: word_hash(&d.kind),
             kind: Kind::Department,
-            code: d.code.clone(),
+            code: Arc::from(d.code.as_str()),
             region_id: self.regions.id(&d.region),
             successor: if d.status == "merged" {
                 d.successor.clone()
@@ -394,7 +395,7 @@ impl<'a> DocBuilder<'a> {
     pub(super) fn faq(
         &self,
         uid: u64,
-        code: &str,
+        code: &Arc<str>,
         q: &FaqRecord,
         d: &Department,
     ) -> (TantivyDocument, DocData) {
@@ -421,7 +422,7 @@ impl<'a> DocBuilder<'a> {
             topic: topic(Kind::Faq, &primary),
             dept_kind: word_hash(&d.kind),
             kind: Kind::Faq,
-            code: code.to_string(),
+            code: Arc::clone(code),
             region_id: self.regions.id(&d.region),
             successor: None,
             title: Arc::clone(&q.question),

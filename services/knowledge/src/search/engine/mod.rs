@@ -84,7 +84,7 @@ struct Fields {
 #[derive(Clone, Default)]
 struct Entries {
     docs: HashMap<u64, Arc<DocData>>,
-    by_code: HashMap<String, u64>,
+    by_code: HashMap<Arc<str>, u64>,
 }
 
 impl Entries {
