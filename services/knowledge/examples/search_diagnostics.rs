@@ -9,6 +9,9 @@
 //!                            those also confident, and unanswerable rows (no expected
 //!                            code) answered confidently, answerable rows answered
 //!                            confidently without an expected code in the top 3
+//!   topics SET.tsv …         per set: the topic classifier's guess for each row whose
+//!                            expected code is a FAQ entry (right first, right in its
+//!                            first three), and its guesses for the unanswerable rows
 //!   time QUERIES [ROUNDS] [LIMIT]
 //!                            time per query (p50/p99/max) over a query file, ROUNDS passes
 //!   probe 'q1|q2'            each query's analysis, confidence and top hits
@@ -44,6 +47,7 @@ fn main() -> Result<()> {
     match args[..] {
         ["score", set] => score(Path::new(set)),
         ["figures", ref sets @ ..] if !sets.is_empty() => figures(sets),
+        ["topics", ref sets @ ..] if !sets.is_empty() => topics(sets),
         ["time", queries, ref rest @ ..] if rest.len() <= 2 => {
             let rounds = rest.first().map_or(Ok(1), |r| r.parse())?;
             let limit = rest.get(1).map_or(Ok(10), |l| l.parse())?;
@@ -68,7 +72,7 @@ fn main() -> Result<()> {
     }
 }
 
-const USAGE: &str = "commands: score SET.tsv | figures SET.tsv… | time QUERIES [ROUNDS] [LIMIT] | probe 'q1|q2' \
+const USAGE: &str = "commands: score SET.tsv | figures SET.tsv… | topics SET.tsv… | time QUERIES [ROUNDS] [LIMIT] | probe 'q1|q2' \
                      | probe sets | probe file:QUERIES [show] | dump QUERIES | startup KB_DIR";
 
 /// A field of this process's `/proc/self/status` (VmRSS, VmHWM), in kB.
@@ -218,6 +222,50 @@ fn figures(sets: &[&str]) -> Result<()> {
             .file_name()
             .map_or(*set, |f| f.to_str().unwrap_or(set));
         println!("{name}\t{top3}/{n}\t{confident}/{n}\t{un_confident}/{un}\t{wrong}/{n}");
+    }
+    Ok(())
+}
+
+/// How the topic classifier guesses each row of the sets: its first three questions
+/// (`zjj-1 0.93`) against the expected FAQ entries' (`530111-zjj-1` asks `zjj-1`).
+fn topics(sets: &[&str]) -> Result<()> {
+    let idx = index()?;
+    for set in sets {
+        let rows = read_set(Path::new(set))?;
+        let (mut n, mut first, mut three) = (0, 0, 0);
+        for r in &rows {
+            let guesses = idx.topics(&r.query);
+            let shown: Vec<String> = guesses.iter().map(|(l, p)| format!("{l} {p:.2}")).collect();
+            // A FAQ code is region-kind-number; its question is kind-number.
+            let wanted: Vec<String> = r
+                .expected
+                .iter()
+                .filter_map(|c| {
+                    let (_, rest) = c.split_once('-')?;
+                    rest.contains('-').then(|| rest.to_string())
+                })
+                .collect();
+            if wanted.is_empty() {
+                println!("  -  {} | {}", r.query, shown.join(", "));
+                continue;
+            }
+            n += 1;
+            let at = guesses.iter().position(|(l, _)| wanted.contains(l));
+            first += usize::from(at == Some(0));
+            three += usize::from(at.is_some());
+            let mark = match at {
+                Some(0) => "ok",
+                Some(_) => "3 ",
+                None => "no",
+            };
+            println!(
+                "  {mark} {} [{}] | {}",
+                r.query,
+                wanted.join(","),
+                shown.join(", ")
+            );
+        }
+        println!("{set}: first {first}/{n}, in three {three}/{n}");
     }
     Ok(())
 }

@@ -302,7 +302,9 @@ async fn synonyms_are_data_editors_change_through_the_api() {
     assert!(list.as_array().unwrap().iter().any(|x| x["term"] == "驾照"));
 
     let path = "/api/v1/search/synonyms";
-    let new = json!({"term": "小红本", "replacement": "结婚证"});
+    // A word nothing in the knowledge base or the seed resembles (小红本 shares 红本 with
+    // the seed's 红本本, which the topic classifier learns from).
+    let new = json!({"term": "鸳鸯证", "replacement": "结婚证"});
     let (status, _) = s
         .send(reqwest::Method::POST, Role::Operator, path, new.clone())
         .await;
@@ -326,7 +328,7 @@ async fn synonyms_are_data_editors_change_through_the_api() {
         .await;
     assert_eq!(status, 400);
 
-    let query = "五华区 小红本丢了怎么补办";
+    let query = "五华区 鸳鸯证丢了怎么补办";
     assert_ne!(
         codes(&s.search(query, None).await)
             .first()
@@ -679,4 +681,167 @@ async fn an_agency_the_data_lacks_is_unanswered_until_an_editor_adds_it() {
     })
     .await;
     assert!(answered.is_some(), "{query} is marked answered");
+}
+
+/// The synonym table as the API lists it: term → (id, replacement).
+async fn synonym_table(s: &Service) -> std::collections::HashMap<String, (i64, String)> {
+    let (status, list) = s.get(Role::Operator, "/api/v1/search/synonyms").await;
+    assert_eq!(status, 200);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            let term = x["term"].as_str().unwrap().to_string();
+            let rep = x["replacement"].as_str().unwrap().to_string();
+            (term, (x["id"].as_i64().unwrap(), rep))
+        })
+        .collect()
+}
+
+/// Runs SQL on the test's database; `Err` when the backend refused it.
+fn sql(url: &str, statement: &str) -> Result<usize, String> {
+    use diesel::RunQueryDsl;
+    let pool = shared::db::connect(url, 1)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    diesel::sql_query(statement)
+        .execute(&mut *conn)
+        .map_err(|e| e.to_string())
+}
+
+/// Rows added to the seed after a database was first seeded reach it at its next start;
+/// a seeded row an editor deleted or changed stays as the editor left it.
+#[tokio::test]
+async fn a_later_seed_reaches_an_existing_database_without_undoing_editors() {
+    let f = fixture().await;
+    let s = &f.svc;
+    let path = "/api/v1/search/synonyms";
+    // A database seeded before round 4 (old agency names, 转过来读): the seed had none of
+    // the rows added since, and only its name was recorded.
+    let (seed, first) = knowledge::search::seed_pairs();
+    let later: Vec<&str> = seed[first..].iter().map(|(t, _)| t.as_str()).collect();
+    let round4 = ["就业局", "劳动就业局", "公路段", "转过来读"];
+    assert!(round4.iter().all(|t| later.contains(t)));
+    let list = later
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sql(
+        &f.db.url,
+        &format!("DELETE FROM search_synonyms WHERE term IN ({list})"),
+    )
+    .unwrap();
+    // What this change records per term is not there yet in such a database (nor, before
+    // it, the table).
+    let _ = sql(&f.db.url, "DELETE FROM search_seed_terms");
+    let _ = sql(
+        &f.db.url,
+        "INSERT INTO search_seeds (name, seeded_at) VALUES ('seed-1', 0)",
+    );
+    // An editor deletes one seeded row and changes another (delete, then add).
+    let before = synonym_table(s).await;
+    assert!(!before.contains_key("就业局"));
+    let (deleted, _) = &before["驾照"];
+    let (status, _) = s
+        .send(
+            reqwest::Method::DELETE,
+            Role::KbEditor,
+            &format!("{path}/{deleted}"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (changed, _) = &before["红本本"];
+    let (status, _) = s
+        .send(
+            reqwest::Method::DELETE,
+            Role::KbEditor,
+            &format!("{path}/{changed}"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = s
+        .send(
+            reqwest::Method::POST,
+            Role::KbEditor,
+            path,
+            json!({"term": "红本本", "replacement": "结婚证补办"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    // The next start (a second service on the same database) merges the seed.
+    let data = TempDir::new("kn").unwrap();
+    let again = start(&f.db.url, f.kb.path(), data.path()).await;
+    let after = synonym_table(&again).await;
+    for t in &later {
+        assert!(
+            after.contains_key(*t),
+            "{t} was added to the existing table"
+        );
+    }
+    assert!(
+        !after.contains_key("驾照"),
+        "a deleted seed row stays deleted"
+    );
+    assert_eq!(
+        after["红本本"].1, "结婚证补办",
+        "a changed seed row keeps the change"
+    );
+    let res = again.search("官渡区劳动就业局电话", None).await;
+    assert_eq!(codes(&res)[0], "530104-rsj", "{res}");
+
+    // From then on each seed row is offered once: one the seed gains later arrives, one
+    // an editor deletes after it arrived does not come back.
+    sql(
+        &f.db.url,
+        "DELETE FROM search_synonyms WHERE term = '公路段'",
+    )
+    .unwrap();
+    sql(
+        &f.db.url,
+        "DELETE FROM search_seed_terms WHERE term = '公路段'",
+    )
+    .unwrap();
+    let (gone, _) = &after["就业局"];
+    let (status, _) = again
+        .send(
+            reqwest::Method::DELETE,
+            Role::KbEditor,
+            &format!("{path}/{gone}"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let data = TempDir::new("kn").unwrap();
+    let third = start(&f.db.url, f.kb.path(), data.path()).await;
+    let last = synonym_table(&third).await;
+    assert!(last.contains_key("公路段"), "a row new to the seed arrives");
+    assert!(
+        !last.contains_key("就业局"),
+        "a merged row deleted later stays deleted"
+    );
+    assert!(!last.contains_key("驾照"));
+    assert_eq!(last.len(), after.len() - 1);
+
+    // A database seeded under the one name after round 4 had its rows: one of them an
+    // editor deleted stays deleted when the terms are first recorded.
+    sql(&f.db.url, "DELETE FROM search_seed_terms").unwrap();
+    let (gone, _) = &last["劳动就业局"];
+    let (status, _) = third
+        .send(
+            reqwest::Method::DELETE,
+            Role::KbEditor,
+            &format!("{path}/{gone}"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let data = TempDir::new("kn").unwrap();
+    let fourth = start(&f.db.url, f.kb.path(), data.path()).await;
+    let now = synonym_table(&fourth).await;
+    assert!(!now.contains_key("劳动就业局"));
+    assert!(!now.contains_key("就业局"));
+    assert_eq!(now.len(), last.len() - 1);
 }

@@ -231,8 +231,9 @@ fn third_blind_set() {
     let (f, n, confident) = mixed_figures("search-blind3.tsv");
     assert_eq!((f.rows, n), (45, 13));
     assert!(f.top3 >= 45, "{f:?}");
-    // 39 until the story margin became 1.2 (round 3, third session).
-    assert!(f.top3_confident >= 40, "{f:?}");
+    // 39 until the story margin became 1.2 (round 3, third session); 40 until the topic
+    // classifier (round 5).
+    assert!(f.top3_confident >= 42, "{f:?}");
     assert!(confident.len() * 20 <= n, "confident: {confident:?}");
 }
 
@@ -241,13 +242,14 @@ fn third_blind_set() {
 /// answerable needs of the round's five kinds and 15 unanswerable ones. Never tuned on.
 /// First scored, with the engine as it was: top 3 38/45, confident and in the top 3 34/45,
 /// unanswerable 1/15 confident. Round 4 worked on its misses (old agency names, another
-/// province mid-sentence, 转过来 to school): 44/45, 42/45 and 0/15.
+/// province mid-sentence, 转过来 to school): 44/45, 42/45 and 0/15; round 5 (the topic
+/// classifier, not tuned on it): 44/45, 43/45 and 0/15.
 #[test]
 fn fourth_blind_set() {
     let (f, n, confident) = mixed_figures("search-blind4.tsv");
     assert_eq!((f.rows, n), (45, 15));
     assert!(f.top3 >= 44, "{f:?}");
-    assert!(f.top3_confident >= 42, "{f:?}");
+    assert!(f.top3_confident >= 43, "{f:?}");
     assert!(confident.is_empty(), "confident: {confident:?}");
 }
 
@@ -272,14 +274,30 @@ fn region_initials_before_zh_ch_sh() {
 /// on it: 48 answerable needs of the round's five kinds and 15 unanswerable ones. First
 /// scored, with the engine as it was: top 3 36/48, confident and in the top 3 30/48,
 /// unanswerable 3/15 confident. After round 4's changes (made without looking at which of
-/// its rows missed): 40/48, 36/48 and 1/15. The floors are those figures.
+/// its rows missed): 40/48, 36/48 and 1/15 (0/15 once 政协 was an organ it lacks). Round 5's
+/// topic classifier was tuned on it among the earlier sets: 43/48, 38/48 and 0/15.
 #[test]
 fn fifth_blind_set() {
     let (f, n, confident) = mixed_figures("search-blind5.tsv");
     assert_eq!((f.rows, n), (48, 15));
-    assert!(f.top3 >= 40, "{f:?}");
-    assert!(f.top3_confident >= 36, "{f:?}");
-    assert!(confident.len() <= 1, "confident: {confident:?}");
+    assert!(f.top3 >= 43, "{f:?}");
+    assert!(f.top3_confident >= 38, "{f:?}");
+    assert!(confident.is_empty(), "confident: {confident:?}");
+}
+
+/// The sixth blind set (round 5), written from the reference data before the engine was run
+/// on it: 55 answerable needs of the five kinds and 15 unanswerable ones. First scored,
+/// with the engine as it was: top 3 46/55, confident and in the top 3 43/55, unanswerable
+/// 0/15 confident. After round 5's changes (made without looking at which of its rows
+/// missed: 市场 after a region, the topic classifier): 49/55, 44/55 and 0/15. The floors
+/// are those figures.
+#[test]
+fn sixth_blind_set() {
+    let (f, n, confident) = mixed_figures("search-blind6.tsv");
+    assert_eq!((f.rows, n), (55, 15));
+    assert!(f.top3 >= 49, "{f:?}");
+    assert!(f.top3_confident >= 44, "{f:?}");
+    assert!(confident.is_empty(), "confident: {confident:?}");
 }
 
 /// Old and informal agency names are maintained rows of the synonym seed, not per-region
@@ -345,13 +363,14 @@ fn another_province_named_mid_sentence() {
 
 /// Needs told in brief with the operator's region filter set, written in round 4 while the
 /// engine was changed for them (so not blind): the margin rule for a need told in brief.
-/// First scored 18/20 top 3 and 10/20 confident; after that rule 15/20.
+/// First scored 18/20 top 3 and 10/20 confident; after that rule 15/20; with round 5's topic
+/// classifier 17/20.
 #[test]
 fn brief_needs_with_a_filter() {
     let f = figures("search-brief.tsv");
     assert_eq!(f.rows, 20);
     assert!(f.top3 >= 18, "{f:?}");
-    assert!(f.top3_confident >= 15, "{f:?}");
+    assert!(f.top3_confident >= 17, "{f:?}");
 }
 
 /// A need told in brief that names a person asks about one case (张丽华那个劳动仲裁案子),
@@ -373,4 +392,34 @@ fn a_consultative_organ_is_not_confident() {
         let (res, _) = idx.search(q, None, 10).expect("search");
         assert!(!res.confident, "{q}");
     }
+}
+
+/// Stories whose words the knowledge base lacks but whose characters its questions share
+/// (round 5's topic classifier, asked only when the words leave the answer unsure): the
+/// operator's region filter set, the right entry comes up in the top 3.
+#[test]
+fn a_story_in_other_words_finds_the_question_it_tells() {
+    let idx = reference_index().expect("index");
+    for (q, region, want) in [
+        (
+            "老家的房子要拿去银行贷点款银行说要先去登记一下",
+            "530303",
+            "530303-bdc-4",
+        ),
+        (
+            "我们一家五口挤在租来的一间屋里听说政府有便宜房子租给困难的人",
+            "530111",
+            "530111-zjj-1",
+        ),
+    ] {
+        let (res, _) = idx.search(q, Some(region), 10).expect("search");
+        let top: Vec<&str> = res.items.iter().take(3).map(|i| i.code()).collect();
+        assert!(top.contains(&want), "{q}: {top:?}");
+    }
+    // A fact about one case the question's entry cannot answer stays unconfident, however
+    // sure the classifier is of the question.
+    let (res, _) = idx
+        .search("大理州 信访件编号XF2025031276 处理结果", None, 10)
+        .expect("search");
+    assert!(!res.confident);
 }

@@ -220,3 +220,10 @@ diesel::table! {
         seeded_at -> BigInt,
     }
 }
+
+diesel::table! {
+    search_seed_terms (term) {
+        term -> Text,
+        offered_at -> BigInt,
+    }
+}

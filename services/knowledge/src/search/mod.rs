@@ -22,9 +22,25 @@ pub use engine::{Analysis, SearchError, SearchIndex};
 pub use model::{Answer, Changes, Hit, KbData, SearchHit, SearchResponse, Synonym};
 pub use service::SearchService;
 
-/// The synonym table's first contents (`data/search-synonyms.tsv`), loaded once into the
-/// database; editors change it through the API afterwards.
+/// The synonym table's seed (`data/search-synonyms.tsv`), merged into the database at every
+/// start (each row offered once); editors change the table through the API.
 pub const SEED_SYNONYMS: &str = include_str!("../../data/search-synonyms.tsv");
+
+/// The seed's line after which come the rows added since databases were first seeded under
+/// one name ([`crate::db::search::FIRST_SEED`]).
+const AFTER_FIRST_SEED: &str = "#@ after seed-1";
+
+/// The seed's pairs, and how many of them come before [`AFTER_FIRST_SEED`].
+pub fn seed_pairs() -> (Vec<(String, String)>, usize) {
+    let at = SEED_SYNONYMS
+        .find(&format!("\n{AFTER_FIRST_SEED}\n"))
+        .unwrap_or(SEED_SYNONYMS.len());
+    let (before, after) = SEED_SYNONYMS.split_at(at);
+    let mut pairs = parse_synonyms(before);
+    let first = pairs.len();
+    pairs.extend(parse_synonyms(after));
+    (pairs, first)
+}
 
 /// (term, replacement) pairs of a synonym TSV; comments and malformed lines are skipped.
 pub fn parse_synonyms(tsv: &str) -> Vec<(String, String)> {
@@ -84,5 +100,20 @@ mod tests {
         for (term, _) in parse_synonyms(SEED_SYNONYMS) {
             assert!(seen.insert(term.clone()), "{term} twice in the seed");
         }
+    }
+
+    /// Databases seeded under one name before each term was recorded were offered the rows
+    /// before the marker: without it they would be offered all again.
+    #[test]
+    fn the_seed_marks_the_rows_added_after_the_first_seed() {
+        let (pairs, first) = seed_pairs();
+        assert_eq!(pairs.len(), parse_synonyms(SEED_SYNONYMS).len());
+        assert!(
+            first > 900 && first < pairs.len(),
+            "{first} of {}",
+            pairs.len()
+        );
+        assert!(pairs[first..].iter().any(|(t, _)| t == "劳动就业局"));
+        assert!(pairs[..first].iter().any(|(t, _)| t == "驾照"));
     }
 }

@@ -158,7 +158,7 @@ fn write_hit_head(entry: &DocData, out: &mut Vec<u8>) -> Result<(), serde_json::
     out.extend_from_slice(b"\",\"code\":");
     serde_json::to_writer(&mut *out, &entry.code)?;
     out.extend_from_slice(b",\"title\":");
-    serde_json::to_writer(&mut *out, &entry.title)?;
+    serde_json::to_writer(&mut *out, &*entry.title)?;
     out.extend_from_slice(if entry.authorized {
         b",\"authorized\":true,\"department\":"
     } else {

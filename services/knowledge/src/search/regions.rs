@@ -296,6 +296,15 @@ impl RegionIndex {
                     break;
                 }
             }
+            // 昆明市场监管局: 昆明, then 市场监管局.
+            if let Some((len, word, _)) = matched {
+                let keep = region_part(word, &text[bounds[i]..], |g| self.forms.contains_key(g));
+                if keep < word.len()
+                    && let Some(list) = self.forms.get(&word[..keep])
+                {
+                    matched = Some((len - 1, &word[..keep], list));
+                }
+            }
             match matched {
                 Some((len, word, list)) => {
                     for (code, s) in list {
@@ -341,23 +350,56 @@ impl RegionIndex {
     }
 
     /// Removes every form of the given regions from a text (a department's name without
-    /// its region: 昆明市人力资源和社会保障局 → 人力资源和社会保障局).
+    /// its region: 昆明市人力资源和社会保障局 → 人力资源和社会保障局), longest first at each
+    /// place, keeping a suffix that starts a word (昆明市场监管局 → 市场监管局).
     pub fn strip(&self, text: &str, codes: &[String]) -> String {
         let mut forms: Vec<String> = codes.iter().flat_map(|c| self.forms_of(c)).collect();
         forms.sort_by_key(|f| std::cmp::Reverse(f.chars().count()));
-        let mut out = text.to_string();
-        for f in forms {
-            if f.chars().count() == 1 {
-                // 省人力资源和社会保障厅: only a leading one-character form.
-                if let Some(s) = out.strip_prefix(f.as_str()) {
-                    out = format!(" {s}");
+        let mut out = String::with_capacity(text.len() + 2);
+        let mut at = 0;
+        while let Some(c) = text[at..].chars().next() {
+            let rest = &text[at..];
+            // 省人力资源和社会保障厅: a one-character form only at the start.
+            let found = forms
+                .iter()
+                .find(|f| rest.starts_with(f.as_str()) && (at == 0 || f.chars().nth(1).is_some()));
+            match found {
+                Some(f) => {
+                    out.push(' ');
+                    at += region_part(f, rest, |g| forms.iter().any(|h| h == g));
                 }
-            } else if out.contains(&f) {
-                out = out.replace(&f, " ");
+                None => {
+                    out.push(c);
+                    at += c.len_utf8();
+                }
             }
         }
         super::text::collapse_spaces(&out)
     }
+}
+
+/// Words of the knowledge base that start with a region suffix: after a region's short form
+/// the suffix is theirs (昆明 + 市场监管局, 香格里拉 + 市监局), not the region's.
+const SUFFIX_WORDS: &[&str] = &["市场", "市监局"];
+
+/// How many bytes of `form`, found at the start of `text`, name the region: all of it, or
+/// all but its last character when that is a suffix (市) starting one of [`SUFFIX_WORDS`]
+/// and what comes before it is a form too (`is_form`).
+fn region_part(form: &str, text: &str, is_form: impl Fn(&str) -> bool) -> usize {
+    if let Some(last) = form.chars().last()
+        && matches!(last, '县' | '市' | '区' | '州')
+    {
+        let base = &form[..form.len() - last.len_utf8()];
+        if base.chars().nth(1).is_some()
+            && SUFFIX_WORDS
+                .iter()
+                .any(|w| text[base.len()..].starts_with(w))
+            && is_form(base)
+        {
+            return base.len();
+        }
+    }
+    form.len()
 }
 
 #[cfg(test)]
@@ -451,6 +493,31 @@ mod tests {
             region("2", "五山县", "五山", &[], "county", None),
         ]);
         assert_eq!(two.form_of_initials("ws"), None);
+    }
+
+    #[test]
+    fn a_region_suffix_that_starts_the_next_word_stays_with_it() {
+        let idx = RegionIndex::new(&[
+            region("530100", "昆明市", "昆明", &[], "prefecture", None),
+            region("533402", "香格里拉市", "香格里拉", &[], "county", None),
+            region("530111", "石林彝族自治县", "石林县", &[], "county", None),
+        ]);
+        let km = ["530100".to_string()];
+        // 昆明 + 市场监管局, not 昆明市 + 场监管局.
+        assert_eq!(idx.strip("昆明市场监管局", &km), "市场监管局");
+        assert_eq!(idx.strip("昆明市市场监管局", &km), "市场监管局");
+        assert_eq!(idx.strip("昆明市监局", &km), "市监局");
+        assert_eq!(
+            idx.strip("香格里拉市监局", &["533402".to_string()]),
+            "市监局"
+        );
+        // The suffix is the region's where no such word follows.
+        assert_eq!(idx.strip("昆明市政务服务中心", &km), "政务服务中心");
+        assert_eq!(idx.strip("石林县城管局", &["530111".to_string()]), "城管局");
+        let d = idx.detect("昆明市场监管局电话");
+        assert_eq!(d.mentions[0].code, "530100");
+        assert_eq!(d.rest, "市场监管局电话");
+        assert_eq!(idx.detect("昆明市人社局").rest, "人社局");
     }
 
     #[test]

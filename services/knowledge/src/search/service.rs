@@ -110,7 +110,7 @@ impl SearchService {
         })
     }
 
-    /// Seeds the synonym table once, builds the index from the database and starts the
+    /// Merges the synonym seed, builds the index from the database and starts the
     /// change follower (every `poll`) and the recorder, as tokio tasks that end when the
     /// service is dropped. Call after migrations and the first-start import, before ready.
     pub async fn start(self: &Arc<Self>, poll: Duration) -> Result<(), String> {
@@ -119,12 +119,12 @@ impl SearchService {
         let started = Instant::now();
         let (index, seq, open) = tokio::task::spawn_blocking(move || {
             let mut conn = p.get().map_err(|e| e.to_string())?;
-            db::search::seed_once(
-                &mut conn,
-                "seed-1",
-                &super::parse_synonyms(super::SEED_SYNONYMS),
-            )
-            .map_err(|e| e.to_string())?;
+            let (pairs, first_seed) = super::seed_pairs();
+            let added =
+                db::search::merge_seed(&mut conn, &pairs, first_seed).map_err(|e| e.to_string())?;
+            if added > 0 {
+                tracing::info!(added, "synonym seed merged");
+            }
             // The sequence position first: a change made while we read is applied again.
             let seq = db::changes::latest_seq(&mut conn).map_err(|e| e.to_string())?;
             let open = db::unanswered::open_queries(&mut conn).map_err(|e| e.to_string())?;

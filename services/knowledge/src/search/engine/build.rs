@@ -15,7 +15,8 @@ use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term}
 use tantivy_jieba::jieba_rs::Jieba;
 
 use super::candidates::Meta;
-use super::entries::{DocBuilder, DocData};
+use super::entries::{DocBuilder, DocData, faq_label};
+use super::topics::{TopicModel, TopicTrainer};
 use super::{Entries, Fields, SearchError, SearchIndex, SegmentView, Snapshot};
 use crate::domain::{Department, Faq};
 use crate::search::model::{Changes, KbData, Synonym};
@@ -43,7 +44,7 @@ static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 /// distinct text (at scale 20, 207k entries have 9k answers).
 pub(super) struct FaqRecord {
     pub(super) department: String,
-    pub(super) question: String,
+    pub(super) question: Arc<str>,
     pub(super) keywords: Vec<String>,
     pub(super) answer: Arc<str>,
     pub(super) authorized: bool,
@@ -53,7 +54,7 @@ pub(super) struct FaqRecord {
 /// What the writer side keeps to rebuild entries when something they depend on changes.
 pub(super) struct Catalog {
     depts: HashMap<String, Department>,
-    faqs: HashMap<String, FaqRecord>,
+    faqs: HashMap<Arc<str>, FaqRecord>,
     /// The answer texts, each once.
     answers: HashSet<Arc<str>>,
 }
@@ -71,7 +72,7 @@ impl Catalog {
     }
 
     /// The record of `f` as the catalog keeps it, and its code.
-    fn record(&mut self, f: Faq) -> (String, FaqRecord) {
+    fn record(&mut self, f: Faq) -> (Arc<str>, FaqRecord) {
         let answer = match self.answers.get(f.answer.as_str()) {
             Some(a) => Arc::clone(a),
             None => {
@@ -82,13 +83,13 @@ impl Catalog {
         };
         let record = FaqRecord {
             department: f.department,
-            question: f.question,
+            question: Arc::from(f.question),
             keywords: f.keywords,
             answer,
             authorized: f.authorized,
             published: f.status == "published",
         };
-        (f.code, record)
+        (Arc::from(f.code), record)
     }
 
     /// Takes the changes in; the codes of the departments and FAQ entries to write again (a
@@ -111,17 +112,17 @@ impl Catalog {
                 self.faqs
                     .iter()
                     .filter(|(_, f)| touched_depts.contains(&f.department))
-                    .map(|(code, _)| code.clone()),
+                    .map(|(code, _)| code.to_string()),
             );
         }
         for code in &changes.removed_faqs {
-            self.faqs.remove(code);
+            self.faqs.remove(code.as_str());
             touched_faqs.insert(code.clone());
         }
         for f in &changes.faqs {
             let (code, record) = self.record(f.clone());
-            self.faqs.insert(code.clone(), record);
-            touched_faqs.insert(code);
+            touched_faqs.insert(code.to_string());
+            self.faqs.insert(code, record);
         }
         (touched_depts, touched_faqs)
     }
@@ -270,6 +271,7 @@ impl SearchIndex {
         }
         let synonyms = Arc::new(Synonyms::new(&data.synonyms));
         let mut catalog = Catalog::new(data.departments);
+        let mut trainer = TopicTrainer::default();
         loop {
             let page = next_faqs().map_err(SearchError::Load)?;
             if page.is_empty() {
@@ -279,10 +281,12 @@ impl SearchIndex {
                 let (code, record) = catalog.record(f);
                 if let Some(d) = indexed_under(&record, &catalog.depts) {
                     writer.add(&mut entries, |uid| builder.faq(uid, &code, &record, d))?;
+                    learn(&mut trainer, &regions, &code, &record, d);
                 }
                 catalog.faqs.insert(code, record);
             }
         }
+        let topics = Arc::new(trainer.train(&data.synonyms));
         drop(builder);
         writer.tantivy.commit()?;
         // One segment: a query builds its scorers once per segment, much of its cost.
@@ -298,7 +302,14 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let snapshot = Snapshot::new(reader.searcher(), fields, entries, regions, synonyms, jieba)?;
+        let snapshot = Snapshot::new(
+            reader.searcher(),
+            fields,
+            entries,
+            regions,
+            (synonyms, topics),
+            jieba,
+        )?;
         Ok(SearchIndex {
             fields,
             reader,
@@ -324,7 +335,7 @@ impl SearchIndex {
             writer
                 .tantivy
                 .delete_term(Term::from_field_text(self.fields.code, code));
-            if let Some(uid) = entries.by_code.remove(code) {
+            if let Some(uid) = entries.by_code.remove(code.as_str()) {
                 entries.docs.remove(&uid);
             }
         }
@@ -334,7 +345,7 @@ impl SearchIndex {
             }
         }
         for code in &touched_faqs {
-            if let Some(f) = catalog.faqs.get(code)
+            if let Some((code, f)) = catalog.faqs.get_key_value(code.as_str())
                 && let Some(d) = catalog.department_of(f)
             {
                 writer.add(&mut entries, |uid| builder.faq(uid, code, f, d))?;
@@ -342,16 +353,19 @@ impl SearchIndex {
         }
         writer.tantivy.commit()?;
         self.reader.reload()?;
-        let synonyms = match &changes.synonyms {
-            Some(list) => Arc::new(Synonyms::new(list)),
-            None => old.synonyms.clone(),
+        let (synonyms, topics) = match &changes.synonyms {
+            Some(list) => (
+                Arc::new(Synonyms::new(list)),
+                Arc::new(old.topics.with_synonyms(list)),
+            ),
+            None => (old.synonyms.clone(), old.topics.clone()),
         };
         let snapshot = Snapshot::new(
             self.reader.searcher(),
             self.fields,
             entries,
             old.regions.clone(),
-            synonyms,
+            (synonyms, topics),
             old.jieba.clone(),
         )?;
         self.replace(snapshot)
@@ -363,6 +377,7 @@ impl SearchIndex {
         // The same addresses and metas, so the same generation.
         self.replace(Snapshot {
             synonyms: Arc::new(Synonyms::new(list)),
+            topics: Arc::new(old.topics.with_synonyms(list)),
             ..(*old).clone()
         })
     }
@@ -380,7 +395,7 @@ impl Snapshot {
         fields: Fields,
         entries: Entries,
         regions: Arc<RegionIndex>,
-        synonyms: Arc<Synonyms>,
+        (synonyms, topics): (Arc<Synonyms>, Arc<TopicModel>),
         jieba: Arc<Jieba>,
     ) -> Result<Snapshot, SearchError> {
         let mut by_addr = Vec::new();
@@ -424,7 +439,7 @@ impl Snapshot {
         let mut live: Vec<(&str, usize)> = by_addr
             .iter()
             .enumerate()
-            .filter_map(|(addr, d)| Some((d.as_ref()?.code.as_str(), addr)))
+            .filter_map(|(addr, d)| Some((&*d.as_ref()?.code, addr)))
             .collect();
         live.sort_unstable();
         let mut by_order = Vec::with_capacity(live.len());
@@ -444,8 +459,35 @@ impl Snapshot {
             regions,
             synonyms,
             jieba,
+            topics,
             fields,
             n_docs,
         })
     }
+}
+
+/// Gives the topic classifier a FAQ entry of `d`, when its question needs examples: its
+/// question with keywords, and its answer, without region names.
+fn learn(
+    trainer: &mut TopicTrainer,
+    regions: &RegionIndex,
+    code: &str,
+    record: &FaqRecord,
+    d: &Department,
+) {
+    let Some(label) = faq_label(code, &d.code, &d.kind) else {
+        return;
+    };
+    if !trainer.wants(&label) {
+        return;
+    }
+    let chain = regions.chain(&d.region);
+    let mut question = record.question.to_string();
+    for k in &record.keywords {
+        question.push(' ');
+        question.push_str(k);
+    }
+    let question = regions.strip(&text::normalize(&question), &chain);
+    let answer = regions.strip(&text::normalize(&record.answer), &chain);
+    trainer.add(&label, question, answer);
 }

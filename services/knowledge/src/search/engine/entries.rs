@@ -43,12 +43,14 @@ impl Kind {
 #[derive(Debug)]
 pub struct DocData {
     pub kind: Kind,
-    pub code: String,
+    /// Shared with the catalog's and the snapshot's maps by code (one copy at scale).
+    pub code: Arc<str>,
     /// The region's number (its chain: [`RegionIndex::chain_by_id`]).
     pub(super) region_id: u32,
     /// For a merged agency: who answers for it now.
     pub successor: Option<String>,
-    pub title: String,
+    /// Its name or question; a FAQ entry's is the catalog's copy (one per entry at scale).
+    pub title: Arc<str>,
     /// Source text of the snippet (not escaped); entries with one answer text share it.
     pub text: Arc<text::SnippetText>,
     pub authorized: bool,
@@ -150,6 +152,13 @@ fn topic(kind: Kind, primary: &[u32]) -> u32 {
         h.write_u32(*w);
     }
     h.finish() as u32
+}
+
+/// The question a FAQ entry asks in every region, as its code says it: its department's
+/// kind and its number (`530100-zjj-1` of `530100-zjj`, kind `zjj`: `zjj-1`).
+pub(super) fn faq_label(code: &str, department: &str, kind: &str) -> Option<String> {
+    let n = code.strip_prefix(department)?.strip_prefix('-')?;
+    Some(format!("{kind}-{n}"))
 }
 
 /// Whether a sorted word set has the hash `x`.
@@ -363,14 +372,14 @@ impl<'a> DocBuilder<'a> {
             topic: topic(Kind::Department, &primary),
             dept_kind: word_hash(&d.kind),
             kind: Kind::Department,
-            code: d.code.clone(),
+            code: Arc::from(d.code.as_str()),
             region_id: self.regions.id(&d.region),
             successor: if d.status == "merged" {
                 d.successor.clone()
             } else {
                 None
             },
-            title: d.name.clone(),
+            title: Arc::from(d.name.as_str()),
             text: Arc::new(text::SnippetText::new(snippet)),
             authorized: true,
             department,
@@ -386,7 +395,7 @@ impl<'a> DocBuilder<'a> {
     pub(super) fn faq(
         &self,
         uid: u64,
-        code: &str,
+        code: &Arc<str>,
         q: &FaqRecord,
         d: &Department,
     ) -> (TantivyDocument, DocData) {
@@ -413,10 +422,10 @@ impl<'a> DocBuilder<'a> {
             topic: topic(Kind::Faq, &primary),
             dept_kind: word_hash(&d.kind),
             kind: Kind::Faq,
-            code: code.to_string(),
+            code: Arc::clone(code),
             region_id: self.regions.id(&d.region),
             successor: None,
-            title: q.question.clone(),
+            title: Arc::clone(&q.question),
             text: Arc::clone(&answer.text),
             authorized: q.authorized,
             department,

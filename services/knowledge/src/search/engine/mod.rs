@@ -30,6 +30,7 @@ mod coverage;
 mod entries;
 mod postings;
 mod ranking;
+mod topics;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -83,7 +84,7 @@ struct Fields {
 #[derive(Clone, Default)]
 struct Entries {
     docs: HashMap<u64, Arc<DocData>>,
-    by_code: HashMap<String, u64>,
+    by_code: HashMap<Arc<str>, u64>,
 }
 
 impl Entries {
@@ -115,6 +116,8 @@ pub struct Snapshot {
     synonyms: Arc<Synonyms>,
     /// The segmenter, which knows the directory's own words.
     jieba: Arc<Jieba>,
+    /// The topic classifier, asked where the lexical ranking is unsure.
+    topics: Arc<topics::TopicModel>,
     fields: Fields,
     n_docs: f32,
 }
@@ -209,6 +212,23 @@ impl SearchIndex {
             let _ = write!(out, "cov={:.2} key={} ident={:.2}", c.share, c.key, c.ident);
         }
         out
+    }
+}
+
+impl SearchIndex {
+    /// The topic classifier's most likely questions for a query (`zjj-1`), with their
+    /// probability (diagnostics).
+    pub fn topics(&self, query: &str) -> Vec<(String, f32)> {
+        let Ok(snap) = self.snapshot() else {
+            return Vec::new();
+        };
+        let a = snap.analyse(query);
+        snap.topics
+            .rank(&a.texts)
+            .into_iter()
+            .take(3)
+            .map(|g| (snap.topics.labels(g.class).join("/"), g.p))
+            .collect()
     }
 }
 

@@ -1,0 +1,318 @@
+//! A topic classifier distilled at index time from the knowledge base itself, asked only
+//! where the lexical ranking is unsure. Each question asked in every region (`zjj-1`:
+//! 公租房怎么申请) is a class, learnt from its question, keywords and answer without their
+//! region names, and from the synonym rows whose replacement its question names (a row
+//! 退伍 → 退役军人 teaches 退役军人优待证 the word 退伍). It reads characters and pairs of
+//! characters, not words: a caller's words that the segmenter cuts otherwise than the
+//! knowledge base's (退伍兵, 八十五了) still share characters with them. Multinomial naive
+//! Bayes: a few thousand features by a hundred classes, trained in milliseconds.
+
+use std::hash::Hasher;
+
+use rustc_hash::{FxHashMap, FxHasher};
+
+use crate::search::model::Synonym;
+use crate::search::text;
+
+/// Entries learnt per label (`zjj-1`, the same question in every region): a few stand for
+/// all of them, and a large knowledge base costs no more to learn.
+const EXAMPLES_PER_LABEL: u8 = 3;
+/// Labels a class keeps (entries numbered apart that ask the same question).
+const LABELS_PER_CLASS: usize = 32;
+/// How much each kind of text counts: the question (and keywords) says what the entry is
+/// about; its answer is longer and says much that other answers say too; a synonym row is
+/// how callers say it.
+const QUESTION_WEIGHT: f32 = 3.0;
+const ANSWER_WEIGHT: f32 = 1.0;
+const SYNONYM_WEIGHT: f32 = 2.0;
+/// Additive smoothing of the feature counts.
+const SMOOTHING: f32 = 0.5;
+
+/// One class: a question (its Chinese characters, without region names), the labels of
+/// the entries that ask it, and what it learns from.
+#[derive(Debug, Clone, Default)]
+struct Examples {
+    labels: Vec<String>,
+    /// Questions and keywords, without region names.
+    questions: Vec<String>,
+    answers: Vec<String>,
+}
+
+/// Collects the examples while the index is built.
+#[derive(Debug, Default)]
+pub(super) struct TopicTrainer {
+    /// Entries learnt per label.
+    learnt: FxHashMap<String, u8>,
+    by_question: FxHashMap<String, usize>,
+    classes: Vec<Examples>,
+}
+
+impl TopicTrainer {
+    /// Whether an entry of `label` is still wanted (the caller then makes its texts:
+    /// stripping the region names costs more than asking).
+    pub(super) fn wants(&self, label: &str) -> bool {
+        self.learnt
+            .get(label)
+            .is_none_or(|&n| n < EXAMPLES_PER_LABEL)
+    }
+
+    /// One entry of `label`: its question (with keywords) and answer, without region
+    /// names. Entries whose questions have the same characters are one class.
+    pub(super) fn add(&mut self, label: &str, question: String, answer: String) {
+        *self.learnt.entry(label.to_string()).or_default() += 1;
+        let key: String = question.chars().filter(|c| is_han(*c)).collect();
+        let i = match self.by_question.get(&key) {
+            Some(&i) => i,
+            None => {
+                self.classes.push(Examples::default());
+                self.by_question.insert(key, self.classes.len() - 1);
+                self.classes.len() - 1
+            }
+        };
+        let c = &mut self.classes[i];
+        if c.labels.len() < LABELS_PER_CLASS && !c.labels.iter().any(|l| l == label) {
+            c.labels.push(label.to_string());
+        }
+        // One answer per distinct question: the same answer says other things in each
+        // region (an address), which are no more this question's than another's.
+        if !c.questions.contains(&question) {
+            c.questions.push(question);
+            c.answers.push(answer);
+        }
+    }
+
+    pub(super) fn train(self, synonyms: &[Synonym]) -> TopicModel {
+        TopicModel::new(self.classes, synonyms)
+    }
+}
+
+/// The trained classifier. Sparse: a feature keeps only the classes that have it, what
+/// having it adds over the smoothed log probability of a class that does not.
+#[derive(Debug, Default)]
+pub(super) struct TopicModel {
+    classes: Vec<Examples>,
+    /// Per class: log P(a feature it never saw | class).
+    unseen: Vec<f32>,
+    rows: FxHashMap<u64, Box<[(u32, f32)]>>,
+}
+
+/// A query's most likely class.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Guess {
+    pub(super) class: u32,
+    /// Its posterior probability (uniform prior).
+    pub(super) p: f32,
+    /// How many of the query's features the model knows.
+    pub(super) known: usize,
+}
+
+impl TopicModel {
+    fn new(classes: Vec<Examples>, synonyms: &[Synonym]) -> TopicModel {
+        let mut counts: FxHashMap<u64, FxHashMap<u32, f32>> = FxHashMap::default();
+        let mut totals = vec![0.0f32; classes.len()];
+        let mut learn = |class: usize, text: &str, weight: f32| {
+            for f in features(text) {
+                *counts
+                    .entry(f)
+                    .or_default()
+                    .entry(class as u32)
+                    .or_default() += weight;
+                totals[class] += weight;
+            }
+        };
+        for (i, c) in classes.iter().enumerate() {
+            for q in &c.questions {
+                learn(i, q, QUESTION_WEIGHT);
+            }
+            for a in &c.answers {
+                learn(i, a, ANSWER_WEIGHT);
+            }
+        }
+        // A synonym row teaches the classes whose question names its replacement.
+        for s in synonyms {
+            let term = text::normalize(&s.term);
+            let rep: String = text::normalize(&s.replacement).split_whitespace().collect();
+            if rep.chars().count() < 2 {
+                continue;
+            }
+            for (i, c) in classes.iter().enumerate() {
+                if c.questions.iter().any(|q| q.contains(&rep)) {
+                    learn(i, &term, SYNONYM_WEIGHT);
+                }
+            }
+        }
+        let vocabulary = counts.len() as f32;
+        let unseen: Vec<f32> = totals
+            .iter()
+            .map(|t| (SMOOTHING / (t + SMOOTHING * vocabulary)).ln())
+            .collect();
+        let rows = counts
+            .into_iter()
+            .map(|(f, per_class)| {
+                let mut row: Vec<(u32, f32)> = per_class
+                    .into_iter()
+                    .map(|(c, n)| {
+                        let t = totals[c as usize] + SMOOTHING * vocabulary;
+                        (c, ((n + SMOOTHING) / t).ln() - unseen[c as usize])
+                    })
+                    .collect();
+                row.sort_unstable_by_key(|(c, _)| *c);
+                (f, row.into_boxed_slice())
+            })
+            .collect();
+        TopicModel {
+            classes,
+            unseen,
+            rows,
+        }
+    }
+
+    /// The same classes learnt again with another synonym table.
+    pub(super) fn with_synonyms(&self, synonyms: &[Synonym]) -> TopicModel {
+        TopicModel::new(self.classes.clone(), synonyms)
+    }
+
+    /// The labels of the entries that ask a class's question (`zjj-1`).
+    pub(super) fn labels(&self, class: u32) -> &[String] {
+        self.classes
+            .get(class as usize)
+            .map_or(&[], |c| c.labels.as_slice())
+    }
+
+    /// The classes by posterior probability, most likely first, for the query's texts
+    /// (its variants: as said, and with everyday words replaced).
+    pub(super) fn rank(&self, texts: &[String]) -> Vec<Guess> {
+        let n = self.classes.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let mut seen: Vec<u64> = Vec::new();
+        let mut scores = vec![0.0f32; n];
+        let mut known = 0usize;
+        for t in texts {
+            for f in features(t) {
+                if seen.contains(&f) {
+                    continue;
+                }
+                seen.push(f);
+                if let Some(row) = self.rows.get(&f) {
+                    known += 1;
+                    for (c, extra) in row.iter() {
+                        scores[*c as usize] += extra;
+                    }
+                }
+            }
+        }
+        for (s, u) in scores.iter_mut().zip(&self.unseen) {
+            *s += known as f32 * u;
+        }
+        let top = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let z: f32 = scores.iter().map(|s| (s - top).exp()).sum();
+        let mut out: Vec<Guess> = scores
+            .iter()
+            .enumerate()
+            .map(|(c, s)| Guess {
+                class: c as u32,
+                p: (s - top).exp() / z,
+                known,
+            })
+            .collect();
+        out.sort_by(|a, b| b.p.total_cmp(&a.p));
+        out
+    }
+}
+
+/// The features of a text: each Chinese character, and each pair of neighbouring ones.
+fn features(text: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        if !is_han(c) {
+            prev = None;
+            continue;
+        }
+        out.push(c as u64);
+        if let Some(p) = prev {
+            let mut h = FxHasher::default();
+            h.write_u32(p as u32);
+            h.write_u32(c as u32);
+            // Above every character's code, so a pair never equals a character.
+            out.push(h.finish() | (1 << 63));
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> TopicModel {
+        let mut t = TopicTrainer::default();
+        t.add(
+            "zjj-1",
+            "公租房怎么申请".into(),
+            "符合条件的住房困难家庭可申请轮候配租".into(),
+        );
+        t.add(
+            "tyj-1",
+            "退役军人优待证怎么申领".into(),
+            "退役军人可向退役军人服务站申请".into(),
+        );
+        t.add(
+            "mzj-2",
+            "高龄津贴怎么申请".into(),
+            "年满80周岁的老年人按月发放".into(),
+        );
+        t.train(&[Synonym {
+            id: 1,
+            term: "退伍".into(),
+            replacement: "退役军人".into(),
+        }])
+    }
+
+    #[test]
+    fn a_story_finds_the_question_whose_characters_it_shares() {
+        let m = model();
+        let best = m.rank(&["我是退伍兵去景区能免门票吗".into()])[0];
+        assert_eq!(m.labels(best.class), ["tyj-1"]);
+        assert!(best.p > 0.9, "{best:?}");
+        let best = m.rank(&["家里困难想租便宜的房子".into()])[0];
+        assert_eq!(m.labels(best.class), ["zjj-1"]);
+    }
+
+    #[test]
+    fn entries_that_ask_the_same_question_are_one_class() {
+        let mut t = TopicTrainer::default();
+        for label in ["zjj-1", "zjj-1v1", "zjj-1v2", "zjj-1v3"] {
+            for _ in 0..5 {
+                if t.wants(label) {
+                    t.add(label, "公租房怎么申请 1".into(), "轮候配租".into());
+                }
+            }
+        }
+        t.add(
+            "tyj-1",
+            "退役军人优待证怎么申领".into(),
+            "退役军人服务站".into(),
+        );
+        let m = t.train(&[]);
+        let best = m.rank(&["公租房".into()])[0];
+        assert_eq!(
+            m.labels(best.class),
+            ["zjj-1", "zjj-1v1", "zjj-1v2", "zjj-1v3"]
+        );
+    }
+
+    #[test]
+    fn nothing_known_is_no_guess_at_all() {
+        let m = model();
+        let ranked = m.rank(&["abc".into()]);
+        assert_eq!(ranked[0].known, 0);
+    }
+}
