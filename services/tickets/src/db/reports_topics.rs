@@ -71,7 +71,7 @@ pub fn names(conn: &mut DbConnection) -> DbResult<Vec<(String, String)>> {
 }
 
 /// Adds a tally to its row, making the row if it is the first of its week, region,
-/// department and topic.
+/// department, topic and slot.
 pub fn add(conn: &mut DbConnection, t: &TopicTally) -> DbResult<()> {
     let row = (
         r::week.eq(&t.week),
@@ -80,6 +80,7 @@ pub fn add(conn: &mut DbConnection, t: &TopicTally) -> DbResult<()> {
         r::topic.eq(&t.topic),
         r::tickets.eq(t.tickets),
         r::searches.eq(t.searches),
+        r::slot.eq(t.slot),
     );
     let sums = (
         r::tickets.eq(r::tickets + t.tickets),
@@ -87,7 +88,7 @@ pub fn add(conn: &mut DbConnection, t: &TopicTally) -> DbResult<()> {
     );
     shared::on_backend!(conn, |c| diesel::insert_into(r::table)
         .values(row)
-        .on_conflict((r::week, r::region, r::department, r::topic))
+        .on_conflict((r::week, r::region, r::department, r::topic, r::slot))
         .do_update()
         .set(sums)
         .execute(c))?;

@@ -242,13 +242,14 @@ diesel::table! {
 }
 
 diesel::table! {
-    report_topic_weeks (week, region, department, topic) {
+    report_topic_weeks (week, region, department, topic, slot) {
         week -> Text,
         region -> Text,
         department -> Text,
         topic -> Text,
         tickets -> BigInt,
         searches -> BigInt,
+        slot -> BigInt,
     }
 }
 

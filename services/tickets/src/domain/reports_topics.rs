@@ -103,6 +103,24 @@ pub struct TopicTally {
     pub topic: String,
     pub tickets: i64,
     pub searches: i64,
+    /// Which of the row's [`SLOTS`] it adds to (the report sums them).
+    pub slot: i64,
+}
+
+/// How many rows one week, region, department and topic is split into: every ticket adds to
+/// its topic's row in the transaction that takes it, and a row stays locked until the commit,
+/// so one row per topic would queue a department's concurrent creations behind each other.
+pub const SLOTS: i64 = 8;
+
+/// A ticket's slot: its number's sequence (`T20261205-000123` → 123) modulo [`SLOTS`], so
+/// tickets taken one after another add to different rows.
+pub fn slot_of(ticket_id: &str) -> i64 {
+    let seq = ticket_id
+        .rsplit('-')
+        .next()
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(0);
+    seq.rem_euclid(SLOTS)
 }
 
 /// What a ticket just taken adds under `topic`.
@@ -114,6 +132,7 @@ pub fn ticket_taken(rec: &TicketRecord, topic: &str) -> TopicTally {
         topic: topic.to_string(),
         tickets: 1,
         searches: 0,
+        slot: slot_of(&rec.id),
     }
 }
 
@@ -126,6 +145,7 @@ pub fn searched(c: &SearchTopicCount) -> TopicTally {
         topic: c.topic.clone(),
         tickets: 0,
         searches: c.searches,
+        slot: 0,
     }
 }
 
@@ -438,6 +458,17 @@ mod tests {
         assert_eq!(fallback_kind(Some("530100-zfb")), None);
         assert_eq!(fallback_kind(Some("530100")), None);
         assert_eq!(fallback_kind(None), None);
+    }
+
+    #[test]
+    fn tickets_taken_one_after_another_add_to_different_slots() {
+        assert_eq!(slot_of("T20261205-000123"), 3);
+        assert_eq!(slot_of("T20261205-000008"), 0);
+        let slots: std::collections::BTreeSet<i64> = (1..=SLOTS)
+            .map(|n| slot_of(&format!("T20261205-{n:06}")))
+            .collect();
+        assert_eq!(slots.len() as i64, SLOTS);
+        assert_eq!(slot_of("not a number"), 0);
     }
 
     #[test]
