@@ -176,13 +176,7 @@ impl Snapshot {
                 .copied()
                 .filter(|g| g.known > 0 && g.p >= TOPIC_MIN_P)
         {
-            let mention_chains: Vec<(&[u32], f32)> = a
-                .regions
-                .mentions
-                .iter()
-                .map(|m| (self.regions.chain_ids(&m.code), m.weight))
-                .filter(|(chain, _)| !chain.is_empty())
-                .collect();
+            let mention_chains = self.mention_chains(a);
             let on = Scoring {
                 a,
                 words: &words,
@@ -332,13 +326,7 @@ impl Snapshot {
 
         // Ranking.
         let mut scored: Vec<Scored> = Vec::with_capacity(candidates.len());
-        let mention_chains: Vec<(&[u32], f32)> = a
-            .regions
-            .mentions
-            .iter()
-            .map(|m| (self.regions.chain_ids(&m.code), m.weight))
-            .filter(|(chain, _)| !chain.is_empty())
-            .collect();
+        let mention_chains = self.mention_chains(a);
         let filter_id = filter.map(|fl| self.regions.id(fl));
         // Read a little of every candidate's word sets first: these loads do not wait for
         // one another, so their cache misses overlap instead of coming one at a time inside
@@ -370,6 +358,16 @@ impl Snapshot {
     }
 
     /// One candidate scored.
+    /// The region chains of the regions the query names, with their weights.
+    fn mention_chains(&self, a: &Analysis) -> Vec<(&[u32], f32)> {
+        a.regions
+            .mentions
+            .iter()
+            .map(|m| (self.regions.chain_ids(&m.code), m.weight))
+            .filter(|(chain, _)| !chain.is_empty())
+            .collect()
+    }
+
     fn score<'s>(
         &'s self,
         doc: &'s Arc<DocData>,
