@@ -178,12 +178,12 @@ async fn report_page<R: ReportPage>(
         filters.query(&from, &to)
     );
     let report: R = api.get(&user, Service::Tickets, &path).await?;
-    let regions = regions(&api, &user).await;
     let mut codes = report.departments();
     if !filters.department.is_empty() && !codes.contains(&filters.department) {
         codes.push(filters.department.clone());
     }
-    let names = department_names(&api, &user, codes).await;
+    // Both are asked of the knowledge service, independently.
+    let (regions, names) = tokio::join!(regions(&api, &user), department_names(&api, &user, codes));
     let body = report.render(&filters, &regions, &names);
     let here = format!("/reports/{}", R::REPORT);
     Ok(html(layout::page(&user, R::TITLE, &here, body)))
