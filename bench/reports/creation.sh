@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
-# Ticket creation with and without the department report's roll-ups: the same load generator
-# as bench/tickets (a quarter no-info tickets, which add to a roll-up row as they are taken, all
-# to one department: the worst case for that row) against two builds of `hotline` on scratch
-# PostgreSQL databases.
+# Ticket creation with and without the reports' roll-ups: the same load generator as
+# bench/tickets (a quarter no-info tickets, all to one department: the worst case for the
+# roll-up rows they share) against this tree built twice, once with the tickets crate's
+# `without-rollups` feature (creation skips the roll-ups), on scratch PostgreSQL databases.
 #
-#   bench/reports/creation.sh BASELINE_HOTLINE [seconds] [connections]
+#   bench/reports/creation.sh [seconds] [connections] [rounds]
 #
-# BASELINE_HOTLINE is a `hotline` binary built without the roll-ups (e.g. from main); the
-# other is this tree's (`cargo build -p hotline`).
+# Release builds (PROFILE=dev for debug ones). The two builds alternate, `rounds` times each.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
-baseline="$1"
-seconds="${2:-20}"
-connections="${3:-32}"
+seconds="${1:-20}"
+connections="${2:-32}"
+rounds="${3:-3}"
 pg_url="${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+profile="${PROFILE:-release}"
 target="${CARGO_TARGET_DIR:-target}"
-cargo build -q -p hotline && cargo build -q -p tickets --example bench_create
-export HOTLINE_JWT_SECRET="bench-secret-bench-secret-bench-secret-0"
+dir="$target/$([ "$profile" = dev ] && echo debug || echo "$profile")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+
+cargo build -q --profile "$profile" -p tickets --example bench_create
+cargo build -q --profile "$profile" -p hotline --features tickets/without-rollups
+cp "$dir/hotline" "$work/hotline-without-rollups"
+cargo build -q --profile "$profile" -p hotline
+cp "$dir/hotline" "$work/hotline-with-rollups"
+export HOTLINE_JWT_SECRET="bench-secret-bench-secret-bench-secret-0"
 
 run_one() {
     local name="$1" bin="$2" db="bench_creation_$$" port pid
@@ -35,14 +41,14 @@ run_one() {
         sleep 0.1
     done
     echo "== $name ($connections connections, ${seconds}s)"
-    "$target/debug/examples/bench_create" "http://127.0.0.1:$port" "$connections" "$seconds" \
+    "$dir/examples/bench_create" "http://127.0.0.1:$port" "$connections" "$seconds" \
         || echo "!! $name: check failed"
     kill "$pid"
     wait "$pid" 2>/dev/null || true
     psql -q "$pg_url" -c "DROP DATABASE $db WITH (FORCE)"
 }
 
-run_one "without roll-ups" "$baseline"
-run_one "with roll-ups" "$target/debug/hotline"
-run_one "without roll-ups, again" "$baseline"
-run_one "with roll-ups, again" "$target/debug/hotline"
+for round in $(seq "$rounds"); do
+    run_one "without roll-ups, round $round" "$work/hotline-without-rollups"
+    run_one "with roll-ups, round $round" "$work/hotline-with-rollups"
+done

@@ -2,7 +2,8 @@
 //! connections post tickets for a fixed time, then the tickets are counted through the API.
 //!
 //! `cargo run -p tickets --example bench_create -- <base_url> [connections] [seconds]`
-//! with `HOTLINE_JWT_SECRET` set to the server's secret.
+//! with `HOTLINE_JWT_SECRET` set to the server's secret, and `BENCH_REGIONS` (1 to 16, default
+//! 1) the prefectures the tickets are spread over.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -13,14 +14,32 @@ use serde_json::{Value, json};
 use shared::auth::{ALL_AUDIENCES, JwtKeys, Role};
 use shared::config::Secret;
 
-fn body(worker: usize, n: usize) -> Value {
+/// The province's sixteen prefectures; `BENCH_REGIONS` of them take the tickets in turn.
+const REGIONS: [&str; 16] = [
+    "530100", "530300", "530400", "530500", "530600", "530700", "530800", "530900", "532300",
+    "532500", "532600", "532800", "532900", "533100", "533300", "533400",
+];
+/// Department kinds the complaints go to in turn, in their ticket's region.
+const KINDS: [&str; 4] = ["rsj", "gaj", "ybj", "scjgj"];
+
+/// A ticket: a quarter no-info (dispatched to the region's government office as they are
+/// taken), the rest complaints; with one region (the default) every complaint is for one
+/// department, the worst case for the roll-up rows the tickets share.
+fn body(worker: usize, n: usize, regions: usize) -> Value {
+    let i = worker * 7919 + n;
+    let region = REGIONS[i % regions];
+    let department = if regions == 1 {
+        format!("{region}-rsj")
+    } else {
+        format!("{region}-{}", KINDS[(i / regions) % KINDS.len()])
+    };
     json!({
         "type": if n.is_multiple_of(4) { "no_info" } else { "complaint" },
         "urgent": n.is_multiple_of(10),
         "summary": format!("压测工单 {worker}-{n}"),
         "details": "窗口办事效率低，排队时间长。",
-        "region": "530100",
-        "department": "530100-rsj",
+        "region": region,
+        "department": department,
         "query": "昆明市滇池管理局电话",
         "caller": {"name": "测试", "phone": format!("139{:08}", worker * 1_000_000 + n)}
     })
@@ -35,6 +54,11 @@ async fn main() {
         .unwrap_or_else(|| "http://127.0.0.1:8082".into());
     let connections: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(32);
     let seconds: u64 = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(20);
+    let regions: usize = std::env::var("BENCH_REGIONS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, REGIONS.len());
     let secret = std::env::var("HOTLINE_JWT_SECRET").expect("HOTLINE_JWT_SECRET");
     let keys = JwtKeys::new(&Secret::new(secret), "tickets").unwrap();
     let operator = keys
@@ -70,7 +94,7 @@ async fn main() {
                     .post(&url)
                     .bearer_auth(&token)
                     .header("Idempotency-Key", format!("bench-{worker}-{n}"))
-                    .json(&body(worker, n))
+                    .json(&body(worker, n, regions))
                     .send()
                     .await;
                 match res {
@@ -117,6 +141,7 @@ async fn main() {
     let after = count(&client, &base, &supervisor).await;
     let stored = after - before;
     println!("connections      {connections}");
+    println!("regions          {regions}");
     println!("duration_s       {elapsed:.1}");
     println!("created          {}", ids.len());
     println!("errors           {errors}");

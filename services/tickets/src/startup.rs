@@ -19,6 +19,7 @@ use utoipa::OpenApi;
 
 use crate::domain::calendar::CalendarState;
 use crate::domain::deadlines::DeadlineRules;
+use crate::domain::reports_topics::Vocabulary;
 use shared::time::to_ms;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -194,7 +195,7 @@ impl TicketsSettings {
         ),
         Variable::new(
             "tickets_calendar_refresh_ms",
-            "how often the calendar is reloaded (ms)",
+            "how often the calendar and the topic words are reloaded (ms)",
             "60000",
         ),
         Variable::new(
@@ -328,6 +329,8 @@ pub struct AppState {
     pub attachments: Arc<AttachmentRules>,
     /// Region names by code, read from knowledge when a notification first needs one.
     pub region_names: Arc<RwLock<std::collections::HashMap<String, String>>>,
+    /// The digest's topic words, read from the database at start and at each refresh.
+    pub vocabulary: Arc<RwLock<Arc<Vocabulary>>>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -337,6 +340,21 @@ impl AppState {
         match self.calendar.read() {
             Ok(c) => c.calendar.clone(),
             Err(p) => p.into_inner().calendar.clone(),
+        }
+    }
+
+    /// The topic words as this replica last read them.
+    pub fn vocabulary(&self) -> Arc<Vocabulary> {
+        match self.vocabulary.read() {
+            Ok(v) => v.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    pub fn set_vocabulary(&self, vocabulary: Vocabulary) {
+        match self.vocabulary.write() {
+            Ok(mut v) => *v = Arc::new(vocabulary),
+            Err(p) => *p.into_inner() = Arc::new(vocabulary),
         }
     }
 
@@ -447,6 +465,7 @@ impl Application {
                 operators_reply_on_behalf: own.operators_reply_on_behalf,
             }),
             region_names: Arc::default(),
+            vocabulary: Arc::default(),
             metrics: metrics.clone(),
         };
         let now = to_ms(state.clock.now());
@@ -456,6 +475,9 @@ impl Application {
         .await
         .map_err(|e| format!("calendar: {e}"))?;
         state.set_years(years);
+        crate::app::reports_topics::refresh(&state)
+            .await
+            .map_err(|e| format!("topic words: {e}"))?;
 
         let common = Common::new(keys.clone(), metrics);
         let readiness = common.readiness.clone();

@@ -451,3 +451,33 @@ async fn a_ticket_is_in_the_digest_read_next_and_new_words_file_new_tickets_only
     assert_eq!(d.body["topics"][0]["tickets"], 1, "{}", d.body);
     assert_eq!(d.body["topics"][0]["topic"], "gjj");
 }
+
+/// Knowledge sends its words to one replica; a ticket taken by another after that replica's
+/// next refresh is filed by them.
+#[tokio::test]
+async fn words_sent_to_one_replica_file_the_tickets_another_takes() {
+    let peer = Peer::start().await;
+    let fast = [("tickets_calendar_refresh_ms", "100")];
+    let a = spawn_app_with(&peer.url, Some(default_start()), &fast).await;
+    let b = spawn_replica_with(&a, &peer.url, &fast).await;
+    let res = a
+        .post("/api/v1/reports/topic-words", &a.service(), words())
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while b.state.vocabulary().topic_of("医保报销", None) != "ybj" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "replica b never read the words"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut body = complaint_body(false);
+    body["summary"] = json!("医保报销比例是多少");
+    body["department"] = json!(ZFB);
+    let taken = b.create(body).await;
+    let d = b.get("/api/v1/reports/topics", &b.supervisor()).await;
+    assert_eq!(d.body["topics"][0]["topic"], "ybj", "{}", d.body);
+    assert_eq!(d.body["topics"][0]["examples"][0]["id"], taken["id"]);
+    assert_eq!(d.body["unfiled"]["tickets"], 0, "{}", d.body);
+}

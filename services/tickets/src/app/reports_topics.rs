@@ -15,32 +15,44 @@ use crate::db;
 use crate::domain::record::TicketRecord;
 use crate::domain::reports::day_start;
 use crate::domain::reports_topics::{
-    self as domain, DigestInput, EXAMPLES, TOPICS_WITH_EXAMPLES, TopicDigest,
+    self as domain, DigestInput, EXAMPLES, TOPICS_WITH_EXAMPLES, TopicDigest, Vocabulary,
 };
 use crate::startup::AppState;
 
-/// Files a ticket just taken under its topic and adds it to the roll-up, in the transaction
-/// that takes it.
-pub fn ticket_taken(c: &mut DbConnection, rec: &TicketRecord) -> DbResult<()> {
-    let found = db::reports_topics::words_in(c, &domain::candidate_words(&rec.summary))?;
-    // The department's kind is asked of the database only when no word was found.
-    let fallback = match domain::fallback_kind(rec.department.as_deref()) {
-        Some(k) if found.is_empty() && db::reports_topics::is_topic(c, k)? => Some(k),
-        _ => None,
-    };
-    let topic = domain::classify(&found, fallback);
+/// Files a ticket just taken under its topic (by the `vocabulary` in memory) and adds it to
+/// the roll-up, in the transaction that takes it.
+pub fn ticket_taken(
+    c: &mut DbConnection,
+    rec: &TicketRecord,
+    vocabulary: &Vocabulary,
+) -> DbResult<()> {
+    let topic = vocabulary.topic_of(&rec.summary, rec.department.as_deref());
     let tally = domain::ticket_taken(rec, &topic);
-    // The shared roll-up row last, so it is locked only until the commit.
     db::reports_topics::file_ticket(c, &rec.id, &tally, rec.created_at)?;
     db::reports_topics::add(c, &tally)
 }
 
-/// Replaces the topic words with knowledge's; tickets already filed keep their topics.
+/// Replaces the topic words with knowledge's, in the database and in this replica's memory
+/// (the others read them at their next refresh); tickets already filed keep their topics.
 pub async fn topic_words(state: &AppState, words: TopicWords) -> ApiResult<()> {
-    shared::db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |c| Ok(db::reports_topics::replace_words(c, &words)?))
+    let vocabulary = shared::db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |c| {
+            db::reports_topics::replace_words(c, &words)?;
+            Ok(db::reports_topics::vocabulary(c)?)
+        })
     })
-    .await
+    .await?;
+    state.set_vocabulary(vocabulary);
+    Ok(())
+}
+
+/// Reads the stored topic words into memory (at start, and now and then, so that words sent
+/// to another replica reach this one).
+pub async fn refresh(state: &AppState) -> ApiResult<()> {
+    let vocabulary =
+        shared::db::run(&state.pool, |c| Ok(db::reports_topics::vocabulary(c)?)).await?;
+    state.set_vocabulary(vocabulary);
+    Ok(())
 }
 
 /// The digest of the weeks the filter's days touch, against as many weeks before; the first

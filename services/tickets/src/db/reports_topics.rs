@@ -11,7 +11,7 @@ use super::reports::{Selection, placeholders, selected};
 use super::schema::{
     report_topic_weeks as r, ticket_topics as x, topic_names as n, topic_words as w,
 };
-use crate::domain::reports_topics::{TopicExample, TopicTally};
+use crate::domain::reports_topics::{TopicExample, TopicTally, Vocabulary};
 
 /// Rows per insert: well under SQLite's limit of bound parameters.
 const BATCH: usize = 500;
@@ -41,26 +41,12 @@ pub fn replace_words(conn: &mut DbConnection, words: &TopicWords) -> DbResult<()
     Ok(())
 }
 
-/// The topic words among `candidates`: (word, topic).
-pub fn words_in(conn: &mut DbConnection, candidates: &[String]) -> DbResult<Vec<(String, String)>> {
-    let mut found = Vec::new();
-    for chunk in candidates.chunks(BATCH) {
-        let rows: Vec<(String, String)> = shared::on_backend!(conn, |c| w::table
-            .filter(w::word.eq_any(chunk))
-            .select((w::word, w::topic))
-            .load(c))?;
-        found.extend(rows);
-    }
-    Ok(found)
-}
-
-/// Whether `topic` is one knowledge named.
-pub fn is_topic(conn: &mut DbConnection, topic: &str) -> DbResult<bool> {
-    let n: i64 = shared::on_backend!(conn, |c| n::table
-        .filter(n::topic.eq(topic))
-        .count()
-        .get_result(c))?;
-    Ok(n > 0)
+/// The topics and their words as stored.
+pub fn vocabulary(conn: &mut DbConnection) -> DbResult<Vocabulary> {
+    let topics: Vec<String> = shared::on_backend!(conn, |c| n::table.select(n::topic).load(c))?;
+    let words: Vec<(String, String)> =
+        shared::on_backend!(conn, |c| w::table.select((w::word, w::topic)).load(c))?;
+    Ok(Vocabulary::new(topics, words))
 }
 
 /// The topics' names: (topic, name).

@@ -9,7 +9,7 @@
 //! their best answer. Both add to the weekly roll-up `report_topic_weeks` (weeks run Monday to
 //! Sunday, China time), which is all the report reads, with `ticket_topics` for the examples.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -91,6 +91,40 @@ pub fn classify(found: &[(String, String)], fallback: Option<&str>) -> String {
         .or(fallback)
         .unwrap_or_default()
         .to_string()
+}
+
+/// The topics and their words as knowledge last sent them, held in memory so that a ticket is
+/// classified as it is taken without asking the database for a word list (every creation does
+/// this, and the summary's candidate words run to hundreds).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Vocabulary {
+    /// Word → topic.
+    words: HashMap<String, String>,
+    topics: HashSet<String>,
+}
+
+impl Vocabulary {
+    pub fn new(
+        topics: impl IntoIterator<Item = String>,
+        words: impl IntoIterator<Item = (String, String)>,
+    ) -> Vocabulary {
+        Vocabulary {
+            words: words.into_iter().collect(),
+            topics: topics.into_iter().collect(),
+        }
+    }
+
+    /// The topic a ticket with this summary, for this department, is filed under
+    /// ([`classify`] over the summary's words, the department's kind when none is found).
+    pub fn topic_of(&self, summary: &str, department: Option<&str>) -> String {
+        let found: Vec<(String, String)> = candidate_words(summary)
+            .into_iter()
+            .filter_map(|w| self.words.get(&w).map(|t| (w.clone(), t.clone())))
+            .collect();
+        let fallback =
+            fallback_kind(department).filter(|k| found.is_empty() && self.topics.contains(*k));
+        classify(&found, fallback)
+    }
 }
 
 /// What one ticket or day's searches add to a row of `report_topic_weeks`.
@@ -458,6 +492,24 @@ mod tests {
         assert_eq!(fallback_kind(Some("530100-zfb")), None);
         assert_eq!(fallback_kind(Some("530100")), None);
         assert_eq!(fallback_kind(None), None);
+    }
+
+    #[test]
+    fn the_vocabulary_files_a_summary_by_its_words_else_by_a_department_kind_it_names() {
+        let v = Vocabulary::new(
+            ["ybj", "gaj", "rsj"].map(String::from),
+            [("医保", "ybj"), ("报销", "ybj"), ("身份证", "gaj")]
+                .map(|(w, t)| (w.to_string(), t.to_string())),
+        );
+        assert_eq!(
+            v.topic_of("医保报销要带身份证吗", Some("530100-gaj")),
+            "ybj"
+        );
+        assert_eq!(v.topic_of("办了三次没办成", Some("530100-rsj")), "rsj");
+        // A kind knowledge has no topic for, and the government office, are not topics.
+        assert_eq!(v.topic_of("办了三次没办成", Some("530100-sjj")), "");
+        assert_eq!(v.topic_of("办了三次没办成", Some("530100-zfb")), "");
+        assert_eq!(Vocabulary::default().topic_of("医保报销", None), "");
     }
 
     #[test]

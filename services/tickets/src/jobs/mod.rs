@@ -1,6 +1,7 @@
 //! Background work started by `Application`: the outbox relay, the escalation scan, the alerts
 //! (automatic dispatch of urgent complaints, reminders before deadlines), and the calendar
-//! refresh (so that an admin's edit on one replica reaches the others).
+//! and topic words refresh (so that an admin's edit, or knowledge's words, sent to one replica
+//! reach the others).
 
 use crate::startup::AppState;
 
@@ -40,6 +41,10 @@ pub fn start(state: AppState) {
             tokio::time::sleep(state.jobs.calendar_refresh).await;
             if let Err(e) = calendar::refresh(&state).await {
                 tracing::warn!(error = %e, "calendar refresh failed");
+            }
+            // The digest's topic words, on the same beat: knowledge sends them to one replica.
+            if let Err(e) = crate::app::reports_topics::refresh(&state).await {
+                tracing::warn!(error = %e, "topic words refresh failed");
             }
         }
     });

@@ -260,7 +260,11 @@ pub async fn spawn_app_with(
 
 /// A second replica on the same database and clock.
 pub async fn spawn_replica(of: &TestApp, peer_url: &str) -> TestApp {
-    build_app(peer_url, &of.db_url, None, Some(of.clock.clone()), &[]).await
+    spawn_replica_with(of, peer_url, &[]).await
+}
+
+pub async fn spawn_replica_with(of: &TestApp, peer_url: &str, extra: &[(&str, &str)]) -> TestApp {
+    build_app(peer_url, &of.db_url, None, Some(of.clock.clone()), extra).await
 }
 
 async fn build_app(
