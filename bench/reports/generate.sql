@@ -2,7 +2,7 @@
 -- calls taken by 200 operators, three searches per call sent by knowledge, and the roll-ups
 -- of the department, operators and knowledge base health reports and the 社情民意 digest
 -- (report_department_days, report_operator_days, report_kb_days, report_kb_answers,
--- report_topic_weeks, ticket_topics) summed from them, in the tickets schema the service
+-- report_topic_weeks, the tickets' topic) summed from them, in the tickets schema the service
 -- migrated. psql -v n=1000000 -f generate.sql
 -- Regions: 16 prefectures of Yunnan with 8 counties each; each ticket goes to one of 30
 -- departments of its prefecture. 2% of the tickets are still open (half of them overdue).
@@ -22,7 +22,7 @@ CREATE TEMP TABLE regions AS
 
 INSERT INTO tickets (id, ticket_type, status, urgent, cause, summary, details, region,
     department, caller_phone, created_by, created_at, updated_at, accept_due_at, due_at,
-    next_due_at, closed_at, reply, satisfaction, version, attitude_of)
+    next_due_at, closed_at, reply, satisfaction, version, attitude_of, topic)
 SELECT 'B' || lpad(i::text, 9, '0'),
     t.kind,
     CASE WHEN i % 50 = 0 THEN 'accepted' ELSE 'closed' END,
@@ -40,7 +40,9 @@ SELECT 'B' || lpad(i::text, 9, '0'),
     3,
     -- A cause-C complaint names whose attitude it was: an operator, mostly not the taker.
     CASE WHEN t.kind = 'complaint' AND i % 3 = 2 THEN
-        'operator:op' || lpad((i * 7 % 200)::text, 3, '0') END
+        'operator:op' || lpad((i * 7 % 200)::text, 3, '0') END,
+    -- The digest's topic: the department's kind, but one in ten unfiled.
+    CASE WHEN i % 10 = 3 THEN '' ELSE 'd' || lpad((i % 30)::text, 2, '0') END
 FROM generate_series(1, :n) i
 CROSS JOIN LATERAL (SELECT (ARRAY['complaint','consultation','suggestion','no_info'])[1 + i % 4] AS kind) t
 CROSS JOIN LATERAL (SELECT :year_start::bigint + (i::bigint * 7919 % :n) * (:year_ms::bigint / :n) AS at) c
@@ -129,19 +131,16 @@ SELECT id,
 FROM tickets WHERE ticket_type = 'no_info' AND closed_at IS NOT NULL;
 
 -- The 社情民意 digest: thirty topics (the generated departments' kinds, d00…d29); each
--- ticket filed under its department's kind, but one in ten unfiled; and knowledge's searches
--- by topic, per week, region and topic (as many as above, spread over the topics).
+-- ticket filed under its department's kind, but one in ten unfiled (its `topic`, set above);
+-- and knowledge's searches by topic, per week, region and topic (as many as above, spread over
+-- the topics).
 INSERT INTO topic_names (topic, name)
 SELECT 'd' || lpad(k::text, 2, '0'), '话题' || k FROM generate_series(0, 29) k;
-INSERT INTO ticket_topics (ticket_id, topic, region, department, created_at)
-SELECT id, CASE WHEN right(id, 1) = '3' THEN '' ELSE split_part(department, '-', 2) END,
-    region, department, created_at
-FROM tickets;
 INSERT INTO report_topic_weeks (week, region, department, topic, tickets, searches)
 SELECT to_char(date_trunc('week', to_timestamp((created_at + 8 * 3600000) / 1000.0)
         AT TIME ZONE 'UTC'), 'YYYY-MM-DD'),
-    region, department, topic, count(*), 0
-FROM ticket_topics GROUP BY 1, 2, 3, 4
+    region, COALESCE(department, ''), topic, count(*), 0
+FROM tickets GROUP BY 1, 2, 3, 4
 UNION ALL
 SELECT to_char(date_trunc('week', to_timestamp((:year_start::bigint + w::bigint * 7 * 86400000
         + 8 * 3600000) / 1000.0) AT TIME ZONE 'UTC'), 'YYYY-MM-DD'),

@@ -8,29 +8,14 @@ use serde_json::json;
 use shared::ApiResult;
 use shared::auth::AuthUser;
 use shared::contract::tickets::TopicWords;
-use shared::db::{DbConnection, DbResult};
 
 use super::reports::{DepartmentFilter, audit_export, read_audited};
 use crate::db;
-use crate::domain::record::TicketRecord;
 use crate::domain::reports::day_start;
 use crate::domain::reports_topics::{
-    self as domain, DigestInput, EXAMPLES, TOPICS_WITH_EXAMPLES, TopicDigest, Vocabulary,
+    self as domain, DigestInput, EXAMPLES, TOPICS_WITH_EXAMPLES, TopicDigest,
 };
 use crate::startup::AppState;
-
-/// Files a ticket just taken under its topic (by the `vocabulary` in memory) and adds it to
-/// the roll-up, in the transaction that takes it.
-pub fn ticket_taken(
-    c: &mut DbConnection,
-    rec: &TicketRecord,
-    vocabulary: &Vocabulary,
-) -> DbResult<()> {
-    let topic = vocabulary.topic_of(&rec.summary, rec.department.as_deref());
-    let tally = domain::ticket_taken(rec, &topic);
-    db::reports_topics::file_ticket(c, &rec.id, &tally, rec.created_at)?;
-    db::reports_topics::add(c, &tally)
-}
 
 /// Replaces the topic words with knowledge's, in the database and in this replica's memory
 /// (the others read them at their next refresh); tickets already filed keep their topics.

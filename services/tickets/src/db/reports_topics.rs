@@ -1,6 +1,6 @@
 //! The 社情民意 digest's tables: the topic words knowledge sent (`topic_names`,
-//! `topic_words`), the weekly roll-ups (`report_topic_weeks`) and each ticket's topic
-//! (`ticket_topics`, for the examples).
+//! `topic_words`) and the weekly roll-ups (`report_topic_weeks`); the examples are read from
+//! the tickets by their `topic`.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -8,9 +8,7 @@ use shared::contract::tickets::TopicWords;
 use shared::db::{DbConnection, DbResult};
 
 use super::reports::{Selection, placeholders, selected};
-use super::schema::{
-    report_topic_weeks as r, ticket_topics as x, topic_names as n, topic_words as w,
-};
+use super::schema::{report_topic_weeks as r, topic_names as n, topic_words as w};
 use crate::domain::reports_topics::{TopicExample, TopicTally, Vocabulary};
 
 /// Rows per insert: well under SQLite's limit of bound parameters.
@@ -81,27 +79,6 @@ pub fn add(conn: &mut DbConnection, t: &TopicTally) -> DbResult<()> {
     Ok(())
 }
 
-/// Files a ticket under its topic (its example row).
-pub fn file_ticket(
-    conn: &mut DbConnection,
-    ticket_id: &str,
-    t: &TopicTally,
-    created_at: i64,
-) -> DbResult<()> {
-    let row = (
-        x::ticket_id.eq(ticket_id),
-        x::topic.eq(&t.topic),
-        x::region.eq(&t.region),
-        x::department.eq(&t.department),
-        x::created_at.eq(created_at),
-    );
-    shared::on_backend!(conn, |c| diesel::insert_into(x::table)
-        .values(row)
-        .on_conflict_do_nothing()
-        .execute(c))?;
-    Ok(())
-}
-
 #[derive(QueryableByName)]
 struct WeekRow {
     #[diesel(sql_type = Text)]
@@ -144,11 +121,11 @@ struct ExampleRow {
     created_at: i64,
 }
 
-// The latest first, by the (topic, created_at) index.
-const EXAMPLES: &str = "SELECT t.id, t.summary, x.region, x.created_at \
-    FROM ticket_topics x JOIN tickets t ON t.id = x.ticket_id \
-    WHERE x.topic = $1 AND x.created_at >= $2 AND x.created_at < $3 AND x.region LIKE $4 \
-    AND (x.department = $5 OR $6 = '') ORDER BY x.created_at DESC LIMIT $7";
+// The latest first, by the (topic, created_at) index. A ticket redirected since it was taken is
+// an example of its department now (the roll-up counted it under the one it was taken for).
+const EXAMPLES: &str = "SELECT id, summary, region, created_at FROM tickets \
+    WHERE topic = $1 AND created_at >= $2 AND created_at < $3 AND region LIKE $4 \
+    AND (COALESCE(department, '') = $5 OR $6 = '') ORDER BY created_at DESC LIMIT $7";
 
 /// The latest `limit` tickets of `topic` taken in `[from_ms, to_ms)` in the selection's
 /// regions and department.

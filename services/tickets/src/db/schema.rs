@@ -57,6 +57,7 @@ diesel::table! {
         version -> BigInt,
         escalation -> Nullable<Text>,
         attitude_of -> Nullable<Text>,
+        topic -> Nullable<Text>,
     }
 }
 
@@ -253,16 +254,6 @@ diesel::table! {
     }
 }
 
-diesel::table! {
-    ticket_topics (ticket_id) {
-        ticket_id -> Text,
-        topic -> Text,
-        region -> Text,
-        department -> Text,
-        created_at -> BigInt,
-    }
-}
-
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_cohandlers -> tickets (ticket_id));
 diesel::joinable!(ticket_attachments -> tickets (ticket_id));
@@ -285,5 +276,4 @@ diesel::allow_tables_to_appear_in_same_query!(
     topic_names,
     topic_words,
     report_topic_weeks,
-    ticket_topics,
 );

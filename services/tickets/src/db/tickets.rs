@@ -159,9 +159,11 @@ fn records(rows: Vec<TicketRow>) -> DbResult<Vec<TicketRecord>> {
     rows.into_iter().map(TicketRecord::try_from).collect()
 }
 
-pub fn insert(conn: &mut DbConnection, t: &TicketRecord) -> DbResult<()> {
+/// Stores a new ticket filed under `topic` (the digest's; none before it was worked out). The
+/// topic is written only here: a ticket's updates leave it as it was.
+pub fn insert(conn: &mut DbConnection, t: &TicketRecord, topic: Option<&str>) -> DbResult<()> {
     diesel::insert_into(tickets::table)
-        .values(TicketRow::from(t))
+        .values((TicketRow::from(t), tickets::topic.eq(topic)))
         .execute(conn)?;
     Ok(())
 }

@@ -7,7 +7,8 @@
 //! most of (the longest words weigh most), else under its department's kind, else under none
 //! (`""`, 未归类), once, when it is taken; knowledge's searches are filed under the topic of
 //! their best answer. Both add to the weekly roll-up `report_topic_weeks` (weeks run Monday to
-//! Sunday, China time), which is all the report reads, with `ticket_topics` for the examples.
+//! Sunday, China time), which is all the report reads, with the tickets' `topic` for the
+//! examples.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
