@@ -325,6 +325,12 @@ static CONTACT_WORDS: WordList = WordList::new(&[
     "几楼",
     "楼层",
     "几层",
+    // 在哪层楼 is cut 层楼; 几层楼, 哪层 ask the same.
+    "层楼",
+    "几层楼",
+    "哪层",
+    "哪层楼",
+    "哪一层",
     "热线",
     "开门",
 ]);
@@ -335,7 +341,18 @@ pub fn is_contact_word(token: &str) -> bool {
 
 /// Words asking where inside a service centre (which floor, which window): a department
 /// answers them from its service locations.
-static PLACE_WORDS: WordList = WordList::new(&["窗口", "几号窗口", "几楼", "楼层", "几层"]);
+static PLACE_WORDS: WordList = WordList::new(&[
+    "窗口",
+    "几号窗口",
+    "几楼",
+    "楼层",
+    "几层",
+    "层楼",
+    "几层楼",
+    "哪层",
+    "哪层楼",
+    "哪一层",
+]);
 
 pub fn is_place_word(token: &str) -> bool {
     PLACE_WORDS.contains(token)

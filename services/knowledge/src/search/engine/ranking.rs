@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tantivy::schema::Field;
 
-use super::analysis::{Analysis, Weighted, first_occurrences};
+use super::analysis::{Analysis, Weighted, first_occurrences, told_chars};
 use super::candidates::CANDIDATES;
 use super::coverage::{Coverage, coverage, is_confident};
 use super::entries::{DocData, Kind};
@@ -159,7 +159,7 @@ impl Snapshot {
                         && best.coverage >= STORY_MIN_SHARE
                         && stands_out(&scored, |x| x.brief_topic, BRIEF_MARGIN)
                         && !self.names_a_person(a, &words)))
-                    && !self.names_what_it_lacks(a, &words, best.doc)
+                    && !self.names_what_it_lacks(a, &words, best.doc, filter.is_some())
                     && !(typed_in_pinyin && tied(&scored))
             }
             _ => false,
@@ -190,7 +190,8 @@ impl Snapshot {
                 && guess.p >= TOPIC_CONFIDENT_P
                 && told_at_length(a, BRIEF_MIN_CHARS)
                 && scored.first().is_some_and(|b| {
-                    b.coverage >= TOPIC_MIN_SHARE && !self.names_what_it_lacks(a, &words, b.doc)
+                    b.coverage >= TOPIC_MIN_SHARE
+                        && !self.names_what_it_lacks(a, &words, b.doc, filter.is_some())
                 })
                 && !self.names_a_person(a, &words);
         }
@@ -566,10 +567,7 @@ fn stands_out(scored: &[Scored<'_>], topic: impl Fn(&Scored<'_>) -> bool, margin
 
 /// Whether the caller told the need in at least `chars` characters besides the region.
 fn told_at_length(a: &Analysis, chars: usize) -> bool {
-    a.texts
-        .first()
-        .map_or(0, |t| t.chars().filter(|c| !c.is_whitespace()).count())
-        >= chars
+    told_chars(a) >= chars
 }
 
 /// Words to mark in snippets: the query's words of two characters or more, and the region
