@@ -97,3 +97,29 @@ fn long_region_initials_before_two_syllables() {
         assert!(confident, "{q}");
     }
 }
+
+/// A region named with words that match nothing lists that region's own departments first,
+/// in code order (by address, which departments came first depended on how the indexing
+/// threads filled the segments: 迪庆州's, above it, in some builds).
+#[test]
+fn a_browse_lists_the_named_regions_own_departments_first() {
+    let idx = reference_index().expect("index");
+    let (res, _) = idx
+        .search("香格里拉市 自家承包山上的树想砍几棵", None, 10)
+        .expect("search");
+    assert!(!res.confident);
+    let codes: Vec<&str> = res.items.iter().map(|i| i.code()).collect();
+    assert!(codes.len() >= 3, "{codes:?}");
+    assert!(
+        codes.iter().take(3).all(|c| c.starts_with("533402-")),
+        "{codes:?}"
+    );
+    let mut own: Vec<&str> = codes
+        .iter()
+        .copied()
+        .filter(|c| c.starts_with("533402-"))
+        .collect();
+    let listed = own.clone();
+    own.sort_unstable();
+    assert_eq!(own, listed);
+}
