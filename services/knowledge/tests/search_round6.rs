@@ -123,3 +123,19 @@ fn a_browse_lists_the_named_regions_own_departments_first() {
     own.sort_unstable();
     assert_eq!(own, listed);
 }
+
+/// A paying verb before 的 says what was paid before (交的养老保险), not what is asked:
+/// it no longer counts as 缴纳 / 缴费, and the transfer the caller asks for comes up.
+#[test]
+fn what_was_paid_before_is_not_the_need() {
+    let (top, _) = top3("我以前在玉溪上班交的养老保险现在回到施甸了想转过来", None);
+    assert!(top.iter().any(|c| c == "530503-sbzx-4"), "{top:?}");
+    // Asked as the need, paying still is paying.
+    let (top, confident) = top3("施甸县养老保险在哪交", None);
+    assert_eq!(
+        top.first().map(String::as_str),
+        Some("530503-sbzx-2"),
+        "{top:?}"
+    );
+    assert!(confident);
+}

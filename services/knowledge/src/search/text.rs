@@ -428,12 +428,16 @@ pub fn is_generic_word(token: &str) -> bool {
 pub fn tokenize(jieba: &Jieba, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for piece in text.split_whitespace() {
-        for tok in jieba.cut_for_search(piece, true) {
+        let toks = jieba.cut_for_search(piece, true);
+        for (i, tok) in toks.iter().enumerate() {
             let w = tok.word.trim();
             if w.is_empty() || is_stop(w) || !w.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            let alt = spoken(w);
+            // A spoken verb before 的 tells what was done, not what is asked (以前交的社保
+            // … 要转过来: the need is the transfer, not paying): it stays as said.
+            let describes = toks.get(i + 1).is_some_and(|n| n.word == "的");
+            let alt = if describes { &[][..] } else { spoken(w) };
             if alt.is_empty() {
                 out.push(w.to_string());
             } else {
