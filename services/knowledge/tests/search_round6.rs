@@ -139,3 +139,19 @@ fn what_was_paid_before_is_not_the_need() {
     );
     assert!(confident);
 }
+
+/// A region named outside the operator's filter is where the caller was: the need is
+/// browsed (or its question's entry added) in the filter's region, never an empty list
+/// (the named region's entries were all filtered out). Added after `search-blind7` was
+/// scored, where one story came back empty.
+#[test]
+fn a_region_named_outside_the_filter_never_empties_the_answer() {
+    let idx = reference_index().expect("index");
+    let (res, _) = idx
+        .search("在大理住了几年现在回来了", Some("530102"), 10)
+        .expect("search");
+    assert!(!res.confident);
+    let codes: Vec<&str> = res.items.iter().map(|i| i.code()).collect();
+    assert!(!codes.is_empty());
+    assert!(codes.iter().all(|c| c.starts_with("530102-")), "{codes:?}");
+}
