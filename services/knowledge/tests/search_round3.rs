@@ -91,7 +91,7 @@ fn stories_find_the_entry() {
     let f = figures("search-stories.tsv");
     assert_eq!(f.rows, 28);
     assert!(f.top3 >= 28, "{f:?}");
-    // 25 until round 6 (政府 in a long story names no office; more spoken words in the seed).
+    // 25 until round 6 (more spoken words in the seed).
     assert!(f.top3_confident >= 26, "{f:?}");
 }
 
