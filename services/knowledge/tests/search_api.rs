@@ -698,6 +698,23 @@ async fn synonym_table(s: &Service) -> std::collections::HashMap<String, (i64, S
         .collect()
 }
 
+/// An editor deletes synonym row `id`.
+async fn delete_synonym(s: &Service, id: i64) {
+    let path = format!("/api/v1/search/synonyms/{id}");
+    let (status, _) = s
+        .send(reqwest::Method::DELETE, Role::KbEditor, &path, Value::Null)
+        .await;
+    assert_eq!(status, 204);
+}
+
+/// Another service on the fixture's database and knowledge base, as at the next start (with
+/// its own data directory, kept as long as the service runs).
+async fn restart(f: &Fixture) -> (Service, TempDir) {
+    let data = TempDir::new("kn").unwrap();
+    let s = start(&f.db.url, f.kb.path(), data.path()).await;
+    (s, data)
+}
+
 /// Runs SQL on the test's database; `Err` when the backend refused it.
 fn sql(url: &str, statement: &str) -> Result<usize, String> {
     use diesel::RunQueryDsl;
@@ -742,25 +759,9 @@ async fn a_later_seed_reaches_an_existing_database_without_undoing_editors() {
     let before = synonym_table(s).await;
     assert!(!before.contains_key("就业局"));
     let (deleted, _) = &before["驾照"];
-    let (status, _) = s
-        .send(
-            reqwest::Method::DELETE,
-            Role::KbEditor,
-            &format!("{path}/{deleted}"),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(status, 204);
+    delete_synonym(s, *deleted).await;
     let (changed, _) = &before["红本本"];
-    let (status, _) = s
-        .send(
-            reqwest::Method::DELETE,
-            Role::KbEditor,
-            &format!("{path}/{changed}"),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(status, 204);
+    delete_synonym(s, *changed).await;
     let (status, _) = s
         .send(
             reqwest::Method::POST,
@@ -772,8 +773,7 @@ async fn a_later_seed_reaches_an_existing_database_without_undoing_editors() {
     assert_eq!(status, 201);
 
     // The next start (a second service on the same database) merges the seed.
-    let data = TempDir::new("kn").unwrap();
-    let again = start(&f.db.url, f.kb.path(), data.path()).await;
+    let (again, _data) = restart(&f).await;
     let after = synonym_table(&again).await;
     for t in &later {
         assert!(
@@ -805,17 +805,8 @@ async fn a_later_seed_reaches_an_existing_database_without_undoing_editors() {
     )
     .unwrap();
     let (gone, _) = &after["就业局"];
-    let (status, _) = again
-        .send(
-            reqwest::Method::DELETE,
-            Role::KbEditor,
-            &format!("{path}/{gone}"),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(status, 204);
-    let data = TempDir::new("kn").unwrap();
-    let third = start(&f.db.url, f.kb.path(), data.path()).await;
+    delete_synonym(&again, *gone).await;
+    let (third, _data) = restart(&f).await;
     let last = synonym_table(&third).await;
     assert!(last.contains_key("公路段"), "a row new to the seed arrives");
     assert!(
@@ -829,17 +820,8 @@ async fn a_later_seed_reaches_an_existing_database_without_undoing_editors() {
     // editor deleted stays deleted when the terms are first recorded.
     sql(&f.db.url, "DELETE FROM search_seed_terms").unwrap();
     let (gone, _) = &last["劳动就业局"];
-    let (status, _) = third
-        .send(
-            reqwest::Method::DELETE,
-            Role::KbEditor,
-            &format!("{path}/{gone}"),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(status, 204);
-    let data = TempDir::new("kn").unwrap();
-    let fourth = start(&f.db.url, f.kb.path(), data.path()).await;
+    delete_synonym(&third, *gone).await;
+    let (fourth, _data) = restart(&f).await;
     let now = synonym_table(&fourth).await;
     assert!(!now.contains_key("劳动就业局"));
     assert!(!now.contains_key("就业局"));

@@ -320,23 +320,13 @@ static CONTACT_WORDS: WordList = WordList::new(&[
     "工作时间",
     "传真",
     "邮箱",
-    "窗口",
-    "几号窗口",
-    "几楼",
-    "楼层",
-    "几层",
-    // 在哪层楼 is cut 层楼; 几层楼, 哪层 ask the same.
-    "层楼",
-    "几层楼",
-    "哪层",
-    "哪层楼",
-    "哪一层",
     "热线",
     "开门",
 ]);
 
+/// A contact word, or a place word (a department answers those too).
 pub fn is_contact_word(token: &str) -> bool {
-    CONTACT_WORDS.contains(token)
+    CONTACT_WORDS.contains(token) || PLACE_WORDS.contains(token)
 }
 
 /// Words asking where inside a service centre (which floor, which window): a department
@@ -347,6 +337,7 @@ static PLACE_WORDS: WordList = WordList::new(&[
     "几楼",
     "楼层",
     "几层",
+    // 在哪层楼 is cut 层楼; 几层楼, 哪层 ask the same.
     "层楼",
     "几层楼",
     "哪层",

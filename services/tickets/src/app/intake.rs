@@ -21,6 +21,10 @@ use crate::domain::{Status, TicketType, notifications};
 use crate::domain::{reports, reports_topics, routing};
 use crate::startup::AppState;
 
+/// Whether a creation files its topic and adds to the reports' roll-ups. The feature exists
+/// only for bench/reports/creation.sh, which builds this tree twice to measure what they cost.
+const ROLL_UPS: bool = !cfg!(feature = "without-rollups");
+
 /// How often a creation that lost a race on a unique index is tried again.
 const ATTEMPTS: u32 = 5;
 
@@ -205,14 +209,11 @@ impl Request {
             &self.rules,
             routed.as_ref().map(|r| r.department.as_str()),
         );
-        // The digest's topic, filed with the ticket. The feature exists only for
-        // bench/reports/creation.sh, which builds this tree twice to measure what the roll-ups
-        // cost.
-        let topic = (!cfg!(feature = "without-rollups")).then(|| {
-            self.vocabulary
-                .topic_of(&rec.summary, rec.department.as_deref())
-        });
-        db::tickets::insert(c, &rec, topic.as_deref())?;
+        // The digest's topic, filed with the ticket.
+        let topic = self
+            .vocabulary
+            .topic_of(&rec.summary, rec.department.as_deref());
+        db::tickets::insert(c, &rec, ROLL_UPS.then_some(topic.as_str()))?;
         if let Some(k) = &self.key {
             db::tickets::insert_idempotent(c, k, &self.canonical, &rec.id, rec.created_at)?;
         }
@@ -267,9 +268,8 @@ impl Request {
             db::outbox::insert_notification(c, &rec.id, &n, rec.created_at)?;
         }
         // The roll-ups last, after every other write: concurrent creations share their rows.
-        // (No topic only in bench/reports/creation.sh's build without the roll-ups.)
-        if let Some(topic) = &topic {
-            roll_up(c, &rec, topic)?;
+        if ROLL_UPS {
+            roll_up(c, &rec, &topic)?;
         }
         Ok(rec)
     }

@@ -120,7 +120,7 @@ impl Vocabulary {
     pub fn topic_of(&self, summary: &str, department: Option<&str>) -> String {
         let found: Vec<(String, String)> = candidate_words(summary)
             .into_iter()
-            .filter_map(|w| self.words.get(&w).map(|t| (w.clone(), t.clone())))
+            .filter_map(|w| self.words.get(&w).cloned().map(|t| (w, t)))
             .collect();
         let fallback =
             fallback_kind(department).filter(|k| found.is_empty() && self.topics.contains(*k));
