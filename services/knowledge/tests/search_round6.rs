@@ -9,20 +9,7 @@ mod search_sets;
 
 use std::path::Path;
 
-use search_sets::{read_set, reference_index};
-
-/// The codes of the first three hits and whether the answer is confident.
-fn top3(q: &str, filter: Option<&str>) -> (Vec<String>, bool) {
-    let idx = reference_index().expect("index");
-    let (res, _) = idx.search(q, filter, 10).expect("search");
-    let codes = res
-        .items
-        .iter()
-        .take(3)
-        .map(|i| i.code().to_string())
-        .collect();
-    (codes, res.confident)
-}
+use search_sets::{read_set, reference_index, top3};
 
 /// 在哪层楼 is cut 层楼: it asks which floor, like 几楼, so the department answers (it was
 /// an unknown word that kept the answer unconfident, and a FAQ entry first).

@@ -26,6 +26,15 @@ pub use service::SearchService;
 /// start (each row offered once); editors change the table through the API.
 pub const SEED_SYNONYMS: &str = include_str!("../../data/search-synonyms.tsv");
 
+/// How callers voice each of the knowledge base's questions (`data/search-phrasings.tsv`:
+/// a question's label, `scj-5`, and a sentence), which the topic classifier learns from.
+pub const SEED_PHRASINGS: &str = include_str!("../../data/search-phrasings.tsv");
+
+/// The phrasings table's (label, phrasing) rows.
+pub fn seed_phrasings() -> Vec<(String, String)> {
+    parse_synonyms(SEED_PHRASINGS)
+}
+
 /// The seed's line after which come the rows added since databases were first seeded under
 /// one name ([`crate::db::search::FIRST_SEED`]).
 const AFTER_FIRST_SEED: &str = "#@ after seed-1";
@@ -42,7 +51,7 @@ pub fn seed_pairs() -> (Vec<(String, String)>, usize) {
     (pairs, first)
 }
 
-/// (term, replacement) pairs of a synonym TSV; comments and malformed lines are skipped.
+/// (term, replacement) pairs of a synonym TSV (or any two-column TSV); comments and malformed lines are skipped.
 pub fn parse_synonyms(tsv: &str) -> Vec<(String, String)> {
     tsv.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))

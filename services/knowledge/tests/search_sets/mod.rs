@@ -25,6 +25,22 @@ pub fn reference_index() -> Result<&'static SearchIndex, String> {
         .map_err(Clone::clone)
 }
 
+/// The codes of the first three hits of the reference index and whether the answer is
+/// confident. For tests: it panics when the index cannot be built.
+// The diagnostics example includes this module and does not use it.
+#[allow(clippy::expect_used, dead_code)]
+pub fn top3(q: &str, filter: Option<&str>) -> (Vec<String>, bool) {
+    let idx = reference_index().expect("index");
+    let (res, _) = idx.search(q, filter, 10).expect("search");
+    let codes = res
+        .items
+        .iter()
+        .take(3)
+        .map(|i| i.code().to_string())
+        .collect();
+    (codes, res.confident)
+}
+
 pub struct Row {
     pub query: String,
     pub region: Option<String>,

@@ -286,6 +286,7 @@ impl SearchIndex {
                 catalog.faqs.insert(code, record);
             }
         }
+        trainer.add_phrasings(&super::super::seed_phrasings());
         let topics = Arc::new(trainer.train(&data.synonyms));
         drop(builder);
         writer.tantivy.commit()?;

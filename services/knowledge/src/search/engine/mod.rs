@@ -216,18 +216,21 @@ impl SearchIndex {
 
 impl SearchIndex {
     /// The topic classifier's most likely questions for a query (`zjj-1`), with their
-    /// probability (diagnostics).
-    pub fn topics(&self, query: &str) -> Vec<(String, f32)> {
+    /// probability, and the first one's lead over the second in nats and the features it
+    /// knows (diagnostics).
+    pub fn topics(&self, query: &str) -> (Vec<(String, f32)>, f32, usize) {
         let Ok(snap) = self.snapshot() else {
-            return Vec::new();
+            return (Vec::new(), 0.0, 0);
         };
         let a = snap.analyse(query);
-        snap.topics
-            .rank(&a.texts)
+        let ranked = snap.topics.rank(&a.texts);
+        let (lead, known) = ranked.first().map_or((0.0, 0), |g| (g.lead, g.known));
+        let top = ranked
             .into_iter()
             .take(3)
             .map(|g| (snap.topics.labels(g.class).join("/"), g.p))
-            .collect()
+            .collect();
+        (top, lead, known)
     }
 }
 

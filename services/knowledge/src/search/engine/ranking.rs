@@ -83,10 +83,26 @@ const BRIEF_MARGIN: f32 = 4.0;
 /// it is confident when the question is `TOPIC_CONFIDENT_P` likely. (Over the earlier
 /// rounds' sets: a lift of 3.0 answered one more need confidently with the wrong entry, a
 /// share of 0.2 one unanswerable query, 信访件编号… → 信访事项怎么反映; a probability of 0.8 two.)
+/// Trained on the phrasings table too, the classifier is sure more often, so a confident
+/// answer also needs the question to lead the runner-up by `TOPIC_CONFIDENT_LEAD` nats
+/// (6 left 孩子想考军校体检… confident with 医疗纠纷; 7 changed no answerable row).
 const TOPIC_MIN_P: f32 = 0.5;
 const TOPIC_LIFT: f32 = 2.0;
 const TOPIC_CONFIDENT_P: f32 = 0.9;
 const TOPIC_MIN_SHARE: f32 = 0.25;
+const TOPIC_CONFIDENT_LEAD: f32 = 7.0;
+/// A question that leads the runner-up by less than this is no guess in a need told in
+/// fewer than `STORY_MIN_CHARS`: it would lift a question above the region's departments on
+/// a word or two (自家承包山上的树想砍几棵: 商标, 2.7 nats ahead). A story has words enough
+/// for a narrow lead to mean something.
+const TOPIC_MIN_LEAD: f32 = 3.0;
+/// A story whose question the classifier is this sure of (its lead over the runner-up, in
+/// nats: [`Guess::lead`]), from at least this many of its characters and pairs, is answered
+/// by that question: its entries rank first, and the answer is confident however little of
+/// the story's words they have (the classifier learnt them from the phrasings table, not
+/// the entries' text).
+const TOPIC_SURE_LEAD: f32 = 12.0;
+const TOPIC_SURE_FEATURES: usize = 12;
 /// Scores closer than this are equal (they differ only by the candidates' query weight,
 /// [`CANDIDATE_SUM_WEIGHT`]).
 const TIE: f32 = 0.01;
@@ -166,34 +182,43 @@ impl Snapshot {
         };
         // Where the words leave the engine unsure, the topic classifier's question comes
         // up; a need told at length is answered confidently when it is very likely and the
-        // best entry asks it.
+        // best entry asks it. A story (told at `STORY_MIN_CHARS` or more) whose question the
+        // classifier is sure of is asked even when the words were confident: its words are
+        // the caller's circumstances (证明弄丢了 … 上户口), which may name another question
+        // better than the one it asks.
+        let story = told_at_length(a, STORY_MIN_CHARS);
         if has_text
-            && !confident
-            && let Some(guess) = self
-                .topics
-                .rank(&a.texts)
-                .first()
-                .copied()
-                .filter(|g| g.known > 0 && g.p >= TOPIC_MIN_P)
+            && (!confident || story)
+            && let Some(guess) = self.topics.rank(&a.texts).first().copied().filter(|g| {
+                g.known > 0 && g.p >= TOPIC_MIN_P && (story || g.lead >= TOPIC_MIN_LEAD)
+            })
         {
-            let mention_chains = self.mention_chains(a);
-            let on = Scoring {
-                a,
-                words: &words,
-                pairs: &[],
-                pinyin: &pinyin,
-                mentions: &mention_chains,
-                filter: filter.map(|fl| self.regions.id(fl)),
-            };
-            let asks_it = self.lift_topic(&mut scored, guess, &on, filter);
-            confident = asks_it
-                && guess.p >= TOPIC_CONFIDENT_P
-                && told_at_length(a, BRIEF_MIN_CHARS)
-                && scored.first().is_some_and(|b| {
-                    b.coverage >= TOPIC_MIN_SHARE
-                        && !self.names_what_it_lacks(a, &words, b.doc, filter.is_some())
-                })
-                && !self.names_a_person(a, &words);
+            let sure = story && guess.known >= TOPIC_SURE_FEATURES && guess.lead >= TOPIC_SURE_LEAD;
+            let asked = scored
+                .first()
+                .is_some_and(|b| self.asks_guess(b.doc, guess));
+            if !confident || (sure && !asked) {
+                let mention_chains = self.mention_chains(a);
+                let on = Scoring {
+                    a,
+                    words: &words,
+                    pairs: &[],
+                    pinyin: &pinyin,
+                    mentions: &mention_chains,
+                    filter: filter.map(|fl| self.regions.id(fl)),
+                };
+                let asks_it = self.lift_topic(&mut scored, guess, sure, &on, filter);
+                confident = asks_it
+                    && scored.first().is_some_and(|b| {
+                        (sure
+                            || (guess.p >= TOPIC_CONFIDENT_P
+                                && guess.lead >= TOPIC_CONFIDENT_LEAD
+                                && told_at_length(a, BRIEF_MIN_CHARS)
+                                && b.coverage >= TOPIC_MIN_SHARE))
+                            && !self.names_what_it_lacks(a, &words, b.doc, filter.is_some())
+                    })
+                    && !self.names_a_person(a, &words);
+            }
         }
         Ok((self.hits(scored, a, filter, limit), confident))
     }
@@ -425,6 +450,15 @@ impl Snapshot {
             .or(filter)
     }
 
+    /// Whether `doc` asks the question of the classifier's `guess`.
+    fn asks_guess(&self, doc: &DocData, guess: Guess) -> bool {
+        self.topics
+            .labels(guess.class)
+            .iter()
+            .filter_map(|l| l.split_once('-'))
+            .any(|(kind, n)| asks(doc, kind, n))
+    }
+
     /// Lifts the entries that ask the question the topic classifier takes the query for
     /// (`guess`), adding that question's entry in the region the caller named or the
     /// operator chose (or the nearest region above it that has one) when the words did not
@@ -433,6 +467,7 @@ impl Snapshot {
         &'s self,
         scored: &mut Vec<Scored<'s>>,
         guess: Guess,
+        sure: bool,
         on: &Scoring<'_>,
         filter: Option<&str>,
     ) -> bool {
@@ -443,7 +478,14 @@ impl Snapshot {
             .filter_map(|l| l.split_once('-'))
             .collect();
         let asks_any = |doc: &DocData| labels.iter().any(|(kind, n)| asks(doc, kind, n));
-        let lift = TOPIC_LIFT * guess.p;
+        // Sure of the question: its entries above every other (scores are not negative),
+        // in the order the words and regions put them.
+        let top = if sure {
+            scored.first().map_or(0.0, |b| b.score.max(0.0))
+        } else {
+            0.0
+        };
+        let lift = TOPIC_LIFT * guess.p + top;
         for s in scored.iter_mut() {
             if asks_any(s.doc) {
                 s.score += lift;

@@ -25,6 +25,9 @@ const LABELS_PER_CLASS: usize = 32;
 const QUESTION_WEIGHT: f32 = 3.0;
 const ANSWER_WEIGHT: f32 = 1.0;
 const SYNONYM_WEIGHT: f32 = 2.0;
+/// A caller's phrasing of the question (`data/search-phrasings.tsv`) is how callers say it
+/// too, in a whole sentence: it counts as much as a synonym row.
+const PHRASING_WEIGHT: f32 = 2.0;
 /// Additive smoothing of the feature counts.
 const SMOOTHING: f32 = 0.5;
 
@@ -36,6 +39,8 @@ struct Examples {
     /// Questions and keywords, without region names.
     questions: Vec<String>,
     answers: Vec<String>,
+    /// How callers voice the question (the phrasings table), normalised.
+    phrasings: Vec<String>,
 }
 
 /// Collects the examples while the index is built.
@@ -81,6 +86,20 @@ impl TopicTrainer {
         }
     }
 
+    /// The phrasings table's rows (`scj-5`, how a caller says it): each teaches the class
+    /// whose entries have that label. A row whose label no entry has teaches nothing.
+    pub(super) fn add_phrasings(&mut self, rows: &[(String, String)]) {
+        for (label, phrasing) in rows {
+            if let Some(c) = self
+                .classes
+                .iter_mut()
+                .find(|c| c.labels.iter().any(|l| l == label))
+            {
+                c.phrasings.push(text::normalize(phrasing));
+            }
+        }
+    }
+
     pub(super) fn train(self, synonyms: &[Synonym]) -> TopicModel {
         TopicModel::new(self.classes, synonyms)
     }
@@ -104,6 +123,10 @@ pub(super) struct Guess {
     pub(super) p: f32,
     /// How many of the query's features the model knows.
     pub(super) known: usize,
+    /// How much likelier it is than the runner-up, in nats (0 for the others). Naive Bayes
+    /// counts a character and the pairs it is part of as if independent, so its
+    /// probabilities are near 0 or 1; the lead tells a sure guess from a lucky one.
+    pub(super) lead: f32,
 }
 
 impl TopicModel {
@@ -126,6 +149,9 @@ impl TopicModel {
             }
             for a in &c.answers {
                 learn(i, a, ANSWER_WEIGHT);
+            }
+            for p in &c.phrasings {
+                learn(i, p, PHRASING_WEIGHT);
             }
         }
         // A synonym row teaches the classes whose question names its replacement.
@@ -215,9 +241,14 @@ impl TopicModel {
                 class: c as u32,
                 p: (s - top).exp() / z,
                 known,
+                lead: 0.0,
             })
             .collect();
         out.sort_by(|a, b| b.p.total_cmp(&a.p));
+        let second = out.get(1).map_or(top, |g| scores[g.class as usize]);
+        if let Some(first) = out.first_mut() {
+            first.lead = top - second;
+        }
         out
     }
 }
@@ -307,6 +338,36 @@ mod tests {
             m.labels(best.class),
             ["zjj-1", "zjj-1v1", "zjj-1v2", "zjj-1v3"]
         );
+    }
+
+    #[test]
+    fn a_callers_phrasing_teaches_the_words_the_question_lacks() {
+        let train = |phrasings: &[(String, String)]| {
+            let mut t = TopicTrainer::default();
+            t.add(
+                "scj-5",
+                "营业执照怎么注销".into(),
+                "个体工商户停业的应办理注销登记".into(),
+            );
+            t.add(
+                "zjj-1",
+                "公租房怎么申请".into(),
+                "符合条件的住房困难家庭可申请轮候配租".into(),
+            );
+            t.add_phrasings(phrasings);
+            t.train(&[])
+        };
+        let story = "我的小卖部关门了那个证要去哪里退".to_string();
+        let before = train(&[]);
+        let after = train(&[("scj-5".into(), "开的铺子不想干了关门了证去哪里退掉".into())]);
+        let guess = after.rank(std::slice::from_ref(&story))[0];
+        assert_eq!(after.labels(guess.class), ["scj-5"]);
+        let was = before.rank(std::slice::from_ref(&story));
+        let was_p = was
+            .iter()
+            .find(|g| g.class == guess.class)
+            .map_or(0.0, |g| g.p);
+        assert!(guess.p > was_p, "{} after, {was_p} before", guess.p);
     }
 
     #[test]
