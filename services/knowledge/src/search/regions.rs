@@ -72,6 +72,9 @@ enum Cue {
     Return,
 }
 
+/// Spellings by the other readings of a form's characters, at most (a form of four
+/// characters with two readings each has sixteen; few have more than one).
+const OTHER_READINGS: usize = 4;
 /// Words before a region that place the caller there in the past.
 const BEFORE_CUES: &[&str] = &["以前在", "之前在", "原来在", "过去在", "以前", "原来"];
 /// Words before a region the caller returns to (where they now need the service).
@@ -141,17 +144,26 @@ impl RegionIndex {
         let mut by_pinyin: FxHashMap<String, String> = FxHashMap::default();
         let mut by_initials: FxHashMap<String, Option<String>> = FxHashMap::default();
         let region_of = |f: &str| forms.get(f).and_then(|l| l.first()).map(|(c, _)| c.clone());
-        for f in sorted {
+        for f in &sorted {
             let (full, initials) = super::text::pinyin_forms(f);
             if full.len() >= 4 {
-                by_pinyin.entry(full).or_insert_with(|| f.clone());
+                by_pinyin.entry(full).or_insert_with(|| (*f).clone());
             }
             if initials.len() >= 2 {
                 let e = by_initials
                     .entry(initials)
-                    .or_insert_with(|| Some(f.clone()));
+                    .or_insert_with(|| Some((*f).clone()));
                 if e.as_deref().is_some_and(|g| region_of(g) != region_of(f)) {
                     *e = None;
+                }
+            }
+        }
+        // A form typed by another reading of its characters (mile: 弥勒, whose usual
+        // reading is milei) is found too, unless that spelling is another form's usual one.
+        for f in &sorted {
+            for full in super::text::other_pinyin_readings(f, OTHER_READINGS) {
+                if full.len() >= 4 {
+                    by_pinyin.entry(full).or_insert_with(|| (*f).clone());
                 }
             }
         }
@@ -492,6 +504,21 @@ mod tests {
                 Some("533400"),
             ),
         ])
+    }
+
+    #[test]
+    fn a_form_is_found_by_another_reading_of_its_characters() {
+        let idx = RegionIndex::new(&[region(
+            "532505",
+            "弥勒市",
+            "弥勒",
+            &[],
+            "county",
+            Some("532500"),
+        )]);
+        // 勒 is usually lei; in 弥勒 it is le.
+        assert_eq!(idx.form_of_pinyin("mile"), Some("弥勒"));
+        assert_eq!(idx.form_of_pinyin("milei"), Some("弥勒"));
     }
 
     #[test]
