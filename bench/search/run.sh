@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Search benchmark (not a test). Usage, from the workspace root:
 #   bench/search/run.sh            # reference data (data/kb)
-#   SCALE=20 bench/search/run.sh   # gen_kb.py --scale 20 output, generated into /tmp
+#   SCALE=20 GEN_KB=…/gen_kb.py bench/search/run.sh
+#                                  # the customer's generator (not part of this repository)
+#                                  # with --scale 20, its output generated into /tmp
 # Builds the knowledge binary in release, starts it on a fresh SQLite database with the
 # first-start import, then measures with wrk at 64 connections: GET /healthz and
 # GET /api/v1/search over thousands of distinct queries, in the same run on the same server.
@@ -20,7 +22,8 @@ if [ "$SCALE" = 1 ]; then
   KB="$ROOT/data/kb"
 else
   KB="$WORK/kb"
-  python3 /work/shared/tools/gen_kb.py --out "$KB" --scale "$SCALE"
+  [ -f "${GEN_KB:-}" ] || { echo "SCALE=$SCALE needs GEN_KB=<path of the customer's gen_kb.py>" >&2; exit 2; }
+  python3 "$GEN_KB" --out "$KB" --scale "$SCALE"
 fi
 command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
 # CARGO_TARGET_DIR, when set, is where the build goes and the binary is taken from.
