@@ -1,7 +1,8 @@
 //! The knowledge editor's and the admin's screens in a real browser: the review queue (a
 //! liaison's facts from a no-info ticket, the difference they make, reject with a reason, the
 //! corrected request appearing without a reload, apply, the ticket closed), the unanswered
-//! report leading to a new FAQ entry, an edit and its revision difference, and the accounts page.
+//! report leading to a new FAQ entry, an edit and its revision difference, a phrasing taught to
+//! the search, and the accounts page.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use e2e::browser::Demo;
@@ -152,6 +153,56 @@ async fn workbench_the_editor_reviews_requests_and_the_admin_manages_accounts() 
     let new_side = ed.text("#revisions .diff .new").await;
     assert!(new_side.contains("请留意市政府官方网站公告"), "{new_side}");
     ed.screenshot("editor-faq").await;
+
+    // The phrasings table: the editor teaches the search how callers voice a question, in
+    // words nothing knows (鸾凤帖, 耗子), and the next caller's story is answered by it.
+    let story = "五华区 家里那张鸾凤帖被耗子啃得稀烂现在要咋个整";
+    let search = |q: &'static str| {
+        let (http, op, url) = (&http, &op, k("/api/v1/search"));
+        async move { get(http, &format!("{url}?q={}", e2e::journeys::enc(q)), op).await }
+    };
+    let before = search(story).await;
+    assert_ne!(before["items"][0]["code"], "530102-hydj-3", "{before}");
+    ed.click("header nav a[href='/knowledge/phrasings']").await;
+    ed.wait_text("#phrasings", "结婚证丢了怎么补办").await;
+    ed.select("#phr-label", "hydj-3").await;
+    // A region's name is refused, in Chinese, and nothing is added.
+    ed.fill("#phr-text", "昆明的鸾凤帖被耗子啃烂了").await;
+    ed.click(".phr-add button.primary").await;
+    ed.wait_text("#flash", "不要写地区名").await;
+    // The refused form keeps what the editor chose and typed.
+    let kept = ed
+        .client
+        .execute(
+            "return [document.getElementById('phr-label').value, document.getElementById('phr-text').value]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept, json!(["hydj-3", "昆明的鸾凤帖被耗子啃烂了"]));
+    let mine = "家里的鸾凤帖被耗子啃烂了要去哪里重新办";
+    ed.fill("#phr-text", mine).await;
+    ed.click(".phr-add button.primary").await;
+    ed.wait_text("#flash", "已添加说法").await;
+    let row = "#phrasings tr[data-label='hydj-3']";
+    ed.wait_text(row, mine).await;
+    ed.fill("#phr-filter", "结婚证").await;
+    ed.screenshot("editor-phrasings").await;
+    eventually(10, "the story answered by the phrasing", || async {
+        let r = search(story).await;
+        (r["items"][0]["code"] == "530102-hydj-3" && r["confident"] == true).then_some(())
+    })
+    .await;
+    // Deleted (after a confirmation), it is gone from the table.
+    ed.client
+        .execute("window.confirm = function () { return true; };", vec![])
+        .await
+        .unwrap();
+    ed.click(&format!("{row} .phrasing.added button.danger"))
+        .await;
+    ed.wait_text("#flash", "已删除说法").await;
+    let left = ed.text(row).await;
+    assert!(!left.contains(mine), "{left}");
     ed.close().await;
 
     // The admin creates a liaison account and disables it.

@@ -197,7 +197,7 @@ impl KnowledgeSettings {
         (name = "scripts", description = "Operator scripts (话术)"),
         (name = "change-requests", description = "Proposed changes to the knowledge base"),
         (name = "import", description = "Import of the reference JSONL files"),
-        (name = "search", description = "Operator search and its synonym table"),
+        (name = "search", description = "Operator search and its synonym and phrasings tables"),
         (name = "reports", description = "Reports (unanswered queries)"),
         (name = "audit", description = "The audit log: who did what, when, from where"),
     )

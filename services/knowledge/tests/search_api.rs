@@ -377,6 +377,133 @@ async fn synonyms_are_data_editors_change_through_the_api() {
     );
 }
 
+/// The phrasings table: an editor teaches the search how callers voice a question, in words
+/// no entry, synonym or built-in phrasing has, and the next caller's story is answered by it;
+/// bad input is a 4xx that changes nothing.
+#[tokio::test]
+async fn phrasings_editors_add_teach_the_search_within_a_second() {
+    let f = fixture().await;
+    let s = &f.svc;
+    let (status, table) = s.get(Role::Operator, "/api/v1/search/phrasings").await;
+    assert_eq!(status, 200);
+    let questions = table.as_array().unwrap();
+    let hydj3 = questions.iter().find(|q| q["label"] == "hydj-3").unwrap();
+    assert!(
+        hydj3["question"].as_str().unwrap().contains("结婚证"),
+        "{hydj3}"
+    );
+    assert!(hydj3["phrasings"].as_array().unwrap().len() >= 10);
+    assert!(
+        hydj3["phrasings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["built_in"] == true && p["id"].is_null())
+    );
+
+    // 鸾凤帖 and 耗子 are words nothing knows.
+    let story = "五华区 家里那张鸾凤帖被耗子啃得稀烂现在要咋个整";
+    let before = s.search(story, None).await;
+    assert_ne!(
+        codes(&before).first().map(String::as_str),
+        Some("530102-hydj-3"),
+        "{before}"
+    );
+
+    let path = "/api/v1/search/phrasings";
+    let new = json!({"label": "hydj-3", "phrasing": "家里的鸾凤帖被耗子啃烂了要去哪里重新办"});
+    let post = |role: Role, body: Value| async move {
+        s.send(reqwest::Method::POST, role, path, body).await
+    };
+    assert_eq!(post(Role::Operator, new.clone()).await.0, 403);
+    for (bad, why) in [
+        (
+            json!({"label": "hydj-99", "phrasing": "鸾凤帖被耗子啃烂了"}),
+            "no such question",
+        ),
+        (
+            json!({"label": "hydj-3", "phrasing": "鸾凤帖"}),
+            "too short",
+        ),
+        (
+            json!({"label": "hydj-3", "phrasing": "昆明的鸾凤帖被耗子啃烂了"}),
+            "a region",
+        ),
+        (json!({"label": "hydj-3", "phrasing": " "}), "empty"),
+        (
+            json!({"label": "hydj-3", "phrasing": "鸾凤帖被耗子啃烂了", "x": 1}),
+            "unknown field",
+        ),
+    ] {
+        let (status, body) = post(Role::KbEditor, bad).await;
+        assert_eq!(status, 400, "{why}: {body}");
+        assert!(body["detail"].is_string(), "{why}: {body}");
+    }
+    let built_in = hydj3["phrasings"][0]["phrasing"].clone();
+    let (status, _) = post(
+        Role::KbEditor,
+        json!({"label": "hydj-3", "phrasing": built_in}),
+    )
+    .await;
+    assert_eq!(status, 409, "a built-in phrasing again");
+    let (_, table) = s.get(Role::Operator, path).await;
+    assert!(
+        table.as_array().unwrap().iter().all(|q| q["phrasings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["built_in"] == true)),
+        "the rejected requests added nothing"
+    );
+
+    let (status, created) = post(Role::KbEditor, new.clone()).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["label"], "hydj-3");
+    assert_eq!(
+        post(Role::Admin, new).await.0,
+        409,
+        "the same phrasing twice"
+    );
+    let took = eventually(Duration::from_secs(1), || async move {
+        let res = s.search(story, None).await;
+        codes(&res).first().map(String::as_str) == Some("530102-hydj-3") && res["confident"] == true
+    })
+    .await;
+    assert!(took.is_some(), "the phrasing is learnt within a second");
+    let (_, table) = s.get(Role::Operator, path).await;
+    let mine: Vec<&Value> = table
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|q| q["phrasings"].as_array().unwrap())
+        .filter(|p| p["built_in"] == false)
+        .collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["id"], created["id"]);
+
+    // Deleted, it is forgotten; a second delete finds nothing.
+    let del = format!("{path}/{}", created["id"]);
+    let (status, _) = s
+        .send(reqwest::Method::DELETE, Role::KbEditor, &del, Value::Null)
+        .await;
+    assert_eq!(status, 204);
+    let took = eventually(Duration::from_secs(1), || async move {
+        codes(&s.search(story, None).await)
+            .first()
+            .map(String::as_str)
+            != Some("530102-hydj-3")
+    })
+    .await;
+    assert!(
+        took.is_some(),
+        "a deleted phrasing is forgotten within a second"
+    );
+    let (status, _) = s
+        .send(reqwest::Method::DELETE, Role::KbEditor, &del, Value::Null)
+        .await;
+    assert_eq!(status, 404);
+}
+
 #[tokio::test]
 async fn unanswered_queries_are_reported_most_frequent_first_until_answered() {
     let f = fixture().await;

@@ -16,10 +16,13 @@
     if (busy) { e.preventDefault(); }
   });
 
-  // A form marked data-reset-on-success is emptied after the server took it.
+  // A form marked data-reset-on-success is emptied after the server took it. Only a 2xx
+  // answer: the page's htmx config swaps error answers too (into #flash), which makes htmx
+  // count them as successful, and a refused form keeps what was typed.
   document.addEventListener("htmx:afterRequest", function (e) {
     var el = e.detail && e.detail.elt;
-    if (el && el.hasAttribute && el.hasAttribute("data-reset-on-success") && e.detail.successful) {
+    var status = e.detail && e.detail.xhr ? e.detail.xhr.status : 0;
+    if (el && el.hasAttribute && el.hasAttribute("data-reset-on-success") && status >= 200 && status < 300) {
       el.reset();
       var first = el.querySelector("input:not([type=hidden])");
       if (first) { first.focus(); }

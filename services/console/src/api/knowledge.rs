@@ -84,6 +84,30 @@ pub struct Synonym {
     pub replacement: String,
 }
 
+/// A question of the knowledge base with how callers voice it (`GET /api/v1/search/phrasings`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct QuestionPhrasings {
+    pub label: String,
+    pub question: String,
+    pub phrasings: Vec<PhrasingItem>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PhrasingItem {
+    /// An editor's row; none for a built-in one.
+    pub id: Option<i64>,
+    pub phrasing: String,
+    pub built_in: bool,
+}
+
+/// An editor's phrasing as added.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Phrasing {
+    pub id: i64,
+    pub label: String,
+    pub phrasing: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct ImportReport {
     pub files: Vec<FileReport>,

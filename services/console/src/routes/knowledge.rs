@@ -52,6 +52,15 @@ pub fn register(cfg: &mut web::ServiceConfig) {
             web::resource("/knowledge/synonyms/{id}/delete").route(web::post().to(delete_synonym)),
         )
         .service(
+            web::resource("/knowledge/phrasings")
+                .route(web::get().to(phrasings))
+                .route(web::post().to(add_phrasing)),
+        )
+        .service(
+            web::resource("/knowledge/phrasings/{id}/delete")
+                .route(web::post().to(delete_phrasing)),
+        )
+        .service(
             web::resource("/knowledge/import")
                 .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
                 .route(web::get().to(import_page))
@@ -540,6 +549,86 @@ async fn delete_synonym(
         view::synonym_table(&list),
         "ok",
         "同义词已删除。",
+    )))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phrasings.
+
+/// Characters a phrasing has (the knowledge service's bounds, checked here first so the
+/// editor reads why in Chinese).
+const PHRASING_CHARS: std::ops::RangeInclusive<usize> = 4..=60;
+
+async fn load_phrasings(user: &User, api: &Api) -> Result<Vec<QuestionPhrasings>, PageError> {
+    api.get(user, Service::Knowledge, "/api/v1/search/phrasings")
+        .await
+}
+
+async fn phrasings(user: CurrentUser, api: web::Data<Api>) -> Result<HttpResponse, PageError> {
+    let table = load_phrasings(&user, &api).await?;
+    Ok(html(view::phrasings_page(&user, &table)))
+}
+
+#[derive(Deserialize)]
+struct PhrasingForm {
+    label: String,
+    phrasing: String,
+}
+
+async fn add_phrasing(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    form: web::Form<PhrasingForm>,
+) -> Result<HttpResponse, PageError> {
+    let (label, phrasing) = (form.label.trim(), form.phrasing.trim());
+    if label.is_empty() {
+        return Err(PageError::Invalid("请选择问题。".into()));
+    }
+    if !PHRASING_CHARS.contains(&phrasing.chars().count()) {
+        return Err(PageError::Invalid("说法应为 4–60 个字。".into()));
+    }
+    let added: Result<Phrasing, PageError> = api
+        .send(
+            &user,
+            Method::POST,
+            Service::Knowledge,
+            "/api/v1/search/phrasings",
+            &json!({ "label": label, "phrasing": phrasing }),
+        )
+        .await;
+    // The service alone knows the region names; it says so in its own words.
+    let added = added.map_err(|e| match e {
+        PageError::Invalid(d) if d.contains("names the region") => {
+            PageError::Invalid("说法里不要写地区名：问法对所有地区生效。".into())
+        }
+        PageError::Conflict(_) => PageError::Invalid("这个问题已有同样的说法。".into()),
+        other => other,
+    })?;
+    let table = load_phrasings(&user, &api).await?;
+    Ok(html(view::with_flash(
+        view::phrasing_table(&table),
+        "ok",
+        &format!("已添加说法：{}", added.phrasing),
+    )))
+}
+
+async fn delete_phrasing(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    api.delete(
+        &user,
+        Service::Knowledge,
+        &format!("/api/v1/search/phrasings/{id}"),
+    )
+    .await?;
+    let table = load_phrasings(&user, &api).await?;
+    Ok(html(view::with_flash(
+        view::phrasing_table(&table),
+        "ok",
+        "已删除说法。",
     )))
 }
 

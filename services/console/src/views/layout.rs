@@ -8,7 +8,7 @@ use crate::error::PageError;
 use crate::session::User;
 
 /// Bumped when an asset changes, so browsers fetch the new one (assets are cached a day).
-pub const ASSET_VERSION: &str = "2";
+pub const ASSET_VERSION: &str = "3";
 
 /// htmx settings: no inline indicator style (the CSP forbids it), no eval, and error answers
 /// swapped too (they carry the message, aimed at `#flash`).
@@ -28,6 +28,7 @@ pub fn nav(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/knowledge/faqs", "知识条目"),
             ("/knowledge/unanswered", "未解答查询"),
             ("/knowledge/synonyms", "同义词"),
+            ("/knowledge/phrasings", "来电问法"),
             ("/knowledge/import", "导入"),
         ],
         Role::Supervisor => &[

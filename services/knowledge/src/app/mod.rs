@@ -14,6 +14,7 @@ pub mod directory;
 pub mod faqs;
 pub mod import;
 pub mod lookup;
+pub mod phrasings;
 pub mod search_counts;
 pub mod signin;
 pub mod synonyms;

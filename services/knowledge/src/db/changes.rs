@@ -13,6 +13,7 @@ pub const DEPARTMENT: &str = "department";
 pub const FAQ: &str = "faq";
 pub const LIAISON: &str = "liaison";
 pub const SYNONYM: &str = "synonym";
+pub const PHRASING: &str = "phrasing";
 pub const SCRIPT: &str = "script";
 /// A bulk import: reload everything.
 pub const ALL: &str = "all";

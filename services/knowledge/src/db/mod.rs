@@ -16,6 +16,7 @@ pub mod health;
 pub mod kb;
 pub mod login_failures;
 pub mod outbox;
+pub mod phrasings;
 pub mod schema;
 pub mod search;
 pub mod unanswered;

@@ -194,6 +194,16 @@ diesel::allow_tables_to_appear_in_same_query!(
 
 // Search (owned by the search helper: migrations 2026-11-27-000500_search).
 diesel::table! {
+    search_phrasings (id) {
+        id -> BigInt,
+        label -> Text,
+        phrasing -> Text,
+        created_at -> BigInt,
+        created_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     search_synonyms (id) {
         id -> BigInt,
         term -> Text,

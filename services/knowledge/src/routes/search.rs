@@ -1,4 +1,4 @@
-//! `GET /search` and the synonym table behind it.
+//! `GET /search` and the tables behind it: synonyms and phrasings.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use serde::Deserialize;
@@ -6,9 +6,10 @@ use shared::auth::{AuthUser, Role};
 use shared::{ApiError, ApiResult};
 use utoipa::IntoParams;
 
+use crate::app::phrasings::{self, NewPhrasing, QuestionPhrasings};
 use crate::app::synonyms::{self, NewSynonym};
 use crate::db;
-use crate::search::{SearchResponse, Synonym};
+use crate::search::{Phrasing, SearchResponse, Synonym};
 use crate::startup::AppState;
 
 const ANY_ROLE: &[Role] = Role::ALL;
@@ -147,15 +148,76 @@ pub async fn delete_synonym(
 ) -> ApiResult<HttpResponse> {
     user.require(EDITORS)?;
     let id = id.into_inner();
-    shared::db::run(&state.pool, move |conn| {
-        shared::db::write_tx(conn, |conn| {
-            if !db::search::delete(conn, id)? {
-                return Err(ApiError::not_found(format!("no synonym {id}")));
-            }
-            db::changes::record(conn, db::changes::SYNONYM, &id.to_string())?;
-            Ok(())
-        })
+    shared::db::run(&state.pool, move |conn| synonyms::delete(conn, id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The phrasings table: every question of the knowledge base (by label, `scj-5`: the same
+/// question in every region) with how callers voice it, built in and added by editors. The
+/// search's topic classifier learns from them.
+#[utoipa::path(
+    tag = "search",
+    responses(
+        (status = 200, body = [QuestionPhrasings]),
+        (status = 401, body = shared::error::Problem),
+        (status = 503, body = shared::error::Problem)
+    )
+)]
+#[get("/search/phrasings")]
+pub async fn list_phrasings(user: AuthUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    user.require(ANY_ROLE)?;
+    let index = state.search.clone();
+    let table = shared::db::run(&state.pool, move |conn| phrasings::table(conn, &index)).await?;
+    Ok(HttpResponse::Ok().json(table))
+}
+
+/// Adds a phrasing of a question (kb_editor, admin); every replica's search learns it
+/// within a second.
+#[utoipa::path(
+    tag = "search",
+    request_body(content = NewPhrasing, example = json!({"label": "rsj-2", "phrasing": "厂子关门了没得活干要去哪里登记"})),
+    responses(
+        (status = 201, body = Phrasing),
+        (status = 400, body = shared::error::Problem),
+        (status = 403, body = shared::error::Problem),
+        (status = 409, body = shared::error::Problem)
+    )
+)]
+#[post("/search/phrasings")]
+pub async fn add_phrasing(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    user.require(EDITORS)?;
+    let body: NewPhrasing = crate::routes::json_body(&req, payload, 4096).await?;
+    let new = body.checked(&state.search)?;
+    let created = shared::db::run(&state.pool, move |conn| {
+        phrasings::add(conn, &new, &user.sub)
     })
     .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Removes an editor's phrasing (kb_editor, admin); the built-in ones change with a release.
+#[utoipa::path(
+    tag = "search",
+    params(("id" = i64, Path, description = "The phrasing's id, as its creation or the table (`GET /api/v1/search/phrasings`) answered it", example = 1)),
+    responses(
+        (status = 204),
+        (status = 403, body = shared::error::Problem),
+        (status = 404, body = shared::error::Problem)
+    )
+)]
+#[delete("/search/phrasings/{id}")]
+pub async fn delete_phrasing(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    user.require(EDITORS)?;
+    let id = id.into_inner();
+    shared::db::run(&state.pool, move |conn| phrasings::delete(conn, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -19,7 +19,7 @@ pub mod text;
 use std::path::Path;
 
 pub use engine::{Analysis, SearchError, SearchIndex};
-pub use model::{Answer, Changes, Hit, KbData, SearchHit, SearchResponse, Synonym};
+pub use model::{Answer, Changes, Hit, KbData, Phrasing, SearchHit, SearchResponse, Synonym};
 pub use service::SearchService;
 
 /// The synonym table's seed (`data/search-synonyms.tsv`), merged into the database at every
@@ -95,6 +95,7 @@ pub fn load_jsonl_dir(dir: &Path) -> Result<KbData, String> {
         departments: read_jsonl(&dir.join("departments.jsonl"))?,
         faqs: read_jsonl(&dir.join("faqs.jsonl"))?,
         synonyms: seed_synonyms(),
+        phrasings: Vec::new(),
     })
 }
 

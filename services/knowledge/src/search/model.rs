@@ -230,6 +230,19 @@ pub struct Synonym {
     pub replacement: String,
 }
 
+/// How a caller voices a question of the knowledge base, added by an editor (`label` is the
+/// question as asked in every region, `scj-5`); the built-in ones are in
+/// `data/search-phrasings.tsv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Phrasing {
+    pub id: i64,
+    /// The question's label, `scj-5`.
+    #[schema(example = "scj-5")]
+    pub label: String,
+    #[schema(example = "开的小卖部不想干了那个证要去哪里退")]
+    pub phrasing: String,
+}
+
 /// Everything the index is built from.
 #[derive(Debug, Clone, Default)]
 pub struct KbData {
@@ -237,6 +250,8 @@ pub struct KbData {
     pub departments: Vec<Department>,
     pub faqs: Vec<Faq>,
     pub synonyms: Vec<Synonym>,
+    /// The editors' phrasings (the built-in table is always learnt too).
+    pub phrasings: Vec<Phrasing>,
 }
 
 /// Changed records to bring the index up to date with.
@@ -248,6 +263,8 @@ pub struct Changes {
     pub removed_faqs: Vec<String>,
     /// The whole synonym table, when it changed.
     pub synonyms: Option<Vec<Synonym>>,
+    /// The editors' whole phrasings table, when it changed.
+    pub phrasings: Option<Vec<Phrasing>>,
 }
 
 impl Changes {
@@ -257,5 +274,6 @@ impl Changes {
             && self.faqs.is_empty()
             && self.removed_faqs.is_empty()
             && self.synonyms.is_none()
+            && self.phrasings.is_none()
     }
 }

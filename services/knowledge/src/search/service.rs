@@ -83,6 +83,7 @@ fn build_index(conn: &mut DbConnection, threads: usize) -> Result<SearchIndex, A
         departments: db::kb::load_departments(conn)?,
         faqs: Vec::new(),
         synonyms: db::search::all(conn)?,
+        phrasings: db::phrasings::all(conn)?,
     };
     let mut after = String::new();
     let mut next_faqs = || {
@@ -167,6 +168,33 @@ impl SearchService {
     pub fn jieba(&self) -> Option<Arc<tantivy_jieba::jieba_rs::Jieba>> {
         let snap = self.index().ok()?.snapshot().ok()?;
         Some(Arc::clone(snap.jieba()))
+    }
+
+    /// Each question of the knowledge base by label (`scj-5`), with its question as asked
+    /// (without the region).
+    pub fn questions(&self) -> Result<Vec<(String, String)>, ApiError> {
+        Ok(self.index()?.questions())
+    }
+
+    /// Whether some entry asks the question labelled `label`.
+    pub fn knows_question(&self, label: &str) -> Result<bool, ApiError> {
+        Ok(self.index()?.knows_question(label))
+    }
+
+    /// The first of our regions below the province (a code not ending in 0000) that `text`
+    /// names, if any: 外省 names no region, 昆明 does.
+    pub fn region_named_in(&self, text: &str) -> Result<Option<String>, ApiError> {
+        let snap = self
+            .index()?
+            .snapshot()
+            .map_err(|e| ApiError::internal(e.to_string()))?;
+        Ok(snap
+            .regions()
+            .detect(text)
+            .mentions
+            .into_iter()
+            .map(|m| m.code)
+            .find(|c| !c.ends_with("0000")))
     }
 
     pub fn has_region(&self, code: &str) -> bool {
@@ -310,6 +338,7 @@ impl SearchService {
         }
         let mut full = false;
         let mut synonyms = false;
+        let mut phrasings = false;
         let mut depts: BTreeSet<String> = BTreeSet::new();
         let mut faqs: BTreeSet<String> = BTreeSet::new();
         for (_, entity, code) in &fresh {
@@ -322,6 +351,7 @@ impl SearchService {
                     faqs.insert(code.clone());
                 }
                 db::changes::SYNONYM => synonyms = true,
+                db::changes::PHRASING => phrasings = true,
                 _ => {}
             }
         }
@@ -333,7 +363,7 @@ impl SearchService {
                 .write()
                 .map_err(|_| ApiError::internal("search index lock poisoned"))?;
             *cur = Some(Arc::new(index));
-        } else if !depts.is_empty() || !faqs.is_empty() || synonyms {
+        } else if !depts.is_empty() || !faqs.is_empty() || synonyms || phrasings {
             let mut changes = Changes::default();
             for code in &depts {
                 match db::kb::department(&mut conn, code)? {
@@ -349,6 +379,9 @@ impl SearchService {
             }
             if synonyms {
                 changes.synonyms = Some(db::search::all(&mut conn)?);
+            }
+            if phrasings {
+                changes.phrasings = Some(db::phrasings::all(&mut conn)?);
             }
             drop(conn);
             self.index()?.apply(&changes)?;

@@ -115,6 +115,86 @@ pub fn synonym_table(list: &[Synonym]) -> Markup {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Phrasings.
+
+pub fn phrasings_page(user: &User, table: &[QuestionPhrasings]) -> Markup {
+    let body = html! {
+        h1 { "来电问法" }
+        p.muted {
+            "来电人怎么说一个问题（不点名部门、不用知识库的词）。搜索据此认出来电人讲的事，"
+            "对所有地区生效，所以说法里不写地区名。新增或删除后一秒内生效；内置问法随版本更新。"
+        }
+        form.card.row.phr-add hx-post="/knowledge/phrasings" hx-target="#phrasings" hx-swap="outerHTML"
+            data-reset-on-success {
+            div {
+                label for="phr-label" { "问题" }
+                select #phr-label name="label" required {
+                    option value="" { "请选择问题" }
+                    @for q in table {
+                        option value=(q.label) { (q.question) " (" (q.label) ")" }
+                    }
+                }
+            }
+            div.grow {
+                label for="phr-text" { "来电人的说法（4–60 字，不写地区名）" }
+                input #phr-text type="text" name="phrasing" required minlength="4" maxlength="60"
+                    placeholder="如：开的小卖部不想干了那个证要去哪里退";
+            }
+            div.filter-go { button.primary type="submit" { "添加" } }
+        }
+        div.row {
+            label for="phr-filter" { "筛选" }
+            input #phr-filter type="search" data-filter="#phrasings tbody tr" placeholder="输入问题或说法中的词筛选下表";
+        }
+        (phrasing_table(table))
+    };
+    layout::page(user, "来电问法", "/knowledge/phrasings", body)
+}
+
+pub fn phrasing_table(table: &[QuestionPhrasings]) -> Markup {
+    let added: usize = table
+        .iter()
+        .map(|q| q.phrasings.iter().filter(|p| !p.built_in).count())
+        .sum();
+    html! {
+        div #phrasings {
+            p.muted { "共 " (table.len()) " 个问题，编辑添加的说法 " (added) " 条" }
+            table.phrasings {
+                thead { tr { th { "问题" } th { "编辑添加的说法" } th { "内置说法" } } }
+                tbody {
+                    @for q in table {
+                        tr data-label=(q.label) {
+                            td { (q.question) br; span.muted { (q.label) } }
+                            td {
+                                @for p in q.phrasings.iter().filter(|p| !p.built_in) {
+                                    @if let Some(id) = p.id {
+                                        div.phrasing.added {
+                                            (p.phrasing) " "
+                                            button.danger type="button"
+                                                hx-post={ "/knowledge/phrasings/" (id) "/delete" }
+                                                hx-target="#phrasings" hx-swap="outerHTML"
+                                                hx-confirm={ "删除说法“" (p.phrasing) "”？" } { "删除" }
+                                        }
+                                    }
+                                }
+                            }
+                            td {
+                                @let built_in: Vec<&str> = q.phrasings.iter()
+                                    .filter(|p| p.built_in).map(|p| p.phrasing.as_str()).collect();
+                                details {
+                                    summary { (built_in.len()) " 条" }
+                                    ul.phrasings { @for p in &built_in { li { (p) } } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub fn with_flash(fragment: Markup, kind: &str, text: &str) -> Markup {
     html! {
         (fragment)

@@ -287,7 +287,7 @@ impl SearchIndex {
             }
         }
         trainer.add_phrasings(&super::super::seed_phrasings());
-        let topics = Arc::new(trainer.train(&data.synonyms));
+        let topics = Arc::new(trainer.train(&data.synonyms, &data.phrasings));
         drop(builder);
         writer.tantivy.commit()?;
         // One segment: a query builds its scorers once per segment, much of its cost.
@@ -354,13 +354,16 @@ impl SearchIndex {
         }
         writer.tantivy.commit()?;
         self.reader.reload()?;
-        let (synonyms, topics) = match &changes.synonyms {
+        let (synonyms, mut topics) = match &changes.synonyms {
             Some(list) => (
                 Arc::new(Synonyms::new(list)),
                 Arc::new(old.topics.with_synonyms(list)),
             ),
             None => (old.synonyms.clone(), old.topics.clone()),
         };
+        if let Some(list) = &changes.phrasings {
+            topics = Arc::new(topics.with_phrasings(list));
+        }
         let snapshot = Snapshot::new(
             self.reader.searcher(),
             self.fields,

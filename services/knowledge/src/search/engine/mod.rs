@@ -234,6 +234,21 @@ impl SearchIndex {
     }
 }
 
+impl SearchIndex {
+    /// Each question of the knowledge base, by label (`scj-5`), with its question as asked
+    /// (without the region): what a phrasing can teach.
+    pub fn questions(&self) -> Vec<(String, String)> {
+        self.snapshot()
+            .map(|s| s.topics.questions())
+            .unwrap_or_default()
+    }
+
+    /// Whether some entry asks the question labelled `label`.
+    pub fn knows_question(&self, label: &str) -> bool {
+        self.snapshot().is_ok_and(|s| s.topics.knows(label))
+    }
+}
+
 impl Snapshot {
     pub fn regions(&self) -> &RegionIndex {
         &self.regions

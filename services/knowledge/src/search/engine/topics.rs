@@ -11,7 +11,7 @@ use std::hash::Hasher;
 
 use rustc_hash::{FxHashMap, FxHasher};
 
-use crate::search::model::Synonym;
+use crate::search::model::{Phrasing, Synonym};
 use crate::search::text;
 
 /// Entries learnt per label (`zjj-1`, the same question in every region): a few stand for
@@ -100,8 +100,8 @@ impl TopicTrainer {
         }
     }
 
-    pub(super) fn train(self, synonyms: &[Synonym]) -> TopicModel {
-        TopicModel::new(self.classes, synonyms)
+    pub(super) fn train(self, synonyms: &[Synonym], phrasings: &[Phrasing]) -> TopicModel {
+        TopicModel::new(self.classes, synonyms.to_vec(), phrasings.to_vec())
     }
 }
 
@@ -110,6 +110,10 @@ impl TopicTrainer {
 #[derive(Debug, Default)]
 pub(super) struct TopicModel {
     classes: Vec<Examples>,
+    /// What it learnt besides the entries, kept to learn again when one of them changes:
+    /// the synonym table and the editors' phrasings.
+    synonyms: Vec<Synonym>,
+    phrasings: Vec<Phrasing>,
     /// Per class: log P(a feature it never saw | class).
     unseen: Vec<f32>,
     rows: FxHashMap<u64, Box<[(u32, f32)]>>,
@@ -130,7 +134,7 @@ pub(super) struct Guess {
 }
 
 impl TopicModel {
-    fn new(classes: Vec<Examples>, synonyms: &[Synonym]) -> TopicModel {
+    fn new(classes: Vec<Examples>, synonyms: Vec<Synonym>, phrasings: Vec<Phrasing>) -> TopicModel {
         let mut counts: FxHashMap<u64, FxHashMap<u32, f32>> = FxHashMap::default();
         let mut totals = vec![0.0f32; classes.len()];
         let mut learn = |class: usize, text: &str, weight: f32| {
@@ -154,8 +158,14 @@ impl TopicModel {
                 learn(i, p, PHRASING_WEIGHT);
             }
         }
+        // An editor's phrasing teaches the class of its label, as a built-in one does.
+        for p in &phrasings {
+            if let Some(i) = classes.iter().position(|c| c.labels.contains(&p.label)) {
+                learn(i, &text::normalize(&p.phrasing), PHRASING_WEIGHT);
+            }
+        }
         // A synonym row teaches the classes whose question names its replacement.
-        for s in synonyms {
+        for s in &synonyms {
             let term = text::normalize(&s.term);
             let rep: String = text::normalize(&s.replacement).split_whitespace().collect();
             if rep.chars().count() < 2 {
@@ -188,6 +198,8 @@ impl TopicModel {
             .collect();
         TopicModel {
             classes,
+            synonyms,
+            phrasings,
             unseen,
             rows,
         }
@@ -195,7 +207,42 @@ impl TopicModel {
 
     /// The same classes learnt again with another synonym table.
     pub(super) fn with_synonyms(&self, synonyms: &[Synonym]) -> TopicModel {
-        TopicModel::new(self.classes.clone(), synonyms)
+        TopicModel::new(
+            self.classes.clone(),
+            synonyms.to_vec(),
+            self.phrasings.clone(),
+        )
+    }
+
+    /// The same classes learnt again with another table of editors' phrasings.
+    pub(super) fn with_phrasings(&self, phrasings: &[Phrasing]) -> TopicModel {
+        TopicModel::new(
+            self.classes.clone(),
+            self.synonyms.clone(),
+            phrasings.to_vec(),
+        )
+    }
+
+    /// Each question's label (`scj-5`) with its question as asked (without the region),
+    /// in label order.
+    pub(super) fn questions(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .classes
+            .iter()
+            .flat_map(|c| {
+                let q = c.questions.first().cloned().unwrap_or_default();
+                c.labels.iter().map(move |l| (l.clone(), q.clone()))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Whether some entry asks the question labelled `label`.
+    pub(super) fn knows(&self, label: &str) -> bool {
+        self.classes
+            .iter()
+            .any(|c| c.labels.iter().any(|l| l == label))
     }
 
     /// The labels of the entries that ask a class's question (`zjj-1`).
@@ -300,11 +347,14 @@ mod tests {
             "高龄津贴怎么申请".into(),
             "年满80周岁的老年人按月发放".into(),
         );
-        t.train(&[Synonym {
-            id: 1,
-            term: "退伍".into(),
-            replacement: "退役军人".into(),
-        }])
+        t.train(
+            &[Synonym {
+                id: 1,
+                term: "退伍".into(),
+                replacement: "退役军人".into(),
+            }],
+            &[],
+        )
     }
 
     #[test]
@@ -332,7 +382,7 @@ mod tests {
             "退役军人优待证怎么申领".into(),
             "退役军人服务站".into(),
         );
-        let m = t.train(&[]);
+        let m = t.train(&[], &[]);
         let best = m.rank(&["公租房".into()])[0];
         assert_eq!(
             m.labels(best.class),
@@ -355,7 +405,7 @@ mod tests {
                 "符合条件的住房困难家庭可申请轮候配租".into(),
             );
             t.add_phrasings(phrasings);
-            t.train(&[])
+            t.train(&[], &[])
         };
         let story = "我的小卖部关门了那个证要去哪里退".to_string();
         let before = train(&[]);
