@@ -155,7 +155,8 @@ async fn workbench_the_editor_reviews_requests_and_the_admin_manages_accounts() 
     ed.screenshot("editor-faq").await;
 
     // The phrasings table: the editor teaches the search how callers voice a question, in
-    // words nothing knows (鸾凤帖, 耗子), and the next caller's story is answered by it.
+    // words nothing knows (鸾凤帖, 耗子), and the next caller's story is answered by it. The
+    // story the search could not answer is in the unanswered report, with 添加问法.
     let story = "五华区 家里那张鸾凤帖被耗子啃得稀烂现在要咋个整";
     let search = |q: &'static str| {
         let (http, op, url) = (&http, &op, k("/api/v1/search"));
@@ -163,23 +164,44 @@ async fn workbench_the_editor_reviews_requests_and_the_admin_manages_accounts() 
     };
     let before = search(story).await;
     assert_ne!(before["items"][0]["code"], "530102-hydj-3", "{before}");
-    ed.click("header nav a[href='/knowledge/phrasings']").await;
+    assert_eq!(before["confident"], false, "{before}");
+    eventually(10, "the story in the unanswered report", || async {
+        ed.goto("/knowledge/unanswered").await;
+        ed.text("#unanswered")
+            .await
+            .contains("鸾凤帖")
+            .then_some(())
+    })
+    .await;
+    ed.click(&format!(
+        "#unanswered a.button[href^='/knowledge/phrasings'][href*='{}']",
+        e2e::journeys::enc("鸾凤帖")
+    ))
+    .await;
     ed.wait_text("#phrasings", "结婚证丢了怎么补办").await;
+    let value = |id: &'static str| {
+        let ed = &ed;
+        async move {
+            ed.client
+                .execute(
+                    &format!("return document.getElementById('{id}').value"),
+                    vec![],
+                )
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        value("phr-text").await,
+        json!(story),
+        "prefilled with the story"
+    );
     ed.select("#phr-label", "hydj-3").await;
-    // A region's name is refused, in Chinese, and nothing is added.
-    ed.fill("#phr-text", "昆明的鸾凤帖被耗子啃烂了").await;
+    // With its region's name the story is refused, in Chinese, and the form keeps it.
     ed.click(".phr-add button.primary").await;
     ed.wait_text("#flash", "不要写地区名").await;
-    // The refused form keeps what the editor chose and typed.
-    let kept = ed
-        .client
-        .execute(
-            "return [document.getElementById('phr-label').value, document.getElementById('phr-text').value]",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(kept, json!(["hydj-3", "昆明的鸾凤帖被耗子啃烂了"]));
+    assert_eq!(value("phr-label").await, json!("hydj-3"));
+    assert_eq!(value("phr-text").await, json!(story));
     let mine = "家里的鸾凤帖被耗子啃烂了要去哪里重新办";
     ed.fill("#phr-text", mine).await;
     ed.click(".phr-add button.primary").await;

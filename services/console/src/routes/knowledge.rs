@@ -564,9 +564,26 @@ async fn load_phrasings(user: &User, api: &Api) -> Result<Vec<QuestionPhrasings>
         .await
 }
 
-async fn phrasings(user: CurrentUser, api: web::Data<Api>) -> Result<HttpResponse, PageError> {
+#[derive(Deserialize)]
+struct PhrasingsQuery {
+    /// A caller's words to start from (the unanswered report's 添加问法).
+    phrasing: Option<String>,
+}
+
+async fn phrasings(
+    user: CurrentUser,
+    api: web::Data<Api>,
+    query: web::Query<PhrasingsQuery>,
+) -> Result<HttpResponse, PageError> {
     let table = load_phrasings(&user, &api).await?;
-    Ok(html(view::phrasings_page(&user, &table)))
+    let prefill: String = query
+        .phrasing
+        .as_deref()
+        .unwrap_or("")
+        .chars()
+        .take(60)
+        .collect();
+    Ok(html(view::phrasings_page(&user, &table, &prefill)))
 }
 
 #[derive(Deserialize)]

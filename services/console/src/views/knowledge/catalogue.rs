@@ -22,7 +22,7 @@ pub fn unanswered(
 ) -> Markup {
     let body = html! {
         h1 { "未解答查询" }
-        p.muted { "话务员搜索后没有可信答案的查询，按次数从多到少。为常见的查询新建条目，下一位来电人就能得到答复。" }
+        p.muted { "话务员搜索后没有可信答案的查询，按次数从多到少。知识库没有答案的，新建条目；有答案而来电人的说法搜索不认识的，添加问法。下一位来电人就能得到答复。" }
         nav.tabs {
             @for (v, l) in [("open", "未解答"), ("answered", "已有答案"), ("all", "全部")] {
                 @if status == v { a.active href={ "/knowledge/unanswered?status=" (v) } { (l) } }
@@ -43,6 +43,8 @@ pub fn unanswered(
                                 span.muted { "已解答 " (format::time(at)) }
                             } @else {
                                 a.button href=(new_faq_link(&u.query)) { "新建条目" }
+                                " "
+                                a.button href=(new_phrasing_link(&u.query)) title="知识库已有答案，只是来电人的说法搜索不认识时" { "添加问法" }
                             }
                         }
                     }
@@ -53,6 +55,15 @@ pub fn unanswered(
         (pager("/knowledge/unanswered", &[("status", status)], page, total, per_page))
     };
     layout::page(user, "未解答查询", "/knowledge/unanswered", body)
+}
+
+/// The phrasings page with the query as the phrasing to teach (the editor picks the question
+/// and takes the region out).
+pub fn new_phrasing_link(query: &str) -> String {
+    format!(
+        "/knowledge/phrasings?{}",
+        serde_urlencoded::to_string([("phrasing", query)]).unwrap_or_default()
+    )
 }
 
 pub fn new_faq_link(question: &str) -> String {
@@ -118,7 +129,8 @@ pub fn synonym_table(list: &[Synonym]) -> Markup {
 // ---------------------------------------------------------------------------------------------
 // Phrasings.
 
-pub fn phrasings_page(user: &User, table: &[QuestionPhrasings]) -> Markup {
+/// `prefill`: a caller's words to start from (from the unanswered report).
+pub fn phrasings_page(user: &User, table: &[QuestionPhrasings], prefill: &str) -> Markup {
     let body = html! {
         h1 { "来电问法" }
         p.muted {
@@ -139,7 +151,7 @@ pub fn phrasings_page(user: &User, table: &[QuestionPhrasings]) -> Markup {
             div.grow {
                 label for="phr-text" { "来电人的说法（4–60 字，不写地区名）" }
                 input #phr-text type="text" name="phrasing" required minlength="4" maxlength="60"
-                    placeholder="如：开的小卖部不想干了那个证要去哪里退";
+                    value=(prefill) placeholder="如：开的小卖部不想干了那个证要去哪里退";
             }
             div.filter-go { button.primary type="submit" { "添加" } }
         }
