@@ -502,6 +502,28 @@ async fn phrasings_editors_add_teach_the_search_within_a_second() {
         .send(reqwest::Method::DELETE, Role::KbEditor, &del, Value::Null)
         .await;
     assert_eq!(status, 404);
+
+    // An editor's phrasing whose question the knowledge base no longer asks is still listed,
+    // to be deleted.
+    sql(
+        &f.db.url,
+        "INSERT INTO search_phrasings (label, phrasing, created_at, created_by) \
+         VALUES ('zz-9', '一个已经撤掉的问题的说法', 0, 'editor')",
+    )
+    .unwrap();
+    let (_, table) = s.get(Role::Operator, path).await;
+    let gone = table
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["label"] == "zz-9")
+        .unwrap();
+    assert_eq!(gone["question"], "（知识库已无此问题）", "{gone}");
+    let del = format!("{path}/{}", gone["phrasings"][0]["id"]);
+    let (status, _) = s
+        .send(reqwest::Method::DELETE, Role::KbEditor, &del, Value::Null)
+        .await;
+    assert_eq!(status, 204);
 }
 
 #[tokio::test]

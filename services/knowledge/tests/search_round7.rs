@@ -96,7 +96,7 @@ fn the_phrasings_table_covers_every_question_without_region_names() {
         .collect();
     let mut per_label: HashMap<&str, usize> = HashMap::new();
     let rows = seed_phrasings();
-    for (label, phrasing) in &rows {
+    for (label, phrasing) in rows {
         assert!(
             asked.contains(label),
             "{label}: no question of the knowledge base"

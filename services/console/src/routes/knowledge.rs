@@ -555,9 +555,10 @@ async fn delete_synonym(
 // ---------------------------------------------------------------------------------------------
 // Phrasings.
 
-/// Characters a phrasing has (the knowledge service's bounds, checked here first so the
-/// editor reads why in Chinese).
-const PHRASING_CHARS: std::ops::RangeInclusive<usize> = 4..=60;
+/// Characters a phrasing has at most, and Chinese ones at least (the knowledge service's
+/// bounds, checked here first so the editor reads why in Chinese).
+const PHRASING_MAX_CHARS: usize = 60;
+const PHRASING_MIN_HAN: usize = 4;
 
 async fn load_phrasings(user: &User, api: &Api) -> Result<Vec<QuestionPhrasings>, PageError> {
     api.get(user, Service::Knowledge, "/api/v1/search/phrasings")
@@ -601,8 +602,14 @@ async fn add_phrasing(
     if label.is_empty() {
         return Err(PageError::Invalid("请选择问题。".into()));
     }
-    if !PHRASING_CHARS.contains(&phrasing.chars().count()) {
-        return Err(PageError::Invalid("说法应为 4–60 个字。".into()));
+    let han = phrasing
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count();
+    if phrasing.chars().count() > PHRASING_MAX_CHARS || han < PHRASING_MIN_HAN {
+        return Err(PageError::Invalid(
+            "说法最多 60 个字，其中至少 4 个汉字。".into(),
+        ));
     }
     let added: Result<Phrasing, PageError> = api
         .send(

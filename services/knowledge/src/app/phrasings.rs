@@ -9,12 +9,18 @@ use shared::ApiError;
 use shared::db::DbConnection;
 use utoipa::ToSchema;
 
+use super::{Failure, transaction};
 use crate::db;
+use crate::search::text::normalize;
 use crate::search::{Phrasing, SearchService};
 
-/// Characters a phrasing has, at least and at most.
-const MIN_CHARS: usize = 4;
+/// Characters a phrasing has, at most, and Chinese ones at least (the classifier reads only
+/// those).
 const MAX_CHARS: usize = 60;
+const MIN_HAN: usize = 4;
+/// What the table shows for an editor's phrasing whose question the knowledge base no longer
+/// asks (its entries were deleted), so that it can still be seen and deleted.
+const NO_LONGER_ASKED: &str = "（知识库已无此问题）";
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -23,23 +29,33 @@ pub struct NewPhrasing {
     /// (`GET /api/v1/search/phrasings`) lists it.
     #[schema(example = "scj-5")]
     pub label: String,
-    /// How a caller says it, 4–60 characters, without a region's name (it teaches the
-    /// question in every region).
+    /// How a caller says it: at most 60 characters, at least 4 of them Chinese, without a
+    /// region's name (it teaches the question in every region).
     #[schema(example = "开的小卖部不想干了那个证要去哪里退")]
     pub phrasing: String,
 }
 
 impl NewPhrasing {
-    /// Trimmed; the label a question's, the phrasing of 4–60 characters naming no region.
+    /// Trimmed; the label a question's; the phrasing one line of at most 60 characters, 4
+    /// of them Chinese, naming no region.
     pub fn checked(self, search: &SearchService) -> Result<NewPhrasing, ApiError> {
         shared::web::check_required("label", &self.label, 20)?;
-        shared::web::check_required("phrasing", &self.phrasing, MAX_CHARS * 4)?;
         let label = self.label.trim().to_string();
         let phrasing = self.phrasing.trim().to_string();
+        if phrasing.chars().any(char::is_control) {
+            return Err(ApiError::bad_request(
+                "`phrasing` must be one line without control characters",
+            ));
+        }
         let chars = phrasing.chars().count();
-        if !(MIN_CHARS..=MAX_CHARS).contains(&chars) {
+        let han = phrasing
+            .chars()
+            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+            .count();
+        if chars > MAX_CHARS || han < MIN_HAN {
             return Err(ApiError::bad_request(format!(
-                "`phrasing` must have {MIN_CHARS}–{MAX_CHARS} characters (it has {chars})"
+                "`phrasing` must have at most {MAX_CHARS} characters, at least {MIN_HAN} of \
+                 them Chinese (it has {chars}, {han} Chinese)"
             )));
         }
         if !search.knows_question(&label)? {
@@ -47,7 +63,7 @@ impl NewPhrasing {
                 "no question of the knowledge base is labelled `{label}`"
             )));
         }
-        if let Some(code) = search.region_named_in(&phrasing)? {
+        if let Some(code) = search.region_named_in(&normalize(&phrasing))? {
             return Err(ApiError::bad_request(format!(
                 "`phrasing` names the region {code}: a phrasing teaches the question in every \
                  region, so it names none"
@@ -93,17 +109,23 @@ pub fn table(
             phrasings: Vec::new(),
         })
         .collect();
-    let mut add = |label: &str, item: PhrasingItem| {
-        if let Some(q) = out.iter_mut().find(|q| q.label == label) {
-            q.phrasings.push(item);
-        }
+    let mut add = |label: &str, item: PhrasingItem| match out.iter_mut().find(|q| q.label == label)
+    {
+        Some(q) => q.phrasings.push(item),
+        // Only an editor's row: the built-in table names questions the reference data asks.
+        None if !item.built_in => out.push(QuestionPhrasings {
+            label: label.to_string(),
+            question: NO_LONGER_ASKED.to_string(),
+            phrasings: vec![item],
+        }),
+        None => {}
     };
     for (label, phrasing) in crate::search::seed_phrasings() {
         add(
-            &label,
+            label,
             PhrasingItem {
                 id: None,
-                phrasing,
+                phrasing: phrasing.clone(),
                 built_in: true,
             },
         );
@@ -121,30 +143,50 @@ pub fn table(
     Ok(out)
 }
 
+/// A phrasing as compared with another: normalised (width and case), without spaces or
+/// punctuation.
+fn key(phrasing: &str) -> String {
+    normalize(phrasing).split_whitespace().collect()
+}
+
 /// Adds a checked phrasing on behalf of `by`. The same phrasing of the question, built in
-/// or added, is a conflict.
+/// or added (told apart by their normalised text: width, punctuation and case aside), is a
+/// conflict.
 pub fn add(conn: &mut DbConnection, new: &NewPhrasing, by: &str) -> Result<Phrasing, ApiError> {
+    let said = key(&new.phrasing);
     let built_in = crate::search::seed_phrasings()
         .iter()
-        .any(|(l, p)| *l == new.label && *p == new.phrasing);
-    if built_in {
-        return Err(ApiError::Conflict(format!(
-            "`{}` is already a built-in phrasing of {}",
+        .any(|(l, p)| *l == new.label && key(p) == said);
+    let taken = || {
+        ApiError::Conflict(format!(
+            "`{}` is already a phrasing of {}",
             new.phrasing, new.label
-        )));
+        ))
+    };
+    if built_in {
+        return Err(taken());
     }
-    shared::db::write_tx(conn, |conn| {
+    transaction(conn, |conn| {
+        // Read first: a writer that took the same phrasing meanwhile is seen on a retry.
+        let added = db::phrasings::all(conn)?
+            .iter()
+            .any(|p| p.label == new.label && key(&p.phrasing) == said);
+        if added {
+            return Err(Failure::Api(taken()));
+        }
         let p = db::phrasings::insert(conn, &new.label, &new.phrasing, by)?;
         db::changes::record(conn, db::changes::PHRASING, &p.id.to_string())?;
-        Ok::<_, ApiError>(p)
+        Ok(p)
     })
 }
 
 /// Deletes an editor's phrasing.
 pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), ApiError> {
-    shared::db::write_tx(conn, |conn| {
+    transaction(conn, |conn| {
         if !db::phrasings::delete(conn, id)? {
-            return Err(ApiError::not_found(format!("no phrasing {id}")));
+            return Err(Failure::Api(ApiError::not_found(format!(
+                "no phrasing {id}"
+            ))));
         }
         db::changes::record(conn, db::changes::PHRASING, &id.to_string())?;
         Ok(())

@@ -54,9 +54,11 @@ pub fn add(conn: &mut DbConnection, new: &NewSynonym, by: &str) -> Result<Synony
 
 /// Deletes a synonym.
 pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), ApiError> {
-    shared::db::write_tx(conn, |conn| {
+    super::transaction(conn, |conn| {
         if !db::search::delete(conn, id)? {
-            return Err(ApiError::not_found(format!("no synonym {id}")));
+            return Err(super::Failure::Api(ApiError::not_found(format!(
+                "no synonym {id}"
+            ))));
         }
         db::changes::record(conn, db::changes::SYNONYM, &id.to_string())?;
         Ok(())

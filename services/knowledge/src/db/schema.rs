@@ -192,7 +192,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     kb_changes,
 );
 
-// Search (owned by the search helper: migrations 2026-11-27-000500_search).
+// Search: editors' phrasings (migration 2026-12-11-000000_search_phrasings).
 diesel::table! {
     search_phrasings (id) {
         id -> BigInt,
@@ -203,6 +203,7 @@ diesel::table! {
     }
 }
 
+// Search (owned by the search helper: migrations 2026-11-27-000500_search).
 diesel::table! {
     search_synonyms (id) {
         id -> BigInt,

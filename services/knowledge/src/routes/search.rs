@@ -180,7 +180,8 @@ pub async fn list_phrasings(user: AuthUser, state: web::Data<AppState>) -> ApiRe
         (status = 201, body = Phrasing),
         (status = 400, body = shared::error::Problem),
         (status = 403, body = shared::error::Problem),
-        (status = 409, body = shared::error::Problem)
+        (status = 409, body = shared::error::Problem),
+        (status = 503, body = shared::error::Problem)
     )
 )]
 #[post("/search/phrasings")]

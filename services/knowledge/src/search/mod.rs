@@ -30,9 +30,11 @@ pub const SEED_SYNONYMS: &str = include_str!("../../data/search-synonyms.tsv");
 /// a question's label, `scj-5`, and a sentence), which the topic classifier learns from.
 pub const SEED_PHRASINGS: &str = include_str!("../../data/search-phrasings.tsv");
 
-/// The phrasings table's (label, phrasing) rows.
-pub fn seed_phrasings() -> Vec<(String, String)> {
-    parse_synonyms(SEED_PHRASINGS)
+/// The phrasings table's (label, phrasing) rows, read once.
+pub fn seed_phrasings() -> &'static [(String, String)] {
+    static ROWS: std::sync::LazyLock<Vec<(String, String)>> =
+        std::sync::LazyLock::new(|| parse_pairs(SEED_PHRASINGS));
+    &ROWS
 }
 
 /// The seed's line after which come the rows added since databases were first seeded under
@@ -45,14 +47,15 @@ pub fn seed_pairs() -> (Vec<(String, String)>, usize) {
         .find(&format!("\n{AFTER_FIRST_SEED}\n"))
         .unwrap_or(SEED_SYNONYMS.len());
     let (before, after) = SEED_SYNONYMS.split_at(at);
-    let mut pairs = parse_synonyms(before);
+    let mut pairs = parse_pairs(before);
     let first = pairs.len();
-    pairs.extend(parse_synonyms(after));
+    pairs.extend(parse_pairs(after));
     (pairs, first)
 }
 
-/// (term, replacement) pairs of a synonym TSV (or any two-column TSV); comments and malformed lines are skipped.
-pub fn parse_synonyms(tsv: &str) -> Vec<(String, String)> {
+/// The pairs of a two-column TSV (a synonym's term and replacement, a phrasing's label and
+/// text); comments and malformed lines are skipped.
+pub fn parse_pairs(tsv: &str) -> Vec<(String, String)> {
     tsv.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .filter_map(|l| {
@@ -65,7 +68,7 @@ pub fn parse_synonyms(tsv: &str) -> Vec<(String, String)> {
 
 /// The seed synonyms as records (ids by line), for building an index without a database.
 pub fn seed_synonyms() -> Vec<Synonym> {
-    parse_synonyms(SEED_SYNONYMS)
+    parse_pairs(SEED_SYNONYMS)
         .into_iter()
         .enumerate()
         .map(|(i, (term, replacement))| Synonym {
@@ -107,7 +110,7 @@ mod tests {
     #[test]
     fn the_seed_lists_each_term_once() {
         let mut seen = std::collections::HashSet::new();
-        for (term, _) in parse_synonyms(SEED_SYNONYMS) {
+        for (term, _) in parse_pairs(SEED_SYNONYMS) {
             assert!(seen.insert(term.clone()), "{term} twice in the seed");
         }
     }
@@ -117,7 +120,7 @@ mod tests {
     #[test]
     fn the_seed_marks_the_rows_added_after_the_first_seed() {
         let (pairs, first) = seed_pairs();
-        assert_eq!(pairs.len(), parse_synonyms(SEED_SYNONYMS).len());
+        assert_eq!(pairs.len(), parse_pairs(SEED_SYNONYMS).len());
         assert!(
             first > 900 && first < pairs.len(),
             "{first} of {}",

@@ -72,9 +72,8 @@ enum Cue {
     Return,
 }
 
-/// Spellings by the other readings of a form's characters, at most (a form of four
-/// characters with two readings each has sixteen; few have more than one).
-const OTHER_READINGS: usize = 4;
+/// Place names read otherwise than the pinyin crate's first reading of their characters.
+const PLACE_READINGS: &[(&str, &str)] = &[("弥勒", "mile")];
 /// Words before a region that place the caller there in the past.
 const BEFORE_CUES: &[&str] = &["以前在", "之前在", "原来在", "过去在", "以前", "原来"];
 /// Words before a region the caller returns to (where they now need the service).
@@ -158,11 +157,15 @@ impl RegionIndex {
                 }
             }
         }
-        // A form typed by another reading of its characters (mile: 弥勒, whose usual
-        // reading is milei) is found too, unless that spelling is another form's usual one.
+        // A form with a place name whose characters read otherwise there (弥勒: mile, where
+        // the pinyin crate reads milei) is found by that reading too, unless it is another
+        // form's usual spelling. Only those listed: every dictionary reading of every
+        // character would make common words regions (liuliang 流量 → 陆良).
         for f in &sorted {
-            for full in super::text::other_pinyin_readings(f, OTHER_READINGS) {
-                if full.len() >= 4 {
+            for (name, reading) in PLACE_READINGS {
+                if f.contains(name) {
+                    let usual = super::text::pinyin_forms(name).0;
+                    let full = super::text::pinyin_forms(f).0.replacen(&usual, reading, 1);
                     by_pinyin.entry(full).or_insert_with(|| (*f).clone());
                 }
             }
@@ -519,6 +522,17 @@ mod tests {
         // 勒 is usually lei; in 弥勒 it is le.
         assert_eq!(idx.form_of_pinyin("mile"), Some("弥勒"));
         assert_eq!(idx.form_of_pinyin("milei"), Some("弥勒"));
+        assert_eq!(idx.form_of_pinyin("mileshi"), Some("弥勒市"));
+        // Other readings of other places' characters are not theirs: liuliang is 流量, not
+        // 陆良 (陆 can read liu), yidian 一点, not 施甸.
+        let idx = RegionIndex::new(&[
+            region("530322", "陆良县", "陆良", &[], "county", Some("530300")),
+            region("530521", "施甸县", "施甸", &[], "county", Some("530500")),
+        ]);
+        assert_eq!(idx.form_of_pinyin("luliang"), Some("陆良"));
+        assert_eq!(idx.form_of_pinyin("liuliang"), None);
+        assert_eq!(idx.form_of_pinyin("shidian"), Some("施甸"));
+        assert_eq!(idx.form_of_pinyin("yidian"), None);
     }
 
     #[test]

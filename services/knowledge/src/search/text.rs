@@ -5,7 +5,7 @@
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use memchr::memmem::Finder;
-use pinyin::{ToPinyin, ToPinyinMulti};
+use pinyin::ToPinyin;
 use rustc_hash::FxHashSet;
 use tantivy_jieba::jieba_rs::Jieba;
 
@@ -502,33 +502,6 @@ pub fn pinyin_forms(text: &str) -> (String, String) {
         }
     }
     (full, initials)
-}
-
-/// Every full pinyin of a text by the other readings of its characters (弥勒: mile as well
-/// as milei), besides [`pinyin_forms`]'s usual one, at most `max` of them; a text with a
-/// character that has no pinyin has none.
-pub fn other_pinyin_readings(text: &str, max: usize) -> Vec<String> {
-    let mut spellings = vec![String::new()];
-    for c in text.chars() {
-        let Some(multi) = c.to_pinyin_multi() else {
-            return Vec::new();
-        };
-        let mut readings: Vec<&str> = Vec::new();
-        for p in multi {
-            if !readings.contains(&p.plain()) {
-                readings.push(p.plain());
-            }
-        }
-        spellings = spellings
-            .iter()
-            .flat_map(|s| readings.iter().map(move |r| format!("{s}{r}")))
-            .take(max + 1)
-            .collect();
-    }
-    let usual = pinyin_forms(text).0;
-    spellings.retain(|s| *s != usual);
-    spellings.truncate(max);
-    spellings
 }
 
 /// The longest toneless syllable (zhuang, shuang).

@@ -286,7 +286,7 @@ impl SearchIndex {
                 catalog.faqs.insert(code, record);
             }
         }
-        trainer.add_phrasings(&super::super::seed_phrasings());
+        trainer.add_phrasings(super::super::seed_phrasings());
         let topics = Arc::new(trainer.train(&data.synonyms, &data.phrasings));
         drop(builder);
         writer.tantivy.commit()?;
@@ -319,9 +319,10 @@ impl SearchIndex {
         })
     }
 
-    /// Brings changed departments, FAQ entries and synonyms into the index: the changed
-    /// entries (and the FAQ entries of a changed department, which show its name and phones)
-    /// are written again, committed, and a new snapshot replaces the old one.
+    /// Brings changed departments, FAQ entries, synonyms and phrasings into the index: the
+    /// changed entries (and the FAQ entries of a changed department, which show its name and
+    /// phones) are written again, committed, and a new snapshot replaces the old one. A change
+    /// of the tables alone re-indexes nothing.
     pub fn apply(&self, changes: &Changes) -> Result<(), SearchError> {
         if changes.is_empty() {
             return Ok(());
@@ -329,6 +330,19 @@ impl SearchIndex {
         let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         let (writer, catalog) = &mut *guard;
         let old = self.snapshot()?;
+        if changes.departments.is_empty()
+            && changes.removed_departments.is_empty()
+            && changes.faqs.is_empty()
+            && changes.removed_faqs.is_empty()
+        {
+            // The same addresses and metas, so the same generation.
+            let (synonyms, topics) = tables(&old, changes);
+            return self.replace(Snapshot {
+                synonyms,
+                topics,
+                ..(*old).clone()
+            });
+        }
         let mut entries = old.entries.clone();
         let (touched_depts, touched_faqs) = catalog.update(changes);
         let builder = DocBuilder::new(self.fields, &old.regions, &old.jieba);
@@ -354,16 +368,7 @@ impl SearchIndex {
         }
         writer.tantivy.commit()?;
         self.reader.reload()?;
-        let (synonyms, mut topics) = match &changes.synonyms {
-            Some(list) => (
-                Arc::new(Synonyms::new(list)),
-                Arc::new(old.topics.with_synonyms(list)),
-            ),
-            None => (old.synonyms.clone(), old.topics.clone()),
-        };
-        if let Some(list) = &changes.phrasings {
-            topics = Arc::new(topics.with_phrasings(list));
-        }
+        let (synonyms, topics) = tables(&old, changes);
         let snapshot = Snapshot::new(
             self.reader.searcher(),
             self.fields,
@@ -381,7 +386,7 @@ impl SearchIndex {
         // The same addresses and metas, so the same generation.
         self.replace(Snapshot {
             synonyms: Arc::new(Synonyms::new(list)),
-            topics: Arc::new(old.topics.with_synonyms(list)),
+            topics: Arc::new(old.topics.retrained(Some(list), None)),
             ..(*old).clone()
         })
     }
@@ -470,6 +475,24 @@ impl Snapshot {
     }
 }
 
+/// The synonym table and the topic model after `changes`: learnt again (once) when either
+/// table changed, the old ones otherwise.
+fn tables(old: &Snapshot, changes: &Changes) -> (Arc<Synonyms>, Arc<TopicModel>) {
+    let synonyms = changes
+        .synonyms
+        .as_deref()
+        .map_or_else(|| old.synonyms.clone(), |l| Arc::new(Synonyms::new(l)));
+    let topics = if changes.synonyms.is_some() || changes.phrasings.is_some() {
+        Arc::new(
+            old.topics
+                .retrained(changes.synonyms.as_deref(), changes.phrasings.as_deref()),
+        )
+    } else {
+        old.topics.clone()
+    };
+    (synonyms, topics)
+}
+
 /// Gives the topic classifier a FAQ entry of `d`, when its question needs examples: its
 /// question with keywords, and its answer, without region names.
 fn learn(
@@ -493,5 +516,6 @@ fn learn(
     }
     let question = regions.strip(&text::normalize(&question), &chain);
     let answer = regions.strip(&text::normalize(&record.answer), &chain);
-    trainer.add(&label, question, answer);
+    let shown = regions.strip(&text::normalize(&record.question), &chain);
+    trainer.add(&label, question, answer, shown);
 }

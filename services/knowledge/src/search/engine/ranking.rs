@@ -471,13 +471,7 @@ impl Snapshot {
         on: &Scoring<'_>,
         filter: Option<&str>,
     ) -> bool {
-        let labels: Vec<(&str, &str)> = self
-            .topics
-            .labels(guess.class)
-            .iter()
-            .filter_map(|l| l.split_once('-'))
-            .collect();
-        let asks_any = |doc: &DocData| labels.iter().any(|(kind, n)| asks(doc, kind, n));
+        let asks_any = |doc: &DocData| self.asks_guess(doc, guess);
         // Sure of the question: its entries above every other (scores are not negative),
         // in the order the words and regions put them.
         let top = if sure {
@@ -492,7 +486,11 @@ impl Snapshot {
             }
         }
         if let Some(region) = self.place_of_need(on.a, filter)
-            && let Some((kind, n)) = labels.first()
+            && let Some((kind, n)) = self
+                .topics
+                .labels(guess.class)
+                .first()
+                .and_then(|l| l.split_once('-'))
         {
             let found = self
                 .regions

@@ -2,7 +2,9 @@
 //! where the lexical ranking is unsure. Each question asked in every region (`zjj-1`:
 //! 公租房怎么申请) is a class, learnt from its question, keywords and answer without their
 //! region names, and from the synonym rows whose replacement its question names (a row
-//! 退伍 → 退役军人 teaches 退役军人优待证 the word 退伍). It reads characters and pairs of
+//! 退伍 → 退役军人 teaches 退役军人优待证 the word 退伍), and from how callers voice it: the
+//! built-in phrasings table (`data/search-phrasings.tsv`) and the editors' rows. It reads
+//! characters and pairs of
 //! characters, not words: a caller's words that the segmenter cuts otherwise than the
 //! knowledge base's (退伍兵, 八十五了) still share characters with them. Multinomial naive
 //! Bayes: a few thousand features by a hundred classes, trained in milliseconds.
@@ -39,8 +41,18 @@ struct Examples {
     /// Questions and keywords, without region names.
     questions: Vec<String>,
     answers: Vec<String>,
-    /// How callers voice the question (the phrasings table), normalised.
+    /// The built-in phrasings table's rows for it, normalised (the editors' are the
+    /// model's: they change while it serves).
     phrasings: Vec<String>,
+    /// The first question as asked, without its region or keywords, to show.
+    shown: String,
+}
+
+/// The class whose entries have the label `label`.
+fn class_of(classes: &[Examples], label: &str) -> Option<usize> {
+    classes
+        .iter()
+        .position(|c| c.labels.iter().any(|l| l == label))
 }
 
 /// Collects the examples while the index is built.
@@ -62,8 +74,9 @@ impl TopicTrainer {
     }
 
     /// One entry of `label`: its question (with keywords) and answer, without region
-    /// names. Entries whose questions have the same characters are one class.
-    pub(super) fn add(&mut self, label: &str, question: String, answer: String) {
+    /// names, and the question to show (without keywords). Entries whose questions have the
+    /// same characters are one class.
+    pub(super) fn add(&mut self, label: &str, question: String, answer: String, shown: String) {
         *self.learnt.entry(label.to_string()).or_default() += 1;
         let key: String = question.chars().filter(|c| is_han(*c)).collect();
         let i = match self.by_question.get(&key) {
@@ -75,6 +88,9 @@ impl TopicTrainer {
             }
         };
         let c = &mut self.classes[i];
+        if c.shown.is_empty() {
+            c.shown = shown;
+        }
         if c.labels.len() < LABELS_PER_CLASS && !c.labels.iter().any(|l| l == label) {
             c.labels.push(label.to_string());
         }
@@ -90,12 +106,8 @@ impl TopicTrainer {
     /// whose entries have that label. A row whose label no entry has teaches nothing.
     pub(super) fn add_phrasings(&mut self, rows: &[(String, String)]) {
         for (label, phrasing) in rows {
-            if let Some(c) = self
-                .classes
-                .iter_mut()
-                .find(|c| c.labels.iter().any(|l| l == label))
-            {
-                c.phrasings.push(text::normalize(phrasing));
+            if let Some(i) = class_of(&self.classes, label) {
+                self.classes[i].phrasings.push(text::normalize(phrasing));
             }
         }
     }
@@ -160,7 +172,7 @@ impl TopicModel {
         }
         // An editor's phrasing teaches the class of its label, as a built-in one does.
         for p in &phrasings {
-            if let Some(i) = classes.iter().position(|c| c.labels.contains(&p.label)) {
+            if let Some(i) = class_of(&classes, &p.label) {
                 learn(i, &text::normalize(&p.phrasing), PHRASING_WEIGHT);
             }
         }
@@ -205,21 +217,17 @@ impl TopicModel {
         }
     }
 
-    /// The same classes learnt again with another synonym table.
-    pub(super) fn with_synonyms(&self, synonyms: &[Synonym]) -> TopicModel {
+    /// The same classes learnt again with another synonym table, another table of
+    /// editors' phrasings, or both (`None`: the one it learnt).
+    pub(super) fn retrained(
+        &self,
+        synonyms: Option<&[Synonym]>,
+        phrasings: Option<&[Phrasing]>,
+    ) -> TopicModel {
         TopicModel::new(
             self.classes.clone(),
-            synonyms.to_vec(),
-            self.phrasings.clone(),
-        )
-    }
-
-    /// The same classes learnt again with another table of editors' phrasings.
-    pub(super) fn with_phrasings(&self, phrasings: &[Phrasing]) -> TopicModel {
-        TopicModel::new(
-            self.classes.clone(),
-            self.synonyms.clone(),
-            phrasings.to_vec(),
+            synonyms.map_or_else(|| self.synonyms.clone(), <[Synonym]>::to_vec),
+            phrasings.map_or_else(|| self.phrasings.clone(), <[Phrasing]>::to_vec),
         )
     }
 
@@ -229,10 +237,7 @@ impl TopicModel {
         let mut out: Vec<(String, String)> = self
             .classes
             .iter()
-            .flat_map(|c| {
-                let q = c.questions.first().cloned().unwrap_or_default();
-                c.labels.iter().map(move |l| (l.clone(), q.clone()))
-            })
+            .flat_map(|c| c.labels.iter().map(|l| (l.clone(), c.shown.clone())))
             .collect();
         out.sort();
         out
@@ -240,9 +245,7 @@ impl TopicModel {
 
     /// Whether some entry asks the question labelled `label`.
     pub(super) fn knows(&self, label: &str) -> bool {
-        self.classes
-            .iter()
-            .any(|c| c.labels.iter().any(|l| l == label))
+        class_of(&self.classes, label).is_some()
     }
 
     /// The labels of the entries that ask a class's question (`zjj-1`).
@@ -336,16 +339,19 @@ mod tests {
             "zjj-1",
             "公租房怎么申请".into(),
             "符合条件的住房困难家庭可申请轮候配租".into(),
+            String::new(),
         );
         t.add(
             "tyj-1",
             "退役军人优待证怎么申领".into(),
             "退役军人可向退役军人服务站申请".into(),
+            String::new(),
         );
         t.add(
             "mzj-2",
             "高龄津贴怎么申请".into(),
             "年满80周岁的老年人按月发放".into(),
+            String::new(),
         );
         t.train(
             &[Synonym {
@@ -373,7 +379,12 @@ mod tests {
         for label in ["zjj-1", "zjj-1v1", "zjj-1v2", "zjj-1v3"] {
             for _ in 0..5 {
                 if t.wants(label) {
-                    t.add(label, "公租房怎么申请 1".into(), "轮候配租".into());
+                    t.add(
+                        label,
+                        "公租房怎么申请 1".into(),
+                        "轮候配租".into(),
+                        String::new(),
+                    );
                 }
             }
         }
@@ -381,6 +392,7 @@ mod tests {
             "tyj-1",
             "退役军人优待证怎么申领".into(),
             "退役军人服务站".into(),
+            String::new(),
         );
         let m = t.train(&[], &[]);
         let best = m.rank(&["公租房".into()])[0];
@@ -398,11 +410,13 @@ mod tests {
                 "scj-5",
                 "营业执照怎么注销".into(),
                 "个体工商户停业的应办理注销登记".into(),
+                String::new(),
             );
             t.add(
                 "zjj-1",
                 "公租房怎么申请".into(),
                 "符合条件的住房困难家庭可申请轮候配租".into(),
+                String::new(),
             );
             t.add_phrasings(phrasings);
             t.train(&[], &[])
