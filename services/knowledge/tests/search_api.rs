@@ -140,6 +140,11 @@ fn codes(res: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The code of the first hit for `q`, if any.
+async fn first_code(s: &Service, q: &str) -> Option<String> {
+    codes(&s.search(q, None).await).into_iter().next()
+}
+
 async fn start(db_url: &str, kb: &Path, data: &Path) -> Service {
     let config = Config::from_pairs([
         ("jwt_secret", SECRET),
@@ -342,10 +347,7 @@ async fn synonyms_are_data_editors_change_through_the_api() {
     let (status, _) = s.send(reqwest::Method::POST, Role::Admin, path, new).await;
     assert_eq!(status, 409);
     let took = eventually(Duration::from_secs(1), || async move {
-        codes(&s.search(query, None).await)
-            .first()
-            .map(String::as_str)
-            == Some("530102-hydj-3")
+        first_code(s, query).await.as_deref() == Some("530102-hydj-3")
     })
     .await;
     assert!(took.is_some(), "a new synonym is used within a second");
@@ -365,10 +367,7 @@ async fn synonyms_are_data_editors_change_through_the_api() {
         .await;
     assert_eq!(status, 404);
     let took = eventually(Duration::from_secs(1), || async move {
-        codes(&s.search(query, None).await)
-            .first()
-            .map(String::as_str)
-            != Some("530102-hydj-3")
+        first_code(s, query).await.as_deref() != Some("530102-hydj-3")
     })
     .await;
     assert!(
@@ -488,10 +487,7 @@ async fn phrasings_editors_add_teach_the_search_within_a_second() {
         .await;
     assert_eq!(status, 204);
     let took = eventually(Duration::from_secs(1), || async move {
-        codes(&s.search(story, None).await)
-            .first()
-            .map(String::as_str)
-            != Some("530102-hydj-3")
+        first_code(s, story).await.as_deref() != Some("530102-hydj-3")
     })
     .await;
     assert!(

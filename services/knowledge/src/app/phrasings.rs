@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::{Failure, transaction};
 use crate::db;
-use crate::search::text::normalize;
+use crate::search::text::{is_han, normalize};
 use crate::search::{Phrasing, SearchService};
 
 /// Characters a phrasing has, at most, and Chinese ones at least (the classifier reads only
@@ -48,10 +48,7 @@ impl NewPhrasing {
             ));
         }
         let chars = phrasing.chars().count();
-        let han = phrasing
-            .chars()
-            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-            .count();
+        let han = phrasing.chars().filter(|c| is_han(*c)).count();
         if chars > MAX_CHARS || han < MIN_HAN {
             return Err(ApiError::bad_request(format!(
                 "`phrasing` must have at most {MAX_CHARS} characters, at least {MIN_HAN} of \

@@ -269,11 +269,14 @@ pub struct Changes {
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.departments.is_empty()
+        !self.touches_entries() && self.synonyms.is_none() && self.phrasings.is_none()
+    }
+
+    /// Whether a department or FAQ entry changed (not only the synonyms or phrasings).
+    pub fn touches_entries(&self) -> bool {
+        !(self.departments.is_empty()
             && self.removed_departments.is_empty()
             && self.faqs.is_empty()
-            && self.removed_faqs.is_empty()
-            && self.synonyms.is_none()
-            && self.phrasings.is_none()
+            && self.removed_faqs.is_empty())
     }
 }

@@ -504,6 +504,12 @@ pub fn pinyin_forms(text: &str) -> (String, String) {
     (full, initials)
 }
 
+/// A character of the CJK Unified Ideographs block (what the classifier and the phrasings
+/// table count as Chinese).
+pub fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
 /// The longest toneless syllable (zhuang, shuang).
 const MAX_SYLLABLE: usize = 6;
 /// What skipping a letter costs when pinyin is cut into syllables, against one per

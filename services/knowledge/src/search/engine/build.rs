@@ -19,7 +19,7 @@ use super::entries::{DocBuilder, DocData, faq_label};
 use super::topics::{TopicModel, TopicTrainer};
 use super::{Entries, Fields, SearchError, SearchIndex, SegmentView, Snapshot};
 use crate::domain::{Department, Faq};
-use crate::search::model::{Changes, KbData, Synonym};
+use crate::search::model::{Changes, KbData};
 use crate::search::regions::{RegionIndex, UNKNOWN_REGION};
 use crate::search::synonyms::Synonyms;
 use crate::search::text;
@@ -330,11 +330,7 @@ impl SearchIndex {
         let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         let (writer, catalog) = &mut *guard;
         let old = self.snapshot()?;
-        if changes.departments.is_empty()
-            && changes.removed_departments.is_empty()
-            && changes.faqs.is_empty()
-            && changes.removed_faqs.is_empty()
-        {
+        if !changes.touches_entries() {
             // The same addresses and metas, so the same generation.
             let (synonyms, topics) = tables(&old, changes);
             return self.replace(Snapshot {
@@ -378,17 +374,6 @@ impl SearchIndex {
             old.jieba.clone(),
         )?;
         self.replace(snapshot)
-    }
-
-    /// Replaces the synonym table only (no entry is re-indexed).
-    pub fn set_synonyms(&self, list: &[Synonym]) -> Result<(), SearchError> {
-        let old = self.snapshot()?;
-        // The same addresses and metas, so the same generation.
-        self.replace(Snapshot {
-            synonyms: Arc::new(Synonyms::new(list)),
-            topics: Arc::new(old.topics.retrained(Some(list), None)),
-            ..(*old).clone()
-        })
     }
 
     fn replace(&self, snapshot: Snapshot) -> Result<(), SearchError> {

@@ -196,7 +196,7 @@ impl Snapshot {
             let sure = story && guess.known >= TOPIC_SURE_FEATURES && guess.lead >= TOPIC_SURE_LEAD;
             let asked = scored
                 .first()
-                .is_some_and(|b| self.asks_guess(b.doc, guess));
+                .is_some_and(|b| asks_one_of(b.doc, &self.question_of(guess)));
             if !confident || (sure && !asked) {
                 let mention_chains = self.mention_chains(a);
                 let on = Scoring {
@@ -450,13 +450,14 @@ impl Snapshot {
             .or(filter)
     }
 
-    /// Whether `doc` asks the question of the classifier's `guess`.
-    fn asks_guess(&self, doc: &DocData, guess: Guess) -> bool {
+    /// The question of the classifier's `guess`, as (kind, number) pairs: `zjj-1` and the
+    /// labels of the entries numbered apart that ask it.
+    fn question_of(&self, guess: Guess) -> Vec<(&str, &str)> {
         self.topics
             .labels(guess.class)
             .iter()
             .filter_map(|l| l.split_once('-'))
-            .any(|(kind, n)| asks(doc, kind, n))
+            .collect()
     }
 
     /// Lifts the entries that ask the question the topic classifier takes the query for
@@ -471,7 +472,8 @@ impl Snapshot {
         on: &Scoring<'_>,
         filter: Option<&str>,
     ) -> bool {
-        let asks_any = |doc: &DocData| self.asks_guess(doc, guess);
+        let labels = self.question_of(guess);
+        let asks_any = |doc: &DocData| asks_one_of(doc, &labels);
         // Sure of the question: its entries above every other (scores are not negative),
         // in the order the words and regions put them.
         let top = if sure {
@@ -486,11 +488,7 @@ impl Snapshot {
             }
         }
         if let Some(region) = self.place_of_need(on.a, filter)
-            && let Some((kind, n)) = self
-                .topics
-                .labels(guess.class)
-                .first()
-                .and_then(|l| l.split_once('-'))
+            && let Some((kind, n)) = labels.first()
         {
             let found = self
                 .regions
@@ -529,6 +527,11 @@ fn sort(scored: &mut [Scored<'_>]) {
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(x.order.cmp(&y.order))
     });
+}
+
+/// Whether `doc` asks one of the questions `labels` ((kind, number) pairs).
+fn asks_one_of(doc: &DocData, labels: &[(&str, &str)]) -> bool {
+    labels.iter().any(|(kind, n)| asks(doc, kind, n))
 }
 
 /// Whether `doc` is the FAQ entry of its department numbered `n`, the department of `kind`

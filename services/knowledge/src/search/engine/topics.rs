@@ -4,9 +4,8 @@
 //! region names, and from the synonym rows whose replacement its question names (a row
 //! 退伍 → 退役军人 teaches 退役军人优待证 the word 退伍), and from how callers voice it: the
 //! built-in phrasings table (`data/search-phrasings.tsv`) and the editors' rows. It reads
-//! characters and pairs of
-//! characters, not words: a caller's words that the segmenter cuts otherwise than the
-//! knowledge base's (退伍兵, 八十五了) still share characters with them. Multinomial naive
+//! characters and pairs of characters, not words: a caller's words that the segmenter cuts
+//! otherwise than the knowledge base's (退伍兵, 八十五了) still share characters with them. Multinomial naive
 //! Bayes: a few thousand features by a hundred classes, trained in milliseconds.
 
 use std::hash::Hasher;
@@ -14,7 +13,7 @@ use std::hash::Hasher;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::search::model::{Phrasing, Synonym};
-use crate::search::text;
+use crate::search::text::{self, is_han};
 
 /// Entries learnt per label (`zjj-1`, the same question in every region): a few stand for
 /// all of them, and a large knowledge base costs no more to learn.
@@ -323,10 +322,6 @@ fn features(text: &str) -> Vec<u64> {
         prev = Some(c);
     }
     out
-}
-
-fn is_han(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 #[cfg(test)]
