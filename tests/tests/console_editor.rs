@@ -206,6 +206,9 @@ async fn workbench_the_editor_reviews_requests_and_the_admin_manages_accounts() 
     ed.fill("#phr-text", mine).await;
     ed.click(".phr-add button.primary").await;
     ed.wait_text("#flash", "已添加说法").await;
+    // Taken, the form is empty again, the caller's words it opened with too.
+    assert_eq!(value("phr-text").await, json!(""));
+    assert_eq!(value("phr-label").await, json!(""));
     let row = "#phrasings tr[data-label='hydj-3']";
     ed.wait_text(row, mine).await;
     ed.fill("#phr-filter", "结婚证").await;

@@ -24,6 +24,9 @@
     var status = e.detail && e.detail.xhr ? e.detail.xhr.status : 0;
     if (el && el.hasAttribute && el.hasAttribute("data-reset-on-success") && status >= 200 && status < 300) {
       el.reset();
+      // reset() restores the value the page came with: a field filled in from elsewhere (the
+      // caller's words from the unanswered report) is emptied too, once it was taken.
+      el.querySelectorAll("[data-prefilled]").forEach(function (f) { f.value = ""; });
       var first = el.querySelector("input:not([type=hidden])");
       if (first) { first.focus(); }
     }

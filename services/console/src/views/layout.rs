@@ -8,7 +8,7 @@ use crate::error::PageError;
 use crate::session::User;
 
 /// Bumped when an asset changes, so browsers fetch the new one (assets are cached a day).
-pub const ASSET_VERSION: &str = "3";
+pub const ASSET_VERSION: &str = "4";
 
 /// htmx settings: no inline indicator style (the CSP forbids it), no eval, and error answers
 /// swapped too (they carry the message, aimed at `#flash`).

@@ -151,7 +151,8 @@ pub fn phrasings_page(user: &User, table: &[QuestionPhrasings], prefill: &str) -
             div.grow {
                 label for="phr-text" { "来电人的说法（最多 60 字，至少 4 个汉字，不写地区名）" }
                 input #phr-text type="text" name="phrasing" required maxlength="60"
-                    value=(prefill) placeholder="如：开的小卖部不想干了那个证要去哪里退";
+                    value=(prefill) data-prefilled[!prefill.is_empty()]
+                    placeholder="如：开的小卖部不想干了那个证要去哪里退";
             }
             div.filter-go { button.primary type="submit" { "添加" } }
         }
