@@ -234,10 +234,10 @@ fn topics(sets: &[&str]) -> Result<()> {
         let rows = read_set(Path::new(set))?;
         let (mut n, mut first, mut three) = (0, 0, 0);
         for r in &rows {
-            let (guesses, lead, known) = idx.topics(&r.query);
+            let (guesses, lead, known, beyond) = idx.topics(&r.query);
             let mut shown: Vec<String> =
                 guesses.iter().map(|(l, p)| format!("{l} {p:.2}")).collect();
-            shown.push(format!("lead {lead:.1} of {known}"));
+            shown.push(format!("lead {lead:.1} of {known}, beyond {beyond:.1}"));
             // A FAQ code is region-kind-number; its question is kind-number.
             let wanted: Vec<String> = r
                 .expected

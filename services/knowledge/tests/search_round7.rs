@@ -11,7 +11,7 @@ mod search_sets;
 use std::collections::{HashMap, HashSet};
 
 use knowledge::search::seed_phrasings;
-use search_sets::{root, top3};
+use search_sets::{region_names, root, top3};
 
 fn first_is(q: &str, filter: Option<&str>, code: &str) {
     let (top, confident) = top3(q, filter);
@@ -85,15 +85,7 @@ fn the_phrasings_table_covers_every_question_without_region_names() {
             Some(label.to_string())
         })
         .collect();
-    let regions = std::fs::read_to_string(root().join("data/kb/regions.jsonl")).expect("regions");
-    let names: Vec<String> = regions
-        .lines()
-        .filter_map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).ok()?;
-            Some(v["short_name"].as_str()?.to_string())
-        })
-        .filter(|n| n.chars().count() >= 2)
-        .collect();
+    let names = region_names();
     let mut per_label: HashMap<&str, usize> = HashMap::new();
     let rows = seed_phrasings();
     for (label, phrasing) in rows {

@@ -37,6 +37,18 @@ pub fn seed_phrasings() -> &'static [(String, String)] {
     &ROWS
 }
 
+/// Needs the knowledge base does not answer, as callers voice them
+/// (`data/search-beyond.tsv`: `beyond` and a sentence): the topic classifier's class of
+/// what it does not know.
+pub const SEED_BEYOND: &str = include_str!("../../data/search-beyond.tsv");
+
+/// The rows of [`SEED_BEYOND`], read once.
+pub fn seed_beyond() -> &'static [(String, String)] {
+    static ROWS: std::sync::LazyLock<Vec<(String, String)>> =
+        std::sync::LazyLock::new(|| parse_pairs(SEED_BEYOND));
+    &ROWS
+}
+
 /// The seed's line after which come the rows added since databases were first seeded under
 /// one name ([`crate::db::search::FIRST_SEED`]).
 const AFTER_FIRST_SEED: &str = "#@ after seed-1";

@@ -579,6 +579,22 @@ pub fn typed_pinyin_bigrams(word: &str) -> Vec<String> {
 }
 
 /// True when the word is Latin letters only (a pinyin query such as `kmsrsj`).
+/// A space-free piece of text cut where Latin letters meet other characters
+/// (binchuan婚姻登记 → binchuan, 婚姻登记); text of one kind comes back whole.
+pub fn latin_runs(piece: &str) -> impl Iterator<Item = &str> {
+    let mut rest = piece;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let latin = first.is_ascii_alphabetic();
+        let end = rest
+            .find(|c: char| c.is_ascii_alphabetic() != latin)
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(end);
+        rest = tail;
+        Some(run)
+    })
+}
+
 pub fn is_pinyin_word(word: &str) -> bool {
     word.len() >= 2 && word.chars().all(|c| c.is_ascii_lowercase())
 }
@@ -911,6 +927,16 @@ mod tests {
                 "{text:?} {refs:?}"
             );
         }
+    }
+
+    #[test]
+    fn letters_against_characters_are_cut_apart() {
+        let runs = |s| latin_runs(s).collect::<Vec<_>>();
+        assert_eq!(runs("binchuan结婚登记"), ["binchuan", "结婚登记"]);
+        assert_eq!(runs("社保ic卡"), ["社保", "ic", "卡"]);
+        assert_eq!(runs("kmsrsj"), ["kmsrsj"]);
+        assert_eq!(runs("护照"), ["护照"]);
+        assert!(runs("").is_empty());
     }
 
     #[test]

@@ -25,6 +25,22 @@ pub fn reference_index() -> Result<&'static SearchIndex, String> {
         .map_err(Clone::clone)
 }
 
+/// The reference regions' short names of two characters or more (五华, 石林): what a
+/// table that teaches every region alike must not name.
+// The diagnostics example includes this module and does not use it.
+#[allow(clippy::expect_used, dead_code)]
+pub fn region_names() -> Vec<String> {
+    let regions = std::fs::read_to_string(root().join("data/kb/regions.jsonl")).expect("regions");
+    regions
+        .lines()
+        .filter_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).ok()?;
+            Some(v["short_name"].as_str()?.to_string())
+        })
+        .filter(|n| n.chars().count() >= 2)
+        .collect()
+}
+
 /// The codes of the first three hits of the reference index and whether the answer is
 /// confident. For tests: it panics when the index cannot be built.
 // The diagnostics example includes this module and does not use it.

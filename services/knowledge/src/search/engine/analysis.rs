@@ -64,6 +64,31 @@ const PERSON_NAME_CHARS: usize = 3;
 /// base does not know that ends so names an organ it does not list. (Not 院: callers name
 /// the hospital they complain about, and 法院, 检察院 match nothing confidently anyway.)
 const ORGAN_ENDINGS: &[char] = &['委', '局', '办', '关', '署', '协'];
+/// Organs and companies callers name that the knowledge base lists none of, whose names
+/// end otherwise (法院, 武装部, 烟草专卖, 自来水公司): a word the knowledge base does not know
+/// that has one of them names what it lacks. (Not 银行: the answers name the banks that
+/// take a payment.)
+const OTHER_ORGANS: &[&str] = &[
+    "法院",
+    "检察院",
+    "武装部",
+    "人武部",
+    "烟草",
+    "供电",
+    "电力公司",
+    "自来水",
+    "燃气公司",
+    "电信",
+    "联通",
+    "中国移动",
+    "移动公司",
+    "邮政",
+    "邮局",
+    "保险公司",
+    "快递公司",
+    "气象台",
+    "电视台",
+];
 /// Characters of a question, which an organ's name never has (去哪办 is cut as 哪办).
 const QUESTION_CHARS: &[char] = &['哪', '咋', '怎', '啥', '么'];
 /// Pinyin pairs an organ word needs for its sound to say it is a typo of the best entry's
@@ -107,6 +132,66 @@ const OTHER_PROVINCES: &[&str] = &[
     "青海",
     "宁夏",
     "新疆",
+];
+
+/// Cities of other provinces callers name without their province (我在贵阳上班, 攀枝花的社保):
+/// the provinces' capitals and the cities Yunnan's callers most often work in or come
+/// from. Like a province, one named in a query that names none of our regions makes the
+/// need that city's, unless some entry's answer or address has the name (a street).
+const OTHER_CITIES: &[&str] = &[
+    "石家庄",
+    "太原",
+    "呼和浩特",
+    "沈阳",
+    "大连",
+    "长春",
+    "哈尔滨",
+    "南京",
+    "苏州",
+    "无锡",
+    "杭州",
+    "宁波",
+    "温州",
+    "义乌",
+    "合肥",
+    "福州",
+    "厦门",
+    "泉州",
+    "南昌",
+    "济南",
+    "青岛",
+    "郑州",
+    "武汉",
+    "长沙",
+    "广州",
+    "深圳",
+    "东莞",
+    "佛山",
+    "珠海",
+    "南宁",
+    "柳州",
+    "桂林",
+    "百色",
+    "海口",
+    "三亚",
+    "成都",
+    "攀枝花",
+    "宜宾",
+    "泸州",
+    "西昌",
+    "凉山",
+    "绵阳",
+    "贵阳",
+    "遵义",
+    "毕节",
+    "六盘水",
+    "兴义",
+    "拉萨",
+    "西安",
+    "兰州",
+    "西宁",
+    "银川",
+    "乌鲁木齐",
 ];
 
 /// A query taken apart: what the ranking works with (exposed for tests and diagnostics).
@@ -195,7 +280,24 @@ impl Snapshot {
         let mut pinyin_pairs = Vec::new();
         let mut pinyin_sounds: Vec<Vec<u32>> = Vec::new();
         let mut zh = String::new();
-        for w in normalized.split(' ') {
+        // Pinyin that starts with a region, typed straight against characters
+        // (binchuanjiehundengji要带什么, bs台湾通行证), is a word of its own; other letters
+        // stay with their characters (ic卡, app).
+        let pieces: Vec<&str> = normalized
+            .split(' ')
+            .flat_map(|token| {
+                let runs: Vec<&str> = text::latin_runs(token).collect();
+                if runs.len() > 1 && runs.iter().any(|r| self.starts_with_region(r)) {
+                    runs
+                } else {
+                    vec![token]
+                }
+            })
+            .collect();
+        for (i, &w) in pieces.iter().enumerate() {
+            let glued_to_han = pieces
+                .get(i + 1)
+                .is_some_and(|next| next.chars().next().is_some_and(text::is_han));
             if !text::is_pinyin_word(w) {
                 zh.push_str(w);
                 zh.push(' ');
@@ -205,8 +307,22 @@ impl Snapshot {
                 zh.push_str(form);
                 zh.push(' ');
             } else if self.names_an_entry(w) {
+                // The region it starts with is the need's too (binchuanjiehundengji要带什么
+                // asks 宾川's question, not only for 宾川's office).
+                if let Some((form, _)) = self.region_prefix(w) {
+                    zh.push_str(form);
+                    zh.push(' ');
+                }
                 pinyin.push(w.to_string());
                 pinyin_sounds.push(Vec::new());
+            } else if let Some(form) = glued_to_han
+                .then(|| self.regions.form_of_initials(w))
+                .flatten()
+            {
+                // A region's initials before the need in characters (bs台湾通行证): the
+                // characters say the letters are no word of the need.
+                zh.push_str(form);
+                zh.push(' ');
             } else {
                 // Typed in a hurry (dalibudongchan): a region spelled at the start is found
                 // as if in characters, and the rest is looked up by its syllables.
@@ -282,6 +398,14 @@ impl Snapshot {
             pinyin_pairs,
             pinyin_sounds,
         }
+    }
+
+    /// Whether letters are, or start with, a region in pinyin or its initials.
+    fn starts_with_region(&self, letters: &str) -> bool {
+        text::is_pinyin_word(letters)
+            && (self.regions.form_of_pinyin(letters).is_some()
+                || self.regions.form_of_initials(letters).is_some()
+                || self.region_prefix(letters).is_some())
     }
 
     /// Whether some entry's pinyin name is the word (kmsrsj, kunminggongjijin).
@@ -469,8 +593,10 @@ impl Snapshot {
         // set, so is one the caller says they came from (从广东回来 …, 从贵州嫁过来).
         let first = a.texts.first().map_or("", String::as_str);
         if a.regions.mentions.is_empty()
-            && v.iter()
-                .any(|w| names_other_province(w) && !(filtered && named_as_origin(first, w)))
+            && v.iter().any(|w| {
+                (names_other_province(w) || self.names_other_city(w))
+                    && !(filtered && named_as_origin(first, w))
+            })
         {
             return true;
         }
@@ -480,7 +606,7 @@ impl Snapshot {
             }
             let sounds_like_best =
                 x.pairs.len() >= TYPO_PAIRS && x.pairs.iter().all(|p| has(best.py2(), *p));
-            let organ = w.ends_with(ORGAN_ENDINGS)
+            let organ = (w.ends_with(ORGAN_ENDINGS) || OTHER_ORGANS.iter().any(|o| w.contains(o)))
                 && !w.contains(QUESTION_CHARS)
                 && !text::holds_question_word(w)
                 && !sounds_like_best;
@@ -506,6 +632,16 @@ impl Snapshot {
                 matches!(tags.as_slice(), [one] if one.tag == PERSON_TAG)
             }
         })
+    }
+
+    /// A city of another province ([`OTHER_CITIES`], 贵阳, 贵阳市) that no entry's answer
+    /// or address names.
+    fn names_other_city(&self, word: &str) -> bool {
+        let name = word.strip_suffix('市').unwrap_or(word);
+        OTHER_CITIES.contains(&name)
+            && self
+                .postings(self.fields.sec, word)
+                .map_or(true, |list| list.is_empty())
     }
 
     /// A place name (by the segmenter's tag) that no entry's answer or address has: not one

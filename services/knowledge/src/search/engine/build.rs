@@ -287,6 +287,7 @@ impl SearchIndex {
             }
         }
         trainer.add_phrasings(super::super::seed_phrasings());
+        trainer.add_beyond(super::super::seed_beyond());
         let topics = Arc::new(trainer.train(&data.synonyms, &data.phrasings));
         drop(builder);
         writer.tantivy.commit()?;

@@ -216,21 +216,24 @@ impl SearchIndex {
 
 impl SearchIndex {
     /// The topic classifier's most likely questions for a query (`zjj-1`), with their
-    /// probability, and the first one's lead over the second in nats and the features it
-    /// knows (diagnostics).
-    pub fn topics(&self, query: &str) -> (Vec<(String, f32)>, f32, usize) {
+    /// probability, and the first one's lead over the second in nats, the features it
+    /// knows, and how much likelier a need no entry answers is than the first, in nats
+    /// (diagnostics).
+    pub fn topics(&self, query: &str) -> (Vec<(String, f32)>, f32, usize, f32) {
         let Ok(snap) = self.snapshot() else {
-            return (Vec::new(), 0.0, 0);
+            return (Vec::new(), 0.0, 0, 0.0);
         };
         let a = snap.analyse(query);
         let ranked = snap.topics.rank(&a.texts);
-        let (lead, known) = ranked.first().map_or((0.0, 0), |g| (g.lead, g.known));
+        let (lead, known, beyond) = ranked
+            .first()
+            .map_or((0.0, 0, 0.0), |g| (g.lead, g.known, g.beyond));
         let top = ranked
             .into_iter()
             .take(3)
             .map(|g| (snap.topics.labels(g.class).join("/"), g.p))
             .collect();
-        (top, lead, known)
+        (top, lead, known, beyond)
     }
 }
 

@@ -103,6 +103,9 @@ const TOPIC_MIN_LEAD: f32 = 3.0;
 /// the entries' text).
 const TOPIC_SURE_LEAD: f32 = 12.0;
 const TOPIC_SURE_FEATURES: usize = 12;
+/// How far the class of needs no entry answers ([`super::topics`], `data/search-beyond.tsv`)
+/// must lead the nearest question, in nats, to keep the answer unconfident.
+const BEYOND_LEAD: f32 = 2.0;
 /// Scores closer than this are equal (they differ only by the candidates' query weight,
 /// [`CANDIDATE_SUM_WEIGHT`]).
 const TIE: f32 = 0.01;
@@ -187,13 +190,23 @@ impl Snapshot {
         // the caller's circumstances (证明弄丢了 … 上户口), which may name another question
         // better than the one it asks.
         let story = told_at_length(a, STORY_MIN_CHARS);
-        if has_text
-            && (!confident || story)
-            && let Some(guess) = self.topics.rank(&a.texts).first().copied().filter(|g| {
-                g.known > 0 && g.p >= TOPIC_MIN_P && (story || g.lead >= TOPIC_MIN_LEAD)
-            })
+        let guess = (has_text && (!confident || story))
+            .then(|| self.topics.rank(&a.texts).first().copied())
+            .flatten()
+            .filter(|g| g.known > 0);
+        // A need the classifier takes for one no entry answers (高考报名 … where the
+        // knowledge base has 中考报名) is answered, but never confidently.
+        let beyond = guess.is_some_and(|g| g.beyond >= BEYOND_LEAD);
+        if beyond {
+            confident = false;
+        }
+        if let Some(guess) =
+            guess.filter(|g| g.p >= TOPIC_MIN_P && (story || g.lead >= TOPIC_MIN_LEAD))
         {
-            let sure = story && guess.known >= TOPIC_SURE_FEATURES && guess.lead >= TOPIC_SURE_LEAD;
+            let sure = story
+                && !beyond
+                && guess.known >= TOPIC_SURE_FEATURES
+                && guess.lead >= TOPIC_SURE_LEAD;
             let asked = scored
                 .first()
                 .is_some_and(|b| asks_one_of(b.doc, &self.question_of(guess)));
@@ -209,6 +222,7 @@ impl Snapshot {
                 };
                 let asks_it = self.lift_topic(&mut scored, guess, sure, &on, filter);
                 confident = asks_it
+                    && !beyond
                     && scored.first().is_some_and(|b| {
                         (sure
                             || (guess.p >= TOPIC_CONFIDENT_P

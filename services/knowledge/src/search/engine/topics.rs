@@ -45,6 +45,9 @@ struct Examples {
     phrasings: Vec<String>,
     /// The first question as asked, without its region or keywords, to show.
     shown: String,
+    /// The class of needs no entry answers (`data/search-beyond.tsv`): no labels, and its
+    /// guess says the knowledge base does not know.
+    beyond: bool,
 }
 
 /// The class whose entries have the label `label`.
@@ -111,6 +114,20 @@ impl TopicTrainer {
         }
     }
 
+    /// Needs the knowledge base does not answer, as callers voice them (高考志愿怎么填): one
+    /// class of their own, so that a story about them is no longer taken for the nearest
+    /// question the knowledge base has (高考报名 for 中考报名).
+    pub(super) fn add_beyond(&mut self, rows: &[(String, String)]) {
+        let phrasings: Vec<String> = rows.iter().map(|(_, p)| text::normalize(p)).collect();
+        if !phrasings.is_empty() {
+            self.classes.push(Examples {
+                phrasings,
+                beyond: true,
+                ..Examples::default()
+            });
+        }
+    }
+
     pub(super) fn train(self, synonyms: &[Synonym], phrasings: &[Phrasing]) -> TopicModel {
         TopicModel::new(self.classes, synonyms.to_vec(), phrasings.to_vec())
     }
@@ -142,6 +159,9 @@ pub(super) struct Guess {
     /// counts a character and the pairs it is part of as if independent, so its
     /// probabilities are near 0 or 1; the lead tells a sure guess from a lucky one.
     pub(super) lead: f32,
+    /// How much likelier the class of needs no entry answers is than this question, in
+    /// nats (the first guess only; negative when the question is likelier).
+    pub(super) beyond: f32,
 }
 
 impl TopicModel {
@@ -281,22 +301,36 @@ impl TopicModel {
         for (s, u) in scores.iter_mut().zip(&self.unseen) {
             *s += known as f32 * u;
         }
-        let top = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let z: f32 = scores.iter().map(|s| (s - top).exp()).sum();
-        let mut out: Vec<Guess> = scores
-            .iter()
-            .enumerate()
-            .map(|(c, s)| Guess {
+        // The questions compete among themselves; the class of what no entry answers is
+        // only weighed against the first of them.
+        let real = |c: usize| !self.classes[c].beyond;
+        let top = (0..n)
+            .filter(|&c| real(c))
+            .map(|c| scores[c])
+            .fold(f32::NEG_INFINITY, f32::max);
+        let z: f32 = (0..n)
+            .filter(|&c| real(c))
+            .map(|c| (scores[c] - top).exp())
+            .sum();
+        let mut out: Vec<Guess> = (0..n)
+            .filter(|&c| real(c))
+            .map(|c| Guess {
                 class: c as u32,
-                p: (s - top).exp() / z,
+                p: (scores[c] - top).exp() / z,
                 known,
                 lead: 0.0,
+                beyond: f32::NEG_INFINITY,
             })
             .collect();
         out.sort_by(|a, b| b.p.total_cmp(&a.p));
         let second = out.get(1).map_or(top, |g| scores[g.class as usize]);
+        let beyond = (0..n)
+            .filter(|&c| !real(c))
+            .map(|c| scores[c])
+            .fold(f32::NEG_INFINITY, f32::max);
         if let Some(first) = out.first_mut() {
             first.lead = top - second;
+            first.beyond = beyond - top;
         }
         out
     }
@@ -329,6 +363,18 @@ mod tests {
     use super::*;
 
     fn model() -> TopicModel {
+        trainer().train(
+            &[Synonym {
+                id: 1,
+                term: "退伍".into(),
+                replacement: "退役军人".into(),
+            }],
+            &[],
+        )
+    }
+
+    /// Three questions, learnt from their entries alone.
+    fn trainer() -> TopicTrainer {
         let mut t = TopicTrainer::default();
         t.add(
             "zjj-1",
@@ -348,14 +394,7 @@ mod tests {
             "年满80周岁的老年人按月发放".into(),
             String::new(),
         );
-        t.train(
-            &[Synonym {
-                id: 1,
-                term: "退伍".into(),
-                replacement: "退役军人".into(),
-            }],
-            &[],
-        )
+        t
     }
 
     #[test]
@@ -427,6 +466,31 @@ mod tests {
             .find(|g| g.class == guess.class)
             .map_or(0.0, |g| g.p);
         assert!(guess.p > was_p, "{} after, {was_p} before", guess.p);
+    }
+
+    #[test]
+    fn needs_no_entry_answers_are_weighed_against_the_first_question_only() {
+        let mut t = trainer();
+        t.add(
+            "jyj-3",
+            "中考报名什么时候".into(),
+            "初中毕业生在学校统一报名".into(),
+            String::new(),
+        );
+        t.add_beyond(&[
+            ("beyond".into(), "高考志愿怎么填".into()),
+            ("beyond".into(), "娃娃高考完了大学录取通知书啥时候到".into()),
+        ]);
+        let m = t.train(&[], &[]);
+        // The class is never a guess: the questions alone share the probability.
+        let ranked = m.rank(&["高考志愿啥时候填".into()]);
+        assert_eq!(ranked.len(), 4);
+        assert_eq!(m.labels(ranked[0].class), ["jyj-3"]);
+        assert!(ranked[0].beyond > 2.0, "{:?}", ranked[0]);
+        let ranked = m.rank(&["中考报名在什么时候".into()]);
+        assert_eq!(m.labels(ranked[0].class), ["jyj-3"]);
+        assert!(ranked[0].beyond < 0.0, "{:?}", ranked[0]);
+        assert!(m.questions().iter().all(|(label, _)| label != "beyond"));
     }
 
     #[test]
