@@ -502,9 +502,7 @@ impl Snapshot {
         }
         // Deleted entries' addresses too, as tantivy's document frequency counts them; an
         // unreadable dictionary or posting list counts as the word's absence.
-        let df = self
-            .postings(field, word)
-            .map_or(0, |list| list.len() as u64);
+        let df = self.postings(field, word).map_or(0, |list| list.df as u64);
         let weight = if df == 0 {
             // Not in any entry's name or question: it still counts against every entry.
             match dict {

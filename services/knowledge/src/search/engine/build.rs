@@ -442,8 +442,15 @@ impl Snapshot {
             meta[addr].order = order as u32;
             by_order.push(addr as u32);
         }
+        let region_of_order: Vec<u32> = by_order
+            .iter()
+            .map(|&addr| meta[addr as usize].region)
+            .collect();
+        let region_runs = region_runs(&region_of_order, regions.count());
         let n_docs = searcher.num_docs().max(1) as f32;
         Ok(Snapshot {
+            region_of_order: region_of_order.into(),
+            region_runs: region_runs.into(),
             _searcher: searcher,
             segments,
             meta: meta.into(),
@@ -504,4 +511,40 @@ fn learn(
     let answer = regions.strip(&text::normalize(&record.answer), &chain);
     let shown = regions.strip(&text::normalize(&record.question), &chain);
     trainer.add(&label, question, answer, shown);
+}
+
+/// Each region's entries as a run of the code order (`from..to`; an entry's code starts
+/// with its region's), by region number; `None` for a region whose entries are not one run
+/// (a code that does not), which the candidates then read whole.
+fn region_runs(region_of_order: &[u32], regions: usize) -> Vec<Option<(u32, u32)>> {
+    // First place, last place + 1, entries.
+    let mut seen: Vec<(u32, u32, u32)> = vec![(0, 0, 0); regions];
+    for (order, &region) in region_of_order.iter().enumerate() {
+        let Some(s) = seen.get_mut(region as usize) else {
+            continue;
+        };
+        let order = order as u32;
+        if s.2 == 0 {
+            s.0 = order;
+        }
+        s.1 = order + 1;
+        s.2 += 1;
+    }
+    seen.into_iter()
+        .map(|(from, to, n)| (to - from == n).then_some((from, to)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_regions_entries_are_one_run_of_the_code_order_or_none() {
+        // Region 0: places 0–1; region 1: 2–4; region 2 split by region 1 (5 and 7);
+        // region 3 has none; an entry of an unknown region is no run's.
+        let regions = [0, 0, 1, 1, 1, 2, UNKNOWN_REGION, 2];
+        let runs = region_runs(&regions, 4);
+        assert_eq!(runs, [Some((0, 2)), Some((2, 5)), None, Some((0, 0))]);
+    }
 }

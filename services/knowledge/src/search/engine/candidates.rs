@@ -47,16 +47,16 @@ pub(super) struct Meta {
 impl Meta {
     pub(super) const GONE: u32 = u32::MAX;
 
-    fn alive(&self) -> bool {
+    pub(super) fn alive(&self) -> bool {
         self.order != Meta::GONE
     }
 }
 
 /// Per-thread scratch for choosing candidates, reused from query to query (a query touches
 /// a few hundred of the index's entries; clearing all of them each time would cost more).
-/// By address: the sum of term weights the current query gave it, next to a copy of the
-/// entry's [`Meta`] from the snapshot of `generation`. The touched addresses are scattered,
-/// and one slot holding both costs one cache miss where two arrays cost two.
+/// By place in code order: the sum of term weights the current query gave the entry, next
+/// to its region from the snapshot of `generation`. The touched places are scattered, and
+/// one slot holding both costs one cache miss where two arrays cost two.
 #[derive(Default)]
 struct Accumulator {
     slots: Vec<Slot>,
@@ -70,22 +70,27 @@ struct Slot {
     /// The query (stamp) `sum` belongs to.
     stamp: u32,
     sum: f32,
-    meta: Meta,
+    region: u32,
 }
 
 impl Accumulator {
-    fn start(&mut self, meta: &[Meta], generation: u64) {
-        if self.generation != generation || self.slots.len() != meta.len() {
-            // A new snapshot (after a knowledge change): copy its metas once.
+    fn start(&mut self, regions: &[u32], generation: u64) {
+        if self.generation != generation || self.slots.len() != regions.len() {
+            // A new snapshot (after a knowledge change): copy its regions once.
             self.slots.clear();
-            self.slots.extend(meta.iter().map(|m| Slot {
+            self.slots.extend(regions.iter().map(|r| Slot {
                 stamp: 0,
                 sum: 0.0,
-                meta: *m,
+                region: *r,
             }));
             self.generation = generation;
             self.stamp = 0;
         }
+        self.restart();
+    }
+
+    /// Forgets the current query's sums (a new stamp).
+    fn restart(&mut self) {
         self.touched.clear();
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
@@ -94,16 +99,31 @@ impl Accumulator {
         }
     }
 
-    fn add(&mut self, addr: u32, weight: f32) {
-        let Some(slot) = self.slots.get_mut(addr as usize) else {
+    fn add(&mut self, order: u32, weight: f32) {
+        let Some(slot) = self.slots.get_mut(order as usize) else {
             return;
         };
         if slot.stamp != self.stamp {
             slot.stamp = self.stamp;
             slot.sum = 0.0;
-            self.touched.push(addr);
+            self.touched.push(order);
         }
         slot.sum += weight;
+    }
+
+    /// Adds `weight` for every entry of `list` within `runs` (places in code order,
+    /// ascending), or for all of them when `runs` is `None`.
+    fn add_list(&mut self, list: &[u32], runs: Option<&[(u32, u32)]>, weight: f32) {
+        match runs {
+            None => list.iter().for_each(|&o| self.add(o, weight)),
+            Some(runs) => {
+                for &(from, to) in runs {
+                    let a = list.partition_point(|&o| o < from);
+                    let b = a + list[a..].partition_point(|&o| o < to);
+                    list[a..b].iter().for_each(|&o| self.add(o, weight));
+                }
+            }
+        }
     }
 }
 
@@ -127,12 +147,39 @@ impl Snapshot {
         let evidence = self.region_evidence(a, filter);
         // An entry whose region the index does not know: only without a filter.
         let unknown = if filter.is_some() { None } else { Some(0.0) };
+        let lists = terms
+            .iter()
+            .map(|&(field, word, weight)| Ok((self.postings(field, word)?, weight)))
+            .collect::<Result<Vec<_>, SearchError>>()?;
+        // Most queries name a region or come with the operator's filter: only the entries
+        // of the regions with evidence can then be among the best (see `runs_to_read`), and
+        // a region's entries are one run of the code order, which each sorted list is
+        // searched for instead of read whole (on a knowledge base of 200,000 entries, the
+        // reading was three quarters of a query's time).
+        let runs = self.runs_to_read(&evidence, filter.is_some());
+        let outside_best = lists.iter().map(|(_, w)| w).sum::<f32>();
         ACCUMULATOR.with(|acc| {
             let mut acc = acc.borrow_mut();
-            acc.start(&self.meta, self.generation);
-            for &(field, word, weight) in terms {
-                for &addr in self.postings(field, word)?.iter() {
-                    acc.add(addr, weight);
+            acc.start(&self.region_of_order, self.generation);
+            for (list, weight) in &lists {
+                acc.add_list(&list.orders, runs.as_deref(), *weight);
+            }
+            let bonus_of = |region: u32| evidence.get(region as usize).copied().unwrap_or(unknown);
+            // Without a filter, an entry of a region without evidence scores at most every
+            // term's weight: when k entries read score more, none unread can be among the
+            // best k. Otherwise read every list whole.
+            if runs.is_some() && filter.is_none() {
+                let sure = acc
+                    .touched
+                    .iter()
+                    .filter_map(|&o| acc.slots.get(o as usize))
+                    .filter(|s| bonus_of(s.region).is_some_and(|b| s.sum + b > outside_best))
+                    .count();
+                if sure < k {
+                    acc.restart();
+                    for (list, weight) in &lists {
+                        acc.add_list(&list.orders, None, *weight);
+                    }
                 }
             }
             // One integer per candidate orders it: higher score first, then code order.
@@ -144,18 +191,14 @@ impl Snapshot {
             // The best k so far, the worst of them on top: most entries are worse than all of
             // them and cost one comparison (keys are unique: the place in code order is).
             let mut best: BinaryHeap<u64> = BinaryHeap::with_capacity(k);
-            for &addr in &acc.touched {
-                let Some(slot) = acc.slots.get(addr as usize).filter(|s| s.meta.alive()) else {
+            for &order in &acc.touched {
+                let Some(slot) = acc.slots.get(order as usize) else {
                     continue;
                 };
-                let Some(bonus) = evidence
-                    .get(slot.meta.region as usize)
-                    .copied()
-                    .unwrap_or(unknown)
-                else {
+                let Some(bonus) = bonus_of(slot.region) else {
                     continue;
                 };
-                let key = key(slot.sum + bonus, slot.meta.order);
+                let key = key(slot.sum + bonus, order);
                 if best.len() < k {
                     best.push(key);
                 } else if let Some(mut worst) = best.peek_mut()
@@ -179,6 +222,40 @@ impl Snapshot {
                 })
                 .collect())
         })
+    }
+
+    /// The runs of the code order to read the posting lists in: with a filter, those of
+    /// the regions within it (no other entry can be a candidate); with a region named, those
+    /// of the regions with evidence (the caller checks that enough of their entries beat
+    /// any other); `None` to read the lists whole (neither, or a region whose entries are
+    /// not one run).
+    fn runs_to_read(&self, evidence: &[Option<f32>], filtered: bool) -> Option<Vec<(u32, u32)>> {
+        let mut runs: Vec<(u32, u32)> = Vec::new();
+        for (region, e) in evidence.iter().enumerate() {
+            let wanted = match e {
+                Some(bonus) => filtered || *bonus > 0.0,
+                None => false,
+            };
+            if wanted {
+                let run = self.region_runs.get(region).copied().flatten()?;
+                if run.0 < run.1 {
+                    runs.push(run);
+                }
+            }
+        }
+        // A region named nowhere with no filter: every list whole.
+        if runs.is_empty() && !filtered {
+            return None;
+        }
+        runs.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(runs.len());
+        for (from, to) in runs {
+            match merged.last_mut() {
+                Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                _ => merged.push((from, to)),
+            }
+        }
+        Some(merged)
     }
 
     /// Region evidence by region number, worked out once per query (a few hundred regions)
@@ -281,5 +358,31 @@ impl Snapshot {
                 order,
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_is_read_within_the_runs_only() {
+        let mut acc = Accumulator::default();
+        acc.start(&[0; 10], 1);
+        let list = [1, 3, 4, 6, 9];
+        acc.add_list(&list, Some(&[(0, 2), (4, 7)]), 1.0);
+        acc.add_list(&list, Some(&[(4, 5)]), 0.5);
+        assert_eq!(acc.touched, [1, 4, 6]);
+        let sums: Vec<f32> = acc
+            .touched
+            .iter()
+            .map(|&o| acc.slots[o as usize].sum)
+            .collect();
+        assert_eq!(sums, [1.0, 1.5, 1.0]);
+        // A new query starts from nothing; whole lists are read without runs.
+        acc.restart();
+        acc.add_list(&list, None, 2.0);
+        assert_eq!(acc.touched, list);
+        assert_eq!(acc.slots[3].sum, 2.0);
     }
 }

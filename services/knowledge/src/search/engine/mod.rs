@@ -107,6 +107,11 @@ pub struct Snapshot {
     meta: Arc<[Meta]>,
     /// Place in code order → address (the inverse of [`Meta::order`]).
     by_order: Arc<[u32]>,
+    /// Place in code order → region number: what choosing candidates reads of an entry.
+    region_of_order: Arc<[u32]>,
+    /// Each region's entries as a run of the code order, by region number (see
+    /// `build::region_runs`).
+    region_runs: Arc<[Option<(u32, u32)>]>,
     /// Tells this snapshot's addresses from another's (per-thread scratch and caches are
     /// kept for one generation).
     generation: u64,

@@ -14,6 +14,22 @@ use super::{SearchError, SegmentView, Snapshot};
 const POSTINGS_KEPT: usize = 8 << 20;
 const WORDS_KEPT: usize = 100_000;
 
+/// A word's posting list as choosing candidates reads it: the live entries that have it,
+/// by their place in code order, ascending (a region's entries are then one run of it, see
+/// [`Snapshot::region_runs`]), and how many documents tantivy counts for it (deleted ones
+/// too: the word's weight is worked out from that count).
+pub(super) struct Postings {
+    pub(super) orders: Box<[u32]>,
+    pub(super) df: usize,
+}
+
+impl Postings {
+    /// Whether no document has the word (not even a deleted one).
+    pub(super) fn is_empty(&self) -> bool {
+        self.df == 0
+    }
+}
+
 /// Per-thread posting lists already decoded, by field and word, for the snapshot of
 /// `generation`. tantivy decodes a list block by block on every read, and that cost about
 /// as much as the rest of choosing the candidates; a hotline's queries keep coming back to
@@ -22,7 +38,7 @@ const WORDS_KEPT: usize = 100_000;
 struct PostingsCache {
     generation: u64,
     /// By field id, then word.
-    lists: Vec<FxHashMap<Box<str>, Rc<[u32]>>>,
+    lists: Vec<FxHashMap<Box<str>, Rc<Postings>>>,
     /// [`Snapshot::foreign_weight`] by word (it asks the segmenter twice).
     foreign: FxHashMap<Box<str>, f32>,
     addresses: usize,
@@ -44,11 +60,11 @@ impl PostingsCache {
         self.words = 0;
     }
 
-    fn keep(&mut self, field: Field, word: &str, list: &Rc<[u32]>) {
-        if self.addresses + list.len() > POSTINGS_KEPT || self.words >= WORDS_KEPT {
+    fn keep(&mut self, field: Field, word: &str, list: &Rc<Postings>) {
+        if self.addresses + list.df > POSTINGS_KEPT || self.words >= WORDS_KEPT {
             self.clear();
         }
-        self.addresses += list.len();
+        self.addresses += list.df;
         self.words += 1;
         let id = field.field_id() as usize;
         if self.lists.len() <= id {
@@ -76,7 +92,7 @@ impl Snapshot {
     /// The addresses of the documents that have `word` in `field`, in every segment (deleted
     /// ones too: their addresses map to no entry). Decoded from tantivy's posting lists
     /// once per snapshot and thread, then kept ([`POSTINGS`]).
-    pub(super) fn postings(&self, field: Field, word: &str) -> Result<Rc<[u32]>, SearchError> {
+    pub(super) fn postings(&self, field: Field, word: &str) -> Result<Rc<Postings>, SearchError> {
         let cached = POSTINGS.with(|cache| {
             let mut cache = cache.borrow_mut();
             cache.start(self.generation);
@@ -89,11 +105,21 @@ impl Snapshot {
         if let Some(list) = cached {
             return Ok(list);
         }
-        let mut addrs: Vec<u32> = Vec::new();
+        let mut orders: Vec<u32> = Vec::new();
+        let mut df = 0;
         for seg in &self.segments {
-            self.for_each_posting(seg, field, word, |addr| addrs.push(addr))?;
+            self.for_each_posting(seg, field, word, |addr| {
+                df += 1;
+                if let Some(m) = self.meta.get(addr as usize).filter(|m| m.alive()) {
+                    orders.push(m.order);
+                }
+            })?;
         }
-        let list: Rc<[u32]> = addrs.into();
+        orders.sort_unstable();
+        let list = Rc::new(Postings {
+            orders: orders.into(),
+            df,
+        });
         POSTINGS.with(|cache| cache.borrow_mut().keep(field, word, &list));
         Ok(list)
     }
@@ -191,7 +217,10 @@ mod tests {
         let field = Field::from_field_id(0);
         let mut cache = PostingsCache::default();
         // Many words, as callers' words no entry has (empty lists).
-        let empty: Rc<[u32]> = Rc::from([]);
+        let empty = Rc::new(Postings {
+            orders: Box::new([]),
+            df: 0,
+        });
         for i in 0..WORDS_KEPT + 10 {
             cache.keep(field, &format!("w{i}"), &empty);
         }
@@ -200,7 +229,10 @@ mod tests {
         assert_eq!(words, cache.words);
         // Long lists: the second of two that together pass the bound empties it first.
         let mut cache = PostingsCache::default();
-        let long: Rc<[u32]> = vec![0u32; POSTINGS_KEPT / 2 + 1].into();
+        let long = Rc::new(Postings {
+            orders: vec![0u32; POSTINGS_KEPT / 2 + 1].into(),
+            df: POSTINGS_KEPT / 2 + 1,
+        });
         cache.keep(field, "a", &long);
         cache.keep(field, "b", &long);
         let kept: Vec<&str> = cache
@@ -210,7 +242,7 @@ mod tests {
             .map(|k| &**k)
             .collect();
         assert_eq!(kept, ["b"]);
-        assert_eq!(cache.addresses, long.len());
+        assert_eq!(cache.addresses, long.df);
         // Foreign weights count as words.
         for i in 0..WORDS_KEPT + 10 {
             cache.keep_foreign(&format!("f{i}"), 1.0);
