@@ -77,13 +77,34 @@ impl Imap {
     }
 
     async fn done(&mut self, tag: &str) {
+        let l = self.answer(tag).await;
+        assert!(l.starts_with("OK"), "{tag} {l}");
+    }
+
+    /// The tagged answer to the command of `tag`, without the tag.
+    async fn answer(&mut self, tag: &str) -> String {
         loop {
             let l = self.line().await;
             if let Some(rest) = l.strip_prefix(tag) {
-                assert!(rest.trim_start().starts_with("OK"), "{l}");
-                return;
+                return rest.trim_start().to_string();
             }
         }
+    }
+
+    /// Creates a folder. A folder that exists already will do: the names are unique, and
+    /// Dovecot once answered a first CREATE of one with ALREADYEXISTS.
+    async fn create(&mut self, name: &str) {
+        self.tag += 1;
+        let tag = format!("a{}", self.tag);
+        self.writer
+            .write_all(format!("{tag} CREATE {name}\r\n").as_bytes())
+            .await
+            .unwrap();
+        let l = self.answer(&tag).await;
+        assert!(
+            l.starts_with("OK") || l.contains("[ALREADYEXISTS]"),
+            "{tag} {l}"
+        );
     }
 
     async fn append(&mut self, folder: &str, message: &[u8]) {
@@ -105,7 +126,7 @@ impl Imap {
 async fn new_folder(prefix: &str) -> (String, String) {
     let name = format!("{prefix}{}", unique());
     let mut imap = Imap::connect().await;
-    imap.command(&format!("CREATE {name}")).await;
+    imap.create(&name).await;
     let url = format!("imap://{USER}:{PASSWORD}@127.0.0.1:{}/{name}", imap_port());
     (name, url)
 }
