@@ -636,19 +636,19 @@ impl Snapshot {
     /// or address names.
     fn names_other_city(&self, word: &str) -> bool {
         let name = word.strip_suffix('市').unwrap_or(word);
-        OTHER_CITIES.contains(&name)
-            && self
-                .postings(self.fields.sec, word)
-                .map_or(true, |list| list.is_empty())
+        OTHER_CITIES.contains(&name) && !self.an_answer_has(word)
+    }
+
+    /// Whether some entry's answer or address has the word (a street, 翠湖).
+    fn an_answer_has(&self, word: &str) -> bool {
+        self.postings(self.fields.sec, word)
+            .is_ok_and(|list| !list.is_empty())
     }
 
     /// A place name (by the segmenter's tag) that no entry's answer or address has: not one
     /// of the knowledge base's own places (翠湖, 滇池路).
     fn is_outside_place(&self, word: &str) -> bool {
-        self.is_place(word)
-            && self
-                .postings(self.fields.sec, word)
-                .map_or(true, |list| list.is_empty())
+        self.is_place(word) && !self.an_answer_has(word)
     }
 
     /// Whether the segmenter takes the text for one place name.

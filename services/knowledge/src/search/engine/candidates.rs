@@ -35,12 +35,12 @@ pub(super) struct Candidate<'a> {
     pub(super) order: u32,
 }
 
-/// An entry's address as choosing candidates sees it.
+/// What an index address is: its entry's region and place in code order (posting lists
+/// are read from tantivy by address and kept by place, see `postings`).
 #[derive(Clone, Copy)]
 pub(super) struct Meta {
     pub(super) region: u32,
-    /// Place in code order; [`Meta::GONE`] for an address with no entry (deleted). Eight
-    /// bytes in all: a query reads the meta of every entry it touches.
+    /// Place in code order; [`Meta::GONE`] for an address with no entry (deleted).
     pub(super) order: u32,
 }
 
