@@ -226,6 +226,7 @@ static QUESTION_WORDS: WordList = WordList::new(&[
     "要求",
     "条件",
     "材料",
+    "带",
 ]);
 
 pub fn is_question_word(token: &str) -> bool {

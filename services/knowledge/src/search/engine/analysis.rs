@@ -337,6 +337,13 @@ impl Snapshot {
                     }
                     None => w,
                 };
+                if let Some(spelt) = self.spelling.spell(rest) {
+                    // Pinyin typed for the need (banhuzhaoyaodaishenme) is read as the
+                    // words it spells, as if typed in characters.
+                    zh.push_str(&spelt);
+                    zh.push(' ');
+                    continue;
+                }
                 let pairs = text::typed_pinyin_bigrams(rest);
                 let clean = matches!(text::split_syllables(rest).as_slice(),
                     [run] if run.concat().len() == rest.len());
@@ -354,7 +361,10 @@ impl Snapshot {
             pinyin.push(pinyin.concat());
             pinyin_sounds.push(Vec::new());
         }
-        let regions = self.regions.detect(zh.trim());
+        let mut regions = self.regions.detect(zh.trim());
+        if let Some(corrected) = self.spelling.correct_names(jieba, &regions.rest) {
+            regions.rest = corrected;
+        }
         let rest = regions.rest.as_str();
         let mut texts = vec![rest.to_string()];
         // A term inside a longer word of the dictionary is not that term (医院 in 中医院).

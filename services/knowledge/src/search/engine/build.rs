@@ -16,6 +16,7 @@ use tantivy_jieba::jieba_rs::Jieba;
 
 use super::candidates::Meta;
 use super::entries::{DocBuilder, DocData, faq_label};
+use super::spelling::Spelling;
 use super::topics::{TopicModel, TopicTrainer};
 use super::{Entries, Fields, SearchError, SearchIndex, SegmentView, Snapshot};
 use crate::domain::{Department, Faq};
@@ -270,6 +271,7 @@ impl SearchIndex {
             writer.add(&mut entries, |uid| builder.department(uid, d))?;
         }
         let synonyms = Arc::new(Synonyms::new(&data.synonyms));
+        let names = name_words(&data.departments, &regions);
         let mut catalog = Catalog::new(data.departments);
         let mut trainer = TopicTrainer::default();
         loop {
@@ -289,6 +291,7 @@ impl SearchIndex {
         trainer.add_phrasings(super::super::seed_phrasings());
         trainer.add_beyond(super::super::seed_beyond());
         let topics = Arc::new(trainer.train(&data.synonyms, &data.phrasings));
+        let spelling = Arc::new(Spelling::new(&jieba, names, topics.texts()));
         drop(builder);
         writer.tantivy.commit()?;
         // One segment: a query builds its scorers once per segment, much of its cost.
@@ -309,7 +312,11 @@ impl SearchIndex {
             fields,
             entries,
             regions,
-            (synonyms, topics),
+            Tables {
+                synonyms,
+                topics,
+                spelling,
+            },
             jieba,
         )?;
         Ok(SearchIndex {
@@ -333,10 +340,11 @@ impl SearchIndex {
         let old = self.snapshot()?;
         if !changes.touches_entries() {
             // The same addresses and metas, so the same generation.
-            let (synonyms, topics) = tables(&old, changes);
+            let t = tables(&old, changes);
             return self.replace(Snapshot {
-                synonyms,
-                topics,
+                synonyms: t.synonyms,
+                topics: t.topics,
+                spelling: t.spelling,
                 ..(*old).clone()
             });
         }
@@ -365,13 +373,12 @@ impl SearchIndex {
         }
         writer.tantivy.commit()?;
         self.reader.reload()?;
-        let (synonyms, topics) = tables(&old, changes);
         let snapshot = Snapshot::new(
             self.reader.searcher(),
             self.fields,
             entries,
             old.regions.clone(),
-            (synonyms, topics),
+            tables(&old, changes),
             old.jieba.clone(),
         )?;
         self.replace(snapshot)
@@ -390,7 +397,11 @@ impl Snapshot {
         fields: Fields,
         entries: Entries,
         regions: Arc<RegionIndex>,
-        (synonyms, topics): (Arc<Synonyms>, Arc<TopicModel>),
+        Tables {
+            synonyms,
+            topics,
+            spelling,
+        }: Tables,
         jieba: Arc<Jieba>,
     ) -> Result<Snapshot, SearchError> {
         let mut by_addr = Vec::new();
@@ -462,28 +473,66 @@ impl Snapshot {
             synonyms,
             jieba,
             topics,
+            spelling,
             fields,
             n_docs,
         })
     }
 }
 
-/// The synonym table and the topic model after `changes`: learnt again (once) when either
-/// table changed, the old ones otherwise.
-fn tables(old: &Snapshot, changes: &Changes) -> (Arc<Synonyms>, Arc<TopicModel>) {
+/// What a snapshot learnt besides its entries.
+struct Tables {
+    synonyms: Arc<Synonyms>,
+    topics: Arc<TopicModel>,
+    spelling: Arc<Spelling>,
+}
+
+/// The synonym table, the topic model and the spelling of pinyin after `changes`: learnt
+/// again (once) when the synonyms or the phrasings changed, the old ones otherwise.
+fn tables(old: &Snapshot, changes: &Changes) -> Tables {
     let synonyms = changes
         .synonyms
         .as_deref()
         .map_or_else(|| old.synonyms.clone(), |l| Arc::new(Synonyms::new(l)));
-    let topics = if changes.synonyms.is_some() || changes.phrasings.is_some() {
-        Arc::new(
-            old.topics
-                .retrained(changes.synonyms.as_deref(), changes.phrasings.as_deref()),
-        )
-    } else {
-        old.topics.clone()
-    };
-    (synonyms, topics)
+    if changes.synonyms.is_none() && changes.phrasings.is_none() {
+        return Tables {
+            synonyms,
+            topics: old.topics.clone(),
+            spelling: old.spelling.clone(),
+        };
+    }
+    let topics = Arc::new(
+        old.topics
+            .retrained(changes.synonyms.as_deref(), changes.phrasings.as_deref()),
+    );
+    let spelling = Arc::new(Spelling::new(
+        &old.jieba,
+        old.spelling.names().to_vec(),
+        topics.texts(),
+    ));
+    Tables {
+        synonyms,
+        topics,
+        spelling,
+    }
+}
+
+/// The words of the departments' names and aliases without their regions (人社局, 车管所),
+/// as the segmenter learns them.
+fn name_words(departments: &[Department], regions: &RegionIndex) -> Vec<String> {
+    let mut words: Vec<String> = departments
+        .iter()
+        .flat_map(|d| {
+            let chain = regions.chain(&d.region);
+            std::iter::once(&d.name)
+                .chain(d.aliases.iter())
+                .map(move |n| regions.strip(n, &chain))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
 }
 
 /// Gives the topic classifier a FAQ entry of `d`, when its question needs examples: its

@@ -30,6 +30,7 @@ mod coverage;
 mod entries;
 mod postings;
 mod ranking;
+mod spelling;
 mod topics;
 
 use std::collections::HashMap;
@@ -122,6 +123,8 @@ pub struct Snapshot {
     jieba: Arc<Jieba>,
     /// The topic classifier, asked where the lexical ranking is unsure.
     topics: Arc<topics::TopicModel>,
+    /// Pinyin typed for the need spelt in the knowledge base's words.
+    spelling: Arc<spelling::Spelling>,
     fields: Fields,
     n_docs: f32,
 }

@@ -250,6 +250,23 @@ impl TopicModel {
         )
     }
 
+    /// Every text it learnt from but the answers: the questions, the phrasings (built in,
+    /// the editors' and the needs no entry answers) and both sides of the synonym rows.
+    /// (The words a need is told in; the answers' are the knowledge base's prose.)
+    pub(super) fn texts(&self) -> impl Iterator<Item = &str> {
+        let classes = self
+            .classes
+            .iter()
+            .flat_map(|c| c.questions.iter().chain(&c.phrasings))
+            .map(String::as_str);
+        let phrasings = self.phrasings.iter().map(|p| p.phrasing.as_str());
+        let synonyms = self
+            .synonyms
+            .iter()
+            .flat_map(|s| [s.term.as_str(), s.replacement.as_str()]);
+        classes.chain(phrasings).chain(synonyms)
+    }
+
     /// Each question's label (`scj-5`) with its question as asked (without the region),
     /// in label order.
     pub(super) fn questions(&self) -> Vec<(String, String)> {
