@@ -103,6 +103,9 @@ const TOPIC_MIN_LEAD: f32 = 3.0;
 /// the entries' text).
 const TOPIC_SURE_LEAD: f32 = 12.0;
 const TOPIC_SURE_FEATURES: usize = 12;
+/// How far the classifier's question must lead the runner-up, in nats, to put a story's
+/// confident answer of another question in doubt.
+const TOPIC_DISPUTE_LEAD: f32 = 5.0;
 /// How far the class of needs no entry answers ([`super::topics`], `data/search-beyond.tsv`)
 /// must lead the nearest question, in nats, to keep the answer unconfident.
 const BEYOND_LEAD: f32 = 2.0;
@@ -210,7 +213,19 @@ impl Snapshot {
             let asked = scored
                 .first()
                 .is_some_and(|b| asks_one_of(b.doc, &self.question_of(guess)));
-            if !confident || (sure && !asked) {
+            // A story the words answer confidently with another department than the one
+            // whose question the classifier clearly takes it for (银行说要先去登记才能放款 …
+            // 做生意: 营业执照 by the words, 抵押登记 by the classifier): its circumstances
+            // named the other; the classifier's question is lifted and the answer is no
+            // longer sure. (A sibling question of the same department is left as it is.)
+            let disputed = story
+                && !beyond
+                && guess.lead >= TOPIC_DISPUTE_LEAD
+                && scored.first().is_some_and(|b| {
+                    let kind = &*b.doc.department.0.kind;
+                    !self.question_of(guess).iter().any(|(k, _)| *k == kind)
+                });
+            if !confident || (sure && !asked) || disputed {
                 let mention_chains = self.mention_chains(a);
                 let on = Scoring {
                     a,
