@@ -88,7 +88,15 @@ const OTHER_ORGANS: &[&str] = &[
     "快递公司",
     "气象台",
     "电视台",
+    "营业厅",
+    // What only such an organ does: conscription is the 武装部's (not 当兵, which
+    // veterans say of themselves).
+    "征兵",
 ];
+/// Characters after a city of another province within which an organ's ending says the
+/// organ is that city's (攀枝花东区劳动局), even in a need that names one of our regions too
+/// (家住华坪, 人在攀枝花上班).
+const OTHER_CITYS_ORGAN_WITHIN: usize = 5;
 /// Characters of a question, which an organ's name never has (去哪办 is cut as 哪办).
 const QUESTION_CHARS: &[char] = &['哪', '咋', '怎', '啥', '么'];
 /// Pinyin pairs an organ word needs for its sound to say it is a typo of the best entry's
@@ -600,12 +608,19 @@ impl Snapshot {
         // (在大理打工 … 回四川老家), not what the need is about; with the operator's filter
         // set, so is one the caller says they came from (从广东回来 …, 从贵州嫁过来).
         let first = a.texts.first().map_or("", String::as_str);
-        if a.regions.mentions.is_empty()
-            && v.iter().any(|w| {
-                (names_other_province(w) || self.names_other_city(w))
-                    && !(filtered && named_as_origin(first, w))
+        let its_organ = |w: &str| {
+            first.find(w).is_some_and(|at| {
+                first[at + w.len()..]
+                    .chars()
+                    .take(OTHER_CITYS_ORGAN_WITHIN)
+                    .any(|c| ORGAN_ENDINGS.contains(&c))
             })
-        {
+        };
+        if v.iter().any(|w| {
+            (names_other_province(w) || self.names_other_city(w))
+                && (a.regions.mentions.is_empty() || its_organ(w))
+                && !(filtered && named_as_origin(first, w))
+        }) {
             return true;
         }
         v.iter().zip(ws).any(|(w, x)| {
