@@ -609,7 +609,7 @@ impl Snapshot {
         // set, so is one the caller says they came from (从广东回来 …, 从贵州嫁过来).
         let first = a.texts.first().map_or("", String::as_str);
         let its_organ = |w: &str| {
-            first.find(w).is_some_and(|at| {
+            first.match_indices(w).any(|(at, _)| {
                 first[at + w.len()..]
                     .chars()
                     .take(OTHER_CITYS_ORGAN_WITHIN)
