@@ -808,6 +808,10 @@ const ORIGIN_AFTER: &[&str] = &[
     "调过来",
 ];
 
+/// Words anywhere after a place that say the caller has come back from it (在广东打了八年工
+/// … 现在回老家了).
+const RETURNED_LATER: &[&str] = &["回老家", "回家乡", "回来"];
+
 /// Whether the query names `place` as where the caller came from.
 fn named_as_origin(said: &str, place: &str) -> bool {
     said.match_indices(place).any(|(at, _)| {
@@ -815,6 +819,7 @@ fn named_as_origin(said: &str, place: &str) -> bool {
         let after = said[at + place.len()..].trim_start();
         ORIGIN_BEFORE.iter().any(|c| before.ends_with(c))
             || ORIGIN_AFTER.iter().any(|c| after.starts_with(c))
+            || RETURNED_LATER.iter().any(|c| after.contains(c))
     })
 }
 
@@ -835,6 +840,8 @@ mod tests {
         assert!(named_as_origin("我老家在四川 想迁户口", "四川"));
         assert!(!named_as_origin("四川的户口迁入要什么", "四川"));
         assert!(!named_as_origin("想去广东打工", "广东"));
+        assert!(named_as_origin("我在广东打了八年工 现在回老家了", "广东"));
+        assert!(!named_as_origin("回老家以后想去广东打工", "广东"));
     }
 
     #[test]
