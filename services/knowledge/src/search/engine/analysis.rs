@@ -60,10 +60,10 @@ const PLACE_TAG: &str = "ns";
 /// characters: it tags some two-character words of kinship as names too (老公, 孙子).
 const PERSON_TAG: &str = "nr";
 const PERSON_NAME_CHARS: usize = 3;
-/// Last characters of an organ's name (纪委, 海关, 人防办, 烟草局, 政协): a word the knowledge
+/// Last characters of an organ's name (纪委, 人防办, 烟草局, 政协): a word the knowledge
 /// base does not know that ends so names an organ it does not list. (Not 院: callers name
 /// the hospital they complain about, and 法院, 检察院 match nothing confidently anyway.)
-const ORGAN_ENDINGS: &[char] = &['委', '局', '办', '关', '署', '协'];
+const ORGAN_ENDINGS: &[char] = &['委', '局', '办', '署', '协'];
 /// Organs and companies callers name that the knowledge base lists none of, whose names
 /// end otherwise (法院, 武装部, 烟草专卖, 自来水公司): a word the knowledge base does not know
 /// that has one of them names what it lacks. (Not 银行: the answers name the banks that
@@ -89,6 +89,8 @@ const OTHER_ORGANS: &[&str] = &[
     "气象台",
     "电视台",
     "营业厅",
+    // Not 关 as an ending: the segmenter cuts 玉器店关起门 as 店关, 起门.
+    "海关",
     // What only such an organ does: conscription is the 武装部's (not 当兵, which
     // veterans say of themselves).
     "征兵",

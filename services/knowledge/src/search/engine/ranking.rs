@@ -199,7 +199,10 @@ impl Snapshot {
             .filter(|g| g.known > 0);
         // A need the classifier takes for one no entry answers (高考报名 … where the
         // knowledge base has 中考报名) is answered, but never confidently.
-        let beyond = guess.is_some_and(|g| g.beyond >= BEYOND_LEAD);
+        // A question the classifier is sure of (`TOPIC_SURE_LEAD`) outweighs the class:
+        // the class learnt spoken stories only, and a long story sounds like them
+        // (脑瘫 … 办个证享受点政策 is the disability certificate's).
+        let beyond = guess.is_some_and(|g| g.beyond >= BEYOND_LEAD && g.lead < TOPIC_SURE_LEAD);
         if beyond {
             confident = false;
         }
