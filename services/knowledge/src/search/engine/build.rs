@@ -191,11 +191,13 @@ fn schema() -> (Schema, Fields) {
 
 /// The segmenter an index of `data` uses (for a reader of the knowledge base without one).
 pub fn directory_jieba(data: &KbData) -> Jieba {
-    build_jieba(data, &RegionIndex::new(&data.regions))
+    let regions = RegionIndex::new(&data.regions);
+    build_jieba(data, &regions, &name_words(&data.departments, &regions))
 }
 
 /// A jieba that knows the directory's own words (人社局, 车管所, 版纳 …).
-fn build_jieba(data: &KbData, regions: &RegionIndex) -> Jieba {
+/// (`names`: the departments' [`name_words`].)
+fn build_jieba(data: &KbData, regions: &RegionIndex, names: &[String]) -> Jieba {
     let mut j = Jieba::new();
     let mut words: HashSet<String> = HashSet::new();
     for r in regions.all() {
@@ -205,13 +207,10 @@ fn build_jieba(data: &KbData, regions: &RegionIndex) -> Jieba {
             }
         }
     }
-    for d in &data.departments {
-        let chain = regions.chain(&d.region);
-        for n in std::iter::once(&d.name).chain(d.aliases.iter()) {
-            for part in regions.strip(n, &chain).split_whitespace() {
-                if OWN_WORD_CHARS.contains(&part.chars().count()) {
-                    words.insert(part.to_string());
-                }
+    for n in names {
+        for part in n.split_whitespace() {
+            if OWN_WORD_CHARS.contains(&part.chars().count()) {
+                words.insert(part.to_string());
             }
         }
     }
@@ -250,7 +249,8 @@ impl SearchIndex {
         next_faqs: &mut dyn FnMut() -> Result<Vec<Faq>, String>,
     ) -> Result<SearchIndex, SearchError> {
         let regions = Arc::new(RegionIndex::new(&data.regions));
-        let jieba = Arc::new(build_jieba(&data, &regions));
+        let names = name_words(&data.departments, &regions);
+        let jieba = Arc::new(build_jieba(&data, &regions, &names));
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         index.tokenizers().register(
@@ -271,7 +271,6 @@ impl SearchIndex {
             writer.add(&mut entries, |uid| builder.department(uid, d))?;
         }
         let synonyms = Arc::new(Synonyms::new(&data.synonyms));
-        let names = name_words(&data.departments, &regions);
         let mut catalog = Catalog::new(data.departments);
         let mut trainer = TopicTrainer::default();
         loop {
@@ -517,22 +516,17 @@ fn tables(old: &Snapshot, changes: &Changes) -> Tables {
     }
 }
 
-/// The words of the departments' names and aliases without their regions (人社局, 车管所),
-/// as the segmenter learns them.
+/// The departments' names and aliases without their regions (人力资源和社会保障局, 人社局,
+/// 车管所), each once, in order.
 fn name_words(departments: &[Department], regions: &RegionIndex) -> Vec<String> {
-    let mut words: Vec<String> = departments
-        .iter()
-        .flat_map(|d| {
-            let chain = regions.chain(&d.region);
-            std::iter::once(&d.name)
-                .chain(d.aliases.iter())
-                .map(move |n| regions.strip(n, &chain))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    words.sort_unstable();
-    words.dedup();
-    words
+    let mut words = std::collections::BTreeSet::new();
+    for d in departments {
+        let chain = regions.chain(&d.region);
+        for n in std::iter::once(&d.name).chain(d.aliases.iter()) {
+            words.insert(regions.strip(n, &chain));
+        }
+    }
+    words.into_iter().collect()
 }
 
 /// Gives the topic classifier a FAQ entry of `d`, when its question needs examples: its
