@@ -92,8 +92,9 @@ const OTHER_ORGANS: &[&str] = &[
     // Not 关 as an ending: the segmenter cuts 玉器店关起门 as 店关, 起门.
     "海关",
     // What only such an organ does: conscription is the 武装部's (not 当兵, which
-    // veterans say of themselves).
+    // veterans say of themselves), the college entrance exam the 招生考试院's.
     "征兵",
+    "高考",
 ];
 /// Characters after a city of another province within which an organ's ending says the
 /// organ is that city's (攀枝花东区劳动局), even in a need that names one of our regions too
