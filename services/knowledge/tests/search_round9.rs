@@ -1,7 +1,8 @@
 //! Round 9 (issue 20, ninth round): pinyin typed for the whole need, an agency typed in
 //! characters that sound like it, a story whose circumstances name another department than
-//! the one it asks, and an organ of another province's city named beside one of our
-//! regions. Examples written for this round, not rows of the blind sets.
+//! the one it asks, an organ of another province's city named beside one of our regions,
+//! and a department's hours asked at length. Examples written for this round,
+//! not rows of the blind sets.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -64,4 +65,14 @@ fn what_the_knowledge_base_lacks_stays_unconfident_beside_our_regions() {
         let (top, confident) = top3(q, None);
         assert!(!confident, "{q}: {top:?} confident");
     }
+}
+
+/// When a department named in the need closes at noon and opens again: its own entry
+/// (which shows its hours) answers, not the service centre's 几点上班, which the topic
+/// classifier takes every such need for.
+#[test]
+fn a_departments_hours_asked_at_length_are_that_departments() {
+    first_is("宾川县车管所中午休不休息 下午几点开门", "532905-cgs");
+    first_is("石屏县出入境中午要休息吗 下午几点开始办", "532508-crj");
+    first_is("陆良县不动产登记中心中午休息吗，下午几点上班", "530305-bdc");
 }

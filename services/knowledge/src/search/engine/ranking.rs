@@ -109,6 +109,9 @@ const TOPIC_DISPUTE_LEAD: f32 = 5.0;
 /// How far the class of needs no entry answers ([`super::topics`], `data/search-beyond.tsv`)
 /// must lead the nearest question, in nats, to keep the answer unconfident.
 const BEYOND_LEAD: f32 = 2.0;
+/// The kind of the government service centres (政务服务管理局), whose questions (几点上班,
+/// 在哪里) callers of every department ask too.
+const SERVICE_CENTRE_KIND: &str = "zwj";
 /// Scores closer than this are equal (they differ only by the candidates' query weight,
 /// [`CANDIDATE_SUM_WEIGHT`]).
 const TIE: f32 = 0.01;
@@ -193,10 +196,26 @@ impl Snapshot {
         // the caller's circumstances (证明弄丢了 … 上户口), which may name another question
         // better than the one it asks.
         let story = told_at_length(a, STORY_MIN_CHARS);
+        // A practical question about a department the need names (永平车管所中午休息不，下午
+        // 几点开始上班) is that department's, whose hours and windows its entry shows: the
+        // service centre's questions (几点上班, 在哪里) sound like every such need, so the
+        // classifier's guess of one is not taken.
+        let names_a_department = scored.first().is_some_and(|b| {
+            b.doc.kind == Kind::Department
+                && b.key
+                && &*b.doc.department.0.kind != SERVICE_CENTRE_KIND
+        });
         let guess = (has_text && (!confident || story))
             .then(|| self.topics.rank(&a.texts).first().copied())
             .flatten()
-            .filter(|g| g.known > 0);
+            .filter(|g| g.known > 0)
+            .filter(|g| {
+                !(names_a_department
+                    && self
+                        .question_of(*g)
+                        .iter()
+                        .all(|(k, _)| *k == SERVICE_CENTRE_KIND))
+            });
         // A need the classifier takes for one no entry answers (高考报名 … where the
         // knowledge base has 中考报名) is answered, but never confidently.
         // A question the classifier is sure of (`TOPIC_SURE_LEAD`) outweighs the class:
