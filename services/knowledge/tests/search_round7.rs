@@ -11,32 +11,26 @@ mod search_sets;
 use std::collections::{HashMap, HashSet};
 
 use knowledge::search::seed_phrasings;
-use search_sets::{region_names, root, top3};
-
-fn first_is(q: &str, filter: Option<&str>, code: &str) {
-    let (top, confident) = top3(q, filter);
-    assert_eq!(top.first().map(String::as_str), Some(code), "{q}: {top:?}");
-    assert!(confident, "{q}: {top:?} not confident");
-}
+use search_sets::{assert_first_confident, assert_not_confident, region_names, root};
 
 /// A story in words no entry has (修车铺, 关门, 退掉) is answered, confidently, by the
 /// question callers voice that way: closing down a business licence. It came first, but
 /// unconfident: the entry covers a fifth of the story's words.
 #[test]
 fn a_story_in_the_callers_own_words_is_answered_confidently() {
-    first_is(
+    assert_first_confident(
         "我在石林守了二十年的修车铺今年关门了那个执照要去哪里退掉",
         None,
         "530111-scj-5",
     );
     // The same with the operator's filter instead of a region named: the entry covered
     // nothing of 车买了六年 … 检一下, or of 腌菜 … 牌子 … 别人学.
-    first_is(
+    assert_first_confident(
         "我这个车买了六年了今年要拿去检一下去哪点检",
         Some("530305"),
         "530305-cgs-2",
     );
-    first_is(
+    assert_first_confident(
         "我做的腌菜卖得好想给它弄个牌子防止别人学",
         Some("530305"),
         "530305-scj-7",
@@ -49,7 +43,7 @@ fn a_story_in_the_callers_own_words_is_answered_confidently() {
 /// of.
 #[test]
 fn a_sure_question_outranks_the_words_of_the_story() {
-    first_is(
+    assert_first_confident(
         "我外孙在陆良生的医院开的那张证明找不到了现在上户口要用",
         None,
         "530305-wjw-1",
@@ -60,14 +54,11 @@ fn a_sure_question_outranks_the_words_of_the_story() {
 /// two the classifier is.
 #[test]
 fn what_no_question_answers_stays_unconfident() {
-    for q in [
+    assert_not_confident(&[
         "我家的狗走丢了三天了到处都找不到咋个办",
         "手机掉进河里了里面的照片还能不能弄回来",
         "娃娃想去当飞行员体检要去哪里做",
-    ] {
-        let (top, confident) = top3(q, None);
-        assert!(!confident, "{q}: {top:?} confident");
-    }
+    ]);
 }
 
 /// The phrasings table: every label is a question the reference knowledge base asks, every

@@ -10,12 +10,10 @@
 mod search_sets;
 
 use knowledge::search::seed_beyond;
-use search_sets::{region_names, top3};
+use search_sets::{assert_first_confident, assert_not_confident, region_names};
 
 fn first_is(q: &str, code: &str) {
-    let (top, confident) = top3(q, None);
-    assert_eq!(top.first().map(String::as_str), Some(code), "{q}: {top:?}");
-    assert!(confident, "{q}: {top:?} not confident");
+    assert_first_confident(q, None, code);
 }
 
 /// A region in pinyin or its initials typed straight against the need in characters is
@@ -34,16 +32,13 @@ fn a_region_typed_in_pinyin_against_characters_is_found() {
 /// Each of these was answered confidently.
 #[test]
 fn what_the_knowledge_base_lacks_stays_unconfident() {
-    for q in [
+    assert_not_confident(&[
         "我在成都上班 成都的公积金怎么取",
         "法院起诉要带什么材料",
         "武装部征兵报名在哪里",
         "我家老人走了 想在公墓买块地 殡仪馆那边咋个收费",
         "我姑娘在外地读大学 想申请助学贷款 要去哪里办",
-    ] {
-        let (top, confident) = top3(q, None);
-        assert!(!confident, "{q}: {top:?} confident");
-    }
+    ]);
 }
 
 /// The table of needs no entry answers: many rows, each labelled `beyond`, none naming a

@@ -10,12 +10,10 @@
 #[allow(dead_code)]
 mod search_sets;
 
-use search_sets::top3;
+use search_sets::{assert_first_confident, assert_not_confident, top3};
 
 fn first_is(q: &str, code: &str) {
-    let (top, confident) = top3(q, None);
-    assert_eq!(top.first().map(String::as_str), Some(code), "{q}: {top:?}");
-    assert!(confident, "{q}: {top:?} not confident");
+    assert_first_confident(q, None, code);
 }
 
 /// Pinyin typed without spaces for the need itself, after the region, is read as the words
@@ -57,14 +55,11 @@ fn a_story_whose_circumstances_name_another_department_is_not_sure() {
 /// organs the knowledge base lacks give (征兵, a telecom shop), keep the answer unconfident.
 #[test]
 fn what_the_knowledge_base_lacks_stays_unconfident_beside_our_regions() {
-    for q in [
+    assert_not_confident(&[
         "我家在昭阳区 人在贵阳上班 贵阳劳动局电话多少",
         "移动营业厅几点开门",
         "征兵报名是什么时候",
-    ] {
-        let (top, confident) = top3(q, None);
-        assert!(!confident, "{q}: {top:?} confident");
-    }
+    ]);
 }
 
 /// When a department named in the need closes at noon and opens again: its own entry

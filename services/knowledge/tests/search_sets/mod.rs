@@ -57,6 +57,26 @@ pub fn top3(q: &str, filter: Option<&str>) -> (Vec<String>, bool) {
     (codes, res.confident)
 }
 
+/// Asserts that the reference index answers `q` (with `filter`) with `code` first, and
+/// confidently.
+// The diagnostics example includes this module and does not use it.
+#[allow(dead_code)]
+pub fn assert_first_confident(q: &str, filter: Option<&str>, code: &str) {
+    let (top, confident) = top3(q, filter);
+    assert_eq!(top.first().map(String::as_str), Some(code), "{q}: {top:?}");
+    assert!(confident, "{q}: {top:?} not confident");
+}
+
+/// Asserts that the reference index answers none of `queries` (without a filter)
+/// confidently.
+#[allow(dead_code)]
+pub fn assert_not_confident(queries: &[&str]) {
+    for q in queries {
+        let (top, confident) = top3(q, None);
+        assert!(!confident, "{q}: {top:?} confident");
+    }
+}
+
 pub struct Row {
     pub query: String,
     pub region: Option<String>,

@@ -209,24 +209,23 @@ impl Snapshot {
             .then(|| self.topics.rank(&a.texts).first().copied())
             .flatten()
             .filter(|g| g.known > 0)
-            .filter(|g| {
-                !(names_a_department
-                    && self
-                        .question_of(*g)
-                        .iter()
-                        .all(|(k, _)| *k == SERVICE_CENTRE_KIND))
+            .map(|g| (g, self.question_of(g)))
+            .filter(|(_, question)| {
+                !(names_a_department && question.iter().all(|(k, _)| *k == SERVICE_CENTRE_KIND))
             });
         // A need the classifier takes for one no entry answers (高考报名 … where the
         // knowledge base has 中考报名) is answered, but never confidently.
         // A question the classifier is sure of (`TOPIC_SURE_LEAD`) outweighs the class:
         // the class learnt spoken stories only, and a long story sounds like them
         // (脑瘫 … 办个证享受点政策 is the disability certificate's).
-        let beyond = guess.is_some_and(|g| g.beyond >= BEYOND_LEAD && g.lead < TOPIC_SURE_LEAD);
+        let beyond = guess
+            .as_ref()
+            .is_some_and(|(g, _)| g.beyond >= BEYOND_LEAD && g.lead < TOPIC_SURE_LEAD);
         if beyond {
             confident = false;
         }
-        if let Some(guess) =
-            guess.filter(|g| g.p >= TOPIC_MIN_P && (story || g.lead >= TOPIC_MIN_LEAD))
+        if let Some((guess, question)) =
+            guess.filter(|(g, _)| g.p >= TOPIC_MIN_P && (story || g.lead >= TOPIC_MIN_LEAD))
         {
             let sure = story
                 && !beyond
@@ -234,7 +233,7 @@ impl Snapshot {
                 && guess.lead >= TOPIC_SURE_LEAD;
             let asked = scored
                 .first()
-                .is_some_and(|b| asks_one_of(b.doc, &self.question_of(guess)));
+                .is_some_and(|b| asks_one_of(b.doc, &question));
             // A story the words answer confidently with another department than the one
             // whose question the classifier clearly takes it for (银行说要先去登记才能放款 …
             // 做生意: 营业执照 by the words, 抵押登记 by the classifier): its circumstances
@@ -245,7 +244,7 @@ impl Snapshot {
                 && guess.lead >= TOPIC_DISPUTE_LEAD
                 && scored.first().is_some_and(|b| {
                     let kind = &*b.doc.department.0.kind;
-                    !self.question_of(guess).iter().any(|(k, _)| *k == kind)
+                    !question.iter().any(|(k, _)| *k == kind)
                 });
             if !confident || (sure && !asked) || disputed {
                 let mention_chains = self.mention_chains(a);
@@ -257,7 +256,7 @@ impl Snapshot {
                     mentions: &mention_chains,
                     filter: filter.map(|fl| self.regions.id(fl)),
                 };
-                let asks_it = self.lift_topic(&mut scored, guess, sure, &on, filter);
+                let asks_it = self.lift_topic(&mut scored, (guess, &question), sure, &on, filter);
                 confident = asks_it
                     && !beyond
                     && scored.first().is_some_and(|b| {
@@ -512,19 +511,18 @@ impl Snapshot {
     }
 
     /// Lifts the entries that ask the question the topic classifier takes the query for
-    /// (`guess`), adding that question's entry in the region the caller named or the
-    /// operator chose (or the nearest region above it that has one) when the words did not
-    /// find it; whether the best entry then asks it.
+    /// (`guess`, whose entries' labels are `labels`), adding that question's entry in the
+    /// region the caller named or the operator chose (or the nearest region above it that
+    /// has one) when the words did not find it; whether the best entry then asks it.
     fn lift_topic<'s>(
         &'s self,
         scored: &mut Vec<Scored<'s>>,
-        guess: Guess,
+        (guess, labels): (Guess, &[(&str, &str)]),
         sure: bool,
         on: &Scoring<'_>,
         filter: Option<&str>,
     ) -> bool {
-        let labels = self.question_of(guess);
-        let asks_any = |doc: &DocData| asks_one_of(doc, &labels);
+        let asks_any = |doc: &DocData| asks_one_of(doc, labels);
         // Sure of the question: its entries above every other (scores are not negative),
         // in the order the words and regions put them.
         let top = if sure {
