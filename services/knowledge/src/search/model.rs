@@ -50,21 +50,29 @@ pub struct PreparedSummary {
     /// The department's kind (`rsj`), its FAQ topic; not on the wire. Shared by the
     /// departments of a kind, so a search notes its topic without allocating.
     pub kind: std::sync::Arc<str>,
+    /// Whether it is a government service centre (政务服务中心), whose questions (几点上班,
+    /// 在哪里) callers ask of every department too; not on the wire.
+    pub service_centre: bool,
 }
 
 impl SharedSummary {
     /// A summary whose kind is not known (one read back from the wire).
     pub fn new(summary: DepartmentSummary) -> SharedSummary {
-        SharedSummary::of_kind(summary, std::sync::Arc::from(""))
+        SharedSummary::of_kind(summary, std::sync::Arc::from(""), false)
     }
 
-    pub fn of_kind(summary: DepartmentSummary, kind: std::sync::Arc<str>) -> SharedSummary {
+    pub fn of_kind(
+        summary: DepartmentSummary,
+        kind: std::sync::Arc<str>,
+        service_centre: bool,
+    ) -> SharedSummary {
         // A struct of strings always serialises; the fallback (null) is never expected.
         let json = serde_json::value::to_raw_value(&summary).unwrap_or_default();
         SharedSummary(std::sync::Arc::new(PreparedSummary {
             summary,
             json,
             kind,
+            service_centre,
         }))
     }
 }

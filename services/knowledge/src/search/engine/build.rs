@@ -458,7 +458,15 @@ impl Snapshot {
             .collect();
         let region_runs = region_runs(&region_of_order, regions.count());
         let n_docs = searcher.num_docs().max(1) as f32;
+        let mut service_centre_kinds: Vec<Arc<str>> = Vec::new();
+        for d in by_addr.iter().flatten() {
+            let s = &d.department.0;
+            if s.service_centre && !service_centre_kinds.contains(&s.kind) {
+                service_centre_kinds.push(Arc::clone(&s.kind));
+            }
+        }
         Ok(Snapshot {
+            service_centre_kinds: service_centre_kinds.into(),
             region_of_order: region_of_order.into(),
             region_runs: region_runs.into(),
             _searcher: searcher,

@@ -244,7 +244,12 @@ impl<'a> DocBuilder<'a> {
                 .entry(d.kind.clone())
                 .or_insert_with(|| Arc::from(d.kind.as_str())),
         );
-        let s = SharedSummary::of_kind(summary(d), kind);
+        // Known by a service centre's own word (an alias 政务服务中心), not by its kind's code.
+        let chain = self.regions.chain(&d.region);
+        let service_centre = std::iter::once(&d.name)
+            .chain(d.aliases.iter())
+            .any(|n| text::is_service_centre_word(&self.regions.strip(n, &chain)));
+        let s = SharedSummary::of_kind(summary(d), kind, service_centre);
         cache.insert(d.code.clone(), s.clone());
         s
     }

@@ -125,6 +125,8 @@ pub struct Snapshot {
     topics: Arc<topics::TopicModel>,
     /// Pinyin typed for the need spelt in the knowledge base's words.
     spelling: Arc<spelling::Spelling>,
+    /// The kinds of the service centres' departments (see `PreparedSummary::service_centre`).
+    service_centre_kinds: Arc<[Arc<str>]>,
     fields: Fields,
     n_docs: f32,
 }

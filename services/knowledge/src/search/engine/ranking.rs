@@ -109,9 +109,6 @@ const TOPIC_DISPUTE_LEAD: f32 = 5.0;
 /// How far the class of needs no entry answers ([`super::topics`], `data/search-beyond.tsv`)
 /// must lead the nearest question, in nats, to keep the answer unconfident.
 const BEYOND_LEAD: f32 = 2.0;
-/// The kind of the government service centres (政务服务管理局), whose questions (几点上班,
-/// 在哪里) callers of every department ask too.
-const SERVICE_CENTRE_KIND: &str = "zwj";
 /// Scores closer than this are equal (they differ only by the candidates' query weight,
 /// [`CANDIDATE_SUM_WEIGHT`]).
 const TIE: f32 = 0.01;
@@ -203,7 +200,7 @@ impl Snapshot {
         let names_a_department = scored.first().is_some_and(|b| {
             b.doc.kind == Kind::Department
                 && b.key
-                && &*b.doc.department.0.kind != SERVICE_CENTRE_KIND
+                && !b.doc.department.0.service_centre
         });
         let guess = (has_text && (!confident || story))
             .then(|| self.topics.rank(&a.texts).first().copied())
@@ -211,7 +208,10 @@ impl Snapshot {
             .filter(|g| g.known > 0)
             .map(|g| (g, self.question_of(g)))
             .filter(|(_, question)| {
-                !(names_a_department && question.iter().all(|(k, _)| *k == SERVICE_CENTRE_KIND))
+                !(names_a_department
+                    && question
+                        .iter()
+                        .all(|(k, _)| self.service_centre_kinds.iter().any(|s| &**s == *k)))
             });
         // A need the classifier takes for one no entry answers (高考报名 … where the
         // knowledge base has 中考报名) is answered, but never confidently.
