@@ -60,14 +60,32 @@ const PLACE_TAG: &str = "ns";
 /// characters: it tags some two-character words of kinship as names too (老公, 孙子).
 const PERSON_TAG: &str = "nr";
 const PERSON_NAME_CHARS: usize = 3;
+/// The most common surnames (about four in five people have one; 普, 字 and 和 are common in
+/// Yunnan): the segmenter tags words it does not know as names too (都还没), and a name
+/// starts with a surname.
+const COMMON_SURNAMES: &[char] = &[
+    '王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭',
+    '何', '高', '林', '罗', '郑', '梁', '谢', '宋', '唐', '许', '韩', '冯', '邓', '曹', '彭', '曾',
+    '肖', '田', '董', '袁', '潘', '于', '蒋', '蔡', '余', '杜', '叶', '程', '苏', '魏', '吕', '丁',
+    '任', '沈', '姚', '卢', '姜', '崔', '钟', '谭', '陆', '汪', '范', '金', '石', '廖', '贾', '夏',
+    '韦', '付', '方', '白', '邹', '孟', '熊', '秦', '邱', '江', '尹', '薛', '闫', '段', '雷', '侯',
+    '龙', '史', '陶', '黎', '贺', '顾', '毛', '郝', '龚', '邵', '万', '钱', '严', '覃', '武', '戴',
+    '莫', '孔', '向', '汤', '普', '字', '和',
+];
 /// Last characters of an organ's name (纪委, 人防办, 烟草局, 政协): a word the knowledge
 /// base does not know that ends so names an organ it does not list. (Not 院: callers name
 /// the hospital they complain about, and 法院, 检察院 match nothing confidently anyway.)
 const ORGAN_ENDINGS: &[char] = &['委', '局', '办', '署', '协'];
+/// First characters of a two-character cut that make its ending a verb, not an organ
+/// (先办, 去办, 要办: to handle something, not an office).
+const DOING_BEFORE_ENDING: &[char] = &[
+    '先', '去', '要', '来', '再', '才', '还', '都', '就', '没', '好', '能', '可', '得', '会', '想',
+    '该', '难', '在', '给', '帮', '找', '又', '也', '快', '早', '晚', '不', '已', '刚',
+];
 /// Organs and companies callers name that the knowledge base lists none of, whose names
 /// end otherwise (法院, 武装部, 烟草专卖, 自来水公司): a word the knowledge base does not know
-/// that has one of them names what it lacks. (Not 银行: the answers name the banks that
-/// take a payment.)
+/// that has one of them names what it lacks. (Not 银行 alone: the answers name the banks
+/// that take a payment.)
 const OTHER_ORGANS: &[&str] = &[
     "法院",
     "检察院",
@@ -632,7 +650,8 @@ impl Snapshot {
             }
             let sounds_like_best =
                 x.pairs.len() >= TYPO_PAIRS && x.pairs.iter().all(|p| has(best.py2(), *p));
-            let organ = (w.ends_with(ORGAN_ENDINGS) || OTHER_ORGANS.iter().any(|o| w.contains(o)))
+            let organ = ((w.ends_with(ORGAN_ENDINGS) && !is_doing(w))
+                || OTHER_ORGANS.iter().any(|o| w.contains(o)))
                 && !w.contains(QUESTION_CHARS)
                 && !text::holds_question_word(w)
                 && !sounds_like_best;
@@ -653,10 +672,13 @@ impl Snapshot {
             return false;
         };
         v.iter().zip(ws).any(|(w, x)| {
-            x.unknown && w.chars().count() == PERSON_NAME_CHARS && {
-                let tags = self.jieba.tag(w, false);
-                matches!(tags.as_slice(), [one] if one.tag == PERSON_TAG)
-            }
+            x.unknown
+                && w.chars().count() == PERSON_NAME_CHARS
+                && w.starts_with(COMMON_SURNAMES)
+                && {
+                    let tags = self.jieba.tag(w, false);
+                    matches!(tags.as_slice(), [one] if one.tag == PERSON_TAG)
+                }
         })
     }
 
@@ -733,10 +755,11 @@ impl Snapshot {
                                 && (0..v.len()).any(|j| !spoken_for[j] && inside(&v[i], &v[j])))
                     })
                     .collect();
-                // Which floor, which window of a named department (车管所在政务中心几楼):
-                // the service centre's words ask for its place, like a contact word, so the
-                // department answers before the service centre's own entry.
-                let asks_place = v.iter().any(|w| text::is_place_word(w));
+                // Which floor, which window of a named department (车管所在政务中心几楼),
+                // where its hall is (税务局办税大厅在哪里): the service centre's words ask
+                // for its place, like a contact word, so the department answers before the
+                // service centre's own entry.
+                let asks_place = v.iter().any(|w| text::is_contact_word(w));
                 let names_other = v
                     .iter()
                     .zip(&ws)
@@ -815,6 +838,12 @@ const ORIGIN_AFTER: &[&str] = &[
 /// … 现在回老家了).
 const RETURNED_LATER: &[&str] = &["回老家", "回家乡", "回来"];
 
+/// Whether a two-character cut ending like an organ is a verb of doing (先办, 要办).
+fn is_doing(word: &str) -> bool {
+    let mut cs = word.chars();
+    matches!((cs.next(), cs.next(), cs.next()), (Some(c), Some(_), None) if DOING_BEFORE_ENDING.contains(&c))
+}
+
 /// Whether the query names `place` as where the caller came from.
 fn named_as_origin(said: &str, place: &str) -> bool {
     said.match_indices(place).any(|(at, _)| {
@@ -845,6 +874,15 @@ mod tests {
         assert!(!named_as_origin("想去广东打工", "广东"));
         assert!(named_as_origin("我在广东打了八年工 现在回老家了", "广东"));
         assert!(!named_as_origin("回老家以后想去广东打工", "广东"));
+    }
+
+    #[test]
+    fn doing_is_told_from_an_office() {
+        assert!(is_doing("先办"));
+        assert!(is_doing("要办"));
+        assert!(!is_doing("侨办"));
+        assert!(!is_doing("政府办"));
+        assert!(!is_doing("人社局"));
     }
 
     #[test]

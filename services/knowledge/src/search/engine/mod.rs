@@ -194,7 +194,8 @@ impl SearchIndex {
 
     /// Diagnostics for the quality sets: each query word with its weight and what it is
     /// (K a word some entry's name or question has, U one none has, D distinctive, C spoken
-    /// for by its parts), per variant, then how the entry `code` covers them.
+    /// for by its parts), per variant, then how the entry `code` covers them and whether the
+    /// query names what the knowledge base lacks (which keeps an answer unconfident).
     pub fn explain(&self, query: &str, code: &str) -> String {
         let Ok(snap) = self.snapshot() else {
             return String::new();
@@ -218,7 +219,14 @@ impl SearchIndex {
         }
         if let Some(doc) = snap.entries.get(code) {
             let c = coverage::coverage(doc, &words, &[], &a.pinyin_hashes(), &a.pinyin_sounds);
-            let _ = write!(out, "cov={:.2} key={} ident={:.2}", c.share, c.key, c.ident);
+            let _ = write!(
+                out,
+                "cov={:.2} key={} ident={:.2} lacks={}",
+                c.share,
+                c.key,
+                c.ident,
+                snap.names_what_it_lacks(&a, &words, doc, false)
+            );
         }
         out
     }

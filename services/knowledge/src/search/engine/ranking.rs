@@ -198,9 +198,7 @@ impl Snapshot {
         // service centre's questions (几点上班, 在哪里) sound like every such need, so the
         // classifier's guess of one is not taken.
         let names_a_department = scored.first().is_some_and(|b| {
-            b.doc.kind == Kind::Department
-                && b.key
-                && !b.doc.department.0.service_centre
+            b.doc.kind == Kind::Department && b.key && !b.doc.department.0.service_centre
         });
         let guess = (has_text && (!confident || story))
             .then(|| self.topics.rank(&a.texts).first().copied())
