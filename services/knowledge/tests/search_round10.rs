@@ -1,7 +1,8 @@
 //! Round 10 (issue 20, tenth round): a verb of doing is no organ (要先办啥子), a word the
 //! segmenter does not know is no person's name unless it starts with a surname (都还没),
-//! and a department's hall asked for by where it is (税务局办税大厅在哪里) is that
-//! department's. Examples written for this round, not rows of the blind sets.
+//! a department's hall asked for by where it is (税务局办税大厅在哪里) is that
+//! department's, and so is its office's phone (安监局办公室电话). Examples written for this
+//! round, not rows of the blind sets.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -40,4 +41,14 @@ fn a_word_that_starts_with_no_surname_is_no_persons_name() {
 fn a_departments_hall_is_that_departments() {
     assert_first_confident("祥云县税务局办税大厅在哪里", None, "532904-swju");
     assert_first_confident("会泽县车管所业务大厅在哪里", None, "530309-cgs");
+}
+
+/// A bureau's office phone (安监局办公室电话) is the bureau's: 办公室 asks for its phone,
+/// like 电话, instead of naming the government office (政府办公室). An old name of the
+/// health bureau (卫计局) is today's.
+#[test]
+fn a_bureaus_office_and_an_old_name_find_the_bureau() {
+    assert_first_confident("宁洱县安监局办公室电话", None, "530803-yjj");
+    assert_first_confident("市场监管局办公室电话", Some("530306"), "530306-scj");
+    assert_first_confident("福贡县卫计局电话", None, "533303-wjw");
 }

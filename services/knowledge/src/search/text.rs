@@ -317,6 +317,10 @@ static CONTACT_WORDS: WordList = WordList::new(&[
     "几点下班",
     "时间",
     "办公",
+    // 安监局办公室电话: the bureau's office, whose phone its entry lists (办公室 is cut
+    // 办公, 公室 too).
+    "办公室",
+    "公室",
     "办公时间",
     "工作时间",
     "传真",

@@ -93,7 +93,8 @@ impl Spelling {
 
     /// `text` with an agency's name typed in characters that sound like it (人设局 for 人社局,
     /// 信仿局 for 信访局) put right; `None` when there is none. A word `jieba` knows is
-    /// no typo (水务局 is what callers call the water bureau, not 税务局).
+    /// no typo (水务局 is what callers call the water bureau, not 税务局), nor is a word it
+    /// knows followed by 办 or 局 (新房办房产证: a new house, then 办, to get it done).
     pub(super) fn correct_names(&self, jieba: &Jieba, text: &str) -> Option<String> {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let mut out: Option<String> = None;
@@ -106,7 +107,11 @@ impl Spelling {
             for len in (3..=MAX_WORD_CHARS.min(i + 1)).rev() {
                 let from = chars[i + 1 - len].0;
                 let piece = &text[from..end];
-                if from < done || !piece.chars().all(text::is_han) || jieba.has_word(piece) {
+                if from < done
+                    || !piece.chars().all(text::is_han)
+                    || jieba.has_word(piece)
+                    || jieba.has_word(&text[from..at])
+                {
                     continue;
                 }
                 let (full, _) = text::pinyin_forms(piece);
@@ -229,6 +234,13 @@ mod tests {
         assert_eq!(s2("人社局电话"), None);
         assert_eq!(s2("公安局电话"), None);
         assert_eq!(s2("水务局电话"), None);
+        // 新房 (a new house) is a word: 新房办房产证 is no typo of 信访办.
+        let s3 = Spelling::new(&jieba, vec!["信访办".to_string()], std::iter::empty());
+        assert_eq!(s3.correct_names(&jieba, "新房办房产证"), None);
+        assert_eq!(
+            s3.correct_names(&jieba, "信仿办电话").as_deref(),
+            Some("信访办电话")
+        );
     }
 
     #[test]
