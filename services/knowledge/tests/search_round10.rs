@@ -52,3 +52,20 @@ fn a_bureaus_office_and_an_old_name_find_the_bureau() {
     assert_first_confident("市场监管局办公室电话", Some("530306"), "530306-scj");
     assert_first_confident("福贡县卫计局电话", None, "533303-wjw");
 }
+
+/// A story the words take for one department's question (做生意: the business licence) and
+/// the topic classifier clearly for another's (the residence permit a school asks for): the
+/// classifier's question comes second at least, and the answer is not sure. Where the
+/// classifier is sure, its question comes first.
+#[test]
+fn a_disputed_story_puts_the_classifiers_question_in_the_first_three() {
+    let q = "我是湖北人，到沧源做生意三年了，娃娃要在这点上小学，学校说先要有个证明我们是在这点常住的，咋个办";
+    let (top, confident) = search_sets::top3(q, None);
+    assert!(top.iter().any(|c| c == "530909-gaj-3"), "{top:?}");
+    assert!(!confident, "{top:?} confident");
+    assert_first_confident(
+        "我从重庆来元谋做生意一年多了，孩子想在这边读书，学校要一个能证明我们常住这边的证件，要去哪里办",
+        None,
+        "532310-gaj-3",
+    );
+}

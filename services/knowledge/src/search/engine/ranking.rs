@@ -254,7 +254,13 @@ impl Snapshot {
                     mentions: &mention_chains,
                     filter: filter.map(|fl| self.regions.id(fl)),
                 };
-                let asks_it = self.lift_topic(&mut scored, (guess, &question), sure, &on, filter);
+                let asks_it = self.lift_topic(
+                    &mut scored,
+                    (guess, &question),
+                    (sure, disputed),
+                    &on,
+                    filter,
+                );
                 confident = asks_it
                     && !beyond
                     && scored.first().is_some_and(|b| {
@@ -512,11 +518,13 @@ impl Snapshot {
     /// (`guess`, whose entries' labels are `labels`), adding that question's entry in the
     /// region the caller named or the operator chose (or the nearest region above it that
     /// has one) when the words did not find it; whether the best entry then asks it.
+    /// `disputed`: the words answered another department's question confidently; the
+    /// classifier's question then comes at least second, after the words' answer.
     fn lift_topic<'s>(
         &'s self,
         scored: &mut Vec<Scored<'s>>,
         (guess, labels): (Guess, &[(&str, &str)]),
-        sure: bool,
+        (sure, disputed): (bool, bool),
         on: &Scoring<'_>,
         filter: Option<&str>,
     ) -> bool {
@@ -551,6 +559,15 @@ impl Snapshot {
             }
         }
         sort(scored);
+        if disputed
+            && let Some(i) = scored.iter().position(|s| asks_any(s.doc))
+            && i > 1
+        {
+            let mut s = scored.remove(i);
+            // Between the first and the second, so the scores stay in order.
+            s.score = (scored[0].score + scored[1].score) / 2.0;
+            scored.insert(1, s);
+        }
         scored.first().is_some_and(|b| asks_any(b.doc))
     }
 }
