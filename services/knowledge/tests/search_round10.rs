@@ -69,3 +69,49 @@ fn a_disputed_story_puts_the_classifiers_question_in_the_first_three() {
         "532310-gaj-3",
     );
 }
+
+/// A department added by a change is spelt back when typed by sound (数剧局 for its new
+/// name 数据局): the spelling learns the departments' names again when one changes, not
+/// only at the next start.
+#[test]
+fn a_department_added_later_is_put_right_when_typed_by_sound() {
+    let data = knowledge::search::load_jsonl_dir(&search_sets::root().join("data/kb")).unwrap();
+    let idx = knowledge::search::SearchIndex::build(data, 2).unwrap();
+    let department = serde_json::from_value(serde_json::json!({
+        "code": "530111-sjj",
+        "region": "530111",
+        "kind": "sjj",
+        "name": "石林彝族自治县数据局",
+        "aliases": ["石林数据局", "数据局"],
+        "phones": [{"label": "办公室", "number": "0871-67790000"}],
+        "fax": null,
+        "address": "石林彝族自治县鹿阜街道文化路1号",
+        "directions": null,
+        "hours": null,
+        "status": "active"
+    }))
+    .unwrap();
+    let changes = knowledge::search::Changes {
+        departments: vec![department],
+        ..Default::default()
+    };
+    idx.apply(&changes).unwrap();
+    let (res, _) = idx.search("石林县数剧局电话", None, 10).unwrap();
+    assert_eq!(
+        res.items.first().map(|h| h.code().to_string()).as_deref(),
+        Some("530111-sjj"),
+        "{:?}",
+        res.items.iter().map(|h| h.code()).collect::<Vec<_>>()
+    );
+    assert!(res.confident);
+}
+
+/// A region typed in characters that sound like it, before 县 (华凝县 for 华宁县), is that
+/// region: before, the province's office was the confident answer. A region's initials of
+/// three letters or more beside other pinyin words (hhz banhuzhao) are the region.
+#[test]
+fn a_region_typed_by_sound_or_by_its_initials_is_found() {
+    assert_first_confident("华凝县医保局电话", None, "530406-ybj");
+    assert_first_confident("宾穿县车管所电话", None, "532905-cgs");
+    assert_first_confident("hhz banhuzhao", None, "532500-crj-1");
+}

@@ -244,6 +244,45 @@ impl RegionIndex {
         self.by_pinyin.get(word).map(String::as_str)
     }
 
+    /// `text` with a region typed in characters that sound like it before 县, 市, 区 or 州
+    /// (华平县 for 华坪县) put right; `None` when there is none. The ending says a place is
+    /// meant, so a sound alike is taken for the region (a word of the need never ends so).
+    pub fn correct_by_sound(&self, text: &str) -> Option<String> {
+        const ENDINGS: [char; 4] = ['县', '市', '区', '州'];
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut out: Option<String> = None;
+        let mut done = 0;
+        for (i, &(at, c)) in chars.iter().enumerate() {
+            if !ENDINGS.contains(&c) {
+                continue;
+            }
+            for len in (2..=4.min(i)).rev() {
+                let from = chars[i - len].0;
+                let stem = &text[from..at];
+                if from < done
+                    || !stem.chars().all(super::text::is_han)
+                    || self.forms.contains_key(stem)
+                {
+                    continue;
+                }
+                let (full, _) = super::text::pinyin_forms(stem);
+                if let Some(form) = self.form_of_pinyin(&full)
+                    && form != stem
+                    && form.chars().count() == len
+                {
+                    let o = out.get_or_insert_with(String::new);
+                    o.push_str(&text[done..from]);
+                    o.push_str(form);
+                    done = at;
+                    break;
+                }
+            }
+        }
+        let mut o = out?;
+        o.push_str(&text[done..]);
+        Some(o)
+    }
+
     /// The region form whose pinyin initials the word is, when only one region's forms
     /// have them (km → 昆明).
     pub fn form_of_initials(&self, word: &str) -> Option<&str> {
@@ -564,6 +603,22 @@ mod tests {
         assert_eq!(d.mentions[0].code, "530111");
         let d = idx.detect("在石林县打工 要回到大理州");
         assert_eq!(d.mentions[0].code, "532900");
+    }
+
+    #[test]
+    fn a_region_typed_by_sound_before_its_ending_is_put_right() {
+        let idx = RegionIndex::new(&[
+            region("530705", "华坪县", "华坪", &[], "county", None),
+            region("530111", "石林彝族自治县", "石林县", &[], "county", None),
+        ]);
+        assert_eq!(
+            idx.correct_by_sound("华平县税务局").as_deref(),
+            Some("华坪县税务局")
+        );
+        assert_eq!(idx.correct_by_sound("华坪县税务局"), None);
+        // Without an ending it is left alone (华平 may be a name).
+        assert_eq!(idx.correct_by_sound("华平税务局"), None);
+        assert_eq!(idx.correct_by_sound("我们县税务局"), None);
     }
 
     #[test]

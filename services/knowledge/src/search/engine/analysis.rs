@@ -344,12 +344,15 @@ impl Snapshot {
                 }
                 pinyin.push(w.to_string());
                 pinyin_sounds.push(Vec::new());
-            } else if let Some(form) = glued_to_han
+            } else if let Some(form) = (glued_to_han
+                || (w.len() > MIN_INITIALS && pieces.len() > 1))
                 .then(|| self.regions.form_of_initials(w))
                 .flatten()
             {
                 // A region's initials before the need in characters (bs台湾通行证): the
-                // characters say the letters are no word of the need.
+                // characters say the letters are no word of the need. Initials of three
+                // letters or more, beside other words (xsbn banhuzhao), are the region too;
+                // two letters alone are as often the need's (dh: 电话).
                 zh.push_str(form);
                 zh.push(' ');
             } else {
@@ -390,7 +393,9 @@ impl Snapshot {
             pinyin.push(pinyin.concat());
             pinyin_sounds.push(Vec::new());
         }
-        let mut regions = self.regions.detect(zh.trim());
+        let zh = zh.trim();
+        let corrected = self.regions.correct_by_sound(zh);
+        let mut regions = self.regions.detect(corrected.as_deref().unwrap_or(zh));
         if let Some(corrected) = self.spelling.correct_names(jieba, &regions.rest) {
             regions.rest = corrected;
         }

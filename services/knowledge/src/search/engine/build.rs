@@ -339,7 +339,7 @@ impl SearchIndex {
         let old = self.snapshot()?;
         if !changes.touches_entries() {
             // The same addresses and metas, so the same generation.
-            let t = tables(&old, changes);
+            let t = tables(&old, changes, None);
             return self.replace(Snapshot {
                 synonyms: t.synonyms,
                 topics: t.topics,
@@ -372,12 +372,15 @@ impl SearchIndex {
         }
         writer.tantivy.commit()?;
         self.reader.reload()?;
+        // A department added or renamed: the spelling learns its name words again.
+        let names =
+            (!touched_depts.is_empty()).then(|| name_words(catalog.depts.values(), &old.regions));
         let snapshot = Snapshot::new(
             self.reader.searcher(),
             self.fields,
             entries,
             old.regions.clone(),
-            tables(&old, changes),
+            tables(&old, changes, names),
             old.jieba.clone(),
         )?;
         self.replace(snapshot)
@@ -495,26 +498,32 @@ struct Tables {
 }
 
 /// The synonym table, the topic model and the spelling of pinyin after `changes`: learnt
-/// again (once) when the synonyms or the phrasings changed, the old ones otherwise.
-fn tables(old: &Snapshot, changes: &Changes) -> Tables {
+/// again (once) when the synonyms or the phrasings changed, the spelling also when the
+/// departments' name words did (`names`), the old ones otherwise.
+fn tables(old: &Snapshot, changes: &Changes, names: Option<Vec<String>>) -> Tables {
     let synonyms = changes
         .synonyms
         .as_deref()
         .map_or_else(|| old.synonyms.clone(), |l| Arc::new(Synonyms::new(l)));
-    if changes.synonyms.is_none() && changes.phrasings.is_none() {
+    let retrain = changes.synonyms.is_some() || changes.phrasings.is_some();
+    if !retrain && names.is_none() {
         return Tables {
             synonyms,
             topics: old.topics.clone(),
             spelling: old.spelling.clone(),
         };
     }
-    let topics = Arc::new(
-        old.topics
-            .retrained(changes.synonyms.as_deref(), changes.phrasings.as_deref()),
-    );
+    let topics = if retrain {
+        Arc::new(
+            old.topics
+                .retrained(changes.synonyms.as_deref(), changes.phrasings.as_deref()),
+        )
+    } else {
+        old.topics.clone()
+    };
     let spelling = Arc::new(Spelling::new(
         &old.jieba,
-        old.spelling.names().to_vec(),
+        names.unwrap_or_else(|| old.spelling.names().to_vec()),
         topics.texts(),
     ));
     Tables {
@@ -526,7 +535,10 @@ fn tables(old: &Snapshot, changes: &Changes) -> Tables {
 
 /// The departments' names and aliases without their regions (人力资源和社会保障局, 人社局,
 /// 车管所), each once, in order.
-fn name_words(departments: &[Department], regions: &RegionIndex) -> Vec<String> {
+fn name_words<'d>(
+    departments: impl IntoIterator<Item = &'d Department>,
+    regions: &RegionIndex,
+) -> Vec<String> {
     let mut words = std::collections::BTreeSet::new();
     for d in departments {
         let chain = regions.chain(&d.region);
