@@ -246,9 +246,12 @@ impl RegionIndex {
 
     /// `text` with a region typed in characters that sound like it before 县, 市, 区 or 州
     /// (华平县 for 华坪县) put right; `None` when there is none. The ending says a place is
-    /// meant, so a sound alike is taken for the region (a word of the need never ends so).
+    /// meant, so characters that sound like a region's name before it are taken for the
+    /// region; the characters of a region's own name are left as they are.
     pub fn correct_by_sound(&self, text: &str) -> Option<String> {
         const ENDINGS: [char; 4] = ['县', '市', '区', '州'];
+        // The longest region name before an ending (西双版纳州) has four characters.
+        const MAX_STEM: usize = 4;
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let mut out: Option<String> = None;
         let mut done = 0;
@@ -256,7 +259,7 @@ impl RegionIndex {
             if !ENDINGS.contains(&c) {
                 continue;
             }
-            for len in (2..=4.min(i)).rev() {
+            for len in (2..=MAX_STEM.min(i)).rev() {
                 let from = chars[i - len].0;
                 let stem = &text[from..at];
                 if from < done

@@ -350,10 +350,6 @@ static PLACE_WORDS: WordList = WordList::new(&[
     "哪一层",
 ]);
 
-pub fn is_place_word(token: &str) -> bool {
-    PLACE_WORDS.contains(token)
-}
-
 /// The service centre's own words (政务中心, 办事大厅): in a question about where a
 /// department's window is, they say where the caller goes, not which department.
 static SERVICE_CENTRE_WORDS: WordList = WordList::new(&[
