@@ -10,7 +10,7 @@
 #[allow(dead_code)]
 mod search_sets;
 
-use search_sets::assert_first_confident;
+use search_sets::{assert_first_confident, assert_not_confident};
 
 /// 办 after 先, 要, 去 … is doing something, not an office the knowledge base lacks: the
 /// story is answered confidently (it was kept unconfident as if it named an unknown organ).
@@ -114,4 +114,13 @@ fn a_region_typed_by_sound_or_by_its_initials_is_found() {
     assert_first_confident("华凝县医保局电话", None, "530406-ybj");
     assert_first_confident("宾穿县车管所电话", None, "532905-cgs");
     assert_first_confident("hhz banhuzhao", None, "532500-crj-1");
+}
+
+/// A courier (快递) is a company no department of the knowledge base answers for: a need
+/// about a lost parcel is not answered confidently (it was, with property management).
+#[test]
+fn a_lost_parcel_is_not_answered_confidently() {
+    assert_not_confident(&["快递丢件找谁"]);
+    let (top, confident) = search_sets::top3("快递丢件找谁", Some("530402"));
+    assert!(!confident, "{top:?} confident");
 }

@@ -103,7 +103,8 @@ const OTHER_ORGANS: &[&str] = &[
     "邮政",
     "邮局",
     "保险公司",
-    "快递公司",
+    // Couriers (快递, 快递公司): no department of the knowledge base answers for them.
+    "快递",
     "气象台",
     "电视台",
     "营业厅",
