@@ -336,6 +336,7 @@ impl SearchService {
         if fresh.is_empty() && cursor.applied.is_empty() {
             return Ok(0);
         }
+        let started = Instant::now();
         let mut full = false;
         let mut synonyms = false;
         let mut phrasings = false;
@@ -387,6 +388,11 @@ impl SearchService {
             self.index()?.apply(&changes)?;
         }
         let n = fresh.len();
+        tracing::info!(
+            changes = n,
+            ms = started.elapsed().as_millis() as u64,
+            "search index caught up"
+        );
         let seqs: Vec<i64> = fresh.iter().map(|(s, _, _)| *s).collect();
         advance(&mut cursor, &seqs, Instant::now());
         Ok(n)

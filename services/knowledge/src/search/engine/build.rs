@@ -58,10 +58,13 @@ pub(super) struct Catalog {
     faqs: HashMap<Arc<str>, FaqRecord>,
     /// The answer texts, each once.
     answers: HashSet<Arc<str>>,
+    /// The departments' name words, kept as departments change: walking every department
+    /// for them took most of a change's time.
+    names: NameWords,
 }
 
 impl Catalog {
-    fn new(departments: Vec<Department>) -> Catalog {
+    fn new(departments: Vec<Department>, names: NameWords) -> Catalog {
         Catalog {
             depts: departments
                 .into_iter()
@@ -69,6 +72,7 @@ impl Catalog {
                 .collect(),
             faqs: HashMap::new(),
             answers: HashSet::new(),
+            names,
         }
     }
 
@@ -95,15 +99,24 @@ impl Catalog {
 
     /// Takes the changes in; the codes of the departments and FAQ entries to write again (a
     /// changed department's FAQ entries show its name and phones).
-    fn update(&mut self, changes: &Changes) -> (HashSet<String>, HashSet<String>) {
+    fn update(
+        &mut self,
+        changes: &Changes,
+        regions: &RegionIndex,
+    ) -> (HashSet<String>, HashSet<String>) {
         let mut touched_faqs: HashSet<String> = HashSet::new();
         let mut touched_depts: HashSet<String> = HashSet::new();
         for code in &changes.removed_departments {
-            self.depts.remove(code);
+            if let Some(old) = self.depts.remove(code) {
+                self.names.remove(&old, regions);
+            }
             touched_depts.insert(code.clone());
         }
         for d in &changes.departments {
-            self.depts.insert(d.code.clone(), d.clone());
+            if let Some(old) = self.depts.insert(d.code.clone(), d.clone()) {
+                self.names.remove(&old, regions);
+            }
+            self.names.add(d, regions);
             touched_depts.insert(d.code.clone());
         }
         // A department changes rarely: a pass over the entries costs less than keeping
@@ -192,11 +205,15 @@ fn schema() -> (Schema, Fields) {
 /// The segmenter an index of `data` uses (for a reader of the knowledge base without one).
 pub fn directory_jieba(data: &KbData) -> Jieba {
     let regions = RegionIndex::new(&data.regions);
-    build_jieba(data, &regions, &name_words(&data.departments, &regions))
+    build_jieba(
+        data,
+        &regions,
+        &NameWords::new(&data.departments, &regions).words(),
+    )
 }
 
 /// A jieba that knows the directory's own words (人社局, 车管所, 版纳 …).
-/// (`names`: the departments' [`name_words`].)
+/// (`names`: the departments' [`NameWords`].)
 fn build_jieba(data: &KbData, regions: &RegionIndex, names: &[String]) -> Jieba {
     let mut j = Jieba::new();
     let mut words: HashSet<String> = HashSet::new();
@@ -249,7 +266,8 @@ impl SearchIndex {
         next_faqs: &mut dyn FnMut() -> Result<Vec<Faq>, String>,
     ) -> Result<SearchIndex, SearchError> {
         let regions = Arc::new(RegionIndex::new(&data.regions));
-        let names = name_words(&data.departments, &regions);
+        let name_words = NameWords::new(&data.departments, &regions);
+        let names = name_words.words();
         let jieba = Arc::new(build_jieba(&data, &regions, &names));
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
@@ -271,7 +289,7 @@ impl SearchIndex {
             writer.add(&mut entries, |uid| builder.department(uid, d))?;
         }
         let synonyms = Arc::new(Synonyms::new(&data.synonyms));
-        let mut catalog = Catalog::new(data.departments);
+        let mut catalog = Catalog::new(data.departments, name_words);
         let mut trainer = TopicTrainer::default();
         loop {
             let page = next_faqs().map_err(SearchError::Load)?;
@@ -348,7 +366,7 @@ impl SearchIndex {
             });
         }
         let mut entries = old.entries.clone();
-        let (touched_depts, touched_faqs) = catalog.update(changes);
+        let (touched_depts, touched_faqs) = catalog.update(changes, &old.regions);
         let builder = DocBuilder::new(self.fields, &old.regions, &old.jieba);
         for code in touched_depts.iter().chain(touched_faqs.iter()) {
             writer
@@ -372,9 +390,8 @@ impl SearchIndex {
         }
         writer.tantivy.commit()?;
         self.reader.reload()?;
-        // A department added or renamed: the spelling learns its name words again.
-        let names =
-            (!touched_depts.is_empty()).then(|| name_words(catalog.depts.values(), &old.regions));
+        // A department added or renamed: the spelling learns the name words again.
+        let names = Some(catalog.names.words()).filter(|n| n.as_slice() != old.spelling.names());
         let snapshot = Snapshot::new(
             self.reader.searcher(),
             self.fields,
@@ -534,19 +551,50 @@ fn tables(old: &Snapshot, changes: &Changes, names: Option<Vec<String>>) -> Tabl
 }
 
 /// The departments' names and aliases without their regions (人力资源和社会保障局, 人社局,
-/// 车管所), each once, in order.
-fn name_words<'d>(
-    departments: impl IntoIterator<Item = &'d Department>,
-    regions: &RegionIndex,
-) -> Vec<String> {
-    let mut words = std::collections::BTreeSet::new();
-    for d in departments {
+/// 车管所), each with how many names give it: a word goes when its last department does.
+#[derive(Default)]
+struct NameWords(std::collections::BTreeMap<String, u32>);
+
+impl NameWords {
+    fn new<'d>(
+        departments: impl IntoIterator<Item = &'d Department>,
+        regions: &RegionIndex,
+    ) -> Self {
+        let mut words = NameWords::default();
+        for d in departments {
+            words.add(d, regions);
+        }
+        words
+    }
+
+    fn of(d: &Department, regions: &RegionIndex) -> impl Iterator<Item = String> {
         let chain = regions.chain(&d.region);
-        for n in std::iter::once(&d.name).chain(d.aliases.iter()) {
-            words.insert(regions.strip(n, &chain));
+        std::iter::once(&d.name)
+            .chain(d.aliases.iter())
+            .map(move |n| regions.strip(n, &chain))
+    }
+
+    fn add(&mut self, d: &Department, regions: &RegionIndex) {
+        for w in Self::of(d, regions) {
+            *self.0.entry(w).or_default() += 1;
         }
     }
-    words.into_iter().collect()
+
+    fn remove(&mut self, d: &Department, regions: &RegionIndex) {
+        for w in Self::of(d, regions) {
+            if let Some(n) = self.0.get_mut(&w) {
+                *n -= 1;
+                if *n == 0 {
+                    self.0.remove(&w);
+                }
+            }
+        }
+    }
+
+    /// Each word once, in order.
+    fn words(&self) -> Vec<String> {
+        self.0.keys().cloned().collect()
+    }
 }
 
 /// Gives the topic classifier a FAQ entry of `d`, when its question needs examples: its
@@ -609,5 +657,35 @@ mod tests {
         let regions = [0, 0, 1, 1, 1, 2, UNKNOWN_REGION, 2];
         let runs = region_runs(&regions, 4);
         assert_eq!(runs, [Some((0, 2)), Some((2, 5)), None, Some((0, 0))]);
+    }
+
+    fn department(code: &str, name: &str, aliases: &[&str]) -> Department {
+        serde_json::from_value(serde_json::json!({
+            "code": code, "region": "530100", "kind": code.split('-').nth(1),
+            "name": name, "aliases": aliases, "fax": null, "address": null,
+            "directions": null, "hours": null, "status": "active",
+        }))
+        .expect("a department")
+    }
+
+    #[test]
+    fn a_name_word_goes_with_the_last_department_that_gives_it() {
+        let regions = RegionIndex::new(&[serde_json::from_value(serde_json::json!({
+            "code": "530100", "name": "昆明市", "short_name": "昆明", "aliases": [],
+            "level": "city", "parent": null, "area_code": "0871",
+        }))
+        .expect("a region")]);
+        let rsj = department("530100-rsj", "昆明市人力资源和社会保障局", &["人社局"]);
+        let sbj = department("530100-sbj", "昆明市社会保险局", &["人社局"]);
+        let mut words = NameWords::new([&rsj, &sbj], &regions);
+        assert_eq!(
+            words.words(),
+            ["人力资源和社会保障局", "人社局", "社会保险局"]
+        );
+        words.remove(&rsj, &regions);
+        assert_eq!(words.words(), ["人社局", "社会保险局"]);
+        words.remove(&sbj, &regions);
+        words.add(&department("530100-sjj", "昆明市数据局", &[]), &regions);
+        assert_eq!(words.words(), ["数据局"]);
     }
 }
