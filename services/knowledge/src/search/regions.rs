@@ -93,10 +93,13 @@ fn cue_before(before: &str) -> Cue {
 fn level_rank(level: &str) -> u8 {
     match level {
         "province" => 0,
-        "prefecture" => 1,
+        PREFECTURE_LEVEL => 1,
         _ => 2,
     }
 }
+
+/// A region's `level` when it is a prefecture (昆明市, 迪庆州).
+const PREFECTURE_LEVEL: &str = "prefecture";
 
 /// 石林县 → 石林, 昆明市 → 昆明: callers drop the last character when two remain.
 fn drop_suffix(name: &str) -> Option<String> {
@@ -141,22 +144,46 @@ impl RegionIndex {
         let mut sorted: Vec<&String> = forms.keys().filter(|f| f.chars().count() >= 2).collect();
         sorted.sort();
         let mut by_pinyin: FxHashMap<String, String> = FxHashMap::default();
-        let mut by_initials: FxHashMap<String, Option<String>> = FxHashMap::default();
         let region_of = |f: &str| forms.get(f).and_then(|l| l.first()).map(|(c, _)| c.clone());
+        // Initials → the first form of each region that has them.
+        let mut sharing: FxHashMap<String, Vec<(&String, String)>> = FxHashMap::default();
         for f in &sorted {
             let (full, initials) = super::text::pinyin_forms(f);
             if full.len() >= 4 {
                 by_pinyin.entry(full).or_insert_with(|| (*f).clone());
             }
-            if initials.len() >= 2 {
-                let e = by_initials
-                    .entry(initials)
-                    .or_insert_with(|| Some((*f).clone()));
-                if e.as_deref().is_some_and(|g| region_of(g) != region_of(f)) {
-                    *e = None;
+            if let Some(code) = region_of(f).filter(|_| initials.len() >= 2) {
+                let list = sharing.entry(initials).or_default();
+                if !list.iter().any(|(_, c)| *c == code) {
+                    list.push((f, code));
                 }
             }
         }
+        // Initials two regions share are the prefecture's when one of them is (qj: 曲靖, not
+        // 巧家县; dq: 迪庆, not 德钦县): callers abbreviate the prefectures' names.
+        let prefectures: FxHashSet<&str> = regions
+            .iter()
+            .filter(|r| r.level == PREFECTURE_LEVEL)
+            .map(|r| r.code.as_str())
+            .collect();
+        let by_initials: FxHashMap<String, Option<String>> = sharing
+            .into_iter()
+            .map(|(initials, list)| {
+                let form = match list.as_slice() {
+                    [(f, _)] => Some((*f).clone()),
+                    _ => {
+                        let mut p = list
+                            .iter()
+                            .filter(|(_, c)| prefectures.contains(c.as_str()));
+                        match (p.next(), p.next()) {
+                            (Some((f, _)), None) => Some((*f).clone()),
+                            _ => None,
+                        }
+                    }
+                };
+                (initials, form)
+            })
+            .collect();
         // A form with a place name whose characters read otherwise there (弥勒: mile, where
         // the pinyin crate reads milei) is found by that reading too, unless it is another
         // form's usual spelling. Only those listed: every dictionary reading of every
@@ -252,38 +279,14 @@ impl RegionIndex {
         const ENDINGS: [char; 4] = ['县', '市', '区', '州'];
         // The longest region name before an ending (西双版纳州) has four characters.
         const MAX_STEM: usize = 4;
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let mut out: Option<String> = None;
-        let mut done = 0;
-        for (i, &(at, c)) in chars.iter().enumerate() {
-            if !ENDINGS.contains(&c) {
-                continue;
+        super::text::correct_before_endings(text, &ENDINGS, 2..=MAX_STEM, false, |stem, _| {
+            if self.forms.contains_key(stem) {
+                return None;
             }
-            for len in (2..=MAX_STEM.min(i)).rev() {
-                let from = chars[i - len].0;
-                let stem = &text[from..at];
-                if from < done
-                    || !stem.chars().all(super::text::is_han)
-                    || self.forms.contains_key(stem)
-                {
-                    continue;
-                }
-                let (full, _) = super::text::pinyin_forms(stem);
-                if let Some(form) = self.form_of_pinyin(&full)
-                    && form != stem
-                    && form.chars().count() == len
-                {
-                    let o = out.get_or_insert_with(String::new);
-                    o.push_str(&text[done..from]);
-                    o.push_str(form);
-                    done = at;
-                    break;
-                }
-            }
-        }
-        let mut o = out?;
-        o.push_str(&text[done..]);
-        Some(o)
+            let (full, _) = super::text::pinyin_forms(stem);
+            self.form_of_pinyin(&full)
+                .filter(|form| *form != stem && form.chars().count() == stem.chars().count())
+        })
     }
 
     /// The region form whose pinyin initials the word is, when only one region's forms
@@ -632,11 +635,16 @@ mod tests {
         // 大理 is 大理州's and 大理市's: its initials name the form, which detection
         // resolves as it does the characters.
         assert_eq!(idx.form_of_initials("dl"), Some("大理"));
+        // Initials a prefecture shares with a county are the prefecture's (qj: 曲靖, not
+        // 巧家); two counties' are neither's.
         let two = RegionIndex::new(&[
             region("1", "文山州", "文山", &[], "prefecture", None),
             region("2", "五山县", "五山", &[], "county", None),
+            region("3", "巧家县", "巧家", &[], "county", None),
+            region("4", "七甲县", "七甲", &[], "county", None),
         ]);
-        assert_eq!(two.form_of_initials("ws"), None);
+        assert_eq!(two.form_of_initials("ws"), Some("文山"));
+        assert_eq!(two.form_of_initials("qj"), None);
     }
 
     #[test]

@@ -108,6 +108,14 @@ const FILLER: &[&str] = &[
     "查询一下",
     "咨询一下",
     "问一下",
+    // Asking to ask (问点事, Yunnan's 问一哈): the question follows, or came before.
+    "问点事情",
+    "问点事",
+    "问个事情",
+    "问个事",
+    "打听一下",
+    "打听下",
+    "问一哈",
     "你好",
     "您好",
     "谢谢你",
@@ -219,6 +227,10 @@ static QUESTION_WORDS: WordList = WordList::new(&[
     "什么时候",
     "时候",
     "找谁",
+    // Whom to see and what to get done say where a need goes, not what it is (找哪个,
+    // 医保局的办事窗口).
+    "找哪个",
+    "办事",
     "谁",
     "怎么样",
     "流程",
@@ -507,6 +519,45 @@ pub fn pinyin_forms(text: &str) -> (String, String) {
 
 /// A character of the CJK Unified Ideographs block (what the classifier and the phrasings
 /// table count as Chinese).
+/// `text` with words put right before each of `endings` (县 of 华平县, 局 of 人设局);
+/// `None` when nothing is. At each ending the characters before it are offered to `fix`,
+/// `stems` of them (all Chinese, none already put right) from the longest; the first it
+/// answers is replaced by its answer, and with the ending too when `with_ending`.
+pub fn correct_before_endings<'a>(
+    text: &str,
+    endings: &[char],
+    stems: std::ops::RangeInclusive<usize>,
+    with_ending: bool,
+    mut fix: impl FnMut(&str, &str) -> Option<&'a str>,
+) -> Option<String> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out: Option<String> = None;
+    let mut done = 0;
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        if !endings.contains(&c) {
+            continue;
+        }
+        let end = at + c.len_utf8();
+        for len in (*stems.start()..=(*stems.end()).min(i)).rev() {
+            let from = chars[i - len].0;
+            let stem = &text[from..at];
+            if from < done || !stem.chars().all(is_han) {
+                continue;
+            }
+            if let Some(right) = fix(stem, &text[from..end]) {
+                let o = out.get_or_insert_with(String::new);
+                o.push_str(&text[done..from]);
+                o.push_str(right);
+                done = if with_ending { end } else { at };
+                break;
+            }
+        }
+    }
+    let mut o = out?;
+    o.push_str(&text[done..]);
+    Some(o)
+}
+
 pub fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
@@ -828,6 +879,8 @@ mod tests {
     #[test]
     fn strips_spoken_filler() {
         assert_eq!(strip_filler("我想问一下公积金贷款是多少"), "公积金贷款");
+        assert_eq!(strip_filler("罗平县劳动局电话,问点事"), "罗平县劳动局电话,");
+        assert_eq!(strip_filler("问一哈 医保局在哪点"), "医保局在哪点");
         assert_eq!(strip_filler("麻烦帮我查下昆明市人社局"), "昆明市人社局");
     }
 

@@ -128,6 +128,8 @@ const TYPO_PAIRS: usize = 2;
 /// anywhere in the query; a bare place word (上海, 广西南宁) only at its start or after
 /// another place, since the segmenter tags some everyday words as places too (东西).
 const PLACE_ENDINGS: &[char] = &['省', '市'];
+/// What ends a county's or a city's name (会理市, 威宁县).
+const COUNTY_OR_CITY: &[char] = &['县', '市'];
 /// The other provinces (not 香港, 澳门, 台湾: callers going there ask for the passes this
 /// knowledge base answers). Named anywhere in a query that names none of its regions
 /// (我在浙江义乌做生意 …), the need is about that province, wherever the name stands.
@@ -661,12 +663,21 @@ impl Snapshot {
                 && !w.contains(QUESTION_CHARS)
                 && !text::holds_question_word(w)
                 && !sounds_like_best;
+            let at = said.find(w.as_str());
             let place_like = w.ends_with(PLACE_ENDINGS)
-                || said.find(w.as_str()).is_some_and(|at| {
+                || at.is_some_and(|at| {
                     let before = said[..at].trim();
                     before.is_empty() || self.is_place(before)
                 });
-            organ || (place_like && self.is_outside_place(w))
+            // A word the knowledge base does not know, ending in 县 or 市 or right before
+            // one (仁怀市, 会理 市), is a county or city of elsewhere: ours were found, or
+            // put right by sound.
+            let before_ending = w.chars().all(text::is_han)
+                && ((w.chars().count() > 2 && w.ends_with(COUNTY_OR_CITY))
+                    || at.is_some_and(|at| said[at + w.len()..].starts_with(COUNTY_OR_CITY)));
+            organ
+                || (place_like && self.is_outside_place(w))
+                || (before_ending && !self.an_answer_has(w))
         })
     }
 

@@ -96,39 +96,18 @@ impl Spelling {
     /// no typo (水务局 is what callers call the water bureau, not 税务局), nor is a word it
     /// knows followed by 办 or 局 (新房办房产证: a new house, then 办, to get it done).
     pub(super) fn correct_names(&self, jieba: &Jieba, text: &str) -> Option<String> {
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let mut out: Option<String> = None;
-        let mut done = 0;
-        for (i, &(at, c)) in chars.iter().enumerate() {
-            if !AGENCY_ENDS.contains(&c) {
-                continue;
+        // A name of 3 to MAX_WORD_CHARS characters, its ending one of them.
+        let stems = 2..=MAX_WORD_CHARS - 1;
+        text::correct_before_endings(text, AGENCY_ENDS, stems, true, |stem, piece| {
+            if jieba.has_word(piece) || jieba.has_word(stem) {
+                return None;
             }
-            let end = at + c.len_utf8();
-            for len in (3..=MAX_WORD_CHARS.min(i + 1)).rev() {
-                let from = chars[i + 1 - len].0;
-                let piece = &text[from..end];
-                if from < done
-                    || !piece.chars().all(text::is_han)
-                    || jieba.has_word(piece)
-                    || jieba.has_word(&text[from..at])
-                {
-                    continue;
-                }
-                let (full, _) = text::pinyin_forms(piece);
-                if let Some(name) = self.names_by_sound.get(full.as_str())
-                    && **name != *piece
-                {
-                    let o = out.get_or_insert_with(String::new);
-                    o.push_str(&text[done..from]);
-                    o.push_str(name);
-                    done = end;
-                    break;
-                }
-            }
-        }
-        let mut o = out?;
-        o.push_str(&text[done..]);
-        Some(o)
+            let (full, _) = text::pinyin_forms(piece);
+            self.names_by_sound
+                .get(full.as_str())
+                .map(|name| &**name)
+                .filter(|name| *name != piece)
+        })
     }
 
     pub(super) fn names(&self) -> &[String] {
