@@ -48,3 +48,18 @@ fn short_words_for_a_certificate_and_a_hall() {
     assert_first_confident("残证在哪里办", Some("532603"), "532603-cl-1");
     assert_first_confident("在哪里办税,地址发我一下", Some("530604"), "530604-swju");
 }
+
+/// An entry's name typed in pinyin with the region before it (baoshanhunyindengjichu) is
+/// read in words like other pinyin, so the need after it counts with it (before, only
+/// 周末上班 was read as words and the answer was not confident). Two agencies' names that
+/// sound alike (shuiwuju: 水务局 or 税务局) are not spelt as either.
+#[test]
+fn an_entrys_name_in_pinyin_is_read_in_words() {
+    assert_first_confident(
+        "baoshanhunyindengjichu zhoumo shangbanma",
+        None,
+        "530500-hydj-2",
+    );
+    assert_first_confident("yuxigongjijinzhongxin tiqu", None, "530400-gjj-1");
+    assert_not_confident(&["wenshanshuiwuju"]);
+}

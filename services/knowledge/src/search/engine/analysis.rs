@@ -341,9 +341,20 @@ impl Snapshot {
             } else if self.names_an_entry(w) {
                 // The region it starts with is the need's too (binchuanjiehundengji要带什么
                 // asks 宾川's question, not only for 宾川's office).
-                if let Some((form, _)) = self.region_prefix(w) {
-                    zh.push_str(form);
+                let rest = match self.region_prefix(w) {
+                    Some((form, rest)) => {
+                        zh.push_str(form);
+                        zh.push(' ');
+                        rest
+                    }
+                    None => w,
+                };
+                // What follows the region, spelt in words (hunyindengjichu → 婚姻登记处), is
+                // read as if typed in characters, as other pinyin is.
+                if let Some(spelt) = self.spelling.spell(rest) {
+                    zh.push_str(&spelt);
                     zh.push(' ');
+                    continue;
                 }
                 pinyin.push(w.to_string());
                 pinyin_sounds.push(Vec::new());

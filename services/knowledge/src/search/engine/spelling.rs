@@ -31,6 +31,8 @@ pub(super) struct Spelling {
     names: Vec<String>,
     /// Agency names of three characters or more (人社局) by their toneless pinyin.
     names_by_sound: FxHashMap<Box<str>, Box<str>>,
+    /// Agency names that sound like another's (水务局, 税务局): pinyin cannot tell which.
+    sound_alike: Vec<Box<str>>,
 }
 
 impl Spelling {
@@ -42,15 +44,23 @@ impl Spelling {
         texts: impl Iterator<Item = &'t str>,
     ) -> Spelling {
         let mut names_by_sound: FxHashMap<Box<str>, Box<str>> = FxHashMap::default();
+        let mut sound_alike: Vec<Box<str>> = Vec::new();
         for n in &names {
             for w in n.split_whitespace() {
                 let chars = w.chars().count();
                 let agency = w.chars().last().is_some_and(|c| AGENCY_ENDS.contains(&c));
                 if agency && (3..=MAX_WORD_CHARS).contains(&chars) && w.chars().all(text::is_han) {
                     let (full, _) = text::pinyin_forms(w);
-                    names_by_sound
+                    let first = names_by_sound
                         .entry(full.into_boxed_str())
                         .or_insert_with(|| Box::from(w));
+                    if **first != *w {
+                        for alike in [Box::from(w), first.clone()] {
+                            if !sound_alike.contains(&alike) {
+                                sound_alike.push(alike);
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -88,6 +98,7 @@ impl Spelling {
             longest,
             names,
             names_by_sound,
+            sound_alike,
         }
     }
 
@@ -166,7 +177,12 @@ impl Spelling {
             return None;
         }
         pieces.reverse();
-        Some(pieces.concat())
+        let spelt = pieces.concat();
+        // shuiwuju is 水务局 or 税务局: the syllables, not one of the two, go on.
+        if self.sound_alike.iter().any(|a| spelt.contains(&**a)) {
+            return None;
+        }
+        Some(spelt)
     }
 }
 
