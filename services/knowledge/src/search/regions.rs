@@ -39,7 +39,8 @@ pub struct RegionIndex {
     /// queries typed in pinyin words.
     by_pinyin: FxHashMap<String, String>,
     /// Pinyin initials of every form of two characters or more → the form (km → 昆明),
-    /// `None` when forms of different regions share them (a region typed in a hurry).
+    /// a prefecture's when it shares them with counties (qj → 曲靖), `None` when forms of
+    /// regions share them and not one prefecture among them (a region typed in a hurry).
     by_initials: FxHashMap<String, Option<String>>,
     /// First characters of the forms: most positions of a query start none, and are
     /// passed without a lookup per length.
