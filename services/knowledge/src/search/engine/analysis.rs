@@ -341,19 +341,12 @@ impl Snapshot {
             } else if self.names_an_entry(w) {
                 // The region it starts with is the need's too (binchuanjiehundengji要带什么
                 // asks 宾川's question, not only for 宾川's office).
-                let rest = match self.region_prefix(w) {
-                    Some((form, rest)) => {
-                        zh.push_str(form);
-                        zh.push(' ');
-                        rest
-                    }
-                    None => w,
-                };
                 // What follows the region, spelt in words (hunyindengjichu → 婚姻登记处), is
                 // read as if typed in characters, as other pinyin is.
-                if let Some(spelt) = self.spelling.spell(rest) {
-                    zh.push_str(&spelt);
-                    zh.push(' ');
+                if self
+                    .read_in_words(w, self.region_prefix(w), &mut zh)
+                    .is_none()
+                {
                     continue;
                 }
                 pinyin.push(w.to_string());
@@ -372,24 +365,14 @@ impl Snapshot {
             } else {
                 // Typed in a hurry (dalibudongchan): a region spelled at the start is found
                 // as if in characters, and the rest is looked up by its syllables.
-                let rest = match self
+                // Pinyin typed for the need (banhuzhaoyaodaishenme) is read as the words it
+                // spells, as if typed in characters.
+                let region = self
                     .region_prefix(w)
-                    .or_else(|| self.region_initials_prefix(w))
-                {
-                    Some((form, rest)) => {
-                        zh.push_str(form);
-                        zh.push(' ');
-                        rest
-                    }
-                    None => w,
-                };
-                if let Some(spelt) = self.spelling.spell(rest) {
-                    // Pinyin typed for the need (banhuzhaoyaodaishenme) is read as the
-                    // words it spells, as if typed in characters.
-                    zh.push_str(&spelt);
-                    zh.push(' ');
+                    .or_else(|| self.region_initials_prefix(w));
+                let Some(rest) = self.read_in_words(w, region, &mut zh) else {
                     continue;
-                }
+                };
                 let pairs = text::typed_pinyin_bigrams(rest);
                 let clean = matches!(text::split_syllables(rest).as_slice(),
                     [run] if run.concat().len() == rest.len());
@@ -455,6 +438,34 @@ impl Snapshot {
             pinyin,
             pinyin_pairs,
             pinyin_sounds,
+        }
+    }
+
+    /// Writes the region that starts `w` (`region`: its form and the rest of `w`) into
+    /// `zh`, then the rest spelt in words; `None` when it spells, the rest (still to read by
+    /// its syllables) when it does not.
+    fn read_in_words<'w>(
+        &self,
+        w: &'w str,
+        region: Option<(&str, &'w str)>,
+        zh: &mut String,
+    ) -> Option<&'w str> {
+        let rest = match region {
+            Some((form, rest)) => {
+                zh.push_str(form);
+                zh.push(' ');
+                rest
+            }
+            None => w,
+        };
+        let spelt = self.spelling.spell(rest);
+        match spelt {
+            Some(spelt) => {
+                zh.push_str(&spelt);
+                zh.push(' ');
+                None
+            }
+            None => Some(rest),
         }
     }
 
