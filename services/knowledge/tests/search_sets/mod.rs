@@ -139,7 +139,11 @@ pub fn score_set(path: &Path) -> Result<(f64, usize, usize), String> {
                     .collect::<Vec<_>>(),
                 res.confident,
                 analysis.regions.mentions,
-                idx.explain(&r.query, res.items.first().map(|i| i.code()).unwrap_or("")),
+                idx.explain(
+                    &r.query,
+                    r.region.is_some(),
+                    res.items.first().map(|i| i.code()).unwrap_or("")
+                ),
             );
         }
     }

@@ -670,7 +670,7 @@ impl Snapshot {
         if v.iter().any(|w| {
             (names_other_province(w) || self.names_other_city(w))
                 && (a.regions.mentions.is_empty() || its_organ(w))
-                && !(filtered && named_as_origin(first, w))
+                && !(filtered && (named_as_origin(first, w) || named_as_trip(first, w)))
         }) {
             return true;
         }
@@ -877,6 +877,16 @@ const ORIGIN_AFTER: &[&str] = &[
 /// … 现在回老家了).
 const RETURNED_LATER: &[&str] = &["回老家", "回家乡", "回来"];
 
+/// Words just before a place that say the caller goes there (去上海, 到广州).
+const TRIP_BEFORE: &[&str] = &["去", "到"];
+/// Words shortly before such a place that say the trip is a journey (坐飞机去上海) …
+const JOURNEY_BEFORE: &[&str] = &["飞机", "火车", "高铁", "出差", "旅游"];
+/// … or shortly after it that say it is for treatment (去广州做手术, 到昆明住院): the
+/// need is at home (a lost ID card, filing the medical insurance for elsewhere).
+const TREATMENT_AFTER: &[&str] = &["手术", "住院", "看病", "治病", "就医", "治疗"];
+/// How near (in characters) those words stand to the place.
+const TRIP_WORDS_WITHIN: usize = 6;
+
 /// Whether a two-character cut ending like an organ is a verb of doing (先办, 要办).
 fn is_doing(word: &str) -> bool {
     let mut cs = word.chars();
@@ -891,6 +901,27 @@ fn named_as_origin(said: &str, place: &str) -> bool {
         ORIGIN_BEFORE.iter().any(|c| before.ends_with(c))
             || ORIGIN_AFTER.iter().any(|c| after.starts_with(c))
             || RETURNED_LATER.iter().any(|c| after.contains(c))
+    })
+}
+
+/// Whether the caller names a place as where they travel or go for treatment (坐飞机去上海,
+/// 要去广州做手术), not as where the need is (去成都办护照 is still there).
+fn named_as_trip(said: &str, place: &str) -> bool {
+    said.match_indices(place).any(|(at, _)| {
+        let before = said[..at].trim_end();
+        let near_before: String = {
+            let cs: Vec<char> = before.chars().collect();
+            cs[cs.len().saturating_sub(TRIP_WORDS_WITHIN + 1)..]
+                .iter()
+                .collect()
+        };
+        let near_after: String = said[at + place.len()..]
+            .chars()
+            .take(TRIP_WORDS_WITHIN)
+            .collect();
+        TRIP_BEFORE.iter().any(|c| before.ends_with(c))
+            && (JOURNEY_BEFORE.iter().any(|w| near_before.contains(w))
+                || TREATMENT_AFTER.iter().any(|w| near_after.contains(w)))
     })
 }
 
@@ -913,6 +944,16 @@ mod tests {
         assert!(!named_as_origin("想去广东打工", "广东"));
         assert!(named_as_origin("我在广东打了八年工 现在回老家了", "广东"));
         assert!(!named_as_origin("回老家以后想去广东打工", "广东"));
+    }
+
+    #[test]
+    fn a_place_the_caller_travels_to() {
+        assert!(named_as_trip("下个礼拜还要坐飞机去上海 现在咋个整", "上海"));
+        assert!(named_as_trip("我爸要去广州做心脏手术 医保咋个报销", "广州"));
+        assert!(named_as_trip("到昆明住院要办哪样", "昆明"));
+        assert!(!named_as_trip("去成都办护照在哪点", "成都"));
+        assert!(!named_as_trip("想去广东打工", "广东"));
+        assert!(!named_as_trip("上海的医院做手术", "上海"));
     }
 
     #[test]

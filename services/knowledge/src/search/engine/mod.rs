@@ -195,8 +195,9 @@ impl SearchIndex {
     /// Diagnostics for the quality sets: each query word with its weight and what it is
     /// (K a word some entry's name or question has, U one none has, D distinctive, C spoken
     /// for by its parts), per variant, then how the entry `code` covers them and whether the
-    /// query names what the knowledge base lacks (which keeps an answer unconfident).
-    pub fn explain(&self, query: &str, code: &str) -> String {
+    /// query names what the knowledge base lacks (which keeps an answer unconfident; with
+    /// `filtered`, as when the operator's region filter is set).
+    pub fn explain(&self, query: &str, filtered: bool, code: &str) -> String {
         let Ok(snap) = self.snapshot() else {
             return String::new();
         };
@@ -225,7 +226,7 @@ impl SearchIndex {
                 c.share,
                 c.key,
                 c.ident,
-                snap.names_what_it_lacks(&a, &words, doc, false)
+                snap.names_what_it_lacks(&a, &words, doc, filtered)
             );
         }
         out

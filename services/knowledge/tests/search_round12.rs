@@ -1,0 +1,70 @@
+//! Round 12 (issue 20, twelfth round): the everyday words for the water bureau's ponds and
+//! canals, a child's next jab and domestic violence (坝塘, 水渠, 下一针, 家暴), and a place
+//! of elsewhere the caller only travels to (坐飞机去北京, 去上海住院) with the operator's
+//! region filter set. Examples written for this round, not rows of the blind sets; each was
+//! answered wrongly or unconfidently by the engine before it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+// Shared with the other quality tests; this one uses only the index.
+#[allow(dead_code)]
+mod search_sets;
+
+use search_sets::{assert_first_confident, top3};
+
+/// A village's canal and pond are the water bureau's: first (not confident: neither has a
+/// FAQ entry and the story's other words stay unmatched). Before, the bureau was not among
+/// the first five.
+#[test]
+fn ponds_and_canals_find_the_water_bureau() {
+    for (q, region, code) in [
+        (
+            "我们村灌溉用的水渠被上游的人堵了,田里放不进水",
+            "530304",
+            "530304-slj",
+        ),
+        ("村里的坝塘年久失修漏水", "530302", "530302-slj"),
+    ] {
+        let (top, _) = top3(q, Some(region));
+        assert_eq!(top.first().map(String::as_str), Some(code), "{q}: {top:?}");
+    }
+}
+
+/// The next jab of a child's course is the vaccination entry; domestic violence is the
+/// women's federation's.
+#[test]
+fn a_childs_next_jab_and_domestic_violence() {
+    assert_first_confident(
+        "娃娃满一岁了,下一针要去哪点打",
+        Some("530302"),
+        "530302-wjw-2",
+    );
+    assert_first_confident("老公家暴", Some("530304"), "530304-fl");
+    assert_first_confident("被家暴了咋个办", Some("530302"), "530302-fl");
+}
+
+/// With the operator's region filter set, a place of elsewhere the caller flies to or goes
+/// to for treatment is not where the need is: the lost ID card and the out-of-area medical
+/// filing are answered confidently. Going elsewhere to do the business itself (去成都办护照)
+/// still is elsewhere's.
+#[test]
+fn a_place_the_caller_only_travels_to_is_not_where_the_need_is() {
+    let (top, confident) = top3(
+        "下个月要坐飞机去北京出差,身份证过期了咋个整",
+        Some("530302"),
+    );
+    assert!(
+        confident
+            && top
+                .iter()
+                .any(|c| c == "530302-gaj-1" || c == "530302-gaj-4"),
+        "{top:?} {confident}"
+    );
+    assert_first_confident(
+        "我妈要去上海住院,在这边交的医保,异地就医咋个备案",
+        Some("530304"),
+        "530304-ybj-1",
+    );
+    let (top, confident) = top3("去成都办护照在哪点办", Some("530302"));
+    assert!(!confident, "{top:?} confident");
+}
