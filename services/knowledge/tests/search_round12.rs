@@ -1,8 +1,9 @@
 //! Round 12 (issue 20, twelfth round): the everyday words for the water bureau's ponds and
-//! canals, a child's next jab and domestic violence (坝塘, 水渠, 下一针, 家暴), and a place
-//! of elsewhere the caller only travels to (坐飞机去北京, 去上海住院) with the operator's
-//! region filter set. Examples written for this round, not rows of the blind sets; each was
-//! answered wrongly or unconfidently by the engine before it.
+//! canals, a child's next jab and domestic violence (坝塘, 水渠, 下一针, 家暴); a place of
+//! elsewhere the caller only travels to (坐飞机去北京, 去上海住院) with the operator's region
+//! filter set; a lone answer followed by its department. Examples written for this round,
+//! not rows of the blind sets; each was answered wrongly or unconfidently by the engine
+//! before it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -67,4 +68,14 @@ fn a_place_the_caller_only_travels_to_is_not_where_the_need_is() {
     );
     let (top, confident) = top3("去成都办护照在哪点办", Some("530302"));
     assert!(!confident, "{top:?} confident");
+}
+
+/// When only one or two entries answer (跑网约车要办哪样证 in 麒麟区: the taxi FAQ alone),
+/// the department of the answer follows it on a card of its own, below it. Before, the
+/// answer came alone.
+#[test]
+fn a_lone_answer_is_followed_by_its_department() {
+    let (top, confident) = top3("跑网约车要办哪样证", Some("530302"));
+    assert_eq!(top, ["530302-jtj-1", "530302-jtj"], "{confident}");
+    assert!(confident);
 }

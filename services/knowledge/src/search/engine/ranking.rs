@@ -17,6 +17,10 @@ use crate::search::text;
 
 /// Characters of an entry's text a snippet shows.
 const SNIPPET_CHARS: usize = 90;
+/// Fewer hits than this, and the departments of the answers shown follow them (their
+/// address and hours on a card of their own); each at this share of its answer's score.
+const FEW_HITS: usize = 3;
+const ANSWERS_DEPARTMENT: f32 = 0.5;
 /// When the best candidate covers less than this of the query's words, the pinyin pairs are
 /// tried too (homophone typos, words cut differently).
 const PAIRS_BELOW: f32 = 0.8;
@@ -325,7 +329,39 @@ impl Snapshot {
                 score: (score * 1000.0).round() / 1000.0,
             });
         }
+        if items.len() < FEW_HITS.min(limit) {
+            self.add_answers_departments(&mut items, &marker, limit);
+        }
         items
+    }
+
+    /// After the few answers found (跑网约车要办哪样证: one FAQ entry), their departments,
+    /// each once, ranked below every hit.
+    fn add_answers_departments(&self, items: &mut Vec<Hit>, marker: &text::Marker, limit: usize) {
+        let answers: Vec<(String, f32)> = items
+            .iter()
+            .filter(|h| h.entry.kind == Kind::Faq)
+            .map(|h| (h.entry.department.0.summary.code.clone(), h.score))
+            .collect();
+        for (code, score) in answers {
+            let lowest = items.last().map_or(score, |h| h.score);
+            if items.len() >= FEW_HITS.min(limit) {
+                break;
+            }
+            let Some(dept) = self.entries.get(&code) else {
+                continue;
+            };
+            if items.iter().any(|h| Arc::ptr_eq(&h.entry, dept)) {
+                continue;
+            }
+            let (snippet, plain) = marker.highlight_prepared(&dept.text, SNIPPET_CHARS);
+            items.push(Hit {
+                entry: Arc::clone(dept),
+                snippet,
+                plain,
+                score: ((score * ANSWERS_DEPARTMENT).min(lowest) * 1000.0).round() / 1000.0,
+            });
+        }
     }
 
     /// Candidates from tantivy, ranked.
