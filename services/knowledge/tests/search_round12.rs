@@ -79,3 +79,25 @@ fn a_lone_answer_is_followed_by_its_department() {
     assert_eq!(top, ["530302-jtj-1", "530302-jtj"], "{confident}");
     assert!(confident);
 }
+
+/// After blind17: a family's eucalyptus to fell is the forestry bureau's (among the first
+/// three, after the farmland subsidy FAQ its 承包地 names; before, it was not among them);
+/// barrels of petrol kept at home are a safety hazard to report (before, first but unsure),
+/// while the price of petrol stays no one's; a census taker at the door is the statistics
+/// bureau's (first; before, not among the first five).
+#[test]
+fn trees_petrol_and_a_census_taker() {
+    let q = "家里承包地上的桉树长大了,想砍了卖";
+    let (top, _) = top3(q, Some("530302"));
+    assert!(top.iter().any(|c| c == "530302-lcj"), "{q}: {top:?}");
+    assert_first_confident("隔壁在仓库里放了几十桶汽油", Some("530302"), "530302-yjj-1");
+    let (top, confident) = top3("麒麟区92号汽油多少钱一升", None);
+    assert!(!confident, "{top:?}");
+    let q = "人口普查的调查员来家里登记,是不是真的";
+    let (top, _) = top3(q, Some("530302"));
+    assert_eq!(
+        top.first().map(String::as_str),
+        Some("530302-tjj"),
+        "{q}: {top:?}"
+    );
+}
