@@ -348,7 +348,11 @@ impl Snapshot {
             if items.len() >= FEW_HITS.min(limit) {
                 break;
             }
-            let Some(dept) = self.entries.get(&code) else {
+            // A department merged since its answer was written answers by its successor.
+            let Some(dept) = self.entries.get(&code).and_then(|d| match &d.successor {
+                Some(succ) => self.entries.get(succ),
+                None => Some(d),
+            }) else {
                 continue;
             };
             if items.iter().any(|h| Arc::ptr_eq(&h.entry, dept)) {
