@@ -32,9 +32,13 @@ fn ponds_and_canals_find_the_water_bureau() {
 }
 
 /// The next jab of a child's course is the vaccination entry; domestic violence is the
-/// women's federation's.
+/// women's federation's (and a stranger who rings, 打我电话, is not).
 #[test]
 fn a_childs_next_jab_and_domestic_violence() {
+    let q = "有个陌生号码天天打我电话骚扰";
+    let (top, _) = top3(q, Some("530304"));
+    assert_ne!(top.first().map(String::as_str), Some("530304-fl"), "{q}");
+    assert_first_confident("他一喝酒就打我", Some("530304"), "530304-fl");
     assert_first_confident(
         "娃娃满一岁了,下一针要去哪点打",
         Some("530302"),
