@@ -659,6 +659,9 @@ impl Snapshot {
         // (在大理打工 … 回四川老家), not what the need is about; with the operator's filter
         // set, so is one the caller says they came from (从广东回来 …, 从贵州嫁过来).
         let first = a.texts.first().map_or("", String::as_str);
+        if asks_a_price_or_timetable(first) {
+            return true;
+        }
         let its_organ = |w: &str| {
             first.match_indices(w).any(|(at, _)| {
                 first[at + w.len()..]
@@ -909,20 +912,67 @@ fn named_as_origin(said: &str, place: &str) -> bool {
 fn named_as_trip(said: &str, place: &str) -> bool {
     said.match_indices(place).any(|(at, _)| {
         let before = said[..at].trim_end();
+        if !TRIP_BEFORE.iter().any(|c| before.ends_with(c)) {
+            return false;
+        }
+        // The place's 去 or 到 and the characters before it (the nearest last).
         let near_before: String = {
-            let cs: Vec<char> = before.chars().collect();
-            cs[cs.len().saturating_sub(TRIP_WORDS_WITHIN + 1)..]
-                .iter()
-                .collect()
+            let mut cs: Vec<char> = before.chars().rev().take(TRIP_WORDS_WITHIN + 1).collect();
+            cs.reverse();
+            cs.into_iter().collect()
         };
         let near_after: String = said[at + place.len()..]
             .chars()
             .take(TRIP_WORDS_WITHIN)
             .collect();
-        TRIP_BEFORE.iter().any(|c| before.ends_with(c))
-            && (JOURNEY_BEFORE.iter().any(|w| near_before.contains(w))
-                || TREATMENT_AFTER.iter().any(|w| near_after.contains(w)))
+        JOURNEY_BEFORE.iter().any(|w| near_before.contains(w))
+            || TREATMENT_AFTER.iter().any(|w| near_after.contains(w))
     })
+}
+
+/// Words that ask a price (好多钱一斤) …
+const PRICE_ASKED: &[&str] = &["多少钱", "好多钱", "几块钱", "什么价", "啥价"];
+/// … by the unit of a market, not an office's fee (办护照要好多钱) …
+const PER_UNIT: &[&str] = &[
+    "一斤",
+    "一公斤",
+    "一平",
+    "一升",
+    "一吨",
+    "每斤",
+    "每公斤",
+    "每平",
+    "每升",
+    "每吨",
+];
+/// … and prices that are named outright.
+const MARKET_PRICES: &[&str] = &["收购价", "油价", "菜价", "股价", "金价"];
+/// Words of a timetable, alone (最早一班, 航班) …
+const TIMETABLE: &[&str] = &[
+    "最早一班",
+    "最晚一班",
+    "末班",
+    "首班",
+    "航班",
+    "班次",
+    "时刻表",
+];
+/// … or a vehicle with 几点 (动车几点开), unless 几点 asks an office's hours (几点上班).
+const VEHICLES: &[&str] = &["动车", "火车", "高铁", "飞机", "班车", "大巴", "客车"];
+const OFFICE_HOURS_AFTER: &[&str] = &["上班", "下班", "开门", "关门", "办公"];
+
+/// Whether the query asks a market price or a timetable (景洪商品房好多钱一平, 昆明到大理的动车
+/// 最早一班几点): the knowledge base gives offices' fees and hours, never either, however
+/// well the words name an entry (商品房, 动车).
+fn asks_a_price_or_timetable(said: &str) -> bool {
+    let has = |words: &[&str]| words.iter().any(|w| said.contains(w));
+    let price = (has(PER_UNIT) && has(PRICE_ASKED)) || has(MARKET_PRICES);
+    let hour_of_a_vehicle = has(VEHICLES)
+        && said.match_indices("几点").any(|(at, w)| {
+            let after = &said[at + w.len()..];
+            !OFFICE_HOURS_AFTER.iter().any(|o| after.starts_with(o))
+        });
+    price || has(TIMETABLE) || hour_of_a_vehicle
 }
 
 /// Whether a word is another province's name (浙江, 浙江省), not a word that contains one.
@@ -954,6 +1004,19 @@ mod tests {
         assert!(!named_as_trip("去成都办护照在哪点", "成都"));
         assert!(!named_as_trip("想去广东打工", "广东"));
         assert!(!named_as_trip("上海的医院做手术", "上海"));
+    }
+
+    #[test]
+    fn a_market_price_or_a_timetable() {
+        assert!(asks_a_price_or_timetable("景洪现在商品房好多钱一平"));
+        assert!(asks_a_price_or_timetable("今年苹果收购价是好多"));
+        assert!(asks_a_price_or_timetable("昆明到大理的动车最早一班几点"));
+        assert!(asks_a_price_or_timetable("明天的火车几点开"));
+        assert!(!asks_a_price_or_timetable("办护照要好多钱"));
+        assert!(!asks_a_price_or_timetable(
+            "坐火车去北京 身份证丢了 派出所几点上班"
+        ));
+        assert!(!asks_a_price_or_timetable("车管所几点上班"));
     }
 
     #[test]
