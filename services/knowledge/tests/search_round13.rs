@@ -1,7 +1,8 @@
 //! Round 13 (issue 20, thirteenth round): a market price or a timetable is never an
 //! entry's answer, however well its words name one (商品房 … 好多钱一平, 动车 … 最晚一班);
 //! the everyday words of a village's irrigation ditch, a forest cut down, seeds that do not
-//! come up and a factory's output asked for by the statistics bureau. Examples written for
+//! come up and a factory's output asked for by the statistics bureau; the first answer's
+//! department among the first three hits. Examples written for
 //! this round, not rows of the blind sets; each was answered wrongly or confidently by the
 //! engine before it.
 
@@ -43,4 +44,26 @@ fn ditches_forests_seeds_and_output_find_their_departments() {
         let (top, _) = top3(q, Some("530302"));
         assert_eq!(top.first().map(String::as_str), Some(code), "{q}: {top:?}");
     }
+}
+
+/// The first answer's department is among the first three hits: the farm machinery station
+/// (now the agriculture bureau) asked about a subsidy its one FAQ entry does not cover, and
+/// the quality bureau (now market regulation) under a prefecture's filter, whose counties
+/// share the FAQ entry. Before, the first three were that FAQ entry of three regions.
+#[test]
+fn the_first_answers_department_is_among_the_first_three() {
+    for (q, region, dept) in [
+        ("弥渡农机站,买旋耕机的补贴咋个申请", None, "532906-nyj"),
+        (
+            "质监局的,锅炉年检过期了没人管",
+            Some("530300"),
+            "530300-scj",
+        ),
+    ] {
+        let (top, _) = top3(q, region);
+        assert!(top.iter().any(|c| c == dept), "{q}: {top:?}");
+    }
+    // When it is among them already, the hits stay as they were.
+    let (top, _) = top3("永平县农机站,买插秧机补贴找哪个", None);
+    assert_eq!(top[..2], ["532909-nyj-1", "532909-nyj"], "{top:?}");
 }

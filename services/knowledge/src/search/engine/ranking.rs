@@ -299,11 +299,8 @@ impl Snapshot {
             if items.len() >= limit {
                 break;
             }
-            let (doc, note) = match &doc.successor {
-                Some(succ) => match self.entries.get(succ) {
-                    Some(s) => (s, Some(format!("原{}已并入{}。", doc.title, s.title))),
-                    None => (doc, None),
-                },
+            let (doc, note) = match self.successor(doc) {
+                Some(s) => (s, Some(format!("原{}已并入{}。", doc.title, s.title))),
                 None => (doc, None),
             };
             if shown.contains(&Arc::as_ptr(doc)) {
@@ -331,8 +328,66 @@ impl Snapshot {
         }
         if items.len() < FEW_HITS.min(limit) {
             self.add_answers_departments(&mut items, &marker, limit);
+        } else if limit >= FEW_HITS {
+            self.first_answers_department_within_three(&mut items, &marker, limit);
         }
         items
+    }
+
+    /// The entry that answers for `doc` now that it was merged into another: its successor
+    /// (`None` when it was not merged, or its successor is not indexed).
+    fn successor(&self, doc: &DocData) -> Option<&Arc<DocData>> {
+        doc.successor.as_ref().and_then(|s| self.entries.get(s))
+    }
+
+    /// The department of the first answer among the first three hits, third unless it is
+    /// there already (宁洱农机站, 买微耕机的补贴咋个申请: the farmland subsidy FAQ first, then
+    /// the agriculture bureau, whose phones answer what that FAQ does not): the office the
+    /// operator passes the caller to when the answer falls short.
+    fn first_answers_department_within_three(
+        &self,
+        items: &mut Vec<Hit>,
+        marker: &text::Marker,
+        limit: usize,
+    ) {
+        let Some(first) = items.first().filter(|h| h.entry.kind == Kind::Faq) else {
+            return;
+        };
+        let code = &first.entry.department.0.summary.code;
+        // Another answer of the same department shows it already.
+        if items
+            .iter()
+            .take(FEW_HITS)
+            .skip(1)
+            .any(|h| h.entry.kind == Kind::Faq && h.entry.department.0.summary.code == *code)
+        {
+            return;
+        }
+        let Some(dept) = self.entries.get(code) else {
+            return;
+        };
+        let dept = Arc::clone(self.successor(dept).unwrap_or(dept));
+        if items
+            .iter()
+            .take(FEW_HITS)
+            .any(|h| Arc::ptr_eq(&h.entry, &dept))
+        {
+            return;
+        }
+        items.retain(|h| !Arc::ptr_eq(&h.entry, &dept));
+        let at = FEW_HITS - 1;
+        let score = items.get(at).map_or(0.0, |h| h.score);
+        let (snippet, plain) = marker.highlight_prepared(&dept.text, SNIPPET_CHARS);
+        items.insert(
+            at,
+            Hit {
+                entry: dept,
+                snippet,
+                plain,
+                score,
+            },
+        );
+        items.truncate(limit);
     }
 
     /// After the few answers found (跑网约车要办哪样证: one FAQ entry), their departments,
@@ -349,10 +404,11 @@ impl Snapshot {
                 break;
             }
             // A department merged since its answer was written answers by its successor.
-            let Some(dept) = self.entries.get(&code).and_then(|d| match &d.successor {
-                Some(succ) => self.entries.get(succ),
-                None => Some(d),
-            }) else {
+            let Some(dept) = self
+                .entries
+                .get(&code)
+                .map(|d| self.successor(d).unwrap_or(d))
+            else {
                 continue;
             };
             if items.iter().any(|h| Arc::ptr_eq(&h.entry, dept)) {
