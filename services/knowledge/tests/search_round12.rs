@@ -110,28 +110,7 @@ fn trees_petrol_and_a_census_taker() {
 /// answers for it now, not by the merged one (which has no phones or address).
 #[test]
 fn a_lone_answers_merged_department_is_followed_by_its_successor() {
-    let data = knowledge::search::load_jsonl_dir(&search_sets::root().join("data/kb")).unwrap();
-    let idx = knowledge::search::SearchIndex::build(data, 2).unwrap();
-    let merged = serde_json::from_value(serde_json::json!({
-        "code": "530302-jtj",
-        "region": "530302",
-        "kind": "jtj",
-        "name": "麒麟区交通运输局",
-        "aliases": [],
-        "phones": [],
-        "fax": null,
-        "address": null,
-        "directions": null,
-        "hours": null,
-        "status": "merged",
-        "successor": "530302-zjj"
-    }))
-    .unwrap();
-    let changes = knowledge::search::Changes {
-        departments: vec![merged],
-        ..Default::default()
-    };
-    idx.apply(&changes).unwrap();
+    let idx = search_sets::reference_index_merging("530302-jtj", "530302-zjj");
     let (res, _) = idx
         .search("跑网约车要办哪样证", Some("530302"), 10)
         .unwrap();

@@ -67,3 +67,16 @@ fn the_first_answers_department_is_among_the_first_three() {
     let (top, _) = top3("永平县农机站,买插秧机补贴找哪个", None);
     assert_eq!(top[..2], ["532909-nyj-1", "532909-nyj"], "{top:?}");
 }
+
+/// An answer's department merged into another region's is not shown under a region filter
+/// that excludes that region: 麒麟区交通运输局 merged into 曲靖市交通运输局, searched within
+/// 麒麟区, leaves the taxi FAQ alone. Before, 曲靖市's bureau followed it.
+#[test]
+fn a_successor_outside_the_filter_is_not_shown() {
+    let idx = search_sets::reference_index_merging("530302-jtj", "530300-jtj");
+    let (res, _) = idx
+        .search("跑网约车要办哪样证", Some("530302"), 10)
+        .unwrap();
+    let codes: Vec<&str> = res.items.iter().map(|h| h.code()).collect();
+    assert_eq!(codes, ["530302-jtj-1"]);
+}

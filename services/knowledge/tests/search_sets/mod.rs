@@ -25,6 +25,30 @@ pub fn reference_index() -> Result<&'static SearchIndex, String> {
         .map_err(Clone::clone)
 }
 
+/// A new index of the reference data after the department `code` was merged into
+/// `successor`, as a knowledge change applies it. For tests: it panics when the index cannot
+/// be built.
+// The diagnostics example includes this module and does not use it.
+#[allow(clippy::expect_used, dead_code)]
+pub fn reference_index_merging(code: &str, successor: &str) -> SearchIndex {
+    let data = search::load_jsonl_dir(&root().join("data/kb")).expect("the reference data");
+    let mut merged = data
+        .departments
+        .iter()
+        .find(|d| d.code == code)
+        .cloned()
+        .expect("the department");
+    merged.status = "merged".into();
+    merged.successor = Some(successor.into());
+    let idx = SearchIndex::build(data, 2).expect("an index");
+    let changes = search::Changes {
+        departments: vec![merged],
+        ..Default::default()
+    };
+    idx.apply(&changes).expect("the change applied");
+    idx
+}
+
 /// The reference regions' short names of two characters or more (五华, 石林): what a
 /// table that teaches every region alike must not name.
 // The diagnostics example includes this module and does not use it.

@@ -307,9 +307,7 @@ impl Snapshot {
                 continue;
             }
             shown.push(Arc::as_ptr(doc));
-            if let Some(fl) = filter_id
-                && !self.regions.chain_by_id(doc.region_id).contains(&fl)
-            {
+            if !self.within(doc, filter_id) {
                 continue;
             }
             let (snippet, plain) = match &note {
@@ -327,9 +325,9 @@ impl Snapshot {
             });
         }
         if items.len() < FEW_HITS.min(limit) {
-            self.add_answers_departments(&mut items, &marker, limit);
+            self.add_answers_departments(&mut items, &marker, filter_id, limit);
         } else if limit >= FEW_HITS {
-            self.first_answers_department_within_three(&mut items, &marker, limit);
+            self.first_answers_department_within_three(&mut items, &marker, filter_id, limit);
         }
         items
     }
@@ -340,6 +338,12 @@ impl Snapshot {
         doc.successor.as_ref().and_then(|s| self.entries.get(s))
     }
 
+    /// Whether `doc` is within the operator's region filter (the region's id), if one is set:
+    /// a successor or an answer's department can be another region's.
+    fn within(&self, doc: &DocData, filter_id: Option<u32>) -> bool {
+        filter_id.is_none_or(|fl| self.regions.chain_by_id(doc.region_id).contains(&fl))
+    }
+
     /// The department of the first answer among the first three hits, third unless it is
     /// there already (宁洱农机站, 买微耕机的补贴咋个申请: the farmland subsidy FAQ first, then
     /// the agriculture bureau, whose phones answer what that FAQ does not): the office the
@@ -348,6 +352,7 @@ impl Snapshot {
         &self,
         items: &mut Vec<Hit>,
         marker: &text::Marker,
+        filter_id: Option<u32>,
         limit: usize,
     ) {
         let Some(first) = items.first().filter(|h| h.entry.kind == Kind::Faq) else {
@@ -367,10 +372,11 @@ impl Snapshot {
             return;
         };
         let dept = Arc::clone(self.successor(dept).unwrap_or(dept));
-        if items
-            .iter()
-            .take(FEW_HITS)
-            .any(|h| Arc::ptr_eq(&h.entry, &dept))
+        if !self.within(&dept, filter_id)
+            || items
+                .iter()
+                .take(FEW_HITS)
+                .any(|h| Arc::ptr_eq(&h.entry, &dept))
         {
             return;
         }
@@ -392,7 +398,13 @@ impl Snapshot {
 
     /// After the few answers found (跑网约车要办哪样证: one FAQ entry), their departments,
     /// each once, ranked below every hit.
-    fn add_answers_departments(&self, items: &mut Vec<Hit>, marker: &text::Marker, limit: usize) {
+    fn add_answers_departments(
+        &self,
+        items: &mut Vec<Hit>,
+        marker: &text::Marker,
+        filter_id: Option<u32>,
+        limit: usize,
+    ) {
         let answers: Vec<(String, f32)> = items
             .iter()
             .filter(|h| h.entry.kind == Kind::Faq)
@@ -411,7 +423,7 @@ impl Snapshot {
             else {
                 continue;
             };
-            if items.iter().any(|h| Arc::ptr_eq(&h.entry, dept)) {
+            if !self.within(dept, filter_id) || items.iter().any(|h| Arc::ptr_eq(&h.entry, dept)) {
                 continue;
             }
             let (snippet, plain) = marker.highlight_prepared(&dept.text, SNIPPET_CHARS);
