@@ -338,6 +338,29 @@ impl Snapshot {
         doc.successor.as_ref().and_then(|s| self.entries.get(s))
     }
 
+    /// The department that answers for an FAQ hit's, followed to its successor when it was
+    /// merged, if it is within the operator's region filter.
+    fn answers_department(
+        &self,
+        answer: &DocData,
+        filter_id: Option<u32>,
+    ) -> Option<&Arc<DocData>> {
+        let dept = self.entries.get(&answer.department.0.summary.code)?;
+        let dept = self.successor(dept).unwrap_or(dept);
+        self.within(dept, filter_id).then_some(dept)
+    }
+
+    /// A department's card, at `score`, among the hits.
+    fn department_hit(dept: &Arc<DocData>, marker: &text::Marker, score: f32) -> Hit {
+        let (snippet, plain) = marker.highlight_prepared(&dept.text, SNIPPET_CHARS);
+        Hit {
+            entry: Arc::clone(dept),
+            snippet,
+            plain,
+            score,
+        }
+    }
+
     /// Whether `doc` is within the operator's region filter (the region's id), if one is set:
     /// a successor or an answer's department can be another region's.
     fn within(&self, doc: &DocData, filter_id: Option<u32>) -> bool {
@@ -368,31 +391,20 @@ impl Snapshot {
         {
             return;
         }
-        let Some(dept) = self.entries.get(code) else {
+        let Some(dept) = self.answers_department(&first.entry, filter_id).cloned() else {
             return;
         };
-        let dept = Arc::clone(self.successor(dept).unwrap_or(dept));
-        if !self.within(&dept, filter_id)
-            || items
-                .iter()
-                .take(FEW_HITS)
-                .any(|h| Arc::ptr_eq(&h.entry, &dept))
+        if items
+            .iter()
+            .take(FEW_HITS)
+            .any(|h| Arc::ptr_eq(&h.entry, &dept))
         {
             return;
         }
         items.retain(|h| !Arc::ptr_eq(&h.entry, &dept));
         let at = FEW_HITS - 1;
         let score = items.get(at).map_or(0.0, |h| h.score);
-        let (snippet, plain) = marker.highlight_prepared(&dept.text, SNIPPET_CHARS);
-        items.insert(
-            at,
-            Hit {
-                entry: dept,
-                snippet,
-                plain,
-                score,
-            },
-        );
+        items.insert(at, Self::department_hit(&dept, marker, score));
         items.truncate(limit);
     }
 
@@ -405,34 +417,27 @@ impl Snapshot {
         filter_id: Option<u32>,
         limit: usize,
     ) {
-        let answers: Vec<(String, f32)> = items
+        // A department merged since its answer was written answers by its successor.
+        let answers: Vec<(Arc<DocData>, f32)> = items
             .iter()
             .filter(|h| h.entry.kind == Kind::Faq)
-            .map(|h| (h.entry.department.0.summary.code.clone(), h.score))
+            .filter_map(|h| {
+                Some((
+                    Arc::clone(self.answers_department(&h.entry, filter_id)?),
+                    h.score,
+                ))
+            })
             .collect();
-        for (code, score) in answers {
+        for (dept, score) in answers {
             let lowest = items.last().map_or(score, |h| h.score);
             if items.len() >= FEW_HITS.min(limit) {
                 break;
             }
-            // A department merged since its answer was written answers by its successor.
-            let Some(dept) = self
-                .entries
-                .get(&code)
-                .map(|d| self.successor(d).unwrap_or(d))
-            else {
-                continue;
-            };
-            if !self.within(dept, filter_id) || items.iter().any(|h| Arc::ptr_eq(&h.entry, dept)) {
+            if items.iter().any(|h| Arc::ptr_eq(&h.entry, &dept)) {
                 continue;
             }
-            let (snippet, plain) = marker.highlight_prepared(&dept.text, SNIPPET_CHARS);
-            items.push(Hit {
-                entry: Arc::clone(dept),
-                snippet,
-                plain,
-                score: ((score * ANSWERS_DEPARTMENT).min(lowest) * 1000.0).round() / 1000.0,
-            });
+            let score = ((score * ANSWERS_DEPARTMENT).min(lowest) * 1000.0).round() / 1000.0;
+            items.push(Self::department_hit(&dept, marker, score));
         }
     }
 
