@@ -386,7 +386,7 @@ async fn rollups_equal_the_raw_counts_and_the_report_sums_them() {
     let app = spawn_app(&peer.url).await;
     let seed = seed();
     eprintln!("REPORT_SEED={seed}");
-    random_run(&app, seed, 12, 250).await;
+    random_run(&app, seed, 12, 500).await;
 
     let raw = raw_counts(&app).await;
     // The run reached every kind of event, so every count is checked.
