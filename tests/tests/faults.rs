@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use e2e::journeys::{events, liaisons_of, ticket};
-use e2e::{CENTRE_FAX, Options, Stack, eventually, post, send};
+use e2e::{CENTRE_FAX, Options, SUPERVISOR_EMAIL, Stack, eventually, get, post, send};
 use serde_json::json;
 use shared::auth::Role;
 
@@ -62,6 +62,33 @@ async fn notify_down_during_an_urgent_complaint_loses_nothing() {
             })
             .await;
     }
+    stack
+        .smtp
+        .wait_for(
+            SUPERVISOR_EMAIL,
+            "the supervisors' alert after notify restarted",
+            |m| m.subject().contains(&id),
+        )
+        .await;
+    // A kill between the SMTP server's acceptance and notify's record of it would send
+    // that mail again after the restart (at least once, by design); the test kills notify
+    // again only when every message of the first round is recorded as sent.
+    eventually(
+        30,
+        "every first-round notification recorded as sent",
+        || async {
+            let page = get(
+                &http,
+                &stack.n(&format!("/api/v1/notifications?ticket_id={id}")),
+                &supervisor,
+            )
+            .await;
+            let items = page["items"].as_array().cloned().unwrap_or_default();
+            (items.len() >= 2 + people.len() && items.iter().all(|n| n["status"] == "sent"))
+                .then_some(())
+        },
+    )
+    .await;
 
     // Down again while the liaison replies: the reply fax reaches the centre later.
     post(
