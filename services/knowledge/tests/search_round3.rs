@@ -162,8 +162,10 @@ fn partial_matches_are_answered_not_confidently() {
     for (q, filter, code) in [
         ("ljsbdc", None, Some("530700-bdc")),
         ("香格里拉市 自家承包山上的树想砍几棵", None, None),
+        // (Until round 14 the example was 我们村里有人在河边挖沙子水都浑了没人管, which
+        // search-fresh expects answered by the pollution report, as it now is, confidently.)
         (
-            "我们村里有人在河边挖沙子水都浑了没人管",
+            "我们村里有人天天在河边钓鱼钓上来好大一条",
             Some("530602"),
             None,
         ),

@@ -29,6 +29,10 @@ const SYNONYM_WEIGHT: f32 = 2.0;
 /// A caller's phrasing of the question (`data/search-phrasings.tsv`) is how callers say it
 /// too, in a whole sentence: it counts as much as a synonym row.
 const PHRASING_WEIGHT: f32 = 2.0;
+/// An editor's phrasing is a correction: added because a caller's story went unanswered, it
+/// must answer the next one however many built-in rows its question has (with 20 a question,
+/// one row at the built-in weight no longer did).
+const EDITOR_PHRASING_WEIGHT: f32 = 4.0;
 /// Additive smoothing of the feature counts.
 const SMOOTHING: f32 = 0.5;
 
@@ -192,7 +196,7 @@ impl TopicModel {
         // An editor's phrasing teaches the class of its label, as a built-in one does.
         for p in &phrasings {
             if let Some(i) = class_of(&classes, &p.label) {
-                learn(i, &text::normalize(&p.phrasing), PHRASING_WEIGHT);
+                learn(i, &text::normalize(&p.phrasing), EDITOR_PHRASING_WEIGHT);
             }
         }
         // A synonym row teaches the classes whose question names its replacement.
