@@ -19,11 +19,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+// Shared with the other quality tests; this one scores sets its own way.
+#[allow(dead_code)]
 mod search_sets;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use knowledge::search::{self, SearchIndex};
+use search_sets::figures::data;
 use search_sets::{Row, root};
 
 fn index() -> &'static SearchIndex {
@@ -84,12 +87,6 @@ impl Scores {
     fn share(&self, k: usize) -> f64 {
         100.0 * k as f64 / self.n.max(1) as f64
     }
-}
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name)
 }
 
 /// Callers' own words (狗咬了要打疫苗, 公司改名): the right entry among the first three for

@@ -20,48 +20,8 @@
 #[allow(dead_code)]
 mod search_sets;
 
-use std::path::{Path, PathBuf};
-
-use search_sets::{read_set, reference_index};
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name)
-}
-
-/// Rows of a set: answered at all, right entry in the top 3, and that also confident.
-#[derive(Debug, Default)]
-struct Figures {
-    rows: usize,
-    answered: usize,
-    top3: usize,
-    top3_confident: usize,
-}
-
-fn figures(set: &str) -> Figures {
-    let idx = reference_index().expect("index");
-    let mut f = Figures::default();
-    for row in read_set(&data(set)).expect("set") {
-        let (res, _) = idx
-            .search(&row.query, row.region.as_deref(), 10)
-            .expect("search");
-        let top: Vec<&str> = res.items.iter().take(3).map(|i| i.code()).collect();
-        let found = top.iter().any(|c| row.expected.iter().any(|e| e == c));
-        f.rows += 1;
-        f.answered += usize::from(!res.items.is_empty());
-        f.top3 += usize::from(found);
-        f.top3_confident += usize::from(found && res.confident);
-        if !found || !res.confident {
-            println!(
-                "{set}: {:?} region={:?} ({}) expected {:?} got {top:?} confident={}",
-                row.query, row.region, row.what, row.expected, res.confident
-            );
-        }
-    }
-    println!("{set}: {f:?}");
-    f
-}
+use search_sets::figures::{data, figures, mixed_figures};
+use search_sets::reference_index;
 
 /// The queries of a set whose answer is confident.
 fn confident_queries(set: &str) -> (usize, Vec<String>) {
@@ -177,49 +137,6 @@ fn partial_matches_are_answered_not_confidently() {
             assert_eq!(res.items.first().map(|i| i.code()), Some(code), "{q}");
         }
     }
-}
-
-/// Figures of a set mixing answerable rows and unanswerable ones (expected column empty):
-/// the answerable rows' figures, and the unanswerable rows answered confidently.
-fn mixed_figures(set: &str) -> (Figures, usize, Vec<String>) {
-    let idx = reference_index().expect("index");
-    let rows = read_set(&data(set)).expect("set");
-    let (unanswerable, answerable): (Vec<_>, Vec<_>) = rows
-        .into_iter()
-        .partition(|r| r.expected.iter().all(|e| e.is_empty()));
-    let mut f = Figures::default();
-    for row in &answerable {
-        let (res, _) = idx
-            .search(&row.query, row.region.as_deref(), 10)
-            .expect("search");
-        let top: Vec<&str> = res.items.iter().take(3).map(|i| i.code()).collect();
-        let found = top.iter().any(|c| row.expected.iter().any(|e| e == c));
-        f.rows += 1;
-        f.answered += usize::from(!res.items.is_empty());
-        f.top3 += usize::from(found);
-        f.top3_confident += usize::from(found && res.confident);
-        if !found || !res.confident {
-            println!(
-                "{set}: {:?} region={:?} ({}) expected {:?} got {top:?} confident={}",
-                row.query, row.region, row.what, row.expected, res.confident
-            );
-        }
-    }
-    let mut confident = Vec::new();
-    for row in &unanswerable {
-        let (res, _) = idx
-            .search(&row.query, row.region.as_deref(), 10)
-            .expect("search");
-        if res.confident {
-            confident.push(row.query.clone());
-        }
-    }
-    println!(
-        "{set}: {f:?}; unanswerable {}/{} confident: {confident:?}",
-        confident.len(),
-        unanswerable.len()
-    );
-    (f, unanswerable.len(), confident)
 }
 
 /// The third blind set, written from the reference data before the engine was run on it:

@@ -8,6 +8,10 @@ use std::sync::OnceLock;
 
 use knowledge::search::{self, SearchIndex};
 
+/// Figures of whole sets, for the tests (the diagnostics example has its own).
+#[cfg(test)]
+pub mod figures;
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
