@@ -315,6 +315,12 @@ static CONTACT_WORDS: WordList = WordList::new(&[
     "联系方式",
     "联系电话",
     "地址",
+    // 在哪条路上, 门牌号多少: the street and number of its address.
+    "门牌",
+    "门牌号",
+    "门牌号码",
+    "哪条路",
+    "哪条街",
     "位置",
     "地点",
     "在哪",
