@@ -193,7 +193,8 @@ impl TopicModel {
                 learn(i, p, PHRASING_WEIGHT);
             }
         }
-        // An editor's phrasing teaches the class of its label, as a built-in one does.
+        // An editor's phrasing teaches the class of its label, as a built-in one does, at
+        // twice the weight (`EDITOR_PHRASING_WEIGHT`).
         for p in &phrasings {
             if let Some(i) = class_of(&classes, &p.label) {
                 learn(i, &text::normalize(&p.phrasing), EDITOR_PHRASING_WEIGHT);
