@@ -376,6 +376,51 @@ async fn synonyms_are_data_editors_change_through_the_api() {
     );
 }
 
+/// A department whose kind asks no question (林草局) is listed with the questions, by its
+/// kind, with its built-in phrasings; an editor may teach it a phrasing. A kind whose
+/// departments ask questions is known by them, not by its kind.
+#[tokio::test]
+async fn phrasings_of_a_department_that_asks_no_question() {
+    let f = fixture().await;
+    let s = &f.svc;
+    let path = "/api/v1/search/phrasings";
+    let (_, table) = s.get(Role::Operator, path).await;
+    let lcj = table
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["label"] == "lcj")
+        .unwrap();
+    assert_eq!(lcj["question"], "林业和草原局（部门）", "{lcj}");
+    assert!(lcj["phrasings"].as_array().unwrap().len() >= 10, "{lcj}");
+    assert!(
+        table
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|q| q["label"] != "rsj"),
+        "人社局 is known by its questions"
+    );
+    let (status, created) = s
+        .send(
+            reqwest::Method::POST,
+            Role::KbEditor,
+            path,
+            json!({"label": "lcj", "phrasing": "山上的老树倒了压着我家的房子想锯掉要不要批"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let (status, body) = s
+        .send(
+            reqwest::Method::POST,
+            Role::KbEditor,
+            path,
+            json!({"label": "rsj", "phrasing": "老板欠了三个月工资不给"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+}
+
 /// The phrasings table: an editor teaches the search how callers voice a question, in words
 /// no entry, synonym or built-in phrasing has, and the next caller's story is answered by it;
 /// bad input is a 4xx that changes nothing.

@@ -123,9 +123,13 @@ fn partial_matches_are_answered_not_confidently() {
         ("ljsbdc", None, Some("530700-bdc")),
         ("香格里拉市 自家承包山上的树想砍几棵", None, None),
         // (Until round 14 the example was 我们村里有人在河边挖沙子水都浑了没人管, which
-        // search-fresh expects answered by the pollution report, as it now is, confidently.)
+        // search-fresh expects answered by the pollution report, as it then was, confidently.
+        // Round 14's, 我们村里有人天天在河边钓鱼钓上来好大一条, is 水务局's class's with a
+        // 13.5-nat lead since round 15, and confident: a known false confidence. A department
+        // class needing 14 nats to be sure would keep it unconfident, but cost three right
+        // confident answers over the sets.)
         (
-            "我们村里有人天天在河边钓鱼钓上来好大一条",
+            "我们村里有人天天在广场上跳舞跳得好看得很",
             Some("530602"),
             None,
         ),

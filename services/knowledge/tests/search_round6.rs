@@ -89,7 +89,9 @@ fn long_region_initials_before_two_syllables() {
 
 /// A region named with words that match nothing lists that region's own departments first,
 /// in code order (by address, which departments came first depended on how the indexing
-/// threads filled the segments: 迪庆州's, above it, in some builds).
+/// threads filled the segments: 迪庆州's, above it, in some builds). Since round 15 the
+/// forestry bureau, whose business the need is (the topic classifier's class of it), comes
+/// before them.
 #[test]
 fn a_browse_lists_the_named_regions_own_departments_first() {
     let idx = reference_index().expect("index");
@@ -103,8 +105,10 @@ fn a_browse_lists_the_named_regions_own_departments_first() {
         codes.iter().take(3).all(|c| c.starts_with("533402-")),
         "{codes:?}"
     );
+    assert_eq!(codes[0], "533402-lcj", "{codes:?}");
     let mut own: Vec<&str> = codes
         .iter()
+        .skip(1)
         .copied()
         .filter(|c| c.starts_with("533402-"))
         .collect();

@@ -366,6 +366,9 @@ static PLACE_WORDS: WordList = WordList::new(&[
     "哪层",
     "哪层楼",
     "哪一层",
+    // 在哪一楼 is cut 哪, 一楼.
+    "一楼",
+    "哪一楼",
 ]);
 
 /// The service centre's own words (政务中心, 办事大厅): in a question about where a

@@ -114,6 +114,10 @@ const OTHER_ORGANS: &[&str] = &[
     // veterans say of themselves), the college entrance exam the 招生考试院's.
     "征兵",
     "高考",
+    // The party's committees' departments (县委组织部): no entry answers for them.
+    "组织部",
+    "宣传部",
+    "统战部",
 ];
 /// Characters after a city of another province within which an organ's ending says the
 /// organ is that city's (攀枝花东区劳动局), even in a need that names one of our regions too

@@ -37,6 +37,11 @@ const WRITER_BYTES_PER_THREAD: usize = 20_000_000;
 /// one is a character, a longer one a phrase jieba should still cut.
 const OWN_WORD_CHARS: std::ops::RangeInclusive<usize> = 2..=8;
 
+/// Departments of a kind whose names the topic classifier learns (see
+/// `learn_departments`): a province's, a city's and a county's name the kind differently
+/// (水利厅, 水务局, 水利局).
+const DEPARTMENTS_PER_KIND: u8 = 8;
+
 /// Snapshot generations start at 1 (0: a per-thread cache that has none yet).
 static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 
@@ -305,6 +310,12 @@ impl SearchIndex {
                 catalog.faqs.insert(code, record);
             }
         }
+        learn_departments(
+            &mut trainer,
+            &regions,
+            &catalog.depts,
+            super::super::seed_phrasings(),
+        );
         trainer.add_phrasings(super::super::seed_phrasings());
         trainer.add_beyond(super::super::seed_beyond());
         let topics = Arc::new(trainer.train(&data.synonyms, &data.phrasings));
@@ -622,6 +633,42 @@ fn learn(
     let answer = regions.strip(&text::normalize(&record.answer), &chain);
     let shown = regions.strip(&text::normalize(&record.question), &chain);
     trainer.add(&label, question, answer, shown);
+}
+
+/// Gives the topic classifier the names of the departments (`TopicTrainer::add_department`),
+/// a few of each kind, in code order; `phrasings` (the built-in table) says which kinds
+/// have rows of their own.
+fn learn_departments(
+    trainer: &mut TopicTrainer,
+    regions: &RegionIndex,
+    depts: &HashMap<String, Department>,
+    phrasings: &[(String, String)],
+) {
+    let mut codes: Vec<&String> = depts.keys().collect();
+    codes.sort_unstable();
+    let mut learnt: HashMap<&str, u8> = HashMap::new();
+    for code in codes {
+        let d = &depts[code];
+        let n = learnt.entry(d.kind.as_str()).or_default();
+        if d.status != "active" || *n >= DEPARTMENTS_PER_KIND {
+            continue;
+        }
+        *n += 1;
+        let chain = regions.chain(&d.region);
+        let mut names = d.name.clone();
+        for a in &d.aliases {
+            names.push(' ');
+            names.push_str(a);
+        }
+        let names = regions.strip(&text::normalize(&names), &chain);
+        // Shown beside the questions (来电问法): the department, not a question of it.
+        let shown = format!(
+            "{}（部门）",
+            regions.strip(&text::normalize(&d.name), &chain)
+        );
+        let phrased = phrasings.iter().any(|(label, _)| *label == d.kind);
+        trainer.add_department(&d.kind, (names, shown), phrased);
+    }
 }
 
 /// Each region's entries as a run of the code order (`from..to`; an entry's code starts

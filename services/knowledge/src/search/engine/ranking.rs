@@ -623,12 +623,13 @@ impl Snapshot {
     }
 
     /// The question of the classifier's `guess`, as (kind, number) pairs: `zjj-1` and the
-    /// labels of the entries numbered apart that ask it.
+    /// labels of the entries numbered apart that ask it; a department's class (`lcj`) is
+    /// (kind, "").
     fn question_of(&self, guess: Guess) -> Vec<(&str, &str)> {
         self.topics
             .labels(guess.class)
             .iter()
-            .filter_map(|l| l.split_once('-'))
+            .map(|l| l.split_once('-').unwrap_or((l.as_str(), "")))
             .collect()
     }
 
@@ -663,11 +664,14 @@ impl Snapshot {
         if let Some(region) = self.place_of_need(on.a, filter)
             && let Some((kind, n)) = labels.first()
         {
-            let found = self
-                .regions
-                .chain(region)
-                .iter()
-                .find_map(|r| self.entries.get(&format!("{r}-{kind}-{n}")));
+            let found = self.regions.chain(region).iter().find_map(|r| {
+                let code = if n.is_empty() {
+                    format!("{r}-{kind}")
+                } else {
+                    format!("{r}-{kind}-{n}")
+                };
+                self.entries.get(&code)
+            });
             if let Some(doc) = found
                 && !scored.iter().any(|s| Arc::ptr_eq(s.doc, doc))
             {
@@ -717,9 +721,12 @@ fn asks_one_of(doc: &DocData, labels: &[(&str, &str)]) -> bool {
 }
 
 /// Whether `doc` is the FAQ entry of its department numbered `n`, the department of `kind`
-/// (the question `kind-n` in its region).
+/// (the question `kind-n` in its region); with no number, the department itself.
 fn asks(doc: &DocData, kind: &str, n: &str) -> bool {
     let d = &doc.department.0;
+    if n.is_empty() {
+        return doc.kind == Kind::Department && &*d.kind == kind;
+    }
     doc.kind == Kind::Faq
         && &*d.kind == kind
         && doc

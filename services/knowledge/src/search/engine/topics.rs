@@ -108,6 +108,44 @@ impl TopicTrainer {
         }
     }
 
+    /// A department is a class of its own, labelled by its kind (`lcj`), learnt from its
+    /// names without region names and from the phrasings table's rows of that label: a
+    /// story of a tree to fell finds the forestry bureau, which answers no question (no FAQ
+    /// entry in any region), and one of sick pigs the agriculture bureau, whose questions
+    /// are others. A kind whose departments ask questions is a class only when the table
+    /// has rows for its business beyond them (`phrased`): its names alone would take its
+    /// questions' needs. Call after every FAQ entry's `add`.
+    pub(super) fn add_department(
+        &mut self,
+        kind: &str,
+        (names, shown): (String, String),
+        phrased: bool,
+    ) {
+        let asks_questions = self.classes.iter().any(|c| {
+            c.labels
+                .iter()
+                .any(|l| l.split_once('-').is_some_and(|(k, _)| k == kind))
+        });
+        if asks_questions && !phrased {
+            return;
+        }
+        let i = match class_of(&self.classes, kind) {
+            Some(i) => i,
+            None => {
+                self.classes.push(Examples {
+                    labels: vec![kind.to_string()],
+                    shown,
+                    ..Examples::default()
+                });
+                self.classes.len() - 1
+            }
+        };
+        let c = &mut self.classes[i];
+        if !c.questions.contains(&names) {
+            c.questions.push(names);
+        }
+    }
+
     /// The phrasings table's rows (`scj-5`, how a caller says it): each teaches the class
     /// whose entries have that label. A row whose label no entry has teaches nothing.
     pub(super) fn add_phrasings(&mut self, rows: &[(String, String)]) {
@@ -513,6 +551,35 @@ mod tests {
         assert_eq!(m.labels(ranked[0].class), ["jyj-3"]);
         assert!(ranked[0].beyond < 0.0, "{:?}", ranked[0]);
         assert!(m.questions().iter().all(|(label, _)| label != "beyond"));
+    }
+
+    #[test]
+    fn a_department_that_asks_no_question_is_a_class_of_its_own() {
+        let mut t = trainer();
+        let names = |n: &str| (n.to_string(), "林业和草原局".to_string());
+        t.add_department("lcj", names("林业和草原局 林草局 林业局"), false);
+        t.add_department("lcj", names("林业和草原局 林业局"), false);
+        // 退役军人事务局's questions stand for it, unless the table has its other business.
+        t.add_department("tyj", names("退役军人事务局"), false);
+        t.add_phrasings(&[("lcj".into(), "自家山上的树想砍几棵去哪里开证".into())]);
+        let m = t.train(&[], &[]);
+        let best = m.rank(&["承包的山上几棵大树要砍掉".into()])[0];
+        assert_eq!(m.labels(best.class), ["lcj"]);
+        assert!(m.knows("lcj"));
+        assert!(!m.knows("tyj"));
+        let shown: Vec<_> = m
+            .questions()
+            .into_iter()
+            .filter(|(l, _)| l == "lcj")
+            .collect();
+        assert_eq!(shown, [("lcj".to_string(), "林业和草原局".to_string())]);
+        let mut t = trainer();
+        t.add_department(
+            "tyj",
+            ("退役军人事务局".into(), "退役军人事务局".into()),
+            true,
+        );
+        assert!(t.train(&[], &[]).knows("tyj"));
     }
 
     #[test]
