@@ -26,8 +26,8 @@ const NO_LONGER_ASKED: &str = "（知识库已无此问题）";
 #[serde(deny_unknown_fields)]
 pub struct NewPhrasing {
     /// The question's label (`scj-5`: the same question in every region), as the table
-    /// (`GET /api/v1/search/phrasings`) lists it; a department kind that answers no
-    /// question (`lcj`) is a label too, for the business of that department.
+    /// (`GET /api/v1/search/phrasings`) lists it; a department kind the table lists (`lcj`)
+    /// is a label too, for that department's business beyond its questions.
     #[schema(example = "scj-5")]
     pub label: String,
     /// How a caller says it: at most 60 characters, at least 4 of them Chinese, without a
