@@ -135,7 +135,9 @@ pub fn phrasings_page(user: &User, table: &[QuestionPhrasings], prefill: &str) -
         h1 { "来电问法" }
         p.muted {
             "来电人怎么说一个问题（不点名部门、不用知识库的词）。搜索据此认出来电人讲的事，"
-            "对所有地区生效，所以说法里不写地区名。新增或删除后一秒内生效；内置问法随版本更新。"
+            "对所有地区生效，所以说法里不写地区名。标“（部门）”的一行是部门本身："
+            "来电人讲的事归它管、却不是它哪个问题时，说法加在这一行。"
+            "新增或删除后一秒内生效；内置问法随版本更新。"
         }
         form.card.row.phr-add hx-post="/knowledge/phrasings" hx-target="#phrasings" hx-swap="outerHTML"
             data-reset-on-success {

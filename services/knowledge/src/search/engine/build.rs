@@ -644,13 +644,36 @@ fn learn_departments(
     depts: &HashMap<String, Department>,
     phrasings: &[(String, String)],
 ) {
+    let phrased: HashSet<&str> = phrasings.iter().map(|(label, _)| label.as_str()).collect();
     let mut codes: Vec<&String> = depts.keys().collect();
     codes.sort_unstable();
+    let active = || {
+        codes
+            .iter()
+            .map(|c| &depts[*c])
+            .filter(|d| d.status == "active")
+    };
+    // Shown beside the questions (来电问法): the department, not a question of it, named as
+    // the regions below the province name it (the province's 农业农村厅 is every county's
+    // 农业农村局); the province's name for a kind only it has.
+    let mut shown: HashMap<&str, String> = HashMap::new();
+    for below in [true, false] {
+        for d in active() {
+            let chain = regions.chain(&d.region);
+            if (chain.len() > 1) == below {
+                shown.entry(d.kind.as_str()).or_insert_with(|| {
+                    format!(
+                        "{}（部门）",
+                        regions.strip(&text::normalize(&d.name), &chain)
+                    )
+                });
+            }
+        }
+    }
     let mut learnt: HashMap<&str, u8> = HashMap::new();
-    for code in codes {
-        let d = &depts[code];
+    for d in active() {
         let n = learnt.entry(d.kind.as_str()).or_default();
-        if d.status != "active" || *n >= DEPARTMENTS_PER_KIND {
+        if *n >= DEPARTMENTS_PER_KIND {
             continue;
         }
         *n += 1;
@@ -661,13 +684,8 @@ fn learn_departments(
             names.push_str(a);
         }
         let names = regions.strip(&text::normalize(&names), &chain);
-        // Shown beside the questions (来电问法): the department, not a question of it.
-        let shown = format!(
-            "{}（部门）",
-            regions.strip(&text::normalize(&d.name), &chain)
-        );
-        let phrased = phrasings.iter().any(|(label, _)| *label == d.kind);
-        trainer.add_department(&d.kind, (names, shown), phrased);
+        let shown = shown.get(d.kind.as_str()).cloned().unwrap_or_default();
+        trainer.add_department(&d.kind, (names, shown), phrased.contains(d.kind.as_str()));
     }
 }
 

@@ -10,7 +10,7 @@ use super::analysis::{Analysis, Weighted, first_occurrences, told_chars};
 use super::candidates::CANDIDATES;
 use super::coverage::{Coverage, coverage, is_confident};
 use super::entries::{DocData, Kind};
-use super::topics::Guess;
+use super::topics::{Guess, Label};
 use super::{SearchError, Snapshot};
 use crate::search::model::Hit;
 use crate::search::text;
@@ -116,6 +116,9 @@ const TOPIC_DISPUTE_LEAD: f32 = 5.0;
 /// How far the class of needs no entry answers ([`super::topics`], `data/search-beyond.tsv`)
 /// must lead the nearest question, in nats, to keep the answer unconfident.
 const BEYOND_LEAD: f32 = 2.0;
+/// The classifier's runner-up this likely takes second place in an unconfident story's
+/// answer ([`Snapshot::offer_runner_up`]).
+const RUNNER_UP_P: f32 = 0.1;
 /// Scores closer than this are equal (they differ only by the candidates' query weight,
 /// [`CANDIDATE_SUM_WEIGHT`]).
 const TIE: f32 = 0.01;
@@ -207,16 +210,22 @@ impl Snapshot {
         let names_a_department = scored.first().is_some_and(|b| {
             b.doc.kind == Kind::Department && b.key && !b.doc.department.0.service_centre
         });
-        let guess = (has_text && (!confident || story))
-            .then(|| self.topics.rank(&a.texts).first().copied())
-            .flatten()
+        let ranked = if has_text && (!confident || story) {
+            self.topics.rank(&a.texts)
+        } else {
+            Vec::new()
+        };
+        let runner_up = ranked.get(1).copied().filter(|r| r.p >= RUNNER_UP_P);
+        let guess = ranked
+            .first()
+            .copied()
             .filter(|g| g.known > 0)
             .map(|g| (g, self.question_of(g)))
             .filter(|(_, question)| {
                 !(names_a_department
                     && question
                         .iter()
-                        .all(|(k, _)| self.service_centre_kinds.iter().any(|s| &**s == *k)))
+                        .all(|l| self.service_centre_kinds.iter().any(|s| &**s == l.kind())))
             });
         // A need the classifier takes for one no entry answers (高考报名 … where the
         // knowledge base has 中考报名) is answered, but never confidently.
@@ -251,7 +260,7 @@ impl Snapshot {
                 && guess.lead >= TOPIC_DISPUTE_LEAD
                 && scored.first().is_some_and(|b| {
                     let kind = &*b.doc.department.0.kind;
-                    !question.iter().any(|(k, _)| *k == kind)
+                    !question.iter().any(|l| l.kind() == kind)
                 });
             if !confident || (sure && !asked) || disputed {
                 let mention_chains = self.mention_chains(a);
@@ -281,6 +290,12 @@ impl Snapshot {
                             && !self.names_what_it_lacks(a, &words, b.doc, filter.is_some())
                     })
                     && !self.names_a_person(a, &words);
+                if !confident
+                    && story
+                    && let Some(r) = runner_up
+                {
+                    self.offer_runner_up(&mut scored, r, &on, filter);
+                }
             }
         }
         Ok((self.hits(scored, a, filter, limit), confident))
@@ -614,22 +629,33 @@ impl Snapshot {
     /// filtered on 巧家) is where the caller was, and every entry of it would be filtered
     /// out: browsing it or adding its entry answered an empty list.
     fn place_of_need<'q>(&self, a: &'q Analysis, filter: Option<&'q str>) -> Option<&'q str> {
-        a.regions
+        self.places_of_need(a, filter).into_iter().next()
+    }
+
+    /// Every region the query names within the operator's filter, the first the place of
+    /// the need; else the filter.
+    fn places_of_need<'q>(&self, a: &'q Analysis, filter: Option<&'q str>) -> Vec<&'q str> {
+        let named: Vec<&str> = a
+            .regions
             .mentions
             .iter()
             .map(|m| m.code.as_str())
-            .find(|code| filter.is_none_or(|fl| self.regions.chain(code).iter().any(|c| c == fl)))
-            .or(filter)
+            .filter(|code| filter.is_none_or(|fl| self.regions.chain(code).iter().any(|c| c == fl)))
+            .collect();
+        if named.is_empty() {
+            filter.into_iter().collect()
+        } else {
+            named
+        }
     }
 
-    /// The question of the classifier's `guess`, as (kind, number) pairs: `zjj-1` and the
-    /// labels of the entries numbered apart that ask it; a department's class (`lcj`) is
-    /// (kind, "").
-    fn question_of(&self, guess: Guess) -> Vec<(&str, &str)> {
+    /// The question of the classifier's `guess`: `zjj-1` and the labels of the entries
+    /// numbered apart that ask it, or a department's class (`lcj`).
+    fn question_of(&self, guess: Guess) -> Vec<Label<'_>> {
         self.topics
             .labels(guess.class)
             .iter()
-            .map(|l| l.split_once('-').unwrap_or((l.as_str(), "")))
+            .map(|l| Label::parse(l))
             .collect()
     }
 
@@ -642,7 +668,7 @@ impl Snapshot {
     fn lift_topic<'s>(
         &'s self,
         scored: &mut Vec<Scored<'s>>,
-        (guess, labels): (Guess, &[(&str, &str)]),
+        (guess, labels): (Guess, &[Label<'_>]),
         (sure, disputed): (bool, bool),
         on: &Scoring<'_>,
         filter: Option<&str>,
@@ -661,23 +687,20 @@ impl Snapshot {
                 s.score += lift;
             }
         }
-        if let Some(region) = self.place_of_need(on.a, filter)
-            && let Some((kind, n)) = labels.first()
-        {
-            let found = self.regions.chain(region).iter().find_map(|r| {
-                let code = if n.is_empty() {
-                    format!("{r}-{kind}")
-                } else {
-                    format!("{r}-{kind}-{n}")
-                };
-                self.entries.get(&code)
-            });
-            if let Some(doc) = found
-                && !scored.iter().any(|s| Arc::ptr_eq(s.doc, doc))
-            {
-                let mut s = self.score(doc, 0.0, u32::MAX, on);
-                s.score += lift;
-                scored.push(s);
+        if let Some(label) = labels.first() {
+            for region in self.places_of_need(on.a, filter) {
+                let found = self
+                    .regions
+                    .chain(region)
+                    .iter()
+                    .find_map(|r| self.entries.get(&label.code_in(r)));
+                if let Some(doc) = found
+                    && !scored.iter().any(|s| Arc::ptr_eq(s.doc, doc))
+                {
+                    let mut s = self.score(doc, 0.0, u32::MAX, on);
+                    s.score += lift;
+                    scored.push(s);
+                }
             }
         }
         sort(scored);
@@ -691,6 +714,50 @@ impl Snapshot {
             scored.insert(1, s);
         }
         scored.first().is_some_and(|b| asks_any(b.doc))
+    }
+
+    /// Second place for the classifier's runner-up (`guess`): its entry in the place of
+    /// need, unless one of the first three already asks it. An unconfident story is two
+    /// needs the classifier cannot tell apart as often as one the words miss (茶厂 … 职工自己
+    /// 的组织: 市场监管 0.75, 总工会 0.17), and the operator reads the first three; the third
+    /// is the first answer's department (`first_answers_department_within_three`).
+    fn offer_runner_up<'s>(
+        &'s self,
+        scored: &mut Vec<Scored<'s>>,
+        guess: Guess,
+        on: &Scoring<'_>,
+        filter: Option<&str>,
+    ) {
+        let labels = self.question_of(guess);
+        let Some(label) = labels.first() else {
+            return;
+        };
+        if scored.iter().take(3).any(|s| asks_one_of(s.doc, &labels)) {
+            return;
+        }
+        let Some(region) = self.place_of_need(on.a, filter) else {
+            return;
+        };
+        let Some(doc) = self
+            .regions
+            .chain(region)
+            .iter()
+            .find_map(|r| self.entries.get(&label.code_in(r)))
+        else {
+            return;
+        };
+        let mut s = match scored.iter().position(|s| Arc::ptr_eq(s.doc, doc)) {
+            Some(i) => scored.remove(i),
+            None => self.score(doc, 0.0, u32::MAX, on),
+        };
+        if scored.len() >= 2 {
+            // Between the first and the second, so the scores stay in order.
+            s.score = (scored[0].score + scored[1].score) / 2.0;
+            scored.insert(1, s);
+        } else {
+            s.score = scored.last().map_or(s.score, |l| l.score.min(s.score));
+            scored.push(s);
+        }
     }
 }
 
@@ -715,25 +782,27 @@ fn sort(scored: &mut [Scored<'_>]) {
     });
 }
 
-/// Whether `doc` asks one of the questions `labels` ((kind, number) pairs).
-fn asks_one_of(doc: &DocData, labels: &[(&str, &str)]) -> bool {
-    labels.iter().any(|(kind, n)| asks(doc, kind, n))
+/// Whether `doc` asks one of the questions `labels`.
+fn asks_one_of(doc: &DocData, labels: &[Label<'_>]) -> bool {
+    labels.iter().any(|l| asks(doc, *l))
 }
 
-/// Whether `doc` is the FAQ entry of its department numbered `n`, the department of `kind`
-/// (the question `kind-n` in its region); with no number, the department itself.
-fn asks(doc: &DocData, kind: &str, n: &str) -> bool {
+/// Whether `doc` is the entry of `label` in its region: the FAQ entry numbered so of a
+/// department of the label's kind, or such a department itself.
+fn asks(doc: &DocData, label: Label<'_>) -> bool {
     let d = &doc.department.0;
-    if n.is_empty() {
-        return doc.kind == Kind::Department && &*d.kind == kind;
+    match label {
+        Label::Department { kind } => doc.kind == Kind::Department && &*d.kind == kind,
+        Label::Question { kind, number } => {
+            doc.kind == Kind::Faq
+                && &*d.kind == kind
+                && doc
+                    .code
+                    .strip_prefix(d.summary.code.as_str())
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    == Some(number)
+        }
     }
-    doc.kind == Kind::Faq
-        && &*d.kind == kind
-        && doc
-            .code
-            .strip_prefix(d.summary.code.as_str())
-            .and_then(|rest| rest.strip_prefix('-'))
-            == Some(n)
 }
 
 /// Region evidence: the named region itself, then its parent (which answers what a county

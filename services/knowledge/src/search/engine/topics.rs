@@ -61,6 +61,39 @@ fn class_of(classes: &[Examples], label: &str) -> Option<usize> {
         .position(|c| c.labels.iter().any(|l| l == label))
 }
 
+/// A class's label as the ranking reads it: a question asked in every region (`zjj-1`, its
+/// department's kind and the entry's number) or a department of its own (`lcj`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Label<'l> {
+    Question { kind: &'l str, number: &'l str },
+    Department { kind: &'l str },
+}
+
+impl<'l> Label<'l> {
+    pub(super) fn parse(label: &'l str) -> Label<'l> {
+        match label.split_once('-') {
+            Some((kind, number)) => Label::Question { kind, number },
+            None => Label::Department { kind: label },
+        }
+    }
+
+    /// The department kind the label is of.
+    pub(super) fn kind(self) -> &'l str {
+        match self {
+            Label::Question { kind, .. } | Label::Department { kind } => kind,
+        }
+    }
+
+    /// The code of the label's entry in `region`: `530102-zjj-1`, or the department
+    /// `530102-lcj`.
+    pub(super) fn code_in(self, region: &str) -> String {
+        match self {
+            Label::Question { kind, number } => format!("{region}-{kind}-{number}"),
+            Label::Department { kind } => format!("{region}-{kind}"),
+        }
+    }
+}
+
 /// Collects the examples while the index is built.
 #[derive(Debug, Default)]
 pub(super) struct TopicTrainer {
@@ -124,7 +157,7 @@ impl TopicTrainer {
         let asks_questions = self.classes.iter().any(|c| {
             c.labels
                 .iter()
-                .any(|l| l.split_once('-').is_some_and(|(k, _)| k == kind))
+                .any(|l| matches!(Label::parse(l), Label::Question { kind: k, .. } if k == kind))
         });
         if asks_questions && !phrased {
             return;
@@ -421,6 +454,28 @@ fn features(text: &str) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_is_a_question_or_a_department_and_names_its_entry_in_a_region() {
+        let q = Label::parse("zjj-1");
+        assert_eq!(
+            q,
+            Label::Question {
+                kind: "zjj",
+                number: "1"
+            }
+        );
+        assert_eq!(
+            (q.kind(), q.code_in("530102").as_str()),
+            ("zjj", "530102-zjj-1")
+        );
+        let d = Label::parse("lcj");
+        assert_eq!(d, Label::Department { kind: "lcj" });
+        assert_eq!(
+            (d.kind(), d.code_in("530102").as_str()),
+            ("lcj", "530102-lcj")
+        );
+    }
 
     fn model() -> TopicModel {
         trainer().train(
