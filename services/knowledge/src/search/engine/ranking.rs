@@ -689,12 +689,7 @@ impl Snapshot {
         }
         if let Some(label) = labels.first() {
             for region in self.places_of_need(on.a, filter) {
-                let found = self
-                    .regions
-                    .chain(region)
-                    .iter()
-                    .find_map(|r| self.entries.get(&label.code_in(r)));
-                if let Some(doc) = found
+                if let Some(doc) = self.entry_of(*label, region)
                     && !scored.iter().any(|s| Arc::ptr_eq(s.doc, doc))
                 {
                     let mut s = self.score(doc, 0.0, u32::MAX, on);
@@ -714,6 +709,14 @@ impl Snapshot {
             scored.insert(1, s);
         }
         scored.first().is_some_and(|b| asks_any(b.doc))
+    }
+
+    /// The entry of `label` in `region`, or in the nearest region above it that has one.
+    fn entry_of(&self, label: Label<'_>, region: &str) -> Option<&Arc<DocData>> {
+        self.regions
+            .chain(region)
+            .iter()
+            .find_map(|r| self.entries.get(&label.code_in(r)))
     }
 
     /// Second place for the classifier's runner-up (`guess`): its entry in the place of
@@ -738,12 +741,7 @@ impl Snapshot {
         let Some(region) = self.place_of_need(on.a, filter) else {
             return;
         };
-        let Some(doc) = self
-            .regions
-            .chain(region)
-            .iter()
-            .find_map(|r| self.entries.get(&label.code_in(r)))
-        else {
+        let Some(doc) = self.entry_of(*label, region) else {
             return;
         };
         let mut s = match scored.iter().position(|s| Arc::ptr_eq(s.doc, doc)) {
