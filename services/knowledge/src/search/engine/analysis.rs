@@ -119,6 +119,11 @@ const OTHER_ORGANS: &[&str] = &[
     "宣传部",
     "统战部",
 ];
+/// Organs named so in any query, however the segmenter cut it and the spelling put the
+/// pieces right (巍山县纪委监委: 纪, 委监委, and that as 卫健委): the discipline commission,
+/// which no entry answers for and whose names are nothing else. Looked for in the query as
+/// typed.
+const DISCIPLINE_ORGANS: &[&str] = &["纪委", "监委", "纪检"];
 /// Characters after a city of another province within which an organ's ending says the
 /// organ is that city's (攀枝花东区劳动局), even in a need that names one of our regions too
 /// (家住华坪, 人在攀枝花上班).
@@ -663,7 +668,9 @@ impl Snapshot {
         // (在大理打工 … 回四川老家), not what the need is about; with the operator's filter
         // set, so is one the caller says they came from (从广东回来 …, 从贵州嫁过来).
         let first = a.texts.first().map_or("", String::as_str);
-        if asks_a_price_or_timetable(first) {
+        if asks_a_price_or_timetable(first)
+            || DISCIPLINE_ORGANS.iter().any(|o| a.normalized.contains(o))
+        {
             return true;
         }
         let its_organ = |w: &str| {

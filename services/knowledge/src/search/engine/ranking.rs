@@ -344,6 +344,7 @@ impl Snapshot {
                 score: (score * 1000.0).round() / 1000.0,
             });
         }
+        self.first_three_differ(&mut items, a);
         if items.len() < FEW_HITS.min(limit) {
             self.add_answers_departments(&mut items, &marker, filter_id, limit);
         } else if limit >= FEW_HITS {
@@ -385,6 +386,49 @@ impl Snapshot {
     /// a successor or an answer's department can be another region's.
     fn within(&self, doc: &DocData, filter_id: Option<u32>) -> bool {
         filter_id.is_none_or(|fl| self.regions.chain_by_id(doc.region_id).contains(&fl))
+    }
+
+    /// The first answer's question in a region above its own (楚雄市's 占道经营, then 楚雄州's)
+    /// goes below the first three when the query names that region nowhere: the operator
+    /// reads the first three, and the same answer again told them nothing new where a rival
+    /// question or department could be the one the caller meant. Its score is lowered to
+    /// keep the order.
+    fn first_three_differ(&self, items: &mut Vec<Hit>, a: &Analysis) {
+        let Some(first) = items.first().filter(|h| h.entry.kind == Kind::Faq) else {
+            return;
+        };
+        let (topic, region) = (first.entry.topic, first.entry.region_id);
+        let chain = self.regions.chain_by_id(region);
+        let again = |h: &Hit| {
+            h.entry.kind == Kind::Faq
+                && h.entry.topic == topic
+                && h.entry.region_id != region
+                && chain.contains(&h.entry.region_id)
+                && !a
+                    .regions
+                    .mentions
+                    .iter()
+                    .any(|m| self.regions.id(&m.code) == h.entry.region_id)
+        };
+        let Some(at) = items.iter().take(FEW_HITS).position(again) else {
+            return;
+        };
+        // Every repeat among the first three goes after the third hit that is none.
+        let mut repeats = Vec::new();
+        let mut i = at;
+        while i < items.len().min(FEW_HITS) {
+            if again(&items[i]) {
+                repeats.push(items.remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        let at = FEW_HITS.min(items.len());
+        let floor = items.get(at.wrapping_sub(1)).map_or(f32::MAX, |h| h.score);
+        for (n, mut h) in repeats.into_iter().enumerate() {
+            h.score = h.score.min(floor);
+            items.insert(at + n, h);
+        }
     }
 
     /// The department of the first answer among the first three hits, third unless it is
