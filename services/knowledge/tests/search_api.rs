@@ -706,8 +706,12 @@ async fn changes_reach_every_replica_within_a_second() {
         took.is_some(),
         "department change visible on the other replica within a second"
     );
-    // Its FAQ entries, written again from what the index keeps of them, show it too, with
-    // their answers.
+    // Its FAQ entries, written again from the database, show it too, with their answers;
+    // the one added above among them.
+    assert_eq!(
+        codes(&replica.search(query, None).await).first(),
+        Some(code)
+    );
     let res = replica.search("五华区身份证丢了怎么补办", None).await;
     let hit = res["items"]
         .as_array()

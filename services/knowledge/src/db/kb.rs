@@ -411,6 +411,17 @@ pub fn liaisons_of(conn: &mut DbConnection, department: &str) -> DbResult<Vec<Li
         .collect())
 }
 
+/// The department's FAQ entries (any review state), ordered by code: what the search index
+/// writes again when the department changes (its entries show its name and phones).
+pub fn faqs_of(conn: &mut DbConnection, department: &str) -> DbResult<Vec<Faq>> {
+    let rows = faqs::table
+        .filter(faqs::department.eq(department))
+        .select(FaqRow::as_select())
+        .order(faqs::code)
+        .load(conn)?;
+    records(rows, FaqRow::into_domain)
+}
+
 /// Codes of the department's FAQ entries in `status`.
 pub fn faq_codes_of(
     conn: &mut DbConnection,

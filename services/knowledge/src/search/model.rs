@@ -267,6 +267,9 @@ pub struct KbData {
 pub struct Changes {
     pub departments: Vec<Department>,
     pub removed_departments: Vec<String>,
+    /// The changed FAQ entries, and every FAQ entry of a changed department (they show its
+    /// name and phones; the index keeps no copy of what they are made of, and writes again
+    /// those given here).
     pub faqs: Vec<Faq>,
     pub removed_faqs: Vec<String>,
     /// The whole synonym table, when it changed.

@@ -368,7 +368,14 @@ impl SearchService {
             let mut changes = Changes::default();
             for code in &depts {
                 match db::kb::department(&mut conn, code)? {
-                    Some(d) => changes.departments.push(d),
+                    Some(d) => {
+                        changes.departments.push(d);
+                        // Its entries show its name and phones: they are written again.
+                        for f in db::kb::faqs_of(&mut conn, code)? {
+                            faqs.remove(&f.code);
+                            changes.faqs.push(f);
+                        }
+                    }
                     None => changes.removed_departments.push(code.clone()),
                 }
             }

@@ -44,9 +44,17 @@ pub fn reference_index_merging(code: &str, successor: &str) -> SearchIndex {
         .expect("the department");
     merged.status = "merged".into();
     merged.successor = Some(successor.into());
+    // Its entries come with it, as the service gives them.
+    let faqs = data
+        .faqs
+        .iter()
+        .filter(|f| f.department == code)
+        .cloned()
+        .collect();
     let idx = SearchIndex::build(data, 2).expect("an index");
     let changes = search::Changes {
         departments: vec![merged],
+        faqs,
         ..Default::default()
     };
     idx.apply(&changes).expect("the change applied");

@@ -15,7 +15,7 @@ use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term}
 use tantivy_jieba::jieba_rs::Jieba;
 
 use super::candidates::Meta;
-use super::entries::{DocBuilder, DocData, faq_label};
+use super::entries::{DocBuilder, DocData, Kind, faq_label};
 use super::spelling::Spelling;
 use super::topics::{TopicModel, TopicTrainer};
 use super::{Entries, Fields, SearchError, SearchIndex, SegmentView, Snapshot};
@@ -45,9 +45,8 @@ const DEPARTMENTS_PER_KIND: u8 = 8;
 /// Snapshot generations start at 1 (0: a per-thread cache that has none yet).
 static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 
-/// What the catalog keeps of a FAQ entry to write it again when its department changes:
-/// what its entry is made of, without its code (the catalog's key), its answer one copy per
-/// distinct text (at scale 20, 207k entries have 9k answers).
+/// What a FAQ entry is made of, without its code, its answer one copy per distinct text (at
+/// scale 20, 207k entries have 9k answers).
 pub(super) struct FaqRecord {
     pub(super) department: String,
     pub(super) question: Arc<str>,
@@ -58,9 +57,10 @@ pub(super) struct FaqRecord {
 }
 
 /// What the writer side keeps to rebuild entries when something they depend on changes.
+/// Not the FAQ entries: at scale 20 their records were a tenth of the memory, and a changed
+/// department's come with the change ([`Changes::faqs`]).
 pub(super) struct Catalog {
     depts: HashMap<String, Department>,
-    faqs: HashMap<Arc<str>, FaqRecord>,
     /// The answer texts, each once.
     answers: HashSet<Arc<str>>,
     /// The departments' name words, kept as departments change: walking every department
@@ -75,7 +75,6 @@ impl Catalog {
                 .into_iter()
                 .map(|d| (d.code.clone(), d))
                 .collect(),
-            faqs: HashMap::new(),
             answers: HashSet::new(),
             names,
         }
@@ -102,53 +101,23 @@ impl Catalog {
         (Arc::from(f.code), record)
     }
 
-    /// Takes the changes in; the codes of the departments and FAQ entries to write again (a
-    /// changed department's FAQ entries show its name and phones).
-    fn update(
-        &mut self,
-        changes: &Changes,
-        regions: &RegionIndex,
-    ) -> (HashSet<String>, HashSet<String>) {
-        let mut touched_faqs: HashSet<String> = HashSet::new();
-        let mut touched_depts: HashSet<String> = HashSet::new();
+    /// Takes the changed departments in; the codes of those to write again.
+    fn update(&mut self, changes: &Changes, regions: &RegionIndex) -> HashSet<String> {
+        let mut touched: HashSet<String> = HashSet::new();
         for code in &changes.removed_departments {
             if let Some(old) = self.depts.remove(code) {
                 self.names.remove(&old, regions);
             }
-            touched_depts.insert(code.clone());
+            touched.insert(code.clone());
         }
         for d in &changes.departments {
             if let Some(old) = self.depts.insert(d.code.clone(), d.clone()) {
                 self.names.remove(&old, regions);
             }
             self.names.add(d, regions);
-            touched_depts.insert(d.code.clone());
+            touched.insert(d.code.clone());
         }
-        // A department changes rarely: a pass over the entries costs less than keeping
-        // each department's list of them.
-        if !touched_depts.is_empty() {
-            touched_faqs.extend(
-                self.faqs
-                    .iter()
-                    .filter(|(_, f)| touched_depts.contains(&f.department))
-                    .map(|(code, _)| code.to_string()),
-            );
-        }
-        for code in &changes.removed_faqs {
-            self.faqs.remove(code.as_str());
-            touched_faqs.insert(code.clone());
-        }
-        for f in &changes.faqs {
-            let (code, record) = self.record(f.clone());
-            touched_faqs.insert(code.to_string());
-            self.faqs.insert(code, record);
-        }
-        (touched_depts, touched_faqs)
-    }
-
-    /// The department a FAQ entry is indexed under; `None` when it is not indexed.
-    fn department_of(&self, f: &FaqRecord) -> Option<&Department> {
-        indexed_under(f, &self.depts)
+        touched
     }
 }
 
@@ -307,7 +276,6 @@ impl SearchIndex {
                     writer.add(&mut entries, |uid| builder.faq(uid, &code, &record, d))?;
                     learn(&mut trainer, &regions, &code, &record, d);
                 }
-                catalog.faqs.insert(code, record);
             }
         }
         learn_departments(
@@ -377,9 +345,26 @@ impl SearchIndex {
             });
         }
         let mut entries = old.entries.clone();
-        let (touched_depts, touched_faqs) = catalog.update(changes, &old.regions);
+        let touched_depts = catalog.update(changes, &old.regions);
         let builder = DocBuilder::new(self.fields, &old.regions, &old.jieba);
-        for code in touched_depts.iter().chain(touched_faqs.iter()) {
+        // Out go the changed departments, every FAQ entry indexed under one (a department
+        // changes rarely: a pass over the entries costs less than keeping each one's list),
+        // and the changed and removed FAQ entries; the change brings back those that stay.
+        let mut gone: Vec<String> = touched_depts.iter().cloned().collect();
+        if !touched_depts.is_empty() {
+            gone.extend(
+                entries
+                    .docs
+                    .values()
+                    .filter(|d| {
+                        d.kind == Kind::Faq && touched_depts.contains(&d.department.0.summary.code)
+                    })
+                    .map(|d| d.code.to_string()),
+            );
+        }
+        gone.extend(changes.removed_faqs.iter().cloned());
+        gone.extend(changes.faqs.iter().map(|f| f.code.clone()));
+        for code in &gone {
             writer
                 .tantivy
                 .delete_term(Term::from_field_text(self.fields.code, code));
@@ -392,11 +377,10 @@ impl SearchIndex {
                 writer.add(&mut entries, |uid| builder.department(uid, d))?;
             }
         }
-        for code in &touched_faqs {
-            if let Some((code, f)) = catalog.faqs.get_key_value(code.as_str())
-                && let Some(d) = catalog.department_of(f)
-            {
-                writer.add(&mut entries, |uid| builder.faq(uid, code, f, d))?;
+        for f in &changes.faqs {
+            let (code, record) = catalog.record(f.clone());
+            if let Some(d) = indexed_under(&record, &catalog.depts) {
+                writer.add(&mut entries, |uid| builder.faq(uid, &code, &record, d))?;
             }
         }
         writer.tantivy.commit()?;
