@@ -90,7 +90,9 @@ fn status_kb(field: &str) -> u64 {
 
 /// The service's start on a fresh SQLite database with the first-start import of `kb` (as
 /// `bench/search/run.sh` starts it), with the resident memory every 100 ms: where the peak
-/// comes from (the service's log says when the import ends and the index is built).
+/// comes from (the service's log says when the import ends and the index is built). Run it
+/// with `MIMALLOC_PURGE_DELAY=10` in the environment, as `hotline` sets it for itself: the
+/// allocator's default (a second) keeps much of what the build frees.
 fn startup(kb: &Path) -> Result<()> {
     let dir = std::env::temp_dir().join(format!("search-startup-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;

@@ -360,6 +360,8 @@ impl RegionIndex {
         let mut rest = String::with_capacity(text.len());
         let mut found: Vec<(String, Strength, u8, Cue)> = Vec::new();
         let mut words = Vec::new();
+        // Where the last form found ended, and a region it names.
+        let mut last: Option<(usize, &str)> = None;
         let mut i = 0;
         while i < n {
             let mut matched = None;
@@ -391,8 +393,21 @@ impl RegionIndex {
                     matched = Some((len - 1, &word[..keep], list));
                 }
             }
+            // 大理古城, 建水古城: a form right after another's that names no region above or
+            // below it is part of that place's name (its old town), not 丽江's 古城区.
+            if let Some((len, _, list)) = matched
+                && last.is_some_and(|(end, before)| {
+                    end == i && !list.iter().any(|(code, _)| self.related(code, before))
+                })
+            {
+                rest.push_str(&text[bounds[i]..bounds[i + len]]);
+                i += len;
+                last = None;
+                continue;
+            }
             match matched {
                 Some((len, word, list)) => {
+                    last = list.first().map(|(code, _)| (i + len, code.as_str()));
                     let cue = cue_before(&text[..bounds[i]]);
                     for (code, s) in list {
                         let lvl = self.by_code.get(code).map_or(2, |r| level_rank(&r.level));
@@ -439,6 +454,12 @@ impl RegionIndex {
             rest: super::text::collapse_spaces(&rest),
             words,
         }
+    }
+
+    /// Whether one of two regions is the other or above it.
+    fn related(&self, a: &str, b: &str) -> bool {
+        let (x, y) = (self.id(a), self.id(b));
+        self.chain_by_id(x).contains(&y) || self.chain_by_id(y).contains(&x)
     }
 
     /// Removes every form of the given regions from a text (a department's name without
@@ -579,6 +600,41 @@ mod tests {
         assert_eq!(idx.form_of_pinyin("liuliang"), None);
         assert_eq!(idx.form_of_pinyin("shidian"), Some("施甸"));
         assert_eq!(idx.form_of_pinyin("yidian"), None);
+    }
+
+    #[test]
+    fn a_form_right_after_an_unrelated_ones_is_part_of_that_places_name() {
+        let mut regions = vec![
+            region(
+                "530700",
+                "丽江市",
+                "丽江",
+                &[],
+                "prefecture",
+                Some("530000"),
+            ),
+            region("530702", "古城区", "古城", &[], "county", Some("530700")),
+            region("532507", "建水县", "建水", &[], "county", Some("532500")),
+        ];
+        regions.push(region(
+            "532900",
+            "大理白族自治州",
+            "大理州",
+            &["大理"],
+            "prefecture",
+            Some("530000"),
+        ));
+        let idx = RegionIndex::new(&regions);
+        let codes = |t: &str| -> Vec<String> {
+            idx.detect(t).mentions.into_iter().map(|m| m.code).collect()
+        };
+        // The old town of 大理 and of 建水, not 丽江's 古城区.
+        assert_eq!(codes("大理古城占道经营"), ["532900"]);
+        assert_eq!(idx.detect("大理古城占道经营").rest, "古城占道经营");
+        assert_eq!(codes("建水古城"), ["532507"]);
+        // 丽江古城 is 丽江's; apart, 古城 is named.
+        assert!(codes("丽江古城").contains(&"530702".to_string()));
+        assert!(codes("大理 古城区").contains(&"530702".to_string()));
     }
 
     #[test]
