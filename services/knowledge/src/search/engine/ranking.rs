@@ -423,8 +423,9 @@ impl Snapshot {
                 i += 1;
             }
         }
+        // The first hit is none: `at` is at least 1.
         let at = FEW_HITS.min(items.len());
-        let floor = items.get(at.wrapping_sub(1)).map_or(f32::MAX, |h| h.score);
+        let floor = items[..at].last().map_or(f32::MAX, |h| h.score);
         for (n, mut h) in repeats.into_iter().enumerate() {
             h.score = h.score.min(floor);
             items.insert(at + n, h);
