@@ -12,8 +12,8 @@
 #[allow(dead_code)]
 mod search_sets;
 
-use search_sets::figures::mixed_figures;
-use search_sets::top3;
+use search_sets::figures::assert_blind_floors;
+use search_sets::{assert_not_confident, top3};
 
 /// The twenty-third blind set: 80 answerable needs of the five kinds and 20
 /// unanswerable ones. Scored on 21cc7f7's engine (before the change): top 3 77/80,
@@ -21,17 +21,7 @@ use search_sets::top3;
 /// the change: 80/80, 74/80, 0/20. The floors are those figures.
 #[test]
 fn twenty_third_blind_set() {
-    floors("search-blind23.tsv", 80, 74);
-}
-
-/// A blind set's 80 answerable and 20 unanswerable rows score at least `top3` in the top
-/// three and `top3_confident` confident there, and no unanswerable row is confident.
-fn floors(set: &str, top3: usize, top3_confident: usize) {
-    let (f, n, confident) = mixed_figures(set);
-    assert_eq!((f.rows, n), (80, 20));
-    assert!(f.top3 >= top3, "{f:?}");
-    assert!(f.top3_confident >= top3_confident, "{f:?}");
-    assert!(confident.is_empty(), "confident: {confident:?}");
+    assert_blind_floors("search-blind23.tsv", 80, 74);
 }
 
 /// An old name and a need its successor answers without an FAQ entry (written for this
@@ -50,14 +40,11 @@ fn the_first_answers_question_in_the_region_above_does_not_take_a_place_of_the_t
 /// 委监委, and 监委 put right by sound as 卫健委, whose entry then answered confidently.
 #[test]
 fn the_discipline_commission_is_never_answered_confidently() {
-    for q in [
+    assert_not_confident(&[
         "弥渡县纪委监委的办公地址在哪里",
         "巍山县纪委监委的办公地址在哪里",
         "纪委举报电话",
-    ] {
-        let (top, confident) = top3(q, None);
-        assert!(!confident, "{q}: {top:?}");
-    }
+    ]);
 }
 
 /// The twenty-fourth blind set, written after the two changes above and scored on them
@@ -65,7 +52,7 @@ fn the_discipline_commission_is_never_answered_confidently() {
 /// towns (大理古城): 78/80, 73/80, 0/20. The floors are those figures.
 #[test]
 fn twenty_fourth_blind_set() {
-    floors("search-blind24.tsv", 78, 73);
+    assert_blind_floors("search-blind24.tsv", 78, 73);
 }
 
 /// 建水古城 is 建水's old town (written for this round; not a row of a set): before, 古城 was

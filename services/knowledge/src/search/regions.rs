@@ -604,27 +604,12 @@ mod tests {
 
     #[test]
     fn a_form_right_after_an_unrelated_ones_is_part_of_that_places_name() {
-        let mut regions = vec![
-            region(
-                "530700",
-                "丽江市",
-                "丽江",
-                &[],
-                "prefecture",
-                Some("530000"),
-            ),
+        let idx = RegionIndex::new(&[
+            region("530700", "丽江市", "丽江", &[], "prefecture", None),
             region("530702", "古城区", "古城", &[], "county", Some("530700")),
-            region("532507", "建水县", "建水", &[], "county", Some("532500")),
-        ];
-        regions.push(region(
-            "532900",
-            "大理白族自治州",
-            "大理州",
-            &["大理"],
-            "prefecture",
-            Some("530000"),
-        ));
-        let idx = RegionIndex::new(&regions);
+            region("532507", "建水县", "建水", &[], "county", None),
+            region("532900", "大理州", "大理", &[], "prefecture", None),
+        ]);
         let codes = |t: &str| -> Vec<String> {
             idx.detect(t).mentions.into_iter().map(|m| m.code).collect()
         };

@@ -29,6 +29,18 @@ pub fn figures(set: &str) -> Figures {
     f
 }
 
+/// Asserts a blind set's floors: its 80 answerable and 20 unanswerable rows, at least
+/// `top3` answerable ones in the top three and `top3_confident` confident there, and no
+/// unanswerable row confident.
+#[allow(dead_code)]
+pub fn assert_blind_floors(set: &str, top3: usize, top3_confident: usize) {
+    let (f, n, confident) = mixed_figures(set);
+    assert_eq!((f.rows, n), (80, 20));
+    assert!(f.top3 >= top3, "{f:?}");
+    assert!(f.top3_confident >= top3_confident, "{f:?}");
+    assert!(confident.is_empty(), "confident: {confident:?}");
+}
+
 /// Figures of a set mixing answerable rows and unanswerable ones (expected column empty):
 /// the answerable rows' figures, and the unanswerable rows answered confidently.
 pub fn mixed_figures(set: &str) -> (Figures, usize, Vec<String>) {

@@ -674,24 +674,27 @@ impl Snapshot {
     /// filtered on 巧家) is where the caller was, and every entry of it would be filtered
     /// out: browsing it or adding its entry answered an empty list.
     fn place_of_need<'q>(&self, a: &'q Analysis, filter: Option<&'q str>) -> Option<&'q str> {
-        self.places_of_need(a, filter).into_iter().next()
+        self.places_of_need(a, filter).next()
     }
 
     /// Every region the query names within the operator's filter, the first the place of
     /// the need; else the filter.
-    fn places_of_need<'q>(&self, a: &'q Analysis, filter: Option<&'q str>) -> Vec<&'q str> {
-        let named: Vec<&str> = a
+    fn places_of_need<'q>(
+        &self,
+        a: &'q Analysis,
+        filter: Option<&'q str>,
+    ) -> impl Iterator<Item = &'q str> {
+        let mut named = a
             .regions
             .mentions
             .iter()
             .map(|m| m.code.as_str())
-            .filter(|code| filter.is_none_or(|fl| self.regions.chain(code).iter().any(|c| c == fl)))
-            .collect();
-        if named.is_empty() {
-            filter.into_iter().collect()
-        } else {
-            named
-        }
+            .filter(move |code| {
+                filter.is_none_or(|fl| self.regions.chain(code).iter().any(|c| c == fl))
+            })
+            .peekable();
+        let none = named.peek().is_none();
+        named.chain(filter.filter(|_| none))
     }
 
     /// The question of the classifier's `guess`: `zjj-1` and the labels of the entries
