@@ -14,7 +14,7 @@
 //!                            first three), and its guesses for the unanswerable rows
 //!   time QUERIES [ROUNDS] [LIMIT]
 //!                            time per query (p50/p99/max) over a query file, ROUNDS passes
-//!   probe 'q1|q2'            each query's analysis, confidence and top hits
+//!   probe 'q1|q2@530102'     each query's analysis, confidence and top hits (@: a filter)
 //!   probe sets               the quality sets' unconfident queries
 //!   probe file:QUERIES [show]
 //!                            share of confident answers over a query file (show: the others)
@@ -350,7 +350,9 @@ fn probe_file(file: &Path, show: bool) -> Result<()> {
 fn probe(queries: &str) -> Result<()> {
     let idx = index()?;
     for q in queries.split('|') {
-        let (res, a) = idx.search(q, None, 10)?;
+        // `q@530610`: with the region filter set.
+        let (q, region) = q.split_once('@').map_or((q, None), |(q, r)| (q, Some(r)));
+        let (res, a) = idx.search(q, region, 10)?;
         println!(
             "{q}: confident={} variants={:?} regions={:?} pinyin={:?} sounds={:?}",
             res.confident,

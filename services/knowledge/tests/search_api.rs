@@ -1021,3 +1021,62 @@ async fn a_later_seed_reaches_an_existing_database_without_undoing_editors() {
     assert!(!now.contains_key("就业局"));
     assert_eq!(now.len(), last.len() - 1);
 }
+
+/// A seed row changed in place (物价局: 发改委 until round 18, 市场监管局 since) or removed
+/// (菜市场 → 占道经营) reaches a database that still holds the old seeded row at its next
+/// start; an editor's row of the same old value stays theirs.
+#[tokio::test]
+async fn a_seed_row_changed_in_place_reaches_an_existing_database() {
+    let f = fixture().await;
+    let s = &f.svc;
+    let now = synonym_table(s).await;
+    assert_eq!(now["物价局"].1, "市场监管局");
+    assert!(!now.contains_key("菜市场"));
+    // A database seeded before the change: 物价局 and 菜市场 as the seed had them; 物价所
+    // as an editor set it (delete, then add).
+    sql(
+        &f.db.url,
+        "UPDATE search_synonyms SET replacement = '发改委' WHERE term = '物价局'",
+    )
+    .unwrap();
+    sql(
+        &f.db.url,
+        "INSERT INTO search_synonyms (term, replacement, created_at, created_by) \
+         VALUES ('菜市场', '占道经营', 0, 'seed')",
+    )
+    .unwrap();
+    delete_synonym(s, now["物价所"].0).await;
+    let (status, _) = s
+        .send(
+            reqwest::Method::POST,
+            Role::KbEditor,
+            "/api/v1/search/synonyms",
+            json!({"term": "物价所", "replacement": "发改委"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (old, _data) = restart(&f).await;
+    let after = synonym_table(&old).await;
+    assert_eq!(after["物价局"].1, "市场监管局", "the seeded row is changed");
+    assert_eq!(after["物价所"].1, "发改委", "the editor's row stands");
+    assert!(
+        !after.contains_key("菜市场"),
+        "the removed row is taken out"
+    );
+    assert_eq!(after.len(), now.len());
+    let res = old
+        .search("五华区物价局电话 饭馆菜单上不写价钱", None)
+        .await;
+    assert_eq!(codes(&res)[0], "530102-scj", "{res}");
+    let res = old
+        .search("五华区市场监管局电话 菜市场几家乱涨价", None)
+        .await;
+    assert_eq!(codes(&res)[0], "530102-scj", "{res}");
+    // The first service, which built its index before, follows the change.
+    let followed = eventually(Duration::from_secs(5), || async {
+        let res = s.search("五华区物价局电话 饭馆菜单上不写价钱", None).await;
+        codes(&res).first().map(String::as_str) == Some("530102-scj")
+    })
+    .await;
+    assert!(followed.is_some());
+}

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use shared::db::{DbConnection, DbResult};
 
 use super::schema::{search_seed_terms, search_seeds, search_synonyms};
-use crate::search::Synonym;
+use crate::search::{SeedCorrection, Synonym};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = search_synonyms)]
@@ -178,6 +178,31 @@ fn merge_seed_once(
         super::changes::record(conn, super::changes::SYNONYM, "seed")?;
     }
     Ok(rows.len())
+}
+
+/// Puts the seed's rows changed in place into a database that still holds the seeded old
+/// row, and takes out those the seed removed; a row an editor added or changed is theirs
+/// and stays. Returns how many rows it changed.
+pub fn correct_seed(conn: &mut DbConnection, corrections: &[SeedCorrection]) -> DbResult<usize> {
+    shared::db::write_tx(conn, |conn| {
+        let mut changed = 0;
+        for c in corrections {
+            let seeded = search_synonyms::table
+                .filter(search_synonyms::term.eq(&c.term))
+                .filter(search_synonyms::replacement.eq(&c.was))
+                .filter(search_synonyms::created_by.eq("seed"));
+            changed += match &c.now {
+                Some(now) => diesel::update(seeded)
+                    .set(search_synonyms::replacement.eq(now))
+                    .execute(conn)?,
+                None => diesel::delete(seeded).execute(conn)?,
+            };
+        }
+        if changed > 0 {
+            super::changes::record(conn, super::changes::SYNONYM, "seed")?;
+        }
+        Ok(changed)
+    })
 }
 
 /// Records terms as offered by the seed.

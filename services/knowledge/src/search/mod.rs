@@ -65,6 +65,37 @@ pub fn seed_pairs() -> (Vec<(String, String)>, usize) {
     (pairs, first)
 }
 
+/// The seed's rows changed in place or removed (`#@ was TAB term TAB old`): each term, its
+/// old replacement and the seed's replacement now (`None`: the seed no longer has the term).
+pub fn seed_corrections() -> Vec<SeedCorrection> {
+    let pairs = parse_pairs(SEED_SYNONYMS);
+    SEED_SYNONYMS
+        .lines()
+        .filter_map(|l| l.strip_prefix("#@ was\t"))
+        .filter_map(|l| {
+            let (term, was) = l.split_once('\t')?;
+            let (term, was) = (term.trim(), was.trim());
+            let now = pairs
+                .iter()
+                .find(|(t, _)| t == term)
+                .map(|(_, r)| r.clone());
+            (now.as_deref() != Some(was)).then(|| SeedCorrection {
+                term: term.to_string(),
+                was: was.to_string(),
+                now,
+            })
+        })
+        .collect()
+}
+
+/// A seed row changed in place or removed ([`seed_corrections`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedCorrection {
+    pub term: String,
+    pub was: String,
+    pub now: Option<String>,
+}
+
 /// The pairs of a two-column TSV (a synonym's term and replacement, a phrasing's label and
 /// text); comments and malformed lines are skipped.
 pub fn parse_pairs(tsv: &str) -> Vec<(String, String)> {
@@ -125,6 +156,28 @@ mod tests {
         for (term, _) in parse_pairs(SEED_SYNONYMS) {
             assert!(seen.insert(term.clone()), "{term} twice in the seed");
         }
+    }
+
+    /// A row changed in place names its old replacement, and the seed holds the new one.
+    #[test]
+    fn a_row_changed_in_place_says_what_it_was() {
+        let corrections = seed_corrections();
+        let lines = SEED_SYNONYMS
+            .lines()
+            .filter(|l| l.starts_with("#@ was"))
+            .count();
+        assert_eq!(corrections.len(), lines, "{corrections:?}");
+        let of = |term: &str| corrections.iter().find(|c| c.term == term).cloned();
+        assert_eq!(
+            of("物价局"),
+            Some(SeedCorrection {
+                term: "物价局".into(),
+                was: "发改委".into(),
+                now: Some("市场监管局".into()),
+            })
+        );
+        assert_eq!(of("菜市场").and_then(|c| c.now), None);
+        assert!(of("菜市场").is_some());
     }
 
     /// Databases seeded under one name before each term was recorded were offered the rows

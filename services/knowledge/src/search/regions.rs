@@ -393,6 +393,17 @@ impl RegionIndex {
                     matched = Some((len - 1, &word[..keep], list));
                 }
             }
+            // 思茅松, 普洱茶: a thing named after a place says nothing of where the need is.
+            if matched.is_some()
+                && let Some(thing) = PLACE_NAMED_THINGS
+                    .iter()
+                    .find(|t| text[bounds[i]..].starts_with(*t))
+            {
+                rest.push_str(thing);
+                i += thing.chars().count();
+                last = None;
+                continue;
+            }
             // 大理古城, 建水古城: a form right after another's that names no region above or
             // below it is part of that place's name (its old town), not 丽江's 古城区.
             if let Some((len, _, list)) = matched
@@ -490,6 +501,31 @@ impl RegionIndex {
         super::text::collapse_spaces(&out)
     }
 }
+
+/// Things named after a place of ours (a tree, a tea, a stone, a ham) that callers name
+/// wherever they are: 我家在景谷 … 种了一片思茅松 is 景谷's, not 思茅's.
+const PLACE_NAMED_THINGS: &[&str] = &[
+    "思茅松",
+    "普洱茶",
+    "大理石",
+    "宣威火腿",
+    "文山三七",
+    "昭通苹果",
+    "昭通天麻",
+    "蒙自石榴",
+    "建水紫陶",
+    "鹤庆银器",
+    "宜良烤鸭",
+    "石屏豆腐",
+    "丽江粑粑",
+    "东川面条",
+    "呈贡宝珠梨",
+    "华坪芒果",
+    "寻甸牛干巴",
+    "永平黄焖鸡",
+    "保山小粒咖啡",
+    "云南白药",
+];
 
 /// Words of the knowledge base that start with a region suffix: after a region's short form
 /// the suffix is theirs (昆明 + 市场监管局, 香格里拉 + 市监局), not the region's.
@@ -620,6 +656,38 @@ mod tests {
         // 丽江古城 is 丽江's; apart, 古城 is named.
         assert!(codes("丽江古城").contains(&"530702".to_string()));
         assert!(codes("大理 古城区").contains(&"530702".to_string()));
+    }
+
+    #[test]
+    fn a_thing_named_after_a_place_names_no_region() {
+        let idx = RegionIndex::new(&[
+            region("530802", "思茅区", "思茅", &[], "county", Some("530800")),
+            region(
+                "530806",
+                "景谷傣族彝族自治县",
+                "景谷",
+                &[],
+                "county",
+                Some("530800"),
+            ),
+            region(
+                "532900",
+                "大理白族自治州",
+                "大理州",
+                &["大理"],
+                "prefecture",
+                None,
+            ),
+        ]);
+        let codes = |q: &str| -> Vec<String> {
+            idx.detect(q).mentions.into_iter().map(|m| m.code).collect()
+        };
+        assert_eq!(codes("我家在景谷 山上种了一片思茅松 想砍"), ["530806"]);
+        assert_eq!(idx.detect("思茅松砍伐").rest, "思茅松砍伐");
+        assert!(codes("大理石台面").is_empty());
+        // The place itself is still named.
+        assert_eq!(codes("思茅 林业局"), ["530802"]);
+        assert_eq!(codes("大理 石材厂"), ["532900"]);
     }
 
     #[test]

@@ -126,6 +126,11 @@ impl SearchService {
             if added > 0 {
                 tracing::info!(added, "synonym seed merged");
             }
+            let corrected = db::search::correct_seed(&mut conn, &super::seed_corrections())
+                .map_err(|e| e.to_string())?;
+            if corrected > 0 {
+                tracing::info!(corrected, "synonym seed rows changed in place");
+            }
             // The sequence position first: a change made while we read is applied again.
             let seq = db::changes::latest_seq(&mut conn).map_err(|e| e.to_string())?;
             let open = db::unanswered::open_queries(&mut conn).map_err(|e| e.to_string())?;

@@ -496,10 +496,22 @@ impl Snapshot {
     /// (dalibudongchan → 大理, budongchan); `None` when no region starts it or nothing
     /// follows it.
     fn region_prefix<'w>(&self, word: &'w str) -> Option<(&str, &'w str)> {
-        (MIN_REGION_PINYIN..word.len()).rev().find_map(|at| {
+        let mut found = (MIN_REGION_PINYIN..word.len()).rev().filter_map(|at| {
             let (head, rest) = word.split_at_checked(at)?;
             Some((self.regions.form_of_pinyin(head)?, rest))
-        })
+        });
+        let longest = found.next()?;
+        // anningshiyedengji: 安宁 + 失业登记, not 安宁市 + ye登记. A shorter region is taken
+        // when only its rest is spelt in words alone (the suffix was the need's first
+        // syllable).
+        if self.spelling.spells_in_words(longest.1) {
+            return Some(longest);
+        }
+        Some(
+            found
+                .find(|(_, rest)| self.spelling.spells_in_words(rest))
+                .unwrap_or(longest),
+        )
     }
 
     /// A region typed as its initials at the start of hurried pinyin (kmshenfenzhengbuban

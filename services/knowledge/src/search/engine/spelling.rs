@@ -129,6 +129,18 @@ impl Spelling {
     /// words of two characters or more take at least half of the letters; `None`
     /// otherwise (a typo, or a name the words do not know).
     pub(super) fn spell(&self, typed: &str) -> Option<String> {
+        self.spell_counted(typed).map(|(spelt, _)| spelt)
+    }
+
+    /// Whether `typed` is spelt in words of two characters or more alone, every letter.
+    pub(super) fn spells_in_words(&self, typed: &str) -> bool {
+        self.spell_counted(typed)
+            .is_some_and(|(_, in_words)| in_words == typed.len())
+    }
+
+    /// [`Spelling::spell`], with how many of the letters words of two characters or more
+    /// took.
+    fn spell_counted(&self, typed: &str) -> Option<(String, usize)> {
         let n = typed.len();
         if n == 0 || !typed.is_ascii() {
             return None;
@@ -182,7 +194,7 @@ impl Spelling {
         if self.sound_alike.iter().any(|a| spelt.contains(&**a)) {
             return None;
         }
-        Some(spelt)
+        Some((spelt, in_words))
     }
 }
 
