@@ -4,7 +4,12 @@
 //! a region typed in pinyin gives its suffix back to the need (anningshiyedengji: 安宁 +
 //! 失业登记). Made after reading the twenty-fifth blind set's misses, which was written and
 //! committed before the change and scored on the engine before it; the twenty-sixth,
-//! written before the change and not read until it was made, scores it unseen.
+//! written before the change and not read until it was made, scored it unseen. Then, after
+//! reading its misses: a region the caller came from (从昆明过来) comes after the one they
+//! came to, an old town glued to a name the regions lack (独克宗古城) is not 丽江's 古城区,
+//! and a border crossing (口岸), a visa (签证) and a party's or the Youth League's membership
+//! (党组织, 团组织) are what the knowledge base lacks. The twenty-seventh blind set, written
+//! and committed before those and not read until they were made, scores them unseen.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -13,7 +18,7 @@
 mod search_sets;
 
 use search_sets::figures::assert_blind_floors;
-use search_sets::top3;
+use search_sets::{assert_not_confident, top3};
 
 /// The twenty-fifth blind set: 80 answerable needs of the five kinds and 20
 /// unanswerable ones. Scored on dd8be86's engine (before the change): top 3 78/80,
@@ -76,4 +81,43 @@ fn a_region_in_pinyin_gives_its_suffix_back_to_the_need() {
         let (top, _) = top3(q, None);
         assert!(top.iter().any(|c| c == want), "{q}: {top:?}");
     }
+}
+
+/// The twenty-sixth blind set, written before this round's changes and read only after
+/// them: scored on 2edf417 (the first changes, unseen): top 3 78/80, confident and in the
+/// top 3 72/80, unanswerable 3/20 confident (河口口岸, 去泰国的签证, 团组织关系), two
+/// confident and wrong. After the second changes: 79/80, 73/80, 0/20. The floors are those
+/// figures.
+#[test]
+fn twenty_sixth_blind_set() {
+    assert_blind_floors("search-blind26.tsv", 79, 73);
+}
+
+/// A caller who came from 昆明 to 香格里拉 and took a taxi at 独克宗古城 (written for this
+/// round; not a row of a set). Before, 昆明 came first (the later word wins between equal
+/// namings) and 古城 was read as 丽江's 古城区: 昆明's taxi complaint first, then 古城区's.
+#[test]
+fn the_region_come_to_comes_before_the_one_come_from() {
+    let (top, _) = top3(
+        "我从昆明过来香格里拉出差，在独克宗古城坐出租车，司机不打表乱收钱，找哪个投诉",
+        None,
+    );
+    assert_eq!(
+        top.first().map(String::as_str),
+        Some("533402-jtj-1"),
+        "{top:?}"
+    );
+    assert!(!top.iter().any(|c| c.starts_with("530702")), "{top:?}");
+}
+
+/// What the knowledge base lacks (written for this round; not rows of a set): a border
+/// crossing's hours, a foreign visa, a party's membership moved. Before, each was answered
+/// confidently (the service centre's hours, the passport, the social insurance transfer).
+#[test]
+fn a_border_crossing_a_visa_and_a_partys_membership_are_not_answered_confidently() {
+    assert_not_confident(&[
+        "瑞丽口岸每天几点开关，要过缅甸那边",
+        "去越南的签证在昆明哪里办",
+        "党组织关系怎么转到新单位",
+    ]);
 }

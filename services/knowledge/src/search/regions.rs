@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::text::is_han;
 use crate::domain::Region;
 
 /// How a region was named; a fuller name is the stronger claim when a short form is shared
@@ -80,11 +81,18 @@ const BEFORE_CUES: &[&str] = &["以前在", "之前在", "原来在", "过去在
 /// Words before a region the caller returns to (where they now need the service).
 const RETURN_CUES: &[&str] = &["回到", "回"];
 
-fn cue_before(before: &str) -> Cue {
+/// Words after a region that, with 从 before it, say the caller came from there (从昆明过来
+/// 香格里拉开会: the need is 香格里拉's).
+const CAME_FROM_AFTER: &[&str] = &["过来", "回来", "来", "搬", "嫁", "调"];
+
+/// The cue of a region said between `before` and `after`.
+fn cue_around(before: &str, after: &str) -> Cue {
     let before = before.trim_end();
     if RETURN_CUES.iter().any(|c| before.ends_with(c)) {
         Cue::Return
-    } else if BEFORE_CUES.iter().any(|c| before.ends_with(c)) {
+    } else if BEFORE_CUES.iter().any(|c| before.ends_with(c))
+        || (before.ends_with('从') && CAME_FROM_AFTER.iter().any(|c| after.starts_with(c)))
+    {
         Cue::Before
     } else {
         Cue::Plain
@@ -404,6 +412,21 @@ impl RegionIndex {
                 last = None;
                 continue;
             }
+            // 独克宗古城: the old town of a place named by a word the regions do not have
+            // (glued to it, not 在古城 or 去古城) is that place's, not 丽江's 古城区.
+            if let Some((len, word, _)) = matched
+                && word == OLD_TOWN
+                && last.is_none_or(|(end, _)| end != i)
+                && text[..bounds[i]]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| is_han(c) && !BEFORE_A_PLACE.contains(&c))
+            {
+                rest.push_str(&text[bounds[i]..bounds[i + len]]);
+                i += len;
+                last = None;
+                continue;
+            }
             // 大理古城, 建水古城: a form right after another's that names no region above or
             // below it is part of that place's name (its old town), not 丽江's 古城区.
             if let Some((len, _, list)) = matched
@@ -419,7 +442,7 @@ impl RegionIndex {
             match matched {
                 Some((len, word, list)) => {
                     last = list.first().map(|(code, _)| (i + len, code.as_str()));
-                    let cue = cue_before(&text[..bounds[i]]);
+                    let cue = cue_around(&text[..bounds[i]], &text[bounds[i + len]..]);
                     for (code, s) in list {
                         let lvl = self.by_code.get(code).map_or(2, |r| level_rank(&r.level));
                         found.push((code.clone(), *s, lvl, cue));
@@ -501,6 +524,12 @@ impl RegionIndex {
         super::text::collapse_spaces(&out)
     }
 }
+
+/// A region's form that is also what any old town is called (丽江's 古城区).
+const OLD_TOWN: &str = "古城";
+/// Characters that come before a place's name in speech (在古城, 去古城, 古城 after 的):
+/// after one, 古城 is the district.
+const BEFORE_A_PLACE: &[char] = &['在', '去', '到', '回', '住', '从', '是', '的', '和', '跟'];
 
 /// Things named after a place of ours (a tree, a tea, a stone, a ham) that callers name
 /// wherever they are: 我家在景谷 … 种了一片思茅松 is 景谷's, not 思茅's.
@@ -653,6 +682,9 @@ mod tests {
         assert_eq!(codes("大理古城占道经营"), ["532900"]);
         assert_eq!(idx.detect("大理古城占道经营").rest, "古城占道经营");
         assert_eq!(codes("建水古城"), ["532507"]);
+        // 独克宗古城 is 香格里拉's old town; 在古城 is the district.
+        assert!(codes("独克宗古城门口打车").is_empty());
+        assert_eq!(codes("在古城打车"), ["530702"]);
         // 丽江古城 is 丽江's; apart, 古城 is named.
         assert!(codes("丽江古城").contains(&"530702".to_string()));
         assert!(codes("大理 古城区").contains(&"530702".to_string()));
@@ -718,6 +750,11 @@ mod tests {
         let d = idx.detect("以前在大理州上班 现在在石林县");
         assert_eq!(d.mentions[0].code, "530111");
         let d = idx.detect("在石林县打工 要回到大理州");
+        assert_eq!(d.mentions[0].code, "532900");
+        // Came from: 从 before, 过来 after.
+        let d = idx.detect("我们从大理州过来石林县开会");
+        assert_eq!(d.mentions[0].code, "530111");
+        let d = idx.detect("从大理州到石林县的车");
         assert_eq!(d.mentions[0].code, "532900");
     }
 

@@ -110,6 +110,15 @@ const OTHER_ORGANS: &[&str] = &[
     "营业厅",
     // Not 关 as an ending: the segmenter cuts 玉器店关起门 as 店关, 起门.
     "海关",
+    // A visa is a foreign country's consulate's (去泰国的签证); the exit-entry office
+    // endorses permits (签注), which callers calling them 港澳签证 the synonym table puts
+    // right before this is looked at.
+    "签证",
+    // A border crossing (河口口岸): the port authority's, not the service centre's hours.
+    "口岸",
+    // The Youth League's and the party's own membership (团组织关系), not a job's records.
+    "团组织",
+    "党组织",
     // What only such an organ does: conscription is the 武装部's (not 当兵, which
     // veterans say of themselves), the college entrance exam the 招生考试院's.
     "征兵",
