@@ -9,7 +9,11 @@
 //! came to, an old town glued to a name the regions lack (独克宗古城) is not 丽江's 古城区,
 //! and a border crossing (口岸), a visa (签证) and a party's or the Youth League's membership
 //! (党组织, 团组织) are what the knowledge base lacks. The twenty-seventh blind set, written
-//! and committed before those and not read until they were made, scores them unseen.
+//! and committed before those and not read until they were made, scored them unseen. After
+//! reading its misses: an unconfident story shows the classifier's question within the
+//! first three, pinyin that spells words is read apart from the characters it is typed
+//! against (施甸xiaoxue), and banks, credit cards and check-up centres are organs the
+//! knowledge base lacks, as typed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -17,7 +21,7 @@
 #[allow(dead_code)]
 mod search_sets;
 
-use search_sets::figures::assert_blind_floors;
+use search_sets::figures::{assert_blind_floors, assert_blind_floors_but};
 use search_sets::{assert_not_confident, top3};
 
 /// The twenty-fifth blind set: 80 answerable needs of the five kinds and 20
@@ -120,4 +124,40 @@ fn a_border_crossing_a_visa_and_a_partys_membership_are_not_answered_confidently
         "去越南的签证在昆明哪里办",
         "党组织关系怎么转到新单位",
     ]);
+}
+
+/// The twenty-seventh blind set, written before the second changes and read only after
+/// them: scored on 573abb1 (every change above, unseen): top 3 78/80, confident and in the
+/// top 3 72/80, unanswerable 3/20 confident (信用社贷款, 中国银行信用卡, 县医院体检中心). After
+/// the third changes: 80/80, 73/80, 1/20 (信用社贷款: 信用社 is a story's circumstance as
+/// often as its need, and stays).
+#[test]
+fn twenty_seventh_blind_set() {
+    assert_blind_floors_but(
+        "search-blind27.tsv",
+        80,
+        73,
+        &["信用社贷款要咋个贷，利息好多"],
+    );
+}
+
+/// Pinyin typed against the region's characters, with words of its own (written for this
+/// round; not a row of a set). Before, 宁洱xiaoxue was one word of neither, and 结婚登记
+/// (带什么) came first.
+#[test]
+fn pinyin_that_spells_words_is_read_apart_from_the_characters_before_it() {
+    let (top, confident) = top3("宁洱xiaoxue baoming要带什么", None);
+    assert_eq!(
+        top.first().map(String::as_str),
+        Some("530803-jyj-1"),
+        "{top:?}"
+    );
+    assert!(confident);
+}
+
+/// A bank's card and a check-up centre (written for this round; not rows of a set).
+/// Before, the bank's credit card was answered confidently with the social security card.
+#[test]
+fn a_banks_card_and_a_check_up_centre_are_not_answered_confidently() {
+    assert_not_confident(&["工商银行信用卡丢了怎么挂失", "体检中心早上几点开始抽血"]);
 }

@@ -128,11 +128,28 @@ const OTHER_ORGANS: &[&str] = &[
     "宣传部",
     "统战部",
 ];
-/// Organs named so in any query, however the segmenter cut it and the spelling put the
-/// pieces right (巍山县纪委监委: 纪, 委监委, and that as 卫健委): the discipline commission,
-/// which no entry answers for and whose names are nothing else. Looked for in the query as
-/// typed.
-const DISCIPLINE_ORGANS: &[&str] = &["纪委", "监委", "纪检"];
+/// Organs named so in any query, however the segmenter cut it, the synonym table replaced
+/// a part and the spelling put the pieces right, which no entry answers for and whose names
+/// are nothing else. Looked for in the query as typed.
+const TYPED_ORGANS: &[&str] = &[
+    // The discipline commission (巍山县纪委监委: 纪, 委监委, and that as 卫健委).
+    "纪委",
+    "监委",
+    "纪检",
+    // Banks: their cards and loans are theirs, not the social security card's or the
+    // housing fund's (中国银行信用卡 … 挂失: 卡丢了 is 社保卡丢了 in the table). Not 银行
+    // or 信用社 alone: a story's mortgage or subsidy goes through one.
+    "中国银行",
+    "工商银行",
+    "农业银行",
+    "建设银行",
+    "交通银行",
+    "邮储银行",
+    "农商银行",
+    "信用卡",
+    // A hospital's or a clinic's check-up centre: its hours are not the service centre's.
+    "体检中心",
+];
 /// Characters after a city of another province within which an organ's ending says the
 /// organ is that city's (攀枝花东区劳动局), even in a need that names one of our regions too
 /// (家住华坪, 人在攀枝花上班).
@@ -331,13 +348,17 @@ impl Snapshot {
         let mut pinyin_sounds: Vec<Vec<u32>> = Vec::new();
         let mut zh = String::new();
         // Pinyin that starts with a region, typed straight against characters
-        // (binchuanjiehundengji要带什么, bs台湾通行证), is a word of its own; other letters
-        // stay with their characters (ic卡, app).
+        // (binchuanjiehundengji要带什么, bs台湾通行证), or that spells words (施甸xiaoxue), is a
+        // word of its own; other letters stay with their characters (ic卡, app).
         let pieces: Vec<&str> = normalized
             .split(' ')
             .flat_map(|token| {
                 let runs: Vec<&str> = text::latin_runs(token).collect();
-                if runs.len() > 1 && runs.iter().any(|r| self.starts_with_region(r)) {
+                if runs.len() > 1
+                    && runs
+                        .iter()
+                        .any(|r| self.starts_with_region(r) || self.spelling.spells_in_words(r))
+                {
                     runs
                 } else {
                     vec![token]
@@ -689,8 +710,7 @@ impl Snapshot {
         // (在大理打工 … 回四川老家), not what the need is about; with the operator's filter
         // set, so is one the caller says they came from (从广东回来 …, 从贵州嫁过来).
         let first = a.texts.first().map_or("", String::as_str);
-        if asks_a_price_or_timetable(first)
-            || DISCIPLINE_ORGANS.iter().any(|o| a.normalized.contains(o))
+        if asks_a_price_or_timetable(first) || TYPED_ORGANS.iter().any(|o| a.normalized.contains(o))
         {
             return true;
         }

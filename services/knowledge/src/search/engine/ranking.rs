@@ -117,7 +117,7 @@ const TOPIC_DISPUTE_LEAD: f32 = 5.0;
 /// must lead the nearest question, in nats, to keep the answer unconfident.
 const BEYOND_LEAD: f32 = 2.0;
 /// The classifier's runner-up this likely takes second place in an unconfident story's
-/// answer ([`Snapshot::offer_runner_up`]).
+/// answer ([`Snapshot::offer_second`]).
 const RUNNER_UP_P: f32 = 0.1;
 /// Scores closer than this are equal (they differ only by the candidates' query weight,
 /// [`CANDIDATE_SUM_WEIGHT`]).
@@ -290,11 +290,14 @@ impl Snapshot {
                             && !self.names_what_it_lacks(a, &words, b.doc, filter.is_some())
                     })
                     && !self.names_a_person(a, &words);
-                if !confident
-                    && story
-                    && let Some(r) = runner_up
-                {
-                    self.offer_runner_up(&mut scored, r, &on, filter);
+                // An unconfident story shows the classifier's question within the first
+                // three however little of the story's words its entries have (居住证 for a
+                // child's school: 小学 and 报名 are the enrolment's words), and its runner-up.
+                if !confident && story {
+                    self.offer_second(&mut scored, guess, &on, filter);
+                    if let Some(r) = runner_up {
+                        self.offer_second(&mut scored, r, &on, filter);
+                    }
                 }
             }
         }
@@ -767,12 +770,13 @@ impl Snapshot {
             .find_map(|r| self.entries.get(&label.code_in(r)))
     }
 
-    /// Second place for the classifier's runner-up (`guess`): its entry in the place of
-    /// need, unless one of the first three already asks it. An unconfident story is two
+    /// Second place for a question of the classifier's (`guess`: its first or its
+    /// runner-up): its entry in the place of need, unless one of the first three already
+    /// asks it. An unconfident story is two
     /// needs the classifier cannot tell apart as often as one the words miss (茶厂 … 职工自己
     /// 的组织: 市场监管 0.75, 总工会 0.17), and the operator reads the first three; the third
     /// is the first answer's department (`first_answers_department_within_three`).
-    fn offer_runner_up<'s>(
+    fn offer_second<'s>(
         &'s self,
         scored: &mut Vec<Scored<'s>>,
         guess: Guess,
