@@ -22,7 +22,7 @@
 mod search_sets;
 
 use search_sets::figures::{assert_blind_floors, assert_blind_floors_but};
-use search_sets::{assert_not_confident, top3};
+use search_sets::{assert_first, assert_first_confident, assert_not_confident, top3};
 
 /// The twenty-fifth blind set: 80 answerable needs of the five kinds and 20
 /// unanswerable ones. Scored on dd8be86's engine (before the change): top 3 78/80,
@@ -38,14 +38,10 @@ fn twenty_fifth_blind_set() {
 /// in 景谷. Before, 思茅松 named 思茅区, whose forestry bureau came first.
 #[test]
 fn a_thing_named_after_a_place_does_not_move_the_need_there() {
-    let (top, _) = top3(
+    assert_first(
         "我家在景谷，承包的山上种了一片思茅松，现在想砍一些卖，听说要先去办个证",
         None,
-    );
-    assert_eq!(
-        top.first().map(String::as_str),
-        Some("530806-lcj"),
-        "{top:?}"
+        "530806-lcj",
     );
     let (top, _) = top3(
         "勐海的茶农，家里炒普洱茶的小作坊想办个食品生产的证，找哪个",
@@ -63,12 +59,7 @@ fn the_price_bureau_is_market_regulation() {
         "富源县物价局电话，菜市场的菜乱涨价想反映",
         "富源县市场监管局电话，菜市场的菜乱涨价想反映",
     ] {
-        let (top, _) = top3(q, None);
-        assert_eq!(
-            top.first().map(String::as_str),
-            Some("530308-scj"),
-            "{q}: {top:?}"
-        );
+        assert_first(q, None, "530308-scj");
     }
 }
 
@@ -102,14 +93,10 @@ fn twenty_sixth_blind_set() {
 /// namings) and 古城 was read as 丽江's 古城区: 昆明's taxi complaint first, then 古城区's.
 #[test]
 fn the_region_come_to_comes_before_the_one_come_from() {
-    let (top, _) = top3(
+    let (top, _) = assert_first(
         "我从昆明过来香格里拉出差，在独克宗古城坐出租车，司机不打表乱收钱，找哪个投诉",
         None,
-    );
-    assert_eq!(
-        top.first().map(String::as_str),
-        Some("533402-jtj-1"),
-        "{top:?}"
+        "533402-jtj-1",
     );
     assert!(!top.iter().any(|c| c.starts_with("530702")), "{top:?}");
 }
@@ -146,13 +133,7 @@ fn twenty_seventh_blind_set() {
 /// (带什么) came first.
 #[test]
 fn pinyin_that_spells_words_is_read_apart_from_the_characters_before_it() {
-    let (top, confident) = top3("宁洱xiaoxue baoming要带什么", None);
-    assert_eq!(
-        top.first().map(String::as_str),
-        Some("530803-jyj-1"),
-        "{top:?}"
-    );
-    assert!(confident);
+    assert_first_confident("宁洱xiaoxue baoming要带什么", None, "530803-jyj-1");
 }
 
 /// A bank's card and a check-up centre (written for this round; not rows of a set).

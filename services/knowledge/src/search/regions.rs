@@ -401,41 +401,12 @@ impl RegionIndex {
                     matched = Some((len - 1, &word[..keep], list));
                 }
             }
-            // 思茅松, 普洱茶: a thing named after a place says nothing of where the need is.
-            if matched.is_some()
-                && let Some(thing) = PLACE_NAMED_THINGS
-                    .iter()
-                    .find(|t| text[bounds[i]..].starts_with(*t))
-            {
-                rest.push_str(thing);
-                i += thing.chars().count();
-                last = None;
-                continue;
-            }
-            // 独克宗古城: the old town of a place named by a word the regions do not have
-            // (glued to it, not 在古城 or 去古城) is that place's, not 丽江's 古城区.
-            if let Some((len, word, _)) = matched
-                && word == OLD_TOWN
-                && last.is_none_or(|(end, _)| end != i)
-                && text[..bounds[i]]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| is_han(c) && !BEFORE_A_PLACE.contains(&c))
-            {
-                rest.push_str(&text[bounds[i]..bounds[i + len]]);
-                i += len;
-                last = None;
-                continue;
-            }
-            // 大理古城, 建水古城: a form right after another's that names no region above or
-            // below it is part of that place's name (its old town), not 丽江's 古城区.
-            if let Some((len, _, list)) = matched
-                && last.is_some_and(|(end, before)| {
-                    end == i && !list.iter().any(|(code, _)| self.related(code, before))
-                })
-            {
-                rest.push_str(&text[bounds[i]..bounds[i + len]]);
-                i += len;
+            // A form that is part of another name says nothing of where the need is.
+            if let Some(skip) = matched.and_then(|m| {
+                self.part_of_a_name(&text[..bounds[i]], &text[bounds[i]..], m, (i, last))
+            }) {
+                rest.push_str(&text[bounds[i]..bounds[i + skip]]);
+                i += skip;
                 last = None;
                 continue;
             }
@@ -488,6 +459,35 @@ impl RegionIndex {
             rest: super::text::collapse_spaces(&rest),
             words,
         }
+    }
+
+    /// How many characters from a form found between `before` and `from` (`len` characters,
+    /// naming the regions of `list`) are part of another name, if they are: a thing named
+    /// after a place (思茅松, 普洱茶); 古城 glued to a name the regions lack (独克宗古城, not
+    /// 在古城 or 去古城: that place's old town, not 丽江's 古城区); a form right after
+    /// another's that names no region above or below it (大理古城, 建水古城). `last` is where
+    /// the last form ended and a region it names; `at` is where this one starts.
+    fn part_of_a_name(
+        &self,
+        before: &str,
+        from: &str,
+        (len, form, list): (usize, &str, &Vec<(String, Strength)>),
+        (at, last): (usize, Option<(usize, &str)>),
+    ) -> Option<usize> {
+        if let Some(thing) = PLACE_NAMED_THINGS.iter().find(|t| from.starts_with(*t)) {
+            return Some(thing.chars().count());
+        }
+        let glued_to_a_name = || {
+            before
+                .chars()
+                .next_back()
+                .is_some_and(|c| is_han(c) && !BEFORE_A_PLACE.contains(&c))
+        };
+        let right_after = last.filter(|(end, _)| *end == at);
+        let old_town = form == OLD_TOWN && right_after.is_none() && glued_to_a_name();
+        let after_unrelated = right_after
+            .is_some_and(|(_, before)| !list.iter().any(|(code, _)| self.related(code, before)));
+        (old_town || after_unrelated).then_some(len)
     }
 
     /// Whether one of two regions is the other or above it.
@@ -667,6 +667,15 @@ mod tests {
         assert_eq!(idx.form_of_pinyin("yidian"), None);
     }
 
+    /// The codes of the regions a text names, first the one the need is about.
+    fn mention_codes(idx: &RegionIndex, text: &str) -> Vec<String> {
+        idx.detect(text)
+            .mentions
+            .into_iter()
+            .map(|m| m.code)
+            .collect()
+    }
+
     #[test]
     fn a_form_right_after_an_unrelated_ones_is_part_of_that_places_name() {
         let idx = RegionIndex::new(&[
@@ -675,9 +684,7 @@ mod tests {
             region("532507", "建水县", "建水", &[], "county", None),
             region("532900", "大理州", "大理", &[], "prefecture", None),
         ]);
-        let codes = |t: &str| -> Vec<String> {
-            idx.detect(t).mentions.into_iter().map(|m| m.code).collect()
-        };
+        let codes = |t: &str| mention_codes(&idx, t);
         // The old town of 大理 and of 建水, not 丽江's 古城区.
         assert_eq!(codes("大理古城占道经营"), ["532900"]);
         assert_eq!(idx.detect("大理古城占道经营").rest, "古城占道经营");
@@ -711,9 +718,7 @@ mod tests {
                 None,
             ),
         ]);
-        let codes = |q: &str| -> Vec<String> {
-            idx.detect(q).mentions.into_iter().map(|m| m.code).collect()
-        };
+        let codes = |t: &str| mention_codes(&idx, t);
         assert_eq!(codes("我家在景谷 山上种了一片思茅松 想砍"), ["530806"]);
         assert_eq!(idx.detect("思茅松砍伐").rest, "思茅松砍伐");
         assert!(codes("大理石台面").is_empty());

@@ -93,13 +93,21 @@ pub fn top3(q: &str, filter: Option<&str>) -> (Vec<String>, bool) {
     (codes, res.confident)
 }
 
-/// Asserts that the reference index answers `q` (with `filter`) with `code` first, and
-/// confidently.
+/// Asserts that the reference index answers `q` (with `filter`) with `code` first; the
+/// first three, and whether the answer is confident.
 // The diagnostics example includes this module and does not use it.
 #[allow(dead_code)]
-pub fn assert_first_confident(q: &str, filter: Option<&str>, code: &str) {
+pub fn assert_first(q: &str, filter: Option<&str>, code: &str) -> (Vec<String>, bool) {
     let (top, confident) = top3(q, filter);
     assert_eq!(top.first().map(String::as_str), Some(code), "{q}: {top:?}");
+    (top, confident)
+}
+
+/// Asserts that the reference index answers `q` (with `filter`) with `code` first, and
+/// confidently.
+#[allow(dead_code)]
+pub fn assert_first_confident(q: &str, filter: Option<&str>, code: &str) {
+    let (top, confident) = assert_first(q, filter, code);
     assert!(confident, "{q}: {top:?} not confident");
 }
 
