@@ -366,7 +366,10 @@ impl RegionIndex {
         let bounds = super::text::char_bounds(text);
         let n = bounds.len() - 1;
         let mut rest = String::with_capacity(text.len());
-        let mut found: Vec<(String, Strength, u8, Cue)> = Vec::new();
+        // Each reading: the region, how strongly and at what level it was named, its cue,
+        // and which of the words named it (a region within one another word names, not the
+        // same word said twice: 大理 … 大理 is no 大理市 within 大理州).
+        let mut found: Vec<(String, Strength, u8, Cue, usize)> = Vec::new();
         let mut words = Vec::new();
         // Where the last form found ended, and a region it names.
         let mut last: Option<(usize, &str)> = None;
@@ -416,7 +419,7 @@ impl RegionIndex {
                     let cue = cue_around(&text[..bounds[i]], &text[bounds[i + len]..]);
                     for (code, s) in list {
                         let lvl = self.by_code.get(code).map_or(2, |r| level_rank(&r.level));
-                        found.push((code.clone(), *s, lvl, cue));
+                        found.push((code.clone(), *s, lvl, cue, words.len()));
                     }
                     words.push(word.to_string());
                     rest.push(' ');
@@ -429,14 +432,29 @@ impl RegionIndex {
             }
         }
         // A region the caller says they return to comes first and one they were in before
-        // last (以前在昆明交的社保 … 回巧家: 巧家); then the strongest naming; between equals
-        // the higher level (大理 → 大理州 before 大理市), then the later word (it is usually
-        // the more specific one).
+        // last (以前在昆明交的社保 … 回巧家: 巧家); then a region within one another form named
+        // (文山砚山, 玉溪新平: 砚山 and 新平 before their prefectures, whose short names are
+        // the stronger forms); then the strongest naming; between equals the higher level
+        // (大理 → 大理州 before 大理市), then the later word (it is usually the more specific
+        // one).
+        let within: Vec<bool> = found
+            .iter()
+            .map(|(code, .., form)| {
+                self.chains.get(code).is_some_and(|chain| {
+                    chain.iter().skip(1).any(|up| {
+                        found
+                            .iter()
+                            .any(|(other, .., f)| words[*f] != words[*form] && other == up)
+                    })
+                })
+            })
+            .collect();
         let order: Vec<usize> = {
             let mut idx: Vec<usize> = (0..found.len()).collect();
             idx.sort_by(|a, b| {
                 let (fa, fb) = (&found[*a], &found[*b]);
                 fb.3.cmp(&fa.3)
+                    .then(within[*b].cmp(&within[*a]))
                     .then(fb.1.cmp(&fa.1))
                     .then(fa.2.cmp(&fb.2))
                     .then(b.cmp(a))
@@ -674,6 +692,28 @@ mod tests {
             .into_iter()
             .map(|m| m.code)
             .collect()
+    }
+
+    #[test]
+    fn a_region_named_within_another_comes_before_it() {
+        let idx = RegionIndex::new(&[
+            region(
+                "532600",
+                "文山壮族苗族自治州",
+                "文山",
+                &[],
+                "prefecture",
+                None,
+            ),
+            region("532601", "文山市", "文山", &[], "county", Some("532600")),
+            region("532622", "砚山县", "砚山", &[], "county", Some("532600")),
+        ]);
+        assert_eq!(
+            mention_codes(&idx, "文山砚山法律援助"),
+            ["532622", "532600", "532601"]
+        );
+        // Alone, the shared short name is still the prefecture's first.
+        assert_eq!(mention_codes(&idx, "文山法律援助"), ["532600", "532601"]);
     }
 
     #[test]

@@ -123,11 +123,71 @@ const OTHER_ORGANS: &[&str] = &[
     // veterans say of themselves), the college entrance exam the 招生考试院's.
     "征兵",
     "高考",
-    // The party's committees' departments (县委组织部): no entry answers for them.
+    // The party's committees' departments (县委组织部): no entry answers for them, nor for
+    // a member's transfer (党员组织关系).
     "组织部",
     "宣传部",
     "统战部",
+    "组织关系",
+    // The fire and rescue brigade (消防大队): not the emergency bureau (a blocked 消防通道 is the
+    // safety hazard the bureau takes).
+    "消防大队",
+    "消防队",
+    "消防救援",
+    // The tobacco monopoly's licence and purchasing (卖香烟的证, 烟叶收购站).
+    "香烟",
+    "烟叶",
+    // The returned overseas Chinese federation (侨联).
+    "侨联",
 ];
+/// People a caller may ask for (班主任电话多少, 所长的手机号): one person's number or
+/// whereabouts, which no entry gives. Only when asked about ([`ASKED_AFTER`]): a story's
+/// 班主任讲要报名 is what the teacher said.
+const ASKED_PERSONS: &[&str] = &["班主任", "老师", "校长", "所长", "局长", "医生"];
+/// Last characters of a place or organ's name that the knowledge base lists none of
+/// (祝圣寺, 档案馆, 宠物医院, 信用社, 供电所, 红十字会), longest first: such a word
+/// whose stem no entry's name or question has names what it lacks when the caller asks
+/// about it ([`ASKED_AFTER`], [`ASKED_BEFORE`]). Only then: in a story they are where things
+/// happened (在砖厂干了三年, 在旅行社报了团), not what is asked.
+const INSTITUTION_ENDINGS: &[&str] = &[
+    "医院", "大学", "公司", "大队", "寺", "庙", "馆", "院", "站", "社", "所", "队", "会", "联",
+    "厂",
+];
+/// Words right after such a name ([`ASKED_WITHIN`] characters at most) that ask about it
+/// (祝圣寺几点开门, 红十字会在哪点, 档案馆对外开放吗) …
+const ASKED_AFTER: &[&str] = &[
+    "几点",
+    "电话",
+    "在哪",
+    "哪点",
+    "哪里",
+    "地址",
+    "开门",
+    "关门",
+    "营业时间",
+    "对外",
+    "咋个走",
+    "怎么走",
+    "咋走",
+    "号码",
+    "哪天",
+    "什么时候",
+    "啥时候",
+];
+/// Words right before such a name that make it where the caller is or comes from (从汽车站
+/// 咋个走), not what is asked: not 上班 after it either (在化工厂上班 is where one works).
+const ASKED_NOT_AFTER: &[&str] = &["从", "在"];
+/// … and words right before it that do (附近哪点有宠物医院; not 找: 找村委会说了几次 is
+/// where a story's caller went first).
+const ASKED_BEFORE: &[&str] = &["哪点有", "哪里有", "哪儿有", "附近有", "附近的"];
+const ASKED_WITHIN: usize = 2;
+/// Words just before an organ that say the caller does not go there (听说不用先去法院): it
+/// is not what the need is about.
+const NOT_GOING_BEFORE: &[&str] = &["不用", "不想", "不去", "不找", "不必", "没去"];
+const NOT_GOING_WITHIN: usize = 4;
+/// Last characters of a township's or a village's name (河西镇, 通甸乡): named in a need,
+/// one is the caller's own, within one of our regions, not a place elsewhere.
+const TOWNSHIP_ENDINGS: &[&str] = &["镇", "乡", "村", "寨", "街道", "社区"];
 /// Organs named so in any query, however the segmenter cut it, the synonym table replaced
 /// a part and the spelling put the pieces right, which no entry answers for and whose names
 /// are nothing else. Looked for in the query as typed.
@@ -149,11 +209,17 @@ const TYPED_ORGANS: &[&str] = &[
     "信用卡",
     // A hospital's or a clinic's check-up centre: its hours are not the service centre's.
     "体检中心",
+    // Selling cigarettes needs the tobacco monopoly's licence (卖烟的许可证), whichever
+    // way the segmenter cut it (卖, 烟).
+    "卖烟",
 ];
 /// Characters after a city of another province within which an organ's ending says the
 /// organ is that city's (攀枝花东区劳动局), even in a need that names one of our regions too
 /// (家住华坪, 人在攀枝花上班).
 const OTHER_CITYS_ORGAN_WITHIN: usize = 5;
+/// Characters besides the region from which a need is a story whose place right after one
+/// of our regions is in it (see `names_what_it_lacks`).
+const PLACE_IN_REGION_STORY_CHARS: usize = 20;
 /// Characters of a question, which an organ's name never has (去哪办 is cut as 哪办).
 const QUESTION_CHARS: &[char] = &['哪', '咋', '怎', '啥', '么'];
 /// Pinyin pairs an organ word needs for its sound to say it is a typo of the best entry's
@@ -710,7 +776,13 @@ impl Snapshot {
         // (在大理打工 … 回四川老家), not what the need is about; with the operator's filter
         // set, so is one the caller says they came from (从广东回来 …, 从贵州嫁过来).
         let first = a.texts.first().map_or("", String::as_str);
-        if asks_a_price_or_timetable(first) || TYPED_ORGANS.iter().any(|o| a.normalized.contains(o))
+        if asks_a_price_or_timetable(first)
+            || TYPED_ORGANS.iter().any(|o| a.normalized.contains(o))
+            || ASKED_PERSONS.iter().any(|p| {
+                first
+                    .match_indices(p)
+                    .any(|(at, _)| asked_about(&first[..at], &first[at + p.len()..]))
+            })
         {
             return true;
         }
@@ -736,16 +808,24 @@ impl Snapshot {
             let sounds_like_best =
                 x.pairs.len() >= TYPO_PAIRS && x.pairs.iter().all(|p| has(best.py2(), *p));
             let organ = ((w.ends_with(ORGAN_ENDINGS) && !is_doing(w))
-                || OTHER_ORGANS.iter().any(|o| w.contains(o)))
+                || OTHER_ORGANS.iter().any(|o| w.contains(o))
+                || self.asks_about_what_it_lacks(first, w))
                 && !w.contains(QUESTION_CHARS)
                 && !text::holds_question_word(w)
-                && !sounds_like_best;
+                && !sounds_like_best
+                && !not_going_to(first, w);
             let at = said.find(w.as_str());
-            let place_like = w.ends_with(PLACE_ENDINGS)
-                || at.is_some_and(|at| {
-                    let before = said[..at].trim();
-                    before.is_empty() || self.is_place(before)
-                });
+            // A township is the caller's own wherever it stands, and so is a place right after
+            // one of our regions as typed in a story (澄江抚仙湖边上有家饭店 …); in a short
+            // question such a place (西山区马街那家火锅店的许可证号) asks about one thing there.
+            let callers_own = TOWNSHIP_ENDINGS.iter().any(|e| w.ends_with(e))
+                || (told_chars(a) >= PLACE_IN_REGION_STORY_CHARS && after_a_region(a, w));
+            let place_like = !callers_own
+                && (w.ends_with(PLACE_ENDINGS)
+                    || at.is_some_and(|at| {
+                        let before = said[..at].trim();
+                        before.is_empty() || self.is_place(before)
+                    }));
             // A word the knowledge base does not know, ending in 县 or 市 or right before
             // one (仁怀市, 会理 市), is a county or city of elsewhere: ours were found, or
             // put right by sound.
@@ -781,6 +861,30 @@ impl Snapshot {
     fn names_other_city(&self, word: &str) -> bool {
         let name = word.strip_suffix('市').unwrap_or(word);
         OTHER_CITIES.contains(&name) && !self.an_answer_has(word)
+    }
+
+    /// Whether the caller asks about a place or an organ the knowledge base lacks, named by
+    /// `word` with an ending of [`INSTITUTION_ENDINGS`] (宠物医院), or cut from its ending
+    /// (云峰 寺), whose stem of two characters or more no entry's name or question has
+    /// (祝圣寺几点开门; not 税务所, nor 开会).
+    fn asks_about_what_it_lacks(&self, said: &str, word: &str) -> bool {
+        said.match_indices(word).any(|(at, _)| {
+            let rest = &said[at + word.len()..];
+            let (stem, after) = match INSTITUTION_ENDINGS.iter().find(|e| word.ends_with(*e)) {
+                Some(e) => (&word[..word.len() - e.len()], rest),
+                None => match INSTITUTION_ENDINGS.iter().find(|e| rest.starts_with(*e)) {
+                    Some(e) => (word, &rest[e.len()..]),
+                    None => return false,
+                },
+            };
+            stem.chars().count() >= 2 && asked_about(&said[..at], after) && !self.a_name_has(stem)
+        })
+    }
+
+    /// Whether some entry's name or question has the word.
+    fn a_name_has(&self, word: &str) -> bool {
+        self.postings(self.fields.all, word)
+            .is_ok_and(|list| !list.is_empty())
     }
 
     /// Whether some entry's answer or address has the word (a street, 翠湖).
@@ -915,7 +1019,7 @@ pub(super) fn first_occurrences(words: Vec<String>) -> Vec<String> {
 }
 
 /// Words just before a place that say the caller came from it (从广东, 老家在四川).
-const ORIGIN_BEFORE: &[&str] = &["从", "老家在", "老家是"];
+const ORIGIN_BEFORE: &[&str] = &["从", "老家在", "老家是", "我是", "我们是"];
 /// Words just after a place that say the caller came from it (广东回来, 贵州过来的).
 const ORIGIN_AFTER: &[&str] = &[
     "回来",
@@ -946,6 +1050,47 @@ const TRIP_WORDS_WITHIN: usize = 6;
 fn is_doing(word: &str) -> bool {
     let mut cs = word.chars();
     matches!((cs.next(), cs.next(), cs.next()), (Some(c), Some(_), None) if DOING_BEFORE_ENDING.contains(&c))
+}
+
+/// Whether the words `before` and `after` a name ask about what it names (祝圣寺几点开门,
+/// 附近哪点有宠物医院).
+fn asked_about(before: &str, after: &str) -> bool {
+    let before = before.trim_end();
+    let after: String = after.chars().filter(|c| !c.is_whitespace()).collect();
+    let asked_after = ASKED_AFTER.iter().any(|w| {
+        after
+            .find(w)
+            .is_some_and(|i| after[..i].chars().count() <= ASKED_WITHIN)
+    });
+    !ASKED_NOT_AFTER.iter().any(|w| before.ends_with(w))
+        && (asked_after || ASKED_BEFORE.iter().any(|w| before.ends_with(w)))
+}
+
+/// Whether the caller says they do not go to the organ `name` names (不用先去法院).
+fn not_going_to(said: &str, name: &str) -> bool {
+    said.match_indices(name).any(|(at, _)| {
+        let near: String = {
+            let mut cs: Vec<char> = said[..at]
+                .chars()
+                .rev()
+                .take(NOT_GOING_WITHIN + 2)
+                .collect();
+            cs.reverse();
+            cs.into_iter().collect()
+        };
+        NOT_GOING_BEFORE.iter().any(|w| near.contains(w))
+    })
+}
+
+/// Whether `word` stands right after a region the query named, as typed (通海河西镇).
+fn after_a_region(a: &Analysis, word: &str) -> bool {
+    a.normalized.match_indices(word).any(|(at, _)| {
+        let before = a.normalized[..at].trim_end();
+        a.regions
+            .words
+            .iter()
+            .any(|r| !r.is_empty() && before.ends_with(r.as_str()))
+    })
 }
 
 /// Whether the query names `place` as where the caller came from.
@@ -1038,10 +1183,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_name_asked_about() {
+        assert!(asked_about("鸡足山", "几点开门"));
+        assert!(asked_about("附近哪点有", ""));
+        assert!(asked_about("", "，电话多少"));
+        // Where the caller works or starts from is not asked about.
+        assert!(!asked_about("我在", "上班，设备老化"));
+        assert!(!asked_about("维西残联在哪里，从", "咋个走"));
+        assert!(!asked_about("开", "，营业执照办下来了"));
+    }
+
+    #[test]
+    fn an_organ_the_caller_need_not_go_to() {
+        assert!(not_going_to("听说不用先去法院，先仲裁", "法院"));
+        assert!(!not_going_to("法院立案要带哪些材料", "法院"));
+    }
+
+    #[test]
     fn a_place_the_caller_came_from() {
         assert!(named_as_origin("娃娃跟着我们从广东回来了", "广东"));
         assert!(named_as_origin("我是贵州嫁过来的", "贵州"));
         assert!(named_as_origin("我老家在四川 想迁户口", "四川"));
+        assert!(named_as_origin("我是湖南人，在这边开客栈", "湖南"));
         assert!(!named_as_origin("四川的户口迁入要什么", "四川"));
         assert!(!named_as_origin("想去广东打工", "广东"));
         assert!(named_as_origin("我在广东打了八年工 现在回老家了", "广东"));

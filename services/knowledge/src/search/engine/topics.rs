@@ -367,6 +367,17 @@ impl TopicModel {
             .map_or(&[], |c| c.labels.as_slice())
     }
 
+    /// Whether two classes are one answer: a department's own class and one of its
+    /// questions (not two questions, which are two answers of one department).
+    fn one_answer(&self, a: &Examples, b: &Examples) -> bool {
+        let (Some(la), Some(lb)) = (a.labels.first(), b.labels.first()) else {
+            return false;
+        };
+        let (la, lb) = (Label::parse(la), Label::parse(lb));
+        la.kind() == lb.kind()
+            && (matches!(la, Label::Department { .. }) || matches!(lb, Label::Department { .. }))
+    }
+
     /// The classes by posterior probability, most likely first, for the query's texts
     /// (its variants: as said, and with everyday words replaced).
     pub(super) fn rank(&self, texts: &[String]) -> Vec<Guess> {
@@ -416,7 +427,16 @@ impl TopicModel {
             })
             .collect();
         out.sort_by(|a, b| b.p.total_cmp(&a.p));
-        let second = out.get(1).map_or(top, |g| scores[g.class as usize]);
+        // The lead is over the nearest other answer: a department's own class and a question
+        // of that department are one answer (退伍 … 安置: tyj-1 and tyj; the class of a
+        // department's business beyond its questions shares its questions' words).
+        let second = out.first().map_or(top, |first| {
+            let first = &self.classes[first.class as usize];
+            out.iter()
+                .skip(1)
+                .find(|g| !self.one_answer(first, &self.classes[g.class as usize]))
+                .map_or(top, |g| scores[g.class as usize])
+        });
         let beyond = (0..n)
             .filter(|&c| !real(c))
             .map(|c| scores[c])
