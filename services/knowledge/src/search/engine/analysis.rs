@@ -174,17 +174,20 @@ const ASKED_AFTER: &[&str] = &[
     "什么时候",
     "啥时候",
 ];
-/// Words right before such a name that make it where the caller is or comes from (从汽车站
-/// 咋个走), not what is asked: not 上班 after it either (在化工厂上班 is where one works).
-const ASKED_NOT_AFTER: &[&str] = &["从", "在"];
 /// … and words right before it that do (附近哪点有宠物医院; not 找: 找村委会说了几次 is
 /// where a story's caller went first).
 const ASKED_BEFORE: &[&str] = &["哪点有", "哪里有", "哪儿有", "附近有", "附近的"];
 const ASKED_WITHIN: usize = 2;
+/// Words right before such a name that make it where the caller is or starts from, whatever
+/// follows (从汽车站咋个走), so never asked about; nor is 上班 an ask after it (在化工厂上班
+/// is where one works).
+const WHERE_THE_CALLER_IS: &[&str] = &["从", "在"];
 /// Words just before an organ that say the caller does not go there (听说不用先去法院): it
-/// is not what the need is about.
+/// is not what the need is about. Looked for within `NOT_GOING_WITHIN` characters of the
+/// name, besides the two of the words themselves (不用先去法院: 先去 between).
 const NOT_GOING_BEFORE: &[&str] = &["不用", "不想", "不去", "不找", "不必", "没去"];
 const NOT_GOING_WITHIN: usize = 4;
+const NOT_GOING_WORD_CHARS: usize = 2;
 /// Last characters of a township's or a village's name (河西镇, 通甸乡): named in a need,
 /// one is the caller's own, within one of our regions, not a place elsewhere.
 const TOWNSHIP_ENDINGS: &[&str] = &["镇", "乡", "村", "寨", "街道", "社区"];
@@ -1062,7 +1065,7 @@ fn asked_about(before: &str, after: &str) -> bool {
             .find(w)
             .is_some_and(|i| after[..i].chars().count() <= ASKED_WITHIN)
     });
-    !ASKED_NOT_AFTER.iter().any(|w| before.ends_with(w))
+    !WHERE_THE_CALLER_IS.iter().any(|w| before.ends_with(w))
         && (asked_after || ASKED_BEFORE.iter().any(|w| before.ends_with(w)))
 }
 
@@ -1073,7 +1076,7 @@ fn not_going_to(said: &str, name: &str) -> bool {
             let mut cs: Vec<char> = said[..at]
                 .chars()
                 .rev()
-                .take(NOT_GOING_WITHIN + 2)
+                .take(NOT_GOING_WITHIN + NOT_GOING_WORD_CHARS)
                 .collect();
             cs.reverse();
             cs.into_iter().collect()
