@@ -440,13 +440,9 @@ impl RegionIndex {
         let within: Vec<bool> = found
             .iter()
             .map(|(code, .., form)| {
-                self.chains.get(code).is_some_and(|chain| {
-                    chain.iter().skip(1).any(|up| {
-                        found
-                            .iter()
-                            .any(|(other, .., f)| words[*f] != words[*form] && other == up)
-                    })
-                })
+                found
+                    .iter()
+                    .any(|(up, .., f)| words[*f] != words[*form] && self.is_under(code, up))
             })
             .collect();
         let order: Vec<usize> = {
@@ -512,6 +508,12 @@ impl RegionIndex {
     fn related(&self, a: &str, b: &str) -> bool {
         let (x, y) = (self.id(a), self.id(b));
         self.chain_by_id(x).contains(&y) || self.chain_by_id(y).contains(&x)
+    }
+
+    /// Whether region `code` lies under region `up` (not `up` itself).
+    fn is_under(&self, code: &str, up: &str) -> bool {
+        let (x, y) = (self.id(code), self.id(up));
+        x != y && self.chain_by_id(x).contains(&y)
     }
 
     /// Removes every form of the given regions from a text (a department's name without

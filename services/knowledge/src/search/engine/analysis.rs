@@ -886,13 +886,17 @@ impl Snapshot {
 
     /// Whether some entry's name or question has the word.
     fn a_name_has(&self, word: &str) -> bool {
-        self.postings(self.fields.all, word)
-            .is_ok_and(|list| !list.is_empty())
+        self.field_has(self.fields.all, word)
     }
 
     /// Whether some entry's answer or address has the word (a street, 翠湖).
     fn an_answer_has(&self, word: &str) -> bool {
-        self.postings(self.fields.sec, word)
+        self.field_has(self.fields.sec, word)
+    }
+
+    /// Whether some entry has the word in `field`.
+    fn field_has(&self, field: Field, word: &str) -> bool {
+        self.postings(field, word)
             .is_ok_and(|list| !list.is_empty())
     }
 
@@ -1072,16 +1076,13 @@ fn asked_about(before: &str, after: &str) -> bool {
 /// Whether the caller says they do not go to the organ `name` names (不用先去法院).
 fn not_going_to(said: &str, name: &str) -> bool {
     said.match_indices(name).any(|(at, _)| {
-        let near: String = {
-            let mut cs: Vec<char> = said[..at]
-                .chars()
-                .rev()
-                .take(NOT_GOING_WITHIN + NOT_GOING_WORD_CHARS)
-                .collect();
-            cs.reverse();
-            cs.into_iter().collect()
-        };
-        NOT_GOING_BEFORE.iter().any(|w| near.contains(w))
+        let before = &said[..at];
+        let from = before
+            .char_indices()
+            .rev()
+            .nth(NOT_GOING_WITHIN + NOT_GOING_WORD_CHARS - 1)
+            .map_or(0, |(i, _)| i);
+        NOT_GOING_BEFORE.iter().any(|w| before[from..].contains(w))
     })
 }
 

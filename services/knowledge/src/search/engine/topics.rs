@@ -367,17 +367,6 @@ impl TopicModel {
             .map_or(&[], |c| c.labels.as_slice())
     }
 
-    /// Whether two classes are one answer: a department's own class and one of its
-    /// questions (not two questions, which are two answers of one department).
-    fn one_answer(&self, a: &Examples, b: &Examples) -> bool {
-        let (Some(la), Some(lb)) = (a.labels.first(), b.labels.first()) else {
-            return false;
-        };
-        let (la, lb) = (Label::parse(la), Label::parse(lb));
-        la.kind() == lb.kind()
-            && (matches!(la, Label::Department { .. }) || matches!(lb, Label::Department { .. }))
-    }
-
     /// The classes by posterior probability, most likely first, for the query's texts
     /// (its variants: as said, and with everyday words replaced).
     pub(super) fn rank(&self, texts: &[String]) -> Vec<Guess> {
@@ -434,7 +423,7 @@ impl TopicModel {
             let first = &self.classes[first.class as usize];
             out.iter()
                 .skip(1)
-                .find(|g| !self.one_answer(first, &self.classes[g.class as usize]))
+                .find(|g| !one_answer(first, &self.classes[g.class as usize]))
                 .map_or(top, |g| scores[g.class as usize])
         });
         let beyond = (0..n)
@@ -447,6 +436,17 @@ impl TopicModel {
         }
         out
     }
+}
+
+/// Whether two classes are one answer: a department's own class and one of its questions
+/// (not two questions, which are two answers of one department).
+fn one_answer(a: &Examples, b: &Examples) -> bool {
+    let (Some(la), Some(lb)) = (a.labels.first(), b.labels.first()) else {
+        return false;
+    };
+    let (la, lb) = (Label::parse(la), Label::parse(lb));
+    la.kind() == lb.kind()
+        && (matches!(la, Label::Department { .. }) || matches!(lb, Label::Department { .. }))
 }
 
 /// The features of a text: each Chinese character, and each pair of neighbouring ones.
