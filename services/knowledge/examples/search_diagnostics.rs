@@ -364,6 +364,12 @@ fn probe(queries: &str) -> Result<()> {
         for i in res.items.iter().take(3) {
             println!("    {} {} {}", i.code(), i.title(), i.score);
         }
+        let (guesses, lead, known, beyond) = idx.topics(q);
+        let shown: Vec<String> = guesses.iter().map(|(l, p)| format!("{l} {p:.2}")).collect();
+        println!(
+            "    topics: {} | lead {lead:.1} of {known}, beyond {beyond:.1}",
+            shown.join(", ")
+        );
     }
     Ok(())
 }

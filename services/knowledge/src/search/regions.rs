@@ -298,6 +298,44 @@ impl RegionIndex {
         })
     }
 
+    /// `text` with a region name typed at its start in characters that sound like it (普耳
+    /// for 普洱, 寻店 for 寻甸) put right; `None` when there is none. Callers in a hurry
+    /// name the region first; characters that are a word of the dictionary (`is_word`: 京东
+    /// is not 景东) or a region's own name are left as they are.
+    pub fn correct_start_by_sound(
+        &self,
+        text: &str,
+        is_word: impl Fn(&str) -> bool,
+    ) -> Option<String> {
+        // Two or three characters: the short names (普洱, 西双版纳 is typed right or not
+        // at all).
+        for len in [3, 2] {
+            let Some((end, _)) = text.char_indices().nth(len) else {
+                continue;
+            };
+            let stem = &text[..end];
+            let two = text
+                .char_indices()
+                .nth(2)
+                .map_or(stem, |(at, _)| &text[..at]);
+            if !stem.chars().all(super::text::is_han)
+                || self.forms.contains_key(stem)
+                || self.forms.contains_key(two)
+                || is_word(stem)
+            {
+                continue;
+            }
+            let (full, _) = super::text::pinyin_forms(stem);
+            if let Some(form) = self
+                .form_of_pinyin(&full)
+                .filter(|form| form.chars().count() == len)
+            {
+                return Some(format!("{form}{}", &text[end..]));
+            }
+        }
+        None
+    }
+
     /// The region form whose pinyin initials the word is, when only one region's forms
     /// have them (km → 昆明).
     pub fn form_of_initials(&self, word: &str) -> Option<&str> {
@@ -803,6 +841,22 @@ mod tests {
         assert_eq!(d.mentions[0].code, "530111");
         let d = idx.detect("从大理州到石林县的车");
         assert_eq!(d.mentions[0].code, "532900");
+    }
+
+    #[test]
+    fn a_region_typed_by_sound_at_the_start_is_put_right() {
+        let idx = RegionIndex::new(&[region("530705", "华坪县", "华坪", &[], "county", None)]);
+        let no_word = |_: &str| false;
+        assert_eq!(
+            idx.correct_start_by_sound("华平 社保卡补办", no_word)
+                .as_deref(),
+            Some("华坪 社保卡补办")
+        );
+        assert_eq!(idx.correct_start_by_sound("华坪 社保卡补办", no_word), None);
+        assert_eq!(
+            idx.correct_start_by_sound("华平 社保卡补办", |w| w == "华平"),
+            None
+        );
     }
 
     #[test]

@@ -60,6 +60,14 @@ const PLACE_TAG: &str = "ns";
 /// characters: it tags some two-character words of kinship as names too (老公, 孙子).
 const PERSON_TAG: &str = "nr";
 const PERSON_NAME_CHARS: usize = 3;
+/// Words before a surname that is also a measure word (段, 张, 方) which make it one: 这段时间
+/// and 一张纸 name no one.
+const BEFORE_A_MEASURE: &[char] = &['这', '那', '一', '几', '每', '哪', '某', '整', '半', '前'];
+/// Last characters of a word the segmenter tags as a name that says how one addresses
+/// someone (隔壁李大妈), not who: no case is asked about.
+const ADDRESSED_AS: &[char] = &[
+    '妈', '爷', '叔', '姐', '哥', '嫂', '婶', '伯', '娘', '奶', '姨',
+];
 /// The most common surnames (about four in five people have one; 普, 字 and 和 are common in
 /// Yunnan): the segmenter tags words it does not know as names too (都还没), and a name
 /// starts with a surname.
@@ -81,6 +89,8 @@ const ORGAN_ENDINGS: &[char] = &['委', '局', '办', '署', '协'];
 const DOING_BEFORE_ENDING: &[char] = &[
     '先', '去', '要', '来', '再', '才', '还', '都', '就', '没', '好', '能', '可', '得', '会', '想',
     '该', '难', '在', '给', '帮', '找', '又', '也', '快', '早', '晚', '不', '已', '刚',
+    // 上回办的, 村主任说办了, 有个证办了: the segmenter's cuts of handling something.
+    '回', '说', '证', '没', '代', '补', '重',
 ];
 /// Organs and companies callers name that the knowledge base lists none of, whose names
 /// end otherwise (法院, 武装部, 烟草专卖, 自来水公司): a word the knowledge base does not know
@@ -94,7 +104,11 @@ const OTHER_ORGANS: &[&str] = &[
     "烟草",
     "供电",
     "电力公司",
-    "自来水",
+    // The water company, not water itself: a village's broken pipe is the water bureau's,
+    // a water price the price authority's.
+    "自来水公司",
+    "自来水集团",
+    "自来水厂",
     "燃气公司",
     "电信",
     "联通",
@@ -176,7 +190,7 @@ const ASKED_AFTER: &[&str] = &[
 ];
 /// … and words right before it that do (附近哪点有宠物医院; not 找: 找村委会说了几次 is
 /// where a story's caller went first).
-const ASKED_BEFORE: &[&str] = &["哪点有", "哪里有", "哪儿有", "附近有", "附近的"];
+const ASKED_BEFORE: &[&str] = &["哪点有", "哪里有", "哪儿有", "附近有", "附近的", "哪家"];
 const ASKED_WITHIN: usize = 2;
 /// Words right before such a name that make it where the caller is or starts from, whatever
 /// follows (从汽车站咋个走), so never asked about; nor is 上班 an ask after it (在化工厂上班
@@ -216,6 +230,9 @@ const TYPED_ORGANS: &[&str] = &[
     // way the segmenter cut it (卖, 烟).
     "卖烟",
 ];
+/// Longer words that start with one of [`TYPED_ORGANS`] and are not it (卖烟花 sells
+/// fireworks, the emergency bureau's licence).
+const NOT_TYPED_ORGANS: &[&str] = &["卖烟花", "卖烟火"];
 /// Characters after a city of another province within which an organ's ending says the
 /// organ is that city's (攀枝花东区劳动局), even in a need that names one of our regions too
 /// (家住华坪, 人在攀枝花上班).
@@ -234,6 +251,17 @@ const TYPO_PAIRS: usize = 2;
 const PLACE_ENDINGS: &[char] = &['省', '市'];
 /// What ends a county's or a city's name (会理市, 威宁县).
 const COUNTY_OR_CITY: &[char] = &['县', '市'];
+/// Words that start with one of those and name no county or city (想回县城, 去市场).
+const NOT_AN_ENDING: &[&str] = &[
+    "县城",
+    "县上",
+    "县里",
+    "市场",
+    "市区",
+    "市里",
+    "市民",
+    "市中心",
+];
 /// The other provinces (not 香港, 澳门, 台湾: callers going there ask for the passes this
 /// knowledge base answers). Named anywhere in a query that names none of its regions
 /// (我在浙江义乌做生意 …), the need is about that province, wherever the name stands.
@@ -500,7 +528,11 @@ impl Snapshot {
         }
         let zh = zh.trim();
         let corrected = self.regions.correct_by_sound(zh);
-        let mut regions = self.regions.detect(corrected.as_deref().unwrap_or(zh));
+        let zh = corrected.as_deref().unwrap_or(zh);
+        let at_start = self
+            .regions
+            .correct_start_by_sound(zh, |w| jieba.has_word(w));
+        let mut regions = self.regions.detect(at_start.as_deref().unwrap_or(zh));
         if let Some(corrected) = self.spelling.correct_names(jieba, &regions.rest) {
             regions.rest = corrected;
         }
@@ -780,7 +812,7 @@ impl Snapshot {
         // set, so is one the caller says they came from (从广东回来 …, 从贵州嫁过来).
         let first = a.texts.first().map_or("", String::as_str);
         if asks_a_price_or_timetable(first)
-            || TYPED_ORGANS.iter().any(|o| a.normalized.contains(o))
+            || names_typed_organ(&a.normalized)
             || ASKED_PERSONS.iter().any(|p| {
                 first
                     .match_indices(p)
@@ -823,7 +855,11 @@ impl Snapshot {
             // question such a place (西山区马街那家火锅店的许可证号) asks about one thing there.
             let callers_own = TOWNSHIP_ENDINGS.iter().any(|e| w.ends_with(e))
                 || (told_chars(a) >= PLACE_IN_REGION_STORY_CHARS && after_a_region(a, w));
+            // 元江县城门口: the segmenter cut the county town (县城) in two.
+            let county_town =
+                w.starts_with('城') && at.is_some_and(|at| said[..at].trim_end().ends_with('县'));
             let place_like = !callers_own
+                && !county_town
                 && (w.ends_with(PLACE_ENDINGS)
                     || at.is_some_and(|at| {
                         let before = said[..at].trim();
@@ -834,7 +870,11 @@ impl Snapshot {
             // put right by sound.
             let before_ending = w.chars().all(text::is_han)
                 && ((w.chars().count() > 2 && w.ends_with(COUNTY_OR_CITY))
-                    || at.is_some_and(|at| said[at + w.len()..].starts_with(COUNTY_OR_CITY)));
+                    || at.is_some_and(|at| {
+                        let next = &said[at + w.len()..];
+                        next.starts_with(COUNTY_OR_CITY)
+                            && !NOT_AN_ENDING.iter().any(|n| next.starts_with(n))
+                    }));
             organ
                 || (place_like && self.is_outside_place(w))
                 || (before_ending && !self.an_answer_has(w))
@@ -852,6 +892,9 @@ impl Snapshot {
             x.unknown
                 && w.chars().count() == PERSON_NAME_CHARS
                 && w.starts_with(COMMON_SURNAMES)
+                && !counted(&a.normalized, w)
+                && !w.ends_with(ADDRESSED_AS)
+                && !TOWNSHIP_ENDINGS.iter().any(|e| w.ends_with(e))
                 && {
                     let tags = self.jieba.tag(w, false);
                     matches!(tags.as_slice(), [one] if one.tag == PERSON_TAG)
@@ -1037,7 +1080,17 @@ const ORIGIN_AFTER: &[&str] = &[
     "嫁过来",
     "搬过来",
     "调过来",
+    // 户口还在贵州娘家, 他户口在湖南老家: where one's family home is.
+    "娘家",
+    "老家",
 ];
+/// Words just after 在 and a place that say someone works there (男人在浙江打工, 姑娘在深圳
+/// 上班): where the family earns, not where the need is (想去广东打工 may be).
+const WORKS_AFTER: &[&str] = &["打工", "上班", "务工"];
+/// After 是 and a place, these say where someone is from (她是贵州人, 他是湖南的) …
+const FROM_AFTER_IS: &[&str] = &["人", "的"];
+/// … unless they start an organ's name (贵州人社厅).
+const NOT_FROM_AFTER_IS: &[&str] = &["人社", "人民", "人力", "人事", "人大", "的人社"];
 
 /// Words anywhere after a place that say the caller has come back from it (在广东打了八年工
 /// … 现在回老家了).
@@ -1051,7 +1104,11 @@ const JOURNEY_BEFORE: &[&str] = &["飞机", "火车", "高铁", "出差", "旅�
 /// need is at home (a lost ID card, filing the medical insurance for elsewhere).
 const TREATMENT_AFTER: &[&str] = &["手术", "住院", "看病", "治病", "就医", "治疗"];
 /// How near (in characters) those words stand to the place.
-const TRIP_WORDS_WITHIN: usize = 6;
+/// (8: 去上海的大医院做手术.)
+const TRIP_WORDS_WITHIN: usize = 8;
+/// Said just before a place where someone is treated (老公在贵州那边出车祸住院了): the need
+/// (filing the medical insurance for elsewhere) is at home, as for a trip there.
+const TREATED_THERE_BEFORE: char = '在';
 
 /// Whether a two-character cut ending like an organ is a verb of doing (先办, 要办).
 fn is_doing(word: &str) -> bool {
@@ -1097,6 +1154,21 @@ fn after_a_region(a: &Analysis, word: &str) -> bool {
     })
 }
 
+/// Whether `said` names one of [`TYPED_ORGANS`] (not as part of [`NOT_TYPED_ORGANS`]).
+fn names_typed_organ(said: &str) -> bool {
+    TYPED_ORGANS.iter().any(|o| {
+        said.match_indices(o)
+            .any(|(at, _)| !NOT_TYPED_ORGANS.iter().any(|n| said[at..].starts_with(n)))
+    })
+}
+
+/// Whether `word`, where `said` has it, follows a word that makes its first character a
+/// measure word ([`BEFORE_A_MEASURE`]: 这段时间), not a surname.
+fn counted(said: &str, word: &str) -> bool {
+    said.match_indices(word)
+        .any(|(at, _)| said[..at].ends_with(BEFORE_A_MEASURE))
+}
+
 /// Whether the query names `place` as where the caller came from.
 fn named_as_origin(said: &str, place: &str) -> bool {
     said.match_indices(place).any(|(at, _)| {
@@ -1105,6 +1177,10 @@ fn named_as_origin(said: &str, place: &str) -> bool {
         ORIGIN_BEFORE.iter().any(|c| before.ends_with(c))
             || ORIGIN_AFTER.iter().any(|c| after.starts_with(c))
             || RETURNED_LATER.iter().any(|c| after.contains(c))
+            || (before.ends_with('在') && WORKS_AFTER.iter().any(|c| after.starts_with(c)))
+            || (before.ends_with('是')
+                && FROM_AFTER_IS.iter().any(|c| after.starts_with(c))
+                && !NOT_FROM_AFTER_IS.iter().any(|c| after.starts_with(c)))
     })
 }
 
@@ -1113,7 +1189,8 @@ fn named_as_origin(said: &str, place: &str) -> bool {
 fn named_as_trip(said: &str, place: &str) -> bool {
     said.match_indices(place).any(|(at, _)| {
         let before = said[..at].trim_end();
-        if !TRIP_BEFORE.iter().any(|c| before.ends_with(c)) {
+        let there = before.ends_with(TREATED_THERE_BEFORE);
+        if !there && !TRIP_BEFORE.iter().any(|c| before.ends_with(c)) {
             return false;
         }
         // The place's 去 or 到 and the characters before it (the nearest last).
@@ -1126,7 +1203,7 @@ fn named_as_trip(said: &str, place: &str) -> bool {
             .chars()
             .take(TRIP_WORDS_WITHIN)
             .collect();
-        JOURNEY_BEFORE.iter().any(|w| near_before.contains(w))
+        (!there && JOURNEY_BEFORE.iter().any(|w| near_before.contains(w)))
             || TREATMENT_AFTER.iter().any(|w| near_after.contains(w))
     })
 }
@@ -1190,11 +1267,25 @@ mod tests {
     fn a_name_asked_about() {
         assert!(asked_about("鸡足山", "几点开门"));
         assert!(asked_about("附近哪点有", ""));
+        assert!(asked_about("附近哪家", "给狗打疫苗便宜点"));
         assert!(asked_about("", "，电话多少"));
         // Where the caller works or starts from is not asked about.
         assert!(!asked_about("我在", "上班，设备老化"));
         assert!(!asked_about("维西残联在哪里，从", "咋个走"));
         assert!(!asked_about("开", "，营业执照办下来了"));
+    }
+
+    #[test]
+    fn fireworks_are_not_cigarettes() {
+        assert!(names_typed_organ("开小卖部想卖烟，要办啥子"));
+        assert!(!names_typed_organ("过年想在村口摆个摊卖烟花炮仗"));
+    }
+
+    #[test]
+    fn a_measure_word_is_no_surname() {
+        assert!(counted("我们村这段时间野象天天晚上下来", "段时间"));
+        assert!(counted("前段时间查出来要做手术", "段时间"));
+        assert!(!counted("段时间那个案子咋个样了", "段时间"));
     }
 
     #[test]
@@ -1213,6 +1304,11 @@ mod tests {
         assert!(!named_as_origin("想去广东打工", "广东"));
         assert!(named_as_origin("我在广东打了八年工 现在回老家了", "广东"));
         assert!(!named_as_origin("回老家以后想去广东打工", "广东"));
+        assert!(named_as_origin("她是贵州人，现在怀起了", "贵州"));
+        assert!(named_as_origin("我男朋友是湖南的", "湖南"));
+        assert!(!named_as_origin("这是贵州人社厅的电话吗", "贵州"));
+        assert!(named_as_origin("户口还在贵州娘家那边", "贵州"));
+        assert!(named_as_origin("男人在浙江打工，家里两个娃娃", "浙江"));
     }
 
     #[test]
@@ -1223,6 +1319,9 @@ mod tests {
         assert!(!named_as_trip("去成都办护照在哪点", "成都"));
         assert!(!named_as_trip("想去广东打工", "广东"));
         assert!(!named_as_trip("上海的医院做手术", "上海"));
+        assert!(named_as_trip("我家老妈要去上海的大医院做手术", "上海"));
+        assert!(named_as_trip("我老公在贵州那边出车祸住院了", "贵州"));
+        assert!(!named_as_trip("我在贵州那边上班", "贵州"));
     }
 
     #[test]
