@@ -10,11 +10,27 @@ use shared::db::Backend;
 /// and create others from); without it, tests use SQLite files.
 pub const DATABASE_URL_VAR: &str = "HOTLINE_TEST_DATABASE_URL";
 
-/// The PostgreSQL server the tests run on, if `HOTLINE_TEST_DATABASE_URL` names one.
+/// The PostgreSQL server the tests run on, if `HOTLINE_TEST_DATABASE_URL` names one; without
+/// TLS unless the URL asks for it (see [`without_tls`]).
 pub fn postgres_url() -> Option<String> {
     std::env::var(DATABASE_URL_VAR)
         .ok()
         .filter(|u| Backend::of_url(u) == Backend::Postgres)
+        .map(|u| without_tls(&u))
+}
+
+/// `url` with `sslmode=disable` unless it sets an `sslmode`. A test returns while its
+/// service's workers and their connection pool still run (and its database is then dropped
+/// under them, so the pool reconnects); libpq's TLS is OpenSSL's, whose clean-up at process
+/// exit assumes no thread is still inside it. CI saw a test binary killed by SIGSEGV at exit,
+/// after every test had passed, twice on PostgreSQL. The tests' server is local; TLS to it
+/// tests nothing of ours.
+fn without_tls(url: &str) -> String {
+    if url.contains("sslmode=") {
+        return url.to_string();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}sslmode=disable")
 }
 
 /// Whether the tests run on PostgreSQL (`HOTLINE_TEST_DATABASE_URL`).
@@ -148,6 +164,22 @@ mod tests {
         assert_eq!(
             replace_db_name("postgres://h/test?sslmode=disable", "t1"),
             "postgres://h/t1?sslmode=disable"
+        );
+    }
+
+    #[test]
+    fn the_tests_server_is_reached_without_tls_unless_asked() {
+        assert_eq!(
+            without_tls("postgres://h/test"),
+            "postgres://h/test?sslmode=disable"
+        );
+        assert_eq!(
+            without_tls("postgres://h/test?connect_timeout=5"),
+            "postgres://h/test?connect_timeout=5&sslmode=disable"
+        );
+        assert_eq!(
+            without_tls("postgres://h/test?sslmode=require"),
+            "postgres://h/test?sslmode=require"
         );
     }
 
