@@ -45,6 +45,9 @@ const STORY_TOPIC_MIN_WEIGHT: f32 = 2.4;
 /// one word of it decides more: such a need counts for the margin rule with at least this
 /// many words, and the ranking asks a wider margin of it.
 const BRIEF_MIN_WORDS: usize = 5;
+/// A topic word of a department's name at least this heavy (市场监管局, 农业农村局: 3.2; not
+/// 中心 or 局) names the department when the query asks for a contact ([`Coverage::asked_for`]).
+const NAMED_MIN_WEIGHT: f32 = 2.5;
 
 /// Whether an answer whose best entry covers `share` of the query, with `key` (see
 /// [`Coverage::key`]), is confident.
@@ -74,6 +77,10 @@ pub(super) struct Coverage {
     /// Share of the entry's own words the query names: between equal matches, 公安局 is a
     /// better answer to "公安局" than 公安局交通警察支队车辆管理所.
     pub(super) specificity: f32,
+    /// Whether the entry is a department the query names by an old or everyday name (the
+    /// synonym table put today's: 质监局 → 市场监管局) together with a contact word (电话,
+    /// 在哪): the caller asks for it, whatever the rest of the need is about.
+    pub(super) asked_for: bool,
 }
 
 /// How `doc` covers the query: its words per variant (`words`), its pinyin pairs per
@@ -95,6 +102,7 @@ pub(super) fn coverage(
     let mut story = false;
     let mut story_topic = false;
     let mut brief_topic = false;
+    let mut asked_for = false;
     // Two pinyin words or more come with their concatenation last (see `analyse`): when
     // that matches, the words are one name and all of them count as matched.
     let py_hits = match pinyin {
@@ -146,6 +154,7 @@ pub(super) fn coverage(
         // Synonym groups: (weight, matched).
         let mut groups = [(0.0f32, false); SYNONYM_GROUPS];
         let mut named_here = 0usize;
+        let (mut names_it, mut asks_contact) = (false, false);
         // The distinctive words the knowledge base knows: their weight, and how much of it
         // the identifying words cover.
         let (mut known_total, mut known_got) = (0.0f32, 0.0f32);
@@ -153,6 +162,11 @@ pub(super) fn coverage(
             total += w.weight;
             let primary = has(doc.primary(), w.hash);
             named_here += usize::from(primary);
+            // Only a name the synonym table put for the caller's (质监局 → 市场监管局): a
+            // name as typed is matched as any other word (昆明市量子科技局 is no 科技局).
+            names_it |=
+                primary && w.key && w.distinct && w.group != 0 && w.weight >= NAMED_MIN_WEIGHT;
+            asks_contact |= w.contact;
             let ident = primary || has(doc.inherited(), w.hash);
             let c = if primary {
                 IN_NAME
@@ -251,6 +265,7 @@ pub(super) fn coverage(
             key_hit = true;
         }
         named = named.max(named_here);
+        asked_for |= is_dept && names_it && asks_contact;
     }
     let own = doc.primary().len();
     Coverage {
@@ -265,5 +280,6 @@ pub(super) fn coverage(
         } else {
             named as f32 / own as f32
         },
+        asked_for,
     }
 }

@@ -144,6 +144,9 @@ pub(super) struct Scored<'a> {
     story_topic: bool,
     /// Whether it names a known topic word of a need told in brief.
     brief_topic: bool,
+    /// Whether it is a department the query names and asks a contact of
+    /// ([`Coverage::asked_for`]).
+    asked_for: bool,
     doc: &'a Arc<DocData>,
     /// Its place in code order: equal scores keep it.
     order: u32,
@@ -307,6 +310,18 @@ impl Snapshot {
                     }
                 }
             }
+        }
+        // A caller who names a department and asks how to reach it (质监局电话多少，加油站的
+        // 加油机好像不准) is answered by that department, whatever the classifier takes the
+        // rest of the need for.
+        if !confident
+            && let Some(b) = scored.first()
+            && b.asked_for
+            && !b.doc.department.0.service_centre
+            && !self.names_what_it_lacks(a, &words, b.doc, filter.is_some())
+            && !self.names_a_person(a, &words)
+        {
+            confident = true;
         }
         Ok((self.hits(scored, a, filter, limit), confident))
     }
@@ -656,6 +671,7 @@ impl Snapshot {
             story_topic,
             brief_topic,
             specificity,
+            asked_for,
         } = coverage(doc, on.words, on.pairs, on.pinyin, &a.pinyin_sounds);
         let mut score = COVERAGE_WEIGHT * cov
             + IDENT_BONUS * ident
@@ -674,6 +690,7 @@ impl Snapshot {
             story,
             story_topic,
             brief_topic,
+            asked_for,
             doc,
             order,
         }
