@@ -90,7 +90,7 @@ const DOING_BEFORE_ENDING: &[char] = &[
     '先', '去', '要', '来', '再', '才', '还', '都', '就', '没', '好', '能', '可', '得', '会', '想',
     '该', '难', '在', '给', '帮', '找', '又', '也', '快', '早', '晚', '不', '已', '刚',
     // 上回办的, 村主任说办了, 有个证办了: the segmenter's cuts of handling something.
-    '回', '说', '证', '没', '代', '补', '重',
+    '回', '说', '证', '代', '补', '重',
 ];
 /// Organs and companies callers name that the knowledge base lists none of, whose names
 /// end otherwise (法院, 武装部, 烟草专卖, 自来水公司): a word the knowledge base does not know
