@@ -289,13 +289,19 @@ impl RegionIndex {
         // The longest region name before an ending (西双版纳州) has four characters.
         const MAX_STEM: usize = 4;
         super::text::correct_before_endings(text, &ENDINGS, 2..=MAX_STEM, false, |stem, _| {
-            if self.forms.contains_key(stem) {
-                return None;
-            }
-            let (full, _) = super::text::pinyin_forms(stem);
-            self.form_of_pinyin(&full)
-                .filter(|form| *form != stem && form.chars().count() == stem.chars().count())
+            self.form_by_sound(stem)
         })
+    }
+
+    /// The region form of as many characters that `stem` sounds like, when `stem` is no
+    /// region's form itself (华平 → 华坪).
+    fn form_by_sound(&self, stem: &str) -> Option<&str> {
+        if self.forms.contains_key(stem) {
+            return None;
+        }
+        let (full, _) = super::text::pinyin_forms(stem);
+        self.form_of_pinyin(&full)
+            .filter(|form| *form != stem && form.chars().count() == stem.chars().count())
     }
 
     /// `text` with a region name typed at its start in characters that sound like it (普耳
@@ -307,6 +313,11 @@ impl RegionIndex {
         text: &str,
         is_word: impl Fn(&str) -> bool,
     ) -> Option<String> {
+        // A region's own name of two characters first (大理宾川) is left as it is.
+        let (two, _) = text.char_indices().nth(2)?;
+        if self.forms.contains_key(&text[..two]) {
+            return None;
+        }
         // Two or three characters: the short names (普洱, 西双版纳 is typed right or not
         // at all).
         for len in [3, 2] {
@@ -314,22 +325,10 @@ impl RegionIndex {
                 continue;
             };
             let stem = &text[..end];
-            let two = text
-                .char_indices()
-                .nth(2)
-                .map_or(stem, |(at, _)| &text[..at]);
-            if !stem.chars().all(super::text::is_han)
-                || self.forms.contains_key(stem)
-                || self.forms.contains_key(two)
-                || is_word(stem)
-            {
+            if !stem.chars().all(super::text::is_han) || is_word(stem) {
                 continue;
             }
-            let (full, _) = super::text::pinyin_forms(stem);
-            if let Some(form) = self
-                .form_of_pinyin(&full)
-                .filter(|form| form.chars().count() == len)
-            {
+            if let Some(form) = self.form_by_sound(stem) {
                 return Some(format!("{form}{}", &text[end..]));
             }
         }

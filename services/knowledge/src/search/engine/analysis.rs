@@ -853,7 +853,7 @@ impl Snapshot {
             // A township is the caller's own wherever it stands, and so is a place right after
             // one of our regions as typed in a story (澄江抚仙湖边上有家饭店 …); in a short
             // question such a place (西山区马街那家火锅店的许可证号) asks about one thing there.
-            let callers_own = TOWNSHIP_ENDINGS.iter().any(|e| w.ends_with(e))
+            let callers_own = names_a_township(w)
                 || (told_chars(a) >= PLACE_IN_REGION_STORY_CHARS && after_a_region(a, w));
             // 元江县城门口: the segmenter cut the county town (县城) in two.
             let county_town =
@@ -894,7 +894,7 @@ impl Snapshot {
                 && w.starts_with(COMMON_SURNAMES)
                 && !counted(&a.normalized, w)
                 && !w.ends_with(ADDRESSED_AS)
-                && !TOWNSHIP_ENDINGS.iter().any(|e| w.ends_with(e))
+                && !names_a_township(w)
                 && {
                     let tags = self.jieba.tag(w, false);
                     matches!(tags.as_slice(), [one] if one.tag == PERSON_TAG)
@@ -1152,6 +1152,11 @@ fn after_a_region(a: &Analysis, word: &str) -> bool {
             .iter()
             .any(|r| !r.is_empty() && before.ends_with(r.as_str()))
     })
+}
+
+/// Whether `word` ends like a township's or a village's name ([`TOWNSHIP_ENDINGS`]: 河西镇).
+fn names_a_township(word: &str) -> bool {
+    TOWNSHIP_ENDINGS.iter().any(|e| word.ends_with(e))
 }
 
 /// Whether `said` names one of [`TYPED_ORGANS`] (not as part of [`NOT_TYPED_ORGANS`]).
