@@ -153,6 +153,9 @@ const OTHER_ORGANS: &[&str] = &[
     "烟叶",
     // The returned overseas Chinese federation (侨联).
     "侨联",
+    // A zoo or a fun park (昆明动物园几点开门): no entry gives its hours or tickets.
+    "动物园",
+    "游乐园",
 ];
 /// People a caller may ask for (班主任电话多少, 所长的手机号): one person's number or
 /// whereabouts, which no entry gives. Only when asked about ([`ASKED_AFTER`]): a story's
@@ -226,6 +229,12 @@ const TYPED_ORGANS: &[&str] = &[
     "信用卡",
     // A hospital's or a clinic's check-up centre: its hours are not the service centre's.
     "体检中心",
+    // Insurers and their claims (中国人寿车险出险了, 找保险公司理赔): not 保险公司 alone, which
+    // a story's accident or car tax goes through (对方保险公司一直拖着不赔 … 法律援助).
+    "车险",
+    "人寿",
+    "理赔",
+    "出险",
     // Selling cigarettes needs the tobacco monopoly's licence (卖烟的许可证), whichever
     // way the segmenter cut it (卖, 烟).
     "卖烟",
@@ -237,6 +246,11 @@ const NOT_TYPED_ORGANS: &[&str] = &["卖烟花", "卖烟火"];
 /// organ is that city's (攀枝花东区劳动局), even in a need that names one of our regions too
 /// (家住华坪, 人在攀枝花上班).
 const OTHER_CITYS_ORGAN_WITHIN: usize = 5;
+/// Words right after a place that point at it from afar, before its own organ or procedure
+/// (see `business_over_there`), and the characters after them an organ's ending is looked
+/// for within (那边的人社局: 3).
+const OVER_THERE: &[&str] = &["那边的", "那里的", "那儿的"];
+const OVER_THERE_ORGAN_WITHIN: usize = 4;
 /// Characters besides the region from which a need is a story whose place right after one
 /// of our regions is in it (see `names_what_it_lacks`).
 const PLACE_IN_REGION_STORY_CHARS: usize = 20;
@@ -831,8 +845,9 @@ impl Snapshot {
         };
         if v.iter().any(|w| {
             (names_other_province(w) || self.names_other_city(w))
-                && (a.regions.mentions.is_empty() || its_organ(w))
-                && !(filtered && (named_as_origin(first, w) || named_as_trip(first, w)))
+                && (((a.regions.mentions.is_empty() || its_organ(w))
+                    && !(filtered && (named_as_origin(first, w) || named_as_trip(first, w))))
+                    || business_over_there(first, w))
         }) {
             return true;
         }
@@ -1215,6 +1230,10 @@ fn named_as_trip(said: &str, place: &str) -> bool {
 
 /// Words that ask a price (好多钱一斤) …
 const PRICE_ASKED: &[&str] = &["多少钱", "好多钱", "几块钱", "什么价", "啥价"];
+/// … or a sight's admission (鸡足山门票好多钱, 寺里烧香要不要门票; not 景区买门票被导游宰了,
+/// the tourism bureau's complaint, nor 退伍兵免门票要办的证) …
+const ADMISSION: &str = "门票";
+const ADMISSION_ASKED: &[&str] = &["要不要", "要门票", "买得到", "哪里买", "免不免"];
 /// … by the unit of a market, not an office's fee (办护照要好多钱) …
 const PER_UNIT: &[&str] = &[
     "一斤",
@@ -1240,22 +1259,57 @@ const TIMETABLE: &[&str] = &[
     "班次",
     "时刻表",
 ];
+/// … or a train's or a plane's tickets (明天的动车还有票没得, 12306 退票, 落在列车上): the
+/// railway's and the airlines' business, none of ours (车票 alone is not: 过年回家的车票钱
+/// is a story's unpaid wages) …
+const TICKETS: &[&str] = &[
+    "12306",
+    "火车票",
+    "动车票",
+    "高铁票",
+    "机票",
+    "还有票",
+    "退票",
+    "改签",
+    "列车",
+    "航空公司",
+];
 /// … or a vehicle with 几点 (动车几点开), unless 几点 asks an office's hours (几点上班).
 const VEHICLES: &[&str] = &["动车", "火车", "高铁", "飞机", "班车", "大巴", "客车"];
 const OFFICE_HOURS_AFTER: &[&str] = &["上班", "下班", "开门", "关门", "办公"];
 
-/// Whether the query asks a market price or a timetable (景洪商品房好多钱一平, 昆明到大理的动车
-/// 最早一班几点): the knowledge base gives offices' fees and hours, never either, however
+/// Whether the query asks a market price, a timetable or a ticket (景洪商品房好多钱一平, 昆明到
+/// 大理的动车最早一班几点): the knowledge base gives offices' fees and hours, never either, however
 /// well the words name an entry (商品房, 动车).
 fn asks_a_price_or_timetable(said: &str) -> bool {
     let has = |words: &[&str]| words.iter().any(|w| said.contains(w));
-    let price = (has(PER_UNIT) && has(PRICE_ASKED)) || has(MARKET_PRICES);
+    let price = (has(PER_UNIT) && has(PRICE_ASKED))
+        || has(MARKET_PRICES)
+        || (said.contains(ADMISSION) && (has(PRICE_ASKED) || has(ADMISSION_ASKED)));
     let hour_of_a_vehicle = has(VEHICLES)
         && said.match_indices("几点").any(|(at, w)| {
             let after = &said[at + w.len()..];
             !OFFICE_HOURS_AFTER.iter().any(|o| after.starts_with(o))
         });
-    price || has(TIMETABLE) || hour_of_a_vehicle
+    price || has(TIMETABLE) || has(TICKETS) || hour_of_a_vehicle
+}
+
+/// Whether the caller asks for the place's own organ or procedure, as "over there" (毕节那边
+/// 的手续要咋个办, 想找郑州那边的妇联帮她说句话): the need is there, wherever the caller's
+/// family comes from or the operator's filter points.
+fn business_over_there(said: &str, place: &str) -> bool {
+    said.match_indices(place).any(|(at, _)| {
+        let rest = &said[at + place.len()..];
+        OVER_THERE.iter().any(|o| {
+            rest.strip_prefix(o).is_some_and(|then| {
+                then.starts_with("手续")
+                    || then
+                        .chars()
+                        .take(OVER_THERE_ORGAN_WITHIN)
+                        .any(|c| ORGAN_ENDINGS.contains(&c) || c == '联')
+            })
+        })
+    })
 }
 
 /// Whether a word is another province's name (浙江, 浙江省), not a word that contains one.
@@ -1340,6 +1394,22 @@ mod tests {
             "坐火车去北京 身份证丢了 派出所几点上班"
         ));
         assert!(!asks_a_price_or_timetable("车管所几点上班"));
+        // Tickets and a sight's admission.
+        assert!(asks_a_price_or_timetable("明天昆明到丽江的动车还有票没得"));
+        assert!(asks_a_price_or_timetable("在12306上买的票咋个退"));
+        assert!(asks_a_price_or_timetable("鸡足山门票好多钱"));
+        assert!(asks_a_price_or_timetable("寺里烧香要不要门票"));
+        assert!(!asks_a_price_or_timetable("景区买门票被导游宰了找哪个"));
+        assert!(!asks_a_price_or_timetable("过年回家的车票钱都莫得"));
+    }
+
+    #[test]
+    fn a_need_over_there() {
+        assert!(business_over_there("毕节那边的手续要咋个办", "毕节"));
+        assert!(business_over_there("想找郑州那边的妇联帮她说句话", "郑州"));
+        assert!(business_over_there("遵义那里的民政局电话", "遵义"));
+        assert!(!business_over_there("我老公在贵州那边出车祸住院了", "贵州"));
+        assert!(!business_over_there("娃娃在浙江那边的学校读书", "浙江"));
     }
 
     #[test]
