@@ -8,7 +8,9 @@
 //! - a place of another province asked about as "over there" (郑州那边的妇联, 遵义那边的手续)
 //!   is where the need is, whoever's family comes from it;
 //! - a mine's shaft (井下, 矿上), blasting (放炮), livestock (牲口) and black smoke (黑烟) name
-//!   the departments that take them.
+//!   the departments that take them;
+//! - initials a few regions share (ll: 陆良, 龙陵) offer each region's entry, unconfidently;
+//! - a bank asked about (哪家银行) and a price forecast (明年会涨价) are no office's.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -21,8 +23,8 @@ use search_sets::{assert_first_confident, assert_not_confident, top3};
 
 /// The forty-second to forty-fourth blind sets, first scored on 0d52161's engine (top 3,
 /// confident and in the top 3, unanswerable confident): 79/80, 72/80, 5/20; 78/80, 72/80,
-/// 3/20; 78/80, 74/80, 3/20. The floors are the round's end; the unanswerable rows still
-/// answered confidently are named.
+/// 3/20; 78/80, 74/80, 3/20. The floors are the round's end; the unanswerable row still
+/// answered confidently is named.
 #[test]
 fn forty_second_to_forty_fourth_blind_sets() {
     assert_blind_floors("search-blind42.tsv", 80, 73);
@@ -32,12 +34,7 @@ fn forty_second_to_forty_fourth_blind_sets() {
         74,
         &["今晚聂耳广场有没得跳广场舞的"],
     );
-    assert_blind_floors_but(
-        "search-blind44.tsv",
-        78,
-        74,
-        &["呈贡哪个楼盘明年会涨价", "这附近哪家银行礼拜天开门"],
-    );
+    assert_blind_floors("search-blind44.tsv", 79, 74);
 }
 
 /// The earlier round's unread sets, read this round: their floors at this round's end.
@@ -58,6 +55,31 @@ fn tickets_insurers_and_sights_are_not_ours() {
         "平安车险出险了要咋个报案",
         "大观楼门票好多钱，几点开门",
     ]);
+}
+
+/// Initials a few regions share, typed before the need (written for this round): each
+/// region's entry comes up, and the answer is not confident. Before, 昆明's entries came
+/// first, confidently.
+#[test]
+fn initials_of_a_few_regions_offer_each() {
+    for (q, codes) in [
+        ("ll社保卡补办", ["530504-sbzx-1", "530305-sbzx-1"]),
+        ("lp驾驶证到期换证去哪", ["530307-cgs-1", "533305-cgs-1"]),
+    ] {
+        let (top, confident) = top3(q, None);
+        assert!(!confident, "{q}: {top:?}");
+        assert!(
+            codes.iter().all(|c| top.iter().any(|t| t == c)),
+            "{q}: {top:?}"
+        );
+    }
+}
+
+/// A bank asked about (written for this round). Before, the marriage registry's weekend
+/// hours, confidently.
+#[test]
+fn a_bank_asked_about_is_not_ours() {
+    assert_not_confident(&["这附近哪家银行星期天上班"]);
 }
 
 /// A place of another province pointed at as "over there", with its organ or its procedure

@@ -20,6 +20,10 @@ enum Strength {
 /// The number of a region the index does not know (equal to no known region's).
 pub const UNKNOWN_REGION: u32 = u32::MAX;
 
+/// At most this many regions sharing initials are all taken for them (see
+/// `RegionIndex::forms_sharing_initials`); more say nothing of the region.
+const MAX_SHARING_INITIALS: usize = 3;
+
 #[derive(Debug, Clone)]
 pub struct RegionIndex {
     by_code: HashMap<String, Region>,
@@ -43,6 +47,10 @@ pub struct RegionIndex {
     /// a prefecture's when it shares them with counties (qj → 曲靖), `None` when forms of
     /// regions share them and not one prefecture among them (a region typed in a hurry).
     by_initials: FxHashMap<String, Option<String>>,
+    /// Initials that forms of a few regions share and no prefecture decides (ll: 陆良, 龙陵)
+    /// → each region's form, in form order, for a hurried query that typed them before its
+    /// need in characters: each region is as likely.
+    sharing_initials: FxHashMap<String, Vec<String>>,
     /// First characters of the forms: most positions of a query start none, and are
     /// passed without a lookup per length.
     starts: FxHashSet<char>,
@@ -175,6 +183,15 @@ impl RegionIndex {
             .filter(|r| r.level == PREFECTURE_LEVEL)
             .map(|r| r.code.as_str())
             .collect();
+        let sharing_initials: FxHashMap<String, Vec<String>> = sharing
+            .iter()
+            .filter(|(_, list)| (2..=MAX_SHARING_INITIALS).contains(&list.len()))
+            .filter(|(_, list)| !list.iter().any(|(_, c)| prefectures.contains(c.as_str())))
+            .map(|(initials, list)| {
+                let forms = list.iter().map(|(f, _)| (*f).clone()).collect();
+                (initials.clone(), forms)
+            })
+            .collect();
         let by_initials: FxHashMap<String, Option<String>> = sharing
             .into_iter()
             .map(|(initials, list)| {
@@ -271,6 +288,7 @@ impl RegionIndex {
             max_form_chars,
             by_pinyin,
             by_initials,
+            sharing_initials,
             starts,
         }
     }
@@ -339,6 +357,12 @@ impl RegionIndex {
     /// have them (km → 昆明).
     pub fn form_of_initials(&self, word: &str) -> Option<&str> {
         self.by_initials.get(word)?.as_deref()
+    }
+
+    /// The forms of the few regions whose initials the word is when no one region's are
+    /// (ll → 陆良, 龙陵); empty otherwise.
+    pub fn forms_sharing_initials(&self, word: &str) -> &[String] {
+        self.sharing_initials.get(word).map_or(&[], Vec::as_slice)
     }
 
     pub fn get(&self, code: &str) -> Option<&Region> {
@@ -892,6 +916,14 @@ mod tests {
         ]);
         assert_eq!(two.form_of_initials("ws"), Some("文山"));
         assert_eq!(two.form_of_initials("qj"), None);
+        // … but both are offered for them; the prefecture's are its alone.
+        let both: Vec<&str> = two
+            .forms_sharing_initials("qj")
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(both, ["七甲", "巧家"]);
+        assert!(two.forms_sharing_initials("ws").is_empty());
     }
 
     #[test]

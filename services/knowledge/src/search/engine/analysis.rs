@@ -161,6 +161,10 @@ const OTHER_ORGANS: &[&str] = &[
 /// whereabouts, which no entry gives. Only when asked about ([`ASKED_AFTER`]): a story's
 /// 班主任讲要报名 is what the teacher said.
 const ASKED_PERSONS: &[&str] = &["班主任", "老师", "校长", "所长", "局长", "医生"];
+/// Banks, asked about the same way (这附近哪家银行礼拜天开门, 银行电话多少): a story's bank
+/// that wants a mortgage registered (银行说要先去登记) is where the caller went, not what
+/// is asked.
+const ASKED_BANKS: &[&str] = &["银行", "信用社"];
 /// Last characters of a place or organ's name that the knowledge base lists none of
 /// (祝圣寺, 档案馆, 宠物医院, 信用社, 供电所, 红十字会), longest first: such a word
 /// whose stem no entry's name or question has names what it lacks when the caller asks
@@ -394,6 +398,9 @@ pub struct Analysis {
     /// into syllables with no letter left over (budongchan); empty for any other.
     pub pinyin_sounds: Vec<Vec<u32>>,
     pub asks_question: bool,
+    /// Initials a few regions share were read as each of them (ll: 陆良, 龙陵): which one the
+    /// caller meant is not known, so no answer is confident.
+    pub regions_in_doubt: bool,
 }
 
 impl Analysis {
@@ -457,6 +464,7 @@ impl Snapshot {
         let mut pinyin = Vec::new();
         let mut pinyin_pairs = Vec::new();
         let mut pinyin_sounds: Vec<Vec<u32>> = Vec::new();
+        let mut regions_in_doubt = false;
         let mut zh = String::new();
         // Pinyin that starts with a region, typed straight against characters
         // (binchuanjiehundengji要带什么, bs台湾通行证), or that spells words (施甸xiaoxue), is a
@@ -512,6 +520,14 @@ impl Snapshot {
                 // two letters alone are as often the need's (dh: 电话).
                 zh.push_str(form);
                 zh.push(' ');
+            } else if glued_to_han && !self.regions.forms_sharing_initials(w).is_empty() {
+                // Initials a few regions share (ll驾驶证换证: 陆良, 龙陵): each is named, and
+                // each one's entries are offered.
+                for form in self.regions.forms_sharing_initials(w) {
+                    zh.push_str(form);
+                    zh.push(' ');
+                }
+                regions_in_doubt = true;
             } else {
                 // Typed in a hurry (dalibudongchan): a region spelled at the start is found
                 // as if in characters, and the rest is looked up by its syllables.
@@ -592,6 +608,7 @@ impl Snapshot {
             pinyin,
             pinyin_pairs,
             pinyin_sounds,
+            regions_in_doubt,
         }
     }
 
@@ -628,6 +645,7 @@ impl Snapshot {
         text::is_pinyin_word(letters)
             && (self.regions.form_of_pinyin(letters).is_some()
                 || self.regions.form_of_initials(letters).is_some()
+                || !self.regions.forms_sharing_initials(letters).is_empty()
                 || self.region_prefix(letters).is_some())
     }
 
@@ -827,7 +845,7 @@ impl Snapshot {
         let first = a.texts.first().map_or("", String::as_str);
         if asks_a_price_or_timetable(first)
             || names_typed_organ(&a.normalized)
-            || ASKED_PERSONS.iter().any(|p| {
+            || ASKED_PERSONS.iter().chain(ASKED_BANKS).any(|p| {
                 first
                     .match_indices(p)
                     .any(|(at, _)| asked_about(&first[..at], &first[at + p.len()..]))
@@ -1249,6 +1267,15 @@ const PER_UNIT: &[&str] = &[
 ];
 /// … and prices that are named outright.
 const MARKET_PRICES: &[&str] = &["收购价", "油价", "菜价", "股价", "金价"];
+/// … or a forecast of one (哪个楼盘明年会涨价) …
+const PRICE_FORECASTS: &[&str] = &[
+    "会涨价",
+    "会不会涨",
+    "涨不涨",
+    "会降价",
+    "会不会降",
+    "会不会跌",
+];
 /// Words of a timetable, alone (最早一班, 航班) …
 const TIMETABLE: &[&str] = &[
     "最早一班",
@@ -1285,6 +1312,7 @@ fn asks_a_price_or_timetable(said: &str) -> bool {
     let has = |words: &[&str]| words.iter().any(|w| said.contains(w));
     let price = (has(PER_UNIT) && has(PRICE_ASKED))
         || has(MARKET_PRICES)
+        || has(PRICE_FORECASTS)
         || (said.contains(ADMISSION) && (has(PRICE_ASKED) || has(ADMISSION_ASKED)));
     let hour_of_a_vehicle = has(VEHICLES)
         && said.match_indices("几点").any(|(at, w)| {
@@ -1401,6 +1429,8 @@ mod tests {
         assert!(asks_a_price_or_timetable("寺里烧香要不要门票"));
         assert!(!asks_a_price_or_timetable("景区买门票被导游宰了找哪个"));
         assert!(!asks_a_price_or_timetable("过年回家的车票钱都莫得"));
+        assert!(asks_a_price_or_timetable("安宁哪个小区的房子明年会涨价"));
+        assert!(!asks_a_price_or_timetable("物业费说涨就涨，找哪个"));
     }
 
     #[test]

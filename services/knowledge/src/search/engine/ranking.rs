@@ -323,7 +323,10 @@ impl Snapshot {
         {
             confident = true;
         }
-        Ok((self.hits(scored, a, filter, limit), confident))
+        Ok((
+            self.hits(scored, a, filter, limit),
+            confident && !a.regions_in_doubt,
+        ))
     }
 
     /// The hits shown for the ranked candidates: merged agencies answer with their
