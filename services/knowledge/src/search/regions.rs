@@ -43,14 +43,11 @@ pub struct RegionIndex {
     /// Full pinyin of every form of two characters or more → the form (mengla → 勐腊), for
     /// queries typed in pinyin words.
     by_pinyin: FxHashMap<String, String>,
-    /// Pinyin initials of every form of two characters or more → the form (km → 昆明),
-    /// a prefecture's when it shares them with counties (qj → 曲靖), `None` when forms of
-    /// regions share them and not one prefecture among them (a region typed in a hurry).
-    by_initials: FxHashMap<String, Option<String>>,
-    /// Initials that forms of a few regions share and no prefecture decides (ll: 陆良, 龙陵)
-    /// → each region's form, in form order, for a hurried query that typed them before its
-    /// need in characters: each region is as likely.
-    sharing_initials: FxHashMap<String, Vec<String>>,
+    /// Pinyin initials of every form of two characters or more → the forms they stand for:
+    /// one region's (km → 昆明), a prefecture's when it shares them with counties (qj →
+    /// 曲靖), each of a few regions' in form order when they share them and no prefecture
+    /// does (ll → 陆良, 龙陵: a region typed in a hurry, each as likely), none otherwise.
+    by_initials: FxHashMap<String, Vec<String>>,
     /// First characters of the forms: most positions of a query start none, and are
     /// passed without a lookup per length.
     starts: FxHashSet<char>,
@@ -183,31 +180,21 @@ impl RegionIndex {
             .filter(|r| r.level == PREFECTURE_LEVEL)
             .map(|r| r.code.as_str())
             .collect();
-        let sharing_initials: FxHashMap<String, Vec<String>> = sharing
-            .iter()
-            .filter(|(_, list)| (2..=MAX_SHARING_INITIALS).contains(&list.len()))
-            .filter(|(_, list)| !list.iter().any(|(_, c)| prefectures.contains(c.as_str())))
-            .map(|(initials, list)| {
-                let forms = list.iter().map(|(f, _)| (*f).clone()).collect();
-                (initials.clone(), forms)
-            })
-            .collect();
-        let by_initials: FxHashMap<String, Option<String>> = sharing
+        // A few regions sharing initials with no prefecture among them are each taken.
+        let by_initials: FxHashMap<String, Vec<String>> = sharing
             .into_iter()
             .map(|(initials, list)| {
-                let form = match list.as_slice() {
-                    [(f, _)] => Some((*f).clone()),
-                    _ => {
-                        let mut p = list
-                            .iter()
-                            .filter(|(_, c)| prefectures.contains(c.as_str()));
-                        match (p.next(), p.next()) {
-                            (Some((f, _)), None) => Some((*f).clone()),
-                            _ => None,
-                        }
+                let mut p = list
+                    .iter()
+                    .filter(|(_, c)| prefectures.contains(c.as_str()));
+                let taken: Vec<&String> = match (list.as_slice(), p.next(), p.next()) {
+                    ([(f, _)], _, _) | (_, Some((f, _)), None) => vec![*f],
+                    (_, None, _) if list.len() <= MAX_SHARING_INITIALS => {
+                        list.iter().map(|(f, _)| *f).collect()
                     }
+                    _ => Vec::new(),
                 };
-                (initials, form)
+                (initials, taken.into_iter().cloned().collect())
             })
             .collect();
         // A form with a place name whose characters read otherwise there (弥勒: mile, where
@@ -288,7 +275,6 @@ impl RegionIndex {
             max_form_chars,
             by_pinyin,
             by_initials,
-            sharing_initials,
             starts,
         }
     }
@@ -356,13 +342,19 @@ impl RegionIndex {
     /// The region form whose pinyin initials the word is, when only one region's forms
     /// have them (km → 昆明).
     pub fn form_of_initials(&self, word: &str) -> Option<&str> {
-        self.by_initials.get(word)?.as_deref()
+        match self.by_initials.get(word)?.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        }
     }
 
     /// The forms of the few regions whose initials the word is when no one region's are
     /// (ll → 陆良, 龙陵); empty otherwise.
     pub fn forms_sharing_initials(&self, word: &str) -> &[String] {
-        self.sharing_initials.get(word).map_or(&[], Vec::as_slice)
+        match self.by_initials.get(word).map(Vec::as_slice) {
+            Some(few @ [_, _, ..]) => few,
+            _ => &[],
+        }
     }
 
     pub fn get(&self, code: &str) -> Option<&Region> {
