@@ -12,10 +12,16 @@ use crate::domain::Region;
 /// (大理 is both 大理州's nickname and 大理市's short name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Strength {
+    /// A place inside the region ([`PLACES`]: 六库, 普者黑).
+    Place = 0,
     Derived = 1,
     Short = 2,
     Full = 3,
 }
+
+/// Places inside our regions that are no region themselves (`data/places.tsv`: a town, a
+/// county's seat, a sight, an old county name), each taken for its region.
+pub const PLACES: &str = include_str!("../../data/places.tsv");
 
 /// The number of a region the index does not know (equal to no known region's).
 pub const UNKNOWN_REGION: u32 = u32::MAX;
@@ -48,6 +54,9 @@ pub struct RegionIndex {
     /// 曲靖), each of a few regions' in form order when they share them and no prefecture
     /// does (ll → 陆良, 龙陵: a region typed in a hurry, each as likely), none otherwise.
     by_initials: FxHashMap<String, Vec<String>>,
+    /// A place → the words its characters are part of where they name no place (下关 →
+    /// 一下关, 下关于).
+    not_places: FxHashMap<String, Vec<String>>,
     /// First characters of the forms: most positions of a query start none, and are
     /// passed without a lookup per length.
     starts: FxHashSet<char>,
@@ -153,7 +162,6 @@ impl RegionIndex {
                 }
             }
         }
-        let max_form_chars = forms.keys().map(|f| f.chars().count()).max().unwrap_or(0);
         // Forms in order, so that two forms with one pinyin always give the same one.
         let mut sorted: Vec<&String> = forms.keys().filter(|f| f.chars().count() >= 2).collect();
         sorted.sort();
@@ -210,10 +218,23 @@ impl RegionIndex {
                 }
             }
         }
+        // Places after the pinyin: a place typed in pinyin or initials is too rarely meant
+        // for what it would take from the regions' own (lk, hs).
+        let mut not_places: FxHashMap<String, Vec<String>> = FxHashMap::default();
+        let known: FxHashSet<&str> = regions.iter().map(|r| r.code.as_str()).collect();
+        for (place, code, not_within) in places() {
+            if known.contains(code) && !forms.contains_key(place) {
+                forms.insert(place.to_string(), vec![(code.to_string(), Strength::Place)]);
+                not_places.insert(place.to_string(), not_within);
+            }
+        }
+        let max_form_chars = forms.keys().map(|f| f.chars().count()).max().unwrap_or(0);
         let starts = forms.keys().filter_map(|f| f.chars().next()).collect();
         let mut forms_by_code: HashMap<String, Vec<String>> = HashMap::new();
         for (form, list) in &forms {
-            for (code, _) in list {
+            // A place is not a form of its region's departments' names (六库人社局 is no
+            // name an entry is found by).
+            for (code, _) in list.iter().filter(|(_, s)| *s != Strength::Place) {
                 forms_by_code
                     .entry(code.clone())
                     .or_default()
@@ -275,6 +296,7 @@ impl RegionIndex {
             max_form_chars,
             by_pinyin,
             by_initials,
+            not_places,
             starts,
         }
     }
@@ -457,6 +479,17 @@ impl RegionIndex {
                     matched = Some((len - 1, &word[..keep], list));
                 }
             }
+            // A place's characters inside a word (一下关于) name no place.
+            if let Some((len, word, _)) = matched
+                && self.not_places.get(word).is_some_and(|words| {
+                    within_a_word(word, words, &text[..bounds[i]], &text[bounds[i]..])
+                })
+            {
+                rest.push_str(&text[bounds[i]..bounds[i + len]]);
+                i += len;
+                last = None;
+                continue;
+            }
             // A form that is part of another name says nothing of where the need is.
             if let Some(skip) = matched.and_then(|m| {
                 self.part_of_a_name(&text[..bounds[i]], &text[bounds[i]..], m, (i, last))
@@ -596,6 +629,38 @@ impl RegionIndex {
         }
         super::text::collapse_spaces(&out)
     }
+}
+
+/// The places of [`PLACES`]: each place, its region's code and the words its characters
+/// are part of where they name no place.
+fn places() -> impl Iterator<Item = (&'static str, &'static str, Vec<String>)> {
+    PLACES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            let place = cols.next()?.trim();
+            let code = cols.next()?.trim();
+            let not_within = cols
+                .next()
+                .unwrap_or("")
+                .split(',')
+                .map(str::trim)
+                .filter(|w| w.contains(place))
+                .map(str::to_string)
+                .collect();
+            Some((place, code, not_within))
+        })
+}
+
+/// Whether `place`, found between `before` and `from` (which starts with it), is inside one
+/// of `words` there.
+fn within_a_word(place: &str, words: &[String], before: &str, from: &str) -> bool {
+    words.iter().any(|w| {
+        w.split_once(place).is_some_and(|(pre, post)| {
+            before.ends_with(pre) && from[place.len()..].starts_with(post)
+        })
+    })
 }
 
 /// A region's form that is also what any old town is called (丽江's 古城区).
@@ -790,6 +855,59 @@ mod tests {
         // 丽江古城 is 丽江's; apart, 古城 is named.
         assert!(codes("丽江古城").contains(&"530702".to_string()));
         assert!(codes("大理 古城区").contains(&"530702".to_string()));
+    }
+
+    #[test]
+    fn a_place_inside_a_region_names_it_more_weakly_than_its_name() {
+        let idx = RegionIndex::new(&[
+            region(
+                "533300",
+                "怒江傈僳族自治州",
+                "怒江",
+                &[],
+                "prefecture",
+                None,
+            ),
+            region("533302", "泸水市", "泸水", &[], "county", Some("533300")),
+            region("530100", "昆明市", "昆明", &[], "prefecture", None),
+            region("532900", "大理白族自治州", "大理", &[], "prefecture", None),
+            region("532902", "大理市", "大理", &[], "county", Some("532900")),
+        ]);
+        let codes = |t: &str| mention_codes(&idx, t);
+        assert_eq!(codes("我们在六库住"), ["533302"]);
+        assert_eq!(idx.detect("我们在六库住").rest, "我们在 住");
+        // A region named by its own name comes first.
+        assert_eq!(codes("我是昆明的在六库打工"), ["530100", "533302"]);
+        assert_eq!(codes("在下关买了套房子"), ["532902"]);
+        // Its characters inside a word name no place.
+        assert!(codes("想问一下关于低保的事").is_empty());
+        assert!(codes("问一下关系转移").is_empty());
+        // A place is no form of its region's departments' names, nor typed in pinyin.
+        assert!(!idx.forms_of("533302").contains(&"六库".to_string()));
+        assert_eq!(idx.form_of_pinyin("liuku"), None);
+        assert_eq!(idx.form_of_initials("lk"), None);
+        // A place whose region the index lacks is none.
+        let small =
+            RegionIndex::new(&[region("530100", "昆明市", "昆明", &[], "prefecture", None)]);
+        assert!(mention_codes(&small, "我们在六库住").is_empty());
+    }
+
+    #[test]
+    fn the_places_table_names_regions_and_no_region_twice() {
+        let mut seen = std::collections::HashSet::new();
+        for (place, code, not_within) in places() {
+            assert!(seen.insert(place), "{place} listed twice");
+            assert!(
+                code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+                "{place}"
+            );
+            assert!(
+                place.chars().count() >= 2 && place.chars().all(is_han),
+                "{place}"
+            );
+            assert!(not_within.iter().all(|w| w != place), "{place}");
+        }
+        assert!(seen.len() >= 100);
     }
 
     #[test]
