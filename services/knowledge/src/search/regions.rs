@@ -49,6 +49,9 @@ pub struct RegionIndex {
     /// Full pinyin of every form of two characters or more → the form (mengla → 勐腊), for
     /// queries typed in pinyin words.
     by_pinyin: FxHashMap<String, String>,
+    /// The same by the pinyin as Yunnan speech merges its finals ([`loose_pinyin`]: fumin
+    /// and fuming are one), for the one form that has it; `None` where several do.
+    by_loose_pinyin: FxHashMap<String, Option<String>>,
     /// Pinyin initials of every form of two characters or more → the forms they stand for:
     /// one region's (km → 昆明), a prefecture's when it shares them with counties (qj →
     /// 曲靖), each of a few regions' in form order when they share them and no prefecture
@@ -229,6 +232,17 @@ impl RegionIndex {
             }
         }
         let max_form_chars = forms.keys().map(|f| f.chars().count()).max().unwrap_or(0);
+        let mut by_loose_pinyin: FxHashMap<String, Option<String>> = FxHashMap::default();
+        for (full, form) in &by_pinyin {
+            by_loose_pinyin
+                .entry(loose_pinyin(full))
+                .and_modify(|taken| {
+                    if taken.as_ref() != Some(form) {
+                        *taken = None;
+                    }
+                })
+                .or_insert_with(|| Some(form.clone()));
+        }
         let starts = forms.keys().filter_map(|f| f.chars().next()).collect();
         let mut forms_by_code: HashMap<String, Vec<String>> = HashMap::new();
         for (form, list) in &forms {
@@ -295,6 +309,7 @@ impl RegionIndex {
             ids,
             max_form_chars,
             by_pinyin,
+            by_loose_pinyin,
             by_initials,
             not_places,
             starts,
@@ -316,7 +331,21 @@ impl RegionIndex {
         const MAX_STEM: usize = 4;
         super::text::correct_before_endings(text, &ENDINGS, 2..=MAX_STEM, false, |stem, _| {
             self.form_by_sound(stem)
+                .or_else(|| self.form_by_loose_sound(stem))
         })
+    }
+
+    /// [`RegionIndex::form_by_sound`] as Yunnan speech merges finals (富明 for 富民): only
+    /// before an ending, which says a place is meant.
+    fn form_by_loose_sound(&self, stem: &str) -> Option<&str> {
+        if self.forms.contains_key(stem) {
+            return None;
+        }
+        let (full, _) = super::text::pinyin_forms(stem);
+        self.by_loose_pinyin
+            .get(&loose_pinyin(&full))?
+            .as_deref()
+            .filter(|form| *form != stem && form.chars().count() == stem.chars().count())
     }
 
     /// The region form of as many characters that `stem` sounds like, when `stem` is no
@@ -631,6 +660,12 @@ impl RegionIndex {
     }
 }
 
+/// Pinyin as Yunnan speech says it, where -ing and -in, -eng and -en are one final
+/// (富民 fumin, 富明 fuming).
+fn loose_pinyin(full: &str) -> String {
+    full.replace("ing", "in").replace("eng", "en")
+}
+
 /// The places of [`PLACES`]: each place, its region's code and the words its characters
 /// are part of where they name no place.
 fn places() -> impl Iterator<Item = (&'static str, &'static str, Vec<String>)> {
@@ -890,6 +925,29 @@ mod tests {
         let small =
             RegionIndex::new(&[region("530100", "昆明市", "昆明", &[], "prefecture", None)]);
         assert!(mention_codes(&small, "我们在六库住").is_empty());
+    }
+
+    #[test]
+    fn a_region_typed_as_yunnan_speech_says_it_before_its_ending_is_put_right() {
+        let idx = RegionIndex::new(&[
+            region("530109", "富民县", "富民", &[], "county", Some("530100")),
+            region("530903", "凤庆县", "凤庆", &[], "county", Some("530900")),
+        ]);
+        assert_eq!(
+            idx.correct_by_sound("富明县驾照到期换证").as_deref(),
+            Some("富民县驾照到期换证")
+        );
+        assert_eq!(
+            idx.correct_by_sound("奉勤县低保").as_deref(),
+            Some("凤庆县低保")
+        );
+        // Not without an ending, nor where two forms sound alike.
+        assert_eq!(idx.correct_by_sound("富明驾照"), None);
+        let two = RegionIndex::new(&[
+            region("1", "新民县", "新民", &[], "county", None),
+            region("2", "新明县", "新明", &[], "county", None),
+        ]);
+        assert_eq!(two.correct_by_sound("星民县"), None);
     }
 
     #[test]

@@ -198,6 +198,9 @@ const ASKED_AFTER: &[&str] = &[
 /// … and words right before it that do (附近哪点有宠物医院; not 找: 找村委会说了几次 is
 /// where a story's caller went first).
 const ASKED_BEFORE: &[&str] = &["哪点有", "哪里有", "哪儿有", "附近有", "附近的", "哪家"];
+/// A bank is asked about after these too (去哪个银行打印): 哪个 before another place (离哪个
+/// 公交站近) asks the way to an office.
+const BANK_ASKED_BEFORE: &str = "哪个";
 const ASKED_WITHIN: usize = 2;
 /// Words right before such a name that make it where the caller is or starts from, whatever
 /// follows (从汽车站咋个走), so never asked about; nor is 上班 an ask after it (在化工厂上班
@@ -250,6 +253,27 @@ const NOT_TYPED_ORGANS: &[&str] = &["卖烟花", "卖烟火"];
 /// organ is that city's (攀枝花东区劳动局), even in a need that names one of our regions too
 /// (家住华坪, 人在攀枝花上班).
 const OTHER_CITYS_ORGAN_WITHIN: usize = 5;
+/// Letters a query word needs before it can be an abbreviation the knowledge base does not
+/// know (sbk); two (sw局) are as often a part of a name typed half in letters.
+const MIN_UNREAD_LETTERS: usize = 3;
+/// Words of an office, right after a city of elsewhere within [`OTHER_CITYS_OFFICE_WITHIN`]
+/// characters (their own included), that make the need that office's (深圳公积金中心,
+/// 六盘水那个派出所, 攀枝花那边管物业的部门), wherever the caller lives now.
+const OFFICE_WORDS: &[&str] = &[
+    "中心",
+    "派出所",
+    "部门",
+    "登记处",
+    "办事处",
+    "档案馆",
+    "大厅",
+];
+const OTHER_CITYS_OFFICE_WITHIN: usize = 8;
+/// Joining the army (去当兵, 征兵) with its sign-up or medical (报名, 体检): the armed forces
+/// department's business, which the knowledge base lacks; a veteran's (退伍) is ours.
+const ENLISTING: &[&str] = &["当兵", "参军", "入伍", "征兵"];
+const ENLISTING_ASKED: &[&str] = &["报名", "体检"];
+const VETERANS: &[&str] = &["退伍", "退役", "复员", "转业", "优待"];
 /// Words right after a place that point at it from afar, before its own organ or procedure
 /// (see `business_over_there`), and the characters after them an organ's ending is looked
 /// for within (那边的人社局: 3).
@@ -844,21 +868,30 @@ impl Snapshot {
         // set, so is one the caller says they came from (从广东回来 …, 从贵州嫁过来).
         let first = a.texts.first().map_or("", String::as_str);
         if asks_a_price_or_timetable(first)
+            || asks_to_enlist(first)
             || names_typed_organ(&a.normalized)
             || ASKED_PERSONS.iter().chain(ASKED_BANKS).any(|p| {
-                first
-                    .match_indices(p)
-                    .any(|(at, _)| asked_about(&first[..at], &first[at + p.len()..]))
+                first.match_indices(p).any(|(at, _)| {
+                    asked_about(&first[..at], &first[at + p.len()..])
+                        || (ASKED_BANKS.contains(p) && first[..at].ends_with(BANK_ASKED_BEFORE))
+                })
             })
         {
             return true;
         }
         let its_organ = |w: &str| {
             first.match_indices(w).any(|(at, _)| {
-                first[at + w.len()..]
+                let after = &first[at + w.len()..];
+                after
                     .chars()
                     .take(OTHER_CITYS_ORGAN_WITHIN)
                     .any(|c| ORGAN_ENDINGS.contains(&c))
+                    || OFFICE_WORDS.iter().any(|o| {
+                        after.find(o).is_some_and(|i| {
+                            after[..i].chars().count() + o.chars().count()
+                                <= OTHER_CITYS_OFFICE_WITHIN
+                        })
+                    })
             })
         };
         if v.iter().any(|w| {
@@ -872,6 +905,9 @@ impl Snapshot {
         v.iter().zip(ws).any(|(w, x)| {
             if !x.unknown || x.weight <= 0.0 || w.chars().count() < 2 {
                 return false;
+            }
+            if self.letters_it_cannot_read(w) {
+                return true;
             }
             let sounds_like_best =
                 x.pairs.len() >= TYPO_PAIRS && x.pairs.iter().all(|p| has(best.py2(), *p));
@@ -912,6 +948,18 @@ impl Snapshot {
                 || (place_like && self.is_outside_place(w))
                 || (before_ending && !self.an_answer_has(w))
         })
+    }
+
+    /// Whether `word` is letters that are no entry's initials, spell no syllables and that
+    /// the synonym table does not read (嵩明sbk丢了 before sbk was in it): an abbreviation
+    /// the knowledge base does not know, so what was asked is not known either. (gjj, sbzx
+    /// are entries' initials; luan is pinyin.)
+    fn letters_it_cannot_read(&self, word: &str) -> bool {
+        word.len() >= MIN_UNREAD_LETTERS
+            && word.chars().all(|c| c.is_ascii_lowercase())
+            && !matches!(text::split_syllables(word).as_slice(),
+                [run] if run.concat().len() == word.len())
+            && !self.field_has(self.fields.pyi, word)
     }
 
     /// Whether the query names a person the knowledge base does not (张丽华那个案子): it asks
@@ -1322,6 +1370,13 @@ fn asks_a_price_or_timetable(said: &str) -> bool {
     price || has(TIMETABLE) || has(TICKETS) || hour_of_a_vehicle
 }
 
+/// Whether the caller asks how to join the army ([`ENLISTING`] with [`ENLISTING_ASKED`]),
+/// not as a veteran ([`VETERANS`]).
+fn asks_to_enlist(said: &str) -> bool {
+    let has = |words: &[&str]| words.iter().any(|w| said.contains(w));
+    has(ENLISTING) && has(ENLISTING_ASKED) && !has(VETERANS)
+}
+
 /// Whether the caller asks for the place's own organ or procedure, as "over there" (毕节那边
 /// 的手续要咋个办, 想找郑州那边的妇联帮她说句话): the need is there, wherever the caller's
 /// family comes from or the operator's filter points.
@@ -1349,6 +1404,15 @@ fn names_other_province(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joining_the_army_is_asked_about() {
+        assert!(asks_to_enlist("娃娃高中毕业想去当兵，啥时候报名"));
+        assert!(asks_to_enlist("征兵体检要查些哪样"));
+        // Without the sign-up, or as a veteran, it is not.
+        assert!(!asks_to_enlist("我儿子去当兵了，家里有没有补助"));
+        assert!(!asks_to_enlist("当兵退伍回来了，退役军人优待证咋个报名"));
+    }
 
     #[test]
     fn a_name_asked_about() {
