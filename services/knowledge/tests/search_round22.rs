@@ -8,7 +8,7 @@
 //!   the need is, even when the caller lives in one of our regions now;
 //! - joining the army (想去当兵 … 报名) is the armed forces department's, which the
 //!   knowledge base lacks;
-//! - a bank asked as 哪个银行 is no office's;
+//! - a person's credit report (个人征信) is the central bank's, no office's;
 //! - letters nothing reads (嵩明sbk丢了) leave the need unknown; the common ones (sbk, sfz,
 //!   hkb, jsz) are in the synonym table;
 //! - a region typed as Yunnan speech says it before its ending (富明县 for 富民县).
@@ -99,9 +99,21 @@ fn a_place_inside_a_county_names_it() {
             .take(3)
             .any(|i| i.code().ends_with("-mzj-1"))
     );
+    // Nor 姐告 inside 我姐告诉, nor 江那 inside 浙江那边.
+    assert_first_confident("我姐告诉我去五华办居住证", None, "530102-gaj-3");
+    let (_, analysis) = idx
+        .search("浙江那边的亲戚想来砚山办个居住证", None, 10)
+        .unwrap();
+    let codes: Vec<&str> = analysis
+        .regions
+        .mentions
+        .iter()
+        .map(|m| m.code.as_str())
+        .collect();
+    assert_eq!(codes, ["532603"]);
 }
 
-/// A city of elsewhere with its office, joining the army, a bank asked as 哪个银行 and
+/// A city of elsewhere with its office, joining the army, a person's credit report and
 /// letters nothing reads (written for this round). Before, each was answered confidently:
 /// 昆明's housing fund and hukou, the province's entrance exam, the income tax, a lost
 /// marriage certificate.
@@ -114,6 +126,8 @@ fn what_the_knowledge_base_lacks_is_not_answered_confidently() {
         "个人征信去哪个银行打印",
         "嵩明xyz丢了咋补",
     ]);
+    // A bank the social security card is replaced at is still the card's question.
+    assert_first_confident("社保卡丢了去哪个银行补", None, "530100-sbzx-1");
 }
 
 /// Document initials in the synonym table and a county typed as it is said (written for

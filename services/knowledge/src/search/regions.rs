@@ -49,8 +49,9 @@ pub struct RegionIndex {
     /// Full pinyin of every form of two characters or more → the form (mengla → 勐腊), for
     /// queries typed in pinyin words.
     by_pinyin: FxHashMap<String, String>,
-    /// The same by the pinyin as Yunnan speech merges its finals ([`loose_pinyin`]: fumin
-    /// and fuming are one), for the one form that has it; `None` where several do.
+    /// Forms by their pinyin as Yunnan speech merges finals ([`super::text::loose_pinyin`]:
+    /// fumin and fuming are one), where one region's forms alone have it; `None` where
+    /// several regions' do.
     by_loose_pinyin: FxHashMap<String, Option<String>>,
     /// Pinyin initials of every form of two characters or more → the forms they stand for:
     /// one region's (km → 昆明), a prefecture's when it shares them with counties (qj →
@@ -221,6 +222,18 @@ impl RegionIndex {
                 }
             }
         }
+        let mut by_loose_pinyin: FxHashMap<String, Option<String>> = FxHashMap::default();
+        for f in &sorted {
+            let code = region_of(f);
+            by_loose_pinyin
+                .entry(super::text::loose_pinyin(f))
+                .and_modify(|taken| {
+                    if taken.as_deref().and_then(|t| region_of(t)) != code {
+                        *taken = None;
+                    }
+                })
+                .or_insert_with(|| Some((*f).clone()));
+        }
         // Places after the pinyin: a place typed in pinyin or initials is too rarely meant
         // for what it would take from the regions' own (lk, hs).
         let mut not_places: FxHashMap<String, Vec<String>> = FxHashMap::default();
@@ -232,17 +245,6 @@ impl RegionIndex {
             }
         }
         let max_form_chars = forms.keys().map(|f| f.chars().count()).max().unwrap_or(0);
-        let mut by_loose_pinyin: FxHashMap<String, Option<String>> = FxHashMap::default();
-        for (full, form) in &by_pinyin {
-            by_loose_pinyin
-                .entry(loose_pinyin(full))
-                .and_modify(|taken| {
-                    if taken.as_ref() != Some(form) {
-                        *taken = None;
-                    }
-                })
-                .or_insert_with(|| Some(form.clone()));
-        }
         let starts = forms.keys().filter_map(|f| f.chars().next()).collect();
         let mut forms_by_code: HashMap<String, Vec<String>> = HashMap::new();
         for (form, list) in &forms {
@@ -331,21 +333,28 @@ impl RegionIndex {
         const MAX_STEM: usize = 4;
         super::text::correct_before_endings(text, &ENDINGS, 2..=MAX_STEM, false, |stem, _| {
             self.form_by_sound(stem)
-                .or_else(|| self.form_by_loose_sound(stem))
         })
     }
 
-    /// [`RegionIndex::form_by_sound`] as Yunnan speech merges finals (富明 for 富民): only
-    /// before an ending, which says a place is meant.
-    fn form_by_loose_sound(&self, stem: &str) -> Option<&str> {
-        if self.forms.contains_key(stem) {
-            return None;
-        }
-        let (full, _) = super::text::pinyin_forms(stem);
-        self.by_loose_pinyin
-            .get(&loose_pinyin(&full))?
-            .as_deref()
-            .filter(|form| *form != stem && form.chars().count() == stem.chars().count())
+    /// [`RegionIndex::correct_by_sound`] as Yunnan speech merges finals (富明县 for 富民县),
+    /// when only one region sounds so and the characters are no word of the dictionary
+    /// (`is_word`: 景宁县 is Zhejiang's, not 晋宁).
+    pub fn correct_by_loose_sound(
+        &self,
+        text: &str,
+        is_word: impl Fn(&str) -> bool,
+    ) -> Option<String> {
+        const ENDINGS: [char; 4] = ['县', '市', '区', '州'];
+        const MAX_STEM: usize = 4;
+        super::text::correct_before_endings(text, &ENDINGS, 2..=MAX_STEM, false, |stem, _| {
+            if self.forms.contains_key(stem) || is_word(stem) {
+                return None;
+            }
+            self.by_loose_pinyin
+                .get(&super::text::loose_pinyin(stem))?
+                .as_deref()
+                .filter(|form| *form != stem && form.chars().count() == stem.chars().count())
+        })
     }
 
     /// The region form of as many characters that `stem` sounds like, when `stem` is no
@@ -660,12 +669,6 @@ impl RegionIndex {
     }
 }
 
-/// Pinyin as Yunnan speech says it, where -ing and -in, -eng and -en are one final
-/// (富民 fumin, 富明 fuming).
-fn loose_pinyin(full: &str) -> String {
-    full.replace("ing", "in").replace("eng", "en")
-}
-
 /// The places of [`PLACES`]: each place, its region's code and the words its characters
 /// are part of where they name no place.
 fn places() -> impl Iterator<Item = (&'static str, &'static str, Vec<String>)> {
@@ -933,21 +936,31 @@ mod tests {
             region("530109", "富民县", "富民", &[], "county", Some("530100")),
             region("530903", "凤庆县", "凤庆", &[], "county", Some("530900")),
         ]);
+        let no_word = |_: &str| false;
         assert_eq!(
-            idx.correct_by_sound("富明县驾照到期换证").as_deref(),
+            idx.correct_by_loose_sound("富明县驾照到期换证", no_word)
+                .as_deref(),
             Some("富民县驾照到期换证")
         );
         assert_eq!(
-            idx.correct_by_sound("奉勤县低保").as_deref(),
+            idx.correct_by_loose_sound("奉勤县低保", no_word).as_deref(),
             Some("凤庆县低保")
         );
-        // Not without an ending, nor where two forms sound alike.
-        assert_eq!(idx.correct_by_sound("富明驾照"), None);
+        // Not without an ending, nor a word of the dictionary (another province's county),
+        // nor where two regions sound alike.
+        assert_eq!(idx.correct_by_loose_sound("富明驾照", no_word), None);
+        assert_eq!(idx.correct_by_loose_sound("富明县", |w| w == "富明"), None);
         let two = RegionIndex::new(&[
             region("1", "新民县", "新民", &[], "county", None),
             region("2", "新明县", "新明", &[], "county", None),
         ]);
-        assert_eq!(two.correct_by_sound("星民县"), None);
+        assert_eq!(two.correct_by_loose_sound("星民县", no_word), None);
+        // The finals merge syllable by syllable: 金谷 (jin gu) sounds like 景谷 (jing gu).
+        let jinggu = RegionIndex::new(&[region("530806", "景谷县", "景谷", &[], "county", None)]);
+        assert_eq!(
+            jinggu.correct_by_loose_sound("金谷县", no_word).as_deref(),
+            Some("景谷县")
+        );
     }
 
     #[test]

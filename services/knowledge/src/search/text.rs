@@ -526,6 +526,22 @@ pub fn pinyin_forms(text: &str) -> (String, String) {
     (full, initials)
 }
 
+/// The pinyin of `text` as Yunnan speech says it, syllable by syllable: -ing and -in, -eng
+/// and -en are one final (富民 fumin, 富明 fuming → fumin; 景谷 jinggu → jingu).
+pub fn loose_pinyin(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if let Some(p) = c.to_pinyin() {
+            let p = p.plain();
+            let merged = p
+                .strip_suffix('g')
+                .filter(|s| s.ends_with("in") || s.ends_with("en"));
+            out.push_str(merged.unwrap_or(p));
+        }
+    }
+    out
+}
+
 /// A character of the CJK Unified Ideographs block (what the classifier and the phrasings
 /// table count as Chinese).
 /// `text` with words put right before each of `endings` (县 of 华平县, 局 of 人设局);

@@ -198,9 +198,6 @@ const ASKED_AFTER: &[&str] = &[
 /// … and words right before it that do (附近哪点有宠物医院; not 找: 找村委会说了几次 is
 /// where a story's caller went first).
 const ASKED_BEFORE: &[&str] = &["哪点有", "哪里有", "哪儿有", "附近有", "附近的", "哪家"];
-/// A bank is asked about after these too (去哪个银行打印): 哪个 before another place (离哪个
-/// 公交站近) asks the way to an office.
-const BANK_ASKED_BEFORE: &str = "哪个";
 const ASKED_WITHIN: usize = 2;
 /// Words right before such a name that make it where the caller is or starts from, whatever
 /// follows (从汽车站咋个走), so never asked about; nor is 上班 an ask after it (在化工厂上班
@@ -227,6 +224,12 @@ const TYPED_ORGANS: &[&str] = &[
     // housing fund's (中国银行信用卡 … 挂失: 卡丢了 is 社保卡丢了 in the table). Not 银行
     // or 信用社 alone: a story's mortgage or subsidy goes through one.
     "中国银行",
+    // A person's credit report is the central bank's (个人征信去哪个银行打印; not a record
+    // a story fears for: 还会影响征信).
+    "个人征信",
+    "征信报告",
+    "查征信",
+    "征信记录",
     "工商银行",
     "农业银行",
     "建设银行",
@@ -256,11 +259,15 @@ const OTHER_CITYS_ORGAN_WITHIN: usize = 5;
 /// Letters a query word needs before it can be an abbreviation the knowledge base does not
 /// know (sbk); two (sw局) are as often a part of a name typed half in letters.
 const MIN_UNREAD_LETTERS: usize = 3;
-/// Words of an office, right after a city of elsewhere within [`OTHER_CITYS_OFFICE_WITHIN`]
-/// characters (their own included), that make the need that office's (深圳公积金中心,
-/// 六盘水那个派出所, 攀枝花那边管物业的部门), wherever the caller lives now.
+/// Words of an office, after a city of elsewhere with at most [`OTHER_CITYS_OFFICE_GAP`]
+/// characters between, that make the need that office's (深圳公积金中心, 六盘水那个派出所,
+/// 攀枝花那边管物业的部门), wherever the caller lives now. (Not 中心 alone: 深圳市中心.)
 const OFFICE_WORDS: &[&str] = &[
-    "中心",
+    "公积金中心",
+    "社保中心",
+    "医保中心",
+    "服务中心",
+    "管理中心",
     "派出所",
     "部门",
     "登记处",
@@ -268,7 +275,7 @@ const OFFICE_WORDS: &[&str] = &[
     "档案馆",
     "大厅",
 ];
-const OTHER_CITYS_OFFICE_WITHIN: usize = 8;
+const OTHER_CITYS_OFFICE_GAP: usize = 6;
 /// Joining the army (去当兵, 征兵) with its sign-up or medical (报名, 体检): the armed forces
 /// department's business, which the knowledge base lacks; a veteran's (退伍) is ours.
 const ENLISTING: &[&str] = &["当兵", "参军", "入伍", "征兵"];
@@ -581,7 +588,10 @@ impl Snapshot {
             pinyin_sounds.push(Vec::new());
         }
         let zh = zh.trim();
-        let corrected = self.regions.correct_by_sound(zh);
+        let corrected = self.regions.correct_by_sound(zh).or_else(|| {
+            self.regions
+                .correct_by_loose_sound(zh, |w| jieba.has_word(w))
+        });
         let zh = corrected.as_deref().unwrap_or(zh);
         let at_start = self
             .regions
@@ -871,10 +881,9 @@ impl Snapshot {
             || asks_to_enlist(first)
             || names_typed_organ(&a.normalized)
             || ASKED_PERSONS.iter().chain(ASKED_BANKS).any(|p| {
-                first.match_indices(p).any(|(at, _)| {
-                    asked_about(&first[..at], &first[at + p.len()..])
-                        || (ASKED_BANKS.contains(p) && first[..at].ends_with(BANK_ASKED_BEFORE))
-                })
+                first
+                    .match_indices(p)
+                    .any(|(at, _)| asked_about(&first[..at], &first[at + p.len()..]))
             })
         {
             return true;
@@ -887,10 +896,9 @@ impl Snapshot {
                     .take(OTHER_CITYS_ORGAN_WITHIN)
                     .any(|c| ORGAN_ENDINGS.contains(&c))
                     || OFFICE_WORDS.iter().any(|o| {
-                        after.find(o).is_some_and(|i| {
-                            after[..i].chars().count() + o.chars().count()
-                                <= OTHER_CITYS_OFFICE_WITHIN
-                        })
+                        after
+                            .find(o)
+                            .is_some_and(|i| after[..i].chars().count() <= OTHER_CITYS_OFFICE_GAP)
                     })
             })
         };
@@ -950,10 +958,10 @@ impl Snapshot {
         })
     }
 
-    /// Whether `word` is letters that are no entry's initials, spell no syllables and that
-    /// the synonym table does not read (嵩明sbk丢了 before sbk was in it): an abbreviation
-    /// the knowledge base does not know, so what was asked is not known either. (gjj, sbzx
-    /// are entries' initials; luan is pinyin.)
+    /// Whether `word` is letters that are no entry's initials and spell no syllables
+    /// (嵩明sbk丢了 before sbk was in the synonym table, whose terms are replaced in the
+    /// variant read here): an abbreviation the knowledge base does not know, so what was
+    /// asked is not known either. (gjj, sbzx are entries' initials; luan is pinyin.)
     fn letters_it_cannot_read(&self, word: &str) -> bool {
         word.len() >= MIN_UNREAD_LETTERS
             && word.chars().all(|c| c.is_ascii_lowercase())
