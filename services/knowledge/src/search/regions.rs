@@ -228,7 +228,7 @@ impl RegionIndex {
             by_loose_pinyin
                 .entry(super::text::loose_pinyin(f))
                 .and_modify(|taken| {
-                    if taken.as_deref().and_then(|t| region_of(t)) != code {
+                    if taken.as_deref().and_then(&region_of) != code {
                         *taken = None;
                     }
                 })
