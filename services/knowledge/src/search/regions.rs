@@ -125,6 +125,11 @@ fn level_rank(level: &str) -> u8 {
     }
 }
 
+/// The endings after which characters that sound like a region are taken for it.
+const ENDINGS: [char; 4] = ['县', '市', '区', '州'];
+/// The longest region name before an ending (西双版纳州) has four characters.
+const MAX_STEM: usize = 4;
+
 /// A region's `level` when it is a prefecture (昆明市, 迪庆州).
 const PREFECTURE_LEVEL: &str = "prefecture";
 
@@ -328,9 +333,6 @@ impl RegionIndex {
     /// meant, so characters that sound like a region's name before it are taken for the
     /// region; the characters of a region's own name are left as they are.
     pub fn correct_by_sound(&self, text: &str) -> Option<String> {
-        const ENDINGS: [char; 4] = ['县', '市', '区', '州'];
-        // The longest region name before an ending (西双版纳州) has four characters.
-        const MAX_STEM: usize = 4;
         super::text::correct_before_endings(text, &ENDINGS, 2..=MAX_STEM, false, |stem, _| {
             self.form_by_sound(stem)
         })
@@ -344,8 +346,6 @@ impl RegionIndex {
         text: &str,
         is_word: impl Fn(&str) -> bool,
     ) -> Option<String> {
-        const ENDINGS: [char; 4] = ['县', '市', '区', '州'];
-        const MAX_STEM: usize = 4;
         super::text::correct_before_endings(text, &ENDINGS, 2..=MAX_STEM, false, |stem, _| {
             if self.forms.contains_key(stem) || is_word(stem) {
                 return None;

@@ -878,6 +878,57 @@ fn push_escaped_str(out: &mut String, text: &str) {
     }
 }
 
+/// Several fixed word lists looked for in a text in one pass (Aho-Corasick), built once: the
+/// checks a confident answer goes through ask whether a text has any word of a dozen lists,
+/// and a search per word cost more than the rest of the answer's checks together.
+pub struct WordLists {
+    finder: aho_corasick::AhoCorasick,
+    /// By pattern: the lists the word is in, one bit each.
+    lists_of: Vec<u64>,
+}
+
+impl WordLists {
+    /// At most 64 lists; a word may be in several. The lists are the code's own constants:
+    /// a few hundred literal words always build an automaton.
+    #[allow(clippy::expect_used)]
+    pub fn new(lists: &[&[&str]]) -> WordLists {
+        let mut words: Vec<&str> = Vec::new();
+        let mut lists_of: Vec<u64> = Vec::new();
+        for (i, list) in lists.iter().enumerate().take(64) {
+            for w in list.iter().filter(|w| !w.is_empty()) {
+                match words.iter().position(|x| x == w) {
+                    Some(k) => lists_of[k] |= 1 << i,
+                    None => {
+                        words.push(w);
+                        lists_of.push(1 << i);
+                    }
+                }
+            }
+        }
+        WordLists {
+            finder: aho_corasick::AhoCorasick::new(&words)
+                .expect("a few hundred literal words build an automaton"),
+            lists_of,
+        }
+    }
+
+    /// Bit `i` set when some word of list `i` occurs in `text`.
+    pub fn found(&self, text: &str) -> u64 {
+        self.occurrences(text).fold(0, |m, (lists, _, _)| m | lists)
+    }
+
+    /// Every occurrence of a word (overlapping ones too), in order of where it ends: the
+    /// lists it is in, and its byte range in `text`.
+    pub fn occurrences<'t>(
+        &'t self,
+        text: &'t str,
+    ) -> impl Iterator<Item = (u64, usize, usize)> + 't {
+        self.finder
+            .find_overlapping_iter(text)
+            .map(|m| (self.lists_of[m.pattern().as_usize()], m.start(), m.end()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

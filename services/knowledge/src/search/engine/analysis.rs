@@ -1,6 +1,8 @@
 //! Query analysis: the caller's text taken apart (regions, the variant with everyday words
 //! replaced, pinyin words) and each word weighed by what it tells of the need.
 
+use std::sync::LazyLock;
+
 use tantivy::schema::Field;
 use tantivy_jieba::jieba_rs::Jieba;
 
@@ -165,6 +167,9 @@ const ASKED_PERSONS: &[&str] = &["班主任", "老师", "校长", "所长", "局
 /// that wants a mortgage registered (银行说要先去登记) is where the caller went, not what
 /// is asked.
 const ASKED_BANKS: &[&str] = &["银行", "信用社"];
+/// [`ASKED_PERSONS`] and [`ASKED_BANKS`], found in one pass.
+static ASKED_ONES: LazyLock<text::WordLists> =
+    LazyLock::new(|| text::WordLists::new(&[ASKED_PERSONS, ASKED_BANKS]));
 /// Last characters of a place or organ's name that the knowledge base lists none of
 /// (祝圣寺, 档案馆, 宠物医院, 信用社, 供电所, 红十字会), longest first: such a word
 /// whose stem no entry's name or question has names what it lacks when the caller asks
@@ -880,11 +885,9 @@ impl Snapshot {
         if asks_a_price_or_timetable(first)
             || asks_to_enlist(first)
             || names_typed_organ(&a.normalized)
-            || ASKED_PERSONS.iter().chain(ASKED_BANKS).any(|p| {
-                first
-                    .match_indices(p)
-                    .any(|(at, _)| asked_about(&first[..at], &first[at + p.len()..]))
-            })
+            || ASKED_ONES
+                .occurrences(first)
+                .any(|(_, at, end)| asked_about(&first[..at], &first[end..]))
         {
             return true;
         }
@@ -1250,10 +1253,11 @@ fn names_a_township(word: &str) -> bool {
 
 /// Whether `said` names one of [`TYPED_ORGANS`] (not as part of [`NOT_TYPED_ORGANS`]).
 fn names_typed_organ(said: &str) -> bool {
-    TYPED_ORGANS.iter().any(|o| {
-        said.match_indices(o)
-            .any(|(at, _)| !NOT_TYPED_ORGANS.iter().any(|n| said[at..].starts_with(n)))
-    })
+    static ORGANS: LazyLock<text::WordLists> =
+        LazyLock::new(|| text::WordLists::new(&[TYPED_ORGANS]));
+    ORGANS
+        .occurrences(said)
+        .any(|(_, at, _)| !NOT_TYPED_ORGANS.iter().any(|n| said[at..].starts_with(n)))
 }
 
 /// Whether `word`, where `said` has it, follows a word that makes its first character a
@@ -1365,24 +1369,49 @@ const OFFICE_HOURS_AFTER: &[&str] = &["上班", "下班", "开门", "关门", "�
 /// 大理的动车最早一班几点): the knowledge base gives offices' fees and hours, never either, however
 /// well the words name an entry (商品房, 动车).
 fn asks_a_price_or_timetable(said: &str) -> bool {
-    let has = |words: &[&str]| words.iter().any(|w| said.contains(w));
-    let price = (has(PER_UNIT) && has(PRICE_ASKED))
-        || has(MARKET_PRICES)
-        || has(PRICE_FORECASTS)
-        || (said.contains(ADMISSION) && (has(PRICE_ASKED) || has(ADMISSION_ASKED)));
-    let hour_of_a_vehicle = has(VEHICLES)
+    static LISTS: LazyLock<text::WordLists> = LazyLock::new(|| {
+        text::WordLists::new(&[
+            PER_UNIT,
+            PRICE_ASKED,
+            MARKET_PRICES,
+            PRICE_FORECASTS,
+            &[ADMISSION],
+            ADMISSION_ASKED,
+            VEHICLES,
+            TIMETABLE,
+            TICKETS,
+        ])
+    });
+    let found = LISTS.found(said);
+    let [
+        per_unit,
+        price_asked,
+        market_price,
+        forecast,
+        admission,
+        admission_asked,
+        vehicle,
+        timetable,
+        ticket,
+    ]: [bool; 9] = std::array::from_fn(|i| found & (1 << i) != 0);
+    let price = (per_unit && price_asked)
+        || market_price
+        || forecast
+        || (admission && (price_asked || admission_asked));
+    let hour_of_a_vehicle = vehicle
         && said.match_indices("几点").any(|(at, w)| {
             let after = &said[at + w.len()..];
             !OFFICE_HOURS_AFTER.iter().any(|o| after.starts_with(o))
         });
-    price || has(TIMETABLE) || has(TICKETS) || hour_of_a_vehicle
+    price || timetable || ticket || hour_of_a_vehicle
 }
 
 /// Whether the caller asks how to join the army ([`ENLISTING`] with [`ENLISTING_ASKED`]),
 /// not as a veteran ([`VETERANS`]).
 fn asks_to_enlist(said: &str) -> bool {
-    let has = |words: &[&str]| words.iter().any(|w| said.contains(w));
-    has(ENLISTING) && has(ENLISTING_ASKED) && !has(VETERANS)
+    static LISTS: LazyLock<text::WordLists> =
+        LazyLock::new(|| text::WordLists::new(&[ENLISTING, ENLISTING_ASKED, VETERANS]));
+    LISTS.found(said) == 0b011
 }
 
 /// Whether the caller asks for the place's own organ or procedure, as "over there" (毕节那边
