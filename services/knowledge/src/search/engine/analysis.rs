@@ -158,6 +158,9 @@ const OTHER_ORGANS: &[&str] = &[
     // A zoo or a fun park (昆明动物园几点开门): no entry gives its hours or tickets.
     "动物园",
     "游乐园",
+    // Enforcing a judgment is the court's (判了不给钱，申请强制执行): legal aid helps with
+    // a case, not with collecting what a court awarded.
+    "强制执行",
 ];
 /// People a caller may ask for (班主任电话多少, 所长的手机号): one person's number or
 /// whereabouts, which no entry gives. Only when asked about ([`ASKED_AFTER`]): a story's
@@ -167,9 +170,13 @@ const ASKED_PERSONS: &[&str] = &["班主任", "老师", "校长", "所长", "局
 /// that wants a mortgage registered (银行说要先去登记) is where the caller went, not what
 /// is asked.
 const ASKED_BANKS: &[&str] = &["银行", "信用社"];
-/// [`ASKED_PERSONS`] and [`ASKED_BANKS`], found in one pass.
+/// … or a hospital (昭通市医院电话多少, 人民医院在哪点): no entry gives a hospital's number or
+/// address (医院 alone: a stem of two characters is [`INSTITUTION_ENDINGS`]' business). Not
+/// where the caller is (在医院住院): see [`asked_about`].
+const ASKED_PLACES: &[&str] = &["医院"];
+/// [`ASKED_PERSONS`], [`ASKED_BANKS`] and [`ASKED_PLACES`], found in one pass.
 static ASKED_ONES: LazyLock<text::WordLists> =
-    LazyLock::new(|| text::WordLists::new(&[ASKED_PERSONS, ASKED_BANKS]));
+    LazyLock::new(|| text::WordLists::new(&[ASKED_PERSONS, ASKED_BANKS, ASKED_PLACES]));
 /// Last characters of a place or organ's name that the knowledge base lists none of
 /// (祝圣寺, 档案馆, 宠物医院, 信用社, 供电所, 红十字会), longest first: such a word
 /// whose stem no entry's name or question has names what it lacks when the caller asks
