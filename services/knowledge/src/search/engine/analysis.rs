@@ -544,10 +544,8 @@ impl Snapshot {
                 // asks 宾川's question, not only for 宾川's office).
                 // What follows the region, spelt in words (hunyindengjichu → 婚姻登记处), is
                 // read as if typed in characters, as other pinyin is.
-                if self
-                    .read_in_words(w, self.region_prefix(w), &mut zh)
-                    .is_none()
-                {
+                let region = self.region_prefix(w).or_else(|| other_place_prefix(w));
+                if self.read_in_words(w, region, &mut zh).is_none() {
                     continue;
                 }
                 pinyin.push(w.to_string());
@@ -578,6 +576,7 @@ impl Snapshot {
                 // spells, as if typed in characters.
                 let region = self
                     .region_prefix(w)
+                    .or_else(|| other_place_prefix(w))
                     .or_else(|| self.region_initials_prefix(w));
                 let Some(rest) = self.read_in_words(w, region, &mut zh) else {
                     continue;
@@ -1439,6 +1438,44 @@ fn business_over_there(said: &str, place: &str) -> bool {
     })
 }
 
+/// Names of [`OTHER_PROVINCES`] and [`OTHER_CITIES`] whose characters read otherwise
+/// elsewhere (都 dou, 重 zhong, 长 zhang, 厦 sha), as the place is spelt.
+const OTHER_PLACE_READINGS: &[(&str, &str)] = &[
+    ("成都", "chengdu"),
+    ("重庆", "chongqing"),
+    ("长沙", "changsha"),
+    ("长春", "changchun"),
+    ("厦门", "xiamen"),
+];
+
+/// Another province or city ([`OTHER_PROVINCES`], [`OTHER_CITIES`]) spelt in full pinyin at
+/// the start of pinyin typed in a hurry (chengdugongjijin), with the rest: read as its name,
+/// as one of our regions is, so that the need is seen to be that place's. The rest must
+/// spell two syllables or more (not a word that merely starts with the sound).
+fn other_place_prefix(word: &str) -> Option<(&'static str, &str)> {
+    static SPELT: LazyLock<Vec<(String, &'static str)>> = LazyLock::new(|| {
+        OTHER_PROVINCES
+            .iter()
+            .chain(OTHER_CITIES)
+            .map(|name| (text::pinyin_forms(name).0, *name))
+            .chain(
+                OTHER_PLACE_READINGS
+                    .iter()
+                    .map(|(name, spelt)| (spelt.to_string(), *name)),
+            )
+            .filter(|(spelt, _)| spelt.len() >= MIN_REGION_PINYIN)
+            .collect()
+    });
+    SPELT
+        .iter()
+        .filter(|(spelt, _)| {
+            word.strip_prefix(spelt.as_str())
+                .is_some_and(|rest| cuts_clean(rest, MIN_SYLLABLES_AFTER_LONG_INITIALS))
+        })
+        .max_by_key(|(spelt, _)| spelt.len())
+        .map(|(spelt, name)| (*name, &word[spelt.len()..]))
+}
+
 /// Whether a word is another province's name (浙江, 浙江省), not a word that contains one.
 fn names_other_province(word: &str) -> bool {
     let name = word.strip_suffix('省').unwrap_or(word);
@@ -1568,6 +1605,22 @@ mod tests {
         // 文山西畴 is cut 文山 / 西畴; 东西藏 is not 西藏.
         assert!(!names_other_province("山西畴"));
         assert!(!names_other_province("东西"));
+    }
+
+    #[test]
+    fn a_place_of_elsewhere_spelt_at_the_start_of_hurried_pinyin() {
+        assert_eq!(
+            other_place_prefix("chengdugongjijin"),
+            Some(("成都", "gongjijin"))
+        );
+        assert_eq!(
+            other_place_prefix("guizhoushebaoju"),
+            Some(("贵州", "shebaoju"))
+        );
+        // The sound alone, with no need after it, or letters that spell nothing after it.
+        assert_eq!(other_place_prefix("chengdu"), None);
+        assert_eq!(other_place_prefix("chengduxq"), None);
+        assert_eq!(other_place_prefix("shebaoju"), None);
     }
 
     #[test]
