@@ -934,6 +934,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn word_lists_are_found_in_one_pass() {
+        let lists = WordLists::new(&[&["火车票", "机票"], &["退票"], &["车票", "机票"]]);
+        // 火车票 and 车票 overlap; both lists are found, and 机票 is in two.
+        assert_eq!(lists.found("火车票退票咋个算"), 0b111);
+        assert_eq!(lists.found("买机票"), 0b101);
+        assert_eq!(lists.found("办护照"), 0);
+        let mut at: Vec<(u64, usize, usize)> = lists.occurrences("火车票").collect();
+        at.sort_unstable_by_key(|&(_, start, _)| start);
+        assert_eq!(at, [(0b001, 0, 9), (0b100, 3, 9)]);
+    }
+
+    #[test]
     fn cuts_hurried_pinyin_into_syllables_and_skips_typos() {
         assert_eq!(
             split_syllables("budongchan"),

@@ -33,11 +33,11 @@ mod ranking;
 mod spelling;
 mod topics;
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
+use rustc_hash::FxHashMap;
 use tantivy::index::InvertedIndexReader;
 use tantivy::schema::Field;
 use tantivy::{IndexReader, Searcher};
@@ -80,11 +80,12 @@ struct Fields {
     pyi: Field,
 }
 
-/// A snapshot's entries, by number and by code.
+/// A snapshot's entries, by number and by code (looked up for every hit's department: the
+/// fast hash, as the keys are the index's own).
 #[derive(Clone, Default)]
 struct Entries {
-    docs: HashMap<u64, Arc<DocData>>,
-    by_code: HashMap<Arc<str>, u64>,
+    docs: FxHashMap<u64, Arc<DocData>>,
+    by_code: FxHashMap<Arc<str>, u64>,
 }
 
 impl Entries {
