@@ -917,6 +917,12 @@ impl WordLists {
         self.occurrences(text).fold(0, |m, (lists, _, _)| m | lists)
     }
 
+    /// For each of the first `N` lists, whether some word of it occurs in `text`.
+    pub fn found_each<const N: usize>(&self, text: &str) -> [bool; N] {
+        let found = self.found(text);
+        std::array::from_fn(|i| found & (1 << i) != 0)
+    }
+
     /// Every occurrence of a word (overlapping ones too), in order of where it ends: the
     /// lists it is in, and its byte range in `text`.
     pub fn occurrences<'t>(
@@ -940,6 +946,7 @@ mod tests {
         assert_eq!(lists.found("火车票退票咋个算"), 0b111);
         assert_eq!(lists.found("买机票"), 0b101);
         assert_eq!(lists.found("办护照"), 0);
+        assert_eq!(lists.found_each("买机票"), [true, false, true]);
         let mut at: Vec<(u64, usize, usize)> = lists.occurrences("火车票").collect();
         at.sort_unstable_by_key(|&(_, start, _)| start);
         assert_eq!(at, [(0b001, 0, 9), (0b100, 3, 9)]);

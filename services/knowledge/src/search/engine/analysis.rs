@@ -1388,7 +1388,6 @@ fn asks_a_price_or_timetable(said: &str) -> bool {
             TICKETS,
         ])
     });
-    let found = LISTS.found(said);
     let [
         per_unit,
         price_asked,
@@ -1399,7 +1398,7 @@ fn asks_a_price_or_timetable(said: &str) -> bool {
         vehicle,
         timetable,
         ticket,
-    ]: [bool; 9] = std::array::from_fn(|i| found & (1 << i) != 0);
+    ] = LISTS.found_each(said);
     let price = (per_unit && price_asked)
         || market_price
         || forecast
@@ -1417,7 +1416,8 @@ fn asks_a_price_or_timetable(said: &str) -> bool {
 fn asks_to_enlist(said: &str) -> bool {
     static LISTS: LazyLock<text::WordLists> =
         LazyLock::new(|| text::WordLists::new(&[ENLISTING, ENLISTING_ASKED, VETERANS]));
-    LISTS.found(said) == 0b011
+    let [enlisting, asked, veteran] = LISTS.found_each(said);
+    enlisting && asked && !veteran
 }
 
 /// Whether the caller asks for the place's own organ or procedure, as "over there" (毕节那边
