@@ -961,6 +961,14 @@ mod tests {
             jinggu.correct_by_loose_sound("金谷县", no_word).as_deref(),
             Some("景谷县")
         );
+        // ü is typed u (绿 lü, 录 lu).
+        let lvchun = RegionIndex::new(&[region("532531", "绿春县", "绿春", &[], "county", None)]);
+        assert_eq!(
+            lvchun
+                .correct_by_loose_sound("录春县营业执照", no_word)
+                .as_deref(),
+            Some("绿春县营业执照")
+        );
     }
 
     #[test]

@@ -212,6 +212,11 @@ static QUESTION_WORDS: WordList = WordList::new(&[
     "在哪里",
     "什么",
     "哪些",
+    // What to bring, asked whole (需要哪些材料; 要哪样 in Yunnan speech): the question,
+    // not what it is about.
+    "需要哪些",
+    "哪样",
+    "要哪样",
     "多少",
     "几点",
     "能",
@@ -227,6 +232,7 @@ static QUESTION_WORDS: WordList = WordList::new(&[
     "什么时候",
     "时候",
     "找谁",
+    "找",
     // Whom to see and what to get done say where a need goes, not what it is (找哪个,
     // 医保局的办事窗口).
     "找哪个",
@@ -282,6 +288,11 @@ const QUESTION_MARKERS: &[&str] = &[
     "在哪",
     "什么",
     "哪些",
+    // What to bring, asked whole (需要哪些材料; 要哪样 in Yunnan speech): the question,
+    // not what it is about.
+    "需要哪些",
+    "哪样",
+    "要哪样",
     "多少",
     "几点",
     "吗",
@@ -290,6 +301,7 @@ const QUESTION_MARKERS: &[&str] = &[
     "需要",
     "咋",
     "找谁",
+    "找",
     "要不要",
     "能不能",
     "是否",
@@ -435,6 +447,15 @@ pub fn is_generic_word(token: &str) -> bool {
     GENERIC_WORDS.contains(token)
 }
 
+/// Words of a loss (丢了, 不见了): many questions have them (身份证丢了怎么补办), and
+/// what was lost tells which; matched alone, they say nothing of it (我家狗丢了).
+static LOSS_WORDS: WordList =
+    WordList::new(&["丢了", "丢", "掉了", "丢失", "遗失", "弄丢", "不见了"]);
+
+pub fn is_loss_word(token: &str) -> bool {
+    LOSS_WORDS.contains(token)
+}
+
 /// Search-mode segmentation: a long word is given with its parts (人力资源 → 人力, 资源,
 /// 人力资源), so a query using the part still meets the whole. Stop words and blanks are
 /// dropped; order is kept, duplicates are not removed.
@@ -527,7 +548,8 @@ pub fn pinyin_forms(text: &str) -> (String, String) {
 }
 
 /// The pinyin of `text` as Yunnan speech says it, syllable by syllable: -ing and -in, -eng
-/// and -en are one final (富民 fumin, 富明 fuming → fumin; 景谷 jinggu → jingu).
+/// and -en are one final (富民 fumin, 富明 fuming → fumin; 景谷 jinggu → jingu), and ü is
+/// u (绿春 lüchun typed luchun: 录春).
 pub fn loose_pinyin(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
@@ -536,7 +558,12 @@ pub fn loose_pinyin(text: &str) -> String {
             let merged = p
                 .strip_suffix('g')
                 .filter(|s| s.ends_with("in") || s.ends_with("en"));
-            out.push_str(merged.unwrap_or(p));
+            out.extend(
+                merged
+                    .unwrap_or(p)
+                    .chars()
+                    .map(|c| if c == 'ü' { 'u' } else { c }),
+            );
         }
     }
     out

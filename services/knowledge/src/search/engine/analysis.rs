@@ -510,16 +510,22 @@ impl Snapshot {
         let mut regions_in_doubt = false;
         let mut zh = String::new();
         // Pinyin that starts with a region, typed straight against characters
-        // (binchuanjiehundengji要带什么, bs台湾通行证), or that spells words (施甸xiaoxue), is a
-        // word of its own; other letters stay with their characters (ic卡, app).
+        // (binchuanjiehundengji要带什么, bs台湾通行证), that spells words (施甸xiaoxue) or that
+        // is an entry's pinyin name of three letters or more (kmsrsj电话; sw局 is as likely
+        // the need's own letters) is a word of its own; other letters stay with their
+        // characters (ic卡, app).
         let pieces: Vec<&str> = normalized
             .split(' ')
             .flat_map(|token| {
                 let runs: Vec<&str> = text::latin_runs(token).collect();
                 if runs.len() > 1
-                    && runs
-                        .iter()
-                        .any(|r| self.starts_with_region(r) || self.spelling.spells_in_words(r))
+                    && runs.iter().any(|r| {
+                        self.starts_with_region(r)
+                            || self.spelling.spells_in_words(r)
+                            || (r.len() > MIN_INITIALS
+                                && text::is_pinyin_word(r)
+                                && self.names_an_entry(r))
+                    })
                 {
                     runs
                 } else {
@@ -544,7 +550,12 @@ impl Snapshot {
                 // asks 宾川's question, not only for 宾川's office).
                 // What follows the region, spelt in words (hunyindengjichu → 婚姻登记处), is
                 // read as if typed in characters, as other pinyin is.
-                let region = self.region_prefix(w).or_else(|| other_place_prefix(w));
+                // Initials name no region by themselves (pesgaj): the region of the entries
+                // they name, when those are all of one.
+                let region = self
+                    .region_prefix(w)
+                    .or_else(|| other_place_prefix(w))
+                    .or_else(|| Some((self.region_of_named_entries(w)?, w)));
                 if self.read_in_words(w, region, &mut zh).is_none() {
                     continue;
                 }
@@ -700,6 +711,24 @@ impl Snapshot {
             .is_ok_and(|list| !list.is_empty())
     }
 
+    /// The name of the region of every entry whose pinyin name the word is (pesgaj:
+    /// 普洱市公安局 → 普洱市); `None` when they are of more than one region (rsj).
+    fn region_of_named_entries(&self, word: &str) -> Option<&str> {
+        let list = self.postings(self.fields.pyi, word).ok()?;
+        let mut first: Option<&DocData> = None;
+        for &order in list.orders.iter() {
+            let addr = *self.by_order.get(order as usize)?;
+            let doc = self.by_addr.get(addr as usize)?.as_deref()?;
+            match first {
+                None => first = Some(doc),
+                Some(f) if f.region_id == doc.region_id => {}
+                Some(_) => return None,
+            }
+        }
+        let code = first?.code.split('-').next()?;
+        Some(self.regions.get(code)?.name.as_str())
+    }
+
     /// The longest region spelled in full pinyin at the start of a word, and the rest
     /// (dalibudongchan → 大理, budongchan); `None` when no region starts it or nothing
     /// follows it.
@@ -811,7 +840,7 @@ impl Snapshot {
         } else {
             ((self.n_docs / (df as f32 + 1.0)).ln() - IDF_OFFSET).max(MIN_WEIGHT)
         };
-        let distinct = is_word && !text::is_generic_word(word);
+        let distinct = is_word && !text::is_generic_word(word) && !text::is_loss_word(word);
         Weighted {
             hash,
             weight,
