@@ -962,7 +962,7 @@ mod tests {
             Some("景谷县")
         );
         // ü is typed u (绿 lü, 录 lu).
-        let lvchun = RegionIndex::new(&[region("532531", "绿春县", "绿春", &[], "county", None)]);
+        let lvchun = RegionIndex::new(&[region("532513", "绿春县", "绿春", &[], "county", None)]);
         assert_eq!(
             lvchun
                 .correct_by_loose_sound("录春县营业执照", no_word)
