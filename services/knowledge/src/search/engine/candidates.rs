@@ -539,7 +539,7 @@ mod tests {
             // With region evidence and a filter: region 0 is outside it (no score), the others
             // add up to 8.0, more than most words weigh; the best k by score are the same.
             let regions: Vec<u32> = (0..places).map(|o| o % 5).collect();
-            let score = |s: &Slot| (s.region != 0).then(|| s.sum + s.region as f32 * 2.0);
+            let score = |s: &Slot| (s.region != 0).then_some(s.sum + s.region as f32 * 2.0);
             let by_score = |acc: &Accumulator| {
                 let mut all: Vec<(u32, f32)> = acc
                     .touched
